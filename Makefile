@@ -1,0 +1,76 @@
+# aieng - make (examples) | make test | make bench | make demo | make model
+# Everything is discovered by name, so a new header needs no edit here:
+#   examples/NAME.c      -> build/NAME             (command-line tools too)
+#   tests/test_MOD.c     -> one test program per header, built in 4 variants
+#   tests/fuzz/fuzz_X.c  -> libFuzzer harness (make fuzz)
+#   bench/NAME.c         -> build/bench/NAME;  bench/*.sh run by make bench
+CC      ?= cc
+CXX     ?= g++
+ARCH    ?= -march=native
+WARN     = -Wall -Wextra -Werror -pedantic
+CFLAGS  ?= -O2 -g
+BASE     = -std=c99 $(WARN) -I. -D_POSIX_C_SOURCE=200809L
+LDLIBS   = -lm -pthread
+HEADERS  = $(wildcard aieng_*.h)
+EXAMPLES = $(patsubst examples/%.c,build/%,$(wildcard examples/*.c))
+TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+BENCHES  = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
+AARCH64_CC ?= aarch64-linux-gnu-gcc
+
+.PHONY: all test test-build bench demo model fuzz clean setup
+all: $(EXAMPLES)
+
+build/%: examples/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(CFLAGS) $(ARCH) -o $@ $< $(LDLIBS)
+
+# ---- tests: native (full data), asan+ubsan, scalar (AIENG_NO_SIMD), aarch64 under qemu
+build/test/native/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O2 -g $(ARCH) -o $@ $< $(LDLIBS)
+build/test/sanitize/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O1 -g $(ARCH) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $< $(LDLIBS)
+build/test/scalar/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O2 -g -DAIENG_NO_SIMD -o $@ $< $(LDLIBS)
+build/test/aarch64/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	@mkdir -p $(dir $@)
+	$(AARCH64_CC) $(BASE) -O2 -static -o $@ $< $(LDLIBS)
+
+VARIANTS = native sanitize scalar aarch64
+test-build: $(foreach v,$(VARIANTS),$(addprefix build/test/$(v)/,$(TESTS)))
+
+test:
+	@bash tools/setup.sh test
+	@$(MAKE) --no-print-directory -j2 test-build
+	@bash tools/run_tests.sh
+
+# ---- fuzzing (clang libFuzzer); FUZZ_SECONDS per harness
+FUZZ_SECONDS ?= 60
+build/fuzz/%: tests/fuzz/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	clang -std=c99 -I. -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< -lm -pthread
+fuzz: $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+	@for f in $^; do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -3; done
+
+# ---- benchmarks
+BENCH_LIBS_sgemm = -lopenblas
+build/bench/%: bench/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O3 $(ARCH) -o $@ $< $(BENCH_LIBS_$*) $(LDLIBS)
+bench:
+	@bash tools/setup.sh bench
+	@$(MAKE) --no-print-directory $(BENCHES)
+	@for s in bench/*.sh; do [ -f "$$s" ] && { echo "== $$s"; bash "$$s" || exit 1; }; done; true
+
+demo:
+	@bash tools/demo.sh
+
+model:
+	@bash tools/get_model.sh
+
+clean:
+	rm -rf build
