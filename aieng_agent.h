@@ -1,0 +1,1033 @@
+/* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
+   (part 1 of the agent header). Version 0.1.0. Licence: MIT (see the end of the file).
+
+   Do this in *one* C or C++ file:
+       #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
+       #include "aieng_agent.h"
+   This part includes no other aieng header (only libc and libm); the logit processor below is
+   written against a plain vocabulary description so that it plugs into aieng_transformer.h's
+   logit-processor hook without this header knowing about that one.
+
+   QUICK START
+   -----------
+       #define AIENG_AGENT_IMPLEMENTATION
+       #include "aieng_agent.h"
+       #include <stdio.h>
+       #include <string.h>
+       int main(void) {
+           const char *schema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},"
+                                "\"required\":[\"name\"],\"additionalProperties\":false}";
+           aieng_json_doc *sd = NULL, *doc = NULL;
+           aieng_grammar *g = NULL;
+           char *gbnf = NULL;
+           if (aieng_json_parse(schema, strlen(schema), NULL, &sd) != AIENG_OK) return 1;
+           if (aieng_json_parse("{\"name\":\"x\"}", 12, NULL, &doc) != AIENG_OK) return 1;
+           printf("valid: %d\n", aieng_schema_validate(aieng_json_root(sd), aieng_json_root(doc)) == AIENG_OK);
+           if (aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &gbnf, NULL) != AIENG_OK) {
+               printf("%s\n", aieng_last_error()); return 1; }
+           if (aieng_grammar_parse(gbnf, strlen(gbnf), "root", &g) != AIENG_OK) return 1;
+           printf("grammar accepts: %d\n", aieng_grammar_accepts(g, "{\"name\":\"y\"}", 12));
+           aieng_grammar_free(g); aieng_free(NULL, gbnf);
+           aieng_json_free(doc); aieng_json_free(sd);
+           return 0;
+       }
+
+   OPTIONS (#define before the include)
+   ------------------------------------
+   AIENG_JSON_MAX_DEPTH      default nesting limit of the parsers (512); per call: aieng_json_options
+   AIENG_MALLOC/REALLOC/FREE allocation (all three or none)
+   AIENG_STATIC              make every function static
+
+   API OVERVIEW
+   ------------
+   JSON (RFC 8259)
+     aieng_json_parse(text, len, opts, &doc)    strict parse into an arena-backed tree
+     aieng_json_root / aieng_json_free / aieng_json_get / aieng_json_at / aieng_json_pointer
+     aieng_json_write(v, indent, &out, &len)     serialize (indent 0 = compact)
+     aieng_json_stream_init / _feed / _status    incremental checker fed byte chunks
+   JSON Schema
+     aieng_schema_validate(schema, instance)     AIENG_OK or AIENG_ERR_FORMAT (why: aieng_last_error)
+     aieng_schema_to_gbnf(schema, opts, &gbnf, &len)
+   Grammars (GBNF, the syntax of llama.cpp)
+     aieng_grammar_parse(text, len, root, &g)     compile; aieng_grammar_free
+     aieng_grammar_state_new / _reset / _advance / _complete / _free   byte-by-byte matcher
+     aieng_grammar_accepts(g, bytes, len)        whole-sentence check
+   Constrained sampling
+     aieng_constrain_new(g, vocab, &c)            token trie + mask cache over a vocabulary
+     aieng_constrain_allows / _mask / _accept / _done / _reset / _free
+     aieng_constrain_logits(logits, n_vocab, user)   the logit-processor hook (see below)
+
+   (Details of each part, with its policies and limits, are in the comments above each section.)
+*/
+/* The module macro alone also instantiates the common block (once per translation unit). */
+#if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
+#define AIENG_COMMON_IMPLEMENTATION
+#endif
+/* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
+#ifndef AIENG_COMMON_H
+#define AIENG_COMMON_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#ifdef AIENG_STATIC
+#define AIENG_API static
+#else
+#define AIENG_API extern
+#endif
+#ifdef __cplusplus
+#define AIENG_EXTERN_C_BEGIN extern "C" {
+#define AIENG_EXTERN_C_END }
+#else
+#define AIENG_EXTERN_C_BEGIN
+#define AIENG_EXTERN_C_END
+#endif
+/* Allocation: define all three before including any aieng header, or none. */
+#if defined(AIENG_MALLOC) && defined(AIENG_REALLOC) && defined(AIENG_FREE)
+#elif !defined(AIENG_MALLOC) && !defined(AIENG_REALLOC) && !defined(AIENG_FREE)
+#include <stdlib.h>
+#define AIENG_MALLOC(sz, ctx) ((void)(ctx), malloc(sz))
+#define AIENG_REALLOC(p, sz, ctx) ((void)(ctx), realloc((p), (sz)))
+#define AIENG_FREE(p, ctx) ((void)(ctx), free(p))
+#else
+#error "aieng: define all of AIENG_MALLOC, AIENG_REALLOC, AIENG_FREE, or none"
+#endif
+#ifndef AIENG_ASSERT
+#include <assert.h>
+#define AIENG_ASSERT(x) assert(x)
+#endif
+AIENG_EXTERN_C_BEGIN
+/* Every fallible function returns one of these; 0 is success. */
+typedef enum aieng_result {
+    AIENG_OK = 0,
+    AIENG_ERR_INVALID_ARG = -1, /* a bad argument or shape from the caller */
+    AIENG_ERR_OOM = -2,         /* an allocation or a fixed budget ran out */
+    AIENG_ERR_IO = -3,          /* a file could not be opened, read or written */
+    AIENG_ERR_FORMAT = -4,      /* malformed, truncated or hostile input data */
+    AIENG_ERR_UNSUPPORTED = -5, /* valid, but not supported by this build */
+    AIENG_ERR_SHAPE = -6,       /* tensor shapes that do not fit together */
+    AIENG_ERR_RANGE = -7,       /* an index or value out of range */
+    AIENG_ERR_STATE = -8        /* the object is not in a state that allows this */
+} aieng_result;
+/* Runtime allocator: a zeroed struct means AIENG_MALLOC/REALLOC/FREE. */
+typedef struct aieng_allocator {
+    void *(*alloc)(size_t size, void *user);
+    void *(*realloc)(void *p, size_t size, void *user);
+    void (*free)(void *p, void *user);
+    void *user;
+} aieng_allocator;
+AIENG_API const char *aieng_result_string(aieng_result r);
+/* The last error message of this thread, set by functions without an object. */
+AIENG_API const char *aieng_last_error(void);
+/* Sets this thread's last error message (printf format); returns `code`. */
+AIENG_API aieng_result aieng_set_error(aieng_result code, const char *fmt, ...);
+AIENG_API void *aieng_alloc(const aieng_allocator *a, size_t size);
+AIENG_API void *aieng_realloc(const aieng_allocator *a, void *p, size_t size);
+AIENG_API void aieng_free(const aieng_allocator *a, void *p);
+AIENG_EXTERN_C_END
+#endif /* AIENG_COMMON_H */
+#if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_COMMON_IMPLEMENTATION)) && !defined(AIENG_COMMON_IMPLEMENTED)
+#define AIENG_COMMON_IMPLEMENTED
+#include <stdio.h>
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define AIENG__TLS thread_local
+#elif defined(_MSC_VER)
+#define AIENG__TLS __declspec(thread)
+#elif defined(__GNUC__) || defined(__clang__)
+#define AIENG__TLS __thread
+#else
+#define AIENG__TLS
+#endif
+static AIENG__TLS char aieng__last_error[512];
+AIENG_EXTERN_C_BEGIN
+AIENG_API const char *aieng_result_string(aieng_result r) {
+    switch (r) {
+    case AIENG_OK: return "ok";
+    case AIENG_ERR_INVALID_ARG: return "invalid argument";
+    case AIENG_ERR_OOM: return "out of memory";
+    case AIENG_ERR_IO: return "i/o error";
+    case AIENG_ERR_FORMAT: return "malformed input";
+    case AIENG_ERR_UNSUPPORTED: return "unsupported";
+    case AIENG_ERR_SHAPE: return "shape mismatch";
+    case AIENG_ERR_RANGE: return "out of range";
+    case AIENG_ERR_STATE: return "invalid state";
+    }
+    return "unknown error";
+}
+AIENG_API const char *aieng_last_error(void) { return aieng__last_error; }
+AIENG_API aieng_result aieng_set_error(aieng_result code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(aieng__last_error, sizeof aieng__last_error, fmt, ap);
+    va_end(ap);
+    return code;
+}
+AIENG_API void *aieng_alloc(const aieng_allocator *a, size_t size) {
+    if (a && a->alloc) return a->alloc(size, a->user);
+    return AIENG_MALLOC(size, a);
+}
+AIENG_API void *aieng_realloc(const aieng_allocator *a, void *p, size_t size) {
+    if (a && a->realloc) return a->realloc(p, size, a->user);
+    return AIENG_REALLOC(p, size, a);
+}
+AIENG_API void aieng_free(const aieng_allocator *a, void *p) {
+    if (!p) return;
+    if (a && a->free) { a->free(p, a->user); return; }
+    AIENG_FREE(p, a);
+}
+AIENG_EXTERN_C_END
+#endif /* AIENG_COMMON_IMPLEMENTATION */
+/* ---- end of aieng common block ---- */
+
+#ifndef AIENG_AGENT_H
+#define AIENG_AGENT_H
+#define AIENG_AGENT_VERSION_MAJOR 0
+#define AIENG_AGENT_VERSION_MINOR 1
+#define AIENG_AGENT_VERSION_PATCH 0
+#ifndef AIENG_JSON_MAX_DEPTH
+#define AIENG_JSON_MAX_DEPTH 512
+#endif
+
+AIENG_EXTERN_C_BEGIN
+
+/* ======================================================================================
+   JSON
+   --------------------------------------------------------------------------------------
+   Strict RFC 8259: one value with optional surrounding whitespace (space, tab, LF, CR);
+   no comments, no trailing commas, no NaN/Infinity, no leading zeros, no BOM.
+   - Strings must be valid UTF-8 (no overlong forms, no encoded surrogates, <= U+10FFFF);
+     control bytes < 0x20 must be escaped. \uXXXX escapes are decoded to UTF-8; a high
+     surrogate must be followed by a \u low surrogate and a low surrogate must follow a high
+     one: lone surrogates are rejected (a decoded string is always valid UTF-8). Strings
+     may contain U+0000 (from \u0000): use `len`.
+   - Numbers: the original text is kept (`s`, `len`) and written back unchanged by the
+     serializer; `d` is strtod's value (so it depends on the C locale's decimal point:
+     keep the "C" locale), +-HUGE_VAL when the exponent overflows, 0 on underflow. When the
+     text has no fraction and no exponent and fits int64, `is_int` is 1 and `i` is exact.
+     Huge numbers are accepted (their text is kept).
+   - Duplicate keys: accepted and all kept in document order (RFC 8259 says names SHOULD
+     be unique; JSONTestSuite's y_object_duplicated_key* must parse). aieng_json_get returns
+     the LAST member with the key (as JavaScript and Python do), and the schema validator
+     sees that one. Pass AIENG_JSON_REJECT_DUPLICATES in options.flags to reject them.
+   - Depth: arrays/objects nested deeper than max_depth (AIENG_JSON_MAX_DEPTH = 512 by
+     default) are rejected; the parser is iterative, so no recursion depth is at risk.
+   JSONTestSuite i_ files (implementation-defined), as tested by tests/test_agent.c:
+     accepted: i_number_* (all 10: huge/tiny exponents become +-inf/0 in `d`, too-big
+       integers have is_int = 0 and keep their text), i_structure_500_nested_arrays.
+     rejected: every i_string_* and i_object_key_lone_2nd_surrogate (lone or inverted
+       surrogates, invalid/overlong/truncated UTF-8, Latin-1, UTF-16 text),
+       i_structure_UTF-8_BOM_empty_object (no BOM).
+   ====================================================================================== */
+typedef enum aieng_json_type {
+    AIENG_JSON_NULL = 0,
+    AIENG_JSON_BOOL,
+    AIENG_JSON_NUMBER,
+    AIENG_JSON_STRING,
+    AIENG_JSON_ARRAY,
+    AIENG_JSON_OBJECT
+} aieng_json_type;
+
+typedef struct aieng_json aieng_json;
+struct aieng_json {
+    aieng_json_type type;
+    int boolean;          /* BOOL: 0 or 1 */
+    int is_int;           /* NUMBER: integral text that fits int64 (then i is exact) */
+    int64_t i;            /* NUMBER when is_int */
+    double d;             /* NUMBER: value as a double */
+    const char *s;        /* STRING: decoded UTF-8 (NUL-terminated, may hold NULs); NUMBER: text */
+    size_t len;           /* bytes in s */
+    size_t n;             /* ARRAY/OBJECT: number of children */
+    aieng_json **items;   /* ARRAY/OBJECT: children in document order */
+    const char *key;      /* member of an OBJECT: its decoded key (NUL-terminated) */
+    size_t key_len;
+};
+
+typedef struct aieng_json_doc aieng_json_doc;
+
+#define AIENG_JSON_REJECT_DUPLICATES 1
+typedef struct aieng_json_options {
+    int max_depth;        /* 0: AIENG_JSON_MAX_DEPTH */
+    int flags;            /* AIENG_JSON_REJECT_DUPLICATES */
+    aieng_allocator alloc;/* zeroed: AIENG_MALLOC */
+} aieng_json_options;
+
+/* Parses text[0..len). On error *out is NULL and aieng_last_error() says what and at which
+   byte ("json: ... at byte N"); the code is AIENG_ERR_FORMAT (or AIENG_ERR_OOM). */
+AIENG_API aieng_result aieng_json_parse(const char *text, size_t len, const aieng_json_options *opts,
+                                        aieng_json_doc **out);
+AIENG_API aieng_json *aieng_json_root(const aieng_json_doc *doc);
+AIENG_API void aieng_json_free(aieng_json_doc *doc);
+/* Object member by key (the last one when keys repeat), NULL when absent or not an object. */
+AIENG_API aieng_json *aieng_json_get(const aieng_json *obj, const char *key);
+AIENG_API aieng_json *aieng_json_getn(const aieng_json *obj, const char *key, size_t key_len);
+/* Array element (or object member) by index, NULL when out of range. */
+AIENG_API aieng_json *aieng_json_at(const aieng_json *v, size_t index);
+/* RFC 6901 JSON Pointer ("" = v, "/a/0", "~0" = '~', "~1" = '/'); NULL when not found. */
+AIENG_API aieng_json *aieng_json_pointer(const aieng_json *v, const char *pointer);
+/* Deep equality as JSON Schema defines it (numbers by value, 1 == 1.0; object key order ignored). */
+AIENG_API int aieng_json_equal(const aieng_json *a, const aieng_json *b);
+/* Serializes v; indent 0 = compact, > 0 = that many spaces per level. *out is NUL-terminated,
+   allocated with AIENG_MALLOC: release it with aieng_free(NULL, *out). out_len may be NULL. */
+AIENG_API aieng_result aieng_json_write(const aieng_json *v, int indent, char **out, size_t *out_len);
+
+/* Incremental checker: feed the bytes as they stream in. It allocates nothing. */
+typedef enum aieng_json_status {
+    AIENG_JSON_INCOMPLETE = 0, /* a valid prefix of a JSON text, not yet a whole one */
+    AIENG_JSON_COMPLETE = 1,   /* a whole JSON text (a top-level number may still grow) */
+    AIENG_JSON_INVALID = -1    /* no continuation can make it valid; see error_pos */
+} aieng_json_status;
+#define AIENG_JSON_STREAM_MAX_DEPTH 4096
+typedef struct aieng_json_stream {
+    int max_depth;        /* set by init (<= AIENG_JSON_STREAM_MAX_DEPTH) */
+    int depth;
+    int state, ret;       /* internal */
+    int lit, nb;          /* internal: literal index / UTF-8 bytes left or hex digits */
+    unsigned lo, hi;      /* internal: allowed range of the next UTF-8 byte */
+    unsigned u, hs;       /* internal: \u value, pending high surrogate */
+    size_t pos;           /* bytes consumed so far */
+    size_t error_pos;     /* offset of the first byte that made it invalid */
+    aieng_json_status status;
+    unsigned char stack[AIENG_JSON_STREAM_MAX_DEPTH / 8]; /* 1 bit per level: 1 = object */
+} aieng_json_stream;
+AIENG_API void aieng_json_stream_init(aieng_json_stream *s, int max_depth);
+AIENG_API aieng_json_status aieng_json_stream_feed(aieng_json_stream *s, const void *bytes, size_t len);
+AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s);
+
+AIENG_EXTERN_C_END
+#endif /* AIENG_AGENT_H */
+
+/* ====================================================================================== */
+/*                                    IMPLEMENTATION                                      */
+/* ====================================================================================== */
+#if defined(AIENG_IMPLEMENTATION) || defined(AIENG_AGENT_IMPLEMENTATION)
+#ifndef AIENG_AGENT_IMPLEMENTED
+#define AIENG_AGENT_IMPLEMENTED
+#include <string.h>
+#include <stdlib.h>
+#include <math.h>
+#include <stdio.h>
+
+AIENG_EXTERN_C_BEGIN
+
+/* ---------------------------------------------------------------- arena + byte buffer */
+typedef struct aieng__blk { struct aieng__blk *next; size_t cap, used; } aieng__blk;
+typedef struct aieng__arena { aieng__blk *head; aieng_allocator a; } aieng__arena;
+
+static void *aieng__arena_alloc(aieng__arena *ar, size_t n) {
+    aieng__blk *b = ar->head;
+    size_t hdr = (sizeof(aieng__blk) + 15) & ~(size_t)15;
+    n = (n + 15) & ~(size_t)15;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 - hdr ? n : 65536 - hdr;
+        b = (aieng__blk *)aieng_alloc(&ar->a, hdr + cap);
+        if (!b) return NULL;
+        b->cap = cap; b->used = 0; b->next = ar->head; ar->head = b;
+    }
+    {
+        void *p = (char *)b + hdr + b->used;
+        b->used += n;
+        return p;
+    }
+}
+static void aieng__arena_free(aieng__arena *ar) {
+    aieng__blk *b = ar->head;
+    while (b) { aieng__blk *nx = b->next; aieng_free(&ar->a, b); b = nx; }
+    ar->head = NULL;
+}
+
+typedef struct aieng__buf { char *p; size_t n, cap; int oom; } aieng__buf;
+static int aieng__buf_reserve(aieng__buf *b, size_t extra) {
+    if (b->oom) return 0;
+    if (b->n + extra + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap * 2 : 256;
+        char *np;
+        while (nc < b->n + extra + 1) nc *= 2;
+        np = (char *)AIENG_REALLOC(b->p, nc, NULL);
+        if (!np) { b->oom = 1; return 0; }
+        b->p = np; b->cap = nc;
+    }
+    return 1;
+}
+static void aieng__buf_put(aieng__buf *b, const char *s, size_t n) {
+    if (!aieng__buf_reserve(b, n)) return;
+    memcpy(b->p + b->n, s, n); b->n += n; b->p[b->n] = 0;
+}
+static void aieng__buf_puts(aieng__buf *b, const char *s) { aieng__buf_put(b, s, strlen(s)); }
+static void aieng__buf_putc(aieng__buf *b, char c) { aieng__buf_put(b, &c, 1); }
+static void aieng__buf_printf(aieng__buf *b, const char *fmt, ...) {
+    char tmp[256];
+    va_list ap;
+    int k;
+    va_start(ap, fmt);
+    k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (k > 0) aieng__buf_put(b, tmp, (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
+}
+
+/* UTF-8: length of a valid sequence at p (n bytes available), 0 if invalid; *cp = code point */
+static int aieng__utf8_decode(const unsigned char *p, size_t n, unsigned *cp) {
+    unsigned c = p[0];
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) {
+        if (n < 2 || (p[1] & 0xC0) != 0x80) return 0;
+        *cp = ((c & 0x1F) << 6) | (p[1] & 0x3F); return 2;
+    }
+    if (c < 0xF0) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && p[1] < 0xA0) return 0;
+        if (c == 0xED && p[1] >= 0xA0) return 0;
+        *cp = ((c & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F); return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+        if (c == 0xF0 && p[1] < 0x90) return 0;
+        if (c == 0xF4 && p[1] >= 0x90) return 0;
+        *cp = ((c & 0x07) << 18) | ((unsigned)(p[1] & 0x3F) << 12) | ((unsigned)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+        return 4;
+    }
+    return 0;
+}
+static int aieng__utf8_encode(unsigned cp, char *o) {
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); return 4;
+}
+static int aieng__hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* ---------------------------------------------------------------- JSON parser */
+struct aieng_json_doc { aieng__arena arena; aieng_json *root; };
+
+typedef struct aieng__jp {
+    const unsigned char *p, *end, *start;
+    aieng__arena *ar;
+    aieng_json **kids; size_t nkids, capkids;   /* pending children of open containers */
+    size_t *frames; size_t nframes, capframes;  /* start index into kids of each open container */
+    aieng_json **open; /* the open container nodes, parallel to frames */
+    int max_depth, flags;
+    aieng_result err;
+} aieng__jp;
+
+static aieng_result aieng__jp_fail(aieng__jp *jp, const unsigned char *at, const char *what) {
+    if (jp->err == AIENG_OK)
+        jp->err = aieng_set_error(AIENG_ERR_FORMAT, "json: %s at byte %lu", what, (unsigned long)(at - jp->start));
+    return jp->err;
+}
+static aieng_result aieng__jp_oom(aieng__jp *jp) {
+    if (jp->err == AIENG_OK) jp->err = aieng_set_error(AIENG_ERR_OOM, "json: out of memory");
+    return jp->err;
+}
+static void aieng__jp_ws(aieng__jp *jp) {
+    while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\t' || *jp->p == '\n' || *jp->p == '\r')) jp->p++;
+}
+/* Parses a string at jp->p (which points at the opening quote) into arena memory. */
+static int aieng__jp_string(aieng__jp *jp, const char **out, size_t *out_len) {
+    const unsigned char *q = jp->p + 1, *scan = q;
+    size_t cap = 0;
+    char *o, *w;
+    /* first pass: find the closing quote to size the output (decoded is never longer) */
+    while (scan < jp->end && *scan != '"') { if (*scan == '\\') scan++; scan++; }
+    if (scan >= jp->end) { aieng__jp_fail(jp, jp->end, "unterminated string"); return 0; }
+    cap = (size_t)(scan - q) + 1;
+    o = w = (char *)aieng__arena_alloc(jp->ar, cap);
+    if (!o) { aieng__jp_oom(jp); return 0; }
+    while (q < jp->end) {
+        unsigned c = *q;
+        if (c == '"') break;
+        if (c < 0x20) { aieng__jp_fail(jp, q, "unescaped control character in string"); return 0; }
+        if (c == '\\') {
+            if (q + 1 >= jp->end) { aieng__jp_fail(jp, q, "unterminated escape"); return 0; }
+            c = q[1];
+            switch (c) {
+            case '"': *w++ = '"'; q += 2; continue;
+            case '\\': *w++ = '\\'; q += 2; continue;
+            case '/': *w++ = '/'; q += 2; continue;
+            case 'b': *w++ = '\b'; q += 2; continue;
+            case 'f': *w++ = '\f'; q += 2; continue;
+            case 'n': *w++ = '\n'; q += 2; continue;
+            case 'r': *w++ = '\r'; q += 2; continue;
+            case 't': *w++ = '\t'; q += 2; continue;
+            case 'u': {
+                unsigned cp = 0;
+                int k;
+                if (jp->end - q < 6) { aieng__jp_fail(jp, q, "truncated \\u escape"); return 0; }
+                for (k = 0; k < 4; k++) {
+                    int h = aieng__hexval(q[2 + k]);
+                    if (h < 0) { aieng__jp_fail(jp, q + 2 + k, "bad hex digit in \\u escape"); return 0; }
+                    cp = cp * 16 + (unsigned)h;
+                }
+                if (cp >= 0xDC00 && cp <= 0xDFFF) { aieng__jp_fail(jp, q, "lone low surrogate"); return 0; }
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    unsigned lo = 0;
+                    if (jp->end - q < 12 || q[6] != '\\' || q[7] != 'u') {
+                        aieng__jp_fail(jp, q, "high surrogate not followed by \\u low surrogate"); return 0; }
+                    for (k = 0; k < 4; k++) {
+                        int h = aieng__hexval(q[8 + k]);
+                        if (h < 0) { aieng__jp_fail(jp, q + 8 + k, "bad hex digit in \\u escape"); return 0; }
+                        lo = lo * 16 + (unsigned)h;
+                    }
+                    if (lo < 0xDC00 || lo > 0xDFFF) { aieng__jp_fail(jp, q + 6, "invalid low surrogate"); return 0; }
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    q += 12;
+                } else q += 6;
+                w += aieng__utf8_encode(cp, w);
+                continue;
+            }
+            default: aieng__jp_fail(jp, q, "invalid escape"); return 0;
+            }
+        }
+        if (c < 0x80) { *w++ = (char)c; q++; continue; }
+        {
+            unsigned cp;
+            int k = aieng__utf8_decode(q, (size_t)(jp->end - q), &cp);
+            if (!k) { aieng__jp_fail(jp, q, "invalid UTF-8"); return 0; }
+            memcpy(w, q, (size_t)k); w += k; q += k;
+        }
+    }
+    *w = 0;
+    *out = o; *out_len = (size_t)(w - o);
+    jp->p = q + 1;
+    return 1;
+}
+static int aieng__jp_number(aieng__jp *jp, aieng_json *v) {
+    const unsigned char *q = jp->p, *s = q;
+    int integral = 1, neg = 0;
+    uint64_t mag = 0;
+    int overflow = 0;
+    char *txt;
+    if (*q == '-') { neg = 1; q++; }
+    if (q >= jp->end || !(*q >= '0' && *q <= '9')) { aieng__jp_fail(jp, q, "bad number"); return 0; }
+    if (*q == '0') { q++; }
+    else while (q < jp->end && *q >= '0' && *q <= '9') {
+        unsigned dg = (unsigned)(*q - '0');
+        if (mag > (UINT64_MAX - dg) / 10) overflow = 1; else mag = mag * 10 + dg;
+        q++;
+    }
+    if (q < jp->end && *q == '.') {
+        integral = 0; q++;
+        if (q >= jp->end || !(*q >= '0' && *q <= '9')) { aieng__jp_fail(jp, q, "bad number: digit expected after '.'"); return 0; }
+        while (q < jp->end && *q >= '0' && *q <= '9') q++;
+    }
+    if (q < jp->end && (*q == 'e' || *q == 'E')) {
+        integral = 0; q++;
+        if (q < jp->end && (*q == '+' || *q == '-')) q++;
+        if (q >= jp->end || !(*q >= '0' && *q <= '9')) { aieng__jp_fail(jp, q, "bad number: digit expected in exponent"); return 0; }
+        while (q < jp->end && *q >= '0' && *q <= '9') q++;
+    }
+    txt = (char *)aieng__arena_alloc(jp->ar, (size_t)(q - s) + 1);
+    if (!txt) { aieng__jp_oom(jp); return 0; }
+    memcpy(txt, s, (size_t)(q - s)); txt[q - s] = 0;
+    v->type = AIENG_JSON_NUMBER; v->s = txt; v->len = (size_t)(q - s);
+    v->d = strtod(txt, NULL);
+    if (integral && !overflow) {
+        if (!neg && mag <= (uint64_t)INT64_MAX) { v->is_int = 1; v->i = (int64_t)mag; }
+        else if (neg && mag <= (uint64_t)INT64_MAX + 1) {
+            v->is_int = 1; v->i = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag; }
+    }
+    jp->p = q;
+    return 1;
+}
+static int aieng__jp_push_kid(aieng__jp *jp, aieng_json *v) {
+    if (jp->nkids == jp->capkids) {
+        size_t nc = jp->capkids ? jp->capkids * 2 : 64;
+        aieng_json **nk = (aieng_json **)aieng_realloc(&jp->ar->a, jp->kids, nc * sizeof *nk);
+        if (!nk) { aieng__jp_oom(jp); return 0; }
+        jp->kids = nk; jp->capkids = nc;
+    }
+    jp->kids[jp->nkids++] = v;
+    return 1;
+}
+static int aieng__jp_keys_equal(const aieng_json *a, const aieng_json *b) {
+    return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+/* Closes the innermost container: moves its pending children into the arena. */
+static aieng_json *aieng__jp_close(aieng__jp *jp) {
+    size_t st = jp->frames[jp->nframes - 1];
+    aieng_json *c = jp->open[jp->nframes - 1];
+    size_t n = jp->nkids - st;
+    c->n = n;
+    if (n) {
+        c->items = (aieng_json **)aieng__arena_alloc(jp->ar, n * sizeof(aieng_json *));
+        if (!c->items) { aieng__jp_oom(jp); return NULL; }
+        memcpy(c->items, jp->kids + st, n * sizeof(aieng_json *));
+        if (c->type == AIENG_JSON_OBJECT && (jp->flags & AIENG_JSON_REJECT_DUPLICATES)) {
+            size_t i, j; /* quadratic, but only on request; fine for tool-call sized objects */
+            for (i = 1; i < n; i++)
+                for (j = 0; j < i; j++)
+                    if (aieng__jp_keys_equal(c->items[i], c->items[j])) {
+                        aieng__jp_fail(jp, jp->p, "duplicate key"); return NULL; }
+        }
+    }
+    jp->nkids = st;
+    jp->nframes--;
+    return c;
+}
+
+AIENG_API aieng_result aieng_json_parse(const char *text, size_t len, const aieng_json_options *opts,
+                                        aieng_json_doc **out) {
+    aieng__jp jp;
+    aieng_json_doc *doc;
+    aieng__arena ar;
+    const char *pending_key = NULL;
+    size_t pending_key_len = 0;
+    if (!out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "json: out is NULL");
+    *out = NULL;
+    if (!text && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "json: text is NULL");
+    memset(&jp, 0, sizeof jp);
+    memset(&ar, 0, sizeof ar);
+    if (opts) ar.a = opts->alloc;
+    jp.ar = &ar;
+    jp.start = jp.p = (const unsigned char *)(text ? text : "");
+    jp.end = jp.p + len;
+    jp.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : AIENG_JSON_MAX_DEPTH;
+    jp.flags = opts ? opts->flags : 0;
+    doc = (aieng_json_doc *)aieng__arena_alloc(&ar, sizeof *doc);
+    if (!doc) { aieng__arena_free(&ar); return aieng_set_error(AIENG_ERR_OOM, "json: out of memory"); }
+    memset(doc, 0, sizeof *doc);
+    aieng__jp_ws(&jp);
+    for (;;) {
+        /* parse one value at jp.p */
+        aieng_json *v = NULL;
+        if (jp.p >= jp.end) { aieng__jp_fail(&jp, jp.p, "unexpected end of input, value expected"); break; }
+        v = (aieng_json *)aieng__arena_alloc(&ar, sizeof *v);
+        if (!v) { aieng__jp_oom(&jp); break; }
+        memset(v, 0, sizeof *v);
+        v->key = pending_key; v->key_len = pending_key_len; pending_key = NULL; pending_key_len = 0;
+        switch (*jp.p) {
+        case '{': case '[': {
+            v->type = *jp.p == '{' ? AIENG_JSON_OBJECT : AIENG_JSON_ARRAY;
+            if ((int)jp.nframes >= jp.max_depth) { aieng__jp_fail(&jp, jp.p, "nesting too deep"); break; }
+            if (jp.nframes == jp.capframes) {
+                size_t nc = jp.capframes ? jp.capframes * 2 : 32;
+                size_t *nf = (size_t *)aieng_realloc(&ar.a, jp.frames, nc * sizeof *nf);
+                aieng_json **no;
+                if (!nf) { aieng__jp_oom(&jp); break; }
+                jp.frames = nf;
+                no = (aieng_json **)aieng_realloc(&ar.a, jp.open, nc * sizeof *no);
+                if (!no) { aieng__jp_oom(&jp); break; }
+                jp.open = no; jp.capframes = nc;
+            }
+            jp.frames[jp.nframes] = jp.nkids; jp.open[jp.nframes] = v; jp.nframes++;
+            jp.p++;
+            aieng__jp_ws(&jp);
+            if (jp.p < jp.end && (*jp.p == '}' || *jp.p == ']')) {
+                if ((*jp.p == '}') != (v->type == AIENG_JSON_OBJECT)) { aieng__jp_fail(&jp, jp.p, "mismatched bracket"); break; }
+                jp.p++;
+                v = aieng__jp_close(&jp);
+                if (!v) break;
+                goto value_done;
+            }
+            if (v->type == AIENG_JSON_OBJECT) goto read_key;
+            continue;
+        }
+        case '"':
+            v->type = AIENG_JSON_STRING;
+            if (!aieng__jp_string(&jp, &v->s, &v->len)) break;
+            goto value_done;
+        case 't':
+            if (jp.end - jp.p < 4 || memcmp(jp.p, "true", 4) != 0) { aieng__jp_fail(&jp, jp.p, "invalid literal"); break; }
+            v->type = AIENG_JSON_BOOL; v->boolean = 1; jp.p += 4; goto value_done;
+        case 'f':
+            if (jp.end - jp.p < 5 || memcmp(jp.p, "false", 5) != 0) { aieng__jp_fail(&jp, jp.p, "invalid literal"); break; }
+            v->type = AIENG_JSON_BOOL; jp.p += 5; goto value_done;
+        case 'n':
+            if (jp.end - jp.p < 4 || memcmp(jp.p, "null", 4) != 0) { aieng__jp_fail(&jp, jp.p, "invalid literal"); break; }
+            v->type = AIENG_JSON_NULL; jp.p += 4; goto value_done;
+        default:
+            if (*jp.p == '-' || (*jp.p >= '0' && *jp.p <= '9')) {
+                if (!aieng__jp_number(&jp, v)) break;
+                goto value_done;
+            }
+            aieng__jp_fail(&jp, jp.p, "unexpected character, value expected");
+        }
+        break; /* error */
+    value_done:
+        /* attach v, then consume separators / closers */
+        for (;;) {
+            aieng_json *top;
+            if (jp.nframes == 0) { doc->root = v; goto finished; }
+            if (!aieng__jp_push_kid(&jp, v)) goto failed;
+            top = jp.open[jp.nframes - 1];
+            aieng__jp_ws(&jp);
+            if (jp.p >= jp.end) { aieng__jp_fail(&jp, jp.p, "unexpected end of input in container"); goto failed; }
+            if (*jp.p == ',') {
+                jp.p++;
+                aieng__jp_ws(&jp);
+                if (top->type == AIENG_JSON_OBJECT) goto read_key;
+                goto next_value;
+            }
+            if ((*jp.p == ']' && top->type == AIENG_JSON_ARRAY) || (*jp.p == '}' && top->type == AIENG_JSON_OBJECT)) {
+                jp.p++;
+                v = aieng__jp_close(&jp);
+                if (!v) goto failed;
+                continue;
+            }
+            aieng__jp_fail(&jp, jp.p, top->type == AIENG_JSON_OBJECT ? "',' or '}' expected" : "',' or ']' expected");
+            goto failed;
+        }
+    read_key:
+        if (jp.p >= jp.end || *jp.p != '"') { aieng__jp_fail(&jp, jp.p, "object key expected"); goto failed; }
+        if (!aieng__jp_string(&jp, &pending_key, &pending_key_len)) goto failed;
+        aieng__jp_ws(&jp);
+        if (jp.p >= jp.end || *jp.p != ':') { aieng__jp_fail(&jp, jp.p, "':' expected"); goto failed; }
+        jp.p++;
+        aieng__jp_ws(&jp);
+    next_value:;
+    }
+failed:
+    aieng_free(&ar.a, jp.kids); aieng_free(&ar.a, jp.frames); aieng_free(&ar.a, jp.open);
+    aieng__arena_free(&ar);
+    return jp.err != AIENG_OK ? jp.err : aieng_set_error(AIENG_ERR_FORMAT, "json: parse error");
+finished:
+    aieng__jp_ws(&jp);
+    if (jp.p != jp.end) { aieng__jp_fail(&jp, jp.p, "trailing characters after the value"); goto failed; }
+    aieng_free(&ar.a, jp.kids); aieng_free(&ar.a, jp.frames); aieng_free(&ar.a, jp.open);
+    doc->arena = ar;
+    *out = doc;
+    return AIENG_OK;
+}
+
+AIENG_API aieng_json *aieng_json_root(const aieng_json_doc *doc) { return doc ? doc->root : NULL; }
+AIENG_API void aieng_json_free(aieng_json_doc *doc) {
+    aieng__arena ar;
+    if (!doc) return;
+    ar = doc->arena; /* the doc itself lives in its arena */
+    aieng__arena_free(&ar);
+}
+AIENG_API aieng_json *aieng_json_getn(const aieng_json *obj, const char *key, size_t key_len) {
+    size_t i;
+    if (!obj || obj->type != AIENG_JSON_OBJECT || !key) return NULL;
+    for (i = obj->n; i-- > 0;)
+        if (obj->items[i]->key_len == key_len && memcmp(obj->items[i]->key, key, key_len) == 0) return obj->items[i];
+    return NULL;
+}
+AIENG_API aieng_json *aieng_json_get(const aieng_json *obj, const char *key) {
+    return key ? aieng_json_getn(obj, key, strlen(key)) : NULL;
+}
+AIENG_API aieng_json *aieng_json_at(const aieng_json *v, size_t index) {
+    if (!v || (v->type != AIENG_JSON_ARRAY && v->type != AIENG_JSON_OBJECT) || index >= v->n) return NULL;
+    return v->items[index];
+}
+AIENG_API aieng_json *aieng_json_pointer(const aieng_json *v, const char *ptr) {
+    aieng_json *cur = (aieng_json *)v;
+    char tok[1024];
+    if (!v || !ptr) return NULL;
+    while (*ptr) {
+        size_t n = 0;
+        if (*ptr != '/') return NULL;
+        ptr++;
+        while (*ptr && *ptr != '/') {
+            char c = *ptr++;
+            if (c == '~') {
+                if (*ptr == '0') c = '~'; else if (*ptr == '1') c = '/'; else return NULL;
+                ptr++;
+            }
+            if (n + 1 >= sizeof tok) return NULL;
+            tok[n++] = c;
+        }
+        tok[n] = 0;
+        if (cur->type == AIENG_JSON_OBJECT) cur = aieng_json_getn(cur, tok, n);
+        else if (cur->type == AIENG_JSON_ARRAY) {
+            size_t idx = 0, k;
+            if (n == 0 || (n > 1 && tok[0] == '0') || n > 18) return NULL;
+            for (k = 0; k < n; k++) { if (tok[k] < '0' || tok[k] > '9') return NULL; idx = idx * 10 + (size_t)(tok[k] - '0'); }
+            cur = aieng_json_at(cur, idx);
+        } else return NULL;
+        if (!cur) return NULL;
+    }
+    return cur;
+}
+static int aieng__json_equal(const aieng_json *a, const aieng_json *b, int depth) {
+    size_t i;
+    if (depth > 10000) return 0;
+    if (a->type != b->type) return 0;
+    switch (a->type) {
+    case AIENG_JSON_NULL: return 1;
+    case AIENG_JSON_BOOL: return a->boolean == b->boolean;
+    case AIENG_JSON_NUMBER:
+        if (a->is_int && b->is_int) return a->i == b->i;
+        return a->d == b->d;
+    case AIENG_JSON_STRING: return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+    case AIENG_JSON_ARRAY:
+        if (a->n != b->n) return 0;
+        for (i = 0; i < a->n; i++) if (!aieng__json_equal(a->items[i], b->items[i], depth + 1)) return 0;
+        return 1;
+    case AIENG_JSON_OBJECT:
+        if (a->n != b->n) return 0;
+        for (i = 0; i < a->n; i++) /* same order first (also covers repeated keys) */
+            if (!aieng__jp_keys_equal(a->items[i], b->items[i]) || !aieng__json_equal(a->items[i], b->items[i], depth + 1)) break;
+        if (i == a->n) return 1;
+        for (i = 0; i < a->n; i++) {
+            aieng_json *o = aieng_json_getn(b, a->items[i]->key, a->items[i]->key_len);
+            if (!o || !aieng__json_equal(a->items[i], o, depth + 1)) return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+AIENG_API int aieng_json_equal(const aieng_json *a, const aieng_json *b) {
+    if (!a || !b) return a == b;
+    return aieng__json_equal(a, b, 0);
+}
+
+/* ---------------------------------------------------------------- JSON serializer */
+static void aieng__json_write_str(aieng__buf *b, const char *s, size_t n) {
+    size_t i;
+    aieng__buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': aieng__buf_put(b, "\\\"", 2); break;
+        case '\\': aieng__buf_put(b, "\\\\", 2); break;
+        case '\b': aieng__buf_put(b, "\\b", 2); break;
+        case '\f': aieng__buf_put(b, "\\f", 2); break;
+        case '\n': aieng__buf_put(b, "\\n", 2); break;
+        case '\r': aieng__buf_put(b, "\\r", 2); break;
+        case '\t': aieng__buf_put(b, "\\t", 2); break;
+        default:
+            if (c < 0x20) aieng__buf_printf(b, "\\u%04x", c);
+            else aieng__buf_putc(b, (char)c);
+        }
+    }
+    aieng__buf_putc(b, '"');
+}
+static void aieng__json_nl(aieng__buf *b, int indent, int level) {
+    int k;
+    if (!indent) return;
+    aieng__buf_putc(b, '\n');
+    for (k = 0; k < indent * level; k++) aieng__buf_putc(b, ' ');
+}
+static void aieng__json_write(aieng__buf *b, const aieng_json *v, int indent, int level) {
+    size_t i;
+    if (level > 100000) { b->oom = 1; return; }
+    switch (v->type) {
+    case AIENG_JSON_NULL: aieng__buf_puts(b, "null"); break;
+    case AIENG_JSON_BOOL: aieng__buf_puts(b, v->boolean ? "true" : "false"); break;
+    case AIENG_JSON_NUMBER:
+        if (v->s && v->len) aieng__buf_put(b, v->s, v->len);
+        else if (v->is_int) aieng__buf_printf(b, "%lld", (long long)v->i);
+        else if (v->d != v->d || v->d - v->d != 0) aieng__buf_puts(b, "null"); /* NaN/inf are not JSON */
+        else aieng__buf_printf(b, "%.17g", v->d);
+        break;
+    case AIENG_JSON_STRING: aieng__json_write_str(b, v->s ? v->s : "", v->len); break;
+    case AIENG_JSON_ARRAY: case AIENG_JSON_OBJECT: {
+        int obj = v->type == AIENG_JSON_OBJECT;
+        aieng__buf_putc(b, obj ? '{' : '[');
+        for (i = 0; i < v->n; i++) {
+            if (i) aieng__buf_putc(b, ',');
+            aieng__json_nl(b, indent, level + 1);
+            if (obj) {
+                aieng__json_write_str(b, v->items[i]->key ? v->items[i]->key : "", v->items[i]->key_len);
+                aieng__buf_put(b, indent ? ": " : ":", indent ? 2 : 1);
+            }
+            aieng__json_write(b, v->items[i], indent, level + 1);
+        }
+        if (v->n) aieng__json_nl(b, indent, level);
+        aieng__buf_putc(b, obj ? '}' : ']');
+        break;
+    }
+    }
+}
+AIENG_API aieng_result aieng_json_write(const aieng_json *v, int indent, char **out, size_t *out_len) {
+    aieng__buf b;
+    if (!v || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "json_write: NULL argument");
+    memset(&b, 0, sizeof b);
+    aieng__json_write(&b, v, indent < 0 ? 0 : indent, 0);
+    aieng__buf_reserve(&b, 0);
+    if (b.oom) { AIENG_FREE(b.p, NULL); *out = NULL; return aieng_set_error(AIENG_ERR_OOM, "json_write: out of memory"); }
+    b.p[b.n] = 0;
+    *out = b.p;
+    if (out_len) *out_len = b.n;
+    return AIENG_OK;
+}
+
+/* ---------------------------------------------------------------- JSON stream checker */
+enum {
+    AIENG__JS_VALUE, AIENG__JS_ARR_FIRST, AIENG__JS_OBJ_FIRST, AIENG__JS_KEY, AIENG__JS_COLON, AIENG__JS_AFTER,
+    AIENG__JS_STR, AIENG__JS_ESC, AIENG__JS_HEX, AIENG__JS_LOW_BS, AIENG__JS_LOW_U, AIENG__JS_UTF8,
+    AIENG__JS_LIT, AIENG__JS_N_MINUS, AIENG__JS_N_ZERO, AIENG__JS_N_INT, AIENG__JS_N_DOT, AIENG__JS_N_FRAC,
+    AIENG__JS_N_E, AIENG__JS_N_ESIGN, AIENG__JS_N_EXP, AIENG__JS_DONE
+};
+static const char *const aieng__js_lits[3] = { "true", "false", "null" };
+
+AIENG_API void aieng_json_stream_init(aieng_json_stream *s, int max_depth) {
+    memset(s, 0, sizeof *s);
+    s->max_depth = max_depth <= 0 ? AIENG_JSON_MAX_DEPTH : max_depth;
+    if (s->max_depth > AIENG_JSON_STREAM_MAX_DEPTH) s->max_depth = AIENG_JSON_STREAM_MAX_DEPTH;
+    s->state = AIENG__JS_VALUE;
+    s->status = AIENG_JSON_INCOMPLETE;
+}
+static int aieng__js_is_ws(unsigned c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int aieng__js_top_is_obj(const aieng_json_stream *s) {
+    int d = s->depth - 1;
+    return (s->stack[d >> 3] >> (d & 7)) & 1;
+}
+/* returns 0 on an invalid byte */
+static int aieng__js_byte(aieng_json_stream *s, unsigned c) {
+    for (;;) switch (s->state) {
+    case AIENG__JS_DONE: return aieng__js_is_ws(c);
+    case AIENG__JS_VALUE: case AIENG__JS_ARR_FIRST:
+        if (aieng__js_is_ws(c)) return 1;
+        if (s->state == AIENG__JS_ARR_FIRST && c == ']') { s->depth--; s->state = AIENG__JS_AFTER; goto after_value; }
+        if (c == '{' || c == '[') {
+            int d = s->depth;
+            if (d >= s->max_depth) return 0;
+            if (c == '{') s->stack[d >> 3] |= (unsigned char)(1u << (d & 7));
+            else s->stack[d >> 3] &= (unsigned char)~(1u << (d & 7));
+            s->depth++;
+            s->state = c == '{' ? AIENG__JS_OBJ_FIRST : AIENG__JS_ARR_FIRST;
+            return 1;
+        }
+        if (c == '"') { s->state = AIENG__JS_STR; s->ret = AIENG__JS_AFTER; return 1; }
+        if (c == 't' || c == 'f' || c == 'n') { s->state = AIENG__JS_LIT; s->lit = (c == 't' ? 0 : c == 'f' ? 1 : 2); s->nb = 1; return 1; }
+        if (c == '-') { s->state = AIENG__JS_N_MINUS; return 1; }
+        if (c == '0') { s->state = AIENG__JS_N_ZERO; return 1; }
+        if (c >= '1' && c <= '9') { s->state = AIENG__JS_N_INT; return 1; }
+        return 0;
+    case AIENG__JS_OBJ_FIRST: case AIENG__JS_KEY:
+        if (aieng__js_is_ws(c)) return 1;
+        if (s->state == AIENG__JS_OBJ_FIRST && c == '}') { s->depth--; s->state = AIENG__JS_AFTER; goto after_value; }
+        if (c == '"') { s->state = AIENG__JS_STR; s->ret = AIENG__JS_COLON; return 1; }
+        return 0;
+    case AIENG__JS_COLON:
+        if (aieng__js_is_ws(c)) return 1;
+        if (c == ':') { s->state = AIENG__JS_VALUE; return 1; }
+        return 0;
+    case AIENG__JS_AFTER:
+        if (aieng__js_is_ws(c)) return 1;
+        if (c == ',') { s->state = aieng__js_top_is_obj(s) ? AIENG__JS_KEY : AIENG__JS_VALUE; return 1; }
+        if (c == (aieng__js_top_is_obj(s) ? '}' : ']')) { s->depth--; goto after_value; }
+        return 0;
+    case AIENG__JS_STR:
+        if (c == '"') { s->state = s->ret; if (s->ret == AIENG__JS_AFTER) goto after_value; return 1; }
+        if (c == '\\') { s->state = AIENG__JS_ESC; return 1; }
+        if (c < 0x20) return 0;
+        if (c < 0x80) return 1;
+        if (c < 0xC2 || c > 0xF4) return 0;
+        s->state = AIENG__JS_UTF8;
+        if (c < 0xE0) { s->nb = 1; s->lo = 0x80; s->hi = 0xBF; }
+        else if (c < 0xF0) { s->nb = 2; s->lo = c == 0xE0 ? 0xA0 : 0x80; s->hi = c == 0xED ? 0x9F : 0xBF; }
+        else { s->nb = 3; s->lo = c == 0xF0 ? 0x90 : 0x80; s->hi = c == 0xF4 ? 0x8F : 0xBF; }
+        return 1;
+    case AIENG__JS_UTF8:
+        if (c < s->lo || c > s->hi) return 0;
+        s->lo = 0x80; s->hi = 0xBF;
+        if (--s->nb == 0) s->state = AIENG__JS_STR;
+        return 1;
+    case AIENG__JS_ESC:
+        if (c == 'u') { s->state = AIENG__JS_HEX; s->nb = 4; s->u = 0; return 1; }
+        if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't') {
+            s->state = AIENG__JS_STR; return 1; }
+        return 0;
+    case AIENG__JS_HEX: {
+        int h = aieng__hexval((int)c);
+        if (h < 0) return 0;
+        s->u = s->u * 16 + (unsigned)h;
+        if (--s->nb) return 1;
+        if (s->hs) { /* expecting the low half */
+            if (s->u < 0xDC00 || s->u > 0xDFFF) return 0;
+            s->hs = 0; s->state = AIENG__JS_STR; return 1;
+        }
+        if (s->u >= 0xDC00 && s->u <= 0xDFFF) return 0;
+        if (s->u >= 0xD800 && s->u <= 0xDBFF) { s->hs = s->u; s->state = AIENG__JS_LOW_BS; return 1; }
+        s->state = AIENG__JS_STR;
+        return 1;
+    }
+    case AIENG__JS_LOW_BS: if (c != '\\') return 0; s->state = AIENG__JS_LOW_U; return 1;
+    case AIENG__JS_LOW_U: if (c != 'u') return 0; s->state = AIENG__JS_HEX; s->nb = 4; s->u = 0; return 1;
+    case AIENG__JS_LIT: {
+        const char *l = aieng__js_lits[s->lit];
+        if ((unsigned char)l[s->nb] != c) return 0;
+        s->nb++;
+        if (l[s->nb] == 0) { s->state = AIENG__JS_AFTER; goto after_value; }
+        return 1;
+    }
+    case AIENG__JS_N_MINUS:
+        if (c == '0') { s->state = AIENG__JS_N_ZERO; return 1; }
+        if (c >= '1' && c <= '9') { s->state = AIENG__JS_N_INT; return 1; }
+        return 0;
+    case AIENG__JS_N_ZERO: case AIENG__JS_N_INT:
+        if (s->state == AIENG__JS_N_INT && c >= '0' && c <= '9') return 1;
+        if (c == '.') { s->state = AIENG__JS_N_DOT; return 1; }
+        if (c == 'e' || c == 'E') { s->state = AIENG__JS_N_E; return 1; }
+        s->state = AIENG__JS_AFTER; if (s->depth == 0) s->state = AIENG__JS_DONE;
+        continue; /* the byte belongs to what follows the number */
+    case AIENG__JS_N_DOT: if (c >= '0' && c <= '9') { s->state = AIENG__JS_N_FRAC; return 1; } return 0;
+    case AIENG__JS_N_FRAC:
+        if (c >= '0' && c <= '9') return 1;
+        if (c == 'e' || c == 'E') { s->state = AIENG__JS_N_E; return 1; }
+        s->state = s->depth == 0 ? AIENG__JS_DONE : AIENG__JS_AFTER;
+        continue;
+    case AIENG__JS_N_E:
+        if (c == '+' || c == '-') { s->state = AIENG__JS_N_ESIGN; return 1; }
+        /* fall through */
+    case AIENG__JS_N_ESIGN: if (c >= '0' && c <= '9') { s->state = AIENG__JS_N_EXP; return 1; } return 0;
+    case AIENG__JS_N_EXP:
+        if (c >= '0' && c <= '9') return 1;
+        s->state = s->depth == 0 ? AIENG__JS_DONE : AIENG__JS_AFTER;
+        continue;
+    default: return 0;
+    }
+after_value:
+    if (s->depth == 0) s->state = AIENG__JS_DONE; else s->state = AIENG__JS_AFTER;
+    return 1;
+}
+AIENG_API aieng_json_status aieng_json_stream_feed(aieng_json_stream *s, const void *bytes, size_t len) {
+    const unsigned char *p = (const unsigned char *)bytes;
+    size_t i;
+    if (s->status == AIENG_JSON_INVALID) return s->status;
+    for (i = 0; i < len; i++) {
+        if (!aieng__js_byte(s, p[i])) {
+            s->error_pos = s->pos + i;
+            s->pos += i;
+            s->status = AIENG_JSON_INVALID;
+            return s->status;
+        }
+    }
+    s->pos += len;
+    s->status = aieng_json_stream_status(s);
+    return s->status;
+}
+AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s) {
+    if (s->status == AIENG_JSON_INVALID) return AIENG_JSON_INVALID;
+    if (s->depth == 0 && (s->state == AIENG__JS_DONE || s->state == AIENG__JS_N_ZERO || s->state == AIENG__JS_N_INT ||
+                          s->state == AIENG__JS_N_FRAC || s->state == AIENG__JS_N_EXP))
+        return AIENG_JSON_COMPLETE;
+    return AIENG_JSON_INCOMPLETE;
+}
+
+/* @@NEXT@@ */
+
+AIENG_EXTERN_C_END
+#endif /* AIENG_AGENT_IMPLEMENTED */
+#endif /* AIENG_AGENT_IMPLEMENTATION */
+
+/*
+MIT License
+
+Copyright (c) 2026 the aieng authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT
+OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+*/

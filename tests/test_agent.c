@@ -1,0 +1,210 @@
+/* tests/test_agent.c - aieng_agent.h: JSON (JSONTestSuite), JSON Schema (JSON-Schema-Test-Suite),
+   GBNF grammars, schema -> grammar, constrained sampling, fuzz regressions. */
+#define AIENG_AGENT_IMPLEMENTATION
+#include "aieng_agent.h"
+#include "aieng_test.h"
+#include <dirent.h>
+
+/* ------------------------------------------------------------------ helpers */
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+/* sorted list of file names in tests/data/<rel> (a directory); NULL (and a failure) if missing */
+static char **list_dir(const char *rel, int *n) {
+    char path[512];
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    int cap = 0;
+    snprintf(path, sizeof path, "tests/data/%s", rel);
+    *n = 0;
+    d = opendir(path);
+    if (!d) { aieng_test_failed++; fprintf(stderr, "FAIL: test data directory missing: %s\n", path); return NULL; }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        if (*n == cap) { cap = cap ? cap * 2 : 64; names = (char **)realloc(names, (size_t)cap * sizeof *names); }
+        names[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)*n, sizeof *names, cmp_str);
+    return names;
+}
+static void free_list(char **l, int n) { int i; for (i = 0; i < n; i++) free(l[i]); free(l); }
+static unsigned char *read_data(const char *rel, size_t *len) {
+    char *p = aieng_test_data(rel);
+    unsigned char *b;
+    if (!p) return NULL;
+    b = aieng_test_read_file(p, len);
+    free(p);
+    return b;
+}
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void) {
+    rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+/* ------------------------------------------------------------------ JSON */
+/* i_ files accepted by design (see the header's JSON section); all other i_ files are rejected */
+static int i_file_accepted(const char *name) {
+    return strncmp(name, "i_number_", 9) == 0 || strcmp(name, "i_structure_500_nested_arrays.json") == 0;
+}
+static aieng_json_status stream_chunks(const unsigned char *b, size_t n, size_t *err_pos) {
+    aieng_json_stream s;
+    size_t off = 0;
+    aieng_json_status st = AIENG_JSON_INCOMPLETE;
+    aieng_json_stream_init(&s, 0);
+    while (off < n) {
+        size_t k = 1 + rnd() % 7;
+        if (k > n - off) k = n - off;
+        st = aieng_json_stream_feed(&s, b + off, k);
+        off += k;
+        if (st == AIENG_JSON_INVALID) break;
+    }
+    if (n == 0) st = aieng_json_stream_status(&s);
+    *err_pos = s.error_pos;
+    return st;
+}
+static void test_json_suite(void) {
+    int n = 0, i, ny = 0, nn = 0, ni = 0, ok_y = 0, ok_n = 0, ok_i = 0;
+    char **names = list_dir("json/test_parsing", &n);
+    if (!names) return;
+    for (i = 0; i < n; i++) {
+        char rel[600];
+        size_t len = 0, epos;
+        unsigned char *b;
+        aieng_json_doc *doc = NULL;
+        aieng_result r;
+        aieng_json_status st;
+        int want;
+        if (strstr(names[i], ".json") == NULL) continue;
+        snprintf(rel, sizeof rel, "json/test_parsing/%s", names[i]);
+        b = read_data(rel, &len);
+        if (!b) continue;
+        r = aieng_json_parse((const char *)b, len, NULL, &doc);
+        st = stream_chunks(b, len, &epos);
+        want = names[i][0] == 'y' ? 1 : names[i][0] == 'n' ? 0 : i_file_accepted(names[i]);
+        if (names[i][0] == 'y') { ny++; ok_y += r == AIENG_OK; }
+        else if (names[i][0] == 'n') { nn++; ok_n += r != AIENG_OK; }
+        else { ni++; ok_i += (r == AIENG_OK) == want; }
+        CHECK((r == AIENG_OK) == want, "%s: parse gave %d (%s)", names[i], (int)r, r ? aieng_last_error() : "");
+        CHECK((st == AIENG_JSON_COMPLETE) == want, "%s: stream status %d at %lu", names[i], (int)st, (unsigned long)epos);
+        if (r == AIENG_OK) {
+            /* round trip: compact and indented output parse back to an equal tree */
+            int ind;
+            for (ind = 0; ind <= 2; ind += 2) {
+                char *out = NULL;
+                size_t olen = 0;
+                aieng_json_doc *d2 = NULL;
+                CHECK(aieng_json_write(aieng_json_root(doc), ind, &out, &olen) == AIENG_OK, "%s: write", names[i]);
+                CHECK(aieng_json_parse(out, olen, NULL, &d2) == AIENG_OK, "%s: reparse of %s", names[i], out);
+                CHECK(d2 && aieng_json_equal(aieng_json_root(doc), aieng_json_root(d2)), "%s: round trip differs", names[i]);
+                aieng_json_free(d2);
+                aieng_free(NULL, out);
+            }
+        }
+        aieng_json_free(doc);
+        free(b);
+    }
+    printf("JSONTestSuite: y %d/%d accepted, n %d/%d rejected, i %d/%d as documented\n", ok_y, ny, ok_n, nn, ok_i, ni);
+    CHECK(ny == 95 && nn == 188 && ni == 35, "file counts y %d n %d i %d", ny, nn, ni);
+    free_list(names, n);
+}
+static void test_json_api(void) {
+    const char *t = "{\"a\":[1,-2,3.5,{\"b~/c\":\"x\\u00e9\\ud83d\\ude00\"}],\"n\":null,\"k\":1,\"k\":2,"
+                    "\"big\":9223372036854775807,\"min\":-9223372036854775808,\"over\":9223372036854775808}";
+    aieng_json_doc *doc = NULL;
+    aieng_json *r, *v;
+    aieng_json_options o;
+    char *out = NULL;
+    size_t olen;
+    CHECK(aieng_json_parse(t, strlen(t), NULL, &doc) == AIENG_OK, "parse: %s", aieng_last_error());
+    if (!doc) return;
+    r = aieng_json_root(doc);
+    CHECK(r->type == AIENG_JSON_OBJECT && r->n == 7, "root has 7 members (duplicates kept)");
+    v = aieng_json_get(r, "k");
+    CHECK(v && v->is_int && v->i == 2, "duplicate key: last wins");
+    v = aieng_json_pointer(r, "/a/3/b~0~1c");
+    CHECK(v && v->type == AIENG_JSON_STRING && v->len == 7 && memcmp(v->s, "x\xc3\xa9\xf0\x9f\x98\x80", 7) == 0, "pointer + escapes");
+    v = aieng_json_pointer(r, "/a/1");
+    CHECK(v && v->is_int && v->i == -2, "pointer index");
+    CHECK(aieng_json_pointer(r, "/a/01") == NULL && aieng_json_pointer(r, "/a/9") == NULL && aieng_json_pointer(r, "a") == NULL, "bad pointers");
+    CHECK(aieng_json_pointer(r, "") == r, "empty pointer = root");
+    v = aieng_json_pointer(r, "/a/2");
+    CHECK(v && !v->is_int && v->d == 3.5, "3.5 is not int");
+    v = aieng_json_get(r, "big");
+    CHECK(v && v->is_int && v->i == INT64_MAX, "int64 max exact");
+    v = aieng_json_get(r, "min");
+    CHECK(v && v->is_int && v->i == INT64_MIN, "int64 min exact");
+    v = aieng_json_get(r, "over");
+    CHECK(v && !v->is_int && v->len == 19, "int64 overflow keeps text");
+    CHECK(aieng_json_write(r, 0, &out, &olen) == AIENG_OK, "write");
+    CHECK(out && strcmp(out, "{\"a\":[1,-2,3.5,{\"b~/c\":\"x\xc3\xa9\xf0\x9f\x98\x80\"}],\"n\":null,\"k\":1,\"k\":2,"
+                             "\"big\":9223372036854775807,\"min\":-9223372036854775808,\"over\":9223372036854775808}") == 0,
+          "compact output: %s", out ? out : "(null)");
+    aieng_free(NULL, out);
+    CHECK(aieng_json_write(aieng_json_pointer(r, "/a"), 2, &out, &olen) == AIENG_OK, "write indented");
+    CHECK(out && strcmp(out, "[\n  1,\n  -2,\n  3.5,\n  {\n    \"b~/c\": \"x\xc3\xa9\xf0\x9f\x98\x80\"\n  }\n]") == 0, "indented: %s", out ? out : "(null)");
+    aieng_free(NULL, out);
+    aieng_json_free(doc);
+    memset(&o, 0, sizeof o);
+    o.flags = AIENG_JSON_REJECT_DUPLICATES;
+    CHECK(aieng_json_parse(t, strlen(t), &o, &doc) == AIENG_ERR_FORMAT && doc == NULL, "duplicate rejected on request");
+    CHECK(strstr(aieng_last_error(), "duplicate") != NULL, "error names duplicate: %s", aieng_last_error());
+    /* control chars escaped on output */
+    CHECK(aieng_json_parse("\"a\\u0001\\n\\\"\\u0000\"", 19, NULL, &doc) == AIENG_OK, "escapes");
+    if (doc) {
+        CHECK(aieng_json_root(doc)->len == 5, "NUL kept, len 5");
+        aieng_json_write(aieng_json_root(doc), 0, &out, &olen);
+        CHECK(out && strcmp(out, "\"a\\u0001\\n\\\"\\u0000\"") == 0, "escaped output %s", out ? out : "(null)");
+        aieng_free(NULL, out);
+        aieng_json_free(doc);
+    }
+    /* error position */
+    CHECK(aieng_json_parse("[1,2,]", 6, NULL, &doc) == AIENG_ERR_FORMAT, "trailing comma");
+    CHECK(strstr(aieng_last_error(), "byte 5") != NULL, "position: %s", aieng_last_error());
+    /* depth limit */
+    o.flags = 0; o.max_depth = 3;
+    CHECK(aieng_json_parse("[[[1]]]", 7, &o, &doc) == AIENG_OK, "depth 3 ok");
+    aieng_json_free(doc);
+    CHECK(aieng_json_parse("[[[[1]]]]", 9, &o, &doc) == AIENG_ERR_FORMAT, "depth 4 rejected");
+}
+static void test_json_hostile(void) {
+    size_t n = 100000, i;
+    char *b = (char *)malloc(2 * n + 16);
+    aieng_json_doc *doc = NULL;
+    aieng_json_stream s;
+    for (i = 0; i < n; i++) b[i] = '[';
+    for (i = 0; i < n; i++) b[n + i] = ']';
+    CHECK(aieng_json_parse(b, 2 * n, NULL, &doc) == AIENG_ERR_FORMAT, "100000 nested arrays rejected");
+    aieng_json_stream_init(&s, 0);
+    CHECK(aieng_json_stream_feed(&s, b, 2 * n) == AIENG_JSON_INVALID && s.error_pos == AIENG_JSON_MAX_DEPTH, "stream depth at %lu", (unsigned long)s.error_pos);
+    b[0] = '1';
+    for (i = 1; i < 10000; i++) b[i] = (char)('0' + i % 10);
+    CHECK(aieng_json_parse(b, 10000, NULL, &doc) == AIENG_OK, "10000-digit number");
+    CHECK(doc && !aieng_json_root(doc)->is_int && aieng_json_root(doc)->len == 10000, "kept as text");
+    aieng_json_free(doc);
+    CHECK(aieng_json_parse("{\"a\":\"\xff\"}", 9, NULL, &doc) == AIENG_ERR_FORMAT, "invalid UTF-8");
+    {
+        const char *t = "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\",\"days\":3}}";
+        size_t L = strlen(t), k;
+        for (k = 0; k < L; k++) { /* every truncation: incomplete, never complete, never crash */
+            aieng_json_stream_init(&s, 0);
+            CHECK(aieng_json_stream_feed(&s, t, k) == AIENG_JSON_INCOMPLETE, "prefix %lu incomplete", (unsigned long)k);
+            CHECK(aieng_json_parse(t, k, NULL, &doc) == AIENG_ERR_FORMAT, "truncated %lu rejected", (unsigned long)k);
+        }
+        aieng_json_stream_init(&s, 0);
+        CHECK(aieng_json_stream_feed(&s, t, L) == AIENG_JSON_COMPLETE, "whole complete");
+        CHECK(aieng_json_stream_feed(&s, " x", 2) == AIENG_JSON_INVALID && s.error_pos == L + 1, "junk after at %lu", (unsigned long)s.error_pos);
+    }
+    free(b);
+}
+
+/* @@TESTS@@ */
+
+int main(void) {
+    test_json_api();
+    test_json_hostile();
+    test_json_suite();
+    if (aieng_test_quick()) printf("quick mode\n");
+    /* @@MAIN@@ */
+    return aieng_test_summary();
+}
