@@ -29,14 +29,19 @@ static int aieng_test_passed = 0, aieng_test_failed = 0;
     CHECK(fabs(aieng__ta - aieng__tb) <= (double)(tol), "%s = %.9g, %s = %.9g, tol %g", \
           #a, aieng__ta, #b, aieng__tb, (double)(tol)); } while (0)
 
-static int aieng_test_quick(void) {
+#if defined(__GNUC__)
+#define AIENG_TEST_UNUSED __attribute__((unused))
+#else
+#define AIENG_TEST_UNUSED
+#endif
+AIENG_TEST_UNUSED static int aieng_test_quick(void) {
     const char *q = getenv("AIENG_TEST_QUICK");
     return q && *q && strcmp(q, "0") != 0;
 }
 
 /* Returns a malloc'ed path "tests/data/<rel>" (relative to the repository
    root, where tests run) or NULL after counting a failure naming the file. */
-static char *aieng_test_data(const char *rel) {
+AIENG_TEST_UNUSED static char *aieng_test_data(const char *rel) {
     const char *root = getenv("AIENG_TEST_DATA");
     size_t n;
     char *p;
@@ -58,7 +63,7 @@ static char *aieng_test_data(const char *rel) {
 }
 
 /* Reads a whole file; counts a failure naming it when it cannot. */
-static unsigned char *aieng_test_read_file(const char *path, size_t *len) {
+AIENG_TEST_UNUSED static unsigned char *aieng_test_read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     unsigned char *buf;
     long n;

@@ -60,7 +60,10 @@ AIENG_API void *aieng_realloc(const aieng_allocator *a, void *p, size_t size);
 AIENG_API void aieng_free(const aieng_allocator *a, void *p);
 AIENG_EXTERN_C_END
 #endif /* AIENG_COMMON_H */
-#if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_COMMON_IMPLEMENTATION)) && !defined(AIENG_COMMON_IMPLEMENTED)
+#if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_COMMON_IMPLEMENTATION) || defined(AIENG_TENSOR_IMPLEMENTATION) || \
+     defined(AIENG_QUANT_IMPLEMENTATION) || defined(AIENG_BPE_IMPLEMENTATION) || defined(AIENG_HNSW_IMPLEMENTATION) || \
+     defined(AIENG_AUTOGRAD_IMPLEMENTATION) || defined(AIENG_TRANSFORMER_IMPLEMENTATION) || \
+     defined(AIENG_AGENT_IMPLEMENTATION)) && !defined(AIENG_COMMON_IMPLEMENTED)
 #define AIENG_COMMON_IMPLEMENTED
 #include <stdio.h>
 #if defined(__cplusplus) && __cplusplus >= 201103L
