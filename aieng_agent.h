@@ -125,7 +125,10 @@ AIENG_API void *aieng_realloc(const aieng_allocator *a, void *p, size_t size);
 AIENG_API void aieng_free(const aieng_allocator *a, void *p);
 AIENG_EXTERN_C_END
 #endif /* AIENG_COMMON_H */
-#if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_COMMON_IMPLEMENTATION)) && !defined(AIENG_COMMON_IMPLEMENTED)
+#if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_COMMON_IMPLEMENTATION) || defined(AIENG_TENSOR_IMPLEMENTATION) || \
+     defined(AIENG_QUANT_IMPLEMENTATION) || defined(AIENG_BPE_IMPLEMENTATION) || defined(AIENG_HNSW_IMPLEMENTATION) || \
+     defined(AIENG_AUTOGRAD_IMPLEMENTATION) || defined(AIENG_TRANSFORMER_IMPLEMENTATION) || \
+     defined(AIENG_AGENT_IMPLEMENTATION)) && !defined(AIENG_COMMON_IMPLEMENTED)
 #define AIENG_COMMON_IMPLEMENTED
 #include <stdio.h>
 #if defined(__cplusplus) && __cplusplus >= 201103L
@@ -291,6 +294,70 @@ typedef struct aieng_json_stream {
 AIENG_API void aieng_json_stream_init(aieng_json_stream *s, int max_depth);
 AIENG_API aieng_json_status aieng_json_stream_feed(aieng_json_stream *s, const void *bytes, size_t len);
 AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s);
+
+/* ======================================================================================
+   GRAMMARS (GBNF, the syntax of llama.cpp's grammars/README.md)
+   --------------------------------------------------------------------------------------
+       root   ::= object                 # a comment
+       object ::= "{" ws ( pair ( "," ws pair )* )? "}"
+       pair   ::= string ":" ws value
+       digits ::= [0-9]+ | "0x" [0-9a-fA-F]{1,8}
+   - A rule is `name ::= alternatives`; names use [A-Za-z0-9_-]. A rule ends at the end of
+     its line, except after `|` or inside parentheses (where newlines are free).
+   - Elements: "literal" (escapes \n \r \t \\ \" \' \[ \] \xHH \uHHHH \UHHHHHHHH, and any
+     UTF-8), [char class] with ranges a-z and negation [^...], `.` (any character),
+     rule references, ( groups ); postfix * + ? {m} {m,} {m,n}.
+   - Characters are Unicode code points; classes are compiled to byte-level automata, so
+     the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
+     sentences, and a token may end in the middle of a character.
+   - Errors (AIENG_ERR_FORMAT, message names the rule or the byte offset): syntax errors,
+     undefined rules, left recursion (direct, indirect or through rules that can be
+     empty), a missing root rule, repetition counts above AIENG_GRAMMAR_MAX_REPEAT (10000)
+     and grammars above AIENG_GRAMMAR_MAX_SYMBOLS symbols after expansion.
+   Matching keeps a set of parse stacks (a pushdown automaton run on every alternative at
+   once); stack nodes are hash-consed, so a state is a small sorted set of node ids and
+   equal states compare equal. The node table is a cache inside the grammar: a grammar and
+   the states made from it must be used by one thread at a time.
+   ====================================================================================== */
+#ifndef AIENG_GRAMMAR_MAX_REPEAT
+#define AIENG_GRAMMAR_MAX_REPEAT 10000
+#endif
+#ifndef AIENG_GRAMMAR_MAX_SYMBOLS
+#define AIENG_GRAMMAR_MAX_SYMBOLS (1 << 22)
+#endif
+#ifndef AIENG_GRAMMAR_MAX_NODES
+#define AIENG_GRAMMAR_MAX_NODES (1 << 24)   /* stack nodes a grammar may create in its life */
+#endif
+#ifndef AIENG_GRAMMAR_MAX_STACKS
+#define AIENG_GRAMMAR_MAX_STACKS 65536      /* parse stacks alive at once (ambiguity bound) */
+#endif
+typedef struct aieng_grammar aieng_grammar;
+typedef struct aieng_grammar_state aieng_grammar_state;
+
+/* Compiles GBNF text; `root` names the start rule (NULL: "root"). */
+AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const char *root, aieng_grammar **out);
+AIENG_API void aieng_grammar_free(aieng_grammar *g);
+/* Number of rules after desugaring (groups and repetitions become rules). */
+AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g);
+/* 1 when bytes[0..len) is a complete sentence of the grammar. */
+AIENG_API int aieng_grammar_accepts(aieng_grammar *g, const void *bytes, size_t len);
+
+/* A matching state: starts at the beginning of a sentence. */
+AIENG_API aieng_result aieng_grammar_state_new(aieng_grammar *g, aieng_grammar_state **out);
+AIENG_API void aieng_grammar_state_free(aieng_grammar_state *s);
+AIENG_API void aieng_grammar_state_reset(aieng_grammar_state *s);
+AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const aieng_grammar_state *src);
+/* Feeds bytes. Returns AIENG_OK and moves on when they may come next; otherwise the state is
+   left unchanged and the result is AIENG_ERR_FORMAT (or AIENG_ERR_OOM when a bound is hit). */
+AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const void *bytes, size_t len);
+/* 1 when the bytes fed so far may be followed by bytes[0..len) (nothing is changed). */
+AIENG_API int aieng_grammar_state_allows(aieng_grammar_state *s, const void *bytes, size_t len);
+/* 1 when the bytes fed so far form a complete sentence. */
+AIENG_API int aieng_grammar_state_complete(const aieng_grammar_state *s);
+/* 1 when no further byte can be accepted (complete or stuck). */
+AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
+
+/* @@DECL@@ */
 
 AIENG_EXTERN_C_END
 #endif /* AIENG_AGENT_H */
@@ -1003,6 +1070,856 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
                           s->state == AIENG__JS_N_FRAC || s->state == AIENG__JS_N_EXP))
         return AIENG_JSON_COMPLETE;
     return AIENG_JSON_INCOMPLETE;
+}
+
+/* ---------------------------------------------------------------- grammar: building */
+typedef struct aieng__iv { int *v; int n, cap; } aieng__iv;
+static int aieng__iv_push(aieng__iv *a, int x) {
+    if (a->n == a->cap) {
+        int nc = a->cap ? a->cap * 2 : 8;
+        int *nv = (int *)AIENG_REALLOC(a->v, (size_t)nc * sizeof(int), NULL);
+        if (!nv) return 0;
+        a->v = nv; a->cap = nc;
+    }
+    a->v[a->n++] = x;
+    return 1;
+}
+static void aieng__iv_free(aieng__iv *a) { AIENG_FREE(a->v, NULL); a->v = NULL; a->n = a->cap = 0; }
+
+#define AIENG__SYM_END (-1)
+#define AIENG__SYM_REF(r) (-2 - (r))
+#define AIENG__SYM_RULE(s) (-2 - (s))
+
+typedef struct aieng__grule { char *name; int defined; aieng__iv alts; } aieng__grule;
+
+struct aieng_grammar {
+    /* compiled form */
+    int *sym; int nsym;                   /* >= 0 terminal, -1 END, <= -2 rule reference */
+    int *alt_start; int nalt;             /* symbol index of each alternative */
+    int *rule_alt; int *rule_nalt; int nrule;
+    unsigned char (*term)[32]; int nterm; /* byte sets */
+    int root;
+    /* runtime: hash-consed stack nodes (pos, next) and their caches */
+    int *npos, *nnext, *nsucc, *nclo_off, *nclo_len; unsigned char *nacc; unsigned *nmark;
+    int nnodes, capnodes;
+    int *htab; int hcap;                  /* open addressing over node ids */
+    aieng__iv clo;                        /* closure lists */
+    aieng__iv work;                       /* scratch */
+    unsigned gen;
+    int start_node;
+};
+
+typedef struct aieng__gb {
+    const char *p, *end, *start;
+    aieng__grule *rules; int nrules, caprules;
+    int *hmap; int hcap;                  /* name -> rule id */
+    aieng__iv *alts; int nalts, capalts;
+    unsigned char (*term)[32]; int nterm, capterm;
+    int byte_term[256];
+    long total;                           /* symbols so far (bound) */
+    aieng_result err;
+} aieng__gb;
+
+static aieng_result aieng__gb_fail(aieng__gb *b, const char *fmt, const char *arg) {
+    if (b->err == AIENG_OK) {
+        char msg[200];
+        snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+        b->err = aieng_set_error(AIENG_ERR_FORMAT, "grammar: %s at byte %lu", msg, (unsigned long)(b->p - b->start));
+    }
+    return b->err;
+}
+static aieng_result aieng__gb_oom(aieng__gb *b) {
+    if (b->err == AIENG_OK) b->err = aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
+    return b->err;
+}
+static uint32_t aieng__hash_bytes(const char *s, size_t n) {
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 16777619u; }
+    return h;
+}
+static int aieng__gb_new_rule(aieng__gb *b, const char *name, size_t nlen) {
+    aieng__grule *r;
+    if (b->nrules == b->caprules) {
+        int nc = b->caprules ? b->caprules * 2 : 64;
+        aieng__grule *nr = (aieng__grule *)AIENG_REALLOC(b->rules, (size_t)nc * sizeof *nr, NULL);
+        if (!nr) { aieng__gb_oom(b); return -1; }
+        b->rules = nr; b->caprules = nc;
+    }
+    r = &b->rules[b->nrules];
+    memset(r, 0, sizeof *r);
+    if (name) {
+        r->name = (char *)AIENG_MALLOC(nlen + 1, NULL);
+        if (!r->name) { aieng__gb_oom(b); return -1; }
+        memcpy(r->name, name, nlen); r->name[nlen] = 0;
+    }
+    return b->nrules++;
+}
+/* rule id for a name, created (undefined) if new */
+static int aieng__gb_rule_by_name(aieng__gb *b, const char *name, size_t nlen) {
+    uint32_t h;
+    int id;
+    if (b->nrules * 2 >= b->hcap) { /* rehash */
+        int nc = b->hcap ? b->hcap * 2 : 256, i;
+        int *nh = (int *)AIENG_MALLOC((size_t)nc * sizeof(int), NULL);
+        if (!nh) { aieng__gb_oom(b); return -1; }
+        for (i = 0; i < nc; i++) nh[i] = -1;
+        for (i = 0; i < b->nrules; i++) if (b->rules[i].name) {
+            uint32_t k = aieng__hash_bytes(b->rules[i].name, strlen(b->rules[i].name)) & (uint32_t)(nc - 1);
+            while (nh[k] >= 0) k = (k + 1) & (uint32_t)(nc - 1);
+            nh[k] = i;
+        }
+        AIENG_FREE(b->hmap, NULL); b->hmap = nh; b->hcap = nc;
+    }
+    h = aieng__hash_bytes(name, nlen) & (uint32_t)(b->hcap - 1);
+    while (b->hmap[h] >= 0) {
+        const char *rn = b->rules[b->hmap[h]].name;
+        if (strlen(rn) == nlen && memcmp(rn, name, nlen) == 0) return b->hmap[h];
+        h = (h + 1) & (uint32_t)(b->hcap - 1);
+    }
+    id = aieng__gb_new_rule(b, name, nlen);
+    if (id >= 0) b->hmap[h] = id;
+    return id;
+}
+static int aieng__gb_new_alt(aieng__gb *b, int rule) {
+    if (b->nalts == b->capalts) {
+        int nc = b->capalts ? b->capalts * 2 : 64;
+        aieng__iv *na = (aieng__iv *)AIENG_REALLOC(b->alts, (size_t)nc * sizeof *na, NULL);
+        if (!na) { aieng__gb_oom(b); return -1; }
+        b->alts = na; b->capalts = nc;
+    }
+    memset(&b->alts[b->nalts], 0, sizeof(aieng__iv));
+    if (!aieng__iv_push(&b->rules[rule].alts, b->nalts)) { aieng__gb_oom(b); return -1; }
+    return b->nalts++;
+}
+static int aieng__gb_new_term(aieng__gb *b) {
+    if (b->nterm == b->capterm) {
+        int nc = b->capterm ? b->capterm * 2 : 64;
+        unsigned char (*nt)[32] = (unsigned char (*)[32])AIENG_REALLOC(b->term, (size_t)nc * 32, NULL);
+        if (!nt) { aieng__gb_oom(b); return -1; }
+        b->term = nt; b->capterm = nc;
+    }
+    memset(b->term[b->nterm], 0, 32);
+    return b->nterm++;
+}
+static int aieng__gb_term_range(aieng__gb *b, unsigned lo, unsigned hi) {
+    int t;
+    unsigned c;
+    if (lo == hi && b->byte_term[lo] >= 0) return b->byte_term[lo];
+    t = aieng__gb_new_term(b);
+    if (t < 0) return -1;
+    for (c = lo; c <= hi; c++) b->term[t][c >> 3] |= (unsigned char)(1u << (c & 7));
+    if (lo == hi) b->byte_term[lo] = t;
+    return t;
+}
+static int aieng__gb_add(aieng__gb *b, aieng__iv *seq, int s) {
+    if (++b->total > AIENG_GRAMMAR_MAX_SYMBOLS) {
+        if (b->err == AIENG_OK) b->err = aieng_set_error(AIENG_ERR_FORMAT, "grammar: more than %d symbols after expansion", AIENG_GRAMMAR_MAX_SYMBOLS);
+        return 0;
+    }
+    if (!aieng__iv_push(seq, s)) { aieng__gb_oom(b); return 0; }
+    return 1;
+}
+/* copies seq into a fresh alternative of rule */
+static int aieng__gb_alt_from(aieng__gb *b, int rule, const int *s, int n) {
+    int a = aieng__gb_new_alt(b, rule), i;
+    if (a < 0) return 0;
+    for (i = 0; i < n; i++) if (!aieng__gb_add(b, &b->alts[a], s[i])) return 0;
+    return 1;
+}
+
+static void aieng__gb_ws(aieng__gb *b, int newline_ok) {
+    while (b->p < b->end) {
+        char c = *b->p;
+        if (c == ' ' || c == '\t') b->p++;
+        else if (c == '#') { while (b->p < b->end && *b->p != '\n') b->p++; }
+        else if ((c == '\n' || c == '\r') && newline_ok) b->p++;
+        else break;
+    }
+}
+static int aieng__gb_is_name(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+/* one character of a literal or class (escapes, UTF-8); -1 on error */
+static long aieng__gb_char(aieng__gb *b) {
+    unsigned cp;
+    int k;
+    if (b->p >= b->end) { aieng__gb_fail(b, "unexpected end of grammar", NULL); return -1; }
+    if (*b->p == '\\') {
+        int nd = 0, i;
+        b->p++;
+        if (b->p >= b->end) { aieng__gb_fail(b, "unexpected end of grammar", NULL); return -1; }
+        switch (*b->p) {
+        case 'n': b->p++; return '\n';
+        case 'r': b->p++; return '\r';
+        case 't': b->p++; return '\t';
+        case 'x': nd = 2; break;
+        case 'u': nd = 4; break;
+        case 'U': nd = 8; break;
+        case '\\': case '"': case '\'': case '[': case ']': case '-': case '^': case '/': case '.':
+            return (unsigned char)*b->p++;
+        default: aieng__gb_fail(b, "unknown escape", NULL); return -1;
+        }
+        b->p++;
+        cp = 0;
+        for (i = 0; i < nd; i++) {
+            int h = b->p < b->end ? aieng__hexval((unsigned char)*b->p) : -1;
+            if (h < 0) { aieng__gb_fail(b, "bad hex escape", NULL); return -1; }
+            cp = cp * 16 + (unsigned)h; b->p++;
+        }
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { aieng__gb_fail(b, "escape is not a Unicode scalar value", NULL); return -1; }
+        return (long)cp;
+    }
+    k = aieng__utf8_decode((const unsigned char *)b->p, (size_t)(b->end - b->p), &cp);
+    if (!k) { aieng__gb_fail(b, "invalid UTF-8 in grammar", NULL); return -1; }
+    b->p += k;
+    return (long)cp;
+}
+/* Appends to `rule` the byte-level alternatives for code points [lo, hi] (no surrogates). */
+static int aieng__gb_utf8_range(aieng__gb *b, int rule, aieng__iv *ascii_alt_bits, unsigned lo, unsigned hi) {
+    static const unsigned bounds[3] = { 0x7F, 0x7FF, 0xFFFF };
+    int i, n, k;
+    char el[4], eh[4];
+    int seq[4];
+    if (lo > hi) return 1;
+    if (lo <= 0xDFFF && hi >= 0xD800) { /* cut the surrogates out */
+        if (lo < 0xD800 && !aieng__gb_utf8_range(b, rule, ascii_alt_bits, lo, 0xD7FF)) return 0;
+        return hi > 0xDFFF ? aieng__gb_utf8_range(b, rule, ascii_alt_bits, 0xE000, hi) : 1;
+    }
+    for (i = 0; i < 3; i++)
+        if (lo <= bounds[i] && hi > bounds[i])
+            return aieng__gb_utf8_range(b, rule, ascii_alt_bits, lo, bounds[i]) &&
+                   aieng__gb_utf8_range(b, rule, ascii_alt_bits, bounds[i] + 1, hi);
+    if (hi < 0x80) { /* single bytes: collected into one set */
+        unsigned c;
+        for (c = lo; c <= hi; c++) ascii_alt_bits->v[c >> 5] |= (int)(1u << (c & 31));
+        return 1;
+    }
+    n = aieng__utf8_encode(lo, el);
+    for (i = 1; i < n; i++) {
+        unsigned m = (1u << (6 * i)) - 1;
+        if ((lo & ~m) != (hi & ~m)) {
+            if ((lo & m) != 0)
+                return aieng__gb_utf8_range(b, rule, ascii_alt_bits, lo, lo | m) &&
+                       aieng__gb_utf8_range(b, rule, ascii_alt_bits, (lo | m) + 1, hi);
+            if ((hi & m) != m)
+                return aieng__gb_utf8_range(b, rule, ascii_alt_bits, lo, (hi & ~m) - 1) &&
+                       aieng__gb_utf8_range(b, rule, ascii_alt_bits, hi & ~m, hi);
+        }
+    }
+    aieng__utf8_encode(hi, eh);
+    for (k = 0; k < n; k++) {
+        seq[k] = aieng__gb_term_range(b, (unsigned char)el[k], (unsigned char)eh[k]);
+        if (seq[k] < 0) return 0;
+    }
+    return aieng__gb_alt_from(b, rule, seq, n);
+}
+static int aieng__cmp_u2(const void *a, const void *b) {
+    const unsigned *x = (const unsigned *)a, *y = (const unsigned *)b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+/* Builds an element for the code point set given as ranges (pairs); appends it to seq. */
+static int aieng__gb_class_elem(aieng__gb *b, aieng__iv *seq, unsigned *rg, int nr, int negate) {
+    unsigned *mr;
+    int nm = 0, i, rule, t;
+    int bits_store[8];
+    aieng__iv bits;
+    unsigned prev;
+    if (nr > 0) qsort(rg, (size_t)nr, 2 * sizeof(unsigned), aieng__cmp_u2);
+    mr = (unsigned *)AIENG_MALLOC((size_t)(nr + 2) * 2 * sizeof(unsigned), NULL);
+    if (!mr) { aieng__gb_oom(b); return 0; }
+    for (i = 0; i < nr; i++) { /* merge */
+        if (nm && rg[2 * i] <= mr[2 * nm - 1] + 1) { if (rg[2 * i + 1] > mr[2 * nm - 1]) mr[2 * nm - 1] = rg[2 * i + 1]; }
+        else { mr[2 * nm] = rg[2 * i]; mr[2 * nm + 1] = rg[2 * i + 1]; nm++; }
+    }
+    if (negate) { /* complement within [0, 0x10FFFF] */
+        unsigned *cr = (unsigned *)AIENG_MALLOC((size_t)(nm + 2) * 2 * sizeof(unsigned), NULL);
+        int nc = 0;
+        if (!cr) { AIENG_FREE(mr, NULL); aieng__gb_oom(b); return 0; }
+        prev = 0;
+        for (i = 0; i < nm; i++) {
+            if (mr[2 * i] > prev) { cr[2 * nc] = prev; cr[2 * nc + 1] = mr[2 * i] - 1; nc++; }
+            prev = mr[2 * i + 1] + 1;
+        }
+        if (prev <= 0x10FFFF) { cr[2 * nc] = prev; cr[2 * nc + 1] = 0x10FFFF; nc++; }
+        AIENG_FREE(mr, NULL); mr = cr; nm = nc;
+    }
+    /* all ASCII: one terminal */
+    if (nm == 0 || mr[2 * nm - 1] < 0x80) {
+        t = aieng__gb_new_term(b);
+        if (t < 0) { AIENG_FREE(mr, NULL); return 0; }
+        for (i = 0; i < nm; i++) { unsigned c; for (c = mr[2 * i]; c <= mr[2 * i + 1]; c++) b->term[t][c >> 3] |= (unsigned char)(1u << (c & 7)); }
+        AIENG_FREE(mr, NULL);
+        return aieng__gb_add(b, seq, t);
+    }
+    rule = aieng__gb_new_rule(b, NULL, 0);
+    if (rule < 0) { AIENG_FREE(mr, NULL); return 0; }
+    memset(bits_store, 0, sizeof bits_store);
+    bits.v = bits_store; bits.n = 8; bits.cap = 8;
+    for (i = 0; i < nm; i++)
+        if (!aieng__gb_utf8_range(b, rule, &bits, mr[2 * i], mr[2 * i + 1])) { AIENG_FREE(mr, NULL); return 0; }
+    AIENG_FREE(mr, NULL);
+    for (i = 0; i < 4; i++) if (bits_store[i]) break;
+    if (i < 4) {
+        int a;
+        t = aieng__gb_new_term(b);
+        if (t < 0) return 0;
+        for (i = 0; i < 128; i++) if ((unsigned)bits_store[i >> 5] & (1u << (i & 31))) b->term[t][i >> 3] |= (unsigned char)(1u << (i & 7));
+        if (!aieng__gb_alt_from(b, rule, &t, 1)) return 0;
+        /* move the one-byte alternative first (cheaper to try) */
+        a = b->rules[rule].alts.v[b->rules[rule].alts.n - 1];
+        memmove(b->rules[rule].alts.v + 1, b->rules[rule].alts.v, (size_t)(b->rules[rule].alts.n - 1) * sizeof(int));
+        b->rules[rule].alts.v[0] = a;
+    }
+    b->rules[rule].defined = 1;
+    return aieng__gb_add(b, seq, AIENG__SYM_REF(rule));
+}
+static int aieng__gb_alternates(aieng__gb *b, int rule, int nested, int depth);
+
+/* x* as a rule: R ::= x R | (empty) */
+static int aieng__gb_star_rule(aieng__gb *b, const int *x, int nx) {
+    int r = aieng__gb_new_rule(b, NULL, 0), a;
+    if (r < 0) return -1;
+    a = aieng__gb_new_alt(b, r);
+    if (a < 0) return -1;
+    { int i; for (i = 0; i < nx; i++) if (!aieng__gb_add(b, &b->alts[a], x[i])) return -1; }
+    if (!aieng__gb_add(b, &b->alts[a], AIENG__SYM_REF(r))) return -1;
+    if (aieng__gb_new_alt(b, r) < 0) return -1;
+    b->rules[r].defined = 1;
+    return r;
+}
+/* applies {mn,mx} (mx < 0: unbounded) to x, appending to seq */
+static int aieng__gb_repeat(aieng__gb *b, aieng__iv *seq, const int *x, int nx, long mn, long mx) {
+    long k;
+    int i;
+    if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__gb_fail(b, "repetition count above AIENG_GRAMMAR_MAX_REPEAT", NULL); return 0; }
+    if ((long)nx * (mx > mn ? mx : mn) > AIENG_GRAMMAR_MAX_SYMBOLS) { aieng__gb_fail(b, "repetition too large", NULL); return 0; }
+    for (k = 0; k < mn; k++) for (i = 0; i < nx; i++) if (!aieng__gb_add(b, seq, x[i])) return 0;
+    if (mx < 0) {
+        int r = aieng__gb_star_rule(b, x, nx);
+        return r >= 0 && aieng__gb_add(b, seq, AIENG__SYM_REF(r));
+    }
+    if (mx > mn) { /* R_1 ::= x | ;  R_k ::= x R_{k-1} | */
+        int prev = -1;
+        for (k = 0; k < mx - mn; k++) {
+            int r = aieng__gb_new_rule(b, NULL, 0), a;
+            if (r < 0) return 0;
+            a = aieng__gb_new_alt(b, r);
+            if (a < 0) return 0;
+            for (i = 0; i < nx; i++) if (!aieng__gb_add(b, &b->alts[a], x[i])) return 0;
+            if (prev >= 0 && !aieng__gb_add(b, &b->alts[a], AIENG__SYM_REF(prev))) return 0;
+            if (aieng__gb_new_alt(b, r) < 0) return 0;
+            b->rules[r].defined = 1;
+            prev = r;
+        }
+        return aieng__gb_add(b, seq, AIENG__SYM_REF(prev));
+    }
+    return 1;
+}
+static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int depth) {
+    int last = -1;
+    for (;;) {
+        char c;
+        aieng__gb_ws(b, nested);
+        if (b->p >= b->end || b->err) break;
+        c = *b->p;
+        if (c == '"') {
+            b->p++;
+            last = seq->n;
+            while (b->p < b->end && *b->p != '"') {
+                long cp = aieng__gb_char(b);
+                char enc[4];
+                int k, i;
+                if (cp < 0) return 0;
+                k = aieng__utf8_encode((unsigned)cp, enc);
+                for (i = 0; i < k; i++) {
+                    int t = aieng__gb_term_range(b, (unsigned char)enc[i], (unsigned char)enc[i]);
+                    if (t < 0 || !aieng__gb_add(b, seq, t)) return 0;
+                }
+            }
+            if (b->p >= b->end) { aieng__gb_fail(b, "unterminated literal", NULL); return 0; }
+            b->p++;
+            if (seq->n == last) last = -1; /* "" */
+        } else if (c == '[' || c == '.') {
+            aieng__iv rg;
+            int neg = 0, ok;
+            memset(&rg, 0, sizeof rg);
+            last = seq->n;
+            if (c == '.') { b->p++; neg = 1; }
+            else {
+                b->p++;
+                if (b->p < b->end && *b->p == '^') { neg = 1; b->p++; }
+                while (b->p < b->end && *b->p != ']') {
+                    long lo = aieng__gb_char(b), hi;
+                    if (lo < 0) { aieng__iv_free(&rg); return 0; }
+                    hi = lo;
+                    if (b->p + 1 < b->end && *b->p == '-' && b->p[1] != ']') {
+                        b->p++;
+                        hi = aieng__gb_char(b);
+                        if (hi < 0) { aieng__iv_free(&rg); return 0; }
+                        if (hi < lo) { aieng__iv_free(&rg); aieng__gb_fail(b, "reversed range in class", NULL); return 0; }
+                    }
+                    if (!aieng__iv_push(&rg, (int)lo) || !aieng__iv_push(&rg, (int)hi)) { aieng__iv_free(&rg); aieng__gb_oom(b); return 0; }
+                }
+                if (b->p >= b->end) { aieng__iv_free(&rg); aieng__gb_fail(b, "unterminated character class", NULL); return 0; }
+                b->p++;
+            }
+            ok = aieng__gb_class_elem(b, seq, (unsigned *)rg.v, rg.n / 2, neg);
+            aieng__iv_free(&rg);
+            if (!ok) return 0;
+        } else if (c == '(') {
+            int r;
+            if (depth > 200) { aieng__gb_fail(b, "groups nested too deep", NULL); return 0; }
+            b->p++;
+            r = aieng__gb_new_rule(b, NULL, 0);
+            if (r < 0) return 0;
+            b->rules[r].defined = 1;
+            if (!aieng__gb_alternates(b, r, 1, depth + 1)) return 0;
+            aieng__gb_ws(b, 1);
+            if (b->p >= b->end || *b->p != ')') { aieng__gb_fail(b, "')' expected", NULL); return 0; }
+            b->p++;
+            last = seq->n;
+            if (!aieng__gb_add(b, seq, AIENG__SYM_REF(r))) return 0;
+        } else if (aieng__gb_is_name(c)) {
+            const char *s = b->p;
+            int r;
+            while (b->p < b->end && aieng__gb_is_name(*b->p)) b->p++;
+            { /* a name followed by ::= starts the next rule */
+                const char *save = b->p;
+                aieng__gb_ws(b, 0);
+                if (b->end - b->p >= 3 && memcmp(b->p, "::=", 3) == 0) { b->p = s; break; }
+                b->p = save;
+            }
+            r = aieng__gb_rule_by_name(b, s, (size_t)(b->p - s));
+            if (r < 0) return 0;
+            last = seq->n;
+            if (!aieng__gb_add(b, seq, AIENG__SYM_REF(r))) return 0;
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            long mn = 0, mx = -1;
+            int nx, *x, ok;
+            if (last < 0) { aieng__gb_fail(b, "repetition without an element", NULL); return 0; }
+            b->p++;
+            if (c == '+') mn = 1;
+            else if (c == '?') mx = 1;
+            else if (c == '{') {
+                int have = 0;
+                aieng__gb_ws(b, nested);
+                while (b->p < b->end && *b->p >= '0' && *b->p <= '9') { mn = mn * 10 + (*b->p++ - '0'); have = 1; if (mn > 1000000) break; }
+                if (!have) { aieng__gb_fail(b, "number expected in {m,n}", NULL); return 0; }
+                aieng__gb_ws(b, nested);
+                if (b->p < b->end && *b->p == ',') {
+                    b->p++;
+                    aieng__gb_ws(b, nested);
+                    if (b->p < b->end && *b->p >= '0' && *b->p <= '9') {
+                        mx = 0;
+                        while (b->p < b->end && *b->p >= '0' && *b->p <= '9') { mx = mx * 10 + (*b->p++ - '0'); if (mx > 1000000) break; }
+                    }
+                } else mx = mn;
+                aieng__gb_ws(b, nested);
+                if (b->p >= b->end || *b->p != '}') { aieng__gb_fail(b, "'}' expected", NULL); return 0; }
+                b->p++;
+                if (mx >= 0 && mx < mn) { aieng__gb_fail(b, "{m,n} with n < m", NULL); return 0; }
+            }
+            nx = seq->n - last;
+            x = (int *)AIENG_MALLOC((size_t)nx * sizeof(int), NULL);
+            if (!x) { aieng__gb_oom(b); return 0; }
+            memcpy(x, seq->v + last, (size_t)nx * sizeof(int));
+            seq->n = last;
+            ok = aieng__gb_repeat(b, seq, x, nx, mn, mx);
+            AIENG_FREE(x, NULL);
+            if (!ok) return 0;
+            last = -1;
+        } else break;
+    }
+    return b->err == AIENG_OK;
+}
+static int aieng__gb_alternates(aieng__gb *b, int rule, int nested, int depth) {
+    for (;;) {
+        int a = aieng__gb_new_alt(b, rule);
+        aieng__iv seq;
+        if (a < 0) return 0;
+        memset(&seq, 0, sizeof seq);
+        if (!aieng__gb_sequence(b, &seq, nested, depth)) { aieng__iv_free(&seq); return 0; }
+        b->alts[a] = seq; /* the alt slot may have moved: assign after parsing */
+        aieng__gb_ws(b, nested);
+        if (b->p < b->end && *b->p == '|') { b->p++; aieng__gb_ws(b, 1); continue; }
+        return 1;
+    }
+}
+static void aieng__gb_free(aieng__gb *b) {
+    int i;
+    for (i = 0; i < b->nrules; i++) { AIENG_FREE(b->rules[i].name, NULL); aieng__iv_free(&b->rules[i].alts); }
+    for (i = 0; i < b->nalts; i++) aieng__iv_free(&b->alts[i]);
+    AIENG_FREE(b->rules, NULL); AIENG_FREE(b->alts, NULL); AIENG_FREE(b->term, NULL); AIENG_FREE(b->hmap, NULL);
+}
+
+AIENG_API void aieng_grammar_free(aieng_grammar *g) {
+    if (!g) return;
+    AIENG_FREE(g->sym, NULL); AIENG_FREE(g->alt_start, NULL); AIENG_FREE(g->rule_alt, NULL); AIENG_FREE(g->rule_nalt, NULL);
+    AIENG_FREE(g->term, NULL);
+    AIENG_FREE(g->npos, NULL); AIENG_FREE(g->nnext, NULL); AIENG_FREE(g->nsucc, NULL); AIENG_FREE(g->nclo_off, NULL);
+    AIENG_FREE(g->nclo_len, NULL); AIENG_FREE(g->nacc, NULL); AIENG_FREE(g->nmark, NULL); AIENG_FREE(g->htab, NULL);
+    aieng__iv_free(&g->clo); aieng__iv_free(&g->work);
+    AIENG_FREE(g, NULL);
+}
+AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g) { return g ? g->nrule : 0; }
+
+static int aieng__g_node(aieng_grammar *g, int pos, int next);
+
+AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const char *root, aieng_grammar **out) {
+    aieng__gb b;
+    aieng_grammar *g = NULL;
+    int i, j, k, changed, root_id = -1, total = 0;
+    unsigned char *nullable = NULL, *color = NULL;
+    if (!out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "grammar: out is NULL");
+    *out = NULL;
+    if (!text && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "grammar: text is NULL");
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < 256; i++) b.byte_term[i] = -1;
+    b.start = b.p = text ? text : "";
+    b.end = b.p + len;
+    for (;;) {
+        const char *s;
+        int r;
+        aieng__gb_ws(&b, 1);
+        if (b.p >= b.end) break;
+        s = b.p;
+        while (b.p < b.end && aieng__gb_is_name(*b.p)) b.p++;
+        if (b.p == s) { aieng__gb_fail(&b, "rule name expected", NULL); goto fail; }
+        r = aieng__gb_rule_by_name(&b, s, (size_t)(b.p - s));
+        if (r < 0) goto fail;
+        if (b.rules[r].defined) { aieng__gb_fail(&b, "rule '%s' defined twice", b.rules[r].name); goto fail; }
+        b.rules[r].defined = 1;
+        aieng__gb_ws(&b, 0);
+        if (b.end - b.p < 3 || memcmp(b.p, "::=", 3) != 0) { aieng__gb_fail(&b, "'::=' expected", NULL); goto fail; }
+        b.p += 3;
+        aieng__gb_ws(&b, 0);
+        if (!aieng__gb_alternates(&b, r, 0, 0)) goto fail;
+        aieng__gb_ws(&b, 0);
+        if (b.p < b.end && *b.p != '\n' && *b.p != '\r') { aieng__gb_fail(&b, "unexpected character", NULL); goto fail; }
+    }
+    for (i = 0; i < b.nrules; i++)
+        if (!b.rules[i].defined) { b.p = b.end; aieng__gb_fail(&b, "undefined rule '%s'", b.rules[i].name); goto fail; }
+    if (!root) root = "root";
+    for (i = 0; i < b.nrules; i++) if (b.rules[i].name && strcmp(b.rules[i].name, root) == 0) root_id = i;
+    if (root_id < 0) { b.p = b.end; aieng__gb_fail(&b, "no rule named '%s'", root); goto fail; }
+    /* left recursion: edges r -> s for references s reachable through an empty-able prefix */
+    nullable = (unsigned char *)AIENG_MALLOC((size_t)b.nrules + 1, NULL);
+    color = (unsigned char *)AIENG_MALLOC((size_t)b.nrules + 1, NULL);
+    if (!nullable || !color) { aieng__gb_oom(&b); goto fail; }
+    memset(nullable, 0, (size_t)b.nrules + 1);
+    memset(color, 0, (size_t)b.nrules + 1);
+    do {
+        changed = 0;
+        for (i = 0; i < b.nrules; i++) {
+            if (nullable[i]) continue;
+            for (j = 0; j < b.rules[i].alts.n && !nullable[i]; j++) {
+                aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
+                for (k = 0; k < a->n; k++) if (a->v[k] >= 0 || !nullable[AIENG__SYM_RULE(a->v[k])]) break;
+                if (k == a->n) { nullable[i] = 1; changed = 1; }
+            }
+        }
+    } while (changed);
+    { /* iterative DFS with an explicit stack of (rule, alt, sym) */
+        aieng__iv st;
+        memset(&st, 0, sizeof st);
+        for (i = 0; i < b.nrules; i++) {
+            if (color[i]) continue;
+            color[i] = 1;
+            if (!aieng__iv_push(&st, i) || !aieng__iv_push(&st, 0) || !aieng__iv_push(&st, 0)) { aieng__iv_free(&st); aieng__gb_oom(&b); goto fail; }
+            while (st.n) {
+                int r = st.v[st.n - 3], ai = st.v[st.n - 2], si = st.v[st.n - 1];
+                aieng__iv *a;
+                if (ai >= b.rules[r].alts.n) { color[r] = 2; st.n -= 3; continue; }
+                a = &b.alts[b.rules[r].alts.v[ai]];
+                if (si >= a->n || (si > 0 && (a->v[si - 1] >= 0 || !nullable[AIENG__SYM_RULE(a->v[si - 1])]))) {
+                    st.v[st.n - 2] = ai + 1; st.v[st.n - 1] = 0; continue; }
+                st.v[st.n - 1] = si + 1;
+                if (a->v[si] <= -2) {
+                    int s = AIENG__SYM_RULE(a->v[si]);
+                    if (color[s] == 1) {
+                        const char *nm = b.rules[s].name ? b.rules[s].name : b.rules[r].name;
+                        for (k = st.n - 3; !nm && k >= 0; k -= 3) nm = b.rules[st.v[k]].name;
+                        aieng__iv_free(&st); b.p = b.end;
+                        aieng__gb_fail(&b, "left recursion in rule '%s'", nm ? nm : "?"); goto fail;
+                    }
+                    if (color[s] == 0) {
+                        color[s] = 1;
+                        if (!aieng__iv_push(&st, s) || !aieng__iv_push(&st, 0) || !aieng__iv_push(&st, 0)) { aieng__iv_free(&st); aieng__gb_oom(&b); goto fail; }
+                    }
+                }
+            }
+        }
+        aieng__iv_free(&st);
+    }
+    /* flatten */
+    g = (aieng_grammar *)AIENG_MALLOC(sizeof *g, NULL);
+    if (!g) { aieng__gb_oom(&b); goto fail; }
+    memset(g, 0, sizeof *g);
+    for (i = 0; i < b.nalts; i++) total += b.alts[i].n + 1;
+    g->sym = (int *)AIENG_MALLOC((size_t)(total + 1) * sizeof(int), NULL);
+    g->alt_start = (int *)AIENG_MALLOC((size_t)(b.nalts + 1) * sizeof(int), NULL);
+    g->rule_alt = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+    g->rule_nalt = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+    g->term = (unsigned char (*)[32])AIENG_MALLOC((size_t)(b.nterm + 1) * 32, NULL);
+    if (!g->sym || !g->alt_start || !g->rule_alt || !g->rule_nalt || !g->term) { aieng__gb_oom(&b); goto fail; }
+    if (b.nterm) memcpy(g->term, b.term, (size_t)b.nterm * 32);
+    g->nterm = b.nterm;
+    for (i = 0; i < b.nrules; i++) {
+        g->rule_alt[i] = g->nalt;
+        g->rule_nalt[i] = b.rules[i].alts.n;
+        for (j = 0; j < b.rules[i].alts.n; j++) {
+            aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
+            g->alt_start[g->nalt++] = g->nsym;
+            for (k = 0; k < a->n; k++) g->sym[g->nsym++] = a->v[k];
+            g->sym[g->nsym++] = AIENG__SYM_END;
+        }
+    }
+    g->nrule = b.nrules;
+    g->root = root_id;
+    AIENG_FREE(nullable, NULL); AIENG_FREE(color, NULL);
+    aieng__gb_free(&b);
+    /* the start node: a reference to root with nothing after it */
+    g->sym = (int *)AIENG_REALLOC(g->sym, (size_t)(g->nsym + 2) * sizeof(int), NULL);
+    if (!g->sym) { aieng_grammar_free(g); return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory"); }
+    g->sym[g->nsym] = AIENG__SYM_REF(root_id); g->sym[g->nsym + 1] = AIENG__SYM_END;
+    g->start_node = aieng__g_node(g, g->nsym, -1);
+    g->nsym += 2;
+    if (g->start_node < 0) { aieng_grammar_free(g); return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory"); }
+    *out = g;
+    return AIENG_OK;
+fail:
+    AIENG_FREE(nullable, NULL); AIENG_FREE(color, NULL);
+    aieng__gb_free(&b);
+    aieng_grammar_free(g);
+    return b.err != AIENG_OK ? b.err : aieng_set_error(AIENG_ERR_FORMAT, "grammar: parse error");
+}
+
+/* ---------------------------------------------------------------- grammar: matching */
+/* node = (pos, next): match sym[pos..] to the END of its alternative, then continue with
+   node `next` (-1: the sentence is complete). Nodes are hash-consed. */
+static int aieng__g_grow(aieng_grammar *g) {
+    int nc = g->capnodes ? g->capnodes * 2 : 1024;
+    int **arrs[5];
+    int i;
+    if (nc > AIENG_GRAMMAR_MAX_NODES) return 0;
+    arrs[0] = &g->npos; arrs[1] = &g->nnext; arrs[2] = &g->nsucc; arrs[3] = &g->nclo_off; arrs[4] = &g->nclo_len;
+    for (i = 0; i < 5; i++) {
+        int *p = (int *)AIENG_REALLOC(*arrs[i], (size_t)nc * sizeof(int), NULL);
+        if (!p) return 0;
+        *arrs[i] = p;
+    }
+    {
+        unsigned char *a = (unsigned char *)AIENG_REALLOC(g->nacc, (size_t)nc, NULL);
+        unsigned *m;
+        if (!a) return 0;
+        g->nacc = a;
+        m = (unsigned *)AIENG_REALLOC(g->nmark, (size_t)nc * sizeof(unsigned), NULL);
+        if (!m) return 0;
+        memset(m + g->capnodes, 0, (size_t)(nc - g->capnodes) * sizeof(unsigned));
+        g->nmark = m;
+    }
+    { /* rehash */
+        int hc = nc * 2, *h = (int *)AIENG_MALLOC((size_t)hc * sizeof(int), NULL);
+        if (!h) return 0;
+        for (i = 0; i < hc; i++) h[i] = -1;
+        for (i = 0; i < g->nnodes; i++) {
+            uint32_t k = ((uint32_t)g->npos[i] * 2654435761u ^ (uint32_t)(g->nnext[i] + 1) * 40503u) & (uint32_t)(hc - 1);
+            while (h[k] >= 0) k = (k + 1) & (uint32_t)(hc - 1);
+            h[k] = i;
+        }
+        AIENG_FREE(g->htab, NULL); g->htab = h; g->hcap = hc;
+    }
+    g->capnodes = nc;
+    return 1;
+}
+static int aieng__g_node(aieng_grammar *g, int pos, int next) {
+    uint32_t k;
+    int id;
+    if (g->nnodes >= g->capnodes && !aieng__g_grow(g)) return -1;
+    k = ((uint32_t)pos * 2654435761u ^ (uint32_t)(next + 1) * 40503u) & (uint32_t)(g->hcap - 1);
+    while ((id = g->htab[k]) >= 0) {
+        if (g->npos[id] == pos && g->nnext[id] == next) return id;
+        k = (k + 1) & (uint32_t)(g->hcap - 1);
+    }
+    id = g->nnodes++;
+    g->npos[id] = pos; g->nnext[id] = next; g->nsucc[id] = -3; g->nclo_off[id] = -1; g->nclo_len[id] = 0; g->nacc[id] = 0;
+    g->nmark[id] = 0;
+    g->htab[k] = id;
+    return id;
+}
+/* the node after matching the terminal at node n's position; -1 = complete; -2 = OOM */
+static int aieng__g_succ(aieng_grammar *g, int n) {
+    int pos, r;
+    if (g->nsucc[n] != -3) return g->nsucc[n];
+    pos = g->npos[n] + 1;
+    r = g->sym[pos] == AIENG__SYM_END ? g->nnext[n] : aieng__g_node(g, pos, g->nnext[n]);
+    if (r == -1 && g->sym[pos] != AIENG__SYM_END) return -2;
+    g->nsucc[n] = r;
+    return r;
+}
+/* computes (and caches) the closure of node n: the nodes with a terminal on top reachable
+   without input, and whether the sentence may end there. 0 on OOM. */
+static int aieng__g_closure(aieng_grammar *g, int n) {
+    unsigned gen;
+    int acc = 0, start;
+    if (g->nclo_off[n] >= 0) return 1;
+    gen = ++g->gen;
+    if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
+    g->work.n = 0;
+    start = g->clo.n;
+    if (!aieng__iv_push(&g->work, n)) return 0;
+    g->nmark[n] = gen;
+    while (g->work.n) {
+        int x = g->work.v[--g->work.n];
+        int s = g->sym[g->npos[x]];
+        if (s >= 0) { if (!aieng__iv_push(&g->clo, x)) return 0; continue; }
+        if (s == AIENG__SYM_END) { /* only empty alternatives start at END */
+            int nx = g->nnext[x];
+            if (nx < 0) acc = 1;
+            else if (g->nmark[nx] != gen) { g->nmark[nx] = gen; if (!aieng__iv_push(&g->work, nx)) return 0; }
+            continue;
+        }
+        {
+            int r = AIENG__SYM_RULE(s), a, cont;
+            int p1 = g->npos[x] + 1;
+            if (g->sym[p1] == AIENG__SYM_END) cont = g->nnext[x];
+            else { cont = aieng__g_node(g, p1, g->nnext[x]); if (cont < 0) return 0; }
+            for (a = g->rule_nalt[r] - 1; a >= 0; a--) {
+                int st = g->alt_start[g->rule_alt[r] + a], y;
+                if (g->sym[st] == AIENG__SYM_END) { /* empty alternative: continue directly */
+                    if (cont < 0) { acc = 1; continue; }
+                    y = cont;
+                } else { y = aieng__g_node(g, st, cont); if (y < 0) return 0; }
+                if (g->nmark[y] != gen) { g->nmark[y] = gen; if (!aieng__iv_push(&g->work, y)) return 0; }
+            }
+        }
+    }
+    g->nclo_off[n] = start;
+    g->nclo_len[n] = g->clo.n - start;
+    g->nacc[n] = (unsigned char)acc;
+    return 1;
+}
+static int aieng__cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+/* One byte: in[0..nin) -> out (cleared first). Returns 1 (out may be empty), 0 on OOM or
+   when a bound is hit. *acc = sentence complete after the byte. out is sorted. */
+static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte, aieng__iv *out, int *acc) {
+    int i;
+    unsigned gen = ++g->gen;
+    if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
+    out->n = 0;
+    *acc = 0;
+    for (i = 0; i < nin; i++) {
+        int n = in[i], m, k, off, len;
+        const unsigned char *t = g->term[g->sym[g->npos[n]]];
+        if (!((t[byte >> 3] >> (byte & 7)) & 1)) continue;
+        m = aieng__g_succ(g, n);
+        if (m == -2) return 0;
+        if (m == -1) { *acc = 1; continue; }
+        if (g->nclo_off[m] < 0) {
+            if (!aieng__g_closure(g, m)) return 0;
+            gen = ++g->gen; /* closure used the marks: start a new generation and re-mark out */
+            if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
+            for (k = 0; k < out->n; k++) g->nmark[out->v[k]] = gen;
+        }
+        if (g->nacc[m]) *acc = 1;
+        off = g->nclo_off[m]; len = g->nclo_len[m];
+        for (k = 0; k < len; k++) {
+            int y = g->clo.v[off + k];
+            if (g->nmark[y] != gen) {
+                g->nmark[y] = gen;
+                if (out->n >= AIENG_GRAMMAR_MAX_STACKS || !aieng__iv_push(out, y)) return 0;
+            }
+        }
+    }
+    if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
+    return 1;
+}
+
+struct aieng_grammar_state {
+    aieng_grammar *g;
+    aieng__iv cur, tmp;
+    int acc;
+};
+AIENG_API void aieng_grammar_state_reset(aieng_grammar_state *s) {
+    aieng_grammar *g = s->g;
+    int i;
+    s->cur.n = 0;
+    s->acc = 0;
+    if (!aieng__g_closure(g, g->start_node)) return;
+    for (i = 0; i < g->nclo_len[g->start_node]; i++) aieng__iv_push(&s->cur, g->clo.v[g->nclo_off[g->start_node] + i]);
+    if (s->cur.n > 1) qsort(s->cur.v, (size_t)s->cur.n, sizeof(int), aieng__cmp_int);
+    s->acc = g->nacc[g->start_node];
+}
+AIENG_API aieng_result aieng_grammar_state_new(aieng_grammar *g, aieng_grammar_state **out) {
+    aieng_grammar_state *s;
+    if (!g || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "grammar_state_new: NULL argument");
+    s = (aieng_grammar_state *)AIENG_MALLOC(sizeof *s, NULL);
+    if (!s) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
+    memset(s, 0, sizeof *s);
+    s->g = g;
+    aieng_grammar_state_reset(s);
+    *out = s;
+    return AIENG_OK;
+}
+AIENG_API void aieng_grammar_state_free(aieng_grammar_state *s) {
+    if (!s) return;
+    aieng__iv_free(&s->cur); aieng__iv_free(&s->tmp);
+    AIENG_FREE(s, NULL);
+}
+AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const aieng_grammar_state *src) {
+    int i;
+    dst->g = src->g;
+    dst->cur.n = 0;
+    for (i = 0; i < src->cur.n; i++) if (!aieng__iv_push(&dst->cur, src->cur.v[i])) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
+    dst->acc = src->acc;
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const void *bytes, size_t len) {
+    const unsigned char *p = (const unsigned char *)bytes;
+    aieng__iv a, b;
+    int acc = s->acc;
+    size_t i;
+    if (len == 0) return AIENG_OK;
+    memset(&a, 0, sizeof a); memset(&b, 0, sizeof b);
+    for (i = 0; i < len; i++) {
+        const aieng__iv *in = i == 0 ? &s->cur : &a;
+        if (!aieng__g_step(s->g, in->v, in->n, p[i], &b, &acc)) {
+            aieng__iv_free(&a); aieng__iv_free(&b);
+            return aieng_set_error(AIENG_ERR_OOM, "grammar: a bound on nodes or stacks was hit");
+        }
+        if (b.n == 0 && !(acc && i + 1 == len)) {
+            aieng__iv_free(&a); aieng__iv_free(&b);
+            return aieng_set_error(AIENG_ERR_FORMAT, "grammar: byte %lu not allowed here", (unsigned long)i);
+        }
+        { aieng__iv t = a; a = b; b = t; }
+    }
+    aieng__iv_free(&s->cur); aieng__iv_free(&b);
+    s->cur = a;
+    s->acc = acc;
+    return AIENG_OK;
+}
+AIENG_API int aieng_grammar_state_allows(aieng_grammar_state *s, const void *bytes, size_t len) {
+    aieng_grammar_state t;
+    int ok;
+    memset(&t, 0, sizeof t);
+    if (aieng_grammar_state_copy(&t, s) != AIENG_OK) { aieng__iv_free(&t.cur); return 0; }
+    ok = aieng_grammar_state_advance(&t, bytes, len) == AIENG_OK;
+    aieng__iv_free(&t.cur); aieng__iv_free(&t.tmp);
+    return ok;
+}
+AIENG_API int aieng_grammar_state_complete(const aieng_grammar_state *s) { return s->acc; }
+AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s) { return s->cur.n == 0; }
+AIENG_API int aieng_grammar_accepts(aieng_grammar *g, const void *bytes, size_t len) {
+    aieng_grammar_state *s = NULL;
+    int ok;
+    if (aieng_grammar_state_new(g, &s) != AIENG_OK) return 0;
+    ok = aieng_grammar_state_advance(s, bytes, len) == AIENG_OK && s->acc;
+    aieng_grammar_state_free(s);
+    return ok;
 }
 
 /* @@NEXT@@ */

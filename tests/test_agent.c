@@ -198,6 +198,99 @@ static void test_json_hostile(void) {
     free(b);
 }
 
+/* ------------------------------------------------------------------ grammars */
+static const char *json_gbnf =
+    "root   ::= ws value ws\n"
+    "value  ::= object | array | string | number | (\"true\" | \"false\" | \"null\")\n"
+    "object ::= \"{\" ws ( string ws \":\" ws value ws ( \",\" ws string ws \":\" ws value ws )* )? \"}\"\n"
+    "array  ::= \"[\" ws ( value ws (\",\" ws value ws)* )? \"]\"\n"
+    "string ::= \"\\\"\" ( [^\"\\\\\\x00-\\x1F] | \"\\\\\" ([\"\\\\/bfnrt] | \"u\" [0-9a-fA-F]{4}) )* \"\\\"\"\n"
+    "number ::= (\"-\"? ([0-9] | [1-9] [0-9]{0,30}) | \"-\"? [1-9] [0-9]* ) (\".\" [0-9]+)? ([eE] [-+]? [0-9]+)?\n"
+    "ws     ::= | [ \\t\\n\\r] ws\n";
+static int gram_ok(const char *g, const char *s) {
+    aieng_grammar *gr = NULL;
+    int r;
+    if (aieng_grammar_parse(g, strlen(g), NULL, &gr) != AIENG_OK) { fprintf(stderr, "grammar error: %s\n", aieng_last_error()); return -1; }
+    r = aieng_grammar_accepts(gr, s, strlen(s));
+    aieng_grammar_free(gr);
+    return r;
+}
+static void test_grammar_basic(void) {
+    aieng_grammar *g = NULL;
+    aieng_grammar_state *st = NULL;
+    CHECK(gram_ok("root ::= \"ab\" | \"cd\"", "ab") == 1, "literal alt");
+    CHECK(gram_ok("root ::= \"ab\" | \"cd\"", "ad") == 0, "literal alt reject");
+    CHECK(gram_ok("root ::= \"ab\" | \"cd\"", "a") == 0, "prefix is not complete");
+    CHECK(gram_ok("root ::= [a-c]+ \"x\"?", "abcabcx") == 1, "class plus opt");
+    CHECK(gram_ok("root ::= [a-c]+ \"x\"?", "") == 0, "plus needs one");
+    CHECK(gram_ok("root ::= [^a-c]*", "xyz\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == 1, "negated class UTF-8");
+    CHECK(gram_ok("root ::= [^a-c]*", "xaz") == 0, "negated class reject");
+    CHECK(gram_ok("root ::= [^a-c]*", "\xc0\x80") == 0, "overlong rejected");
+    CHECK(gram_ok("root ::= [^a-c]*", "\xed\xa0\x80") == 0, "surrogate rejected");
+    CHECK(gram_ok("root ::= .{2,3}", "\xc3\xa9x") == 1, "dot counts characters");
+    CHECK(gram_ok("root ::= .{2,3}", "\xc3\xa9") == 0, "dot counts characters (1)");
+    CHECK(gram_ok("root ::= \"a\"{3}", "aaa") == 1 && gram_ok("root ::= \"a\"{3}", "aaaa") == 0, "{3}");
+    CHECK(gram_ok("root ::= \"ab\"{2,}", "abababab") == 1 && gram_ok("root ::= \"ab\"{2,}", "ab") == 0, "{2,}");
+    CHECK(gram_ok("root ::= (\"a\" | \"b\" \"c\")* \"d\"", "abcad") == 1, "group star");
+    CHECK(gram_ok("root ::= x\nx ::= \"(\" x \")\" | \"\"", "((()))") == 1, "recursion");
+    CHECK(gram_ok("root ::= x\nx ::= \"(\" x \")\" | \"\"", "(()") == 0, "unbalanced");
+    CHECK(gram_ok("root ::= \"\\u00e9\\x41\\n\" [\\u0100-\\U0001F600]", "\xc3\xa9" "A\n\xf0\x9f\x98\x80") == 1, "escapes");
+    CHECK(gram_ok("root ::= a |\n  b\na ::= \"a\" # comment\nb ::= (\n \"b\"\n | \"c\" )", "c") == 1, "multi-line");
+    CHECK(gram_ok("root ::= [a-z]* \"ab\"", "xxab") == 1, "ambiguous prefix");
+    CHECK(gram_ok("root ::= ([a-z] | [a-z]) *", "abcabcabcabcabcabcabcabcabcabcabcabcabcabcabcabc") == 1, "ambiguity stays bounded");
+    /* errors */
+    CHECK(aieng_grammar_parse("root ::= x", 10, NULL, &g) == AIENG_ERR_FORMAT && strstr(aieng_last_error(), "'x'"), "undefined: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("root ::= root \"a\" | \"b\"", 23, NULL, &g) == AIENG_ERR_FORMAT && strstr(aieng_last_error(), "left recursion"), "left rec: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("root ::= x\nx ::= \"a\"? root", 26, NULL, &g) == AIENG_ERR_FORMAT && strstr(aieng_last_error(), "left recursion"), "hidden left rec: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("root ::= (\"a\"?)*", 16, NULL, &g) == AIENG_ERR_FORMAT, "nullable star: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("root ::= \"a\"{100000}", 20, NULL, &g) == AIENG_ERR_FORMAT, "huge repetition: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("root ::= \"a", 11, NULL, &g) == AIENG_ERR_FORMAT, "unterminated: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("foo ::= \"a\"", 11, NULL, &g) == AIENG_ERR_FORMAT && strstr(aieng_last_error(), "root"), "no root: %s", aieng_last_error());
+    CHECK(aieng_grammar_parse("root ::= ((((\"a\"){2}){2}){2}){9999}", 35, NULL, &g) == AIENG_OK, "nested repeat builds rules, not copies");
+    aieng_grammar_free(g); g = NULL;
+    /* state API */
+    CHECK(aieng_grammar_parse("root ::= \"ab\" \"c\"*", 18, NULL, &g) == AIENG_OK, "parse");
+    if (g && aieng_grammar_state_new(g, &st) == AIENG_OK) {
+        CHECK(!aieng_grammar_state_complete(st), "empty not complete");
+        CHECK(aieng_grammar_state_allows(st, "ab", 2) && !aieng_grammar_state_allows(st, "b", 1), "allows");
+        CHECK(aieng_grammar_state_advance(st, "a", 1) == AIENG_OK && !aieng_grammar_state_complete(st), "a");
+        CHECK(aieng_grammar_state_advance(st, "x", 1) == AIENG_ERR_FORMAT, "x rejected");
+        CHECK(aieng_grammar_state_advance(st, "bc", 2) == AIENG_OK && aieng_grammar_state_complete(st), "abc complete");
+        CHECK(!aieng_grammar_state_done(st), "more c may follow");
+        aieng_grammar_state_free(st);
+    }
+    aieng_grammar_free(g);
+}
+static void test_grammar_json_suite(void) {
+    aieng_grammar *g = NULL;
+    int n = 0, i, agree = 0, total = 0;
+    char **names;
+    CHECK(aieng_grammar_parse(json_gbnf, strlen(json_gbnf), NULL, &g) == AIENG_OK, "json.gbnf: %s", aieng_last_error());
+    if (!g) return;
+    names = list_dir("json/test_parsing", &n);
+    for (i = 0; names && i < n; i++) {
+        char rel[600];
+        size_t len = 0;
+        unsigned char *b;
+        aieng_json_doc *doc = NULL;
+        int pj, pg;
+        if (names[i][0] == 'i' || !strstr(names[i], ".json")) continue;
+        snprintf(rel, sizeof rel, "json/test_parsing/%s", names[i]);
+        b = read_data(rel, &len);
+        if (!b) continue;
+        if (aieng_test_quick() && len > 20000) { free(b); continue; }
+        pj = aieng_json_parse((const char *)b, len, NULL, &doc) == AIENG_OK;
+        pg = aieng_grammar_accepts(g, b, len);
+        total++; agree += pj == pg;
+        CHECK(pj == pg, "%s: parser %d grammar %d", names[i], pj, pg);
+        aieng_json_free(doc);
+        free(b);
+    }
+    printf("JSON grammar agrees with the parser on %d/%d y_/n_ files\n", agree, total);
+    free_list(names, n);
+    aieng_grammar_free(g);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -205,6 +298,8 @@ int main(void) {
     test_json_hostile();
     test_json_suite();
     if (aieng_test_quick()) printf("quick mode\n");
+    test_grammar_basic();
+    test_grammar_json_suite();
     /* @@MAIN@@ */
     return aieng_test_summary();
 }
