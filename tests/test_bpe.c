@@ -1,0 +1,596 @@
+/* test_bpe.c - aieng_bpe.h against tiktoken's reference ids (tests/data/bpe/,
+   copied from ../shared/data/bpe/, made with tiktoken's WASM build; see
+   tests/data/bpe/README.md and tests/ref/bpe_README.md). */
+#define AIENG_BPE_IMPLEMENTATION
+#include "aieng_bpe.h"
+#include "tests/aieng_test.h"
+
+static const char *const enc_names[3] = {"r50k_base", "cl100k_base", "o200k_base"};
+static const aieng_bpe_pretok enc_pretok[3] = {AIENG_BPE_R50K, AIENG_BPE_CL100K, AIENG_BPE_O200K};
+
+typedef struct corpus {
+    unsigned char *texts;
+    size_t texts_len;
+    uint32_t *ids[3];
+    size_t ids_n[3];
+    size_t n_cases;
+    char (*name)[128];
+    size_t (*off)[8]; /* text_off text_len r50k_off r50k_n cl_off cl_n o_off o_n */
+} corpus;
+
+static int load_corpus(corpus *c) {
+    char *p;
+    FILE *f;
+    char line[1024];
+    int e;
+    memset(c, 0, sizeof *c);
+    p = aieng_test_data("bpe/public/texts.bin");
+    if (!p) return 0;
+    c->texts = aieng_test_read_file(p, &c->texts_len);
+    free(p);
+    for (e = 0; e < 3; e++) {
+        char rel[128];
+        size_t nb;
+        snprintf(rel, sizeof rel, "bpe/public/%s.ids", enc_names[e]);
+        p = aieng_test_data(rel);
+        if (!p) return 0;
+        c->ids[e] = (uint32_t *)aieng_test_read_file(p, &nb);
+        c->ids_n[e] = nb / 4;
+        free(p);
+    }
+    p = aieng_test_data("bpe/public/index.tsv");
+    if (!p) return 0;
+    f = fopen(p, "r");
+    free(p);
+    if (!f || !c->texts) return 0;
+    c->name = (char (*)[128])malloc(1024 * sizeof *c->name);
+    c->off = (size_t (*)[8])malloc(1024 * sizeof *c->off);
+    while (fgets(line, sizeof line, f) && c->n_cases < 1024) {
+        size_t *o = c->off[c->n_cases];
+        if (line[0] == '#') continue;
+        if (sscanf(line, "%127s %zu %zu %zu %zu %zu %zu %zu %zu", c->name[c->n_cases], &o[0], &o[1], &o[2], &o[3],
+                   &o[4], &o[5], &o[6], &o[7]) == 9)
+            c->n_cases++;
+    }
+    fclose(f);
+    return c->n_cases > 0;
+}
+
+static aieng_bpe *load_enc(int e) {
+    char rel[128], *p;
+    aieng_bpe *b = NULL;
+    aieng_result r;
+    snprintf(rel, sizeof rel, "bpe/%s.tiktoken", enc_names[e]);
+    p = aieng_test_data(rel);
+    if (!p) return NULL;
+    r = aieng_bpe_load_tiktoken_file(p, enc_pretok[e], NULL, &b);
+    CHECK(r == AIENG_OK, "load %s: %s", p, aieng_last_error());
+    free(p);
+    if (b) CHECK(aieng_bpe_add_openai_specials(b, enc_pretok[e]) == AIENG_OK, "specials %s", aieng_last_error());
+    return b;
+}
+
+/* every case of the reference corpus: same ids as tiktoken, and the round trip */
+static void test_corpus(const corpus *c, int e, aieng_bpe *b, int stride) {
+    aieng_bpe_tokens t = {0};
+    size_t i, ok = 0, tried = 0, rt_ok = 0, cap = 1 << 16;
+    char *buf = (char *)malloc(cap);
+    for (i = 0; i < c->n_cases; i++) {
+        const size_t *o = c->off[i];
+        const uint32_t *want = c->ids[e] + o[2 + 2 * e];
+        size_t nw = o[3 + 2 * e], got_len = 0, cnt = 0;
+        int edge = strncmp(c->name[i], "edge/", 5) == 0;
+        aieng_result r;
+        if (!edge && i % (size_t)stride) continue;
+        if (o[0] + o[1] > c->texts_len || o[2 + 2 * e] + nw > c->ids_n[e]) { CHECK(0, "index out of range"); continue; }
+        tried++;
+        t.n = 0;
+        r = aieng_bpe_encode_ordinary(b, (const char *)c->texts + o[0], o[1], &t);
+        if (r == AIENG_OK && t.n == nw && (nw == 0 || memcmp(t.ids, want, nw * 4) == 0)) ok++;
+        else {
+            size_t k = 0;
+            while (k < t.n && k < nw && t.ids[k] == want[k]) k++;
+            CHECK(0, "%s %s: %zu ids, want %zu; first difference at %zu (%u vs %u)", enc_names[e], c->name[i], t.n, nw, k,
+                  k < t.n ? t.ids[k] : 0, k < nw ? want[k] : 0);
+        }
+        if (o[1] > cap) { cap = o[1] * 2; buf = (char *)realloc(buf, cap); }
+        r = aieng_bpe_decode(b, t.ids, t.n, buf, cap, &got_len);
+        if (r == AIENG_OK && got_len == o[1] && memcmp(buf, c->texts + o[0], o[1]) == 0) rt_ok++;
+        else CHECK(0, "%s %s: round trip", enc_names[e], c->name[i]);
+        r = aieng_bpe_count(b, (const char *)c->texts + o[0], o[1], NULL, NULL, &cnt);
+        if (!(r == AIENG_OK || r == AIENG_ERR_INVALID_ARG) || (r == AIENG_OK && cnt != nw))
+            CHECK(0, "%s %s: count %zu want %zu", enc_names[e], c->name[i], cnt, nw);
+    }
+    CHECK(ok == tried, "%s: %zu of %zu cases match tiktoken", enc_names[e], ok, tried);
+    CHECK(rt_ok == tried, "%s: %zu of %zu round trips", enc_names[e], rt_ok, tried);
+    printf("%s: %zu/%zu cases equal to tiktoken, %zu round trips\n", enc_names[e], ok, tried, rt_ok);
+    aieng_bpe_tokens_free(b, &t);
+    free(buf);
+}
+
+static size_t enc_n(aieng_bpe *b, const char *s, uint32_t *ids, size_t cap) {
+    aieng_bpe_tokens t = {0};
+    size_t n;
+    if (aieng_bpe_encode_ordinary(b, s, strlen(s), &t) != AIENG_OK) return (size_t)-1;
+    n = t.n;
+    if (ids) memcpy(ids, t.ids, (n < cap ? n : cap) * 4);
+    aieng_bpe_tokens_free(b, &t);
+    return n;
+}
+
+static void test_specials(aieng_bpe *cl) {
+    aieng_bpe_tokens t = {0};
+    aieng_bpe_special_opts o;
+    const char *s = "hi<|endoftext|> there<|fim_prefix|>";
+    uint32_t allowed[1] = {100257};
+    aieng_result r;
+    memset(&o, 0, sizeof o);
+    r = aieng_bpe_encode(cl, s, strlen(s), NULL, &t);
+    CHECK(r == AIENG_ERR_INVALID_ARG && t.n == 0, "disallowed special must be an error (r=%d)", (int)r);
+    CHECK(strstr(aieng_last_error(), "<|endoftext|>") != NULL, "error names the token: %s", aieng_last_error());
+    o.allow_all = 1;
+    r = aieng_bpe_encode(cl, s, strlen(s), &o, &t);
+    CHECK(r == AIENG_OK && t.n == 4 && t.ids[0] == 6151 && t.ids[1] == 100257 && t.ids[2] == 1070 && t.ids[3] == 100258,
+          "allow_all: %zu ids %u %u %u %u", t.n, t.n > 0 ? t.ids[0] : 0, t.n > 1 ? t.ids[1] : 0, t.n > 2 ? t.ids[2] : 0,
+          t.n > 3 ? t.ids[3] : 0);
+    t.n = 0;
+    o.allow_all = 0;
+    o.allowed = allowed;
+    o.n_allowed = 1;
+    r = aieng_bpe_encode(cl, s, strlen(s), &o, &t);
+    CHECK(r == AIENG_ERR_INVALID_ARG, "fim_prefix not allowed -> error");
+    o.disallowed_as_text = 1;
+    t.n = 0;
+    r = aieng_bpe_encode(cl, s, strlen(s), &o, &t);
+    CHECK(r == AIENG_OK && t.n > 4 && t.ids[1] == 100257, "disallowed as text: n=%zu", t.n);
+    {   /* the tail is plain text: equal to encode_ordinary of it */
+        uint32_t tail[16];
+        size_t nt = enc_n(cl, " there<|fim_prefix|>", tail, 16);
+        CHECK(nt == t.n - 2 && memcmp(tail, t.ids + 2, nt * 4) == 0, "plain tail");
+    }
+    t.n = 0;
+    r = aieng_bpe_encode_ordinary(cl, "<|endoftext|>", 13, &t);
+    CHECK(r == AIENG_OK && t.n > 1 && t.ids[0] != 100257, "encode_ordinary: specials are text");
+    CHECK(aieng_bpe_special_id(cl, "<|endofprompt|>", 15) == 100276, "special id");
+    CHECK(aieng_bpe_add_special(cl, 100257, "<|x|>", 5) != AIENG_OK, "duplicate special id rejected");
+    {
+        const char *bytes;
+        size_t l;
+        CHECK(aieng_bpe_token_bytes(cl, 100276, &bytes, &l) == AIENG_OK && l == 15 && memcmp(bytes, "<|endofprompt|>", 15) == 0,
+              "special decode");
+        CHECK(aieng_bpe_token_bytes(cl, 100256, &bytes, &l) == AIENG_ERR_RANGE, "unused id 100256 -> range error");
+        CHECK(aieng_bpe_token_bytes(cl, 100277, &bytes, &l) == AIENG_ERR_RANGE, "id past n_vocab -> range error");
+        CHECK(aieng_bpe_n_vocab(cl) == 100277, "n_vocab %u", aieng_bpe_n_vocab(cl));
+    }
+    {
+        char buf[64];
+        size_t l;
+        uint32_t bad[2] = {15339, 999999};
+        CHECK(aieng_bpe_decode(cl, bad, 2, buf, sizeof buf, &l) == AIENG_ERR_RANGE, "decode bad id");
+        CHECK(aieng_bpe_decode(cl, bad, 1, buf, 2, &l) == AIENG_ERR_OOM && l == 5, "decode small buffer");
+    }
+    aieng_bpe_tokens_free(cl, &t);
+}
+
+static void test_stream(aieng_bpe *b) {
+    /* "héllo 世界 🎉" split into tokens whose bytes cut characters */
+    const char *s = "h\xc3\xa9llo \xe4\xb8\x96\xe7\x95\x8c \xf0\x9f\x8e\x89 \xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd!";
+    aieng_bpe_tokens t = {0};
+    aieng_bpe_stream st;
+    char out[256], piece[256];
+    size_t o = 0, i, l;
+    int all_complete = 1;
+    memset(&st, 0, sizeof st);
+    aieng_bpe_encode_ordinary(b, s, strlen(s), &t);
+    for (i = 0; i < t.n; i++) {
+        aieng_result r = aieng_bpe_stream_push(b, &st, t.ids[i], piece, sizeof piece, &l);
+        CHECK(r == AIENG_OK, "push");
+        if (l && (piece[l - 1] & 0x80)) { /* must end on a complete character */
+            size_t k = l;
+            while (k > 0 && ((unsigned char)piece[k - 1] & 0xC0) == 0x80) k--;
+            if (k == 0 || aieng__bpe_utf8_tail((const unsigned char *)piece, l) != 0) all_complete = 0;
+        }
+        memcpy(out + o, piece, l);
+        o += l;
+    }
+    aieng_bpe_stream_flush(&st, piece, sizeof piece, &l);
+    memcpy(out + o, piece, l);
+    o += l;
+    CHECK(all_complete, "stream pieces end on complete characters");
+    CHECK(o == strlen(s) && memcmp(out, s, o) == 0, "stream round trip");
+    /* a lone lead byte is held back, then flushed */
+    {
+        uint32_t id = aieng_bpe_token_id(b, "\xe4", 1);
+        memset(&st, 0, sizeof st);
+        CHECK(id != AIENG_BPE_NO_TOKEN, "byte token");
+        aieng_bpe_stream_push(b, &st, id, piece, sizeof piece, &l);
+        CHECK(l == 0 && st.n_pending == 1, "held back");
+        aieng_bpe_stream_flush(&st, piece, sizeof piece, &l);
+        CHECK(l == 1 && (unsigned char)piece[0] == 0xe4, "flushed");
+    }
+    aieng_bpe_tokens_free(b, &t);
+}
+
+static void test_bad_vocab(void) {
+    static const char *const bad[] = {
+        "IQ== 0\nIQ== 1\n",         /* duplicate token bytes */
+        "IQ== 0\nIg== 0\n",         /* duplicate rank */
+        "IQ= 0\n",                  /* truncated base64 */
+        "I*== 0\n",                 /* bad base64 char */
+        "IQ== x\n",                 /* bad rank */
+        "IQ==\n",                   /* no rank */
+        "IQ== 99999999999\n",       /* rank too large */
+        "IQ== -1\n",                /* negative */
+        "",                         /* empty */
+        "IR== 0\n",                 /* non-canonical padding bits */
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        aieng_bpe *b = (aieng_bpe *)1;
+        aieng_result r = aieng_bpe_load_tiktoken_mem(bad[i], strlen(bad[i]), AIENG_BPE_CL100K, NULL, &b);
+        CHECK(r == AIENG_ERR_FORMAT && b == NULL, "bad vocab %zu must fail with FORMAT (r=%d)", i, (int)r);
+        CHECK(strlen(aieng_last_error()) > 0, "error text");
+    }
+    {
+        aieng_bpe *b = NULL;
+        CHECK(aieng_bpe_load_tiktoken_file("tests/data/bpe/no_such_file.tiktoken", AIENG_BPE_CL100K, NULL, &b) == AIENG_ERR_IO,
+              "missing file -> IO");
+    }
+    {   /* a vocabulary without some byte: encoding that byte is an error, not a crash */
+        const char *v = "YQ== 0\nYg== 1\nYWI= 2\n";
+        aieng_bpe *b = NULL;
+        aieng_bpe_tokens t = {0};
+        CHECK(aieng_bpe_load_tiktoken_mem(v, strlen(v), AIENG_BPE_CL100K, NULL, &b) == AIENG_OK, "tiny vocab");
+        CHECK(aieng_bpe_encode_ordinary(b, "abab", 4, &t) == AIENG_OK && t.n == 2 && t.ids[0] == 2 && t.ids[1] == 2, "tiny: abab -> ab ab, n=%zu", t.n);
+        t.n = 0;
+        CHECK(aieng_bpe_encode_ordinary(b, "abc", 3, &t) == AIENG_ERR_FORMAT, "missing byte");
+        aieng_bpe_tokens_free(b, &t);
+        aieng_bpe_free(b);
+    }
+}
+
+/* pathological inputs: long unsplittable pieces round-trip and agree with the small path */
+static void test_long_pieces(aieng_bpe *b, int quick) {
+    size_t n = quick ? 20000 : 300000, i, l;
+    char *s = (char *)malloc(n + 1), *out = (char *)malloc(n + 16);
+    aieng_bpe_tokens t = {0};
+    int k;
+    for (k = 0; k < 4; k++) {
+        for (i = 0; i < n; i++) {
+            if (k == 0) s[i] = 'a';
+            else if (k == 1) s[i] = ' ';
+            else if (k == 2) s[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 2654435761u >> 7) & 63];
+            else s[i] = "\xe4\xb8\x96"[i % 3];
+        }
+        n -= n % 3;
+        t.n = 0;
+        CHECK(aieng_bpe_encode_ordinary(b, s, n, &t) == AIENG_OK, "long %d", k);
+        CHECK(aieng_bpe_decode(b, t.ids, t.n, out, n + 16, &l) == AIENG_OK && l == n && memcmp(out, s, n) == 0,
+              "long %d round trip", k);
+    }
+    /* heap path == quadratic path: a piece of 65..200 'a's vs tiktoken semantics
+       checked by splitting: every prefix length encodes consistently */
+    for (i = 60; i < 140; i++) {
+        size_t j, tot = 0;
+        memset(s, 'a', i);
+        t.n = 0;
+        aieng_bpe_encode_ordinary(b, s, i, &t);
+        for (j = 0; j < t.n; j++) tot += b->dec_len[t.ids[j]];
+        CHECK(tot == i, "aaaa %zu", i);
+        if (i == 100) { /* compare with the reference algorithm written out naively */
+            uint32_t ids[200];
+            size_t m = i, st[201], best_i;
+            for (j = 0; j < i; j++) { st[j] = j; ids[j] = b->byte_id['a']; }
+            st[i] = i;
+            for (;;) {
+                uint32_t best = AIENG_BPE_NO_TOKEN, rk;
+                best_i = 0;
+                for (j = 0; j + 1 < m; j++) {
+                    rk = aieng_bpe_token_id(b, s + st[j], st[j + 2] - st[j]);
+                    if (rk < best) { best = rk; best_i = j; }
+                }
+                if (best == AIENG_BPE_NO_TOKEN) break;
+                ids[best_i] = best;
+                for (j = best_i + 1; j < m; j++) { st[j] = st[j + 1]; if (j + 1 < m) ids[j] = ids[j + 1]; }
+                m--;
+            }
+            CHECK(m == t.n && memcmp(ids, t.ids, m * 4) == 0, "heap merge == naive merge");
+        }
+    }
+    aieng_bpe_tokens_free(b, &t);
+    free(s);
+    free(out);
+}
+
+/* random bytes (invalid UTF-8 included) round-trip with every pre-tokenizer */
+static void test_random_bytes(aieng_bpe *b) {
+    uint64_t x = 88172645463325252ull;
+    char s[512], out[1024];
+    aieng_bpe_tokens t = {0};
+    int it, fails = 0, p;
+    for (it = 0; it < 2000; it++) {
+        size_t n = (size_t)(it % 300), i, l;
+        for (i = 0; i < n; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            s[i] = it & 1 ? (char)(x & 0xFF) : " a\n\t'sB1\xc3\xa9\xe4\xb8\x96\xcc\x81.\r"[x % 16];
+        }
+        for (p = 0; p <= AIENG_BPE_SMOLLM; p++) {
+            size_t pos = 0, pieces = 0;
+            while (pos < n) {
+                size_t e = aieng_bpe_split((aieng_bpe_pretok)p, s, n, pos);
+                if (e <= pos || e > n) { fails++; break; }
+                pos = e;
+                pieces++;
+            }
+        }
+        t.n = 0;
+        if (aieng_bpe_encode_ordinary(b, s, n, &t) != AIENG_OK || aieng_bpe_decode(b, t.ids, t.n, out, sizeof out, &l) != AIENG_OK ||
+            l != n || memcmp(out, s, n) != 0)
+            fails++;
+    }
+    CHECK(fails == 0, "random bytes: %d failures", fails);
+    aieng_bpe_tokens_free(b, &t);
+}
+
+static void test_pretok_cases(void) {
+    /* a few hand-checked splits (expected pieces joined by '|') */
+    static const struct { aieng_bpe_pretok p; const char *text, *want; } cs[] = {
+        {AIENG_BPE_SMOLLM, "x 42ab", "x| |4|2|ab"},
+        {AIENG_BPE_SMOLLM, "a  1", "a|  |1"},
+        {AIENG_BPE_R50K, "Hello  world's 123", "Hello| | world|'s| 123"},
+        {AIENG_BPE_CL100K, "a\n\n  b 1234", "a|\n\n| | b| |123|4"},
+        {AIENG_BPE_O200K, "HelloWorld ABC's", "Hello|World| ABC's"},
+        {AIENG_BPE_O200K, "x!!\n/y", "x|!!\n/|y"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        char got[256];
+        size_t pos = 0, o = 0, n = strlen(cs[i].text);
+        while (pos < n) {
+            size_t e = aieng_bpe_split(cs[i].p, cs[i].text, n, pos);
+            if (o) got[o++] = '|';
+            memcpy(got + o, cs[i].text + pos, e - pos);
+            o += e - pos;
+            pos = e;
+        }
+        got[o] = 0;
+        CHECK(strcmp(got, cs[i].want) == 0, "split %d '%s': got '%s' want '%s'", (int)cs[i].p, cs[i].text, got, cs[i].want);
+    }
+}
+
+/* GGUF-style token + merge lists: rebuild r50k (GPT-2) in the byte->unicode
+   alphabet with its merges recovered from the ranks, and check that the merge
+   encoder gives tiktoken's ids. */
+static void to_gpt2_alphabet(const unsigned char *b, size_t n, char *out) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        unsigned c = b[i], cp;
+        int printable = (c >= 0x21 && c <= 0x7E) || (c >= 0xA1 && c <= 0xAC) || (c >= 0xAE);
+        if (printable) cp = c;
+        else {
+            unsigned k = 0, x;
+            for (x = 0; x < c; x++)
+                if (!((x >= 0x21 && x <= 0x7E) || (x >= 0xA1 && x <= 0xAC) || (x >= 0xAE))) k++;
+            cp = 0x100 + k;
+        }
+        if (cp < 0x80) out[o++] = (char)cp;
+        else { out[o++] = (char)(0xC0 | (cp >> 6)); out[o++] = (char)(0x80 | (cp & 63)); }
+    }
+    out[o] = 0;
+}
+
+static void test_tokens_merges(aieng_bpe *r50k, const corpus *c, int quick) {
+    uint32_t n = 50256, id;
+    char **toks = (char **)calloc(n, sizeof(char *)), **merges = (char **)calloc(n, sizeof(char *));
+    size_t n_merges = 0, i;
+    aieng_bpe *g = NULL;
+    aieng_result r;
+    for (id = 0; id < n; id++) {
+        const char *tb;
+        size_t tl;
+        aieng_bpe_token_bytes(r50k, id, &tb, &tl);
+        toks[id] = (char *)malloc(tl * 2 + 1);
+        to_gpt2_alphabet((const unsigned char *)tb, tl, toks[id]);
+        if (id >= 256) { /* split = BPE of the token with ranks < id: exactly two parts */
+            uint32_t st[130];
+            size_t m = tl, j;
+            for (j = 0; j <= tl; j++) st[j] = (uint32_t)j;
+            for (;;) {
+                uint32_t best = AIENG_BPE_NO_TOKEN, rk;
+                size_t bi = 0;
+                for (j = 0; j + 1 < m; j++) {
+                    rk = aieng_bpe_token_id(r50k, tb + st[j], st[j + 2] - st[j]);
+                    if (rk < best && rk < id) { best = rk; bi = j; }
+                }
+                if (best == AIENG_BPE_NO_TOKEN) break;
+                for (j = bi + 1; j < m; j++) st[j] = st[j + 1];
+                m--;
+            }
+            if (m == 2) {
+                char *l = (char *)malloc(tl * 2 + 1), *rr = (char *)malloc(tl * 2 + 1);
+                to_gpt2_alphabet((const unsigned char *)tb, st[1], l);
+                to_gpt2_alphabet((const unsigned char *)tb + st[1], tl - st[1], rr);
+                merges[n_merges] = (char *)malloc(strlen(l) + strlen(rr) + 2);
+                sprintf(merges[n_merges], "%s %s", l, rr);
+                n_merges++;
+                free(l);
+                free(rr);
+            }
+        }
+    }
+    CHECK(n_merges == 50000, "r50k: %zu merges recovered", n_merges);
+    r = aieng_bpe_from_tokens_merges((const char *const *)toks, NULL, n, (const char *const *)merges, NULL, n_merges,
+                                     AIENG_BPE_GPT2, NULL, &g);
+    CHECK(r == AIENG_OK, "from_tokens_merges: %s", aieng_last_error());
+    if (g) {
+        CHECK(aieng_bpe_add_special(g, 50256, "<|endoftext|>", 13) == AIENG_OK, "add special");
+        test_corpus(c, 0, g, quick ? 16 : 1);
+        {   /* SmolLM-style pre-tokenizer on the same vocabulary: digits one by one */
+            aieng_bpe *s = NULL;
+            aieng_bpe_tokens t = {0};
+            aieng_bpe_from_tokens_merges((const char *const *)toks, NULL, n, (const char *const *)merges, NULL, n_merges,
+                                         AIENG_BPE_SMOLLM, NULL, &s);
+            CHECK(s && aieng_bpe_encode_ordinary(s, "x 2024", 6, &t) == AIENG_OK && t.n == 6, "smollm digits: %zu ids", t.n);
+            aieng_bpe_tokens_free(s, &t);
+            aieng_bpe_free(s);
+        }
+        aieng_bpe_free(g);
+    }
+    {   /* malformed inputs fail cleanly or are ignored */
+        const char *t2[3] = {"a", "b", "ab"};
+        const char *m2[4] = {"a b", "ab", " ", "a zz"};
+        aieng_bpe *h = NULL;
+        aieng_bpe_tokens t = {0};
+        CHECK(aieng_bpe_from_tokens_merges(t2, NULL, 3, m2, NULL, 4, AIENG_BPE_GPT2, NULL, &h) == AIENG_OK, "tiny merges");
+        CHECK(h && aieng_bpe_encode_ordinary(h, "abab", 4, &t) == AIENG_OK && t.n == 2 && t.ids[0] == 2, "tiny merge encode");
+        aieng_bpe_tokens_free(h, &t);
+        aieng_bpe_free(h);
+        CHECK(aieng_bpe_from_tokens_merges(t2, NULL, 0, m2, NULL, 4, AIENG_BPE_GPT2, NULL, &h) != AIENG_OK, "no tokens");
+    }
+    for (i = 0; i < n; i++) free(toks[i]);
+    for (i = 0; i < n_merges; i++) free(merges[i]);
+    free(toks);
+    free(merges);
+}
+
+static void test_budget(aieng_bpe *b) {
+    const char *s = "The quick brown fox jumps over the lazy dog. \xe4\xb8\x96\xe7\x95\x8c\xe4\xbd\xa0\xe5\xa5\xbd!";
+    size_t n = strlen(s), total, k;
+    aieng_bpe_count(b, s, n, NULL, NULL, &total);
+    CHECK(total == enc_n(b, s, NULL, 0), "count == encode");
+    for (k = 0; k <= total + 1; k++) {
+        size_t cut, cnt;
+        CHECK(aieng_bpe_truncate(b, s, n, k, NULL, &cut) == AIENG_OK, "truncate");
+        aieng_bpe_count(b, s, cut, NULL, NULL, &cnt);
+        CHECK(cnt <= k && (cut == n || ((unsigned char)s[cut] & 0xC0) != 0x80), "truncate %zu: cut %zu has %zu tokens", k, cut, cnt);
+        if (k >= total) CHECK(cut == n, "all fits");
+    }
+}
+
+static void test_train(const corpus *c, int quick) {
+    aieng_bpe_train_config cfg;
+    aieng_bpe *b = NULL, *b2 = NULL;
+    size_t len = quick ? 100000 : 600000, l;
+    const char *text = (const char *)c->texts + (c->texts_len > len ? c->texts_len - len : 0);
+    aieng_bpe_tokens t = {0};
+    char *out;
+    aieng_result r;
+    if (len > c->texts_len) len = c->texts_len;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.vocab_size = quick ? 600 : 2000;
+    cfg.pretok = AIENG_BPE_O200K;
+    r = aieng_bpe_train(text, len, &cfg, &b);
+    CHECK(r == AIENG_OK && b, "train: %s", aieng_last_error());
+    if (!b) return;
+    CHECK(aieng_bpe_n_vocab(b) == cfg.vocab_size, "trained vocab %u", aieng_bpe_n_vocab(b));
+    CHECK(aieng_bpe_save_tiktoken(b, "build/test_bpe_trained.tiktoken") == AIENG_OK, "save: %s", aieng_last_error());
+    r = aieng_bpe_load_tiktoken_file("build/test_bpe_trained.tiktoken", AIENG_BPE_O200K, NULL, &b2);
+    CHECK(r == AIENG_OK, "reload trained: %s", aieng_last_error());
+    if (b2) {
+        out = (char *)malloc(len);
+        CHECK(aieng_bpe_encode_ordinary(b2, text, len, &t) == AIENG_OK, "encode with trained");
+        CHECK(t.n < len / 2, "trained vocab compresses: %zu tokens for %zu bytes", t.n, len);
+        CHECK(aieng_bpe_decode(b2, t.ids, t.n, out, len, &l) == AIENG_OK && l == len && memcmp(out, text, len) == 0,
+              "trained round trip");
+        printf("trained %u tokens: %zu bytes -> %zu tokens\n", cfg.vocab_size, len, t.n);
+        free(out);
+        aieng_bpe_tokens_free(b2, &t);
+        aieng_bpe_free(b2);
+    }
+    {   /* deterministic */
+        aieng_bpe *b3 = NULL;
+        uint32_t id;
+        int same = 1;
+        aieng_bpe_train(text, len / 4, &cfg, &b3);
+        aieng_bpe_free(b);
+        b = NULL;
+        aieng_bpe_train(text, len / 4, &cfg, &b);
+        for (id = 0; b && b3 && id < aieng_bpe_n_vocab(b); id++) {
+            const char *x, *y;
+            size_t lx, ly;
+            if (aieng_bpe_token_bytes(b, id, &x, &lx) != AIENG_OK || aieng_bpe_token_bytes(b3, id, &y, &ly) != AIENG_OK ||
+                lx != ly || memcmp(x, y, lx) != 0)
+                same = 0;
+        }
+        CHECK(b && b3 && same, "training is deterministic");
+        aieng_bpe_free(b3);
+    }
+    aieng_bpe_free(b);
+}
+
+static void test_fuzz_regressions(aieng_bpe *b) {
+    /* inputs the fuzzer found are replayed here when present */
+    FILE *lst = fopen("tests/data/bpe/fuzz_regressions/LIST", "r");
+    char name[256];
+    int n = 0;
+    if (!lst) return;
+    while (fscanf(lst, "%255s", name) == 1) {
+        char path[512];
+        size_t len = 0, l;
+        unsigned char *data;
+        aieng_bpe *v = NULL;
+        aieng_bpe_tokens t = {0};
+        snprintf(path, sizeof path, "tests/data/bpe/fuzz_regressions/%s", name);
+        data = aieng_test_read_file(path, &len);
+        if (!data) continue;
+        aieng_bpe_load_tiktoken_mem(data, len, AIENG_BPE_CL100K, NULL, &v);
+        aieng_bpe_free(v);
+        if (aieng_bpe_encode_ordinary(b, (const char *)data, len, &t) == AIENG_OK) {
+            char *out = (char *)malloc(len + 1);
+            CHECK(aieng_bpe_decode(b, t.ids, t.n, out, len + 1, &l) == AIENG_OK && l == len && memcmp(out, data, len) == 0,
+                  "regression %s round trip", name);
+            free(out);
+        }
+        aieng_bpe_tokens_free(b, &t);
+        free(data);
+        n++;
+    }
+    fclose(lst);
+    printf("fuzz regressions replayed: %d\n", n);
+}
+
+int main(void) {
+    corpus c;
+    aieng_bpe *enc[3];
+    int e, quick = aieng_test_quick();
+    int have = load_corpus(&c);
+    test_pretok_cases();
+    test_bad_vocab();
+    for (e = 0; e < 3; e++) {
+        enc[e] = load_enc(e);
+        if (enc[e] && have) test_corpus(&c, e, enc[e], quick ? 8 : 1);
+    }
+    if (enc[1]) {
+        test_specials(enc[1]);
+        test_stream(enc[1]);
+        test_long_pieces(enc[1], quick);
+        test_random_bytes(enc[1]);
+        test_budget(enc[1]);
+        test_fuzz_regressions(enc[1]);
+    }
+    if (enc[2]) test_random_bytes(enc[2]);
+    if (enc[0] && have) test_tokens_merges(enc[0], &c, quick);
+    if (have) test_train(&c, quick);
+    {   /* loading from memory gives the same object as from the file */
+        char *p = aieng_test_data("bpe/cl100k_base.tiktoken");
+        size_t len;
+        unsigned char *d = p ? aieng_test_read_file(p, &len) : NULL;
+        aieng_bpe *m = NULL;
+        if (d && enc[1]) {
+            uint32_t a[8], bb[8];
+            CHECK(aieng_bpe_load_tiktoken_mem(d, len, AIENG_BPE_CL100K, NULL, &m) == AIENG_OK, "load mem");
+            CHECK(m && enc_n(m, "hello world", a, 8) == 2 && enc_n(enc[1], "hello world", bb, 8) == 2 && a[0] == 15339 &&
+                      a[1] == 1917 && bb[0] == 15339,
+                  "hello world = 15339 1917");
+            aieng_bpe_free(m);
+        }
+        free(d);
+        free(p);
+    }
+    for (e = 0; e < 3; e++) aieng_bpe_free(enc[e]);
+    free(c.texts);
+    for (e = 0; e < 3; e++) free(c.ids[e]);
+    free(c.name);
+    free(c.off);
+    return aieng_test_summary();
+}
