@@ -1296,7 +1296,8 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
 #define AIENG__NR 4
 #endif
 #define AIENG__KC 256
-#define AIENG__MC (AIENG__MR * 12)
+#define AIENG__MC (AIENG__MR * 48)
+#define AIENG__SHORT_M 192 /* up to here: A packed whole, B packed on the fly */
 #define AIENG__NC 2048
 
 #if defined(AIENG_AVX512)
@@ -1361,6 +1362,37 @@ static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c,
 }
 #endif
 
+#if defined(AIENG_AVX512)
+/* dst[r * ldd + c] = src[c * lds + r] for a 16×16 block: four rounds of shuffles */
+static void aieng__transpose16(float *dst, int64_t ldd, const float *src, int64_t lds) {
+    __m512 r[16], t[16];
+    int i;
+    for (i = 0; i < 16; i++) {
+        r[i] = _mm512_loadu_ps(src + i * lds);
+    }
+    for (i = 0; i < 16; i += 2) { t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]); t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]); }
+    for (i = 0; i < 16; i += 4) {
+        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    }
+    /* r[4q + s] now holds, in each 128-bit lane L, column 4L + (s order) of rows 4q..4q+3 */
+    for (i = 0; i < 4; i++) {
+        t[i] = _mm512_shuffle_f32x4(r[i], r[4 + i], 0x88);      /* lanes 0,2 of a | 0,2 of b */
+        t[4 + i] = _mm512_shuffle_f32x4(r[i], r[4 + i], 0xdd);  /* lanes 1,3 */
+        t[8 + i] = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0x88);
+        t[12 + i] = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0xdd);
+    }
+    for (i = 0; i < 4; i++) {
+        r[i] = _mm512_shuffle_f32x4(t[i], t[8 + i], 0x88);
+        r[8 + i] = _mm512_shuffle_f32x4(t[i], t[8 + i], 0xdd);
+        r[4 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0x88);
+        r[12 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0xdd);
+    }
+    for (i = 0; i < 16; i++) _mm512_storeu_ps(dst + i * ldd, r[i]);
+}
+#endif
 /* pack rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into MR-high panels, zero padded */
 static void aieng__pack_a(float *dst, const float *A, int64_t lda, int ta, int64_t i0, int64_t mc, int64_t p0, int64_t kc) {
     int64_t ir, k;
@@ -1401,6 +1433,16 @@ static void aieng__pack_b(float *dst, const float *B, int64_t ldb, int tb, int64
             }
         } else {
             /* B stored N×K: column j of op(B) is row j of B; read rows, write transposed */
+#if defined(AIENG_AVX512)
+            if (cols == AIENG__NR) {
+                int64_t k0;
+                for (c = 0; c < AIENG__NR; c += 16)
+                    for (k0 = 0; k0 + 16 <= kc; k0 += 16) aieng__transpose16(d + k0 * AIENG__NR + c, AIENG__NR, B + (j0 + jr + c) * ldb + p0 + k0, ldb);
+                for (; k0 < kc; k0++)
+                    for (c = 0; c < AIENG__NR; c++) d[k0 * AIENG__NR + c] = B[(j0 + jr + c) * ldb + p0 + k0];
+                continue;
+            }
+#endif
             for (c = 0; c < AIENG__NR; c++) {
                 if (c < cols) {
                     const float *s = B + (j0 + jr + c) * ldb + p0;
@@ -1451,6 +1493,39 @@ static void aieng__gemm_compute_task(void *ctx, int64_t begin, int64_t end, int 
         }
     }
 }
+/* Short M (at most two A blocks): all of op(A) is packed once (it is small)
+   and shared; each task owns a range of B panels and, panel by panel, walks
+   K while packing each KC×NR piece right before the micro-kernels use it:
+   the piece is consumed from L1, and the rows of a transposed B are read
+   front to back. */
+static void aieng__gemm_fused_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    aieng__gemm_job *g = (aieng__gemm_job *)ctx;
+    float *bp = g->bpack + (int64_t)tid * AIENG__KC * AIENG__NR;
+    int64_t npanels = (g->N + AIENG__NR - 1) / AIENG__NR, jp0 = begin * g->panels_per_group, jp1 = end * g->panels_per_group;
+    int64_t mpad = (g->M + AIENG__MR - 1) / AIENG__MR * AIENG__MR, p0, jp, ir;
+    if (jp1 > npanels) jp1 = npanels;
+    for (jp = jp0; jp < jp1; jp++) {
+        int64_t jr = jp * AIENG__NR;
+        int nr = (int)(g->N - jr < AIENG__NR ? g->N - jr : AIENG__NR);
+        for (p0 = 0; p0 < g->K; p0 += AIENG__KC) {
+            int64_t kc = g->K - p0 < AIENG__KC ? g->K - p0 : AIENG__KC;
+            aieng__pack_b(bp - jp * AIENG__NR * kc, g->B, g->ldb, g->tb, 0, g->N, p0, kc, jp, jp + 1);
+            for (ir = 0; ir < g->M; ir += AIENG__MR) {
+                int mr = (int)(g->M - ir < AIENG__MR ? g->M - ir : AIENG__MR);
+                aieng__ukernel(kc, g->apack + p0 * mpad + ir * kc, bp, g->C + ir * g->ldc + jr, g->ldc, mr, nr, g->alpha);
+            }
+        }
+    }
+}
+static void aieng__gemm_pack_all_a_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    aieng__gemm_job *g = (aieng__gemm_job *)ctx;
+    int64_t mpad = (g->M + AIENG__MR - 1) / AIENG__MR * AIENG__MR, s;
+    (void)tid;
+    for (s = begin; s < end; s++) {
+        int64_t p0 = s * AIENG__KC, kc = g->K - p0 < AIENG__KC ? g->K - p0 : AIENG__KC;
+        aieng__pack_a(g->apack + p0 * mpad, g->A, g->lda, g->ta, 0, g->M, p0, kc);
+    }
+}
 static void aieng__gemm_beta_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__gemm_job *g = (aieng__gemm_job *)ctx;
     int64_t i;
@@ -1470,13 +1545,45 @@ typedef struct {
 static void aieng__small_store(float *c, float v, float alpha, float beta) {
     *c = beta == 0.0f ? alpha * v : alpha * v + beta * *c;
 }
-/* C[m, j] = dot(A row m, B row j) for B stored N×K */
+/* one row of A against 8 rows of B at a time: the M = 1 decode kernel */
+static void aieng__small_dot_row(const aieng__small_job *g, int64_t m, int64_t begin, int64_t end) {
+    const float *a = g->A + m * g->lda;
+    int64_t j, k, K = g->K;
+    for (j = begin; j < end; j += 8) {
+        int nj = (int)(end - j < 8 ? end - j : 8), q;
+        const float *b[8];
+        float s[8];
+        for (q = 0; q < 8; q++) b[q] = g->B + (j + (q < nj ? q : 0)) * g->ldb;
+        k = 0;
+#ifdef AIENG__VL
+        {
+            aieng__vf x0 = aieng__set1(0.0f), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+            for (; k + AIENG__VL <= K; k += AIENG__VL) {
+                aieng__vf va = aieng__load(a + k);
+                x0 = aieng__fma(va, aieng__load(b[0] + k), x0); x1 = aieng__fma(va, aieng__load(b[1] + k), x1);
+                x2 = aieng__fma(va, aieng__load(b[2] + k), x2); x3 = aieng__fma(va, aieng__load(b[3] + k), x3);
+                x4 = aieng__fma(va, aieng__load(b[4] + k), x4); x5 = aieng__fma(va, aieng__load(b[5] + k), x5);
+                x6 = aieng__fma(va, aieng__load(b[6] + k), x6); x7 = aieng__fma(va, aieng__load(b[7] + k), x7);
+            }
+            s[0] = aieng__hsum(x0); s[1] = aieng__hsum(x1); s[2] = aieng__hsum(x2); s[3] = aieng__hsum(x3);
+            s[4] = aieng__hsum(x4); s[5] = aieng__hsum(x5); s[6] = aieng__hsum(x6); s[7] = aieng__hsum(x7);
+        }
+#else
+        for (q = 0; q < 8; q++) s[q] = 0.0f;
+#endif
+        for (; k < K; k++)
+            for (q = 0; q < 8; q++) s[q] += a[k] * b[q][k];
+        for (q = 0; q < nj; q++) aieng__small_store(g->C + m * g->ldc + j + q, s[q], g->alpha, g->beta);
+    }
+}
+/* C[m, j] = dot(A row m, B row j) for B stored N×K, two rows of A at a time */
 static void aieng__small_dot_task(void *ctx, int64_t begin, int64_t end, int tid) {
     const aieng__small_job *g = (const aieng__small_job *)ctx;
     int64_t j = begin, K = g->K, m0, k;
     (void)tid;
     for (m0 = 0; m0 < g->M; m0 += 2) {
         int two = m0 + 1 < g->M;
+        if (!two) { aieng__small_dot_row(g, m0, begin, end); break; }
         const float *a0 = g->A + m0 * g->lda, *a1 = two ? a0 + g->lda : a0;
         for (j = begin; j < end; j += 4) {
             int nj = (int)(end - j < 4 ? end - j : 4), q;
@@ -1559,6 +1666,23 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         }
     }
     threads = aieng_get_threads();
+    if (M <= AIENG__SHORT_M) { /* short M: A packed once, B panels packed on the fly */
+        int64_t npanels = (N + AIENG__NR - 1) / AIENG__NR, ntasks, mpad = (M + AIENG__MR - 1) / AIENG__MR * AIENG__MR;
+        ws = AIENG_MALLOC(sizeof(float) * ((size_t)mpad * (size_t)K + (size_t)threads * AIENG__KC * AIENG__NR) + 128, NULL);
+        if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
+        g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
+        g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
+        g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
+        g.apack = g.bpack + (size_t)threads * AIENG__KC * AIENG__NR;
+        if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
+        aieng_parallel_for((K + AIENG__KC - 1) / AIENG__KC, 1 + 4096 / (M + 1), aieng__gemm_pack_all_a_task, &g);
+        ntasks = threads > 1 ? 4 * threads : 1;
+        if (ntasks > npanels) ntasks = npanels;
+        g.panels_per_group = (npanels + ntasks - 1) / ntasks;
+        aieng_parallel_for((npanels + g.panels_per_group - 1) / g.panels_per_group, 1, aieng__gemm_fused_task, &g);
+        AIENG_FREE(ws, NULL);
+        return AIENG_OK;
+    }
     ws = AIENG_MALLOC(sizeof(float) * ((size_t)AIENG__KC * AIENG__NC + (size_t)threads * AIENG__MC * AIENG__KC) + 64, NULL);
     if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
     g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
@@ -1622,53 +1746,70 @@ static void *aieng__pf_hook_user = NULL;
 static int aieng__want_threads = 0; /* 0: one per CPU */
 
 #ifdef AIENG_THREADS
+/* The pool. A job is published by bumping `generation`; its chunks are
+   claimed through `ticket` (generation in the high 32 bits, next chunk in the
+   low 32) with compare-and-swap, so a worker that wakes late can never claim
+   a chunk of a job that is over. The caller works too and waits only for the
+   chunks, never for workers that found nothing to do, so a worker that the OS
+   has not scheduled does not hold the caller up. */
 typedef struct aieng__pool {
     pthread_t threads[AIENG_MAX_THREADS];
     int n;                 /* participants, the caller included */
     pthread_mutex_t mu;    /* guards the condition variables' predicates */
     pthread_cond_t wake, done;
     pthread_mutex_t busy;  /* held by the thread dispatching a job */
-    /* the current job */
-    aieng_task_fn fn;
+    aieng_task_fn fn;      /* the current job; stable while any chunk of it is claimed */
     void *ctx;
     int64_t n_items, chunk;
-    int64_t next;          /* next item to claim (atomic) */
-    int remaining;         /* workers still running this job (atomic) */
-    unsigned generation;   /* bumped once per job (atomic) */
+    uint64_t ticket;       /* (generation << 32) | next chunk (atomic) */
+    int64_t n_chunks, done_chunks; /* atomic */
+    unsigned generation;   /* atomic */
+    int started;           /* workers that have their id (startup only) */
     int stop;
 } aieng__pool;
 static aieng__pool *aieng__the_pool = NULL;
 static pthread_mutex_t aieng__pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread int aieng__in_task = 0;
 
-static void aieng__pool_run(aieng__pool *p, int tid) {
+static void aieng__pool_run(aieng__pool *p, unsigned gen, int tid) {
     for (;;) {
-        int64_t b = __atomic_fetch_add(&p->next, p->chunk, __ATOMIC_RELAXED);
-        int64_t e;
-        if (b >= p->n_items) break;
+        uint64_t t = __atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE);
+        int64_t c, b, e;
+        if ((unsigned)(t >> 32) != gen || (int64_t)(t & 0xffffffffu) >= __atomic_load_n(&p->n_chunks, __ATOMIC_ACQUIRE)) return;
+        if (!__atomic_compare_exchange_n(&p->ticket, &t, t + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) continue;
+        c = (int64_t)(t & 0xffffffffu);
+        b = c * p->chunk;
         e = b + p->chunk < p->n_items ? b + p->chunk : p->n_items;
         p->fn(p->ctx, b, e, tid);
+        if (__atomic_add_fetch(&p->done_chunks, 1, __ATOMIC_ACQ_REL) == p->n_chunks) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_broadcast(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
+}
+static void aieng__cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
 }
 static void *aieng__worker(void *arg) {
     aieng__pool *p = (aieng__pool *)arg;
-    unsigned seen = 0;
+    unsigned seen;
     int tid;
     pthread_mutex_lock(&p->mu);
-    tid = ++p->remaining; /* startup handshake hands out ids 1..n-1 */
+    tid = ++p->started; /* startup handshake hands out ids 1..n-1 */
     seen = p->generation;
-    pthread_cond_signal(&p->done);
+    pthread_cond_broadcast(&p->done);
     pthread_mutex_unlock(&p->mu);
     aieng__in_task = 1;
     for (;;) {
         int spin;
         unsigned g = seen;
-        for (spin = 0; spin < 20000; spin++) { /* a few microseconds, then sleep */
+        for (spin = 0; spin < 4000; spin++) { /* tens of microseconds, then sleep */
             g = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE);
             if (g != seen || __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) break;
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
+            aieng__cpu_relax();
         }
         if (g == seen) {
             pthread_mutex_lock(&p->mu);
@@ -1677,12 +1818,7 @@ static void *aieng__worker(void *arg) {
         }
         if (__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) break;
         seen = g;
-        aieng__pool_run(p, tid);
-        if (__atomic_sub_fetch(&p->remaining, 1, __ATOMIC_ACQ_REL) == 0) {
-            pthread_mutex_lock(&p->mu);
-            pthread_cond_signal(&p->done);
-            pthread_mutex_unlock(&p->mu);
-        }
+        aieng__pool_run(p, g, tid);
     }
     return NULL;
 }
@@ -1727,8 +1863,7 @@ static aieng__pool *aieng__pool_get(void) {
                 p->n++;
             }
             pthread_mutex_lock(&p->mu); /* wait until every worker has its id */
-            while (p->remaining < p->n - 1) pthread_cond_wait(&p->done, &p->mu);
-            p->remaining = 0;
+            while (p->started < p->n - 1) pthread_cond_wait(&p->done, &p->mu);
             pthread_mutex_unlock(&p->mu);
         }
         aieng__the_pool = p;
@@ -1773,29 +1908,28 @@ AIENG_API void aieng_parallel_for(int64_t n, int64_t grain, aieng_task_fn fn, vo
     /* chunks: about 4 per thread for balance, never below the grain */
     chunk = (n + (int64_t)p->n * 4 - 1) / ((int64_t)p->n * 4);
     if (chunk < grain) chunk = grain;
-    p->fn = fn;
-    p->ctx = ctx;
-    p->n_items = n;
-    p->chunk = chunk;
-    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&p->remaining, p->n - 1, __ATOMIC_RELAXED);
-    pthread_mutex_lock(&p->mu);
-    __atomic_add_fetch(&p->generation, 1, __ATOMIC_RELEASE);
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->mu);
-    aieng__in_task = 1;
-    aieng__pool_run(p, 0);
-    aieng__in_task = 0;
     {
+        unsigned gen = p->generation + 1;
+        int64_t n_chunks = (n + chunk - 1) / chunk;
         int spin;
-        for (spin = 0; spin < 200000 && __atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0; spin++) {
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-        }
-        if (__atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0) {
+        p->fn = fn;
+        p->ctx = ctx;
+        p->n_items = n;
+        p->chunk = chunk;
+        __atomic_store_n(&p->n_chunks, n_chunks, __ATOMIC_RELAXED);
+        __atomic_store_n(&p->done_chunks, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&p->ticket, (uint64_t)gen << 32, __ATOMIC_RELEASE);
+        pthread_mutex_lock(&p->mu);
+        __atomic_store_n(&p->generation, gen, __ATOMIC_RELEASE);
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->mu);
+        aieng__in_task = 1;
+        aieng__pool_run(p, gen, 0);
+        aieng__in_task = 0;
+        for (spin = 0; spin < 4000 && __atomic_load_n(&p->done_chunks, __ATOMIC_ACQUIRE) < n_chunks; spin++) aieng__cpu_relax();
+        if (__atomic_load_n(&p->done_chunks, __ATOMIC_ACQUIRE) < n_chunks) {
             pthread_mutex_lock(&p->mu);
-            while (__atomic_load_n(&p->remaining, __ATOMIC_ACQUIRE) > 0) pthread_cond_wait(&p->done, &p->mu);
+            while (__atomic_load_n(&p->done_chunks, __ATOMIC_ACQUIRE) < n_chunks) pthread_cond_wait(&p->done, &p->mu);
             pthread_mutex_unlock(&p->mu);
         }
     }
