@@ -357,6 +357,75 @@ AIENG_API int aieng_grammar_state_complete(const aieng_grammar_state *s);
 /* 1 when no further byte can be accepted (complete or stuck). */
 AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
 
+/* ======================================================================================
+   JSON SCHEMA: validation and compilation to a grammar
+   --------------------------------------------------------------------------------------
+   Support table (the validator and the compiler accept the same keywords; any other
+   keyword is an error that names it, AIENG_ERR_UNSUPPORTED, never silently dropped):
+
+   keyword                   validator            grammar (aieng_schema_to_gbnf)
+   type (all 7, or a list)   yes                  yes; absent: inferred from the keywords
+                                                  present (properties -> object, ...), else
+                                                  any value
+   properties, required      yes                  yes; members in schema order (properties,
+                                                  then required names not in properties)
+   additionalProperties      yes (bool/schema)    yes, extra members after the declared ones;
+                                                  absent = allowed (as the spec says) unless
+                                                  AIENG_SCHEMA_NO_EXTRA_PROPERTIES
+   items, prefixItems        yes (items as an     yes
+                             array = prefixItems)
+   minItems, maxItems        yes                  yes
+   enum, const               yes                  yes (values written compactly)
+   anyOf, oneOf              yes (oneOf: exactly  yes, as alternatives merged with the sibling
+                             one)                 keywords (oneOf's exclusivity is not enforced)
+   allOf                     yes                  merged when the parts do not set the same
+                                                  keyword differently (properties/required
+                                                  merge); else an error naming the keyword
+   $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
+                             "#/json/pointer")
+   minLength, maxLength      yes (code points)    yes (an escape counts as one character)
+   pattern                   yes                  yes (not together with min/maxLength)
+   format                    date, time,          same grammars; other formats are
+                             date-time, uuid      annotations (ignored), as the spec's default
+   minimum, maximum,         yes                  integers: exact digit-range grammars; numbers:
+   exclusiveMinimum/Maximum  (bool form of        only minimum 0 (no minus sign), else error
+                             draft-04 too)
+   annotations               ignored: title, description, $schema, $id, id, $comment, default,
+                             examples, deprecated, readOnly, writeOnly, $anchor,
+                             contentMediaType, contentEncoding
+   Regex subset for `pattern`: literals, escapes (\d \D \w \W \s \S \t \n \r \f \v \xHH
+   \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with ranges, negation and
+   \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |, quantifiers * + ? {n} {n,}
+   {n,m} (lazy `?` suffix accepted, same language), ^ at the start and $ at the end (absent
+   anchors mean any text before / after). Not supported (error): back-references,
+   look-around, \b \B, other anchors inside. In the grammar a pattern-constrained string is
+   written with the canonical JSON escapes only.
+   The grammar's whitespace is bounded: between tokens at most one space, or a newline and
+   up to AIENG_SCHEMA_WS_INDENT (40) spaces/tabs, so every sentence ends within a bounded
+   number of bytes beyond its content. Strings escape as JSON requires and \u escapes form
+   valid surrogate pairs, so every sentence parses with aieng_json_parse.
+   ====================================================================================== */
+#ifndef AIENG_SCHEMA_WS_INDENT
+#define AIENG_SCHEMA_WS_INDENT 40
+#endif
+#define AIENG_SCHEMA_NO_EXTRA_PROPERTIES 1 /* absent additionalProperties means false */
+#define AIENG_SCHEMA_COMPACT 2             /* no whitespace at all between tokens */
+typedef struct aieng_schema_options {
+    int flags;          /* AIENG_SCHEMA_* */
+    const char *root;   /* name of the start rule; NULL: "root" */
+} aieng_schema_options;
+
+/* AIENG_OK when `instance` is valid; AIENG_ERR_FORMAT when not (aieng_last_error() names the
+   keyword and the instance location); AIENG_ERR_UNSUPPORTED for a keyword outside the table;
+   AIENG_ERR_INVALID_ARG for a malformed schema. */
+AIENG_API aieng_result aieng_schema_validate(const aieng_json *schema, const aieng_json *instance);
+/* Compiles a schema to GBNF text (*out allocated: aieng_free(NULL, *out)). */
+AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aieng_schema_options *opts,
+                                            char **out, size_t *out_len);
+/* Compiles a regex of the subset above to a GBNF expression (raw: matching the text itself;
+   json != 0: matching its JSON-escaped form inside a string), appended to *out. */
+AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len);
+
 /* @@DECL@@ */
 
 AIENG_EXTERN_C_END
@@ -1920,6 +1989,1293 @@ AIENG_API int aieng_grammar_accepts(aieng_grammar *g, const void *bytes, size_t 
     ok = aieng_grammar_state_advance(s, bytes, len) == AIENG_OK && s->acc;
     aieng_grammar_state_free(s);
     return ok;
+}
+
+/* ---------------------------------------------------------------- regex -> GBNF */
+/* code point range sets: pairs (lo, hi) in an aieng__iv */
+static void aieng__rs_norm(aieng__iv *r) {
+    int i, n = 0;
+    if (r->n > 2) qsort(r->v, (size_t)(r->n / 2), 2 * sizeof(int), aieng__cmp_u2);
+    for (i = 0; i < r->n; i += 2) {
+        if (n && r->v[i] <= r->v[n - 1] + 1) { if (r->v[i + 1] > r->v[n - 1]) r->v[n - 1] = r->v[i + 1]; }
+        else { r->v[n] = r->v[i]; r->v[n + 1] = r->v[i + 1]; n += 2; }
+    }
+    r->n = n;
+}
+static int aieng__rs_complement(aieng__iv *r) {
+    aieng__iv c;
+    int i, prev = 0, ok = 1;
+    memset(&c, 0, sizeof c);
+    aieng__rs_norm(r);
+    for (i = 0; i < r->n; i += 2) {
+        if (r->v[i] > prev) ok &= aieng__iv_push(&c, prev) & aieng__iv_push(&c, r->v[i] - 1);
+        prev = r->v[i + 1] + 1;
+    }
+    if (prev <= 0x10FFFF) ok &= aieng__iv_push(&c, prev) & aieng__iv_push(&c, 0x10FFFF);
+    aieng__iv_free(r);
+    *r = c;
+    return ok;
+}
+static int aieng__rs_has(const aieng__iv *r, int cp) {
+    int i;
+    for (i = 0; i < r->n; i += 2) if (cp >= r->v[i] && cp <= r->v[i + 1]) return 1;
+    return 0;
+}
+static int aieng__rs_add(aieng__iv *r, int lo, int hi) { return aieng__iv_push(r, lo) && aieng__iv_push(r, hi); }
+/* a code point inside a GBNF class or literal */
+static void aieng__gbnf_cp(aieng__buf *b, unsigned cp, int in_class) {
+    if (cp < 0x20 || cp == 0x7F) aieng__buf_printf(b, "\\x%02X", cp);
+    else if (cp == '"' || cp == '\\' || (in_class && (cp == ']' || cp == '[' || cp == '-' || cp == '^'))) {
+        aieng__buf_putc(b, '\\'); aieng__buf_putc(b, (char)cp); }
+    else if (cp < 0x80) aieng__buf_putc(b, (char)cp);
+    else if (cp <= 0xFFFF) aieng__buf_printf(b, "\\u%04X", cp);
+    else aieng__buf_printf(b, "\\U%08X", cp);
+}
+static void aieng__gbnf_class(aieng__buf *b, const aieng__iv *r) {
+    int i;
+    aieng__buf_putc(b, '[');
+    for (i = 0; i < r->n; i += 2) {
+        aieng__gbnf_cp(b, (unsigned)r->v[i], 1);
+        if (r->v[i + 1] > r->v[i]) { aieng__buf_putc(b, '-'); aieng__gbnf_cp(b, (unsigned)r->v[i + 1], 1); }
+    }
+    aieng__buf_putc(b, ']');
+}
+/* GBNF for one JSON string character (escapes valid, surrogate pairs only) */
+#define AIENG__GBNF_JESC \
+    "([\"\\\\/bfnrt] | \"u\" ([0-9a-cA-Ce-fE-F] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} | " \
+    "[dD] [89abAB] [0-9a-fA-F]{2} \"\\\\u\" [dD] [c-fC-F] [0-9a-fA-F]{2}))"
+#define AIENG__GBNF_JCHAR "([^\"\\\\\\x00-\\x1F] | \"\\\\\" " AIENG__GBNF_JESC ")"
+/* a set of characters as GBNF: raw, or as they appear JSON-escaped inside a string */
+static void aieng__gbnf_set(aieng__buf *b, aieng__iv *r, int json) {
+    if (!json) { aieng__gbnf_class(b, r); return; }
+    {
+        int q = aieng__rs_has(r, '"'), bs = aieng__rs_has(r, '\\'), ctl = 0, i;
+        aieng__iv plain;
+        memset(&plain, 0, sizeof plain);
+        for (i = 0; i < r->n; i += 2) {
+            int lo = r->v[i], hi = r->v[i + 1];
+            if (lo < 0x20) { ctl = 1; lo = 0x20; }
+            if (lo > hi) continue;
+            if (lo <= '"' && hi >= '"') { if (lo < '"') aieng__rs_add(&plain, lo, '"' - 1); lo = '"' + 1; }
+            if (lo <= '\\' && hi >= '\\') { if (lo < '\\') aieng__rs_add(&plain, lo, '\\' - 1); lo = '\\' + 1; }
+            if (lo <= hi) aieng__rs_add(&plain, lo, hi);
+        }
+        aieng__buf_putc(b, '(');
+        aieng__gbnf_class(b, &plain);
+        if (q) aieng__buf_puts(b, " | \"\\\\\\\"\"");
+        if (bs) aieng__buf_puts(b, " | \"\\\\\\\\\"");
+        if (ctl) aieng__buf_puts(b, " | \"\\\\\" [bfnrt] | \"\\\\u00\" [01] [0-9a-fA-F]");
+        aieng__buf_putc(b, ')');
+        aieng__iv_free(&plain);
+    }
+}
+static void aieng__gbnf_lit_cp(aieng__buf *b, unsigned cp, int json) {
+    aieng__buf_putc(b, '"');
+    if (json && (cp == '"' || cp == '\\')) { aieng__buf_puts(b, "\\\\"); aieng__gbnf_cp(b, cp, 0); }
+    else if (json && cp < 0x20) {
+        const char *e = cp == '\n' ? "n" : cp == '\r' ? "r" : cp == '\t' ? "t" : cp == '\b' ? "b" : cp == '\f' ? "f" : NULL;
+        aieng__buf_puts(b, "\\\\");
+        if (e) aieng__buf_puts(b, e); else aieng__buf_printf(b, "u%04x", cp);
+    } else aieng__gbnf_cp(b, cp, 0);
+    aieng__buf_putc(b, '"');
+}
+
+typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth; } aieng__re;
+static int aieng__re_fail(aieng__re *r, const char *msg) { if (!r->err) r->err = msg; return 0; }
+static int aieng__re_class_escape(int c, aieng__iv *set) {
+    switch (c) {
+    case 'd': return aieng__rs_add(set, '0', '9');
+    case 'w': return aieng__rs_add(set, '0', '9') && aieng__rs_add(set, 'A', 'Z') && aieng__rs_add(set, '_', '_') && aieng__rs_add(set, 'a', 'z');
+    case 's': return aieng__rs_add(set, 9, 13) && aieng__rs_add(set, ' ', ' ') && aieng__rs_add(set, 0xA0, 0xA0) &&
+                     aieng__rs_add(set, 0x2028, 0x2029) && aieng__rs_add(set, 0xFEFF, 0xFEFF);
+    }
+    return -1;
+}
+/* parses an escape after '\' ; returns a code point >= 0, or -2 when it added a set, -1 on error */
+static long aieng__re_escape(aieng__re *r, aieng__iv *set, int in_class) {
+    int c;
+    if (r->p >= r->end) { aieng__re_fail(r, "regex ends with '\\'"); return -1; }
+    c = (unsigned char)*r->p++;
+    if (c == 'd' || c == 'w' || c == 's' || c == 'D' || c == 'W' || c == 'S') {
+        aieng__iv t;
+        int i;
+        memset(&t, 0, sizeof t);
+        aieng__re_class_escape(c | 0x20, &t);
+        if (c < 'a') aieng__rs_complement(&t);
+        for (i = 0; i < t.n; i++) aieng__iv_push(set, t.v[i]);
+        aieng__iv_free(&t);
+        return -2;
+    }
+    switch (c) {
+    case 't': return '\t';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 'f': return '\f';
+    case 'v': return '\v';
+    case '0': return 0;
+    case 'b': if (in_class) return '\b'; aieng__re_fail(r, "\\b (word boundary) is not supported"); return -1;
+    case 'x': case 'u': {
+        int nd = c == 'x' ? 2 : 4, i;
+        long v = 0;
+        for (i = 0; i < nd; i++) {
+            int h = r->p < r->end ? aieng__hexval((unsigned char)*r->p) : -1;
+            if (h < 0) { aieng__re_fail(r, "bad hex escape in regex"); return -1; }
+            v = v * 16 + h; r->p++;
+        }
+        if (v >= 0xD800 && v <= 0xDFFF) { aieng__re_fail(r, "surrogate escape in regex"); return -1; }
+        return v;
+    }
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '1' && c <= '9')) {
+        aieng__re_fail(r, c >= '1' && c <= '9' ? "back-references are not supported" : "unsupported escape in regex");
+        return -1;
+    }
+    return c;
+}
+static long aieng__re_char(aieng__re *r) {
+    unsigned cp;
+    int k = aieng__utf8_decode((const unsigned char *)r->p, (size_t)(r->end - r->p), &cp);
+    if (!k) { aieng__re_fail(r, "invalid UTF-8 in regex"); return -1; }
+    r->p += k;
+    return (long)cp;
+}
+static int aieng__re_alt(aieng__re *r, int top);
+static int aieng__re_atom(aieng__re *r) {
+    char c = *r->p;
+    if (c == '(') {
+        r->p++;
+        if (r->depth++ > 100) return aieng__re_fail(r, "regex groups nested too deep");
+        if (r->p < r->end && *r->p == '?') {
+            r->p++;
+            if (r->p < r->end && *r->p == ':') r->p++;
+            else if (r->p < r->end && (*r->p == '<' || *r->p == 'P') && !(r->end - r->p >= 2 && (r->p[1] == '=' || r->p[1] == '!'))) {
+                if (*r->p == 'P') r->p++;
+                if (r->p >= r->end || *r->p != '<') return aieng__re_fail(r, "bad group syntax in regex");
+                while (r->p < r->end && *r->p != '>') r->p++;
+                if (r->p >= r->end) return aieng__re_fail(r, "bad group name in regex");
+                r->p++;
+            } else return aieng__re_fail(r, "look-around is not supported");
+        }
+        aieng__buf_putc(r->o, '(');
+        if (!aieng__re_alt(r, 0)) return 0;
+        if (r->p >= r->end || *r->p != ')') return aieng__re_fail(r, "missing ')' in regex");
+        r->p++;
+        r->depth--;
+        aieng__buf_putc(r->o, ')');
+        return 1;
+    }
+    if (c == '[' || c == '.') {
+        aieng__iv set;
+        int neg = 0;
+        memset(&set, 0, sizeof set);
+        r->p++;
+        if (c == '.') { aieng__rs_add(&set, '\n', '\n'); aieng__rs_add(&set, '\r', '\r'); neg = 1; }
+        else {
+            if (r->p < r->end && *r->p == '^') { neg = 1; r->p++; }
+            if (r->p < r->end && *r->p == ']') { aieng__rs_add(&set, ']', ']'); r->p++; }
+            while (r->p < r->end && *r->p != ']') {
+                long lo, hi;
+                if (*r->p == '\\') { r->p++; lo = aieng__re_escape(r, &set, 1); }
+                else lo = aieng__re_char(r);
+                if (lo == -1) { aieng__iv_free(&set); return 0; }
+                if (lo == -2) continue;
+                hi = lo;
+                if (r->end - r->p >= 2 && *r->p == '-' && r->p[1] != ']') {
+                    r->p++;
+                    if (*r->p == '\\') { r->p++; hi = aieng__re_escape(r, &set, 1); }
+                    else hi = aieng__re_char(r);
+                    if (hi == -1) { aieng__iv_free(&set); return 0; }
+                    if (hi == -2) { aieng__rs_add(&set, lo, lo); aieng__rs_add(&set, '-', '-'); continue; }
+                    if (hi < lo) { aieng__iv_free(&set); return aieng__re_fail(r, "reversed range in regex class"); }
+                }
+                aieng__rs_add(&set, (int)lo, (int)hi);
+            }
+            if (r->p >= r->end) { aieng__iv_free(&set); return aieng__re_fail(r, "missing ']' in regex"); }
+            r->p++;
+        }
+        if (neg) aieng__rs_complement(&set); else aieng__rs_norm(&set);
+        aieng__gbnf_set(r->o, &set, r->json);
+        aieng__iv_free(&set);
+        return 1;
+    }
+    if (c == '\\') {
+        aieng__iv set;
+        long cp;
+        memset(&set, 0, sizeof set);
+        r->p++;
+        cp = aieng__re_escape(r, &set, 0);
+        if (cp == -1) { aieng__iv_free(&set); return 0; }
+        if (cp == -2) { aieng__rs_norm(&set); aieng__gbnf_set(r->o, &set, r->json); }
+        else aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json);
+        aieng__iv_free(&set);
+        return 1;
+    }
+    if (c == '*' || c == '+' || c == '?') return aieng__re_fail(r, "quantifier without an element in regex");
+    if (c == '^' || c == '$') return aieng__re_fail(r, "anchors are supported only at the start and the end");
+    {
+        long cp = aieng__re_char(r);
+        if (cp < 0) return 0;
+        aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json);
+        return 1;
+    }
+}
+static int aieng__re_quant(aieng__re *r) {
+    char c;
+    if (r->p >= r->end) return 1;
+    c = *r->p;
+    if (c == '*' || c == '+' || c == '?') { r->p++; aieng__buf_putc(r->o, c); }
+    else if (c == '{') {
+        const char *q = r->p + 1;
+        long mn = 0, mx = -1;
+        int have = 0;
+        while (q < r->end && *q >= '0' && *q <= '9') { mn = mn * 10 + (*q++ - '0'); have = 1; if (mn > 100000) return aieng__re_fail(r, "regex repetition too large"); }
+        if (!have) return 1; /* a literal '{' follows */
+        if (q < r->end && *q == ',') {
+            q++;
+            if (q < r->end && *q >= '0' && *q <= '9') { mx = 0; while (q < r->end && *q >= '0' && *q <= '9') { mx = mx * 10 + (*q++ - '0'); if (mx > 100000) return aieng__re_fail(r, "regex repetition too large"); } }
+        } else mx = mn;
+        if (q >= r->end || *q != '}') return 1;
+        r->p = q + 1;
+        if (mx >= 0 && mx < mn) return aieng__re_fail(r, "{n,m} with m < n in regex");
+        if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) return aieng__re_fail(r, "regex repetition too large");
+        if (mx < 0) aieng__buf_printf(r->o, "{%ld,}", mn); else aieng__buf_printf(r->o, "{%ld,%ld}", mn, mx);
+    } else return 1;
+    if (r->p < r->end && *r->p == '?') r->p++; /* lazy: same language */
+    else if (r->p < r->end && *r->p == '+') return aieng__re_fail(r, "possessive quantifiers are not supported");
+    if (r->p < r->end && (*r->p == '*' || *r->p == '+' || *r->p == '?' )) return aieng__re_fail(r, "nested quantifier in regex");
+    return 1;
+}
+static int aieng__re_seq(aieng__re *r, int top) {
+    int anchored_start = 0, anchored_end = 0, n = 0;
+    if (top && r->p < r->end && *r->p == '^') { anchored_start = 1; r->p++; }
+    aieng__buf_putc(r->o, '(');
+    if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); }
+    while (r->p < r->end && *r->p != '|' && *r->p != ')') {
+        if (top && *r->p == '$' && (r->p + 1 == r->end || r->p[1] == '|')) { anchored_end = 1; r->p++; break; }
+        aieng__buf_putc(r->o, '(');
+        if (!aieng__re_atom(r)) return 0;
+        aieng__buf_putc(r->o, ')');
+        if (!aieng__re_quant(r)) return 0;
+        aieng__buf_putc(r->o, ' ');
+        n++;
+    }
+    if (top && !anchored_end) aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "*" : ".*");
+    else if (!n) aieng__buf_puts(r->o, "\"\"");
+    aieng__buf_putc(r->o, ')');
+    return 1;
+}
+static int aieng__re_alt(aieng__re *r, int top) {
+    aieng__buf_putc(r->o, '(');
+    for (;;) {
+        if (!aieng__re_seq(r, top)) return 0;
+        if (r->p < r->end && *r->p == '|') { r->p++; aieng__buf_puts(r->o, " | "); continue; }
+        break;
+    }
+    aieng__buf_putc(r->o, ')');
+    return 1;
+}
+static aieng_result aieng__regex_gbnf(const char *re, size_t len, int json, aieng__buf *o) {
+    aieng__re r;
+    memset(&r, 0, sizeof r);
+    r.start = r.p = re; r.end = re + len; r.json = json; r.o = o;
+    if (!aieng__re_alt(&r, 1) || r.p != r.end) {
+        if (!r.err) r.err = "unbalanced ')' in regex";
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r.err,
+                               (unsigned long)(r.p - re), (int)(len > 200 ? 200 : len), re);
+    }
+    if (o->oom) return aieng_set_error(AIENG_ERR_OOM, "regex: out of memory");
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len) {
+    aieng__buf b;
+    aieng_result r;
+    if (!re || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "regex: NULL argument");
+    memset(&b, 0, sizeof b);
+    r = aieng__regex_gbnf(re, len, json, &b);
+    if (r != AIENG_OK) { AIENG_FREE(b.p, NULL); *out = NULL; return r; }
+    *out = b.p;
+    if (out_len) *out_len = b.n;
+    return AIENG_OK;
+}
+/* 1 when the whole of s matches the regex (unanchored semantics as in JSON Schema), 0 when
+   not, -1 on an unsupported regex */
+static int aieng__regex_match(const char *re, size_t relen, const char *s, size_t n) {
+    aieng__buf b;
+    aieng_grammar *g = NULL;
+    int ok;
+    memset(&b, 0, sizeof b);
+    aieng__buf_puts(&b, "root ::= ");
+    if (aieng__regex_gbnf(re, relen, 0, &b) != AIENG_OK) { AIENG_FREE(b.p, NULL); return -1; }
+    if (b.oom || aieng_grammar_parse(b.p, b.n, "root", &g) != AIENG_OK) { AIENG_FREE(b.p, NULL); return -1; }
+    AIENG_FREE(b.p, NULL);
+    ok = aieng_grammar_accepts(g, s, n);
+    aieng_grammar_free(g);
+    return ok;
+}
+/* ---------------------------------------------------------------- JSON Schema: shared */
+static const char *const aieng__schema_kw[] = {
+    "type", "properties", "required", "additionalProperties", "items", "prefixItems", "enum", "const",
+    "anyOf", "oneOf", "allOf", "$ref", "$defs", "definitions", "minItems", "maxItems", "minLength",
+    "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+    /* annotations */
+    "title", "description", "$schema", "$id", "id", "$comment", "default", "examples", "deprecated",
+    "readOnly", "writeOnly", "$anchor", "contentMediaType", "contentEncoding", NULL };
+static const char *aieng__schema_unknown(const aieng_json *s) {
+    size_t i;
+    int k;
+    if (!s || s->type != AIENG_JSON_OBJECT) return NULL;
+    for (i = 0; i < s->n; i++) {
+        for (k = 0; aieng__schema_kw[k]; k++)
+            if (strlen(aieng__schema_kw[k]) == s->items[i]->key_len && strcmp(aieng__schema_kw[k], s->items[i]->key) == 0) break;
+        if (!aieng__schema_kw[k]) return s->items[i]->key;
+    }
+    return NULL;
+}
+static const char *const aieng__fmt_names[4] = { "date", "time", "date-time", "uuid" };
+static const char *const aieng__fmt_gbnf[4] = {
+    "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])",
+    "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? ([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])",
+    "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01]) [tT] "
+    "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? ([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])",
+    "[0-9a-fA-F]{8} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{12}" };
+static int aieng__fmt_index(const aieng_json *f) {
+    int k;
+    if (!f || f->type != AIENG_JSON_STRING) return -1;
+    for (k = 0; k < 4; k++) if (strcmp(f->s, aieng__fmt_names[k]) == 0) return k;
+    return -1;
+}
+/* resolves a local $ref ("#", "#/pointer" with %XX decoding); NULL when unsupported */
+static const aieng_json *aieng__schema_ref(const aieng_json *root, const aieng_json *ref) {
+    char ptr[1024];
+    size_t i, n = 0;
+    if (!ref || ref->type != AIENG_JSON_STRING || ref->len == 0 || ref->s[0] != '#') return NULL;
+    for (i = 1; i < ref->len && n + 1 < sizeof ptr; i++) {
+        if (ref->s[i] == '%' && i + 2 < ref->len && aieng__hexval((unsigned char)ref->s[i + 1]) >= 0 && aieng__hexval((unsigned char)ref->s[i + 2]) >= 0) {
+            ptr[n++] = (char)(aieng__hexval((unsigned char)ref->s[i + 1]) * 16 + aieng__hexval((unsigned char)ref->s[i + 2]));
+            i += 2;
+        } else ptr[n++] = ref->s[i];
+    }
+    if (i < ref->len) return NULL;
+    ptr[n] = 0;
+    if (n && ptr[0] != '/') return NULL; /* anchors are not supported */
+    return aieng_json_pointer(root, ptr);
+}
+static size_t aieng__utf8_count(const char *s, size_t n) {
+    size_t i, c = 0;
+    for (i = 0; i < n; i++) if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+    return c;
+}
+static int aieng__num_cmp(const aieng_json *a, const aieng_json *b) {
+    if (a->is_int && b->is_int) return a->i < b->i ? -1 : a->i > b->i;
+    return a->d < b->d ? -1 : a->d > b->d;
+}
+static int aieng__is_integer(const aieng_json *v) {
+    return v->type == AIENG_JSON_NUMBER && (v->is_int || (v->d == floor(v->d) && v->d - v->d == 0));
+}
+
+/* ---------------------------------------------------------------- JSON Schema: validator */
+typedef struct aieng__sv { const aieng_json *root; int depth; char path[512]; size_t plen; } aieng__sv;
+static int aieng__sv_bad(aieng__sv *v, const char *kw) {
+    aieng_set_error(AIENG_ERR_FORMAT, "schema: instance at '%s' fails '%s'", v->plen ? v->path : "/", kw);
+    return 0;
+}
+static int aieng__sv_err(aieng_result code, const char *msg, const char *arg) {
+    aieng_set_error(code, msg, arg ? arg : "");
+    return -1;
+}
+static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x);
+static int aieng__sv_child(aieng__sv *v, const aieng_json *s, const aieng_json *x, const char *seg, size_t seglen) {
+    size_t save = v->plen;
+    int r;
+    if (v->plen + seglen + 2 < sizeof v->path) {
+        v->path[v->plen++] = '/';
+        memcpy(v->path + v->plen, seg, seglen); v->plen += seglen; v->path[v->plen] = 0;
+    }
+    r = aieng__sv_val(v, s, x);
+    v->plen = save; v->path[save] = 0;
+    return r;
+}
+static int aieng__sv_type_ok(const char *t, const aieng_json *x) {
+    if (!strcmp(t, "null")) return x->type == AIENG_JSON_NULL;
+    if (!strcmp(t, "boolean")) return x->type == AIENG_JSON_BOOL;
+    if (!strcmp(t, "object")) return x->type == AIENG_JSON_OBJECT;
+    if (!strcmp(t, "array")) return x->type == AIENG_JSON_ARRAY;
+    if (!strcmp(t, "number")) return x->type == AIENG_JSON_NUMBER;
+    if (!strcmp(t, "integer")) return aieng__is_integer(x);
+    if (!strcmp(t, "string")) return x->type == AIENG_JSON_STRING;
+    return -1;
+}
+static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x) {
+    const aieng_json *k;
+    const char *unk;
+    size_t i;
+    int r;
+    if (s->type == AIENG_JSON_BOOL) return s->boolean ? 1 : aieng__sv_bad(v, "false schema");
+    if (s->type != AIENG_JSON_OBJECT) return aieng__sv_err(AIENG_ERR_INVALID_ARG, "schema: a schema must be an object or a boolean%s", NULL);
+    if ((unk = aieng__schema_unknown(s)) != NULL) return aieng__sv_err(AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk);
+    if (++v->depth > 256) { v->depth--; return aieng__sv_err(AIENG_ERR_FORMAT, "schema: nesting or $ref recursion too deep%s", NULL); }
+    r = 1;
+    if ((k = aieng_json_get(s, "$ref")) != NULL) {
+        const aieng_json *t = aieng__schema_ref(v->root, k);
+        if (!t) { v->depth--; return aieng__sv_err(AIENG_ERR_UNSUPPORTED, "schema: unsupported or unresolved $ref '%s'", k->type == AIENG_JSON_STRING ? k->s : "?"); }
+        r = aieng__sv_val(v, t, x);
+        if (r <= 0) goto done;
+    }
+    if ((k = aieng_json_get(s, "type")) != NULL) {
+        int ok = 0;
+        if (k->type == AIENG_JSON_STRING) ok = aieng__sv_type_ok(k->s, x);
+        else if (k->type == AIENG_JSON_ARRAY) {
+            for (i = 0; i < k->n && ok != 1; i++) {
+                if (k->items[i]->type != AIENG_JSON_STRING) { ok = -1; break; }
+                ok = aieng__sv_type_ok(k->items[i]->s, x);
+            }
+        } else ok = -1;
+        if (ok < 0) { r = aieng__sv_err(AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto done; }
+        if (!ok) { r = aieng__sv_bad(v, "type"); goto done; }
+    }
+    if ((k = aieng_json_get(s, "enum")) != NULL) {
+        int ok = 0;
+        if (k->type != AIENG_JSON_ARRAY) { r = aieng__sv_err(AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto done; }
+        for (i = 0; i < k->n && !ok; i++) ok = aieng_json_equal(k->items[i], x);
+        if (!ok) { r = aieng__sv_bad(v, "enum"); goto done; }
+    }
+    if ((k = aieng_json_get(s, "const")) != NULL && !aieng_json_equal(k, x)) { r = aieng__sv_bad(v, "const"); goto done; }
+    if (x->type == AIENG_JSON_NUMBER) {
+        static const char *const nk[4] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" };
+        int q;
+        for (q = 0; q < 4; q++) {
+            int c, excl = q >= 2;
+            k = aieng_json_get(s, nk[q]);
+            if (!k) continue;
+            if (k->type == AIENG_JSON_BOOL) continue; /* draft-04 form, applied with minimum/maximum */
+            if (k->type != AIENG_JSON_NUMBER) { r = aieng__sv_err(AIENG_ERR_INVALID_ARG, "schema: '%s' must be a number", nk[q]); goto done; }
+            if (!excl) { const aieng_json *e = aieng_json_get(s, q == 0 ? "exclusiveMinimum" : "exclusiveMaximum"); if (e && e->type == AIENG_JSON_BOOL && e->boolean) excl = 1; }
+            c = aieng__num_cmp(x, k);
+            if ((q % 2 == 0 && (c < 0 || (excl && c == 0))) || (q % 2 == 1 && (c > 0 || (excl && c == 0)))) { r = aieng__sv_bad(v, nk[q]); goto done; }
+        }
+    }
+    if (x->type == AIENG_JSON_STRING) {
+        size_t cnt = aieng__utf8_count(x->s, x->len);
+        if ((k = aieng_json_get(s, "minLength")) != NULL && k->type == AIENG_JSON_NUMBER && (double)cnt < k->d) { r = aieng__sv_bad(v, "minLength"); goto done; }
+        if ((k = aieng_json_get(s, "maxLength")) != NULL && k->type == AIENG_JSON_NUMBER && (double)cnt > k->d) { r = aieng__sv_bad(v, "maxLength"); goto done; }
+        if ((k = aieng_json_get(s, "pattern")) != NULL) {
+            int m;
+            if (k->type != AIENG_JSON_STRING) { r = aieng__sv_err(AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); goto done; }
+            m = aieng__regex_match(k->s, k->len, x->s, x->len);
+            if (m < 0) { r = -1; goto done; }
+            if (!m) { r = aieng__sv_bad(v, "pattern"); goto done; }
+        }
+        if ((k = aieng_json_get(s, "format")) != NULL) {
+            int f = aieng__fmt_index(k);
+            if (f >= 0) {
+                aieng__buf b;
+                aieng_grammar *g = NULL;
+                int ok = 0;
+                memset(&b, 0, sizeof b);
+                aieng__buf_puts(&b, "root ::= ");
+                aieng__buf_puts(&b, aieng__fmt_gbnf[f]);
+                if (!b.oom && aieng_grammar_parse(b.p, b.n, NULL, &g) == AIENG_OK) ok = aieng_grammar_accepts(g, x->s, x->len);
+                aieng_grammar_free(g);
+                AIENG_FREE(b.p, NULL);
+                if (!ok) { r = aieng__sv_bad(v, "format"); goto done; }
+            }
+        }
+    }
+    if (x->type == AIENG_JSON_ARRAY) {
+        const aieng_json *pre = aieng_json_get(s, "prefixItems"), *it = aieng_json_get(s, "items");
+        size_t np = 0;
+        char idx[32];
+        if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = NULL; } /* draft-04 tuple form */
+        if (pre && pre->type == AIENG_JSON_ARRAY) np = pre->n;
+        for (i = 0; i < x->n; i++) {
+            const aieng_json *sub = i < np ? pre->items[i] : it;
+            if (!sub) continue;
+            snprintf(idx, sizeof idx, "%lu", (unsigned long)i);
+            r = aieng__sv_child(v, sub, x->items[i], idx, strlen(idx));
+            if (r <= 0) goto done;
+        }
+        if ((k = aieng_json_get(s, "minItems")) != NULL && k->type == AIENG_JSON_NUMBER && (double)x->n < k->d) { r = aieng__sv_bad(v, "minItems"); goto done; }
+        if ((k = aieng_json_get(s, "maxItems")) != NULL && k->type == AIENG_JSON_NUMBER && (double)x->n > k->d) { r = aieng__sv_bad(v, "maxItems"); goto done; }
+    }
+    if (x->type == AIENG_JSON_OBJECT) {
+        const aieng_json *props = aieng_json_get(s, "properties"), *ap = aieng_json_get(s, "additionalProperties");
+        if ((k = aieng_json_get(s, "required")) != NULL && k->type == AIENG_JSON_ARRAY)
+            for (i = 0; i < k->n; i++)
+                if (k->items[i]->type == AIENG_JSON_STRING && !aieng_json_getn(x, k->items[i]->s, k->items[i]->len)) {
+                    r = aieng__sv_bad(v, "required"); goto done; }
+        for (i = 0; i < x->n; i++) {
+            const aieng_json *m = x->items[i], *ps = props ? aieng_json_getn(props, m->key, m->key_len) : NULL;
+            if (ps) r = aieng__sv_child(v, ps, m, m->key, m->key_len);
+            else if (ap) r = aieng__sv_child(v, ap, m, m->key, m->key_len);
+            else continue;
+            if (r <= 0) { if (r == 0 && !ps && ap->type == AIENG_JSON_BOOL) aieng__sv_bad(v, "additionalProperties"); goto done; }
+        }
+    }
+    if ((k = aieng_json_get(s, "allOf")) != NULL && k->type == AIENG_JSON_ARRAY)
+        for (i = 0; i < k->n; i++) { r = aieng__sv_val(v, k->items[i], x); if (r <= 0) goto done; }
+    if ((k = aieng_json_get(s, "anyOf")) != NULL && k->type == AIENG_JSON_ARRAY) {
+        int any = 0;
+        for (i = 0; i < k->n && !any; i++) { r = aieng__sv_val(v, k->items[i], x); if (r < 0) goto done; any = r; }
+        if (!any) { r = aieng__sv_bad(v, "anyOf"); goto done; }
+    }
+    if ((k = aieng_json_get(s, "oneOf")) != NULL && k->type == AIENG_JSON_ARRAY) {
+        int cnt = 0;
+        for (i = 0; i < k->n; i++) { r = aieng__sv_val(v, k->items[i], x); if (r < 0) goto done; cnt += r; }
+        if (cnt != 1) { r = aieng__sv_bad(v, "oneOf"); goto done; }
+    }
+    r = 1;
+done:
+    v->depth--;
+    return r;
+}
+AIENG_API aieng_result aieng_schema_validate(const aieng_json *schema, const aieng_json *instance) {
+    aieng__sv v;
+    int r;
+    if (!schema || !instance) return aieng_set_error(AIENG_ERR_INVALID_ARG, "schema: NULL argument");
+    memset(&v, 0, sizeof v);
+    v.root = schema;
+    r = aieng__sv_val(&v, schema, instance);
+    if (r == 1) return AIENG_OK;
+    if (r == 0) return AIENG_ERR_FORMAT;
+    {
+        const char *e = aieng_last_error();
+        if (strstr(e, "unsupported")) return AIENG_ERR_UNSUPPORTED;
+        if (strstr(e, "too deep")) return AIENG_ERR_FORMAT;
+        return AIENG_ERR_INVALID_ARG;
+    }
+}
+/* ---------------------------------------------------------------- JSON Schema -> GBNF */
+#define AIENG__SC_MAXPARTS 64
+typedef struct aieng__sc {
+    const aieng_json *root;
+    aieng__buf out;
+    const aieng_json **memo_node; int *memo_rule; int nmemo, capmemo;
+    int nrules, flags;
+    const aieng_json *masked[64]; int nmasked;
+    int depth;
+    aieng_result err;
+} aieng__sc;
+static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
+    if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
+    return -1;
+}
+/* keyword lookup over the merged parts, skipping masked members; error when two parts
+   set it to different values */
+static const aieng_json *aieng__sc_kw(aieng__sc *c, const aieng_json **parts, int np, const char *kw, int *conflict) {
+    const aieng_json *found = NULL;
+    int i, m;
+    for (i = 0; i < np; i++) {
+        const aieng_json *k = aieng_json_get(parts[i], kw);
+        if (!k) continue;
+        for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
+        if (m < c->nmasked) continue;
+        if (found && !aieng_json_equal(found, k)) { if (conflict) *conflict = 1; continue; }
+        found = k;
+    }
+    return found;
+}
+static void aieng__sc_lit(aieng__buf *b, const char *s, size_t n) { /* GBNF literal of raw bytes */
+    size_t i;
+    aieng__buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') { aieng__buf_putc(b, '\\'); aieng__buf_putc(b, (char)ch); }
+        else if (ch < 0x20 || ch == 0x7F) aieng__buf_printf(b, "\\x%02X", ch);
+        else aieng__buf_putc(b, (char)ch);
+    }
+    aieng__buf_putc(b, '"');
+}
+static void aieng__sc_json_lit(aieng__buf *b, const aieng_json *v) {
+    char *t = NULL;
+    size_t n = 0;
+    if (aieng_json_write(v, 0, &t, &n) != AIENG_OK) { b->oom = 1; return; }
+    aieng__sc_lit(b, t, n);
+    AIENG_FREE(t, NULL);
+}
+static int aieng__sc_new_rule(aieng__sc *c) { return c->nrules++; }
+static void aieng__sc_emit(aieng__sc *c, int id, const aieng__buf *body) {
+    aieng__buf_printf(&c->out, "s%d ::= ", id);
+    aieng__buf_put(&c->out, body->p ? body->p : "\"\"", body->p ? body->n : 2);
+    aieng__buf_putc(&c->out, '\n');
+}
+/* integers: GBNF for the decimal strings of [lo, hi] with equal length */
+static void aieng__sc_same_len(aieng__buf *b, const char *x, const char *y, int n) {
+    int k, all0 = 1, all9 = 1;
+    char z[24], nine[24];
+    if (n == 0) { aieng__buf_puts(b, "\"\""); return; }
+    if (x[0] == y[0]) {
+        aieng__buf_printf(b, "\"%c\" ", x[0]);
+        if (n > 1) aieng__sc_same_len(b, x + 1, y + 1, n - 1);
+        return;
+    }
+    for (k = 1; k < n; k++) { if (x[k] != '0') all0 = 0; if (y[k] != '9') all9 = 0; }
+    if (all0 && all9) {
+        aieng__buf_printf(b, "[%c-%c]", x[0], y[0]);
+        if (n > 1) aieng__buf_printf(b, " [0-9]{%d}", n - 1);
+        return;
+    }
+    for (k = 0; k < n - 1; k++) { z[k] = '0'; nine[k] = '9'; }
+    z[n - 1] = nine[n - 1] = 0;
+    aieng__buf_printf(b, "(\"%c\" ", x[0]);
+    aieng__sc_same_len(b, x + 1, nine, n - 1);
+    if (x[0] + 1 <= y[0] - 1) {
+        aieng__buf_printf(b, " | [%c-%c]", x[0] + 1, y[0] - 1);
+        if (n > 1) aieng__buf_printf(b, " [0-9]{%d}", n - 1);
+    }
+    aieng__buf_printf(b, " | \"%c\" ", y[0]);
+    aieng__sc_same_len(b, z, y + 1, n - 1);
+    aieng__buf_putc(b, ')');
+}
+/* non-negative integers in [a, b] (has_b = 0: unbounded) */
+static void aieng__sc_uint_range(aieng__buf *b, uint64_t a, uint64_t hi, int has_b) {
+    char xs[24], ys[24];
+    int la, lb, L, first = 1;
+    uint64_t p10[21];
+    p10[0] = 1;
+    for (L = 1; L < 20; L++) p10[L] = p10[L - 1] * 10;
+    la = snprintf(xs, sizeof xs, "%llu", (unsigned long long)a);
+    lb = has_b ? snprintf(ys, sizeof ys, "%llu", (unsigned long long)hi) : la;
+    aieng__buf_putc(b, '(');
+    for (L = la; L <= lb; L++) {
+        uint64_t lo = L == 1 ? 0 : p10[L - 1], up = L >= 20 ? UINT64_MAX : p10[L] - 1;
+        char s1[24], s2[24];
+        if (lo < a) lo = a;
+        if (has_b && up > hi) up = hi;
+        if (!has_b && L == la) up = L >= 20 ? UINT64_MAX : p10[L] - 1;
+        if (lo > up) continue;
+        snprintf(s1, sizeof s1, "%llu", (unsigned long long)lo);
+        snprintf(s2, sizeof s2, "%llu", (unsigned long long)up);
+        if (!first) aieng__buf_puts(b, " | ");
+        first = 0;
+        aieng__sc_same_len(b, s1, s2, L);
+    }
+    if (!has_b) { /* every longer number */
+        if (!first) aieng__buf_puts(b, " | ");
+        first = 0;
+        aieng__buf_printf(b, "[1-9] [0-9]{%d,18}", la);
+    }
+    if (first) aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]"); /* empty */
+    aieng__buf_putc(b, ')');
+}
+static void aieng__sc_int_range(aieng__buf *b, int has_lo, int64_t lo, int has_hi, int64_t hi) {
+    int first = 1;
+    aieng__buf_putc(b, '(');
+    if (!has_lo || lo < 0) { /* negative part: -m with m in [max(1,-hi), -lo] */
+        uint64_t mlo = 1, mhi = 0;
+        int has_mhi = has_lo;
+        if (has_hi && hi < 0) mlo = (uint64_t)(-(hi + 1)) + 1;
+        if (has_lo) mhi = (uint64_t)(-(lo + 1)) + 1;
+        if (!has_mhi || mlo <= mhi) {
+            aieng__buf_puts(b, "\"-\" ");
+            aieng__sc_uint_range(b, mlo, mhi, has_mhi);
+            first = 0;
+        }
+    }
+    if (!has_hi || hi >= 0) {
+        if (!first) aieng__buf_puts(b, " | ");
+        aieng__sc_uint_range(b, has_lo && lo > 0 ? (uint64_t)lo : 0, has_hi ? (uint64_t)hi : 0, has_hi);
+    }
+    aieng__buf_putc(b, ')');
+}
+static int aieng__sc_comp(aieng__sc *c, const aieng_json **parts, int np);
+static int aieng__sc_for(aieng__sc *c, const aieng_json *s) { /* memoized rule for one schema node */
+    int i, id;
+    for (i = 0; i < c->nmemo; i++) if (c->memo_node[i] == s) return c->memo_rule[i];
+    if (c->nmemo == c->capmemo) {
+        int nc = c->capmemo ? c->capmemo * 2 : 64;
+        const aieng_json **nn = (const aieng_json **)AIENG_REALLOC((void *)c->memo_node, (size_t)nc * sizeof *nn, NULL);
+        int *nr;
+        if (!nn) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+        c->memo_node = nn;
+        nr = (int *)AIENG_REALLOC(c->memo_rule, (size_t)nc * sizeof *nr, NULL);
+        if (!nr) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+        c->memo_rule = nr; c->capmemo = nc;
+    }
+    id = aieng__sc_new_rule(c);
+    c->memo_node[c->nmemo] = s; c->memo_rule[c->nmemo] = id; c->nmemo++;
+    {
+        int r = aieng__sc_comp(c, &s, 1);
+        aieng__buf body;
+        if (r < 0) return -1;
+        memset(&body, 0, sizeof body);
+        aieng__buf_printf(&body, "s%d", r);
+        aieng__sc_emit(c, id, &body);
+        AIENG_FREE(body.p, NULL);
+    }
+    return id;
+}
+static int aieng__sc_is_only_ref(const aieng_json *s) {
+    size_t i;
+    if (!aieng_json_get(s, "$ref")) return 0;
+    for (i = 0; i < s->n; i++) {
+        const char *k = s->items[i]->key;
+        if (strcmp(k, "$ref") && strcmp(k, "title") && strcmp(k, "description") && strcmp(k, "$comment") &&
+            strcmp(k, "$defs") && strcmp(k, "definitions") && strcmp(k, "$schema") && strcmp(k, "$id") &&
+            strcmp(k, "default") && strcmp(k, "examples")) return 0;
+    }
+    return 1;
+}
+enum { AIENG__T_NULL = 1, AIENG__T_BOOL = 2, AIENG__T_OBJ = 4, AIENG__T_ARR = 8, AIENG__T_NUM = 16, AIENG__T_INT = 32, AIENG__T_STR = 64 };
+static int aieng__sc_typebit(const aieng_json *t) {
+    static const char *const names[7] = { "null", "boolean", "object", "array", "number", "integer", "string" };
+    int k;
+    if (!t || t->type != AIENG_JSON_STRING) return -1;
+    for (k = 0; k < 7; k++) if (!strcmp(t->s, names[k])) return 1 << k;
+    return -1;
+}
+static int aieng__sc_num(const aieng_json *k, double *d) {
+    if (!k || k->type != AIENG_JSON_NUMBER) return 0;
+    *d = k->d;
+    return 1;
+}
+/* A rule for the text of a JSON string (after its opening quote, through its closing quote)
+   that is none of the names nm[0..n) (all sharing their first `off` bytes); names that need
+   escapes in JSON are not excluded. Walks a character trie of the names. */
+static int aieng__sc_notin(aieng__sc *c, const char **nm, const size_t *nl, int n, size_t off, int depth) {
+    aieng__buf b;
+    int id, i, term = 0, first = 1;
+    aieng__iv cps;
+    if (depth > 4096) return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: property name too long%s", NULL);
+    memset(&b, 0, sizeof b);
+    memset(&cps, 0, sizeof cps);
+    for (i = 0; i < n; i++) {
+        unsigned cp;
+        if (nl[i] == off) { term = 1; continue; }
+        if (!aieng__utf8_decode((const unsigned char *)nm[i] + off, nl[i] - off, &cp)) continue;
+        if (!aieng__rs_has(&cps, (int)cp)) aieng__rs_add(&cps, (int)cp, (int)cp);
+    }
+    if (!term) { aieng__buf_puts(&b, "\"\\\"\""); first = 0; }
+    aieng__rs_norm(&cps);
+    {
+        aieng__iv div;
+        int q;
+        memset(&div, 0, sizeof div);
+        for (q = 0; q < cps.n; q++) aieng__iv_push(&div, cps.v[q]);
+        aieng__rs_add(&div, 0, 0x1F); aieng__rs_add(&div, '"', '"'); aieng__rs_add(&div, '\\', '\\');
+        aieng__rs_complement(&div);
+        if (!first) aieng__buf_puts(&b, " | ");
+        first = 0;
+        aieng__buf_putc(&b, '(');
+        aieng__gbnf_class(&b, &div);
+        aieng__buf_puts(&b, " | \"\\\\\" " AIENG__GBNF_JESC ") char* \"\\\"\"");
+        aieng__iv_free(&div);
+    }
+    for (i = 0; i < cps.n; i += 2) {
+        unsigned cpv;
+        for (cpv = (unsigned)cps.v[i]; cpv <= (unsigned)cps.v[i + 1]; cpv++) {
+            const char **sn = (const char **)AIENG_MALLOC((size_t)n * sizeof(char *), NULL);
+            size_t *sl = (size_t *)AIENG_MALLOC((size_t)n * sizeof(size_t), NULL);
+            int m = 0, j, r, k = 0;
+            char enc[4];
+            if (!sn || !sl) { AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL); aieng__iv_free(&cps); AIENG_FREE(b.p, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
+            for (j = 0; j < n; j++) {
+                unsigned cp;
+                if (nl[j] > off && (k = aieng__utf8_decode((const unsigned char *)nm[j] + off, nl[j] - off, &cp)) && cp == cpv) { sn[m] = nm[j]; sl[m] = nl[j]; m++; }
+            }
+            k = aieng__utf8_encode(cpv, enc);
+            r = aieng__sc_notin(c, sn, sl, m, off + (size_t)k, depth + 1);
+            AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
+            if (r < 0) { aieng__iv_free(&cps); AIENG_FREE(b.p, NULL); return -1; }
+            aieng__buf_puts(&b, " | ");
+            aieng__gbnf_lit_cp(&b, cpv, 0);
+            aieng__buf_printf(&b, " s%d", r);
+        }
+    }
+    aieng__iv_free(&cps);
+    id = aieng__sc_new_rule(c);
+    aieng__sc_emit(c, id, &b);
+    AIENG_FREE(b.p, NULL);
+    return id;
+}
+/* the body for one type; returns 0 on error */
+static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
+    /* collect members in order: names, value rules, required */
+    const char **names = NULL;
+    size_t *nlen = NULL;
+    int *rule = NULL, *req = NULL, n = 0, cap = 0, i, j, extra = -2, ok = 1, conflict = 0, base;
+    const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
+    if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
+    for (i = 0; i < np && ok; i++) {
+        const aieng_json *pr = aieng_json_get(parts[i], "properties"), *rq = aieng_json_get(parts[i], "required");
+        size_t q;
+        if (pr && pr->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'properties' must be an object%s", NULL); ok = 0; break; }
+        if (rq && rq->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'required' must be an array%s", NULL); ok = 0; break; }
+        for (q = 0; pr && q < pr->n; q++) {
+            for (j = 0; j < n; j++) if (nlen[j] == pr->items[q]->key_len && !memcmp(names[j], pr->items[q]->key, nlen[j])) break;
+            if (j == n) {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    names = (const char **)AIENG_REALLOC((void *)names, (size_t)cap * sizeof *names, NULL);
+                    nlen = (size_t *)AIENG_REALLOC(nlen, (size_t)cap * sizeof *nlen, NULL);
+                    rule = (int *)AIENG_REALLOC(rule, (size_t)cap * sizeof *rule, NULL);
+                    req = (int *)AIENG_REALLOC(req, (size_t)cap * sizeof *req, NULL);
+                    if (!names || !nlen || !rule || !req) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; break; }
+                }
+                names[n] = pr->items[q]->key; nlen[n] = pr->items[q]->key_len; rule[n] = -1; req[n] = 0; n++;
+            }
+        }
+        (void)rq;
+    }
+    for (i = 0; i < np && ok; i++) { /* required names not in properties */
+        const aieng_json *rq = aieng_json_get(parts[i], "required");
+        size_t q;
+        for (q = 0; rq && q < rq->n; q++) {
+            const aieng_json *nm = rq->items[q];
+            if (nm->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'required' must hold strings%s", NULL); ok = 0; break; }
+            for (j = 0; j < n; j++) if (nlen[j] == nm->len && !memcmp(names[j], nm->s, nlen[j])) break;
+            if (j == n) {
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 16;
+                    names = (const char **)AIENG_REALLOC((void *)names, (size_t)cap * sizeof *names, NULL);
+                    nlen = (size_t *)AIENG_REALLOC(nlen, (size_t)cap * sizeof *nlen, NULL);
+                    rule = (int *)AIENG_REALLOC(rule, (size_t)cap * sizeof *rule, NULL);
+                    req = (int *)AIENG_REALLOC(req, (size_t)cap * sizeof *req, NULL);
+                    if (!names || !nlen || !rule || !req) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; break; }
+                }
+                names[n] = nm->s; nlen[n] = nm->len; rule[n] = -1; req[n] = 0; n++;
+            }
+            req[j] = 1;
+        }
+    }
+    /* value rules: the member's schemas from every part (merged), else additionalProperties, else any */
+    for (j = 0; j < n && ok; j++) {
+        const aieng_json *sub[AIENG__SC_MAXPARTS];
+        int ns = 0, isfalse = 0;
+        for (i = 0; i < np; i++) {
+            const aieng_json *pr = aieng_json_get(parts[i], "properties");
+            const aieng_json *s = pr ? aieng_json_getn(pr, names[j], nlen[j]) : NULL;
+            if (!s) continue;
+            if (s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; continue; }
+            if (ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
+        }
+        if (isfalse) {
+            if (req[j]) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: required property '%s' has the schema false", names[j]); ok = 0; break; }
+            rule[j] = -3; /* forbidden */
+            continue;
+        }
+        if (ns == 0 && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
+        if (ns == 1) rule[j] = aieng__sc_for(c, sub[0]);
+        else if (ns > 1) rule[j] = aieng__sc_comp(c, sub, ns);
+        else rule[j] = -2; /* any value */
+        if (rule[j] == -1) ok = 0;
+    }
+    if (ok) {
+        if (ap && ap->type == AIENG_JSON_BOOL) extra = ap->boolean ? -2 : -3;
+        else if (ap && ap->type == AIENG_JSON_OBJECT) { extra = aieng__sc_for(c, ap); if (extra < 0) ok = 0; }
+        else if (ap) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; }
+        else extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+    }
+    if (ok) {
+        /* rules S_i^first (2i) and S_i^rest (2i+1), i = 0..n; S_n = extras */
+        aieng__buf r;
+        int keyrule = -1;
+        if (extra != -3 && n > 0) { /* extra keys: any string but the declared names */
+            const char **sn = (const char **)AIENG_MALLOC((size_t)n * sizeof(char *), NULL);
+            size_t *sl = (size_t *)AIENG_MALLOC((size_t)n * sizeof(size_t), NULL);
+            int m = 0;
+            if (sn && sl) {
+                for (j = 0; j < n; j++) {
+                    size_t q;
+                    for (q = 0; q < nlen[j]; q++) if ((unsigned char)names[j][q] < 0x20 || names[j][q] == '"' || names[j][q] == '\\') break;
+                    if (q == nlen[j]) { sn[m] = names[j]; sl[m] = nlen[j]; m++; }
+                }
+                keyrule = aieng__sc_notin(c, sn, sl, m, 0, 0);
+            } else aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+            AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
+            if (keyrule < 0) { AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL); return 0; }
+        }
+        base = c->nrules;
+        c->nrules += 2 * (n + 1);
+        memset(&r, 0, sizeof r);
+        for (i = n; i >= 0; i--) {
+            int f;
+            for (f = 0; f < 2; f++) {
+                r.n = 0; if (r.p) r.p[0] = 0;
+                if (i == n) {
+                    if (extra == -3) aieng__buf_puts(&r, "\"\"");
+                    else {
+                        char val[32], key[32];
+                        if (extra == -2) snprintf(val, sizeof val, "value"); else snprintf(val, sizeof val, "s%d", extra);
+                        if (keyrule < 0) snprintf(key, sizeof key, "string");
+                        else snprintf(key, sizeof key, "\"\\\"\" s%d", keyrule);
+                        if (f == 0) aieng__buf_printf(&r, "(%s ws \":\" ws %s ws (\",\" ws %s ws \":\" ws %s ws)*)?", key, val, key, val);
+                        else aieng__buf_printf(&r, "(\",\" ws %s ws \":\" ws %s ws)*", key, val);
+                    }
+                } else if (rule[i] == -3) {
+                    aieng__buf_printf(&r, "s%d", base + 2 * (i + 1) + f);
+                } else {
+                    aieng__buf_puts(&r, f == 0 ? "" : "\",\" ws ");
+                    aieng__buf_putc(&r, '"');
+                    aieng__buf_puts(&r, "\\\"");
+                    { /* the key as JSON text inside a GBNF literal */
+                        aieng_json key;
+                        char *t = NULL; size_t tn = 0;
+                        memset(&key, 0, sizeof key);
+                        key.type = AIENG_JSON_STRING; key.s = names[i]; key.len = nlen[i];
+                        if (aieng_json_write(&key, 0, &t, &tn) == AIENG_OK) {
+                            size_t q;
+                            for (q = 1; q + 1 < tn; q++) {
+                                unsigned char ch = (unsigned char)t[q];
+                                if (ch == '"' || ch == '\\') { aieng__buf_putc(&r, '\\'); aieng__buf_putc(&r, (char)ch); }
+                                else aieng__buf_putc(&r, (char)ch);
+                            }
+                        } else r.oom = 1;
+                        AIENG_FREE(t, NULL);
+                    }
+                    aieng__buf_puts(&r, "\\\"\" ws \":\" ws ");
+                    if (rule[i] == -2) aieng__buf_puts(&r, "value"); else aieng__buf_printf(&r, "s%d", rule[i]);
+                    aieng__buf_printf(&r, " ws s%d", base + 2 * (i + 1) + 1);
+                    if (!req[i]) {
+                        /* optional: or skip it */
+                        aieng__buf tmp;
+                        memset(&tmp, 0, sizeof tmp);
+                        aieng__buf_puts(&tmp, "(");
+                        aieng__buf_put(&tmp, r.p, r.n);
+                        aieng__buf_printf(&tmp, ") | s%d", base + 2 * (i + 1) + f);
+                        r.n = 0;
+                        aieng__buf_put(&r, tmp.p, tmp.n);
+                        AIENG_FREE(tmp.p, NULL);
+                    }
+                }
+                aieng__sc_emit(c, base + 2 * i + f, &r);
+            }
+        }
+        AIENG_FREE(r.p, NULL);
+        aieng__buf_printf(b, "\"{\" ws s%d \"}\"", base);
+    }
+    AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL);
+    return ok;
+}
+static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
+    const aieng_json *pre = aieng__sc_kw(c, parts, np, "prefixItems", NULL), *it = aieng__sc_kw(c, parts, np, "items", NULL);
+    long mn = 0, mx = -1, k, npre = 0;
+    int i, item_rule = -2, *pr = NULL;
+    for (i = 0; i < np; i++) {
+        double d;
+        if (aieng__sc_num(aieng_json_get(parts[i], "minItems"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
+        if (aieng__sc_num(aieng_json_get(parts[i], "maxItems"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
+    }
+    if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = NULL; }
+    if (it && it->type == AIENG_JSON_BOOL) item_rule = it->boolean ? -2 : -3;
+    else if (it && it->type == AIENG_JSON_OBJECT) { item_rule = aieng__sc_for(c, it); if (item_rule < 0) return 0; }
+    else if (it) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'items'%s", NULL); return 0; }
+    if (pre && pre->type == AIENG_JSON_ARRAY) npre = (long)pre->n;
+    if (mx >= 0 && npre > mx) npre = mx;
+    if (item_rule == -3 && (mx < 0 || mx > npre)) mx = npre;
+    if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems > maxItems%s", NULL); return 0; }
+    if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems/maxItems above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    if (npre) {
+        pr = (int *)AIENG_MALLOC((size_t)npre * sizeof(int), NULL);
+        if (!pr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+        for (k = 0; k < npre; k++) {
+            const aieng_json *s = pre->items[k];
+            pr[k] = s->type == AIENG_JSON_BOOL ? (s->boolean ? -2 : -3) : aieng__sc_for(c, s);
+            if (pr[k] == -1) { AIENG_FREE(pr, NULL); return 0; }
+            if (pr[k] == -3) { /* no element may be at this position */
+                if (mn > k) { AIENG_FREE(pr, NULL); aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: prefixItems false before minItems%s", NULL); return 0; }
+                npre = k; mx = k; break;
+            }
+        }
+    }
+    aieng__buf_puts(b, "\"[\" ws ");
+    if (mx == 0) { aieng__buf_puts(b, "\"]\""); AIENG_FREE(pr, NULL); return 1; }
+    /* positions 1..npre, then the rest */
+    {
+        long opened = 0;
+        for (k = 0; k < npre; k++) {
+            if (k >= mn) { aieng__buf_puts(b, "("); opened++; }
+            if (k) aieng__buf_puts(b, "\",\" ws ");
+            if (pr[k] == -2) aieng__buf_puts(b, "value ws "); else aieng__buf_printf(b, "s%d ws ", pr[k]);
+        }
+        if (item_rule != -3 && (mx < 0 || mx > npre)) {
+            long lo = mn > npre ? mn - npre : 0, hi = mx < 0 ? -1 : mx - npre;
+            char ir[32];
+            if (item_rule == -2) snprintf(ir, sizeof ir, "value"); else snprintf(ir, sizeof ir, "s%d", item_rule);
+            if (npre == 0) { /* first element has no comma */
+                if (lo == 0) aieng__buf_puts(b, "(");
+                aieng__buf_printf(b, "%s ws ", ir);
+                lo = lo ? lo - 1 : 0; hi = hi < 0 ? -1 : hi - 1;
+                if (hi < 0) aieng__buf_printf(b, "(\",\" ws %s ws){%ld,}", ir, lo);
+                else if (hi > 0) aieng__buf_printf(b, "(\",\" ws %s ws){%ld,%ld}", ir, lo, hi);
+                if (mn == 0) aieng__buf_puts(b, ")?");
+            } else {
+                if (hi < 0) aieng__buf_printf(b, "(\",\" ws %s ws){%ld,}", ir, lo);
+                else aieng__buf_printf(b, "(\",\" ws %s ws){%ld,%ld}", ir, lo, hi);
+            }
+        }
+        for (k = 0; k < opened; k++) aieng__buf_puts(b, ")?");
+    }
+    aieng__buf_puts(b, " \"]\"");
+    AIENG_FREE(pr, NULL);
+    return 1;
+}
+static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
+    const aieng_json *pat = NULL, *fmt = NULL;
+    long mn = 0, mx = -1;
+    int i, f = -1;
+    for (i = 0; i < np; i++) {
+        double d;
+        const aieng_json *p;
+        if (aieng__sc_num(aieng_json_get(parts[i], "minLength"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
+        if (aieng__sc_num(aieng_json_get(parts[i], "maxLength"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
+        if ((p = aieng_json_get(parts[i], "pattern")) != NULL) {
+            if (pat && !aieng_json_equal(pat, p)) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'pattern's%s", NULL); return 0; }
+            pat = p;
+        }
+        if ((p = aieng_json_get(parts[i], "format")) != NULL && aieng__fmt_index(p) >= 0) fmt = p;
+    }
+    f = aieng__fmt_index(fmt);
+    if (pat && pat->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
+    if ((pat || f >= 0) && (mn > 0 || mx >= 0)) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with minLength/maxLength is not supported", pat ? "pattern" : "format");
+        return 0;
+    }
+    if (pat && f >= 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'pattern' together with 'format' is not supported%s", NULL); return 0; }
+    if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength > maxLength%s", NULL); return 0; }
+    if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength/maxLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    aieng__buf_puts(b, "\"\\\"\" ");
+    if (pat) {
+        if (aieng__regex_gbnf(pat->s, pat->len, 1, b) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
+    } else if (f >= 0) {
+        aieng__buf_putc(b, '('); aieng__buf_puts(b, aieng__fmt_gbnf[f]); aieng__buf_putc(b, ')');
+    } else if (mn == 0 && mx < 0) aieng__buf_puts(b, "char*");
+    else if (mx < 0) aieng__buf_printf(b, "char{%ld,}", mn);
+    else aieng__buf_printf(b, "char{%ld,%ld}", mn, mx);
+    aieng__buf_puts(b, " \"\\\"\"");
+    return 1;
+}
+static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int integer, aieng__buf *b) {
+    int has_lo = 0, has_hi = 0, i;
+    double lo = 0, hi = 0;
+    for (i = 0; i < np; i++) {
+        const aieng_json *k;
+        double d;
+        int em = 0, eM = 0;
+        k = aieng_json_get(parts[i], "exclusiveMinimum");
+        if (k && k->type == AIENG_JSON_BOOL) em = k->boolean;
+        else if (aieng__sc_num(k, &d)) {
+            double v = integer ? floor(d) + 1 : d;
+            if (!integer && d != 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "exclusiveMinimum"); return 0; }
+            if (!integer) v = d, em = 2;
+            if (!has_lo || v > lo) lo = v;
+            has_lo = 1;
+        }
+        k = aieng_json_get(parts[i], "exclusiveMaximum");
+        if (k && k->type == AIENG_JSON_BOOL) eM = k->boolean;
+        else if (aieng__sc_num(k, &d)) {
+            if (!integer) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "exclusiveMaximum"); return 0; }
+            d = ceil(d) - 1;
+            if (!has_hi || d < hi) hi = d;
+            has_hi = 1;
+        }
+        if (em == 2) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "exclusiveMinimum"); return 0; }
+        if (aieng__sc_num(aieng_json_get(parts[i], "minimum"), &d)) {
+            double v = integer ? (em ? floor(d) + 1 : ceil(d)) : d;
+            if (!integer && (d != 0 || em)) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is supported only as 0", "minimum"); return 0; }
+            if (!has_lo || v > lo) lo = v;
+            has_lo = 1;
+        }
+        if (aieng__sc_num(aieng_json_get(parts[i], "maximum"), &d)) {
+            double v = integer ? (eM ? ceil(d) - 1 : floor(d)) : d;
+            if (!integer) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "maximum"); return 0; }
+            if (!has_hi || v < hi) hi = v;
+            has_hi = 1;
+        }
+    }
+    if (!integer) {
+        if (has_lo) aieng__buf_puts(b, "(\"0\" | [1-9] [0-9]{0,19}) (\".\" [0-9]{1,20})? ([eE] [-+]? [0-9]{1,4})?");
+        else aieng__buf_puts(b, "number");
+        return 1;
+    }
+    if (!has_lo && !has_hi) { aieng__buf_puts(b, "integer"); return 1; }
+    if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: integer bound beyond int64%s", NULL); return 0; }
+    if (has_lo && has_hi && lo > hi) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum > maximum%s", NULL); return 0; }
+    aieng__sc_int_range(b, has_lo, (int64_t)lo, has_hi, (int64_t)hi);
+    return 1;
+}
+/* compiles the conjunction of parts into a new rule; returns its id, -1 on error */
+static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
+    const aieng_json *parts[AIENG__SC_MAXPARTS];
+    int np = 0, i, id = -1, types = 0, conflict = 0;
+    const aieng_json *k;
+    aieng__buf b;
+    if (++c->depth > 200) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: nesting too deep (cyclic $ref inside allOf?)%s", NULL); }
+    memset(&b, 0, sizeof b);
+    /* flatten: booleans, $ref and allOf become parts */
+    for (i = 0; i < nin; i++) if (np < AIENG__SC_MAXPARTS) parts[np++] = in[i];
+    if (np == 1 && parts[0]->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(parts[0])) {
+        const aieng_json *t = aieng__schema_ref(c->root, aieng_json_get(parts[0], "$ref"));
+        c->depth--;
+        if (!t) return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported or unresolved $ref '%s'", aieng_json_get(parts[0], "$ref")->s);
+        return aieng__sc_for(c, t);
+    }
+    for (i = 0; i < np; i++) {
+        const aieng_json *s = parts[i];
+        const char *unk;
+        if (s->type == AIENG_JSON_BOOL) {
+            if (!s->boolean) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; }
+            parts[i--] = parts[--np];
+            continue;
+        }
+        if (s->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: a schema must be an object or a boolean%s", NULL); goto fail; }
+        if ((unk = aieng__schema_unknown(s)) != NULL) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk); goto fail; }
+        if ((k = aieng_json_get(s, "$ref")) != NULL) {
+            const aieng_json *t = aieng__schema_ref(c->root, k);
+            if (!t) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported or unresolved $ref '%s'", k->type == AIENG_JSON_STRING ? k->s : "?"); goto fail; }
+            if (np >= AIENG__SC_MAXPARTS || i > 200) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
+            if (t != s) { int q; for (q = 0; q < np; q++) if (parts[q] == t) break; if (q == np) parts[np++] = t; }
+        }
+        if ((k = aieng_json_get(s, "allOf")) != NULL) {
+            size_t q;
+            if (k->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'allOf' must be an array%s", NULL); goto fail; }
+            for (q = 0; q < k->n; q++) {
+                if (np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
+                parts[np++] = k->items[q];
+            }
+        }
+    }
+    if (np == 0) { aieng__buf_puts(&b, "value"); goto emit; }
+    /* anyOf / oneOf: distribute over the alternatives */
+    for (i = 0; i < np; i++) {
+        const char *which = aieng_json_get(parts[i], "anyOf") ? "anyOf" : aieng_json_get(parts[i], "oneOf") ? "oneOf" : NULL;
+        int m;
+        if (!which) continue;
+        k = aieng_json_get(parts[i], which);
+        for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
+        if (m < c->nmasked) { if (!strcmp(which, "anyOf") && aieng_json_get(parts[i], "oneOf")) k = aieng_json_get(parts[i], "oneOf"); else continue; }
+        for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
+        if (m < c->nmasked) continue;
+        if (k->type != AIENG_JSON_ARRAY || k->n == 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: anyOf/oneOf must be a non-empty array%s", NULL); goto fail; }
+        if (c->nmasked >= 64 || np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: anyOf/oneOf nested too deep%s", NULL); goto fail; }
+        c->masked[c->nmasked++] = k;
+        {
+            size_t q;
+            for (q = 0; q < k->n; q++) {
+                int r;
+                parts[np] = k->items[q];
+                r = aieng__sc_comp(c, parts, np + 1);
+                if (r < 0) { c->nmasked--; goto fail; }
+                aieng__buf_printf(&b, q ? " | s%d" : "s%d", r);
+            }
+        }
+        c->nmasked--;
+        goto emit;
+    }
+    /* enum / const */
+    {
+        const aieng_json *en = aieng__sc_kw(c, parts, np, "enum", &conflict), *cn = aieng__sc_kw(c, parts, np, "const", &conflict);
+        if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts with different enum/const%s", NULL); goto fail; }
+        if (cn) { aieng__sc_json_lit(&b, cn); goto emit; }
+        if (en) {
+            size_t q;
+            int any = 0;
+            if (en->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto fail; }
+            for (q = 0; q < en->n; q++) {
+                int p, ok = 1;
+                for (p = 0; p < np && ok; p++) { /* keep the values the other keywords allow */
+                    aieng__sv v;
+                    memset(&v, 0, sizeof v);
+                    v.root = c->root;
+                    ok = aieng__sv_val(&v, parts[p], en->items[q]) != 0;
+                }
+                if (!ok) continue;
+                if (any) aieng__buf_puts(&b, " | ");
+                aieng__sc_json_lit(&b, en->items[q]);
+                any = 1;
+            }
+            if (!any) aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]");
+            goto emit;
+        }
+    }
+    /* types */
+    for (i = 0; i < np; i++) {
+        int t = 0;
+        k = aieng_json_get(parts[i], "type");
+        if (!k) continue;
+        if (k->type == AIENG_JSON_STRING) t = aieng__sc_typebit(k);
+        else if (k->type == AIENG_JSON_ARRAY) {
+            size_t q;
+            for (q = 0; q < k->n; q++) { int x = aieng__sc_typebit(k->items[q]); if (x < 0) { t = -1; break; } t |= x; }
+        } else t = -1;
+        if (t < 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto fail; }
+        if (t & AIENG__T_NUM) t |= AIENG__T_INT;
+        types = types ? (types & t) : t;
+        if (!types) types = -1; /* contradictory: nothing */
+    }
+    if (types == -1) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; }
+    if (!types) {
+        static const char *const okw[] = { "properties", "required", "additionalProperties", NULL };
+        static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", NULL };
+        static const char *const skw[] = { "minLength", "maxLength", "pattern", NULL };
+        static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", NULL };
+        int q;
+        for (q = 0; okw[q]; q++) if (aieng__sc_kw(c, parts, np, okw[q], NULL)) types |= AIENG__T_OBJ;
+        for (q = 0; akw[q]; q++) if (aieng__sc_kw(c, parts, np, akw[q], NULL)) types |= AIENG__T_ARR;
+        for (q = 0; skw[q]; q++) if (aieng__sc_kw(c, parts, np, skw[q], NULL)) types |= AIENG__T_STR;
+        if (aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0) types |= AIENG__T_STR;
+        for (q = 0; nkw[q]; q++) if (aieng__sc_kw(c, parts, np, nkw[q], NULL)) types |= AIENG__T_NUM | AIENG__T_INT;
+        if (!types) { aieng__buf_puts(&b, "value"); goto emit; }
+    }
+    {
+        int first = 1;
+#define AIENG__SC_ALT() do { if (!first) aieng__buf_puts(&b, " | "); first = 0; } while (0)
+        if (types & AIENG__T_NULL) { AIENG__SC_ALT(); aieng__buf_puts(&b, "\"null\""); }
+        if (types & AIENG__T_BOOL) { AIENG__SC_ALT(); aieng__buf_puts(&b, "\"true\" | \"false\""); }
+        if (types & AIENG__T_OBJ) { AIENG__SC_ALT(); if (!aieng__sc_object(c, parts, np, &b)) goto fail; }
+        if (types & AIENG__T_ARR) { AIENG__SC_ALT(); aieng__buf_putc(&b, '('); if (!aieng__sc_array(c, parts, np, &b)) goto fail; aieng__buf_putc(&b, ')'); }
+        if (types & AIENG__T_STR) { AIENG__SC_ALT(); aieng__buf_putc(&b, '('); if (!aieng__sc_string(c, parts, np, &b)) goto fail; aieng__buf_putc(&b, ')'); }
+        if (types & (AIENG__T_NUM | AIENG__T_INT)) {
+            AIENG__SC_ALT(); aieng__buf_putc(&b, '(');
+            if (!aieng__sc_number(c, parts, np, !(types & AIENG__T_NUM), &b)) goto fail;
+            aieng__buf_putc(&b, ')');
+        }
+#undef AIENG__SC_ALT
+    }
+emit:
+    id = aieng__sc_new_rule(c);
+    aieng__sc_emit(c, id, &b);
+    AIENG_FREE(b.p, NULL);
+    c->depth--;
+    return id;
+fail:
+    AIENG_FREE(b.p, NULL);
+    c->depth--;
+    if (c->err == AIENG_OK) c->err = AIENG_ERR_FORMAT;
+    return -1;
+}
+AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aieng_schema_options *opts,
+                                            char **out, size_t *out_len) {
+    aieng__sc c;
+    int r;
+    if (!schema || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "schema: NULL argument");
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.root = schema;
+    c.flags = opts ? opts->flags : 0;
+    r = aieng__sc_for(&c, schema);
+    if (r >= 0) {
+        aieng__buf_printf(&c.out, "%s ::= s%d\n", opts && opts->root ? opts->root : "root", r);
+        if (c.flags & AIENG_SCHEMA_COMPACT) aieng__buf_puts(&c.out, "ws ::= \"\"\n");
+        else aieng__buf_printf(&c.out, "ws ::= (\" \" | \"\\n\" [ \\t]{0,%d})?\n", AIENG_SCHEMA_WS_INDENT);
+        aieng__buf_puts(&c.out,
+            "value ::= object | array | string | number | \"true\" | \"false\" | \"null\"\n"
+            "object ::= \"{\" ws (string ws \":\" ws value ws (\",\" ws string ws \":\" ws value ws)*)? \"}\"\n"
+            "array ::= \"[\" ws (value ws (\",\" ws value ws)*)? \"]\"\n"
+            "string ::= \"\\\"\" char* \"\\\"\"\n"
+            "char ::= " AIENG__GBNF_JCHAR "\n"
+            "number ::= integer (\".\" [0-9]{1,20})? ([eE] [-+]? [0-9]{1,4})?\n"
+            "integer ::= \"-\"? (\"0\" | [1-9] [0-9]{0,19})\n");
+    }
+    AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL);
+    if (r < 0 || c.out.oom) {
+        AIENG_FREE(c.out.p, NULL);
+        if (c.out.oom) return aieng_set_error(AIENG_ERR_OOM, "schema: out of memory");
+        return c.err != AIENG_OK ? c.err : AIENG_ERR_FORMAT;
+    }
+    *out = c.out.p;
+    if (out_len) *out_len = c.out.n;
+    return AIENG_OK;
 }
 
 /* @@NEXT@@ */
