@@ -1,0 +1,1628 @@
+/* aieng_cuda.h - GPU kernels for the aieng collection in one CUDA header.
+   v0.1.0 - MIT licence (see the end of the file).
+
+   The transformer kernels of aieng_tensor.h / aieng_quant.h on an NVIDIA GPU,
+   with nothing beyond the CUDA runtime (no cuBLAS, CUTLASS or Thrust):
+   tiled GEMM (F32 on CUDA cores, F16/BF16 on tensor cores with mma.sync),
+   fused row softmax / RMSNorm / LayerNorm, RoPE (both layouts), SiLU·mul,
+   GELU, flash attention forward (causal or not, grouped-query, head dim 64
+   and 128), a paged-KV decode attention kernel, and matrix-vector products
+   read straight from GGUF blocks (Q8_0, Q4_0, Q4_1, Q4_K, Q6_K).
+   Targets sm_75 (T4) to sm_90 (H100); tile sizes and pipeline depth are
+   chosen at run time from the device's shared memory.
+
+   DO THIS in exactly one .cu file compiled by nvcc:
+       #define AIENG_CUDA_IMPLEMENTATION
+       #include "aieng_cuda.h"
+   The declarations are plain C: any C or C++ file may include the header
+   and call the functions (link the object nvcc made and -lcudart). The
+   common functions (aieng_set_error, aieng_last_error, ...) come from the
+   translation unit that implements any other aieng header; if there is none,
+   also #define AIENG_COMMON_IMPLEMENTATION in the .cu file.
+       nvcc -O3 -arch=sm_80 -c aieng_cuda_impl.cu      (or -gencode for several)
+
+   QUICK START (a .cu file; nvcc -O3 -arch=sm_80 quick.cu -o quick)
+       #define AIENG_CUDA_IMPLEMENTATION
+       #define AIENG_COMMON_IMPLEMENTATION
+       #include "aieng_cuda.h"
+       #include <stdio.h>
+       int main(void) {
+           aieng_cuda cu;
+           float a[6] = {0, 1, 2, 3, 4, 5}, b[6] = {1, 1, 1, 1, 1, 1}, c[4];
+           void *da, *db, *dc;
+           if (aieng_cuda_init(&cu, NULL) != AIENG_OK) { printf("%s\n", aieng_last_error()); return 1; }
+           aieng_cuda_malloc(&cu, &da, sizeof a); aieng_cuda_malloc(&cu, &db, sizeof b);
+           aieng_cuda_malloc(&cu, &dc, sizeof c);
+           aieng_cuda_upload(&cu, da, a, sizeof a); aieng_cuda_upload(&cu, db, b, sizeof b);
+           // C (2x2) = A (2x3) . B (3x2), row-major, F32
+           aieng_cuda_gemm(&cu, AIENG_CUDA_F32, AIENG_CUDA_F32, 0, 0, 2, 2, 3, 1.0f, da, 3, db, 2, 0.0f, dc, 2);
+           aieng_cuda_download(&cu, c, dc, sizeof c);
+           printf("%g %g / %g %g\n", c[0], c[1], c[2], c[3]); // 3 3 / 12 12
+           aieng_cuda_free(&cu, da); aieng_cuda_free(&cu, db); aieng_cuda_free(&cu, dc);
+           aieng_cuda_release(&cu);
+           return 0;
+       }
+
+   OPTIONS (#define before including)
+     AIENG_CUDA_IMPLEMENTATION  compile the kernels here (nvcc only); also
+                                AIENG_IMPLEMENTATION when __CUDACC__ is set
+     AIENG_STATIC               make every function static
+
+   API OVERVIEW (all pointers to tensor data are device pointers; every call
+   is asynchronous on the context's stream unless it says otherwise)
+     context  aieng_cuda_config_default, aieng_cuda_init, aieng_cuda_release,
+              aieng_cuda_synchronize, aieng_cuda_device_count
+     memory   aieng_cuda_malloc, aieng_cuda_free, aieng_cuda_upload,
+              aieng_cuda_download, aieng_cuda_memset (synchronous copies)
+     GEMM     aieng_cuda_gemm (row-major, transposes, alpha/beta; A and B
+              F32, F16 or BF16; C F32 or the input type)
+     rows     aieng_cuda_softmax, aieng_cuda_rmsnorm, aieng_cuda_layernorm,
+              aieng_cuda_rope, aieng_cuda_silu_mul, aieng_cuda_gelu
+     attn     aieng_cuda_attention (flash attention forward),
+              aieng_cuda_paged_decode (one query token per sequence, KV cache
+              in fixed-size pages reached through a block table)
+     quant    aieng_cuda_matvec_q (y = W·x with W in GGUF blocks)
+
+   CONVENTIONS
+   - Types are ggml/GGUF type ids (AIENG_CUDA_F32 = 0, F16 = 1, BF16 = 30,
+     Q4_0 = 2, Q4_1 = 3, Q8_0 = 8, Q4_K = 12, Q6_K = 14); 16-bit values are
+     passed as uint16_t bit patterns (IEEE binary16 / bfloat16).
+   - Matrices are row-major as in aieng_sgemm: C = alpha·op(A)·op(B) + beta·C,
+     op(A) M×K, op(B) K×N; trans_b = 1 takes B stored N×K (a linear layer's
+     weights). beta = 0 ignores C's contents.
+   - Tensor-core paths want 16-byte aligned rows: leading dimensions and the
+     contiguous extent multiples of 8 elements and 16-byte aligned pointers.
+     GEMM falls back to the CUDA-core kernel otherwise; attention returns
+     AIENG_ERR_UNSUPPORTED.
+   - sm_75 has no BF16 tensor cores: BF16 GEMM runs on the CUDA-core kernel
+     there and BF16 attention returns AIENG_ERR_UNSUPPORTED.
+   - Causal attention with Sq query rows and Skv keys masks key j for query i
+     when j > i + (Skv − Sq) (aligned to the bottom right, as FlashAttention 2
+     does; for Sq == Skv this is the usual lower triangle). A query row with
+     no key left gets zeros.
+   - Errors: every function returns an aieng_result and sets
+     aieng_last_error(); bad shapes or NULL pointers give
+     AIENG_ERR_INVALID_ARG, CUDA runtime errors AIENG_ERR_STATE (or
+     AIENG_ERR_OOM). Kernel launches are checked with cudaGetLastError; a
+     fault inside a kernel shows at the next synchronising call.
+
+   DETERMINISM
+   No kernel uses atomics, and the reduction order of every output element
+   is fixed by the problem size alone: GEMM accumulates K in 32-wide steps in
+   order whatever the tile size, row kernels use a fixed block size, flash
+   attention walks keys in 64-wide tiles in order. Two things depend on the
+   device by default: the number of key splits of aieng_cuda_paged_decode
+   (chosen from the SM count) and nothing else. With config.deterministic = 1
+   the split length is fixed (512 keys), so results are bitwise identical
+   across launch configurations, shared-memory limits and GPUs of the same
+   architecture family.
+
+   THREADS
+   An aieng_cuda context belongs to one host thread at a time (it holds a
+   growable workspace). Use one context per thread or stream.
+
+   VERSIONS
+     0.1.0  first release
+*/
+#ifndef AIENG_CUDA_H
+#define AIENG_CUDA_H
+
+#define AIENG_CUDA_VERSION_MAJOR 0
+#define AIENG_CUDA_VERSION_MINOR 1
+#define AIENG_CUDA_VERSION_PATCH 0
+
+/* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
+#ifndef AIENG_COMMON_H
+#define AIENG_COMMON_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#ifdef AIENG_STATIC
+#define AIENG_API static
+#else
+#define AIENG_API extern
+#endif
+#ifdef __cplusplus
+#define AIENG_EXTERN_C_BEGIN extern "C" {
+#define AIENG_EXTERN_C_END }
+#else
+#define AIENG_EXTERN_C_BEGIN
+#define AIENG_EXTERN_C_END
+#endif
+/* Allocation: define all three before including any aieng header, or none. */
+#if defined(AIENG_MALLOC) && defined(AIENG_REALLOC) && defined(AIENG_FREE)
+#elif !defined(AIENG_MALLOC) && !defined(AIENG_REALLOC) && !defined(AIENG_FREE)
+#include <stdlib.h>
+#define AIENG_MALLOC(sz, ctx) ((void)(ctx), malloc(sz))
+#define AIENG_REALLOC(p, sz, ctx) ((void)(ctx), realloc((p), (sz)))
+#define AIENG_FREE(p, ctx) ((void)(ctx), free(p))
+#else
+#error "aieng: define all of AIENG_MALLOC, AIENG_REALLOC, AIENG_FREE, or none"
+#endif
+#ifndef AIENG_ASSERT
+#include <assert.h>
+#define AIENG_ASSERT(x) assert(x)
+#endif
+AIENG_EXTERN_C_BEGIN
+/* Every fallible function returns one of these; 0 is success. */
+typedef enum aieng_result {
+    AIENG_OK = 0,
+    AIENG_ERR_INVALID_ARG = -1, /* a bad argument or shape from the caller */
+    AIENG_ERR_OOM = -2,         /* an allocation or a fixed budget ran out */
+    AIENG_ERR_IO = -3,          /* a file could not be opened, read or written */
+    AIENG_ERR_FORMAT = -4,      /* malformed, truncated or hostile input data */
+    AIENG_ERR_UNSUPPORTED = -5, /* valid, but not supported by this build */
+    AIENG_ERR_SHAPE = -6,       /* tensor shapes that do not fit together */
+    AIENG_ERR_RANGE = -7,       /* an index or value out of range */
+    AIENG_ERR_STATE = -8        /* the object is not in a state that allows this */
+} aieng_result;
+/* Runtime allocator: a zeroed struct means AIENG_MALLOC/REALLOC/FREE. */
+typedef struct aieng_allocator {
+    void *(*alloc)(size_t size, void *user);
+    void *(*realloc)(void *p, size_t size, void *user);
+    void (*free)(void *p, void *user);
+    void *user;
+} aieng_allocator;
+AIENG_API const char *aieng_result_string(aieng_result r);
+/* The last error message of this thread, set by functions without an object. */
+AIENG_API const char *aieng_last_error(void);
+/* Sets this thread's last error message (printf format); returns `code`. */
+AIENG_API aieng_result aieng_set_error(aieng_result code, const char *fmt, ...);
+AIENG_API void *aieng_alloc(const aieng_allocator *a, size_t size);
+AIENG_API void *aieng_realloc(const aieng_allocator *a, void *p, size_t size);
+AIENG_API void aieng_free(const aieng_allocator *a, void *p);
+AIENG_EXTERN_C_END
+#endif /* AIENG_COMMON_H */
+#if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_COMMON_IMPLEMENTATION) || defined(AIENG_TENSOR_IMPLEMENTATION) || \
+     defined(AIENG_QUANT_IMPLEMENTATION) || defined(AIENG_BPE_IMPLEMENTATION) || defined(AIENG_HNSW_IMPLEMENTATION) || \
+     defined(AIENG_AUTOGRAD_IMPLEMENTATION) || defined(AIENG_TRANSFORMER_IMPLEMENTATION) || \
+     defined(AIENG_AGENT_IMPLEMENTATION)) && !defined(AIENG_COMMON_IMPLEMENTED)
+#define AIENG_COMMON_IMPLEMENTED
+#include <stdio.h>
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define AIENG__TLS thread_local
+#elif defined(_MSC_VER)
+#define AIENG__TLS __declspec(thread)
+#elif defined(__GNUC__) || defined(__clang__)
+#define AIENG__TLS __thread
+#else
+#define AIENG__TLS
+#endif
+static AIENG__TLS char aieng__last_error[512];
+AIENG_EXTERN_C_BEGIN
+AIENG_API const char *aieng_result_string(aieng_result r) {
+    switch (r) {
+    case AIENG_OK: return "ok";
+    case AIENG_ERR_INVALID_ARG: return "invalid argument";
+    case AIENG_ERR_OOM: return "out of memory";
+    case AIENG_ERR_IO: return "i/o error";
+    case AIENG_ERR_FORMAT: return "malformed input";
+    case AIENG_ERR_UNSUPPORTED: return "unsupported";
+    case AIENG_ERR_SHAPE: return "shape mismatch";
+    case AIENG_ERR_RANGE: return "out of range";
+    case AIENG_ERR_STATE: return "invalid state";
+    }
+    return "unknown error";
+}
+AIENG_API const char *aieng_last_error(void) { return aieng__last_error; }
+AIENG_API aieng_result aieng_set_error(aieng_result code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(aieng__last_error, sizeof aieng__last_error, fmt, ap);
+    va_end(ap);
+    return code;
+}
+AIENG_API void *aieng_alloc(const aieng_allocator *a, size_t size) {
+    if (a && a->alloc) return a->alloc(size, a->user);
+    return AIENG_MALLOC(size, a);
+}
+AIENG_API void *aieng_realloc(const aieng_allocator *a, void *p, size_t size) {
+    if (a && a->realloc) return a->realloc(p, size, a->user);
+    return AIENG_REALLOC(p, size, a);
+}
+AIENG_API void aieng_free(const aieng_allocator *a, void *p) {
+    if (!p) return;
+    if (a && a->free) { a->free(p, a->user); return; }
+    AIENG_FREE(p, a);
+}
+AIENG_EXTERN_C_END
+#endif /* AIENG_COMMON_IMPLEMENTATION */
+/* ---- end of aieng common block ---- */
+
+AIENG_EXTERN_C_BEGIN
+
+/* ggml/GGUF type ids */
+#define AIENG_CUDA_F32 0
+#define AIENG_CUDA_F16 1
+#define AIENG_CUDA_Q4_0 2
+#define AIENG_CUDA_Q4_1 3
+#define AIENG_CUDA_Q8_0 8
+#define AIENG_CUDA_Q4_K 12
+#define AIENG_CUDA_Q6_K 14
+#define AIENG_CUDA_BF16 30
+/* RoPE layouts (same values as aieng_tensor.h's AIENG_ROPE_NORMAL / _NEOX) */
+#define AIENG_CUDA_ROPE_NORMAL 0 /* rotate adjacent pairs (x0,x1),(x2,x3).. : GGUF llama files */
+#define AIENG_CUDA_ROPE_NEOX 2   /* rotate (x_i, x_{i+n/2}): HF weights, Qwen2, GPT-NeoX */
+
+/* Zero means default for every field. */
+typedef struct aieng_cuda_config {
+    int device;        /* CUDA device index (default 0) */
+    int deterministic; /* 1: fixed key splits in paged decode, see DETERMINISM */
+    void *stream;      /* a cudaStream_t; NULL = the legacy default stream */
+    size_t smem_limit; /* cap on dynamic shared memory per block (bytes); 0 = the device's
+                          opt-in maximum. Lower it to exercise the smaller tile paths. */
+    int gemm_tile;     /* 0 = chosen from the problem size and shared memory; 1, 2, 3 ask for the
+                          64×64, 128×128, 128×256 tensor-core tile (tests; smaller if it does not fit) */
+} aieng_cuda_config;
+
+typedef struct aieng_cuda {
+    aieng_cuda_config cfg;
+    int cc;              /* compute capability, 10·major + minor (75, 80, 86, 89, 90, ...) */
+    int sm_count;        /* streaming multiprocessors */
+    size_t smem_block;   /* usable dynamic shared memory per block (bytes), after smem_limit */
+    size_t mem_total;    /* device memory (bytes) */
+    char name[256];      /* device name */
+    void *ws;            /* device workspace (split-KV partials), grown on demand */
+    size_t ws_bytes;
+} aieng_cuda;
+
+/* Flash attention forward: O = softmax(scale·Q·Kᵀ [+ causal mask])·V.
+   Q, O: [batch][n_head][seq_q][head_dim]; K, V: [batch][n_head_kv][seq_kv][head_dim],
+   addressed through element strides (head_dim is contiguous), so both the
+   [b][h][s][d] and the [b][s][h][d] layouts work. n_head must be a multiple of
+   n_head_kv (grouped-query attention: query head h reads kv head h / (n_head / n_head_kv)). */
+typedef struct aieng_cuda_attn {
+    int type;                   /* AIENG_CUDA_F16 or AIENG_CUDA_BF16 (Q, K, V and O) */
+    int batch, n_head, n_head_kv, seq_q, seq_kv, head_dim; /* head_dim 64 or 128 */
+    int causal;                 /* 1: key j masked for query i when j > i + seq_kv - seq_q */
+    float scale;                /* 0 = 1/sqrt(head_dim) */
+    const void *q, *k, *v;
+    void *o;
+    int64_t q_sb, q_sh, q_ss;   /* strides in elements: batch, head, sequence; 0 = packed [b][h][s][d] */
+    int64_t k_sb, k_sh, k_ss;
+    int64_t v_sb, v_sh, v_ss;
+    int64_t o_sb, o_sh, o_ss;
+} aieng_cuda_attn;
+
+/* Paged-KV decode: one query token per sequence.
+   q, o: [batch][n_head][head_dim]; k_cache, v_cache: [num_blocks][block_size][n_head_kv][head_dim];
+   block_table: [batch][max_blocks_per_seq] int32 page ids; seq_lens: [batch] int32 (keys per
+   sequence). The query attends to every key 0..seq_len-1 (it is the last token). All
+   device memory. Page ids outside [0, num_blocks) are skipped, lengths are clamped to
+   max_blocks_per_seq·block_size; max_seq_len (host) bounds the lengths and sizes the grid. */
+typedef struct aieng_cuda_paged {
+    int type;                   /* AIENG_CUDA_F16 or AIENG_CUDA_BF16 */
+    int batch, n_head, n_head_kv, head_dim; /* head_dim 64 or 128 */
+    int block_size, num_blocks, max_blocks_per_seq, max_seq_len;
+    float scale;                /* 0 = 1/sqrt(head_dim) */
+    const void *q;
+    const void *k_cache, *v_cache;
+    const int32_t *block_table, *seq_lens;
+    void *o;
+} aieng_cuda_paged;
+
+AIENG_API aieng_cuda_config aieng_cuda_config_default(void);
+AIENG_API aieng_result aieng_cuda_device_count(int *count);
+/* cfg may be NULL (defaults). Selects the device, reads its properties. */
+AIENG_API aieng_result aieng_cuda_init(aieng_cuda *cu, const aieng_cuda_config *cfg);
+AIENG_API void aieng_cuda_release(aieng_cuda *cu);
+/* Waits for the context's stream; reports an error raised inside a kernel. */
+AIENG_API aieng_result aieng_cuda_synchronize(aieng_cuda *cu);
+
+AIENG_API aieng_result aieng_cuda_malloc(aieng_cuda *cu, void **p, size_t bytes);
+AIENG_API void aieng_cuda_free(aieng_cuda *cu, void *p);
+AIENG_API aieng_result aieng_cuda_upload(aieng_cuda *cu, void *dst_dev, const void *src_host, size_t bytes);
+AIENG_API aieng_result aieng_cuda_download(aieng_cuda *cu, void *dst_host, const void *src_dev, size_t bytes);
+AIENG_API aieng_result aieng_cuda_memset(aieng_cuda *cu, void *dst_dev, int value, size_t bytes);
+
+/* Row-major C = alpha·op(A)·op(B) + beta·C (see CONVENTIONS). type_ab: F32, F16 or
+   BF16 for A and B; type_c: F32, or type_ab (F16/BF16 output, rounded to nearest).
+   F16/BF16 accumulate in F32 on tensor cores. */
+AIENG_API aieng_result aieng_cuda_gemm(aieng_cuda *cu, int type_ab, int type_c, int trans_a, int trans_b,
+                                       int64_t M, int64_t N, int64_t K, float alpha, const void *A, int64_t lda,
+                                       const void *B, int64_t ldb, float beta, void *C, int64_t ldc);
+
+/* Row kernels: rows × n values, row i at x + i·n (contiguous). type: F32, F16 or BF16
+   for x and y (y may equal x); weights and biases are F32 (may be NULL). */
+AIENG_API aieng_result aieng_cuda_softmax(aieng_cuda *cu, int type, void *y, const void *x, int64_t rows, int64_t n);
+AIENG_API aieng_result aieng_cuda_rmsnorm(aieng_cuda *cu, int type, void *y, const void *x, const float *w,
+                                          int64_t rows, int64_t n, float eps);
+AIENG_API aieng_result aieng_cuda_layernorm(aieng_cuda *cu, int type, void *y, const void *x, const float *w,
+                                            const float *b, int64_t rows, int64_t n, float eps);
+/* In place on x: [n_tokens][n_heads][head_dim]; rotates the first n_rot values of
+   each head by pos[token] (device int32), θ_i = pos·base^(−2i/n_rot). */
+AIENG_API aieng_result aieng_cuda_rope(aieng_cuda *cu, int type, void *x, int64_t n_tokens, int64_t n_heads,
+                                       int64_t head_dim, int n_rot, const int32_t *pos, float base, int mode);
+/* y = silu(gate)·up, n values. */
+AIENG_API aieng_result aieng_cuda_silu_mul(aieng_cuda *cu, int type, void *y, const void *gate, const void *up,
+                                          int64_t n);
+/* y = gelu(x), n values; exact = 0: tanh form (aieng_gelu_row), 1: erf form. */
+AIENG_API aieng_result aieng_cuda_gelu(aieng_cuda *cu, int type, void *y, const void *x, int64_t n, int exact);
+
+AIENG_API aieng_result aieng_cuda_attention(aieng_cuda *cu, const aieng_cuda_attn *p);
+AIENG_API aieng_result aieng_cuda_paged_decode(aieng_cuda *cu, const aieng_cuda_paged *p);
+
+/* y[M] (F32) = W·x with W: M rows of K values in GGUF blocks of `qtype` (Q8_0, Q4_0,
+   Q4_1, Q4_K, Q6_K), rows back to back; x: K F32 values. K must be a multiple of the
+   block size (32, or 256 for K-quants); W 4-byte aligned, x 16-byte aligned. */
+AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void *W, int64_t M, int64_t K,
+                                           const float *x, float *y);
+/* Bytes of one row of K values of a GGUF type (0 if K is not a multiple of the block). */
+AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K);
+
+AIENG_EXTERN_C_END
+#endif /* AIENG_CUDA_H */
+
+#if (defined(AIENG_CUDA_IMPLEMENTATION) || (defined(AIENG_IMPLEMENTATION) && defined(__CUDACC__))) && \
+    !defined(AIENG_CUDA_IMPLEMENTED)
+#define AIENG_CUDA_IMPLEMENTED
+#ifndef __CUDACC__
+#error "aieng_cuda.h: the implementation must be compiled by nvcc (a .cu file)"
+#endif
+#include <cuda_runtime.h>
+#include <cuda_fp16.h>
+#include <cuda_bf16.h>
+#include <string.h>
+#include <math.h>
+
+/* ================================================================ device helpers */
+typedef __half aieng__f16;
+typedef __nv_bfloat16 aieng__bf16;
+
+static __device__ __forceinline__ float aieng__tof(float v) { return v; }
+static __device__ __forceinline__ float aieng__tof(aieng__f16 v) { return __half2float(v); }
+static __device__ __forceinline__ float aieng__tof(aieng__bf16 v) { return __bfloat162float(v); }
+template <typename T> static __device__ __forceinline__ T aieng__fromf(float v);
+template <> __device__ __forceinline__ float aieng__fromf<float>(float v) { return v; }
+template <> __device__ __forceinline__ aieng__f16 aieng__fromf<aieng__f16>(float v) { return __float2half_rn(v); }
+template <> __device__ __forceinline__ aieng__bf16 aieng__fromf<aieng__bf16>(float v) { return __float2bfloat16_rn(v); }
+
+/* two floats -> packed 16-bit pair (lo in the low half) */
+template <typename T> static __device__ __forceinline__ uint32_t aieng__pack2(float lo, float hi);
+template <> __device__ __forceinline__ uint32_t aieng__pack2<aieng__f16>(float lo, float hi) {
+    __half2 h = __floats2half2_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&h);
+}
+template <> __device__ __forceinline__ uint32_t aieng__pack2<aieng__bf16>(float lo, float hi) {
+    __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&h);
+}
+
+static __device__ __forceinline__ uint32_t aieng__smem_u32(const void *p) {
+    return (uint32_t)__cvta_generic_to_shared(p);
+}
+static __device__ __forceinline__ void aieng__ldsm_x4(uint32_t r[4], const void *p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(aieng__smem_u32(p)));
+}
+static __device__ __forceinline__ void aieng__ldsm_x4_t(uint32_t r[4], const void *p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3]) : "r"(aieng__smem_u32(p)));
+}
+/* 16 bytes global -> shared; zero-fill when !ok. cp.async on sm_80+, a plain copy before. */
+static __device__ __forceinline__ void aieng__cp16(void *dst, const void *src, bool ok) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(aieng__smem_u32(dst)), "l"(src),
+                 "r"(ok ? 16 : 0));
+#else
+    uint4 v = make_uint4(0, 0, 0, 0);
+    if (ok) v = *reinterpret_cast<const uint4 *>(src);
+    *reinterpret_cast<uint4 *>(dst) = v;
+#endif
+}
+static __device__ __forceinline__ void aieng__cp_commit(void) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.commit_group;\n" ::);
+#endif
+}
+template <int N> static __device__ __forceinline__ void aieng__cp_wait(void) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+#endif
+}
+static __device__ __forceinline__ void aieng__cp_wait_rt(int pending) {
+    if (pending <= 0) aieng__cp_wait<0>();
+    else if (pending == 1) aieng__cp_wait<1>();
+    else aieng__cp_wait<2>();
+}
+
+/* D += A·B, m16n8k16, F32 accumulators. sm_75: two m16n8k8 (F16 only). */
+template <typename T> static __device__ __forceinline__ void aieng__mma(float c[4], const uint32_t a[4], uint32_t b0,
+                                                                       uint32_t b1);
+template <> __device__ __forceinline__ void aieng__mma<aieng__f16>(float c[4], const uint32_t a[4], uint32_t b0,
+                                                                  uint32_t b1) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+                 "{%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#elif defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 750
+    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(b0));
+    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5}, {%6}, {%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[2]), "r"(a[3]), "r"(b1));
+#else
+    (void)c; (void)a; (void)b0; (void)b1;
+    __trap();
+#endif
+}
+template <> __device__ __forceinline__ void aieng__mma<aieng__bf16>(float c[4], const uint32_t a[4], uint32_t b0,
+                                                                   uint32_t b1) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+                 "{%0,%1,%2,%3};\n"
+                 : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#else
+    (void)c; (void)a; (void)b0; (void)b1;
+    __trap(); /* never launched: the host side routes BF16 below sm_80 elsewhere */
+#endif
+}
+
+static __device__ __forceinline__ float aieng__warp_sum(float v) {
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+static __device__ __forceinline__ float aieng__warp_max(float v) {
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+/* Loads a ROWS×COLS tile (COLS contiguous, 16-bit elements) at (r0, c0) of a global
+   matrix with leading dimension ld into shared memory with row pitch LD; chunks
+   outside rlim×clim are zero (clim is a multiple of 8). */
+template <int ROWS, int COLS, int LD, int NTHR, typename T>
+static __device__ __forceinline__ void aieng__tile_load(T *s, const T *g, int64_t ld, int64_t r0, int64_t c0,
+                                                        int64_t rlim, int64_t clim, int tid) {
+    constexpr int CPR = COLS / 8, TOTAL = ROWS * CPR;
+#pragma unroll
+    for (int i = tid; i < TOTAL; i += NTHR) {
+        int r = i / CPR, c = (i % CPR) * 8;
+        int64_t gr = r0 + r, gc = c0 + c;
+        bool ok = gr < rlim && gc < clim;
+        aieng__cp16(s + r * LD + c, ok ? (const void *)(g + gr * ld + gc) : (const void *)g, ok);
+    }
+}
+
+/* ================================================================ GEMM, tensor cores */
+typedef struct aieng__gemm_args {
+    int64_t M, N, K, lda, ldb, ldc;
+    float alpha, beta;
+    const void *A, *B;
+    void *C;
+    int c_f32, stages, pair_ok;
+} aieng__gemm_args;
+
+#define AIENG__GBK 32
+#define AIENG__PAD 8
+
+template <int BM, int BN, bool TA, bool TB> struct aieng__gemm_geom {
+    static constexpr int A_ROWS = TA ? AIENG__GBK : BM, A_COLS = TA ? BM : AIENG__GBK, A_LD = A_COLS + AIENG__PAD;
+    static constexpr int B_ROWS = TB ? BN : AIENG__GBK, B_COLS = TB ? AIENG__GBK : BN, B_LD = B_COLS + AIENG__PAD;
+    static constexpr int A_ELEMS = A_ROWS * A_LD, B_ELEMS = B_ROWS * B_LD;
+    static constexpr size_t STAGE_BYTES = (size_t)(A_ELEMS + B_ELEMS) * 2;
+};
+
+template <typename Tc>
+static __device__ __forceinline__ void aieng__store_c(const aieng__gemm_args &g, int64_t r, int64_t c, float v0,
+                                                      float v1) {
+    if (r >= g.M || c >= g.N) return;
+    Tc *C = (Tc *)g.C + r * g.ldc + c;
+    bool two = c + 1 < g.N;
+    if (g.beta != 0.0f) {
+        v0 = g.alpha * v0 + g.beta * aieng__tof(C[0]);
+        if (two) v1 = g.alpha * v1 + g.beta * aieng__tof(C[1]);
+    } else {
+        v0 *= g.alpha;
+        v1 *= g.alpha;
+    }
+    if (two && g.pair_ok) {
+        if (sizeof(Tc) == 4) {
+            *reinterpret_cast<float2 *>(C) = make_float2(v0, v1);
+        } else {
+            Tc p[2] = {aieng__fromf<Tc>(v0), aieng__fromf<Tc>(v1)};
+            *reinterpret_cast<uint32_t *>(C) = *reinterpret_cast<uint32_t *>(p);
+        }
+    } else {
+        C[0] = aieng__fromf<Tc>(v0);
+        if (two) C[1] = aieng__fromf<Tc>(v1);
+    }
+}
+
+template <typename T, int BM, int BN, int WM, int WN, bool TA, bool TB>
+__global__ void __launch_bounds__(WM *WN * 32) aieng__gemm_tc(aieng__gemm_args g) {
+    typedef aieng__gemm_geom<BM, BN, TA, TB> G;
+    constexpr int NTHR = WM * WN * 32, WTM = BM / WM, WTN = BN / WN, MT = WTM / 16, NT = WTN / 8;
+    extern __shared__ __align__(16) unsigned char aieng__smem[];
+    T *sA = reinterpret_cast<T *>(aieng__smem);
+    T *sB = sA + g.stages * G::A_ELEMS;
+    const T *A = (const T *)g.A, *B = (const T *)g.B;
+    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, wm = warp / WN, wn = warp % WN;
+    const int64_t bm = (int64_t)blockIdx.y * BM, bn = (int64_t)blockIdx.x * BN;
+    const int ktiles = (int)((g.K + AIENG__GBK - 1) / AIENG__GBK);
+    const int stages = g.stages;
+    float acc[MT][NT][4];
+#pragma unroll
+    for (int i = 0; i < MT; i++)
+#pragma unroll
+        for (int j = 0; j < NT; j++) acc[i][j][0] = acc[i][j][1] = acc[i][j][2] = acc[i][j][3] = 0.0f;
+
+    auto load = [&](int kt, int slot) {
+        int64_t k0 = (int64_t)kt * AIENG__GBK;
+        T *a = sA + slot * G::A_ELEMS, *b = sB + slot * G::B_ELEMS;
+        if (TA) aieng__tile_load<G::A_ROWS, G::A_COLS, G::A_LD, NTHR>(a, A, g.lda, k0, bm, g.K, g.M, tid);
+        else aieng__tile_load<G::A_ROWS, G::A_COLS, G::A_LD, NTHR>(a, A, g.lda, bm, k0, g.M, g.K, tid);
+        if (TB) aieng__tile_load<G::B_ROWS, G::B_COLS, G::B_LD, NTHR>(b, B, g.ldb, bn, k0, g.N, g.K, tid);
+        else aieng__tile_load<G::B_ROWS, G::B_COLS, G::B_LD, NTHR>(b, B, g.ldb, k0, bn, g.K, g.N, tid);
+    };
+    for (int s = 0; s < stages - 1; s++) {
+        if (s < ktiles) load(s, s);
+        aieng__cp_commit();
+    }
+    for (int kt = 0; kt < ktiles; kt++) {
+        aieng__cp_wait_rt(stages - 2);
+        __syncthreads();
+        {
+            int nk = kt + stages - 1;
+            if (nk < ktiles) load(nk, nk % stages);
+            aieng__cp_commit();
+        }
+        const T *a = sA + (kt % stages) * G::A_ELEMS, *b = sB + (kt % stages) * G::B_ELEMS;
+#pragma unroll
+        for (int kk = 0; kk < AIENG__GBK; kk += 16) {
+            uint32_t af[MT][4], bf[NT][2];
+#pragma unroll
+            for (int mt = 0; mt < MT; mt++) {
+                int m0 = wm * WTM + mt * 16;
+                if (!TA) aieng__ldsm_x4(af[mt], a + (m0 + (lane & 7) + ((lane >> 3) & 1) * 8) * G::A_LD + kk + (lane >> 4) * 8);
+                else aieng__ldsm_x4_t(af[mt], a + (kk + (lane & 7) + (lane >> 4) * 8) * G::A_LD + m0 + ((lane >> 3) & 1) * 8);
+            }
+#pragma unroll
+            for (int np = 0; np < NT / 2; np++) {
+                int n0 = wn * WTN + np * 16;
+                uint32_t r[4];
+                if (TB) aieng__ldsm_x4(r, b + (n0 + (lane & 7) + (lane >> 4) * 8) * G::B_LD + kk + ((lane >> 3) & 1) * 8);
+                else aieng__ldsm_x4_t(r, b + (kk + (lane & 7) + ((lane >> 3) & 1) * 8) * G::B_LD + n0 + (lane >> 4) * 8);
+                bf[2 * np][0] = r[0]; bf[2 * np][1] = r[1];
+                bf[2 * np + 1][0] = r[2]; bf[2 * np + 1][1] = r[3];
+            }
+#pragma unroll
+            for (int mt = 0; mt < MT; mt++)
+#pragma unroll
+                for (int nt = 0; nt < NT; nt++) aieng__mma<T>(acc[mt][nt], af[mt], bf[nt][0], bf[nt][1]);
+        }
+    }
+    aieng__cp_wait<0>();
+    /* epilogue: c0,c1 at (g, 2t..2t+1), c2,c3 at (g+8, ...) */
+    const int gq = lane >> 2, tq = lane & 3;
+#pragma unroll
+    for (int mt = 0; mt < MT; mt++)
+#pragma unroll
+        for (int nt = 0; nt < NT; nt++) {
+            int64_t r = bm + wm * WTM + mt * 16 + gq, c = bn + wn * WTN + nt * 8 + 2 * tq;
+            if (g.c_f32) {
+                aieng__store_c<float>(g, r, c, acc[mt][nt][0], acc[mt][nt][1]);
+                aieng__store_c<float>(g, r + 8, c, acc[mt][nt][2], acc[mt][nt][3]);
+            } else {
+                aieng__store_c<T>(g, r, c, acc[mt][nt][0], acc[mt][nt][1]);
+                aieng__store_c<T>(g, r + 8, c, acc[mt][nt][2], acc[mt][nt][3]);
+            }
+        }
+}
+
+/* ================================================================ GEMM, CUDA cores (any type) */
+#define AIENG__SBM 64
+#define AIENG__SBN 64
+#define AIENG__SBK 16
+template <typename T, typename Tc>
+__global__ void __launch_bounds__(256) aieng__gemm_simt(aieng__gemm_args g, int ta, int tb) {
+    __shared__ float sA[AIENG__SBK][AIENG__SBM + 4];
+    __shared__ float sB[AIENG__SBK][AIENG__SBN + 4];
+    const T *A = (const T *)g.A, *B = (const T *)g.B;
+    const int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+    const int64_t bm = (int64_t)blockIdx.y * AIENG__SBM, bn = (int64_t)blockIdx.x * AIENG__SBN;
+    float acc[4][4];
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
+    for (int64_t k0 = 0; k0 < g.K; k0 += AIENG__SBK) {
+        for (int i = tid; i < AIENG__SBM * AIENG__SBK; i += 256) {
+            int m, k;
+            if (ta) { m = i % AIENG__SBM; k = i / AIENG__SBM; } /* coalesce along m */
+            else { k = i % AIENG__SBK; m = i / AIENG__SBK; }
+            int64_t gm = bm + m, gk = k0 + k;
+            float v = 0.0f;
+            if (gm < g.M && gk < g.K) v = aieng__tof(ta ? A[gk * g.lda + gm] : A[gm * g.lda + gk]);
+            sA[k][m] = v;
+        }
+        for (int i = tid; i < AIENG__SBN * AIENG__SBK; i += 256) {
+            int n, k;
+            if (!tb) { n = i % AIENG__SBN; k = i / AIENG__SBN; }
+            else { k = i % AIENG__SBK; n = i / AIENG__SBK; }
+            int64_t gn = bn + n, gk = k0 + k;
+            float v = 0.0f;
+            if (gn < g.N && gk < g.K) v = aieng__tof(tb ? B[gn * g.ldb + gk] : B[gk * g.ldb + gn]);
+            sB[k][n] = v;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int k = 0; k < AIENG__SBK; k++) {
+            float a[4], b[4];
+            for (int i = 0; i < 4; i++) a[i] = sA[k][ty + 16 * i];
+            for (int j = 0; j < 4; j++) b[j] = sB[k][tx + 16 * j];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            int64_t r = bm + ty + 16 * i, c = bn + tx + 16 * j;
+            if (r < g.M && c < g.N) {
+                Tc *C = (Tc *)g.C + r * g.ldc + c;
+                float v = g.alpha * acc[i][j];
+                if (g.beta != 0.0f) v += g.beta * aieng__tof(*C);
+                *C = aieng__fromf<Tc>(v);
+            }
+        }
+}
+
+/* ================================================================ row kernels */
+#define AIENG__ROW_THREADS 256
+/* block-wide sum with a fixed tree; every thread gets the result */
+static __device__ __forceinline__ float aieng__block_sum(float v, float *red) {
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    v = aieng__warp_sum(v);
+    __syncthreads();
+    if (lane == 0) red[warp] = v;
+    __syncthreads();
+    v = lane < (AIENG__ROW_THREADS / 32) ? red[lane] : 0.0f;
+    return aieng__warp_sum(v);
+}
+/* merge two (max, sum of exp(x - max)) pairs */
+static __device__ __forceinline__ void aieng__ms_merge(float &m, float &s, float m2, float s2) {
+    float mn = fmaxf(m, m2);
+    if (mn == -INFINITY) return;
+    s = s * __expf(m - mn) + s2 * __expf(m2 - mn);
+    m = mn;
+}
+
+template <typename T> __global__ void __launch_bounds__(AIENG__ROW_THREADS) aieng__softmax_k(T *y, const T *x, int64_t n) {
+    __shared__ float rm[32], rs[32];
+    const T *xr = x + (int64_t)blockIdx.x * n;
+    T *yr = y + (int64_t)blockIdx.x * n;
+    float m = -INFINITY, s = 0.0f;
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) { /* online max and sum */
+        float v = aieng__tof(xr[i]);
+        if (v > m) { s = s * __expf(m - v) + 1.0f; m = v; }
+        else if (v != -INFINITY) s += __expf(v - m);
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        float m2 = __shfl_xor_sync(0xffffffffu, m, o), s2 = __shfl_xor_sync(0xffffffffu, s, o);
+        aieng__ms_merge(m, s, m2, s2);
+    }
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    if (lane == 0) { rm[warp] = m; rs[warp] = s; }
+    __syncthreads();
+    if (warp == 0) {
+        m = lane < AIENG__ROW_THREADS / 32 ? rm[lane] : -INFINITY;
+        s = lane < AIENG__ROW_THREADS / 32 ? rs[lane] : 0.0f;
+        for (int o = 16; o > 0; o >>= 1) {
+            float m2 = __shfl_xor_sync(0xffffffffu, m, o), s2 = __shfl_xor_sync(0xffffffffu, s, o);
+            aieng__ms_merge(m, s, m2, s2);
+        }
+        if (lane == 0) { rm[0] = m; rs[0] = s; }
+    }
+    __syncthreads();
+    m = rm[0];
+    s = rs[0];
+    if (m == -INFINITY) { /* every value masked: uniform, as aieng_softmax_row */
+        for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) yr[i] = aieng__fromf<T>(1.0f / (float)n);
+        return;
+    }
+    float inv = 1.0f / s;
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS)
+        yr[i] = aieng__fromf<T>(__expf(aieng__tof(xr[i]) - m) * inv);
+}
+
+template <typename T>
+__global__ void __launch_bounds__(AIENG__ROW_THREADS) aieng__rmsnorm_k(T *y, const T *x, const float *w, int64_t n, float eps) {
+    __shared__ float red[32];
+    const T *xr = x + (int64_t)blockIdx.x * n;
+    T *yr = y + (int64_t)blockIdx.x * n;
+    float ss = 0.0f;
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) { float v = aieng__tof(xr[i]); ss = fmaf(v, v, ss); }
+    ss = aieng__block_sum(ss, red);
+    float sc = rsqrtf(ss / (float)n + eps);
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) {
+        float v = aieng__tof(xr[i]) * sc;
+        if (w) v *= w[i];
+        yr[i] = aieng__fromf<T>(v);
+    }
+}
+
+template <typename T>
+__global__ void __launch_bounds__(AIENG__ROW_THREADS) aieng__layernorm_k(T *y, const T *x, const float *w, const float *b,
+                                                                  int64_t n, float eps) {
+    __shared__ float red[32];
+    const T *xr = x + (int64_t)blockIdx.x * n;
+    T *yr = y + (int64_t)blockIdx.x * n;
+    float s = 0.0f;
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) s += aieng__tof(xr[i]);
+    float mean = aieng__block_sum(s, red) / (float)n;
+    float v2 = 0.0f;
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) { float d = aieng__tof(xr[i]) - mean; v2 = fmaf(d, d, v2); }
+    float rstd = rsqrtf(aieng__block_sum(v2, red) / (float)n + eps);
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__ROW_THREADS) {
+        float v = (aieng__tof(xr[i]) - mean) * rstd;
+        if (w) v *= w[i];
+        if (b) v += b[i];
+        yr[i] = aieng__fromf<T>(v);
+    }
+}
+
+/* one thread per (token, pair); the angle in double as aieng_rope_row does */
+template <typename T>
+__global__ void aieng__rope_k(T *x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, int n_rot, const int32_t *pos,
+                              double log2_base, int neox) {
+    const int half = n_rot / 2;
+    int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= n_tokens * half) return;
+    int64_t t = idx / half;
+    int i = (int)(idx % half);
+    double theta = (double)pos[t] * exp2(-2.0 * (double)i / (double)n_rot * log2_base);
+    double sd, cd;
+    sincos(theta, &sd, &cd);
+    float c = (float)cd, s = (float)sd;
+    T *row = x + t * n_heads * head_dim;
+    for (int64_t h = 0; h < n_heads; h++) {
+        T *pa = neox ? row + h * head_dim + i : row + h * head_dim + 2 * i;
+        T *pb = neox ? pa + half : pa + 1;
+        float x0 = aieng__tof(*pa), x1 = aieng__tof(*pb);
+        *pa = aieng__fromf<T>(x0 * c - x1 * s);
+        *pb = aieng__fromf<T>(x0 * s + x1 * c);
+    }
+}
+
+template <typename T> __global__ void aieng__silu_mul_k(T *y, const T *g, const T *u, int64_t n) {
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        float a = aieng__tof(g[i]);
+        y[i] = aieng__fromf<T>(a / (1.0f + expf(-a)) * aieng__tof(u[i]));
+    }
+}
+template <typename T> __global__ void aieng__gelu_k(T *y, const T *x, int64_t n, int exact) {
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        float v = aieng__tof(x[i]), r;
+        if (exact) r = 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+        else r = 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
+        y[i] = aieng__fromf<T>(r);
+    }
+}
+
+/* ================================================================ flash attention forward */
+typedef struct aieng__fa_args {
+    const void *q, *k, *v;
+    void *o;
+    int64_t q_sb, q_sh, q_ss, k_sb, k_sh, k_ss, v_sb, v_sh, v_ss, o_sb, o_sh, o_ss;
+    int seq_q, seq_kv, group, causal, stages, n_qblocks;
+    float scale_log2;
+} aieng__fa_args;
+
+#define AIENG__FBC 64
+template <int D, int WARPS> struct aieng__fa_geom {
+    static constexpr int BR = 16 * WARPS, LD = D + AIENG__PAD;
+    static constexpr size_t Q_BYTES = (size_t)BR * LD * 2, KV_BYTES = (size_t)AIENG__FBC * LD * 2;
+    static size_t smem(int stages) { return Q_BYTES + 2 * KV_BYTES * (size_t)stages; }
+};
+
+template <typename T, int D, int WARPS>
+__global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p) {
+    typedef aieng__fa_geom<D, WARPS> G;
+    constexpr int NTHR = WARPS * 32, BR = G::BR, LD = G::LD, BC = AIENG__FBC, NS = BC / 8, ND = D / 8;
+    extern __shared__ __align__(16) unsigned char aieng__smem[];
+    T *sQ = reinterpret_cast<T *>(aieng__smem);
+    T *sK = sQ + BR * LD;                   /* [stages][BC][LD] */
+    T *sV = sK + p.stages * BC * LD;        /* [stages][BC][LD] */
+    const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, gq = lane >> 2, tq = lane & 3;
+    /* causal: the longest query blocks first */
+    const int qb = p.causal ? p.n_qblocks - 1 - (int)blockIdx.x : (int)blockIdx.x;
+    const int h = blockIdx.y, b = blockIdx.z, hk = h / p.group;
+    const int q0 = qb * BR;
+    const T *Q = (const T *)p.q + b * p.q_sb + h * p.q_sh;
+    const T *K = (const T *)p.k + b * p.k_sb + hk * p.k_sh;
+    const T *V = (const T *)p.v + b * p.v_sb + hk * p.v_sh;
+    T *O = (T *)p.o + b * p.o_sb + h * p.o_sh;
+    const int offs = p.seq_kv - p.seq_q; /* causal diagonal offset */
+
+    int n_tiles = (p.seq_kv + BC - 1) / BC;
+    if (p.causal) {
+        int last = min(q0 + BR, p.seq_q) - 1 + offs; /* largest key any row of the block may see */
+        n_tiles = last < 0 ? 0 : min(n_tiles, last / BC + 1);
+    }
+    aieng__tile_load<BR, D, LD, NTHR>(sQ, Q, p.q_ss, q0, 0, p.seq_q, D, tid);
+    aieng__cp_commit();
+    if (n_tiles > 0) {
+        aieng__tile_load<BC, D, LD, NTHR>(sK, K, p.k_ss, 0, 0, p.seq_kv, D, tid);
+        aieng__tile_load<BC, D, LD, NTHR>(sV, V, p.v_ss, 0, 0, p.seq_kv, D, tid);
+        aieng__cp_commit();
+    }
+    aieng__cp_wait<0>();
+    __syncthreads();
+    uint32_t qf[D / 16][4];
+#pragma unroll
+    for (int kd = 0; kd < D / 16; kd++)
+        aieng__ldsm_x4(qf[kd], sQ + (warp * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * LD + kd * 16 + (lane >> 4) * 8);
+
+    float o[ND][4];
+#pragma unroll
+    for (int i = 0; i < ND; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.0f;
+    float mrow[2] = {-INFINITY, -INFINITY}, lrow[2] = {0.0f, 0.0f};
+    const int row0 = q0 + warp * 16 + gq; /* this thread's rows: row0, row0 + 8 */
+
+    for (int j = 0; j < n_tiles; j++) {
+        const int slot = p.stages == 1 ? 0 : (j & 1);
+        if (p.stages == 1) {
+            if (j > 0) {
+                __syncthreads();
+                aieng__tile_load<BC, D, LD, NTHR>(sK, K, p.k_ss, (int64_t)j * BC, 0, p.seq_kv, D, tid);
+                aieng__tile_load<BC, D, LD, NTHR>(sV, V, p.v_ss, (int64_t)j * BC, 0, p.seq_kv, D, tid);
+                aieng__cp_commit();
+                aieng__cp_wait<0>();
+                __syncthreads();
+            }
+        } else {
+            if (j > 0) { aieng__cp_wait<0>(); __syncthreads(); }
+            if (j + 1 < n_tiles) {
+                T *k2 = sK + ((j + 1) & 1) * BC * LD, *v2 = sV + ((j + 1) & 1) * BC * LD;
+                aieng__tile_load<BC, D, LD, NTHR>(k2, K, p.k_ss, (int64_t)(j + 1) * BC, 0, p.seq_kv, D, tid);
+                aieng__tile_load<BC, D, LD, NTHR>(v2, V, p.v_ss, (int64_t)(j + 1) * BC, 0, p.seq_kv, D, tid);
+            }
+            aieng__cp_commit();
+        }
+        const T *k = sK + slot * BC * LD, *v = sV + slot * BC * LD;
+        float s[NS][4];
+#pragma unroll
+        for (int i = 0; i < NS; i++) s[i][0] = s[i][1] = s[i][2] = s[i][3] = 0.0f;
+#pragma unroll
+        for (int kd = 0; kd < D / 16; kd++)
+#pragma unroll
+            for (int np = 0; np < NS / 2; np++) {
+                uint32_t r[4];
+                aieng__ldsm_x4(r, k + (np * 16 + (lane & 7) + (lane >> 4) * 8) * LD + kd * 16 + ((lane >> 3) & 1) * 8);
+                aieng__mma<T>(s[2 * np], qf[kd], r[0], r[1]);
+                aieng__mma<T>(s[2 * np + 1], qf[kd], r[2], r[3]);
+            }
+        const int kv0 = j * BC;
+        const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
+#pragma unroll
+        for (int hr = 0; hr < 2; hr++) {
+            const int row = row0 + hr * 8;
+            float mx = -INFINITY;
+#pragma unroll
+            for (int nt = 0; nt < NS; nt++)
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    float val = s[nt][2 * hr + e] * p.scale_log2;
+                    if (need_mask) {
+                        int col = kv0 + nt * 8 + 2 * tq + e;
+                        if (col >= p.seq_kv || (p.causal && col > row + offs)) val = -INFINITY;
+                    }
+                    s[nt][2 * hr + e] = val;
+                    mx = fmaxf(mx, val);
+                }
+            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+            const float mnew = fmaxf(mrow[hr], mx);
+            const float muse = mnew == -INFINITY ? 0.0f : mnew;
+            const float alpha = exp2f(mrow[hr] - muse);
+            float rs = 0.0f;
+#pragma unroll
+            for (int nt = 0; nt < NS; nt++)
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    float pe = exp2f(s[nt][2 * hr + e] - muse);
+                    s[nt][2 * hr + e] = pe;
+                    rs += pe;
+                }
+            lrow[hr] = lrow[hr] * alpha + rs;
+            mrow[hr] = mnew;
+#pragma unroll
+            for (int dt = 0; dt < ND; dt++) { o[dt][2 * hr] *= alpha; o[dt][2 * hr + 1] *= alpha; }
+        }
+        /* O += P·V, P straight from the accumulators */
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++) {
+            uint32_t pa[4];
+            pa[0] = aieng__pack2<T>(s[2 * kc][0], s[2 * kc][1]);
+            pa[1] = aieng__pack2<T>(s[2 * kc][2], s[2 * kc][3]);
+            pa[2] = aieng__pack2<T>(s[2 * kc + 1][0], s[2 * kc + 1][1]);
+            pa[3] = aieng__pack2<T>(s[2 * kc + 1][2], s[2 * kc + 1][3]);
+#pragma unroll
+            for (int dp = 0; dp < D / 16; dp++) {
+                uint32_t r[4];
+                aieng__ldsm_x4_t(r, v + (kc * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * LD + dp * 16 + (lane >> 4) * 8);
+                aieng__mma<T>(o[2 * dp], pa, r[0], r[1]);
+                aieng__mma<T>(o[2 * dp + 1], pa, r[2], r[3]);
+            }
+        }
+    }
+    aieng__cp_wait<0>();
+#pragma unroll
+    for (int hr = 0; hr < 2; hr++) {
+        float l = lrow[hr];
+        l += __shfl_xor_sync(0xffffffffu, l, 1);
+        l += __shfl_xor_sync(0xffffffffu, l, 2);
+        const float inv = l > 0.0f ? 1.0f / l : 0.0f;
+        const int row = row0 + hr * 8;
+        if (row >= p.seq_q) continue;
+        T *orow = O + (int64_t)row * p.o_ss;
+#pragma unroll
+        for (int dt = 0; dt < ND; dt++) {
+            uint32_t pk = aieng__pack2<T>(o[dt][2 * hr] * inv, o[dt][2 * hr + 1] * inv);
+            *reinterpret_cast<uint32_t *>(orow + dt * 8 + 2 * tq) = pk;
+        }
+    }
+}
+
+/* ================================================================ paged-KV decode */
+typedef struct aieng__pd_args {
+    const void *q, *kc, *vc;
+    const int32_t *bt, *lens;
+    void *o;
+    float *part; /* [batch][n_head][nsplit][D + 2] (m, l, o...) when nsplit > 1 */
+    int n_head, n_head_kv, group, ngroups, block_size, num_blocks, max_blocks, split_len, nsplit;
+    float scale_log2;
+} aieng__pd_args;
+#define AIENG__PD_WARPS 4
+#define AIENG__PD_G 8 /* query heads per thread block */
+
+template <typename T, int D>
+__global__ void __launch_bounds__(AIENG__PD_WARPS * 32) aieng__paged_k(aieng__pd_args p) {
+    constexpr int E = D / 32; /* values per lane */
+    __shared__ float sm[AIENG__PD_WARPS][AIENG__PD_G], sl[AIENG__PD_WARPS][AIENG__PD_G];
+    __shared__ float so[AIENG__PD_WARPS][AIENG__PD_G][D];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int split = blockIdx.x, b = blockIdx.z;
+    const int hk = blockIdx.y / p.ngroups, g0 = (blockIdx.y % p.ngroups) * AIENG__PD_G;
+    const int gn = min(AIENG__PD_G, p.group - g0);
+    int len = p.lens[b];
+    len = max(0, min(len, p.max_blocks * p.block_size));
+    const int start = split * p.split_len, end = min(len, start + p.split_len);
+    float qr[AIENG__PD_G][E], acc[AIENG__PD_G][E], m[AIENG__PD_G], l[AIENG__PD_G];
+#pragma unroll
+    for (int g = 0; g < AIENG__PD_G; g++) {
+        m[g] = -INFINITY;
+        l[g] = 0.0f;
+#pragma unroll
+        for (int e = 0; e < E; e++) {
+            acc[g][e] = 0.0f;
+            qr[g][e] = g < gn ? aieng__tof(((const T *)p.q)[((int64_t)b * p.n_head + hk * p.group + g0 + g) * D + lane * E + e]) * p.scale_log2 : 0.0f;
+        }
+    }
+    const int32_t *bt = p.bt + (int64_t)b * p.max_blocks;
+    for (int j = start + warp; j < end; j += AIENG__PD_WARPS) {
+        int page = bt[j / p.block_size];
+        if (page < 0 || page >= p.num_blocks) continue;
+        int64_t off = (((int64_t)page * p.block_size + j % p.block_size) * p.n_head_kv + hk) * D + lane * E;
+        const T *kr = (const T *)p.kc + off, *vr = (const T *)p.vc + off;
+        float kv[E], vv[E];
+#pragma unroll
+        for (int e = 0; e < E; e++) { kv[e] = aieng__tof(kr[e]); vv[e] = aieng__tof(vr[e]); }
+#pragma unroll
+        for (int g = 0; g < AIENG__PD_G; g++) {
+            if (g >= gn) break;
+            float d = 0.0f;
+#pragma unroll
+            for (int e = 0; e < E; e++) d = fmaf(qr[g][e], kv[e], d);
+            d = aieng__warp_sum(d);
+            float mn = fmaxf(m[g], d), a = exp2f(m[g] - mn), pe = exp2f(d - mn);
+            l[g] = l[g] * a + pe;
+            m[g] = mn;
+#pragma unroll
+            for (int e = 0; e < E; e++) acc[g][e] = acc[g][e] * a + pe * vv[e];
+        }
+    }
+#pragma unroll
+    for (int g = 0; g < AIENG__PD_G; g++) {
+        if (lane == 0) { sm[warp][g] = m[g]; sl[warp][g] = l[g]; }
+#pragma unroll
+        for (int e = 0; e < E; e++) so[warp][g][lane * E + e] = acc[g][e];
+    }
+    __syncthreads();
+    /* combine the warps in order; thread t handles (g, d) pairs */
+    for (int i = threadIdx.x; i < gn * D; i += AIENG__PD_WARPS * 32) {
+        int g = i / D, d = i % D;
+        float M = -INFINITY;
+        for (int w = 0; w < AIENG__PD_WARPS; w++) M = fmaxf(M, sm[w][g]);
+        float L = 0.0f, Ov = 0.0f;
+        if (M != -INFINITY)
+            for (int w = 0; w < AIENG__PD_WARPS; w++) {
+                float a = exp2f(sm[w][g] - M);
+                L += sl[w][g] * a;
+                Ov += so[w][g][d] * a;
+            }
+        const int64_t head = (int64_t)b * p.n_head + hk * p.group + g0 + g;
+        if (p.nsplit == 1) {
+            ((T *)p.o)[head * D + d] = aieng__fromf<T>(L > 0.0f ? Ov / L : 0.0f);
+        } else {
+            float *pp = p.part + (head * p.nsplit + split) * (D + 2);
+            if (d == 0) { pp[0] = M; pp[1] = L; }
+            pp[2 + d] = Ov;
+        }
+    }
+}
+template <typename T, int D> __global__ void aieng__paged_combine(aieng__pd_args p) {
+    const int64_t head = (int64_t)blockIdx.y * p.n_head + blockIdx.x;
+    const float *pp = p.part + head * p.nsplit * (D + 2);
+    for (int d = threadIdx.x; d < D; d += blockDim.x) {
+        float M = -INFINITY;
+        for (int s = 0; s < p.nsplit; s++) M = fmaxf(M, pp[s * (D + 2)]);
+        float L = 0.0f, Ov = 0.0f;
+        if (M != -INFINITY)
+            for (int s = 0; s < p.nsplit; s++) {
+                float a = exp2f(pp[s * (D + 2)] - M);
+                L += pp[s * (D + 2) + 1] * a;
+                Ov += pp[s * (D + 2) + 2 + d] * a;
+            }
+        ((T *)p.o)[head * D + d] = aieng__fromf<T>(L > 0.0f ? Ov / L : 0.0f);
+    }
+}
+
+/* ================================================================ quantized matvec (GGUF blocks) */
+static __device__ __forceinline__ float aieng__h2f_bits(uint16_t h) { return __half2float(__ushort_as_half(h)); }
+/* 8 bytes from a 2-byte aligned address */
+static __device__ __forceinline__ void aieng__ld8(uint8_t q[8], const uint8_t *p) {
+    const uint16_t *u = reinterpret_cast<const uint16_t *>(p);
+#pragma unroll
+    for (int i = 0; i < 4; i++) { uint16_t v = __ldg(u + i); q[2 * i] = (uint8_t)(v & 255); q[2 * i + 1] = (uint8_t)(v >> 8); }
+}
+static __device__ __forceinline__ void aieng__ldx8(float xv[8], const float *x) {
+    float4 a = __ldg(reinterpret_cast<const float4 *>(x)), b = __ldg(reinterpret_cast<const float4 *>(x) + 1);
+    xv[0] = a.x; xv[1] = a.y; xv[2] = a.z; xv[3] = a.w; xv[4] = b.x; xv[5] = b.y; xv[6] = b.z; xv[7] = b.w;
+}
+static __device__ __forceinline__ void aieng__ldx4(float xv[4], const float *x) {
+    float4 a = __ldg(reinterpret_cast<const float4 *>(x));
+    xv[0] = a.x; xv[1] = a.y; xv[2] = a.z; xv[3] = a.w;
+}
+
+/* one lane's share ("unit") of one block: returns its part of the dot product */
+template <int QT> struct aieng__qunit;
+template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
+    enum { QK = 32, BYTES = 34, LPB = 4 };
+    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
+        float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
+        uint8_t q[8];
+        float xv[8], sum = 0.0f;
+        aieng__ld8(q, blk + 2 + 8 * s);
+        aieng__ldx8(xv, x + 8 * s);
+#pragma unroll
+        for (int i = 0; i < 8; i++) sum = fmaf((float)(int8_t)q[i], xv[i], sum);
+        return d * sum;
+    }
+};
+template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
+    enum { QK = 32, BYTES = 18, LPB = 4 };
+    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
+        const uint16_t *u = reinterpret_cast<const uint16_t *>(blk);
+        float d = aieng__h2f_bits(__ldg(u));
+        uint16_t w0 = __ldg(u + 1 + 2 * s), w1 = __ldg(u + 2 + 2 * s);
+        uint8_t q[4] = {(uint8_t)(w0 & 255), (uint8_t)(w0 >> 8), (uint8_t)(w1 & 255), (uint8_t)(w1 >> 8)};
+        float xl[4], xh[4], sum = 0.0f;
+        aieng__ldx4(xl, x + 4 * s);
+        aieng__ldx4(xh, x + 16 + 4 * s);
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            sum = fmaf((float)((int)(q[i] & 15) - 8), xl[i], sum);
+            sum = fmaf((float)((int)(q[i] >> 4) - 8), xh[i], sum);
+        }
+        return d * sum;
+    }
+};
+template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
+    enum { QK = 32, BYTES = 20, LPB = 4 };
+    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
+        uint32_t dm = __ldg(reinterpret_cast<const uint32_t *>(blk));
+        uint32_t qw = __ldg(reinterpret_cast<const uint32_t *>(blk + 4 + 4 * s));
+        float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), m = aieng__h2f_bits((uint16_t)(dm >> 16));
+        float xl[4], xh[4], sq = 0.0f, sx = 0.0f;
+        aieng__ldx4(xl, x + 4 * s);
+        aieng__ldx4(xh, x + 16 + 4 * s);
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            uint32_t b = (qw >> (8 * i)) & 255;
+            sq = fmaf((float)(b & 15), xl[i], sq);
+            sq = fmaf((float)(b >> 4), xh[i], sq);
+            sx += xl[i] + xh[i];
+        }
+        return d * sq + m * sx;
+    }
+};
+static __device__ __forceinline__ void aieng__q4k_scale(const uint8_t sc[12], int j, int &s, int &m) {
+    if (j < 4) { s = sc[j] & 63; m = sc[j + 4] & 63; }
+    else { s = (sc[j + 4] & 15) | ((sc[j - 4] >> 6) << 4); m = (sc[j + 4] >> 4) | ((sc[j] >> 6) << 4); }
+}
+template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
+    enum { QK = 256, BYTES = 144, LPB = 8 };
+    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(blk);
+        uint32_t dm = __ldg(u);
+        uint32_t scw[3] = {__ldg(u + 1), __ldg(u + 2), __ldg(u + 3)};
+        const uint8_t *sc = reinterpret_cast<const uint8_t *>(scw);
+        const float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), dmin = aieng__h2f_bits((uint16_t)(dm >> 16));
+        const int c = s >> 1, hf = s & 1;
+        int s0, m0, s1, m1;
+        aieng__q4k_scale(sc, 2 * c, s0, m0);
+        aieng__q4k_scale(sc, 2 * c + 1, s1, m1);
+        const uint32_t *qp = u + (16 + 32 * c + 16 * hf) / 4;
+        float lo = 0.0f, hi = 0.0f, xlo = 0.0f, xhi = 0.0f;
+#pragma unroll
+        for (int w = 0; w < 4; w++) {
+            uint32_t qw = __ldg(qp + w);
+            float xl[4], xh[4];
+            aieng__ldx4(xl, x + 64 * c + 16 * hf + 4 * w);
+            aieng__ldx4(xh, x + 64 * c + 32 + 16 * hf + 4 * w);
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                uint32_t b = (qw >> (8 * i)) & 255;
+                lo = fmaf((float)(b & 15), xl[i], lo);
+                hi = fmaf((float)(b >> 4), xh[i], hi);
+                xlo += xl[i];
+                xhi += xh[i];
+            }
+        }
+        return d * ((float)s0 * lo + (float)s1 * hi) - dmin * ((float)m0 * xlo + (float)m1 * xhi);
+    }
+};
+template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
+    enum { QK = 256, BYTES = 210, LPB = 8 };
+    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
+        const int hh = s >> 2, qq = s & 3, is = qq >> 1;
+        uint8_t ql0[8], ql1[8], qh[8];
+        aieng__ld8(ql0, blk + 64 * hh + 8 * qq);
+        aieng__ld8(ql1, blk + 64 * hh + 32 + 8 * qq);
+        aieng__ld8(qh, blk + 128 + 32 * hh + 8 * qq);
+        const int8_t *scp = reinterpret_cast<const int8_t *>(blk + 192 + 8 * hh + is);
+        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk + 208)));
+        const float sc0 = (float)__ldg(scp), sc1 = (float)__ldg(scp + 2), sc2 = (float)__ldg(scp + 4), sc3 = (float)__ldg(scp + 6);
+        const float *xb = x + 128 * hh + 8 * qq;
+        float x0[8], x1[8], x2[8], x3[8], a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+        aieng__ldx8(x0, xb);
+        aieng__ldx8(x1, xb + 32);
+        aieng__ldx8(x2, xb + 64);
+        aieng__ldx8(x3, xb + 96);
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+            int h = qh[i];
+            a0 = fmaf((float)((int)((ql0[i] & 15) | ((h & 3) << 4)) - 32), x0[i], a0);
+            a1 = fmaf((float)((int)((ql1[i] & 15) | (((h >> 2) & 3) << 4)) - 32), x1[i], a1);
+            a2 = fmaf((float)((int)((ql0[i] >> 4) | (((h >> 4) & 3) << 4)) - 32), x2[i], a2);
+            a3 = fmaf((float)((int)((ql1[i] >> 4) | (((h >> 6) & 3) << 4)) - 32), x3[i], a3);
+        }
+        return d * (sc0 * a0 + sc1 * a1 + sc2 * a2 + sc3 * a3);
+    }
+};
+
+#define AIENG__MV_WARPS 4
+template <int QT>
+__global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const uint8_t *W, int64_t M, int64_t K, const float *x,
+                                                                        float *y) {
+    typedef aieng__qunit<QT> U;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int64_t row = (int64_t)blockIdx.x * AIENG__MV_WARPS + warp;
+    if (row >= M) return;
+    const int64_t nb = K / U::QK;
+    const uint8_t *wr = W + row * nb * U::BYTES;
+    const int sub = lane % U::LPB;
+    float acc = 0.0f;
+    for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB)
+        acc += U::dot(wr + blk * U::BYTES, x + blk * U::QK, sub);
+    acc = aieng__warp_sum(acc);
+    if (lane == 0) y[row] = acc;
+}
+
+/* ================================================================ host side
+   (the API functions keep the C linkage of their declarations) */
+
+static aieng_result aieng__cuda_err(cudaError_t e, const char *what) {
+    if (e == cudaSuccess) return AIENG_OK;
+    (void)cudaGetLastError(); /* clear a sticky-free error */
+    return aieng_set_error(e == cudaErrorMemoryAllocation ? AIENG_ERR_OOM : AIENG_ERR_STATE, "cuda: %s: %s", what,
+                           cudaGetErrorString(e));
+}
+#define AIENG__LAUNCHED(what) aieng__cuda_err(cudaGetLastError(), what)
+static cudaStream_t aieng__stream(const aieng_cuda *cu) { return (cudaStream_t)cu->cfg.stream; }
+static int aieng__is16(int t) { return t == AIENG_CUDA_F16 || t == AIENG_CUDA_BF16; }
+static int aieng__isfloat(int t) { return t == AIENG_CUDA_F32 || aieng__is16(t); }
+static int aieng__al16(const void *p) { return ((uintptr_t)p & 15u) == 0; }
+
+AIENG_API aieng_cuda_config aieng_cuda_config_default(void) {
+    aieng_cuda_config c;
+    memset(&c, 0, sizeof c);
+    return c;
+}
+AIENG_API aieng_result aieng_cuda_device_count(int *count) {
+    int n = 0;
+    cudaError_t e = cudaGetDeviceCount(&n);
+    if (count) *count = e == cudaSuccess ? n : 0;
+    return aieng__cuda_err(e, "cudaGetDeviceCount");
+}
+AIENG_API aieng_result aieng_cuda_init(aieng_cuda *cu, const aieng_cuda_config *cfg) {
+    cudaDeviceProp prop;
+    int optin = 0;
+    aieng_result r;
+    if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_init: NULL context");
+    memset(cu, 0, sizeof *cu);
+    if (cfg) cu->cfg = *cfg;
+    if ((r = aieng__cuda_err(cudaSetDevice(cu->cfg.device), "cudaSetDevice")) != AIENG_OK) return r;
+    if ((r = aieng__cuda_err(cudaGetDeviceProperties(&prop, cu->cfg.device), "cudaGetDeviceProperties")) != AIENG_OK) return r;
+    if ((r = aieng__cuda_err(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, cu->cfg.device),
+                             "cudaDeviceGetAttribute")) != AIENG_OK)
+        return r;
+    cu->cc = prop.major * 10 + prop.minor;
+    cu->sm_count = prop.multiProcessorCount;
+    cu->smem_block = (size_t)(optin > 0 ? optin : (int)prop.sharedMemPerBlock);
+    if (cu->cfg.smem_limit && cu->cfg.smem_limit < cu->smem_block) cu->smem_block = cu->cfg.smem_limit;
+    cu->mem_total = prop.totalGlobalMem;
+    for (size_t i = 0; i + 1 < sizeof cu->name && prop.name[i]; i++) cu->name[i] = prop.name[i];
+    if (cu->cc < 75) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_init: %s is sm_%d; aieng_cuda needs sm_75 or newer", cu->name, cu->cc);
+    return AIENG_OK;
+}
+AIENG_API void aieng_cuda_release(aieng_cuda *cu) {
+    if (!cu) return;
+    if (cu->ws) cudaFree(cu->ws);
+    cu->ws = NULL;
+    cu->ws_bytes = 0;
+}
+AIENG_API aieng_result aieng_cuda_synchronize(aieng_cuda *cu) {
+    if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_synchronize: NULL context");
+    return aieng__cuda_err(cudaStreamSynchronize(aieng__stream(cu)), "stream synchronize");
+}
+AIENG_API aieng_result aieng_cuda_malloc(aieng_cuda *cu, void **p, size_t bytes) {
+    (void)cu;
+    if (!p) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_malloc: NULL pointer");
+    *p = NULL;
+    return aieng__cuda_err(cudaMalloc(p, bytes ? bytes : 1), "cudaMalloc");
+}
+AIENG_API void aieng_cuda_free(aieng_cuda *cu, void *p) {
+    (void)cu;
+    if (p) cudaFree(p);
+}
+AIENG_API aieng_result aieng_cuda_upload(aieng_cuda *cu, void *dst, const void *src, size_t bytes) {
+    if (!cu || (!dst || !src) && bytes) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_upload: NULL pointer");
+    aieng_result r = aieng__cuda_err(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, aieng__stream(cu)), "upload");
+    return r != AIENG_OK ? r : aieng_cuda_synchronize(cu);
+}
+AIENG_API aieng_result aieng_cuda_download(aieng_cuda *cu, void *dst, const void *src, size_t bytes) {
+    if (!cu || (!dst || !src) && bytes) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_download: NULL pointer");
+    aieng_result r = aieng__cuda_err(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, aieng__stream(cu)), "download");
+    return r != AIENG_OK ? r : aieng_cuda_synchronize(cu);
+}
+AIENG_API aieng_result aieng_cuda_memset(aieng_cuda *cu, void *dst, int value, size_t bytes) {
+    if (!cu || (!dst && bytes)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_memset: NULL pointer");
+    aieng_result r = aieng__cuda_err(cudaMemsetAsync(dst, value, bytes, aieng__stream(cu)), "memset");
+    return r != AIENG_OK ? r : aieng_cuda_synchronize(cu);
+}
+static aieng_result aieng__ws(aieng_cuda *cu, size_t bytes) {
+    if (cu->ws_bytes >= bytes) return AIENG_OK;
+    if (cu->ws) { cudaStreamSynchronize(aieng__stream(cu)); cudaFree(cu->ws); }
+    cu->ws = NULL;
+    cu->ws_bytes = 0;
+    aieng_result r = aieng__cuda_err(cudaMalloc(&cu->ws, bytes), "workspace");
+    if (r == AIENG_OK) cu->ws_bytes = bytes;
+    return r;
+}
+
+/* ---- GEMM dispatch */
+template <typename T, int BM, int BN, int WM, int WN, bool TA, bool TB>
+static aieng_result aieng__gemm_tc_launch(aieng_cuda *cu, aieng__gemm_args g) {
+    typedef aieng__gemm_geom<BM, BN, TA, TB> G;
+    size_t smem = G::STAGE_BYTES * (size_t)g.stages;
+    void (*k)(aieng__gemm_args) = aieng__gemm_tc<T, BM, BN, WM, WN, TA, TB>;
+    aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem),
+                                     "gemm smem attribute");
+    if (r != AIENG_OK) return r;
+    dim3 grid((unsigned)((g.N + BN - 1) / BN), (unsigned)((g.M + BM - 1) / BM));
+    k<<<grid, WM * WN * 32, smem, aieng__stream(cu)>>>(g);
+    return AIENG__LAUNCHED("gemm");
+}
+/* tile configurations, largest first: BM, BN, warps WM×WN */
+template <typename T, bool TA, bool TB> static aieng_result aieng__gemm_tc_pick(aieng_cuda *cu, aieng__gemm_args g) {
+    const size_t big = aieng__gemm_geom<128, 256, TA, TB>::STAGE_BYTES, mid = aieng__gemm_geom<128, 128, TA, TB>::STAGE_BYTES,
+                 small = aieng__gemm_geom<64, 64, TA, TB>::STAGE_BYTES;
+    const int64_t tiles_big = ((g.M + 127) / 128) * ((g.N + 255) / 256), tiles_mid = ((g.M + 127) / 128) * ((g.N + 127) / 128);
+    const size_t sm = cu->smem_block;
+    const int force = cu->cfg.gemm_tile;
+    int st;
+    if ((force == 3 || (!force && tiles_big >= cu->sm_count)) && (st = (int)(sm / big)) >= 3) {
+        g.stages = st > 4 ? 4 : st;
+        return aieng__gemm_tc_launch<T, 128, 256, 2, 4, TA, TB>(cu, g);
+    }
+    if ((force == 2 || force == 3 || (!force && tiles_mid >= cu->sm_count)) && (st = (int)(sm / mid)) >= 2) {
+        g.stages = st > 4 ? 4 : st;
+        return aieng__gemm_tc_launch<T, 128, 128, 2, 2, TA, TB>(cu, g);
+    }
+    st = (int)(sm / small);
+    if (st < 2) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "gemm: %zu bytes of shared memory is too little", sm);
+    g.stages = st > 4 ? 4 : st;
+    return aieng__gemm_tc_launch<T, 64, 64, 2, 2, TA, TB>(cu, g);
+}
+template <typename T> static aieng_result aieng__gemm_tc_trans(aieng_cuda *cu, aieng__gemm_args g, int ta, int tb) {
+    if (!ta && !tb) return aieng__gemm_tc_pick<T, false, false>(cu, g);
+    if (!ta && tb) return aieng__gemm_tc_pick<T, false, true>(cu, g);
+    if (ta && !tb) return aieng__gemm_tc_pick<T, true, false>(cu, g);
+    return aieng__gemm_tc_pick<T, true, true>(cu, g);
+}
+template <typename T> static aieng_result aieng__gemm_simt_launch(aieng_cuda *cu, aieng__gemm_args g, int ta, int tb) {
+    dim3 grid((unsigned)((g.N + AIENG__SBN - 1) / AIENG__SBN), (unsigned)((g.M + AIENG__SBM - 1) / AIENG__SBM));
+    if (g.c_f32) aieng__gemm_simt<T, float><<<grid, 256, 0, aieng__stream(cu)>>>(g, ta, tb);
+    else aieng__gemm_simt<T, T><<<grid, 256, 0, aieng__stream(cu)>>>(g, ta, tb);
+    return AIENG__LAUNCHED("gemm (cuda cores)");
+}
+
+AIENG_API aieng_result aieng_cuda_gemm(aieng_cuda *cu, int type_ab, int type_c, int trans_a, int trans_b, int64_t M,
+                                       int64_t N, int64_t K, float alpha, const void *A, int64_t lda, const void *B,
+                                       int64_t ldb, float beta, void *C, int64_t ldc) {
+    aieng__gemm_args g;
+    if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: NULL context");
+    if (!aieng__isfloat(type_ab) || (type_c != AIENG_CUDA_F32 && type_c != type_ab))
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_gemm: types %d -> %d not supported", type_ab, type_c);
+    if (M < 0 || N < 0 || K < 0 || M > INT32_MAX * 65535LL || N > INT32_MAX)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: bad size M=%lld N=%lld K=%lld", (long long)M, (long long)N, (long long)K);
+    if (lda < (trans_a ? (M > 1 ? M : 1) : (K > 1 ? K : 1)) || ldb < (trans_b ? (K > 1 ? K : 1) : (N > 1 ? N : 1)) ||
+        ldc < (N > 1 ? N : 1))
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: leading dimension too small (lda=%lld ldb=%lld ldc=%lld)",
+                               (long long)lda, (long long)ldb, (long long)ldc);
+    if (M == 0 || N == 0) return AIENG_OK;
+    if ((K > 0 && (!A || !B)) || !C) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: NULL matrix");
+    if ((M + 63) / 64 > 65535) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: M=%lld too large", (long long)M);
+    memset(&g, 0, sizeof g);
+    g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
+    g.alpha = alpha; g.beta = beta; g.A = A; g.B = B; g.C = C;
+    g.c_f32 = type_c == AIENG_CUDA_F32;
+    {
+        size_t es = g.c_f32 ? 4 : 2;
+        g.pair_ok = ldc % 2 == 0 && ((uintptr_t)C % (2 * es)) == 0;
+    }
+    if (type_ab == AIENG_CUDA_F32) return aieng__gemm_simt_launch<float>(cu, g, trans_a, trans_b);
+    /* tensor cores: 16-byte rows (the contiguous extents and leading dims multiples of 8) */
+    int tc = aieng__al16(A) && aieng__al16(B) && lda % 8 == 0 && ldb % 8 == 0 && (trans_a ? M : K) % 8 == 0 &&
+             (trans_b ? K : N) % 8 == 0 && K > 0;
+    if (type_ab == AIENG_CUDA_BF16 && cu->cc < 80) tc = 0;
+    if (type_ab == AIENG_CUDA_F16) {
+        if (tc) return aieng__gemm_tc_trans<aieng__f16>(cu, g, trans_a, trans_b);
+        return aieng__gemm_simt_launch<aieng__f16>(cu, g, trans_a, trans_b);
+    }
+    if (tc) return aieng__gemm_tc_trans<aieng__bf16>(cu, g, trans_a, trans_b);
+    return aieng__gemm_simt_launch<aieng__bf16>(cu, g, trans_a, trans_b);
+}
+
+/* ---- row kernels */
+static aieng_result aieng__row_check(aieng_cuda *cu, int type, const void *y, const void *x, int64_t rows, int64_t n,
+                                     const char *op) {
+    if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "%s: NULL context", op);
+    if (!aieng__isfloat(type)) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "%s: type %d not supported", op, type);
+    if (rows < 0 || n < 0 || rows > INT32_MAX) return aieng_set_error(AIENG_ERR_INVALID_ARG, "%s: bad shape %lld x %lld", op, (long long)rows, (long long)n);
+    if (rows > 0 && n > 0 && (!x || !y)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "%s: NULL data", op);
+    return AIENG_OK;
+}
+#define AIENG__TYPED(type, launch)                                                                                     \
+    do {                                                                                                               \
+        if ((type) == AIENG_CUDA_F32) { typedef float T; launch; }                                                    \
+        else if ((type) == AIENG_CUDA_F16) { typedef aieng__f16 T; launch; }                                          \
+        else { typedef aieng__bf16 T; launch; }                                                                        \
+    } while (0)
+
+AIENG_API aieng_result aieng_cuda_softmax(aieng_cuda *cu, int type, void *y, const void *x, int64_t rows, int64_t n) {
+    aieng_result r = aieng__row_check(cu, type, y, x, rows, n, "cuda_softmax");
+    if (r != AIENG_OK || rows == 0 || n == 0) return r;
+    AIENG__TYPED(type, (aieng__softmax_k<T><<<(unsigned)rows, AIENG__ROW_THREADS, 0, aieng__stream(cu)>>>((T *)y, (const T *)x, n)));
+    return AIENG__LAUNCHED("softmax");
+}
+AIENG_API aieng_result aieng_cuda_rmsnorm(aieng_cuda *cu, int type, void *y, const void *x, const float *w, int64_t rows,
+                                          int64_t n, float eps) {
+    aieng_result r = aieng__row_check(cu, type, y, x, rows, n, "cuda_rmsnorm");
+    if (r != AIENG_OK || rows == 0 || n == 0) return r;
+    AIENG__TYPED(type, (aieng__rmsnorm_k<T><<<(unsigned)rows, AIENG__ROW_THREADS, 0, aieng__stream(cu)>>>((T *)y, (const T *)x, w, n, eps)));
+    return AIENG__LAUNCHED("rmsnorm");
+}
+AIENG_API aieng_result aieng_cuda_layernorm(aieng_cuda *cu, int type, void *y, const void *x, const float *w,
+                                            const float *b, int64_t rows, int64_t n, float eps) {
+    aieng_result r = aieng__row_check(cu, type, y, x, rows, n, "cuda_layernorm");
+    if (r != AIENG_OK || rows == 0 || n == 0) return r;
+    AIENG__TYPED(type, (aieng__layernorm_k<T><<<(unsigned)rows, AIENG__ROW_THREADS, 0, aieng__stream(cu)>>>((T *)y, (const T *)x, w, b, n, eps)));
+    return AIENG__LAUNCHED("layernorm");
+}
+AIENG_API aieng_result aieng_cuda_rope(aieng_cuda *cu, int type, void *x, int64_t n_tokens, int64_t n_heads,
+                                       int64_t head_dim, int n_rot, const int32_t *pos, float base, int mode) {
+    aieng_result r = aieng__row_check(cu, type, x, x, n_tokens, n_heads * head_dim, "cuda_rope");
+    if (r != AIENG_OK) return r;
+    if (n_heads < 0 || head_dim < 0 || n_rot < 0 || n_rot > head_dim || n_rot % 2 || !(base > 0.0f) ||
+        (mode != AIENG_CUDA_ROPE_NORMAL && mode != AIENG_CUDA_ROPE_NEOX))
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_rope: bad arguments (n_rot=%d head_dim=%lld mode=%d)", n_rot, (long long)head_dim, mode);
+    if (n_tokens == 0 || n_heads == 0 || n_rot == 0) return AIENG_OK;
+    if (!pos) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_rope: NULL positions");
+    int64_t total = n_tokens * (n_rot / 2);
+    unsigned blocks = (unsigned)((total + 255) / 256);
+    double l2b = log2((double)base);
+    AIENG__TYPED(type, (aieng__rope_k<T><<<blocks, 256, 0, aieng__stream(cu)>>>((T *)x, n_tokens, n_heads, head_dim, n_rot, pos, l2b, mode == AIENG_CUDA_ROPE_NEOX)));
+    return AIENG__LAUNCHED("rope");
+}
+static unsigned aieng__ew_blocks(aieng_cuda *cu, int64_t n) {
+    int64_t b = (n + 255) / 256, cap = (int64_t)cu->sm_count * 16;
+    return (unsigned)(b < cap ? b : cap);
+}
+AIENG_API aieng_result aieng_cuda_silu_mul(aieng_cuda *cu, int type, void *y, const void *gate, const void *up, int64_t n) {
+    aieng_result r = aieng__row_check(cu, type, y, gate, 1, n, "cuda_silu_mul");
+    if (r != AIENG_OK || n == 0) return r;
+    if (!up) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_silu_mul: NULL data");
+    AIENG__TYPED(type, (aieng__silu_mul_k<T><<<aieng__ew_blocks(cu, n), 256, 0, aieng__stream(cu)>>>((T *)y, (const T *)gate, (const T *)up, n)));
+    return AIENG__LAUNCHED("silu_mul");
+}
+AIENG_API aieng_result aieng_cuda_gelu(aieng_cuda *cu, int type, void *y, const void *x, int64_t n, int exact) {
+    aieng_result r = aieng__row_check(cu, type, y, x, 1, n, "cuda_gelu");
+    if (r != AIENG_OK || n == 0) return r;
+    AIENG__TYPED(type, (aieng__gelu_k<T><<<aieng__ew_blocks(cu, n), 256, 0, aieng__stream(cu)>>>((T *)y, (const T *)x, n, exact)));
+    return AIENG__LAUNCHED("gelu");
+}
+
+/* ---- attention */
+template <typename T, int D, int WARPS> static aieng_result aieng__fa_launch(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
+    typedef aieng__fa_geom<D, WARPS> G;
+    size_t smem = G::smem(a.stages);
+    void (*k)(aieng__fa_args) = aieng__flash_fwd<T, D, WARPS>;
+    aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), "attention smem attribute");
+    if (r != AIENG_OK) return r;
+    a.n_qblocks = (a.seq_q + G::BR - 1) / G::BR;
+    dim3 grid((unsigned)a.n_qblocks, (unsigned)n_head, (unsigned)batch);
+    k<<<grid, WARPS * 32, smem, aieng__stream(cu)>>>(a);
+    return AIENG__LAUNCHED("attention");
+}
+template <typename T, int D> static aieng_result aieng__fa_pick(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
+    const size_t sm = cu->smem_block;
+    /* 8 warps (128 query rows) when there are enough blocks to fill the GPU */
+    int64_t blocks8 = (int64_t)((a.seq_q + 127) / 128) * n_head * batch;
+    if (aieng__fa_geom<D, 8>::smem(2) <= sm && blocks8 >= cu->sm_count) { a.stages = 2; return aieng__fa_launch<T, D, 8>(cu, a, batch, n_head); }
+    if (aieng__fa_geom<D, 4>::smem(2) <= sm) { a.stages = 2; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
+    if (aieng__fa_geom<D, 4>::smem(1) <= sm) { a.stages = 1; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
+    return aieng_set_error(AIENG_ERR_UNSUPPORTED, "attention: %zu bytes of shared memory is too little", sm);
+}
+AIENG_API aieng_result aieng_cuda_attention(aieng_cuda *cu, const aieng_cuda_attn *p) {
+    aieng__fa_args a;
+    if (!cu || !p) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_attention: NULL argument");
+    if (!aieng__is16(p->type)) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_attention: type %d (F16 or BF16 only)", p->type);
+    if (p->type == AIENG_CUDA_BF16 && cu->cc < 80) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_attention: BF16 needs sm_80 (device is sm_%d)", cu->cc);
+    if (p->head_dim != 64 && p->head_dim != 128) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_attention: head_dim %d (64 or 128)", p->head_dim);
+    if (p->batch < 0 || p->n_head < 0 || p->n_head_kv <= 0 || p->seq_q < 0 || p->seq_kv < 0 || p->n_head % p->n_head_kv ||
+        p->batch > 65535 || p->n_head > 65535)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_attention: bad shape (batch %d, heads %d/%d, seq %d/%d)", p->batch, p->n_head, p->n_head_kv, p->seq_q, p->seq_kv);
+    if (p->batch == 0 || p->n_head == 0 || p->seq_q == 0) return AIENG_OK;
+    if (!p->q || !p->o || (p->seq_kv > 0 && (!p->k || !p->v))) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_attention: NULL data");
+    memset(&a, 0, sizeof a);
+    const int64_t D = p->head_dim;
+    a.q = p->q; a.k = p->k; a.v = p->v; a.o = p->o;
+    a.q_ss = p->q_ss ? p->q_ss : D; a.q_sh = p->q_sh ? p->q_sh : (int64_t)p->seq_q * D; a.q_sb = p->q_sb ? p->q_sb : (int64_t)p->n_head * p->seq_q * D;
+    a.o_ss = p->o_ss ? p->o_ss : D; a.o_sh = p->o_sh ? p->o_sh : (int64_t)p->seq_q * D; a.o_sb = p->o_sb ? p->o_sb : (int64_t)p->n_head * p->seq_q * D;
+    a.k_ss = p->k_ss ? p->k_ss : D; a.k_sh = p->k_sh ? p->k_sh : (int64_t)p->seq_kv * D; a.k_sb = p->k_sb ? p->k_sb : (int64_t)p->n_head_kv * p->seq_kv * D;
+    a.v_ss = p->v_ss ? p->v_ss : D; a.v_sh = p->v_sh ? p->v_sh : (int64_t)p->seq_kv * D; a.v_sb = p->v_sb ? p->v_sb : (int64_t)p->n_head_kv * p->seq_kv * D;
+    if (!aieng__al16(p->q) || !aieng__al16(p->k) || !aieng__al16(p->v) || !aieng__al16(p->o) ||
+        (a.q_ss | a.q_sh | a.q_sb | a.k_ss | a.k_sh | a.k_sb | a.v_ss | a.v_sh | a.v_sb | a.o_ss | a.o_sh | a.o_sb) % 8)
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_attention: pointers must be 16-byte aligned and strides multiples of 8");
+    a.seq_q = p->seq_q; a.seq_kv = p->seq_kv; a.group = p->n_head / p->n_head_kv; a.causal = p->causal != 0;
+    a.scale_log2 = (p->scale != 0.0f ? p->scale : 1.0f / sqrtf((float)D)) * 1.4426950408889634f;
+    if (p->type == AIENG_CUDA_F16) return D == 64 ? aieng__fa_pick<aieng__f16, 64>(cu, a, p->batch, p->n_head) : aieng__fa_pick<aieng__f16, 128>(cu, a, p->batch, p->n_head);
+    return D == 64 ? aieng__fa_pick<aieng__bf16, 64>(cu, a, p->batch, p->n_head) : aieng__fa_pick<aieng__bf16, 128>(cu, a, p->batch, p->n_head);
+}
+
+template <typename T, int D> static aieng_result aieng__pd_launch(aieng_cuda *cu, aieng__pd_args a, int batch) {
+    dim3 grid((unsigned)a.nsplit, (unsigned)(a.n_head_kv * a.ngroups), (unsigned)batch);
+    aieng__paged_k<T, D><<<grid, AIENG__PD_WARPS * 32, 0, aieng__stream(cu)>>>(a);
+    aieng_result r = AIENG__LAUNCHED("paged decode");
+    if (r != AIENG_OK || a.nsplit == 1) return r;
+    aieng__paged_combine<T, D><<<dim3((unsigned)a.n_head, (unsigned)batch), D, 0, aieng__stream(cu)>>>(a);
+    return AIENG__LAUNCHED("paged decode combine");
+}
+AIENG_API aieng_result aieng_cuda_paged_decode(aieng_cuda *cu, const aieng_cuda_paged *p) {
+    aieng__pd_args a;
+    if (!cu || !p) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_paged_decode: NULL argument");
+    if (!aieng__is16(p->type)) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_paged_decode: type %d (F16 or BF16 only)", p->type);
+    if (p->head_dim != 64 && p->head_dim != 128) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_paged_decode: head_dim %d (64 or 128)", p->head_dim);
+    if (p->batch < 0 || p->batch > 65535 || p->n_head <= 0 || p->n_head_kv <= 0 || p->n_head % p->n_head_kv || p->block_size <= 0 ||
+        p->num_blocks < 0 || p->max_blocks_per_seq < 0 || p->max_seq_len < 0)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_paged_decode: bad shape");
+    if (p->batch == 0) return AIENG_OK;
+    if (!p->q || !p->o || !p->k_cache || !p->v_cache || !p->block_table || !p->seq_lens)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_paged_decode: NULL data");
+    memset(&a, 0, sizeof a);
+    a.q = p->q; a.kc = p->k_cache; a.vc = p->v_cache; a.bt = p->block_table; a.lens = p->seq_lens; a.o = p->o;
+    a.n_head = p->n_head; a.n_head_kv = p->n_head_kv; a.group = p->n_head / p->n_head_kv;
+    a.ngroups = (a.group + AIENG__PD_G - 1) / AIENG__PD_G;
+    a.block_size = p->block_size; a.num_blocks = p->num_blocks; a.max_blocks = p->max_blocks_per_seq;
+    a.scale_log2 = (p->scale != 0.0f ? p->scale : 1.0f / sqrtf((float)p->head_dim)) * 1.4426950408889634f;
+    int64_t maxlen = p->max_seq_len;
+    if (maxlen > (int64_t)p->max_blocks_per_seq * p->block_size) maxlen = (int64_t)p->max_blocks_per_seq * p->block_size;
+    if (maxlen < 1) maxlen = 1;
+    if (cu->cfg.deterministic) a.split_len = 512;
+    else {
+        /* enough thread blocks for two waves, splits of at least 256 keys */
+        int64_t base = (int64_t)p->batch * a.n_head_kv * a.ngroups, want = (2 * (int64_t)cu->sm_count + base - 1) / base;
+        int64_t len = (maxlen + want - 1) / want;
+        if (len < 256) len = 256;
+        a.split_len = (int)((len + 63) / 64 * 64);
+    }
+    a.nsplit = (int)((maxlen + a.split_len - 1) / a.split_len);
+    /* a single split writes the output directly; the sequence lengths live on the device,
+       so lengths above max_seq_len are clamped by the grid */
+    a.lens = p->seq_lens;
+    if (a.nsplit > 1) {
+        aieng_result r = aieng__ws(cu, (size_t)p->batch * p->n_head * a.nsplit * (p->head_dim + 2) * sizeof(float));
+        if (r != AIENG_OK) return r;
+        a.part = (float *)cu->ws;
+    }
+    if (p->type == AIENG_CUDA_F16) return p->head_dim == 64 ? aieng__pd_launch<aieng__f16, 64>(cu, a, p->batch) : aieng__pd_launch<aieng__f16, 128>(cu, a, p->batch);
+    return p->head_dim == 64 ? aieng__pd_launch<aieng__bf16, 64>(cu, a, p->batch) : aieng__pd_launch<aieng__bf16, 128>(cu, a, p->batch);
+}
+
+/* ---- quantized matvec */
+AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K) {
+    int64_t qk, bytes;
+    switch (qtype) {
+    case AIENG_CUDA_F32: qk = 1; bytes = 4; break;
+    case AIENG_CUDA_F16: case AIENG_CUDA_BF16: qk = 1; bytes = 2; break;
+    case AIENG_CUDA_Q8_0: qk = 32; bytes = 34; break;
+    case AIENG_CUDA_Q4_0: qk = 32; bytes = 18; break;
+    case AIENG_CUDA_Q4_1: qk = 32; bytes = 20; break;
+    case AIENG_CUDA_Q4_K: qk = 256; bytes = 144; break;
+    case AIENG_CUDA_Q6_K: qk = 256; bytes = 210; break;
+    default: return 0;
+    }
+    if (K < 0 || K % qk) return 0;
+    return (size_t)(K / qk * bytes);
+}
+AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void *W, int64_t M, int64_t K, const float *x,
+                                           float *y) {
+    if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL context");
+    if (qtype != AIENG_CUDA_Q8_0 && qtype != AIENG_CUDA_Q4_0 && qtype != AIENG_CUDA_Q4_1 && qtype != AIENG_CUDA_Q4_K &&
+        qtype != AIENG_CUDA_Q6_K)
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_matvec_q: type %d not supported", qtype);
+    if (M < 0 || K < 0 || (K > 0 && aieng_cuda_row_bytes(qtype, K) == 0) || (M + AIENG__MV_WARPS - 1) / AIENG__MV_WARPS > INT32_MAX)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: K=%lld is not a multiple of the block (M=%lld)", (long long)K, (long long)M);
+    if (M == 0) return AIENG_OK;
+    if (!y || (K > 0 && (!W || !x))) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL data");
+    if (((uintptr_t)W & 3u) || !aieng__al16(x)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: W must be 4-byte and x 16-byte aligned");
+    unsigned blocks = (unsigned)((M + AIENG__MV_WARPS - 1) / AIENG__MV_WARPS);
+    const uint8_t *w = (const uint8_t *)W;
+    cudaStream_t s = aieng__stream(cu);
+    switch (qtype) {
+    case AIENG_CUDA_Q8_0: aieng__matvec_q<AIENG_CUDA_Q8_0><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_0: aieng__matvec_q<AIENG_CUDA_Q4_0><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_1: aieng__matvec_q<AIENG_CUDA_Q4_1><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_K: aieng__matvec_q<AIENG_CUDA_Q4_K><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
+    default: aieng__matvec_q<AIENG_CUDA_Q6_K><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
+    }
+    return AIENG__LAUNCHED("matvec_q");
+}
+
+#endif /* AIENG_CUDA_IMPLEMENTATION */
+
+/*
+------------------------------------------------------------------------------
+MIT License
+Copyright (c) 2026 the aieng authors
+Permission is hereby granted, free of charge, to any person obtaining a copy of
+this software and associated documentation files (the "Software"), to deal in
+the Software without restriction, including without limitation the rights to
+use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies
+of the Software, and to permit persons to whom the Software is furnished to do
+so, subject to the following conditions:
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+------------------------------------------------------------------------------
+*/
