@@ -426,6 +426,75 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
    json != 0: matching its JSON-escaped form inside a string), appended to *out. */
 AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len);
 
+/* ======================================================================================
+   CONSTRAINED SAMPLING
+   --------------------------------------------------------------------------------------
+   A vocabulary is described plainly, so this part needs no tokenizer header:
+       aieng_vocab v = { tokens, lens, n_vocab, eos_id, special };
+   tokens[i] are the raw bytes of token i (byte-level BPE: the decoded bytes, not the
+   printable alias), lens[i] their length (NULL: strlen), eos the end-of-sequence id (-1:
+   none), special[i] != 0 marks control tokens that are never allowed (NULL: none). Tokens
+   of length 0 are never allowed. The vocabulary arrays must outlive the constrainer.
+   aieng_constrain_new builds a byte trie of the vocabulary (nodes in depth-first order,
+   each with the end of its subtree). The allowed set for a grammar state is found by
+   walking the trie while advancing the grammar byte by byte, skipping every subtree whose
+   prefix the grammar rejects, so a step costs the trie nodes still alive, not n_vocab x
+   token length. Masks are cached per grammar state (states are sets of hash-consed stack
+   ids, equal states hit the same entry); AIENG_CONSTRAIN_CACHE entries (64) are kept.
+   EOS is allowed exactly when the bytes so far form a complete sentence; when the grammar
+   is complete and no byte may follow, EOS is the only allowed token.
+
+   The logit-processor hook (the contract with aieng_transformer.h):
+       void aieng_constrain_logits(float *logits, int n_vocab, void *user);
+   `user` is the aieng_constrain*. It sets the logit of every token that may not come next
+   to -INFINITY, in place, and changes nothing else; n_vocab must equal the vocabulary's n
+   (it masks min(n_vocab, n) entries, and every id >= n). After sampling token t from the
+   masked logits, the caller MUST call aieng_constrain_accept(c, t) before the next step.
+   Fast path (used by a sampler that can re-sample): sample from the raw logits, and if
+   aieng_constrain_allows(c, t) accept it, else mask and sample again; for pure sampling
+   from the softmax this gives exactly the masked distribution, for greedy the same token.
+   Running out of the token budget: aieng_constrain_complete() says whether the output so
+   far is a whole sentence; a generator that stops at its -n limit while it is not must
+   report an error (never hand a truncated "answer" on); schema grammars bound whitespace
+   and number lengths, but strings and arrays end only when the model ends them.
+   Thread-safety: one constrainer (and its grammar) per generating thread.
+   ====================================================================================== */
+#ifndef AIENG_CONSTRAIN_CACHE
+#define AIENG_CONSTRAIN_CACHE 64
+#endif
+typedef struct aieng_vocab {
+    const char *const *tokens;
+    const size_t *lens;
+    int n;
+    int eos;
+    const unsigned char *special;
+} aieng_vocab;
+typedef struct aieng_constrain aieng_constrain;
+typedef struct aieng_constrain_stats {
+    int64_t mask_calls, cache_hits, trie_nodes_visited, allows_calls;
+    int trie_nodes;
+} aieng_constrain_stats;
+
+AIENG_API aieng_result aieng_constrain_new(aieng_grammar *g, const aieng_vocab *v, aieng_constrain **out);
+AIENG_API void aieng_constrain_free(aieng_constrain *c);
+AIENG_API void aieng_constrain_reset(aieng_constrain *c);
+/* 1 when token may come next (cheap: a cached mask bit or a walk of its bytes). */
+AIENG_API int aieng_constrain_allows(aieng_constrain *c, int token);
+/* The allowed set as a bitmap of (n + 31) / 32 words (bit t of word t/32); valid until the
+   next call on c. NULL on error (aieng_last_error). */
+AIENG_API const uint32_t *aieng_constrain_allowed(aieng_constrain *c);
+/* Sets disallowed logits to -INFINITY. */
+AIENG_API aieng_result aieng_constrain_mask(aieng_constrain *c, float *logits, int n_vocab);
+/* Moves on past `token`; AIENG_ERR_FORMAT (nothing changed) if it was not allowed. */
+AIENG_API aieng_result aieng_constrain_accept(aieng_constrain *c, int token);
+/* The bytes accepted so far form a complete sentence / EOS has been accepted or nothing
+   but EOS may follow. */
+AIENG_API int aieng_constrain_complete(const aieng_constrain *c);
+AIENG_API int aieng_constrain_done(const aieng_constrain *c);
+AIENG_API void aieng_constrain_get_stats(const aieng_constrain *c, aieng_constrain_stats *st);
+/* The logit-processor hook; user = aieng_constrain*. */
+AIENG_API void aieng_constrain_logits(float *logits, int n_vocab, void *user);
+
 /* @@DECL@@ */
 
 AIENG_EXTERN_C_END
@@ -3277,6 +3346,265 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     if (out_len) *out_len = c.out.n;
     return AIENG_OK;
 }
+
+/* ---------------------------------------------------------------- constrained sampling */
+typedef struct aieng__cmask { uint32_t hash; int used; int acc; int *key; int nkey; uint32_t *bits; } aieng__cmask;
+struct aieng_constrain {
+    aieng_grammar *g;
+    aieng_vocab v;
+    /* trie in depth-first order; node 0 is the root (no byte) */
+    unsigned char *tbyte; int *tdepth, *tend, *ttok_off, *ttok_n; int tn, maxdepth;
+    int *toks;                              /* token ids grouped by trie node */
+    /* grammar state */
+    aieng_grammar_state *st;
+    int finished;                           /* EOS accepted */
+    /* walk scratch, one set per depth */
+    aieng__iv *lvl;
+    /* mask cache */
+    aieng__cmask cache[AIENG_CONSTRAIN_CACHE];
+    int next_slot, cur_slot;                /* cur_slot: mask of the current state, -1 unknown */
+    uint32_t *tmpbits;
+    aieng_constrain_stats stats;
+};
+static size_t aieng__tok_len(const aieng_vocab *v, int i) {
+    return v->lens ? v->lens[i] : (v->tokens[i] ? strlen(v->tokens[i]) : 0);
+}
+static int aieng__cmp_tok(const aieng_vocab *v, int x, int y) {
+    size_t lx = aieng__tok_len(v, x), ly = aieng__tok_len(v, y);
+    int c = memcmp(v->tokens[x], v->tokens[y], lx < ly ? lx : ly);
+    if (c) return c;
+    return lx < ly ? -1 : lx > ly ? 1 : (x < y ? -1 : x > y);
+}
+/* bottom-up merge sort of token ids by their bytes (qsort has no context argument) */
+static void aieng__sort_toks(const aieng_vocab *v, int *a, int *tmp, int n) {
+    int w, i;
+    for (w = 1; w < n; w *= 2) {
+        for (i = 0; i < n; i += 2 * w) {
+            int lo = i, mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n, p = lo, q = mid, k = lo;
+            while (p < mid && q < hi) tmp[k++] = aieng__cmp_tok(v, a[p], a[q]) <= 0 ? a[p++] : a[q++];
+            while (p < mid) tmp[k++] = a[p++];
+            while (q < hi) tmp[k++] = a[q++];
+        }
+        memcpy(a, tmp, (size_t)n * sizeof(int));
+    }
+}
+AIENG_API void aieng_constrain_free(aieng_constrain *c) {
+    int i;
+    if (!c) return;
+    AIENG_FREE(c->tbyte, NULL); AIENG_FREE(c->tdepth, NULL); AIENG_FREE(c->tend, NULL);
+    AIENG_FREE(c->ttok_off, NULL); AIENG_FREE(c->ttok_n, NULL); AIENG_FREE(c->toks, NULL);
+    aieng_grammar_state_free(c->st);
+    if (c->lvl) for (i = 0; i <= c->maxdepth; i++) aieng__iv_free(&c->lvl[i]);
+    AIENG_FREE(c->lvl, NULL);
+    for (i = 0; i < AIENG_CONSTRAIN_CACHE; i++) { AIENG_FREE(c->cache[i].key, NULL); AIENG_FREE(c->cache[i].bits, NULL); }
+    AIENG_FREE(c->tmpbits, NULL);
+    AIENG_FREE(c, NULL);
+}
+AIENG_API aieng_result aieng_constrain_new(aieng_grammar *g, const aieng_vocab *v, aieng_constrain **out) {
+    aieng_constrain *c;
+    int *ids = NULL, nids = 0, i, *stack = NULL, sp = 0;
+    size_t words;
+    if (!g || !v || !out || !v->tokens || v->n <= 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "constrain: bad arguments");
+    *out = NULL;
+    c = (aieng_constrain *)AIENG_MALLOC(sizeof *c, NULL);
+    if (!c) return aieng_set_error(AIENG_ERR_OOM, "constrain: out of memory");
+    memset(c, 0, sizeof *c);
+    c->g = g; c->v = *v; c->cur_slot = -1;
+    words = ((size_t)v->n + 31) / 32;
+    ids = (int *)AIENG_MALLOC((size_t)v->n * sizeof(int), NULL);
+    c->tmpbits = (uint32_t *)AIENG_MALLOC(words * sizeof(uint32_t), NULL);
+    if (!ids || !c->tmpbits) goto oom;
+    for (i = 0; i < v->n; i++) {
+        size_t L = aieng__tok_len(v, i);
+        if (i == v->eos || L == 0 || !v->tokens[i] || (v->special && v->special[i])) continue;
+        if (L > 4096) { AIENG_FREE(ids, NULL); aieng_constrain_free(c); return aieng_set_error(AIENG_ERR_INVALID_ARG, "constrain: token %d longer than 4096 bytes", i); }
+        ids[nids++] = i;
+        if ((int)L > c->maxdepth) c->maxdepth = (int)L;
+    }
+    {
+        int *tmp = (int *)AIENG_MALLOC((size_t)(nids + 1) * sizeof(int), NULL);
+        if (!tmp) goto oom;
+        aieng__sort_toks(v, ids, tmp, nids);
+        AIENG_FREE(tmp, NULL);
+    }
+    { /* count nodes: 1 + sum over tokens of (len - lcp with the previous) */
+        size_t total = 1;
+        for (i = 0; i < nids; i++) {
+            size_t L = aieng__tok_len(v, ids[i]), l = 0;
+            if (i) {
+                size_t P = aieng__tok_len(v, ids[i - 1]);
+                while (l < L && l < P && v->tokens[ids[i]][l] == v->tokens[ids[i - 1]][l]) l++;
+            }
+            total += L - l;
+        }
+        if (total > 0x7fffffff) goto oom;
+        c->tn = (int)total;
+    }
+    c->tbyte = (unsigned char *)AIENG_MALLOC((size_t)c->tn, NULL);
+    c->tdepth = (int *)AIENG_MALLOC((size_t)c->tn * sizeof(int), NULL);
+    c->tend = (int *)AIENG_MALLOC((size_t)c->tn * sizeof(int), NULL);
+    c->ttok_off = (int *)AIENG_MALLOC((size_t)c->tn * sizeof(int), NULL);
+    c->ttok_n = (int *)AIENG_MALLOC((size_t)c->tn * sizeof(int), NULL);
+    c->toks = (int *)AIENG_MALLOC((size_t)(nids + 1) * sizeof(int), NULL);
+    stack = (int *)AIENG_MALLOC((size_t)(c->maxdepth + 2) * sizeof(int), NULL);
+    c->lvl = (aieng__iv *)AIENG_MALLOC((size_t)(c->maxdepth + 1) * sizeof(aieng__iv), NULL);
+    if (!c->tbyte || !c->tdepth || !c->tend || !c->ttok_off || !c->ttok_n || !c->toks || !stack || !c->lvl) goto oom;
+    memset(c->lvl, 0, (size_t)(c->maxdepth + 1) * sizeof(aieng__iv));
+    {
+        int nn = 1, nt = 0;
+        c->tbyte[0] = 0; c->tdepth[0] = 0; c->ttok_off[0] = 0; c->ttok_n[0] = 0;
+        stack[0] = 0; sp = 1; /* stack[d] = node at depth d on the current path */
+        for (i = 0; i < nids; i++) {
+            size_t L = aieng__tok_len(v, ids[i]), l = 0, d;
+            if (i) {
+                size_t P = aieng__tok_len(v, ids[i - 1]);
+                while (l < L && l < P && v->tokens[ids[i]][l] == v->tokens[ids[i - 1]][l]) l++;
+            }
+            while (sp > (int)l + 1) { sp--; c->tend[stack[sp]] = nn; }
+            for (d = l; d < L; d++) {
+                c->tbyte[nn] = (unsigned char)v->tokens[ids[i]][d];
+                c->tdepth[nn] = (int)d + 1;
+                c->ttok_off[nn] = nt; c->ttok_n[nn] = 0;
+                stack[sp++] = nn;
+                nn++;
+            }
+            /* the token ends at the node on top */
+            if (c->ttok_n[stack[sp - 1]] == 0) c->ttok_off[stack[sp - 1]] = nt;
+            c->toks[nt++] = ids[i];
+            c->ttok_n[stack[sp - 1]]++;
+        }
+        while (sp > 0) { sp--; c->tend[stack[sp]] = nn; }
+    }
+    AIENG_FREE(ids, NULL); AIENG_FREE(stack, NULL);
+    c->stats.trie_nodes = c->tn;
+    if (aieng_grammar_state_new(g, &c->st) != AIENG_OK) { aieng_constrain_free(c); return AIENG_ERR_OOM; }
+    *out = c;
+    return AIENG_OK;
+oom:
+    AIENG_FREE(ids, NULL); AIENG_FREE(stack, NULL);
+    aieng_constrain_free(c);
+    return aieng_set_error(AIENG_ERR_OOM, "constrain: out of memory");
+}
+AIENG_API void aieng_constrain_reset(aieng_constrain *c) {
+    aieng_grammar_state_reset(c->st);
+    c->finished = 0;
+    c->cur_slot = -1;
+}
+static uint32_t aieng__state_hash(const aieng_grammar_state *s) {
+    uint32_t h = 2166136261u ^ (uint32_t)s->acc;
+    int i;
+    for (i = 0; i < s->cur.n; i++) { h ^= (uint32_t)s->cur.v[i]; h *= 16777619u; }
+    return h;
+}
+/* the cache slot holding the mask of the current state, computing it if needed; -1 on error */
+static int aieng__constrain_slot(aieng_constrain *c) {
+    aieng_grammar_state *s = c->st;
+    uint32_t h;
+    int i, slot, node;
+    size_t words = ((size_t)c->v.n + 31) / 32;
+    aieng__cmask *m;
+    if (c->cur_slot >= 0) return c->cur_slot;
+    c->stats.mask_calls++;
+    h = aieng__state_hash(s);
+    for (i = 0; i < AIENG_CONSTRAIN_CACHE; i++) {
+        m = &c->cache[i];
+        if (m->used && m->hash == h && m->acc == s->acc && m->nkey == s->cur.n &&
+            (m->nkey == 0 || memcmp(m->key, s->cur.v, (size_t)m->nkey * sizeof(int)) == 0)) {
+            c->stats.cache_hits++;
+            return c->cur_slot = i;
+        }
+    }
+    slot = c->next_slot;
+    c->next_slot = (c->next_slot + 1) % AIENG_CONSTRAIN_CACHE;
+    m = &c->cache[slot];
+    m->used = 0;
+    if (!m->bits) { m->bits = (uint32_t *)AIENG_MALLOC(words * sizeof(uint32_t), NULL); if (!m->bits) return -1; }
+    AIENG_FREE(m->key, NULL);
+    m->key = (int *)AIENG_MALLOC((size_t)(s->cur.n + 1) * sizeof(int), NULL);
+    if (!m->key) return -1;
+    if (s->cur.n) memcpy(m->key, s->cur.v, (size_t)s->cur.n * sizeof(int));
+    m->nkey = s->cur.n; m->hash = h; m->acc = s->acc;
+    memset(m->bits, 0, words * sizeof(uint32_t));
+    /* level 0 = the current state */
+    c->lvl[0].n = 0;
+    for (i = 0; i < s->cur.n; i++) if (!aieng__iv_push(&c->lvl[0], s->cur.v[i])) return -1;
+    node = 1;
+    while (node < c->tn) {
+        int d = c->tdepth[node], acc = 0;
+        aieng__iv *in = &c->lvl[d - 1], *out = &c->lvl[d];
+        c->stats.trie_nodes_visited++;
+        if (in->n == 0 || !aieng__g_step(c->g, in->v, in->n, c->tbyte[node], out, &acc)) { out->n = 0; node = c->tend[node]; continue; }
+        if (out->n == 0 && !acc) { node = c->tend[node]; continue; }
+        for (i = 0; i < c->ttok_n[node]; i++) {
+            int t = c->toks[c->ttok_off[node] + i];
+            m->bits[t >> 5] |= 1u << (t & 31);
+        }
+        if (out->n == 0) { node = c->tend[node]; continue; } /* complete, nothing may follow */
+        node++;
+    }
+    if (s->acc && c->v.eos >= 0 && c->v.eos < c->v.n) m->bits[c->v.eos >> 5] |= 1u << (c->v.eos & 31);
+    m->used = 1;
+    return c->cur_slot = slot;
+}
+AIENG_API const uint32_t *aieng_constrain_allowed(aieng_constrain *c) {
+    int slot;
+    size_t words = ((size_t)c->v.n + 31) / 32;
+    if (c->finished) { memset(c->tmpbits, 0, words * sizeof(uint32_t)); return c->tmpbits; }
+    slot = aieng__constrain_slot(c);
+    if (slot < 0) { aieng_set_error(AIENG_ERR_OOM, "constrain: out of memory or a grammar bound was hit"); return NULL; }
+    return c->cache[slot].bits;
+}
+AIENG_API int aieng_constrain_allows(aieng_constrain *c, int t) {
+    size_t L;
+    c->stats.allows_calls++;
+    if (t < 0 || t >= c->v.n || c->finished) return 0;
+    if (c->cur_slot >= 0) return (int)((c->cache[c->cur_slot].bits[t >> 5] >> (t & 31)) & 1);
+    if (t == c->v.eos) return c->st->acc;
+    if (c->v.special && c->v.special[t]) return 0;
+    L = aieng__tok_len(&c->v, t);
+    if (L == 0) return 0;
+    return aieng_grammar_state_allows(c->st, c->v.tokens[t], L);
+}
+AIENG_API aieng_result aieng_constrain_mask(aieng_constrain *c, float *logits, int n_vocab) {
+    const uint32_t *bits = aieng_constrain_allowed(c);
+    int i, n = n_vocab < c->v.n ? n_vocab : c->v.n;
+    if (!bits) return AIENG_ERR_OOM;
+    for (i = 0; i + 32 <= n; i += 32) {
+        uint32_t w = bits[i >> 5];
+        int k;
+        if (w == 0xFFFFFFFFu) continue;
+        for (k = 0; k < 32; k++) if (!((w >> k) & 1)) logits[i + k] = -INFINITY;
+    }
+    for (; i < n; i++) if (!((bits[i >> 5] >> (i & 31)) & 1)) logits[i] = -INFINITY;
+    for (i = n; i < n_vocab; i++) logits[i] = -INFINITY;
+    return AIENG_OK;
+}
+AIENG_API void aieng_constrain_logits(float *logits, int n_vocab, void *user) {
+    if (aieng_constrain_mask((aieng_constrain *)user, logits, n_vocab) != AIENG_OK) {
+        int i; /* on failure allow nothing but EOS, so generation stops instead of going astray */
+        aieng_constrain *c = (aieng_constrain *)user;
+        for (i = 0; i < n_vocab; i++) if (i != c->v.eos) logits[i] = -INFINITY;
+    }
+}
+AIENG_API aieng_result aieng_constrain_accept(aieng_constrain *c, int t) {
+    aieng_result r;
+    if (t < 0 || t >= c->v.n) return aieng_set_error(AIENG_ERR_RANGE, "constrain: token %d out of range", t);
+    if (c->finished) return aieng_set_error(AIENG_ERR_STATE, "constrain: EOS was already accepted");
+    if (t == c->v.eos) {
+        if (!c->st->acc) return aieng_set_error(AIENG_ERR_FORMAT, "constrain: EOS before the output is complete");
+        c->finished = 1;
+        return AIENG_OK;
+    }
+    if ((c->v.special && c->v.special[t]) || aieng__tok_len(&c->v, t) == 0)
+        return aieng_set_error(AIENG_ERR_FORMAT, "constrain: token %d is a control token", t);
+    r = aieng_grammar_state_advance(c->st, c->v.tokens[t], aieng__tok_len(&c->v, t));
+    if (r != AIENG_OK) return aieng_set_error(r, "constrain: token %d may not come here", t);
+    c->cur_slot = -1;
+    return AIENG_OK;
+}
+AIENG_API int aieng_constrain_complete(const aieng_constrain *c) { return c->finished || c->st->acc; }
+AIENG_API int aieng_constrain_done(const aieng_constrain *c) { return c->finished || (c->st->acc && c->st->cur.n == 0); }
+AIENG_API void aieng_constrain_get_stats(const aieng_constrain *c, aieng_constrain_stats *st) { *st = c->stats; }
 
 /* @@NEXT@@ */
 

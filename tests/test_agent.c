@@ -374,6 +374,171 @@ static void test_schema_suite(void) {
     free_list(names, n);
 }
 
+/* ------------------------------------------------------------------ constrained sampling */
+typedef struct toyvocab { char **tok; size_t *len; int n; } toyvocab;
+static void toy_add(toyvocab *v, const char *s, size_t n) {
+    v->tok[v->n] = (char *)malloc(n + 1);
+    memcpy(v->tok[v->n], s, n); v->tok[v->n][n] = 0;
+    v->len[v->n] = n;
+    v->n++;
+}
+/* a toy byte-level vocabulary: EOS (id 0), a control token, every byte, JSON-ish pieces,
+   words, numbers, whitespace runs, and random multi-byte fragments (also split UTF-8) */
+static void toy_vocab(toyvocab *v, int extra) {
+    static const char *const pieces[] = { "{\"", "\":", "\",", "\"}", "\"]", "[\"", "[{", "}]", "},", "{\"name\":",
+        "\"arguments\":", "true", "false", "null", "nul", "tr", "0", "00", "12", "123", "-1", "1.5", "e+", "e-",
+        "  ", "    ", "\n", "\n  ", ", ", ": ", "name", "city", "Paris", "age", "\\n", "\\\"", "\\u00e9", "\\ud83d",
+        "\\ude00", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xa9", "2024-", "01", "-0", "T12:", "Z",
+        "get_weather", "search", "\"get_weather\"", "abc", "xyz", " the", "ing", "\"\"", "{}", "[]", NULL };
+    int i;
+    v->tok = (char **)malloc(sizeof(char *) * (size_t)(400 + extra));
+    v->len = (size_t *)malloc(sizeof(size_t) * (size_t)(400 + extra));
+    v->n = 0;
+    toy_add(v, "<|endoftext|>", 13);
+    toy_add(v, "<|im_start|>", 12);
+    for (i = 0; i < 256; i++) { char b = (char)i; toy_add(v, &b, 1); }
+    for (i = 0; pieces[i]; i++) toy_add(v, pieces[i], strlen(pieces[i]));
+    for (i = 0; i < extra; i++) {
+        char buf[8];
+        int k, L = 2 + (int)(rnd() % 5);
+        for (k = 0; k < L; k++) buf[k] = "abcdefgh0123456789\"{}[]:, -.eE\\\xc3\xa9"[rnd() % 33];
+        toy_add(v, buf, (size_t)L);
+    }
+}
+static void toy_free(toyvocab *v) { int i; for (i = 0; i < v->n; i++) free(v->tok[i]); free(v->tok); free(v->len); }
+static int sample_from(const float *l, int n, double temp) {
+    double mx = -1e30, sum = 0, r;
+    int i;
+    for (i = 0; i < n; i++) if (l[i] > mx) mx = l[i];
+    if (mx == -INFINITY || mx <= -1e30) return -1;
+    for (i = 0; i < n; i++) if (l[i] != -INFINITY) sum += exp((l[i] - mx) / temp);
+    r = (rnd() / 4294967296.0) * sum;
+    for (i = 0; i < n; i++) if (l[i] != -INFINITY) { r -= exp((l[i] - mx) / temp); if (r <= 0) return i; }
+    for (i = n - 1; i >= 0; i--) if (l[i] != -INFINITY) return i;
+    return -1;
+}
+/* generates with random logits biased towards ending; returns 1 if a complete sentence came out */
+static int generate(aieng_constrain *c, const toyvocab *tv, int steps, char *out, size_t cap, size_t *olen) {
+    float *lg = (float *)malloc(sizeof(float) * (size_t)tv->n), *raw = (float *)malloc(sizeof(float) * (size_t)tv->n);
+    int s, i, ok = 0;
+    *olen = 0;
+    for (s = 0; s < steps; s++) {
+        int t;
+        for (i = 0; i < tv->n; i++) raw[i] = (float)((rnd() % 1000) / 250.0);
+        raw[0] += (float)(s / 8.0);                       /* EOS more likely as time goes on */
+        for (i = 2; i < tv->n; i++)                       /* and closing quotes and brackets */
+            if (memchr(tv->tok[i], '"', tv->len[i]) || memchr(tv->tok[i], ']', tv->len[i]) || memchr(tv->tok[i], '}', tv->len[i])) raw[i] += (float)(s / 20.0);
+        for (i = 2; i < 258; i++) raw[i] -= 2.0f;         /* prefer multi-byte pieces */
+        t = sample_from(raw, tv->n, 1.0);                 /* fast path: sample, then check */
+        if (!aieng_constrain_allows(c, t)) {
+            memcpy(lg, raw, sizeof(float) * (size_t)tv->n);
+            aieng_constrain_logits(lg, tv->n, c);
+            t = sample_from(lg, tv->n, 1.0);
+        }
+        if (t < 0) break;
+        if (aieng_constrain_accept(c, t) != AIENG_OK) { fprintf(stderr, "accept failed: %s\n", aieng_last_error()); break; }
+        if (t == 0) { ok = 1; break; }
+        if (*olen + tv->len[t] < cap) { memcpy(out + *olen, tv->tok[t], tv->len[t]); *olen += tv->len[t]; }
+    }
+    out[*olen] = 0;
+    free(lg); free(raw);
+    return ok;
+}
+static void test_constrain_mask_exact(void) {
+    /* the trie-walk mask equals a brute-force check of every token, at every step */
+    toyvocab tv;
+    aieng_vocab v;
+    aieng_grammar *g = NULL;
+    aieng_grammar_state *st = NULL;
+    aieng_constrain *c = NULL;
+    const char *gb = "root ::= \"{\" ws \"\\\"name\\\"\" ws \":\" ws str ws \"}\"\nstr ::= \"\\\"\" [^\"\\\\]{0,6} \"\\\"\"\nws ::= \" \"?";
+    int step, mism = 0, checks = 0;
+    unsigned char special[1024];
+    toy_vocab(&tv, 300);
+    memset(special, 0, sizeof special);
+    special[1] = 1;
+    v.tokens = (const char *const *)tv.tok; v.lens = tv.len; v.n = tv.n; v.eos = 0; v.special = special;
+    CHECK(aieng_grammar_parse(gb, strlen(gb), NULL, &g) == AIENG_OK, "grammar: %s", aieng_last_error());
+    if (!g) { toy_free(&tv); return; }
+    CHECK(aieng_constrain_new(g, &v, &c) == AIENG_OK, "constrain_new");
+    aieng_grammar_state_new(g, &st);
+    for (step = 0; c && step < 40; step++) {
+        const uint32_t *bits = aieng_constrain_allowed(c);
+        int t, pick = -1, n_allowed = 0;
+        for (t = 0; t < tv.n; t++) {
+            int a = (int)((bits[t >> 5] >> (t & 31)) & 1), b;
+            if (t == 0) b = aieng_grammar_state_complete(st);
+            else if (t == 1) b = 0;
+            else b = aieng_grammar_state_allows(st, tv.tok[t], tv.len[t]);
+            checks++;
+            if (a != b) { mism++; if (mism < 5) fprintf(stderr, "step %d token %d '%s': mask %d brute %d\n", step, t, tv.tok[t], a, b); }
+            if (a) { n_allowed++; if (rnd() % (unsigned)n_allowed == 0) pick = t; }
+        }
+        if (pick < 0 || pick == 0) break;
+        CHECK(aieng_constrain_allows(c, pick), "allows agrees with the mask");
+        CHECK(aieng_constrain_accept(c, pick) == AIENG_OK, "accept");
+        aieng_grammar_state_advance(st, tv.tok[pick], tv.len[pick]);
+    }
+    CHECK(mism == 0, "mask mismatches: %d of %d", mism, checks);
+    CHECK(c && aieng_constrain_accept(c, 1) != AIENG_OK, "control token refused");
+    aieng_grammar_state_free(st);
+    aieng_constrain_free(c);
+    aieng_grammar_free(g);
+    toy_free(&tv);
+}
+static const char *const gen_schemas[] = {
+    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":12},\"age\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":150}},\"required\":[\"name\",\"age\"],\"additionalProperties\":false}",
+    "{\"type\":\"object\",\"properties\":{\"name\":{\"const\":\"get_weather\"},\"arguments\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"days\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":14},\"unit\":{\"enum\":[\"c\",\"f\"]}},\"required\":[\"city\"],\"additionalProperties\":false}},\"required\":[\"name\",\"arguments\"],\"additionalProperties\":false}",
+    "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"minimum\":-20,\"exclusiveMaximum\":1000},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"pattern\":\"^[a-c]+$\"},\"maxItems\":3}},\"required\":[\"id\"]},\"minItems\":1,\"maxItems\":4}",
+    "{\"anyOf\":[{\"type\":\"null\"},{\"type\":\"boolean\"},{\"type\":\"number\"},{\"type\":\"string\",\"format\":\"date\"}]}",
+    "{\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{\"v\":{\"type\":\"integer\"},\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/node\"},\"maxItems\":2}},\"required\":[\"v\"],\"additionalProperties\":false}},\"$ref\":\"#/$defs/node\"}",
+    "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"uuid\"},\"when\":{\"type\":\"string\",\"format\":\"date-time\"}},\"additionalProperties\":{\"type\":\"boolean\"}}",
+    "{\"type\":\"object\"}",
+    NULL };
+static void test_constrain_generate(void) {
+    toyvocab tv;
+    aieng_vocab v;
+    unsigned char special[1024];
+    int si, runs = aieng_test_quick() ? 8 : 40;
+    char *out = (char *)malloc(1 << 16);
+    toy_vocab(&tv, 300);
+    memset(special, 0, sizeof special);
+    special[1] = 1;
+    v.tokens = (const char *const *)tv.tok; v.lens = tv.len; v.n = tv.n; v.eos = 0; v.special = special;
+    for (si = 0; gen_schemas[si]; si++) {
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        aieng_constrain *c = NULL;
+        int run, complete = 0, valid = 0;
+        CHECK(aieng_json_parse(gen_schemas[si], strlen(gen_schemas[si]), NULL, &sd) == AIENG_OK, "schema %d parses", si);
+        if (!sd) continue;
+        CHECK(compile_schema(aieng_json_root(sd), si == 5 ? AIENG_SCHEMA_COMPACT : 0, &g) == AIENG_OK, "schema %d compiles: %s", si, aieng_last_error());
+        if (g) CHECK(aieng_constrain_new(g, &v, &c) == AIENG_OK, "constrain %d", si);
+        for (run = 0; c && run < runs; run++) {
+            size_t olen = 0;
+            aieng_json_doc *d = NULL;
+            aieng_constrain_reset(c);
+            if (!generate(c, &tv, 400, out, 1 << 16, &olen)) { if (run == 0 && getenv("AIENG_TEST_VERBOSE")) printf("  unfinished: %s\n", out); continue; }
+            complete++;
+            if (run == 0) printf("  sample: %s\n", out);
+            CHECK(aieng_json_parse(out, olen, NULL, &d) == AIENG_OK, "schema %d: output does not parse: %s (%s)", si, out, aieng_last_error());
+            if (d) {
+                aieng_result r = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d));
+                CHECK(r == AIENG_OK, "schema %d: output fails the schema: %s (%s)", si, out, aieng_last_error());
+                valid += r == AIENG_OK;
+            }
+            aieng_json_free(d);
+        }
+        CHECK(complete >= runs / 4, "schema %d: only %d of %d runs ended", si, complete, runs);
+        printf("schema %d: %d/%d runs ended, %d valid\n", si, complete, runs, valid);
+        aieng_constrain_free(c);
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
+    free(out);
+    toy_free(&tv);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -384,6 +549,8 @@ int main(void) {
     test_grammar_basic();
     test_grammar_json_suite();
     test_schema_suite();
+    test_constrain_mask_exact();
+    test_constrain_generate();
     /* @@MAIN@@ */
     return aieng_test_summary();
 }
