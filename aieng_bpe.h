@@ -1776,10 +1776,12 @@ static inline uint32_t aieng__bpe_pair_rank(const aieng_bpe *b, const unsigned c
     }
 }
 
+/* 4-ary min-heap of (rank << 32 | position): half the depth of a binary heap,
+   and the four children share a cache line. */
 static inline void aieng__bpe_heap_push(uint64_t *h, size_t *n, uint64_t v) {
     size_t i = (*n)++;
     while (i > 0) {
-        size_t par = (i - 1) / 2;
+        size_t par = (i - 1) / 4;
         if (h[par] <= v) break;
         h[i] = h[par];
         i = par;
@@ -1787,20 +1789,29 @@ static inline void aieng__bpe_heap_push(uint64_t *h, size_t *n, uint64_t v) {
     h[i] = v;
 }
 
+static inline void aieng__bpe_heap_sift(uint64_t *h, size_t m, size_t i, uint64_t v) {
+    for (;;) {
+        size_t c = 4 * i + 1, k, best;
+        if (c >= m) break;
+        best = c;
+        for (k = c + 1; k < c + 4 && k < m; k++)
+            if (h[k] < h[best]) best = k;
+        if (h[best] >= v) break;
+        h[i] = h[best];
+        i = best;
+    }
+    h[i] = v;
+}
+
 static inline uint64_t aieng__bpe_heap_pop(uint64_t *h, size_t *n) {
     uint64_t top = h[0], v = h[--(*n)];
-    size_t i = 0, m = *n;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= m) break;
-        if (c + 1 < m && h[c + 1] < h[c]) c++;
-        if (h[c] >= v) break;
-        h[i] = h[c];
-        i = c;
-    }
-    if (m) h[i] = v;
+    if (*n) aieng__bpe_heap_sift(h, *n, 0, v);
     return top;
 }
+
+typedef struct aieng__bpe_node { /* a part of a long piece: bytes [position, nx) */
+    uint32_t nx, pv, id, rk, rs;
+} aieng__bpe_node;
 
 /* Byte-pair merges piece p[0..n) (n >= 2), writes ids to dst (room for n) and
    returns how many, or (size_t)-1 when a byte has no token. avail = bytes readable at p. */
@@ -1833,57 +1844,46 @@ static size_t aieng__bpe_merge(const aieng_bpe *b, const unsigned char *p, size_
         for (i = 0; i < m; i++) dst[i] = id[i];
         return m;
     } else {
-        /* nodes are byte positions; node i spans [i, nx[i]) */
-        uint32_t *nx = (uint32_t *)scratch, *pv = nx + n, *id = pv + n, *rk = id + n, *rs = rk + n;
-        uint64_t *heap = (uint64_t *)(rs + n + (n & 1));
+        /* nodes are byte positions; node i spans [i, nd[i].nx) */
+        aieng__bpe_node *nd = (aieng__bpe_node *)scratch;
+        uint64_t *heap = (uint64_t *)(void *)(nd + n + (n & 1));
         size_t hn = 0, k = 0;
         for (i = 0; i < n; i++) {
-            nx[i] = (uint32_t)(i + 1);
-            pv[i] = (uint32_t)(i - 1);
-            id[i] = b->byte_id[p[i]];
-            if (id[i] == AIENG_BPE_NO_TOKEN) return (size_t)-1;
+            nd[i].nx = (uint32_t)(i + 1);
+            nd[i].pv = (uint32_t)(i - 1);
+            nd[i].id = b->byte_id[p[i]];
+            if (nd[i].id == AIENG_BPE_NO_TOKEN) return (size_t)-1;
         }
         for (i = 0; i + 1 < n; i++) {
-            rk[i] = aieng__bpe_pair_rank(b, p, avail, (uint32_t)i, (uint32_t)(i + 2), id[i], id[i + 1], &rs[i]);
-            if (rk[i] != AIENG__BPE_NONE) heap[hn++] = ((uint64_t)rk[i] << 32) | i;
+            nd[i].rk = aieng__bpe_pair_rank(b, p, avail, (uint32_t)i, (uint32_t)(i + 2), nd[i].id, nd[i + 1].id, &nd[i].rs);
+            if (nd[i].rk != AIENG__BPE_NONE) heap[hn++] = ((uint64_t)nd[i].rk << 32) | i;
         }
-        rk[n - 1] = AIENG__BPE_NONE;
-        for (i = hn / 2; i-- > 0;) { /* heapify */
-            uint64_t v = heap[i];
-            size_t j = i;
-            for (;;) {
-                size_t c = 2 * j + 1;
-                if (c >= hn) break;
-                if (c + 1 < hn && heap[c + 1] < heap[c]) c++;
-                if (heap[c] >= v) break;
-                heap[j] = heap[c];
-                j = c;
-            }
-            heap[j] = v;
-        }
+        nd[n - 1].rk = AIENG__BPE_NONE;
+        for (i = hn; i-- > 0;) aieng__bpe_heap_sift(heap, hn, i, heap[i]); /* heapify */
         while (hn) {
             uint64_t top = aieng__bpe_heap_pop(heap, &hn);
             uint32_t r = (uint32_t)(top >> 32), a = (uint32_t)top, j, q;
-            if (id[a] == AIENG_BPE_NO_TOKEN || rk[a] != r) continue; /* stale */
-            j = nx[a];
-            id[a] = rs[a];
-            id[j] = AIENG_BPE_NO_TOKEN;
-            q = nx[j];
-            nx[a] = q;
+            aieng__bpe_node *na = &nd[a];
+            if (na->id == AIENG_BPE_NO_TOKEN || na->rk != r) continue; /* stale */
+            j = na->nx;
+            na->id = na->rs;
+            nd[j].id = AIENG_BPE_NO_TOKEN;
+            q = nd[j].nx;
+            na->nx = q;
             if (q < n) {
-                pv[q] = a;
-                rk[a] = aieng__bpe_pair_rank(b, p, avail, a, nx[q], id[a], id[q], &rs[a]);
-                if (rk[a] != AIENG__BPE_NONE) aieng__bpe_heap_push(heap, &hn, ((uint64_t)rk[a] << 32) | a);
+                nd[q].pv = a;
+                na->rk = aieng__bpe_pair_rank(b, p, avail, a, nd[q].nx, na->id, nd[q].id, &na->rs);
+                if (na->rk != AIENG__BPE_NONE) aieng__bpe_heap_push(heap, &hn, ((uint64_t)na->rk << 32) | a);
             } else {
-                rk[a] = AIENG__BPE_NONE;
+                na->rk = AIENG__BPE_NONE;
             }
             if (a > 0) {
-                uint32_t pa = pv[a];
-                rk[pa] = aieng__bpe_pair_rank(b, p, avail, pa, nx[a], id[pa], id[a], &rs[pa]);
-                if (rk[pa] != AIENG__BPE_NONE) aieng__bpe_heap_push(heap, &hn, ((uint64_t)rk[pa] << 32) | pa);
+                aieng__bpe_node *np = &nd[na->pv];
+                np->rk = aieng__bpe_pair_rank(b, p, avail, na->pv, q, np->id, na->id, &np->rs);
+                if (np->rk != AIENG__BPE_NONE) aieng__bpe_heap_push(heap, &hn, ((uint64_t)np->rk << 32) | na->pv);
             }
         }
-        for (i = 0; i < n; i = nx[i]) dst[k++] = id[i];
+        for (i = 0; i < n; i = nd[i].nx) dst[k++] = nd[i].id;
         return k;
     }
 }
