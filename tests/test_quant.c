@@ -1,0 +1,218 @@
+/* test_quant.c - aieng_quant.h: block layouts and reference bytes (vectors from
+   the Python package gguf and ggml's reference quantizers, tests/ref/quant_ref.py),
+   dequantization, the activation quantizers, SIMD dot products against the
+   scalar ones and against float references, matmul, int8 rows, NF4, errors. */
+#define AIENG_QUANT_IMPLEMENTATION
+#include "aieng_quant.h"
+#include "aieng_test.h"
+
+static aieng_rng rng;
+
+static const int all_types[] = {AIENG_QUANT_F32,  AIENG_QUANT_F16,  AIENG_QUANT_BF16, AIENG_QUANT_Q4_0, AIENG_QUANT_Q4_1,
+                                AIENG_QUANT_Q5_0, AIENG_QUANT_Q5_1, AIENG_QUANT_Q8_0, AIENG_QUANT_Q8_1, AIENG_QUANT_Q2_K,
+                                AIENG_QUANT_Q3_K, AIENG_QUANT_Q4_K, AIENG_QUANT_Q5_K, AIENG_QUANT_Q6_K, AIENG_QUANT_Q8_K,
+                                AIENG_QUANT_MXFP4, AIENG_QUANT_NF4};
+#define N_TYPES ((int)(sizeof all_types / sizeof all_types[0]))
+static const int dot_types[] = {AIENG_QUANT_F32,  AIENG_QUANT_F16,  AIENG_QUANT_BF16, AIENG_QUANT_Q4_0,
+                                AIENG_QUANT_Q4_1, AIENG_QUANT_Q5_0, AIENG_QUANT_Q5_1, AIENG_QUANT_Q8_0,
+                                AIENG_QUANT_Q2_K, AIENG_QUANT_Q3_K, AIENG_QUANT_Q4_K, AIENG_QUANT_Q5_K,
+                                AIENG_QUANT_Q6_K, AIENG_QUANT_MXFP4, AIENG_QUANT_NF4};
+#define N_DOT ((int)(sizeof dot_types / sizeof dot_types[0]))
+
+static void fill_gauss(float *x, int64_t n, float s) { int64_t i; for (i = 0; i < n; i++) x[i] = s * aieng_rng_normal(&rng); }
+static void *xmalloc(size_t n) { void *p = malloc(n ? n : 1); if (!p) { fprintf(stderr, "oom\n"); exit(2); } return p; }
+static size_t rbytes(int t, int64_t n) { size_t b = 0; aieng_quant_row_bytes(t, n, &b); return b; }
+
+static void test_table(void) {
+    size_t b;
+    CHECK(aieng_quant_block_size(AIENG_QUANT_Q4_K) == 256 && aieng_quant_type_size(AIENG_QUANT_Q4_K) == 144, "q4_k");
+    CHECK(aieng_quant_type_size(AIENG_QUANT_Q6_K) == 210 && aieng_quant_type_size(AIENG_QUANT_Q8_K) == 292, "k sizes");
+    CHECK(aieng_quant_type_size(AIENG_QUANT_Q4_1) == 20 && aieng_quant_type_size(AIENG_QUANT_MXFP4) == 17, "sizes");
+    CHECK(aieng_quant_from_name("q4_k") == AIENG_QUANT_Q4_K && aieng_quant_from_name("Q4_K_M") == -1, "from_name");
+    CHECK(strcmp(aieng_quant_name(AIENG_QUANT_BF16), "BF16") == 0 && aieng_quant_name(5) == NULL, "name");
+    CHECK(aieng_quant_vec_dot_type(AIENG_QUANT_Q4_1) == AIENG_QUANT_Q8_1, "q4_1 pairs with q8_1");
+    CHECK(aieng_quant_vec_dot_type(AIENG_QUANT_Q6_K) == AIENG_QUANT_Q8_K, "q6_k pairs with q8_k");
+    CHECK(aieng_quant_vec_dot_type(AIENG_QUANT_Q4_0) == AIENG_QUANT_Q8_0, "q4_0 pairs with q8_0");
+    CHECK(aieng_quant_row_bytes(AIENG_QUANT_Q4_0, 4096, &b) == AIENG_OK && b == 128 * 18, "row bytes");
+    CHECK(aieng_quant_row_bytes(AIENG_QUANT_Q4_K, 576, &b) == AIENG_ERR_INVALID_ARG, "576 not a multiple of 256");
+    CHECK(strstr(aieng_last_error(), "576") && strstr(aieng_last_error(), "256"), "message: %s", aieng_last_error());
+    CHECK(aieng_quant_row_bytes(77, 32, &b) == AIENG_ERR_UNSUPPORTED, "unknown type");
+    CHECK(aieng_quant_row_bytes(AIENG_QUANT_Q8_0, -32, &b) != AIENG_OK, "negative");
+}
+
+/* Errors the caller sees instead of out-of-bounds access. */
+static void test_errors(void) {
+    float x[64] = {0}, y[4];
+    unsigned char q[64];
+    CHECK(aieng_quant_quantize_row(AIENG_QUANT_Q8_0, x, q, 33) == AIENG_ERR_INVALID_ARG, "odd row");
+    CHECK(aieng_quant_dequantize_row(AIENG_QUANT_Q6_K, q, x, 64) == AIENG_ERR_INVALID_ARG, "short k row");
+    CHECK(aieng_quant_quantize_act(AIENG_QUANT_Q8_K, x, q, 32) == AIENG_ERR_INVALID_ARG, "act row");
+    CHECK(aieng_quant_matmul(AIENG_QUANT_Q4_K, q, 1, 64, x, 1, y) == AIENG_ERR_INVALID_ARG, "matmul K");
+    CHECK(aieng_quant_matmul(AIENG_QUANT_Q8_K, q, 1, 256, x, 1, y) == AIENG_ERR_UNSUPPORTED, "q8_k weights");
+    CHECK(aieng_quant_matmul(1234, q, 1, 256, x, 1, y) == AIENG_ERR_UNSUPPORTED, "unknown weights");
+    CHECK(aieng_quant_matmul_ex(AIENG_QUANT_Q8_0, q, 1, 32, x, 32, 1, y, 1, q, 8) == AIENG_ERR_INVALID_ARG, "small work");
+    CHECK(aieng_quant_quantize(AIENG_QUANT_Q8_0, x, q, -1, 32) == AIENG_ERR_INVALID_ARG, "negative rows");
+}
+
+/* quantize -> dequantize keeps values within the format's step */
+static void test_roundtrip(void) {
+    const int64_t n = 512;
+    float *x = (float *)xmalloc(n * 4), *y = (float *)xmalloc(n * 4);
+    unsigned char *q = (unsigned char *)xmalloc(rbytes(AIENG_QUANT_F32, n));
+    int t;
+    fill_gauss(x, n, 1.0f);
+    for (t = 0; t < N_TYPES; t++) {
+        const int ty = all_types[t];
+        double se = 0, ss = 0, rel;
+        int64_t i;
+        CHECK(aieng_quant_quantize_row(ty, x, q, n) == AIENG_OK, "%s", aieng_quant_name(ty));
+        CHECK(aieng_quant_dequantize_row(ty, q, y, n) == AIENG_OK, "%s", aieng_quant_name(ty));
+        for (i = 0; i < n; i++) { se += (double)(x[i] - y[i]) * (x[i] - y[i]); ss += (double)x[i] * x[i]; }
+        rel = sqrt(se / ss);
+        CHECK(rel < (ty == AIENG_QUANT_Q2_K ? 0.5 : ty == AIENG_QUANT_Q3_K ? 0.25 : 0.2), "%s rel rmse %g", aieng_quant_name(ty), rel);
+    }
+    /* all-zero and constant rows give zeros / the constant, never NaN */
+    for (t = 0; t < N_TYPES; t++) {
+        const int ty = all_types[t];
+        int64_t i; int bad = 0;
+        for (i = 0; i < n; i++) x[i] = 0.0f;
+        aieng_quant_quantize_row(ty, x, q, n);
+        aieng_quant_dequantize_row(ty, q, y, n);
+        for (i = 0; i < n; i++) bad |= y[i] != 0.0f;
+        CHECK(!bad, "%s zeros", aieng_quant_name(ty));
+    }
+    free(x); free(y); free(q);
+}
+
+/* vec_dot against the double dot of the dequantized operands, and the SIMD
+   kernels against the scalar ones (identical integer block sums). */
+static double dot_ref(int wt, const unsigned char *w, const unsigned char *a, int64_t n, float *tw, float *ta) {
+    const int at = aieng_quant_vec_dot_type(wt);
+    double s = 0;
+    int64_t i;
+    aieng_quant_dequantize_row(wt, w, tw, n);
+    aieng_quant_dequantize_row(at, a, ta, n);
+    for (i = 0; i < n; i++) s += (double)tw[i] * ta[i];
+    return s;
+}
+static float dot_scalar(int wt, const unsigned char *w, const unsigned char *a, int64_t n) {
+    switch (wt) {
+    case AIENG_QUANT_F32: { const float *p = (const float *)w, *r = (const float *)a; float s = 0; int64_t i; for (i = 0; i < n; i++) s += p[i] * r[i]; return s; }
+    case AIENG_QUANT_F16: return aieng__dot_f16_s(w, a, n);
+    case AIENG_QUANT_BF16: return aieng__dot_bf16_s(w, a, n);
+    case AIENG_QUANT_Q4_0: return aieng__dot_q4_0_s(w, a, n / 32);
+    case AIENG_QUANT_Q4_1: return aieng__dot_q4_1_s(w, a, n / 32);
+    case AIENG_QUANT_Q5_0: return aieng__dot_q5_0_s(w, a, n / 32);
+    case AIENG_QUANT_Q5_1: return aieng__dot_q5_1_s(w, a, n / 32);
+    case AIENG_QUANT_Q8_0: return aieng__dot_q8_0_s(w, a, n / 32);
+    case AIENG_QUANT_MXFP4: return aieng__dot_mxfp4_s(w, a, n / 32);
+    case AIENG_QUANT_Q2_K: return aieng__dot_q2_k_s(w, a, n / 256);
+    case AIENG_QUANT_Q3_K: return aieng__dot_q3_k_s(w, a, n / 256);
+    case AIENG_QUANT_Q4_K: return aieng__dot_q45_k_s(w, a, n / 256, 0);
+    case AIENG_QUANT_Q5_K: return aieng__dot_q45_k_s(w, a, n / 256, 1);
+    case AIENG_QUANT_Q6_K: return aieng__dot_q6_k_s(w, a, n / 256);
+    case AIENG_QUANT_NF4: return aieng__dot_nf4_s(w, (const float *)a, n / 64);
+    }
+    return 0;
+}
+static void test_dots(void) {
+    const int64_t sizes[] = {256, 512, 4096, 1536};
+    int si, t, rep;
+    for (si = 0; si < 4; si++) {
+        const int64_t n = sizes[si];
+        float *x = (float *)xmalloc(n * 4), *a = (float *)xmalloc(n * 4), *tw = (float *)xmalloc(n * 4), *ta = (float *)xmalloc(n * 4);
+        unsigned char *w = (unsigned char *)xmalloc(n * 4 + 64), *qa = (unsigned char *)xmalloc(n * 4 + 64);
+        for (t = 0; t < N_DOT; t++) {
+            const int wt = dot_types[t], at = aieng_quant_vec_dot_type(wt);
+            for (rep = 0; rep < 3; rep++) {
+                double want, norm = 0;
+                float got, sc;
+                int64_t i;
+                fill_gauss(x, n, rep == 2 ? 1e-3f : 1.0f);
+                fill_gauss(a, n, rep == 1 ? 30.0f : 1.0f);
+                if (rep == 1) for (i = 0; i < n; i += 7) x[i] += 0.5f; /* offsets exercise the mins */
+                aieng_quant_quantize_row(wt, x, w, n);
+                CHECK(aieng_quant_quantize_act(at, a, qa, n) == AIENG_OK, "act %d", at);
+                want = dot_ref(wt, w, qa, n, tw, ta);
+                for (i = 0; i < n; i++) norm += fabs((double)tw[i] * ta[i]);
+                got = aieng_quant_vec_dot(wt, w, qa, n);
+                sc = dot_scalar(wt, w, qa, n);
+                /* Q4_1/Q5_1 use s = f16(d·Σq) for the min term: a little slack */
+                CHECK(fabs(got - want) <= 2e-3 * norm + 1e-30, "%s n=%lld rep %d: got %.9g want %.9g (norm %g)",
+                      aieng_quant_name(wt), (long long)n, rep, got, want, norm);
+                CHECK(fabs(got - sc) <= 1e-5 * norm + 1e-30, "%s simd %.9g vs scalar %.9g", aieng_quant_name(wt), got, sc);
+            }
+        }
+        free(x); free(a); free(tw); free(ta); free(w); free(qa);
+    }
+}
+
+/* matmul == row-by-row vec_dot, for M = 1 and M > 1, threaded or not */
+static void test_matmul(void) {
+    const int64_t Ns[] = {1, 37, 64}, K = 512, Ms[] = {1, 3, 9};
+    int t, ni, mi, th;
+    float *W = (float *)xmalloc(64 * K * 4), *x = (float *)xmalloc(9 * (K + 3) * 4), *y = (float *)xmalloc(9 * 70 * 4);
+    unsigned char *q = (unsigned char *)xmalloc(64 * K * 4), *qa = (unsigned char *)xmalloc(K * 4);
+    fill_gauss(W, 64 * K, 0.1f);
+    fill_gauss(x, 9 * (K + 3), 1.0f);
+    for (t = 0; t < N_DOT; t++) {
+        const int wt = dot_types[t], at = aieng_quant_vec_dot_type(wt);
+        const size_t rb = rbytes(wt, K);
+        aieng_quant_quantize(wt, W, q, 64, K);
+        for (th = 1; th <= 2; th++) {
+            aieng_set_threads(th);
+            for (ni = 0; ni < 3; ni++)
+                for (mi = 0; mi < 3; mi++) {
+                    const int64_t N = Ns[ni], M = Ms[mi];
+                    int64_t m, n; int bad = 0;
+                    aieng_result r = aieng_quant_matmul_ex(wt, q, N, K, x, K + 3, M, y, 70, NULL, 0);
+                    CHECK(r == AIENG_OK, "%s: %s", aieng_quant_name(wt), aieng_last_error());
+                    for (m = 0; m < M; m++) {
+                        aieng_quant_quantize_act(at, x + m * (K + 3), qa, K);
+                        for (n = 0; n < N; n++) {
+                            const float want = aieng_quant_vec_dot(wt, q + n * rb, at == AIENG_QUANT_F32 ? (const void *)(x + m * (K + 3)) : (const void *)qa, K);
+                            if (!(fabsf(y[m * 70 + n] - want) <= 1e-4f * (fabsf(want) + 1.0f))) bad++;
+                        }
+                    }
+                    CHECK(!bad, "%s N=%lld M=%lld threads %d: %d mismatches", aieng_quant_name(wt), (long long)N, (long long)M, th, bad);
+                }
+        }
+    }
+    aieng_set_threads(0);
+    free(W); free(x); free(y); free(q); free(qa);
+}
+
+static void test_i8(void) {
+    const int64_t n = 777;
+    float x[777], z[777];
+    int8_t a[777], b[777];
+    int64_t i, d = 0, l = 0;
+    float s;
+    fill_gauss(x, n, 2.0f);
+    fill_gauss(z, n, 2.0f);
+    s = aieng_quant_i8_row(a, x, n);
+    aieng_quant_i8_row(b, z, n);
+    for (i = 0; i < n; i++) {
+        CHECK(fabsf(a[i] * s - x[i]) <= 0.5f * s * 1.0001f, "i8 %lld", (long long)i);
+        d += a[i] * b[i];
+        l += (a[i] - b[i]) * (a[i] - b[i]);
+    }
+    CHECK(aieng_quant_i8_dot(a, b, n) == d, "i8 dot");
+    CHECK(aieng_quant_i8_l2sq(a, b, n) == l, "i8 l2sq");
+    for (i = 0; i < n; i++) { a[i] = -127; b[i] = -127; }
+    CHECK(aieng_quant_i8_dot(a, b, n) == 16129 * n, "i8 dot extreme");
+    for (i = 0; i < n; i++) b[i] = 127;
+    CHECK(aieng_quant_i8_l2sq(a, b, n) == 254 * 254 * n, "i8 l2sq extreme");
+    CHECK(aieng_quant_i8_row(a, x, 0) == 0.0f, "empty");
+}
+
+int main(void) {
+    aieng_rng_seed(&rng, 42, 7);
+    test_table();
+    test_errors();
+    test_roundtrip();
+    test_dots();
+    test_matmul();
+    test_i8();
+    return aieng_test_summary();
+}
