@@ -13,7 +13,7 @@ BASE     = -std=c99 $(WARN) -I. -D_POSIX_C_SOURCE=200809L
 LDLIBS   = -lm -pthread
 HEADERS  = $(wildcard aieng_*.h)
 EXAMPLES = $(patsubst examples/%.c,build/%,$(wildcard examples/*.c))
-TESTS    = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TESTS    = $(patsubst tests/%.c,%,$(foreach f,$(wildcard tests/test_*.c),$(if $(findstring _ref_,$f),,$f)))
 BENCHES  = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
 AARCH64_CC ?= aarch64-linux-gnu-gcc
 
@@ -25,18 +25,23 @@ build/%: examples/%.c $(HEADERS)
 	$(CC) $(BASE) $(CFLAGS) $(ARCH) -o $@ $< $(LDLIBS)
 
 # ---- tests: native (full data), asan+ubsan, scalar (AIENG_NO_SIMD), aarch64 under qemu
-build/test/native/%: tests/%.c $(HEADERS) tests/aieng_test.h
+# tests/test_MOD_ref_*.c are extra translation units linked into test_MOD
+# (e.g. the scalar reference path compiled apart, to compare SIMD with it).
+.SECONDEXPANSION:
+TEST_SRCS = tests/%.c $$(wildcard tests/$$*_ref_*.c) $(HEADERS) tests/aieng_test.h
+TEST_IN = $(filter %.c,$^)
+build/test/native/%: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O2 -g $(ARCH) -o $@ $< $(LDLIBS)
-build/test/sanitize/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	$(CC) $(BASE) -O2 -g $(ARCH) -o $@ $(TEST_IN) $(LDLIBS)
+build/test/sanitize/%: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O1 -g $(ARCH) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $< $(LDLIBS)
-build/test/scalar/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	$(CC) $(BASE) -O1 -g $(ARCH) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $(TEST_IN) $(LDLIBS)
+build/test/scalar/%: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) -O2 -g -DAIENG_NO_SIMD -o $@ $< $(LDLIBS)
-build/test/aarch64/%: tests/%.c $(HEADERS) tests/aieng_test.h
+	$(CC) $(BASE) -O2 -g -DAIENG_NO_SIMD -o $@ $(TEST_IN) $(LDLIBS)
+build/test/aarch64/%: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
-	$(AARCH64_CC) $(BASE) -O2 -static -o $@ $< $(LDLIBS)
+	$(AARCH64_CC) $(BASE) -O2 -static -o $@ $(TEST_IN) $(LDLIBS)
 
 VARIANTS = native sanitize scalar aarch64
 test-build: $(foreach v,$(VARIANTS),$(addprefix build/test/$(v)/,$(TESTS)))

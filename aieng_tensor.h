@@ -1284,7 +1284,9 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
    transposed B, or axpy over the rows of B as stored. */
 #if defined(AIENG_AVX512)
 #define AIENG__MR 8
-#define AIENG__NR 32
+#ifndef AIENG__NR
+#define AIENG__NR 48
+#endif
 #elif defined(AIENG_AVX2)
 #define AIENG__MR 6
 #define AIENG__NR 16
@@ -1295,33 +1297,44 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
 #define AIENG__MR 4
 #define AIENG__NR 4
 #endif
+#ifndef AIENG__KC
 #define AIENG__KC 256
+#endif
+#ifndef AIENG__MC
 #define AIENG__MC (AIENG__MR * 48)
+#endif
 #define AIENG__SHORT_M 192 /* up to here: A packed whole, B packed on the fly */
+#ifndef AIENG__NC
 #define AIENG__NC 2048
+#endif
+#define AIENG__NCP ((AIENG__NC + AIENG__NR - 1) / AIENG__NR * AIENG__NR) /* NC rounded up to whole panels */
 
 #if defined(AIENG_AVX512)
-/* 8×32 tile: 16 zmm accumulators; A values are broadcast from the packed
-   panel, B's two vectors loaded once per k. */
+/* 8×48 tile: 24 zmm accumulators; per k, three B vectors are loaded and
+   eight A values broadcast from the packed panel (24 FMAs, 11 loads). */
 static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha) {
-    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
+    __m512 c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+    __m512 c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
     __m512 va = _mm512_set1_ps(alpha);
-    __mmask16 m0, m1;
+    __mmask16 m0, m1, m2;
     int64_t k;
     for (k = 0; k < kc; k++) {
-        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), x;
-#define AIENG__ROW(r) x = _mm512_set1_ps(a[r]); c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0); c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32), x;
+#define AIENG__ROW(r) x = _mm512_set1_ps(a[r]); c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0); \
+        c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1); c##r##2 = _mm512_fmadd_ps(x, b2, c##r##2);
         AIENG__ROW(0) AIENG__ROW(1) AIENG__ROW(2) AIENG__ROW(3) AIENG__ROW(4) AIENG__ROW(5) AIENG__ROW(6) AIENG__ROW(7)
 #undef AIENG__ROW
         a += 8;
-        b += 32;
+        b += 48;
     }
-    m0 = (__mmask16)(nr >= 16 ? 0xffff : (1u << nr) - 1u);
-    m1 = (__mmask16)(nr >= 32 ? 0xffff : nr <= 16 ? 0 : (1u << (nr - 16)) - 1u);
+#define AIENG__MASK(lo) (__mmask16)(nr >= (lo) + 16 ? 0xffff : nr <= (lo) ? 0 : (1u << (nr - (lo))) - 1u)
+    m0 = AIENG__MASK(0); m1 = AIENG__MASK(16); m2 = AIENG__MASK(32);
+#undef AIENG__MASK
 #define AIENG__STORE(r) if (r < mr) { float *p = c + (int64_t)r * ldc; \
         _mm512_mask_storeu_ps(p, m0, _mm512_fmadd_ps(va, c##r##0, _mm512_maskz_loadu_ps(m0, p))); \
-        _mm512_mask_storeu_ps(p + 16, m1, _mm512_fmadd_ps(va, c##r##1, _mm512_maskz_loadu_ps(m1, p + 16))); }
+        _mm512_mask_storeu_ps(p + 16, m1, _mm512_fmadd_ps(va, c##r##1, _mm512_maskz_loadu_ps(m1, p + 16))); \
+        _mm512_mask_storeu_ps(p + 32, m2, _mm512_fmadd_ps(va, c##r##2, _mm512_maskz_loadu_ps(m2, p + 32))); }
     AIENG__STORE(0) AIENG__STORE(1) AIENG__STORE(2) AIENG__STORE(3) AIENG__STORE(4) AIENG__STORE(5) AIENG__STORE(6) AIENG__STORE(7)
 #undef AIENG__STORE
 }
@@ -1683,12 +1696,12 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         AIENG_FREE(ws, NULL);
         return AIENG_OK;
     }
-    ws = AIENG_MALLOC(sizeof(float) * ((size_t)AIENG__KC * AIENG__NC + (size_t)threads * AIENG__MC * AIENG__KC) + 64, NULL);
+    ws = AIENG_MALLOC(sizeof(float) * ((size_t)AIENG__KC * AIENG__NCP + (size_t)threads * AIENG__MC * AIENG__KC) + 64, NULL);
     if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
     g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
     g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
     g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
-    g.apack = g.bpack + (size_t)AIENG__KC * AIENG__NC;
+    g.apack = g.bpack + (size_t)AIENG__KC * AIENG__NCP;
     if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
     g.mblocks = (M + AIENG__MC - 1) / AIENG__MC;
     for (j0 = 0; j0 < N; j0 += AIENG__NC) {
