@@ -2428,8 +2428,8 @@ AIENG_API aieng_result aieng_bpe_train(const char *text, size_t len, const aieng
     aieng_bpe_train_config c;
     aieng__bpe_trainer tr;
     aieng_bpe *b = NULL;
-    uint32_t *toff = NULL, *tlen = NULL, *newpos = NULL, *ids = NULL, n_tok = 256;
-    size_t i, total = 0, maxw = 1, n_merges, done_merges = 0, k;
+    uint32_t *toff = NULL, *tlen = NULL, *newpos = NULL, *ids = NULL, *tslot = NULL, n_tok = 256;
+    size_t i, total = 0, maxw = 1, n_merges, done_merges = 0, k, tmask;
     aieng_result r = AIENG_OK;
     if (out) *out = NULL;
     if (!out || (!text && len)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_bpe_train: NULL argument");
@@ -2454,6 +2454,10 @@ AIENG_API aieng_result aieng_bpe_train(const char *text, size_t len, const aieng
     toff = (uint32_t *)aieng__bpe_alloc(tr.a, (size_t)c.vocab_size * 4);
     tlen = (uint32_t *)aieng__bpe_alloc(tr.a, (size_t)c.vocab_size * 4);
     b = aieng__bpe_new(&c.allocator, c.pretok);
+    for (tmask = 1023; tmask < 2 * (size_t)c.vocab_size; tmask = tmask * 2 + 1) {}
+    tslot = (uint32_t *)aieng__bpe_alloc(tr.a, (tmask + 1) * 4);
+    if (!tslot) goto oom;
+    for (i = 0; i <= tmask; i++) tslot[i] = AIENG_BPE_NO_TOKEN;
     tr.pmask = 4095;
     tr.pkey = (uint64_t *)aieng__bpe_alloc(tr.a, (tr.pmask + 1) * 8);
     tr.pval = (uint32_t *)aieng__bpe_alloc(tr.a, (tr.pmask + 1) * 4);
@@ -2491,15 +2495,24 @@ AIENG_API aieng_result aieng_bpe_train(const char *text, size_t len, const aieng
         if (!aieng__bpe_blob_reserve(b, nl)) goto oom;
         memcpy(b->blob + b->blob_len, b->blob + toff[A], tlen[A]);
         memcpy(b->blob + b->blob_len + tlen[A], b->blob + toff[B], tlen[B]);
-        /* an existing token with the same bytes (reached by another split) is reused */
-        for (N = 256; N < n_tok; N++)
-            if (tlen[N] == nl && memcmp(b->blob + toff[N], b->blob + b->blob_len, nl) == 0) break;
-        if (N == n_tok) {
-            toff[N] = (uint32_t)b->blob_len;
-            tlen[N] = (uint32_t)nl;
-            b->blob_len += nl;
-            n_tok++;
-            done_merges++;
+        { /* an existing token with the same bytes (reached by another split) is reused */
+            const unsigned char *nb = b->blob + b->blob_len;
+            uint64_t hh = aieng__bpe_hash(aieng__bpe_word(nb, nl, nl + 8), nb, nl, nl + 8);
+            size_t h;
+            for (h = (size_t)(hh & tmask);; h = (h + 1) & tmask) {
+                N = tslot[h];
+                if (N == AIENG_BPE_NO_TOKEN) {
+                    N = n_tok;
+                    tslot[h] = N;
+                    toff[N] = (uint32_t)b->blob_len;
+                    tlen[N] = (uint32_t)nl;
+                    b->blob_len += nl;
+                    n_tok++;
+                    done_merges++;
+                    break;
+                }
+                if (tlen[N] == nl && memcmp(b->blob + toff[N], nb, nl) == 0) break;
+            }
         }
         tr.cur_stamp++;
         tr.ntouched = 0;
@@ -2566,6 +2579,7 @@ done:
     aieng_free(tr.a, toff);
     aieng_free(tr.a, tlen);
     aieng_free(tr.a, ids);
+    aieng_free(tr.a, tslot);
     if (r != AIENG_OK) { aieng_bpe_free(b); return r; }
     *out = b;
     return AIENG_OK;
