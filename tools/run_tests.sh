@@ -47,6 +47,9 @@ echo "compile   $(ls aieng_*.h | wc -l) headers x {decl,impl} x {C99,C++11}"
 # no header includes anything beyond libc, libm, POSIX, intrinsics and each other
 if bash tools/check_includes.sh; then total_pass=$((total_pass+1)); else total_fail=$((total_fail+1)); fi
 
+# the README's quick starts compile and run as written
+if bash tools/check_readme.sh; then total_pass=$((total_pass+1)); else total_fail=$((total_fail+1)); fi
+
 # every header carries the same common block
 if bash tools/sync_common.sh --check; then total_pass=$((total_pass+1)); else total_fail=$((total_fail+1)); fi
 
