@@ -1,0 +1,246 @@
+/* aieng-run - run a GGUF model (Llama, GPT-2) with aieng_transformer.h.
+
+   build/aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P]
+                   [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--ctx N]
+                   [--chat] [--system TEXT] [--stop TEXT]... [-i] [--ignore-eos]
+                   [--tokens] [--info]
+
+   Standard output carries only the generated text; logs and the closing
+   figures (prefill and decode tokens/s, peak memory) go to standard error.
+   --temp 0 is greedy. --chat renders the prompt with the model's chat template
+   (its default system prompt unless --system is given). -i chats
+   interactively: one user turn per line on standard input, the KV cache keeps
+   the conversation. --tokens prints the prompt's token ids to standard error;
+   --info prints the model's metadata and tensor types to standard error. */
+#define _POSIX_C_SOURCE 200809L
+#define AIENG_TRANSFORMER_IMPLEMENTATION
+#include "aieng_transformer.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static int on_text(const char *text, size_t len, int32_t token, void *user) {
+    (void)token;
+    (void)user;
+    fwrite(text, 1, len, stdout);
+    fflush(stdout);
+    return 0;
+}
+
+static void usage(void) {
+    fprintf(stderr, "usage: aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
+                    "       [--repeat-penalty R] [--seed S] [--threads N] [--ctx N] [--chat] [--system TEXT]\n"
+                    "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n");
+}
+
+static double peak_mib(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0.0;
+    return (double)ru.ru_maxrss / 1024.0; /* KiB on Linux */
+}
+
+static void print_info(const aieng_model *m) {
+    const aieng_gguf *g = aieng_model_gguf(m);
+    int64_t i, counts[64] = {0};
+    for (i = 0; i < g->n_kv; i++) {
+        const aieng_gguf_kv *kv = &g->kv[i];
+        int64_t iv;
+        double fv;
+        const char *s;
+        size_t n;
+        fprintf(stderr, "  %-42s ", kv->key);
+        if (kv->type == AIENG_GGUF_STRING && aieng_gguf_get_string(g, kv->key, &s, &n) == AIENG_OK)
+            fprintf(stderr, "\"%.*s\"%s\n", (int)(n > 60 ? 60 : n), s, n > 60 ? "..." : "");
+        else if (kv->type == AIENG_GGUF_ARRAY)
+            fprintf(stderr, "array[%llu] of type %u\n", (unsigned long long)kv->n, kv->arr_type);
+        else if (kv->type != AIENG_GGUF_FLOAT32 && kv->type != AIENG_GGUF_FLOAT64 &&
+                 aieng_gguf_get_int(g, kv->key, &iv) == AIENG_OK)
+            fprintf(stderr, "%lld\n", (long long)iv);
+        else if (aieng_gguf_get_float(g, kv->key, &fv) == AIENG_OK)
+            fprintf(stderr, "%g\n", fv);
+        else
+            fprintf(stderr, "?\n");
+    }
+    for (i = 0; i < g->n_tensors; i++)
+        if (g->tensors[i].type < 64) counts[g->tensors[i].type]++;
+    fprintf(stderr, "  %lld tensors:", (long long)g->n_tensors);
+    for (i = 0; i < 64; i++)
+        if (counts[i]) fprintf(stderr, " %s x%lld", aieng_gguf_type_name((uint32_t)i), (long long)counts[i]);
+    fprintf(stderr, "\n");
+}
+
+typedef struct run_opts {
+    const char *model, *prompt, *system;
+    const char *stop[16];
+    int n_stop, chat, interactive, show_tokens, info, threads;
+    int64_t n, n_ctx;
+    aieng_generate_config gen;
+} run_opts;
+
+/* Tokenizes text and generates; returns 0 on success. */
+static int run_turn(aieng_model *m, const char *text, int parse_special, run_opts *o, aieng_generate_stats *tot) {
+    int64_t n_ids = 0, cap = (int64_t)strlen(text) + 16, i;
+    int32_t *ids = (int32_t *)malloc((size_t)cap * sizeof(int32_t));
+    aieng_generate_stats st;
+    aieng_result r;
+    if (!ids) return 1;
+    r = aieng_model_tokenize(m, text, strlen(text), aieng_model_n_past(m) == 0, parse_special, ids, cap, &n_ids);
+    if (r != AIENG_OK || n_ids == 0) {
+        fprintf(stderr, "aieng-run: %s\n", r != AIENG_OK ? aieng_model_error(m) : "empty prompt");
+        free(ids);
+        return 1;
+    }
+    if (o->show_tokens) {
+        fprintf(stderr, "prompt tokens (%lld):", (long long)n_ids);
+        for (i = 0; i < n_ids; i++) fprintf(stderr, " %d", (int)ids[i]);
+        fprintf(stderr, "\n");
+    }
+    r = aieng_model_generate(m, ids, n_ids, &o->gen, &st);
+    free(ids);
+    if (r != AIENG_OK) {
+        fprintf(stderr, "aieng-run: %s\n", aieng_model_error(m));
+        return 1;
+    }
+    tot->n_prompt += st.n_prompt;
+    tot->n_generated += st.n_generated;
+    tot->prefill_seconds += st.prefill_seconds;
+    tot->decode_seconds += st.decode_seconds;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    run_opts o;
+    aieng_model_config cfg = aieng_model_config_default();
+    aieng_model *m;
+    aieng_generate_stats tot;
+    aieng_result r;
+    int i, rc = 0;
+    memset(&o, 0, sizeof o);
+    memset(&tot, 0, sizeof tot);
+    o.n = 128;
+    o.gen.sampler.temperature = 0.8f;
+    o.gen.sampler.top_k = 40;
+    o.gen.sampler.top_p = 0.95f;
+    o.gen.sampler.min_p = 0.05f;
+    o.gen.sampler.seed = 42;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED_ARG() do { if (!v) { fprintf(stderr, "aieng-run: %s needs a value\n", a); return 2; } i++; } while (0)
+        if (!strcmp(a, "-m") || !strcmp(a, "--model")) { NEED_ARG(); o.model = v; }
+        else if (!strcmp(a, "-p") || !strcmp(a, "--prompt")) { NEED_ARG(); o.prompt = v; }
+        else if (!strcmp(a, "-n") || !strcmp(a, "--n-predict")) { NEED_ARG(); o.n = atoll(v); }
+        else if (!strcmp(a, "--temp")) { NEED_ARG(); o.gen.sampler.temperature = (float)atof(v); }
+        else if (!strcmp(a, "--top-k")) { NEED_ARG(); o.gen.sampler.top_k = atoi(v); }
+        else if (!strcmp(a, "--top-p")) { NEED_ARG(); o.gen.sampler.top_p = (float)atof(v); }
+        else if (!strcmp(a, "--min-p")) { NEED_ARG(); o.gen.sampler.min_p = (float)atof(v); }
+        else if (!strcmp(a, "--repeat-penalty")) { NEED_ARG(); o.gen.sampler.repeat_penalty = (float)atof(v); }
+        else if (!strcmp(a, "--seed")) { NEED_ARG(); o.gen.sampler.seed = (uint64_t)strtoull(v, NULL, 10); }
+        else if (!strcmp(a, "--threads") || !strcmp(a, "-t")) { NEED_ARG(); o.threads = atoi(v); }
+        else if (!strcmp(a, "--ctx") || !strcmp(a, "-c")) { NEED_ARG(); o.n_ctx = atoll(v); }
+        else if (!strcmp(a, "--system")) { NEED_ARG(); o.system = v; }
+        else if (!strcmp(a, "--stop")) { NEED_ARG(); if (o.n_stop < 16) o.stop[o.n_stop++] = v; }
+        else if (!strcmp(a, "--chat")) o.chat = 1;
+        else if (!strcmp(a, "-i") || !strcmp(a, "--interactive")) o.interactive = o.chat = 1;
+        else if (!strcmp(a, "--ignore-eos")) o.gen.ignore_eos = 1;
+        else if (!strcmp(a, "--tokens")) o.show_tokens = 1;
+        else if (!strcmp(a, "--info")) o.info = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(); return 0; }
+        else { fprintf(stderr, "aieng-run: unknown option %s\n", a); usage(); return 2; }
+#undef NEED_ARG
+    }
+    if (!o.model || (!o.prompt && !o.interactive && !o.info)) { usage(); return 2; }
+    cfg.n_ctx = o.n_ctx;
+    cfg.n_threads = o.threads;
+    r = aieng_model_load_file(&m, o.model, &cfg);
+    if (r != AIENG_OK) {
+        fprintf(stderr, "aieng-run: %s\n", aieng_last_error());
+        return 1;
+    }
+    {
+        const aieng_model_hparams *hp = aieng_model_get_hparams(m);
+        fprintf(stderr, "model: %s, %lld layers, n_embd %lld, %lld/%lld heads, vocab %lld, ctx %lld, threads %d\n",
+                hp->arch == AIENG_ARCH_LLAMA ? "llama" : "gpt2", (long long)hp->n_layer, (long long)hp->n_embd,
+                (long long)hp->n_head, (long long)hp->n_head_kv, (long long)hp->n_vocab,
+                (long long)aieng_model_n_ctx(m), aieng_get_threads());
+    }
+    if (o.info) print_info(m);
+    o.gen.max_tokens = o.n;
+    o.gen.stop = o.stop;
+    o.gen.n_stop = o.n_stop;
+    o.gen.on_text = on_text;
+    if (o.prompt) {
+        if (o.chat) {
+            aieng_chat_message msgs[2];
+            int nm = 0;
+            size_t len;
+            char *text;
+            if (o.system) { msgs[nm].role = "system"; msgs[nm].content = o.system; nm++; }
+            msgs[nm].role = "user";
+            msgs[nm].content = o.prompt;
+            nm++;
+            aieng_model_chat_render(m, msgs, nm, 1, NULL, 0, &len);
+            text = (char *)malloc(len + 1);
+            if (!text || aieng_model_chat_render(m, msgs, nm, 1, text, len + 1, &len) != AIENG_OK) {
+                fprintf(stderr, "aieng-run: %s\n", aieng_last_error());
+                free(text);
+                aieng_model_free(m);
+                return 1;
+            }
+            rc = run_turn(m, text, 1, &o, &tot);
+            free(text);
+        } else {
+            rc = run_turn(m, o.prompt, 0, &o, &tot);
+        }
+        fputc('\n', stdout);
+    }
+    if (o.interactive && rc == 0) {
+        char line[4096];
+        int first = o.prompt == NULL;
+        fprintf(stderr, "interactive chat: one message per line, end with EOF (Ctrl-D)\n");
+        while (fprintf(stderr, "> "), fgets(line, sizeof line, stdin)) {
+            aieng_chat_message msgs[2];
+            int nm = 0;
+            size_t len, l = strlen(line);
+            char *text, *turn;
+            if (l && line[l - 1] == '\n') line[--l] = 0;
+            if (!l) continue;
+            if (first && o.system) { msgs[nm].role = "system"; msgs[nm].content = o.system; nm++; }
+            msgs[nm].role = "user";
+            msgs[nm].content = line;
+            nm++;
+            aieng_model_chat_render(m, msgs, nm, 1, NULL, 0, &len);
+            text = (char *)malloc(len + 16);
+            if (!text) break;
+            /* later turns: close the previous assistant turn (its <|im_end|> was
+               sampled but not evaluated) and add only the new user turn */
+            turn = text;
+            if (!first) {
+                memcpy(text, "<|im_end|>\n", 11);
+                turn = text + 11;
+                nm = 1;
+                msgs[0].role = "user";
+                msgs[0].content = line;
+            }
+            aieng_model_chat_render(m, msgs, nm, 1, turn, len + 1, &len);
+            if (!first) { /* drop the default system prompt the renderer adds */
+                char *u = strstr(turn, "<|im_start|>user");
+                if (u && u != turn) memmove(turn, u, strlen(u) + 1);
+            }
+            turn = text;
+            first = 0;
+            rc = run_turn(m, turn, 1, &o, &tot);
+            free(text);
+            fputc('\n', stdout);
+            if (rc) break;
+        }
+    }
+    fprintf(stderr, "prompt %lld tokens in %.3f s (%.1f tok/s), generated %lld tokens in %.3f s (%.1f tok/s), "
+                    "peak memory %.1f MiB\n",
+            (long long)tot.n_prompt, tot.prefill_seconds,
+            tot.prefill_seconds > 0 ? (double)tot.n_prompt / tot.prefill_seconds : 0.0, (long long)tot.n_generated,
+            tot.decode_seconds, tot.decode_seconds > 0 ? (double)tot.n_generated / tot.decode_seconds : 0.0,
+            peak_mib());
+    aieng_model_free(m);
+    return rc;
+}
