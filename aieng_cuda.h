@@ -253,6 +253,8 @@ typedef struct aieng_cuda_config {
                           opt-in maximum. Lower it to exercise the smaller tile paths. */
     int gemm_tile;     /* 0 = chosen from the problem size and shared memory; 1, 2, 3 ask for the
                           64×64, 128×128, 128×256 tensor-core tile (tests; smaller if it does not fit) */
+    int attn_tile;     /* 0 = automatic; 1, 2, 3 ask for 64 query rows single-buffered, 64 rows
+                          double-buffered, 128 rows double-buffered (tests; smaller if it does not fit) */
 } aieng_cuda_config;
 
 typedef struct aieng_cuda {
@@ -1482,8 +1484,9 @@ template <typename T, int D> static aieng_result aieng__fa_pick(aieng_cuda *cu, 
     const size_t sm = cu->smem_block;
     /* 8 warps (128 query rows) when there are enough blocks to fill the GPU */
     int64_t blocks8 = (int64_t)((a.seq_q + 127) / 128) * n_head * batch;
-    if (aieng__fa_geom<D, 8>::smem(2) <= sm && blocks8 >= cu->sm_count) { a.stages = 2; return aieng__fa_launch<T, D, 8>(cu, a, batch, n_head); }
-    if (aieng__fa_geom<D, 4>::smem(2) <= sm) { a.stages = 2; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
+    const int force = cu->cfg.attn_tile;
+    if (aieng__fa_geom<D, 8>::smem(2) <= sm && (force == 3 || (!force && blocks8 >= cu->sm_count))) { a.stages = 2; return aieng__fa_launch<T, D, 8>(cu, a, batch, n_head); }
+    if (aieng__fa_geom<D, 4>::smem(2) <= sm && force != 1) { a.stages = 2; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
     if (aieng__fa_geom<D, 4>::smem(1) <= sm) { a.stages = 1; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
     return aieng_set_error(AIENG_ERR_UNSUPPORTED, "attention: %zu bytes of shared memory is too little", sm);
 }
