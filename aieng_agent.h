@@ -326,7 +326,7 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
 #define AIENG_GRAMMAR_MAX_SYMBOLS (1 << 22)
 #endif
 #ifndef AIENG_GRAMMAR_MAX_NODES
-#define AIENG_GRAMMAR_MAX_NODES (1 << 24)   /* stack nodes a grammar may create in its life */
+#define AIENG_GRAMMAR_MAX_NODES (1 << 22)   /* stack nodes a grammar may create in its life */
 #endif
 #ifndef AIENG_GRAMMAR_MAX_STACKS
 #define AIENG_GRAMMAR_MAX_STACKS 65536      /* parse stacks alive at once (ambiguity bound) */
@@ -407,6 +407,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    ====================================================================================== */
 #ifndef AIENG_SCHEMA_WS_INDENT
 #define AIENG_SCHEMA_WS_INDENT 40
+#endif
+#ifndef AIENG_SCHEMA_MAX_RULES
+#define AIENG_SCHEMA_MAX_RULES 100000      /* bound on generated rules (anyOf inside allOf multiplies) */
 #endif
 #define AIENG_SCHEMA_NO_EXTRA_PROPERTIES 1 /* absent additionalProperties means false */
 #define AIENG_SCHEMA_COMPACT 2             /* no whitespace at all between tokens */
@@ -1245,6 +1248,8 @@ struct aieng_grammar {
     aieng__iv work;                       /* scratch */
     unsigned gen;
     int start_node;
+    struct aieng_grammar_state *live;     /* states made with aieng_grammar_state_new */
+    unsigned epoch;                       /* bumped when the node table is rebuilt */
 };
 
 typedef struct aieng__gb {
@@ -1758,37 +1763,75 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             }
         }
     } while (changed);
-    { /* iterative DFS with an explicit stack of (rule, alt, sym) */
-        aieng__iv st;
-        memset(&st, 0, sizeof st);
+    { /* left recursion: edges r -> s for references s reachable through an empty-able prefix
+         of an alternative of r; an edge "grows" the stack when more symbols follow s. A cycle
+         of edges with one growing edge would expand forever; cycles of tail references only
+         (such as x* with an x that can be empty) are harmless: the stack does not grow and
+         hash-consing ends the expansion. Found with Tarjan's SCCs (iterative). */
+        aieng__iv eu, ev, eg, st, cs;
+        int *eoff = NULL, *idx = NULL, *low = NULL, *comp = NULL, counter = 0, ncomp = 0, e;
+        memset(&eu, 0, sizeof eu); memset(&ev, 0, sizeof ev); memset(&eg, 0, sizeof eg);
+        memset(&st, 0, sizeof st); memset(&cs, 0, sizeof cs);
+        for (i = 0; i < b.nrules; i++)
+            for (j = 0; j < b.rules[i].alts.n; j++) {
+                aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
+                for (k = 0; k < a->n; k++) {
+                    if (a->v[k] >= 0) break;
+                    if (!aieng__iv_push(&eu, i) || !aieng__iv_push(&ev, AIENG__SYM_RULE(a->v[k])) || !aieng__iv_push(&eg, k + 1 < a->n)) goto lr_oom;
+                    if (!nullable[AIENG__SYM_RULE(a->v[k])]) break;
+                }
+            }
+        eoff = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+        idx = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+        low = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+        comp = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+        if (!eoff || !idx || !low || !comp) goto lr_oom;
+        /* edges are grouped by source already (pushed in rule order) */
+        for (i = 0, e = 0; i <= b.nrules; i++) { while (e < eu.n && eu.v[e] < i) e++; eoff[i] = e; }
+        for (i = 0; i < b.nrules; i++) { idx[i] = -1; comp[i] = -1; }
         for (i = 0; i < b.nrules; i++) {
-            if (color[i]) continue;
-            color[i] = 1;
-            if (!aieng__iv_push(&st, i) || !aieng__iv_push(&st, 0) || !aieng__iv_push(&st, 0)) { aieng__iv_free(&st); aieng__gb_oom(&b); goto fail; }
-            while (st.n) {
-                int r = st.v[st.n - 3], ai = st.v[st.n - 2], si = st.v[st.n - 1];
-                aieng__iv *a;
-                if (ai >= b.rules[r].alts.n) { color[r] = 2; st.n -= 3; continue; }
-                a = &b.alts[b.rules[r].alts.v[ai]];
-                if (si >= a->n || (si > 0 && (a->v[si - 1] >= 0 || !nullable[AIENG__SYM_RULE(a->v[si - 1])]))) {
-                    st.v[st.n - 2] = ai + 1; st.v[st.n - 1] = 0; continue; }
-                st.v[st.n - 1] = si + 1;
-                if (a->v[si] <= -2) {
-                    int s = AIENG__SYM_RULE(a->v[si]);
-                    if (color[s] == 1) {
-                        const char *nm = b.rules[s].name ? b.rules[s].name : b.rules[r].name;
-                        for (k = st.n - 3; !nm && k >= 0; k -= 3) nm = b.rules[st.v[k]].name;
-                        aieng__iv_free(&st); b.p = b.end;
-                        aieng__gb_fail(&b, "left recursion in rule '%s'", nm ? nm : "?"); goto fail;
-                    }
-                    if (color[s] == 0) {
-                        color[s] = 1;
-                        if (!aieng__iv_push(&st, s) || !aieng__iv_push(&st, 0) || !aieng__iv_push(&st, 0)) { aieng__iv_free(&st); aieng__gb_oom(&b); goto fail; }
-                    }
+            if (idx[i] >= 0) continue;
+            /* call stack of (node, next edge) */
+            if (!aieng__iv_push(&cs, i) || !aieng__iv_push(&cs, eoff[i])) goto lr_oom;
+            idx[i] = low[i] = counter++;
+            if (!aieng__iv_push(&st, i)) goto lr_oom;
+            color[i] = 1; /* on stack */
+            while (cs.n) {
+                int u = cs.v[cs.n - 2], ei = cs.v[cs.n - 1];
+                if (ei < eoff[u + 1]) {
+                    int w = ev.v[ei];
+                    cs.v[cs.n - 1] = ei + 1;
+                    if (idx[w] < 0) {
+                        idx[w] = low[w] = counter++;
+                        if (!aieng__iv_push(&st, w) || !aieng__iv_push(&cs, w) || !aieng__iv_push(&cs, eoff[w])) goto lr_oom;
+                        color[w] = 1;
+                    } else if (color[w] == 1 && idx[w] < low[u]) low[u] = idx[w];
+                    continue;
+                }
+                cs.n -= 2;
+                if (cs.n) { int p = cs.v[cs.n - 2]; if (low[u] < low[p]) low[p] = low[u]; }
+                if (low[u] == idx[u]) {
+                    int w;
+                    do { w = st.v[--st.n]; color[w] = 2; comp[w] = ncomp; } while (w != u);
+                    ncomp++;
                 }
             }
         }
-        aieng__iv_free(&st);
+        for (e = 0; e < eu.n; e++)
+            if (eg.v[e] && comp[eu.v[e]] == comp[ev.v[e]]) {
+                const char *nm = b.rules[eu.v[e]].name;
+                for (k = 0; !nm && k < b.nrules; k++) if (comp[k] == comp[eu.v[e]]) nm = b.rules[k].name;
+                b.p = b.end;
+                aieng__gb_fail(&b, "left recursion in rule '%s'", nm ? nm : "?");
+                break;
+            }
+        if (0) {
+        lr_oom:
+            aieng__gb_oom(&b);
+        }
+        aieng__iv_free(&eu); aieng__iv_free(&ev); aieng__iv_free(&eg); aieng__iv_free(&st); aieng__iv_free(&cs);
+        AIENG_FREE(eoff, NULL); AIENG_FREE(idx, NULL); AIENG_FREE(low, NULL); AIENG_FREE(comp, NULL);
+        if (b.err != AIENG_OK) goto fail;
     }
     /* flatten */
     g = (aieng_grammar *)AIENG_MALLOC(sizeof *g, NULL);
@@ -1981,12 +2024,67 @@ struct aieng_grammar_state {
     aieng_grammar *g;
     aieng__iv cur, tmp;
     int acc;
+    struct aieng_grammar_state *prev, *next; /* the grammar's list of live states */
+    int registered;
 };
+/* Node-table garbage collection: the table only grows while text is matched, so when it
+   passes AIENG_GRAMMAR_GC_NODES it is rebuilt with just the nodes that the live states
+   reach (at a state's reset or advance, never in the middle of a mask computation). */
+static int aieng__g_gc(aieng_grammar *g) {
+    int *opos = g->npos, *onext = g->nnext, *osucc = g->nsucc, *ooff = g->nclo_off, *olen = g->nclo_len, *ohash = g->htab;
+    unsigned char *oacc = g->nacc;
+    unsigned *omark = g->nmark;
+    int on = g->nnodes, *map, i, ok = 1;
+    aieng_grammar_state *s;
+    aieng__iv chain;
+    map = (int *)AIENG_MALLOC((size_t)(on + 1) * sizeof(int), NULL);
+    if (!map) return 0;
+    for (i = 0; i < on; i++) map[i] = -1;
+    g->npos = g->nnext = g->nsucc = g->nclo_off = g->nclo_len = g->htab = NULL;
+    g->nacc = NULL; g->nmark = NULL;
+    g->nnodes = g->capnodes = g->hcap = 0;
+    g->clo.n = 0;
+    g->gen = 0;
+    g->epoch++;
+    memset(&chain, 0, sizeof chain);
+    g->start_node = aieng__g_node(g, g->nsym - 2, -1);
+    if (g->start_node < 0) ok = 0;
+    for (s = g->live; s && ok; s = s->next) {
+        int k;
+        for (k = 0; k < s->cur.n && ok; k++) {
+            int x = s->cur.v[k], nx;
+            chain.n = 0;
+            while (x >= 0 && map[x] < 0) { if (!aieng__iv_push(&chain, x)) { ok = 0; break; } x = onext[x]; }
+            nx = x >= 0 ? map[x] : -1;
+            while (ok && chain.n) {
+                int y = chain.v[--chain.n];
+                nx = aieng__g_node(g, opos[y], nx);
+                if (nx < 0) { ok = 0; break; }
+                map[y] = nx;
+            }
+            if (ok) s->cur.v[k] = map[s->cur.v[k]];
+        }
+        if (ok && s->cur.n > 1) qsort(s->cur.v, (size_t)s->cur.n, sizeof(int), aieng__cmp_int);
+    }
+    aieng__iv_free(&chain);
+    AIENG_FREE(map, NULL);
+    AIENG_FREE(opos, NULL); AIENG_FREE(onext, NULL); AIENG_FREE(osucc, NULL); AIENG_FREE(ooff, NULL); AIENG_FREE(olen, NULL);
+    AIENG_FREE(ohash, NULL); AIENG_FREE(oacc, NULL); AIENG_FREE(omark, NULL);
+    if (!ok) for (s = g->live; s; s = s->next) { s->cur.n = 0; s->acc = 0; } /* out of memory: states die */
+    return ok;
+}
+#ifndef AIENG_GRAMMAR_GC_NODES
+#define AIENG_GRAMMAR_GC_NODES (1 << 20)
+#endif
+static void aieng__g_maybe_gc(aieng_grammar_state *s) {
+    if (s->registered && s->g->nnodes > AIENG_GRAMMAR_GC_NODES) aieng__g_gc(s->g);
+}
 AIENG_API void aieng_grammar_state_reset(aieng_grammar_state *s) {
     aieng_grammar *g = s->g;
     int i;
     s->cur.n = 0;
     s->acc = 0;
+    aieng__g_maybe_gc(s);
     if (!aieng__g_closure(g, g->start_node)) return;
     for (i = 0; i < g->nclo_len[g->start_node]; i++) aieng__iv_push(&s->cur, g->clo.v[g->nclo_off[g->start_node] + i]);
     if (s->cur.n > 1) qsort(s->cur.v, (size_t)s->cur.n, sizeof(int), aieng__cmp_int);
@@ -1999,17 +2097,26 @@ AIENG_API aieng_result aieng_grammar_state_new(aieng_grammar *g, aieng_grammar_s
     if (!s) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
     memset(s, 0, sizeof *s);
     s->g = g;
+    s->registered = 1;
+    s->next = g->live;
+    if (g->live) g->live->prev = s;
+    g->live = s;
     aieng_grammar_state_reset(s);
     *out = s;
     return AIENG_OK;
 }
 AIENG_API void aieng_grammar_state_free(aieng_grammar_state *s) {
     if (!s) return;
+    if (s->registered) {
+        if (s->prev) s->prev->next = s->next; else s->g->live = s->next;
+        if (s->next) s->next->prev = s->prev;
+    }
     aieng__iv_free(&s->cur); aieng__iv_free(&s->tmp);
     AIENG_FREE(s, NULL);
 }
 AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const aieng_grammar_state *src) {
     int i;
+    if (dst->registered && dst->g != src->g) return aieng_set_error(AIENG_ERR_INVALID_ARG, "grammar: states of different grammars");
     dst->g = src->g;
     dst->cur.n = 0;
     for (i = 0; i < src->cur.n; i++) if (!aieng__iv_push(&dst->cur, src->cur.v[i])) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
@@ -2022,6 +2129,7 @@ AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const
     int acc = s->acc;
     size_t i;
     if (len == 0) return AIENG_OK;
+    aieng__g_maybe_gc(s);
     memset(&a, 0, sizeof a); memset(&b, 0, sizeof b);
     for (i = 0; i < len; i++) {
         const aieng__iv *in = i == 0 ? &s->cur : &a;
@@ -3170,6 +3278,8 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *k;
     aieng__buf b;
     if (++c->depth > 200) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: nesting too deep (cyclic $ref inside allOf?)%s", NULL); }
+    if (c->nrules > AIENG_SCHEMA_MAX_RULES || c->out.n > (size_t)AIENG_SCHEMA_MAX_RULES * 64) {
+        c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the grammar grows beyond AIENG_SCHEMA_MAX_RULES%s", NULL); }
     memset(&b, 0, sizeof b);
     /* flatten: booleans, $ref and allOf become parts */
     for (i = 0; i < nin; i++) if (np < AIENG__SC_MAXPARTS) parts[np++] = in[i];
@@ -3348,7 +3458,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
 }
 
 /* ---------------------------------------------------------------- constrained sampling */
-typedef struct aieng__cmask { uint32_t hash; int used; int acc; int *key; int nkey; uint32_t *bits; } aieng__cmask;
+typedef struct aieng__cmask { uint32_t hash; int used; int acc; unsigned epoch; int *key; int nkey; uint32_t *bits; } aieng__cmask;
 struct aieng_constrain {
     aieng_grammar *g;
     aieng_vocab v;
@@ -3503,12 +3613,12 @@ static int aieng__constrain_slot(aieng_constrain *c) {
     int i, slot, node;
     size_t words = ((size_t)c->v.n + 31) / 32;
     aieng__cmask *m;
-    if (c->cur_slot >= 0) return c->cur_slot;
+    if (c->cur_slot >= 0 && c->cache[c->cur_slot].epoch == c->g->epoch) return c->cur_slot;
     c->stats.mask_calls++;
     h = aieng__state_hash(s);
     for (i = 0; i < AIENG_CONSTRAIN_CACHE; i++) {
         m = &c->cache[i];
-        if (m->used && m->hash == h && m->acc == s->acc && m->nkey == s->cur.n &&
+        if (m->used && m->hash == h && m->acc == s->acc && m->epoch == c->g->epoch && m->nkey == s->cur.n &&
             (m->nkey == 0 || memcmp(m->key, s->cur.v, (size_t)m->nkey * sizeof(int)) == 0)) {
             c->stats.cache_hits++;
             return c->cur_slot = i;
@@ -3523,7 +3633,7 @@ static int aieng__constrain_slot(aieng_constrain *c) {
     m->key = (int *)AIENG_MALLOC((size_t)(s->cur.n + 1) * sizeof(int), NULL);
     if (!m->key) return -1;
     if (s->cur.n) memcpy(m->key, s->cur.v, (size_t)s->cur.n * sizeof(int));
-    m->nkey = s->cur.n; m->hash = h; m->acc = s->acc;
+    m->nkey = s->cur.n; m->hash = h; m->acc = s->acc; m->epoch = c->g->epoch;
     memset(m->bits, 0, words * sizeof(uint32_t));
     /* level 0 = the current state */
     c->lvl[0].n = 0;
@@ -3558,7 +3668,7 @@ AIENG_API int aieng_constrain_allows(aieng_constrain *c, int t) {
     size_t L;
     c->stats.allows_calls++;
     if (t < 0 || t >= c->v.n || c->finished) return 0;
-    if (c->cur_slot >= 0) return (int)((c->cache[c->cur_slot].bits[t >> 5] >> (t & 31)) & 1);
+    if (c->cur_slot >= 0 && c->cache[c->cur_slot].epoch == c->g->epoch) return (int)((c->cache[c->cur_slot].bits[t >> 5] >> (t & 31)) & 1);
     if (t == c->v.eos) return c->st->acc;
     if (c->v.special && c->v.special[t]) return 0;
     L = aieng__tok_len(&c->v, t);
