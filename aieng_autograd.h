@@ -76,6 +76,7 @@
    OPTIONS (#define before including)
      everything aieng_tensor.h reads (AIENG_NO_SIMD, AIENG_NO_THREADS, allocator)
      AIENG_AUTOGRAD_MAX_CHUNKS   tape arena chunks before a merge (default 32)
+     AIENG_AUTOGRAD_ATT_BLOCK    query rows per causal attention block (default 64)
 
    API OVERVIEW
      context   aieng_autograd_config_default, _init, _free, _reset, _error,
@@ -1173,9 +1174,11 @@ static void aieng__ag_act_bwd(aieng__ag_rowjob *j, int64_t r, int tid) {
     (void)tid;
     switch (j->v->op) {
     case AIENG__AG_GELU: {
+        /* y = x·(1 + t)/2 gives t = 2y/x - 1 without a tanh per element (vectorizes);
+           near x = 0 the absolute error of t stays at rounding level */
         const float c = 0.7978845608028654f, k = 0.044715f;
         for (i = 0; i < n; i++) {
-            float u = x[i], t = tanhf(c * (u + k * u * u * u));
+            float u = x[i], t = u != 0.0f ? 2.0f * y[i] / u - 1.0f : 0.0f;
             gx[i] += gy[i] * (0.5f * (1.0f + t) + 0.5f * u * (1.0f - t * t) * c * (1.0f + 3.0f * k * u * u));
         }
         break;
@@ -1221,9 +1224,15 @@ static void aieng__ag_xent_fwd(aieng__ag_rowjob *j, int64_t r, int tid) {
     int32_t t = j->v->ids[r];
     (void)tid;
     if (t < 0) { memset(p, 0, (size_t)j->n * sizeof(float)); j->scratch[r] = 0.0f; return; }
-    aieng_log_softmax_row(p, x, j->n);
-    j->scratch[r] = -p[t];
-    { int64_t i; for (i = 0; i < j->n; i++) p[i] = expf(p[i]); }
+    aieng_softmax_row(p, x, j->n);
+    if (p[t] > 1e-30f) j->scratch[r] = -logf(p[t]);
+    else { /* the target's probability underflowed: the exact log-sum-exp */
+        float m = aieng_vec_max(x, j->n);
+        double s = 0;
+        int64_t i;
+        for (i = 0; i < j->n; i++) s += exp((double)(x[i] - m));
+        j->scratch[r] = (float)((double)m + log(s) - (double)x[t]);
+    }
     p[t] -= 1.0f;
 }
 AIENG_API aieng_var *aieng_autograd_cross_entropy(aieng_autograd *g, aieng_var *logits, const int32_t *targets) {
@@ -1303,7 +1312,13 @@ static void aieng__ag_rope_backward(aieng_autograd *g, aieng_var *v) {
     aieng_vec_axpy(gx, 1.0f, tmp, n);
 }
 
-/* ---------------------------------------------------------------- causal attention */
+/* ---------------------------------------------------------------- causal attention
+   Per (batch, head), in blocks of query rows: a block only multiplies against
+   the keys up to its last row, which skips most of the masked half. */
+#ifndef AIENG_AUTOGRAD_ATT_BLOCK
+#define AIENG_AUTOGRAD_ATT_BLOCK 64
+#endif
+#define AIENG__AG_ATT_BLOCK ((int64_t)AIENG_AUTOGRAD_ATT_BLOCK)
 typedef struct {
     const float *q, *k, *v, *go;
     float *o, *p, *gq, *gk, *gv, *scratch;
@@ -1320,12 +1335,16 @@ static void aieng__ag_attn_fwd_task(void *ctx, int64_t begin, int64_t end, int t
         const float *q = j->q + b * T * j->C + h * j->hd;
         const float *k = j->k + b * T * j->Ckv + kh * j->hd, *v = j->v + b * T * j->Ckv + kh * j->hd;
         float *p = j->p + bh * T * T, *o = j->o + b * T * j->C + h * j->hd;
-        aieng_sgemm(0, 1, T, T, j->hd, j->scale, q, j->C, k, j->Ckv, 0.0f, p, T);
-        for (i = 0; i < T; i++) {
-            aieng_softmax_row(p + i * T, p + i * T, i + 1);
-            if (i + 1 < T) memset(p + i * T + i + 1, 0, (size_t)(T - i - 1) * sizeof(float));
+        int64_t r0, r1;
+        for (r0 = 0; r0 < T; r0 = r1) { /* row blocks see only the keys up to their last row */
+            r1 = r0 + AIENG__AG_ATT_BLOCK < T ? r0 + AIENG__AG_ATT_BLOCK : T;
+            aieng_sgemm(0, 1, r1 - r0, r1, j->hd, j->scale, q + r0 * j->C, j->C, k, j->Ckv, 0.0f, p + r0 * T, T);
+            for (i = r0; i < r1; i++) {
+                aieng_softmax_row(p + i * T, p + i * T, i + 1);
+                if (i + 1 < T) memset(p + i * T + i + 1, 0, (size_t)(T - i - 1) * sizeof(float));
+            }
+            aieng_sgemm(0, 0, r1 - r0, j->hd, r1, 1.0f, p + r0 * T, T, v, j->Ckv, 0.0f, o + r0 * j->C, j->C);
         }
-        aieng_sgemm(0, 0, T, j->hd, T, 1.0f, p, T, v, j->Ckv, 0.0f, o, j->C);
     }
 }
 AIENG_API aieng_var *aieng_autograd_attention(aieng_autograd *g, aieng_var *q, aieng_var *k, aieng_var *v, int n_head,
@@ -1366,19 +1385,25 @@ static void aieng__ag_attn_bwd_task(void *ctx, int64_t begin, int64_t end, int t
             const float *q = j->q + b * T * j->C + h * j->hd, *go = j->go + b * T * j->C + h * j->hd;
             const float *p = j->p + (b * j->nh + h) * T * T;
             float *gq = j->gq ? j->gq + b * T * j->C + h * j->hd : NULL;
-            if (gv) aieng_sgemm(1, 0, T, j->hd, T, 1.0f, p, T, go, j->C, 1.0f, gv, j->Ckv);
-            if (!gq && !gk) continue;
-            aieng_sgemm(0, 1, T, T, j->hd, 1.0f, go, j->C, v, j->Ckv, 0.0f, dp, T);
-            for (i = 0; i < T; i++) { /* dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale, causal part only */
-                float *d = dp + i * T;
-                const float *pr = p + i * T;
-                float s = aieng_vec_dot(d, pr, i + 1);
-                int64_t c;
-                for (c = 0; c <= i; c++) d[c] = pr[c] * (d[c] - s) * j->scale;
-                for (; c < T; c++) d[c] = 0.0f;
+            int64_t r0, r1;
+            for (r0 = 0; r0 < T; r0 = r1) { /* the row blocks of the forward pass */
+                int64_t nr;
+                r1 = r0 + AIENG__AG_ATT_BLOCK < T ? r0 + AIENG__AG_ATT_BLOCK : T;
+                nr = r1 - r0;
+                if (gv) aieng_sgemm(1, 0, r1, j->hd, nr, 1.0f, p + r0 * T, T, go + r0 * j->C, j->C, 1.0f, gv, j->Ckv);
+                if (!gq && !gk) continue;
+                aieng_sgemm(0, 1, nr, r1, j->hd, 1.0f, go + r0 * j->C, j->C, v, j->Ckv, 0.0f, dp + r0 * T, T);
+                for (i = r0; i < r1; i++) { /* dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale, causal part only */
+                    float *d = dp + i * T;
+                    const float *pr = p + i * T;
+                    float s = aieng_vec_dot(d, pr, i + 1);
+                    int64_t c;
+                    for (c = 0; c <= i; c++) d[c] = pr[c] * (d[c] - s) * j->scale;
+                    for (; c < r1; c++) d[c] = 0.0f;
+                }
+                if (gq) aieng_sgemm(0, 0, nr, j->hd, r1, 1.0f, dp + r0 * T, T, k, j->Ckv, 1.0f, gq + r0 * j->C, j->C);
+                if (gk) aieng_sgemm(1, 0, r1, j->hd, nr, 1.0f, dp + r0 * T, T, q + r0 * j->C, j->C, 1.0f, gk, j->Ckv);
             }
-            if (gq) aieng_sgemm(0, 0, T, j->hd, T, 1.0f, dp, T, k, j->Ckv, 1.0f, gq, j->C);
-            if (gk) aieng_sgemm(1, 0, T, j->hd, T, 1.0f, dp, T, q, j->C, 1.0f, gk, j->Ckv);
         }
     }
 }

@@ -3,6 +3,7 @@
    (tests/ref/autograd_ref.py), optimizers, schedule, clipping, accumulation,
    checkpoints, LoRA, the no-allocation-after-the-first-step rule, errors. */
 #define AIENG_AUTOGRAD_IMPLEMENTATION
+#define AIENG_AUTOGRAD_ATT_BLOCK 3 /* several causal blocks (and a short last one) even at T = 5 and 8 */
 #include "aieng_autograd.h"
 #include "aieng_test.h"
 
