@@ -150,7 +150,8 @@ static void test_gemm(void) {
             }
         }
     test_gemm_case(AIENG_CUDA_F16, AIENG_CUDA_F16, 0, 1, 1, 4096, 1024, 1.0f, 0.0f, 0); /* decode-shaped */
-    test_gemm_case(AIENG_CUDA_BF16, AIENG_CUDA_F32, 0, 1, 1536, 2048, 512, 1.0f, 0.0f, 0); /* auto tile on a big one */
+    if (!aieng_test_quick()) /* automatic tile choice on a big one (skipped under compute-sanitizer) */
+        test_gemm_case(g_cu.cc >= 80 ? AIENG_CUDA_BF16 : AIENG_CUDA_F16, AIENG_CUDA_F32, 0, 1, 1536, 2048, 512, 1.0f, 0.0f, 0);
     /* determinism: every tile size gives the same bits */
     {
         int64_t M = 300, N = 520, K = 1000;
@@ -355,7 +356,7 @@ static void test_attention(int cc) {
                 test_attn_case(type, D, causal, 2, 4, 2, 200, 200, 0);
                 test_attn_case(type, D, causal, 1, 6, 2, 77, 300, 1);   /* GQA 3, Sq < Skv, [b][s][h][d] */
                 test_attn_case(type, D, causal, 1, 2, 2, 300, 64, 0);   /* Sq > Skv: causal rows with no key */
-                test_attn_case(type, D, causal, 1, 8, 1, 129, 513, 0);  /* MQA */
+                if (!aieng_test_quick()) test_attn_case(type, D, causal, 1, 8, 1, 129, 513, 0); /* MQA */
             }
     }
     aieng_cuda_attn p;

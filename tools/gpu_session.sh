@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Everything aieng_cuda.h needs a GPU for, in one call on the GPU machine (repo root):
+#   1. builds tests/test_cuda.cu and bench/cuda_bench.cu with nvcc for this GPU (-arch=native)
+#   2. runs the kernel tests (every kernel against its CPU reference)
+#   3. optionally runs the tests again under compute-sanitizer (memcheck), reduced sizes
+#   4. times GEMM (vs torch.matmul = cuBLAS), flash attention (vs PyTorch's
+#      scaled_dot_product_attention, flash backend) and GGUF matvec (vs a device copy)
+#   5. prints one table with the ratios, also written as Markdown for bench/RESULTS.md
+# Usage: bash tools/gpu_session.sh [quick] [sanitize] [notest] [nobench]
+# Logs go to $OUT (the device tool's folder) or build/gpu. Needs nvcc and python3 with torch.
+# Typical device call:  bash tools/gpu_session.sh sanitize
+set -u
+cd "$(dirname "$0")/.."
+LOG=${OUT:-build/gpu}
+mkdir -p "$LOG" build
+quick=""; sanitize=0; dotest=1; dobench=1
+for a in "$@"; do
+  case $a in quick) quick=quick ;; sanitize) sanitize=1 ;; notest) dotest=0 ;; nobench) dobench=0 ;; esac
+done
+NVCC=${NVCC:-nvcc}
+command -v "$NVCC" >/dev/null 2>&1 || NVCC=/usr/local/cuda/bin/nvcc
+PY=${PYTHON:-python3}
+T0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
+
+echo "== machine"
+date -u '+%Y-%m-%d %H:%M UTC'
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1 | head -2
+"$NVCC" --version | tail -1
+echo "nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+
+echo "== build"
+FLAGS="-std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -lineinfo"
+stamp "nvcc test_cuda and cuda_bench"
+"$NVCC" $FLAGS tests/test_cuda.cu -o build/test_cuda >"$LOG/build_test.log" 2>&1 & p1=$!
+"$NVCC" $FLAGS bench/cuda_bench.cu -o build/cuda_bench >"$LOG/build_bench.log" 2>&1 & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+cat "$LOG/build_test.log" "$LOG/build_bench.log" | grep -E 'error|warning' | head -20
+[ $r1 = 0 ] || { echo "BUILD FAILED: tests/test_cuda.cu"; exit 1; }
+[ $r2 = 0 ] || { echo "BUILD FAILED: bench/cuda_bench.cu"; dobench=0; }
+stamp "built"
+
+rc=0
+if [ $dotest = 1 ]; then
+  echo "== tests"
+  timeout 300 ./build/test_cuda >"$LOG/test_cuda.log" 2>&1; rc=$?
+  grep -E '^(device|FAIL|attention bf16: skipped)|passed, [0-9]+ failed' "$LOG/test_cuda.log" | head -60
+  [ $rc = 124 ] && echo "TESTS TIMED OUT (300 s)"
+  stamp "tests rc=$rc"
+  if [ $sanitize = 1 ] && command -v compute-sanitizer >/dev/null 2>&1; then
+    echo "== compute-sanitizer (memcheck, AIENG_TEST_QUICK=1)"
+    AIENG_TEST_QUICK=1 timeout 240 compute-sanitizer --tool memcheck --print-limit 20 ./build/test_cuda >"$LOG/sanitize.log" 2>&1
+    src=$?
+    grep -E 'ERROR SUMMARY|Invalid|out of bounds|passed, [0-9]+ failed' "$LOG/sanitize.log" | head -20
+    [ $src = 124 ] && echo "compute-sanitizer timed out (240 s)"
+    stamp "sanitize rc=$src"
+  fi
+fi
+
+if [ $dobench = 1 ]; then
+  echo "== bench (ours)"
+  timeout 300 ./build/cuda_bench $quick >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
+  grep -v '^RESULT' "$LOG/bench_ours.txt" | head -5
+  echo "== bench (torch)"
+  PYTHONUNBUFFERED=1 timeout 240 $PY bench/cuda_peer.py $quick >"$LOG/bench_torch.txt" 2>&1; stamp "torch rc=$?"
+  grep -v '^RESULT' "$LOG/bench_torch.txt" | head -5
+  echo "== table"
+  $PY - "$LOG/bench_ours.txt" "$LOG/bench_torch.txt" "$LOG/table.md" <<'EOF'
+import sys, re
+def load(p):
+    d = {}
+    try:
+        for line in open(p):
+            m = re.match(r'RESULT (\S+) ms=(\S+) value=(\S+) unit=(\S+) check=(\S+)', line)
+            if m: d[m.group(1)] = (float(m.group(2)), float(m.group(3)), m.group(4), m.group(5))
+    except OSError: pass
+    return d
+ours, torch_ = load(sys.argv[1]), load(sys.argv[2])
+dev = ""
+for line in open(sys.argv[1]):
+    if line.startswith("DEVICE"): dev = line.split(None, 1)[1].strip()
+rows = ["| kernel | aieng ms | aieng | peer ms | peer | ratio | check |", "|---|---|---|---|---|---|---|"]
+copy = torch_.get("copy_d2d_1GiB") or ours.get("copy_d2d_1GiB")
+for k, (ms, v, unit, chk) in ours.items():
+    if k.startswith("copy"):
+        rows.append(f"| {k} (device copy, read+write) | {ms:.3f} | {v:.0f} {unit} | | | | {chk} |"); continue
+    if k.startswith("matvec") and copy:
+        rows.append(f"| {k} | {ms:.4f} | {v:.0f} {unit} | (copy) | {copy[1]:.0f} GB/s | {v / copy[1]:.2f} | {chk} |"); continue
+    p = torch_.get(k)
+    if p: rows.append(f"| {k} | {ms:.3f} | {v:.1f} {unit} | {p[0]:.3f} | {p[1]:.1f} {unit} | {v / p[1]:.2f} | {chk}{'' if p[3] == 'ok' else ' (peer: ' + p[3] + ')'} |")
+    else: rows.append(f"| {k} | {ms:.3f} | {v:.1f} {unit} | | | | {chk} |")
+out = "\n".join([f"device: {dev}", "ratio = aieng / peer (peer: torch.matmul for GEMM, SDPA flash backend for attention, a device-to-device copy for matvec)", ""] + rows)
+print(out)
+open(sys.argv[3], "w").write(out + "\n")
+EOF
+fi
+stamp "done"
+exit $rc
