@@ -2005,6 +2005,14 @@ AIENG_API aieng_result aieng_model_eval(aieng_model *m, const int32_t *ids, int6
     if (n > m->n_ctx - m->n_past)
         return aieng__tf_err(m, AIENG_ERR_RANGE, "eval: %lld tokens do not fit in the context (%lld of %lld used)",
                              (long long)n, (long long)m->n_past, (long long)m->n_ctx);
+    if (aieng_get_threads() > m->attn_ws_threads) { /* the pool grew since load: one workspace per thread */
+        int th = aieng_get_threads();
+        float *ws = (float *)aieng_realloc(&m->alloc, m->attn_ws, (size_t)(th * m->attn_ws_stride) * sizeof(float));
+        if (!ws) return aieng__tf_err(m, AIENG_ERR_OOM, "eval: out of memory");
+        m->mem_bytes += (size_t)((th - m->attn_ws_threads) * m->attn_ws_stride) * sizeof(float);
+        m->attn_ws = ws;
+        m->attn_ws_threads = th;
+    }
     while (done < n) {
         int64_t T = n - done < m->n_batch ? n - done : m->n_batch;
         r = aieng__tf_forward(m, ids + done, T, done + T == n);

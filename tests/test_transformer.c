@@ -213,6 +213,248 @@ static void test_gguf_fuzz_regressions(void) {
     free(dir);
 }
 
+
+/* ---------------------------------------------------------------- tiny synthetic models */
+/* A random model written with the GGUF writer, loaded from memory and checked
+   against a plain float implementation of the same architecture (no f16
+   rounding, no activation quantization: the tolerance covers those). */
+enum { TV = 300, TD = 64, TH = 4, THKV = 2, TFF = 96, TL = 2, TCTX = 32 };
+typedef struct tiny_model {
+    float embd[TV * TD], pos[TCTX * TD], onorm[TD], onorm_b[TD], out[TV * TD];
+    float an[TL][TD], an_b[TL][TD], fn[TL][TD], fn_b[TL][TD];
+    float wq[TL][TD * TD], wk[TL][TD * TD], wv[TL][TD * TD], wo[TL][TD * TD], bo[TL][TD];
+    float wqkv[TL][3 * TD * TD], bqkv[TL][3 * TD];
+    float wg[TL][TFF * TD], wu[TL][TFF * TD], bu[TL][TFF], wd[TL][TD * TFF], bd[TL][TD];
+} tiny_model;
+
+static float rnd(aieng_rng *r, float scale) { return (aieng_rng_uniform(r) * 2.0f - 1.0f) * scale; }
+static void fill(aieng_rng *r, float *x, int n, float scale, float offset) {
+    int i;
+    for (i = 0; i < n; i++) x[i] = offset + rnd(r, scale);
+}
+/* GPT-2 byte -> unicode alphabet, as UTF-8 */
+static size_t byte_token(int b, char *out) {
+    int cp;
+    if ((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255)) cp = b;
+    else {
+        int k = 0, c;
+        for (c = 0; c < b; c++)
+            if (!((c >= 33 && c <= 126) || (c >= 161 && c <= 172) || (c >= 174 && c <= 255))) k++;
+        cp = 256 + k;
+    }
+    if (cp < 128) { out[0] = (char)cp; return 1; }
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 63));
+    return 2;
+}
+
+static void *tiny_gguf(const tiny_model *tm, int gpt2, size_t *size) {
+    aieng_gguf_writer *w;
+    static char tokbuf[TV][8];
+    const char *toks[TV];
+    size_t lens[TV];
+    int32_t types[TV];
+    int i, l;
+    void *buf = NULL;
+    char name[64];
+    const char *a = gpt2 ? "gpt2" : "llama";
+    int64_t ne_e[2] = {TD, TV}, ne_d[1] = {TD}, ne_sq[2] = {TD, TD}, ne_kv[2] = {TD, TD * THKV / TH};
+    int64_t ne_up[2] = {TD, TFF}, ne_dn[2] = {TFF, TD}, ne_qkv[2] = {TD, 3 * TD}, ne_b3[1] = {3 * TD};
+    int64_t ne_bff[1] = {TFF}, ne_pos[2] = {TD, TCTX};
+    for (i = 0; i < TV; i++) {
+        if (i < 256) lens[i] = byte_token(i, tokbuf[i]);
+        else lens[i] = (size_t)snprintf(tokbuf[i], 8, "<|s%d|>", i - 256);
+        toks[i] = tokbuf[i];
+        types[i] = i >= 256 && i < 260 ? 3 : 1; /* aieng_bpe allows at most 32 specials at once */
+    }
+    aieng_gguf_writer_new(&w, NULL);
+    aieng_gguf_writer_set_string(w, "general.architecture", a, strlen(a));
+#define KEYI(k, v) do { snprintf(name, sizeof name, "%s.%s", a, k); \
+        aieng_gguf_writer_set_int(w, name, AIENG_GGUF_UINT32, v); } while (0)
+    KEYI("context_length", TCTX);
+    KEYI("embedding_length", TD);
+    KEYI("feed_forward_length", TFF);
+    KEYI("block_count", TL);
+    KEYI("attention.head_count", TH);
+    if (!gpt2) KEYI("attention.head_count_kv", THKV);
+#undef KEYI
+    snprintf(name, sizeof name, "%s.%s", a, gpt2 ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon");
+    aieng_gguf_writer_set_float(w, name, AIENG_GGUF_FLOAT32, 1e-5);
+    if (!gpt2) aieng_gguf_writer_set_float(w, "llama.rope.freq_base", AIENG_GGUF_FLOAT32, 10000.0);
+    aieng_gguf_writer_set_string(w, "tokenizer.ggml.model", "gpt2", 4);
+    aieng_gguf_writer_set_string(w, "tokenizer.ggml.pre", "gpt-2", 5);
+    aieng_gguf_writer_set_string_array(w, "tokenizer.ggml.tokens", toks, lens, TV);
+    aieng_gguf_writer_set_array(w, "tokenizer.ggml.token_type", AIENG_GGUF_INT32, types, TV);
+    aieng_gguf_writer_set_string_array(w, "tokenizer.ggml.merges", NULL, NULL, 0);
+    aieng_gguf_writer_set_int(w, "tokenizer.ggml.eos_token_id", AIENG_GGUF_UINT32, 256);
+    aieng_gguf_writer_add_tensor(w, "token_embd.weight", AIENG_QUANT_F32, 2, ne_e, tm->embd);
+    aieng_gguf_writer_add_tensor(w, "output_norm.weight", AIENG_QUANT_F32, 1, ne_d, tm->onorm);
+    aieng_gguf_writer_add_tensor(w, "output.weight", AIENG_QUANT_F32, 2, ne_e, tm->out);
+    if (gpt2) {
+        aieng_gguf_writer_add_tensor(w, "position_embd.weight", AIENG_QUANT_F32, 2, ne_pos, tm->pos);
+        aieng_gguf_writer_add_tensor(w, "output_norm.bias", AIENG_QUANT_F32, 1, ne_d, tm->onorm_b);
+    }
+    for (l = 0; l < TL; l++) {
+#define T(nm, nd, ne, p) do { snprintf(name, sizeof name, "blk.%d." nm, l); \
+        aieng_gguf_writer_add_tensor(w, name, AIENG_QUANT_F32, nd, ne, p); } while (0)
+        T("attn_norm.weight", 1, ne_d, tm->an[l]);
+        T("ffn_norm.weight", 1, ne_d, tm->fn[l]);
+        T("attn_output.weight", 2, ne_sq, tm->wo[l]);
+        T("ffn_up.weight", 2, ne_up, tm->wu[l]);
+        T("ffn_down.weight", 2, ne_dn, tm->wd[l]);
+        if (gpt2) {
+            T("attn_norm.bias", 1, ne_d, tm->an_b[l]);
+            T("ffn_norm.bias", 1, ne_d, tm->fn_b[l]);
+            T("attn_qkv.weight", 2, ne_qkv, tm->wqkv[l]);
+            T("attn_qkv.bias", 1, ne_b3, tm->bqkv[l]);
+            T("attn_output.bias", 1, ne_d, tm->bo[l]);
+            T("ffn_up.bias", 1, ne_bff, tm->bu[l]);
+            T("ffn_down.bias", 1, ne_d, tm->bd[l]);
+        } else {
+            T("attn_q.weight", 2, ne_sq, tm->wq[l]);
+            T("attn_k.weight", 2, ne_kv, tm->wk[l]);
+            T("attn_v.weight", 2, ne_kv, tm->wv[l]);
+            T("ffn_gate.weight", 2, ne_up, tm->wg[l]);
+        }
+#undef T
+    }
+    CHECK(aieng_gguf_writer_write_memory(w, &buf, size) == AIENG_OK, "tiny write: %s", aieng_last_error());
+    aieng_gguf_writer_free(w);
+    return buf;
+}
+
+static void mv(float *y, const float *W, const float *x, int n_out, int n_in, const float *b) {
+    int o, i;
+    for (o = 0; o < n_out; o++) {
+        double s = b ? b[o] : 0.0;
+        for (i = 0; i < n_in; i++) s += (double)W[o * n_in + i] * x[i];
+        y[o] = (float)s;
+    }
+}
+static void ref_norm(float *y, const float *x, const float *w, const float *b, int gpt2) {
+    double mean = 0, var = 0;
+    int i;
+    if (gpt2) {
+        for (i = 0; i < TD; i++) mean += x[i];
+        mean /= TD;
+    }
+    for (i = 0; i < TD; i++) var += (x[i] - mean) * (x[i] - mean);
+    var /= TD;
+    for (i = 0; i < TD; i++) y[i] = (float)((x[i] - mean) / sqrt(var + 1e-5)) * w[i] + (b ? b[i] : 0.0f);
+}
+/* Plain forward over ids[0..n), logits of the last token. */
+static void ref_forward(const tiny_model *tm, int gpt2, const int32_t *ids, int n, float *logits) {
+    static float K[TL][TCTX][TD], V[TL][TCTX][TD];
+    float x[TD], xb[TD], q[TD], k[TD], v[TD], att[TD], tmp[3 * TD], hb[TFF], hb2[TFF], sc[TCTX];
+    int t, l, h, i, p, hd = TD / TH, kvd = TD * THKV / TH;
+    for (t = 0; t < n; t++) {
+        for (i = 0; i < TD; i++) x[i] = tm->embd[ids[t] * TD + i] + (gpt2 ? tm->pos[t * TD + i] : 0.0f);
+        for (l = 0; l < TL; l++) {
+            ref_norm(xb, x, tm->an[l], gpt2 ? tm->an_b[l] : NULL, gpt2);
+            if (gpt2) {
+                mv(tmp, tm->wqkv[l], xb, 3 * TD, TD, tm->bqkv[l]);
+                memcpy(q, tmp, sizeof q);
+                memcpy(k, tmp + TD, sizeof k);
+                memcpy(v, tmp + 2 * TD, sizeof v);
+            } else {
+                mv(q, tm->wq[l], xb, TD, TD, NULL);
+                mv(k, tm->wk[l], xb, kvd, TD, NULL);
+                mv(v, tm->wv[l], xb, kvd, TD, NULL);
+                for (h = 0; h < TH; h++) aieng_rope_row(q + h * hd, hd, t, 10000.0f, AIENG_ROPE_NORMAL);
+                for (h = 0; h < THKV; h++) aieng_rope_row(k + h * hd, hd, t, 10000.0f, AIENG_ROPE_NORMAL);
+            }
+            memcpy(K[l][t], k, sizeof k);
+            memcpy(V[l][t], v, sizeof v);
+            for (h = 0; h < TH; h++) {
+                int g = gpt2 ? h : h / (TH / THKV);
+                double mx = -1e30, sum = 0;
+                for (p = 0; p <= t; p++) {
+                    double s = 0;
+                    for (i = 0; i < hd; i++) s += (double)q[h * hd + i] * K[l][p][g * hd + i];
+                    sc[p] = (float)(s / sqrt((double)hd));
+                    if (sc[p] > mx) mx = sc[p];
+                }
+                for (p = 0; p <= t; p++) { sc[p] = (float)exp(sc[p] - mx); sum += sc[p]; }
+                for (i = 0; i < hd; i++) {
+                    double o = 0;
+                    for (p = 0; p <= t; p++) o += sc[p] / sum * V[l][p][g * hd + i];
+                    att[h * hd + i] = (float)o;
+                }
+            }
+            mv(tmp, tm->wo[l], att, TD, TD, gpt2 ? tm->bo[l] : NULL);
+            for (i = 0; i < TD; i++) x[i] += tmp[i];
+            ref_norm(xb, x, tm->fn[l], gpt2 ? tm->fn_b[l] : NULL, gpt2);
+            mv(hb, tm->wu[l], xb, TFF, TD, gpt2 ? tm->bu[l] : NULL);
+            if (gpt2) {
+                for (i = 0; i < TFF; i++)
+                    hb[i] = 0.5f * hb[i] * (1.0f + tanhf(0.7978845608f * (hb[i] + 0.044715f * hb[i] * hb[i] * hb[i])));
+            } else {
+                mv(hb2, tm->wg[l], xb, TFF, TD, NULL);
+                for (i = 0; i < TFF; i++) hb[i] *= hb2[i] / (1.0f + expf(-hb2[i]));
+            }
+            mv(tmp, tm->wd[l], hb, TD, TFF, gpt2 ? tm->bd[l] : NULL);
+            for (i = 0; i < TD; i++) x[i] += tmp[i];
+        }
+    }
+    ref_norm(xb, x, tm->onorm, gpt2 ? tm->onorm_b : NULL, gpt2);
+    mv(logits, tm->out, xb, TV, TD, NULL);
+}
+
+static void test_tiny(int gpt2) {
+    static tiny_model tm;
+    aieng_rng r;
+    aieng_model *m = NULL;
+    aieng_model_config cfg = aieng_model_config_default();
+    void *buf;
+    size_t size;
+    int32_t ids[16] = {72, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100, 256, 65}, got[16];
+    int64_t n = 0;
+    int l, steps, i;
+    float ref[TV];
+    const float *lg;
+    double maxd = 0;
+    aieng_rng_seed(&r, (uint64_t)(11 + gpt2), 1);
+    fill(&r, tm.embd, TV * TD, 1.0f, 0);
+    fill(&r, tm.pos, TCTX * TD, 0.3f, 0);
+    fill(&r, tm.out, TV * TD, 0.2f, 0);
+    fill(&r, tm.onorm, TD, 0.2f, 1.0f);
+    fill(&r, tm.onorm_b, TD, 0.1f, 0);
+    for (l = 0; l < TL; l++) {
+        fill(&r, tm.an[l], TD, 0.2f, 1.0f); fill(&r, tm.an_b[l], TD, 0.1f, 0);
+        fill(&r, tm.fn[l], TD, 0.2f, 1.0f); fill(&r, tm.fn_b[l], TD, 0.1f, 0);
+        fill(&r, tm.wq[l], TD * TD, 0.25f, 0); fill(&r, tm.wk[l], TD * TD, 0.25f, 0);
+        fill(&r, tm.wv[l], TD * TD, 0.15f, 0); fill(&r, tm.wo[l], TD * TD, 0.15f, 0);
+        fill(&r, tm.bo[l], TD, 0.1f, 0); fill(&r, tm.wqkv[l], 3 * TD * TD, 0.2f, 0);
+        fill(&r, tm.bqkv[l], 3 * TD, 0.1f, 0); fill(&r, tm.wg[l], TFF * TD, 0.15f, 0);
+        fill(&r, tm.wu[l], TFF * TD, 0.15f, 0); fill(&r, tm.bu[l], TFF, 0.1f, 0);
+        fill(&r, tm.wd[l], TD * TFF, 0.1f, 0); fill(&r, tm.bd[l], TD, 0.1f, 0);
+    }
+    buf = tiny_gguf(&tm, gpt2, &size);
+    if (!buf) return;
+    cfg.n_ctx = TCTX;
+    cfg.n_batch = 4; /* prefill in chunks: 4 + 4 + 3 */
+    CHECK(aieng_model_load_memory(&m, buf, size, &cfg) == AIENG_OK, "tiny %s load: %s", gpt2 ? "gpt2" : "llama",
+          aieng_last_error());
+    if (!m) { aieng_free(NULL, buf); return; }
+    CHECK(aieng_model_get_hparams(m)->arch == (gpt2 ? AIENG_ARCH_GPT2 : AIENG_ARCH_LLAMA), "arch");
+    CHECK(aieng_model_tokenize(m, "Hello world<|s0|>", 17, 1, 1, got, 16, &n) == AIENG_OK && n == 12 &&
+              !memcmp(got, ids, 12 * sizeof(int32_t)),
+          "byte tokens + special: n %lld: %s", (long long)n, aieng_model_error(m));
+    CHECK(aieng_model_is_eog(m, 256), "eos from metadata");
+    CHECK(aieng_model_eval(m, ids, 11, &lg) == AIENG_OK, "eval: %s", aieng_model_error(m));
+    for (steps = 11; steps <= 13; steps++) {
+        ref_forward(&tm, gpt2, ids, steps, ref);
+        for (i = 0; i < TV; i++)
+            if (fabs(ref[i] - lg[i]) > maxd) maxd = fabs(ref[i] - lg[i]);
+        if (steps < 13) aieng_model_eval(m, &ids[steps], 1, &lg);
+    }
+    CHECK(maxd < 0.05, "tiny %s: max |logit - plain float reference| = %g", gpt2 ? "gpt2" : "llama", maxd);
+    aieng_model_free(m);
+    /* truncated model files fail cleanly */
+    CHECK(aieng_model_load_memory(&m, buf, size / 2, &cfg) != AIENG_OK && m == NULL, "truncated model rejected");
+    aieng_free(NULL, buf);
+}
+
 /* ---------------------------------------------------------------- sampling */
 static void ban_token(float *logits, int n_vocab, void *user) {
     int id = *(int *)user;
@@ -608,6 +850,8 @@ int main(void) {
     test_gguf_hostile();
     test_gguf_fuzz_regressions();
     test_sampler();
+    test_tiny(0);
+    test_tiny(1);
     test_model();
     test_generate();
     return aieng_test_summary();

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Peer of bench/transformer.c: llama.cpp through llama-cpp-python on the same
+GGUF file, same prompt text, same thread count. Prefill of N_PROMPT tokens in
+one eval (n_batch 512), then N_GEN greedy single-token evals; median tok/s of
+RUNS runs; peak RSS of this process (Python included).
+
+    .venv/bin/python bench/transformer_llama.py MODEL.gguf THREADS [RUNS] [N_PROMPT] [N_GEN]
+"""
+import sys, time, resource, statistics
+import numpy as np
+from llama_cpp import Llama
+
+TEXT = ("The history of computing is a story of abstraction. Early machines were programmed by rewiring "
+        "panels; later, stored programs let the same hardware run many tasks. Assembly languages gave names "
+        "to instructions, compilers translated structured code into machine words, and operating systems "
+        "shared processors and memory among many programs. Each layer hid details of the one below and let "
+        "people think about larger problems. ")
+
+def main():
+    model, threads = sys.argv[1], int(sys.argv[2])
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    n_prompt = int(sys.argv[4]) if len(sys.argv) > 4 else 512
+    n_gen = int(sys.argv[5]) if len(sys.argv) > 5 else 128
+    llm = Llama(model_path=model, n_ctx=1024, n_batch=512, n_ubatch=512, n_threads=threads,
+                n_threads_batch=threads, verbose=False)
+    ids = []
+    while len(ids) < n_prompt:
+        ids += llm.tokenize(TEXT.encode(), add_bos=False, special=False)
+    ids = ids[:n_prompt]
+    pf, dc = [], []
+    for r in range(runs):
+        llm.reset()
+        t = time.perf_counter()
+        llm.eval(ids)
+        pf.append(n_prompt / (time.perf_counter() - t))
+        t = time.perf_counter()
+        for _ in range(n_gen):
+            tok = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            llm.eval([tok])
+        dc.append(n_gen / (time.perf_counter() - t))
+        print("run %d: prefill %.1f tok/s, decode %.1f tok/s" % (r, pf[-1], dc[-1]), file=sys.stderr)
+    print("threads: %d" % threads)
+    print("prefill_tok_s: %.1f" % statistics.median(pf))
+    print("decode_tok_s: %.1f" % statistics.median(dc))
+    print("peak_rss_mib: %.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
+
+if __name__ == "__main__":
+    main()
