@@ -2490,22 +2490,24 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
     return ok;
 }
 /* ---------------------------------------------------------------- JSON Schema: shared */
-static const char *const aieng__schema_kw[] = {
-    "type", "properties", "required", "additionalProperties", "items", "prefixItems", "enum", "const",
-    "anyOf", "oneOf", "allOf", "$ref", "$defs", "definitions", "minItems", "maxItems", "minLength",
-    "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    /* annotations */
-    "title", "description", "$schema", "$id", "id", "$comment", "default", "examples", "deprecated",
-    "readOnly", "writeOnly", "$anchor", "contentMediaType", "contentEncoding", NULL };
-static const char *aieng__schema_unknown(const aieng_json *s) {
+/* Keywords of the JSON Schema vocabularies (drafts 4 to 2020-12) that are not supported:
+   their presence is an error naming them. [0]: neither side; [1]: validator only. Keys that
+   belong to no vocabulary (title, x-..., vendor extensions) are annotations and ignored. */
+static const char *const aieng__schema_unsup[2][17] = {
+    { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
+      "unevaluatedProperties", "contentSchema", "if", "then", "else", "dependentSchemas", "dependencies",
+      "additionalItems", "minContains", "maxContains", NULL },
+    { "patternProperties", "minProperties", "maxProperties", "propertyNames", "contains", "uniqueItems",
+      "multipleOf", "dependentRequired", NULL } };
+/* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
+static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
     size_t i;
-    int k;
+    int k, l;
     if (!s || s->type != AIENG_JSON_OBJECT) return NULL;
-    for (i = 0; i < s->n; i++) {
-        for (k = 0; aieng__schema_kw[k]; k++)
-            if (strlen(aieng__schema_kw[k]) == s->items[i]->key_len && strcmp(aieng__schema_kw[k], s->items[i]->key) == 0) break;
-        if (!aieng__schema_kw[k]) return s->items[i]->key;
-    }
+    for (i = 0; i < s->n; i++)
+        for (l = 0; l <= compiler; l++)
+            for (k = 0; aieng__schema_unsup[l][k]; k++)
+                if (strcmp(aieng__schema_unsup[l][k], s->items[i]->key) == 0) return s->items[i]->key;
     return NULL;
 }
 static const char *const aieng__fmt_names[4] = { "date", "time", "date-time", "uuid" };
@@ -2589,7 +2591,7 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
     int r;
     if (s->type == AIENG_JSON_BOOL) return s->boolean ? 1 : aieng__sv_bad(v, "false schema");
     if (s->type != AIENG_JSON_OBJECT) return aieng__sv_err(AIENG_ERR_INVALID_ARG, "schema: a schema must be an object or a boolean%s", NULL);
-    if ((unk = aieng__schema_unknown(s)) != NULL) return aieng__sv_err(AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk);
+    if ((unk = aieng__schema_unknown(s, 0)) != NULL) return aieng__sv_err(AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk);
     if (++v->depth > 256) { v->depth--; return aieng__sv_err(AIENG_ERR_FORMAT, "schema: nesting or $ref recursion too deep%s", NULL); }
     r = 1;
     if ((k = aieng_json_get(s, "$ref")) != NULL) {
@@ -2617,6 +2619,18 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
         if (!ok) { r = aieng__sv_bad(v, "enum"); goto done; }
     }
     if ((k = aieng_json_get(s, "const")) != NULL && !aieng_json_equal(k, x)) { r = aieng__sv_bad(v, "const"); goto done; }
+    if ((k = aieng_json_get(s, "not")) != NULL) {
+        r = aieng__sv_val(v, k, x);
+        if (r < 0) goto done;
+        if (r == 1) { r = aieng__sv_bad(v, "not"); goto done; }
+        r = 1;
+    }
+    if (x->type == AIENG_JSON_NUMBER && (k = aieng_json_get(s, "multipleOf")) != NULL && k->type == AIENG_JSON_NUMBER && k->d > 0) {
+        int ok;
+        if (x->is_int && k->is_int) ok = x->i % k->i == 0;
+        else { double q = x->d / k->d; ok = q - q == 0 ? fabs(q - floor(q + 0.5)) < 1e-9 : 0; }
+        if (!ok) { r = aieng__sv_bad(v, "multipleOf"); goto done; }
+    }
     if (x->type == AIENG_JSON_NUMBER) {
         static const char *const nk[4] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" };
         int q;
@@ -2671,6 +2685,16 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
             r = aieng__sv_child(v, sub, x->items[i], idx, strlen(idx));
             if (r <= 0) goto done;
         }
+        if ((k = aieng_json_get(s, "contains")) != NULL) {
+            int any = 0;
+            for (i = 0; i < x->n && !any; i++) { r = aieng__sv_val(v, k, x->items[i]); if (r < 0) goto done; any = r; }
+            if (!any) { r = aieng__sv_bad(v, "contains"); goto done; }
+        }
+        if ((k = aieng_json_get(s, "uniqueItems")) != NULL && k->type == AIENG_JSON_BOOL && k->boolean) {
+            size_t j;
+            for (i = 0; i < x->n; i++) for (j = i + 1; j < x->n; j++)
+                if (aieng_json_equal(x->items[i], x->items[j])) { r = aieng__sv_bad(v, "uniqueItems"); goto done; }
+        }
         if ((k = aieng_json_get(s, "minItems")) != NULL && k->type == AIENG_JSON_NUMBER && (double)x->n < k->d) { r = aieng__sv_bad(v, "minItems"); goto done; }
         if ((k = aieng_json_get(s, "maxItems")) != NULL && k->type == AIENG_JSON_NUMBER && (double)x->n > k->d) { r = aieng__sv_bad(v, "maxItems"); goto done; }
     }
@@ -2680,12 +2704,44 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
             for (i = 0; i < k->n; i++)
                 if (k->items[i]->type == AIENG_JSON_STRING && !aieng_json_getn(x, k->items[i]->s, k->items[i]->len)) {
                     r = aieng__sv_bad(v, "required"); goto done; }
+        const aieng_json *pp = aieng_json_get(s, "patternProperties"), *pn = aieng_json_get(s, "propertyNames");
+        if ((k = aieng_json_get(s, "minProperties")) != NULL && k->type == AIENG_JSON_NUMBER && (double)x->n < k->d) { r = aieng__sv_bad(v, "minProperties"); goto done; }
+        if ((k = aieng_json_get(s, "maxProperties")) != NULL && k->type == AIENG_JSON_NUMBER && (double)x->n > k->d) { r = aieng__sv_bad(v, "maxProperties"); goto done; }
+        if ((k = aieng_json_get(s, "dependentRequired")) != NULL && k->type == AIENG_JSON_OBJECT)
+            for (i = 0; i < k->n; i++) {
+                size_t j;
+                if (!aieng_json_getn(x, k->items[i]->key, k->items[i]->key_len) || k->items[i]->type != AIENG_JSON_ARRAY) continue;
+                for (j = 0; j < k->items[i]->n; j++) {
+                    const aieng_json *nm = k->items[i]->items[j];
+                    if (nm->type == AIENG_JSON_STRING && !aieng_json_getn(x, nm->s, nm->len)) { r = aieng__sv_bad(v, "dependentRequired"); goto done; }
+                }
+            }
         for (i = 0; i < x->n; i++) {
             const aieng_json *m = x->items[i], *ps = props ? aieng_json_getn(props, m->key, m->key_len) : NULL;
-            if (ps) r = aieng__sv_child(v, ps, m, m->key, m->key_len);
-            else if (ap) r = aieng__sv_child(v, ap, m, m->key, m->key_len);
-            else continue;
-            if (r <= 0) { if (r == 0 && !ps && ap->type == AIENG_JSON_BOOL) aieng__sv_bad(v, "additionalProperties"); goto done; }
+            int matched = ps != NULL;
+            if (pn) {
+                aieng_json key;
+                memset(&key, 0, sizeof key);
+                key.type = AIENG_JSON_STRING; key.s = m->key; key.len = m->key_len;
+                r = aieng__sv_val(v, pn, &key);
+                if (r <= 0) { if (r == 0) aieng__sv_bad(v, "propertyNames"); goto done; }
+            }
+            if (ps) { r = aieng__sv_child(v, ps, m, m->key, m->key_len); if (r <= 0) goto done; }
+            if (pp && pp->type == AIENG_JSON_OBJECT) {
+                size_t q;
+                for (q = 0; q < pp->n; q++) {
+                    int mt = aieng__regex_match(pp->items[q]->key, pp->items[q]->key_len, m->key, m->key_len);
+                    if (mt < 0) { r = -1; goto done; }
+                    if (!mt) continue;
+                    matched = 1;
+                    r = aieng__sv_child(v, pp->items[q], m, m->key, m->key_len);
+                    if (r <= 0) goto done;
+                }
+            }
+            if (!matched && ap) {
+                r = aieng__sv_child(v, ap, m, m->key, m->key_len);
+                if (r <= 0) { if (r == 0 && ap->type == AIENG_JSON_BOOL) aieng__sv_bad(v, "additionalProperties"); goto done; }
+            }
         }
     }
     if ((k = aieng_json_get(s, "allOf")) != NULL && k->type == AIENG_JSON_ARRAY)
@@ -2765,6 +2821,24 @@ static void aieng__sc_lit(aieng__buf *b, const char *s, size_t n) { /* GBNF lite
 static void aieng__sc_json_lit(aieng__buf *b, const aieng_json *v) {
     char *t = NULL;
     size_t n = 0;
+    if (v->type == AIENG_JSON_ARRAY || v->type == AIENG_JSON_OBJECT) { /* whitespace allowed between tokens */
+        size_t i;
+        aieng__buf_puts(b, v->type == AIENG_JSON_ARRAY ? "(\"[\" ws " : "(\"{\" ws ");
+        for (i = 0; i < v->n; i++) {
+            if (i) aieng__buf_puts(b, "\",\" ws ");
+            if (v->type == AIENG_JSON_OBJECT) {
+                aieng_json key;
+                memset(&key, 0, sizeof key);
+                key.type = AIENG_JSON_STRING; key.s = v->items[i]->key; key.len = v->items[i]->key_len;
+                aieng__sc_json_lit(b, &key);
+                aieng__buf_puts(b, " ws \":\" ws ");
+            }
+            aieng__sc_json_lit(b, v->items[i]);
+            aieng__buf_puts(b, " ws ");
+        }
+        aieng__buf_puts(b, v->type == AIENG_JSON_ARRAY ? "\"]\")" : "\"}\")");
+        return;
+    }
     if (aieng_json_write(v, 0, &t, &n) != AIENG_OK) { b->oom = 1; return; }
     aieng__sc_lit(b, t, n);
     AIENG_FREE(t, NULL);
@@ -3209,7 +3283,8 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (pat && f >= 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'pattern' together with 'format' is not supported%s", NULL); return 0; }
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength > maxLength%s", NULL); return 0; }
-    if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength/maxLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    if (mx > AIENG_GRAMMAR_MAX_REPEAT) mx = -1; /* documented: not enforced by the grammar */
+    if (mn > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
     aieng__buf_puts(b, "\"\\\"\" ");
     if (pat) {
         if (aieng__regex_gbnf(pat->s, pat->len, 1, b) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
@@ -3298,7 +3373,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
             continue;
         }
         if (s->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: a schema must be an object or a boolean%s", NULL); goto fail; }
-        if ((unk = aieng__schema_unknown(s)) != NULL) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk); goto fail; }
+        if ((unk = aieng__schema_unknown(s, 1)) != NULL) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk); goto fail; }
         if ((k = aieng_json_get(s, "$ref")) != NULL) {
             const aieng_json *t = aieng__schema_ref(c->root, k);
             if (!t) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported or unresolved $ref '%s'", k->type == AIENG_JSON_STRING ? k->s : "?"); goto fail; }
@@ -3381,6 +3456,30 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (t & AIENG__T_NUM) t |= AIENG__T_INT;
         types = types ? (types & t) : t;
         if (!types) types = -1; /* contradictory: nothing */
+    }
+    for (i = 0; i < np; i++) { /* not: only "not {type: ...}", not {}, not true/false */
+        const aieng_json *nt = aieng_json_get(parts[i], "not");
+        size_t q;
+        int t = 0;
+        if (!nt) continue;
+        if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; } continue; }
+        if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
+        for (q = 0; q < nt->n; q++) {
+            const char *kk = nt->items[q]->key;
+            if (strcmp(kk, "type") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'not' is supported only as not {\"type\": ...}, not with '%s'", kk); goto fail; }
+        }
+        k = aieng_json_get(nt, "type");
+        if (!k) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; } /* not {} */
+        if (k->type == AIENG_JSON_STRING) t = aieng__sc_typebit(k);
+        else if (k->type == AIENG_JSON_ARRAY) for (q = 0; q < k->n; q++) { int x = aieng__sc_typebit(k->items[q]); if (x < 0) { t = -1; break; } t |= x; }
+        if (t <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type' in 'not'%s", NULL); goto fail; }
+        if (!types) types = 0x7F;
+        if (t & AIENG__T_NUM) t |= AIENG__T_INT;
+        if ((t & AIENG__T_INT) && !(t & AIENG__T_NUM) && (types & AIENG__T_NUM)) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: not {\"type\": \"integer\"} on numbers is not supported%s", NULL); goto fail; }
+        types &= ~t;
+        if (!types) types = -1;
     }
     if (types == -1) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; }
     if (!types) {

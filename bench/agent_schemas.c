@@ -1,0 +1,110 @@
+/* bench/agent_schemas.c - JSON Schema -> grammar coverage on a JSONSchemaBench subset.
+   Usage: build/bench/agent_schemas DIR [--list-failures]
+   DIR holds <Category>/<name>.json files, each {"schema": ..., "tests": [{"data", "valid"}]}
+   (../shared/data/json/schemas; internal test data, not shipped with the project).
+   Per category: schemas compiled (and the grammar itself compiles), valid instances the
+   grammar accepts (each written compactly and indented by 2), invalid instances it rejects,
+   and the validator's agreement with the labels. One line per category on stdout;
+   with --list-failures, the first error of each schema that does not compile on stderr. */
+#define AIENG_AGENT_IMPLEMENTATION
+#include "aieng_agent.h"
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *slurp(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    char *b;
+    long L;
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END); L = ftell(f); fseek(f, 0, SEEK_SET);
+    b = (char *)malloc((size_t)L + 1);
+    if (!b || fread(b, 1, (size_t)L, f) != (size_t)L) { fclose(f); free(b); return NULL; }
+    fclose(f); b[L] = 0; *n = (size_t)L;
+    return b;
+}
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+static int accepts(aieng_grammar *g, const aieng_json *v, int indent) {
+    char *t = NULL;
+    size_t n = 0;
+    int ok;
+    if (aieng_json_write(v, indent, &t, &n) != AIENG_OK) return 0;
+    ok = aieng_grammar_accepts(g, t, n);
+    aieng_free(NULL, t);
+    return ok;
+}
+int main(int argc, char **argv) {
+    DIR *d;
+    struct dirent *e;
+    char *cats[64];
+    int ncat = 0, c, list = argc > 2 && !strcmp(argv[2], "--list-failures");
+    long T[8] = {0};
+    if (argc < 2) { fprintf(stderr, "usage: %s DIR [--list-failures]\n", argv[0]); return 2; }
+    d = opendir(argv[1]);
+    if (!d) { fprintf(stderr, "cannot open %s\n", argv[1]); return 1; }
+    while ((e = readdir(d)) != NULL && ncat < 64) {
+        char p[4096];
+        struct stat st;
+        if (e->d_name[0] == '.') continue;
+        snprintf(p, sizeof p, "%s/%s", argv[1], e->d_name);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) cats[ncat++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(cats, (size_t)ncat, sizeof *cats, cmp_str);
+    printf("%-16s %8s %9s %8s %14s %14s %12s\n", "category", "schemas", "compiled", "share", "valid accepted", "invalid rejected", "validator ok");
+    for (c = 0; c < ncat; c++) {
+        char dir[4096];
+        long nsch = 0, ncomp = 0, nv = 0, nva = 0, ni = 0, nir = 0, nval = 0, nvalok = 0;
+        snprintf(dir, sizeof dir, "%s/%s", argv[1], cats[c]);
+        d = opendir(dir);
+        while (d && (e = readdir(d)) != NULL) {
+            char p[8192], *txt, *gbnf = NULL;
+            size_t n = 0, gn = 0, i;
+            aieng_json_doc *doc = NULL;
+            const aieng_json *schema, *tests;
+            aieng_grammar *g = NULL;
+            aieng_result r;
+            if (!strstr(e->d_name, ".json")) continue;
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            txt = slurp(p, &n);
+            if (!txt) continue;
+            if (aieng_json_parse(txt, n, NULL, &doc) != AIENG_OK) { free(txt); continue; }
+            schema = aieng_json_get(aieng_json_root(doc), "schema");
+            tests = aieng_json_get(aieng_json_root(doc), "tests");
+            nsch++;
+            r = aieng_schema_to_gbnf(schema, NULL, &gbnf, &gn);
+            if (r == AIENG_OK) {
+                if (aieng_grammar_parse(gbnf, gn, NULL, &g) == AIENG_OK) ncomp++;
+                else if (list) fprintf(stderr, "%s/%s: generated grammar does not compile: %s\n", cats[c], e->d_name, aieng_last_error());
+                aieng_free(NULL, gbnf);
+            } else if (list) fprintf(stderr, "%s/%s: %s\n", cats[c], e->d_name, aieng_last_error());
+            for (i = 0; tests && i < tests->n; i++) {
+                const aieng_json *t = tests->items[i], *data = aieng_json_get(t, "data"), *valid = aieng_json_get(t, "valid");
+                int want = valid && valid->boolean;
+                aieng_result vr;
+                if (!data) continue;
+                vr = aieng_schema_validate(schema, data);
+                if (vr == AIENG_OK || vr == AIENG_ERR_FORMAT) { nval++; nvalok += (vr == AIENG_OK) == want; }
+                if (!g) continue;
+                if (want) {
+                    int a = accepts(g, data, 0) && accepts(g, data, 2);
+                    nv++; nva += a;
+                    if (!a && list) fprintf(stderr, "%s/%s: valid instance %lu rejected by the grammar\n", cats[c], e->d_name, (unsigned long)i);
+                } else { ni++; nir += !accepts(g, data, 0); }
+            }
+            aieng_grammar_free(g);
+            aieng_json_free(doc);
+            free(txt);
+        }
+        if (d) closedir(d);
+        printf("%-16s %8ld %9ld %7.1f%% %6ld/%-6ld %7.1f%% %6ld/%-6ld %5.1f%% %5ld/%-5ld\n", cats[c], nsch, ncomp, nsch ? 100.0 * ncomp / nsch : 0.0,
+               nva, nv, nv ? 100.0 * nva / nv : 0.0, nir, ni, ni ? 100.0 * nir / ni : 0.0, nvalok, nval);
+        T[0] += nsch; T[1] += ncomp; T[2] += nva; T[3] += nv; T[4] += nir; T[5] += ni; T[6] += nvalok; T[7] += nval;
+        free(cats[c]);
+    }
+    printf("%-16s %8ld %9ld %7.1f%% %6ld/%-6ld %7.1f%% %6ld/%-6ld %5.1f%% %5ld/%-5ld\n", "total", T[0], T[1], T[0] ? 100.0 * T[1] / T[0] : 0.0,
+           T[2], T[3], T[3] ? 100.0 * T[2] / T[3] : 0.0, T[4], T[5], T[5] ? 100.0 * T[4] / T[5] : 0.0, T[6], T[7]);
+    return 0;
+}
