@@ -302,6 +302,37 @@ static void test_long_pieces(aieng_bpe *b, int quick) {
     free(out);
 }
 
+/* the linear (backtracking) encoder of long pieces == the heap merge, on random
+   long pieces of many kinds */
+static void test_linear_vs_heap(aieng_bpe *b, int iters) {
+    static const char *const alph[] = {"a", " ", "ab", "aA1 ", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                                       "\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89\xe6\x96\x87", "ing the tion er ", "\n\t  {}();=", "0123456789"};
+    uint64_t x = 12345;
+    int bad = 0, it;
+    unsigned char *s = (unsigned char *)malloc(4000);
+    uint32_t *d1 = (uint32_t *)malloc(16000), *d2 = (uint32_t *)malloc(16000);
+    void *scr = malloc(4000 * 44 + 64);
+    CHECK(b->backtrack, "linear encoder tables built");
+    for (it = 0; it < iters && b->backtrack; it++) {
+        size_t n = 65 + (size_t)(x % 3000), i, k1, k2;
+        const char *al = alph[it % 9];
+        size_t al_n = strlen(al);
+        for (i = 0; i < n; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            if (it % 9 == 5) { size_t c = (size_t)(x % 4) * 3; if (i + 3 <= n) { memcpy(s + i, al + c, 3); i += 2; } else s[i] = 'x'; }
+            else if (it % 13 == 0) s[i] = (unsigned char)x;
+            else s[i] = (unsigned char)al[x % al_n];
+        }
+        k1 = aieng__bpe_merge(b, s, n, n, d1, scr);
+        b->backtrack = 0;
+        k2 = aieng__bpe_merge(b, s, n, n, d2, scr);
+        b->backtrack = 1;
+        if (k1 != k2 || memcmp(d1, d2, k1 * 4) != 0) bad++;
+    }
+    CHECK(bad == 0, "linear encoder differs from the heap on %d of %d long pieces", bad, iters);
+    free(s); free(d1); free(d2); free(scr);
+}
+
 /* random bytes (invalid UTF-8 included) round-trip with every pre-tokenizer */
 static void test_random_bytes(aieng_bpe *b) {
     uint64_t x = 88172645463325252ull;
@@ -569,6 +600,8 @@ int main(void) {
         test_fuzz_regressions(enc[1]);
     }
     if (enc[2]) test_random_bytes(enc[2]);
+    for (e = 0; e < 3; e++)
+        if (enc[e]) test_linear_vs_heap(enc[e], quick ? 150 : 1500);
     if (enc[0] && have) test_tokens_merges(enc[0], &c, quick);
     if (have) test_train(&c, quick);
     {   /* loading from memory gives the same object as from the file */
