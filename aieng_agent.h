@@ -495,6 +495,8 @@ AIENG_API aieng_result aieng_constrain_accept(aieng_constrain *c, int token);
 AIENG_API int aieng_constrain_complete(const aieng_constrain *c);
 AIENG_API int aieng_constrain_done(const aieng_constrain *c);
 AIENG_API void aieng_constrain_get_stats(const aieng_constrain *c, aieng_constrain_stats *st);
+/* Forgets every cached mask (the next mask is computed by a walk of the trie). */
+AIENG_API void aieng_constrain_clear_cache(aieng_constrain *c);
 /* The logit-processor hook; user = aieng_constrain*. */
 AIENG_API void aieng_constrain_logits(float *logits, int n_vocab, void *user);
 
@@ -3574,6 +3576,13 @@ struct aieng_constrain {
     int next_slot, cur_slot;                /* cur_slot: mask of the current state, -1 unknown */
     uint32_t *tmpbits;
     aieng_constrain_stats stats;
+    /* lazy DFA over grammar states: interned stack sets and their byte transitions */
+    aieng__iv dset;                         /* the sets' node ids, concatenated */
+    int *doff, *dlen, *dtrans, *dhash;      /* per set: offset, length (+acc in bit 30), 256 transitions */
+    int dn, dcap, dhcap;
+    unsigned depoch;
+    int *lvl_sid;                           /* set id per trie depth during a walk */
+    aieng__iv dscratch;
 };
 static size_t aieng__tok_len(const aieng_vocab *v, int i) {
     return v->lens ? v->lens[i] : (v->tokens[i] ? strlen(v->tokens[i]) : 0);
@@ -3607,6 +3616,9 @@ AIENG_API void aieng_constrain_free(aieng_constrain *c) {
     AIENG_FREE(c->lvl, NULL);
     for (i = 0; i < AIENG_CONSTRAIN_CACHE; i++) { AIENG_FREE(c->cache[i].key, NULL); AIENG_FREE(c->cache[i].bits, NULL); }
     AIENG_FREE(c->tmpbits, NULL);
+    aieng__iv_free(&c->dset); aieng__iv_free(&c->dscratch);
+    AIENG_FREE(c->doff, NULL); AIENG_FREE(c->dlen, NULL); AIENG_FREE(c->dtrans, NULL); AIENG_FREE(c->dhash, NULL);
+    AIENG_FREE(c->lvl_sid, NULL);
     AIENG_FREE(c, NULL);
 }
 AIENG_API aieng_result aieng_constrain_new(aieng_grammar *g, const aieng_vocab *v, aieng_constrain **out) {
@@ -3657,6 +3669,8 @@ AIENG_API aieng_result aieng_constrain_new(aieng_grammar *g, const aieng_vocab *
     c->toks = (int *)AIENG_MALLOC((size_t)(nids + 1) * sizeof(int), NULL);
     stack = (int *)AIENG_MALLOC((size_t)(c->maxdepth + 2) * sizeof(int), NULL);
     c->lvl = (aieng__iv *)AIENG_MALLOC((size_t)(c->maxdepth + 1) * sizeof(aieng__iv), NULL);
+    c->lvl_sid = (int *)AIENG_MALLOC((size_t)(c->maxdepth + 1) * sizeof(int), NULL);
+    if (!c->lvl_sid) goto oom;
     if (!c->tbyte || !c->tdepth || !c->tend || !c->ttok_off || !c->ttok_n || !c->toks || !stack || !c->lvl) goto oom;
     memset(c->lvl, 0, (size_t)(c->maxdepth + 1) * sizeof(aieng__iv));
     {
@@ -3705,6 +3719,85 @@ static uint32_t aieng__state_hash(const aieng_grammar_state *s) {
     for (i = 0; i < s->cur.n; i++) { h ^= (uint32_t)s->cur.v[i]; h *= 16777619u; }
     return h;
 }
+/* Lazy DFA: each distinct set of parse stacks (with its "complete" flag) met during trie
+   walks gets an id and a row of 256 transitions filled on first use, so a walk costs one
+   table look-up per trie node once the rows exist. Flushed when it reaches
+   AIENG_CONSTRAIN_DFA_STATES sets or when the grammar's node table is collected. */
+#ifndef AIENG_CONSTRAIN_DFA_STATES
+#define AIENG_CONSTRAIN_DFA_STATES 16384
+#endif
+#define AIENG__DFA_UNKNOWN (-2)
+#define AIENG__DFA_DEAD (-1)
+static void aieng__dfa_flush(aieng_constrain *c) {
+    int i;
+    c->dn = 0; c->dset.n = 0;
+    for (i = 0; i < c->dhcap; i++) c->dhash[i] = -1;
+    c->depoch = c->g->epoch;
+}
+static uint32_t aieng__dfa_hash(const int *v, int n, int acc) {
+    uint32_t h = 2166136261u ^ (uint32_t)acc;
+    int i;
+    for (i = 0; i < n; i++) { h ^= (uint32_t)v[i]; h *= 16777619u; }
+    return h;
+}
+/* id of the set v[0..n) (sorted) with flag acc; -3 on OOM */
+static int aieng__dfa_intern(aieng_constrain *c, const int *v, int n, int acc) {
+    uint32_t h, k;
+    int id, i;
+    if (c->dn * 2 >= c->dhcap) {
+        int nc = c->dhcap ? c->dhcap * 2 : 1024, *nh = (int *)AIENG_MALLOC((size_t)nc * sizeof(int), NULL);
+        if (!nh) return -3;
+        for (i = 0; i < nc; i++) nh[i] = -1;
+        for (i = 0; i < c->dn; i++) {
+            k = aieng__dfa_hash(c->dset.v + c->doff[i], c->dlen[i] & 0x3FFFFFFF, c->dlen[i] >> 30) & (uint32_t)(nc - 1);
+            while (nh[k] >= 0) k = (k + 1) & (uint32_t)(nc - 1);
+            nh[k] = i;
+        }
+        AIENG_FREE(c->dhash, NULL); c->dhash = nh; c->dhcap = nc;
+    }
+    h = aieng__dfa_hash(v, n, acc);
+    k = h & (uint32_t)(c->dhcap - 1);
+    while ((id = c->dhash[k]) >= 0) {
+        if ((c->dlen[id] >> 30) == acc && (c->dlen[id] & 0x3FFFFFFF) == n && (n == 0 || !memcmp(c->dset.v + c->doff[id], v, (size_t)n * sizeof(int)))) return id;
+        k = (k + 1) & (uint32_t)(c->dhcap - 1);
+    }
+    if (c->dn == c->dcap) {
+        int nc = c->dcap ? c->dcap * 2 : 256;
+        int *no = (int *)AIENG_REALLOC(c->doff, (size_t)nc * sizeof(int), NULL), *nl, *nt;
+        if (!no) return -3;
+        c->doff = no;
+        nl = (int *)AIENG_REALLOC(c->dlen, (size_t)nc * sizeof(int), NULL);
+        if (!nl) return -3;
+        c->dlen = nl;
+        nt = (int *)AIENG_REALLOC(c->dtrans, (size_t)nc * 256 * sizeof(int), NULL);
+        if (!nt) return -3;
+        c->dtrans = nt; c->dcap = nc;
+    }
+    id = c->dn++;
+    c->doff[id] = c->dset.n;
+    c->dlen[id] = n | (acc << 30);
+    for (i = 0; i < n; i++) if (!aieng__iv_push(&c->dset, v[i])) { c->dn--; return -3; }
+    for (i = 0; i < 256; i++) c->dtrans[(size_t)id * 256 + (size_t)i] = AIENG__DFA_UNKNOWN;
+    c->dhash[k] = id;
+    return id;
+}
+/* the set after one byte; AIENG__DFA_DEAD when nothing survives; -3 on error */
+static int aieng__dfa_next(aieng_constrain *c, int sid, unsigned byte) {
+    int t = c->dtrans[(size_t)sid * 256 + byte], acc = 0;
+    if (t != AIENG__DFA_UNKNOWN) return t;
+    {   /* copy the set out: the step may grow c->dset */
+        int n = c->dlen[sid] & 0x3FFFFFFF, i;
+        aieng__iv in;
+        memset(&in, 0, sizeof in);
+        for (i = 0; i < n; i++) if (!aieng__iv_push(&in, c->dset.v[c->doff[sid] + i])) { aieng__iv_free(&in); return -3; }
+        if (!aieng__g_step(c->g, in.v, in.n, byte, &c->dscratch, &acc)) { aieng__iv_free(&in); return -3; }
+        aieng__iv_free(&in);
+    }
+    if (c->dscratch.n == 0 && !acc) t = AIENG__DFA_DEAD;
+    else { t = aieng__dfa_intern(c, c->dscratch.v, c->dscratch.n, acc); if (t < 0) return -3; }
+    c->dtrans[(size_t)sid * 256 + byte] = t;
+    return t;
+}
 /* the cache slot holding the mask of the current state, computing it if needed; -1 on error */
 static int aieng__constrain_slot(aieng_constrain *c) {
     aieng_grammar_state *s = c->st;
@@ -3734,21 +3827,21 @@ static int aieng__constrain_slot(aieng_constrain *c) {
     if (s->cur.n) memcpy(m->key, s->cur.v, (size_t)s->cur.n * sizeof(int));
     m->nkey = s->cur.n; m->hash = h; m->acc = s->acc; m->epoch = c->g->epoch;
     memset(m->bits, 0, words * sizeof(uint32_t));
-    /* level 0 = the current state */
-    c->lvl[0].n = 0;
-    for (i = 0; i < s->cur.n; i++) if (!aieng__iv_push(&c->lvl[0], s->cur.v[i])) return -1;
+    if (c->depoch != c->g->epoch || c->dn >= AIENG_CONSTRAIN_DFA_STATES) aieng__dfa_flush(c);
+    c->lvl_sid[0] = aieng__dfa_intern(c, s->cur.v, s->cur.n, s->acc);
+    if (c->lvl_sid[0] < 0) return -1;
     node = 1;
     while (node < c->tn) {
-        int d = c->tdepth[node], acc = 0;
-        aieng__iv *in = &c->lvl[d - 1], *out = &c->lvl[d];
+        int d = c->tdepth[node], sid = aieng__dfa_next(c, c->lvl_sid[d - 1], c->tbyte[node]);
         c->stats.trie_nodes_visited++;
-        if (in->n == 0 || !aieng__g_step(c->g, in->v, in->n, c->tbyte[node], out, &acc)) { out->n = 0; node = c->tend[node]; continue; }
-        if (out->n == 0 && !acc) { node = c->tend[node]; continue; }
+        if (sid == -3) return -1;
+        if (sid == AIENG__DFA_DEAD) { node = c->tend[node]; continue; }
         for (i = 0; i < c->ttok_n[node]; i++) {
             int t = c->toks[c->ttok_off[node] + i];
             m->bits[t >> 5] |= 1u << (t & 31);
         }
-        if (out->n == 0) { node = c->tend[node]; continue; } /* complete, nothing may follow */
+        if ((c->dlen[sid] & 0x3FFFFFFF) == 0) { node = c->tend[node]; continue; } /* complete, nothing may follow */
+        c->lvl_sid[d] = sid;
         node++;
     }
     if (s->acc && c->v.eos >= 0 && c->v.eos < c->v.n) m->bits[c->v.eos >> 5] |= 1u << (c->v.eos & 31);
@@ -3814,6 +3907,11 @@ AIENG_API aieng_result aieng_constrain_accept(aieng_constrain *c, int t) {
 AIENG_API int aieng_constrain_complete(const aieng_constrain *c) { return c->finished || c->st->acc; }
 AIENG_API int aieng_constrain_done(const aieng_constrain *c) { return c->finished || (c->st->acc && c->st->cur.n == 0); }
 AIENG_API void aieng_constrain_get_stats(const aieng_constrain *c, aieng_constrain_stats *st) { *st = c->stats; }
+AIENG_API void aieng_constrain_clear_cache(aieng_constrain *c) {
+    int i;
+    for (i = 0; i < AIENG_CONSTRAIN_CACHE; i++) c->cache[i].used = 0;
+    c->cur_slot = -1;
+}
 
 /* @@NEXT@@ */
 
