@@ -1,10 +1,11 @@
 /* autograd.c - one GPT-2 training step (forward, backward, AdamW) with aieng_autograd.h.
    Run by bench/autograd.sh, which makes the data file with bench/autograd_torch.py:
-       build/bench/autograd DATA.bin LOSS.csv
+       build/bench/autograd DATA.bin time             step times at 1 and 2 threads
+       build/bench/autograd DATA.bin curve LOSS.csv   losses of 200 steps at 2 threads
    The model (vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8) starts
    from the parameters in DATA.bin and trains on its batches, so PyTorch sees the
-   same numbers. Prints "aieng threads N step_ms X" for 1 and 2 threads (medians
-   of 10 steps after 3 warm-ups), then writes the losses of 200 steps at 2 threads. */
+   same numbers. `time` prints "aieng threads N step_ms X" for 1 and 2 threads
+   (medians of 10 steps after 3 warm-ups). */
 #define _POSIX_C_SOURCE 200809L
 #define AIENG_AUTOGRAD_IMPLEMENTATION
 #include "aieng_autograd.h"
@@ -89,7 +90,10 @@ int main(int argc, char **argv) {
     uint64_t n = 0;
     int64_t B = 8, T = 256, per;
     int threads, i;
-    if (argc != 3) { fprintf(stderr, "usage: %s DATA.bin LOSS.csv  (bench/autograd.sh makes DATA.bin)\n", argv[0]); return 2; }
+    if (argc < 3 || (strcmp(argv[2], "time") != 0 && (strcmp(argv[2], "curve") != 0 || argc != 4))) {
+        fprintf(stderr, "usage: %s DATA.bin time | DATA.bin curve LOSS.csv   (bench/autograd.sh makes DATA.bin)\n", argv[0]);
+        return 2;
+    }
     f = fopen(argv[1], "rb");
     if (!f) { fprintf(stderr, "autograd bench: cannot open %s (run bench/autograd.sh)\n", argv[1]); return 1; }
     fseek(f, 0, SEEK_END); file_len = (size_t)ftell(f); fseek(f, 0, SEEK_SET);
@@ -98,31 +102,34 @@ int main(int argc, char **argv) {
     fclose(f);
     batches = (const int32_t *)rec("batches", &n);
     per = B * (T + 1);
-    if (!batches || n < (uint64_t)((WARM + TIMED + CURVE) * per)) { fprintf(stderr, "autograd bench: no batches in %s\n", argv[1]); return 1; }
+    if (!batches || n < (uint64_t)(WARM + TIMED + CURVE) * (uint64_t)per) { fprintf(stderr, "autograd bench: no batches in %s\n", argv[1]); return 1; }
     /* defaults are the benchmark model: vocab 4096, 4 layers, 4 heads, 256 wide, context 256, GPT-2 form */
     if (aieng_autograd_init(&g, NULL) != AIENG_OK || aieng_autograd_gpt_declare(&g, &m, &cfg) != AIENG_OK ||
         aieng_autograd_finalize(&g) != AIENG_OK) { fprintf(stderr, "autograd bench: %s\n", aieng_last_error()); return 1; }
-    for (threads = 1; threads <= 2; threads++) {
-        double t[TIMED];
-        aieng_set_threads(threads);
-        if (!load_params(&g)) return 1;
-        for (i = 0; i < WARM + TIMED; i++) {
-            double t0 = now();
-            train_step(&g, &m, batches + i * per, B, T);
-            if (i >= WARM) t[i - WARM] = now() - t0;
+    if (!strcmp(argv[2], "time")) {
+        for (threads = 1; threads <= 2; threads++) {
+            double t[TIMED];
+            aieng_set_threads(threads);
+            if (!load_params(&g)) return 1;
+            for (i = 0; i < WARM + TIMED; i++) {
+                double t0 = now();
+                train_step(&g, &m, batches + i * per, B, T);
+                if (i >= WARM) t[i - WARM] = now() - t0;
+            }
+            qsort(t, TIMED, sizeof t[0], cmp_double);
+            printf("aieng threads %d step_ms %.1f\n", threads, 1000.0 * 0.5 * (t[TIMED / 2 - 1] + t[TIMED / 2]));
+            fflush(stdout);
         }
-        qsort(t, TIMED, sizeof t[0], cmp_double);
-        printf("aieng threads %d step_ms %.1f\n", threads, 1000.0 * 0.5 * (t[TIMED / 2 - 1] + t[TIMED / 2]));
-        fflush(stdout);
+        printf("aieng tape_bytes %zu tape_allocs %zu\n", aieng_autograd_tape_bytes(&g), aieng_autograd_tape_allocs(&g));
+    } else {
+        aieng_set_threads(2);
+        if (!load_params(&g)) return 1;
+        f = fopen(argv[3], "w");
+        if (!f) { fprintf(stderr, "autograd bench: cannot write %s\n", argv[3]); return 1; }
+        fprintf(f, "step,loss\n");
+        for (i = 0; i < CURVE; i++) fprintf(f, "%d,%.6f\n", i, train_step(&g, &m, batches + (WARM + TIMED + i) * per, B, T));
+        fclose(f);
     }
-    aieng_set_threads(2);
-    if (!load_params(&g)) return 1;
-    f = fopen(argv[2], "w");
-    if (!f) { fprintf(stderr, "autograd bench: cannot write %s\n", argv[2]); return 1; }
-    fprintf(f, "step,loss\n");
-    for (i = 0; i < CURVE; i++) fprintf(f, "%d,%.6f\n", i, train_step(&g, &m, batches + (WARM + TIMED + i) * per, B, T));
-    fclose(f);
-    printf("aieng tape_bytes %zu tape_allocs %zu\n", aieng_autograd_tape_bytes(&g), aieng_autograd_tape_allocs(&g));
     aieng_autograd_free(&g);
     free(file_buf);
     return 0;

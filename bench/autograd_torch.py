@@ -3,9 +3,10 @@
 
     autograd_torch.py prepare OUT.bin   draws the GPT-2 initialisation (torch seed 0) and
                                         213 batches of byte tokens from a fixed text, writes both
-    autograd_torch.py run OUT.bin CSV   times one training step (forward, backward, AdamW) at 1
-                                        and 2 threads (medians of 10 after 3 warm-ups), then
-                                        trains 200 steps from the same start and writes the losses
+    autograd_torch.py time OUT.bin      times one training step (forward, backward, AdamW) at 1
+                                        and 2 threads (medians of 10 after 3 warm-ups)
+    autograd_torch.py curve OUT.bin CSV trains 200 steps (2 threads) from the same start and
+                                        writes the losses
 
 Model: vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8, float32,
 written the way a PyTorch user writes it (F.scaled_dot_product_attention with
@@ -20,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from autograd_ref import Writer  # noqa: E402
 
 V, CTX, L, H, C, B, T = 4096, 256, 4, 4, 256, 8, 256
-WARM, TIMED, CURVE = 3, 10, int(os.environ.get("AUTOGRAD_BENCH_CURVE", "200"))
+WARM, TIMED, CURVE = 3, 10, 200
 LR, BETAS, EPS, WD = 1e-3, (0.9, 0.95), 1e-8, 0.1
 
 
@@ -113,7 +114,7 @@ def step(p, opt, batch):
     return loss.item()
 
 
-def run(path, csv):
+def run_time(path):
     rec = read(path)
     batches = rec["batches"].reshape(-1, B, T + 1)
     for threads in (1, 2):
@@ -126,17 +127,24 @@ def run(path, csv):
             if i >= WARM:
                 times.append(time.perf_counter() - t0)
         print(f"torch threads {threads} step_ms {1000 * statistics.median(times):.1f}", flush=True)
+    print(f"torch version {torch.__version__}", flush=True)
+
+
+def run_curve(path, csv):
+    rec = read(path)
+    batches = rec["batches"].reshape(-1, B, T + 1)
     torch.set_num_threads(2)
     p, opt = fresh(rec)
     with open(csv, "w") as f:
         f.write("step,loss\n")
         for i in range(CURVE):
             f.write(f"{i},{step(p, opt, batches[WARM + TIMED + i]):.6f}\n")
-    print(f"torch version {torch.__version__}", flush=True)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(sys.argv[2])
+    elif sys.argv[1] == "time":
+        run_time(sys.argv[2])
     else:
-        run(sys.argv[2], sys.argv[3])
+        run_curve(sys.argv[2], sys.argv[3])
