@@ -380,6 +380,12 @@ AIENG_EXTERN_C_END
 #define AIENG__QSDOT 1
 #endif
 
+#if defined(__GNUC__) || defined(__clang__)
+#define AIENG__QS static __attribute__((unused)) /* kernels a SIMD build may not call */
+#else
+#define AIENG__QS static
+#endif
+
 AIENG_EXTERN_C_BEGIN
 
 /* ---------------------------------------------------------------- type table */
@@ -1428,7 +1434,7 @@ AIENG_API aieng_result aieng_quant_quantize_act(int type, const float *x, void *
 /* ---------------------------------------------------------------- scalar dot products */
 /* w: weight row, a: activation row in the paired type, nb blocks. Each block's
    integer sum is exact; the float formula per block is ggml's generic one. */
-static float aieng__dot_q4_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q4_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 18, a += 34) {
@@ -1439,7 +1445,7 @@ static float aieng__dot_q4_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_q4_1_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q4_1_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 20, a += 36) {
@@ -1449,7 +1455,7 @@ static float aieng__dot_q4_1_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_q5_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q5_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 22, a += 34) {
@@ -1464,7 +1470,7 @@ static float aieng__dot_q5_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_q5_1_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q5_1_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 24, a += 36) {
@@ -1479,7 +1485,7 @@ static float aieng__dot_q5_1_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_q8_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q8_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 34, a += 34) {
@@ -1489,7 +1495,7 @@ static float aieng__dot_q8_0_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_mxfp4_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_mxfp4_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 17, a += 34) {
@@ -1502,7 +1508,7 @@ static float aieng__dot_mxfp4_s(const uint8_t *w, const uint8_t *a, int64_t nb) 
     return sumf;
 }
 static int aieng__ld_bsum(const uint8_t *a, int j) { return (int16_t)aieng__ld16(a + 260 + 2 * j); }
-static float aieng__dot_q2_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q2_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int h, s, l, j;
     for (i = 0; i < nb; i++, w += 84, a += 292) {
@@ -1521,7 +1527,7 @@ static float aieng__dot_q2_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_q3_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q3_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int h, s, l, sc[16];
     for (i = 0; i < nb; i++, w += 110, a += 292) {
@@ -1543,7 +1549,7 @@ static float aieng__dot_q3_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_q45_k_s(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
+AIENG__QS float aieng__dot_q45_k_s(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
     float sumf = 0;
     const int bsz = five ? 176 : 144;
     int64_t i; int c, l, j, sc, mn;
@@ -1572,7 +1578,7 @@ static float aieng__dot_q45_k_s(const uint8_t *w, const uint8_t *a, int64_t nb, 
     }
     return sumf;
 }
-static float aieng__dot_q6_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
+AIENG__QS float aieng__dot_q6_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int h, l;
     for (i = 0; i < nb; i++, w += 210, a += 292) {
@@ -1599,19 +1605,19 @@ static float aieng__dot_q6_k_s(const uint8_t *w, const uint8_t *a, int64_t nb) {
     }
     return sumf;
 }
-static float aieng__dot_f16_s(const uint8_t *w, const uint8_t *a, int64_t n) {
+AIENG__QS float aieng__dot_f16_s(const uint8_t *w, const uint8_t *a, int64_t n) {
     float s = 0;
     int64_t i;
     for (i = 0; i < n; i++) s += aieng__h2f(w + 2 * i) * aieng__h2f(a + 2 * i);
     return s;
 }
-static float aieng__dot_bf16_s(const uint8_t *w, const uint8_t *a, int64_t n) {
+AIENG__QS float aieng__dot_bf16_s(const uint8_t *w, const uint8_t *a, int64_t n) {
     float s = 0;
     int64_t i;
     for (i = 0; i < n; i++) s += aieng_bf16_to_f32(aieng__ld16(w + 2 * i)) * aieng_bf16_to_f32(aieng__ld16(a + 2 * i));
     return s;
 }
-static float aieng__dot_nf4_s(const uint8_t *w, const float *a, int64_t nb) {
+AIENG__QS float aieng__dot_nf4_s(const uint8_t *w, const float *a, int64_t nb) {
     float sumf = 0;
     int64_t i; int j;
     for (i = 0; i < nb; i++, w += 34, a += 64) {
@@ -1623,16 +1629,581 @@ static float aieng__dot_nf4_s(const uint8_t *w, const float *a, int64_t nb) {
 }
 
 /* ---------------------------------------------------------------- int8 vectors (scalar) */
-static int64_t aieng__i8_dot_s(const int8_t *a, const int8_t *b, int64_t n) {
+AIENG__QS int64_t aieng__i8_dot_s(const int8_t *a, const int8_t *b, int64_t n) {
     int64_t s = 0, i;
     for (i = 0; i < n; i++) s += a[i] * b[i];
     return s;
 }
-static int64_t aieng__i8_l2sq_s(const int8_t *a, const int8_t *b, int64_t n) {
+AIENG__QS int64_t aieng__i8_l2sq_s(const int8_t *a, const int8_t *b, int64_t n) {
     int64_t s = 0, i;
     for (i = 0; i < n; i++) { const int d = a[i] - b[i]; s += d * d; }
     return s;
 }
+
+/* ---------------------------------------------------------------- AVX2 / AVX-512 VNNI kernels */
+#if defined(AIENG_AVX2)
+/* Σ over groups of 4 of u8·s8 into 8 int32 lanes (a must be <= 127 per byte
+   without VNNI, where pairs go through a saturating int16 step). */
+static __m256i aieng__dpbusd(__m256i acc, __m256i a_u8, __m256i b_s8) {
+#if defined(AIENG__QVNNI512)
+    return _mm256_dpbusd_epi32(acc, a_u8, b_s8);
+#elif defined(__AVXVNNI__)
+    return _mm256_dpbusd_avx_epi32(acc, a_u8, b_s8);
+#else
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(a_u8, b_s8), _mm256_set1_epi16(1)));
+#endif
+}
+static float aieng__hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+static int aieng__hsum8i(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+}
+/* 16 bytes of nibbles -> 32 bytes: low nibbles (values 0..15) then high nibbles (16..31) */
+static __m256i aieng__nibbles32(const uint8_t *p) {
+    const __m128i t = _mm_loadu_si128((const __m128i *)p);
+    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1);
+    return _mm256_and_si256(v, _mm256_set1_epi8(15));
+}
+/* 32 bits -> 32 bytes: 0x10 where the bit is set (Q5_0/Q5_1's fifth bit) */
+static __m256i aieng__bits32_x10(const uint8_t *p) {
+    const __m256i shuf = _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0);
+    const __m256i sel = _mm256_set1_epi64x(0x8040201008040201LL);
+    __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)aieng__ld32(p)), shuf);
+    v = _mm256_cmpeq_epi8(_mm256_and_si256(v, sel), sel);
+    return _mm256_and_si256(v, _mm256_set1_epi8(0x10));
+}
+static __m256 aieng__set1_h2(const uint8_t *w, const uint8_t *a) { return _mm256_set1_ps(aieng__h2f(w) * aieng__h2f(a)); }
+
+/* Σ (u - off)·y for u in 0..31 unsigned bytes: dpbusd(u, y) - off·Σy */
+AIENG__QS float aieng__dot_q4_0_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i eight = _mm256_set1_epi8(8);
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 18, a += 34) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 2));
+        __m256i p = aieng__dpbusd(_mm256_setzero_si256(), aieng__nibbles32(w + 2), qy);
+        p = _mm256_sub_epi32(p, aieng__dpbusd(_mm256_setzero_si256(), eight, qy));
+        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
+    }
+    return aieng__hsum8(acc);
+}
+AIENG__QS float aieng__dot_q4_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    float summ = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 20, a += 36) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 4));
+        const __m256i p = aieng__dpbusd(_mm256_setzero_si256(), aieng__nibbles32(w + 4), qy);
+        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
+        summ += aieng__h2f(w + 2) * aieng__h2f(a + 2);
+    }
+    return aieng__hsum8(acc) + summ;
+}
+AIENG__QS float aieng__dot_q5_0_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i sixteen = _mm256_set1_epi8(16);
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 22, a += 34) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 2));
+        const __m256i qx = _mm256_or_si256(aieng__nibbles32(w + 6), aieng__bits32_x10(w + 2));
+        __m256i p = aieng__dpbusd(_mm256_setzero_si256(), qx, qy);
+        p = _mm256_sub_epi32(p, aieng__dpbusd(_mm256_setzero_si256(), sixteen, qy));
+        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
+    }
+    return aieng__hsum8(acc);
+}
+AIENG__QS float aieng__dot_q5_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    float summ = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 24, a += 36) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 4));
+        const __m256i qx = _mm256_or_si256(aieng__nibbles32(w + 8), aieng__bits32_x10(w + 4));
+        const __m256i p = aieng__dpbusd(_mm256_setzero_si256(), qx, qy);
+        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
+        summ += aieng__h2f(w + 2) * aieng__h2f(a + 2);
+    }
+    return aieng__hsum8(acc) + summ;
+}
+/* s8·s8: |x| as u8 against y with x's sign */
+static __m256i aieng__dot_s8_32(__m256i acc, __m256i x, __m256i y) {
+    return aieng__dpbusd(acc, _mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
+}
+AIENG__QS float aieng__dot_q8_0_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 1 < nb; i += 2, w += 68, a += 68) {
+        const __m256i p0 = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 2)),
+                                            _mm256_loadu_si256((const __m256i *)(a + 2)));
+        const __m256i p1 = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 36)),
+                                            _mm256_loadu_si256((const __m256i *)(a + 36)));
+        acc0 = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p0), acc0);
+        acc1 = _mm256_fmadd_ps(aieng__set1_h2(w + 34, a + 34), _mm256_cvtepi32_ps(p1), acc1);
+    }
+    for (; i < nb; i++, w += 34, a += 34) {
+        const __m256i p0 = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 2)),
+                                            _mm256_loadu_si256((const __m256i *)(a + 2)));
+        acc0 = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p0), acc0);
+    }
+    return aieng__hsum8(_mm256_add_ps(acc0, acc1));
+}
+AIENG__QS float aieng__dot_mxfp4_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i lut = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)aieng__kv_mxfp4));
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 17, a += 34) {
+        const __m256i qx = _mm256_shuffle_epi8(lut, aieng__nibbles32(w + 1));
+        const __m256i p = aieng__dot_s8_32(_mm256_setzero_si256(), qx, _mm256_loadu_si256((const __m256i *)(a + 2)));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(a) * aieng__e8m0_half(w[0])), _mm256_cvtepi32_ps(p), acc);
+    }
+    return aieng__hsum8(acc);
+}
+/* the 8 scales and 8 mins of a Q4_K/Q5_K block as int16, each repeated twice
+   (one per 16-value bsum) for the mins */
+static void aieng__k4_scales(const uint8_t *s, int16_t *sc, int16_t *mn2) {
+    int j, a, b;
+    for (j = 0; j < 8; j++) {
+        aieng__scale_min_k4(j, s, &a, &b);
+        sc[j] = (int16_t)a;
+        mn2[2 * j] = mn2[2 * j + 1] = (int16_t)b;
+    }
+}
+AIENG__QS float aieng__dot_q45_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(15);
+    const int bsz = five ? 176 : 144;
+    float accm = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += bsz, a += 292) {
+        int16_t sc[8], mn2[16];
+        const uint8_t *qs = w + (five ? 48 : 16);
+        const float yd = aieng__ldf(a);
+        __m256i isum = _mm256_setzero_si256(), hb = _mm256_setzero_si256();
+        int c, summs;
+        aieng__k4_scales(w + 4, sc, mn2);
+        summs = aieng__hsum8i(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)),
+                                                _mm256_loadu_si256((const __m256i *)mn2)));
+        if (five) hb = _mm256_loadu_si256((const __m256i *)(w + 16));
+        for (c = 0; c < 4; c++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
+            __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
+            __m256i p0, p1;
+            if (five) {
+                const __m256i one = _mm256_set1_epi8(1);
+                lo = _mm256_add_epi8(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c), one), 4));
+                hi = _mm256_add_epi8(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c + 1), one), 4));
+            }
+            p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
+            p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c + 32)));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * c])));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * c + 1])));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w) * yd), _mm256_cvtepi32_ps(isum), acc);
+        accm += (aieng__h2f(w + 2) * yd) * (float)summs;
+    }
+    return aieng__hsum8(acc) - accm;
+}
+AIENG__QS float aieng__dot_q4_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_avx2(w, a, nb, 0); }
+AIENG__QS float aieng__dot_q5_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_avx2(w, a, nb, 1); }
+AIENG__QS float aieng__dot_q6_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(15), m3 = _mm256_set1_epi8(3);
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 210, a += 292) {
+        const int8_t *sc = (const int8_t *)(w + 192);
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        const int off = aieng__hsum8i(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), sc16));
+        __m256i isum = _mm256_setzero_si256();
+        int h;
+        for (h = 0; h < 2; h++) {
+            const uint8_t *ql = w + 64 * h;
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql), l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w + 128 + 32 * h));
+            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4));
+            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4));
+            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4));
+            const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4));
+            const uint8_t *y = a + 4 + 128 * h;
+            const int8_t *s = sc + 8 * h;
+            const __m256i p1 = _mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)y));
+            const __m256i p2 = _mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(y + 32)));
+            const __m256i p3 = _mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(y + 64)));
+            const __m256i p4 = _mm256_maddubs_epi16(q4, _mm256_loadu_si256((const __m256i *)(y + 96)));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, _mm256_setr_m128i(_mm_set1_epi16(s[0]), _mm_set1_epi16(s[1]))));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p2, _mm256_setr_m128i(_mm_set1_epi16(s[2]), _mm_set1_epi16(s[3]))));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p3, _mm256_setr_m128i(_mm_set1_epi16(s[4]), _mm_set1_epi16(s[5]))));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p4, _mm256_setr_m128i(_mm_set1_epi16(s[6]), _mm_set1_epi16(s[7]))));
+        }
+        /* Σ sc·(q-32)·y = Σ sc·q·y - 32·Σ sc·bsum: fold the offset into lane 0 */
+        isum = _mm256_sub_epi32(isum, _mm256_setr_epi32(32 * off, 0, 0, 0, 0, 0, 0, 0));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 208) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
+    }
+    return aieng__hsum8(acc);
+}
+AIENG__QS float aieng__dot_q2_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i m3 = _mm256_set1_epi8(3);
+    float accm = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 84, a += 292) {
+        const __m128i s8 = _mm_loadu_si128((const __m128i *)w);
+        const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(15)));
+        const int summs = aieng__hsum8i(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), mins));
+        const float yd = aieng__ldf(a);
+        __m256i isum = _mm256_setzero_si256();
+        int h, s;
+        for (h = 0; h < 2; h++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)(w + 16 + 32 * h));
+            for (s = 0; s < 4; s++) {
+                const __m256i qv = _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3);
+                const __m256i p = _mm256_maddubs_epi16(qv, _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s)));
+                const int j = 8 * h + 2 * s;
+                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, _mm256_setr_m128i(_mm_set1_epi16((short)(w[j] & 15)), _mm_set1_epi16((short)(w[j + 1] & 15)))));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 80)), _mm256_cvtepi32_ps(isum), acc);
+        accm += (yd * aieng__h2f(w + 82)) * (float)summs;
+    }
+    return aieng__hsum8(acc) - accm;
+}
+AIENG__QS float aieng__dot_q3_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i m3 = _mm256_set1_epi8(3), four = _mm256_set1_epi8(4);
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 110, a += 292) {
+        int sc[16], h, s;
+        const __m256i hm = _mm256_loadu_si256((const __m256i *)w);
+        __m256i isum = _mm256_setzero_si256();
+        aieng__q3k_scales(w + 96, sc);
+        for (h = 0; h < 2; h++) {
+            const __m256i q = _mm256_loadu_si256((const __m256i *)(w + 32 + 32 * h));
+            for (s = 0; s < 4; s++) {
+                const int bit = 4 * h + s, j = 8 * h + 2 * s;
+                const __m256i y = _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s));
+                /* q3 = (2 bits) - 4·(hmask bit clear); as u8: (2 bits) + 4·bit, minus 4 via Σy */
+                const __m256i hbit = _mm256_and_si256(_mm256_srli_epi16(hm, bit), _mm256_set1_epi8(1));
+                const __m256i qv = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3), _mm256_slli_epi16(hbit, 2));
+                __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(qv, y), _mm256_maddubs_epi16(four, y));
+                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, _mm256_setr_m128i(_mm_set1_epi16((short)sc[j]), _mm_set1_epi16((short)sc[j + 1]))));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 108) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
+    }
+    return aieng__hsum8(acc);
+}
+#if defined(__F16C__)
+AIENG__QS float aieng__dot_f16_avx2(const uint8_t *w, const uint8_t *a, int64_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    float s;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(w + 2 * i))),
+                             _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + 2 * i))), s0);
+        s1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(w + 2 * i + 16))),
+                             _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + 2 * i + 16))), s1);
+    }
+    s = aieng__hsum8(_mm256_add_ps(s0, s1));
+    for (; i < n; i++) s += aieng__h2f(w + 2 * i) * aieng__h2f(a + 2 * i);
+    return s;
+}
+#define AIENG__DOT_F16 aieng__dot_f16_avx2
+#endif
+static __m256 aieng__bf16x8(const uint8_t *p) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p)), 16));
+}
+AIENG__QS float aieng__dot_bf16_avx2(const uint8_t *w, const uint8_t *a, int64_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    float s;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_fmadd_ps(aieng__bf16x8(w + 2 * i), aieng__bf16x8(a + 2 * i), s0);
+        s1 = _mm256_fmadd_ps(aieng__bf16x8(w + 2 * i + 16), aieng__bf16x8(a + 2 * i + 16), s1);
+    }
+    s = aieng__hsum8(_mm256_add_ps(s0, s1));
+    for (; i < n; i++) s += aieng_bf16_to_f32(aieng__ld16(w + 2 * i)) * aieng_bf16_to_f32(aieng__ld16(a + 2 * i));
+    return s;
+}
+AIENG__QS int64_t aieng__i8_dot_avx2(const int8_t *a, const int8_t *b, int64_t n) {
+    int64_t i = 0, s = 0;
+    while (i + 32 <= n) {
+        /* at most 2^16 products of 2^14 per int32 lane group: flush every 4096 vectors */
+        __m256i acc = _mm256_setzero_si256();
+        int64_t stop = n - i > 32 * 4096 ? i + 32 * 4096 : n;
+        for (; i + 32 <= stop; i += 32) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(a + i)), y = _mm256_loadu_si256((const __m256i *)(b + i));
+            /* sign trick with |x| <= 128: maddubs pairs stay below 2^15 except -128·-128 pairs, so widen */
+            const __m256i x16a = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(x)), x16b = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(x, 1));
+            const __m256i y16a = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(y)), y16b = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(y, 1));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x16a, y16a));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x16b, y16b));
+        }
+        s += aieng__hsum8i(acc);
+    }
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+AIENG__QS int64_t aieng__i8_l2sq_avx2(const int8_t *a, const int8_t *b, int64_t n) {
+    int64_t i = 0, s = 0;
+    while (i + 32 <= n) {
+        __m256i acc = _mm256_setzero_si256();
+        int64_t stop = n - i > 32 * 4096 ? i + 32 * 4096 : n;
+        for (; i + 32 <= stop; i += 32) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(a + i)), y = _mm256_loadu_si256((const __m256i *)(b + i));
+            const __m256i da = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(x)), _mm256_cvtepi8_epi16(_mm256_castsi256_si128(y)));
+            const __m256i db = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(x, 1)), _mm256_cvtepi8_epi16(_mm256_extracti128_si256(y, 1)));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(da, da));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(db, db));
+        }
+        s += aieng__hsum8i(acc);
+    }
+    for (; i < n; i++) { const int d = a[i] - b[i]; s += d * d; }
+    return s;
+}
+#define AIENG__DOT_BF16 aieng__dot_bf16_avx2
+#define AIENG__DOT_Q4_0 aieng__dot_q4_0_avx2
+#define AIENG__DOT_Q4_1 aieng__dot_q4_1_avx2
+#define AIENG__DOT_Q5_0 aieng__dot_q5_0_avx2
+#define AIENG__DOT_Q5_1 aieng__dot_q5_1_avx2
+#define AIENG__DOT_Q8_0 aieng__dot_q8_0_avx2
+#define AIENG__DOT_MXFP4 aieng__dot_mxfp4_avx2
+#define AIENG__DOT_Q2_K aieng__dot_q2_k_avx2
+#define AIENG__DOT_Q3_K aieng__dot_q3_k_avx2
+#define AIENG__DOT_Q4_K aieng__dot_q4_k_avx2
+#define AIENG__DOT_Q5_K aieng__dot_q5_k_avx2
+#define AIENG__DOT_Q6_K aieng__dot_q6_k_avx2
+#define AIENG__I8_DOT aieng__i8_dot_avx2
+#define AIENG__I8_L2SQ aieng__i8_l2sq_avx2
+#endif /* AIENG_AVX2 */
+
+/* ---------------------------------------------------------------- NEON kernels */
+#if defined(AIENG_NEON)
+/* Σ a·b over 16 int8 pairs into 4 int32 lanes. Without sdot two products
+   share an int16 lane: safe unless both are (-128)·(-128), which cannot
+   happen with activations from aieng_quant_quantize_act (|q| <= 127). */
+static int32x4_t aieng__sdot16(int32x4_t acc, int8x16_t a, int8x16_t b) {
+#if defined(AIENG__QSDOT)
+    return vdotq_s32(acc, a, b);
+#else
+    int16x8_t p = vmull_s8(vget_low_s8(a), vget_low_s8(b));
+    p = vmlal_s8(p, vget_high_s8(a), vget_high_s8(b));
+    return vpadalq_s16(acc, p);
+#endif
+}
+static int aieng__sdot32(const int8x16_t x0, const int8x16_t x1, const uint8_t *y) {
+    int32x4_t acc = aieng__sdot16(vdupq_n_s32(0), x0, vld1q_s8((const int8_t *)y));
+    acc = aieng__sdot16(acc, x1, vld1q_s8((const int8_t *)y + 16));
+    return vaddvq_s32(acc);
+}
+/* the fifth bits of values 16h..16h+15 of a Q5 block, as 0x10 bytes */
+static uint8x16_t aieng__bits16_x10(const uint8_t *qh, int h) {
+    static const uint8_t sel[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    const uint8x16_t v = vcombine_u8(vdup_n_u8(qh[2 * h]), vdup_n_u8(qh[2 * h + 1]));
+    return vandq_u8(vtstq_u8(v, vld1q_u8(sel)), vdupq_n_u8(0x10));
+}
+AIENG__QS float aieng__dot_q4_0_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    float sumf = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 18, a += 34) {
+        const uint8x16_t q = vld1q_u8(w + 2);
+        const int8x16_t lo = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(q, vdupq_n_u8(15))), vdupq_n_s8(8));
+        const int8x16_t hi = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(q, 4)), vdupq_n_s8(8));
+        sumf += (float)aieng__sdot32(lo, hi, a + 2) * aieng__h2f(w) * aieng__h2f(a);
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_q4_1_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    float sumf = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 20, a += 36) {
+        const uint8x16_t q = vld1q_u8(w + 4);
+        const int8x16_t lo = vreinterpretq_s8_u8(vandq_u8(q, vdupq_n_u8(15))), hi = vreinterpretq_s8_u8(vshrq_n_u8(q, 4));
+        sumf += (aieng__h2f(w) * aieng__h2f(a)) * (float)aieng__sdot32(lo, hi, a + 4) + aieng__h2f(w + 2) * aieng__h2f(a + 2);
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_q5_0_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    float sumf = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 22, a += 34) {
+        const uint8x16_t q = vld1q_u8(w + 6);
+        const int8x16_t lo = vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(vandq_u8(q, vdupq_n_u8(15)), aieng__bits16_x10(w + 2, 0))), vdupq_n_s8(16));
+        const int8x16_t hi = vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(vshrq_n_u8(q, 4), aieng__bits16_x10(w + 2, 1))), vdupq_n_s8(16));
+        sumf += (aieng__h2f(w) * aieng__h2f(a)) * (float)aieng__sdot32(lo, hi, a + 2);
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_q5_1_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    float sumf = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 24, a += 36) {
+        const uint8x16_t q = vld1q_u8(w + 8);
+        const int8x16_t lo = vreinterpretq_s8_u8(vorrq_u8(vandq_u8(q, vdupq_n_u8(15)), aieng__bits16_x10(w + 4, 0)));
+        const int8x16_t hi = vreinterpretq_s8_u8(vorrq_u8(vshrq_n_u8(q, 4), aieng__bits16_x10(w + 4, 1)));
+        sumf += (aieng__h2f(w) * aieng__h2f(a)) * (float)aieng__sdot32(lo, hi, a + 4) + aieng__h2f(w + 2) * aieng__h2f(a + 2);
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_q8_0_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    float sumf = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 34, a += 34)
+        sumf += (float)aieng__sdot32(vld1q_s8((const int8_t *)w + 2), vld1q_s8((const int8_t *)w + 18), a + 2) *
+                (aieng__h2f(w) * aieng__h2f(a));
+    return sumf;
+}
+AIENG__QS float aieng__dot_mxfp4_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    const int8x16_t lut = vld1q_s8(aieng__kv_mxfp4);
+    float sumf = 0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 17, a += 34) {
+        const uint8x16_t q = vld1q_u8(w + 1);
+        const int8x16_t lo = vqtbl1q_s8(lut, vandq_u8(q, vdupq_n_u8(15))), hi = vqtbl1q_s8(lut, vshrq_n_u8(q, 4));
+        sumf += (aieng__h2f(a) * aieng__e8m0_half(w[0])) * (float)aieng__sdot32(lo, hi, a + 2);
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_q45_k_neon(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
+    float sumf = 0;
+    const int bsz = five ? 176 : 144;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += bsz, a += 292) {
+        const uint8_t *qs = w + (five ? 48 : 16);
+        const float yd = aieng__ldf(a);
+        int c, j, sc, mn, sc1, mn1, isum = 0, summs = 0;
+        uint8x16_t h0 = vdupq_n_u8(0), h1 = vdupq_n_u8(0);
+        for (j = 0; j < 16; j++) {
+            aieng__scale_min_k4(j / 2, w + 4, &sc, &mn);
+            summs += aieng__ld_bsum(a, j) * mn;
+        }
+        if (five) { h0 = vld1q_u8(w + 16); h1 = vld1q_u8(w + 32); }
+        for (c = 0; c < 4; c++) {
+            const uint8x16_t q0 = vld1q_u8(qs + 32 * c), q1 = vld1q_u8(qs + 32 * c + 16);
+            uint8x16_t l0 = vandq_u8(q0, vdupq_n_u8(15)), l1 = vandq_u8(q1, vdupq_n_u8(15));
+            uint8x16_t u0 = vshrq_n_u8(q0, 4), u1 = vshrq_n_u8(q1, 4);
+            if (five) {
+                const int8x16_t s0 = vdupq_n_s8((int8_t)(4 - 2 * c)), s1 = vdupq_n_s8((int8_t)(3 - 2 * c));
+                const uint8x16_t m = vdupq_n_u8(0x10);
+                l0 = vorrq_u8(l0, vandq_u8(vshlq_u8(h0, s0), m)); l1 = vorrq_u8(l1, vandq_u8(vshlq_u8(h1, s0), m));
+                u0 = vorrq_u8(u0, vandq_u8(vshlq_u8(h0, s1), m)); u1 = vorrq_u8(u1, vandq_u8(vshlq_u8(h1, s1), m));
+            }
+            aieng__scale_min_k4(2 * c, w + 4, &sc, &mn);
+            aieng__scale_min_k4(2 * c + 1, w + 4, &sc1, &mn1);
+            isum += sc * aieng__sdot32(vreinterpretq_s8_u8(l0), vreinterpretq_s8_u8(l1), a + 4 + 64 * c);
+            isum += sc1 * aieng__sdot32(vreinterpretq_s8_u8(u0), vreinterpretq_s8_u8(u1), a + 4 + 64 * c + 32);
+        }
+        sumf += (aieng__h2f(w) * yd) * (float)isum - (aieng__h2f(w + 2) * yd) * (float)summs;
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_q4_k_neon(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_neon(w, a, nb, 0); }
+AIENG__QS float aieng__dot_q5_k_neon(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_neon(w, a, nb, 1); }
+AIENG__QS float aieng__dot_q6_k_neon(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    float sumf = 0;
+    const uint8x16_t m4 = vdupq_n_u8(15), m3 = vdupq_n_u8(3);
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 210, a += 292) {
+        const int8_t *sc = (const int8_t *)(w + 192);
+        int isum = 0, off = 0, h, k, j;
+        for (j = 0; j < 16; j++) off += sc[j] * aieng__ld_bsum(a, j);
+        for (h = 0; h < 2; h++) {
+            const uint8_t *ql = w + 64 * h, *qh = w + 128 + 32 * h, *y = a + 4 + 128 * h;
+            for (k = 0; k < 2; k++) { /* values l = 16k .. 16k+15 of each quarter: sub-block 8h + k (+2, +4, +6) */
+                const uint8x16_t l0 = vld1q_u8(ql + 16 * k), l1 = vld1q_u8(ql + 32 + 16 * k), hh = vld1q_u8(qh + 16 * k);
+                const uint8x16_t q1 = vorrq_u8(vandq_u8(l0, m4), vshlq_n_u8(vandq_u8(hh, m3), 4));
+                const uint8x16_t q2 = vorrq_u8(vandq_u8(l1, m4), vshlq_n_u8(vandq_u8(vshrq_n_u8(hh, 2), m3), 4));
+                const uint8x16_t q3 = vorrq_u8(vshrq_n_u8(l0, 4), vshlq_n_u8(vandq_u8(vshrq_n_u8(hh, 4), m3), 4));
+                const uint8x16_t q4 = vorrq_u8(vshrq_n_u8(l1, 4), vshlq_n_u8(vshrq_n_u8(hh, 6), 4));
+                const int s = 8 * h + k;
+                isum += sc[s] * vaddvq_s32(aieng__sdot16(vdupq_n_s32(0), vreinterpretq_s8_u8(q1), vld1q_s8((const int8_t *)y + 16 * k)));
+                isum += sc[s + 2] * vaddvq_s32(aieng__sdot16(vdupq_n_s32(0), vreinterpretq_s8_u8(q2), vld1q_s8((const int8_t *)y + 32 + 16 * k)));
+                isum += sc[s + 4] * vaddvq_s32(aieng__sdot16(vdupq_n_s32(0), vreinterpretq_s8_u8(q3), vld1q_s8((const int8_t *)y + 64 + 16 * k)));
+                isum += sc[s + 6] * vaddvq_s32(aieng__sdot16(vdupq_n_s32(0), vreinterpretq_s8_u8(q4), vld1q_s8((const int8_t *)y + 96 + 16 * k)));
+            }
+        }
+        sumf += (aieng__h2f(w + 208) * aieng__ldf(a)) * (float)(isum - 32 * off);
+    }
+    return sumf;
+}
+AIENG__QS float aieng__dot_f16_neon(const uint8_t *w, const uint8_t *a, int64_t n) {
+    float32x4_t s0 = vdupq_n_f32(0), s1 = vdupq_n_f32(0);
+    int64_t i = 0;
+    float s;
+    for (; i + 8 <= n; i += 8) {
+        const float16x8_t x = vreinterpretq_f16_u16(vld1q_u16((const uint16_t *)(const void *)(w + 2 * i)));
+        const float16x8_t y = vreinterpretq_f16_u16(vld1q_u16((const uint16_t *)(const void *)(a + 2 * i)));
+        s0 = vfmaq_f32(s0, vcvt_f32_f16(vget_low_f16(x)), vcvt_f32_f16(vget_low_f16(y)));
+        s1 = vfmaq_f32(s1, vcvt_high_f32_f16(x), vcvt_high_f32_f16(y));
+    }
+    s = vaddvq_f32(vaddq_f32(s0, s1));
+    for (; i < n; i++) s += aieng__h2f(w + 2 * i) * aieng__h2f(a + 2 * i);
+    return s;
+}
+AIENG__QS float aieng__dot_bf16_neon(const uint8_t *w, const uint8_t *a, int64_t n) {
+    float32x4_t s0 = vdupq_n_f32(0), s1 = vdupq_n_f32(0);
+    int64_t i = 0;
+    float s;
+    for (; i + 8 <= n; i += 8) {
+        const uint16x8_t x = vld1q_u16((const uint16_t *)(const void *)(w + 2 * i));
+        const uint16x8_t y = vld1q_u16((const uint16_t *)(const void *)(a + 2 * i));
+        s0 = vfmaq_f32(s0, vreinterpretq_f32_u32(vshll_n_u16(vget_low_u16(x), 16)), vreinterpretq_f32_u32(vshll_n_u16(vget_low_u16(y), 16)));
+        s1 = vfmaq_f32(s1, vreinterpretq_f32_u32(vshll_n_u16(vget_high_u16(x), 16)), vreinterpretq_f32_u32(vshll_n_u16(vget_high_u16(y), 16)));
+    }
+    s = vaddvq_f32(vaddq_f32(s0, s1));
+    for (; i < n; i++) s += aieng_bf16_to_f32(aieng__ld16(w + 2 * i)) * aieng_bf16_to_f32(aieng__ld16(a + 2 * i));
+    return s;
+}
+AIENG__QS int64_t aieng__i8_dot_neon(const int8_t *a, const int8_t *b, int64_t n) {
+    int64_t i = 0, s = 0;
+    while (i + 16 <= n) {
+        int32x4_t acc = vdupq_n_s32(0);
+        const int64_t stop = n - i > 16 * 4096 ? i + 16 * 4096 : n;
+        for (; i + 16 <= stop; i += 16) {
+            const int8x16_t x = vld1q_s8(a + i), y = vld1q_s8(b + i);
+            acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(x), vget_low_s8(y)));
+            acc = vpadalq_s16(acc, vmull_s8(vget_high_s8(x), vget_high_s8(y)));
+        }
+        s += vaddvq_s32(acc);
+    }
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+AIENG__QS int64_t aieng__i8_l2sq_neon(const int8_t *a, const int8_t *b, int64_t n) {
+    int64_t i = 0, s = 0;
+    while (i + 16 <= n) {
+        uint32x4_t acc = vdupq_n_u32(0);
+        const int64_t stop = n - i > 16 * 4096 ? i + 16 * 4096 : n;
+        for (; i + 16 <= stop; i += 16) {
+            const int8x16_t x = vld1q_s8(a + i), y = vld1q_s8(b + i);
+            const int16x8_t d0 = vsubl_s8(vget_low_s8(x), vget_low_s8(y)), d1 = vsubl_s8(vget_high_s8(x), vget_high_s8(y));
+            acc = vpadalq_u16(acc, vreinterpretq_u16_s16(vmulq_s16(d0, d0)));
+            acc = vpadalq_u16(acc, vreinterpretq_u16_s16(vmulq_s16(d1, d1)));
+        }
+        s += (int64_t)vaddvq_u32(acc);
+    }
+    for (; i < n; i++) { const int d = a[i] - b[i]; s += d * d; }
+    return s;
+}
+#define AIENG__DOT_F16 aieng__dot_f16_neon
+#define AIENG__DOT_BF16 aieng__dot_bf16_neon
+#define AIENG__DOT_Q4_0 aieng__dot_q4_0_neon
+#define AIENG__DOT_Q4_1 aieng__dot_q4_1_neon
+#define AIENG__DOT_Q5_0 aieng__dot_q5_0_neon
+#define AIENG__DOT_Q5_1 aieng__dot_q5_1_neon
+#define AIENG__DOT_Q8_0 aieng__dot_q8_0_neon
+#define AIENG__DOT_MXFP4 aieng__dot_mxfp4_neon
+#define AIENG__DOT_Q4_K aieng__dot_q4_k_neon
+#define AIENG__DOT_Q5_K aieng__dot_q5_k_neon
+#define AIENG__DOT_Q6_K aieng__dot_q6_k_neon
+#define AIENG__I8_DOT aieng__i8_dot_neon
+#define AIENG__I8_L2SQ aieng__i8_l2sq_neon
+#endif /* AIENG_NEON */
 
 /* Kernel selection: the SIMD kernels above define AIENG__DOT_* first. */
 #ifndef AIENG__DOT_F16

@@ -1,0 +1,146 @@
+/* bench/quant.c - aieng_quant.h quantized matrix-vector products: GB/s of
+   weight bytes read, next to the measured memory bandwidth (a STREAM-style
+   triad) and aieng_sgemv on the same F32 matrix.
+     build/bench/quant [--mb MB] [--reps R] [--types Q8_0,Q4_0,...]
+   For every weight type and shape N×K (N output rows of K inputs) it cycles
+   through enough copies of the matrix to stream about MB MiB (default 1024;
+   the VM reports a 480 MiB L3), with 1 and 2 threads, median of R passes. */
+#define _POSIX_C_SOURCE 200809L
+#define AIENG_QUANT_IMPLEMENTATION
+#include "aieng_quant.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+static int cmpd(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double median(double *v, int n) { qsort(v, (size_t)n, sizeof *v, cmpd); return v[n / 2]; }
+
+typedef struct { float *a, *b, *c; float s; } triad_job;
+static void triad_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    triad_job *j = (triad_job *)ctx;
+    int64_t i;
+    (void)tid;
+    for (i = begin; i < end; i++) j->a[i] = j->b[i] + j->s * j->c[i];
+}
+/* GB/s counting 12 bytes per element (read b, c; write a), like STREAM */
+static double triad(size_t mb, int threads, int reps) {
+    const int64_t n = (int64_t)(mb << 20) / 12;
+    triad_job j;
+    double t[32];
+    int r;
+    j.a = (float *)malloc((size_t)n * 4); j.b = (float *)malloc((size_t)n * 4); j.c = (float *)malloc((size_t)n * 4);
+    j.s = 0.5f;
+    if (!j.a || !j.b || !j.c) { fprintf(stderr, "triad: out of memory\n"); exit(1); }
+    memset(j.a, 0, (size_t)n * 4);
+    for (r = 0; r < n; r++) { j.b[r] = 1.0f; j.c[r] = 2.0f; }
+    aieng_set_threads(threads);
+    for (r = 0; r <= reps; r++) {
+        double t0 = now();
+        aieng_parallel_for(n, 1 << 16, triad_task, &j);
+        t[r] = now() - t0;
+    }
+    free(j.a); free(j.b); free(j.c);
+    return 12.0 * (double)n / median(t + 1, reps) / 1e9;
+}
+
+/* GB/s of weight bytes for y = W·x over `copies` copies of W, one pass each rep */
+static double matvec(int type, int64_t N, int64_t K, size_t mb, int threads, int reps, double *ns_per_call) {
+    size_t rb = 0, wbytes, copies, c;
+    unsigned char *W;
+    float *w32, *x, *y;
+    void *work;
+    size_t work_size = aieng_quant_matmul_work_size(type, K, 1);
+    double t[32];
+    int r;
+    int64_t i;
+    if (aieng_quant_row_bytes(type, K, &rb) != AIENG_OK) return -1;
+    wbytes = rb * (size_t)N;
+    copies = ((mb << 20) + wbytes - 1) / wbytes;
+    if (copies < 2) copies = 2;
+    W = (unsigned char *)malloc(wbytes * copies);
+    w32 = (float *)malloc((size_t)(N * K) * 4);
+    x = (float *)malloc((size_t)K * 4);
+    y = (float *)malloc((size_t)N * 4);
+    work = malloc(work_size + 1);
+    if (!W || !w32 || !x || !y || !work) { fprintf(stderr, "matvec: out of memory\n"); exit(1); }
+    {
+        aieng_rng rng;
+        aieng_rng_seed(&rng, 1, 2);
+        for (i = 0; i < N * K; i++) w32[i] = 0.05f * aieng_rng_normal(&rng);
+        for (i = 0; i < K; i++) x[i] = aieng_rng_normal(&rng);
+    }
+    aieng_quant_quantize(type, w32, W, N, K);
+    for (c = 1; c < copies; c++) memcpy(W + c * wbytes, W, wbytes);
+    aieng_set_threads(threads);
+    for (r = 0; r <= reps; r++) {
+        double t0 = now();
+        for (c = 0; c < copies; c++) {
+            const unsigned char *Wc = W + c * wbytes;
+            if (type == AIENG_QUANT_F32) aieng_sgemv(0, N, K, 1.0f, (const float *)Wc, K, x, 0.0f, y);
+            else aieng_quant_matmul_ex(type, Wc, N, K, x, K, 1, y, N, work, work_size);
+        }
+        t[r] = now() - t0;
+    }
+    {
+        const double tm = median(t + 1, reps);
+        if (ns_per_call) *ns_per_call = tm / (double)copies * 1e9;
+        free(W); free(w32); free(x); free(y); free(work);
+        return (double)wbytes * (double)copies / tm / 1e9;
+    }
+}
+
+int main(int argc, char **argv) {
+    static const int64_t shapes[3][2] = {{4096, 4096}, {576, 1536}, {1536, 576}};
+    int types[32], ntypes = 0, reps = 5, i, s, th;
+    size_t mb = 1024;
+    const char *tlist = "F32,Q8_0,Q4_0,Q4_1,Q4_K,Q6_K";
+    double bw[3];
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--mb") && i + 1 < argc) mb = (size_t)atol(argv[++i]);
+        else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--types") && i + 1 < argc) tlist = argv[++i];
+        else { fprintf(stderr, "usage: %s [--mb MB] [--reps R] [--types T1,T2]\n", argv[0]); return 2; }
+    }
+    if (reps < 1) reps = 1;
+    if (reps > 30) reps = 30;
+    {
+        char buf[256], *tok;
+        strncpy(buf, tlist, sizeof buf - 1); buf[sizeof buf - 1] = 0;
+        for (tok = strtok(buf, ","); tok && ntypes < 32; tok = strtok(NULL, ",")) {
+            int t = aieng_quant_from_name(tok);
+            if (t < 0) { fprintf(stderr, "unknown type %s\n", tok); return 2; }
+            types[ntypes++] = t;
+        }
+    }
+    for (th = 1; th <= 2; th++) bw[th] = triad(mb, th, reps);
+    printf("triad bandwidth: 1 thread %.1f GB/s, 2 threads %.1f GB/s (%zu MiB, median of %d)\n", bw[1], bw[2], mb, reps);
+    printf("| type | N×K | 1 thread GB/s | %% of triad | 2 threads GB/s | %% of triad | 2 threads µs/call |\n");
+    printf("|---|---|---|---|---|---|---|\n");
+    for (i = 0; i < ntypes; i++)
+        for (s = 0; s < 3; s++) {
+            const int64_t N = shapes[s][0], K = shapes[s][1];
+            double g1, g2, ns;
+            if (aieng_quant_row_bytes(types[i], K, NULL) != AIENG_OK) {
+                printf("| %s | %lld×%lld | n/a (K not a multiple of %lld) | | | | |\n", aieng_quant_name(types[i]), (long long)N,
+                       (long long)K, (long long)aieng_quant_block_size(types[i]));
+                continue;
+            }
+            g1 = matvec(types[i], N, K, mb, 1, reps, NULL);
+            g2 = matvec(types[i], N, K, mb, 2, reps, &ns);
+            printf("| %s%s | %lld×%lld | %.1f | %.0f%% | %.1f | %.0f%% | %.1f |\n", aieng_quant_name(types[i]),
+                   types[i] == AIENG_QUANT_F32 ? " (aieng_sgemv)" : "", (long long)N, (long long)K, g1, 100 * g1 / bw[1], g2,
+                   100 * g2 / bw[2], ns / 1e3);
+            fflush(stdout);
+        }
+    aieng_threads_shutdown();
+    return 0;
+}
