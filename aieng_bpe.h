@@ -1322,7 +1322,7 @@ static int aieng__bpe_valid_pair(const aieng_bpe *b, uint32_t t1, uint32_t t2) {
 /* Builds the trie, splits and prefix links; leaves b->backtrack = 0 (heap
    only) when the vocabulary does not allow it or memory runs out. */
 static void aieng__bpe_build_backtrack(aieng_bpe *b) {
-    uint32_t t, cand[257];
+    uint32_t t, *parent = NULL, *tok_node = NULL;
     size_t i, n_nodes = 1, node_cap = 1024;
     unsigned bits;
     b->backtrack = 0;
@@ -1335,51 +1335,57 @@ static void aieng__bpe_build_backtrack(aieng_bpe *b) {
     b->bt_split = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)b->n_ord * 8);
     b->bt_next = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)b->n_ord * 4);
     b->node_tok = (uint32_t *)aieng__bpe_alloc(&b->alloc, node_cap * 4);
+    parent = (uint32_t *)aieng__bpe_alloc(&b->alloc, node_cap * 4);
+    tok_node = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)b->n_ord * 4);
     bits = aieng__bpe_log2_table(b->n_ord);
     b->pairs = (aieng__bpe_pair *)aieng__bpe_alloc(&b->alloc, ((size_t)1 << bits) * sizeof(aieng__bpe_pair));
-    if (!b->bt_split || !b->bt_next || !b->node_tok || !b->pairs || !aieng__bpe_trie_rehash(b, 12)) return;
+    if (!b->bt_split || !b->bt_next || !b->node_tok || !parent || !tok_node || !b->pairs || !aieng__bpe_trie_rehash(b, 12))
+        goto done;
     b->pair_mask = ((uint64_t)1 << bits) - 1;
     b->pair_shift = 64 - bits;
     for (i = 0; i <= b->pair_mask; i++) b->pairs[i].key = ~(uint64_t)0;
     b->node_tok[0] = AIENG_BPE_NO_TOKEN;
+    parent[0] = AIENG_BPE_NO_TOKEN;
     for (t = 0; t < b->n_ord; t++) { /* the trie of all tokens */
         const unsigned char *p = b->blob + b->ord_off[t];
         uint32_t node = 0, len = b->dec_len[t], k;
+        tok_node[t] = AIENG_BPE_NO_TOKEN;
         if (len == AIENG_BPE_NO_TOKEN || b->ord_off[t] != b->dec_off[t]) continue;
         for (k = 0; k < len; k++) {
             uint32_t child = aieng__bpe_trie_child(b, node, p[k]);
             if (child == AIENG_BPE_NO_TOKEN) {
                 uint64_t h;
                 uint32_t key = (node << 8) | p[k];
-                if (n_nodes >= 0xFFFFFFu) return;
+                if (n_nodes >= 0xFFFFFFu) goto done;
                 if (n_nodes == node_cap) {
-                    uint32_t *nt = (uint32_t *)aieng_realloc(&b->alloc, b->node_tok, node_cap * 2 * 4);
-                    if (!nt) return;
+                    uint32_t *nt = (uint32_t *)aieng_realloc(&b->alloc, b->node_tok, node_cap * 2 * 4), *np;
+                    if (!nt) goto done;
                     b->node_tok = nt;
+                    np = (uint32_t *)aieng_realloc(&b->alloc, parent, node_cap * 2 * 4);
+                    if (!np) goto done;
+                    parent = np;
                     node_cap *= 2;
                 }
-                if (2 * (n_nodes + 1) > b->trie_mask && !aieng__bpe_trie_rehash(b, 65 - b->trie_shift)) return;
+                if (2 * (n_nodes + 1) > b->trie_mask && !aieng__bpe_trie_rehash(b, 65 - b->trie_shift)) goto done;
                 child = (uint32_t)n_nodes++;
                 b->node_tok[child] = AIENG_BPE_NO_TOKEN;
+                parent[child] = node;
                 for (h = ((uint64_t)key * 0x9E3779B97F4A7C15ull) >> b->trie_shift;; h = (h + 1) & b->trie_mask)
                     if (b->trie_val[h] == AIENG_BPE_NO_TOKEN) { b->trie_key[h] = key; b->trie_val[h] = child; break; }
             }
             node = child;
         }
         b->node_tok[node] = t;
+        tok_node[t] = node;
     }
-    for (t = 0; t < b->n_ord; t++) { /* splits, in rank order */
+    for (t = 0; t < b->n_ord; t++) { /* splits, in rank order: the longest prefix that works */
         const unsigned char *p = b->blob + b->ord_off[t];
-        uint32_t len = b->dec_len[t], node = 0, k;
+        uint32_t len = b->dec_len[t], node, k;
         b->bt_split[2 * (size_t)t] = b->bt_split[2 * (size_t)t + 1] = AIENG_BPE_NO_TOKEN;
-        if (len == AIENG_BPE_NO_TOKEN || b->ord_off[t] != b->dec_off[t]) continue;
+        if (tok_node[t] == AIENG_BPE_NO_TOKEN) continue;
         if (len == 1) { b->bt_split[2 * (size_t)t] = b->bt_split[2 * (size_t)t + 1] = t; continue; }
-        for (k = 1; k < len; k++) {
-            node = aieng__bpe_trie_child(b, node, p[k - 1]);
-            cand[k] = b->node_tok[node];
-        }
-        for (k = len - 1; k >= 1; k--) {
-            uint32_t l = cand[k], r;
+        for (node = parent[tok_node[t]], k = len - 1; node != 0; node = parent[node], k--) {
+            uint32_t l = b->node_tok[node], r;
             uint64_t key, h;
             if (l == AIENG_BPE_NO_TOKEN || l >= t || b->bt_split[2 * (size_t)l] == AIENG_BPE_NO_TOKEN) continue;
             r = aieng__bpe_find(b, p + k, len - k, len - k + 8);
@@ -1393,25 +1399,20 @@ static void aieng__bpe_build_backtrack(aieng_bpe *b) {
             break;
         }
     }
-    for (t = 0; t < b->n_ord; t++) { /* forget unreachable tokens; prefix links */
-        const unsigned char *p = b->blob + b->ord_off[t];
-        uint32_t len = b->dec_len[t], node = 0, k;
+    for (t = 0; t < b->n_ord; t++) /* forget unreachable tokens */
+        if (tok_node[t] != AIENG_BPE_NO_TOKEN && b->bt_split[2 * (size_t)t] == AIENG_BPE_NO_TOKEN)
+            b->node_tok[tok_node[t]] = AIENG_BPE_NO_TOKEN;
+    for (t = 0; t < b->n_ord; t++) { /* prefix links */
+        uint32_t node;
         b->bt_next[t] = AIENG_BPE_NO_TOKEN;
-        if (len == AIENG_BPE_NO_TOKEN || b->ord_off[t] != b->dec_off[t]) continue;
-        for (k = 0; k < len; k++) node = aieng__bpe_trie_child(b, node, p[k]);
-        if (b->bt_split[2 * (size_t)t] == AIENG_BPE_NO_TOKEN) b->node_tok[node] = AIENG_BPE_NO_TOKEN;
-    }
-    for (t = 0; t < b->n_ord; t++) {
-        const unsigned char *p = b->blob + b->ord_off[t];
-        uint32_t len = b->dec_len[t], node = 0, k, best = AIENG_BPE_NO_TOKEN;
-        if (len == AIENG_BPE_NO_TOKEN || b->ord_off[t] != b->dec_off[t]) continue;
-        for (k = 0; k + 1 < len; k++) {
-            node = aieng__bpe_trie_child(b, node, p[k]);
-            if (b->node_tok[node] != AIENG_BPE_NO_TOKEN) best = b->node_tok[node];
-        }
-        b->bt_next[t] = best;
+        if (tok_node[t] == AIENG_BPE_NO_TOKEN) continue;
+        for (node = parent[tok_node[t]]; node != 0; node = parent[node])
+            if (b->node_tok[node] != AIENG_BPE_NO_TOKEN) { b->bt_next[t] = b->node_tok[node]; break; }
     }
     b->backtrack = 1;
+done:
+    aieng_free(&b->alloc, parent);
+    aieng_free(&b->alloc, tok_node);
 }
 
 /* Encodes piece p[0..n) with the backtracking encoder; returns the count. */

@@ -39,3 +39,21 @@ echo "== training 32768-token vocabulary on the corpus (o200k pattern), seconds"
 t0=$(./build/aieng-bpe train --vocab-size 32768 --pattern o200k --out build/bench/bpe_trained32k.tiktoken < "$CORPUS" 2>&1 | awk '/tokens from/ {print $(NF-1)}')
 echo "  aieng-bpe $t0 (CPU)"
 [ $have_py = 1 ] && { "$PY" bench/bpe_peer.py train "$CORPUS" 32768 2>/dev/null | sed 's/^/  /' || true; }
+# the trained vocabulary round-trips through the CLI, and tiktoken reads it with the same ids
+head -c 2000000 "$CORPUS" | sed '$d' > build/bench/bpe_corpus_2mb.txt  # whole lines
+./build/aieng-bpe encode --vocab build/bench/bpe_trained32k.tiktoken --pattern o200k < build/bench/bpe_corpus_2mb.txt > build/bench/bpe_trained_ids.txt
+./build/aieng-bpe decode --vocab build/bench/bpe_trained32k.tiktoken < build/bench/bpe_trained_ids.txt | cmp -s - build/bench/bpe_corpus_2mb.txt \
+  && echo "  trained vocabulary: CLI encode|decode round trip on 2 MB: ok" || { echo "  trained vocabulary: round trip FAILED"; exit 1; }
+if [ $have_py = 1 ]; then
+  "$PY" - <<'PYEOF'
+import base64, json, tiktoken
+ranks = {}
+for line in open("build/bench/bpe_trained32k.tiktoken", "rb"):
+    t, r = line.split(); ranks[base64.b64decode(t)] = int(r)
+pat = json.load(open("tests/data/bpe/o200k_base.json"))["pat_str"]
+enc = tiktoken.Encoding(name="trained", pat_str=pat, mergeable_ranks=ranks, special_tokens={})
+ids = enc.encode_ordinary(open("build/bench/bpe_corpus_2mb.txt", encoding="utf-8", errors="replace").read())
+ours = [int(x) for x in open("build/bench/bpe_trained_ids.txt").read().split()]
+print("  trained vocabulary: tiktoken loads it (%d tokens); same ids as aieng-bpe: %s" % (len(ranks), ids == ours))
+PYEOF
+fi

@@ -177,8 +177,8 @@ int main(int argc, char **argv) {
         free(text);
         aieng_bpe_tokens_free(b, &t);
     } else if (!strcmp(cmd, "decode")) {
-        size_t len, n = 0, cap = 1024, outcap, outlen = 0;
-        char *text = read_all(stdin, &len), *p, *end, *out;
+        size_t len, n = 0, cap = 1024, k;
+        char *text = read_all(stdin, &len), *p, *end;
         uint32_t *ids = (uint32_t *)malloc(cap * 4);
         if (!text || !ids) { fprintf(stderr, "aieng-bpe: cannot read stdin\n"); return 1; }
         text = (char *)realloc(text, len + 1);
@@ -194,11 +194,17 @@ int main(int argc, char **argv) {
             if (n == cap) ids = (uint32_t *)realloc(ids, (cap *= 2) * 4);
             ids[n++] = (uint32_t)v;
         }
-        outcap = n * aieng_bpe_max_token_bytes(b) + 1;
-        out = (char *)malloc(outcap);
-        if (aieng_bpe_decode(b, ids, n, out, outcap, &outlen) != AIENG_OK) return die("decode");
-        fwrite(out, 1, outlen, stdout);
-        free(out);
+        for (k = 0; k < n; k++) { /* every id first, so a bad one writes nothing */
+            const char *tb;
+            size_t tl;
+            if (aieng_bpe_token_bytes(b, ids[k], &tb, &tl) != AIENG_OK) return die("decode");
+        }
+        for (k = 0; k < n; k++) { /* stream the bytes out, token by token */
+            const char *tb;
+            size_t tl;
+            if (aieng_bpe_token_bytes(b, ids[k], &tb, &tl) != AIENG_OK) return die("decode");
+            if (fwrite(tb, 1, tl, stdout) != tl) { fprintf(stderr, "aieng-bpe: cannot write stdout\n"); return 1; }
+        }
         free(ids);
         free(text);
     } else if (!strcmp(cmd, "bench")) {
