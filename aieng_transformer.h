@@ -1829,7 +1829,7 @@ typedef struct aieng__tf_attn_job {
 /* One task: one KV head and a chunk of query tokens. K and V rows up to the
    last position the chunk sees are converted to f32 once, then each of the
    query heads of the group attends: scores = f16(q)·k (as ggml's f16 dot),
-   softmax in f32 with sums in double, out = Σ f16(p)·v. */
+   softmax in f32 (aieng_softmax_row), out = Σ f16(p)·v. */
 static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__tf_attn_job *j = (aieng__tf_attn_job *)ctx;
     aieng_model *m = j->m;
@@ -1853,23 +1853,12 @@ static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) 
             int64_t n_see = j->n_past + t + 1;
             for (h = g * group; h < (g + 1) * group; h++) {
                 const float *q = m->q + t * D + h * hd;
-                float *o = m->att + t * D + h * hd, mx = -INFINITY;
-                double sum = 0.0;
-                float inv;
+                float *o = m->att + t * D + h * hd;
                 for (d = 0; d < hd; d++) qh[d] = aieng__tf_f16_round(q[d]);
-                for (p = 0; p < n_see; p++) {
-                    float s = aieng_vec_dot(qh, kf + p * hd, hd) * scale;
-                    sc[p] = s;
-                    if (s > mx) mx = s;
-                }
-                for (p = 0; p < n_see; p++) {
-                    float e = expf(sc[p] - mx);
-                    sc[p] = e;
-                    sum += (double)e;
-                }
-                inv = (float)(1.0 / sum);
+                for (p = 0; p < n_see; p++) sc[p] = aieng_vec_dot(qh, kf + p * hd, hd) * scale;
+                aieng_softmax_row(sc, sc, n_see);
                 for (d = 0; d < hd; d++) o[d] = 0.0f;
-                for (p = 0; p < n_see; p++) aieng_vec_axpy(o, aieng__tf_f16_round(sc[p] * inv), vf + p * hd, hd);
+                for (p = 0; p < n_see; p++) aieng_vec_axpy(o, aieng__tf_f16_round(sc[p]), vf + p * hd, hd);
             }
         }
     }

@@ -8,6 +8,7 @@ RUNS runs; peak RSS of this process (Python included).
 """
 import sys, time, resource, statistics
 import numpy as np
+import llama_cpp
 from llama_cpp import Llama
 
 TEXT = ("The history of computing is a story of abstraction. Early machines were programmed by rewiring "
@@ -23,6 +24,7 @@ def main():
     n_gen = int(sys.argv[5]) if len(sys.argv) > 5 else 128
     llm = Llama(model_path=model, n_ctx=1024, n_batch=512, n_ubatch=512, n_threads=threads,
                 n_threads_batch=threads, verbose=False)
+    n_vocab = llm.n_vocab()
     ids = []
     while len(ids) < n_prompt:
         ids += llm.tokenize(TEXT.encode(), add_bos=False, special=False)
@@ -35,7 +37,8 @@ def main():
         pf.append(n_prompt / (time.perf_counter() - t))
         t = time.perf_counter()
         for _ in range(n_gen):
-            tok = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(n_vocab,))
+            tok = int(np.argmax(logits))
             llm.eval([tok])
         dc.append(n_gen / (time.perf_counter() - t))
         print("run %d: prefill %.1f tok/s, decode %.1f tok/s" % (r, pf[-1], dc[-1]), file=sys.stderr)

@@ -49,6 +49,11 @@ CHATS = [
     [{"role": "user", "content": "Explain gravity to a five year old in two sentences."}],
 ]
 
+def last_logits(llm, n_vocab):
+    # llama-cpp-python keeps no scores without logits_all; read llama.cpp's own buffer
+    ptr = llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1)
+    return np.ctypeslib.as_array(ptr, shape=(n_vocab,)).astype(np.float32).copy()
+
 def hexs(s):
     return s.encode("utf-8").hex()
 
@@ -74,7 +79,7 @@ def main():
         lines.append("ids %d %s" % (len(ids), " ".join(map(str, ids))))
         gen = []
         for step in range(N_GEN):
-            logits = np.array(llm.scores[llm.n_tokens - 1][:n_vocab], dtype=np.float32)
+            logits = last_logits(llm, n_vocab)
             order = np.argsort(-logits, kind="stable")[:TOPK]
             lines.append("top %d %s" % (step, " ".join("%d:%.6f" % (int(i), float(logits[i])) for i in order)))
             tok = int(order[0])
