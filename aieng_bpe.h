@@ -229,6 +229,8 @@ typedef struct aieng_bpe_tokens {
     size_t n, cap;
     void *scratch;        /* private */
     size_t scratch_bytes; /* private */
+    void *cache;          /* private: recent short pieces and their ids */
+    uint64_t cache_stamp; /* private: the vocabulary the cache belongs to */
 } aieng_bpe_tokens;
 
 /* Which special tokens aieng_bpe_encode recognises. A zeroed struct (or NULL)
@@ -1173,6 +1175,7 @@ struct aieng_bpe {
     size_t max_len_all;        /* longest token incl. specials */
     aieng__bpe_special *specials;
     size_t n_specials;
+    uint64_t stamp;            /* content hash: tells the piece caches of aieng_bpe_tokens apart */
     /* linear encoder for long pieces (rank vocabularies) */
     int backtrack;             /* tables below are ready */
     uint32_t *bt_split;        /* [2 n_ord] the two tokens each token is merged from; (t,t) bytes */
@@ -1512,6 +1515,9 @@ static aieng_result aieng__bpe_build(aieng_bpe *b, size_t count, const uint32_t 
         unsigned char c = (unsigned char)i;
         b->byte_id[i] = aieng__bpe_find(b, &c, 1, 1);
     }
+    b->stamp = aieng__bpe_hash(aieng__bpe_word(b->blob, b->blob_len, b->blob_len + 8), b->blob, b->blob_len,
+                               b->blob_len + 8) ^ ((uint64_t)b->n_ord << 1) ^ (uint64_t)b->merges_mode;
+    if (b->stamp == 0) b->stamp = 1;
     aieng__bpe_build_backtrack(b);
     return AIENG_OK;
 }
@@ -1882,6 +1888,10 @@ AIENG_API aieng_result aieng_bpe_from_tokens_merges(const char *const *tokens, c
             if (e->key == ~(uint64_t)0) { e->key = key; e->rank = (uint32_t)i; e->id = res; break; }
         }
     }
+    for (i = 0; i <= b->pair_mask; i++) /* the merges are part of the vocabulary's identity */
+        if (b->pairs[i].key != ~(uint64_t)0)
+            b->stamp = (b->stamp ^ b->pairs[i].key ^ ((uint64_t)b->pairs[i].rank << 17)) * 0x9E3779B97F4A7C15ull;
+    if (b->stamp == 0) b->stamp = 1;
 done:
     aieng_free(&b->alloc, ids);
     aieng_free(&b->alloc, offs);
@@ -2142,12 +2152,38 @@ static size_t aieng__bpe_merge(const aieng_bpe *b, const unsigned char *p, size_
     }
 }
 
+/* Per-thread cache of merged short pieces (direct mapped, 4096 x 64 bytes):
+   identifiers and words that are not single tokens repeat a lot in real text. */
+#define AIENG__BPE_CACHE_N 4096
+#define AIENG__BPE_CACHE_LEN 24
+#define AIENG__BPE_CACHE_IDS 8
+typedef struct aieng__bpe_centry {
+    uint32_t tag;
+    unsigned char len, n, pad[2];
+    unsigned char bytes[AIENG__BPE_CACHE_LEN];
+    uint32_t ids[AIENG__BPE_CACHE_IDS];
+} aieng__bpe_centry;
+
+static aieng__bpe_centry *aieng__bpe_cache(const aieng_bpe *b, aieng_bpe_tokens *t) {
+    if (!t->cache) {
+        t->cache = aieng__bpe_alloc(&b->alloc, AIENG__BPE_CACHE_N * sizeof(aieng__bpe_centry));
+        if (!t->cache) return NULL;
+        t->cache_stamp = 0;
+    }
+    if (t->cache_stamp != b->stamp) {
+        memset(t->cache, 0, AIENG__BPE_CACHE_N * sizeof(aieng__bpe_centry));
+        t->cache_stamp = b->stamp;
+    }
+    return (aieng__bpe_centry *)t->cache;
+}
+
 /* Encodes text s[0..n) as ordinary text; avail = bytes readable at s (>= n).
    Appends to t->ids unless count_only; adds the number of tokens to *count. */
 static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned char *s, size_t n, size_t avail,
                                             aieng_bpe_tokens *t, int count_only, size_t *count) {
     aieng__bpe_iter it;
     uint32_t small[AIENG__BPE_SMALL];
+    aieng__bpe_centry *cache = aieng__bpe_cache(b, t);
     it.s = s;
     it.n = n;
     it.pos = 0;
@@ -2177,6 +2213,39 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
                 t->ids[t->n++] = id;
             }
             ++*count;
+            it.pos = e;
+            continue;
+        }
+        if (cache && len <= AIENG__BPE_CACHE_LEN) {
+            uint64_t h = aieng__bpe_hash(aieng__bpe_word(p, len, avail - it.pos), p, len, avail - it.pos);
+            aieng__bpe_centry *ce = &cache[h & (AIENG__BPE_CACHE_N - 1)];
+            uint32_t tag = (uint32_t)(h >> 32);
+            if (ce->len == len && ce->tag == tag && memcmp(ce->bytes, p, len) == 0) {
+                if (!count_only) {
+                    if (!aieng__bpe_reserve_ids(b, t, ce->n)) goto oom;
+                    memcpy(t->ids + t->n, ce->ids, (size_t)ce->n * 4);
+                    t->n += ce->n;
+                }
+                *count += ce->n;
+                it.pos = e;
+                continue;
+            }
+            dst = small;
+            k = aieng__bpe_merge(b, p, len, avail - it.pos, dst, t->scratch);
+            if (k == (size_t)-1) goto nobyte;
+            if (k <= AIENG__BPE_CACHE_IDS) {
+                ce->len = (unsigned char)len;
+                ce->tag = tag;
+                ce->n = (unsigned char)k;
+                memcpy(ce->bytes, p, len);
+                memcpy(ce->ids, dst, k * 4);
+            }
+            if (!count_only) {
+                if (!aieng__bpe_reserve_ids(b, t, k)) goto oom;
+                memcpy(t->ids + t->n, dst, k * 4);
+                t->n += k;
+            }
+            *count += k;
             it.pos = e;
             continue;
         }
@@ -2352,6 +2421,7 @@ AIENG_API void aieng_bpe_tokens_free(const aieng_bpe *b, aieng_bpe_tokens *t) {
     if (!t) return;
     aieng_free(a, t->ids);
     aieng_free(a, t->scratch);
+    aieng_free(a, t->cache);
     memset(t, 0, sizeof *t);
 }
 

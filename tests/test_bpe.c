@@ -333,6 +333,24 @@ static void test_linear_vs_heap(aieng_bpe *b, int iters) {
     free(s); free(d1); free(d2); free(scr);
 }
 
+/* one aieng_bpe_tokens (and its piece cache) shared by two vocabularies */
+static void test_shared_tokens(aieng_bpe *a, aieng_bpe *b) {
+    const char *s = "fpcsrc NCURSES_APIENTRY fpcsrc _APIENTRYP GLXContext GLXContext";
+    aieng_bpe_tokens shared = {0};
+    int round, ok = 1;
+    for (round = 0; round < 4; round++) {
+        aieng_bpe *v = round & 1 ? b : a;
+        aieng_bpe_tokens fresh = {0};
+        shared.n = 0;
+        aieng_bpe_encode_ordinary(v, s, strlen(s), &shared);
+        aieng_bpe_encode_ordinary(v, s, strlen(s), &fresh);
+        if (shared.n != fresh.n || memcmp(shared.ids, fresh.ids, fresh.n * 4) != 0) ok = 0;
+        aieng_bpe_tokens_free(v, &fresh);
+    }
+    CHECK(ok, "a tokens struct shared between vocabularies gives the same ids");
+    aieng_bpe_tokens_free(a, &shared);
+}
+
 /* random bytes (invalid UTF-8 included) round-trip with every pre-tokenizer */
 static void test_random_bytes(aieng_bpe *b) {
     uint64_t x = 88172645463325252ull;
@@ -602,6 +620,7 @@ int main(void) {
     if (enc[2]) test_random_bytes(enc[2]);
     for (e = 0; e < 3; e++)
         if (enc[e]) test_linear_vs_heap(enc[e], quick ? 150 : 1500);
+    if (enc[0] && enc[1]) test_shared_tokens(enc[0], enc[1]);
     if (enc[0] && have) test_tokens_merges(enc[0], &c, quick);
     if (have) test_train(&c, quick);
     {   /* loading from memory gives the same object as from the file */
