@@ -1614,7 +1614,7 @@ static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int dept
             if (!ok) return 0;
         } else if (c == '(') {
             int r;
-            if (depth > 200) { aieng__gb_fail(b, "groups nested too deep", NULL); return 0; }
+            if (depth > 1000) { aieng__gb_fail(b, "groups nested too deep (1000)", NULL); return 0; }
             b->p++;
             r = aieng__gb_new_rule(b, NULL, 0);
             if (r < 0) return 0;
@@ -2498,7 +2498,7 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", "contentSchema", "if", "then", "else", "dependentSchemas", "dependencies",
-      "additionalItems", "minContains", "maxContains", NULL },
+      "minContains", "maxContains", NULL, NULL },
     { "patternProperties", "minProperties", "maxProperties", "propertyNames", "contains", "uniqueItems",
       "multipleOf", "dependentRequired", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
@@ -2678,7 +2678,7 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
         const aieng_json *pre = aieng_json_get(s, "prefixItems"), *it = aieng_json_get(s, "items");
         size_t np = 0;
         char idx[32];
-        if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = NULL; } /* draft-04 tuple form */
+        if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = aieng_json_get(s, "additionalItems"); } /* drafts 4-7 tuple form */
         if (pre && pre->type == AIENG_JSON_ARRAY) np = pre->n;
         for (i = 0; i < x->n; i++) {
             const aieng_json *sub = i < np ? pre->items[i] : it;
@@ -3208,7 +3208,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
         if (aieng__sc_num(aieng_json_get(parts[i], "minItems"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
         if (aieng__sc_num(aieng_json_get(parts[i], "maxItems"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
     }
-    if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = NULL; }
+    if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = aieng__sc_kw(c, parts, np, "additionalItems", NULL); } /* drafts 4-7 */
     if (it && it->type == AIENG_JSON_BOOL) item_rule = it->boolean ? -2 : -3;
     else if (it && it->type == AIENG_JSON_OBJECT) { item_rule = aieng__sc_for(c, it); if (item_rule < 0) return 0; }
     else if (it) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'items'%s", NULL); return 0; }
@@ -3298,54 +3298,83 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
     aieng__buf_puts(b, " \"\\\"\"");
     return 1;
 }
+/* non-negative decimal numbers m (no exponent) with L <= m (L < m when exL) and m <= H
+   (m < H when exH; hasH = 0: unbounded); L, H integers >= 0. Appends alternatives. */
+static void aieng__sc_mag(aieng__buf *b, uint64_t L, int exL, int hasH, uint64_t H, int exH, int *first) {
+    static const char *const fr_any = "(\".\" [0-9]{1,20})?", *const fr_zero = "(\".\" \"0\"{1,20})?",
+                             *const fr_pos = "\".\" [0-9]{0,19} [1-9] [0-9]{0,19}";
+    uint64_t lo_any = exL ? L + 1 : L;
+    if (hasH && (H < L || (H == L && (exL || exH)))) { /* (L, L] or [L, L) and the like */
+        if (!(H == L && !exL && !exH)) return;
+    }
+    if (!hasH || (H >= 1 && lo_any <= H - 1)) { /* whole integer parts with any fraction */
+        if (!*first) aieng__buf_puts(b, " | ");
+        *first = 0;
+        aieng__sc_uint_range(b, lo_any, hasH ? H - 1 : 0, hasH);
+        aieng__buf_printf(b, " %s", fr_any);
+    }
+    if (exL && (!hasH || L < H)) {
+        if (!*first) aieng__buf_puts(b, " | ");
+        *first = 0;
+        aieng__buf_printf(b, "\"%llu\" %s", (unsigned long long)L, fr_pos);
+    }
+    if (hasH && !exH && (H > L || (H == L && !exL))) {
+        if (!*first) aieng__buf_puts(b, " | ");
+        *first = 0;
+        aieng__buf_printf(b, "\"%llu\" %s", (unsigned long long)H, fr_zero);
+    }
+}
 static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int integer, aieng__buf *b) {
-    int has_lo = 0, has_hi = 0, i;
+    int has_lo = 0, has_hi = 0, lo_ex = 0, hi_ex = 0, i;
     double lo = 0, hi = 0;
-    for (i = 0; i < np; i++) {
+    for (i = 0; i < np; i++) { /* the tightest bounds of all parts, with their exclusivity */
         const aieng_json *k;
         double d;
         int em = 0, eM = 0;
         k = aieng_json_get(parts[i], "exclusiveMinimum");
         if (k && k->type == AIENG_JSON_BOOL) em = k->boolean;
-        else if (aieng__sc_num(k, &d)) {
-            double v = integer ? floor(d) + 1 : d;
-            if (!integer && d != 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "exclusiveMinimum"); return 0; }
-            if (!integer) v = d, em = 2;
-            if (!has_lo || v > lo) lo = v;
-            has_lo = 1;
-        }
+        else if (aieng__sc_num(k, &d) && (!has_lo || d >= lo)) { lo_ex = !has_lo || d > lo || lo_ex; lo = d; has_lo = 1; lo_ex = 1; }
         k = aieng_json_get(parts[i], "exclusiveMaximum");
         if (k && k->type == AIENG_JSON_BOOL) eM = k->boolean;
-        else if (aieng__sc_num(k, &d)) {
-            if (!integer) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "exclusiveMaximum"); return 0; }
-            d = ceil(d) - 1;
-            if (!has_hi || d < hi) hi = d;
-            has_hi = 1;
-        }
-        if (em == 2) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "exclusiveMinimum"); return 0; }
-        if (aieng__sc_num(aieng_json_get(parts[i], "minimum"), &d)) {
-            double v = integer ? (em ? floor(d) + 1 : ceil(d)) : d;
-            if (!integer && (d != 0 || em)) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is supported only as 0", "minimum"); return 0; }
-            if (!has_lo || v > lo) lo = v;
-            has_lo = 1;
-        }
-        if (aieng__sc_num(aieng_json_get(parts[i], "maximum"), &d)) {
-            double v = integer ? (eM ? ceil(d) - 1 : floor(d)) : d;
-            if (!integer) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' on a non-integer number is not supported", "maximum"); return 0; }
-            if (!has_hi || v < hi) hi = v;
-            has_hi = 1;
-        }
+        else if (aieng__sc_num(k, &d) && (!has_hi || d <= hi)) { hi = d; has_hi = 1; hi_ex = 1; }
+        if (aieng__sc_num(aieng_json_get(parts[i], "minimum"), &d) && (!has_lo || d > lo || (d == lo && em))) { lo = d; has_lo = 1; lo_ex = em; }
+        if (aieng__sc_num(aieng_json_get(parts[i], "maximum"), &d) && (!has_hi || d < hi || (d == hi && eM))) { hi = d; has_hi = 1; hi_ex = eM; }
     }
-    if (!integer) {
-        if (has_lo) aieng__buf_puts(b, "(\"0\" | [1-9] [0-9]{0,19}) (\".\" [0-9]{1,20})? ([eE] [-+]? [0-9]{1,4})?");
-        else aieng__buf_puts(b, "number");
+    if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: numeric bound beyond int64%s", NULL); return 0; }
+    if (integer) {
+        int64_t L = 0, H = 0;
+        if (!has_lo && !has_hi) { aieng__buf_puts(b, "integer"); return 1; }
+        if (has_lo) L = (int64_t)(lo_ex ? floor(lo) + 1 : ceil(lo));
+        if (has_hi) H = (int64_t)(hi_ex ? ceil(hi) - 1 : floor(hi));
+        if (has_lo && has_hi && L > H) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: no integer between minimum and maximum%s", NULL); return 0; }
+        aieng__sc_int_range(b, has_lo, L, has_hi, H);
         return 1;
     }
-    if (!has_lo && !has_hi) { aieng__buf_puts(b, "integer"); return 1; }
-    if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
-        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: integer bound beyond int64%s", NULL); return 0; }
-    if (has_lo && has_hi && lo > hi) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum > maximum%s", NULL); return 0; }
-    aieng__sc_int_range(b, has_lo, (int64_t)lo, has_hi, (int64_t)hi);
+    if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
+    if ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15))) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum of a non-integer number must be whole numbers%s", NULL); return 0; }
+    {   /* decimal numbers without exponent: a negative part and a non-negative part */
+        int first = 1;
+        aieng__buf_putc(b, '(');
+        if (!has_lo || lo < 0) { /* x < 0: "-" m with m = -x */
+            int sub_first = 1;
+            aieng__buf tmp;
+            memset(&tmp, 0, sizeof tmp);
+            /* m > max(0, -hi) (or >= -hi when hi < 0 inclusive), m <= -lo (or < when exclusive) */
+            if (has_hi && hi < 0) aieng__sc_mag(&tmp, (uint64_t)(-hi), hi_ex, has_lo, has_lo ? (uint64_t)(-lo) : 0, lo_ex, &sub_first);
+            else aieng__sc_mag(&tmp, 0, 1, has_lo, has_lo ? (uint64_t)(-lo) : 0, lo_ex, &sub_first);
+            if (!sub_first) { aieng__buf_puts(b, "\"-\" ("); aieng__buf_put(b, tmp.p, tmp.n); aieng__buf_putc(b, ')'); first = 0; }
+            AIENG_FREE(tmp.p, NULL);
+        }
+        if (!has_hi || hi >= 0) {
+            uint64_t L = has_lo && lo > 0 ? (uint64_t)lo : 0;
+            int exL = has_lo && lo >= 0 ? lo_ex : 0;
+            aieng__sc_mag(b, L, exL, has_hi, has_hi ? (uint64_t)hi : 0, hi_ex, &first);
+        }
+        if (first) aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]");
+        aieng__buf_putc(b, ')');
+    }
     return 1;
 }
 /* compiles the conjunction of parts into a new rule; returns its id, -1 on error */
