@@ -85,6 +85,9 @@
    called from inside a task, or while another thread is using the pool, runs
    serially on the caller, so it is always safe to call. A program with its
    own job system installs aieng_set_parallel_for_hook().
+   aieng_sgemm borrows one process-wide scratch buffer for its packing,
+   grown to the largest size seen, so a warm program makes no allocation in
+   any kernel; aieng_threads_shutdown() frees the pool and that buffer.
 
    VERSIONS
      0.1.0  first release
@@ -655,6 +658,9 @@ AIENG_API void aieng_bf16_to_f32_row(float *dst, const uint16_t *src, int64_t n)
     int64_t i;
     for (i = 0; i < n; i++) dst[i] = aieng_bf16_to_f32(src[i]);
 }
+
+static void *aieng__scratch_acquire(size_t bytes, int *borrowed);
+static void aieng__scratch_release(void *p, int borrowed);
 
 /* ---------------------------------------------------------------- SIMD layer
    One small vocabulary of vector operations per instruction set, so every
@@ -1653,6 +1659,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
     aieng__gemm_job g;
     int64_t threads, npanels_total, j0, p0;
     void *ws;
+    int borrowed;
     if (M < 0 || N < 0 || K < 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "sgemm: negative size M=%lld N=%lld K=%lld", (long long)M, (long long)N, (long long)K);
     if (lda < (trans_a ? (M > 1 ? M : 1) : (K > 1 ? K : 1)) || ldb < (trans_b ? (K > 1 ? K : 1) : (N > 1 ? N : 1)) || ldc < (N > 1 ? N : 1))
         return aieng_set_error(AIENG_ERR_INVALID_ARG, "sgemm: leading dimension too small (lda=%lld ldb=%lld ldc=%lld)", (long long)lda, (long long)ldb, (long long)ldc);
@@ -1681,7 +1688,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
     threads = aieng_get_threads();
     if (M <= AIENG__SHORT_M) { /* short M: A packed once, B panels packed on the fly */
         int64_t npanels = (N + AIENG__NR - 1) / AIENG__NR, ntasks, mpad = (M + AIENG__MR - 1) / AIENG__MR * AIENG__MR;
-        ws = AIENG_MALLOC(sizeof(float) * ((size_t)mpad * (size_t)K + (size_t)threads * AIENG__KC * AIENG__NR) + 128, NULL);
+        ws = aieng__scratch_acquire(sizeof(float) * ((size_t)mpad * (size_t)K + (size_t)threads * AIENG__KC * AIENG__NR) + 128, &borrowed);
         if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
         g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
         g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
@@ -1693,10 +1700,10 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         if (ntasks > npanels) ntasks = npanels;
         g.panels_per_group = (npanels + ntasks - 1) / ntasks;
         aieng_parallel_for((npanels + g.panels_per_group - 1) / g.panels_per_group, 1, aieng__gemm_fused_task, &g);
-        AIENG_FREE(ws, NULL);
+        aieng__scratch_release(ws, borrowed);
         return AIENG_OK;
     }
-    ws = AIENG_MALLOC(sizeof(float) * ((size_t)AIENG__KC * AIENG__NCP + (size_t)threads * AIENG__MC * AIENG__KC) + 64, NULL);
+    ws = aieng__scratch_acquire(sizeof(float) * ((size_t)AIENG__KC * AIENG__NCP + (size_t)threads * AIENG__MC * AIENG__KC) + 64, &borrowed);
     if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
     g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
     g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
@@ -1719,7 +1726,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
             aieng_parallel_for(g.mblocks * g.ngroups, 1, aieng__gemm_compute_task, &g);
         }
     }
-    AIENG_FREE(ws, NULL);
+    aieng__scratch_release(ws, borrowed);
     return AIENG_OK;
 }
 AIENG_API aieng_result aieng_sgemv(int trans, int64_t M, int64_t N, float alpha, const float *A, int64_t lda, const float *x,
@@ -1751,6 +1758,39 @@ AIENG_API float aieng_rng_normal(aieng_rng *r) {
     float u1 = ((float)(aieng_rng_u32(r) >> 8) + 0.5f) * (1.0f / 16777216.0f); /* (0,1): log is finite */
     float u2 = aieng_rng_uniform(r);
     return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530717958647692f * u2);
+}
+
+/* ---------------------------------------------------------------- scratch
+   Kernels that need working memory (sgemm's packing buffers) borrow one
+   process-wide scratch buffer, kept with the thread pool and grown to the
+   largest size asked for: after the first call of a given size no kernel
+   allocates. A caller that finds it in use (another thread is in a kernel)
+   allocates its own for that call. aieng_threads_shutdown() frees it. */
+static void *aieng__scratch = NULL;
+static size_t aieng__scratch_size = 0;
+static int aieng__scratch_busy = 0;
+static void *aieng__scratch_acquire(size_t bytes, int *borrowed) {
+    *borrowed = 0;
+#if defined(__GNUC__) || defined(__clang__)
+    if (__atomic_exchange_n(&aieng__scratch_busy, 1, __ATOMIC_ACQUIRE) == 0) {
+        if (aieng__scratch_size < bytes) {
+            void *p = AIENG_REALLOC(aieng__scratch, bytes, NULL);
+            if (!p) { __atomic_store_n(&aieng__scratch_busy, 0, __ATOMIC_RELEASE); return NULL; }
+            aieng__scratch = p;
+            aieng__scratch_size = bytes;
+        }
+        *borrowed = 1;
+        return aieng__scratch;
+    }
+#endif
+    return AIENG_MALLOC(bytes, NULL);
+}
+static void aieng__scratch_release(void *p, int borrowed) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (borrowed) { __atomic_store_n(&aieng__scratch_busy, 0, __ATOMIC_RELEASE); return; }
+#endif
+    (void)borrowed;
+    AIENG_FREE(p, NULL);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -1899,6 +1939,14 @@ AIENG_API void aieng_set_parallel_for_hook(aieng_parallel_for_fn hook, void *use
     aieng__pf_hook_user = user;
 }
 AIENG_API void aieng_threads_shutdown(void) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (__atomic_exchange_n(&aieng__scratch_busy, 1, __ATOMIC_ACQUIRE) == 0) {
+        AIENG_FREE(aieng__scratch, NULL);
+        aieng__scratch = NULL;
+        aieng__scratch_size = 0;
+        __atomic_store_n(&aieng__scratch_busy, 0, __ATOMIC_RELEASE);
+    }
+#endif
 #ifdef AIENG_THREADS
     pthread_mutex_lock(&aieng__pool_lock);
     aieng__pool_destroy(aieng__the_pool);

@@ -1,5 +1,11 @@
 /* test_tensor.c - aieng_tensor.h against naive double-precision references
    and against its own scalar path (the scalar build runs the same file). */
+#include <stdlib.h>
+/* count every allocation the header makes: kernels must not allocate once warm */
+static long n_allocs = 0;
+#define AIENG_MALLOC(sz, ctx) ((void)(ctx), n_allocs++, malloc(sz))
+#define AIENG_REALLOC(p, sz, ctx) ((void)(ctx), n_allocs++, realloc((p), (sz)))
+#define AIENG_FREE(p, ctx) ((void)(ctx), free(p))
 #define AIENG_TENSOR_IMPLEMENTATION
 #include "aieng_tensor.h"
 #include "aieng_test.h"
@@ -547,8 +553,30 @@ static void test_threads(void) {
     aieng_threads_shutdown();
 }
 
+static void test_no_alloc_when_warm(void) {
+    int64_t M = 64, N = 300, K = 520;
+    float *A = (float *)malloc(sizeof(float) * (size_t)(300 * K)), *B = (float *)malloc(sizeof(float) * (size_t)(N * K));
+    float *C = (float *)malloc(sizeof(float) * (size_t)(300 * N));
+    long before;
+    int i;
+    fill(A, 300 * K, 1.0f); fill(B, N * K, 1.0f);
+    for (i = 0; i < 2; i++) { /* warm-up: the pool and the scratch buffer */
+        aieng_sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C, N);
+        aieng_sgemm(0, 0, 300, N, K, 1.0f, A, K, B, N, 0.0f, C, N);
+    }
+    before = n_allocs;
+    for (i = 0; i < 5; i++) {
+        aieng_sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C, N);
+        aieng_sgemm(0, 0, 300, N, K, 1.0f, A, K, B, N, 0.0f, C, N);
+        aieng_sgemm(0, 1, 1, N, K, 1.0f, A, K, B, K, 0.0f, C, N);
+    }
+    CHECK(n_allocs == before, "sgemm allocated %ld times once warm", n_allocs - before);
+    free(A); free(B); free(C);
+}
+
 int main(void) {
     aieng_rng_seed(&rng, 42, 7);
+    test_no_alloc_when_warm();
     test_sgemm();
     test_sgemv();
     test_simd_vs_scalar();
