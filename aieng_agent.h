@@ -2499,7 +2499,7 @@ static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", "contentSchema", "if", "then", "else", "dependentSchemas", "dependencies",
       "minContains", "maxContains", NULL, NULL },
-    { "patternProperties", "minProperties", "maxProperties", "propertyNames", "contains", "uniqueItems",
+    { "minProperties", "maxProperties", "propertyNames", "contains", "uniqueItems",
       "multipleOf", "dependentRequired", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
@@ -3121,8 +3121,33 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     if (ok) {
         /* rules S_i^first (2i) and S_i^rest (2i+1), i = 0..n; S_n = extras */
         aieng__buf r;
-        int keyrule = -1;
-        if (extra != -3 && n > 0) { /* extra keys: any string but the declared names */
+        int keyrule = -1, xm = -1;
+        const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
+        if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
+        if (ok && pp && pp->type == AIENG_JSON_OBJECT && pp->n > 0) {
+            /* extra members: a key matching one of the patterns, with that pattern's value */
+            aieng__buf xb;
+            size_t q;
+            memset(&xb, 0, sizeof xb);
+            for (q = 0; q < pp->n && ok; q++) {
+                int vr = pp->items[q]->type == AIENG_JSON_BOOL ? (pp->items[q]->boolean ? -2 : -3) : aieng__sc_for(c, pp->items[q]);
+                if (vr == -1) { ok = 0; break; }
+                if (vr == -3) continue;
+                if (xb.n) aieng__buf_puts(&xb, " | ");
+                aieng__buf_puts(&xb, "\"\\\"\" ");
+                if (aieng__regex_gbnf(pp->items[q]->key, pp->items[q]->key_len, 1, &xb) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; ok = 0; break; }
+                if (vr == -2) aieng__buf_puts(&xb, " \"\\\"\" ws \":\" ws value");
+                else aieng__buf_printf(&xb, " \"\\\"\" ws \":\" ws s%d", vr);
+            }
+            if (ok) {
+                if (!xb.n) aieng__buf_puts(&xb, "[^\\x00-\\U0010FFFF]");
+                xm = aieng__sc_new_rule(c);
+                aieng__sc_emit(c, xm, &xb);
+            }
+            AIENG_FREE(xb.p, NULL);
+            if (!ok) { AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL); return 0; }
+        }
+        if (extra != -3 && n > 0 && xm < 0) { /* extra keys: any string but the declared names */
             const char **sn = (const char **)AIENG_MALLOC((size_t)n * sizeof(char *), NULL);
             size_t *sl = (size_t *)AIENG_MALLOC((size_t)n * sizeof(size_t), NULL);
             int m = 0;
@@ -3145,7 +3170,10 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             for (f = 0; f < 2; f++) {
                 r.n = 0; if (r.p) r.p[0] = 0;
                 if (i == n) {
-                    if (extra == -3) aieng__buf_puts(&r, "\"\"");
+                    if (xm >= 0) {
+                        if (f == 0) aieng__buf_printf(&r, "(s%d ws (\",\" ws s%d ws)*)?", xm, xm);
+                        else aieng__buf_printf(&r, "(\",\" ws s%d ws)*", xm);
+                    } else if (extra == -3) aieng__buf_puts(&r, "\"\"");
                     else {
                         char val[32], key[32];
                         if (extra == -2) snprintf(val, sizeof val, "value"); else snprintf(val, sizeof val, "s%d", extra);
