@@ -507,6 +507,10 @@ template <int BM, int BN, bool TA, bool TB> struct aieng__gemm_geom {
     static constexpr size_t STAGE_BYTES = (size_t)(A_ELEMS + B_ELEMS) * 2;
 };
 
+/* two adjacent outputs in one store (the address is aligned to the pair) */
+static __device__ __forceinline__ void aieng__st2(float *C, float v0, float v1) { *reinterpret_cast<float2 *>(C) = make_float2(v0, v1); }
+static __device__ __forceinline__ void aieng__st2(aieng__f16 *C, float v0, float v1) { *reinterpret_cast<uint32_t *>(C) = aieng__pack2<aieng__f16>(v0, v1); }
+static __device__ __forceinline__ void aieng__st2(aieng__bf16 *C, float v0, float v1) { *reinterpret_cast<uint32_t *>(C) = aieng__pack2<aieng__bf16>(v0, v1); }
 template <typename Tc>
 static __device__ __forceinline__ void aieng__store_c(const aieng__gemm_args &g, int64_t r, int64_t c, float v0,
                                                       float v1) {
@@ -521,12 +525,7 @@ static __device__ __forceinline__ void aieng__store_c(const aieng__gemm_args &g,
         v1 *= g.alpha;
     }
     if (two && g.pair_ok) {
-        if (sizeof(Tc) == 4) {
-            *reinterpret_cast<float2 *>(C) = make_float2(v0, v1);
-        } else {
-            Tc p[2] = {aieng__fromf<Tc>(v0), aieng__fromf<Tc>(v1)};
-            *reinterpret_cast<uint32_t *>(C) = *reinterpret_cast<uint32_t *>(p);
-        }
+        aieng__st2(C, v0, v1);
     } else {
         C[0] = aieng__fromf<Tc>(v0);
         if (two) C[1] = aieng__fromf<Tc>(v1);
@@ -1217,7 +1216,8 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
     const uint8_t *wr = W + row * nb * U::BYTES;
     const int sub = lane % U::LPB;
     float acc = 0.0f;
-    for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB)
+#pragma unroll 4
+    for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB) /* unrolled: more loads in flight */
         acc += U::dot(wr + blk * U::BYTES, x + blk * U::QK, sub);
     acc = aieng__warp_sum(acc);
     if (lane == 0) y[row] = acc;

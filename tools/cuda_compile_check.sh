@@ -30,9 +30,18 @@ for a in $ARCHS; do gencode="$gencode -gencode arch=compute_$a,code=sm_$a"; done
 for src in tests/test_*.cu; do
   [ -f "$src" ] || continue
   name=$(basename "$src" .cu)
+  obj=build/test/cuda/$name.o
+  # up to date: compiled before for the same targets and nothing it includes changed since
+  if [ -f "$obj" ] && [ "$(cat "build/test/cuda/$name.archs" 2>/dev/null)" = "$ARCHS" ] && \
+     [ -z "$(find "$src" $(sed -n 's/^#include "\(.*\)"/\1/p' "$src") -newer "$obj" 2>/dev/null)" ]; then
+    echo "cuda      $name.cu compiled for sm_${ARCHS// /, sm_} (up to date); compile-only: the GPU tests were not run (make test-gpu runs them)"
+    continue
+  fi
+  rm -f "$obj" "build/test/cuda/$name.archs"
   start=$(date +%s)
   if "$NVCC" -std=c++14 -O2 -I. $gencode --threads 0 -Xcompiler -Wall,-Wextra,-Werror \
-       -c "$src" -o "build/test/cuda/$name.o" >"build/test/cuda/$name.log" 2>&1; then
+       -c "$src" -o "$obj" >"build/test/cuda/$name.log" 2>&1; then
+    echo "$ARCHS" > "build/test/cuda/$name.archs"
     echo "cuda      $name.cu compiled for sm_${ARCHS// /, sm_} ($(( $(date +%s) - start ))s); compile-only: the GPU tests were not run (make test-gpu runs them)"
   else
     echo "cuda      $name.cu FAILED to compile for sm_${ARCHS// /, sm_}"; grep -E 'error|warning' "build/test/cuda/$name.log" | head -20 | sed 's/^/    /'
