@@ -36,12 +36,19 @@ static float *randm(size_t n) {
 typedef struct { int M, N, K, tb; const char *what; } shape;
 static int quick = 0;
 
-/* median seconds per call of fn over `reps` timed batches */
-#define TIME_IT(result, call) do { \
-        double t_[7]; int r_, it_, n_ = 1; double t0_ = now(); call; \
-        while (now() - t0_ < 0.05) { call; n_++; } /* calibrate to ~50 ms per batch */ \
-        for (r_ = 0; r_ < (quick ? 3 : 7); r_++) { t0_ = now(); for (it_ = 0; it_ < n_; it_++) { call; } t_[r_] = (now() - t0_) / n_; } \
-        qsort(t_, (size_t)(quick ? 3 : 7), sizeof(double), cmp_double); result = t_[(quick ? 3 : 7) / 2]; } while (0)
+/* Interleaved timing: batches of ours and the peer's calls alternate, each
+   batch about 50 ms, so a change in the machine's load hits both alike; the
+   medians of the times and of the per-pair ratios are reported. */
+static double median(double *v, int n) { qsort(v, (size_t)n, sizeof(double), cmp_double); return v[n / 2]; }
+#define TIME_PAIR(t_us, t_ob, ratio, call_us, call_ob) do { \
+        double a_[15], b_[15], r_[15], t0_; int k_, it_, na_ = 1, nb_ = 1, reps_ = quick ? 3 : 9; \
+        t0_ = now(); call_us; while (now() - t0_ < 0.05) { call_us; na_++; } \
+        t0_ = now(); call_ob; while (now() - t0_ < 0.05) { call_ob; nb_++; } \
+        for (k_ = 0; k_ < reps_; k_++) { \
+            t0_ = now(); for (it_ = 0; it_ < na_; it_++) { call_us; } a_[k_] = (now() - t0_) / na_; \
+            t0_ = now(); for (it_ = 0; it_ < nb_; it_++) { call_ob; } b_[k_] = (now() - t0_) / nb_; \
+            r_[k_] = b_[k_] / a_[k_]; } \
+        t_us = median(a_, reps_); t_ob = median(b_, reps_); ratio = median(r_, reps_); } while (0)
 
 static int check(const float *a, const float *b, size_t n, int K, const char *what) {
     double maxd = 0, maxv = 0;
@@ -61,16 +68,16 @@ static int check(const float *a, const float *b, size_t n, int K, const char *wh
 static int bench_gemm(const shape *s, int threads) {
     size_t na = (size_t)s->M * s->K, nb = (size_t)s->K * s->N, nc = (size_t)s->M * s->N;
     float *A = randm(na), *B = randm(nb), *C1 = (float *)calloc(nc, 4), *C2 = (float *)calloc(nc, 4);
-    double t_us, t_ob, flop = 2.0 * s->M * s->N * s->K;
+    double t_us, t_ob, ratio, flop = 2.0 * s->M * s->N * s->K;
     int bad;
     int ldb = s->tb ? s->K : s->N;
     aieng_sgemm(0, s->tb, s->M, s->N, s->K, 1.0f, A, s->K, B, ldb, 0.0f, C1, s->N);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, s->tb ? CblasTrans : CblasNoTrans, s->M, s->N, s->K, 1.0f, A, s->K, B, ldb, 0.0f, C2, s->N);
     bad = check(C1, C2, nc, s->K, s->what);
-    TIME_IT(t_us, aieng_sgemm(0, s->tb, s->M, s->N, s->K, 1.0f, A, s->K, B, ldb, 0.0f, C1, s->N));
-    TIME_IT(t_ob, cblas_sgemm(CblasRowMajor, CblasNoTrans, s->tb ? CblasTrans : CblasNoTrans, s->M, s->N, s->K, 1.0f, A, s->K, B, ldb, 0.0f, C2, s->N));
+    TIME_PAIR(t_us, t_ob, ratio, aieng_sgemm(0, s->tb, s->M, s->N, s->K, 1.0f, A, s->K, B, ldb, 0.0f, C1, s->N),
+              cblas_sgemm(CblasRowMajor, CblasNoTrans, s->tb ? CblasTrans : CblasNoTrans, s->M, s->N, s->K, 1.0f, A, s->K, B, ldb, 0.0f, C2, s->N));
     printf("| %-22s | %d | %5d×%5d×%5d | %7.1f | %7.1f | %5.2f |%s\n", s->what, threads, s->M, s->N, s->K, flop / t_us * 1e-9,
-           flop / t_ob * 1e-9, t_ob / t_us, bad ? " MISMATCH" : "");
+           flop / t_ob * 1e-9, ratio, bad ? " MISMATCH" : "");
     fflush(stdout);
     free(A); free(B); free(C1); free(C2);
     return bad;
@@ -78,39 +85,49 @@ static int bench_gemm(const shape *s, int threads) {
 
 /* M = 1: y = W·x with W stored N×K (the decode form). Cycle through enough
    copies of W that the working set is far larger than the last-level cache. */
-static double triad_gbs = 0;
-static void measure_triad(void) {
+static double triad_gbs[8];
+typedef struct { float *a, *b, *c; } triad_ctx;
+static void triad_task(void *ctx, int64_t b, int64_t e, int tid) {
+    triad_ctx *t = (triad_ctx *)ctx;
+    int64_t i;
+    (void)tid;
+    for (i = b; i < e; i++) t->a[i] = t->b[i] + 3.0f * t->c[i];
+}
+/* STREAM-style triad a = b + 3c over three 256 MiB arrays, with the same
+   thread pool and thread count as the kernels; best of 5 */
+static void measure_triad(int threads) {
     size_t n = (quick ? 32u : 256u) * 1024 * 1024 / 4, i;
-    float *a = (float *)malloc(n * 4), *b = (float *)malloc(n * 4), *c = (float *)malloc(n * 4);
+    triad_ctx t;
     double best = 1e30;
     int r;
-    for (i = 0; i < n; i++) { b[i] = 1.0f; c[i] = 2.0f; a[i] = 0.0f; }
+    t.a = (float *)malloc(n * 4); t.b = (float *)malloc(n * 4); t.c = (float *)malloc(n * 4);
+    for (i = 0; i < n; i++) { t.b[i] = 1.0f; t.c[i] = 2.0f; t.a[i] = 0.0f; }
     for (r = 0; r < 5; r++) {
         double t0 = now();
-        for (i = 0; i < n; i++) a[i] = b[i] + 3.0f * c[i];
+        aieng_parallel_for((int64_t)n, 1 << 16, triad_task, &t);
         t0 = now() - t0;
         if (t0 < best) best = t0;
     }
-    triad_gbs = 3.0 * (double)n * 4 / best * 1e-9;
-    printf("memory bandwidth (triad a = b + 3c over 3 × %zu MiB, best of 5, one thread): %.1f GB/s (check %g)\n\n",
-           n * 4 >> 20, triad_gbs, (double)a[n / 2]);
-    free(a); free(b); free(c);
+    triad_gbs[threads] = 3.0 * (double)n * 4 / best * 1e-9;
+    printf("memory bandwidth, %d thread%s (triad a = b + 3c over 3 × %zu MiB, best of 5): %.1f GB/s\n", threads, threads > 1 ? "s" : "",
+           n * 4 >> 20, triad_gbs[threads]);
+    free(t.a); free(t.b); free(t.c);
 }
 static int bench_gemv(const shape *s, int threads) {
     size_t nw = (size_t)s->N * s->K, copies = (size_t)((quick ? 256.0 : 1024.0) * 1048576 / (nw * 4.0)) + 1, i;
     float **W = (float **)malloc(copies * sizeof(float *)), *x = randm((size_t)s->K), *y1 = (float *)calloc((size_t)s->N, 4),
           *y2 = (float *)calloc((size_t)s->N, 4);
-    double t_us, t_ob, bytes = (double)nw * 4;
+    double t_us, t_ob, ratio, bytes = (double)nw * 4;
     size_t cur = 0;
     int bad;
     for (i = 0; i < copies; i++) W[i] = randm(nw);
     aieng_sgemv(0, s->N, s->K, 1.0f, W[0], s->K, x, 0.0f, y1);
     cblas_sgemv(CblasRowMajor, CblasNoTrans, s->N, s->K, 1.0f, W[0], s->K, x, 1, 0.0f, y2, 1);
     bad = check(y1, y2, (size_t)s->N, s->K, s->what);
-    TIME_IT(t_us, (aieng_sgemv(0, s->N, s->K, 1.0f, W[cur], s->K, x, 0.0f, y1), cur = (cur + 1) % copies));
-    TIME_IT(t_ob, (cblas_sgemv(CblasRowMajor, CblasNoTrans, s->N, s->K, 1.0f, W[cur], s->K, x, 1, 0.0f, y2, 1), cur = (cur + 1) % copies));
-    printf("| %-22s | %d | %5d×%5d×%5d | %7.1f | %7.1f | %5.2f | %6.1f GB/s = %3.0f%% |%s\n", s->what, threads, s->M, s->N, s->K,
-           2.0 * nw / t_us * 1e-9, 2.0 * nw / t_ob * 1e-9, t_ob / t_us, bytes / t_us * 1e-9, 100.0 * bytes / t_us * 1e-9 / triad_gbs,
+    TIME_PAIR(t_us, t_ob, ratio, (aieng_sgemv(0, s->N, s->K, 1.0f, W[cur], s->K, x, 0.0f, y1), cur = (cur + 1) % copies),
+              (cblas_sgemv(CblasRowMajor, CblasNoTrans, s->N, s->K, 1.0f, W[cur], s->K, x, 1, 0.0f, y2, 1), cur = (cur + 1) % copies));
+    printf("| %-22s | %d | %5d×%5d×%5d | %7.1f | %7.1f | %5.2f | %6.1f GB/s = %3.0f%% of triad |%s\n", s->what, threads, s->M, s->N, s->K,
+           2.0 * nw / t_us * 1e-9, 2.0 * nw / t_ob * 1e-9, ratio, bytes / t_us * 1e-9, 100.0 * bytes / t_us * 1e-9 / triad_gbs[threads],
            bad ? " MISMATCH" : "");
     fflush(stdout);
     for (i = 0; i < copies; i++) free(W[i]);
@@ -137,8 +154,7 @@ int main(int argc, char **argv) {
     }
     aieng_rng_seed(&rng, 1, 1);
     printf("OpenBLAS: %s (kernel %s)\n", openblas_get_config(), openblas_get_corename());
-    measure_triad();
-    printf("| shape                  | thr | M×N×K | aieng GFLOP/s | OpenBLAS GFLOP/s | ratio |\n|---|---|---|---|---|---|\n");
+    printf("| shape                  | thr | M×N×K | aieng GFLOP/s | OpenBLAS GFLOP/s | ratio (median of pairs) |\n|---|---|---|---|---|---|\n");
     for (t = 0; t < nthreads; t++) {
         aieng_set_threads(threads[t]);
         openblas_set_num_threads(threads[t]);
@@ -147,6 +163,8 @@ int main(int argc, char **argv) {
             bad |= bench_gemm(&big[i], threads[t]);
         }
     }
+    printf("\n");
+    for (t = 0; t < nthreads; t++) { aieng_set_threads(threads[t]); measure_triad(threads[t]); }
     printf("\n| M = 1 (peer: cblas_sgemv) | thr | M×N×K | aieng GFLOP/s | OpenBLAS GFLOP/s | ratio | aieng weight bandwidth |\n|---|---|---|---|---|---|---|\n");
     for (t = 0; t < nthreads; t++) {
         aieng_set_threads(threads[t]);
