@@ -1,7 +1,7 @@
 /* autograd.c - one GPT-2 training step (forward, backward, AdamW) with aieng_autograd.h.
    Run by bench/autograd.sh, which makes the data file with bench/autograd_torch.py:
        build/bench/autograd DATA.bin time             step times at 1 and 2 threads
-       build/bench/autograd DATA.bin curve LOSS.csv   losses of 200 steps at 2 threads
+       build/bench/autograd DATA.bin curve LOSS.csv   losses of 200 steps (AUTOGRAD_CURVE_THREADS, default 2)
    The model (vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8) starts
    from the parameters in DATA.bin and trains on its batches, so PyTorch sees the
    same numbers. `time` prints "aieng threads N step_ms X" for 1 and 2 threads
@@ -122,7 +122,8 @@ int main(int argc, char **argv) {
         }
         printf("aieng tape_bytes %zu tape_allocs %zu\n", aieng_autograd_tape_bytes(&g), aieng_autograd_tape_allocs(&g));
     } else {
-        aieng_set_threads(2);
+        const char *ct = getenv("AUTOGRAD_CURVE_THREADS");
+        aieng_set_threads(ct ? atoi(ct) : 2);
         if (!load_params(&g)) return 1;
         f = fopen(argv[3], "w");
         if (!f) { fprintf(stderr, "autograd bench: cannot write %s\n", argv[3]); return 1; }

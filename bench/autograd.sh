@@ -2,7 +2,8 @@
 # aieng_autograd.h: one GPT-2 training step (forward, backward, AdamW; vocab 4096,
 # 4 layers, 4 heads, width 256, context 256, batch 8, float32) against PyTorch on
 # the CPU, same initialisation and data, and both loss curves over 200 steps.
-#   bash bench/autograd.sh [rounds]     (default 2 rounds of timings, alternating sides)
+#   bash bench/autograd.sh [rounds]     (default 2 rounds of timings, alternating sides;
+#                                        AUTOGRAD_CURVE_THREADS=N for the 200-step curves, default 2)
 # Needs torch in .venv/ (tools/setup.sh bench installs tools/requirements-bench-autograd.txt).
 # Writes build/bench/autograd_{aieng,torch}_loss.csv and build/bench/autograd_loss.svg.
 set -e

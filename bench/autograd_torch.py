@@ -5,8 +5,8 @@
                                         213 batches of byte tokens from a fixed text, writes both
     autograd_torch.py time OUT.bin      times one training step (forward, backward, AdamW) at 1
                                         and 2 threads (medians of 10 after 3 warm-ups)
-    autograd_torch.py curve OUT.bin CSV trains 200 steps (2 threads) from the same start and
-                                        writes the losses
+    autograd_torch.py curve OUT.bin CSV trains 200 steps from the same start and writes the
+                                        losses (AUTOGRAD_CURVE_THREADS threads, default 2)
 
 Model: vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8, float32,
 written the way a PyTorch user writes it (F.scaled_dot_product_attention with
@@ -133,7 +133,7 @@ def run_time(path):
 def run_curve(path, csv):
     rec = read(path)
     batches = rec["batches"].reshape(-1, B, T + 1)
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("AUTOGRAD_CURVE_THREADS", "2")))
     p, opt = fresh(rec)
     with open(csv, "w") as f:
         f.write("step,loss\n")
