@@ -381,6 +381,37 @@ static void test_random_bytes(aieng_bpe *b) {
     aieng_bpe_tokens_free(b, &t);
 }
 
+/* the generated tables equal tests/data/bpe/unicode16_classes.txt, code point by code point */
+static void test_unicode_tables(void) {
+    static const char *const names[] = {"Lu", "Ll", "Lt", "Lm", "Lo", "M", "N", "s"};
+    unsigned char *want = (unsigned char *)calloc(0x110000, 1);
+    char *path = aieng_test_data("bpe/unicode16_classes.txt");
+    FILE *f = path ? fopen(path, "r") : NULL;
+    char line[256];
+    int cls = -1, k;
+    uint32_t cp, bad = 0, n_in = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned a, b;
+        char name[32];
+        if (line[0] == '#') continue;
+        if (sscanf(line, "%31s %u %u", name, &a, &b) == 3 && !strchr(line, '.')) {
+            cls = -1;
+            for (k = 0; k < 8; k++)
+                if (strcmp(name, names[k]) == 0) cls = k + 1;
+            continue;
+        }
+        if (cls < 0) continue;
+        if (sscanf(line, "%x..%x", &a, &b) == 2 || (sscanf(line, "%x", &a) == 1 && (b = a, 1)))
+            for (cp = a; cp <= b && cp < 0x110000; cp++) { want[cp] = (unsigned char)cls; n_in++; }
+    }
+    if (f) fclose(f);
+    for (cp = 0; cp < 0x110000; cp++)
+        if (aieng__bpe_uc_cat(cp) != want[cp]) bad++;
+    CHECK(f && n_in > 140000 && bad == 0, "unicode tables: %u code points differ from the class file (%u listed)", bad, n_in);
+    free(want);
+    free(path);
+}
+
 static void test_pretok_cases(void) {
     /* a few hand-checked splits (expected pieces joined by '|') */
     static const struct { aieng_bpe_pretok p; const char *text, *want; } cs[] = {
@@ -603,6 +634,7 @@ int main(void) {
     aieng_bpe *enc[3];
     int e, quick = aieng_test_quick();
     int have = load_corpus(&c);
+    test_unicode_tables();
     test_pretok_cases();
     test_bad_vocab();
     for (e = 0; e < 3; e++) {
