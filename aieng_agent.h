@@ -34,9 +34,18 @@
 
    OPTIONS (#define before the include)
    ------------------------------------
-   AIENG_JSON_MAX_DEPTH      default nesting limit of the parsers (512); per call: aieng_json_options
-   AIENG_MALLOC/REALLOC/FREE allocation (all three or none)
-   AIENG_STATIC              make every function static
+   AIENG_JSON_MAX_DEPTH         default nesting limit of the parsers (512); per call: aieng_json_options
+   AIENG_GRAMMAR_MAX_REPEAT     largest {m,n} count (10000)
+   AIENG_GRAMMAR_MAX_SYMBOLS    grammar size after expansion (4M symbols)
+   AIENG_GRAMMAR_MAX_NODES      parse-stack nodes alive at once (4M), AIENG_GRAMMAR_GC_NODES (1M)
+                                when the node table is collected
+   AIENG_GRAMMAR_MAX_STACKS     parse stacks alive at once (65536)
+   AIENG_SCHEMA_WS_INDENT       longest indentation the schema grammars allow (40)
+   AIENG_SCHEMA_MAX_RULES       bound on the rules a schema compiles to (100000)
+   AIENG_CONSTRAIN_CACHE        masks cached per constrainer (64)
+   AIENG_CONSTRAIN_DFA_STATES   DFA rows kept per constrainer before a flush (16384, 1 KiB each)
+   AIENG_MALLOC/REALLOC/FREE    allocation (all three or none)
+   AIENG_STATIC                 make every function static
 
    API OVERVIEW
    ------------
@@ -47,14 +56,15 @@
      aieng_json_stream_init / _feed / _status    incremental checker fed byte chunks
    JSON Schema
      aieng_schema_validate(schema, instance)     AIENG_OK or AIENG_ERR_FORMAT (why: aieng_last_error)
-     aieng_schema_to_gbnf(schema, opts, &gbnf, &len)
+     aieng_schema_to_gbnf(schema, opts, &gbnf, &len)   support table in the JSON SCHEMA section
+     aieng_regex_to_gbnf(re, len, json, &out, &n)      the `pattern` subset as a GBNF expression
    Grammars (GBNF, the syntax of llama.cpp)
      aieng_grammar_parse(text, len, root, &g)     compile; aieng_grammar_free
      aieng_grammar_state_new / _reset / _advance / _complete / _free   byte-by-byte matcher
      aieng_grammar_accepts(g, bytes, len)        whole-sentence check
    Constrained sampling
      aieng_constrain_new(g, vocab, &c)            token trie + mask cache over a vocabulary
-     aieng_constrain_allows / _mask / _accept / _done / _reset / _free
+     aieng_constrain_allows / _allowed / _mask / _accept / _complete / _done / _reset / _free
      aieng_constrain_logits(logits, n_vocab, user)   the logit-processor hook (see below)
 
    (Details of each part, with its policies and limits, are in the comments above each section.)
@@ -311,13 +321,17 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
    - Errors (AIENG_ERR_FORMAT, message names the rule or the byte offset): syntax errors,
-     undefined rules, left recursion (direct, indirect or through rules that can be
-     empty), a missing root rule, repetition counts above AIENG_GRAMMAR_MAX_REPEAT (10000)
-     and grammars above AIENG_GRAMMAR_MAX_SYMBOLS symbols after expansion.
+     undefined rules, left recursion that grows the stack (direct, indirect or through
+     rules that can be empty: `a ::= a "x"`), a missing root rule, repetition counts above
+     AIENG_GRAMMAR_MAX_REPEAT (10000), groups nested deeper than 1000 and grammars above
+     AIENG_GRAMMAR_MAX_SYMBOLS symbols after expansion. Cycles through tail positions only
+     (such as ("a"?)* or `a ::= b`, `b ::= a | "x"`) are accepted: they cannot grow.
    Matching keeps a set of parse stacks (a pushdown automaton run on every alternative at
    once); stack nodes are hash-consed, so a state is a small sorted set of node ids and
-   equal states compare equal. The node table is a cache inside the grammar: a grammar and
-   the states made from it must be used by one thread at a time.
+   equal states compare equal. The node table is a cache inside the grammar, collected
+   when it passes AIENG_GRAMMAR_GC_NODES (keeping what live states reach), so memory stays
+   bounded over any number of sentences; ambiguity is bounded by AIENG_GRAMMAR_MAX_STACKS.
+   A grammar and the states made from it must be used by one thread at a time.
    ====================================================================================== */
 #ifndef AIENG_GRAMMAR_MAX_REPEAT
 #define AIENG_GRAMMAR_MAX_REPEAT 10000
@@ -360,8 +374,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
 /* ======================================================================================
    JSON SCHEMA: validation and compilation to a grammar
    --------------------------------------------------------------------------------------
-   Support table (the validator and the compiler accept the same keywords; any other
-   keyword is an error that names it, AIENG_ERR_UNSUPPORTED, never silently dropped):
+   Support table. A keyword of the JSON Schema vocabularies (drafts 4 to 2020-12) that a
+   side does not support is an error naming it (AIENG_ERR_UNSUPPORTED), never silently
+   dropped. Keys that belong to no vocabulary (vendor extensions such as x-..., javaType,
+   or misspellings) are annotations, as the specification says, and are ignored.
 
    keyword                   validator            grammar (aieng_schema_to_gbnf)
    type (all 7, or a list)   yes                  yes; absent: inferred from the keywords
@@ -369,41 +385,57 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   any value
    properties, required      yes                  yes; members in schema order (properties,
                                                   then required names not in properties)
-   additionalProperties      yes (bool/schema)    yes, extra members after the declared ones;
+   additionalProperties      yes (bool/schema)    yes, extra members after the declared ones,
+                                                  with keys other than the declared names;
                                                   absent = allowed (as the spec says) unless
                                                   AIENG_SCHEMA_NO_EXTRA_PROPERTIES
-   items, prefixItems        yes (items as an     yes
-                             array = prefixItems)
+   patternProperties         yes                  extra members whose key matches one of the
+                                                  patterns, with that pattern's schema (keys
+                                                  matching none are not generated)
+   items, prefixItems,       yes (items as an     yes
+   additionalItems           array = prefixItems)
    minItems, maxItems        yes                  yes
-   enum, const               yes                  yes (values written compactly)
+   enum, const               yes                  yes (whitespace allowed inside arrays/objects)
    anyOf, oneOf              yes (oneOf: exactly  yes, as alternatives merged with the sibling
                              one)                 keywords (oneOf's exclusivity is not enforced)
    allOf                     yes                  merged when the parts do not set the same
                                                   keyword differently (properties/required
                                                   merge); else an error naming the keyword
+   not                       yes                  only not {"type": ...}, not {}, not true/false
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer")
-   minLength, maxLength      yes (code points)    yes (an escape counts as one character)
+   minLength, maxLength      yes (code points)    yes (an escape counts as one character);
+                                                  maxLength above AIENG_GRAMMAR_MAX_REPEAT is
+                                                  left to the validator
    pattern                   yes                  yes (not together with min/maxLength)
    format                    date, time,          same grammars; other formats are
                              date-time, uuid      annotations (ignored), as the spec's default
-   minimum, maximum,         yes                  integers: exact digit-range grammars; numbers:
-   exclusiveMinimum/Maximum  (bool form of        only minimum 0 (no minus sign), else error
-                             draft-04 too)
-   annotations               ignored: title, description, $schema, $id, id, $comment, default,
-                             examples, deprecated, readOnly, writeOnly, $anchor,
-                             contentMediaType, contentEncoding
-   Regex subset for `pattern`: literals, escapes (\d \D \w \W \s \S \t \n \r \f \v \xHH
-   \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with ranges, negation and
-   \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |, quantifiers * + ? {n} {n,}
-   {n,m} (lazy `?` suffix accepted, same language), ^ at the start and $ at the end (absent
-   anchors mean any text before / after). Not supported (error): back-references,
-   look-around, \b \B, other anchors inside. In the grammar a pattern-constrained string is
-   written with the canonical JSON escapes only.
+   minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
+   exclusiveMinimum/Maximum  draft-04 too)        numbers: whole-number bounds, written
+                                                  without exponent
+   multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here)
+   contains, propertyNames,
+   min/maxProperties,
+   dependentRequired
+   if/then/else, dependencies, dependentSchemas, unevaluated*, $dynamicRef, min/maxContains:
+                             error on both sides
+   Documented gaps of the grammar. Stricter than the schema: members come in schema order
+   only; 1.0 is not generated for an integer; numbers have at most 20 integer, 20 fraction
+   and 4 exponent digits, bounded ones no exponent and no "-0"; a pattern-constrained
+   string uses the canonical JSON escapes. Looser (the only cases): oneOf's exclusivity;
+   a key matching two patternProperties is checked against one; declared names that need
+   JSON escapes are not excluded from extra members. Validate the result when these matter.
+   Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
+   \t \n \r \f \v \xHH \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with
+   ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
+   quantifiers * + ? {n} {n,} {n,m} (lazy `?` suffix accepted, same language), ^ at the
+   start and $ at the end of a top-level alternative (absent anchors mean any text before /
+   after). Not supported (error): back-references, look-around, \b \B, anchors elsewhere.
    The grammar's whitespace is bounded: between tokens at most one space, or a newline and
    up to AIENG_SCHEMA_WS_INDENT (40) spaces/tabs, so every sentence ends within a bounded
    number of bytes beyond its content. Strings escape as JSON requires and \u escapes form
    valid surrogate pairs, so every sentence parses with aieng_json_parse.
+   Coverage on the JSONSchemaBench subset, side by side with llama.cpp: bench/RESULTS.md.
    ====================================================================================== */
 #ifndef AIENG_SCHEMA_WS_INDENT
 #define AIENG_SCHEMA_WS_INDENT 40
@@ -442,8 +474,10 @@ AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json,
    each with the end of its subtree). The allowed set for a grammar state is found by
    walking the trie while advancing the grammar byte by byte, skipping every subtree whose
    prefix the grammar rejects, so a step costs the trie nodes still alive, not n_vocab x
-   token length. Masks are cached per grammar state (states are sets of hash-consed stack
-   ids, equal states hit the same entry); AIENG_CONSTRAIN_CACHE entries (64) are kept.
+   token length. The walk runs on a lazy DFA: each distinct set of parse stacks gets a row
+   of 256 transitions filled on first use, so a trie node costs one table look-up.
+   Masks are cached per grammar state (states are sets of hash-consed stack ids, equal
+   states hit the same entry); AIENG_CONSTRAIN_CACHE entries (64) are kept.
    EOS is allowed exactly when the bytes so far form a complete sentence; when the grammar
    is complete and no byte may follow, EOS is the only allowed token.
 
