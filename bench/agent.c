@@ -98,6 +98,10 @@ int main(int argc, char **argv) {
             aieng_grammar_parse(gbnf, gn, NULL, &g) != AIENG_OK ||
             aieng_constrain_new(g, &v, &c) != AIENG_OK || aieng_constrain_new(g, &v, &c2) != AIENG_OK ||
             aieng_grammar_state_new(g, &gs) != AIENG_OK) { fprintf(stderr, "%s: %s\n", schemas[si][0], aieng_last_error()); return 1; }
+        if (si == 0) {
+            aieng_constrain_get_stats(c, &st);
+            printf("token trie: %d nodes\n", st.trie_nodes);
+        }
         for (r = 0; r < runs; r++) {
             char out[1 << 14];
             size_t olen = 0;

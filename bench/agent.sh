@@ -22,7 +22,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "== constrained sampling, per generated token (medians of $REPEAT runs x $RUNS generations per schema)"
 tmp=$(mktemp)
 for r in $(seq "$REPEAT"); do ./build/bench/agent tests/data/bpe/r50k_base.tiktoken "$RUNS" 2>/dev/null | tail -n +3 >> "$tmp"; done
-./build/bench/agent tests/data/bpe/r50k_base.tiktoken 1 2>/dev/null | head -1
+./build/bench/agent tests/data/bpe/r50k_base.tiktoken 1 2>/dev/null | grep -E "^(vocabulary|token trie)"
 python3 - "$tmp" <<'PY'
 import sys, statistics, collections
 rows = collections.OrderedDict()
