@@ -2298,9 +2298,9 @@ static aieng_result aieng__bpe_encode_any(const aieng_bpe *b, const char *text, 
                                           size_t *count) {
     const unsigned char *s = (const unsigned char *)text;
     size_t pos = 0, i, n_allowed = 0;
-    size_t nextpos[32];
-    uint32_t allowed_idx[32];
-    aieng_result r;
+    size_t nextpos_local[32], *nextpos = nextpos_local;
+    uint32_t idx_local[32], *allowed_idx = idx_local;
+    aieng_result r = AIENG_OK;
     *count = 0;
     if (!b || !t || (!text && len)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_bpe_encode: NULL argument");
     if (len == 0) return AIENG_OK;
@@ -2314,9 +2314,13 @@ static aieng_result aieng__bpe_encode_any(const aieng_bpe *b, const char *text, 
                                        (int)sp->len, (const char *)(b->blob + sp->off), (unsigned)sp->id);
         }
     }
+    if (b->n_specials > 32) {
+        nextpos = (size_t *)aieng__bpe_alloc(&b->alloc, b->n_specials * sizeof *nextpos);
+        allowed_idx = (uint32_t *)aieng__bpe_alloc(&b->alloc, b->n_specials * sizeof *allowed_idx);
+        if (!nextpos || !allowed_idx) { r = aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory"); goto done; }
+    }
     for (i = 0; i < b->n_specials; i++) {
         if (!aieng__bpe_is_allowed(o, b->specials[i].id)) continue;
-        if (n_allowed == 32) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "aieng_bpe: more than 32 allowed specials");
         allowed_idx[n_allowed] = (uint32_t)i;
         nextpos[n_allowed] = aieng__bpe_search(s, len, 0, b->blob + b->specials[i].off, b->specials[i].len);
         n_allowed++;
@@ -2333,15 +2337,18 @@ static aieng_result aieng__bpe_encode_any(const aieng_bpe *b, const char *text, 
             }
         }
         r = aieng__bpe_encode_plain(b, s + pos, best - pos, len - pos, t, count_only, count);
-        if (r != AIENG_OK) return r;
-        if (best >= len) return AIENG_OK;
+        if (r != AIENG_OK || best >= len) break;
         if (!count_only) {
-            if (!aieng__bpe_reserve_ids(b, t, 1)) return aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory");
+            if (!aieng__bpe_reserve_ids(b, t, 1)) { r = aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory"); break; }
             t->ids[t->n++] = b->specials[allowed_idx[bk]].id;
         }
         ++*count;
         pos = best + bl;
     }
+done:
+    if (nextpos != nextpos_local) aieng_free(&b->alloc, nextpos);
+    if (allowed_idx != idx_local) aieng_free(&b->alloc, allowed_idx);
+    return r;
 }
 
 AIENG_API aieng_result aieng_bpe_encode_ordinary(const aieng_bpe *b, const char *text, size_t len,

@@ -169,7 +169,24 @@ static void test_specials(aieng_bpe *cl) {
         CHECK(aieng_bpe_decode(cl, bad, 2, buf, sizeof buf, &l) == AIENG_ERR_RANGE, "decode bad id");
         CHECK(aieng_bpe_decode(cl, bad, 1, buf, 2, &l) == AIENG_ERR_OOM && l == 5, "decode small buffer");
     }
-    aieng_bpe_tokens_free(cl, &t);
+    {   /* many specials (llama3-style reserved tokens): more than the 32 kept on the stack */
+        const char *v = "YQ== 0\nYg== 1\n";
+        aieng_bpe *m = NULL;
+        char name[32];
+        int k;
+        CHECK(aieng_bpe_load_tiktoken_mem(v, strlen(v), AIENG_BPE_CL100K, NULL, &m) == AIENG_OK, "tiny");
+        for (k = 0; k < 300 && m; k++) {
+            snprintf(name, sizeof name, "<|reserved_%d|>", k);
+            aieng_bpe_add_special(m, (uint32_t)(10 + k), name, strlen(name));
+        }
+        memset(&o, 0, sizeof o);
+        o.allow_all = 1;
+        t.n = 0;
+        CHECK(m && aieng_bpe_encode(m, "ab<|reserved_299|>a<|reserved_7|>", 33, &o, &t) == AIENG_OK && t.n == 5 &&
+                  t.ids[2] == 309 && t.ids[4] == 17, "300 specials: n=%zu", t.n);
+        aieng_bpe_tokens_free(m, &t);
+        aieng_bpe_free(m);
+    }
 }
 
 static void test_stream(aieng_bpe *b) {
