@@ -368,6 +368,18 @@ AIENG_EXTERN_C_END
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #endif
+/* clang's -ffp-contract=fast ignores that pragma: there an empty asm statement
+   forces each product that feeds an addition to be rounded on its own. */
+#if defined(__clang__) && (defined(__x86_64__) || defined(__i386__)) && defined(__SSE2__)
+#define AIENG__R(v) aieng__round_barrier(v)
+static __inline__ float aieng__round_barrier(float v) { __asm__("" : "+x"(v)); return v; }
+#elif defined(__clang__) && defined(__aarch64__)
+#define AIENG__R(v) aieng__round_barrier(v)
+static __inline__ float aieng__round_barrier(float v) { __asm__("" : "+w"(v)); return v; }
+#else
+#define AIENG__R(v) (v)
+#endif
+#define AIENG__MUL(a, b) AIENG__R((a) * (b))
 
 /* SIMD sub-levels used here (on top of aieng_tensor.h's AIENG_AVX512/AVX2/NEON). */
 #if defined(AIENG_AVX512) && defined(__AVX512VNNI__) && defined(__AVX512VL__) && defined(__AVX512BW__)
@@ -500,7 +512,7 @@ static float aieng__e8m0_half(uint8_t e) {
 }
 /* Round to nearest, ties to even, as ggml's nearest_int (|v| < 2^22). */
 static float aieng__rne(float v) {
-    float t = v + 12582912.0f;
+    float t = AIENG__R(v) + 12582912.0f;
     return t - 12582912.0f;
 }
 /* float -> int with clamping; NaN gives lo. */
@@ -538,8 +550,8 @@ static void aieng__deq_q4_1(const uint8_t *b, float *y, int64_t nb) {
     for (i = 0; i < nb; i++, b += 20, y += 32) {
         const float d = aieng__h2f(b), m = aieng__h2f(b + 2);
         for (j = 0; j < 16; j++) {
-            y[j] = (float)(b[4 + j] & 15) * d + m;
-            y[j + 16] = (float)(b[4 + j] >> 4) * d + m;
+            y[j] = AIENG__MUL((float)(b[4 + j] & 15), d) + m;
+            y[j + 16] = AIENG__MUL((float)(b[4 + j] >> 4), d) + m;
         }
     }
 }
@@ -560,8 +572,8 @@ static void aieng__deq_q5_1(const uint8_t *b, float *y, int64_t nb) {
         const float d = aieng__h2f(b), m = aieng__h2f(b + 2);
         const uint32_t qh = aieng__ld32(b + 4);
         for (j = 0; j < 16; j++) {
-            y[j] = (float)((b[8 + j] & 15) | (int)(((qh >> j) & 1u) << 4)) * d + m;
-            y[j + 16] = (float)((b[8 + j] >> 4) | (int)(((qh >> (j + 16)) & 1u) << 4)) * d + m;
+            y[j] = AIENG__MUL((float)((b[8 + j] & 15) | (int)(((qh >> j) & 1u) << 4)), d) + m;
+            y[j + 16] = AIENG__MUL((float)((b[8 + j] >> 4) | (int)(((qh >> (j + 16)) & 1u) << 4)), d) + m;
         }
     }
 }
@@ -623,7 +635,7 @@ static void aieng__deq_q2_k(const uint8_t *b, float *y, int64_t nb) {
                     const uint8_t sc = b[8 * h + 2 * s + l / 16];
                     const float dl = d * (float)(sc & 15), ml = dmin * (float)(sc >> 4);
                     int k;
-                    for (k = 0; k < 16; k++) *y++ = dl * (float)((b[16 + 32 * h + l + k] >> (2 * s)) & 3) - ml;
+                    for (k = 0; k < 16; k++) *y++ = AIENG__MUL(dl, (float)((b[16 + 32 * h + l + k] >> (2 * s)) & 3)) - ml;
                 }
     }
 }
@@ -654,8 +666,8 @@ static void aieng__deq_q4_k(const uint8_t *b, float *y, int64_t nb) {
             float d1, m1, d2, m2;
             aieng__scale_min_k4(2 * c, b + 4, &sc, &mn); d1 = d * (float)sc; m1 = dmin * (float)mn;
             aieng__scale_min_k4(2 * c + 1, b + 4, &sc, &mn); d2 = d * (float)sc; m2 = dmin * (float)mn;
-            for (l = 0; l < 32; l++) *y++ = d1 * (float)(q[l] & 15) - m1;
-            for (l = 0; l < 32; l++) *y++ = d2 * (float)(q[l] >> 4) - m2;
+            for (l = 0; l < 32; l++) *y++ = AIENG__MUL(d1, (float)(q[l] & 15)) - m1;
+            for (l = 0; l < 32; l++) *y++ = AIENG__MUL(d2, (float)(q[l] >> 4)) - m2;
         }
     }
 }
@@ -669,8 +681,8 @@ static void aieng__deq_q5_k(const uint8_t *b, float *y, int64_t nb) {
             float d1, m1, d2, m2;
             aieng__scale_min_k4(2 * c, b + 4, &sc, &mn); d1 = d * (float)sc; m1 = dmin * (float)mn;
             aieng__scale_min_k4(2 * c + 1, b + 4, &sc, &mn); d2 = d * (float)sc; m2 = dmin * (float)mn;
-            for (l = 0; l < 32; l++) *y++ = d1 * (float)((q[l] & 15) + ((qh[l] >> (2 * c)) & 1) * 16) - m1;
-            for (l = 0; l < 32; l++) *y++ = d2 * (float)((q[l] >> 4) + ((qh[l] >> (2 * c + 1)) & 1) * 16) - m2;
+            for (l = 0; l < 32; l++) *y++ = AIENG__MUL(d1, (float)((q[l] & 15) + ((qh[l] >> (2 * c)) & 1) * 16)) - m1;
+            for (l = 0; l < 32; l++) *y++ = AIENG__MUL(d2, (float)((q[l] >> 4) + ((qh[l] >> (2 * c + 1)) & 1) * 16)) - m2;
         }
     }
 }
@@ -760,7 +772,7 @@ static void aieng__q_q4_0(const float *x, uint8_t *b, int64_t nb) {
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         aieng__f2h(b, d);
         for (j = 0; j < 16; j++) {
-            const float v0 = x[j] * id, v1 = x[j + 16] * id;  /* rounded products, then + 8.5 */
+            const float v0 = AIENG__MUL(x[j], id), v1 = AIENG__MUL(x[j + 16], id); /* rounded, then + 8.5 */
             const int q0 = aieng__clampi(v0 + 8.5f, 0, 15), q1 = aieng__clampi(v1 + 8.5f, 0, 15);
             b[2 + j] = (uint8_t)(q0 | (q1 << 4));
         }
@@ -776,7 +788,7 @@ static void aieng__q_q4_1(const float *x, uint8_t *b, int64_t nb) {
         aieng__f2h(b, d);
         aieng__f2h(b + 2, mn);
         for (j = 0; j < 16; j++) {
-            const float v0 = (x[j] - mn) * id, v1 = (x[j + 16] - mn) * id;
+            const float v0 = AIENG__MUL(x[j] - mn, id), v1 = AIENG__MUL(x[j + 16] - mn, id);
             const int q0 = aieng__clampi(v0 + 0.5f, 0, 15), q1 = aieng__clampi(v1 + 0.5f, 0, 15);
             b[4 + j] = (uint8_t)(q0 | (q1 << 4));
         }
@@ -791,7 +803,7 @@ static void aieng__q_q5_0(const float *x, uint8_t *b, int64_t nb) {
         uint32_t qh = 0;
         aieng__f2h(b, d);
         for (j = 0; j < 16; j++) {
-            const float v0 = x[j] * id, v1 = x[j + 16] * id;
+            const float v0 = AIENG__MUL(x[j], id), v1 = AIENG__MUL(x[j + 16], id);
             const int q0 = aieng__clampi(v0 + 16.5f, 0, 31), q1 = aieng__clampi(v1 + 16.5f, 0, 31);
             b[6 + j] = (uint8_t)((q0 & 15) | ((q1 & 15) << 4));
             qh |= (uint32_t)(q0 >> 4) << j;
@@ -811,7 +823,7 @@ static void aieng__q_q5_1(const float *x, uint8_t *b, int64_t nb) {
         aieng__f2h(b, d);
         aieng__f2h(b + 2, mn);
         for (j = 0; j < 16; j++) {
-            const float v0 = (x[j] - mn) * id, v1 = (x[j + 16] - mn) * id;
+            const float v0 = AIENG__MUL(x[j] - mn, id), v1 = AIENG__MUL(x[j + 16] - mn, id);
             const int q0 = aieng__clampi(v0 + 0.5f, 0, 31), q1 = aieng__clampi(v1 + 0.5f, 0, 31);
             b[8 + j] = (uint8_t)((q0 & 15) | ((q1 & 15) << 4));
             qh |= (uint32_t)(q0 >> 4) << j;
@@ -894,10 +906,10 @@ static void aieng__q_mxfp4(const float *x, uint8_t *b, int64_t nb) {
             int best[2], h;
             for (h = 0; h < 2; h++) {
                 const float v = x[j + 16 * h];
-                float err = fabsf((float)aieng__kv_mxfp4[0] * d - v);
+                float err = fabsf(AIENG__MUL((float)aieng__kv_mxfp4[0], d) - v);
                 best[h] = 0;
                 for (k = 1; k < 16; k++) {
-                    const float e2 = fabsf((float)aieng__kv_mxfp4[k] * d - v);
+                    const float e2 = fabsf(AIENG__MUL((float)aieng__kv_mxfp4[k], d) - v);
                     if (e2 < err) { err = e2; best[h] = k; }
                 }
             }
@@ -942,15 +954,15 @@ static float aieng__make_qx_quants(int n, int nmax, const float *x, int8_t *L) {
         L[i] = (int8_t)(l + nmax);
         w = x[i] * x[i];
         t = w * x[i];
-        sumlx += t * (float)l;
+        sumlx += AIENG__MUL(t, (float)l);
         t = w * (float)l;
-        suml2 += t * (float)l;
+        suml2 += AIENG__MUL(t, (float)l);
     }
     scale = suml2 != 0.0f ? sumlx / suml2 : 0.0f;
     best = scale * sumlx;
     for (is = -9; is <= 9; is++) {
         if (is == 0) continue;
-        iscale = -((float)nmax + 0.1f * (float)is) / max;
+        iscale = -((float)nmax + AIENG__MUL(0.1f, (float)is)) / max;
         sumlx = suml2 = 0;
         for (i = 0; i < n; i++) {
             int l = aieng__nearest(iscale * x[i]);
@@ -958,9 +970,9 @@ static float aieng__make_qx_quants(int n, int nmax, const float *x, int8_t *L) {
             l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
             w = x[i] * x[i];
             t = w * x[i];
-            sumlx += t * (float)l;
+            sumlx += AIENG__MUL(t, (float)l);
             t = w * (float)l;
-            suml2 += t * (float)l;
+            suml2 += AIENG__MUL(t, (float)l);
         }
         if (suml2 > 0 && sumlx * sumlx > best * suml2) {
             for (i = 0; i < n; i++) {
@@ -990,22 +1002,22 @@ static float aieng__make_q3_quants(int n, int nmax, const float *x, int8_t *L) {
         L[i] = (int8_t)l;
         w = x[i] * x[i];
         t = w * x[i];
-        sumlx += t * (float)l;
+        sumlx += AIENG__MUL(t, (float)l);
         t = w * (float)l;
-        suml2 += t * (float)l;
+        suml2 += AIENG__MUL(t, (float)l);
     }
     for (itry = 0; itry < 5; itry++) {
         int n_changed = 0;
         for (i = 0; i < n; i++) {
             const float w = x[i] * x[i];
             float t = w * x[i], slx;
-            t = t * (float)L[i];
+            t = AIENG__MUL(t, (float)L[i]);
             slx = sumlx - t;
             if (slx > 0) {
                 float sl2, u;
                 int new_l;
                 u = w * (float)L[i];
-                u = u * (float)L[i];
+                u = AIENG__MUL(u, (float)L[i]);
                 sl2 = suml2 - u;
                 u = x[i] * sl2;
                 new_l = aieng__nearest(u / slx);
@@ -1013,10 +1025,10 @@ static float aieng__make_q3_quants(int n, int nmax, const float *x, int8_t *L) {
                 if (new_l != L[i]) {
                     float a, c;
                     t = w * x[i];
-                    t = t * (float)new_l;
+                    t = AIENG__MUL(t, (float)new_l);
                     slx += t;
                     u = w * (float)new_l;
-                    u = u * (float)new_l;
+                    u = AIENG__MUL(u, (float)new_l);
                     sl2 += u;
                     a = slx * slx; a = a * suml2;
                     c = sumlx * sumlx; c = c * sl2;
@@ -1043,7 +1055,7 @@ static float aieng__make_qkx2_quants(int n, int nmax, const float *x, const floa
         if (x[i] < min) min = x[i];
         if (x[i] > max) max = x[i];
         sum_w += weights[i];
-        t = weights[i] * x[i];
+        t = AIENG__MUL(weights[i], x[i]);
         sum_x += t;
     }
     if (min > 0) min = 0;
@@ -1058,17 +1070,17 @@ static float aieng__make_qkx2_quants(int n, int nmax, const float *x, const floa
         int l = aieng__nearest(iscale * (x[i] - min));
         float diff;
         L[i] = (uint8_t)(l < 0 ? 0 : l > nmax ? nmax : l);
-        diff = scale * (float)L[i];
+        diff = AIENG__MUL(scale, (float)L[i]);
         diff = diff + min;
         diff = diff - x[i];
         diff = use_mad ? fabsf(diff) : diff * diff;
-        diff = weights[i] * diff;
+        diff = AIENG__MUL(weights[i], diff);
         best_error += diff;
     }
     if (nstep < 1) { *the_min = -min; return scale; }
     for (is = 0; is <= nstep; is++) {
         float sum_l = 0, sum_l2 = 0, sum_xl = 0, D, t, u;
-        t = rdelta * (float)is;
+        t = AIENG__MUL(rdelta, (float)is);
         t = rmin + t;
         iscale = (t + (float)nmax) / (max - min);
         for (i = 0; i < n; i++) {
@@ -1076,22 +1088,22 @@ static float aieng__make_qkx2_quants(int n, int nmax, const float *x, const floa
             const float w = weights[i];
             l = l < 0 ? 0 : l > nmax ? nmax : l;
             Laux[i] = (uint8_t)l;
-            t = w * (float)l; sum_l += t;
-            t = t * (float)l; sum_l2 += t;
-            t = w * (float)l; t = t * x[i]; sum_xl += t;
+            t = AIENG__MUL(w, (float)l); sum_l += t;
+            t = AIENG__MUL(t, (float)l); sum_l2 += t;
+            t = w * (float)l; t = AIENG__MUL(t, x[i]); sum_xl += t;
         }
-        t = sum_w * sum_l2; u = sum_l * sum_l; D = t - u;
+        t = AIENG__MUL(sum_w, sum_l2); u = AIENG__MUL(sum_l, sum_l); D = t - u;
         if (D > 0) {
             float this_scale, this_min, cur_error = 0;
-            t = sum_w * sum_xl; u = sum_x * sum_l; this_scale = (t - u) / D;
-            t = sum_l2 * sum_x; u = sum_l * sum_xl; this_min = (t - u) / D;
+            t = AIENG__MUL(sum_w, sum_xl); u = AIENG__MUL(sum_x, sum_l); this_scale = (t - u) / D;
+            t = AIENG__MUL(sum_l2, sum_x); u = AIENG__MUL(sum_l, sum_xl); this_min = (t - u) / D;
             if (this_min > 0) { this_min = 0; this_scale = sum_xl / sum_l2; }
             for (i = 0; i < n; i++) {
-                float diff = this_scale * (float)Laux[i];
+                float diff = AIENG__MUL(this_scale, (float)Laux[i]);
                 diff = diff + this_min;
                 diff = diff - x[i];
                 diff = use_mad ? fabsf(diff) : diff * diff;
-                diff = weights[i] * diff;
+                diff = AIENG__MUL(weights[i], diff);
                 cur_error += diff;
             }
             if (cur_error < best_error) {
@@ -1205,7 +1217,7 @@ static void aieng__q_q45_k(const float *x, uint8_t *b, int64_t nb, int nmax) {
         uint8_t *sb = b + 4;
         for (j = 0; j < 8; j++) {
             float sum_x2 = 0, av_x;
-            for (l = 0; l < 32; l++) { const float t = x[32 * j + l] * x[32 * j + l]; sum_x2 += t; }
+            for (l = 0; l < 32; l++) { const float t = AIENG__MUL(x[32 * j + l], x[32 * j + l]); sum_x2 += t; }
             av_x = sqrtf(sum_x2 / 32);
             for (l = 0; l < 32; l++) weights[l] = av_x + fabsf(x[32 * j + l]);
             scales[j] = nmax == 15
@@ -1681,124 +1693,116 @@ static __m256i aieng__bits32_x10(const uint8_t *p) {
 }
 static __m256 aieng__set1_h2(const uint8_t *w, const uint8_t *a) { return _mm256_set1_ps(aieng__h2f(w) * aieng__h2f(a)); }
 
-/* Σ (u - off)·y for u in 0..31 unsigned bytes: dpbusd(u, y) - off·Σy */
-AIENG__QS float aieng__dot_q4_0_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    const __m256i eight = _mm256_set1_epi8(8);
-    int64_t i;
-    for (i = 0; i < nb; i++, w += 18, a += 34) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 2));
-        __m256i p = aieng__dpbusd(_mm256_setzero_si256(), aieng__nibbles32(w + 2), qy);
-        p = _mm256_sub_epi32(p, aieng__dpbusd(_mm256_setzero_si256(), eight, qy));
-        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
-    }
-    return aieng__hsum8(acc);
+/* One block each: acc + d·(integer block sums). Σ (u - off)·y for u in 0..31
+   unsigned bytes is dpbusd(u, y) - dpbusd(off, y). */
+static __m256 aieng__blk_q4_0(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 2));
+    __m256i p = aieng__dpbusd(_mm256_setzero_si256(), aieng__nibbles32(w + 2), qy);
+    p = _mm256_sub_epi32(p, aieng__dpbusd(_mm256_setzero_si256(), _mm256_set1_epi8(8), qy));
+    return _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
 }
-AIENG__QS float aieng__dot_q4_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    float summ = 0;
-    int64_t i;
-    for (i = 0; i < nb; i++, w += 20, a += 36) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 4));
-        const __m256i p = aieng__dpbusd(_mm256_setzero_si256(), aieng__nibbles32(w + 4), qy);
-        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
-        summ += aieng__h2f(w + 2) * aieng__h2f(a + 2);
-    }
-    return aieng__hsum8(acc) + summ;
+static __m256 aieng__blk_q4_1(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i p = aieng__dpbusd(_mm256_setzero_si256(), aieng__nibbles32(w + 4), _mm256_loadu_si256((const __m256i *)(a + 4)));
+    return _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
 }
-AIENG__QS float aieng__dot_q5_0_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    const __m256i sixteen = _mm256_set1_epi8(16);
-    int64_t i;
-    for (i = 0; i < nb; i++, w += 22, a += 34) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 2));
-        const __m256i qx = _mm256_or_si256(aieng__nibbles32(w + 6), aieng__bits32_x10(w + 2));
-        __m256i p = aieng__dpbusd(_mm256_setzero_si256(), qx, qy);
-        p = _mm256_sub_epi32(p, aieng__dpbusd(_mm256_setzero_si256(), sixteen, qy));
-        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
-    }
-    return aieng__hsum8(acc);
+static __m256 aieng__blk_q5_0(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 2));
+    const __m256i qx = _mm256_or_si256(aieng__nibbles32(w + 6), aieng__bits32_x10(w + 2));
+    __m256i p = aieng__dpbusd(_mm256_setzero_si256(), qx, qy);
+    p = _mm256_sub_epi32(p, aieng__dpbusd(_mm256_setzero_si256(), _mm256_set1_epi8(16), qy));
+    return _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
 }
-AIENG__QS float aieng__dot_q5_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    float summ = 0;
-    int64_t i;
-    for (i = 0; i < nb; i++, w += 24, a += 36) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(a + 4));
-        const __m256i qx = _mm256_or_si256(aieng__nibbles32(w + 8), aieng__bits32_x10(w + 4));
-        const __m256i p = aieng__dpbusd(_mm256_setzero_si256(), qx, qy);
-        acc = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
-        summ += aieng__h2f(w + 2) * aieng__h2f(a + 2);
-    }
-    return aieng__hsum8(acc) + summ;
+static __m256 aieng__blk_q5_1(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i qx = _mm256_or_si256(aieng__nibbles32(w + 8), aieng__bits32_x10(w + 4));
+    const __m256i p = aieng__dpbusd(_mm256_setzero_si256(), qx, _mm256_loadu_si256((const __m256i *)(a + 4)));
+    return _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
 }
 /* s8·s8: |x| as u8 against y with x's sign */
 static __m256i aieng__dot_s8_32(__m256i acc, __m256i x, __m256i y) {
     return aieng__dpbusd(acc, _mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
 }
-AIENG__QS float aieng__dot_q8_0_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    int64_t i = 0;
-    for (; i + 1 < nb; i += 2, w += 68, a += 68) {
-        const __m256i p0 = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 2)),
-                                            _mm256_loadu_si256((const __m256i *)(a + 2)));
-        const __m256i p1 = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 36)),
-                                            _mm256_loadu_si256((const __m256i *)(a + 36)));
-        acc0 = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p0), acc0);
-        acc1 = _mm256_fmadd_ps(aieng__set1_h2(w + 34, a + 34), _mm256_cvtepi32_ps(p1), acc1);
-    }
-    for (; i < nb; i++, w += 34, a += 34) {
-        const __m256i p0 = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 2)),
-                                            _mm256_loadu_si256((const __m256i *)(a + 2)));
-        acc0 = _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p0), acc0);
-    }
-    return aieng__hsum8(_mm256_add_ps(acc0, acc1));
+static __m256 aieng__blk_q8_0(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i p = aieng__dot_s8_32(_mm256_setzero_si256(), _mm256_loadu_si256((const __m256i *)(w + 2)),
+                                       _mm256_loadu_si256((const __m256i *)(a + 2)));
+    return _mm256_fmadd_ps(aieng__set1_h2(w, a), _mm256_cvtepi32_ps(p), acc);
 }
-AIENG__QS float aieng__dot_mxfp4_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
+static __m256 aieng__blk_mxfp4(__m256 acc, const uint8_t *w, const uint8_t *a) {
     const __m256i lut = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)aieng__kv_mxfp4));
+    const __m256i qx = _mm256_shuffle_epi8(lut, aieng__nibbles32(w + 1));
+    const __m256i p = aieng__dot_s8_32(_mm256_setzero_si256(), qx, _mm256_loadu_si256((const __m256i *)(a + 2)));
+    return _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(a) * aieng__e8m0_half(w[0])), _mm256_cvtepi32_ps(p), acc);
+}
+/* four independent accumulators hide the FMA latency */
+#define AIENG__DOT32_AVX2(NAME, BLK, WB, AB)                                                   \
+    AIENG__QS float NAME(const uint8_t *w, const uint8_t *a, int64_t nb) {                     \
+        __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;                            \
+        int64_t i = 0;                                                                         \
+        for (; i + 3 < nb; i += 4, w += 4 * (WB), a += 4 * (AB)) {                            \
+            c0 = BLK(c0, w, a);                                                                \
+            c1 = BLK(c1, w + (WB), a + (AB));                                                  \
+            c2 = BLK(c2, w + 2 * (WB), a + 2 * (AB));                                          \
+            c3 = BLK(c3, w + 3 * (WB), a + 3 * (AB));                                          \
+        }                                                                                      \
+        for (; i < nb; i++, w += (WB), a += (AB)) c0 = BLK(c0, w, a);                          \
+        return aieng__hsum8(_mm256_add_ps(_mm256_add_ps(c0, c1), _mm256_add_ps(c2, c3)));      \
+    }
+AIENG__DOT32_AVX2(aieng__dot_q4_0_avx2, aieng__blk_q4_0, 18, 34)
+AIENG__DOT32_AVX2(aieng__dot_q5_0_avx2, aieng__blk_q5_0, 22, 34)
+AIENG__DOT32_AVX2(aieng__dot_q8_0_avx2, aieng__blk_q8_0, 34, 34)
+AIENG__DOT32_AVX2(aieng__dot_mxfp4_avx2, aieng__blk_mxfp4, 17, 34)
+AIENG__DOT32_AVX2(aieng__dot_q4_1_avx2_d, aieng__blk_q4_1, 20, 36)
+AIENG__DOT32_AVX2(aieng__dot_q5_1_avx2_d, aieng__blk_q5_1, 24, 36)
+/* Q4_1/Q5_1: + Σ m·s over the blocks */
+static float aieng__sum_ms(const uint8_t *w, const uint8_t *a, int64_t nb, int wb) {
+    float s = 0;
     int64_t i;
-    for (i = 0; i < nb; i++, w += 17, a += 34) {
-        const __m256i qx = _mm256_shuffle_epi8(lut, aieng__nibbles32(w + 1));
-        const __m256i p = aieng__dot_s8_32(_mm256_setzero_si256(), qx, _mm256_loadu_si256((const __m256i *)(a + 2)));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(a) * aieng__e8m0_half(w[0])), _mm256_cvtepi32_ps(p), acc);
-    }
-    return aieng__hsum8(acc);
+    for (i = 0; i < nb; i++, w += wb, a += 36) s += aieng__h2f(w + 2) * aieng__h2f(a + 2);
+    return s;
 }
-/* the 8 scales and 8 mins of a Q4_K/Q5_K block as int16, each repeated twice
-   (one per 16-value bsum) for the mins */
-static void aieng__k4_scales(const uint8_t *s, int16_t *sc, int16_t *mn2) {
-    int j, a, b;
-    for (j = 0; j < 8; j++) {
-        aieng__scale_min_k4(j, s, &a, &b);
-        sc[j] = (int16_t)a;
-        mn2[2 * j] = mn2[2 * j + 1] = (int16_t)b;
-    }
+AIENG__QS float aieng__dot_q4_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    return aieng__dot_q4_1_avx2_d(w, a, nb) + aieng__sum_ms(w, a, nb, 20);
 }
-AIENG__QS float aieng__dot_q45_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
+AIENG__QS float aieng__dot_q5_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    return aieng__dot_q5_1_avx2_d(w, a, nb) + aieng__sum_ms(w, a, nb, 24);
+}
+/* Q4_K/Q5_K: the 12 scale bytes -> 8 scales (bytes 0..7) and 8 mins (8..15), little endian */
+static void aieng__k4_unpack(const uint8_t *s, uint32_t u[4]) {
+    uint32_t t;
+    memcpy(u, s, 12);
+    u[3] = ((u[2] >> 4) & 0x0f0f0f0fu) | (((u[1] >> 6) & 0x03030303u) << 4);
+    t = u[1] & 0x3f3f3f3fu;
+    u[1] = (u[2] & 0x0f0f0f0fu) | (((u[0] >> 6) & 0x03030303u) << 4);
+    u[2] = t;
+    u[0] &= 0x3f3f3f3fu;
+}
+/* Σ_j bsums[2j..2j+1]·mins[j] of a Q8_K block against 8 unsigned mins, as 4 int32 */
+static __m128i aieng__bsum_mins(const uint8_t *a, const uint8_t *mins8) {
+    const __m256i bs = _mm256_loadu_si256((const __m256i *)(a + 260));
+    const __m128i pairs = _mm_hadd_epi16(_mm256_castsi256_si128(bs), _mm256_extracti128_si256(bs, 1));
+    return _mm_madd_epi16(pairs, _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)mins8)));
+}
+static float aieng__dot_q45_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
     __m256 acc = _mm256_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(15);
+    __m128 accm = _mm_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(15), one = _mm256_set1_epi8(1);
     const int bsz = five ? 176 : 144;
-    float accm = 0;
     int64_t i;
     for (i = 0; i < nb; i++, w += bsz, a += 292) {
-        int16_t sc[8], mn2[16];
-        const uint8_t *qs = w + (five ? 48 : 16);
+        uint32_t u[4];
+        const uint8_t *sc = (const uint8_t *)u, *qs = w + (five ? 48 : 16);
         const float yd = aieng__ldf(a);
         __m256i isum = _mm256_setzero_si256(), hb = _mm256_setzero_si256();
-        int c, summs;
-        aieng__k4_scales(w + 4, sc, mn2);
-        summs = aieng__hsum8i(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)),
-                                                _mm256_loadu_si256((const __m256i *)mn2)));
+        int c;
+        aieng__k4_unpack(w + 4, u);
+        accm = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, sc + 8)), accm);
         if (five) hb = _mm256_loadu_si256((const __m256i *)(w + 16));
         for (c = 0; c < 4; c++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
             __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
             __m256i p0, p1;
             if (five) {
-                const __m256i one = _mm256_set1_epi8(1);
-                lo = _mm256_add_epi8(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c), one), 4));
-                hi = _mm256_add_epi8(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c + 1), one), 4));
+                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c), one), 4));
+                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c + 1), one), 4));
             }
             p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
             p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c + 32)));
@@ -1806,12 +1810,16 @@ AIENG__QS float aieng__dot_q45_k_avx2(const uint8_t *w, const uint8_t *a, int64_
             isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * c + 1])));
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w) * yd), _mm256_cvtepi32_ps(isum), acc);
-        accm += (aieng__h2f(w + 2) * yd) * (float)summs;
     }
-    return aieng__hsum8(acc) - accm;
+    {
+        __m128 m = _mm_add_ps(accm, _mm_movehl_ps(accm, accm));
+        m = _mm_add_ss(m, _mm_movehdup_ps(m));
+        return aieng__hsum8(acc) - _mm_cvtss_f32(m);
+    }
 }
 AIENG__QS float aieng__dot_q4_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_avx2(w, a, nb, 0); }
 AIENG__QS float aieng__dot_q5_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_avx2(w, a, nb, 1); }
+static __m256i aieng__sc_pair(int s0, int s1) { return _mm256_setr_m128i(_mm_set1_epi16((short)s0), _mm_set1_epi16((short)s1)); }
 AIENG__QS float aieng__dot_q6_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     __m256 acc = _mm256_setzero_ps();
     const __m256i m4 = _mm256_set1_epi8(15), m3 = _mm256_set1_epi8(3);
@@ -1819,79 +1827,88 @@ AIENG__QS float aieng__dot_q6_k_avx2(const uint8_t *w, const uint8_t *a, int64_t
     for (i = 0; i < nb; i++, w += 210, a += 292) {
         const int8_t *sc = (const int8_t *)(w + 192);
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
-        const int off = aieng__hsum8i(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), sc16));
-        __m256i isum = _mm256_setzero_si256();
+        /* Σ sc·(q-32)·y = Σ sc·q·y - 32·Σ sc·bsum */
+        __m256i isum = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                        _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), sc16), 5));
         int h;
         for (h = 0; h < 2; h++) {
-            const uint8_t *ql = w + 64 * h;
+            const uint8_t *ql = w + 64 * h, *y = a + 4 + 128 * h;
+            const int8_t *s = sc + 8 * h;
             const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql), l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
             const __m256i qh = _mm256_loadu_si256((const __m256i *)(w + 128 + 32 * h));
             const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4));
             const __m256i q2 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4));
             const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4));
             const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4));
-            const uint8_t *y = a + 4 + 128 * h;
-            const int8_t *s = sc + 8 * h;
             const __m256i p1 = _mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)y));
             const __m256i p2 = _mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(y + 32)));
             const __m256i p3 = _mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(y + 64)));
             const __m256i p4 = _mm256_maddubs_epi16(q4, _mm256_loadu_si256((const __m256i *)(y + 96)));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, _mm256_setr_m128i(_mm_set1_epi16(s[0]), _mm_set1_epi16(s[1]))));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p2, _mm256_setr_m128i(_mm_set1_epi16(s[2]), _mm_set1_epi16(s[3]))));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p3, _mm256_setr_m128i(_mm_set1_epi16(s[4]), _mm_set1_epi16(s[5]))));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p4, _mm256_setr_m128i(_mm_set1_epi16(s[6]), _mm_set1_epi16(s[7]))));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, aieng__sc_pair(s[0], s[1])));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p2, aieng__sc_pair(s[2], s[3])));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p3, aieng__sc_pair(s[4], s[5])));
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p4, aieng__sc_pair(s[6], s[7])));
         }
-        /* Σ sc·(q-32)·y = Σ sc·q·y - 32·Σ sc·bsum: fold the offset into lane 0 */
-        isum = _mm256_sub_epi32(isum, _mm256_setr_epi32(32 * off, 0, 0, 0, 0, 0, 0, 0));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 208) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
     }
     return aieng__hsum8(acc);
 }
 AIENG__QS float aieng__dot_q2_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
+    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
     const __m256i m3 = _mm256_set1_epi8(3);
-    float accm = 0;
     int64_t i;
     for (i = 0; i < nb; i++, w += 84, a += 292) {
         const __m128i s8 = _mm_loadu_si128((const __m128i *)w);
         const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(15)));
-        const int summs = aieng__hsum8i(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), mins));
         const float yd = aieng__ldf(a);
         __m256i isum = _mm256_setzero_si256();
         int h, s;
+        accm = _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 82)),
+                               _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), mins)), accm);
         for (h = 0; h < 2; h++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *)(w + 16 + 32 * h));
             for (s = 0; s < 4; s++) {
                 const __m256i qv = _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3);
                 const __m256i p = _mm256_maddubs_epi16(qv, _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s)));
                 const int j = 8 * h + 2 * s;
-                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, _mm256_setr_m128i(_mm_set1_epi16((short)(w[j] & 15)), _mm_set1_epi16((short)(w[j + 1] & 15)))));
+                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, aieng__sc_pair(w[j] & 15, w[j + 1] & 15)));
             }
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 80)), _mm256_cvtepi32_ps(isum), acc);
-        accm += (yd * aieng__h2f(w + 82)) * (float)summs;
     }
-    return aieng__hsum8(acc) - accm;
+    return aieng__hsum8(_mm256_sub_ps(acc, accm));
 }
 AIENG__QS float aieng__dot_q3_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     __m256 acc = _mm256_setzero_ps();
-    const __m256i m3 = _mm256_set1_epi8(3), four = _mm256_set1_epi8(4);
+    const __m256i m3 = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1);
     int64_t i;
     for (i = 0; i < nb; i++, w += 110, a += 292) {
-        int sc[16], h, s;
+        uint32_t u[4], t;
+        const int8_t *sc = (const int8_t *)u;
         const __m256i hm = _mm256_loadu_si256((const __m256i *)w);
-        __m256i isum = _mm256_setzero_si256();
-        aieng__q3k_scales(w + 96, sc);
+        __m256i isum;
+        int h, s;
+        /* 16 6-bit scales, little endian (as ggml's dequantize_row_q3_K) */
+        memcpy(u, w + 96, 12);
+        t = u[2];
+        u[2] = ((u[0] >> 4) & 0x0f0f0f0fu) | (((t >> 4) & 0x03030303u) << 4);
+        u[3] = ((u[1] >> 4) & 0x0f0f0f0fu) | (((t >> 6) & 0x03030303u) << 4);
+        u[0] = (u[0] & 0x0f0f0f0fu) | (((t >> 0) & 0x03030303u) << 4);
+        u[1] = (u[1] & 0x0f0f0f0fu) | (((t >> 2) & 0x03030303u) << 4);
+        /* q3 = (2 bits) + 4·hbit - 4: the -4 is -4·Σ sc·bsum */
+        {
+            const __m256i sc16 = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)u)), _mm256_set1_epi16(32));
+            isum = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                    _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), sc16), 2));
+        }
         for (h = 0; h < 2; h++) {
             const __m256i q = _mm256_loadu_si256((const __m256i *)(w + 32 + 32 * h));
             for (s = 0; s < 4; s++) {
                 const int bit = 4 * h + s, j = 8 * h + 2 * s;
-                const __m256i y = _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s));
-                /* q3 = (2 bits) - 4·(hmask bit clear); as u8: (2 bits) + 4·bit, minus 4 via Σy */
-                const __m256i hbit = _mm256_and_si256(_mm256_srli_epi16(hm, bit), _mm256_set1_epi8(1));
+                const __m256i hbit = _mm256_and_si256(_mm256_srli_epi16(hm, bit), one);
                 const __m256i qv = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3), _mm256_slli_epi16(hbit, 2));
-                __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(qv, y), _mm256_maddubs_epi16(four, y));
-                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, _mm256_setr_m128i(_mm_set1_epi16((short)sc[j]), _mm_set1_epi16((short)sc[j + 1]))));
+                const __m256i p = _mm256_maddubs_epi16(qv, _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s)));
+                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, aieng__sc_pair(sc[j] - 32, sc[j + 1] - 32)));
             }
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 108) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
@@ -1966,6 +1983,31 @@ AIENG__QS int64_t aieng__i8_l2sq_avx2(const int8_t *a, const int8_t *b, int64_t 
     for (; i < n; i++) { const int d = a[i] - b[i]; s += d * d; }
     return s;
 }
+/* NF4 against f32 activations: codebook lookups with two 8-entry permutes */
+static __m256 aieng__nf4x8(__m256 tlo, __m256 thi, __m256i idx) {
+    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(tlo, idx), _mm256_permutevar8x32_ps(thi, idx),
+                            _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
+}
+AIENG__QS float aieng__dot_nf4_avx2(const uint8_t *w, const float *a, int64_t nb) {
+    const __m256 tlo = _mm256_loadu_ps(aieng__nf4), thi = _mm256_loadu_ps(aieng__nf4 + 8);
+    const __m128i m4 = _mm_set1_epi8(15);
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 34, a += 64) {
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        int g;
+        for (g = 0; g < 4; g++) {
+            const __m128i b = _mm_loadl_epi64((const __m128i *)(w + 2 + 8 * g));
+            const __m256i lo = _mm256_cvtepu8_epi32(_mm_and_si128(b, m4));
+            const __m256i hi = _mm256_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(b, 4), m4));
+            s0 = _mm256_fmadd_ps(aieng__nf4x8(tlo, thi, lo), _mm256_loadu_ps(a + 8 * g), s0);
+            s1 = _mm256_fmadd_ps(aieng__nf4x8(tlo, thi, hi), _mm256_loadu_ps(a + 32 + 8 * g), s1);
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w)), _mm256_add_ps(s0, s1), acc);
+    }
+    return aieng__hsum8(acc);
+}
+#define AIENG__DOT_NF4 aieng__dot_nf4_avx2
 #define AIENG__DOT_BF16 aieng__dot_bf16_avx2
 #define AIENG__DOT_Q4_0 aieng__dot_q4_0_avx2
 #define AIENG__DOT_Q4_1 aieng__dot_q4_1_avx2
@@ -2245,6 +2287,9 @@ AIENG__QS int64_t aieng__i8_l2sq_neon(const int8_t *a, const int8_t *b, int64_t 
 #ifndef AIENG__DOT_Q6_K
 #define AIENG__DOT_Q6_K aieng__dot_q6_k_s
 #endif
+#ifndef AIENG__DOT_NF4
+#define AIENG__DOT_NF4 aieng__dot_nf4_s
+#endif
 #ifndef AIENG__I8_DOT
 #define AIENG__I8_DOT aieng__i8_dot_s
 #endif
@@ -2270,7 +2315,7 @@ AIENG_API float aieng_quant_vec_dot(int wtype, const void *wv, const void *av, i
     case AIENG_QUANT_Q4_K: return AIENG__DOT_Q4_K(w, a, n / 256);
     case AIENG_QUANT_Q5_K: return AIENG__DOT_Q5_K(w, a, n / 256);
     case AIENG_QUANT_Q6_K: return AIENG__DOT_Q6_K(w, a, n / 256);
-    case AIENG_QUANT_NF4: return aieng__dot_nf4_s(w, (const float *)av, n / 64);
+    case AIENG_QUANT_NF4: return AIENG__DOT_NF4(w, (const float *)av, n / 64);
     default: return 0.0f;
     }
 }

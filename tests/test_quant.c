@@ -206,13 +206,162 @@ static void test_i8(void) {
     CHECK(aieng_quant_i8_row(a, x, 0) == 0.0f, "empty");
 }
 
+/* ---- reference vectors (tests/ref/quant_ref.py) */
+typedef struct { int type; uint32_t nrows, n, rb; const unsigned char *q; const float *deq; unsigned char *buf; } refset;
+static uint32_t rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static int load_ref(const char *name, refset *r) {
+    char rel[64];
+    char *path;
+    size_t len = 0;
+    snprintf(rel, sizeof rel, "quant/%s.bin", name);
+    memset(r, 0, sizeof *r);
+    if (!(path = aieng_test_data(rel))) return 0;
+    r->buf = aieng_test_read_file(path, &len);
+    free(path);
+    if (!r->buf) return 0;
+    if (len < 20 || memcmp(r->buf, "AQR1", 4) != 0) { CHECK(0, "%s: bad header", rel); free(r->buf); r->buf = NULL; return 0; }
+    r->type = (int)rd32(r->buf + 4); r->nrows = rd32(r->buf + 8); r->n = rd32(r->buf + 12); r->rb = rd32(r->buf + 16);
+    if (len != 20 + (size_t)r->nrows * r->rb + (size_t)r->nrows * r->n * 4) { CHECK(0, "%s: size %zu", rel, len); free(r->buf); r->buf = NULL; return 0; }
+    r->q = r->buf + 20;
+    r->deq = (const float *)(const void *)(r->buf + 20 + (size_t)r->nrows * r->rb);
+    return 1;
+}
+static void test_reference(void) {
+    static const char *names[] = {"F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "MXFP4", "Q8_1",
+                                  "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "ACT_Q8_0", "ACT_Q8_1"};
+    char *path = aieng_test_data("quant/inputs.bin");
+    unsigned char *inb = NULL, *q = NULL;
+    float *y = NULL;
+    const float *x;
+    uint32_t nrows, n, r, i;
+    size_t len = 0;
+    int k;
+    if (!path) return;
+    inb = aieng_test_read_file(path, &len);
+    free(path);
+    if (!inb || len < 12 || memcmp(inb, "AQRI", 4) != 0) { CHECK(0, "inputs.bin"); free(inb); return; }
+    nrows = rd32(inb + 4); n = rd32(inb + 8);
+    x = (const float *)(const void *)(inb + 12);
+    q = (unsigned char *)xmalloc((size_t)n * 4);
+    y = (float *)xmalloc((size_t)n * 4);
+    for (k = 0; k < (int)(sizeof names / sizeof names[0]); k++) {
+        refset rs;
+        const int act = !strncmp(names[k], "ACT_", 4);
+        if (!load_ref(names[k], &rs)) continue;
+        CHECK(rs.nrows == nrows && rs.n == n && rs.rb == rbytes(rs.type, n), "%s: shape", names[k]);
+        if (!(rs.nrows == nrows && rs.n == n && rs.rb == rbytes(rs.type, n))) { free(rs.buf); continue; }
+        for (r = 0; r < nrows; r++) {
+            const unsigned char *want = rs.q + (size_t)r * rs.rb;
+            const float *wdeq = rs.deq + (size_t)r * n;
+            int bad = 0, first = -1, dbad = 0, dfirst = -1;
+            if (act) aieng_quant_quantize_act(rs.type, x + (size_t)r * n, q, n);
+            else aieng_quant_quantize_row(rs.type, x + (size_t)r * n, q, n);
+            for (i = 0; i < rs.rb; i++) if (q[i] != want[i]) { bad++; if (first < 0) first = (int)i; }
+            CHECK(bad == 0, "%s row %u: %d of %u bytes differ from the reference, first at byte %d (got %02x want %02x)",
+                  names[k], r, bad, rs.rb, first, first >= 0 ? q[first] : 0, first >= 0 ? want[first] : 0);
+            aieng_quant_dequantize_row(rs.type, want, y, n);
+            for (i = 0; i < n; i++) if (memcmp(&y[i], &wdeq[i], 4) != 0) { dbad++; if (dfirst < 0) dfirst = (int)i; }
+            CHECK(dbad == 0, "%s row %u: dequantized %d values differ, first %d: %.9g vs %.9g", names[k], r, dbad, dfirst,
+                  dfirst >= 0 ? y[dfirst] : 0.0, dfirst >= 0 ? wdeq[dfirst] : 0.0);
+        }
+        free(rs.buf);
+    }
+    /* our dot products against ggml-cpu's on the same bytes */
+    path = aieng_test_data("quant/dots.bin");
+    if (path) {
+        unsigned char *db = aieng_test_read_file(path, &len);
+        free(path);
+        if (db && len >= 8 && memcmp(db, "AQRD", 4) == 0 && len == 8 + (size_t)rd32(db + 4) * 16) {
+            const uint32_t cnt = rd32(db + 4);
+            refset acts[3];
+            int have = load_ref("ACT_Q8_0", &acts[0]) + load_ref("ACT_Q8_1", &acts[1]) + load_ref("Q8_K", &acts[2]);
+            int last = -1, ndone = 0;
+            refset w;
+            memset(&w, 0, sizeof w);
+            for (i = 0; have == 3 && i < cnt; i++) {
+                const unsigned char *rec = db + 8 + 16 * (size_t)i;
+                const int wt = (int)rd32(rec), at = aieng_quant_vec_dot_type(wt);
+                const uint32_t wr = rd32(rec + 4), ar = rd32(rec + 8);
+                float want, got, *tw, *ta;
+                const refset *A = at == AIENG_QUANT_Q8_0 ? &acts[0] : at == AIENG_QUANT_Q8_1 ? &acts[1] : &acts[2];
+                double norm = 0;
+                uint32_t j;
+                memcpy(&want, rec + 12, 4);
+                if (wt != last) { free(w.buf); if (!load_ref(aieng_quant_name(wt), &w)) break; last = wt; }
+                if (wr >= w.nrows || ar >= A->nrows) { CHECK(0, "dots.bin record %u", i); break; }
+                tw = y; ta = (float *)(void *)q;
+                aieng_quant_dequantize_row(wt, w.q + (size_t)wr * w.rb, tw, n);
+                aieng_quant_dequantize_row(at, A->q + (size_t)ar * A->rb, ta, n);
+                for (j = 0; j < n; j++) norm += fabs((double)tw[j] * ta[j]);
+                got = aieng_quant_vec_dot(wt, w.q + (size_t)wr * w.rb, A->q + (size_t)ar * A->rb, n);
+                CHECK(fabs((double)got - want) <= 1e-5 * norm + 1e-30, "%s row %u x act %u: aieng %.9g ggml %.9g",
+                      aieng_quant_name(wt), wr, ar, got, want);
+                ndone++;
+            }
+            CHECK(ndone == (int)cnt, "dots.bin: %d of %u records checked", ndone, cnt);
+            free(w.buf);
+            for (k = 0; k < 3; k++) free(acts[k].buf);
+        } else CHECK(0, "dots.bin: bad file");
+        free(db);
+    }
+    free(inb); free(q); free(y);
+}
+
+/* ---- error table: RMSE and max |error| per type on Gaussian and heavy-tailed
+   (Student-t, 3 degrees of freedom) data; printed as markdown when
+   AIENG_QUANT_TABLE is set (bench/quant.sh copies it into bench/RESULTS.md). */
+static float student_t3(void) {
+    float g = aieng_rng_normal(&rng), c = 0;
+    int k;
+    for (k = 0; k < 3; k++) { float z = aieng_rng_normal(&rng); c += z * z; }
+    return g / sqrtf(c / 3.0f);
+}
+static void test_error_table(void) {
+    static const int types[] = {AIENG_QUANT_F16, AIENG_QUANT_BF16, AIENG_QUANT_Q8_0, AIENG_QUANT_Q6_K, AIENG_QUANT_Q5_K,
+                                AIENG_QUANT_Q5_1, AIENG_QUANT_Q5_0, AIENG_QUANT_Q4_K, AIENG_QUANT_Q4_1, AIENG_QUANT_Q4_0,
+                                AIENG_QUANT_NF4, AIENG_QUANT_MXFP4, AIENG_QUANT_Q3_K, AIENG_QUANT_Q2_K};
+    const int64_t n = aieng_test_quick() ? 256 * 32 : 256 * 1024;
+    const int print = getenv("AIENG_QUANT_TABLE") != NULL;
+    float *x[2], *y = (float *)xmalloc((size_t)n * 4);
+    unsigned char *q = (unsigned char *)xmalloc((size_t)n * 4);
+    double prev_rmse = 0;
+    int t, d;
+    int64_t i;
+    x[0] = (float *)xmalloc((size_t)n * 4); x[1] = (float *)xmalloc((size_t)n * 4);
+    for (i = 0; i < n; i++) { x[0][i] = aieng_rng_normal(&rng); x[1][i] = student_t3(); }
+    if (print) {
+        printf("| type | bits/value | Gaussian RMSE | Gaussian max err | Student-t(3) RMSE | Student-t(3) max err |\n");
+        printf("|---|---|---|---|---|---|\n");
+    }
+    for (t = 0; t < (int)(sizeof types / sizeof types[0]); t++) {
+        double rmse[2], mx[2];
+        for (d = 0; d < 2; d++) {
+            double se = 0, m = 0;
+            aieng_quant_quantize(types[t], x[d], q, n / 256, 256);
+            for (i = 0; i < n; i += 256) aieng_quant_dequantize_row(types[t], q + rbytes(types[t], 256) * (size_t)(i / 256), y + i, 256);
+            for (i = 0; i < n; i++) { const double e = fabs((double)x[d][i] - y[i]); se += e * e; if (e > m) m = e; }
+            rmse[d] = sqrt(se / (double)n); mx[d] = m;
+            CHECK(rmse[d] < 1.0 && m == m, "%s: rmse %g", aieng_quant_name(types[t]), rmse[d]);
+        }
+        /* Gaussian RMSE grows down the list from F16 to Q4_0 (more bits, less error) */
+        if (t > 0 && t < 10) CHECK(rmse[0] >= prev_rmse * 0.9, "%s rmse %g after %g", aieng_quant_name(types[t]), rmse[0], prev_rmse);
+        prev_rmse = rmse[0];
+        if (print)
+            printf("| %s | %.4g | %.5f | %.4f | %.5f | %.4f |\n", aieng_quant_name(types[t]),
+                   8.0 * (double)aieng_quant_type_size(types[t]) / (double)aieng_quant_block_size(types[t]), rmse[0], mx[0], rmse[1], mx[1]);
+    }
+    free(x[0]); free(x[1]); free(y); free(q);
+}
+
 int main(void) {
     aieng_rng_seed(&rng, 42, 7);
     test_table();
+    test_reference();
     test_errors();
     test_roundtrip();
     test_dots();
     test_matmul();
     test_i8();
+    test_error_table();
     return aieng_test_summary();
 }
