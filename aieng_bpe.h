@@ -2183,7 +2183,8 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
                                             aieng_bpe_tokens *t, int count_only, size_t *count) {
     aieng__bpe_iter it;
     uint32_t small[AIENG__BPE_SMALL];
-    aieng__bpe_centry *cache = aieng__bpe_cache(b, t);
+    /* the cache (256 KB) pays off on longer texts; short ones use it only when it exists */
+    aieng__bpe_centry *cache = n >= 8192 || t->cache ? aieng__bpe_cache(b, t) : NULL;
     it.s = s;
     it.n = n;
     it.pos = 0;
