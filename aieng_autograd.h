@@ -1278,33 +1278,51 @@ static void aieng__ag_xent_bwd(aieng__ag_rowjob *j, int64_t r, int tid) {
     aieng_vec_axpy(j->gx + r * j->n, j->eps, j->saved + r * j->n, j->n);
 }
 
-/* ---------------------------------------------------------------- RoPE */
-typedef struct { float *y; const float *x; const int32_t *pos; int64_t hd, nh, T, sign; int n_rot, mode; float base; } aieng__ag_rope_job;
+/* ---------------------------------------------------------------- RoPE
+   The angles of aieng_rope_row (theta in double, then cos and sin in float)
+   go into a table of T × n_rot/2 (cos, sin) pairs once per call. */
+typedef struct { float *y; const float *x, *cs; int64_t hd, nh, T; float sign; int n_rot, mode; } aieng__ag_rope_job;
 static void aieng__ag_rope_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__ag_rope_job *j = (aieng__ag_rope_job *)ctx;
     int64_t r;
+    int i, half = j->n_rot / 2;
     (void)tid;
     for (r = begin; r < end; r++) { /* row r = (b·T + t)·nh + h */
-        int64_t t = (r / j->nh) % j->T;
+        const float *cs = j->cs + ((r / j->nh) % j->T) * j->n_rot;
         float *y = j->y + r * j->hd;
         if (j->x) memcpy(y, j->x + r * j->hd, (size_t)j->hd * sizeof(float));
-        aieng_rope_row(y, j->n_rot, j->sign * (int64_t)j->pos[t], j->base, j->mode);
+        for (i = 0; i < half; i++) {
+            float c = cs[2 * i], sn = j->sign * cs[2 * i + 1];
+            float *pa = j->mode == AIENG_ROPE_NEOX ? y + i : y + 2 * i;
+            float *pb = j->mode == AIENG_ROPE_NEOX ? y + i + half : y + 2 * i + 1;
+            float x0 = *pa, x1 = *pb;
+            *pa = x0 * c - x1 * sn;
+            *pb = x0 * sn + x1 * c;
+        }
     }
 }
 AIENG_API aieng_var *aieng_autograd_rope(aieng_autograd *g, aieng_var *x, const int32_t *pos, int n_rot, float base, int mode) {
     aieng_var *v;
     aieng__ag_rope_job j;
+    int64_t t, T;
+    int i;
     if (!x) return NULL;
     if (!pos || n_rot <= 0 || (n_rot & 1) || n_rot > x->val.ne[0] || (mode != AIENG_ROPE_NORMAL && mode != AIENG_ROPE_NEOX))
         return aieng__ag_fail(g, AIENG_ERR_INVALID_ARG, "rope: n_rot %d must be even and <= head_dim %lld, mode 0 or 2, pos given", n_rot, (long long)x->val.ne[0]);
     v = aieng__ag_unary_node(g, x, AIENG__AG_ROPE);
     if (!v) return NULL;
-    v->ids = (int32_t *)aieng__ag_alloc(g, (size_t)x->val.ne[2] * sizeof(int32_t));
-    if (!v->ids) return aieng__ag_fail(g, AIENG_ERR_OOM, "tape arena exhausted");
-    memcpy(v->ids, pos, (size_t)x->val.ne[2] * sizeof(int32_t));
-    v->iarg[0] = n_rot; v->iarg[1] = mode; v->farg[0] = base;
-    j.y = v->val.data; j.x = x->val.data; j.pos = v->ids; j.hd = x->val.ne[0]; j.nh = x->val.ne[1]; j.T = x->val.ne[2];
-    j.sign = 1; j.n_rot = n_rot; j.mode = mode; j.base = base;
+    T = x->val.ne[2];
+    v->saved = aieng__ag_floats(g, T * n_rot);
+    if (!v->saved) return aieng__ag_fail(g, AIENG_ERR_OOM, "tape arena exhausted");
+    for (t = 0; t < T; t++)
+        for (i = 0; i < n_rot / 2; i++) {
+            double theta = (double)pos[t] * pow((double)base, -2.0 * (double)i / (double)n_rot);
+            v->saved[t * n_rot + 2 * i] = (float)cos(theta);
+            v->saved[t * n_rot + 2 * i + 1] = (float)sin(theta);
+        }
+    v->iarg[0] = n_rot; v->iarg[1] = mode;
+    j.y = v->val.data; j.x = x->val.data; j.cs = v->saved; j.hd = x->val.ne[0]; j.nh = x->val.ne[1]; j.T = T;
+    j.sign = 1.0f; j.n_rot = n_rot; j.mode = mode;
     aieng_parallel_for(aieng__ag_rows_of(&x->val), 16, aieng__ag_rope_task, &j);
     return v;
 }
@@ -1318,8 +1336,8 @@ static void aieng__ag_rope_backward(aieng_autograd *g, aieng_var *v) {
     gx = aieng__ag_grad(g, x);
     tmp = aieng__ag_floats(g, n);
     if (!tmp || !gx) return;
-    j.y = tmp; j.x = v->grad.data; j.pos = v->ids; j.hd = v->val.ne[0]; j.nh = v->val.ne[1]; j.T = v->val.ne[2];
-    j.sign = -1; j.n_rot = (int)v->iarg[0]; j.mode = (int)v->iarg[1]; j.base = v->farg[0];
+    j.y = tmp; j.x = v->grad.data; j.cs = v->saved; j.hd = v->val.ne[0]; j.nh = v->val.ne[1]; j.T = v->val.ne[2];
+    j.sign = -1.0f; j.n_rot = (int)v->iarg[0]; j.mode = (int)v->iarg[1];
     aieng_parallel_for(aieng__ag_rows_of(&v->val), 16, aieng__ag_rope_task, &j);
     aieng_vec_axpy(gx, 1.0f, tmp, n);
 }

@@ -536,6 +536,39 @@ static void test_lora(void) {
     aieng_autograd_free(&g);
 }
 
+/* ---------------------------------------------------------------- forward values = aieng_tensor.h's inference ops */
+static void test_forward_matches_tensor(void) {
+    aieng_autograd g;
+    aieng_var *x, *y;
+    aieng_tensor ref;
+    static float buf[6 * 3 * 5];
+    int32_t pos[5] = {4, 0, 9, 2, 100};
+    int mode, i;
+    aieng_rng rng;
+    aieng_rng_seed(&rng, 5, 5);
+    aieng_autograd_init(&g, NULL);
+    for (mode = 0; mode <= 2; mode += 2) {
+        int64_t ne[3] = {6, 3, 5};
+        aieng_autograd_reset(&g);
+        x = aieng_autograd_tensor(&g, 3, 6, 3, 5, 1);
+        for (i = 0; i < 90; i++) x->val.data[i] = aieng_rng_normal(&rng);
+        y = aieng_autograd_rope(&g, x, pos, 4, 10000.0f, mode);
+        aieng_tensor_make(&ref, buf, 3, ne);
+        CHECK(aieng_tensor_rope(&ref, &x->val, pos, 4, 10000.0f, mode) == AIENG_OK, "tensor rope");
+        CHECK(y && memcmp(y->val.data, buf, sizeof buf) == 0, "rope mode %d differs from aieng_tensor_rope", mode);
+    }
+    aieng_autograd_reset(&g);
+    x = aieng_autograd_tensor(&g, 2, 37, 4, 1, 1);
+    for (i = 0; i < 148; i++) x->val.data[i] = 3.0f * aieng_rng_normal(&rng);
+    y = aieng_autograd_gelu(&g, x);
+    {
+        float want[148];
+        for (i = 0; i < 4; i++) aieng_gelu_row(want + 37 * i, x->val.data + 37 * i, 37); /* row by row, as aieng_tensor_gelu */
+        CHECK(y && memcmp(y->val.data, want, sizeof want) == 0, "gelu differs from aieng_gelu_row");
+    }
+    aieng_autograd_free(&g);
+}
+
 /* ---------------------------------------------------------------- errors, fixed buffers */
 static void test_errors(void) {
     aieng_autograd g;
@@ -584,6 +617,7 @@ int main(void) {
     test_optimizers();
     test_training();
     test_lora();
+    test_forward_matches_tensor();
     test_errors();
     aieng_set_threads(1); /* the same run single-threaded: results agree */
     test_pytorch("autograd/gpt2.bin", 0);
