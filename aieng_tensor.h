@@ -1634,22 +1634,51 @@ static void aieng__small_dot_task(void *ctx, int64_t begin, int64_t end, int tid
         }
     }
 }
-/* C[m, :] = sum_k A[m, k] · B[k, :] for B stored K×N, columns [begin, end) */
-#define AIENG__SMALL_W 64
+/* C[m, :] = sum_k A[m, k] · B[k, :] for B stored K×N (y = Aᵀx in sgemv
+   terms): each task owns blocks of 4 vectors of columns and keeps them in
+   registers while it walks down the K rows of B. */
+#ifdef AIENG__VL
+#define AIENG__SMALL_W (4 * AIENG__VL)
+#else
+#define AIENG__SMALL_W 16
+#endif
 static void aieng__small_axpy_task_blocks(void *ctx, int64_t begin, int64_t end, int tid) {
     const aieng__small_job *g = (const aieng__small_job *)ctx;
-    int64_t m, j, k;
+    int64_t m, j, k, c;
+    (void)tid;
     begin *= AIENG__SMALL_W;
     end = end * AIENG__SMALL_W < g->N ? end * AIENG__SMALL_W : g->N;
-    float acc[AIENG__SMALL_W];
-    (void)tid;
     for (m = 0; m < g->M; m++) {
         const float *a = g->A + m * g->lda;
+        float *crow = g->C + m * g->ldc;
         for (j = begin; j < end; j += AIENG__SMALL_W) {
-            int64_t w = end - j < AIENG__SMALL_W ? end - j : AIENG__SMALL_W, c;
-            for (c = 0; c < w; c++) acc[c] = 0.0f;
-            for (k = 0; k < g->K; k++) aieng_vec_axpy(acc, a[k], g->B + k * g->ldb + j, w);
-            for (c = 0; c < w; c++) aieng__small_store(g->C + m * g->ldc + j + c, acc[c], g->alpha, g->beta);
+            int64_t w = end - j < AIENG__SMALL_W ? end - j : AIENG__SMALL_W;
+            float acc[AIENG__SMALL_W];
+#ifdef AIENG__VL
+            if (w == AIENG__SMALL_W) {
+                aieng__vf a0 = aieng__set1(0.0f), a1 = a0, a2 = a0, a3 = a0;
+                for (k = 0; k < g->K; k++) {
+                    const float *b = g->B + k * g->ldb + j;
+                    aieng__vf x = aieng__set1(a[k]);
+                    a0 = aieng__fma(x, aieng__load(b), a0);
+                    a1 = aieng__fma(x, aieng__load(b + AIENG__VL), a1);
+                    a2 = aieng__fma(x, aieng__load(b + 2 * AIENG__VL), a2);
+                    a3 = aieng__fma(x, aieng__load(b + 3 * AIENG__VL), a3);
+                }
+                aieng__store(acc, a0);
+                aieng__store(acc + AIENG__VL, a1);
+                aieng__store(acc + 2 * AIENG__VL, a2);
+                aieng__store(acc + 3 * AIENG__VL, a3);
+            } else
+#endif
+            {
+                for (c = 0; c < w; c++) acc[c] = 0.0f;
+                for (k = 0; k < g->K; k++) {
+                    const float *b = g->B + k * g->ldb + j;
+                    for (c = 0; c < w; c++) acc[c] += a[k] * b[c];
+                }
+            }
+            for (c = 0; c < w; c++) aieng__small_store(crow + j + c, acc[c], g->alpha, g->beta);
         }
     }
 }
