@@ -34,6 +34,14 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
+# the transformer test runs the default model: fetch it (make model) when missing;
+# if that fails the test itself fails and names the file
+if [ "$what" = test ] || [ "$what" = bench ]; then
+  if [ -f tests/test_transformer.c ] && [ -x tools/get_model.sh ] || [ -f tools/get_model.sh ]; then
+    bash tools/get_model.sh || echo "setup: could not fetch the default model (make model); its tests will fail" >&2
+  fi
+fi
+
 if [ "$what" = bench ]; then
   if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv || { echo "setup: python3 -m venv failed (install python3-venv)" >&2; exit 1; }
