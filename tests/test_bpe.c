@@ -352,20 +352,28 @@ static void test_linear_vs_heap(aieng_bpe *b, int iters) {
 
 /* one aieng_bpe_tokens (and its piece cache) shared by two vocabularies */
 static void test_shared_tokens(aieng_bpe *a, aieng_bpe *b) {
-    const char *s = "fpcsrc NCURSES_APIENTRY fpcsrc _APIENTRYP GLXContext GLXContext";
+    const char *unit = "fpcsrc NCURSES_APIENTRY fpcsrc _APIENTRYP GLXContext GLXContext\n";
+    size_t ul = strlen(unit), n = 0, k;
+    char *s = (char *)malloc(400 * ul + 1); /* long enough (8 KB+) for the piece cache */
     aieng_bpe_tokens shared = {0};
     int round, ok = 1;
+    for (k = 0; k < 400; k++) { memcpy(s + n, unit, ul); n += ul; }
     for (round = 0; round < 4; round++) {
         aieng_bpe *v = round & 1 ? b : a;
         aieng_bpe_tokens fresh = {0};
         shared.n = 0;
-        aieng_bpe_encode_ordinary(v, s, strlen(s), &shared);
-        aieng_bpe_encode_ordinary(v, s, strlen(s), &fresh);
+        aieng_bpe_encode_ordinary(v, s, n, &shared);
+        CHECK(shared.cache != NULL, "cache in use");
+        aieng_bpe_encode_ordinary(v, unit, ul, &fresh); /* short: no cache */
+        if (fresh.n * 400 != shared.n) ok = 0;
+        fresh.n = 0;
+        aieng_bpe_encode_ordinary(v, s, n, &fresh);
         if (shared.n != fresh.n || memcmp(shared.ids, fresh.ids, fresh.n * 4) != 0) ok = 0;
         aieng_bpe_tokens_free(v, &fresh);
     }
     CHECK(ok, "a tokens struct shared between vocabularies gives the same ids");
     aieng_bpe_tokens_free(a, &shared);
+    free(s);
 }
 
 /* random bytes (invalid UTF-8 included) round-trip with every pre-tokenizer */
