@@ -588,17 +588,25 @@ static void aieng__ag_zero(float *p, int64_t n) {
     if (n < 65536) memset(p, 0, (size_t)n * sizeof(float));
     else aieng_parallel_for(n, 32768, aieng__ag_zero_task, p);
 }
-/* the gradient of v, created zeroed on first use (reshape views share their source's) */
-static float *aieng__ag_grad(aieng_autograd *g, aieng_var *v) {
+/* the gradient of v, created on first use (reshape views share their source's);
+   *fresh = 1 when it was just made and not cleared: the caller then writes all
+   of it instead of adding (saves clearing the biggest buffers of a step) */
+static float *aieng__ag_grad_ex(aieng_autograd *g, aieng_var *v, int *fresh) {
+    *fresh = 0;
     if (v->grad.data) return v->grad.data;
     if (v->op == AIENG__AG_RESHAPE) {
-        float *s = aieng__ag_grad(g, v->src[0]);
-        v->grad.data = s;
-        return s;
+        v->grad.data = aieng__ag_grad_ex(g, v->src[0], fresh);
+        return v->grad.data;
     }
     v->grad.data = aieng__ag_floats(g, aieng_tensor_nelements(&v->val));
-    if (v->grad.data) aieng__ag_zero(v->grad.data, aieng_tensor_nelements(&v->val));
+    *fresh = v->grad.data != NULL;
     return v->grad.data;
+}
+static float *aieng__ag_grad(aieng_autograd *g, aieng_var *v) {
+    int fresh;
+    float *p = aieng__ag_grad_ex(g, v, &fresh);
+    if (fresh) aieng__ag_zero(p, aieng_tensor_nelements(&v->val));
+    return p;
 }
 
 /* ---------------------------------------------------------------- parameters */
@@ -914,7 +922,11 @@ static void aieng__ag_colsum_task(void *ctx, int64_t begin, int64_t end, int tid
 static void aieng__ag_linear_backward(aieng_autograd *g, aieng_var *v) {
     aieng_var *x = v->src[0], *w = v->src[1], *b = v->src[2];
     int64_t K = w->val.ne[0], N = w->val.ne[1], rows = aieng__ag_rows_of(&x->val);
-    if (aieng__ag_needs(x)) aieng_sgemm(0, 0, rows, K, N, 1.0f, v->grad.data, N, w->val.data, K, 1.0f, aieng__ag_grad(g, x), K);
+    if (aieng__ag_needs(x)) {
+        int fresh;
+        float *gx = aieng__ag_grad_ex(g, x, &fresh);
+        if (gx) aieng_sgemm(0, 0, rows, K, N, 1.0f, v->grad.data, N, w->val.data, K, fresh ? 0.0f : 1.0f, gx, K);
+    }
     if (aieng__ag_needs(w)) aieng_sgemm(1, 0, N, K, rows, 1.0f, v->grad.data, N, x->val.data, K, 1.0f, aieng__ag_grad(g, w), K);
     if (aieng__ag_needs(b)) {
         aieng__ag_colsum_job j;
@@ -1275,7 +1287,10 @@ AIENG_API aieng_var *aieng_autograd_cross_entropy(aieng_autograd *g, aieng_var *
 }
 static void aieng__ag_xent_bwd(aieng__ag_rowjob *j, int64_t r, int tid) {
     (void)tid;
-    aieng_vec_axpy(j->gx + r * j->n, j->eps, j->saved + r * j->n, j->n);
+    if (j->nthreads) { /* a fresh gradient: write it */
+        memcpy(j->gx + r * j->n, j->saved + r * j->n, (size_t)j->n * sizeof(float));
+        aieng_vec_scale(j->gx + r * j->n, j->eps, j->n);
+    } else aieng_vec_axpy(j->gx + r * j->n, j->eps, j->saved + r * j->n, j->n);
 }
 
 /* ---------------------------------------------------------------- RoPE
@@ -1486,8 +1501,21 @@ static void aieng__ag_backward_node(aieng_autograd *g, aieng_var *v) {
     case AIENG__AG_ADD: case AIENG__AG_SUB: case AIENG__AG_MUL: case AIENG__AG_DIV: {
         int ma = v->op == AIENG__AG_MUL ? 2 : v->op == AIENG__AG_DIV ? 3 : 0;
         int mb = v->op == AIENG__AG_SUB ? 1 : v->op == AIENG__AG_MUL ? 2 : v->op == AIENG__AG_DIV ? 4 : 0;
-        if (aieng__ag_needs(a)) aieng__ag_bin_backward(a->val, aieng__ag_grad(g, a), v, ma ? b : NULL, ma);
-        if (aieng__ag_needs(b)) aieng__ag_bin_backward(b->val, aieng__ag_grad(g, b), v, mb == 2 ? a : mb == 4 ? b : NULL, mb);
+        for (i = 0; i < 2; i++) {
+            aieng_var *in = i ? b : a;
+            int mode = i ? mb : ma, fresh;
+            float *gin;
+            if (!aieng__ag_needs(in)) continue; /* (x op x adds both shares one after the other) */
+            if (mode == 0 && aieng_tensor_same_shape(&in->val, &v->val)) { /* a residual add: copy into a fresh gradient */
+                gin = aieng__ag_grad_ex(g, in, &fresh);
+                if (!gin) continue;
+                if (fresh) memcpy(gin, v->grad.data, (size_t)n * sizeof(float));
+                else aieng_vec_axpy(gin, 1.0f, v->grad.data, n);
+                continue;
+            }
+            gin = aieng__ag_grad(g, in);
+            if (gin) aieng__ag_bin_backward(in->val, gin, v, mode == 2 ? (i ? a : b) : mode == 3 ? b : mode == 4 ? b : NULL, mode);
+        }
         break;
     }
     case AIENG__AG_SCALE:
@@ -1524,7 +1552,12 @@ static void aieng__ag_backward_node(aieng_autograd *g, aieng_var *v) {
         break;
     case AIENG__AG_XENT:
         if (!aieng__ag_needs(a)) break;
-        j.fn = aieng__ag_xent_bwd; j.saved = v->saved; j.gx = aieng__ag_grad(g, a); j.eps = v->grad.data[0] * v->farg[0];
+        {
+            int fresh;
+            j.gx = aieng__ag_grad_ex(g, a, &fresh);
+            j.nthreads = fresh; /* (reused as the "write, do not add" flag) */
+        }
+        j.fn = aieng__ag_xent_bwd; j.saved = v->saved; j.eps = v->grad.data[0] * v->farg[0];
         aieng__ag_rows(&j, aieng__ag_rows_of(&a->val), a->val.ne[0]);
         break;
     case AIENG__AG_ROPE: aieng__ag_rope_backward(g, v); break;
