@@ -541,7 +541,14 @@ __global__ void __launch_bounds__(WM *WN * 32) aieng__gemm_tc(aieng__gemm_args g
     T *sB = sA + g.stages * G::A_ELEMS;
     const T *A = (const T *)g.A, *B = (const T *)g.B;
     const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, wm = warp / WN, wn = warp % WN;
-    const int64_t bm = (int64_t)blockIdx.y * BM, bn = (int64_t)blockIdx.x * BN;
+    /* grouped tile order (8 tile rows at a time) so that a wave of blocks shares A and B panels in L2 */
+    int64_t bm, bn;
+    {
+        const int64_t num_m = (g.M + BM - 1) / BM, num_n = (g.N + BN - 1) / BN, pid = blockIdx.x, width = 8 * num_n;
+        const int64_t first_m = pid / width * 8, gsz = num_m - first_m < 8 ? num_m - first_m : 8;
+        bm = (first_m + (pid % width) % gsz) * BM;
+        bn = (pid % width) / gsz * BN;
+    }
     const int ktiles = (int)((g.K + AIENG__GBK - 1) / AIENG__GBK);
     const int stages = g.stages;
     float acc[MT][NT][4];
@@ -1324,7 +1331,7 @@ static aieng_result aieng__gemm_tc_launch(aieng_cuda *cu, aieng__gemm_args g) {
     aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem),
                                      "gemm smem attribute");
     if (r != AIENG_OK) return r;
-    dim3 grid((unsigned)((g.N + BN - 1) / BN), (unsigned)((g.M + BM - 1) / BM));
+    dim3 grid((unsigned)(((g.N + BN - 1) / BN) * ((g.M + BM - 1) / BM)));
     k<<<grid, WM * WN * 32, smem, aieng__stream(cu)>>>(g);
     return AIENG__LAUNCHED("gemm");
 }
@@ -1377,7 +1384,8 @@ AIENG_API aieng_result aieng_cuda_gemm(aieng_cuda *cu, int type_ab, int type_c, 
                                (long long)lda, (long long)ldb, (long long)ldc);
     if (M == 0 || N == 0) return AIENG_OK;
     if ((K > 0 && (!A || !B)) || !C) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: NULL matrix");
-    if ((M + 63) / 64 > 65535) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: M=%lld too large", (long long)M);
+    if ((M + 63) / 64 > 65535 || ((M + 63) / 64) * ((N + 63) / 64) > INT32_MAX)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_gemm: M=%lld N=%lld too large", (long long)M, (long long)N);
     memset(&g, 0, sizeof g);
     g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
     g.alpha = alpha; g.beta = beta; g.A = A; g.B = B; g.C = C;
