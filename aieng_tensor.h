@@ -1310,6 +1310,9 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
 #define AIENG__MC (AIENG__MR * 48)
 #endif
 #define AIENG__SHORT_M 192 /* up to here: A packed whole, B packed on the fly */
+#ifndef AIENG__A_IN_L2
+#define AIENG__A_IN_L2 (384 * 1024) /* floats of packed A that stay in a 2 MiB L2 with room to spare */
+#endif
 #ifndef AIENG__NC
 #define AIENG__NC 2048
 #endif
@@ -1715,7 +1718,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         }
     }
     threads = aieng_get_threads();
-    if (M <= AIENG__SHORT_M) { /* short M: A packed once, B panels packed on the fly */
+    if (M <= AIENG__SHORT_M || M * K <= AIENG__A_IN_L2) { /* short M, or all of A fits in L2: A packed once, B panels on the fly */
         int64_t npanels = (N + AIENG__NR - 1) / AIENG__NR, ntasks, mpad = (M + AIENG__MR - 1) / AIENG__MR * AIENG__MR;
         ws = aieng__scratch_acquire(sizeof(float) * ((size_t)mpad * (size_t)K + (size_t)threads * AIENG__KC * AIENG__NR) + 128, &borrowed);
         if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
