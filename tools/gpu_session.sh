@@ -8,7 +8,10 @@
 #   5. prints one table with the ratios, also written as Markdown for bench/RESULTS.md
 # Usage: bash tools/gpu_session.sh [quick] [sanitize] [notest] [nobench]
 # Logs go to $OUT (the device tool's folder) or build/gpu. Needs nvcc and python3 with torch.
-# Typical device call:  bash tools/gpu_session.sh sanitize
+# Typical device calls (each well inside the tool's 600 s):
+#   bash tools/gpu_session.sh                   build, tests, bench, table (about 5 min)
+#   bash tools/gpu_session.sh sanitize nobench  tests again under compute-sanitizer
+# AIENG_GPU_BUDGET (default 560 s) caps the whole call: later steps get what is left.
 set -u
 cd "$(dirname "$0")/.."
 LOG=${OUT:-build/gpu}
@@ -22,6 +25,9 @@ command -v "$NVCC" >/dev/null 2>&1 || NVCC=/usr/local/cuda/bin/nvcc
 PY=${PYTHON:-python3}
 T0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
+BUDGET=${AIENG_GPU_BUDGET:-560}   # seconds for the whole call (the device tool stops a command at 600)
+left() { echo $(( BUDGET - ($(date +%s) - T0) )); }
+cap() { local l; l=$(left); [ "$l" -lt 10 ] && l=10; [ "$l" -lt "$1" ] && echo "$l" || echo "$1"; }
 
 echo "== machine"
 date -u '+%Y-%m-%d %H:%M UTC'
@@ -31,10 +37,18 @@ echo "nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
 echo "== build"
 FLAGS="-std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -lineinfo"
-stamp "nvcc test_cuda and cuda_bench"
-"$NVCC" $FLAGS tests/test_cuda.cu -o build/test_cuda >"$LOG/build_test.log" 2>&1 & p1=$!
-"$NVCC" $FLAGS bench/cuda_bench.cu -o build/cuda_bench >"$LOG/build_bench.log" 2>&1 & p2=$!
-wait $p1; r1=$?; wait $p2; r2=$?
+# rebuild only what is older than its sources (a warm machine keeps build/ between calls)
+stale() { [ ! -x "$1" ] || [ -n "$(find "$2" aieng_cuda.h aieng_tensor.h tests/aieng_test.h -newer "$1" 2>/dev/null)" ]; }
+r1=0; r2=0; p1=""; p2=""
+if stale build/test_cuda tests/test_cuda.cu; then
+  "$NVCC" $FLAGS tests/test_cuda.cu -o build/test_cuda >"$LOG/build_test.log" 2>&1 & p1=$!
+fi
+if stale build/cuda_bench bench/cuda_bench.cu; then
+  "$NVCC" $FLAGS bench/cuda_bench.cu -o build/cuda_bench >"$LOG/build_bench.log" 2>&1 & p2=$!
+fi
+touch "$LOG/build_test.log" "$LOG/build_bench.log"
+[ -n "$p1" ] && { wait $p1; r1=$?; }
+[ -n "$p2" ] && { wait $p2; r2=$?; }
 cat "$LOG/build_test.log" "$LOG/build_bench.log" | grep -E 'error|warning' | head -20
 [ $r1 = 0 ] || { echo "BUILD FAILED: tests/test_cuda.cu"; exit 1; }
 [ $r2 = 0 ] || { echo "BUILD FAILED: bench/cuda_bench.cu"; dobench=0; }
@@ -43,26 +57,27 @@ stamp "built"
 rc=0
 if [ $dotest = 1 ]; then
   echo "== tests"
-  timeout 300 ./build/test_cuda >"$LOG/test_cuda.log" 2>&1; rc=$?
+  timeout $(cap 240) ./build/test_cuda >"$LOG/test_cuda.log" 2>&1; rc=$?
   grep -E '^(device|FAIL|attention bf16: skipped)|passed, [0-9]+ failed' "$LOG/test_cuda.log" | head -60
-  [ $rc = 124 ] && echo "TESTS TIMED OUT (300 s)"
+  [ $rc = 124 ] && echo "TESTS TIMED OUT"
   stamp "tests rc=$rc"
+  if [ $sanitize = 1 ] && [ "$(left)" -lt 120 ]; then echo "== compute-sanitizer skipped: $(left) s left"; sanitize=0; fi
   if [ $sanitize = 1 ] && command -v compute-sanitizer >/dev/null 2>&1; then
     echo "== compute-sanitizer (memcheck, AIENG_TEST_QUICK=1)"
-    AIENG_TEST_QUICK=1 timeout 240 compute-sanitizer --tool memcheck --print-limit 20 ./build/test_cuda >"$LOG/sanitize.log" 2>&1
+    AIENG_TEST_QUICK=1 timeout $(cap 240) compute-sanitizer --tool memcheck --print-limit 20 ./build/test_cuda >"$LOG/sanitize.log" 2>&1
     src=$?
     grep -E 'ERROR SUMMARY|Invalid|out of bounds|passed, [0-9]+ failed' "$LOG/sanitize.log" | head -20
-    [ $src = 124 ] && echo "compute-sanitizer timed out (240 s)"
+    [ $src = 124 ] && echo "compute-sanitizer timed out"
     stamp "sanitize rc=$src"
   fi
 fi
 
 if [ $dobench = 1 ]; then
   echo "== bench (ours)"
-  timeout 300 ./build/cuda_bench $quick >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
+  timeout $(cap 240) ./build/cuda_bench $quick >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
   grep -v '^RESULT' "$LOG/bench_ours.txt" | head -5
   echo "== bench (torch)"
-  PYTHONUNBUFFERED=1 timeout 240 $PY bench/cuda_peer.py $quick >"$LOG/bench_torch.txt" 2>&1; stamp "torch rc=$?"
+  PYTHONUNBUFFERED=1 timeout $(cap 200) $PY bench/cuda_peer.py $quick >"$LOG/bench_torch.txt" 2>&1; stamp "torch rc=$?"
   grep -v '^RESULT' "$LOG/bench_torch.txt" | head -5
   echo "== table"
   $PY - "$LOG/bench_ours.txt" "$LOG/bench_torch.txt" "$LOG/table.md" <<'EOF'
