@@ -29,6 +29,11 @@ static double now(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+static double cpu_now(void) { /* CPU seconds of the whole process (all threads) */
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 static unsigned char *file_buf;
 static size_t file_len;
 /* a record of the tests/ref/autograd_ref.py format */
@@ -108,16 +113,18 @@ int main(int argc, char **argv) {
         aieng_autograd_finalize(&g) != AIENG_OK) { fprintf(stderr, "autograd bench: %s\n", aieng_last_error()); return 1; }
     if (!strcmp(argv[2], "time")) {
         for (threads = 1; threads <= 2; threads++) {
-            double t[TIMED];
+            double t[TIMED], c[TIMED];
             aieng_set_threads(threads);
             if (!load_params(&g)) return 1;
             for (i = 0; i < WARM + TIMED; i++) {
-                double t0 = now();
+                double t0 = now(), c0 = cpu_now();
                 train_step(&g, &m, batches + i * per, B, T);
-                if (i >= WARM) t[i - WARM] = now() - t0;
+                if (i >= WARM) { t[i - WARM] = now() - t0; c[i - WARM] = cpu_now() - c0; }
             }
             qsort(t, TIMED, sizeof t[0], cmp_double);
-            printf("aieng threads %d step_ms %.1f\n", threads, 1000.0 * 0.5 * (t[TIMED / 2 - 1] + t[TIMED / 2]));
+            qsort(c, TIMED, sizeof c[0], cmp_double);
+            printf("aieng threads %d step_ms %.1f cpu_ms %.1f\n", threads, 1000.0 * 0.5 * (t[TIMED / 2 - 1] + t[TIMED / 2]),
+                   1000.0 * 0.5 * (c[TIMED / 2 - 1] + c[TIMED / 2]));
             fflush(stdout);
         }
         printf("aieng tape_bytes %zu tape_allocs %zu\n", aieng_autograd_tape_bytes(&g), aieng_autograd_tape_allocs(&g));
@@ -128,7 +135,10 @@ int main(int argc, char **argv) {
         f = fopen(argv[3], "w");
         if (!f) { fprintf(stderr, "autograd bench: cannot write %s\n", argv[3]); return 1; }
         fprintf(f, "step,loss\n");
-        for (i = 0; i < CURVE; i++) fprintf(f, "%d,%.6f\n", i, train_step(&g, &m, batches + (WARM + TIMED + i) * per, B, T));
+        for (i = 0; i < CURVE; i++) {
+            fprintf(f, "%d,%.6f\n", i, train_step(&g, &m, batches + (WARM + TIMED + i) * per, B, T));
+            fflush(f);
+        }
         fclose(f);
     }
     aieng_autograd_free(&g);

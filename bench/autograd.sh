@@ -27,8 +27,9 @@ awk '
   /step_ms/ { v[$1 " " $3] = v[$1 " " $3] " " $5 }
   function med(s,   a, n, i, j, t) { n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
                                      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END { for (t = 1; t <= 2; t++) { a = med(v["aieng " t]); p = med(v["torch " t]);
-          printf "threads %d: aieng %.0f ms, torch %.0f ms per step, aieng/torch = %.2f\n", t, a, p, a / p } }' $log
+  /cpu_ms/ { c[$1 " " $3] = c[$1 " " $3] " " $7 }
+  END { for (t = 1; t <= 2; t++) { a = med(v["aieng " t]); p = med(v["torch " t]); ca = med(c["aieng " t]); cp = med(c["torch " t]);
+          printf "threads %d: aieng %.0f ms, torch %.0f ms per step, aieng/torch = %.2f   (CPU time per step: %.0f vs %.0f ms, %.2f)\n", t, a, p, a / p, ca, cp, ca / cp } }' $log
 build/bench/autograd $data curve build/bench/autograd_aieng_loss.csv
 $py bench/autograd_torch.py curve $data build/bench/autograd_torch_loss.csv
 paste -d, build/bench/autograd_aieng_loss.csv build/bench/autograd_torch_loss.csv | awk -F, '

@@ -120,13 +120,15 @@ def run_time(path):
     for threads in (1, 2):
         torch.set_num_threads(threads)
         p, opt = fresh(rec)
-        times = []
+        times, cpu = [], []
         for i in range(WARM + TIMED):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             step(p, opt, batches[i])
             if i >= WARM:
                 times.append(time.perf_counter() - t0)
-        print(f"torch threads {threads} step_ms {1000 * statistics.median(times):.1f}", flush=True)
+                cpu.append(time.process_time() - c0)
+        print(f"torch threads {threads} step_ms {1000 * statistics.median(times):.1f} "
+              f"cpu_ms {1000 * statistics.median(cpu):.1f}", flush=True)
     print(f"torch version {torch.__version__}", flush=True)
 
 
@@ -139,6 +141,7 @@ def run_curve(path, csv):
         f.write("step,loss\n")
         for i in range(CURVE):
             f.write(f"{i},{step(p, opt, batches[WARM + TIMED + i]):.6f}\n")
+            f.flush()
 
 
 if __name__ == "__main__":
