@@ -1328,6 +1328,14 @@ static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c,
     __m512 va = _mm512_set1_ps(alpha);
     __mmask16 m0, m1, m2;
     int64_t k;
+    int r;
+    for (r = 0; r < mr; r++) { /* the C tile is needed at the end: start fetching it now */
+        const char *p = (const char *)(c + (int64_t)r * ldc);
+        _mm_prefetch(p, _MM_HINT_T0);
+        _mm_prefetch(p + 64, _MM_HINT_T0);
+        _mm_prefetch(p + 128, _MM_HINT_T0);
+        _mm_prefetch(p + 191, _MM_HINT_T0);
+    }
     for (k = 0; k < kc; k++) {
         __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32), x;
 #define AIENG__ROW(r) x = _mm512_set1_ps(a[r]); c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0); \
