@@ -123,18 +123,18 @@ static void write_gguf(const char *path, aieng_autograd_gpt *m, const aieng_bpe 
     ADD("position_embd.weight", m->wpe);
     for (l = 0; l < c->n_layer; l++) {
         aieng_autograd_gpt_layer *L = &m->layer[l];
-        snprintf(name, sizeof name, "blk.%d.attn_norm.weight", (int)l); ADD(name, L->ln1_w);
-        snprintf(name, sizeof name, "blk.%d.attn_norm.bias", (int)l); ADD(name, L->ln1_b);
-        snprintf(name, sizeof name, "blk.%d.attn_qkv.weight", (int)l); ADD(name, L->qkv_w);
-        snprintf(name, sizeof name, "blk.%d.attn_qkv.bias", (int)l); ADD(name, L->qkv_b);
-        snprintf(name, sizeof name, "blk.%d.attn_output.weight", (int)l); ADD(name, L->proj_w);
-        snprintf(name, sizeof name, "blk.%d.attn_output.bias", (int)l); ADD(name, L->proj_b);
-        snprintf(name, sizeof name, "blk.%d.ffn_norm.weight", (int)l); ADD(name, L->ln2_w);
-        snprintf(name, sizeof name, "blk.%d.ffn_norm.bias", (int)l); ADD(name, L->ln2_b);
-        snprintf(name, sizeof name, "blk.%d.ffn_up.weight", (int)l); ADD(name, L->fc_w);
-        snprintf(name, sizeof name, "blk.%d.ffn_up.bias", (int)l); ADD(name, L->fc_b);
-        snprintf(name, sizeof name, "blk.%d.ffn_down.weight", (int)l); ADD(name, L->fcproj_w);
-        snprintf(name, sizeof name, "blk.%d.ffn_down.bias", (int)l); ADD(name, L->fcproj_b);
+        /* our parameter -> the GGUF name llama.cpp's gpt2 loader uses */
+        const char *gguf[12] = {"attn_norm.weight", "attn_norm.bias", "attn_qkv.weight", "attn_qkv.bias", "attn_output.weight",
+                                "attn_output.bias", "ffn_norm.weight", "ffn_norm.bias", "ffn_up.weight", "ffn_up.bias",
+                                "ffn_down.weight", "ffn_down.bias"};
+        aieng_var *ours[12];
+        int k;
+        ours[0] = L->ln1_w; ours[1] = L->ln1_b; ours[2] = L->qkv_w; ours[3] = L->qkv_b; ours[4] = L->proj_w; ours[5] = L->proj_b;
+        ours[6] = L->ln2_w; ours[7] = L->ln2_b; ours[8] = L->fc_w; ours[9] = L->fc_b; ours[10] = L->fcproj_w; ours[11] = L->fcproj_b;
+        for (k = 0; k < 12; k++) {
+            snprintf(name, sizeof name, "blk.%d.%s", (int)l, gguf[k]);
+            ADD(name, ours[k]);
+        }
     }
     ADD("output_norm.weight", m->lnf_w);
     ADD("output_norm.bias", m->lnf_b);
