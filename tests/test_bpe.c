@@ -558,6 +558,107 @@ static void test_tokens_merges(aieng_bpe *r50k, const corpus *c, int quick) {
     free(merges);
 }
 
+/* SmolLM2's vocabulary from its GGUF (token list + merges, pre-tokenizer
+   "smollm") against llama.cpp's own ids (tests/ref/bpe_smollm2_ref.py) */
+static char *next_line(char **p) {
+    char *s = *p, *e;
+    if (!s || !*s) return NULL;
+    e = strchr(s, '\n');
+    if (e) { *e = 0; *p = e + 1; } else *p = s + strlen(s);
+    return s;
+}
+
+static size_t json_unescape(const char *s, char *out) { /* the subset specials.tsv uses */
+    size_t o = 0;
+    if (*s == '"') s++;
+    while (*s && *s != '"') {
+        if (*s == '\\' && s[1]) {
+            s++;
+            if (*s == 'n') out[o++] = '\n';
+            else if (*s == 't') out[o++] = '\t';
+            else if (*s == 'u') { out[o++] = (char)strtol((char[]){s[1], s[2], s[3], s[4], 0}, NULL, 16); s += 4; }
+            else out[o++] = *s;
+            s++;
+        } else out[o++] = *s++;
+    }
+    return o;
+}
+
+static void test_smollm2(const corpus *c, int stride) {
+    char *pt = aieng_test_data("bpe/smollm2/tokens.txt"), *pm = aieng_test_data("bpe/smollm2/merges.txt");
+    char *pi = aieng_test_data("bpe/smollm2/index.tsv"), *pb = aieng_test_data("bpe/smollm2/ids.bin");
+    char *ps = aieng_test_data("bpe/smollm2/specials.tsv");
+    char *tt, *mm, *ii, *ss, *cur, *line;
+    uint32_t *ref;
+    size_t nref, nt = 0, nm = 0, k, tried = 0, ok = 0, rt = 0;
+    const char **toks = (const char **)malloc(60000 * sizeof(char *)), **merges = (const char **)malloc(60000 * sizeof(char *));
+    int *types = (int *)malloc(60000 * sizeof(int));
+    aieng_bpe *b = NULL;
+    aieng_bpe_tokens t = {0};
+    if (!pt || !pm || !pi || !pb || !ps) return;
+    tt = (char *)aieng_test_read_file(pt, NULL);
+    mm = (char *)aieng_test_read_file(pm, NULL);
+    ii = (char *)aieng_test_read_file(pi, NULL);
+    ss = (char *)aieng_test_read_file(ps, NULL);
+    ref = (uint32_t *)aieng_test_read_file(pb, &nref);
+    nref /= 4;
+    for (cur = tt; (line = next_line(&cur)) != NULL && nt < 60000; nt++) {
+        types[nt] = atoi(line);
+        toks[nt] = strchr(line, ' ') ? strchr(line, ' ') + 1 : line + strlen(line);
+    }
+    for (cur = mm; (line = next_line(&cur)) != NULL && nm < 60000;) merges[nm++] = line;
+    CHECK(nt == 49152 && nm == 48900, "smollm2: %zu tokens, %zu merges", nt, nm);
+    CHECK(aieng_bpe_from_tokens_merges(toks, NULL, nt, merges, NULL, nm, AIENG_BPE_SMOLLM, NULL, &b) == AIENG_OK,
+          "smollm2 vocabulary: %s", aieng_last_error());
+    for (k = 0; b && k < nt; k++)
+        if (types[k] == 3) CHECK(aieng_bpe_add_special(b, (uint32_t)k, toks[k], strlen(toks[k])) == AIENG_OK, "control token");
+    for (cur = ii, k = 0; b && (line = next_line(&cur)) != NULL; k++) {
+        char name[256];
+        size_t off, n, len;
+        char *out;
+        if (sscanf(line, "%255s %zu %zu", name, &off, &n) != 3 || k >= c->n_cases || off + n > nref) { CHECK(0, "smollm2 index"); break; }
+        if (strncmp(name, "edge/", 5) != 0 && k % (size_t)stride) continue;
+        /* letters new in Unicode 16: llama.cpp's tables are older, so it splits them
+           differently; aieng_bpe uses Unicode 16 (tiktoken's) for every pre-tokenizer */
+        if (strcmp(name, "edge/unicode16_letters") == 0) continue;
+        tried++;
+        t.n = 0;
+        aieng_bpe_encode_ordinary(b, (const char *)c->texts + c->off[k][0], c->off[k][1], &t);
+        if (t.n == n && (n == 0 || memcmp(t.ids, ref + off, n * 4) == 0)) ok++;
+        else {
+            size_t j = 0;
+            while (j < t.n && j < n && t.ids[j] == ref[off + j]) j++;
+            CHECK(0, "smollm2 %s: %zu ids, llama.cpp %zu; first difference at %zu", name, t.n, n, j);
+        }
+        out = (char *)malloc(c->off[k][1] + 1);
+        if (aieng_bpe_decode(b, t.ids, t.n, out, c->off[k][1] + 1, &len) == AIENG_OK && len == c->off[k][1] &&
+            memcmp(out, c->texts + c->off[k][0], len) == 0)
+            rt++;
+        free(out);
+    }
+    CHECK(ok == tried && rt == tried, "smollm2: %zu of %zu cases equal to llama.cpp, %zu round trips", ok, tried, rt);
+    printf("smollm2 (GGUF tokens+merges, pre-tokenizer smollm): %zu/%zu cases equal to llama.cpp\n", ok, tried);
+    for (cur = ss; b && (line = next_line(&cur)) != NULL;) { /* control tokens parsed, as llama.cpp special=true */
+        char text[1024], *tab = strchr(line, '\t'), *q;
+        size_t len, n = 0;
+        uint32_t want[512];
+        aieng_bpe_special_opts o;
+        if (!tab) continue;
+        *tab = 0;
+        len = json_unescape(line, text);
+        for (q = tab + 1; *q && n < 512;) { want[n++] = (uint32_t)strtoul(q, &q, 10); while (*q == ' ') q++; }
+        memset(&o, 0, sizeof o);
+        o.allow_all = 1;
+        t.n = 0;
+        CHECK(aieng_bpe_encode(b, text, len, &o, &t) == AIENG_OK && t.n == n && memcmp(t.ids, want, n * 4) == 0,
+              "smollm2 specials %.40s: %zu ids, llama.cpp %zu", text, t.n, n);
+    }
+    aieng_bpe_tokens_free(b, &t);
+    aieng_bpe_free(b);
+    free(tt); free(mm); free(ii); free(ss); free(ref); free(toks); free(merges); free(types);
+    free(pt); free(pm); free(pi); free(pb); free(ps);
+}
+
 static void test_budget(aieng_bpe *b) {
     const char *s = "The quick brown fox jumps over the lazy dog. \xe4\xb8\x96\xe7\x95\x8c\xe4\xbd\xa0\xe5\xa5\xbd!";
     size_t n = strlen(s), total, k;
@@ -679,6 +780,7 @@ int main(void) {
         if (enc[e]) test_linear_vs_heap(enc[e], quick ? 150 : 1500);
     if (enc[0] && enc[1]) test_shared_tokens(enc[0], enc[1]);
     if (enc[0] && have) test_tokens_merges(enc[0], &c, quick);
+    if (have) test_smollm2(&c, quick ? 8 : 1);
     if (have) test_train(&c, quick);
     {   /* loading from memory gives the same object as from the file */
         char *p = aieng_test_data("bpe/cl100k_base.tiktoken");
