@@ -3079,7 +3079,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     /* collect members in order: names, value rules, required */
     const char **names = NULL;
     size_t *nlen = NULL;
-    int *rule = NULL, *req = NULL, n = 0, cap = 0, i, j, extra = -2, ok = 1, conflict = 0, base;
+    int *rule = NULL, *req = NULL, n = 0, cap = 0, i, j, extra = -2, ok = 1, conflict = 0, base, impossible = 0;
     const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
     if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
     for (i = 0; i < np && ok; i++) {
@@ -3135,12 +3135,29 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if (s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; continue; }
             if (ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
         }
+        for (i = 0; i < np; i++) { /* a declared name that a patternProperties key matches: both apply */
+            const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+            size_t q;
+            for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
+                int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, names[j], nlen[j]);
+                if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); ok = 0; break; }
+                if (!mt) continue;
+                if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) isfalse = 1; continue; }
+                if (ns < AIENG__SC_MAXPARTS) sub[ns++] = pp0->items[q];
+            }
+        }
+        if (!ok) break;
         if (isfalse) {
             if (req[j]) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: required property '%s' has the schema false", names[j]); ok = 0; break; }
             rule[j] = -3; /* forbidden */
             continue;
         }
         if (ns == 0 && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
+        if (ns == 0 && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { /* a name only in required, extras forbidden */
+            if (req[j]) impossible = 1;
+            rule[j] = -3;
+            continue;
+        }
         if (ns == 1) rule[j] = aieng__sc_for(c, sub[0]);
         else if (ns > 1) rule[j] = aieng__sc_comp(c, sub, ns);
         else rule[j] = -2; /* any value */
@@ -3151,6 +3168,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         else if (ap && ap->type == AIENG_JSON_OBJECT) { extra = aieng__sc_for(c, ap); if (extra < 0) ok = 0; }
         else if (ap) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; }
         else extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+    }
+    if (ok && impossible) { /* no instance can satisfy this object schema */
+        aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]");
+        AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL);
+        return 1;
     }
     if (ok) {
         /* rules S_i^first (2i) and S_i^rest (2i+1), i = 0..n; S_n = extras */
@@ -3168,10 +3190,34 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 if (vr == -1) { ok = 0; break; }
                 if (vr == -3) continue;
                 if (xb.n) aieng__buf_puts(&xb, " | ");
-                aieng__buf_puts(&xb, "\"\\\"\" ");
-                if (aieng__regex_gbnf(pp->items[q]->key, pp->items[q]->key_len, 1, &xb) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; ok = 0; break; }
-                if (vr == -2) aieng__buf_puts(&xb, " \"\\\"\" ws \":\" ws value");
-                else aieng__buf_printf(&xb, " \"\\\"\" ws \":\" ws s%d", vr);
+                {   /* a pattern matching every key (".*", ".+" and the like): any key but the
+                       declared names, so that those keep their own schemas */
+                    const char *pk = pp->items[q]->key;
+                    int all = !strcmp(pk, "") || !strcmp(pk, ".*") || !strcmp(pk, "^.*$") || !strcmp(pk, "^.*");
+                    int nonempty = !strcmp(pk, ".+") || !strcmp(pk, "^.+$") || !strcmp(pk, "^.+") || !strcmp(pk, ".");
+                    if ((all || nonempty) && n >= 0) {
+                        const char **sn = (const char **)AIENG_MALLOC((size_t)(n + 1) * sizeof(char *), NULL);
+                        size_t *sl = (size_t *)AIENG_MALLOC((size_t)(n + 1) * sizeof(size_t), NULL);
+                        int m = 0, kr;
+                        if (!sn || !sl) { AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL); aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; break; }
+                        for (j = 0; j < n; j++) {
+                            size_t z;
+                            for (z = 0; z < nlen[j]; z++) if ((unsigned char)names[j][z] < 0x20 || names[j][z] == '"' || names[j][z] == '\\') break;
+                            if (z == nlen[j]) { sn[m] = names[j]; sl[m] = nlen[j]; m++; }
+                        }
+                        if (nonempty) { sn[m] = ""; sl[m] = 0; m++; }
+                        kr = aieng__sc_notin(c, sn, sl, m, 0, 0);
+                        AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
+                        if (kr < 0) { ok = 0; break; }
+                        aieng__buf_printf(&xb, "\"\\\"\" s%d", kr);
+                    } else {
+                        aieng__buf_puts(&xb, "\"\\\"\" ");
+                        if (aieng__regex_gbnf(pk, pp->items[q]->key_len, 1, &xb) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; ok = 0; break; }
+                        aieng__buf_puts(&xb, " \"\\\"\"");
+                    }
+                }
+                if (vr == -2) aieng__buf_puts(&xb, " ws \":\" ws value");
+                else aieng__buf_printf(&xb, " ws \":\" ws s%d", vr);
             }
             if (ok) {
                 if (!xb.n) aieng__buf_puts(&xb, "[^\\x00-\\U0010FFFF]");
@@ -3262,16 +3308,30 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     return ok;
 }
 static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
-    const aieng_json *pre = aieng__sc_kw(c, parts, np, "prefixItems", NULL), *it = aieng__sc_kw(c, parts, np, "items", NULL);
+    int conflict = 0;
+    const aieng_json *pre = aieng__sc_kw(c, parts, np, "prefixItems", &conflict), *it = aieng__sc_kw(c, parts, np, "items", NULL);
     long mn = 0, mx = -1, k, npre = 0;
-    int i, item_rule = -2, *pr = NULL;
+    int i, item_rule = -2, *pr = NULL, nit = 0;
+    const aieng_json *its[AIENG__SC_MAXPARTS];
+    for (i = 0; i < np; i++) { /* "items" (schema form) of every part: their conjunction applies */
+        const aieng_json *x = aieng_json_get(parts[i], "items");
+        int q;
+        if (!x || x->type == AIENG_JSON_ARRAY) continue;
+        for (q = 0; q < nit; q++) if (aieng_json_equal(its[q], x)) break;
+        if (q == nit) its[nit++] = x;
+    }
+    if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "prefixItems"); return 0; }
     for (i = 0; i < np; i++) {
         double d;
         if (aieng__sc_num(aieng_json_get(parts[i], "minItems"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
         if (aieng__sc_num(aieng_json_get(parts[i], "maxItems"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
     }
     if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = aieng__sc_kw(c, parts, np, "additionalItems", NULL); } /* drafts 4-7 */
-    if (it && it->type == AIENG_JSON_BOOL) item_rule = it->boolean ? -2 : -3;
+    if (nit > 1 && it && it->type != AIENG_JSON_ARRAY) { /* several item schemas: compile them as allOf */
+        item_rule = aieng__sc_comp(c, its, nit);
+        if (item_rule < 0) return 0;
+        it = NULL;
+    } else if (it && it->type == AIENG_JSON_BOOL) item_rule = it->boolean ? -2 : -3;
     else if (it && it->type == AIENG_JSON_OBJECT) { item_rule = aieng__sc_for(c, it); if (item_rule < 0) return 0; }
     else if (it) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'items'%s", NULL); return 0; }
     if (pre && pre->type == AIENG_JSON_ARRAY) npre = (long)pre->n;

@@ -1,5 +1,9 @@
 /* bench/agent_schemas.c - JSON Schema -> grammar coverage on a JSONSchemaBench subset.
-   Usage: build/bench/agent_schemas DIR [--list-failures] [--gbnf GDIR]
+   Usage: build/bench/agent_schemas DIR [--list-failures] [--gbnf GDIR] [--generate N VOCAB.tiktoken]
+   With --generate, N outputs per compiled schema are sampled through aieng_constrain with
+   random logits over the first 8192 tokens of VOCAB (+ EOS), and each finished output is
+   parsed and validated against the schema ("generated valid" column; "unfinished": the
+   2000-token budget ran out, which random logits do on long free text).
    With --gbnf, the grammar of DIR/C/N.json is read from GDIR/C/N.gbnf (written by another
    converter, e.g. bench/agent_llama.py for llama.cpp's) instead of being compiled here.
    DIR holds <Category>/<name>.json files, each {"schema": ..., "tests": [{"data", "valid"}]}
@@ -16,6 +20,70 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+static uint64_t rs = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void) { rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17; return (uint32_t)(rs >> 11); }
+static char **vtok; static size_t *vlen; static int vn;
+static int b64v(int c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+static int load_vocab(const char *path, int n) {
+    FILE *f = fopen(path, "rb");
+    char line[1024];
+    if (!f) return 0;
+    vtok = (char **)calloc((size_t)n + 1, sizeof *vtok);
+    vlen = (size_t *)calloc((size_t)n + 1, sizeof *vlen);
+    while (vn < n && fgets(line, sizeof line, f)) {
+        unsigned char out[512];
+        int k = 0, bits = 0, acc = 0;
+        char *p;
+        for (p = line; *p && *p != ' '; p++) {
+            int x = b64v((unsigned char)*p);
+            if (x < 0) continue;
+            acc = (acc << 6) | x; bits += 6;
+            if (bits >= 8) { bits -= 8; out[k++] = (unsigned char)((acc >> bits) & 0xFF); }
+        }
+        vtok[vn] = (char *)malloc((size_t)k + 1); memcpy(vtok[vn], out, (size_t)k); vtok[vn][k] = 0; vlen[vn] = (size_t)k; vn++;
+    }
+    fclose(f);
+    vtok[vn] = (char *)"<eos>"; vlen[vn] = 5; vn++;
+    return 1;
+}
+/* one random constrained generation; 1 valid, 0 invalid, -1 unfinished */
+static int generate_one(aieng_constrain *c, const aieng_json *schema, float *lg, char *out, size_t cap, const char *name) {
+    size_t olen = 0;
+    int s, i, eos = vn - 1;
+    aieng_constrain_reset(c);
+    for (s = 0; s < 2000; s++) {
+        double best = -1e30;
+        int pick = -1;
+        for (i = 0; i < vn; i++) {
+            lg[i] = (float)(rnd() % 1000) / 100.0f;
+            if (i != eos && (memchr(vtok[i], '"', vlen[i]) || memchr(vtok[i], '}', vlen[i]) || memchr(vtok[i], ']', vlen[i]))) lg[i] += (float)s / 20.0f;
+        }
+        lg[eos] += 1000.0f;
+        if (aieng_constrain_mask(c, lg, vn) != AIENG_OK) return 0;
+        for (i = 0; i < vn; i++) if (lg[i] > best) { best = lg[i]; pick = i; }
+        if (pick < 0) return 0;                      /* nothing allowed: a dead end */
+        if (aieng_constrain_accept(c, pick) != AIENG_OK) return 0;
+        if (pick == eos) break;
+        if (olen + vlen[pick] >= cap) return -1;
+        memcpy(out + olen, vtok[pick], vlen[pick]); olen += vlen[pick];
+    }
+    if (s == 2000) return -1;
+    {
+        aieng_json_doc *d = NULL;
+        int ok = aieng_json_parse(out, olen, NULL, &d) == AIENG_OK && aieng_schema_validate(schema, aieng_json_root(d)) == AIENG_OK;
+        if (!ok) fprintf(stderr, "INVALID generated output for %s: %s: %.*s\n", name, aieng_last_error(), (int)(olen > 3000 ? 3000 : olen), out);
+        aieng_json_free(d);
+        return ok;
+    }
+}
 
 static char *slurp(const char *path, size_t *n) {
     FILE *f = fopen(path, "rb");
@@ -42,13 +110,22 @@ int main(int argc, char **argv) {
     DIR *d;
     struct dirent *e;
     char *cats[64];
-    int ncat = 0, c, list = 0, a;
+    int ncat = 0, c, list = 0, a, gen = 0;
     const char *gdir = NULL;
+    float *lg = NULL;
+    char *gout = (char *)malloc(1 << 16);
+    aieng_vocab voc;
     long T[9] = {0};
     if (argc < 2) { fprintf(stderr, "usage: %s DIR [--list-failures] [--gbnf GDIR]\n", argv[0]); return 2; }
     for (a = 2; a < argc; a++) {
         if (!strcmp(argv[a], "--list-failures")) list = 1;
         else if (!strcmp(argv[a], "--gbnf") && a + 1 < argc) gdir = argv[++a];
+        else if (!strcmp(argv[a], "--generate") && a + 2 < argc) {
+            gen = atoi(argv[++a]);
+            if (!load_vocab(argv[++a], 8192)) { fprintf(stderr, "cannot read %s\n", argv[a]); return 1; }
+            lg = (float *)malloc(sizeof(float) * (size_t)vn);
+            voc.tokens = (const char *const *)vtok; voc.lens = vlen; voc.n = vn; voc.eos = vn - 1; voc.special = NULL;
+        }
     }
     d = opendir(argv[1]);
     if (!d) { fprintf(stderr, "cannot open %s\n", argv[1]); return 1; }
@@ -64,6 +141,7 @@ int main(int argc, char **argv) {
     printf("%-16s %8s %9s %8s %21s %21s %10s %14s\n", "category", "schemas", "compiled", "share", "valid accepted", "invalid rejected", "indented", "validator ok");
     for (c = 0; c < ncat; c++) {
         char dir[4096];
+        long ngv = 0, ngi = 0, ngu = 0;
         long nsch = 0, ncomp = 0, nv = 0, nva = 0, nvi = 0, ni = 0, nir = 0, nval = 0, nvalok = 0;
         snprintf(dir, sizeof dir, "%s/%s", argv[1], cats[c]);
         d = opendir(dir);
@@ -98,6 +176,16 @@ int main(int argc, char **argv) {
                 else if (list) fprintf(stderr, "%s/%s: generated grammar does not compile: %s\n", cats[c], e->d_name, aieng_last_error());
                 aieng_free(NULL, gbnf);
             } else if (list) fprintf(stderr, "%s/%s: %s\n", cats[c], e->d_name, aieng_last_error());
+            if (g && gen) {
+                aieng_constrain *cs = NULL;
+                int k2;
+                if (aieng_constrain_new(g, &voc, &cs) == AIENG_OK)
+                    for (k2 = 0; k2 < gen; k2++) {
+                        int rg = generate_one(cs, schema, lg, gout, 1 << 16, e->d_name);
+                        if (rg > 0) ngv++; else if (rg == 0) ngi++; else ngu++;
+                    }
+                aieng_constrain_free(cs);
+            }
             for (i = 0; tests && i < tests->n; i++) {
                 const aieng_json *t = tests->items[i], *data = aieng_json_get(t, "data"), *valid = aieng_json_get(t, "valid");
                 int want = valid && valid->boolean;
@@ -119,6 +207,7 @@ int main(int argc, char **argv) {
         if (d) closedir(d);
         printf("%-16s %8ld %9ld %7.1f%% %6ld/%-6ld %6.1f%% %6ld/%-6ld %6.1f%% %9.1f%% %6ld/%-6ld\n", cats[c], nsch, ncomp, nsch ? 100.0 * ncomp / nsch : 0.0,
                nva, nv, nv ? 100.0 * nva / nv : 0.0, nir, ni, ni ? 100.0 * nir / ni : 0.0, nv ? 100.0 * nvi / nv : 0.0, nvalok, nval);
+        if (gen) printf("%-16s generated: %ld valid, %ld invalid, %ld unfinished\n", "", ngv, ngi, ngu);
         T[0] += nsch; T[1] += ncomp; T[2] += nva; T[3] += nv; T[4] += nir; T[5] += ni; T[6] += nvalok; T[7] += nval; T[8] += nvi;
         free(cats[c]);
     }
