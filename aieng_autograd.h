@@ -89,7 +89,7 @@
                concat, sum, mean, embedding, layernorm, rmsnorm, gelu (tanh),
                silu, relu, softmax, log_softmax, cross_entropy (fused with the
                softmax, mean over counted targets), rope, attention (causal,
-               multi-head, grouped KV heads), dropout
+               multi-head, grouped KV heads), attention_qkv (fused input), dropout
      backward  aieng_autograd_backward(g, loss, scale)
      optim     aieng_autograd_sgd, _adamw, _lr_cosine, _clip_grad_norm
      files     aieng_autograd_save, _load (the whole block + step + names)
@@ -350,6 +350,8 @@ AIENG_API aieng_var *aieng_autograd_rope(aieng_autograd *g, aieng_var *x, const 
    -> {n_head·hd, T, B}; head h reads kv head h / (n_head / n_kv_head). */
 AIENG_API aieng_var *aieng_autograd_attention(aieng_autograd *g, aieng_var *q, aieng_var *k, aieng_var *v, int n_head,
                                               int n_kv_head);
+/* The same on a fused projection qkv {3·C, T, B} (q, k, v one after the other in ne[0], GPT-2's c_attn). */
+AIENG_API aieng_var *aieng_autograd_attention_qkv(aieng_autograd *g, aieng_var *qkv, int n_head);
 /* Inverted dropout with the context's generator; identity when not training or p == 0. */
 AIENG_API aieng_var *aieng_autograd_dropout(aieng_autograd *g, aieng_var *x, float p);
 
@@ -1367,7 +1369,7 @@ static void aieng__ag_rope_backward(aieng_autograd *g, aieng_var *v) {
 typedef struct {
     const float *q, *k, *v, *go;
     float *o, *p, *gq, *gk, *gv, *scratch;
-    int64_t T, C, Ckv, hd, nh, nkv;
+    int64_t T, C, Ckv, hd, nh, nkv, sq, skv; /* sq, skv: row strides of q and of k, v */
     float scale;
 } aieng__ag_attn_job;
 /* one (batch, head): S = Q·Kᵀ·scale, causal softmax into P, O = P·V */
@@ -1377,45 +1379,59 @@ static void aieng__ag_attn_fwd_task(void *ctx, int64_t begin, int64_t end, int t
     (void)tid;
     for (bh = begin; bh < end; bh++) {
         int64_t b = bh / j->nh, h = bh % j->nh, kh = h / (j->nh / j->nkv);
-        const float *q = j->q + b * T * j->C + h * j->hd;
-        const float *k = j->k + b * T * j->Ckv + kh * j->hd, *v = j->v + b * T * j->Ckv + kh * j->hd;
+        const float *q = j->q + b * T * j->sq + h * j->hd;
+        const float *k = j->k + b * T * j->skv + kh * j->hd, *v = j->v + b * T * j->skv + kh * j->hd;
         float *p = j->p + bh * T * T, *o = j->o + b * T * j->C + h * j->hd;
         int64_t r0, r1;
         for (r0 = 0; r0 < T; r0 = r1) { /* row blocks see only the keys up to their last row */
             r1 = r0 + AIENG__AG_ATT_BLOCK < T ? r0 + AIENG__AG_ATT_BLOCK : T;
-            aieng_sgemm(0, 1, r1 - r0, r1, j->hd, j->scale, q + r0 * j->C, j->C, k, j->Ckv, 0.0f, p + r0 * T, T);
+            aieng_sgemm(0, 1, r1 - r0, r1, j->hd, j->scale, q + r0 * j->sq, j->sq, k, j->skv, 0.0f, p + r0 * T, T);
             for (i = r0; i < r1; i++) {
                 aieng_softmax_row(p + i * T, p + i * T, i + 1);
                 if (i + 1 < T) memset(p + i * T + i + 1, 0, (size_t)(T - i - 1) * sizeof(float));
             }
-            aieng_sgemm(0, 0, r1 - r0, j->hd, r1, 1.0f, p + r0 * T, T, v, j->Ckv, 0.0f, o + r0 * j->C, j->C);
+            aieng_sgemm(0, 0, r1 - r0, j->hd, r1, 1.0f, p + r0 * T, T, v, j->skv, 0.0f, o + r0 * j->C, j->C);
         }
     }
 }
-AIENG_API aieng_var *aieng_autograd_attention(aieng_autograd *g, aieng_var *q, aieng_var *k, aieng_var *v, int n_head,
-                                              int n_kv_head) {
+static aieng_var *aieng__ag_attention(aieng_autograd *g, aieng_var *q, aieng_var *k, aieng_var *v, aieng_var *qkv,
+                                      int n_head, int n_kv_head) {
     aieng_var *o;
     aieng__ag_attn_job j;
-    int64_t T, B, C, Ckv;
-    if (!q || !k || !v) return NULL;
-    C = q->val.ne[0]; T = q->val.ne[1]; B = q->val.ne[2] * q->val.ne[3];
+    int64_t ne[4], T, B, C, Ckv;
+    const aieng_tensor *x = qkv ? &qkv->val : &q->val;
     if (n_kv_head <= 0) n_kv_head = n_head;
-    if (n_head <= 0 || C % n_head || n_head % n_kv_head)
+    C = qkv ? x->ne[0] / 3 : x->ne[0];
+    T = x->ne[1]; B = x->ne[2] * x->ne[3];
+    if (n_head <= 0 || C % n_head || n_head % n_kv_head || (qkv && (x->ne[0] % 3 || n_kv_head != n_head)))
         return aieng__ag_fail(g, AIENG_ERR_INVALID_ARG, "attention: %d heads, %d kv heads, width %lld", n_head, n_kv_head, (long long)C);
     Ckv = C / n_head * n_kv_head;
-    if (!aieng_tensor_same_shape(&k->val, &v->val) || k->val.ne[0] != Ckv || k->val.ne[1] != T || k->val.ne[2] * k->val.ne[3] != B)
+    if (!qkv && (!aieng_tensor_same_shape(&k->val, &v->val) || k->val.ne[0] != Ckv || k->val.ne[1] != T || k->val.ne[2] * k->val.ne[3] != B))
         return aieng__ag_fail(g, AIENG_ERR_SHAPE, "attention: k and v must be {%lld, %lld, %lld}", (long long)Ckv, (long long)T, (long long)B);
-    o = aieng__ag_node(g, AIENG__AG_ATTENTION, q->val.ndim, q->val.ne, q, k, v);
+    memcpy(ne, x->ne, sizeof ne);
+    ne[0] = C;
+    o = qkv ? aieng__ag_node(g, AIENG__AG_ATTENTION, x->ndim, ne, qkv, NULL, NULL) : aieng__ag_node(g, AIENG__AG_ATTENTION, x->ndim, ne, q, k, v);
     if (!o) return NULL;
     o->saved = aieng__ag_floats(g, B * n_head * T * T);
     if (!o->saved) return aieng__ag_fail(g, AIENG_ERR_OOM, "tape arena exhausted");
-    o->iarg[0] = n_head; o->iarg[1] = n_kv_head;
+    o->iarg[0] = n_head; o->iarg[1] = n_kv_head; o->iarg[2] = qkv != NULL;
     memset(&j, 0, sizeof j);
-    j.q = q->val.data; j.k = k->val.data; j.v = v->val.data; j.o = o->val.data; j.p = o->saved;
+    if (qkv) { j.q = x->data; j.k = x->data + C; j.v = x->data + 2 * C; j.sq = j.skv = 3 * C; }
+    else { j.q = q->val.data; j.k = k->val.data; j.v = v->val.data; j.sq = C; j.skv = Ckv; }
+    j.o = o->val.data; j.p = o->saved;
     j.T = T; j.C = C; j.Ckv = Ckv; j.hd = C / n_head; j.nh = n_head; j.nkv = n_kv_head;
     j.scale = 1.0f / sqrtf((float)j.hd);
     aieng_parallel_for(B * n_head, 1, aieng__ag_attn_fwd_task, &j);
     return o;
+}
+AIENG_API aieng_var *aieng_autograd_attention(aieng_autograd *g, aieng_var *q, aieng_var *k, aieng_var *v, int n_head,
+                                              int n_kv_head) {
+    if (!q || !k || !v) return NULL;
+    return aieng__ag_attention(g, q, k, v, NULL, n_head, n_kv_head);
+}
+AIENG_API aieng_var *aieng_autograd_attention_qkv(aieng_autograd *g, aieng_var *qkv, int n_head) {
+    if (!qkv) return NULL;
+    return aieng__ag_attention(g, NULL, NULL, NULL, qkv, n_head, n_head);
 }
 /* one (batch, kv head) and the query heads that read it */
 static void aieng__ag_attn_bwd_task(void *ctx, int64_t begin, int64_t end, int tid) {
@@ -1424,20 +1440,20 @@ static void aieng__ag_attn_bwd_task(void *ctx, int64_t begin, int64_t end, int t
     float *dp = j->scratch + (int64_t)tid * T * T;
     for (bk = begin; bk < end; bk++) {
         int64_t b = bk / j->nkv, kh = bk % j->nkv;
-        const float *k = j->k + b * T * j->Ckv + kh * j->hd, *v = j->v + b * T * j->Ckv + kh * j->hd;
-        float *gk = j->gk ? j->gk + b * T * j->Ckv + kh * j->hd : NULL, *gv = j->gv ? j->gv + b * T * j->Ckv + kh * j->hd : NULL;
+        const float *k = j->k + b * T * j->skv + kh * j->hd, *v = j->v + b * T * j->skv + kh * j->hd;
+        float *gk = j->gk ? j->gk + b * T * j->skv + kh * j->hd : NULL, *gv = j->gv ? j->gv + b * T * j->skv + kh * j->hd : NULL;
         for (h = kh * grp; h < (kh + 1) * grp; h++) {
-            const float *q = j->q + b * T * j->C + h * j->hd, *go = j->go + b * T * j->C + h * j->hd;
+            const float *q = j->q + b * T * j->sq + h * j->hd, *go = j->go + b * T * j->C + h * j->hd;
             const float *p = j->p + (b * j->nh + h) * T * T;
-            float *gq = j->gq ? j->gq + b * T * j->C + h * j->hd : NULL;
+            float *gq = j->gq ? j->gq + b * T * j->sq + h * j->hd : NULL;
             int64_t r0, r1;
             for (r0 = 0; r0 < T; r0 = r1) { /* the row blocks of the forward pass */
                 int64_t nr;
                 r1 = r0 + AIENG__AG_ATT_BLOCK < T ? r0 + AIENG__AG_ATT_BLOCK : T;
                 nr = r1 - r0;
-                if (gv) aieng_sgemm(1, 0, r1, j->hd, nr, 1.0f, p + r0 * T, T, go + r0 * j->C, j->C, 1.0f, gv, j->Ckv);
+                if (gv) aieng_sgemm(1, 0, r1, j->hd, nr, 1.0f, p + r0 * T, T, go + r0 * j->C, j->C, 1.0f, gv, j->skv);
                 if (!gq && !gk) continue;
-                aieng_sgemm(0, 1, nr, r1, j->hd, 1.0f, go + r0 * j->C, j->C, v, j->Ckv, 0.0f, dp + r0 * T, T);
+                aieng_sgemm(0, 1, nr, r1, j->hd, 1.0f, go + r0 * j->C, j->C, v, j->skv, 0.0f, dp + r0 * T, T);
                 for (i = r0; i < r1; i++) { /* dS = P ⊙ (dP - rowsum(dP ⊙ P)) · scale, causal part only */
                     float *d = dp + i * T;
                     const float *pr = p + i * T;
@@ -1446,8 +1462,8 @@ static void aieng__ag_attn_bwd_task(void *ctx, int64_t begin, int64_t end, int t
                     for (c = 0; c <= i; c++) d[c] = pr[c] * (d[c] - s) * j->scale;
                     for (; c < r1; c++) d[c] = 0.0f;
                 }
-                if (gq) aieng_sgemm(0, 0, nr, j->hd, r1, 1.0f, dp + r0 * T, T, k, j->Ckv, 1.0f, gq + r0 * j->C, j->C);
-                if (gk) aieng_sgemm(1, 0, r1, j->hd, nr, 1.0f, dp + r0 * T, T, q + r0 * j->C, j->C, 1.0f, gk, j->Ckv);
+                if (gq) aieng_sgemm(0, 0, nr, j->hd, r1, 1.0f, dp + r0 * T, T, k, j->skv, 1.0f, gq + r0 * j->sq, j->sq);
+                if (gk) aieng_sgemm(1, 0, r1, j->hd, nr, 1.0f, dp + r0 * T, T, q + r0 * j->sq, j->sq, 1.0f, gk, j->skv);
             }
         }
     }
@@ -1457,13 +1473,22 @@ static void aieng__ag_attn_backward(aieng_autograd *g, aieng_var *o) {
     aieng__ag_attn_job j;
     int64_t B, nt;
     memset(&j, 0, sizeof j);
-    j.C = q->val.ne[0]; j.T = q->val.ne[1]; B = q->val.ne[2] * q->val.ne[3];
+    j.C = o->val.ne[0]; j.T = o->val.ne[1]; B = o->val.ne[2] * o->val.ne[3];
     j.nh = o->iarg[0]; j.nkv = o->iarg[1]; j.hd = j.C / j.nh; j.Ckv = j.hd * j.nkv;
     j.scale = 1.0f / sqrtf((float)j.hd);
-    j.q = q->val.data; j.k = k->val.data; j.v = v->val.data; j.go = o->grad.data; j.p = o->saved;
-    j.gq = aieng__ag_needs(q) ? aieng__ag_grad(g, q) : NULL;
-    j.gk = aieng__ag_needs(k) ? aieng__ag_grad(g, k) : NULL;
-    j.gv = aieng__ag_needs(v) ? aieng__ag_grad(g, v) : NULL;
+    j.go = o->grad.data; j.p = o->saved;
+    if (o->iarg[2]) { /* fused {3C, T, B} input: q, k, v are column ranges of one tensor */
+        float *gx = aieng__ag_needs(q) ? aieng__ag_grad(g, q) : NULL;
+        j.q = q->val.data; j.k = q->val.data + j.C; j.v = q->val.data + 2 * j.C;
+        j.sq = j.skv = 3 * j.C;
+        if (gx) { j.gq = gx; j.gk = gx + j.C; j.gv = gx + 2 * j.C; }
+    } else {
+        j.q = q->val.data; j.k = k->val.data; j.v = v->val.data;
+        j.sq = j.C; j.skv = j.Ckv;
+        j.gq = aieng__ag_needs(q) ? aieng__ag_grad(g, q) : NULL;
+        j.gk = aieng__ag_needs(k) ? aieng__ag_grad(g, k) : NULL;
+        j.gv = aieng__ag_needs(v) ? aieng__ag_grad(g, v) : NULL;
+    }
     nt = aieng_get_threads();
     j.scratch = aieng__ag_floats(g, (nt < 1 ? 1 : nt) * j.T * j.T);
     if (!j.scratch) return;
@@ -1933,11 +1958,7 @@ AIENG_API aieng_var *aieng_autograd_gpt_forward(aieng_autograd *g, aieng_autogra
         aieng_var *h, *q, *k, *v, *a, *f;
         if (!c->llama) {
             h = aieng_autograd_layernorm(g, x, L->ln1_w, L->ln1_b, eps);
-            h = aieng_autograd_linear(g, h, L->qkv_w, L->qkv_b);
-            q = aieng_autograd_slice(g, h, 0, 0, C);
-            k = aieng_autograd_slice(g, h, 0, C, 2 * C);
-            v = aieng_autograd_slice(g, h, 0, 2 * C, 3 * C);
-            a = aieng_autograd_attention(g, q, k, v, (int)c->n_head, (int)c->n_kv_head);
+            a = aieng_autograd_attention_qkv(g, aieng_autograd_linear(g, h, L->qkv_w, L->qkv_b), (int)c->n_head);
             a = aieng_autograd_dropout(g, aieng_autograd_linear(g, a, L->proj_w, L->proj_b), c->dropout);
             x = aieng_autograd_add(g, x, a);
             h = aieng_autograd_layernorm(g, x, L->ln2_w, L->ln2_b, eps);

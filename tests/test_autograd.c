@@ -12,13 +12,13 @@ enum {
     OP_ADD, OP_ADD_BCAST, OP_SUB_BCAST, OP_MUL_BCAST, OP_DIV, OP_DIV_BCAST, OP_SCALE, OP_SQUARE, OP_MATMUL, OP_MATMUL_BATCH,
     OP_MATMUL_T, OP_LINEAR, OP_RESHAPE_PERMUTE, OP_SLICE, OP_CONCAT, OP_SUM_AXIS, OP_MEAN_ALL, OP_EMBEDDING,
     OP_LAYERNORM, OP_RMSNORM, OP_GELU, OP_SILU, OP_RELU, OP_SOFTMAX, OP_LOG_SOFTMAX, OP_XENT, OP_ROPE_NORMAL,
-    OP_ROPE_NEOX, OP_ATTENTION, OP_ATTENTION_GQA, OP_DROPOUT, OP_LORA, N_OPS
+    OP_ROPE_NEOX, OP_ATTENTION, OP_ATTENTION_GQA, OP_ATTENTION_QKV, OP_DROPOUT, OP_LORA, N_OPS
 };
 static const char *op_names[N_OPS] = {
     "add", "add (broadcast)", "sub (broadcast)", "mul (broadcast)", "div", "div (broadcast)", "scale", "square", "matmul",
     "matmul (batched)", "matmul_t", "linear", "reshape+permute", "slice", "concat", "sum (axis)", "mean (all)", "embedding",
     "layernorm", "rmsnorm", "gelu", "silu", "relu", "softmax", "log_softmax", "cross_entropy", "rope (normal)",
-    "rope (neox)", "attention", "attention (GQA)", "dropout", "lora"};
+    "rope (neox)", "attention", "attention (GQA)", "attention (fused qkv)", "dropout", "lora"};
 
 typedef struct {
     int op;
@@ -76,6 +76,7 @@ static aieng_var *op_loss(aieng_autograd *g, void *user) {
     case OP_ROPE_NEOX: out = aieng_autograd_rope(g, a, rope_pos, 6, 100.0f, AIENG_ROPE_NEOX); break;
     case OP_ATTENTION: out = aieng_autograd_attention(g, a, b, c->p[2], 2, 2); break;
     case OP_ATTENTION_GQA: out = aieng_autograd_attention(g, a, b, c->p[2], 4, 2); break;
+    case OP_ATTENTION_QKV: out = aieng_autograd_attention_qkv(g, a, 2); break;
     case OP_DROPOUT:
         aieng_autograd_seed(g, 99); /* the same mask on every evaluation */
         out = aieng_autograd_dropout(g, a, 0.3f);
@@ -151,6 +152,7 @@ static void test_gradcheck_op(int op) {
         c.p[1] = aieng_autograd_param(&g, "k", 3, 4, 4, 2, 1);
         c.p[2] = aieng_autograd_param(&g, "v", 3, 4, 4, 2, 1);
         break;
+    case OP_ATTENTION_QKV: c.p[0] = aieng_autograd_param(&g, "qkv", 3, 24, 5, 2, 1); break;
     case OP_DROPOUT: c.p[0] = aieng_autograd_param(&g, "a", 2, 9, 4, 1, 1); break;
     case OP_LORA:
         c.p[0] = aieng_autograd_param(&g, "x", 2, 6, 3, 1, 1);
