@@ -3537,6 +3537,9 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
             size_t q;
             if (k->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'allOf' must be an array%s", NULL); goto fail; }
             for (q = 0; q < k->n; q++) {
+                int z;
+                for (z = 0; z < np; z++) if (parts[z] == k->items[q]) break;
+                if (z < np) continue; /* already merged (parts are re-flattened in anyOf branches) */
                 if (np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
                 parts[np++] = k->items[q];
             }

@@ -621,6 +621,77 @@ static void test_schema_number_ranges(void) {
     printf("number ranges: grammar == validator on %d numbers\n", total - mism);
 }
 
+static void test_schema_hostile(void) {
+    /* cyclic $ref, explosive anyOf inside allOf, huge counts, unknown keywords: errors, never crashes */
+    static const char *const bad[][2] = {
+        { "{\"$ref\":\"#\"}", "" },
+        { "{\"allOf\":[{\"$ref\":\"#\"}]}", "" },
+        { "{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"$ref\":\"#/$defs/a\"}},\"$ref\":\"#/$defs/a\"}", "" },
+        { "{\"type\":\"array\",\"minItems\":1000000000}", "minItems" },
+        { "{\"type\":\"string\",\"minLength\":99999999}", "minLength" },
+        { "{\"type\":\"object\",\"if\":{}}", "'if'" },
+        { "{\"type\":\"integer\",\"multipleOf\":3}", "'multipleOf'" },
+        { "{\"not\":{\"required\":[\"a\"]}}", "not" },
+        { "{\"$ref\":\"other.json#/x\"}", "$ref" },
+        { "{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}", "back-references" },
+        { "{\"type\":\"string\",\"pattern\":\"(?=a)\"}", "look-around" },
+        { NULL, NULL } };
+    char big[4096];
+    int i, k;
+    for (i = 0; bad[i][0]; i++) {
+        aieng_json_doc *sd = NULL;
+        char *g = NULL;
+        aieng_result r;
+        aieng_grammar *gr = NULL;
+        if (aieng_json_parse(bad[i][0], strlen(bad[i][0]), NULL, &sd) != AIENG_OK) { CHECK(0, "parse %s", bad[i][0]); continue; }
+        r = aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &g, NULL);
+        if (bad[i][1][0]) CHECK(r != AIENG_OK && strstr(aieng_last_error(), bad[i][1]), "%s: %d %s", bad[i][0], (int)r, aieng_last_error());
+        else if (r == AIENG_OK) { /* a cycle with no content: a grammar with an empty language */
+            CHECK(aieng_grammar_parse(g, strlen(g), NULL, &gr) == AIENG_OK, "cyclic grammar compiles: %s", aieng_last_error());
+            if (i != 1) CHECK(gr && !aieng_grammar_accepts(gr, "{}", 2), "cyclic schema: nothing accepted");
+            aieng_grammar_free(gr);
+        }
+        aieng_free(NULL, g);
+        { /* the validator stops on cycles too */
+            aieng_json_doc *d = NULL;
+            aieng_json_parse("{}", 2, NULL, &d);
+            r = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d));
+            CHECK(bad[i][1][0] || r != AIENG_OK, "cyclic validate: %d", (int)r);
+            aieng_json_free(d);
+        }
+        aieng_json_free(sd);
+    }
+    /* anyOf of 10 in each of 12 allOf parts: 10^12 combinations, bounded by AIENG_SCHEMA_MAX_RULES */
+    k = snprintf(big, sizeof big, "{\"allOf\":[");
+    for (i = 0; i < 12; i++) {
+        int j;
+        k += snprintf(big + k, sizeof big - (size_t)k, "%s{\"anyOf\":[", i ? "," : "");
+        for (j = 0; j < 10; j++) k += snprintf(big + k, sizeof big - (size_t)k, "%s{\"required\":[\"p%d\"]}", j ? "," : "", j);
+        k += snprintf(big + k, sizeof big - (size_t)k, "]}");
+    }
+    snprintf(big + k, sizeof big - (size_t)k, "]}");
+    {
+        aieng_json_doc *sd = NULL;
+        char *g = NULL;
+        CHECK(aieng_json_parse(big, strlen(big), NULL, &sd) == AIENG_OK, "big parses");
+        CHECK(sd && aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &g, NULL) == AIENG_ERR_UNSUPPORTED && strstr(aieng_last_error(), "AIENG_SCHEMA_MAX_RULES"),
+              "anyOf explosion bounded: %s", aieng_last_error());
+        aieng_free(NULL, g);
+        aieng_json_free(sd);
+    }
+    /* the validator names the keyword and the place */
+    {
+        const char *sch = "{\"type\":\"object\",\"properties\":{\"arguments\":{\"type\":\"object\",\"properties\":{\"days\":{\"type\":\"integer\",\"maximum\":14}}}}}";
+        const char *ins = "{\"name\":\"w\",\"arguments\":{\"days\":15}}";
+        aieng_json_doc *sd = NULL, *d = NULL;
+        aieng_json_parse(sch, strlen(sch), NULL, &sd);
+        aieng_json_parse(ins, strlen(ins), NULL, &d);
+        CHECK(aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_ERR_FORMAT &&
+              strstr(aieng_last_error(), "/arguments/days") && strstr(aieng_last_error(), "maximum"), "message: %s", aieng_last_error());
+        aieng_json_free(sd); aieng_json_free(d);
+    }
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -635,6 +706,7 @@ int main(void) {
     test_constrain_generate();
     test_fuzz_regressions();
     test_schema_number_ranges();
+    test_schema_hostile();
     /* @@MAIN@@ */
     return aieng_test_summary();
 }
