@@ -4,6 +4,7 @@
 #define AIENG_BPE_IMPLEMENTATION
 #include "aieng_bpe.h"
 #include "tests/aieng_test.h"
+#include <pthread.h>
 
 static const char *const enc_names[3] = {"r50k_base", "cl100k_base", "o200k_base"};
 static const aieng_bpe_pretok enc_pretok[3] = {AIENG_BPE_R50K, AIENG_BPE_CL100K, AIENG_BPE_O200K};
@@ -374,6 +375,58 @@ static void test_shared_tokens(aieng_bpe *a, aieng_bpe *b) {
     CHECK(ok, "a tokens struct shared between vocabularies gives the same ids");
     aieng_bpe_tokens_free(a, &shared);
     free(s);
+}
+
+/* a loaded vocabulary is read-only: several threads encode with it at once,
+   each with its own aieng_bpe_tokens, and get the single-threaded ids */
+typedef struct thread_job {
+    const aieng_bpe *b;
+    const char *text;
+    size_t len;
+    const uint32_t *want;
+    size_t n_want;
+    int ok;
+} thread_job;
+
+static void *thread_encode(void *arg) {
+    thread_job *j = (thread_job *)arg;
+    aieng_bpe_tokens t = {0};
+    int r;
+    j->ok = 1;
+    for (r = 0; r < 3; r++) {
+        t.n = 0;
+        if (aieng_bpe_encode_ordinary(j->b, j->text, j->len, &t) != AIENG_OK || t.n != j->n_want ||
+            memcmp(t.ids, j->want, t.n * 4) != 0)
+            j->ok = 0;
+    }
+    aieng_bpe_tokens_free(j->b, &t);
+    return NULL;
+}
+
+static void test_threads(aieng_bpe *b, const corpus *c, int quick) {
+    size_t len = quick ? 100000 : c->texts_len;
+    aieng_bpe_tokens ref = {0};
+    pthread_t th[4];
+    thread_job jobs[4];
+    int k, ok = 1, created[4];
+    if (len > c->texts_len) len = c->texts_len;
+    aieng_bpe_encode_ordinary(b, (const char *)c->texts, len, &ref);
+    for (k = 0; k < 4; k++) {
+        jobs[k].b = b;
+        jobs[k].text = (const char *)c->texts;
+        jobs[k].len = len;
+        jobs[k].want = ref.ids;
+        jobs[k].n_want = ref.n;
+        jobs[k].ok = 0;
+        created[k] = pthread_create(&th[k], NULL, thread_encode, &jobs[k]) == 0;
+        if (!created[k]) thread_encode(&jobs[k]); /* no threads here: run it inline */
+    }
+    for (k = 0; k < 4; k++) {
+        if (created[k]) pthread_join(th[k], NULL);
+        ok &= jobs[k].ok;
+    }
+    CHECK(ok, "4 threads sharing one vocabulary give the single-threaded ids");
+    aieng_bpe_tokens_free(b, &ref);
 }
 
 /* random bytes (invalid UTF-8 included) round-trip with every pre-tokenizer */
@@ -779,6 +832,7 @@ int main(void) {
     for (e = 0; e < 3; e++)
         if (enc[e]) test_linear_vs_heap(enc[e], quick ? 150 : 1500);
     if (enc[0] && enc[1]) test_shared_tokens(enc[0], enc[1]);
+    if (enc[2] && have) test_threads(enc[2], &c, quick);
     if (enc[0] && have) test_tokens_merges(enc[0], &c, quick);
     if (have) test_smollm2(&c, quick ? 8 : 1);
     if (have) test_train(&c, quick);
