@@ -61,7 +61,8 @@
      attn     aieng_cuda_attention (flash attention forward),
               aieng_cuda_paged_decode (one query token per sequence, KV cache
               in fixed-size pages reached through a block table)
-     quant    aieng_cuda_matvec_q (y = W·x with W in GGUF blocks)
+     quant    aieng_cuda_matvec_q (y = W·x with W in GGUF blocks),
+              aieng_cuda_row_bytes
 
    CONVENTIONS
    - Types are ggml/GGUF type ids (AIENG_CUDA_F32 = 0, F16 = 1, BF16 = 30,
@@ -90,12 +91,13 @@
    No kernel uses atomics, and the reduction order of every output element
    is fixed by the problem size alone: GEMM accumulates K in 32-wide steps in
    order whatever the tile size, row kernels use a fixed block size, flash
-   attention walks keys in 64-wide tiles in order. Two things depend on the
-   device by default: the number of key splits of aieng_cuda_paged_decode
-   (chosen from the SM count) and nothing else. With config.deterministic = 1
-   the split length is fixed (512 keys), so results are bitwise identical
-   across launch configurations, shared-memory limits and GPUs of the same
-   architecture family.
+   attention walks keys in 64-wide tiles in order whatever the number of
+   query rows per block. The one exception is the number of key splits of
+   aieng_cuda_paged_decode, chosen from the SM count by default. With
+   config.deterministic = 1 the split length is fixed (512 keys), so every
+   result is bitwise the same across launch configurations, shared-memory
+   limits and SM counts (tests/test_cuda.cu checks this for all three kernels).
+   Different GPU architectures may still round differently inside mma.
 
    THREADS
    An aieng_cuda context belongs to one host thread at a time (it holds a
