@@ -1185,6 +1185,7 @@ struct aieng_bpe {
     uint32_t *bt_split;        /* [2 n_ord] the two tokens each token is merged from; (t,t) bytes */
     uint32_t *bt_next;         /* [n_ord] longest shorter prefix token */
     uint32_t *trie_key, *trie_val, *node_tok;
+    uint32_t trie1[256], *trie2; /* nodes after the first byte / the first two bytes */
     uint64_t trie_mask;
     unsigned trie_shift;
 };
@@ -1385,6 +1386,12 @@ static void aieng__bpe_build_backtrack(aieng_bpe *b) {
         b->node_tok[node] = t;
         tok_node[t] = node;
     }
+    b->trie2 = (uint32_t *)aieng__bpe_alloc(&b->alloc, 65536 * 4);
+    if (!b->trie2) goto done;
+    for (i = 0; i < 256; i++) b->trie1[i] = aieng__bpe_trie_child(b, 0, (unsigned)i);
+    for (i = 0; i < 65536; i++)
+        b->trie2[i] = b->trie1[i >> 8] == AIENG_BPE_NO_TOKEN ? AIENG_BPE_NO_TOKEN
+                                                          : aieng__bpe_trie_child(b, b->trie1[i >> 8], (unsigned)(i & 255));
     for (t = 0; t < b->n_ord; t++) { /* splits, in rank order: the longest prefix that works */
         const unsigned char *p = b->blob + b->ord_off[t];
         uint32_t len = b->dec_len[t], node, k;
@@ -1422,36 +1429,36 @@ done:
     aieng_free(&b->alloc, tok_node);
 }
 
+/* The longest reachable token that is a prefix of p[j..n) (j < n). */
+static inline uint32_t aieng__bpe_longest(const aieng_bpe *b, const unsigned char *p, size_t j, size_t n) {
+    uint32_t node = b->trie1[p[j]], best;
+    if (node == AIENG_BPE_NO_TOKEN) return AIENG_BPE_NO_TOKEN;
+    best = b->node_tok[node];
+    if (++j == n) return best;
+    node = b->trie2[((unsigned)p[j - 1] << 8) | p[j]];
+    for (;;) {
+        if (node == AIENG_BPE_NO_TOKEN) return best;
+        if (b->node_tok[node] != AIENG_BPE_NO_TOKEN) best = b->node_tok[node];
+        if (++j == n) return best;
+        node = aieng__bpe_trie_child(b, node, p[j]);
+    }
+}
+
 /* Encodes piece p[0..n) with the backtracking encoder; returns the count. */
 static size_t aieng__bpe_backtrack(const aieng_bpe *b, const unsigned char *p, size_t n, uint32_t *dst, void *scratch) {
     uint64_t *bits = (uint64_t *)scratch;
     size_t pos = 0, k = 0, i;
     uint32_t next;
     for (i = 0; i <= n / 64; i++) bits[i] = ~(uint64_t)0;
-    next = AIENG_BPE_NO_TOKEN;
-    {   /* longest match at 0 */
-        uint32_t node = 0, j;
-        for (j = 0; j < n; j++) {
-            node = aieng__bpe_trie_child(b, node, p[j]);
-            if (node == AIENG_BPE_NO_TOKEN) break;
-            if (b->node_tok[node] != AIENG_BPE_NO_TOKEN) next = b->node_tok[node];
-        }
-    }
+    next = aieng__bpe_longest(b, p, 0, n);
     while (next != AIENG_BPE_NO_TOKEN) {
         uint32_t token = next, last = k ? dst[k - 1] : AIENG_BPE_NO_TOKEN;
         for (;;) {
             size_t end = pos + b->dec_len[token];
             if (((bits[end / 64] >> (end % 64)) & 1) && (last == AIENG_BPE_NO_TOKEN || aieng__bpe_valid_pair(b, last, token))) {
-                uint32_t node = 0;
-                size_t j;
                 dst[k++] = token;
                 pos = end;
-                next = AIENG_BPE_NO_TOKEN;
-                for (j = pos; j < n; j++) {
-                    node = aieng__bpe_trie_child(b, node, p[j]);
-                    if (node == AIENG_BPE_NO_TOKEN) break;
-                    if (b->node_tok[node] != AIENG_BPE_NO_TOKEN) next = b->node_tok[node];
-                }
+                next = pos < n ? aieng__bpe_longest(b, p, pos, n) : AIENG_BPE_NO_TOKEN;
                 break;
             } else if (b->bt_next[token] != AIENG_BPE_NO_TOKEN) {
                 token = b->bt_next[token];
@@ -1555,6 +1562,7 @@ AIENG_API void aieng_bpe_free(aieng_bpe *b) {
     aieng_free(&a, b->trie_key);
     aieng_free(&a, b->trie_val);
     aieng_free(&a, b->node_tok);
+    aieng_free(&a, b->trie2);
     aieng_free(&a, b);
 }
 
