@@ -362,29 +362,29 @@ AIENG_EXTERN_C_BEGIN
 
 /* ---------------------------------------------------------------- atomics and locks */
 #if defined(__GNUC__) || defined(__clang__)
-#define AIENG__LD_ACQ(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define AIENG__ST_REL(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define AIENG__PREFETCH(p) __builtin_prefetch((const void *)(p), 0, 3)
+#define AIENG__HN_LD_ACQ(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define AIENG__HN_ST_REL(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define AIENG__HN_PREFETCH(p) __builtin_prefetch((const void *)(p), 0, 3)
 #else
-#define AIENG__LD_ACQ(p) (*(p))
-#define AIENG__ST_REL(p, v) (*(p) = (v))
-#define AIENG__PREFETCH(p) ((void)(p))
+#define AIENG__HN_LD_ACQ(p) (*(p))
+#define AIENG__HN_ST_REL(p, v) (*(p) = (v))
+#define AIENG__HN_PREFETCH(p) ((void)(p))
 #endif
 
 #ifdef AIENG_THREADS
-typedef pthread_rwlock_t aieng__rwlock;
-typedef pthread_mutex_t aieng__mutex;
+typedef pthread_rwlock_t aieng__hn_rwlock;
+typedef pthread_mutex_t aieng__hn_mutex;
 /* a writer first takes the gate, so that a stream of readers cannot starve it */
-#define aieng__rw_init(h) (pthread_rwlock_init(&(h)->rw, NULL), pthread_mutex_init(&(h)->gate, NULL))
-#define aieng__rw_destroy(h) (pthread_rwlock_destroy(&(h)->rw), pthread_mutex_destroy(&(h)->gate))
-#define aieng__rw_rd(h) (pthread_mutex_lock(&(h)->gate), pthread_mutex_unlock(&(h)->gate), pthread_rwlock_rdlock(&(h)->rw))
-#define aieng__rw_wr(h) (pthread_mutex_lock(&(h)->gate), pthread_rwlock_wrlock(&(h)->rw), pthread_mutex_unlock(&(h)->gate))
-#define aieng__rw_unlock(h) pthread_rwlock_unlock(&(h)->rw)
-#define aieng__mx_init(l) pthread_mutex_init((l), NULL)
-#define aieng__mx_destroy(l) pthread_mutex_destroy(l)
-#define aieng__mx_lock(l) pthread_mutex_lock(l)
-#define aieng__mx_unlock(l) pthread_mutex_unlock(l)
-static void aieng__spin_lock(uint8_t *l) {
+#define aieng__hn_rw_init(h) (pthread_rwlock_init(&(h)->rw, NULL), pthread_mutex_init(&(h)->gate, NULL))
+#define aieng__hn_rw_destroy(h) (pthread_rwlock_destroy(&(h)->rw), pthread_mutex_destroy(&(h)->gate))
+#define aieng__hn_rw_rd(h) (pthread_mutex_lock(&(h)->gate), pthread_mutex_unlock(&(h)->gate), pthread_rwlock_rdlock(&(h)->rw))
+#define aieng__hn_rw_wr(h) (pthread_mutex_lock(&(h)->gate), pthread_rwlock_wrlock(&(h)->rw), pthread_mutex_unlock(&(h)->gate))
+#define aieng__hn_rw_unlock(h) pthread_rwlock_unlock(&(h)->rw)
+#define aieng__hn_mx_init(l) pthread_mutex_init((l), NULL)
+#define aieng__hn_mx_destroy(l) pthread_mutex_destroy(l)
+#define aieng__hn_mx_lock(l) pthread_mutex_lock(l)
+#define aieng__hn_mx_unlock(l) pthread_mutex_unlock(l)
+static void aieng__hn_spin_lock(uint8_t *l) {
     int spins = 0;
     while (__atomic_test_and_set(l, __ATOMIC_ACQUIRE)) {
         while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
@@ -392,21 +392,21 @@ static void aieng__spin_lock(uint8_t *l) {
         }
     }
 }
-static void aieng__spin_unlock(uint8_t *l) { __atomic_clear(l, __ATOMIC_RELEASE); }
+static void aieng__hn_spin_unlock(uint8_t *l) { __atomic_clear(l, __ATOMIC_RELEASE); }
 #else
-typedef int aieng__rwlock;
-typedef int aieng__mutex;
-#define aieng__rw_init(l) ((void)(l))
-#define aieng__rw_destroy(l) ((void)(l))
-#define aieng__rw_rd(l) ((void)(l))
-#define aieng__rw_wr(l) ((void)(l))
-#define aieng__rw_unlock(l) ((void)(l))
-#define aieng__mx_init(l) ((void)(l))
-#define aieng__mx_destroy(l) ((void)(l))
-#define aieng__mx_lock(l) ((void)(l))
-#define aieng__mx_unlock(l) ((void)(l))
-#define aieng__spin_lock(l) ((void)(l))
-#define aieng__spin_unlock(l) ((void)(l))
+typedef int aieng__hn_rwlock;
+typedef int aieng__hn_mutex;
+#define aieng__hn_rw_init(l) ((void)(l))
+#define aieng__hn_rw_destroy(l) ((void)(l))
+#define aieng__hn_rw_rd(l) ((void)(l))
+#define aieng__hn_rw_wr(l) ((void)(l))
+#define aieng__hn_rw_unlock(l) ((void)(l))
+#define aieng__hn_mx_init(l) ((void)(l))
+#define aieng__hn_mx_destroy(l) ((void)(l))
+#define aieng__hn_mx_lock(l) ((void)(l))
+#define aieng__hn_mx_unlock(l) ((void)(l))
+#define aieng__hn_spin_lock(l) ((void)(l))
+#define aieng__hn_spin_unlock(l) ((void)(l))
 #endif
 
 /* ---------------------------------------------------------------- int8 kernels
@@ -470,29 +470,118 @@ AIENG_API int32_t aieng_hnsw_dot_i8(const int8_t *a, const int8_t *b, int64_t n)
     return s;
 }
 
-/* ---------------------------------------------------------------- the index */
-#define AIENG__FREE_SLOT 255u
-#define AIENG__NONE 0xffffffffu
-#define AIENG__MAX_LEVEL 31
-#define AIENG__MAX_M 256
-#define AIENG__MAX_HOP2 1024
+/* ---------------------------------------------------------------- bounded L2
+   Squared L2 distance that gives up once a partial sum passes `bound`: the
+   sum of squares only grows, so a partial sum above the bound proves the
+   point is not wanted, and the rest of its vector is never read. The beam
+   search passes the distance of its worst kept result, which rejects most
+   candidates after a fraction of their memory traffic (checks every 128
+   dims). Returns the exact distance when it is <= bound, else some value
+   > bound. Meant to move into aieng_tensor.h next to aieng_vec_l2sq. */
+#ifndef AIENG__HN_CHUNK
+#define AIENG__HN_CHUNK 128
+#endif
+static float aieng__hn_l2sq_bounded(const float *x, const float *y, int64_t n, float bound) {
+    int64_t i = 0;
+    float s = 0.0f;
+#if defined(AIENG_AVX512)
+    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+    while (i + AIENG__HN_CHUNK <= n) {
+        int64_t e = i + AIENG__HN_CHUNK;
+        for (; i < e; i += 32) {
+            __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i));
+            __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(y + i + 16));
+            a0 = _mm512_fmadd_ps(d0, d0, a0);
+            a1 = _mm512_fmadd_ps(d1, d1, a1);
+        }
+        if (i < n && (s = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1))) > bound) return s;
+    }
+    for (; i + 16 <= n; i += 16) {
+        __m512 d = _mm512_sub_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i));
+        a0 = _mm512_fmadd_ps(d, d, a0);
+    }
+    s = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
+#elif defined(AIENG_AVX2)
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    __m128 t;
+    while (i + AIENG__HN_CHUNK <= n) {
+        int64_t e = i + AIENG__HN_CHUNK;
+        for (; i < e; i += 16) {
+            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
+            __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8));
+            a0 = _mm256_fmadd_ps(d0, d0, a0);
+            a1 = _mm256_fmadd_ps(d1, d1, a1);
+        }
+        if (i < n) {
+            __m256 v = _mm256_add_ps(a0, a1);
+            t = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+            t = _mm_add_ps(t, _mm_movehl_ps(t, t));
+            t = _mm_add_ss(t, _mm_movehdup_ps(t));
+            if ((s = _mm_cvtss_f32(t)) > bound) return s;
+        }
+    }
+    for (; i + 8 <= n; i += 8) {
+        __m256 d = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
+        a0 = _mm256_fmadd_ps(d, d, a0);
+    }
+    {
+        __m256 v = _mm256_add_ps(a0, a1);
+        t = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+        t = _mm_add_ps(t, _mm_movehl_ps(t, t));
+        t = _mm_add_ss(t, _mm_movehdup_ps(t));
+        s = _mm_cvtss_f32(t);
+    }
+#elif defined(AIENG_NEON)
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = vdupq_n_f32(0.0f);
+    while (i + AIENG__HN_CHUNK <= n) {
+        int64_t e = i + AIENG__HN_CHUNK;
+        for (; i < e; i += 8) {
+            float32x4_t d0 = vsubq_f32(vld1q_f32(x + i), vld1q_f32(y + i));
+            float32x4_t d1 = vsubq_f32(vld1q_f32(x + i + 4), vld1q_f32(y + i + 4));
+            a0 = vfmaq_f32(a0, d0, d0);
+            a1 = vfmaq_f32(a1, d1, d1);
+        }
+        if (i < n && (s = vaddvq_f32(vaddq_f32(a0, a1))) > bound) return s;
+    }
+    for (; i + 4 <= n; i += 4) {
+        float32x4_t d = vsubq_f32(vld1q_f32(x + i), vld1q_f32(y + i));
+        a0 = vfmaq_f32(a0, d, d);
+    }
+    s = vaddvq_f32(vaddq_f32(a0, a1));
+#else
+    while (i + AIENG__HN_CHUNK <= n) {
+        int64_t e = i + AIENG__HN_CHUNK;
+        for (; i < e; i++) { float d = x[i] - y[i]; s += d * d; }
+        if (i < n && s > bound) return s;
+    }
+#endif
+    for (; i < n; i++) { float d = x[i] - y[i]; s += d * d; }
+    return s;
+}
 
-typedef struct aieng__cand { float d; uint32_t id; } aieng__cand;
+/* ---------------------------------------------------------------- the index */
+#define AIENG__HN_FREE_SLOT 255u
+#define AIENG__HN_NONE 0xffffffffu
+#define AIENG__HN_MAX_LEVEL 31
+#define AIENG__HN_MAX_M 256
+#define AIENG__HN_MAX_HOP2 1024
+
+typedef struct aieng__hn_cand { float d; uint32_t id; } aieng__hn_cand;
 
 /* Per-search working memory, kept in a pool so that searches allocate nothing. */
-typedef struct aieng__scratch {
-    struct aieng__scratch *next;
+typedef struct aieng__hn_scratch {
+    struct aieng__hn_scratch *next;
     uint16_t *visited;
     int64_t vcap;
     uint16_t tag;
-    aieng__cand *cand, *res;
+    aieng__hn_cand *cand, *res;
     int64_t cand_cap, res_cap;
     float *q;     /* prepared query (normalised for cosine) */
     int8_t *qi;   /* its int8 codes */
     float qscale, qnorm;
     uint32_t *ids;
     int64_t ids_cap;
-} aieng__scratch;
+} aieng__hn_scratch;
 
 struct aieng_hnsw {
     aieng_allocator alloc;
@@ -506,75 +595,81 @@ struct aieng_hnsw {
     unsigned char *data0;
     float *fvec;                       /* int8 storage: float32 copies for re-ranking */
     uint64_t *labels;
-    uint8_t *levels;                   /* AIENG__FREE_SLOT for a free slot */
+    uint8_t *levels;                   /* AIENG__HN_FREE_SLOT for a free slot */
     uint8_t *locks;
     uint32_t **upper;                  /* level × (1 + M) u32 per node, NULL at level 0 */
     int64_t cap, n_slots, n_live;
     uint32_t *free_ids;
     int64_t n_free, free_cap;
     uint64_t *map_keys;                /* label -> slot, linear probing */
-    uint32_t *map_vals;                /* AIENG__NONE: empty */
+    uint32_t *map_vals;                /* AIENG__HN_NONE: empty */
     int64_t map_cap, map_n;
     uint64_t ep;                       /* (max level + 1) << 32 | entry; 0 = empty */
     int had_removals;                  /* stale links to free slots may exist */
     size_t upper_bytes;
-    aieng__scratch *pool;
+    aieng__hn_scratch *pool;
     int64_t n_scratch;
-    aieng__rwlock rw;
-    aieng__mutex mtx, pool_mtx, gate;
+    aieng__hn_rwlock rw;
+    aieng__hn_mutex mtx, pool_mtx, gate;
 };
 
-static void *aieng__h_alloc(aieng_hnsw *h, size_t n) { return aieng_alloc(&h->alloc, n ? n : 1); }
-static void aieng__h_free(aieng_hnsw *h, void *p) { if (p) aieng_free(&h->alloc, p); }
+static void *aieng__hn_h_alloc(aieng_hnsw *h, size_t n) { return aieng_alloc(&h->alloc, n ? n : 1); }
+static void aieng__hn_h_free(aieng_hnsw *h, void *p) { if (p) aieng_free(&h->alloc, p); }
 
-static float *aieng__vec(const aieng_hnsw *h, uint32_t id) { return (float *)(void *)(h->data0 + (size_t)id * h->size0); }
-static uint32_t *aieng__links0(const aieng_hnsw *h, uint32_t id) {
+static float *aieng__hn_vec(const aieng_hnsw *h, uint32_t id) { return (float *)(void *)(h->data0 + (size_t)id * h->size0); }
+static uint32_t *aieng__hn_links0(const aieng_hnsw *h, uint32_t id) {
     return (uint32_t *)(void *)(h->data0 + (size_t)id * h->size0 + h->links0_off);
 }
-static uint32_t *aieng__links(const aieng_hnsw *h, uint32_t id, int level) {
-    return level == 0 ? aieng__links0(h, id) : h->upper[id] + (size_t)(level - 1) * (size_t)(h->M + 1);
+static uint32_t *aieng__hn_links(const aieng_hnsw *h, uint32_t id, int level) {
+    return level == 0 ? aieng__hn_links0(h, id) : h->upper[id] + (size_t)(level - 1) * (size_t)(h->M + 1);
 }
-static uint8_t aieng__lev(const aieng_hnsw *h, uint32_t id) { return AIENG__LD_ACQ(&h->levels[id]); }
-static int aieng__maxm(const aieng_hnsw *h, int level) { return level == 0 ? h->maxM0 : h->M; }
+static uint8_t aieng__hn_lev(const aieng_hnsw *h, uint32_t id) { return AIENG__HN_LD_ACQ(&h->levels[id]); }
+static int aieng__hn_maxm(const aieng_hnsw *h, int level) { return level == 0 ? h->maxM0 : h->M; }
 
 /* float32 copy of a stored vector (the block itself, or the side array in int8 mode) */
-static const float *aieng__fvec(const aieng_hnsw *h, uint32_t id) {
-    return h->storage == AIENG_HNSW_INT8 ? h->fvec + (size_t)id * (size_t)h->dim : aieng__vec(h, id);
+static const float *aieng__hn_fvec(const aieng_hnsw *h, uint32_t id) {
+    return h->storage == AIENG_HNSW_INT8 ? h->fvec + (size_t)id * (size_t)h->dim : aieng__hn_vec(h, id);
 }
 
 /* ---- distances. int8 block: [f32 scale][f32 |x̂|²][dim codes] */
-static float aieng__dist_f(int metric, const float *a, const float *b, int64_t n) {
+static float aieng__hn_dist_f(int metric, const float *a, const float *b, int64_t n) {
     return metric == AIENG_HNSW_L2 ? aieng_vec_l2sq(a, b, n) : 1.0f - aieng_vec_dot(a, b, n);
 }
-static float aieng__dist_i8(int metric, float sa, float na, const int8_t *a, float sb, float nb, const int8_t *b, int64_t n) {
+static float aieng__hn_dist_i8(int metric, float sa, float na, const int8_t *a, float sb, float nb, const int8_t *b, int64_t n) {
     float dot = sa * sb * (float)aieng_hnsw_dot_i8(a, b, n);
     if (metric == AIENG_HNSW_L2) { float d = na + nb - 2.0f * dot; return d > 0.0f ? d : 0.0f; }
     return 1.0f - dot;
 }
 /* distance between two stored nodes (the representation the graph walks on) */
-static float aieng__dist_nodes(const aieng_hnsw *h, uint32_t a, uint32_t b) {
+static float aieng__hn_dist_nodes(const aieng_hnsw *h, uint32_t a, uint32_t b) {
     if (h->storage == AIENG_HNSW_INT8) {
-        const float *pa = aieng__vec(h, a), *pb = aieng__vec(h, b);
-        return aieng__dist_i8(h->metric, pa[0], pa[1], (const int8_t *)(pa + 2), pb[0], pb[1], (const int8_t *)(pb + 2), h->dim);
+        const float *pa = aieng__hn_vec(h, a), *pb = aieng__hn_vec(h, b);
+        return aieng__hn_dist_i8(h->metric, pa[0], pa[1], (const int8_t *)(pa + 2), pb[0], pb[1], (const int8_t *)(pb + 2), h->dim);
     }
-    return aieng__dist_f(h->metric, aieng__vec(h, a), aieng__vec(h, b), h->dim);
+    return aieng__hn_dist_f(h->metric, aieng__hn_vec(h, a), aieng__hn_vec(h, b), h->dim);
 }
 /* distance from the prepared query of s to a stored node */
-static float aieng__dist_q(const aieng_hnsw *h, const aieng__scratch *s, uint32_t id) {
-    const float *p = aieng__vec(h, id);
-    if (h->storage == AIENG_HNSW_INT8) return aieng__dist_i8(h->metric, s->qscale, s->qnorm, s->qi, p[0], p[1], (const int8_t *)(p + 2), h->dim);
-    return aieng__dist_f(h->metric, s->q, p, h->dim);
+static float aieng__hn_dist_q(const aieng_hnsw *h, const aieng__hn_scratch *s, uint32_t id) {
+    const float *p = aieng__hn_vec(h, id);
+    if (h->storage == AIENG_HNSW_INT8) return aieng__hn_dist_i8(h->metric, s->qscale, s->qnorm, s->qi, p[0], p[1], (const int8_t *)(p + 2), h->dim);
+    return aieng__hn_dist_f(h->metric, s->q, p, h->dim);
 }
-static void aieng__prefetch_vec(const aieng_hnsw *h, uint32_t id) {
-    const char *p = (const char *)aieng__vec(h, id);
-    AIENG__PREFETCH(p);
-    AIENG__PREFETCH(p + 64);
-    AIENG__PREFETCH(p + 128);
-    AIENG__PREFETCH(p + 192);
+/* the same, giving up above bound where the metric allows (L2 on float32) */
+static float aieng__hn_dist_qb(const aieng_hnsw *h, const aieng__hn_scratch *s, uint32_t id, float bound) {
+    if (h->metric == AIENG_HNSW_L2 && h->storage == AIENG_HNSW_F32) return aieng__hn_l2sq_bounded(s->q, aieng__hn_vec(h, id), h->dim, bound);
+    return aieng__hn_dist_q(h, s, id);
+}
+#ifndef AIENG_HNSW_PREFETCH_LINES
+#define AIENG_HNSW_PREFETCH_LINES 4
+#endif
+static void aieng__hn_prefetch_vec(const aieng_hnsw *h, uint32_t id) {
+    const char *p = (const char *)aieng__hn_vec(h, id);
+    int i;
+    for (i = 0; i < AIENG_HNSW_PREFETCH_LINES; i++) AIENG__HN_PREFETCH(p + 64 * i);
 }
 
 /* ---- heaps of (distance, id): a min-heap of candidates, a max-heap of results */
-static void aieng__heap_push(aieng__cand *a, int64_t *n, aieng__cand c, int max_heap) {
+static void aieng__hn_heap_push(aieng__hn_cand *a, int64_t *n, aieng__hn_cand c, int max_heap) {
     int64_t i = (*n)++;
     while (i > 0) {
         int64_t p = (i - 1) >> 1;
@@ -584,8 +679,8 @@ static void aieng__heap_push(aieng__cand *a, int64_t *n, aieng__cand c, int max_
     }
     a[i] = c;
 }
-static aieng__cand aieng__heap_pop(aieng__cand *a, int64_t *n, int max_heap) {
-    aieng__cand top = a[0], last = a[--(*n)];
+static aieng__hn_cand aieng__hn_heap_pop(aieng__hn_cand *a, int64_t *n, int max_heap) {
+    aieng__hn_cand top = a[0], last = a[--(*n)];
     int64_t i = 0, m = *n;
     for (;;) {
         int64_t c = 2 * i + 1;
@@ -598,95 +693,95 @@ static aieng__cand aieng__heap_pop(aieng__cand *a, int64_t *n, int max_heap) {
     if (m > 0) a[i] = last;
     return top;
 }
-static int aieng__cand_cmp(const void *x, const void *y) {
-    const aieng__cand *a = (const aieng__cand *)x, *b = (const aieng__cand *)y;
+static int aieng__hn_cand_cmp(const void *x, const void *y) {
+    const aieng__hn_cand *a = (const aieng__hn_cand *)x, *b = (const aieng__hn_cand *)y;
     if (a->d < b->d) return -1;
     if (b->d < a->d) return 1;
     return a->id < b->id ? -1 : (a->id > b->id);
 }
 
 /* ---- scratch pool */
-static aieng_result aieng__scratch_fit(aieng_hnsw *h, aieng__scratch *s, int64_t ef) {
+static aieng_result aieng__hn_scratch_fit(aieng_hnsw *h, aieng__hn_scratch *s, int64_t ef) {
     if (s->vcap < h->cap) {
-        uint16_t *v = (uint16_t *)aieng__h_alloc(h, sizeof(uint16_t) * (size_t)h->cap);
+        uint16_t *v = (uint16_t *)aieng__hn_h_alloc(h, sizeof(uint16_t) * (size_t)h->cap);
         if (!v) return AIENG_ERR_OOM;
         memset(v, 0, sizeof(uint16_t) * (size_t)h->cap);
-        aieng__h_free(h, s->visited);
+        aieng__hn_h_free(h, s->visited);
         s->visited = v;
         s->vcap = h->cap;
         s->tag = 0;
     }
     if (s->res_cap < ef + 2) {
-        aieng__cand *r = (aieng__cand *)aieng__h_alloc(h, sizeof(aieng__cand) * (size_t)(ef + 2));
+        aieng__hn_cand *r = (aieng__hn_cand *)aieng__hn_h_alloc(h, sizeof(aieng__hn_cand) * (size_t)(ef + 2));
         if (!r) return AIENG_ERR_OOM;
-        aieng__h_free(h, s->res);
+        aieng__hn_h_free(h, s->res);
         s->res = r;
         s->res_cap = ef + 2;
     }
     if (s->cand_cap < 4 * ef + 64) {
-        aieng__cand *c = (aieng__cand *)aieng__h_alloc(h, sizeof(aieng__cand) * (size_t)(4 * ef + 64));
+        aieng__hn_cand *c = (aieng__hn_cand *)aieng__hn_h_alloc(h, sizeof(aieng__hn_cand) * (size_t)(4 * ef + 64));
         if (!c) return AIENG_ERR_OOM;
-        aieng__h_free(h, s->cand);
+        aieng__hn_h_free(h, s->cand);
         s->cand = c;
         s->cand_cap = 4 * ef + 64;
     }
     return AIENG_OK;
 }
-static aieng__scratch *aieng__scratch_get(aieng_hnsw *h, int64_t ef) {
-    aieng__scratch *s;
-    aieng__mx_lock(&h->pool_mtx);
+static aieng__hn_scratch *aieng__hn_scratch_get(aieng_hnsw *h, int64_t ef) {
+    aieng__hn_scratch *s;
+    aieng__hn_mx_lock(&h->pool_mtx);
     s = h->pool;
     if (s) h->pool = s->next;
-    aieng__mx_unlock(&h->pool_mtx);
+    aieng__hn_mx_unlock(&h->pool_mtx);
     if (!s) {
-        s = (aieng__scratch *)aieng__h_alloc(h, sizeof(aieng__scratch));
+        s = (aieng__hn_scratch *)aieng__hn_h_alloc(h, sizeof(aieng__hn_scratch));
         if (!s) return NULL;
         memset(s, 0, sizeof *s);
-        s->q = (float *)aieng__h_alloc(h, sizeof(float) * (size_t)h->dim);
-        s->qi = (int8_t *)aieng__h_alloc(h, (size_t)h->dim);
-        if (!s->q || !s->qi) { aieng__h_free(h, s->q); aieng__h_free(h, s->qi); aieng__h_free(h, s); return NULL; }
-        aieng__mx_lock(&h->pool_mtx);
+        s->q = (float *)aieng__hn_h_alloc(h, sizeof(float) * (size_t)h->dim);
+        s->qi = (int8_t *)aieng__hn_h_alloc(h, (size_t)h->dim);
+        if (!s->q || !s->qi) { aieng__hn_h_free(h, s->q); aieng__hn_h_free(h, s->qi); aieng__hn_h_free(h, s); return NULL; }
+        aieng__hn_mx_lock(&h->pool_mtx);
         h->n_scratch++;
-        aieng__mx_unlock(&h->pool_mtx);
+        aieng__hn_mx_unlock(&h->pool_mtx);
     }
-    if (aieng__scratch_fit(h, s, ef) != AIENG_OK) {
-        aieng__mx_lock(&h->pool_mtx);
+    if (aieng__hn_scratch_fit(h, s, ef) != AIENG_OK) {
+        aieng__hn_mx_lock(&h->pool_mtx);
         s->next = h->pool;
         h->pool = s;
-        aieng__mx_unlock(&h->pool_mtx);
+        aieng__hn_mx_unlock(&h->pool_mtx);
         return NULL;
     }
     return s;
 }
-static void aieng__scratch_put(aieng_hnsw *h, aieng__scratch *s) {
-    aieng__mx_lock(&h->pool_mtx);
+static void aieng__hn_scratch_put(aieng_hnsw *h, aieng__hn_scratch *s) {
+    aieng__hn_mx_lock(&h->pool_mtx);
     s->next = h->pool;
     h->pool = s;
-    aieng__mx_unlock(&h->pool_mtx);
+    aieng__hn_mx_unlock(&h->pool_mtx);
 }
-static void aieng__scratch_free(aieng_hnsw *h, aieng__scratch *s) {
-    aieng__h_free(h, s->visited); aieng__h_free(h, s->cand); aieng__h_free(h, s->res);
-    aieng__h_free(h, s->q); aieng__h_free(h, s->qi); aieng__h_free(h, s->ids); aieng__h_free(h, s);
+static void aieng__hn_scratch_free(aieng_hnsw *h, aieng__hn_scratch *s) {
+    aieng__hn_h_free(h, s->visited); aieng__hn_h_free(h, s->cand); aieng__hn_h_free(h, s->res);
+    aieng__hn_h_free(h, s->q); aieng__hn_h_free(h, s->qi); aieng__hn_h_free(h, s->ids); aieng__hn_h_free(h, s);
 }
-static void aieng__visit_begin(aieng__scratch *s) {
+static void aieng__hn_visit_begin(aieng__hn_scratch *s) {
     if (++s->tag == 0) { memset(s->visited, 0, sizeof(uint16_t) * (size_t)s->vcap); s->tag = 1; }
 }
-static aieng_result aieng__cand_reserve(aieng_hnsw *h, aieng__scratch *s, int64_t n) {
-    aieng__cand *c;
+static aieng_result aieng__hn_cand_reserve(aieng_hnsw *h, aieng__hn_scratch *s, int64_t n) {
+    aieng__hn_cand *c;
     int64_t nc;
     if (n <= s->cand_cap) return AIENG_OK;
     nc = s->cand_cap * 2 > n ? s->cand_cap * 2 : n;
-    c = (aieng__cand *)aieng__h_alloc(h, sizeof(aieng__cand) * (size_t)nc);
+    c = (aieng__hn_cand *)aieng__hn_h_alloc(h, sizeof(aieng__hn_cand) * (size_t)nc);
     if (!c) return AIENG_ERR_OOM;
-    memcpy(c, s->cand, sizeof(aieng__cand) * (size_t)s->cand_cap);
-    aieng__h_free(h, s->cand);
+    memcpy(c, s->cand, sizeof(aieng__hn_cand) * (size_t)s->cand_cap);
+    aieng__hn_h_free(h, s->cand);
     s->cand = c;
     s->cand_cap = nc;
     return AIENG_OK;
 }
 
 /* Writes the query representation into s (normalised for cosine, codes for int8). */
-static void aieng__prepare_query(const aieng_hnsw *h, aieng__scratch *s, const float *q) {
+static void aieng__hn_prepare_query(const aieng_hnsw *h, aieng__hn_scratch *s, const float *q) {
     memcpy(s->q, q, sizeof(float) * (size_t)h->dim);
     if (h->metric == AIENG_HNSW_COSINE) {
         float n = sqrtf(aieng_vec_dot(s->q, s->q, h->dim));
@@ -701,63 +796,63 @@ static void aieng__prepare_query(const aieng_hnsw *h, aieng__scratch *s, const f
 }
 
 /* ---- label map (open addressing, linear probing, backward-shift deletion) */
-static uint64_t aieng__mix64(uint64_t x) {
+static uint64_t aieng__hn_mix64(uint64_t x) {
     x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ull;
     x ^= x >> 27; x *= 0x94d049bb133111ebull;
     return x ^ (x >> 31);
 }
-static uint32_t aieng__map_find(const aieng_hnsw *h, uint64_t label) {
+static uint32_t aieng__hn_map_find(const aieng_hnsw *h, uint64_t label) {
     uint64_t mask, i;
-    if (!h->map_cap) return AIENG__NONE;
+    if (!h->map_cap) return AIENG__HN_NONE;
     mask = (uint64_t)h->map_cap - 1;
-    for (i = aieng__mix64(label) & mask;; i = (i + 1) & mask) {
-        if (h->map_vals[i] == AIENG__NONE) return AIENG__NONE;
+    for (i = aieng__hn_mix64(label) & mask;; i = (i + 1) & mask) {
+        if (h->map_vals[i] == AIENG__HN_NONE) return AIENG__HN_NONE;
         if (h->map_keys[i] == label) return h->map_vals[i];
     }
 }
-static void aieng__map_put_raw(uint64_t *keys, uint32_t *vals, int64_t cap, uint64_t label, uint32_t id) {
+static void aieng__hn_map_put_raw(uint64_t *keys, uint32_t *vals, int64_t cap, uint64_t label, uint32_t id) {
     uint64_t mask = (uint64_t)cap - 1, i;
-    for (i = aieng__mix64(label) & mask; vals[i] != AIENG__NONE && keys[i] != label; i = (i + 1) & mask) {}
+    for (i = aieng__hn_mix64(label) & mask; vals[i] != AIENG__HN_NONE && keys[i] != label; i = (i + 1) & mask) {}
     keys[i] = label;
     vals[i] = id;
 }
-static aieng_result aieng__map_reserve(aieng_hnsw *h, int64_t n) {
+static aieng_result aieng__hn_map_reserve(aieng_hnsw *h, int64_t n) {
     int64_t cap = h->map_cap ? h->map_cap : 16, i;
     uint64_t *keys;
     uint32_t *vals;
     while (cap * 3 < n * 4) cap *= 2; /* load factor <= 0.75 */
     if (cap == h->map_cap) return AIENG_OK;
-    keys = (uint64_t *)aieng__h_alloc(h, sizeof(uint64_t) * (size_t)cap);
-    vals = (uint32_t *)aieng__h_alloc(h, sizeof(uint32_t) * (size_t)cap);
-    if (!keys || !vals) { aieng__h_free(h, keys); aieng__h_free(h, vals); return AIENG_ERR_OOM; }
+    keys = (uint64_t *)aieng__hn_h_alloc(h, sizeof(uint64_t) * (size_t)cap);
+    vals = (uint32_t *)aieng__hn_h_alloc(h, sizeof(uint32_t) * (size_t)cap);
+    if (!keys || !vals) { aieng__hn_h_free(h, keys); aieng__hn_h_free(h, vals); return AIENG_ERR_OOM; }
     memset(vals, 0xff, sizeof(uint32_t) * (size_t)cap);
     for (i = 0; i < h->map_cap; i++)
-        if (h->map_vals[i] != AIENG__NONE) aieng__map_put_raw(keys, vals, cap, h->map_keys[i], h->map_vals[i]);
-    aieng__h_free(h, h->map_keys);
-    aieng__h_free(h, h->map_vals);
+        if (h->map_vals[i] != AIENG__HN_NONE) aieng__hn_map_put_raw(keys, vals, cap, h->map_keys[i], h->map_vals[i]);
+    aieng__hn_h_free(h, h->map_keys);
+    aieng__hn_h_free(h, h->map_vals);
     h->map_keys = keys;
     h->map_vals = vals;
     h->map_cap = cap;
     return AIENG_OK;
 }
-static void aieng__map_erase(aieng_hnsw *h, uint64_t label) {
+static void aieng__hn_map_erase(aieng_hnsw *h, uint64_t label) {
     uint64_t mask = (uint64_t)h->map_cap - 1, i, j, home;
-    for (i = aieng__mix64(label) & mask;; i = (i + 1) & mask) {
-        if (h->map_vals[i] == AIENG__NONE) return;
+    for (i = aieng__hn_mix64(label) & mask;; i = (i + 1) & mask) {
+        if (h->map_vals[i] == AIENG__HN_NONE) return;
         if (h->map_keys[i] == label) break;
     }
     h->map_n--;
     for (j = i;;) { /* shift later members of the run back */
         j = (j + 1) & mask;
-        if (h->map_vals[j] == AIENG__NONE) break;
-        home = aieng__mix64(h->map_keys[j]) & mask;
+        if (h->map_vals[j] == AIENG__HN_NONE) break;
+        home = aieng__hn_mix64(h->map_keys[j]) & mask;
         if (((j - home) & mask) >= ((j - i) & mask)) {
             h->map_keys[i] = h->map_keys[j];
             h->map_vals[i] = h->map_vals[j];
             i = j;
         }
     }
-    h->map_vals[i] = AIENG__NONE;
+    h->map_vals[i] = AIENG__HN_NONE;
 }
 
 /* ---- life */
@@ -773,7 +868,7 @@ AIENG_API aieng_hnsw_config aieng_hnsw_config_default(int64_t dim, aieng_hnsw_me
     return c;
 }
 
-static aieng_result aieng__init(aieng_hnsw *h, const aieng_hnsw_config *cfg) {
+static aieng_result aieng__hn_init(aieng_hnsw *h, const aieng_hnsw_config *cfg) {
     memset(h, 0, sizeof *h);
     h->alloc = cfg->allocator;
     h->dim = cfg->dim;
@@ -790,17 +885,17 @@ static aieng_result aieng__init(aieng_hnsw *h, const aieng_hnsw_config *cfg) {
     h->vec_bytes = h->storage == AIENG_HNSW_INT8 ? 8 + (((size_t)h->dim + 3) & ~(size_t)3) : sizeof(float) * (size_t)h->dim;
     h->links0_off = h->vec_bytes;
     h->size0 = h->vec_bytes + sizeof(uint32_t) * (size_t)(1 + h->maxM0);
-    aieng__rw_init(h);
-    aieng__mx_init(&h->mtx);
-    aieng__mx_init(&h->pool_mtx);
+    aieng__hn_rw_init(h);
+    aieng__hn_mx_init(&h->mtx);
+    aieng__hn_mx_init(&h->pool_mtx);
     return AIENG_OK;
 }
-static aieng_result aieng__check_config(const aieng_hnsw_config *cfg) {
+static aieng_result aieng__hn_check_config(const aieng_hnsw_config *cfg) {
     if (!cfg) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: config is NULL");
     if (cfg->dim < 1 || cfg->dim > (1 << 24)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: dim %lld out of range [1, 2^24]", (long long)cfg->dim);
     if ((int)cfg->metric < 0 || (int)cfg->metric > 2) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: unknown metric %d", (int)cfg->metric);
     if ((int)cfg->storage < 0 || (int)cfg->storage > 1) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: unknown storage %d", (int)cfg->storage);
-    if (cfg->M < 0 || cfg->M == 1 || cfg->M > AIENG__MAX_M) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: M %d out of range [2, 256]", cfg->M);
+    if (cfg->M < 0 || cfg->M == 1 || cfg->M > AIENG__HN_MAX_M) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: M %d out of range [2, 256]", cfg->M);
     if (cfg->ef_construction < 0 || cfg->ef_search < 0 || cfg->ef_construction > 1000000 || cfg->ef_search > 1000000)
         return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: negative or huge ef");
     return AIENG_OK;
@@ -811,10 +906,10 @@ AIENG_API aieng_result aieng_hnsw_create(aieng_hnsw **out, const aieng_hnsw_conf
     aieng_result r;
     if (!out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_create: out is NULL");
     *out = NULL;
-    if ((r = aieng__check_config(cfg)) != AIENG_OK) return r;
+    if ((r = aieng__hn_check_config(cfg)) != AIENG_OK) return r;
     h = (aieng_hnsw *)aieng_alloc(&cfg->allocator, sizeof(aieng_hnsw));
     if (!h) return aieng_set_error(AIENG_ERR_OOM, "hnsw_create: out of memory");
-    aieng__init(h, cfg);
+    aieng__hn_init(h, cfg);
     *out = h;
     return AIENG_OK;
 }
@@ -823,27 +918,27 @@ AIENG_API void aieng_hnsw_destroy(aieng_hnsw *h) {
     int64_t i;
     aieng_allocator a;
     if (!h) return;
-    for (i = 0; i < h->n_slots; i++) aieng__h_free(h, h->upper[i]);
-    while (h->pool) { aieng__scratch *s = h->pool; h->pool = s->next; aieng__scratch_free(h, s); }
-    aieng__h_free(h, h->data0); aieng__h_free(h, h->fvec); aieng__h_free(h, h->labels);
-    aieng__h_free(h, h->levels); aieng__h_free(h, h->locks); aieng__h_free(h, h->upper);
-    aieng__h_free(h, h->free_ids); aieng__h_free(h, h->map_keys); aieng__h_free(h, h->map_vals);
-    aieng__rw_destroy(h);
-    aieng__mx_destroy(&h->mtx);
-    aieng__mx_destroy(&h->pool_mtx);
+    for (i = 0; i < h->n_slots; i++) aieng__hn_h_free(h, h->upper[i]);
+    while (h->pool) { aieng__hn_scratch *s = h->pool; h->pool = s->next; aieng__hn_scratch_free(h, s); }
+    aieng__hn_h_free(h, h->data0); aieng__hn_h_free(h, h->fvec); aieng__hn_h_free(h, h->labels);
+    aieng__hn_h_free(h, h->levels); aieng__hn_h_free(h, h->locks); aieng__hn_h_free(h, h->upper);
+    aieng__hn_h_free(h, h->free_ids); aieng__hn_h_free(h, h->map_keys); aieng__hn_h_free(h, h->map_vals);
+    aieng__hn_rw_destroy(h);
+    aieng__hn_mx_destroy(&h->mtx);
+    aieng__hn_mx_destroy(&h->pool_mtx);
     a = h->alloc;
     aieng_free(&a, h);
 }
 
 /* Grows every per-slot array to cap slots; the caller holds the index exclusively. */
-static aieng_result aieng__grow(aieng_hnsw *h, int64_t cap) {
+static aieng_result aieng__hn_grow(aieng_hnsw *h, int64_t cap) {
     unsigned char *d0;
     float *fv = NULL;
     uint64_t *lab;
     uint8_t *lev, *lk;
     uint32_t **up;
     if (cap <= h->cap) return AIENG_OK;
-    if (cap > (int64_t)AIENG__NONE - 1) return aieng_set_error(AIENG_ERR_OOM, "hnsw: more than 2^32 - 2 nodes");
+    if (cap > (int64_t)AIENG__HN_NONE - 1) return aieng_set_error(AIENG_ERR_OOM, "hnsw: more than 2^32 - 2 nodes");
     if ((uint64_t)cap > (uint64_t)SIZE_MAX / h->size0 / 2) return aieng_set_error(AIENG_ERR_OOM, "hnsw: index too large");
     d0 = (unsigned char *)aieng_realloc(&h->alloc, h->data0, h->size0 * (size_t)cap);
     if (!d0) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory growing to %lld nodes", (long long)cap);
@@ -864,26 +959,26 @@ static aieng_result aieng__grow(aieng_hnsw *h, int64_t cap) {
     if (!lab || !lev || !lk || !up) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory growing to %lld nodes", (long long)cap);
     memset(h->locks + h->cap, 0, (size_t)(cap - h->cap));
     memset(h->upper + h->cap, 0, sizeof(uint32_t *) * (size_t)(cap - h->cap));
-    memset(h->levels + h->cap, AIENG__FREE_SLOT, (size_t)(cap - h->cap));
+    memset(h->levels + h->cap, AIENG__HN_FREE_SLOT, (size_t)(cap - h->cap));
     h->cap = cap;
-    if (aieng__map_reserve(h, cap) != AIENG_OK) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory (label map)");
+    if (aieng__hn_map_reserve(h, cap) != AIENG_OK) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory (label map)");
     return AIENG_OK;
 }
 
 AIENG_API aieng_result aieng_hnsw_reserve(aieng_hnsw *h, int64_t n) {
     aieng_result r;
     if (!h || n < 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_reserve: bad argument");
-    aieng__rw_wr(h);
-    r = aieng__grow(h, n);
-    aieng__rw_unlock(h);
+    aieng__hn_rw_wr(h);
+    r = aieng__hn_grow(h, n);
+    aieng__hn_rw_unlock(h);
     return r;
 }
 AIENG_API int64_t aieng_hnsw_count(aieng_hnsw *h) {
     int64_t n;
     if (!h) return 0;
-    aieng__mx_lock(&h->mtx);
+    aieng__hn_mx_lock(&h->mtx);
     n = h->n_live;
-    aieng__mx_unlock(&h->mtx);
+    aieng__hn_mx_unlock(&h->mtx);
     return n;
 }
 AIENG_API int64_t aieng_hnsw_dim(const aieng_hnsw *h) { return h ? h->dim : 0; }
@@ -899,40 +994,40 @@ AIENG_API aieng_hnsw_config aieng_hnsw_get_config(const aieng_hnsw *h) {
 }
 AIENG_API size_t aieng_hnsw_memory_bytes(aieng_hnsw *h) {
     size_t n;
-    aieng__scratch *s;
+    aieng__hn_scratch *s;
     if (!h) return 0;
-    aieng__rw_rd(h);
-    aieng__mx_lock(&h->mtx);
+    aieng__hn_rw_rd(h);
+    aieng__hn_mx_lock(&h->mtx);
     n = sizeof(aieng_hnsw) + (size_t)h->cap * (h->size0 + sizeof(uint64_t) + 2 + sizeof(uint32_t *)) + h->upper_bytes +
         (size_t)h->free_cap * sizeof(uint32_t) + (size_t)h->map_cap * (sizeof(uint64_t) + sizeof(uint32_t));
     if (h->fvec) n += sizeof(float) * (size_t)h->dim * (size_t)h->cap;
-    aieng__mx_unlock(&h->mtx);
-    aieng__mx_lock(&h->pool_mtx);
+    aieng__hn_mx_unlock(&h->mtx);
+    aieng__hn_mx_lock(&h->pool_mtx);
     for (s = h->pool; s; s = s->next)
-        n += sizeof *s + (size_t)s->vcap * 2 + (size_t)(s->cand_cap + s->res_cap) * sizeof(aieng__cand) +
+        n += sizeof *s + (size_t)s->vcap * 2 + (size_t)(s->cand_cap + s->res_cap) * sizeof(aieng__hn_cand) +
              (size_t)h->dim * 5 + (size_t)s->ids_cap * 4;
-    aieng__mx_unlock(&h->pool_mtx);
-    aieng__rw_unlock(h);
+    aieng__hn_mx_unlock(&h->pool_mtx);
+    aieng__hn_rw_unlock(h);
     return n;
 }
 
 /* ---------------------------------------------------------------- graph search */
 /* Greedy walk on one upper level: move to any closer neighbour until none is. */
-static uint32_t aieng__greedy(const aieng_hnsw *h, const aieng__scratch *s, uint32_t cur, float *cur_d, int level) {
+static uint32_t aieng__hn_greedy(const aieng_hnsw *h, const aieng__hn_scratch *s, uint32_t cur, float *cur_d, int level) {
     int changed = 1;
     while (changed) {
         const uint32_t *l;
         uint32_t n, j;
         changed = 0;
-        if (aieng__lev(h, cur) == AIENG__FREE_SLOT || (int)aieng__lev(h, cur) < level) break;
-        l = aieng__links(h, cur, level);
-        n = AIENG__LD_ACQ(&l[0]);
+        if (aieng__hn_lev(h, cur) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, cur) < level) break;
+        l = aieng__hn_links(h, cur, level);
+        n = AIENG__HN_LD_ACQ(&l[0]);
         if (n > (uint32_t)h->M) n = (uint32_t)h->M;
         for (j = 1; j <= n; j++) {
-            uint32_t c = AIENG__LD_ACQ(&l[j]);
+            uint32_t c = AIENG__HN_LD_ACQ(&l[j]);
             float d;
-            if (c >= (uint32_t)h->cap || aieng__lev(h, c) == AIENG__FREE_SLOT || (int)aieng__lev(h, c) < level) continue;
-            d = aieng__dist_q(h, s, c);
+            if (c >= (uint32_t)h->cap || aieng__hn_lev(h, c) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, c) < level) continue;
+            d = aieng__hn_dist_qb(h, s, c, *cur_d);
             if (d < *cur_d) { *cur_d = d; cur = c; changed = 1; }
         }
     }
@@ -940,86 +1035,86 @@ static uint32_t aieng__greedy(const aieng_hnsw *h, const aieng__scratch *s, uint
 }
 
 /* Filter context for the level-0 walk. */
-typedef struct aieng__filter {
+typedef struct aieng__hn_filter {
     aieng_hnsw_filter_fn fn;
     void *user;
     int two_hop;
-} aieng__filter;
+} aieng__hn_filter;
 
 /* Bounded beam search on one level from entry ep (hnswlib's searchBaseLayer):
    leaves the best `ef` (matching the filter, if any) in s->res as a max-heap;
    returns their number. exclude: a node never returned (the one being removed). */
-static int64_t aieng__search_layer(aieng_hnsw *h, aieng__scratch *s, uint32_t ep, float ep_d, int64_t ef, int level,
-                                   const aieng__filter *f, uint32_t exclude) {
-    aieng__cand *cand = s->cand, *res = s->res;
+static int64_t aieng__hn_search_layer(aieng_hnsw *h, aieng__hn_scratch *s, uint32_t ep, float ep_d, int64_t ef, int level,
+                                   const aieng__hn_filter *f, uint32_t exclude) {
+    aieng__hn_cand *cand = s->cand, *res = s->res;
     int64_t nc = 0, nr = 0;
     uint16_t tag;
     uint16_t *vis = s->visited;
     const int check_free = h->had_removals || level > 0;
     const uint32_t n_slots = (uint32_t)h->cap; /* a bound only: ids come from published links */
-    const int maxm = aieng__maxm(h, level);
-    aieng__cand c;
-    aieng__visit_begin(s);
+    const int maxm = aieng__hn_maxm(h, level);
+    aieng__hn_cand c;
+    aieng__hn_visit_begin(s);
     tag = s->tag;
     vis[ep] = tag;
     c.d = ep_d;
     c.id = ep;
-    if (ep != exclude && (!f || f->fn(h->labels[ep], f->user))) aieng__heap_push(res, &nr, c, 1);
-    aieng__heap_push(cand, &nc, c, 0);
+    if (ep != exclude && (!f || f->fn(h->labels[ep], f->user))) aieng__hn_heap_push(res, &nr, c, 1);
+    aieng__hn_heap_push(cand, &nc, c, 0);
     while (nc > 0) {
         const uint32_t *l;
         uint32_t n, j, m = 0;
-        uint32_t ids[2 * AIENG__MAX_M + AIENG__MAX_HOP2];
+        uint32_t ids[2 * AIENG__HN_MAX_M + AIENG__HN_MAX_HOP2];
         float bound;
-        c = aieng__heap_pop(cand, &nc, 0);
+        c = aieng__hn_heap_pop(cand, &nc, 0);
         bound = nr ? res[0].d : FLT_MAX;
         if (c.d > bound && nr >= ef) break;
-        l = aieng__links(h, c.id, level);
-        n = AIENG__LD_ACQ(&l[0]);
+        l = aieng__hn_links(h, c.id, level);
+        n = AIENG__HN_LD_ACQ(&l[0]);
         if (n > (uint32_t)maxm) n = (uint32_t)maxm;
         /* collect the unvisited neighbours, prefetching their vectors */
         for (j = 1; j <= n; j++) {
-            uint32_t id = AIENG__LD_ACQ(&l[j]);
+            uint32_t id = AIENG__HN_LD_ACQ(&l[j]);
             if (id >= n_slots || vis[id] == tag) continue;
             vis[id] = tag;
-            if (check_free && (aieng__lev(h, id) == AIENG__FREE_SLOT || (int)aieng__lev(h, id) < level)) continue;
+            if (check_free && (aieng__hn_lev(h, id) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, id) < level)) continue;
             if (f && !f->fn(h->labels[id], f->user)) {
                 /* two hops: the neighbours of a non-matching neighbour that match */
                 const uint32_t *l2;
                 uint32_t n2, j2;
                 if (!f->two_hop) { ids[m++] = id | 0x80000000u; continue; }
-                l2 = aieng__links(h, id, level);
-                n2 = AIENG__LD_ACQ(&l2[0]);
+                l2 = aieng__hn_links(h, id, level);
+                n2 = AIENG__HN_LD_ACQ(&l2[0]);
                 if (n2 > (uint32_t)maxm) n2 = (uint32_t)maxm;
-                for (j2 = 1; j2 <= n2 && m < (uint32_t)(2 * AIENG__MAX_M + AIENG__MAX_HOP2); j2++) {
-                    uint32_t id2 = AIENG__LD_ACQ(&l2[j2]);
+                for (j2 = 1; j2 <= n2 && m < (uint32_t)(2 * AIENG__HN_MAX_M + AIENG__HN_MAX_HOP2); j2++) {
+                    uint32_t id2 = AIENG__HN_LD_ACQ(&l2[j2]);
                     if (id2 >= n_slots || vis[id2] == tag) continue;
-                    if (check_free && (aieng__lev(h, id2) == AIENG__FREE_SLOT || (int)aieng__lev(h, id2) < level)) continue;
+                    if (check_free && (aieng__hn_lev(h, id2) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, id2) < level)) continue;
                     if (!f->fn(h->labels[id2], f->user)) continue;
                     vis[id2] = tag;
                     ids[m++] = id2;
-                    aieng__prefetch_vec(h, id2);
+                    aieng__hn_prefetch_vec(h, id2);
                 }
                 continue;
             }
             ids[m++] = id;
-            aieng__prefetch_vec(h, id);
+            aieng__hn_prefetch_vec(h, id);
         }
         if ((int64_t)(nc + m) > s->cand_cap) {
-            if (aieng__cand_reserve(h, s, nc + m) != AIENG_OK) break;
+            if (aieng__hn_cand_reserve(h, s, nc + m) != AIENG_OK) break;
             cand = s->cand;
         }
         for (j = 0; j < m; j++) {
             uint32_t id = ids[j] & 0x7fffffffu;
             int candidate_only = (ids[j] & 0x80000000u) != 0;
-            float d = aieng__dist_q(h, s, id);
+            float d = aieng__hn_dist_qb(h, s, id, nr < ef ? FLT_MAX : res[0].d);
             if (nr < ef || d < res[0].d) {
                 c.d = d;
                 c.id = id;
-                aieng__heap_push(cand, &nc, c, 0);
+                aieng__hn_heap_push(cand, &nc, c, 0);
                 if (candidate_only || id == exclude) continue;
-                aieng__heap_push(res, &nr, c, 1);
-                if (nr > ef) (void)aieng__heap_pop(res, &nr, 1);
+                aieng__hn_heap_push(res, &nr, c, 1);
+                if (nr > ef) (void)aieng__hn_heap_pop(res, &nr, 1);
             }
         }
     }
@@ -1027,11 +1122,11 @@ static int64_t aieng__search_layer(aieng_hnsw *h, aieng__scratch *s, uint32_t ep
 }
 
 /* Greedy descent from the entry point to level `to` + 1; returns the start for level `to`. */
-static uint32_t aieng__descend(aieng_hnsw *h, aieng__scratch *s, uint64_t ep, int to, float *d) {
+static uint32_t aieng__hn_descend(aieng_hnsw *h, aieng__hn_scratch *s, uint64_t ep, int to, float *d) {
     uint32_t cur = (uint32_t)ep;
     int top = (int)(ep >> 32) - 1, l;
-    *d = aieng__dist_q(h, s, cur);
-    for (l = top; l > to; l--) cur = aieng__greedy(h, s, cur, d, l);
+    *d = aieng__hn_dist_q(h, s, cur);
+    for (l = top; l > to; l--) cur = aieng__hn_greedy(h, s, cur, d, l);
     return cur;
 }
 
@@ -1039,53 +1134,53 @@ static uint32_t aieng__descend(aieng_hnsw *h, aieng__scratch *s, uint64_t ep, in
 /* hnswlib's getNeighborsByHeuristic2: c[0..n) sorted nearest first (distance
    to the base); keep e unless some kept r is strictly nearer to e than the
    base is. Returns the number kept (moved to the front of c). */
-static int64_t aieng__heuristic(const aieng_hnsw *h, aieng__cand *c, int64_t n, int64_t m) {
+static int64_t aieng__hn_heuristic(const aieng_hnsw *h, aieng__hn_cand *c, int64_t n, int64_t m) {
     int64_t i, kept = 0;
     if (n <= m) return n;
     for (i = 0; i < n && kept < m; i++) {
         int64_t j;
         int good = 1;
         for (j = 0; j < kept; j++)
-            if (aieng__dist_nodes(h, c[i].id, c[j].id) < c[i].d) { good = 0; break; }
+            if (aieng__hn_dist_nodes(h, c[i].id, c[j].id) < c[i].d) { good = 0; break; }
         if (good) c[kept++] = c[i];
     }
     return kept;
 }
 
 /* Adds `id` to the links of `n` at level; shrinks with the heuristic when full. */
-static void aieng__link_back(aieng_hnsw *h, uint32_t n, uint32_t id, int level) {
-    uint32_t *l = aieng__links(h, n, level);
+static void aieng__hn_link_back(aieng_hnsw *h, uint32_t n, uint32_t id, int level) {
+    uint32_t *l = aieng__hn_links(h, n, level);
     uint32_t cnt, j;
-    int maxm = aieng__maxm(h, level);
-    aieng__spin_lock(&h->locks[n]);
+    int maxm = aieng__hn_maxm(h, level);
+    aieng__hn_spin_lock(&h->locks[n]);
     cnt = l[0];
-    for (j = 1; j <= cnt; j++) if (l[j] == id) { aieng__spin_unlock(&h->locks[n]); return; }
+    for (j = 1; j <= cnt; j++) if (l[j] == id) { aieng__hn_spin_unlock(&h->locks[n]); return; }
     if (cnt < (uint32_t)maxm) {
-        AIENG__ST_REL(&l[cnt + 1], id);
-        AIENG__ST_REL(&l[0], cnt + 1);
+        AIENG__HN_ST_REL(&l[cnt + 1], id);
+        AIENG__HN_ST_REL(&l[0], cnt + 1);
     } else {
-        aieng__cand c[2 * AIENG__MAX_M + 1];
+        aieng__hn_cand c[2 * AIENG__HN_MAX_M + 1];
         int64_t k, i;
-        for (j = 0; j < cnt; j++) { c[j].id = l[j + 1]; c[j].d = aieng__dist_nodes(h, n, c[j].id); }
+        for (j = 0; j < cnt; j++) { c[j].id = l[j + 1]; c[j].d = aieng__hn_dist_nodes(h, n, c[j].id); }
         c[cnt].id = id;
-        c[cnt].d = aieng__dist_nodes(h, n, id);
-        qsort(c, cnt + 1, sizeof(aieng__cand), aieng__cand_cmp);
-        k = aieng__heuristic(h, c, cnt + 1, maxm);
-        for (i = 0; i < k; i++) AIENG__ST_REL(&l[i + 1], c[i].id);
-        AIENG__ST_REL(&l[0], (uint32_t)k);
+        c[cnt].d = aieng__hn_dist_nodes(h, n, id);
+        qsort(c, cnt + 1, sizeof(aieng__hn_cand), aieng__hn_cand_cmp);
+        k = aieng__hn_heuristic(h, c, cnt + 1, maxm);
+        for (i = 0; i < k; i++) AIENG__HN_ST_REL(&l[i + 1], c[i].id);
+        AIENG__HN_ST_REL(&l[0], (uint32_t)k);
     }
-    aieng__spin_unlock(&h->locks[n]);
+    aieng__hn_spin_unlock(&h->locks[n]);
 }
 
-static int aieng__random_level(aieng_hnsw *h) {
+static int aieng__hn_random_level(aieng_hnsw *h) {
     double u = ((double)aieng_rng_u32(&h->rng) + 1.0) / 4294967296.0; /* (0, 1] */
     double l = -log(u) * h->mult;
-    return l > AIENG__MAX_LEVEL ? AIENG__MAX_LEVEL : (int)l;
+    return l > AIENG__HN_MAX_LEVEL ? AIENG__HN_MAX_LEVEL : (int)l;
 }
 
 /* Writes the stored representation of v (already normalised for cosine) into slot id. */
-static void aieng__store_vec(aieng_hnsw *h, uint32_t id, const float *v) {
-    float *p = aieng__vec(h, id);
+static void aieng__hn_store_vec(aieng_hnsw *h, uint32_t id, const float *v) {
+    float *p = aieng__hn_vec(h, id);
     if (h->storage == AIENG_HNSW_INT8) {
         int8_t *codes = (int8_t *)(p + 2);
         p[0] = aieng_hnsw_quantize_i8(codes, v, h->dim);
@@ -1099,23 +1194,23 @@ static void aieng__store_vec(aieng_hnsw *h, uint32_t id, const float *v) {
 /* Links a stored node into the graph (the vector is in place, the slot is
    reserved, levels[id] is set, links empty). s holds the node's query form.
    ep: the entry point read when the slot was taken. */
-static aieng_result aieng__connect(aieng_hnsw *h, aieng__scratch *s, uint32_t id, int level, uint64_t ep) {
+static aieng_result aieng__hn_connect(aieng_hnsw *h, aieng__hn_scratch *s, uint32_t id, int level, uint64_t ep) {
     int top = (int)(ep >> 32) - 1, l;
     float d;
     uint32_t cur;
     if (!ep) return AIENG_OK;
-    cur = aieng__descend(h, s, ep, level, &d);
+    cur = aieng__hn_descend(h, s, ep, level, &d);
     for (l = level < top ? level : top; l >= 0; l--) {
-        int64_t nr = aieng__search_layer(h, s, cur, d, h->ef_construction, l, NULL, id), k, i;
-        aieng__cand *res = s->res;
-        uint32_t *own = aieng__links(h, id, l);
-        qsort(res, (size_t)nr, sizeof(aieng__cand), aieng__cand_cmp);
-        k = aieng__heuristic(h, res, nr, h->M);
-        aieng__spin_lock(&h->locks[id]);
-        for (i = 0; i < k; i++) AIENG__ST_REL(&own[i + 1], res[i].id);
-        AIENG__ST_REL(&own[0], (uint32_t)k);
-        aieng__spin_unlock(&h->locks[id]);
-        for (i = 0; i < k; i++) aieng__link_back(h, res[i].id, id, l);
+        int64_t nr = aieng__hn_search_layer(h, s, cur, d, h->ef_construction, l, NULL, id), k, i;
+        aieng__hn_cand *res = s->res;
+        uint32_t *own = aieng__hn_links(h, id, l);
+        qsort(res, (size_t)nr, sizeof(aieng__hn_cand), aieng__hn_cand_cmp);
+        k = aieng__hn_heuristic(h, res, nr, h->M);
+        aieng__hn_spin_lock(&h->locks[id]);
+        for (i = 0; i < k; i++) AIENG__HN_ST_REL(&own[i + 1], res[i].id);
+        AIENG__HN_ST_REL(&own[0], (uint32_t)k);
+        aieng__hn_spin_unlock(&h->locks[id]);
+        for (i = 0; i < k; i++) aieng__hn_link_back(h, res[i].id, id, l);
         if (k > 0) { cur = res[0].id; d = res[0].d; }
     }
     return AIENG_OK;
@@ -1123,76 +1218,76 @@ static aieng_result aieng__connect(aieng_hnsw *h, aieng__scratch *s, uint32_t id
 
 /* Takes a slot for label under h->mtx; grows when needed (then *retry is set
    and nothing is taken: the caller drops its shared lock and grows). */
-static uint32_t aieng__take_slot(aieng_hnsw *h) {
+static uint32_t aieng__hn_take_slot(aieng_hnsw *h) {
     uint32_t id;
     if (h->n_free > 0) return h->free_ids[--h->n_free];
-    if (h->n_slots >= h->cap) return AIENG__NONE;
+    if (h->n_slots >= h->cap) return AIENG__HN_NONE;
     id = (uint32_t)h->n_slots++;
     return id;
 }
 
-static aieng_result aieng__remove_locked(aieng_hnsw *h, uint32_t id);
+static aieng_result aieng__hn_remove_locked(aieng_hnsw *h, uint32_t id);
 
 /* Inserts a new label (exclusive: the caller holds the index exclusively). */
 static aieng_result aieng__hn_add(aieng_hnsw *h, uint64_t label, const float *vec, int exclusive) {
-    aieng__scratch *s;
+    aieng__hn_scratch *s;
     uint32_t id;
     int level, top, holds_mtx = 0;
     uint64_t ep;
     aieng_result r;
-    s = aieng__scratch_get(h, h->ef_construction);
+    s = aieng__hn_scratch_get(h, h->ef_construction);
     if (!s) return aieng_set_error(AIENG_ERR_OOM, "hnsw_add: out of memory");
-    aieng__prepare_query(h, s, vec);
-    aieng__mx_lock(&h->mtx);
-    if (aieng__map_find(h, label) != AIENG__NONE) {
-        aieng__mx_unlock(&h->mtx);
-        aieng__scratch_put(h, s);
+    aieng__hn_prepare_query(h, s, vec);
+    aieng__hn_mx_lock(&h->mtx);
+    if (aieng__hn_map_find(h, label) != AIENG__HN_NONE) {
+        aieng__hn_mx_unlock(&h->mtx);
+        aieng__hn_scratch_put(h, s);
         return AIENG_ERR_STATE; /* present: the caller updates */
     }
-    id = aieng__take_slot(h);
-    if (id == AIENG__NONE) {
-        aieng__mx_unlock(&h->mtx);
-        aieng__scratch_put(h, s);
+    id = aieng__hn_take_slot(h);
+    if (id == AIENG__HN_NONE) {
+        aieng__hn_mx_unlock(&h->mtx);
+        aieng__hn_scratch_put(h, s);
         return AIENG_ERR_RANGE; /* full: the caller grows */
     }
-    aieng__map_put_raw(h->map_keys, h->map_vals, h->map_cap, label, id);
+    aieng__hn_map_put_raw(h->map_keys, h->map_vals, h->map_cap, label, id);
     h->map_n++;
     h->n_live++;
-    level = aieng__random_level(h);
+    level = aieng__hn_random_level(h);
     ep = h->ep;
     top = (int)(ep >> 32) - 1;
     if (level > top) holds_mtx = 1; /* a new top level: hold the entry point until linked (hnswlib) */
-    else aieng__mx_unlock(&h->mtx);
+    else aieng__hn_mx_unlock(&h->mtx);
     /* the slot is ours: fill it before anyone can reach it */
     h->labels[id] = label;
-    aieng__store_vec(h, id, s->q);
-    aieng__links0(h, id)[0] = 0;
+    aieng__hn_store_vec(h, id, s->q);
+    aieng__hn_links0(h, id)[0] = 0;
     if (level > 0) {
         size_t bytes = sizeof(uint32_t) * (size_t)(h->M + 1) * (size_t)level;
-        uint32_t *u = (uint32_t *)aieng__h_alloc(h, bytes);
+        uint32_t *u = (uint32_t *)aieng__hn_h_alloc(h, bytes);
         int l;
         if (!u) {
             level = 0; /* degrade gracefully: keep the node on level 0 */
         } else {
             for (l = 0; l < level; l++) u[(size_t)l * (size_t)(h->M + 1)] = 0;
             h->upper[id] = u;
-            if (!holds_mtx) aieng__mx_lock(&h->mtx);
+            if (!holds_mtx) aieng__hn_mx_lock(&h->mtx);
             h->upper_bytes += bytes;
-            if (!holds_mtx) aieng__mx_unlock(&h->mtx);
+            if (!holds_mtx) aieng__hn_mx_unlock(&h->mtx);
         }
     }
-    AIENG__ST_REL(&h->levels[id], (uint8_t)level);
-    r = aieng__connect(h, s, id, level, ep);
+    AIENG__HN_ST_REL(&h->levels[id], (uint8_t)level);
+    r = aieng__hn_connect(h, s, id, level, ep);
     if (holds_mtx) {
-        if (level > top) AIENG__ST_REL(&h->ep, ((uint64_t)(level + 1) << 32) | id);
-        aieng__mx_unlock(&h->mtx);
+        if (level > top) AIENG__HN_ST_REL(&h->ep, ((uint64_t)(level + 1) << 32) | id);
+        aieng__hn_mx_unlock(&h->mtx);
     }
     (void)exclusive;
-    aieng__scratch_put(h, s);
+    aieng__hn_scratch_put(h, s);
     return r;
 }
 
-static aieng_result aieng__check_vec(const aieng_hnsw *h, const float *v, const char *what) {
+static aieng_result aieng__hn_check_vec(const aieng_hnsw *h, const float *v, const char *what) {
     int64_t i;
     if (!v) return aieng_set_error(AIENG_ERR_INVALID_ARG, "%s: vector is NULL", what);
     for (i = 0; i < h->dim; i++)
@@ -1203,43 +1298,43 @@ static aieng_result aieng__check_vec(const aieng_hnsw *h, const float *v, const 
 AIENG_API aieng_result aieng_hnsw_add(aieng_hnsw *h, uint64_t label, const float *vec) {
     aieng_result r;
     if (!h) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_add: index is NULL");
-    if ((r = aieng__check_vec(h, vec, "hnsw_add")) != AIENG_OK) return r;
-    aieng__rw_rd(h);
+    if ((r = aieng__hn_check_vec(h, vec, "hnsw_add")) != AIENG_OK) return r;
+    aieng__hn_rw_rd(h);
     r = aieng__hn_add(h, label, vec, 0);
-    aieng__rw_unlock(h);
+    aieng__hn_rw_unlock(h);
     if (r == AIENG_OK) return r;
     /* full or an update: take the index exclusively and do it there */
-    aieng__rw_wr(h);
+    aieng__hn_rw_wr(h);
     for (;;) {
         r = aieng__hn_add(h, label, vec, 1);
         if (r == AIENG_ERR_RANGE) {
             int64_t cap = h->cap < 16 ? 16 : h->cap + h->cap / 2;
             if (h->n_free > 0 || h->n_slots < h->cap) continue;
-            if ((r = aieng__grow(h, cap)) != AIENG_OK) break;
+            if ((r = aieng__hn_grow(h, cap)) != AIENG_OK) break;
             continue;
         }
         if (r == AIENG_ERR_STATE) {
-            uint32_t id = aieng__map_find(h, label);
-            if (id == AIENG__NONE) continue;
-            if ((r = aieng__remove_locked(h, id)) != AIENG_OK) break;
+            uint32_t id = aieng__hn_map_find(h, label);
+            if (id == AIENG__HN_NONE) continue;
+            if ((r = aieng__hn_remove_locked(h, id)) != AIENG_OK) break;
             continue;
         }
         break;
     }
-    aieng__rw_unlock(h);
+    aieng__hn_rw_unlock(h);
     return r;
 }
 
-typedef struct aieng__batch_add {
+typedef struct aieng__hn_batch_add {
     aieng_hnsw *h;
     const uint64_t *labels;
     const float *vecs;
     uint64_t base;
     int64_t off;
     aieng_result r;
-} aieng__batch_add;
-static void aieng__batch_add_task(void *ctx, int64_t begin, int64_t end, int tid) {
-    aieng__batch_add *b = (aieng__batch_add *)ctx;
+} aieng__hn_batch_add;
+static void aieng__hn_batch_add_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    aieng__hn_batch_add *b = (aieng__hn_batch_add *)ctx;
     int64_t i;
     (void)tid;
     for (i = begin + b->off; i < end + b->off; i++) {
@@ -1254,36 +1349,36 @@ static void aieng__batch_add_task(void *ctx, int64_t begin, int64_t end, int tid
     }
 }
 AIENG_API aieng_result aieng_hnsw_add_batch(aieng_hnsw *h, const uint64_t *labels, const float *vecs, int64_t n) {
-    aieng__batch_add b;
+    aieng__hn_batch_add b;
     int64_t i;
     aieng_result r;
     if (!h || n < 0 || (n > 0 && !vecs)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_add_batch: bad argument");
     if (n == 0) return AIENG_OK;
     for (i = 0; i < n; i++)
-        if ((r = aieng__check_vec(h, vecs + i * h->dim, "hnsw_add_batch")) != AIENG_OK) return r;
+        if ((r = aieng__hn_check_vec(h, vecs + i * h->dim, "hnsw_add_batch")) != AIENG_OK) return r;
     b.h = h;
     b.labels = labels;
     b.vecs = vecs;
     b.base = (uint64_t)aieng_hnsw_count(h);
     b.r = AIENG_OK;
     b.off = 0;
-    aieng__rw_wr(h);
-    r = aieng__grow(h, h->n_slots + n - h->n_free);
-    aieng__rw_unlock(h);
+    aieng__hn_rw_wr(h);
+    r = aieng__hn_grow(h, h->n_slots + n - h->n_free);
+    aieng__hn_rw_unlock(h);
     if (r != AIENG_OK) return r;
     /* the first node alone, so that the others find an entry point at once */
-    aieng__batch_add_task(&b, 0, 1, 0);
+    aieng__hn_batch_add_task(&b, 0, 1, 0);
     b.off = 1;
-    aieng_parallel_for(n - 1, 1, aieng__batch_add_task, &b);
+    aieng_parallel_for(n - 1, 1, aieng__hn_batch_add_task, &b);
     return b.r == AIENG_OK ? AIENG_OK : aieng_set_error(b.r, "hnsw_add_batch: an insertion failed (%s)", aieng_result_string(b.r));
 }
 
 /* ---------------------------------------------------------------- deletion */
 /* Relinks p at level l without `gone`: its other links plus gone's links,
    chosen again with the heuristic. */
-static void aieng__repair(aieng_hnsw *h, uint32_t p, uint32_t gone, int l) {
-    aieng__cand c[4 * AIENG__MAX_M + 2];
-    uint32_t *lp = aieng__links(h, p, l), *lg = aieng__links(h, gone, l);
+static void aieng__hn_repair(aieng_hnsw *h, uint32_t p, uint32_t gone, int l) {
+    aieng__hn_cand c[4 * AIENG__HN_MAX_M + 2];
+    uint32_t *lp = aieng__hn_links(h, p, l), *lg = aieng__hn_links(h, gone, l);
     uint32_t np = lp[0], ng = lg[0], j;
     int64_t n = 0, i, k;
     for (j = 1; j <= np; j++)
@@ -1291,18 +1386,18 @@ static void aieng__repair(aieng_hnsw *h, uint32_t p, uint32_t gone, int l) {
     for (j = 1; j <= ng; j++) {
         uint32_t q = lg[j];
         int dup = 0;
-        if (q == p || h->levels[q] == AIENG__FREE_SLOT || (int)h->levels[q] < l) continue;
+        if (q == p || h->levels[q] == AIENG__HN_FREE_SLOT || (int)h->levels[q] < l) continue;
         for (i = 0; i < n; i++) if (c[i].id == q) { dup = 1; break; }
         if (!dup) c[n++].id = q;
     }
-    for (i = 0; i < n; i++) c[i].d = aieng__dist_nodes(h, p, c[i].id);
-    qsort(c, (size_t)n, sizeof(aieng__cand), aieng__cand_cmp);
-    k = aieng__heuristic(h, c, n, aieng__maxm(h, l));
-    for (i = 0; i < k; i++) AIENG__ST_REL(&lp[i + 1], c[i].id);
-    AIENG__ST_REL(&lp[0], (uint32_t)k);
+    for (i = 0; i < n; i++) c[i].d = aieng__hn_dist_nodes(h, p, c[i].id);
+    qsort(c, (size_t)n, sizeof(aieng__hn_cand), aieng__hn_cand_cmp);
+    k = aieng__hn_heuristic(h, c, n, aieng__hn_maxm(h, l));
+    for (i = 0; i < k; i++) AIENG__HN_ST_REL(&lp[i + 1], c[i].id);
+    AIENG__HN_ST_REL(&lp[0], (uint32_t)k);
 }
-static int aieng__links_to(const aieng_hnsw *h, uint32_t p, uint32_t id, int l) {
-    const uint32_t *lp = aieng__links(h, p, l);
+static int aieng__hn_links_to(const aieng_hnsw *h, uint32_t p, uint32_t id, int l) {
+    const uint32_t *lp = aieng__hn_links(h, p, l);
     uint32_t j;
     for (j = 1; j <= lp[0]; j++) if (lp[j] == id) return 1;
     return 0;
@@ -1313,28 +1408,28 @@ static int aieng__links_to(const aieng_hnsw *h, uint32_t p, uint32_t id, int l) 
    vector on every level it has (the graph is nearly symmetric); each is
    relinked. A link from a node that escaped both is left pointing at the
    free slot, and every walk skips free slots. */
-static aieng_result aieng__remove_locked(aieng_hnsw *h, uint32_t id) {
+static aieng_result aieng__hn_remove_locked(aieng_hnsw *h, uint32_t id) {
     int L = h->levels[id], l, top;
     uint64_t ep = h->ep;
-    aieng__scratch *s;
+    aieng__hn_scratch *s;
     top = (int)(ep >> 32) - 1;
     if (h->n_live > 1) {
         float d;
         uint32_t cur;
-        s = aieng__scratch_get(h, h->ef_construction);
+        s = aieng__hn_scratch_get(h, h->ef_construction);
         if (!s) return aieng_set_error(AIENG_ERR_OOM, "hnsw_remove: out of memory");
-        if (!s->ids || s->ids_cap < h->ef_construction + 2 * AIENG__MAX_M) {
-            uint32_t *ids = (uint32_t *)aieng__h_alloc(h, sizeof(uint32_t) * (size_t)(h->ef_construction + 2 * AIENG__MAX_M));
-            if (!ids) { aieng__scratch_put(h, s); return aieng_set_error(AIENG_ERR_OOM, "hnsw_remove: out of memory"); }
-            aieng__h_free(h, s->ids);
+        if (!s->ids || s->ids_cap < h->ef_construction + 2 * AIENG__HN_MAX_M) {
+            uint32_t *ids = (uint32_t *)aieng__hn_h_alloc(h, sizeof(uint32_t) * (size_t)(h->ef_construction + 2 * AIENG__HN_MAX_M));
+            if (!ids) { aieng__hn_scratch_put(h, s); return aieng_set_error(AIENG_ERR_OOM, "hnsw_remove: out of memory"); }
+            aieng__hn_h_free(h, s->ids);
             s->ids = ids;
-            s->ids_cap = h->ef_construction + 2 * AIENG__MAX_M;
+            s->ids_cap = h->ef_construction + 2 * AIENG__HN_MAX_M;
         }
-        aieng__prepare_query(h, s, aieng__fvec(h, id));
-        cur = aieng__descend(h, s, ep, L, &d);
+        aieng__hn_prepare_query(h, s, aieng__hn_fvec(h, id));
+        cur = aieng__hn_descend(h, s, ep, L, &d);
         for (l = L < top ? L : top; l >= 0; l--) {
-            int64_t nr = aieng__search_layer(h, s, cur, d, h->ef_construction, l, NULL, id), m = 0, i;
-            const uint32_t *own = aieng__links(h, id, l);
+            int64_t nr = aieng__hn_search_layer(h, s, cur, d, h->ef_construction, l, NULL, id), m = 0, i;
+            const uint32_t *own = aieng__hn_links(h, id, l);
             uint32_t j;
             float best = FLT_MAX;
             for (i = 0; i < nr; i++) {
@@ -1344,32 +1439,32 @@ static aieng_result aieng__remove_locked(aieng_hnsw *h, uint32_t id) {
             for (j = 1; j <= own[0]; j++) {
                 uint32_t q = own[j];
                 int dup = 0;
-                if (h->levels[q] == AIENG__FREE_SLOT || (int)h->levels[q] < l) continue;
+                if (h->levels[q] == AIENG__HN_FREE_SLOT || (int)h->levels[q] < l) continue;
                 for (i = 0; i < m; i++) if (s->ids[i] == q) { dup = 1; break; }
                 if (!dup) s->ids[m++] = q;
             }
             for (i = 0; i < m; i++)
-                if (s->ids[i] != id && aieng__links_to(h, s->ids[i], id, l)) aieng__repair(h, s->ids[i], id, l);
+                if (s->ids[i] != id && aieng__hn_links_to(h, s->ids[i], id, l)) aieng__hn_repair(h, s->ids[i], id, l);
             if (nr == 0) cur = (uint32_t)ep;
         }
-        aieng__scratch_put(h, s);
+        aieng__hn_scratch_put(h, s);
     }
     /* a new entry point when this was it: the first node of the highest level */
     if ((uint32_t)ep == id) {
         int64_t i, best = -1;
         int bl = -1;
         for (i = 0; i < h->n_slots; i++)
-            if ((uint32_t)i != id && h->levels[i] != AIENG__FREE_SLOT && (int)h->levels[i] > bl) { bl = h->levels[i]; best = i; }
-        AIENG__ST_REL(&h->ep, best < 0 ? (uint64_t)0 : ((uint64_t)(bl + 1) << 32) | (uint64_t)best);
+            if ((uint32_t)i != id && h->levels[i] != AIENG__HN_FREE_SLOT && (int)h->levels[i] > bl) { bl = h->levels[i]; best = i; }
+        AIENG__HN_ST_REL(&h->ep, best < 0 ? (uint64_t)0 : ((uint64_t)(bl + 1) << 32) | (uint64_t)best);
     }
     if (h->upper[id]) {
         h->upper_bytes -= sizeof(uint32_t) * (size_t)(h->M + 1) * (size_t)L;
-        aieng__h_free(h, h->upper[id]);
+        aieng__hn_h_free(h, h->upper[id]);
         h->upper[id] = NULL;
     }
-    aieng__links0(h, id)[0] = 0;
-    h->levels[id] = AIENG__FREE_SLOT;
-    aieng__map_erase(h, h->labels[id]);
+    aieng__hn_links0(h, id)[0] = 0;
+    h->levels[id] = AIENG__HN_FREE_SLOT;
+    aieng__hn_map_erase(h, h->labels[id]);
     if (h->n_free >= h->free_cap) {
         int64_t nc = h->free_cap < 16 ? 16 : h->free_cap * 2;
         uint32_t *f = (uint32_t *)aieng_realloc(&h->alloc, h->free_ids, sizeof(uint32_t) * (size_t)nc);
@@ -1385,41 +1480,41 @@ AIENG_API aieng_result aieng_hnsw_remove(aieng_hnsw *h, uint64_t label) {
     uint32_t id;
     aieng_result r;
     if (!h) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_remove: index is NULL");
-    aieng__rw_wr(h);
-    id = aieng__map_find(h, label);
-    r = id == AIENG__NONE ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_remove: label %llu not in the index", (unsigned long long)label)
-                          : aieng__remove_locked(h, id);
-    aieng__rw_unlock(h);
+    aieng__hn_rw_wr(h);
+    id = aieng__hn_map_find(h, label);
+    r = id == AIENG__HN_NONE ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_remove: label %llu not in the index", (unsigned long long)label)
+                          : aieng__hn_remove_locked(h, id);
+    aieng__hn_rw_unlock(h);
     return r;
 }
 AIENG_API int aieng_hnsw_contains(aieng_hnsw *h, uint64_t label) {
     uint32_t id;
     if (!h) return 0;
-    aieng__mx_lock(&h->mtx);
-    id = aieng__map_find(h, label);
-    aieng__mx_unlock(&h->mtx);
-    return id != AIENG__NONE;
+    aieng__hn_mx_lock(&h->mtx);
+    id = aieng__hn_map_find(h, label);
+    aieng__hn_mx_unlock(&h->mtx);
+    return id != AIENG__HN_NONE;
 }
 AIENG_API aieng_result aieng_hnsw_get(aieng_hnsw *h, uint64_t label, float *out) {
     uint32_t id;
     if (!h || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_get: bad argument");
-    aieng__rw_rd(h);
-    aieng__mx_lock(&h->mtx);
-    id = aieng__map_find(h, label);
-    aieng__mx_unlock(&h->mtx);
+    aieng__hn_rw_rd(h);
+    aieng__hn_mx_lock(&h->mtx);
+    id = aieng__hn_map_find(h, label);
+    aieng__hn_mx_unlock(&h->mtx);
     /* a slot in the map may still be being filled by another thread */
-    if (id != AIENG__NONE && AIENG__LD_ACQ(&h->levels[id]) != AIENG__FREE_SLOT)
-        memcpy(out, aieng__fvec(h, id), sizeof(float) * (size_t)h->dim);
-    else id = AIENG__NONE;
-    aieng__rw_unlock(h);
-    return id == AIENG__NONE ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_get: label %llu not in the index", (unsigned long long)label) : AIENG_OK;
+    if (id != AIENG__HN_NONE && AIENG__HN_LD_ACQ(&h->levels[id]) != AIENG__HN_FREE_SLOT)
+        memcpy(out, aieng__hn_fvec(h, id), sizeof(float) * (size_t)h->dim);
+    else id = AIENG__HN_NONE;
+    aieng__hn_rw_unlock(h);
+    return id == AIENG__HN_NONE ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_get: label %llu not in the index", (unsigned long long)label) : AIENG_OK;
 }
 
 /* ---------------------------------------------------------------- search */
-static void aieng__emit(const aieng_hnsw *h, aieng__cand *res, int64_t nr, int64_t k, uint64_t *labels, float *dists,
+static void aieng__hn_emit(const aieng_hnsw *h, aieng__hn_cand *res, int64_t nr, int64_t k, uint64_t *labels, float *dists,
                         int64_t *n_found) {
     int64_t i;
-    qsort(res, (size_t)nr, sizeof(aieng__cand), aieng__cand_cmp);
+    qsort(res, (size_t)nr, sizeof(aieng__hn_cand), aieng__hn_cand_cmp);
     if (nr > k) nr = k;
     for (i = 0; i < nr; i++) {
         if (labels) labels[i] = h->labels[res[i].id];
@@ -1429,42 +1524,42 @@ static void aieng__emit(const aieng_hnsw *h, aieng__cand *res, int64_t nr, int64
 }
 
 /* Exact scan over every live node (with the filter); float32 distances. */
-static int64_t aieng__scan(aieng_hnsw *h, aieng__scratch *s, int64_t k, const aieng__filter *f) {
+static int64_t aieng__hn_scan(aieng_hnsw *h, aieng__hn_scratch *s, int64_t k, const aieng__hn_filter *f) {
     int64_t i, nr = 0, n;
-    aieng__mx_lock(&h->mtx);
+    aieng__hn_mx_lock(&h->mtx);
     n = h->n_slots;
-    aieng__mx_unlock(&h->mtx);
+    aieng__hn_mx_unlock(&h->mtx);
     for (i = 0; i < n; i++) {
-        aieng__cand c;
-        if (AIENG__LD_ACQ(&h->levels[i]) == AIENG__FREE_SLOT) continue;
+        aieng__hn_cand c;
+        if (AIENG__HN_LD_ACQ(&h->levels[i]) == AIENG__HN_FREE_SLOT) continue;
         if (f && !f->fn(h->labels[i], f->user)) continue;
-        c.d = aieng__dist_f(h->metric, s->q, aieng__fvec(h, (uint32_t)i), h->dim);
+        c.d = aieng__hn_dist_f(h->metric, s->q, aieng__hn_fvec(h, (uint32_t)i), h->dim);
         c.id = (uint32_t)i;
-        if (nr < k) aieng__heap_push(s->res, &nr, c, 1);
-        else if (c.d < s->res[0].d) { (void)aieng__heap_pop(s->res, &nr, 1); aieng__heap_push(s->res, &nr, c, 1); }
+        if (nr < k) aieng__hn_heap_push(s->res, &nr, c, 1);
+        else if (c.d < s->res[0].d) { (void)aieng__hn_heap_pop(s->res, &nr, 1); aieng__hn_heap_push(s->res, &nr, c, 1); }
     }
     return nr;
 }
 
 /* Fraction of live nodes the filter keeps, from a sample of up to 256. */
-static double aieng__estimate(aieng_hnsw *h, const aieng__filter *f) {
+static double aieng__hn_estimate(aieng_hnsw *h, const aieng__hn_filter *f) {
     int64_t n, i, step, live = 0, keep = 0;
-    aieng__mx_lock(&h->mtx);
+    aieng__hn_mx_lock(&h->mtx);
     n = h->n_slots;
-    aieng__mx_unlock(&h->mtx);
+    aieng__hn_mx_unlock(&h->mtx);
     step = n / 256 > 0 ? n / 256 : 1;
     for (i = step / 2; i < n; i += step) {
-        if (AIENG__LD_ACQ(&h->levels[i]) == AIENG__FREE_SLOT) continue;
+        if (AIENG__HN_LD_ACQ(&h->levels[i]) == AIENG__HN_FREE_SLOT) continue;
         live++;
         keep += f->fn(h->labels[i], f->user) != 0;
     }
     return live ? (double)keep / (double)live : 1.0;
 }
 
-static aieng_result aieng__search(aieng_hnsw *h, const float *q, int64_t k, const aieng_hnsw_search_params *p, uint64_t *labels,
+static aieng_result aieng__hn_search(aieng_hnsw *h, const float *q, int64_t k, const aieng_hnsw_search_params *p, uint64_t *labels,
                                   float *dists, int64_t *n_found) {
-    aieng__scratch *s;
-    aieng__filter f, *fp = NULL;
+    aieng__hn_scratch *s;
+    aieng__hn_filter f, *fp = NULL;
     int64_t ef, nr, n_live;
     int exact = p && p->exact;
     uint64_t ep;
@@ -1478,45 +1573,45 @@ static aieng_result aieng__search(aieng_hnsw *h, const float *q, int64_t k, cons
         f.fn = p->filter;
         f.user = p->filter_user;
         fp = &f;
-        if (sel < 0.0) sel = aieng__estimate(h, &f);
+        if (sel < 0.0) sel = aieng__hn_estimate(h, &f);
         f.two_hop = sel < 0.3;
         if (sel * (double)n_live < 4.0 * (double)ef || sel * sel * (double)n_live < (double)ef) exact = 1;
     }
-    s = aieng__scratch_get(h, exact ? k : ef);
+    s = aieng__hn_scratch_get(h, exact ? k : ef);
     if (!s) return aieng_set_error(AIENG_ERR_OOM, "hnsw_search: out of memory");
-    aieng__prepare_query(h, s, q);
+    aieng__hn_prepare_query(h, s, q);
     if (exact) {
-        nr = aieng__scan(h, s, k, fp);
+        nr = aieng__hn_scan(h, s, k, fp);
     } else {
         float d;
         uint32_t cur;
-        ep = AIENG__LD_ACQ(&h->ep);
-        if (!ep) { aieng__scratch_put(h, s); return AIENG_OK; }
-        cur = aieng__descend(h, s, ep, 0, &d);
-        nr = aieng__search_layer(h, s, cur, d, ef, 0, fp, AIENG__NONE);
+        ep = AIENG__HN_LD_ACQ(&h->ep);
+        if (!ep) { aieng__hn_scratch_put(h, s); return AIENG_OK; }
+        cur = aieng__hn_descend(h, s, ep, 0, &d);
+        nr = aieng__hn_search_layer(h, s, cur, d, ef, 0, fp, AIENG__HN_NONE);
         if (h->storage == AIENG_HNSW_INT8) { /* re-rank the ef best on float32 */
             int64_t i;
-            for (i = 0; i < nr; i++) s->res[i].d = aieng__dist_f(h->metric, s->q, aieng__fvec(h, s->res[i].id), h->dim);
+            for (i = 0; i < nr; i++) s->res[i].d = aieng__hn_dist_f(h->metric, s->q, aieng__hn_fvec(h, s->res[i].id), h->dim);
         }
     }
-    aieng__emit(h, s->res, nr, k, labels, dists, n_found);
-    aieng__scratch_put(h, s);
+    aieng__hn_emit(h, s->res, nr, k, labels, dists, n_found);
+    aieng__hn_scratch_put(h, s);
     return AIENG_OK;
 }
 
-static aieng_result aieng__check_search(aieng_hnsw *h, const float *q, int64_t k, const char *what) {
+static aieng_result aieng__hn_check_search(aieng_hnsw *h, const float *q, int64_t k, const char *what) {
     if (!h || !q) return aieng_set_error(AIENG_ERR_INVALID_ARG, "%s: index or query is NULL", what);
     if (k < 1 || k > 1000000) return aieng_set_error(AIENG_ERR_INVALID_ARG, "%s: k = %lld out of range", what, (long long)k);
-    return aieng__check_vec(h, q, what);
+    return aieng__hn_check_vec(h, q, what);
 }
 
 AIENG_API aieng_result aieng_hnsw_search_ex(aieng_hnsw *h, const float *q, int64_t k, const aieng_hnsw_search_params *p,
                                             uint64_t *labels, float *dists, int64_t *n_found) {
-    aieng_result r = aieng__check_search(h, q, k, "hnsw_search");
+    aieng_result r = aieng__hn_check_search(h, q, k, "hnsw_search");
     if (r != AIENG_OK) { if (n_found) *n_found = 0; return r; }
-    aieng__rw_rd(h);
-    r = aieng__search(h, q, k, p, labels, dists, n_found);
-    aieng__rw_unlock(h);
+    aieng__hn_rw_rd(h);
+    r = aieng__hn_search(h, q, k, p, labels, dists, n_found);
+    aieng__hn_rw_unlock(h);
     return r;
 }
 AIENG_API aieng_result aieng_hnsw_search(aieng_hnsw *h, const float *q, int64_t k, int ef, uint64_t *labels, float *dists,
@@ -1534,7 +1629,7 @@ AIENG_API aieng_result aieng_hnsw_search_exact(aieng_hnsw *h, const float *q, in
     return aieng_hnsw_search_ex(h, q, k, &p, labels, dists, n_found);
 }
 
-typedef struct aieng__batch_search {
+typedef struct aieng__hn_batch_search {
     aieng_hnsw *h;
     const float *qs;
     int64_t k;
@@ -1542,15 +1637,15 @@ typedef struct aieng__batch_search {
     uint64_t *labels;
     float *dists;
     aieng_result r;
-} aieng__batch_search;
-static void aieng__batch_search_task(void *ctx, int64_t begin, int64_t end, int tid) {
-    aieng__batch_search *b = (aieng__batch_search *)ctx;
+} aieng__hn_batch_search;
+static void aieng__hn_batch_search_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    aieng__hn_batch_search *b = (aieng__hn_batch_search *)ctx;
     int64_t i, j, nf;
     (void)tid;
     for (i = begin; i < end; i++) {
         uint64_t *lab = b->labels + i * b->k;
         float *dst = b->dists ? b->dists + i * b->k : NULL;
-        aieng_result r = aieng__search(b->h, b->qs + i * b->h->dim, b->k, b->p, lab, dst, &nf);
+        aieng_result r = aieng__hn_search(b->h, b->qs + i * b->h->dim, b->k, b->p, lab, dst, &nf);
         if (r != AIENG_OK) {
             nf = 0;
 #if defined(__GNUC__) || defined(__clang__)
@@ -1564,44 +1659,44 @@ static void aieng__batch_search_task(void *ctx, int64_t begin, int64_t end, int 
 }
 AIENG_API aieng_result aieng_hnsw_search_batch(aieng_hnsw *h, const float *qs, int64_t nq, int64_t k,
                                                const aieng_hnsw_search_params *p, uint64_t *labels, float *dists) {
-    aieng__batch_search b;
+    aieng__hn_batch_search b;
     int64_t i;
     aieng_result r;
     if (!h || nq < 0 || (nq > 0 && (!qs || !labels))) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_search_batch: bad argument");
     for (i = 0; i < nq; i++)
-        if ((r = aieng__check_search(h, qs + i * h->dim, k, "hnsw_search_batch")) != AIENG_OK) return r;
+        if ((r = aieng__hn_check_search(h, qs + i * h->dim, k, "hnsw_search_batch")) != AIENG_OK) return r;
     b.h = h; b.qs = qs; b.k = k; b.p = p; b.labels = labels; b.dists = dists; b.r = AIENG_OK;
-    aieng__rw_rd(h);
-    aieng_parallel_for(nq, 1, aieng__batch_search_task, &b);
-    aieng__rw_unlock(h);
+    aieng__hn_rw_rd(h);
+    aieng_parallel_for(nq, 1, aieng__hn_batch_search_task, &b);
+    aieng__hn_rw_unlock(h);
     return b.r == AIENG_OK ? AIENG_OK : aieng_set_error(b.r, "hnsw_search_batch: out of memory");
 }
 
 /* ---------------------------------------------------------------- persistence */
-#define AIENG__HNSW_MAGIC "AIENGHNS"
-#define AIENG__HNSW_FILE_VERSION 1u
-#define AIENG__HNSW_HEADER 96u
+#define AIENG__HN_HNSW_MAGIC "AIENGHNS"
+#define AIENG__HN_HNSW_FILE_VERSION 1u
+#define AIENG__HN_HNSW_HEADER 96u
 
 /* A streaming 64-bit hash in the manner of xxHash64: four lanes over 32-byte
    blocks, then the tail and an avalanche. */
-typedef struct aieng__hash { uint64_t v[4], total; unsigned char buf[32]; size_t nbuf; } aieng__hash;
-#define AIENG__P1 0x9E3779B185EBCA87ull
-#define AIENG__P2 0xC2B2AE3D27D4EB4Full
-static uint64_t aieng__rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-static uint64_t aieng__rd64(const unsigned char *p) {
+typedef struct aieng__hn_hash { uint64_t v[4], total; unsigned char buf[32]; size_t nbuf; } aieng__hn_hash;
+#define AIENG__HN_P1 0x9E3779B185EBCA87ull
+#define AIENG__HN_P2 0xC2B2AE3D27D4EB4Full
+static uint64_t aieng__hn_rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static uint64_t aieng__hn_rd64(const unsigned char *p) {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
            (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
-static uint32_t aieng__rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void aieng__hash_init(aieng__hash *x) {
-    x->v[0] = AIENG__P1 + AIENG__P2; x->v[1] = AIENG__P2; x->v[2] = 0; x->v[3] = 0 - AIENG__P1;
+static uint32_t aieng__hn_rd32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static void aieng__hn_hash_init(aieng__hn_hash *x) {
+    x->v[0] = AIENG__HN_P1 + AIENG__HN_P2; x->v[1] = AIENG__HN_P2; x->v[2] = 0; x->v[3] = 0 - AIENG__HN_P1;
     x->total = 0; x->nbuf = 0;
 }
-static void aieng__hash_block(aieng__hash *x, const unsigned char *p) {
+static void aieng__hn_hash_block(aieng__hn_hash *x, const unsigned char *p) {
     int i;
-    for (i = 0; i < 4; i++) x->v[i] = aieng__rotl(x->v[i] + aieng__rd64(p + 8 * i) * AIENG__P2, 31) * AIENG__P1;
+    for (i = 0; i < 4; i++) x->v[i] = aieng__hn_rotl(x->v[i] + aieng__hn_rd64(p + 8 * i) * AIENG__HN_P2, 31) * AIENG__HN_P1;
 }
-static void aieng__hash_update(aieng__hash *x, const void *data, size_t n) {
+static void aieng__hn_hash_update(aieng__hn_hash *x, const void *data, size_t n) {
     const unsigned char *p = (const unsigned char *)data;
     x->total += n;
     if (x->nbuf) {
@@ -1609,93 +1704,93 @@ static void aieng__hash_update(aieng__hash *x, const void *data, size_t n) {
         memcpy(x->buf + x->nbuf, p, t);
         x->nbuf += t; p += t; n -= t;
         if (x->nbuf < 32) return;
-        aieng__hash_block(x, x->buf);
+        aieng__hn_hash_block(x, x->buf);
         x->nbuf = 0;
     }
-    for (; n >= 32; p += 32, n -= 32) aieng__hash_block(x, p);
+    for (; n >= 32; p += 32, n -= 32) aieng__hn_hash_block(x, p);
     memcpy(x->buf, p, n);
     x->nbuf = n;
 }
-static uint64_t aieng__hash_final(const aieng__hash *x) {
-    uint64_t r = aieng__rotl(x->v[0], 1) + aieng__rotl(x->v[1], 7) + aieng__rotl(x->v[2], 12) + aieng__rotl(x->v[3], 18);
+static uint64_t aieng__hn_hash_final(const aieng__hn_hash *x) {
+    uint64_t r = aieng__hn_rotl(x->v[0], 1) + aieng__hn_rotl(x->v[1], 7) + aieng__hn_rotl(x->v[2], 12) + aieng__hn_rotl(x->v[3], 18);
     size_t i;
-    r ^= x->total * AIENG__P1;
-    for (i = 0; i < x->nbuf; i++) r = aieng__rotl(r ^ (x->buf[i] * AIENG__P1), 11) * AIENG__P2;
-    return aieng__mix64(r);
+    r ^= x->total * AIENG__HN_P1;
+    for (i = 0; i < x->nbuf; i++) r = aieng__hn_rotl(r ^ (x->buf[i] * AIENG__HN_P1), 11) * AIENG__HN_P2;
+    return aieng__hn_mix64(r);
 }
 AIENG_API uint64_t aieng_hnsw_checksum(const void *data, size_t n) {
-    aieng__hash x;
-    aieng__hash_init(&x);
-    aieng__hash_update(&x, data, n);
-    return aieng__hash_final(&x);
+    aieng__hn_hash x;
+    aieng__hn_hash_init(&x);
+    aieng__hn_hash_update(&x, data, n);
+    return aieng__hn_hash_final(&x);
 }
 
 /* Where save writes: a FILE or a buffer, hashing as it goes. */
-typedef struct aieng__sink { FILE *f; unsigned char *buf; size_t cap, n; aieng__hash hash; int err; } aieng__sink;
-static void aieng__put(aieng__sink *k, const void *p, size_t n) {
+typedef struct aieng__hn_sink { FILE *f; unsigned char *buf; size_t cap, n; aieng__hn_hash hash; int err; } aieng__hn_sink;
+static void aieng__hn_put(aieng__hn_sink *k, const void *p, size_t n) {
     if (k->err || n == 0) return;
-    aieng__hash_update(&k->hash, p, n);
+    aieng__hn_hash_update(&k->hash, p, n);
     if (k->f) { if (fwrite(p, 1, n, k->f) != n) k->err = 1; }
     else if (k->buf) { if (k->cap - k->n < n) k->err = 1; else memcpy(k->buf + k->n, p, n); }
     k->n += n;
 }
-static void aieng__put32(aieng__sink *k, uint32_t v) {
+static void aieng__hn_put32(aieng__hn_sink *k, uint32_t v) {
     unsigned char b[4];
     b[0] = (unsigned char)v; b[1] = (unsigned char)(v >> 8); b[2] = (unsigned char)(v >> 16); b[3] = (unsigned char)(v >> 24);
-    aieng__put(k, b, 4);
+    aieng__hn_put(k, b, 4);
 }
-static void aieng__put64(aieng__sink *k, uint64_t v) { aieng__put32(k, (uint32_t)v); aieng__put32(k, (uint32_t)(v >> 32)); }
-static int aieng__little_endian(void) { const uint16_t one = 1; return *(const unsigned char *)&one == 1; }
+static void aieng__hn_put64(aieng__hn_sink *k, uint64_t v) { aieng__hn_put32(k, (uint32_t)v); aieng__hn_put32(k, (uint32_t)(v >> 32)); }
+static int aieng__hn_little_endian(void) { const uint16_t one = 1; return *(const unsigned char *)&one == 1; }
 /* u32 / f32 arrays in little-endian order */
-static void aieng__put_words(aieng__sink *k, const void *p, size_t n_words) {
-    if (aieng__little_endian()) { aieng__put(k, p, n_words * 4); return; }
-    { const uint32_t *w = (const uint32_t *)p; size_t i; for (i = 0; i < n_words; i++) aieng__put32(k, w[i]); }
+static void aieng__hn_put_words(aieng__hn_sink *k, const void *p, size_t n_words) {
+    if (aieng__hn_little_endian()) { aieng__hn_put(k, p, n_words * 4); return; }
+    { const uint32_t *w = (const uint32_t *)p; size_t i; for (i = 0; i < n_words; i++) aieng__hn_put32(k, w[i]); }
 }
 
-static void aieng__write(aieng_hnsw *h, aieng__sink *k) {
+static void aieng__hn_write(aieng_hnsw *h, aieng__hn_sink *k) {
     int64_t i;
     static const unsigned char zeros[64] = {0};
     uint64_t ck;
     float *zv = NULL;
-    aieng__put(k, AIENG__HNSW_MAGIC, 8);
-    aieng__put32(k, AIENG__HNSW_FILE_VERSION);
-    aieng__put32(k, AIENG__HNSW_HEADER);
-    aieng__put32(k, (uint32_t)h->metric);
-    aieng__put32(k, (uint32_t)h->storage);
-    aieng__put64(k, (uint64_t)h->dim);
-    aieng__put32(k, (uint32_t)h->M);
-    aieng__put32(k, (uint32_t)h->ef_construction);
-    aieng__put32(k, (uint32_t)h->ef_search);
-    aieng__put32(k, (uint32_t)(h->ep >> 32));
-    aieng__put64(k, h->seed);
-    aieng__put64(k, h->rng.state);
-    aieng__put64(k, h->rng.inc);
-    aieng__put64(k, (uint64_t)h->n_slots);
-    aieng__put64(k, (uint64_t)h->n_live);
-    aieng__put32(k, (uint32_t)h->ep);
-    aieng__put32(k, h->had_removals ? 1u : 0u);
-    aieng__put(k, h->levels, (size_t)h->n_slots);
-    aieng__put(k, zeros, (size_t)((8 - h->n_slots % 8) % 8));
-    for (i = 0; i < h->n_slots; i++) aieng__put64(k, h->levels[i] == AIENG__FREE_SLOT ? 0 : h->labels[i]);
+    aieng__hn_put(k, AIENG__HN_HNSW_MAGIC, 8);
+    aieng__hn_put32(k, AIENG__HN_HNSW_FILE_VERSION);
+    aieng__hn_put32(k, AIENG__HN_HNSW_HEADER);
+    aieng__hn_put32(k, (uint32_t)h->metric);
+    aieng__hn_put32(k, (uint32_t)h->storage);
+    aieng__hn_put64(k, (uint64_t)h->dim);
+    aieng__hn_put32(k, (uint32_t)h->M);
+    aieng__hn_put32(k, (uint32_t)h->ef_construction);
+    aieng__hn_put32(k, (uint32_t)h->ef_search);
+    aieng__hn_put32(k, (uint32_t)(h->ep >> 32));
+    aieng__hn_put64(k, h->seed);
+    aieng__hn_put64(k, h->rng.state);
+    aieng__hn_put64(k, h->rng.inc);
+    aieng__hn_put64(k, (uint64_t)h->n_slots);
+    aieng__hn_put64(k, (uint64_t)h->n_live);
+    aieng__hn_put32(k, (uint32_t)h->ep);
+    aieng__hn_put32(k, h->had_removals ? 1u : 0u);
+    aieng__hn_put(k, h->levels, (size_t)h->n_slots);
+    aieng__hn_put(k, zeros, (size_t)((8 - h->n_slots % 8) % 8));
+    for (i = 0; i < h->n_slots; i++) aieng__hn_put64(k, h->levels[i] == AIENG__HN_FREE_SLOT ? 0 : h->labels[i]);
     for (i = 0; i < h->n_slots; i++) {
-        if (h->levels[i] == AIENG__FREE_SLOT) {
+        if (h->levels[i] == AIENG__HN_FREE_SLOT) {
             int64_t j;
-            for (j = 0; j < h->dim; j += 16) aieng__put(k, zeros, (size_t)(h->dim - j < 16 ? h->dim - j : 16) * 4);
+            for (j = 0; j < h->dim; j += 16) aieng__hn_put(k, zeros, (size_t)(h->dim - j < 16 ? h->dim - j : 16) * 4);
         } else {
-            aieng__put_words(k, aieng__fvec(h, (uint32_t)i), (size_t)h->dim);
+            aieng__hn_put_words(k, aieng__hn_fvec(h, (uint32_t)i), (size_t)h->dim);
         }
     }
     for (i = 0; i < h->n_slots; i++) {
-        const uint32_t *l = aieng__links0(h, (uint32_t)i);
-        uint32_t j, n = h->levels[i] == AIENG__FREE_SLOT ? 0 : l[0];
-        aieng__put32(k, n);
-        for (j = 1; j <= (uint32_t)h->maxM0; j++) aieng__put32(k, j <= n ? l[j] : 0);
+        const uint32_t *l = aieng__hn_links0(h, (uint32_t)i);
+        uint32_t j, n = h->levels[i] == AIENG__HN_FREE_SLOT ? 0 : l[0];
+        aieng__hn_put32(k, n);
+        for (j = 1; j <= (uint32_t)h->maxM0; j++) aieng__hn_put32(k, j <= n ? l[j] : 0);
     }
     for (i = 0; i < h->n_slots; i++)
-        if (h->levels[i] != AIENG__FREE_SLOT && h->levels[i] > 0)
-            aieng__put_words(k, h->upper[i], (size_t)(h->M + 1) * h->levels[i]);
+        if (h->levels[i] != AIENG__HN_FREE_SLOT && h->levels[i] > 0)
+            aieng__hn_put_words(k, h->upper[i], (size_t)(h->M + 1) * h->levels[i]);
     (void)zv;
-    ck = aieng__hash_final(&k->hash);
+    ck = aieng__hn_hash_final(&k->hash);
     {
         unsigned char b[8];
         int j;
@@ -1709,44 +1804,44 @@ static void aieng__write(aieng_hnsw *h, aieng__sink *k) {
 }
 
 AIENG_API size_t aieng_hnsw_save_size(aieng_hnsw *h) {
-    aieng__sink k;
+    aieng__hn_sink k;
     if (!h) return 0;
     memset(&k, 0, sizeof k);
-    aieng__hash_init(&k.hash);
-    aieng__rw_wr(h);
+    aieng__hn_hash_init(&k.hash);
+    aieng__hn_rw_wr(h);
     {   /* count without writing */
         int64_t i;
-        size_t n = AIENG__HNSW_HEADER + (size_t)h->n_slots + (size_t)((8 - h->n_slots % 8) % 8) + 8 * (size_t)h->n_slots +
+        size_t n = AIENG__HN_HNSW_HEADER + (size_t)h->n_slots + (size_t)((8 - h->n_slots % 8) % 8) + 8 * (size_t)h->n_slots +
                    4 * (size_t)h->dim * (size_t)h->n_slots + 4 * (size_t)(1 + h->maxM0) * (size_t)h->n_slots + 8;
         for (i = 0; i < h->n_slots; i++)
-            if (h->levels[i] != AIENG__FREE_SLOT) n += 4 * (size_t)(h->M + 1) * h->levels[i];
+            if (h->levels[i] != AIENG__HN_FREE_SLOT) n += 4 * (size_t)(h->M + 1) * h->levels[i];
         k.n = n;
     }
-    aieng__rw_unlock(h);
+    aieng__hn_rw_unlock(h);
     return k.n;
 }
 AIENG_API aieng_result aieng_hnsw_save_buffer(aieng_hnsw *h, void *buf, size_t cap) {
-    aieng__sink k;
+    aieng__hn_sink k;
     if (!h || !buf) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_save_buffer: bad argument");
     memset(&k, 0, sizeof k);
     k.buf = (unsigned char *)buf;
     k.cap = cap;
-    aieng__hash_init(&k.hash);
-    aieng__rw_wr(h);
-    aieng__write(h, &k);
-    aieng__rw_unlock(h);
+    aieng__hn_hash_init(&k.hash);
+    aieng__hn_rw_wr(h);
+    aieng__hn_write(h, &k);
+    aieng__hn_rw_unlock(h);
     return k.err ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_save_buffer: %zu bytes needed, buffer has %zu", k.n, cap) : AIENG_OK;
 }
 AIENG_API aieng_result aieng_hnsw_save(aieng_hnsw *h, const char *path) {
-    aieng__sink k;
+    aieng__hn_sink k;
     if (!h || !path) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_save: bad argument");
     memset(&k, 0, sizeof k);
     k.f = fopen(path, "wb");
     if (!k.f) return aieng_set_error(AIENG_ERR_IO, "hnsw_save: cannot open %s for writing", path);
-    aieng__hash_init(&k.hash);
-    aieng__rw_wr(h);
-    aieng__write(h, &k);
-    aieng__rw_unlock(h);
+    aieng__hn_hash_init(&k.hash);
+    aieng__hn_rw_wr(h);
+    aieng__hn_write(h, &k);
+    aieng__hn_rw_unlock(h);
     if (fclose(k.f) != 0) k.err = 1;
     return k.err ? aieng_set_error(AIENG_ERR_IO, "hnsw_save: write to %s failed", path) : AIENG_OK;
 }
@@ -1760,52 +1855,52 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
     size_t off, o_lab, o_vec, o_l0, o_up, per0;
     aieng_result r;
     int maxl = -1;
-#define AIENG__BAD(...) do { r = aieng_set_error(AIENG_ERR_FORMAT, __VA_ARGS__); goto fail; } while (0)
+#define AIENG__HN_BAD(...) do { r = aieng_set_error(AIENG_ERR_FORMAT, __VA_ARGS__); goto fail; } while (0)
     *out = NULL;
     if (!b && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_load: buffer is NULL");
-    if (len < AIENG__HNSW_HEADER + 8) AIENG__BAD("hnsw_load: %zu bytes is too short for an index file", len);
-    if (memcmp(b, AIENG__HNSW_MAGIC, 8) != 0) AIENG__BAD("hnsw_load: not an aieng_hnsw file (bad magic)");
-    version = aieng__rd32(b + 8);
-    if (version != AIENG__HNSW_FILE_VERSION) {
-        r = aieng_set_error(AIENG_ERR_UNSUPPORTED, "hnsw_load: file version %u, this build reads version %u", version, AIENG__HNSW_FILE_VERSION);
+    if (len < AIENG__HN_HNSW_HEADER + 8) AIENG__HN_BAD("hnsw_load: %zu bytes is too short for an index file", len);
+    if (memcmp(b, AIENG__HN_HNSW_MAGIC, 8) != 0) AIENG__HN_BAD("hnsw_load: not an aieng_hnsw file (bad magic)");
+    version = aieng__hn_rd32(b + 8);
+    if (version != AIENG__HN_HNSW_FILE_VERSION) {
+        r = aieng_set_error(AIENG_ERR_UNSUPPORTED, "hnsw_load: file version %u, this build reads version %u", version, AIENG__HN_HNSW_FILE_VERSION);
         goto fail;
     }
-    hb = aieng__rd32(b + 12);
-    metric = aieng__rd32(b + 16); storage = aieng__rd32(b + 20); dim = aieng__rd64(b + 24);
-    M = aieng__rd32(b + 32); efc = aieng__rd32(b + 36); efs = aieng__rd32(b + 40); eplev = aieng__rd32(b + 44);
-    seed = aieng__rd64(b + 48); rst = aieng__rd64(b + 56); rinc = aieng__rd64(b + 64);
-    n_slots = aieng__rd64(b + 72); n_live = aieng__rd64(b + 80); entry = aieng__rd32(b + 88); flags = aieng__rd32(b + 92);
-    if (hb != AIENG__HNSW_HEADER) AIENG__BAD("hnsw_load: header size %u, expected %u", hb, AIENG__HNSW_HEADER);
-    if (metric > 2) AIENG__BAD("hnsw_load: unknown metric %u", metric);
-    if (storage > 1) AIENG__BAD("hnsw_load: unknown storage %u", storage);
-    if (dim < 1 || dim > (1u << 24)) AIENG__BAD("hnsw_load: dimension %llu out of range", (unsigned long long)dim);
-    if (M < 2 || M > AIENG__MAX_M) AIENG__BAD("hnsw_load: M = %u out of range", M);
-    if (efc < 1 || efc > 1000000 || efs < 1 || efs > 1000000) AIENG__BAD("hnsw_load: ef out of range");
-    if (flags > 1) AIENG__BAD("hnsw_load: unknown flags %u", flags);
-    if (n_slots >= AIENG__NONE || n_live > n_slots) AIENG__BAD("hnsw_load: node counts out of range");
+    hb = aieng__hn_rd32(b + 12);
+    metric = aieng__hn_rd32(b + 16); storage = aieng__hn_rd32(b + 20); dim = aieng__hn_rd64(b + 24);
+    M = aieng__hn_rd32(b + 32); efc = aieng__hn_rd32(b + 36); efs = aieng__hn_rd32(b + 40); eplev = aieng__hn_rd32(b + 44);
+    seed = aieng__hn_rd64(b + 48); rst = aieng__hn_rd64(b + 56); rinc = aieng__hn_rd64(b + 64);
+    n_slots = aieng__hn_rd64(b + 72); n_live = aieng__hn_rd64(b + 80); entry = aieng__hn_rd32(b + 88); flags = aieng__hn_rd32(b + 92);
+    if (hb != AIENG__HN_HNSW_HEADER) AIENG__HN_BAD("hnsw_load: header size %u, expected %u", hb, AIENG__HN_HNSW_HEADER);
+    if (metric > 2) AIENG__HN_BAD("hnsw_load: unknown metric %u", metric);
+    if (storage > 1) AIENG__HN_BAD("hnsw_load: unknown storage %u", storage);
+    if (dim < 1 || dim > (1u << 24)) AIENG__HN_BAD("hnsw_load: dimension %llu out of range", (unsigned long long)dim);
+    if (M < 2 || M > AIENG__HN_MAX_M) AIENG__HN_BAD("hnsw_load: M = %u out of range", M);
+    if (efc < 1 || efc > 1000000 || efs < 1 || efs > 1000000) AIENG__HN_BAD("hnsw_load: ef out of range");
+    if (flags > 1) AIENG__HN_BAD("hnsw_load: unknown flags %u", flags);
+    if (n_slots >= AIENG__HN_NONE || n_live > n_slots) AIENG__HN_BAD("hnsw_load: node counts out of range");
     maxm0 = 2 * M;
     /* section offsets, each checked against the length before use */
     per0 = 4 * ((size_t)maxm0 + 1);
-    if (n_slots > (len - 8) / (1 + 8 + 4 * (size_t)dim + per0)) AIENG__BAD("hnsw_load: truncated: %llu nodes do not fit in %zu bytes", (unsigned long long)n_slots, len);
-    o_lab = AIENG__HNSW_HEADER + (size_t)n_slots + (size_t)((8 - n_slots % 8) % 8);
+    if (n_slots > (len - 8) / (1 + 8 + 4 * (size_t)dim + per0)) AIENG__HN_BAD("hnsw_load: truncated: %llu nodes do not fit in %zu bytes", (unsigned long long)n_slots, len);
+    o_lab = AIENG__HN_HNSW_HEADER + (size_t)n_slots + (size_t)((8 - n_slots % 8) % 8);
     o_vec = o_lab + 8 * (size_t)n_slots;
     o_l0 = o_vec + 4 * (size_t)dim * (size_t)n_slots;
     o_up = o_l0 + per0 * (size_t)n_slots;
-    if (o_up > len - 8) AIENG__BAD("hnsw_load: truncated file (%zu bytes, sections need %zu)", len, o_up + 8);
+    if (o_up > len - 8) AIENG__HN_BAD("hnsw_load: truncated file (%zu bytes, sections need %zu)", len, o_up + 8);
     for (i = 0; i < n_slots; i++) {
-        unsigned lv = b[AIENG__HNSW_HEADER + i];
-        if (lv == AIENG__FREE_SLOT) continue;
-        if (lv > AIENG__MAX_LEVEL) AIENG__BAD("hnsw_load: node %llu has level %u (max %d)", (unsigned long long)i, lv, AIENG__MAX_LEVEL);
+        unsigned lv = b[AIENG__HN_HNSW_HEADER + i];
+        if (lv == AIENG__HN_FREE_SLOT) continue;
+        if (lv > AIENG__HN_MAX_LEVEL) AIENG__HN_BAD("hnsw_load: node %llu has level %u (max %d)", (unsigned long long)i, lv, AIENG__HN_MAX_LEVEL);
         live++;
         sum_up += (uint64_t)lv;
         if ((int)lv > maxl) maxl = (int)lv;
     }
-    if (live != n_live) AIENG__BAD("hnsw_load: %llu live nodes, header says %llu", (unsigned long long)live, (unsigned long long)n_live);
+    if (live != n_live) AIENG__HN_BAD("hnsw_load: %llu live nodes, header says %llu", (unsigned long long)live, (unsigned long long)n_live);
     if (sum_up > (len - 8 - o_up) / (4 * ((size_t)M + 1)) || o_up + sum_up * 4 * ((size_t)M + 1) != len - 8)
-        AIENG__BAD("hnsw_load: file size %zu does not match its contents (truncated or padded)", len);
-    if (aieng_hnsw_checksum(b, len - 8) != aieng__rd64(b + len - 8)) AIENG__BAD("hnsw_load: checksum mismatch (corrupted file)");
-    if (n_live == 0 ? eplev != 0 : (entry >= n_slots || eplev != (uint32_t)maxl + 1 || b[AIENG__HNSW_HEADER + entry] != (unsigned)maxl))
-        AIENG__BAD("hnsw_load: bad entry point");
+        AIENG__HN_BAD("hnsw_load: file size %zu does not match its contents (truncated or padded)", len);
+    if (aieng_hnsw_checksum(b, len - 8) != aieng__hn_rd64(b + len - 8)) AIENG__HN_BAD("hnsw_load: checksum mismatch (corrupted file)");
+    if (n_live == 0 ? eplev != 0 : (entry >= n_slots || eplev != (uint32_t)maxl + 1 || b[AIENG__HN_HNSW_HEADER + entry] != (unsigned)maxl))
+        AIENG__HN_BAD("hnsw_load: bad entry point");
     /* build */
     memset(&cfg, 0, sizeof cfg);
     cfg.dim = (int64_t)dim; cfg.metric = (aieng_hnsw_metric)metric; cfg.storage = (aieng_hnsw_storage)storage;
@@ -1814,62 +1909,62 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
     if ((r = aieng_hnsw_create(&h, &cfg)) != AIENG_OK) goto fail;
     h->rng.state = rst;
     h->rng.inc = rinc | 1u;
-    if ((r = aieng__grow(h, (int64_t)n_slots)) != AIENG_OK) goto fail;
+    if ((r = aieng__hn_grow(h, (int64_t)n_slots)) != AIENG_OK) goto fail;
     h->n_slots = (int64_t)n_slots;
     h->had_removals = (int)(flags & 1u);
-    memcpy(h->levels, b + AIENG__HNSW_HEADER, (size_t)n_slots);
+    memcpy(h->levels, b + AIENG__HN_HNSW_HEADER, (size_t)n_slots);
     off = o_up;
     {
-        float *v = (float *)aieng__h_alloc(h, sizeof(float) * (size_t)dim);
+        float *v = (float *)aieng__hn_h_alloc(h, sizeof(float) * (size_t)dim);
         if (!v) { r = aieng_set_error(AIENG_ERR_OOM, "hnsw_load: out of memory"); goto fail; }
         for (i = 0; i < n_slots; i++) {
             const unsigned char *lp = b + o_l0 + per0 * (size_t)i;
-            uint32_t *l0 = aieng__links0(h, (uint32_t)i), cnt = aieng__rd32(lp), j;
+            uint32_t *l0 = aieng__hn_links0(h, (uint32_t)i), cnt = aieng__hn_rd32(lp), j;
             int lv = h->levels[i];
             uint64_t d;
             l0[0] = 0;
-            if (lv == AIENG__FREE_SLOT) { memset(aieng__vec(h, (uint32_t)i), 0, h->vec_bytes); continue; }
-            h->labels[i] = aieng__rd64(b + o_lab + 8 * (size_t)i);
-            if (aieng__map_find(h, h->labels[i]) != AIENG__NONE) { aieng__h_free(h, v); AIENG__BAD("hnsw_load: label %llu appears twice", (unsigned long long)h->labels[i]); }
-            aieng__map_put_raw(h->map_keys, h->map_vals, h->map_cap, h->labels[i], (uint32_t)i);
+            if (lv == AIENG__HN_FREE_SLOT) { memset(aieng__hn_vec(h, (uint32_t)i), 0, h->vec_bytes); continue; }
+            h->labels[i] = aieng__hn_rd64(b + o_lab + 8 * (size_t)i);
+            if (aieng__hn_map_find(h, h->labels[i]) != AIENG__HN_NONE) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: label %llu appears twice", (unsigned long long)h->labels[i]); }
+            aieng__hn_map_put_raw(h->map_keys, h->map_vals, h->map_cap, h->labels[i], (uint32_t)i);
             h->map_n++;
             for (d = 0; d < dim; d++) {
-                uint32_t w = aieng__rd32(b + o_vec + 4 * ((size_t)i * (size_t)dim + (size_t)d));
+                uint32_t w = aieng__hn_rd32(b + o_vec + 4 * ((size_t)i * (size_t)dim + (size_t)d));
                 memcpy(&v[d], &w, 4);
-                if (!(v[d] - v[d] == 0.0f)) { aieng__h_free(h, v); AIENG__BAD("hnsw_load: node %llu has a non-finite value", (unsigned long long)i); }
+                if (!(v[d] - v[d] == 0.0f)) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has a non-finite value", (unsigned long long)i); }
             }
-            aieng__store_vec(h, (uint32_t)i, v);
-            if (cnt > maxm0) { aieng__h_free(h, v); AIENG__BAD("hnsw_load: node %llu has %u links on level 0 (max %u)", (unsigned long long)i, cnt, maxm0); }
+            aieng__hn_store_vec(h, (uint32_t)i, v);
+            if (cnt > maxm0) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has %u links on level 0 (max %u)", (unsigned long long)i, cnt, maxm0); }
             for (j = 1; j <= cnt; j++) {
-                uint32_t t = aieng__rd32(lp + 4 * j);
-                if (t >= n_slots || t == (uint32_t)i || (!(flags & 1u) && b[AIENG__HNSW_HEADER + t] == AIENG__FREE_SLOT)) {
-                    aieng__h_free(h, v);
-                    AIENG__BAD("hnsw_load: node %llu has a bad link to %u", (unsigned long long)i, t);
+                uint32_t t = aieng__hn_rd32(lp + 4 * j);
+                if (t >= n_slots || t == (uint32_t)i || (!(flags & 1u) && b[AIENG__HN_HNSW_HEADER + t] == AIENG__HN_FREE_SLOT)) {
+                    aieng__hn_h_free(h, v);
+                    AIENG__HN_BAD("hnsw_load: node %llu has a bad link to %u", (unsigned long long)i, t);
                 }
                 l0[j] = t;
             }
             l0[0] = cnt;
         }
-        aieng__h_free(h, v);
+        aieng__hn_h_free(h, v);
     }
     for (i = 0; i < n_slots; i++) {
         int lv = h->levels[i], l;
         size_t bytes;
         uint32_t *u;
-        if (lv == AIENG__FREE_SLOT || lv == 0) continue;
+        if (lv == AIENG__HN_FREE_SLOT || lv == 0) continue;
         bytes = 4 * ((size_t)M + 1) * (size_t)lv;
-        u = (uint32_t *)aieng__h_alloc(h, bytes);
+        u = (uint32_t *)aieng__hn_h_alloc(h, bytes);
         if (!u) { r = aieng_set_error(AIENG_ERR_OOM, "hnsw_load: out of memory"); goto fail; }
         h->upper[i] = u;
         h->upper_bytes += bytes;
         for (l = 0; l < lv; l++) {
             const unsigned char *lp = b + off + 4 * ((size_t)M + 1) * (size_t)l;
-            uint32_t cnt = aieng__rd32(lp), j, *ul = u + (size_t)l * (M + 1);
+            uint32_t cnt = aieng__hn_rd32(lp), j, *ul = u + (size_t)l * (M + 1);
             ul[0] = 0;
-            if (cnt > M) AIENG__BAD("hnsw_load: node %llu has %u links on level %d (max %u)", (unsigned long long)i, cnt, l + 1, M);
+            if (cnt > M) AIENG__HN_BAD("hnsw_load: node %llu has %u links on level %d (max %u)", (unsigned long long)i, cnt, l + 1, M);
             for (j = 1; j <= cnt; j++) {
-                uint32_t t = aieng__rd32(lp + 4 * j);
-                if (t >= n_slots || t == (uint32_t)i) AIENG__BAD("hnsw_load: node %llu has a bad link to %u", (unsigned long long)i, t);
+                uint32_t t = aieng__hn_rd32(lp + 4 * j);
+                if (t >= n_slots || t == (uint32_t)i) AIENG__HN_BAD("hnsw_load: node %llu has a bad link to %u", (unsigned long long)i, t);
                 ul[j] = t;
             }
             ul[0] = cnt;
@@ -1878,7 +1973,7 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
     }
     /* free slots, lowest first out */
     for (i = n_slots; i-- > 0;) {
-        if (h->levels[i] != AIENG__FREE_SLOT) continue;
+        if (h->levels[i] != AIENG__HN_FREE_SLOT) continue;
         if (h->n_free >= h->free_cap) {
             int64_t nc = h->free_cap < 16 ? 16 : h->free_cap * 2;
             uint32_t *f = (uint32_t *)aieng_realloc(&h->alloc, h->free_ids, sizeof(uint32_t) * (size_t)nc);
@@ -1895,7 +1990,7 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
 fail:
     aieng_hnsw_destroy(h);
     return r;
-#undef AIENG__BAD
+#undef AIENG__HN_BAD
 }
 
 AIENG_API aieng_result aieng_hnsw_load_buffer(aieng_hnsw **out, const void *buf, size_t len, const aieng_allocator *allocator) {

@@ -116,6 +116,20 @@ static void test_kernels(void) {
     }
     for (i = 0; i < 301; i++) x[i] = 0;
     CHECK(aieng_hnsw_quantize_i8(a, x, 301) == 0.0f && a[0] == 0, "quantize_i8 of zeros");
+    {   /* the bounded L2 kernel: exact at or below the bound, above it otherwise */
+        float u[800], w[800];
+        int64_t lens[6] = {1, 16, 127, 128, 300, 784}, t;
+        for (i = 0; i < 800; i++) { u[i] = aieng_rng_normal(&rng); w[i] = aieng_rng_normal(&rng); }
+        for (t = 0; t < 6; t++) {
+            double ref = 0;
+            float full, lo;
+            for (i = 0; i < lens[t]; i++) ref += ((double)u[i] - w[i]) * ((double)u[i] - w[i]);
+            full = aieng__hn_l2sq_bounded(u, w, lens[t], FLT_MAX);
+            lo = aieng__hn_l2sq_bounded(u, w, lens[t], (float)ref * 0.3f);
+            CHECK(fabs(full - ref) <= 1e-4 * ref + 1e-6, "l2sq_bounded n=%lld: %g vs %g", (long long)lens[t], full, ref);
+            CHECK(lo > (float)ref * 0.3f, "l2sq_bounded n=%lld below a low bound: %g", (long long)lens[t], lo);
+        }
+    }
 }
 
 static void test_basics(void) {
@@ -255,7 +269,7 @@ static void test_deletes(void) {
 typedef struct { uint64_t mod, keep; int64_t calls; } sel_filter;
 static int keep_mod(uint64_t label, void *user) {
     const sel_filter *f = (const sel_filter *)user;
-    return (aieng__mix64(label) % f->mod) < f->keep;
+    return (aieng__hn_mix64(label) % f->mod) < f->keep;
 }
 static void test_filters(void) {
     int quick = aieng_test_quick();

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# aieng_hnsw.h against hnswlib (PyPI, built for this CPU) on Fashion-MNIST:
+# 60000 base vectors, the 10000 test images as queries, 784 dims, L2, M=16,
+# ef_construction=200; build time at 1 and 2 threads, index memory, and
+# recall@10 / queries per second on one thread for ef 10..320 (median of RUNS).
+#   bash bench/hnsw.sh            (make bench runs it)
+# Needs: Debian's dataset-fashion-mnist (installed here with apt-get when
+# missing), .venv with hnswlib + numpy (tools/requirements-bench-hnsw.txt,
+# installed by tools/setup.sh bench). Writes build/bench/hnsw/*, the plot
+# bench/hnsw_fashion_mnist.svg, and prints the side-by-side table.
+set -eu
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+EFS=${EFS:-10,20,40,80,160,320}
+D=build/bench/hnsw
+mkdir -p "$D"
+
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
+  $SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 || \
+    { echo "hnsw bench: please install the Debian package dataset-fashion-mnist" >&2; exit 1; }
+fi
+PY=.venv/bin/python
+if ! $PY -c "import hnswlib, numpy" 2>/dev/null; then
+  bash tools/setup.sh bench
+  $PY -c "import hnswlib, numpy" || { echo "hnsw bench: hnswlib did not install into .venv" >&2; exit 1; }
+fi
+make --no-print-directory build/aieng-hnsw >/dev/null
+
+[ -f $D/base.fvecs ] && [ -f $D/query.fvecs ] || $PY bench/hnsw_bench.py prepare $D
+# exact top-10 by brute force (aieng_hnsw_search_exact over the same storage)
+[ -f $D/gt.ivecs ] || build/aieng-hnsw gt --metric l2 $D/base.fvecs $D/query.fvecs -k 10 --out $D/gt.ivecs --threads "$(nproc)"
+
+echo "== build (M=16, ef_construction=200)"
+: > $D/aieng_build.txt
+for t in 1 2; do
+  build/aieng-hnsw build --metric l2 -M 16 --ef-construction 200 --threads $t $D/base.fvecs $D/index_t$t.hnsw \
+    | sed "s/^/threads $t /" | tee -a $D/aieng_build.txt
+done
+ls -l $D/index_t1.hnsw | awk '{print "aieng index file bytes", $5}'
+
+echo "== hnswlib"
+$PY bench/hnsw_bench.py hnswlib $D --gt $D/gt.ivecs --efs "$EFS" --runs "$RUNS" | tee $D/hnswlib.txt
+
+echo "== aieng_hnsw search sweep (1 thread)"
+build/aieng-hnsw bench $D/index_t1.hnsw $D/query.fvecs --gt $D/gt.ivecs -k 10 --efs "$EFS" --runs "$RUNS" | tee $D/aieng.txt
+
+echo "== side by side"
+$PY bench/hnsw_bench.py plot bench/hnsw_fashion_mnist.svg $D/aieng.txt $D/hnswlib.txt
+awk '/threads 1 build_seconds/{a1=$4} /threads 2 build_seconds/{a2=$4} /threads 1 memory_bytes/{am=$4}
+     END{printf "aieng build %.1f s (1 thread), %.1f s (2 threads), memory %.1f MB\n", a1, a2, am/1e6}' $D/aieng_build.txt
+awk '/build_seconds/{b[$4]=$2} /memory_bytes/{m=$2}
+     END{printf "hnswlib build %.1f s (1 thread), %.1f s (2 threads), memory (RSS growth) %.1f MB\n", b[1], b[2], m/1e6}' $D/hnswlib.txt
