@@ -43,8 +43,14 @@ build/test/aarch64/%: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
 	$(AARCH64_CC) $(BASE) -O2 -static -o $@ $(TEST_IN) $(LDLIBS)
 
+# tests that mention AIENG_TEST_TSAN also run under ThreadSanitizer
+build/test/tsan/%: $(TEST_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O1 -g $(ARCH) -fsanitize=thread -o $@ $(TEST_IN) $(LDLIBS)
+TSAN_TESTS = $(patsubst tests/%.c,%,$(shell grep -l AIENG_TEST_TSAN $(addprefix tests/,$(addsuffix .c,$(TESTS))) /dev/null))
+
 VARIANTS = native sanitize scalar aarch64
-test-build: $(foreach v,$(VARIANTS),$(addprefix build/test/$(v)/,$(TESTS)))
+test-build: $(foreach v,$(VARIANTS),$(addprefix build/test/$(v)/,$(TESTS))) $(addprefix build/test/tsan/,$(TSAN_TESTS))
 
 test:
 	@bash tools/setup.sh test

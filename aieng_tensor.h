@@ -1836,7 +1836,7 @@ static void aieng__scratch_release(void *p, int borrowed) {
 /* ---------------------------------------------------------------- threads */
 static aieng_parallel_for_fn aieng__pf_hook = NULL;
 static void *aieng__pf_hook_user = NULL;
-static int aieng__want_threads = 0; /* 0: one per CPU */
+static int aieng__want_threads = 0; /* 0: one per CPU; read and written atomically */
 
 #ifdef AIENG_THREADS
 /* The pool. A job is published by bumping `generation`; its chunks are
@@ -1858,6 +1858,7 @@ typedef struct aieng__pool {
     int64_t n_chunks, done_chunks; /* atomic */
     unsigned generation;   /* atomic */
     int started;           /* workers that have their id (startup only) */
+    int want;              /* the thread count it was made for */
     int stop;
 } aieng__pool;
 static aieng__pool *aieng__the_pool = NULL;
@@ -1867,14 +1868,16 @@ static __thread int aieng__in_task = 0;
 static void aieng__pool_run(aieng__pool *p, unsigned gen, int tid) {
     for (;;) {
         uint64_t t = __atomic_load_n(&p->ticket, __ATOMIC_ACQUIRE);
-        int64_t c, b, e;
+        int64_t c, b, e, nc;
         if ((unsigned)(t >> 32) != gen || (int64_t)(t & 0xffffffffu) >= __atomic_load_n(&p->n_chunks, __ATOMIC_ACQUIRE)) return;
         if (!__atomic_compare_exchange_n(&p->ticket, &t, t + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) continue;
+        /* a chunk of this job is ours: its fields cannot change until we report it done */
+        nc = __atomic_load_n(&p->n_chunks, __ATOMIC_ACQUIRE);
         c = (int64_t)(t & 0xffffffffu);
         b = c * p->chunk;
         e = b + p->chunk < p->n_items ? b + p->chunk : p->n_items;
         p->fn(p->ctx, b, e, tid);
-        if (__atomic_add_fetch(&p->done_chunks, 1, __ATOMIC_ACQ_REL) == p->n_chunks) {
+        if (__atomic_add_fetch(&p->done_chunks, 1, __ATOMIC_ACQ_REL) == nc) {
             pthread_mutex_lock(&p->mu);
             pthread_cond_broadcast(&p->done);
             pthread_mutex_unlock(&p->mu);
@@ -1935,13 +1938,20 @@ static void aieng__pool_destroy(aieng__pool *p) {
     pthread_cond_destroy(&p->done);
     AIENG_FREE(p, NULL);
 }
-static aieng__pool *aieng__pool_get(void) {
+/* Returns the pool with its `busy` lock held, or NULL: run serially. Every
+   acquisition of `busy` happens under aieng__pool_lock, so a resize or a
+   shutdown (which take both) never pulls the pool from under a job. */
+static aieng__pool *aieng__pool_acquire(void) {
     aieng__pool *p;
-    int want = aieng__want_threads > 0 ? aieng__want_threads : aieng__cpu_count(), i;
+    int want = aieng_get_threads(), i;
     if (want > AIENG_MAX_THREADS) want = AIENG_MAX_THREADS;
     pthread_mutex_lock(&aieng__pool_lock);
     p = aieng__the_pool;
-    if (p && p->n != want) { aieng__pool_destroy(p); p = aieng__the_pool = NULL; }
+    if (p && p->want != want && pthread_mutex_trylock(&p->busy) == 0) { /* resize only when no job runs */
+        pthread_mutex_unlock(&p->busy);
+        aieng__pool_destroy(p);
+        p = aieng__the_pool = NULL;
+    }
     if (!p && want > 1) {
         p = (aieng__pool *)AIENG_MALLOC(sizeof *p, NULL);
         if (p) {
@@ -1958,18 +1968,24 @@ static aieng__pool *aieng__pool_get(void) {
             pthread_mutex_lock(&p->mu); /* wait until every worker has its id */
             while (p->started < p->n - 1) pthread_cond_wait(&p->done, &p->mu);
             pthread_mutex_unlock(&p->mu);
+            p->want = want;
         }
         aieng__the_pool = p;
     }
+    if (p && (p->n <= 1 || pthread_mutex_trylock(&p->busy) != 0)) p = NULL; /* in use elsewhere */
     pthread_mutex_unlock(&aieng__pool_lock);
     return p;
 }
 #endif
 
-AIENG_API void aieng_set_threads(int n) { aieng__want_threads = n > 0 ? (n > AIENG_MAX_THREADS ? AIENG_MAX_THREADS : n) : 0; }
+/* Safe to call at any time; a pool in use is resized at the next call that finds it idle. */
+AIENG_API void aieng_set_threads(int n) {
+    __atomic_store_n(&aieng__want_threads, n > 0 ? (n > AIENG_MAX_THREADS ? AIENG_MAX_THREADS : n) : 0, __ATOMIC_RELAXED);
+}
 AIENG_API int aieng_get_threads(void) {
 #ifdef AIENG_THREADS
-    return aieng__want_threads > 0 ? aieng__want_threads : aieng__cpu_count();
+    int w = __atomic_load_n(&aieng__want_threads, __ATOMIC_RELAXED);
+    return w > 0 ? w : aieng__cpu_count();
 #else
     return 1;
 #endif
@@ -1989,6 +2005,10 @@ AIENG_API void aieng_threads_shutdown(void) {
 #endif
 #ifdef AIENG_THREADS
     pthread_mutex_lock(&aieng__pool_lock);
+    if (aieng__the_pool) { /* wait for a running job to end */
+        pthread_mutex_lock(&aieng__the_pool->busy);
+        pthread_mutex_unlock(&aieng__the_pool->busy);
+    }
     aieng__pool_destroy(aieng__the_pool);
     aieng__the_pool = NULL;
     pthread_mutex_unlock(&aieng__pool_lock);
@@ -2004,8 +2024,8 @@ AIENG_API void aieng_parallel_for(int64_t n, int64_t grain, aieng_task_fn fn, vo
     if (aieng__pf_hook) { aieng__pf_hook(n, grain, fn, ctx, aieng__pf_hook_user); return; }
 #ifdef AIENG_THREADS
     if (n <= grain || aieng__in_task || aieng_get_threads() <= 1) { fn(ctx, 0, n, 0); return; }
-    p = aieng__pool_get();
-    if (!p || p->n <= 1 || pthread_mutex_trylock(&p->busy) != 0) { fn(ctx, 0, n, 0); return; }
+    p = aieng__pool_acquire();
+    if (!p) { fn(ctx, 0, n, 0); return; }
     /* chunks: about 4 per thread for balance, never below the grain */
     chunk = (n + (int64_t)p->n * 4 - 1) / ((int64_t)p->n * 4);
     if (chunk < grain) chunk = grain;
@@ -2013,6 +2033,10 @@ AIENG_API void aieng_parallel_for(int64_t n, int64_t grain, aieng_task_fn fn, vo
         unsigned gen = p->generation + 1;
         int64_t n_chunks = (n + chunk - 1) / chunk;
         int spin;
+        /* close the ticket first (new generation, no chunk left), so that a
+           worker still looking at the last job can claim nothing while the
+           fields below change */
+        __atomic_store_n(&p->ticket, ((uint64_t)gen << 32) | 0xffffffffu, __ATOMIC_SEQ_CST);
         p->fn = fn;
         p->ctx = ctx;
         p->n_items = n;

@@ -1,10 +1,11 @@
 /* test_tensor.c - aieng_tensor.h against naive double-precision references
-   and against its own scalar path (the scalar build runs the same file). */
+   and against its own scalar path (the scalar build runs the same file).
+   AIENG_TEST_TSAN: make test also runs this program under ThreadSanitizer. */
 #include <stdlib.h>
 /* count every allocation the header makes: kernels must not allocate once warm */
 static long n_allocs = 0;
-#define AIENG_MALLOC(sz, ctx) ((void)(ctx), n_allocs++, malloc(sz))
-#define AIENG_REALLOC(p, sz, ctx) ((void)(ctx), n_allocs++, realloc((p), (sz)))
+#define AIENG_MALLOC(sz, ctx) ((void)(ctx), __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED), malloc(sz))
+#define AIENG_REALLOC(p, sz, ctx) ((void)(ctx), __atomic_add_fetch(&n_allocs, 1, __ATOMIC_RELAXED), realloc((p), (sz)))
 #define AIENG_FREE(p, ctx) ((void)(ctx), free(p))
 #define AIENG_TENSOR_IMPLEMENTATION
 #include "aieng_tensor.h"
@@ -553,6 +554,55 @@ static void test_threads(void) {
     aieng_threads_shutdown();
 }
 
+#ifdef AIENG_THREADS
+#include <pthread.h>
+/* several user threads use the pool at once while another resizes it: every
+   result must still be right (run under ThreadSanitizer by make test) */
+typedef struct { const float *A, *B; float *C; int64_t M, N, K; int bad; } conc_job;
+static void *conc_worker(void *arg) {
+    conc_job *j = (conc_job *)arg;
+    int it;
+    int64_t i, k;
+    for (it = 0; it < 6; it++) {
+        aieng_sgemm(0, 1, j->M, j->N, j->K, 1.0f, j->A, j->K, j->B, j->K, 0.0f, j->C, j->N);
+        for (i = 0; i < j->N; i += 7) {
+            double s = 0;
+            for (k = 0; k < j->K; k++) s += (double)j->A[k] * j->B[i * j->K + k];
+            if (fabs(j->C[i] - s) > 1e-3) j->bad++;
+        }
+    }
+    return NULL;
+}
+static void *conc_resizer(void *arg) {
+    int it;
+    (void)arg;
+    for (it = 0; it < 20; it++) aieng_set_threads(1 + it % 3);
+    return NULL;
+}
+static void test_concurrency(void) {
+    conc_job jobs[3];
+    pthread_t th[4];
+    int64_t K = 200, N = 90;
+    float *A = (float *)malloc(sizeof(float) * (size_t)(200 * K)), *B = (float *)malloc(sizeof(float) * (size_t)(N * K));
+    int i, bad = 0;
+    fill(A, 200 * K, 1.0f); fill(B, N * K, 1.0f);
+    for (i = 0; i < 3; i++) {
+        jobs[i].A = A; jobs[i].B = B; jobs[i].K = K; jobs[i].N = N; jobs[i].bad = 0;
+        jobs[i].M = i == 0 ? 1 : i == 1 ? 40 : 200;
+        jobs[i].C = (float *)malloc(sizeof(float) * (size_t)(jobs[i].M * N));
+        pthread_create(&th[i], NULL, conc_worker, &jobs[i]);
+    }
+    pthread_create(&th[3], NULL, conc_resizer, NULL);
+    for (i = 0; i < 4; i++) pthread_join(th[i], NULL);
+    for (i = 0; i < 3; i++) { bad += jobs[i].bad; free(jobs[i].C); }
+    CHECK(bad == 0, "concurrent sgemm calls from user threads: %d wrong", bad);
+    aieng_set_threads(0);
+    free(A); free(B);
+}
+#else
+static void test_concurrency(void) {}
+#endif
+
 static void test_no_alloc_when_warm(void) {
     int64_t M = 64, N = 300, K = 520;
     float *A = (float *)malloc(sizeof(float) * (size_t)(300 * K)), *B = (float *)malloc(sizeof(float) * (size_t)(N * K));
@@ -564,7 +614,7 @@ static void test_no_alloc_when_warm(void) {
         aieng_sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C, N);
         aieng_sgemm(0, 0, 300, N, K, 1.0f, A, K, B, N, 0.0f, C, N);
     }
-    before = n_allocs;
+    before = __atomic_load_n(&n_allocs, __ATOMIC_RELAXED);
     for (i = 0; i < 5; i++) {
         aieng_sgemm(0, 1, M, N, K, 1.0f, A, K, B, K, 0.0f, C, N);
         aieng_sgemm(0, 0, 300, N, K, 1.0f, A, K, B, N, 0.0f, C, N);
@@ -585,5 +635,6 @@ int main(void) {
     test_ops();
     test_rng();
     test_threads();
+    test_concurrency();
     return aieng_test_summary();
 }

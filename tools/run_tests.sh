@@ -5,6 +5,7 @@
 #   sanitize : -fsanitize=address,undefined, reduced data (AIENG_TEST_QUICK=1)
 #   scalar   : -DAIENG_NO_SIMD, reduced data
 #   aarch64  : NEON path under qemu-aarch64, reduced data
+#   tsan     : ThreadSanitizer, for the tests that mention AIENG_TEST_TSAN
 cd "$(dirname "$0")/.."
 total_pass=0; total_fail=0
 tests=$(ls tests/test_*.c 2>/dev/null | grep -v "_ref_" | sed 's#tests/##; s#\.c$##')
@@ -26,6 +27,9 @@ for t in $tests; do
   AIENG_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 run_one sanitize $t build/test/sanitize/$t
   AIENG_TEST_QUICK=1 run_one scalar   $t build/test/scalar/$t
   AIENG_TEST_QUICK=1 run_one aarch64  $t qemu-aarch64 build/test/aarch64/$t
+  if grep -q AIENG_TEST_TSAN tests/$t.c; then
+    AIENG_TEST_QUICK=1 TSAN_OPTIONS="halt_on_error=1 exitcode=66" run_one tsan $t build/test/tsan/$t
+  fi
 done
 
 # every header alone, declarations and implementation, as C99 and as C++11
