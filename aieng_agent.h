@@ -413,9 +413,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
    exclusiveMinimum/Maximum  draft-04 too)        numbers: whole-number bounds, written
                                                   without exponent
+   minProperties,            yes                  only where implied: minProperties <= the
+   maxProperties                                  required count, maxProperties >= the members
+                                                  a closed object can have; else an error
    multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here)
    contains, propertyNames,
-   min/maxProperties,
    dependentRequired
    if/then/else, dependencies, dependentSchemas, unevaluated*, $dynamicRef, min/maxContains:
                              error on both sides
@@ -2533,7 +2535,7 @@ static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", "contentSchema", "if", "then", "else", "dependentSchemas", "dependencies",
       "minContains", "maxContains", NULL, NULL },
-    { "minProperties", "maxProperties", "propertyNames", "contains", "uniqueItems",
+    { "propertyNames", "contains", "uniqueItems",
       "multipleOf", "dependentRequired", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
@@ -3169,6 +3171,19 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         else if (ap) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; }
         else extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
     }
+    if (ok) { /* minProperties / maxProperties: only where required / a closed member list imply them */
+        int nreq = 0, nopen = (ap == NULL || !(ap->type == AIENG_JSON_BOOL && !ap->boolean)) && !(c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES);
+        int ndecl = 0;
+        for (j = 0; j < n; j++) if (rule[j] != -3) { ndecl++; if (req[j]) nreq++; }
+        for (i = 0; i < np && ok; i++) {
+            double d;
+            if (aieng_json_get(parts[i], "patternProperties")) nopen = 1;
+            if (aieng__sc_num(aieng_json_get(parts[i], "minProperties"), &d) && d > nreq) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' above the number of required properties is not supported", "minProperties"); ok = 0; }
+            if (ok && aieng__sc_num(aieng_json_get(parts[i], "maxProperties"), &d) && (nopen || d < ndecl)) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' below the number of possible properties is not supported", "maxProperties"); ok = 0; }
+        }
+    }
     if (ok && impossible) { /* no instance can satisfy this object schema */
         aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]");
         AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL);
@@ -3639,7 +3654,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     }
     if (types == -1) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; }
     if (!types) {
-        static const char *const okw[] = { "properties", "required", "additionalProperties", NULL };
+        static const char *const okw[] = { "properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties", NULL };
         static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", NULL };
         static const char *const skw[] = { "minLength", "maxLength", "pattern", NULL };
         static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", NULL };

@@ -40,7 +40,7 @@ rm -f "$tmp"
 echo "== JSON Schema -> grammar coverage ($DATA)"
 if [ ! -d "$DATA" ]; then echo "agent: $DATA not found; coverage skipped" >&2; exit 0; fi
 echo "-- aieng_agent.h"
-./build/bench/agent_schemas "$DATA"
+./build/bench/agent_schemas "$DATA" --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
 LG=build/bench/llama_grammar.py
 if [ ! -f "$LG" ]; then
   mkdir -p build/bench/llp

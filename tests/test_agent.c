@@ -631,6 +631,8 @@ static void test_schema_hostile(void) {
         { "{\"type\":\"string\",\"minLength\":99999999}", "minLength" },
         { "{\"type\":\"object\",\"if\":{}}", "'if'" },
         { "{\"type\":\"integer\",\"multipleOf\":3}", "'multipleOf'" },
+        { "{\"type\":\"object\",\"minProperties\":1}", "minProperties" },
+        { "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{}},\"maxProperties\":1,\"additionalProperties\":false}", "maxProperties" },
         { "{\"not\":{\"required\":[\"a\"]}}", "not" },
         { "{\"$ref\":\"other.json#/x\"}", "$ref" },
         { "{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}", "back-references" },
@@ -659,6 +661,16 @@ static void test_schema_hostile(void) {
             CHECK(bad[i][1][0] || r != AIENG_OK, "cyclic validate: %d", (int)r);
             aieng_json_free(d);
         }
+        aieng_json_free(sd);
+    }
+    {   /* implied min/maxProperties compile */
+        const char *ok1 = "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{}},\"required\":[\"a\"],\"minProperties\":1,\"maxProperties\":2,\"additionalProperties\":false}";
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *gr = NULL;
+        aieng_json_parse(ok1, strlen(ok1), NULL, &sd);
+        CHECK(sd && compile_schema(aieng_json_root(sd), 0, &gr) == AIENG_OK, "implied min/maxProperties: %s", aieng_last_error());
+        CHECK(gr && aieng_grammar_accepts(gr, "{\"a\":1,\"b\":2}", 13) && !aieng_grammar_accepts(gr, "{}", 2), "implied min/maxProperties grammar");
+        aieng_grammar_free(gr);
         aieng_json_free(sd);
     }
     /* anyOf of 10 in each of 12 allOf parts: 10^12 combinations, bounded by AIENG_SCHEMA_MAX_RULES */
