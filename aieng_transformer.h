@@ -1821,6 +1821,86 @@ static void aieng__tf_rope(float *x, const float *cs, int64_t n_rot) { /* NORMAL
 }
 static float aieng__tf_f16_round(float v) { return aieng_f16_to_f32(aieng_f32_to_f16(v)); }
 
+/* _mm512_reduce_add_ps's order: halves, quarters, then pairs. */
+static float aieng__tf_reduce16(const float *a) {
+    float t8[8], t4[4];
+    int l;
+    for (l = 0; l < 8; l++) t8[l] = a[l + 8] + a[l];
+    for (l = 0; l < 4; l++) t4[l] = t8[l + 4] + t8[l];
+    return (t4[0] + t4[2]) + (t4[1] + t4[3]);
+}
+/* exp(x) as ggml-cpu's vectorized softmax and SiLU compute it on AVX-512
+   and AVX2 (the polynomial of ARM's optimized-routines expf: x = n·ln2 + b,
+   a degree-5 polynomial in b, times 2^n; within 1.5 ulp of expf). Written
+   in scalar C with fmaf so that every build gets the same bits; results are
+   flushed to 0 below about -103 and to infinity above about 88.4. */
+static float aieng__tf_expf(float x) {
+    const float r = 1.258291200e+07f; /* 0x1.8p23: rounds x/ln2 to an integer */
+    float z = fmaf(x, 1.442695022e+00f, r), n = z - r, b, u, j;
+    if (x != x) return x;
+    if (n < -150.0f) return 0.0f;
+    if (n > 128.0f) return INFINITY;
+    b = fmaf(-n, 1.428606765e-06f, fmaf(-n, 6.931457520e-01f, x));
+    u = b * b;
+    j = fmaf(fmaf(fmaf(8.247390389e-03f, b, 4.189976677e-02f), u, fmaf(1.666839570e-01f, b, 4.999912679e-01f)), u,
+             fmaf(9.999994040e-01f, b, 1.0f));
+    if (n < -126.0f || n > 127.0f) return ldexpf(j, (int)n); /* subnormal or huge: one rounding */
+    {
+        uint32_t bits = (uint32_t)((int32_t)n + 127) << 23; /* 2^n exactly */
+        float p2;
+        memcpy(&p2, &bits, 4);
+        return j * p2;
+    }
+}
+/* ggml_soft_max over n values: max, exp in 16-lane chunks each reduced as
+   _mm512_reduce_add_ps and summed in double, then scaled by 1/sum. */
+static void aieng__tf_softmax(float *x, int64_t n) {
+    float mx = -INFINITY, inv;
+    double sum = 0.0;
+    int64_t i, k;
+    for (i = 0; i < n; i++)
+        if (x[i] > mx) mx = x[i];
+    for (i = 0; i < n; i += 16) {
+        float lane[16];
+        for (k = 0; k < 16; k++) lane[k] = i + k < n ? (x[i + k] = aieng__tf_expf(x[i + k] - mx)) : 0.0f;
+        sum += (double)aieng__tf_reduce16(lane);
+    }
+    inv = (float)(1.0 / sum);
+    for (i = 0; i < n; i++) x[i] *= inv;
+}
+
+/* The summation order of ggml's f16 matrix products on AVX-512 (llamafile
+   tinyBLAS: one 16-lane accumulator per output, fused multiply-adds along k,
+   then _mm512_reduce_add_ps's halving tree). Written in scalar C so every
+   build sums in the same order; the compiler vectorizes the lane loops. */
+static float aieng__tf_dot16(const float *x, const float *y, int64_t n) {
+    float acc[16] = {0};
+    int64_t k;
+    int l;
+    for (k = 0; k + 16 <= n; k += 16)
+        for (l = 0; l < 16; l++) acc[l] = fmaf(x[k + l], y[k + l], acc[l]);
+    for (l = 0; k + l < n; l++) acc[l] = fmaf(x[k + l], y[k + l], acc[l]);
+    return aieng__tf_reduce16(acc);
+}
+/* o[d] = Σ_p w[p]·v[p][d] with position p in lane p mod 16. */
+static void aieng__tf_pv16(float *o, const float *w, const float *v, int64_t n, int64_t hd) {
+    float acc[16][512];
+    int64_t p, d;
+    int l;
+    for (l = 0; l < 16; l++)
+        for (d = 0; d < hd; d++) acc[l][d] = 0.0f;
+    for (p = 0; p < n; p++) {
+        float *a = acc[p & 15];
+        const float *vp = v + p * hd, wp = w[p];
+        for (d = 0; d < hd; d++) a[d] = fmaf(wp, vp[d], a[d]);
+    }
+    for (d = 0; d < hd; d++) {
+        float t[16];
+        for (l = 0; l < 16; l++) t[l] = acc[l][d];
+        o[d] = aieng__tf_reduce16(t);
+    }
+}
+
 typedef struct aieng__tf_attn_job {
     aieng_model *m;
     int64_t layer, T, n_past, chunk;
@@ -1829,7 +1909,7 @@ typedef struct aieng__tf_attn_job {
 /* One task: one KV head and a chunk of query tokens. K and V rows up to the
    last position the chunk sees are converted to f32 once, then each of the
    query heads of the group attends: scores = f16(q)·k (as ggml's f16 dot),
-   softmax in f32 (aieng_softmax_row), out = Σ f16(p)·v. */
+   softmax as ggml_soft_max, out = Σ f16(p)·v. */
 static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__tf_attn_job *j = (aieng__tf_attn_job *)ctx;
     aieng_model *m = j->m;
@@ -1855,10 +1935,10 @@ static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) 
                 const float *q = m->q + t * D + h * hd;
                 float *o = m->att + t * D + h * hd;
                 for (d = 0; d < hd; d++) qh[d] = aieng__tf_f16_round(q[d]);
-                for (p = 0; p < n_see; p++) sc[p] = aieng_vec_dot(qh, kf + p * hd, hd) * scale;
-                aieng_softmax_row(sc, sc, n_see);
-                for (d = 0; d < hd; d++) o[d] = 0.0f;
-                for (p = 0; p < n_see; p++) aieng_vec_axpy(o, aieng__tf_f16_round(sc[p]), vf + p * hd, hd);
+                for (p = 0; p < n_see; p++) sc[p] = aieng__tf_dot16(qh, kf + p * hd, hd) * scale;
+                aieng__tf_softmax(sc, n_see);
+                for (p = 0; p < n_see; p++) sc[p] = aieng__tf_f16_round(sc[p]);
+                aieng__tf_pv16(o, sc, vf, n_see, hd);
             }
         }
     }
@@ -1877,8 +1957,8 @@ static void aieng__tf_rows_task(void *ctx, int64_t begin, int64_t end, int tid) 
         case 1: aieng__tf_rmsnorm(m->xb + t * D, m->x + t * D, j->l->ffn_norm, D, m->hp.norm_eps); break;
         case 2:
             for (i = 0; i < ff; i++) {
-                float gv = m->hb[t * ff + i];
-                m->hb[t * ff + i] = gv / (1.0f + expf(-gv)) * m->hb2[t * ff + i];
+                float gv = m->hb[t * ff + i]; /* ggml_v_silu: x / (1 + exp(-x)), then * up */
+                m->hb[t * ff + i] = gv / (1.0f + aieng__tf_expf(-gv)) * m->hb2[t * ff + i];
             }
             break;
         case 3:

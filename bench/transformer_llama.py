@@ -10,6 +10,18 @@ import sys, time, resource, statistics
 import numpy as np
 import llama_cpp
 from llama_cpp import Llama
+import llama_cpp.llama_cpp as _C
+
+# llama.cpp puts Q4_1/Q8_0 weights into its AMX "extra" buffer on CPUs with
+# AMX; that path segfaults on this machine (a VM), so it is switched off and
+# llama.cpp runs its regular AVX-512 (VNNI) kernels: the same Q8_1/Q8_0
+# activation quantization and integer dot products.
+_orig_params = _C.llama_model_default_params
+def _params_without_extra_bufts():
+    p = _orig_params()
+    p.use_extra_bufts = False
+    return p
+_C.llama_model_default_params = _params_without_extra_bufts
 
 TEXT = ("The history of computing is a story of abstraction. Early machines were programmed by rewiring "
         "panels; later, stored programs let the same hardware run many tasks. Assembly languages gave names "
