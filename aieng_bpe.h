@@ -45,7 +45,8 @@
        AIENG_BPE_O200K, AIENG_BPE_SMOLLM (llama.cpp "smollm": every \p{N} its own
        piece, then GPT-2 on the rest), AIENG_BPE_PRETOK_NONE (whole text = one piece);
        aieng_bpe_pretok_from_name, aieng_bpe_split (next piece end).
-     Encoding (appends to an aieng_bpe_tokens; zero it before first use):
+     Encoding (appends to an aieng_bpe_tokens; zero it before first use:
+     `= {0}` in C, `= {}` or memset in C++, where {0} warns under -Wextra):
        aieng_bpe_encode_ordinary   special-token text is plain text
        aieng_bpe_encode            tiktoken's encode(): allowed specials become
                                    their ids, a disallowed one is AIENG_ERR_INVALID_ARG
