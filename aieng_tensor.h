@@ -1310,6 +1310,9 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
 #define AIENG__MC (AIENG__MR * 48)
 #endif
 #define AIENG__SHORT_M 192 /* up to here: A packed whole, B packed on the fly */
+#ifndef AIENG__WT_M
+#define AIENG__WT_M 128 /* X·Wᵀ up to this M reads W in place (AVX-512) */
+#endif
 #ifndef AIENG__A_IN_L2
 #define AIENG__A_IN_L2 (384 * 1024) /* floats of packed A that stay in a 2 MiB L2 with room to spare */
 #endif
@@ -1556,6 +1559,71 @@ static void aieng__gemm_pack_all_a_task(void *ctx, int64_t begin, int64_t end, i
         aieng__pack_a(g->apack + p0 * mpad, g->A, g->lda, g->ta, 0, g->M, p0, kc);
     }
 }
+#if defined(AIENG_AVX512)
+/* Short M against weights stored N×K (C = X·Wᵀ, the linear layer): the
+   roles swap so that W needs no packing at all. The kernel computes an 8×32
+   tile of Cᵀ: eight rows of W are broadcast one value at a time straight
+   from memory, while 32 rows of X, packed once k-major (Xᵀ panel), give two
+   vectors per k. The tile is transposed into C once, after the whole of K. */
+static void aieng__ukernel_wt(int64_t K, const float *xp, const float *const *w, float *c, int64_t ldc, int mr, int nr, float alpha) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    const float *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3], *w4 = w[4], *w5 = w[5], *w6 = w[6], *w7 = w[7];
+    float tile[8 * 32];
+    int64_t k;
+    int r, m;
+    for (k = 0; k < K; k++) {
+        __m512 x0 = _mm512_loadu_ps(xp), x1 = _mm512_loadu_ps(xp + 16), b;
+#define AIENG__ROW(r) b = _mm512_set1_ps(w##r[k]); c##r##0 = _mm512_fmadd_ps(b, x0, c##r##0); c##r##1 = _mm512_fmadd_ps(b, x1, c##r##1);
+        AIENG__ROW(0) AIENG__ROW(1) AIENG__ROW(2) AIENG__ROW(3) AIENG__ROW(4) AIENG__ROW(5) AIENG__ROW(6) AIENG__ROW(7)
+#undef AIENG__ROW
+        xp += 32;
+    }
+#define AIENG__ROW(r) _mm512_storeu_ps(tile + r * 32, c##r##0); _mm512_storeu_ps(tile + r * 32 + 16, c##r##1);
+    AIENG__ROW(0) AIENG__ROW(1) AIENG__ROW(2) AIENG__ROW(3) AIENG__ROW(4) AIENG__ROW(5) AIENG__ROW(6) AIENG__ROW(7)
+#undef AIENG__ROW
+    for (m = 0; m < mr; m++)
+        for (r = 0; r < nr; r++) c[m * ldc + r] += alpha * tile[r * 32 + m];
+}
+/* pack rows [m0, m0+32) of X (M×K, row-major) k-major: xp[k*32 + i] = X[m0+i][k], zero padded */
+static void aieng__pack_xt(float *xp, const float *X, int64_t lda, int64_t m0, int64_t M, int64_t K) {
+    int64_t k0, k;
+    int i;
+    if (m0 + 32 <= M) {
+        for (k0 = 0; k0 + 16 <= K; k0 += 16) {
+            aieng__transpose16(xp + k0 * 32, 32, X + m0 * lda + k0, lda);
+            aieng__transpose16(xp + k0 * 32 + 16, 32, X + (m0 + 16) * lda + k0, lda);
+        }
+        for (k = k0; k < K; k++)
+            for (i = 0; i < 32; i++) xp[k * 32 + i] = X[(m0 + i) * lda + k];
+        return;
+    }
+    for (k = 0; k < K; k++)
+        for (i = 0; i < 32; i++) xp[k * 32 + i] = m0 + i < M ? X[(m0 + i) * lda + k] : 0.0f;
+}
+static void aieng__gemm_wt_pack_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    aieng__gemm_job *g = (aieng__gemm_job *)ctx;
+    int64_t p;
+    (void)tid;
+    for (p = begin; p < end; p++) aieng__pack_xt(g->apack + p * 32 * g->K, g->A, g->lda, p * 32, g->M, g->K);
+}
+/* tasks own groups of 8-row tiles of W; for each tile, every 32-row panel of X */
+static void aieng__gemm_wt_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    aieng__gemm_job *g = (aieng__gemm_job *)ctx;
+    int64_t t, mp, npan = (g->M + 31) / 32;
+    (void)tid;
+    for (t = begin; t < end; t++) {
+        int64_t n0 = t * 8;
+        int nr = (int)(g->N - n0 < 8 ? g->N - n0 : 8), r;
+        const float *w[8];
+        for (r = 0; r < 8; r++) w[r] = g->B + (n0 + (r < nr ? r : 0)) * g->ldb;
+        for (mp = 0; mp < npan; mp++) {
+            int mr = (int)(g->M - mp * 32 < 32 ? g->M - mp * 32 : 32);
+            aieng__ukernel_wt(g->K, g->apack + mp * 32 * g->K, w, g->C + mp * 32 * g->ldc + n0, g->ldc, mr, nr, g->alpha);
+        }
+    }
+}
+#endif
 static void aieng__gemm_beta_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__gemm_job *g = (aieng__gemm_job *)ctx;
     int64_t i;
@@ -1726,6 +1794,21 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         }
     }
     threads = aieng_get_threads();
+#if defined(AIENG_AVX512)
+    if (trans_b && !trans_a && M <= AIENG__WT_M && M * K <= AIENG__A_IN_L2) { /* X·Wᵀ with short M: W read in place */
+        int64_t mpan = (M + 31) / 32, ntiles = (N + 7) / 8;
+        ws = aieng__scratch_acquire(sizeof(float) * (size_t)(mpan * 32 * K) + 64, &borrowed);
+        if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
+        g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
+        g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
+        g.apack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
+        if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
+        aieng_parallel_for(mpan, 1, aieng__gemm_wt_pack_task, &g);
+        aieng_parallel_for(ntiles, 2, aieng__gemm_wt_task, &g);
+        aieng__scratch_release(ws, borrowed);
+        return AIENG_OK;
+    }
+#endif
     if (M <= AIENG__SHORT_M || M * K <= AIENG__A_IN_L2) { /* short M, or all of A fits in L2: A packed once, B panels on the fly */
         int64_t npanels = (N + AIENG__NR - 1) / AIENG__NR, ntasks, mpad = (M + AIENG__MR - 1) / AIENG__MR * AIENG__MR;
         ws = aieng__scratch_acquire(sizeof(float) * ((size_t)mpad * (size_t)K + (size_t)threads * AIENG__KC * AIENG__NR) + 128, &borrowed);
