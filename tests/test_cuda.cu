@@ -8,6 +8,8 @@
    element's natural scale: Σ|a||b| for dot products (GEMM, matvec), Σ p·|v| for attention,
    |ref| + 1e-2·rms(ref) for elementwise and row kernels. tol per output precision:
      F32 1e-5 (GEMM 2e-5, GGUF matvec 1e-4), F16 2e-3, BF16 1e-2;
+   (LayerNorm's scale adds (|x| + |mean|)·rstd·|w|: x − mean cancels; F16 softmax outputs
+   below 6e-5 are subnormal, so 4e-8 absolute is allowed there);
      attention (P is rounded to the input type before P·V) F16 5e-3, BF16 3e-2.
    Inputs are random normals (never all zeros); the seed changes with every run unless
    AIENG_TEST_SEED is set, and is printed.
@@ -198,6 +200,16 @@ static void test_rows_case(int type, int op, int64_t rows, int64_t n, int with_w
         if (op == OP_LN) aieng_layernorm_row(yr, xr, with_w ? w.data() : NULL, with_w ? b.data() : NULL, n, 1e-5f);
     }
     std::vector<float> mag = elem_mag(ref);
+    if (op == OP_LN) /* x − mean cancels: the scale is (|x| + |mean|)·rstd·|w| */
+        for (int64_t r = 0; r < rows; r++) {
+            double mean = 0, var = 0;
+            for (int64_t i = 0; i < n; i++) mean += x[r * n + i];
+            mean /= (double)n;
+            for (int64_t i = 0; i < n; i++) var += (x[r * n + i] - mean) * (x[r * n + i] - mean);
+            double rstd = 1.0 / sqrt(var / (double)n + 1e-5);
+            for (int64_t i = 0; i < n; i++)
+                mag[r * n + i] += (float)((fabs(x[r * n + i]) + fabs(mean)) * rstd * (with_w ? fabs(w[i]) : 1.0));
+        }
     if (op == OP_SOFTMAX) /* relative; F16 outputs below 6e-5 are subnormal (spacing 6e-8): allow that rounding */
         for (int64_t i = 0; i < rows * n; i++) mag[i] = fabsf(ref[i]) + (type == AIENG_CUDA_F16 ? 2e-5f : 1e-30f);
     snprintf(what, sizeof what, "%s %s %lldx%lld%s", op == OP_SOFTMAX ? "softmax" : op == OP_RMS ? "rmsnorm" : "layernorm",
