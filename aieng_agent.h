@@ -68,6 +68,18 @@
      aieng_constrain_logits(logits, n_vocab, user)   the logit-processor hook (see below)
 
    (Details of each part, with its policies and limits, are in the comments above each section.)
+
+   ERRORS, MEMORY, THREADS
+   -----------------------
+   Functions without an object return aieng_result and put their message in aieng_last_error()
+   (thread-local); nothing here aborts on bad input or reads out of bounds. Parsed JSON lives in
+   one arena freed by aieng_json_free; grammars, states and constrainers own their memory,
+   bounded by the options above. A JSON document is read-only after parsing and may be shared
+   by threads; a grammar, its states and its constrainers belong to one thread at a time.
+
+   HISTORY
+   -------
+   0.1.0  JSON, JSON Schema validator and compiler, GBNF engine, constrained sampling
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
