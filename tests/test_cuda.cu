@@ -7,7 +7,7 @@
    where ref is computed on the CPU from the same (already rounded) inputs and mag is the
    element's natural scale: Σ|a||b| for dot products (GEMM, matvec), Σ p·|v| for attention,
    |ref| + 1e-2·rms(ref) for elementwise and row kernels. tol per output precision:
-     F32 1e-5 (GEMM 2e-5, GGUF matvec 1e-4), F16 2e-3, BF16 1e-2;
+     F32 1e-5 (GEMM 2e-5, F32 output of F16/BF16 GEMM 5e-5, GGUF matvec 1e-4), F16 2e-3, BF16 1e-2;
    (LayerNorm's scale adds (|x| + |mean|)·rstd·|w|: x − mean cancels; GELU's adds 0.5·|x|:
    1 + tanh cancels for negative x; F16 softmax outputs
    below 6e-5 are subnormal, so 4e-8 absolute is allowed there);
@@ -131,7 +131,8 @@ static void test_gemm_case(int tab, int tc, int ta, int tb, int64_t M, int64_t N
     for (int64_t i = 0; i < M * N; i++) mag[i] = beta != 0.0f ? fabsf(beta * C0[i]) : 0.0f;
     aieng_sgemm(ta, tb, M, N, K, fabsf(alpha), Aa.data(), lda, Ba.data(), ldb, 1.0f, mag.data(), ldc);
     for (int64_t i = 0; i < M * N; i++) mag[i] += 1e-20f;
-    double tol = tc == AIENG_CUDA_F32 ? (tab == AIENG_CUDA_F32 ? 2e-5 : 2e-5) : tol_of(tc);
+    /* F32 output of tensor-core products: the mma adders may truncate, allow 5e-5 */
+    double tol = tc == AIENG_CUDA_F32 ? (tab == AIENG_CUDA_F32 ? 2e-5 : 5e-5) : tol_of(tc);
     snprintf(what, sizeof what, "gemm %s->%s ta=%d tb=%d %lldx%lldx%lld alpha=%g beta=%g tile=%d", tname(tab), tname(tc), ta, tb,
              (long long)M, (long long)N, (long long)K, alpha, beta, tile);
     check_all(what, got.data(), ref.data(), mag.data(), M * N, tol);
