@@ -2,7 +2,8 @@
    Run by bench/autograd.sh, which makes the data file with bench/autograd_torch.py:
        build/bench/autograd DATA.bin time             step times at 1 and 2 threads
        build/bench/autograd DATA.bin curve LOSS.csv   losses of 200 steps (AUTOGRAD_CURVE_THREADS, default 2)
-   The model (vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8) starts
+   A step: forward, backward, clipping to global norm 1, AdamW (lr 1e-3, betas 0.9/0.95,
+   weight decay 0.1). The model (vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8) starts
    from the parameters in DATA.bin and trains on its batches, so PyTorch sees the
    same numbers. `time` prints "aieng threads N step_ms X" for 1 and 2 threads
    (medians of 10 steps after 3 warm-ups). */
@@ -78,6 +79,7 @@ static float train_step(aieng_autograd *g, aieng_autograd_gpt *m, const int32_t 
     if (!loss) { fprintf(stderr, "autograd bench: %s\n", aieng_autograd_error(g)); exit(1); }
     aieng_autograd_zero_grad(g);
     aieng_autograd_backward(g, loss, 1.0f);
+    aieng_autograd_clip_grad_norm(g, 1.0f);
     aieng_autograd_adamw(g, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f);
     return loss->val.data[0];
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# aieng_autograd.h: one GPT-2 training step (forward, backward, AdamW; vocab 4096,
+# aieng_autograd.h: one GPT-2 training step (forward, backward, clipping, AdamW; vocab 4096,
 # 4 layers, 4 heads, width 256, context 256, batch 8, float32) against PyTorch on
 # the CPU, same initialisation and data, and both loss curves over 200 steps.
 #   bash bench/autograd.sh [rounds]     (default 2 rounds of timings, alternating sides;

@@ -8,6 +8,7 @@
     autograd_torch.py curve OUT.bin CSV trains 200 steps from the same start and writes the
                                         losses (AUTOGRAD_CURVE_THREADS threads, default 2)
 
+A step: forward, backward, clip_grad_norm_ to 1, AdamW (lr 1e-3, betas 0.9/0.95, wd 0.1).
 Model: vocab 4096, 4 layers, 4 heads, width 256, context 256, batch 8, float32,
 written the way a PyTorch user writes it (F.scaled_dot_product_attention with
 is_causal, F.layer_norm, tanh GELU, tied embeddings). The file format is the
@@ -110,6 +111,7 @@ def step(p, opt, batch):
     logits = forward(p, batch[:, :-1])
     loss = F.cross_entropy(logits.reshape(-1, V), batch[:, 1:].reshape(-1))
     loss.backward()
+    torch.nn.utils.clip_grad_norm_(list(p.values()), 1.0)
     opt.step()
     return loss.item()
 
