@@ -2367,9 +2367,13 @@ done:
 
 AIENG_API aieng_result aieng_bpe_encode_ordinary(const aieng_bpe *b, const char *text, size_t len,
                                                  aieng_bpe_tokens *out) {
-    size_t count = 0;
+    size_t count = 0, n0;
+    aieng_result r;
     if (!b || !out || (!text && len)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_bpe_encode_ordinary: NULL argument");
-    return aieng__bpe_encode_plain(b, (const unsigned char *)text, len, len, out, 0, &count);
+    n0 = out->n;
+    r = aieng__bpe_encode_plain(b, (const unsigned char *)text, len, len, out, 0, &count);
+    if (r != AIENG_OK) out->n = n0; /* nothing half-written */
+    return r;
 }
 
 AIENG_API aieng_result aieng_bpe_encode(const aieng_bpe *b, const char *text, size_t len,
