@@ -275,7 +275,14 @@ AIENG_API aieng_result aieng_bpe_load_tiktoken_file(const char *path, aieng_bpe_
    token id i in the GPT-2 byte->unicode alphabet; merges[r] is "left right"
    (split at the first space after position 0), rank r. Tokens with characters
    outside the alphabet (control tokens) keep their UTF-8 text as bytes and are
-   never produced by merging; register them with aieng_bpe_add_special. */
+   never produced by merging; register them with aieng_bpe_add_special.
+   From a GGUF: tokens = tokenizer.ggml.tokens, merges = tokenizer.ggml.merges,
+   pretok from tokenizer.ggml.pre ("smollm" -> AIENG_BPE_SMOLLM, "gpt-2" ->
+   AIENG_BPE_GPT2); then aieng_bpe_add_special(id, token) for each token_type 3
+   (control) and 4 (user-defined), and aieng_bpe_encode with allow_all to parse
+   them as llama.cpp does with parse_special (user-defined ones llama.cpp also
+   splits out without it: pass their ids in `allowed`). SmolLM2's vocabulary
+   gives llama.cpp's ids (tests/test_bpe.c). */
 AIENG_API aieng_result aieng_bpe_from_tokens_merges(const char *const *tokens, const size_t *token_lens,
                                                     size_t n_tokens, const char *const *merges,
                                                     const size_t *merge_lens, size_t n_merges,
@@ -343,7 +350,9 @@ AIENG_API aieng_result aieng_bpe_stream_flush(aieng_bpe_stream *st, char *buf, s
 /* Learns vocab_size - 256 merges from text (ranks 0..255 = the bytes 0..255,
    then one rank per merge, as minbpe): pair counts are kept incrementally
    with a max-heap, 64-bit, ties broken by the smaller (left id, right id);
-   memory grows with the number of distinct pre-token pieces. */
+   memory grows with the number of distinct pre-token pieces. A merge whose
+   bytes equal an existing token reuses it (token bytes stay unique, so
+   tiktoken reads the saved file). Write it with aieng_bpe_save_tiktoken. */
 AIENG_API aieng_result aieng_bpe_train(const char *text, size_t len, const aieng_bpe_train_config *cfg,
                                        aieng_bpe **out);
 
