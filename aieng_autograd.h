@@ -105,7 +105,6 @@
    config's aieng_allocator (or AIENG_MALLOC); the tape can be a caller buffer.
    The tape keeps every activation and its gradient: a training step of a
    GPT-2 with 4 layers of 256, batch 8 and context 256 uses about 450 MB.
-   (aieng_sgemm itself takes a packing buffer from the heap per call.)
 
    VERSIONS
      0.1.0  first release
