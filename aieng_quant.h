@@ -1428,6 +1428,60 @@ static void aieng__act_q8(const float *x, uint8_t *b, int64_t nb, int with_sum) 
     }
 }
 
+#if defined(AIENG_AVX2)
+/* ggml's quantize_row_q8_K_ref with AVX2, identical bytes (blocks with NaN go
+   through the scalar code) */
+static void aieng__act_q8_k(const float *x, uint8_t *b, int64_t nb) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    int64_t i;
+    for (i = 0; i < nb; i++, x += 256, b += 292) {
+        __m256 mx = _mm256_setzero_ps(), nan = _mm256_setzero_ps(), mul;
+        __m128 m4;
+        float amax, m, iscale;
+        int j, first = -1;
+        for (j = 0; j < 256; j += 8) {
+            const __m256 v = _mm256_loadu_ps(x + j);
+            mx = _mm256_max_ps(mx, _mm256_andnot_ps(sign, v));
+            nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        }
+        m4 = _mm_max_ps(_mm256_extractf128_ps(mx, 1), _mm256_castps256_ps128(mx));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        amax = _mm_cvtss_f32(m4);
+        if (amax == 0.0f && !_mm256_movemask_ps(nan)) { memset(b, 0, 292); continue; }
+        for (j = 0; j < 256 && first < 0; j += 8) {
+            const int msk = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(x + j)), _mm256_set1_ps(amax), _CMP_EQ_OQ));
+            if (msk) { int k = 0; while (!(msk & (1 << k))) k++; first = j + k; }
+        }
+        if (first < 0 || _mm256_movemask_ps(nan) || !(amax <= FLT_MAX)) { aieng__q_q8_k(x, b, 1); continue; }
+        m = x[first];
+        iscale = -127.0f / m;
+        mul = _mm256_set1_ps(iscale);
+        for (j = 0; j < 256; j += 32) {
+            __m256i i0 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + j), mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            __m256i i1 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + j + 8), mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            __m256i i2 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + j + 16), mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            __m256i i3 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + j + 24), mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+            __m256i h;
+            const __m256i lim = _mm256_set1_epi32(127);
+            i0 = _mm256_min_epi32(i0, lim); i1 = _mm256_min_epi32(i1, lim);
+            i2 = _mm256_min_epi32(i2, lim); i3 = _mm256_min_epi32(i3, lim);
+            h = _mm256_hadd_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3));
+            h = _mm256_hadd_epi32(h, h);
+            aieng__st16(b + 260 + 2 * (j / 16), (uint16_t)(int16_t)(_mm256_extract_epi32(h, 0) + _mm256_extract_epi32(h, 4)));
+            aieng__st16(b + 260 + 2 * (j / 16 + 1), (uint16_t)(int16_t)(_mm256_extract_epi32(h, 1) + _mm256_extract_epi32(h, 5)));
+            i0 = _mm256_packs_epi32(i0, i1);
+            i2 = _mm256_packs_epi32(i2, i3);
+            i0 = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(i0, i2), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)(b + 4 + j), i0);
+        }
+        aieng__stf(b, 1 / iscale);
+    }
+}
+#else
+static void aieng__act_q8_k(const float *x, uint8_t *b, int64_t nb) { aieng__q_q8_k(x, b, nb); }
+#endif
+
 AIENG_API aieng_result aieng_quant_quantize_act(int type, const float *x, void *dst, int64_t n) {
     const aieng__qtraits *t = aieng__qt(type);
     uint8_t *b = (uint8_t *)dst;
@@ -1437,6 +1491,7 @@ AIENG_API aieng_result aieng_quant_quantize_act(int type, const float *x, void *
     switch (type) {
     case AIENG_QUANT_Q8_0: aieng__act_q8(x, b, n / 32, 0); return AIENG_OK;
     case AIENG_QUANT_Q8_1: aieng__act_q8(x, b, n / 32, 1); return AIENG_OK;
+    case AIENG_QUANT_Q8_K: aieng__act_q8_k(x, b, n / 256); return AIENG_OK;
     case AIENG_QUANT_F16: aieng_f32_to_f16_row((uint16_t *)dst, x, n); return AIENG_OK;
     case AIENG_QUANT_BF16: aieng_f32_to_bf16_row((uint16_t *)dst, x, n); return AIENG_OK;
     default: return aieng__quantize_rows(type, x, b, n, "quantize_act");
@@ -1732,19 +1787,34 @@ static __m256 aieng__blk_mxfp4(__m256 acc, const uint8_t *w, const uint8_t *a) {
     const __m256i p = aieng__dot_s8_32(_mm256_setzero_si256(), qx, _mm256_loadu_si256((const __m256i *)(a + 2)));
     return _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(a) * aieng__e8m0_half(w[0])), _mm256_cvtepi32_ps(p), acc);
 }
-/* four independent accumulators hide the FMA latency */
+#ifndef AIENG_QUANT_PF_DIST
+#define AIENG_QUANT_PF_DIST 16384 /* bytes ahead of the four row streams (tuned on the dev VM) */
+#endif
+#ifndef AIENG_QUANT_PF_HINT
+#define AIENG_QUANT_PF_HINT _MM_HINT_T0
+#endif
+#define AIENG__PF(p) _mm_prefetch((const char *)(p) + AIENG_QUANT_PF_DIST, AIENG_QUANT_PF_HINT)
+/* One row: blocks in order into one accumulator. Four rows (w, w + ws, ...):
+   the same order per row, so results are bit-identical to the one-row form. */
 #define AIENG__DOT32_AVX2(NAME, BLK, WB, AB)                                                   \
     AIENG__QS float NAME(const uint8_t *w, const uint8_t *a, int64_t nb) {                     \
+        __m256 c0 = _mm256_setzero_ps();                                                       \
+        int64_t i;                                                                             \
+        for (i = 0; i < nb; i++, w += (WB), a += (AB)) c0 = BLK(c0, w, a);                     \
+        return aieng__hsum8(c0);                                                               \
+    }                                                                                          \
+    AIENG__QS void NAME##4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) { \
         __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;                            \
-        int64_t i = 0;                                                                         \
-        for (; i + 3 < nb; i += 4, w += 4 * (WB), a += 4 * (AB)) {                            \
+        int64_t i;                                                                             \
+        for (i = 0; i < nb; i++, w += (WB), a += (AB)) {                                       \
+            AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);    \
             c0 = BLK(c0, w, a);                                                                \
-            c1 = BLK(c1, w + (WB), a + (AB));                                                  \
-            c2 = BLK(c2, w + 2 * (WB), a + 2 * (AB));                                          \
-            c3 = BLK(c3, w + 3 * (WB), a + 3 * (AB));                                          \
+            c1 = BLK(c1, w + ws, a);                                                           \
+            c2 = BLK(c2, w + 2 * ws, a);                                                       \
+            c3 = BLK(c3, w + 3 * ws, a);                                                       \
         }                                                                                      \
-        for (; i < nb; i++, w += (WB), a += (AB)) c0 = BLK(c0, w, a);                          \
-        return aieng__hsum8(_mm256_add_ps(_mm256_add_ps(c0, c1), _mm256_add_ps(c2, c3)));      \
+        out[0] = aieng__hsum8(c0); out[1] = aieng__hsum8(c1);                                  \
+        out[2] = aieng__hsum8(c2); out[3] = aieng__hsum8(c3);                                  \
     }
 AIENG__DOT32_AVX2(aieng__dot_q4_0_avx2, aieng__blk_q4_0, 18, 34)
 AIENG__DOT32_AVX2(aieng__dot_q5_0_avx2, aieng__blk_q5_0, 22, 34)
@@ -1765,6 +1835,12 @@ AIENG__QS float aieng__dot_q4_1_avx2(const uint8_t *w, const uint8_t *a, int64_t
 AIENG__QS float aieng__dot_q5_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     return aieng__dot_q5_1_avx2_d(w, a, nb) + aieng__sum_ms(w, a, nb, 24);
 }
+static void aieng__dot_q41_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out, int wb) {
+    int r;
+    if (wb == 20) aieng__dot_q4_1_avx2_d4(w, ws, a, nb, out);
+    else aieng__dot_q5_1_avx2_d4(w, ws, a, nb, out);
+    for (r = 0; r < 4; r++) out[r] += aieng__sum_ms(w + (size_t)r * ws, a, nb, wb);
+}
 /* Q4_K/Q5_K: the 12 scale bytes -> 8 scales (bytes 0..7) and 8 mins (8..15), little endian */
 static void aieng__k4_unpack(const uint8_t *s, uint32_t u[4]) {
     uint32_t t;
@@ -1781,77 +1857,109 @@ static __m128i aieng__bsum_mins(const uint8_t *a, const uint8_t *mins8) {
     const __m128i pairs = _mm_hadd_epi16(_mm256_castsi256_si128(bs), _mm256_extracti128_si256(bs, 1));
     return _mm_madd_epi16(pairs, _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)mins8)));
 }
+static __m256 aieng__blk_q45_k(__m256 acc, __m128 *accm, const uint8_t *w, const uint8_t *a, int five) {
+    const __m256i m4 = _mm256_set1_epi8(15), one = _mm256_set1_epi8(1);
+    uint32_t u[4];
+    const uint8_t *sc = (const uint8_t *)u, *qs = w + (five ? 48 : 16);
+    const float yd = aieng__ldf(a);
+    __m256i isum = _mm256_setzero_si256(), hb = _mm256_setzero_si256();
+    int c;
+    aieng__k4_unpack(w + 4, u);
+    *accm = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, sc + 8)), *accm);
+    if (five) hb = _mm256_loadu_si256((const __m256i *)(w + 16));
+    for (c = 0; c < 4; c++) {
+        const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
+        __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
+        __m256i p0, p1;
+        if (five) {
+            lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c), one), 4));
+            hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c + 1), one), 4));
+        }
+        p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
+        p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c + 32)));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * c])));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * c + 1])));
+    }
+    return _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w) * yd), _mm256_cvtepi32_ps(isum), acc);
+}
+static float aieng__k_final(__m256 acc, __m128 accm) {
+    __m128 m = _mm_add_ps(accm, _mm_movehl_ps(accm, accm));
+    m = _mm_add_ss(m, _mm_movehdup_ps(m));
+    return aieng__hsum8(acc) - _mm_cvtss_f32(m);
+}
 static float aieng__dot_q45_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb, int five) {
     __m256 acc = _mm256_setzero_ps();
     __m128 accm = _mm_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(15), one = _mm256_set1_epi8(1);
+    const int bsz = five ? 176 : 144;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += bsz, a += 292) acc = aieng__blk_q45_k(acc, &accm, w, a, five);
+    return aieng__k_final(acc, accm);
+}
+static void aieng__dot_q45_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out, int five) {
+    __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
+    __m128 m0 = _mm_setzero_ps(), m1 = m0, m2 = m0, m3 = m0;
     const int bsz = five ? 176 : 144;
     int64_t i;
     for (i = 0; i < nb; i++, w += bsz, a += 292) {
-        uint32_t u[4];
-        const uint8_t *sc = (const uint8_t *)u, *qs = w + (five ? 48 : 16);
-        const float yd = aieng__ldf(a);
-        __m256i isum = _mm256_setzero_si256(), hb = _mm256_setzero_si256();
-        int c;
-        aieng__k4_unpack(w + 4, u);
-        accm = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, sc + 8)), accm);
-        if (five) hb = _mm256_loadu_si256((const __m256i *)(w + 16));
-        for (c = 0; c < 4; c++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));
-            __m256i lo = _mm256_and_si256(q, m4), hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
-            __m256i p0, p1;
-            if (five) {
-                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c), one), 4));
-                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2 * c + 1), one), 4));
-            }
-            p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
-            p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c + 32)));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * c])));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * c + 1])));
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w) * yd), _mm256_cvtepi32_ps(isum), acc);
+        int o;
+        for (o = 0; o < bsz; o += 64) { AIENG__PF(w + o); AIENG__PF(w + ws + o); AIENG__PF(w + 2 * ws + o); AIENG__PF(w + 3 * ws + o); }
+        c0 = aieng__blk_q45_k(c0, &m0, w, a, five);
+        c1 = aieng__blk_q45_k(c1, &m1, w + ws, a, five);
+        c2 = aieng__blk_q45_k(c2, &m2, w + 2 * ws, a, five);
+        c3 = aieng__blk_q45_k(c3, &m3, w + 3 * ws, a, five);
     }
-    {
-        __m128 m = _mm_add_ps(accm, _mm_movehl_ps(accm, accm));
-        m = _mm_add_ss(m, _mm_movehdup_ps(m));
-        return aieng__hsum8(acc) - _mm_cvtss_f32(m);
-    }
+    out[0] = aieng__k_final(c0, m0); out[1] = aieng__k_final(c1, m1);
+    out[2] = aieng__k_final(c2, m2); out[3] = aieng__k_final(c3, m3);
 }
 AIENG__QS float aieng__dot_q4_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_avx2(w, a, nb, 0); }
 AIENG__QS float aieng__dot_q5_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) { return aieng__dot_q45_k_avx2(w, a, nb, 1); }
 static __m256i aieng__sc_pair(int s0, int s1) { return _mm256_setr_m128i(_mm_set1_epi16((short)s0), _mm_set1_epi16((short)s1)); }
+static __m256 aieng__blk_q6_k(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i m4 = _mm256_set1_epi8(15), m3 = _mm256_set1_epi8(3);
+    const int8_t *sc = (const int8_t *)(w + 192);
+    const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+    /* Σ sc·(q-32)·y = Σ sc·q·y - 32·Σ sc·bsum */
+    __m256i isum = _mm256_sub_epi32(_mm256_setzero_si256(),
+                                    _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), sc16), 5));
+    int h;
+    for (h = 0; h < 2; h++) {
+        const uint8_t *ql = w + 64 * h, *y = a + 4 + 128 * h;
+        const int8_t *s = sc + 8 * h;
+        const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql), l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        const __m256i qh = _mm256_loadu_si256((const __m256i *)(w + 128 + 32 * h));
+        const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4));
+        const __m256i q2 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4));
+        const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4));
+        const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4));
+        const __m256i p1 = _mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)y));
+        const __m256i p2 = _mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(y + 32)));
+        const __m256i p3 = _mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(y + 64)));
+        const __m256i p4 = _mm256_maddubs_epi16(q4, _mm256_loadu_si256((const __m256i *)(y + 96)));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, aieng__sc_pair(s[0], s[1])));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p2, aieng__sc_pair(s[2], s[3])));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p3, aieng__sc_pair(s[4], s[5])));
+        isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p4, aieng__sc_pair(s[6], s[7])));
+    }
+    return _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 208) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
+}
 AIENG__QS float aieng__dot_q6_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     __m256 acc = _mm256_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(15), m3 = _mm256_set1_epi8(3);
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 210, a += 292) acc = aieng__blk_q6_k(acc, w, a);
+    return aieng__hsum8(acc);
+}
+static void aieng__dot_q6_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
     int64_t i;
     for (i = 0; i < nb; i++, w += 210, a += 292) {
-        const int8_t *sc = (const int8_t *)(w + 192);
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
-        /* Σ sc·(q-32)·y = Σ sc·q·y - 32·Σ sc·bsum */
-        __m256i isum = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                        _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), sc16), 5));
-        int h;
-        for (h = 0; h < 2; h++) {
-            const uint8_t *ql = w + 64 * h, *y = a + 4 + 128 * h;
-            const int8_t *s = sc + 8 * h;
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql), l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            const __m256i qh = _mm256_loadu_si256((const __m256i *)(w + 128 + 32 * h));
-            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4));
-            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), m3), 4));
-            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), m3), 4));
-            const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), m3), 4));
-            const __m256i p1 = _mm256_maddubs_epi16(q1, _mm256_loadu_si256((const __m256i *)y));
-            const __m256i p2 = _mm256_maddubs_epi16(q2, _mm256_loadu_si256((const __m256i *)(y + 32)));
-            const __m256i p3 = _mm256_maddubs_epi16(q3, _mm256_loadu_si256((const __m256i *)(y + 64)));
-            const __m256i p4 = _mm256_maddubs_epi16(q4, _mm256_loadu_si256((const __m256i *)(y + 96)));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p1, aieng__sc_pair(s[0], s[1])));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p2, aieng__sc_pair(s[2], s[3])));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p3, aieng__sc_pair(s[4], s[5])));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p4, aieng__sc_pair(s[6], s[7])));
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 208) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
+        int o;
+        for (o = 0; o < 210; o += 64) { AIENG__PF(w + o); AIENG__PF(w + ws + o); AIENG__PF(w + 2 * ws + o); AIENG__PF(w + 3 * ws + o); }
+        c0 = aieng__blk_q6_k(c0, w, a);
+        c1 = aieng__blk_q6_k(c1, w + ws, a);
+        c2 = aieng__blk_q6_k(c2, w + 2 * ws, a);
+        c3 = aieng__blk_q6_k(c3, w + 3 * ws, a);
     }
-    return aieng__hsum8(acc);
+    out[0] = aieng__hsum8(c0); out[1] = aieng__hsum8(c1); out[2] = aieng__hsum8(c2); out[3] = aieng__hsum8(c3);
 }
 AIENG__QS float aieng__dot_q2_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
@@ -2022,6 +2130,109 @@ AIENG__QS float aieng__dot_nf4_avx2(const uint8_t *w, const float *a, int64_t nb
 #define AIENG__DOT_Q6_K aieng__dot_q6_k_avx2
 #define AIENG__I8_DOT aieng__i8_dot_avx2
 #define AIENG__I8_L2SQ aieng__i8_l2sq_avx2
+#if defined(AIENG__QVNNI512)
+/* AVX-512: two weight rows share one zmm (row r in the low 256 bits, row r+1
+   in the high), against the activation block broadcast to both halves. Each
+   half does exactly what the 256-bit one-row kernel does, so results stay
+   bit-identical to it. */
+static __m512 aieng__scale2(const uint8_t *w0, const uint8_t *w1, float da) {
+    const __m128i h = _mm_cvtsi32_si128((int)((uint32_t)aieng__ld16(w0) | ((uint32_t)aieng__ld16(w1) << 16)));
+    const __m128 f = _mm_mul_ps(_mm_cvtph_ps(h), _mm_set1_ps(da));
+    return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1), _mm512_castps128_ps512(f));
+}
+/* nibbles of two rows' 16 bytes -> [row0 lo16 hi16 | row1 lo16 hi16] */
+static __m512i aieng__nibbles2(const uint8_t *w0, const uint8_t *w1) {
+    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)w0)),
+                                              _mm_loadu_si128((const __m128i *)w1), 1);
+    const __m256i m4 = _mm256_set1_epi8(15);
+    const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+    return _mm512_permutex2var_epi64(_mm512_castsi256_si512(lo), _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11),
+                                     _mm512_castsi256_si512(hi));
+}
+static float aieng__hsum16_lo(__m512 v) { return aieng__hsum8(_mm512_castps512_ps256(v)); }
+static float aieng__hsum16_hi(__m512 v) { return aieng__hsum8(_mm512_extractf32x8_ps(v, 1)); }
+#define AIENG__DOT4_512(NAME, WB, AB, QOFF, AOFF, BODY)                                              \
+    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {         \
+        __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();                                   \
+        int64_t i;                                                                                     \
+        for (i = 0; i < nb; i++, w += (WB), a += (AB)) {                                               \
+            const __m512i y = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + (AOFF)))); \
+            const float da = aieng__h2f(a);                                                            \
+            __m512i p01, p23;                                                                          \
+            AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);            \
+            BODY                                                                                       \
+            c01 = _mm512_fmadd_ps(aieng__scale2(w, w + ws, da), _mm512_cvtepi32_ps(p01), c01);         \
+            c23 = _mm512_fmadd_ps(aieng__scale2(w + 2 * ws, w + 3 * ws, da), _mm512_cvtepi32_ps(p23), c23); \
+        }                                                                                              \
+        out[0] = aieng__hsum16_lo(c01); out[1] = aieng__hsum16_hi(c01);                                \
+        out[2] = aieng__hsum16_lo(c23); out[3] = aieng__hsum16_hi(c23);                                \
+    }
+AIENG__DOT4_512(aieng__dot_q4_0_512x4, 18, 34, 2, 2,
+    const __m512i eights = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(8), y);
+    p01 = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2, w + ws + 2), y), eights);
+    p23 = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2 * ws + 2, w + 3 * ws + 2), y), eights);)
+AIENG__DOT4_512(aieng__dot_q8_0_512x4, 34, 34, 2, 2,
+    const __m512i x01 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2))),
+                                           _mm256_loadu_si256((const __m256i *)(w + ws + 2)), 1);
+    const __m512i x23 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2 * ws + 2))),
+                                           _mm256_loadu_si256((const __m256i *)(w + 3 * ws + 2)), 1);
+    /* |x| against y negated where x < 0 (where x = 0 the product is 0 either way) */
+    p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(x01),
+                              _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x01), _mm512_setzero_si512(), y));
+    p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(x23),
+                              _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x23), _mm512_setzero_si512(), y));)
+/* Q4_1: d and m of two rows converted together; m·s summed per row in block
+   order, as the one-row kernel does */
+static void aieng__dot_q4_1_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    const __m512i sel = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
+    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
+    __m128 m01 = _mm_setzero_ps(), m23 = _mm_setzero_ps();
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 20, a += 36) {
+        const __m512i y = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4)));
+        const __m128 ds = _mm_cvtph_ps(_mm_set1_epi32((int)aieng__ld32(a))); /* da, sa, da, sa */
+        const __m128 f01 = _mm_mul_ps(_mm_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), 0, 0)), ds);
+        const __m128 f23 = _mm_mul_ps(_mm_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w + 2 * ws), (int)aieng__ld32(w + 3 * ws), 0, 0)), ds);
+        const __m512i p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 4, w + ws + 4), y);
+        const __m512i p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4), y);
+        AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);
+        c01 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_castps128_ps512(f01)), _mm512_cvtepi32_ps(p01), c01);
+        c23 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_castps128_ps512(f23)), _mm512_cvtepi32_ps(p23), c23);
+        m01 = _mm_add_ps(m01, f01); /* lanes 1 and 3: m·s of rows 0 and 1 */
+        m23 = _mm_add_ps(m23, f23);
+    }
+    {
+        float m[8];
+        _mm_storeu_ps(m, m01);
+        _mm_storeu_ps(m + 4, m23);
+        out[0] = aieng__hsum16_lo(c01) + m[1]; out[1] = aieng__hsum16_hi(c01) + m[3];
+        out[2] = aieng__hsum16_lo(c23) + m[5]; out[3] = aieng__hsum16_hi(c23) + m[7];
+    }
+}
+#define aieng__dot_q4_0_avx24 aieng__dot_q4_0_512x4
+#define aieng__dot_q8_0_avx24 aieng__dot_q8_0_512x4
+#define AIENG__Q41_DOT4 aieng__dot_q4_1_512x4
+#endif
+/* four-row kernels for aieng_quant_matmul; with out == NULL: "is there one?" */
+#define AIENG__HAVE_DOT4 1
+static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a, int64_t n, float *out) {
+    switch (wtype) {
+    case AIENG_QUANT_Q4_0: if (out) aieng__dot_q4_0_avx24(w, ws, a, n / 32, out); return 1;
+#ifdef AIENG__Q41_DOT4
+    case AIENG_QUANT_Q4_1: if (out) AIENG__Q41_DOT4(w, ws, a, n / 32, out); return 1;
+#else
+    case AIENG_QUANT_Q4_1: if (out) aieng__dot_q41_avx24(w, ws, a, n / 32, out, 20); return 1;
+#endif
+    case AIENG_QUANT_Q5_0: if (out) aieng__dot_q5_0_avx24(w, ws, a, n / 32, out); return 1;
+    case AIENG_QUANT_Q5_1: if (out) aieng__dot_q41_avx24(w, ws, a, n / 32, out, 24); return 1;
+    case AIENG_QUANT_Q8_0: if (out) aieng__dot_q8_0_avx24(w, ws, a, n / 32, out); return 1;
+    case AIENG_QUANT_MXFP4: if (out) aieng__dot_mxfp4_avx24(w, ws, a, n / 32, out); return 1;
+    case AIENG_QUANT_Q4_K: if (out) aieng__dot_q45_k_avx24(w, ws, a, n / 256, out, 0); return 1;
+    case AIENG_QUANT_Q5_K: if (out) aieng__dot_q45_k_avx24(w, ws, a, n / 256, out, 1); return 1;
+    case AIENG_QUANT_Q6_K: if (out) aieng__dot_q6_k_avx24(w, ws, a, n / 256, out); return 1;
+    default: return 0;
+    }
+}
 #endif /* AIENG_AVX2 */
 
 /* ---------------------------------------------------------------- NEON kernels */
@@ -2297,6 +2508,13 @@ AIENG__QS int64_t aieng__i8_l2sq_neon(const int8_t *a, const int8_t *b, int64_t 
 #define AIENG__I8_L2SQ aieng__i8_l2sq_s
 #endif
 
+#ifndef AIENG__HAVE_DOT4
+static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a, int64_t n, float *out) {
+    (void)wtype; (void)w; (void)ws; (void)a; (void)n; (void)out;
+    return 0;
+}
+#endif
+
 /* ---------------------------------------------------------------- dispatch */
 AIENG_API float aieng_quant_vec_dot(int wtype, const void *wv, const void *av, int64_t n) {
     const uint8_t *w = (const uint8_t *)wv, *a = (const uint8_t *)av;
@@ -2338,10 +2556,18 @@ typedef struct aieng__mmjob {
     const uint8_t *A; /* quantized activations, arow bytes apart (or x itself for F32 acts) */
     size_t arow;
     float *y;
+    const float *x;   /* f32 activations (for the quantization task) */
 } aieng__mmjob;
+static void aieng__act_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    const aieng__mmjob *j = (const aieng__mmjob *)ctx;
+    int64_t m;
+    (void)tid;
+    for (m = begin; m < end; m++) aieng_quant_quantize_act(j->act, j->x + m * j->ldx, (uint8_t *)(uintptr_t)j->A + (size_t)m * j->arow, j->K);
+}
 static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
     const aieng__mmjob *j = (const aieng__mmjob *)ctx;
     const int64_t tile = 16;
+    const int four = aieng__dot4(j->wtype, NULL, 0, NULL, 0, NULL);
     int64_t n0, n, m;
     (void)tid;
     for (n0 = begin; n0 < end; n0 += tile) {
@@ -2349,7 +2575,13 @@ static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
         for (m = 0; m < j->M; m++) {
             const uint8_t *a = j->A + (size_t)m * j->arow;
             float *yr = j->y + m * j->ldy;
-            for (n = n0; n < n1; n++) yr[n] = aieng_quant_vec_dot(j->wtype, j->W + (size_t)n * j->wrow, a, j->K);
+            n = n0;
+            /* four rows at a time (four memory streams, one activation load);
+               bit-identical to the one-row kernels, so the split between
+               threads does not change any result */
+            if (four)
+                for (; n + 4 <= n1; n += 4) aieng__dot4(j->wtype, j->W + (size_t)n * j->wrow, j->wrow, a, j->K, yr + n);
+            for (; n < n1; n++) yr[n] = aieng_quant_vec_dot(j->wtype, j->W + (size_t)n * j->wrow, a, j->K);
         }
     }
 }
@@ -2379,7 +2611,7 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
         return aieng_sgemm(0, 1, M, N, K, 1.0f, x, ldx, (const float *)W, K, 0.0f, y, ldy);
     }
     job.wtype = wtype; job.act = act; job.W = (const uint8_t *)W; job.wrow = wrow;
-    job.K = K; job.M = M; job.ldx = ldx; job.ldy = ldy; job.y = y;
+    job.K = K; job.M = M; job.ldx = ldx; job.ldy = ldy; job.y = y; job.x = x;
     if (act == AIENG_QUANT_F32) {
         job.A = (const uint8_t *)x;
         job.arow = (size_t)ldx * sizeof(float);
@@ -2399,8 +2631,9 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
         }
         buf = (uint8_t *)(((uintptr_t)buf + 63) & ~(uintptr_t)63);
         job.arow = (need - 64) / (size_t)M;
-        for (m = 0; m < M; m++) aieng_quant_quantize_act(act, x + m * ldx, buf + (size_t)m * job.arow, K);
         job.A = buf;
+        if (M > 1) aieng_parallel_for(M, 1, aieng__act_task, &job);
+        else aieng_quant_quantize_act(act, x, buf, K);
     }
     aieng_parallel_for(N, 16, aieng__mm_task, &job);
     if (own) AIENG_FREE(own, NULL);

@@ -171,7 +171,7 @@ static void test_matmul(void) {
                         aieng_quant_quantize_act(at, x + m * (K + 3), qa, K);
                         for (n = 0; n < N; n++) {
                             const float want = aieng_quant_vec_dot(wt, q + n * rb, at == AIENG_QUANT_F32 ? (const void *)(x + m * (K + 3)) : (const void *)qa, K);
-                            if (!(fabsf(y[m * 70 + n] - want) <= 1e-4f * (fabsf(want) + 1.0f))) bad++;
+                            if (wt == AIENG_QUANT_F32 ? !(fabsf(y[m * 70 + n] - want) <= 1e-4f * (fabsf(want) + 1.0f)) : memcmp(&y[m * 70 + n], &want, 4) != 0) bad++; /* bit-identical except F32 (sgemm) */
                         }
                     }
                     CHECK(!bad, "%s N=%lld M=%lld threads %d: %d mismatches", aieng_quant_name(wt), (long long)N, (long long)M, th, bad);
@@ -259,6 +259,10 @@ static void test_reference(void) {
             for (i = 0; i < rs.rb; i++) if (q[i] != want[i]) { bad++; if (first < 0) first = (int)i; }
             CHECK(bad == 0, "%s row %u: %d of %u bytes differ from the reference, first at byte %d (got %02x want %02x)",
                   names[k], r, bad, rs.rb, first, first >= 0 ? q[first] : 0, first >= 0 ? want[first] : 0);
+            if (rs.type == AIENG_QUANT_Q8_K) { /* the activation path (SIMD) must give the same bytes */
+                aieng_quant_quantize_act(rs.type, x + (size_t)r * n, q, n);
+                CHECK(memcmp(q, want, rs.rb) == 0, "Q8_K activation row %u differs from the reference", r);
+            }
             aieng_quant_dequantize_row(rs.type, want, y, n);
             for (i = 0; i < n; i++) if (memcmp(&y[i], &wdeq[i], 4) != 0) { dbad++; if (dfirst < 0) dfirst = (int)i; }
             CHECK(dbad == 0, "%s row %u: dequantized %d values differ, first %d: %.9g vs %.9g", names[k], r, dbad, dfirst,
@@ -353,12 +357,91 @@ static void test_error_table(void) {
     free(x[0]); free(x[1]); free(y); free(q);
 }
 
+/* activation quantizers (SIMD) against the scalar reference code on edge cases:
+   ±amax ties (the first one's sign wins), zero blocks, exact halves, NaN */
+static void test_act_edges(void) {
+    const int64_t n = 1024;
+    float *x = (float *)xmalloc(n * 4);
+    unsigned char *a = (unsigned char *)xmalloc(n * 2), *b = (unsigned char *)xmalloc(n * 2);
+    int rep;
+    for (rep = 0; rep < 6; rep++) {
+        int64_t i;
+        fill_gauss(x, n, 1.0f);
+        if (rep == 1) { x[3] = -4.0f; x[100] = 4.0f; x[300] = 4.0f; x[301] = -4.0f; }
+        if (rep == 2) for (i = 256; i < 512; i++) x[i] = 0.0f;
+        if (rep == 3) for (i = 0; i < n; i++) x[i] = (float)((int)(x[i] * 8)) * 0.5f;
+        if (rep == 4) { x[5] = NAN; x[300] = INFINITY; x[700] = -INFINITY; }
+        if (rep == 5) for (i = 0; i < n; i++) x[i] = (i % 7 == 0) ? 127.0f : (float)(i % 255) - 127.0f;
+        aieng_quant_quantize_act(AIENG_QUANT_Q8_K, x, a, n);
+        aieng__q_q8_k(x, b, n / 256);
+        if (rep != 4) CHECK(memcmp(a, b, rbytes(AIENG_QUANT_Q8_K, n)) == 0, "Q8_K act vs scalar, case %d", rep);
+        else CHECK(memcmp(a, b, rbytes(AIENG_QUANT_Q8_K, n)) == 0, "Q8_K act vs scalar with a NaN");
+        aieng_quant_quantize_act(AIENG_QUANT_Q8_0, x, a, n);
+        {
+            /* scalar form of the x86 quantizer: d = amax/127, q = rne(x·127/amax) */
+            int64_t blk; int bad = 0;
+            for (blk = 0; blk < n / 32 && rep != 4; blk++) {
+                float amax = 0, id; int j;
+                for (j = 0; j < 32; j++) amax = fabsf(x[32 * blk + j]) > amax ? fabsf(x[32 * blk + j]) : amax;
+                id = amax != 0.0f ? 127.0f / amax : 0.0f;
+                if (aieng_f32_to_f16(amax / 127.0f) != (uint16_t)(a[34 * blk] | a[34 * blk + 1] << 8)) bad++;
+                for (j = 0; j < 32; j++) if ((int8_t)a[34 * blk + 2 + j] != (int)nearbyintf(x[32 * blk + j] * id)) bad++;
+            }
+            CHECK(bad == 0, "Q8_0 act, case %d: %d differences", rep, bad);
+        }
+    }
+    free(x); free(a); free(b);
+}
+
+/* arbitrary bytes (NaN/Inf scales, extreme quants) never crash or trip the
+   sanitizers, and every SIMD kernel still equals the scalar one where the
+   integer sums are the same (activations in -127..127) */
+static void test_random_bytes(void) {
+    const int64_t n = 512;
+    unsigned char *w = (unsigned char *)xmalloc(n * 4), *a = (unsigned char *)xmalloc(n * 4);
+    float *y = (float *)xmalloc(n * 4);
+    int t, rep;
+    int64_t i;
+    for (rep = 0; rep < 20; rep++)
+        for (t = 0; t < N_DOT; t++) {
+            const int wt = dot_types[t], at = aieng_quant_vec_dot_type(wt);
+            float got, sc;
+            for (i = 0; i < n * 4; i++) { w[i] = (unsigned char)aieng_rng_u32(&rng); a[i] = (unsigned char)aieng_rng_u32(&rng); }
+            if (at == AIENG_QUANT_F32 || at == AIENG_QUANT_F16 || at == AIENG_QUANT_BF16) continue;
+            CHECK(aieng_quant_dequantize_row(wt, w, y, n) == AIENG_OK, "%s", aieng_quant_name(wt));
+            aieng_quant_dequantize_row(at, a, y, n);
+            got = aieng_quant_vec_dot(wt, w, a, n);
+            (void)got;
+            /* make the scales finite and the activations -127..127, then compare */
+            {
+                float x[512];
+                fill_gauss(x, n, 1.0f);
+                aieng_quant_quantize_act(at, x, a, n);
+            }
+            if (wt == AIENG_QUANT_Q8_0) for (i = 0; i < n / 32; i++) { w[34 * i] = 0x00; w[34 * i + 1] = 0x3c; }
+            else if (wt == AIENG_QUANT_Q4_0 || wt == AIENG_QUANT_Q5_0) { const int bs = wt == AIENG_QUANT_Q4_0 ? 18 : 22; for (i = 0; i < n / 32; i++) { w[bs * i] = 0; w[bs * i + 1] = 0x3c; } }
+            else if (wt == AIENG_QUANT_Q4_1 || wt == AIENG_QUANT_Q5_1) { const int bs = wt == AIENG_QUANT_Q4_1 ? 20 : 24; for (i = 0; i < n / 32; i++) { w[bs * i] = 0; w[bs * i + 1] = 0x3c; w[bs * i + 2] = 0; w[bs * i + 3] = 0x3c; } }
+            else if (wt == AIENG_QUANT_MXFP4) for (i = 0; i < n / 32; i++) w[17 * i] = 127;
+            else if (wt == AIENG_QUANT_Q2_K) for (i = 0; i < n / 256; i++) { w[84 * i + 80] = 0; w[84 * i + 81] = 0x3c; w[84 * i + 82] = 0; w[84 * i + 83] = 0x3c; }
+            else if (wt == AIENG_QUANT_Q3_K) for (i = 0; i < n / 256; i++) { w[110 * i + 108] = 0; w[110 * i + 109] = 0x3c; }
+            else if (wt == AIENG_QUANT_Q4_K || wt == AIENG_QUANT_Q5_K) { const int bs = wt == AIENG_QUANT_Q4_K ? 144 : 176; for (i = 0; i < n / 256; i++) { w[bs * i] = 0; w[bs * i + 1] = 0x3c; w[bs * i + 2] = 0; w[bs * i + 3] = 0x3c; } }
+            else if (wt == AIENG_QUANT_Q6_K) for (i = 0; i < n / 256; i++) { w[210 * i + 208] = 0; w[210 * i + 209] = 0x3c; }
+            if (wt == AIENG_QUANT_Q8_0) for (i = 0; i < n / 32; i++) { int j; for (j = 0; j < 32; j++) if (w[34 * i + 2 + j] == 0x80) w[34 * i + 2 + j] = 0x81; }
+            got = aieng_quant_vec_dot(wt, w, a, n);
+            sc = dot_scalar(wt, w, a, n);
+            CHECK(fabsf(got - sc) <= 1e-4f * (fabsf(sc) + 1.0f), "%s random bytes: simd %.9g scalar %.9g", aieng_quant_name(wt), got, sc);
+        }
+    free(w); free(a); free(y);
+}
+
 int main(void) {
     aieng_rng_seed(&rng, 42, 7);
     test_table();
     test_reference();
     test_errors();
     test_roundtrip();
+    test_act_edges();
+    test_random_bytes();
     test_dots();
     test_matmul();
     test_i8();
