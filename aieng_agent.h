@@ -3637,6 +3637,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         } else t = -1;
         if (t < 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto fail; }
         if (t & AIENG__T_NUM) t |= AIENG__T_INT;
+        if (types == -1) continue; /* already contradictory */
         types = types ? (types & t) : t;
         if (!types) types = -1; /* contradictory: nothing */
     }
@@ -3644,7 +3645,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         const aieng_json *nt = aieng_json_get(parts[i], "not");
         size_t q;
         int t = 0;
-        if (!nt) continue;
+        if (!nt || types == -1) continue; /* -1: the types already contradict each other */
         if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
         for (q = 0; q < nt->n; q++) {
