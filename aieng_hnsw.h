@@ -53,9 +53,13 @@
      ef_construction  200: beam width while inserting (raised to at least M)
      ef_search        10: beam width of a search that passes ef = 0
      seed             100: seed of the level generator
-     storage          AIENG_HNSW_F32 (0) or AIENG_HNSW_INT8: the graph walk
+     storage          AIENG_HNSW_F32 (0), AIENG_HNSW_INT8: the graph walk
                       reads int8 codes (symmetric absmax, one scale per vector)
                       and the best ef are re-ranked on float32 kept on the side
+                      (faster, 1.25x the memory), or AIENG_HNSW_INT8_ONLY: int8
+                      codes alone (about 0.3x the memory; searches, the exact
+                      one included, rank and return int8 distances; get and
+                      save give the dequantized codes)
      allocator        runtime allocator (zeroed: AIENG_MALLOC/REALLOC/FREE)
 
    API OVERVIEW
@@ -86,15 +90,18 @@
    in a batch search.
 
    THREADS AND LOCKING RULE
-   - aieng_hnsw_add, aieng_hnsw_add_batch, aieng_hnsw_search*, aieng_hnsw_get,
-     aieng_hnsw_contains, aieng_hnsw_count and aieng_hnsw_save* may be called
-     from any number of threads at the same time: searches run while other
-     threads insert (they see each new node once it is linked).
+   - Every function may be called from any number of threads at the same
+     time, except aieng_hnsw_destroy (the caller makes sure nobody else uses
+     the index then).
+   - aieng_hnsw_add (of a new label), aieng_hnsw_add_batch, aieng_hnsw_search*,
+     aieng_hnsw_get, aieng_hnsw_contains and aieng_hnsw_count run side by
+     side: searches run while other threads insert and see each new node
+     once it is linked.
    - aieng_hnsw_remove, aieng_hnsw_add of a label that is already present
-     (an update), aieng_hnsw_reserve and the internal growth of the storage
-     take the index exclusively: they wait for running calls and hold new
-     ones back. Only aieng_hnsw_destroy needs the caller's own guarantee that
-     nobody else uses the index.
+     (an update), aieng_hnsw_reserve, aieng_hnsw_save* and the growth of the
+     storage (when an insert finds it full) take the index exclusively: they
+     wait for running calls and hold new ones back (a waiting writer is not
+     starved by a stream of searches).
    Inside: a reader-writer lock (shared for search and insert, exclusive for
    the above), one mutex for the label map, free list and entry point, and a
    one-byte spin lock per node taken by writers of that node's links. Searches
@@ -258,7 +265,7 @@ AIENG_EXTERN_C_END
 AIENG_EXTERN_C_BEGIN
 
 typedef enum aieng_hnsw_metric { AIENG_HNSW_L2 = 0, AIENG_HNSW_IP = 1, AIENG_HNSW_COSINE = 2 } aieng_hnsw_metric;
-typedef enum aieng_hnsw_storage { AIENG_HNSW_F32 = 0, AIENG_HNSW_INT8 = 1 } aieng_hnsw_storage;
+typedef enum aieng_hnsw_storage { AIENG_HNSW_F32 = 0, AIENG_HNSW_INT8 = 1, AIENG_HNSW_INT8_ONLY = 2 } aieng_hnsw_storage;
 
 typedef struct aieng_hnsw_config {
     int64_t dim;
@@ -470,95 +477,6 @@ AIENG_API int32_t aieng_hnsw_dot_i8(const int8_t *a, const int8_t *b, int64_t n)
     return s;
 }
 
-/* ---------------------------------------------------------------- bounded L2
-   Squared L2 distance that gives up once a partial sum passes `bound`: the
-   sum of squares only grows, so a partial sum above the bound proves the
-   point is not wanted, and the rest of its vector is never read. The beam
-   search passes the distance of its worst kept result, which rejects most
-   candidates after a fraction of their memory traffic (checks every 128
-   dims). Returns the exact distance when it is <= bound, else some value
-   > bound. Meant to move into aieng_tensor.h next to aieng_vec_l2sq. */
-#ifndef AIENG__HN_CHUNK
-#define AIENG__HN_CHUNK 128
-#endif
-static float aieng__hn_l2sq_bounded(const float *x, const float *y, int64_t n, float bound) {
-    int64_t i = 0;
-    float s = 0.0f;
-#if defined(AIENG_AVX512)
-    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-    while (i + AIENG__HN_CHUNK <= n) {
-        int64_t e = i + AIENG__HN_CHUNK;
-        for (; i < e; i += 32) {
-            __m512 d0 = _mm512_sub_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i));
-            __m512 d1 = _mm512_sub_ps(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(y + i + 16));
-            a0 = _mm512_fmadd_ps(d0, d0, a0);
-            a1 = _mm512_fmadd_ps(d1, d1, a1);
-        }
-        if (i < n && (s = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1))) > bound) return s;
-    }
-    for (; i + 16 <= n; i += 16) {
-        __m512 d = _mm512_sub_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i));
-        a0 = _mm512_fmadd_ps(d, d, a0);
-    }
-    s = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
-#elif defined(AIENG_AVX2)
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    __m128 t;
-    while (i + AIENG__HN_CHUNK <= n) {
-        int64_t e = i + AIENG__HN_CHUNK;
-        for (; i < e; i += 16) {
-            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-            __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8));
-            a0 = _mm256_fmadd_ps(d0, d0, a0);
-            a1 = _mm256_fmadd_ps(d1, d1, a1);
-        }
-        if (i < n) {
-            __m256 v = _mm256_add_ps(a0, a1);
-            t = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-            t = _mm_add_ps(t, _mm_movehl_ps(t, t));
-            t = _mm_add_ss(t, _mm_movehdup_ps(t));
-            if ((s = _mm_cvtss_f32(t)) > bound) return s;
-        }
-    }
-    for (; i + 8 <= n; i += 8) {
-        __m256 d = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-        a0 = _mm256_fmadd_ps(d, d, a0);
-    }
-    {
-        __m256 v = _mm256_add_ps(a0, a1);
-        t = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-        t = _mm_add_ps(t, _mm_movehl_ps(t, t));
-        t = _mm_add_ss(t, _mm_movehdup_ps(t));
-        s = _mm_cvtss_f32(t);
-    }
-#elif defined(AIENG_NEON)
-    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = vdupq_n_f32(0.0f);
-    while (i + AIENG__HN_CHUNK <= n) {
-        int64_t e = i + AIENG__HN_CHUNK;
-        for (; i < e; i += 8) {
-            float32x4_t d0 = vsubq_f32(vld1q_f32(x + i), vld1q_f32(y + i));
-            float32x4_t d1 = vsubq_f32(vld1q_f32(x + i + 4), vld1q_f32(y + i + 4));
-            a0 = vfmaq_f32(a0, d0, d0);
-            a1 = vfmaq_f32(a1, d1, d1);
-        }
-        if (i < n && (s = vaddvq_f32(vaddq_f32(a0, a1))) > bound) return s;
-    }
-    for (; i + 4 <= n; i += 4) {
-        float32x4_t d = vsubq_f32(vld1q_f32(x + i), vld1q_f32(y + i));
-        a0 = vfmaq_f32(a0, d, d);
-    }
-    s = vaddvq_f32(vaddq_f32(a0, a1));
-#else
-    while (i + AIENG__HN_CHUNK <= n) {
-        int64_t e = i + AIENG__HN_CHUNK;
-        for (; i < e; i++) { float d = x[i] - y[i]; s += d * d; }
-        if (i < n && s > bound) return s;
-    }
-#endif
-    for (; i < n; i++) { float d = x[i] - y[i]; s += d * d; }
-    return s;
-}
-
 /* ---------------------------------------------------------------- the index */
 #define AIENG__HN_FREE_SLOT 255u
 #define AIENG__HN_NONE 0xffffffffu
@@ -628,7 +546,18 @@ static int aieng__hn_maxm(const aieng_hnsw *h, int level) { return level == 0 ? 
 
 /* float32 copy of a stored vector (the block itself, or the side array in int8 mode) */
 static const float *aieng__hn_fvec(const aieng_hnsw *h, uint32_t id) {
-    return h->storage == AIENG_HNSW_INT8 ? h->fvec + (size_t)id * (size_t)h->dim : aieng__hn_vec(h, id);
+    return h->storage != AIENG_HNSW_F32 ? h->fvec + (size_t)id * (size_t)h->dim : aieng__hn_vec(h, id);
+}
+/* the float32 form of a node into out: the stored floats, or dequantized codes */
+static const float *aieng__hn_floats(const aieng_hnsw *h, uint32_t id, float *out) {
+    if (h->storage == AIENG_HNSW_INT8_ONLY) {
+        const float *p = aieng__hn_vec(h, id);
+        const int8_t *c = (const int8_t *)(p + 2);
+        int64_t i;
+        for (i = 0; i < h->dim; i++) out[i] = p[0] * (float)c[i];
+        return out;
+    }
+    return aieng__hn_fvec(h, id);
 }
 
 /* ---- distances. int8 block: [f32 scale][f32 |x̂|²][dim codes] */
@@ -642,7 +571,7 @@ static float aieng__hn_dist_i8(int metric, float sa, float na, const int8_t *a, 
 }
 /* distance between two stored nodes (the representation the graph walks on) */
 static float aieng__hn_dist_nodes(const aieng_hnsw *h, uint32_t a, uint32_t b) {
-    if (h->storage == AIENG_HNSW_INT8) {
+    if (h->storage != AIENG_HNSW_F32) {
         const float *pa = aieng__hn_vec(h, a), *pb = aieng__hn_vec(h, b);
         return aieng__hn_dist_i8(h->metric, pa[0], pa[1], (const int8_t *)(pa + 2), pb[0], pb[1], (const int8_t *)(pb + 2), h->dim);
     }
@@ -651,13 +580,8 @@ static float aieng__hn_dist_nodes(const aieng_hnsw *h, uint32_t a, uint32_t b) {
 /* distance from the prepared query of s to a stored node */
 static float aieng__hn_dist_q(const aieng_hnsw *h, const aieng__hn_scratch *s, uint32_t id) {
     const float *p = aieng__hn_vec(h, id);
-    if (h->storage == AIENG_HNSW_INT8) return aieng__hn_dist_i8(h->metric, s->qscale, s->qnorm, s->qi, p[0], p[1], (const int8_t *)(p + 2), h->dim);
+    if (h->storage != AIENG_HNSW_F32) return aieng__hn_dist_i8(h->metric, s->qscale, s->qnorm, s->qi, p[0], p[1], (const int8_t *)(p + 2), h->dim);
     return aieng__hn_dist_f(h->metric, s->q, p, h->dim);
-}
-/* the same, giving up above bound where the metric allows (L2 on float32) */
-static float aieng__hn_dist_qb(const aieng_hnsw *h, const aieng__hn_scratch *s, uint32_t id, float bound) {
-    if (h->metric == AIENG_HNSW_L2 && h->storage == AIENG_HNSW_F32) return aieng__hn_l2sq_bounded(s->q, aieng__hn_vec(h, id), h->dim, bound);
-    return aieng__hn_dist_q(h, s, id);
 }
 #ifndef AIENG_HNSW_PREFETCH_LINES
 #define AIENG_HNSW_PREFETCH_LINES 4
@@ -787,7 +711,7 @@ static void aieng__hn_prepare_query(const aieng_hnsw *h, aieng__hn_scratch *s, c
         float n = sqrtf(aieng_vec_dot(s->q, s->q, h->dim));
         if (n > 0.0f) aieng_vec_scale(s->q, 1.0f / n, h->dim);
     }
-    if (h->storage == AIENG_HNSW_INT8) {
+    if (h->storage != AIENG_HNSW_F32) {
         int32_t d;
         s->qscale = aieng_hnsw_quantize_i8(s->qi, s->q, h->dim);
         d = aieng_hnsw_dot_i8(s->qi, s->qi, h->dim);
@@ -882,7 +806,7 @@ static aieng_result aieng__hn_init(aieng_hnsw *h, const aieng_hnsw_config *cfg) 
     h->seed = cfg->seed ? cfg->seed : 100;
     h->mult = 1.0 / log((double)h->M);
     aieng_rng_seed(&h->rng, h->seed, 0x484e5357u);
-    h->vec_bytes = h->storage == AIENG_HNSW_INT8 ? 8 + (((size_t)h->dim + 3) & ~(size_t)3) : sizeof(float) * (size_t)h->dim;
+    h->vec_bytes = h->storage != AIENG_HNSW_F32 ? 8 + (((size_t)h->dim + 3) & ~(size_t)3) : sizeof(float) * (size_t)h->dim;
     h->links0_off = h->vec_bytes;
     h->size0 = h->vec_bytes + sizeof(uint32_t) * (size_t)(1 + h->maxM0);
     aieng__hn_rw_init(h);
@@ -894,7 +818,7 @@ static aieng_result aieng__hn_check_config(const aieng_hnsw_config *cfg) {
     if (!cfg) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: config is NULL");
     if (cfg->dim < 1 || cfg->dim > (1 << 24)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: dim %lld out of range [1, 2^24]", (long long)cfg->dim);
     if ((int)cfg->metric < 0 || (int)cfg->metric > 2) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: unknown metric %d", (int)cfg->metric);
-    if ((int)cfg->storage < 0 || (int)cfg->storage > 1) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: unknown storage %d", (int)cfg->storage);
+    if ((int)cfg->storage < 0 || (int)cfg->storage > 2) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: unknown storage %d", (int)cfg->storage);
     if (cfg->M < 0 || cfg->M == 1 || cfg->M > AIENG__HN_MAX_M) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: M %d out of range [2, 256]", cfg->M);
     if (cfg->ef_construction < 0 || cfg->ef_search < 0 || cfg->ef_construction > 1000000 || cfg->ef_search > 1000000)
         return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw: negative or huge ef");
@@ -1027,7 +951,7 @@ static uint32_t aieng__hn_greedy(const aieng_hnsw *h, const aieng__hn_scratch *s
             uint32_t c = AIENG__HN_LD_ACQ(&l[j]);
             float d;
             if (c >= (uint32_t)h->cap || aieng__hn_lev(h, c) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, c) < level) continue;
-            d = aieng__hn_dist_qb(h, s, c, *cur_d);
+            d = aieng__hn_dist_q(h, s, c);
             if (d < *cur_d) { *cur_d = d; cur = c; changed = 1; }
         }
     }
@@ -1107,7 +1031,7 @@ static int64_t aieng__hn_search_layer(aieng_hnsw *h, aieng__hn_scratch *s, uint3
         for (j = 0; j < m; j++) {
             uint32_t id = ids[j] & 0x7fffffffu;
             int candidate_only = (ids[j] & 0x80000000u) != 0;
-            float d = aieng__hn_dist_qb(h, s, id, nr < ef ? FLT_MAX : res[0].d);
+            float d = aieng__hn_dist_q(h, s, id);
             if (nr < ef || d < res[0].d) {
                 c.d = d;
                 c.id = id;
@@ -1181,11 +1105,11 @@ static int aieng__hn_random_level(aieng_hnsw *h) {
 /* Writes the stored representation of v (already normalised for cosine) into slot id. */
 static void aieng__hn_store_vec(aieng_hnsw *h, uint32_t id, const float *v) {
     float *p = aieng__hn_vec(h, id);
-    if (h->storage == AIENG_HNSW_INT8) {
+    if (h->storage != AIENG_HNSW_F32) {
         int8_t *codes = (int8_t *)(p + 2);
         p[0] = aieng_hnsw_quantize_i8(codes, v, h->dim);
         p[1] = p[0] * p[0] * (float)aieng_hnsw_dot_i8(codes, codes, h->dim);
-        memcpy(h->fvec + (size_t)id * (size_t)h->dim, v, sizeof(float) * (size_t)h->dim);
+        if (h->fvec) memcpy(h->fvec + (size_t)id * (size_t)h->dim, v, sizeof(float) * (size_t)h->dim);
     } else {
         memcpy(p, v, sizeof(float) * (size_t)h->dim);
     }
@@ -1425,7 +1349,15 @@ static aieng_result aieng__hn_remove_locked(aieng_hnsw *h, uint32_t id) {
             s->ids = ids;
             s->ids_cap = h->ef_construction + 2 * AIENG__HN_MAX_M;
         }
-        aieng__hn_prepare_query(h, s, aieng__hn_fvec(h, id));
+        if (h->storage == AIENG_HNSW_INT8_ONLY) {
+            /* dequantize into q, then prepare in place (prepare copies q onto itself first) */
+            float *tmp = (float *)aieng__hn_h_alloc(h, sizeof(float) * (size_t)h->dim);
+            if (!tmp) { aieng__hn_scratch_put(h, s); return aieng_set_error(AIENG_ERR_OOM, "hnsw_remove: out of memory"); }
+            aieng__hn_prepare_query(h, s, aieng__hn_floats(h, id, tmp));
+            aieng__hn_h_free(h, tmp);
+        } else {
+            aieng__hn_prepare_query(h, s, aieng__hn_fvec(h, id));
+        }
         cur = aieng__hn_descend(h, s, ep, L, &d);
         for (l = L < top ? L : top; l >= 0; l--) {
             int64_t nr = aieng__hn_search_layer(h, s, cur, d, h->ef_construction, l, NULL, id), m = 0, i;
@@ -1504,7 +1436,8 @@ AIENG_API aieng_result aieng_hnsw_get(aieng_hnsw *h, uint64_t label, float *out)
     aieng__hn_mx_unlock(&h->mtx);
     /* a slot in the map may still be being filled by another thread */
     if (id != AIENG__HN_NONE && AIENG__HN_LD_ACQ(&h->levels[id]) != AIENG__HN_FREE_SLOT)
-        memcpy(out, aieng__hn_fvec(h, id), sizeof(float) * (size_t)h->dim);
+        if (h->storage == AIENG_HNSW_INT8_ONLY) (void)aieng__hn_floats(h, id, out);
+        else memcpy(out, aieng__hn_fvec(h, id), sizeof(float) * (size_t)h->dim);
     else id = AIENG__HN_NONE;
     aieng__hn_rw_unlock(h);
     return id == AIENG__HN_NONE ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_get: label %llu not in the index", (unsigned long long)label) : AIENG_OK;
@@ -1533,7 +1466,8 @@ static int64_t aieng__hn_scan(aieng_hnsw *h, aieng__hn_scratch *s, int64_t k, co
         aieng__hn_cand c;
         if (AIENG__HN_LD_ACQ(&h->levels[i]) == AIENG__HN_FREE_SLOT) continue;
         if (f && !f->fn(h->labels[i], f->user)) continue;
-        c.d = aieng__hn_dist_f(h->metric, s->q, aieng__hn_fvec(h, (uint32_t)i), h->dim);
+        c.d = h->storage == AIENG_HNSW_INT8_ONLY ? aieng__hn_dist_q(h, s, (uint32_t)i)
+                                                 : aieng__hn_dist_f(h->metric, s->q, aieng__hn_fvec(h, (uint32_t)i), h->dim);
         c.id = (uint32_t)i;
         if (nr < k) aieng__hn_heap_push(s->res, &nr, c, 1);
         else if (c.d < s->res[0].d) { (void)aieng__hn_heap_pop(s->res, &nr, 1); aieng__hn_heap_push(s->res, &nr, c, 1); }
@@ -1777,7 +1711,18 @@ static void aieng__hn_write(aieng_hnsw *h, aieng__hn_sink *k) {
             int64_t j;
             for (j = 0; j < h->dim; j += 16) aieng__hn_put(k, zeros, (size_t)(h->dim - j < 16 ? h->dim - j : 16) * 4);
         } else {
-            aieng__hn_put_words(k, aieng__hn_fvec(h, (uint32_t)i), (size_t)h->dim);
+            if (h->storage == AIENG_HNSW_INT8_ONLY) {
+                float buf[256];
+                int64_t j, m;
+                const float *p = aieng__hn_vec(h, (uint32_t)i);
+                const int8_t *c = (const int8_t *)(p + 2);
+                for (j = 0; j < h->dim; j += 256) {
+                    for (m = 0; m < 256 && j + m < h->dim; m++) buf[m] = p[0] * (float)c[j + m];
+                    aieng__hn_put_words(k, buf, (size_t)m);
+                }
+            } else {
+                aieng__hn_put_words(k, aieng__hn_fvec(h, (uint32_t)i), (size_t)h->dim);
+            }
         }
     }
     for (i = 0; i < h->n_slots; i++) {
@@ -1787,8 +1732,15 @@ static void aieng__hn_write(aieng_hnsw *h, aieng__hn_sink *k) {
         for (j = 1; j <= (uint32_t)h->maxM0; j++) aieng__hn_put32(k, j <= n ? l[j] : 0);
     }
     for (i = 0; i < h->n_slots; i++)
-        if (h->levels[i] != AIENG__HN_FREE_SLOT && h->levels[i] > 0)
-            aieng__hn_put_words(k, h->upper[i], (size_t)(h->M + 1) * h->levels[i]);
+        if (h->levels[i] != AIENG__HN_FREE_SLOT && h->levels[i] > 0) {
+            int l;
+            for (l = 1; l <= h->levels[i]; l++) { /* count, ids, zeros after them */
+                const uint32_t *u = aieng__hn_links(h, (uint32_t)i, l);
+                uint32_t j;
+                aieng__hn_put32(k, u[0]);
+                for (j = 1; j <= (uint32_t)h->M; j++) aieng__hn_put32(k, j <= u[0] ? u[j] : 0);
+            }
+        }
     (void)zv;
     ck = aieng__hn_hash_final(&k->hash);
     {
@@ -1872,7 +1824,7 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
     n_slots = aieng__hn_rd64(b + 72); n_live = aieng__hn_rd64(b + 80); entry = aieng__hn_rd32(b + 88); flags = aieng__hn_rd32(b + 92);
     if (hb != AIENG__HN_HNSW_HEADER) AIENG__HN_BAD("hnsw_load: header size %u, expected %u", hb, AIENG__HN_HNSW_HEADER);
     if (metric > 2) AIENG__HN_BAD("hnsw_load: unknown metric %u", metric);
-    if (storage > 1) AIENG__HN_BAD("hnsw_load: unknown storage %u", storage);
+    if (storage > 2) AIENG__HN_BAD("hnsw_load: unknown storage %u", storage);
     if (dim < 1 || dim > (1u << 24)) AIENG__HN_BAD("hnsw_load: dimension %llu out of range", (unsigned long long)dim);
     if (M < 2 || M > AIENG__HN_MAX_M) AIENG__HN_BAD("hnsw_load: M = %u out of range", M);
     if (efc < 1 || efc > 1000000 || efs < 1 || efs > 1000000) AIENG__HN_BAD("hnsw_load: ef out of range");

@@ -11,6 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+PARTS=${PARTS:-"aieng hnswlib plot"}   # e.g. PARTS=plot to redo only the table and the plot
 EFS=${EFS:-10,20,40,80,160,320}
 D=build/bench/hnsw
 mkdir -p "$D"
@@ -31,23 +32,29 @@ make --no-print-directory build/aieng-hnsw >/dev/null
 # exact top-10 by brute force (aieng_hnsw_search_exact over the same storage)
 [ -f $D/gt.ivecs ] || build/aieng-hnsw gt --metric l2 $D/base.fvecs $D/query.fvecs -k 10 --out $D/gt.ivecs --threads "$(nproc)"
 
-echo "== build (M=16, ef_construction=200)"
-: > $D/aieng_build.txt
-for t in 1 2; do
-  build/aieng-hnsw build --metric l2 -M 16 --ef-construction 200 --threads $t $D/base.fvecs $D/index_t$t.hnsw \
-    | sed "s/^/threads $t /" | tee -a $D/aieng_build.txt
-done
-ls -l $D/index_t1.hnsw | awk '{print "aieng index file bytes", $5}'
+if [[ " $PARTS " == *" aieng "* ]]; then
+  echo "== aieng_hnsw build (M=16, ef_construction=200): float32 and int8 storage, 1 and 2 threads"
+  : > $D/aieng_build.txt
+  for s in f32 int8; do
+    flag=""; [ $s = int8 ] && flag=--int8
+    for t in 1 2; do
+      build/aieng-hnsw build --metric l2 -M 16 --ef-construction 200 --threads $t $flag $D/base.fvecs $D/index_${s}_t$t.hnsw \
+        | sed "s/^/$s threads $t /" | tee -a $D/aieng_build.txt
+    done
+  done
+  echo "== aieng_hnsw search sweep (1 thread)"
+  build/aieng-hnsw bench $D/index_f32_t1.hnsw $D/query.fvecs --gt $D/gt.ivecs -k 10 --efs "$EFS" --runs "$RUNS" | tee $D/aieng.txt
+  build/aieng-hnsw bench $D/index_int8_t1.hnsw $D/query.fvecs --gt $D/gt.ivecs -k 10 --efs "$EFS" --runs "$RUNS" | tee $D/aieng_int8.txt
+fi
 
-echo "== hnswlib"
-$PY bench/hnsw_bench.py hnswlib $D --gt $D/gt.ivecs --efs "$EFS" --runs "$RUNS" | tee $D/hnswlib.txt
+if [[ " $PARTS " == *" hnswlib "* ]]; then
+  echo "== hnswlib"
+  $PY bench/hnsw_bench.py hnswlib $D --gt $D/gt.ivecs --efs "$EFS" --runs "$RUNS" | tee $D/hnswlib.txt
+fi
 
-echo "== aieng_hnsw search sweep (1 thread)"
-build/aieng-hnsw bench $D/index_t1.hnsw $D/query.fvecs --gt $D/gt.ivecs -k 10 --efs "$EFS" --runs "$RUNS" | tee $D/aieng.txt
-
-echo "== side by side"
-$PY bench/hnsw_bench.py plot bench/hnsw_fashion_mnist.svg $D/aieng.txt $D/hnswlib.txt
-awk '/threads 1 build_seconds/{a1=$4} /threads 2 build_seconds/{a2=$4} /threads 1 memory_bytes/{am=$4}
-     END{printf "aieng build %.1f s (1 thread), %.1f s (2 threads), memory %.1f MB\n", a1, a2, am/1e6}' $D/aieng_build.txt
-awk '/build_seconds/{b[$4]=$2} /memory_bytes/{m=$2}
-     END{printf "hnswlib build %.1f s (1 thread), %.1f s (2 threads), memory (RSS growth) %.1f MB\n", b[1], b[2], m/1e6}' $D/hnswlib.txt
+if [[ " $PARTS " == *" plot "* ]]; then
+  echo "== side by side (QPS per CPU second: the machine is shared; wall-clock QPS in the table too)"
+  $PY bench/hnsw_bench.py plot bench/hnsw_fashion_mnist.svg $D/aieng.txt $D/hnswlib.txt $D/aieng_int8.txt
+  awk '{v[$1" "$3" "$4]=$5} END{for (s in v) if (s ~ /build_cpu_seconds|build_seconds|memory_bytes/) print "aieng " s, v[s]}' $D/aieng_build.txt | sort
+  awk '/build_seconds|build_cpu_seconds/{print "hnswlib", $1, "threads", $4, $2} /memory_bytes/{print "hnswlib memory_bytes (RSS growth)", $2}' $D/hnswlib.txt
+fi

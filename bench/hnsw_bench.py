@@ -9,7 +9,8 @@ Run by bench/hnsw.sh (needs .venv with hnswlib and numpy: tools/requirements-ben
       builds hnswlib (M=16, ef_construction=200, L2) with 1 and 2 threads, sweeps ef on one thread;
       prints "build_seconds T threads N", "memory_bytes B" and "ef E recall R qps Q" lines
   .venv/bin/python bench/hnsw_bench.py plot OUT.svg aieng.txt hnswlib.txt
-      writes an SVG recall/QPS plot of both (no matplotlib) and prints the side-by-side table
+      writes an SVG recall/QPS plot of both (no matplotlib) and prints the side-by-side table;
+      an optional 4th file adds the int8-storage curve
 """
 import gzip
 import os
@@ -119,10 +120,12 @@ def parse_curve(path):
     return pts
 
 
-def cmd_plot(out, a_path, h_path):
+def cmd_plot(out, a_path, h_path, i8_path=None):
     import math
 
-    curves = [("aieng_hnsw", "#c33", parse_curve(a_path)), ("hnswlib", "#36c", parse_curve(h_path))]
+    curves = [("aieng_hnsw float32", "#c33", parse_curve(a_path)), ("hnswlib", "#36c", parse_curve(h_path))]
+    if i8_path and os.path.exists(i8_path):
+        curves.append(("aieng_hnsw int8 + float32 re-rank", "#393", parse_curve(i8_path)))
     allp = [p for _, _, c in curves for p in c]
     rmin = max(0.0, min(p[1] for p in allp) - 0.02)
     lo = math.log10(min(p[2] for p in allp)) - 0.05
@@ -166,11 +169,13 @@ def cmd_plot(out, a_path, h_path):
     s.append("</svg>")
     with open(out, "w") as f:
         f.write("\n".join(s) + "\n")
-    a, hl = curves[0][2], curves[1][2]
-    print("| ef | aieng recall | aieng QPS (CPU) | aieng QPS (wall) | hnswlib recall | hnswlib QPS (CPU) | hnswlib QPS (wall) | ratio (CPU) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for (ef, ra, qa, wa), (_, rh, qh, wh) in zip(a, hl):
-        print(f"| {ef} | {ra:.4f} | {qa:.0f} | {wa:.0f} | {rh:.4f} | {qh:.0f} | {wh:.0f} | {qa / qh:.2f} |")
+    hl = curves[1][2]
+    for name, _, a in [curves[0]] + curves[2:]:
+        print(f"\n{name} against hnswlib (QPS per CPU second; wall-clock in brackets)\n")
+        print("| ef | aieng recall | aieng QPS | hnswlib recall | hnswlib QPS | ratio |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for (ef, ra, qa, wa), (_, rh, qh, wh) in zip(a, hl):
+            print(f"| {ef} | {ra:.4f} | {qa:.0f} ({wa:.0f}) | {rh:.4f} | {qh:.0f} ({wh:.0f}) | {qa / qh:.2f} |")
 
 
 if __name__ == "__main__":
@@ -182,6 +187,6 @@ if __name__ == "__main__":
     elif c == "hnswlib":
         cmd_hnswlib(sys.argv[2], sys.argv[3:])
     elif c == "plot":
-        cmd_plot(sys.argv[2], sys.argv[3], sys.argv[4])
+        cmd_plot(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     else:
         raise SystemExit(__doc__)

@@ -8,6 +8,9 @@
          with --gt, "recall: R" (mean recall@k as a fraction)
      aieng-hnsw gt --metric l2|ip|cos base queries -k 10 --out gt.ivecs [--threads N]
          exact top-k by brute force (the ground truth)
+     aieng-hnsw filter-bench index.hnsw queries [-k 10] [--ef 64] [--nq 1000] [--sels 0.5,0.1,0.01,0.001]
+         filtered search: a label predicate keeping a fraction S of the labels (a hash
+         of the label), recall against the exact filtered top-k; one line per S
      aieng-hnsw bench index.hnsw queries --gt gt.ivecs [-k 10] [--efs 10,20,40,80,160,320]
                       [--runs 3] [--svg plot.svg]
          one line per ef: "ef E recall R qps Q" (median of the runs), and an SVG plot
@@ -133,8 +136,8 @@ static void write_ivecs(const char *path, const uint64_t *lab, int64_t n, int64_
 }
 
 typedef struct {
-    const char *metric, *gt, *out, *efs, *svg;
-    int M, efc, threads, k, ef, runs, int8;
+    const char *metric, *gt, *out, *efs, *svg, *sels;
+    int M, efc, threads, k, ef, runs, int8, nq;
     const char *pos[4];
     int npos;
 } args;
@@ -143,6 +146,8 @@ static void parse(args *a, int argc, char **argv) {
     memset(a, 0, sizeof *a);
     a->metric = "l2"; a->M = 16; a->efc = 200; a->threads = 1; a->k = 10; a->ef = 64; a->runs = 3;
     a->efs = "10,20,40,80,160,320";
+    a->sels = "0.5,0.1,0.01,0.001";
+    a->nq = 1000;
     for (i = 2; i < argc; i++) {
         const char *s = argv[i];
         int has = i + 1 < argc;
@@ -158,6 +163,8 @@ static void parse(args *a, int argc, char **argv) {
         else if (!strcmp(s, "--runs") && has) a->runs = atoi(argv[++i]);
         else if (!strcmp(s, "--svg") && has) a->svg = argv[++i];
         else if (!strcmp(s, "--int8")) a->int8 = 1;
+        else if (!strcmp(s, "--sels") && has) a->sels = argv[++i];
+        else if (!strcmp(s, "--nq") && has) a->nq = atoi(argv[++i]);
         else if (s[0] == '-' && s[1]) die("unknown or incomplete option %s", s);
         else if (a->npos < 4) a->pos[a->npos++] = s;
         else die("too many arguments at %s", s);
@@ -243,6 +250,54 @@ static void svg_plot(const char *path, const double *recall, const double *qps, 
     fclose(f);
 }
 
+/* keeps the labels whose hash falls below sel (a fraction of them, spread evenly) */
+static int keep_label(uint64_t label, void *user) {
+    uint64_t x = label + 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (double)(x % 1000000u) < *(const double *)user * 1e6;
+}
+static void filter_bench(const args *a) {
+    aieng_hnsw *h = load_index(a->pos[0]);
+    int64_t nq, qd, i, j, t, nf;
+    float *q = read_floats(a->pos[1], &nq, &qd);
+    const char *s = a->sels;
+    uint64_t *want = (uint64_t *)malloc(sizeof(uint64_t) * (size_t)a->k), *got = (uint64_t *)malloc(sizeof(uint64_t) * (size_t)a->k);
+    if (qd != aieng_hnsw_dim(h)) die("queries do not have the index's dimension%s", "");
+    if (nq > a->nq) nq = a->nq;
+    while (*s) {
+        double sel = atof(s), hits = 0, total = 0, t0, c0, wall = 0, cpu = 0;
+        aieng_hnsw_search_params p;
+        memset(&p, 0, sizeof p);
+        p.filter = keep_label;
+        p.filter_user = &sel;
+        for (i = 0; i < nq; i++) {
+            int64_t nw;
+            p.exact = 1;
+            p.ef = 0;
+            aieng_hnsw_search_ex(h, q + i * qd, a->k, &p, want, NULL, &nw);
+            p.exact = 0;
+            p.ef = a->ef;
+            t0 = now();
+            c0 = cpu_now();
+            aieng_hnsw_search_ex(h, q + i * qd, a->k, &p, got, NULL, &nf);
+            wall += now() - t0;
+            cpu += cpu_now() - c0;
+            for (j = 0; j < nw; j++)
+                for (t = 0; t < nf; t++) if (got[t] == want[j]) { hits++; break; }
+            total += (double)nw;
+        }
+        printf("selectivity %g recall %.4f qps %.1f cpu_qps %.1f\n", sel, total > 0 ? hits / total : 1.0, (double)nq / wall, (double)nq / cpu);
+        fflush(stdout);
+        s = strchr(s, ',');
+        if (!s) break;
+        s++;
+    }
+    free(want); free(got); free(q);
+    aieng_hnsw_destroy(h);
+}
+
 int main(int argc, char **argv) {
     args a;
     if (argc < 2) {
@@ -301,6 +356,11 @@ int main(int argc, char **argv) {
         free(x); free(q); free(lab);
         return 0;
     }
+    if (!strcmp(argv[1], "filter-bench")) {
+        if (a.npos != 2) die("filter-bench needs index.hnsw and queries%s", "");
+        filter_bench(&a);
+        return 0;
+    }
     if (!strcmp(argv[1], "search") || !strcmp(argv[1], "bench")) {
         int64_t nq, qd, gn = 0, gk = 0;
         float *q;
@@ -345,6 +405,6 @@ int main(int argc, char **argv) {
         free(q); free(gt); free(lab);
         return 0;
     }
-    die("unknown command %s (build, search, gt, bench)", argv[1]);
+    die("unknown command %s (build, search, gt, bench, filter-bench)", argv[1]);
     return 1;
 }

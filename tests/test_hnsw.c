@@ -116,20 +116,6 @@ static void test_kernels(void) {
     }
     for (i = 0; i < 301; i++) x[i] = 0;
     CHECK(aieng_hnsw_quantize_i8(a, x, 301) == 0.0f && a[0] == 0, "quantize_i8 of zeros");
-    {   /* the bounded L2 kernel: exact at or below the bound, above it otherwise */
-        float u[800], w[800];
-        int64_t lens[6] = {1, 16, 127, 128, 300, 784}, t;
-        for (i = 0; i < 800; i++) { u[i] = aieng_rng_normal(&rng); w[i] = aieng_rng_normal(&rng); }
-        for (t = 0; t < 6; t++) {
-            double ref = 0;
-            float full, lo;
-            for (i = 0; i < lens[t]; i++) ref += ((double)u[i] - w[i]) * ((double)u[i] - w[i]);
-            full = aieng__hn_l2sq_bounded(u, w, lens[t], FLT_MAX);
-            lo = aieng__hn_l2sq_bounded(u, w, lens[t], (float)ref * 0.3f);
-            CHECK(fabs(full - ref) <= 1e-4 * ref + 1e-6, "l2sq_bounded n=%lld: %g vs %g", (long long)lens[t], full, ref);
-            CHECK(lo > (float)ref * 0.3f, "l2sq_bounded n=%lld below a low bound: %g", (long long)lens[t], lo);
-        }
-    }
 }
 
 static void test_basics(void) {
@@ -179,7 +165,7 @@ static void test_recall(void) {
     int64_t n = quick ? 1500 : 10000, dim = 37, nq = quick ? 30 : 200, k = 10, i;
     float *x = make_data(n + nq, dim, 50, 1), *qs = x + n * dim; /* queries: same distribution, not inserted */
     int metric, storage;
-    for (storage = 0; storage < 2; storage++)
+    for (storage = 0; storage < 3; storage++)
         for (metric = 0; metric < 3; metric++) {
             aieng_hnsw_config cfg = aieng_hnsw_config_default(dim, (aieng_hnsw_metric)metric);
             aieng_hnsw *h;
@@ -194,9 +180,14 @@ static void test_recall(void) {
             p.ef = 64;
             rc = recall(h, metric, x, n, dim, NULL, qs, nq, k, &p);
             CHECK(rc >= (storage ? 0.93 : 0.97), "metric %d storage %d: recall@10 %.4f at ef 64", metric, storage, rc);
+            if (storage == AIENG_HNSW_INT8_ONLY && metric != AIENG_HNSW_COSINE) {
+                float back[37];
+                aieng_hnsw_get(h, 3, back);
+                CHECK(fabs(back[0] - x[3 * dim]) < 0.1 && fabs(back[36] - x[3 * dim + 36]) < 0.1, "int8-only get: %g vs %g", back[0], x[3 * dim]);
+            }
             p.exact = 1;
             re = recall(h, metric, x, n, dim, NULL, qs, nq, k, &p);
-            CHECK(re >= 0.999, "metric %d storage %d: exact search recall %.4f", metric, storage, re);
+            CHECK(re >= (storage == AIENG_HNSW_INT8_ONLY ? 0.9 : 0.999), "metric %d storage %d: exact search recall %.4f", metric, storage, re);
             if (!quick) printf("recall metric %d storage %d: %.4f (exact %.4f), %zu bytes\n", metric, storage, rc, re, aieng_hnsw_memory_bytes(h));
             aieng_hnsw_destroy(h);
         }
@@ -423,7 +414,8 @@ static int same_results(aieng_hnsw *a, aieng_hnsw *b) {
         for (j = 0; j < 8; j++) q[j] = (float)(i - 10) * 0.3f + (float)j * 0.1f;
         aieng_hnsw_search(a, q, 10, 20, la, da, &na);
         aieng_hnsw_search(b, q, 10, 20, lb, db, &nb);
-        if (na != nb || memcmp(la, lb, sizeof(uint64_t) * (size_t)na) != 0 || memcmp(da, db, sizeof(float) * (size_t)na) != 0) return 0;
+        if (na != nb || memcmp(la, lb, sizeof(uint64_t) * (size_t)na) != 0) return 0;
+        for (j = 0; j < na; j++) if (fabs(da[j] - db[j]) > 1e-5 * (fabs(da[j]) + 1)) return 0;
     }
     return 1;
 }
@@ -443,7 +435,7 @@ static void expect_bad(const unsigned char *b, size_t len, aieng_result want, co
 
 static void test_persistence(void) {
     int storage, removals;
-    for (storage = 0; storage < 2; storage++)
+    for (storage = 0; storage < 3; storage++)
         for (removals = 0; removals < 2; removals++) {
             aieng_hnsw *h = small_index(storage, removals), *g = NULL, *f = NULL;
             size_t n = aieng_hnsw_save_size(h), len;
@@ -457,6 +449,12 @@ static void test_persistence(void) {
             CHECK(aieng_hnsw_load(&f, path, NULL) == AIENG_OK, "load: %s", aieng_last_error());
             file = aieng_test_read_file(path, &len);
             CHECK(file && len == n && memcmp(file, buf, n) == 0, "file and buffer images are identical");
+            if (g) {   /* saving the loaded index gives the same image */
+                size_t n2 = aieng_hnsw_save_size(g);
+                unsigned char *b2 = (unsigned char *)malloc(n2);
+                CHECK(n2 == n && aieng_hnsw_save_buffer(g, b2, n2) == AIENG_OK && memcmp(b2, buf, n) == 0, "save(load(x)) == x (storage %d)", storage);
+                free(b2);
+            }
             free(file);
             if (g && f) {
                 CHECK(same_results(h, g) && same_results(h, f), "loaded index answers as the original (storage %d, removals %d)", storage, removals);
