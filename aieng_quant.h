@@ -40,9 +40,12 @@
    OPTIONS (#define before including)
      AIENG_NO_SIMD, AIENG_NO_AVX512, AIENG_NO_AVX2, AIENG_NO_NEON  as in aieng_tensor.h
      AIENG_NO_THREADS, AIENG_STATIC, AIENG_MALLOC/REALLOC/FREE      as in aieng_tensor.h
-   AVX-512 VNNI (__AVX512VNNI__ with __AVX512VL__) or AVX-VNNI (__AVXVNNI__) are
-   used when the compiler targets them (-march=native); NEON's sdot when
-   __ARM_FEATURE_DOTPROD is set.
+     AIENG_QUANT_PF_DIST  software prefetch distance in bytes of the x86 matmul
+                          kernels (default 16384; 0 fetches the current line)
+   AVX-512 VNNI (__AVX512VNNI__ with __AVX512VL__/BW) or AVX-VNNI (__AVXVNNI__)
+   are used when the compiler targets them (-march=native); NEON's sdot when
+   __ARM_FEATURE_DOTPROD is set. The NEON path without sdot, and the AVX2 path
+   without VNNI, use widening multiplies instead.
 
    API OVERVIEW
      types     aieng_quant_type (ids = ggml_type), aieng_quant_name,
@@ -128,10 +131,15 @@
    the same integer block sums as the scalar path; only the order of float
    additions differs.
 
-   THREADS
-   aieng_quant_matmul splits the N output rows over aieng_parallel_for; each
-   output is computed by one thread in a fixed order, so results do not
-   depend on the thread count. All functions are reentrant.
+   THREADS AND SPEED
+   aieng_quant_matmul quantizes the M activation rows (in parallel when M > 1),
+   then splits the N output rows over aieng_parallel_for. On x86 it runs four
+   weight rows at a time (four memory streams, one activation load; with
+   AVX-512 two rows share a zmm register) with software prefetch; these
+   kernels give bit-identical results to aieng_quant_vec_dot, so no result
+   depends on the thread count or on how rows were grouped. All functions are
+   reentrant; the work buffer of aieng_quant_matmul_ex must not be shared by
+   concurrent calls.
 
    VERSIONS
      0.1.0  first release
@@ -1835,7 +1843,7 @@ AIENG__QS float aieng__dot_q4_1_avx2(const uint8_t *w, const uint8_t *a, int64_t
 AIENG__QS float aieng__dot_q5_1_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     return aieng__dot_q5_1_avx2_d(w, a, nb) + aieng__sum_ms(w, a, nb, 24);
 }
-static void aieng__dot_q41_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out, int wb) {
+AIENG__QS void aieng__dot_q41_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out, int wb) {
     int r;
     if (wb == 20) aieng__dot_q4_1_avx2_d4(w, ws, a, nb, out);
     else aieng__dot_q5_1_avx2_d4(w, ws, a, nb, out);
@@ -1895,7 +1903,7 @@ static float aieng__dot_q45_k_avx2(const uint8_t *w, const uint8_t *a, int64_t n
     for (i = 0; i < nb; i++, w += bsz, a += 292) acc = aieng__blk_q45_k(acc, &accm, w, a, five);
     return aieng__k_final(acc, accm);
 }
-static void aieng__dot_q45_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out, int five) {
+AIENG__QS void aieng__dot_q45_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out, int five) {
     __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
     __m128 m0 = _mm_setzero_ps(), m1 = m0, m2 = m0, m3 = m0;
     const int bsz = five ? 176 : 144;
@@ -1948,7 +1956,7 @@ AIENG__QS float aieng__dot_q6_k_avx2(const uint8_t *w, const uint8_t *a, int64_t
     for (i = 0; i < nb; i++, w += 210, a += 292) acc = aieng__blk_q6_k(acc, w, a);
     return aieng__hsum8(acc);
 }
-static void aieng__dot_q6_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+AIENG__QS void aieng__dot_q6_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
     __m256 c0 = _mm256_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
     int64_t i;
     for (i = 0; i < nb; i++, w += 210, a += 292) {
@@ -2183,7 +2191,7 @@ AIENG__DOT4_512(aieng__dot_q8_0_512x4, 34, 34, 2, 2,
                               _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x23), _mm512_setzero_si512(), y));)
 /* Q4_1: d and m of two rows converted together; m·s summed per row in block
    order, as the one-row kernel does */
-static void aieng__dot_q4_1_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+AIENG__QS void aieng__dot_q4_1_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
     const __m512i sel = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
     __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
     __m128 m01 = _mm_setzero_ps(), m23 = _mm_setzero_ps();
@@ -2209,6 +2217,101 @@ static void aieng__dot_q4_1_512x4(const uint8_t *w, size_t ws, const uint8_t *a,
         out[2] = aieng__hsum16_lo(c23) + m[5]; out[3] = aieng__hsum16_hi(c23) + m[7];
     }
 }
+/* Q4_K (not Q5_K): two rows per zmm; per half exactly the 256-bit block code */
+static __m512i aieng__k4_scale16(const uint32_t *u0, const uint32_t *u1) {
+    /* [row0: 8 scales, 8 mins | row1: 8 scales, 8 mins] as int16 */
+    const __m256i b = _mm256_setr_epi32((int)u0[0], (int)u0[1], (int)u0[2], (int)u0[3], (int)u1[0], (int)u1[1], (int)u1[2], (int)u1[3]);
+    return _mm512_cvtepu8_epi16(b);
+}
+static void aieng__blk_q4_k2(__m512 *acc, __m128 *m0, __m128 *m1, const uint8_t *w0, const uint8_t *w1, const uint8_t *a) {
+    const __m512i m4 = _mm512_set1_epi8(15);
+    uint32_t u0[4], u1[4];
+    const float yd = aieng__ldf(a);
+    __m512i isum = _mm512_setzero_si512(), S;
+    int c;
+    aieng__k4_unpack(w0 + 4, u0);
+    aieng__k4_unpack(w1 + 4, u1);
+    *m0 = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w0 + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, (const uint8_t *)u0 + 8)), *m0);
+    *m1 = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w1 + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, (const uint8_t *)u1 + 8)), *m1);
+    S = aieng__k4_scale16(u0, u1);
+    for (c = 0; c < 4; c++) {
+        const __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(w0 + 16 + 32 * c))),
+                                             _mm256_loadu_si256((const __m256i *)(w1 + 16 + 32 * c)), 1);
+        const __m512i lo = _mm512_and_si512(q, m4), hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
+        const __m512i y0 = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
+        const __m512i y1 = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c + 32)));
+        /* lanes 0..15 take row0's scale 2c (2c+1), lanes 16..31 row1's (index 16 + ...) */
+        const __m512i s0 = _mm512_permutexvar_epi16(_mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)(2 * c)), _mm512_set1_epi16((short)(16 + 2 * c))), S);
+        const __m512i s1 = _mm512_permutexvar_epi16(_mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)(2 * c + 1)), _mm512_set1_epi16((short)(17 + 2 * c))), S);
+        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(lo, y0), s0));
+        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(hi, y1), s1));
+    }
+    *acc = _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(aieng__h2f(w0) * yd)), _mm256_set1_ps(aieng__h2f(w1) * yd), 1),
+                           _mm512_cvtepi32_ps(isum), *acc);
+}
+AIENG__QS void aieng__dot_q4_k_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
+    __m128 m0 = _mm_setzero_ps(), m1 = m0, m2 = m0, m3 = m0;
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 144, a += 292) {
+        int o;
+        for (o = 0; o < 144; o += 64) { AIENG__PF(w + o); AIENG__PF(w + ws + o); AIENG__PF(w + 2 * ws + o); AIENG__PF(w + 3 * ws + o); }
+        aieng__blk_q4_k2(&c01, &m0, &m1, w, w + ws, a);
+        aieng__blk_q4_k2(&c23, &m2, &m3, w + 2 * ws, w + 3 * ws, a);
+    }
+    out[0] = aieng__k_final(_mm512_castps512_ps256(c01), m0); out[1] = aieng__k_final(_mm512_extractf32x8_ps(c01, 1), m1);
+    out[2] = aieng__k_final(_mm512_castps512_ps256(c23), m2); out[3] = aieng__k_final(_mm512_extractf32x8_ps(c23, 1), m3);
+}
+#define AIENG__Q4K_DOT4 aieng__dot_q4_k_512x4
+/* Q6_K: two rows per zmm, per half exactly aieng__blk_q6_k */
+static __m512i aieng__ld2x32(const uint8_t *p0, const uint8_t *p1) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)p0)), _mm256_loadu_si256((const __m256i *)p1), 1);
+}
+static __m512i aieng__q6_sel(int j) { /* int16 lanes: 0-7 -> j, 8-15 -> j+1, 16-23 -> 16+j, 24-31 -> 17+j */
+    return _mm512_mask_blend_epi16(0xff00ff00u, _mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)j), _mm512_set1_epi16((short)(16 + j))),
+                                   _mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)(j + 1)), _mm512_set1_epi16((short)(17 + j))));
+}
+static __m512 aieng__blk_q6_k2(__m512 acc, const uint8_t *w0, const uint8_t *w1, const uint8_t *a) {
+    const __m512i m4 = _mm512_set1_epi8(15), m3 = _mm512_set1_epi8(3);
+    const __m512i S = _mm512_cvtepi8_epi16(_mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(w0 + 192))),
+                                                                   _mm_loadu_si128((const __m128i *)(w1 + 192)), 1));
+    const __m512i bs = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 260)));
+    __m512i isum = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(_mm512_madd_epi16(bs, S), 5));
+    int h;
+    for (h = 0; h < 2; h++) {
+        const __m512i l0 = aieng__ld2x32(w0 + 64 * h, w1 + 64 * h), l1 = aieng__ld2x32(w0 + 64 * h + 32, w1 + 64 * h + 32);
+        const __m512i qh = aieng__ld2x32(w0 + 128 + 32 * h, w1 + 128 + 32 * h);
+        const __m512i q1 = _mm512_or_si512(_mm512_and_si512(l0, m4), _mm512_slli_epi16(_mm512_and_si512(qh, m3), 4));
+        const __m512i q2 = _mm512_or_si512(_mm512_and_si512(l1, m4), _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh, 2), m3), 4));
+        const __m512i q3 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(l0, 4), m4), _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh, 4), m3), 4));
+        const __m512i q4 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(l1, 4), m4), _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(qh, 6), m3), 4));
+        const uint8_t *y = a + 4 + 128 * h;
+        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(q1, _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)y))),
+                                                        _mm512_permutexvar_epi16(aieng__q6_sel(8 * h + 0), S)));
+        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(q2, _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(y + 32)))),
+                                                        _mm512_permutexvar_epi16(aieng__q6_sel(8 * h + 2), S)));
+        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(q3, _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(y + 64)))),
+                                                        _mm512_permutexvar_epi16(aieng__q6_sel(8 * h + 4), S)));
+        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(q4, _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(y + 96)))),
+                                                        _mm512_permutexvar_epi16(aieng__q6_sel(8 * h + 6), S)));
+    }
+    return _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(aieng__h2f(w0 + 208) * aieng__ldf(a))),
+                                              _mm256_set1_ps(aieng__h2f(w1 + 208) * aieng__ldf(a)), 1),
+                           _mm512_cvtepi32_ps(isum), acc);
+}
+AIENG__QS void aieng__dot_q6_k_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 210, a += 292) {
+        int o;
+        for (o = 0; o < 210; o += 64) { AIENG__PF(w + o); AIENG__PF(w + ws + o); AIENG__PF(w + 2 * ws + o); AIENG__PF(w + 3 * ws + o); }
+        c01 = aieng__blk_q6_k2(c01, w, w + ws, a);
+        c23 = aieng__blk_q6_k2(c23, w + 2 * ws, w + 3 * ws, a);
+    }
+    out[0] = aieng__hsum16_lo(c01); out[1] = aieng__hsum16_hi(c01);
+    out[2] = aieng__hsum16_lo(c23); out[3] = aieng__hsum16_hi(c23);
+}
+#define AIENG__Q6K_DOT4 aieng__dot_q6_k_512x4
 #define aieng__dot_q4_0_avx24 aieng__dot_q4_0_512x4
 #define aieng__dot_q8_0_avx24 aieng__dot_q8_0_512x4
 #define AIENG__Q41_DOT4 aieng__dot_q4_1_512x4
@@ -2227,9 +2330,17 @@ static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a,
     case AIENG_QUANT_Q5_1: if (out) aieng__dot_q41_avx24(w, ws, a, n / 32, out, 24); return 1;
     case AIENG_QUANT_Q8_0: if (out) aieng__dot_q8_0_avx24(w, ws, a, n / 32, out); return 1;
     case AIENG_QUANT_MXFP4: if (out) aieng__dot_mxfp4_avx24(w, ws, a, n / 32, out); return 1;
+#ifdef AIENG__Q4K_DOT4
+    case AIENG_QUANT_Q4_K: if (out) AIENG__Q4K_DOT4(w, ws, a, n / 256, out); return 1;
+#else
     case AIENG_QUANT_Q4_K: if (out) aieng__dot_q45_k_avx24(w, ws, a, n / 256, out, 0); return 1;
+#endif
     case AIENG_QUANT_Q5_K: if (out) aieng__dot_q45_k_avx24(w, ws, a, n / 256, out, 1); return 1;
+#ifdef AIENG__Q6K_DOT4
+    case AIENG_QUANT_Q6_K: if (out) AIENG__Q6K_DOT4(w, ws, a, n / 256, out); return 1;
+#else
     case AIENG_QUANT_Q6_K: if (out) aieng__dot_q6_k_avx24(w, ws, a, n / 256, out); return 1;
+#endif
     default: return 0;
     }
 }
