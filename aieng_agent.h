@@ -2834,6 +2834,7 @@ typedef struct aieng__sc {
     aieng__buf out;
     const aieng_json **memo_node; int *memo_rule; int nmemo, capmemo;
     int nrules, flags;
+    aieng__iv empty;                      /* rule ids whose language is empty */
     const aieng_json *masked[64]; int nmasked;
     int depth;
     aieng_result err;
@@ -2894,7 +2895,20 @@ static void aieng__sc_json_lit(aieng__buf *b, const aieng_json *v) {
     AIENG_FREE(t, NULL);
 }
 static int aieng__sc_new_rule(aieng__sc *c) { return c->nrules++; }
+#define AIENG__GBNF_NOTHING "[^\\x00-\\U0010FFFF]"
+static int aieng__sc_is_empty(const aieng__sc *c, int id) {
+    int i;
+    for (i = 0; i < c->empty.n; i++) if (c->empty.v[i] == id) return 1;
+    return 0;
+}
 static void aieng__sc_emit(aieng__sc *c, int id, const aieng__buf *body) {
+    /* track rules that match nothing ("nothing", or a reference to such a rule), so that
+       optional members and items with an impossible schema are left out instead of
+       leading generation into a dead end */
+    if (body->p && (!strcmp(body->p, AIENG__GBNF_NOTHING) ||
+                    (body->p[0] == 's' && strspn(body->p + 1, "0123456789") == body->n - 1 && aieng__sc_is_empty(c, atoi(body->p + 1))))) {
+        if (!aieng__iv_push(&c->empty, id)) c->out.oom = 1;
+    }
     aieng__buf_printf(&c->out, "s%d ::= ", id);
     aieng__buf_put(&c->out, body->p ? body->p : "\"\"", body->p ? body->n : 2);
     aieng__buf_putc(&c->out, '\n');
@@ -2955,7 +2969,7 @@ static void aieng__sc_uint_range(aieng__buf *b, uint64_t a, uint64_t hi, int has
         first = 0;
         aieng__buf_printf(b, "[1-9] [0-9]{%d,18}", la);
     }
-    if (first) aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]"); /* empty */
+    if (first) aieng__buf_puts(b, AIENG__GBNF_NOTHING); /* empty */
     aieng__buf_putc(b, ')');
 }
 static void aieng__sc_int_range(aieng__buf *b, int has_lo, int64_t lo, int has_hi, int64_t hi) {
@@ -3176,6 +3190,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         else if (ns > 1) rule[j] = aieng__sc_comp(c, sub, ns);
         else rule[j] = -2; /* any value */
         if (rule[j] == -1) ok = 0;
+        else if (rule[j] >= 0 && aieng__sc_is_empty(c, rule[j])) { if (req[j]) impossible = 1; rule[j] = -3; }
     }
     if (ok) {
         if (ap && ap->type == AIENG_JSON_BOOL) extra = ap->boolean ? -2 : -3;
@@ -3197,7 +3212,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         }
     }
     if (ok && impossible) { /* no instance can satisfy this object schema */
-        aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]");
+        aieng__buf_puts(b, AIENG__GBNF_NOTHING);
         AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL);
         return 1;
     }
@@ -3247,7 +3262,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 else aieng__buf_printf(&xb, " ws \":\" ws s%d", vr);
             }
             if (ok) {
-                if (!xb.n) aieng__buf_puts(&xb, "[^\\x00-\\U0010FFFF]");
+                if (!xb.n) aieng__buf_puts(&xb, AIENG__GBNF_NOTHING);
                 xm = aieng__sc_new_rule(c);
                 aieng__sc_emit(c, xm, &xb);
             }
@@ -3361,6 +3376,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     } else if (it && it->type == AIENG_JSON_BOOL) item_rule = it->boolean ? -2 : -3;
     else if (it && it->type == AIENG_JSON_OBJECT) { item_rule = aieng__sc_for(c, it); if (item_rule < 0) return 0; }
     else if (it) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'items'%s", NULL); return 0; }
+    if (item_rule >= 0 && aieng__sc_is_empty(c, item_rule)) item_rule = -3; /* no value fits: no further items */
     if (pre && pre->type == AIENG_JSON_ARRAY) npre = (long)pre->n;
     if (mx >= 0 && npre > mx) npre = mx;
     if (item_rule == -3 && (mx < 0 || mx > npre)) mx = npre;
@@ -3373,6 +3389,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
             const aieng_json *s = pre->items[k];
             pr[k] = s->type == AIENG_JSON_BOOL ? (s->boolean ? -2 : -3) : aieng__sc_for(c, s);
             if (pr[k] == -1) { AIENG_FREE(pr, NULL); return 0; }
+            if (pr[k] >= 0 && aieng__sc_is_empty(c, pr[k])) pr[k] = -3;
             if (pr[k] == -3) { /* no element may be at this position */
                 if (mn > k) { AIENG_FREE(pr, NULL); aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: prefixItems false before minItems%s", NULL); return 0; }
                 npre = k; mx = k; break;
@@ -3521,7 +3538,7 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
             int exL = has_lo && lo >= 0 ? lo_ex : 0;
             aieng__sc_mag(b, L, exL, has_hi, has_hi ? (uint64_t)hi : 0, hi_ex, &first);
         }
-        if (first) aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]");
+        if (first) aieng__buf_puts(b, AIENG__GBNF_NOTHING);
         aieng__buf_putc(b, ')');
     }
     return 1;
@@ -3548,7 +3565,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         const aieng_json *s = parts[i];
         const char *unk;
         if (s->type == AIENG_JSON_BOOL) {
-            if (!s->boolean) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; }
+            if (!s->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
             parts[i--] = parts[--np];
             continue;
         }
@@ -3621,7 +3638,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                 aieng__sc_json_lit(&b, en->items[q]);
                 any = 1;
             }
-            if (!any) aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]");
+            if (!any) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
             goto emit;
         }
     }
@@ -3646,7 +3663,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         size_t q;
         int t = 0;
         if (!nt || types == -1) continue; /* -1: the types already contradict each other */
-        if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; } continue; }
+        if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
         for (q = 0; q < nt->n; q++) {
             const char *kk = nt->items[q]->key;
@@ -3654,7 +3671,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                 aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'not' is supported only as not {\"type\": ...}, not with '%s'", kk); goto fail; }
         }
         k = aieng_json_get(nt, "type");
-        if (!k) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; } /* not {} */
+        if (!k) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } /* not {} */
         if (k->type == AIENG_JSON_STRING) t = aieng__sc_typebit(k);
         else if (k->type == AIENG_JSON_ARRAY) for (q = 0; q < k->n; q++) { int x = aieng__sc_typebit(k->items[q]); if (x < 0) { t = -1; break; } t |= x; }
         if (t <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type' in 'not'%s", NULL); goto fail; }
@@ -3665,7 +3682,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         types &= ~t;
         if (!types) types = -1;
     }
-    if (types == -1) { aieng__buf_puts(&b, "[^\\x00-\\U0010FFFF]"); goto emit; }
+    if (types == -1) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
     if (!types) {
         static const char *const okw[] = { "properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties", NULL };
         static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", NULL };
@@ -3729,7 +3746,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
             "number ::= integer (\".\" [0-9]{1,20})? ([eE] [-+]? [0-9]{1,4})?\n"
             "integer ::= \"-\"? (\"0\" | [1-9] [0-9]{0,19})\n");
     }
-    AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL);
+    AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
     if (r < 0 || c.out.oom) {
         AIENG_FREE(c.out.p, NULL);
         if (c.out.oom) return aieng_set_error(AIENG_ERR_OOM, "schema: out of memory");

@@ -67,10 +67,10 @@ static int generate_one(aieng_constrain *c, const aieng_json *schema, float *lg,
             if (i != eos && (memchr(vtok[i], '"', vlen[i]) || memchr(vtok[i], '}', vlen[i]) || memchr(vtok[i], ']', vlen[i]))) lg[i] += (float)s / 20.0f;
         }
         lg[eos] += 1000.0f;
-        if (aieng_constrain_mask(c, lg, vn) != AIENG_OK) return 0;
+        if (aieng_constrain_mask(c, lg, vn) != AIENG_OK) { fprintf(stderr, "MASK FAILED for %s: %s\n", name, aieng_last_error()); return 0; }
         for (i = 0; i < vn; i++) if (lg[i] > best) { best = lg[i]; pick = i; }
-        if (pick < 0) return 0;                      /* nothing allowed: a dead end */
-        if (aieng_constrain_accept(c, pick) != AIENG_OK) return 0;
+        if (pick < 0) { fprintf(stderr, "DEAD END for %s after: %.*s\n", name, (int)(olen > 300 ? 300 : olen), out); return 0; }
+        if (aieng_constrain_accept(c, pick) != AIENG_OK) { fprintf(stderr, "ACCEPT FAILED for %s: %s\n", name, aieng_last_error()); return 0; }
         if (pick == eos) break;
         if (olen + vlen[pick] >= cap) return -1;
         memcpy(out + olen, vtok[pick], vlen[pick]); olen += vlen[pick];
