@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dlfcn.h>
 
 static double clk(clockid_t id) {
     struct timespec ts;
@@ -65,8 +66,37 @@ static double triad(size_t mb, int threads, int reps) {
     return 12.0 * (double)n / median(t + 1, reps) / 1e9;
 }
 
+/* Peer: ggml's own CPU kernels (ggml_vec_dot_<w>_<a> from the libggml-cpu.so
+   that llama-cpp-python installs, --ggml PATH), called per row on the same
+   bytes, threaded the same way, with activations from aieng_quant_quantize_act
+   (byte-identical to ggml-cpu's x86 quantizers: tests/test_quant.c checks). */
+typedef void (*ggml_dot_fn)(int n, float *s, size_t bs, const void *x, size_t bx, const void *y, size_t by, int nrc);
+static void *ggml_lib;
+static ggml_dot_fn ggml_dot_for(int type) {
+    char name[64];
+    const char *w = aieng_quant_name(type), *a = aieng_quant_name(aieng_quant_vec_dot_type(type));
+    size_t i, k = 0;
+    if (!ggml_lib || !w || !a) return NULL;
+    k = (size_t)snprintf(name, sizeof name, "ggml_vec_dot_%s_%s", w, a);
+    for (i = 13; i < k; i++) /* ggml spells q4_0, q4_K, mxfp4 */
+        if (name[i] >= 'A' && name[i] <= 'Z' && name[i] != 'K') name[i] = (char)(name[i] - 'A' + 'a');
+    {
+        void *f = dlsym(ggml_lib, name);
+        ggml_dot_fn fn;
+        memcpy(&fn, &f, sizeof fn);
+        return fn;
+    }
+}
+typedef struct { ggml_dot_fn fn; const unsigned char *W; size_t rb; const unsigned char *act; int64_t K; float *y; } ggml_job;
+static void ggml_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    const ggml_job *j = (const ggml_job *)ctx;
+    int64_t n;
+    (void)tid;
+    for (n = begin; n < end; n++) j->fn((int)j->K, j->y + n, 0, j->W + (size_t)n * j->rb, 0, j->act, 0, 1);
+}
+
 /* GB/s of weight bytes for y = W·x over `copies` copies of W, one pass each rep */
-static double matvec(int type, int64_t N, int64_t K, size_t mb, int threads, int reps, double *ns_per_call) {
+static double matvec(int type, int64_t N, int64_t K, size_t mb, int threads, int reps, double *ns_per_call, ggml_dot_fn peer) {
     size_t rb = 0, wbytes, copies, c;
     unsigned char *W;
     float *w32, *x, *y;
@@ -99,7 +129,12 @@ static double matvec(int type, int64_t N, int64_t K, size_t mb, int threads, int
         tstart();
         for (c = 0; c < copies; c++) {
             const unsigned char *Wc = W + c * wbytes;
-            if (type == AIENG_QUANT_F32) aieng_sgemv(0, N, K, 1.0f, (const float *)Wc, K, x, 0.0f, y);
+            if (peer) {
+                ggml_job gj;
+                gj.fn = peer; gj.W = Wc; gj.rb = rb; gj.act = (const unsigned char *)work; gj.K = K; gj.y = y;
+                aieng_quant_quantize_act(aieng_quant_vec_dot_type(type), x, work, K); /* as ggml: once per call */
+                aieng_parallel_for(N, 16, ggml_task, &gj);
+            } else if (type == AIENG_QUANT_F32) aieng_sgemv(0, N, K, 1.0f, (const float *)Wc, K, x, 0.0f, y);
             else aieng_quant_matmul_ex(type, Wc, N, K, x, K, 1, y, N, work, work_size);
         }
         t[r] = tstop();
@@ -123,7 +158,16 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--types") && i + 1 < argc) tlist = argv[++i];
         else if (!strcmp(argv[i], "--wall")) use_cpu = 0;
-        else { fprintf(stderr, "usage: %s [--mb MB] [--reps R] [--types T1,T2] [--wall]\n", argv[0]); return 2; }
+        else if (!strcmp(argv[i], "--ggml") && i + 1 < argc) {
+            void (*init)(void);
+            void *f;
+            ggml_lib = dlopen(argv[++i], RTLD_NOW | RTLD_LOCAL);
+            if (!ggml_lib) { fprintf(stderr, "cannot load %s: %s\n", argv[i], dlerror()); return 2; }
+            f = dlsym(ggml_lib, "ggml_cpu_init");
+            memcpy(&init, &f, sizeof init);
+            if (init) init();
+        }
+        else { fprintf(stderr, "usage: %s [--mb MB] [--reps R] [--types T1,T2] [--wall] [--ggml libggml-cpu.so]\n", argv[0]); return 2; }
     }
     if (reps < 1) reps = 1;
     if (reps > 30) reps = 30;
@@ -150,11 +194,18 @@ int main(int argc, char **argv) {
                        (long long)K, (long long)aieng_quant_block_size(types[i]));
                 continue;
             }
-            g1 = matvec(types[i], N, K, mb, 1, reps, NULL);
-            g2 = matvec(types[i], N, K, mb, 2, reps, &ns);
+            g1 = matvec(types[i], N, K, mb, 1, reps, NULL, NULL);
+            g2 = matvec(types[i], N, K, mb, 2, reps, &ns, NULL);
             printf("| %s%s | %lld×%lld | %.1f | %.0f%% | %.1f | %.0f%% | %.1f |\n", aieng_quant_name(types[i]),
                    types[i] == AIENG_QUANT_F32 ? " (aieng_sgemv)" : "", (long long)N, (long long)K, g1, 100 * g1 / bw[1], g2,
                    100 * g2 / bw[2], ns / 1e3);
+            if (types[i] != AIENG_QUANT_F32 && ggml_dot_for(types[i])) {
+                const double p1 = matvec(types[i], N, K, mb, 1, reps, NULL, ggml_dot_for(types[i]));
+                const double p2 = matvec(types[i], N, K, mb, 2, reps, &ns, ggml_dot_for(types[i]));
+                printf("| %s (ggml vec_dot, peer) | %lld×%lld | %.1f | %.0f%% | %.1f | %.0f%% | %.1f |\n", aieng_quant_name(types[i]),
+                       (long long)N, (long long)K, p1, 100 * p1 / bw[1], p2, 100 * p2 / bw[2], ns / 1e3);
+                printf("| | | aieng ÷ ggml: %.2f× | | %.2f× | | |\n", g1 / p1, g2 / p2);
+            }
             fflush(stdout);
         }
     aieng_threads_shutdown();
