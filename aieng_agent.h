@@ -3230,7 +3230,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             for (q = 0; q < pp->n && ok; q++) {
                 int vr = pp->items[q]->type == AIENG_JSON_BOOL ? (pp->items[q]->boolean ? -2 : -3) : aieng__sc_for(c, pp->items[q]);
                 if (vr == -1) { ok = 0; break; }
-                if (vr == -3) continue;
+                if (vr == -3 || (vr >= 0 && aieng__sc_is_empty(c, vr))) continue;
                 if (xb.n) aieng__buf_puts(&xb, " | ");
                 {   /* a pattern matching every key (".*", ".+" and the like): any key but the
                        declared names, so that those keep their own schemas */
