@@ -193,6 +193,7 @@ int main(int argc, char **argv) {
             rc = run_turn(m, o.prompt, 0, &o, &tot);
         }
         fputc('\n', stdout);
+        fflush(stdout);
     }
     if (o.interactive && rc == 0) {
         char line[4096];
@@ -232,6 +233,7 @@ int main(int argc, char **argv) {
             rc = run_turn(m, turn, 1, &o, &tot);
             free(text);
             fputc('\n', stdout);
+        fflush(stdout);
             if (rc) break;
         }
     }
