@@ -41,22 +41,26 @@ def main():
     while len(ids) < n_prompt:
         ids += llm.tokenize(TEXT.encode(), add_bos=False, special=False)
     ids = ids[:n_prompt]
-    pf, dc = [], []
+    pf, dc, pfc, dcc = [], [], [], []
     for r in range(runs):
         llm.reset()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         llm.eval(ids)
         pf.append(n_prompt / (time.perf_counter() - t))
-        t = time.perf_counter()
+        pfc.append(n_prompt / (time.process_time() - c))
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(n_gen):
             logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(n_vocab,))
             tok = int(np.argmax(logits))
             llm.eval([tok])
         dc.append(n_gen / (time.perf_counter() - t))
+        dcc.append(n_gen / (time.process_time() - c))
         print("run %d: prefill %.1f tok/s, decode %.1f tok/s" % (r, pf[-1], dc[-1]), file=sys.stderr)
     print("threads: %d" % threads)
     print("prefill_tok_s: %.1f" % statistics.median(pf))
     print("decode_tok_s: %.1f" % statistics.median(dc))
+    print("prefill_tok_per_cpu_s: %.1f" % statistics.median(pfc))
+    print("decode_tok_per_cpu_s: %.1f" % statistics.median(dcc))
     print("peak_rss_mib: %.1f" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
 
 if __name__ == "__main__":
