@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # llama.cpp OpenMP workers sleep instead of spinning (see RESULTS.md)
 MODEL=models/SmolLM2-135M-Instruct.Q4_1.gguf
 [ -f "$MODEL" ] || bash tools/get_model.sh
 make --no-print-directory build/bench/transformer >&2
@@ -21,11 +20,11 @@ for t in 1 2; do
   opc=$(echo "$ours" | get prefill_tok_per_cpu_s); odc=$(echo "$ours" | get decode_tok_per_cpu_s)
   printf "%-8s %-22s %12s %12s %10s %14s %14s\n" "$t" aieng_transformer.h "$op" "$od" "$om" "$opc" "$odc"
   if [ $have_peer = 1 ]; then
-    peer=$(.venv/bin/python bench/transformer_llama.py "$MODEL" "$t" "$RUNS" 2>/dev/null)
+    peer=$(timeout 900 .venv/bin/python bench/transformer_llama.py "$MODEL" "$t" "$RUNS" 2>/dev/null || true)
     pp=$(echo "$peer" | get prefill_tok_s); pd=$(echo "$peer" | get decode_tok_s); pm=$(echo "$peer" | get peak_rss_mib)
     ppc=$(echo "$peer" | get prefill_tok_per_cpu_s); pdc=$(echo "$peer" | get decode_tok_per_cpu_s)
     printf "%-8s %-22s %12s %12s %10s %14s %14s\n" "$t" llama-cpp-python "$pp" "$pd" "$pm" "$ppc" "$pdc"
-    r() { python3 -c "print('%.2fx' % ($1/$2))"; }
+    r() { python3 -c "print('%.2fx' % ($1/$2))" 2>/dev/null || echo "-"; }
     printf "%-8s %-22s %12s %12s %10s %14s %14s\n" "$t" "ratio aieng/llama.cpp" "$(r $op $pp)" "$(r $od $pd)" \
       "$(r $om $pm)" "$(r $opc $ppc)" "$(r $odc $pdc)"
   fi
