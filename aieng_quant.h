@@ -372,6 +372,10 @@ AIENG_EXTERN_C_END
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
+/* GCC 12 in C++ mode warns wrongly inside the AVX-512 intrinsics (_mm512_undefined_*) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #if defined(__clang__)
 #pragma clang fp contract(off)
@@ -1743,7 +1747,7 @@ static int aieng__hsum8i(__m256i v) {
 /* 16 bytes of nibbles -> 32 bytes: low nibbles (values 0..15) then high nibbles (16..31) */
 static __m256i aieng__nibbles32(const uint8_t *p) {
     const __m128i t = _mm_loadu_si128((const __m128i *)p);
-    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1);
+    const __m256i v = _mm256_inserti128_si256(_mm256_zextsi128_si256(t), _mm_srli_epi16(t, 4), 1);
     return _mm256_and_si256(v, _mm256_set1_epi8(15));
 }
 /* 32 bits -> 32 bytes: 0x10 where the bit is set (Q5_0/Q5_1's fifth bit) */
@@ -2146,16 +2150,16 @@ AIENG__QS float aieng__dot_nf4_avx2(const uint8_t *w, const float *a, int64_t nb
 static __m512 aieng__scale2(const uint8_t *w0, const uint8_t *w1, float da) {
     const __m128i h = _mm_cvtsi32_si128((int)((uint32_t)aieng__ld16(w0) | ((uint32_t)aieng__ld16(w1) << 16)));
     const __m128 f = _mm_mul_ps(_mm_cvtph_ps(h), _mm_set1_ps(da));
-    return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1), _mm512_castps128_ps512(f));
+    return _mm512_permutexvar_ps(_mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1), _mm512_zextps128_ps512(f));
 }
 /* nibbles of two rows' 16 bytes -> [row0 lo16 hi16 | row1 lo16 hi16] */
 static __m512i aieng__nibbles2(const uint8_t *w0, const uint8_t *w1) {
-    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)w0)),
+    const __m256i v = _mm256_inserti128_si256(_mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)w0)),
                                               _mm_loadu_si128((const __m128i *)w1), 1);
     const __m256i m4 = _mm256_set1_epi8(15);
     const __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
-    return _mm512_permutex2var_epi64(_mm512_castsi256_si512(lo), _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11),
-                                     _mm512_castsi256_si512(hi));
+    return _mm512_permutex2var_epi64(_mm512_zextsi256_si512(lo), _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11),
+                                     _mm512_zextsi256_si512(hi));
 }
 static float aieng__hsum16_lo(__m512 v) { return aieng__hsum8(_mm512_castps512_ps256(v)); }
 static float aieng__hsum16_hi(__m512 v) { return aieng__hsum8(_mm512_extractf32x8_ps(v, 1)); }
@@ -2180,9 +2184,9 @@ AIENG__DOT4_512(aieng__dot_q4_0_512x4, 18, 34, 2, 2,
     p01 = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2, w + ws + 2), y), eights);
     p23 = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2 * ws + 2, w + 3 * ws + 2), y), eights);)
 AIENG__DOT4_512(aieng__dot_q8_0_512x4, 34, 34, 2, 2,
-    const __m512i x01 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2))),
+    const __m512i x01 = _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2))),
                                            _mm256_loadu_si256((const __m256i *)(w + ws + 2)), 1);
-    const __m512i x23 = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2 * ws + 2))),
+    const __m512i x23 = _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2 * ws + 2))),
                                            _mm256_loadu_si256((const __m256i *)(w + 3 * ws + 2)), 1);
     /* |x| against y negated where x < 0 (where x = 0 the product is 0 either way) */
     p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(x01),
@@ -2204,8 +2208,8 @@ AIENG__QS void aieng__dot_q4_1_512x4(const uint8_t *w, size_t ws, const uint8_t 
         const __m512i p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 4, w + ws + 4), y);
         const __m512i p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4), y);
         AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);
-        c01 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_castps128_ps512(f01)), _mm512_cvtepi32_ps(p01), c01);
-        c23 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_castps128_ps512(f23)), _mm512_cvtepi32_ps(p23), c23);
+        c01 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_zextps128_ps512(f01)), _mm512_cvtepi32_ps(p01), c01);
+        c23 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_zextps128_ps512(f23)), _mm512_cvtepi32_ps(p23), c23);
         m01 = _mm_add_ps(m01, f01); /* lanes 1 and 3: m·s of rows 0 and 1 */
         m23 = _mm_add_ps(m23, f23);
     }
@@ -2235,7 +2239,7 @@ static void aieng__blk_q4_k2(__m512 *acc, __m128 *m0, __m128 *m1, const uint8_t 
     *m1 = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w1 + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, (const uint8_t *)u1 + 8)), *m1);
     S = aieng__k4_scale16(u0, u1);
     for (c = 0; c < 4; c++) {
-        const __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)(w0 + 16 + 32 * c))),
+        const __m512i q = _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(w0 + 16 + 32 * c))),
                                              _mm256_loadu_si256((const __m256i *)(w1 + 16 + 32 * c)), 1);
         const __m512i lo = _mm512_and_si512(q, m4), hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
         const __m512i y0 = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
@@ -2246,7 +2250,7 @@ static void aieng__blk_q4_k2(__m512 *acc, __m128 *m0, __m128 *m1, const uint8_t 
         isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(lo, y0), s0));
         isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(hi, y1), s1));
     }
-    *acc = _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(aieng__h2f(w0) * yd)), _mm256_set1_ps(aieng__h2f(w1) * yd), 1),
+    *acc = _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_zextps256_ps512(_mm256_set1_ps(aieng__h2f(w0) * yd)), _mm256_set1_ps(aieng__h2f(w1) * yd), 1),
                            _mm512_cvtepi32_ps(isum), *acc);
 }
 AIENG__QS void aieng__dot_q4_k_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
@@ -2265,7 +2269,7 @@ AIENG__QS void aieng__dot_q4_k_512x4(const uint8_t *w, size_t ws, const uint8_t 
 #define AIENG__Q4K_DOT4 aieng__dot_q4_k_512x4
 /* Q6_K: two rows per zmm, per half exactly aieng__blk_q6_k */
 static __m512i aieng__ld2x32(const uint8_t *p0, const uint8_t *p1) {
-    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)p0)), _mm256_loadu_si256((const __m256i *)p1), 1);
+    return _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)p0)), _mm256_loadu_si256((const __m256i *)p1), 1);
 }
 static __m512i aieng__q6_sel(int j) { /* int16 lanes: 0-7 -> j, 8-15 -> j+1, 16-23 -> 16+j, 24-31 -> 17+j */
     return _mm512_mask_blend_epi16(0xff00ff00u, _mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)j), _mm512_set1_epi16((short)(16 + j))),
@@ -2273,7 +2277,7 @@ static __m512i aieng__q6_sel(int j) { /* int16 lanes: 0-7 -> j, 8-15 -> j+1, 16-
 }
 static __m512 aieng__blk_q6_k2(__m512 acc, const uint8_t *w0, const uint8_t *w1, const uint8_t *a) {
     const __m512i m4 = _mm512_set1_epi8(15), m3 = _mm512_set1_epi8(3);
-    const __m512i S = _mm512_cvtepi8_epi16(_mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(w0 + 192))),
+    const __m512i S = _mm512_cvtepi8_epi16(_mm256_inserti128_si256(_mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(w0 + 192))),
                                                                    _mm_loadu_si128((const __m128i *)(w1 + 192)), 1));
     const __m512i bs = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 260)));
     __m512i isum = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(_mm512_madd_epi16(bs, S), 5));
@@ -2295,7 +2299,7 @@ static __m512 aieng__blk_q6_k2(__m512 acc, const uint8_t *w0, const uint8_t *w1,
         isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(q4, _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(y + 96)))),
                                                         _mm512_permutexvar_epi16(aieng__q6_sel(8 * h + 6), S)));
     }
-    return _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(aieng__h2f(w0 + 208) * aieng__ldf(a))),
+    return _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_zextps256_ps512(_mm256_set1_ps(aieng__h2f(w0 + 208) * aieng__ldf(a))),
                                               _mm256_set1_ps(aieng__h2f(w1 + 208) * aieng__ldf(a)), 1),
                            _mm512_cvtepi32_ps(isum), acc);
 }
@@ -2773,6 +2777,7 @@ AIENG_API int64_t aieng_quant_i8_l2sq(const int8_t *a, const int8_t *b, int64_t 
 AIENG_EXTERN_C_END
 
 #if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
 #pragma GCC pop_options
 #endif
 
