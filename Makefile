@@ -28,8 +28,8 @@ build/%: examples/%.c $(HEADERS)
 # tests/test_MOD_ref_*.c are extra translation units linked into test_MOD
 # (e.g. the scalar reference path compiled apart, to compare SIMD with it).
 .SECONDEXPANSION:
-TEST_SRCS = tests/%.c $$(wildcard tests/$$*_ref_*.c) $(HEADERS) tests/aieng_test.h
-TEST_IN = $(filter %.c,$^)
+TEST_SRCS = tests/%.c $$(wildcard tests/$$*_ref_*.c) $(HEADERS) tests/aieng_test.h $(wildcard tests/fuzz/*.c)
+TEST_IN = $(filter %.c,$(filter-out tests/fuzz/%,$^))
 build/test/native/%: $(TEST_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) -O2 -g $(ARCH) -o $@ $(TEST_IN) $(LDLIBS)
