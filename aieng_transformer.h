@@ -1629,7 +1629,7 @@ static aieng_result aieng__tf_load(aieng_model *m) {
         if (m->cfg.n_threads > th) th = m->cfg.n_threads;
         if (th < 1) th = 1;
         m->attn_ws_threads = (int)th;
-        m->attn_ws_stride = (2 * hp->head_dim + 1) * m->n_ctx + 16;
+        m->attn_ws_stride = (2 * hp->head_dim + 2) * m->n_ctx + 32; /* K, V, scores, f16 scores */
         m->attn_ws = (float *)aieng__tf_alloc(m, (size_t)(th * m->attn_ws_stride) * sizeof(float));
         kmax = D > ff ? D : ff;
         m->mm_work_size = aieng_quant_matmul_work_size(m->tok_embd.type, kmax, B);
@@ -1925,6 +1925,7 @@ static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) 
         int64_t t0 = c * j->chunk, t1 = t0 + j->chunk < j->T ? t0 + j->chunk : j->T;
         int64_t n_kv = j->n_past + t1; /* positions the last token of the chunk sees */
         float *kf = ws, *vf = ws + n_kv * hd, *sc = ws + 2 * n_kv * hd, qh[512];
+        uint16_t *h16 = (uint16_t *)(sc + n_kv + 16);
         for (p = 0; p < n_kv; p++) {
             aieng_f16_to_f32_row(kf + p * hd, kc + (size_t)p * (size_t)kvd + (size_t)(g * hd), hd);
             aieng_f16_to_f32_row(vf + p * hd, vc + (size_t)p * (size_t)kvd + (size_t)(g * hd), hd);
@@ -1937,7 +1938,8 @@ static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) 
                 for (d = 0; d < hd; d++) qh[d] = aieng__tf_f16_round(q[d]);
                 for (p = 0; p < n_see; p++) sc[p] = aieng__tf_dot16(qh, kf + p * hd, hd) * scale;
                 aieng__tf_softmax(sc, n_see);
-                for (p = 0; p < n_see; p++) sc[p] = aieng__tf_f16_round(sc[p]);
+                aieng_f32_to_f16_row(h16, sc, n_see); /* ggml converts the weights to f16 for p·v */
+                aieng_f16_to_f32_row(sc, h16, n_see);
                 aieng__tf_pv16(o, sc, vf, n_see, hd);
             }
         }

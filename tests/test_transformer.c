@@ -625,14 +625,14 @@ static int load_ref(ref_case *cases, int max) {
    flips compound over 30 layers. Measured on these 20 prompts: truncated
    copies of the model with 1-3 layers agree to < 1e-4 on most prompts (the
    operations are the same); the full model's top-10 logits (values 15..40)
-   differ by 0.2-0.4 after the prompt and by at most about 1.0 along 32
+   differ by 0.2-0.4 after the prompt and by at most about 1.1 along 32
    steps, about 0.16 on average; greedy choices flipped only where llama.cpp's
    own two best logits were within 0.4 of each other. Hence: every logit
    within LOGIT_TOL, the mean difference within MEAN_TOL (0.26 measured in
    the scalar build, which sums in yet another order), and greedy tokens
    identical while the gap exceeds TIE_MARGIN (after a near-tie the two
    sequences may part, and the comparison of that prompt stops there). */
-#define LOGIT_TOL 1.25f
+#define LOGIT_TOL 1.5f
 #define MEAN_TOL 0.35
 #define TIE_MARGIN 0.5f
 
