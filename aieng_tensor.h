@@ -1432,6 +1432,22 @@ static void aieng__pack_a(float *dst, const float *A, int64_t lda, int ta, int64
     int r;
     for (ir = 0; ir < mc; ir += AIENG__MR) {
         int rows = (int)(mc - ir < AIENG__MR ? mc - ir : AIENG__MR);
+        if (ta && rows == AIENG__MR) { /* op(A) rows are contiguous in each row of A: straight copies */
+            for (k = 0; k < kc; k++) {
+                memcpy(dst, A + (p0 + k) * lda + i0 + ir, sizeof(float) * AIENG__MR);
+                dst += AIENG__MR;
+            }
+            continue;
+        }
+        if (!ta && rows == AIENG__MR) { /* full panel: no bounds test in the inner loop */
+            const float *src[AIENG__MR];
+            for (r = 0; r < AIENG__MR; r++) src[r] = A + (i0 + ir + r) * lda + p0;
+            for (k = 0; k < kc; k++) {
+                for (r = 0; r < AIENG__MR; r++) dst[r] = src[r][k];
+                dst += AIENG__MR;
+            }
+            continue;
+        }
         if (!ta) {
             const float *src[AIENG__MR];
             for (r = 0; r < AIENG__MR; r++) src[r] = A + (i0 + ir + (r < rows ? r : 0)) * lda + p0;
