@@ -17,7 +17,7 @@ TESTS    = $(patsubst tests/%.c,%,$(foreach f,$(wildcard tests/test_*.c),$(if $(
 BENCHES  = $(patsubst bench/%.c,build/bench/%,$(wildcard bench/*.c))
 AARCH64_CC ?= aarch64-linux-gnu-gcc
 
-.PHONY: all test test-build bench demo model fuzz clean setup
+.PHONY: all test test-build bench demo model fuzz clean setup fashion-mnist
 all: $(EXAMPLES)
 
 build/%: examples/%.c $(HEADERS)
@@ -82,6 +82,10 @@ demo:
 
 model:
 	@bash tools/get_model.sh
+
+# Fashion-MNIST for build/mnist_mlp (Debian's dataset-fashion-mnist, unpacked into build/data/)
+fashion-mnist:
+	@bash tools/get_fashion_mnist.sh
 
 clean:
 	rm -rf build

@@ -21,6 +21,7 @@ if [ "$what" = bench ]; then
   [ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || \
     ls /usr/include/*/cblas*.h >/dev/null 2>&1 || need_pkgs+=(libopenblas-dev)
   have python3 || need_pkgs+=(python3 python3-venv)
+  [ -d /usr/share/fashion-mnist ] || dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need_pkgs+=(dataset-fashion-mnist)
 fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
