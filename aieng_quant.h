@@ -2035,19 +2035,36 @@ AIENG__QS float aieng__dot_q3_k_avx2(const uint8_t *w, const uint8_t *a, int64_t
     }
     return aieng__hsum8(acc);
 }
-#if defined(__F16C__)
-AIENG__QS float aieng__dot_f16_avx2(const uint8_t *w, const uint8_t *a, int64_t n) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    int64_t i = 0;
-    float s;
-    for (; i + 16 <= n; i += 16) {
-        s0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(w + 2 * i))),
-                             _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + 2 * i))), s0);
-        s1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(w + 2 * i + 16))),
-                             _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + 2 * i + 16))), s1);
+/* rows r = 0..R-1 at w + r·ws; per row: two accumulators over 16 values, then a scalar tail */
+#define AIENG__HALF_ROWS(NAME, CVT, TOF)                                                                  \
+    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, int64_t n, float *out, int R) {      \
+        __m256 s0[4], s1[4];                                                                             \
+        int64_t i = 0;                                                                                   \
+        int r;                                                                                           \
+        for (r = 0; r < R; r++) s0[r] = s1[r] = _mm256_setzero_ps();                                    \
+        for (; i + 16 <= n; i += 16) {                                                                   \
+            const __m256 y0 = CVT(a + 2 * i), y1 = CVT(a + 2 * i + 16);                                  \
+            for (r = 0; r < R; r++) {                                                                    \
+                const uint8_t *p = w + (size_t)r * ws + 2 * i;                                           \
+                if (R > 1) AIENG__PF(p);                                                                 \
+                s0[r] = _mm256_fmadd_ps(CVT(p), y0, s0[r]);                                              \
+                s1[r] = _mm256_fmadd_ps(CVT(p + 16), y1, s1[r]);                                         \
+            }                                                                                            \
+        }                                                                                                \
+        for (r = 0; r < R; r++) {                                                                        \
+            float s = aieng__hsum8(_mm256_add_ps(s0[r], s1[r]));                                         \
+            int64_t k;                                                                                   \
+            for (k = i; k < n; k++) s += TOF(w + (size_t)r * ws + 2 * k) * TOF(a + 2 * k);              \
+            out[r] = s;                                                                                  \
+        }                                                                                                \
     }
-    s = aieng__hsum8(_mm256_add_ps(s0, s1));
-    for (; i < n; i++) s += aieng__h2f(w + 2 * i) * aieng__h2f(a + 2 * i);
+static float aieng__bf2f(const uint8_t *p) { return aieng_bf16_to_f32(aieng__ld16(p)); }
+#if defined(__F16C__)
+static __m256 aieng__f16x8(const uint8_t *p) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }
+AIENG__HALF_ROWS(aieng__f16_rows, aieng__f16x8, aieng__h2f)
+AIENG__QS float aieng__dot_f16_avx2(const uint8_t *w, const uint8_t *a, int64_t n) {
+    float s;
+    aieng__f16_rows(w, 0, a, n, &s, 1);
     return s;
 }
 #define AIENG__DOT_F16 aieng__dot_f16_avx2
@@ -2055,16 +2072,10 @@ AIENG__QS float aieng__dot_f16_avx2(const uint8_t *w, const uint8_t *a, int64_t 
 static __m256 aieng__bf16x8(const uint8_t *p) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p)), 16));
 }
+AIENG__HALF_ROWS(aieng__bf16_rows, aieng__bf16x8, aieng__bf2f)
 AIENG__QS float aieng__dot_bf16_avx2(const uint8_t *w, const uint8_t *a, int64_t n) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    int64_t i = 0;
     float s;
-    for (; i + 16 <= n; i += 16) {
-        s0 = _mm256_fmadd_ps(aieng__bf16x8(w + 2 * i), aieng__bf16x8(a + 2 * i), s0);
-        s1 = _mm256_fmadd_ps(aieng__bf16x8(w + 2 * i + 16), aieng__bf16x8(a + 2 * i + 16), s1);
-    }
-    s = aieng__hsum8(_mm256_add_ps(s0, s1));
-    for (; i < n; i++) s += aieng_bf16_to_f32(aieng__ld16(w + 2 * i)) * aieng_bf16_to_f32(aieng__ld16(a + 2 * i));
+    aieng__bf16_rows(w, 0, a, n, &s, 1);
     return s;
 }
 AIENG__QS int64_t aieng__i8_dot_avx2(const int8_t *a, const int8_t *b, int64_t n) {
@@ -2324,6 +2335,10 @@ AIENG__QS void aieng__dot_q6_k_512x4(const uint8_t *w, size_t ws, const uint8_t 
 #define AIENG__HAVE_DOT4 1
 static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a, int64_t n, float *out) {
     switch (wtype) {
+#if defined(__F16C__)
+    case AIENG_QUANT_F16: if (out) aieng__f16_rows(w, ws, a, n, out, 4); return 1;
+#endif
+    case AIENG_QUANT_BF16: if (out) aieng__bf16_rows(w, ws, a, n, out, 4); return 1;
     case AIENG_QUANT_Q4_0: if (out) aieng__dot_q4_0_avx24(w, ws, a, n / 32, out); return 1;
 #ifdef AIENG__Q41_DOT4
     case AIENG_QUANT_Q4_1: if (out) AIENG__Q41_DOT4(w, ws, a, n / 32, out); return 1;
