@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
-PARTS=${PARTS:-"aieng hnswlib plot"}   # e.g. PARTS=plot to redo only the table and the plot
+PARTS=${PARTS:-"aieng hnswlib sweep plot"}   # e.g. PARTS=plot to redo only the table and the plot
 EFS=${EFS:-10,20,40,80,160,320}
 D=build/bench/hnsw
 mkdir -p "$D"
@@ -42,19 +42,24 @@ if [[ " $PARTS " == *" aieng "* ]]; then
         | sed "s/^/$s threads $t /" | tee -a $D/aieng_build.txt
     done
   done
-  echo "== aieng_hnsw search sweep (1 thread)"
-  build/aieng-hnsw bench $D/index_f32_t1.hnsw $D/query.fvecs --gt $D/gt.ivecs -k 10 --efs "$EFS" --runs "$RUNS" | tee $D/aieng.txt
-  build/aieng-hnsw bench $D/index_int8_t1.hnsw $D/query.fvecs --gt $D/gt.ivecs -k 10 --efs "$EFS" --runs "$RUNS" | tee $D/aieng_int8.txt
+  echo "== aieng_hnsw filtered search (float32 index, ef 64, 1000 queries; exact filtered top-10 as truth)"
+  build/aieng-hnsw filter-bench $D/index_f32_t1.hnsw $D/query.fvecs -k 10 --ef 64 --nq 1000 | tee $D/aieng_filter.txt
 fi
 
 if [[ " $PARTS " == *" hnswlib "* ]]; then
-  echo "== hnswlib"
-  $PY bench/hnsw_bench.py hnswlib $D --gt $D/gt.ivecs --efs "$EFS" --runs "$RUNS" | tee $D/hnswlib.txt
+  echo "== hnswlib build (saves build/bench/hnsw/hnswlib_t1.bin)"
+  $PY bench/hnsw_bench.py hnswlib $D | tee $D/hnswlib.txt
+fi
+
+if [[ " $PARTS " == *" sweep "* ]]; then
+  echo "== search sweep, one thread, interleaved: hnswlib, aieng float32, aieng int8 (median of $RUNS)"
+  $PY bench/hnsw_bench.py sweep $D --aieng f32=$D/index_f32_t1.hnsw,int8=$D/index_int8_t1.hnsw --efs "$EFS" --runs "$RUNS"
 fi
 
 if [[ " $PARTS " == *" plot "* ]]; then
   echo "== side by side (QPS per CPU second: the machine is shared; wall-clock QPS in the table too)"
-  $PY bench/hnsw_bench.py plot bench/hnsw_fashion_mnist.svg $D/aieng.txt $D/hnswlib.txt $D/aieng_int8.txt
+  $PY bench/hnsw_bench.py plot bench/hnsw_fashion_mnist.svg $D/aieng_f32_sweep.txt $D/hnswlib_sweep.txt $D/aieng_int8_sweep.txt
+  [ -f $D/aieng_filter.txt ] && cat $D/aieng_filter.txt
   awk '{v[$1" "$3" "$4]=$5} END{for (s in v) if (s ~ /build_cpu_seconds|build_seconds|memory_bytes/) print "aieng " s, v[s]}' $D/aieng_build.txt | sort
   awk '/build_seconds|build_cpu_seconds/{print "hnswlib", $1, "threads", $4, $2} /memory_bytes/{print "hnswlib memory_bytes (RSS growth)", $2}' $D/hnswlib.txt
 fi

@@ -5,9 +5,13 @@ Run by bench/hnsw.sh (needs .venv with hnswlib and numpy: tools/requirements-ben
   .venv/bin/python bench/hnsw_bench.py prepare DIR
       reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist) and writes
       DIR/base.fvecs (60000 x 784) and DIR/query.fvecs (10000 x 784), float32 pixel values 0..255
-  .venv/bin/python bench/hnsw_bench.py hnswlib DIR --gt DIR/gt.ivecs [--efs 10,20,...] [--runs 3]
-      builds hnswlib (M=16, ef_construction=200, L2) with 1 and 2 threads, sweeps ef on one thread;
-      prints "build_seconds T threads N", "memory_bytes B" and "ef E recall R qps Q" lines
+  .venv/bin/python bench/hnsw_bench.py hnswlib DIR
+      builds hnswlib (M=16, ef_construction=200, L2) with 1 and 2 threads, saves the first to
+      DIR/hnswlib_t1.bin; prints "build_seconds T threads N", "build_cpu_seconds", "memory_bytes B"
+  .venv/bin/python bench/hnsw_bench.py sweep DIR --aieng f32=DIR/index_f32_t1.hnsw,int8=... [--efs ..] [--runs 3]
+      one thread, for each ef and run: hnswlib, then `aieng-hnsw search` on each index (interleaved,
+      so all see the same load); writes DIR/hnswlib_sweep.txt and DIR/aieng_NAME_sweep.txt with
+      "ef E recall R qps Q cpu_qps C" lines (medians)
   .venv/bin/python bench/hnsw_bench.py plot OUT.svg aieng.txt hnswlib.txt
       writes an SVG recall/QPS plot of both (no matplotlib) and prints the side-by-side table;
       an optional 4th file adds the int8-storage curve
@@ -68,15 +72,9 @@ def opt(args, name, default):
 def cmd_hnswlib(d, args):
     import hnswlib
 
-    efs = [int(e) for e in opt(args, "--efs", "10,20,40,80,160,320").split(",")]
-    runs = int(opt(args, "--runs", "3"))
-    gt = read_vecs(opt(args, "--gt", os.path.join(d, "gt.ivecs")), np.int32)
     base = read_vecs(os.path.join(d, "base.fvecs"), np.float32)
-    query = read_vecs(os.path.join(d, "query.fvecs"), np.float32)
-    k = 10
-    index = None
-    for threads in (1, 2):
-        index = None
+
+    def build(threads):
         rss0 = rss_bytes()
         p = hnswlib.Index(space="l2", dim=base.shape[1])
         p.init_index(max_elements=base.shape[0], M=16, ef_construction=200, random_seed=100)
@@ -88,26 +86,59 @@ def cmd_hnswlib(d, args):
         print(f"build_cpu_seconds {c:.3f} threads {threads}", flush=True)
         if threads == 1:
             print(f"memory_bytes {rss_bytes() - rss0}", flush=True)
-            index = p
-        else:
-            del p
-    p = index
+        return p
+
+    p = build(1)
+    p.save_index(os.path.join(d, "hnswlib_t1.bin"))
+    del p
+    build(2)
+
+
+def cmd_sweep(d, args):
+    """Interleaved: for each ef and run, hnswlib then each aieng index, so that
+    the three see the same load on a shared machine."""
+    import subprocess
+    import hnswlib
+
+    efs = [int(e) for e in opt(args, "--efs", "10,20,40,80,160,320").split(",")]
+    runs = int(opt(args, "--runs", "3"))
+    tool = opt(args, "--tool", "build/aieng-hnsw")
+    indexes = opt(args, "--aieng", "").split(",")  # name=path,...
+    gt_path = opt(args, "--gt", os.path.join(d, "gt.ivecs"))
+    gt = read_vecs(gt_path, np.int32)
+    query = read_vecs(os.path.join(d, "query.fvecs"), np.float32)
+    k = 10
+    p = hnswlib.Index(space="l2", dim=query.shape[1])
+    p.load_index(os.path.join(d, "hnswlib_t1.bin"))
     p.set_num_threads(1)
     p.set_ef(efs[0])
     p.knn_query(query[:1000], k=k)  # warm up
+    outs = {"hnswlib": open(os.path.join(d, "hnswlib_sweep.txt"), "w")}
+    for spec in indexes:
+        name, path = spec.split("=")
+        outs[name] = open(os.path.join(d, f"aieng_{name}_sweep.txt"), "w")
     for ef in efs:
-        p.set_ef(ef)
-        qps, cqps = [], []
+        res = {name: [] for name in outs}
         for _ in range(runs):
+            p.set_ef(ef)
             t0, c0 = time.perf_counter(), time.process_time()
             labels, _ = p.knn_query(query, k=k, num_threads=1)
-            qps.append(len(query) / (time.perf_counter() - t0))
-            cqps.append(len(query) / (time.process_time() - c0))
-        qps.sort()
-        cqps.sort()
-        hits = sum(len(set(labels[i]) & set(gt[i, :k])) for i in range(len(query)))
-        print(f"ef {ef} recall {hits / (len(query) * k):.4f} qps {qps[len(qps) // 2]:.1f} cpu_qps {cqps[len(cqps) // 2]:.1f}",
-              flush=True)
+            w, c = time.perf_counter() - t0, time.process_time() - c0
+            hits = sum(len(set(labels[i]) & set(gt[i, :k])) for i in range(len(query)))
+            res["hnswlib"].append((len(query) / c, len(query) / w, hits / (len(query) * k)))
+            for spec in indexes:
+                name, path = spec.split("=")
+                r = subprocess.run([tool, "search", path, os.path.join(d, "query.fvecs"), "-k", str(k), "--ef", str(ef),
+                                    "--gt", gt_path], capture_output=True, text=True, check=True)
+                v = dict(line.split(": ", 1) for line in (r.stdout + r.stderr).splitlines() if ": " in line)
+                res[name].append((float(v["cpu_qps"].split()[0]), float(v["qps"]), float(v["recall"])))
+        for name, f in outs.items():
+            cq = sorted(x[0] for x in res[name])[runs // 2]
+            wq = sorted(x[1] for x in res[name])[runs // 2]
+            line = f"ef {ef} recall {res[name][0][2]:.4f} qps {wq:.1f} cpu_qps {cq:.1f}"
+            print(f"{name}: {line}", flush=True)
+            f.write(line + "\n")
+            f.flush()
 
 
 def parse_curve(path):
@@ -186,6 +217,8 @@ if __name__ == "__main__":
         cmd_prepare(sys.argv[2])
     elif c == "hnswlib":
         cmd_hnswlib(sys.argv[2], sys.argv[3:])
+    elif c == "sweep":
+        cmd_sweep(sys.argv[2], sys.argv[3:])
     elif c == "plot":
         cmd_plot(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     else:
