@@ -1973,36 +1973,47 @@ AIENG__QS void aieng__dot_q6_k_avx24(const uint8_t *w, size_t ws, const uint8_t 
     }
     out[0] = aieng__hsum8(c0); out[1] = aieng__hsum8(c1); out[2] = aieng__hsum8(c2); out[3] = aieng__hsum8(c3);
 }
+static __m256 aieng__blk_q2_k(__m256 acc, __m256 *accm, const uint8_t *w, const uint8_t *a) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m128i s8 = _mm_loadu_si128((const __m128i *)w);
+    const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(15)));
+    const float yd = aieng__ldf(a);
+    __m256i isum = _mm256_setzero_si256();
+    int h, s;
+    *accm = _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 82)),
+                            _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), mins)), *accm);
+    for (h = 0; h < 2; h++) {
+        const __m256i q = _mm256_loadu_si256((const __m256i *)(w + 16 + 32 * h));
+        for (s = 0; s < 4; s++) {
+            const __m256i qv = _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3);
+            const __m256i p = _mm256_maddubs_epi16(qv, _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s)));
+            const int j = 8 * h + 2 * s;
+            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, aieng__sc_pair(w[j] & 15, w[j + 1] & 15)));
+        }
+    }
+    return _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 80)), _mm256_cvtepi32_ps(isum), acc);
+}
 AIENG__QS float aieng__dot_q2_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
     __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    const __m256i m3 = _mm256_set1_epi8(3);
     int64_t i;
-    for (i = 0; i < nb; i++, w += 84, a += 292) {
-        const __m128i s8 = _mm_loadu_si128((const __m128i *)w);
-        const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(15)));
-        const float yd = aieng__ldf(a);
-        __m256i isum = _mm256_setzero_si256();
-        int h, s;
-        accm = _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 82)),
-                               _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(a + 260)), mins)), accm);
-        for (h = 0; h < 2; h++) {
-            const __m256i q = _mm256_loadu_si256((const __m256i *)(w + 16 + 32 * h));
-            for (s = 0; s < 4; s++) {
-                const __m256i qv = _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3);
-                const __m256i p = _mm256_maddubs_epi16(qv, _mm256_loadu_si256((const __m256i *)(a + 4 + 128 * h + 32 * s)));
-                const int j = 8 * h + 2 * s;
-                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, aieng__sc_pair(w[j] & 15, w[j + 1] & 15)));
-            }
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(yd * aieng__h2f(w + 80)), _mm256_cvtepi32_ps(isum), acc);
-    }
+    for (i = 0; i < nb; i++, w += 84, a += 292) acc = aieng__blk_q2_k(acc, &accm, w, a);
     return aieng__hsum8(_mm256_sub_ps(acc, accm));
 }
-AIENG__QS float aieng__dot_q3_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
-    __m256 acc = _mm256_setzero_ps();
-    const __m256i m3 = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1);
+AIENG__QS void aieng__dot_q2_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    __m256 c[4], m[4];
     int64_t i;
-    for (i = 0; i < nb; i++, w += 110, a += 292) {
+    int r;
+    for (r = 0; r < 4; r++) c[r] = m[r] = _mm256_setzero_ps();
+    for (i = 0; i < nb; i++, w += 84, a += 292)
+        for (r = 0; r < 4; r++) {
+            AIENG__PF(w + (size_t)r * ws); AIENG__PF(w + (size_t)r * ws + 64);
+            c[r] = aieng__blk_q2_k(c[r], &m[r], w + (size_t)r * ws, a);
+        }
+    for (r = 0; r < 4; r++) out[r] = aieng__hsum8(_mm256_sub_ps(c[r], m[r]));
+}
+static __m256 aieng__blk_q3_k(__m256 acc, const uint8_t *w, const uint8_t *a) {
+    const __m256i m3 = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1);
+    {
         uint32_t u[4], t;
         const int8_t *sc = (const int8_t *)u;
         const __m256i hm = _mm256_loadu_si256((const __m256i *)w);
@@ -2031,9 +2042,26 @@ AIENG__QS float aieng__dot_q3_k_avx2(const uint8_t *w, const uint8_t *a, int64_t
                 isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, aieng__sc_pair(sc[j] - 32, sc[j + 1] - 32)));
             }
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 108) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
+        return _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w + 108) * aieng__ldf(a)), _mm256_cvtepi32_ps(isum), acc);
     }
+}
+AIENG__QS float aieng__dot_q3_k_avx2(const uint8_t *w, const uint8_t *a, int64_t nb) {
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 110, a += 292) acc = aieng__blk_q3_k(acc, w, a);
     return aieng__hsum8(acc);
+}
+AIENG__QS void aieng__dot_q3_k_avx24(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    __m256 c[4];
+    int64_t i;
+    int r;
+    for (r = 0; r < 4; r++) c[r] = _mm256_setzero_ps();
+    for (i = 0; i < nb; i++, w += 110, a += 292)
+        for (r = 0; r < 4; r++) {
+            AIENG__PF(w + (size_t)r * ws); AIENG__PF(w + (size_t)r * ws + 64);
+            c[r] = aieng__blk_q3_k(c[r], w + (size_t)r * ws, a);
+        }
+    for (r = 0; r < 4; r++) out[r] = aieng__hsum8(c[r]);
 }
 /* rows r = 0..R-1 at w + r·ws; per row: two accumulators over 16 values, then a scalar tail */
 #define AIENG__HALF_ROWS(NAME, CVT, TOF)                                                                  \
@@ -2339,6 +2367,8 @@ static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a,
     case AIENG_QUANT_F16: if (out) aieng__f16_rows(w, ws, a, n, out, 4); return 1;
 #endif
     case AIENG_QUANT_BF16: if (out) aieng__bf16_rows(w, ws, a, n, out, 4); return 1;
+    case AIENG_QUANT_Q2_K: if (out) aieng__dot_q2_k_avx24(w, ws, a, n / 256, out); return 1;
+    case AIENG_QUANT_Q3_K: if (out) aieng__dot_q3_k_avx24(w, ws, a, n / 256, out); return 1;
     case AIENG_QUANT_Q4_0: if (out) aieng__dot_q4_0_avx24(w, ws, a, n / 32, out); return 1;
 #ifdef AIENG__Q41_DOT4
     case AIENG_QUANT_Q4_1: if (out) AIENG__Q41_DOT4(w, ws, a, n / 32, out); return 1;

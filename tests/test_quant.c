@@ -434,6 +434,35 @@ static void test_random_bytes(void) {
     free(w); free(a); free(y);
 }
 
+/* NF4: QLoRA's codebook, the layout (byte j = value j low nibble, j+32 high),
+   exact round trips of codebook values scaled by a power of two */
+static void test_nf4(void) {
+    static const float cb[16] = {-1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f,
+                                 -0.28444138169288635f, -0.18477343022823334f, -0.09105003625154495f, 0.0f,
+                                 0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
+                                 0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f, 1.0f};
+    float x[64], y[64];
+    unsigned char q[34];
+    int j, bad = 0;
+    for (j = 0; j < 64; j++) x[j] = 2.0f * cb[(j * 7) % 16];
+    x[3] = 2.0f; /* absmax 2 */
+    CHECK(aieng_quant_quantize_row(AIENG_QUANT_NF4, x, q, 64) == AIENG_OK, "nf4");
+    CHECK(q[0] == 0x00 && q[1] == 0x40, "nf4 scale f16(2) = 0x4000: %02x %02x", q[0], q[1]);
+    for (j = 0; j < 32; j++) {
+        const int lo = j == 3 ? 15 : (j * 7) % 16, hi = ((j + 32) * 7) % 16;
+        if (q[2 + j] != (unsigned char)(lo | (hi << 4))) bad++;
+    }
+    CHECK(bad == 0, "nf4 nibbles: %d bytes differ", bad);
+    aieng_quant_dequantize_row(AIENG_QUANT_NF4, q, y, 64);
+    for (j = 0, bad = 0; j < 64; j++) if (y[j] != x[j]) bad++;
+    CHECK(bad == 0, "nf4 exact round trip: %d values differ", bad);
+    /* midpoint rule: just above the midpoint of entries 7 and 8 goes up */
+    for (j = 0; j < 64; j++) x[j] = 0.0f;
+    x[0] = 1.0f; x[1] = 0.5f * (cb[7] + cb[8]) + 1e-4f; x[2] = 0.5f * (cb[7] + cb[8]) - 1e-4f;
+    aieng_quant_quantize_row(AIENG_QUANT_NF4, x, q, 64);
+    CHECK((q[3] & 15) == 8 && (q[4] & 15) == 7, "nf4 midpoints: %d %d", q[3] & 15, q[4] & 15);
+}
+
 int main(void) {
     aieng_rng_seed(&rng, 42, 7);
     test_table();
@@ -445,6 +474,7 @@ int main(void) {
     test_dots();
     test_matmul();
     test_i8();
+    test_nf4();
     test_error_table();
     return aieng_test_summary();
 }
