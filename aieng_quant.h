@@ -950,26 +950,34 @@ static void aieng__q_nf4(const float *x, uint8_t *b, int64_t nb) {
 
 /* ---- k-quant reference quantizers: ggml's quantize_row_q*_K_ref, step by step.
    ggml's nearest_int is round-half-even of the (rounded) float argument. */
-static float aieng__make_qx_quants(int n, int nmax, const float *x, int8_t *L) { /* rmse_type 1, no weights */
-    float max = 0, amax = 0, iscale, sumlx = 0, suml2 = 0, scale, best;
-    int i, is;
-    for (i = 0; i < n; i++) {
-        const float ax = fabsf(x[i]);
-        if (ax > amax) { amax = ax; max = x[i]; }
-    }
-    if (amax < 1e-15f) { for (i = 0; i < n; i++) L[i] = 0; return 0.0f; }
+/* The first pass both share: L = clamp(nearest(iscale·x)) + offset with
+   iscale = -nmax/max (max: the value of largest |x|), and the sums Σ w·x·l and
+   Σ w·l² with w = x². Returns max, or 0 for an all-(near-)zero group (L = 0). */
+static float aieng__qx_pass(int n, int nmax, const float *x, int8_t *L, int offset, float *sumlx, float *suml2) {
+    const float max = aieng__signed_amax(x, n);
+    float iscale;
+    int i;
+    *sumlx = *suml2 = 0;
+    if (fabsf(max) < 1e-15f) { for (i = 0; i < n; i++) L[i] = 0; return 0.0f; }
     iscale = -nmax / max;
     for (i = 0; i < n; i++) {
         int l = aieng__nearest(iscale * x[i]);
         float w, t;
         l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
-        L[i] = (int8_t)(l + nmax);
+        L[i] = (int8_t)(l + offset);
         w = x[i] * x[i];
         t = w * x[i];
-        sumlx += AIENG__MUL(t, (float)l);
+        *sumlx += AIENG__MUL(t, (float)l);
         t = w * (float)l;
-        suml2 += AIENG__MUL(t, (float)l);
+        *suml2 += AIENG__MUL(t, (float)l);
     }
+    return max;
+}
+static float aieng__make_qx_quants(int n, int nmax, const float *x, int8_t *L) { /* rmse_type 1, no weights */
+    float iscale, sumlx, suml2, scale, best;
+    const float max = aieng__qx_pass(n, nmax, x, L, nmax, &sumlx, &suml2);
+    int i, is;
+    if (max == 0.0f) return 0.0f;
     scale = suml2 != 0.0f ? sumlx / suml2 : 0.0f;
     best = scale * sumlx;
     for (is = -9; is <= 9; is++) {
@@ -999,25 +1007,9 @@ static float aieng__make_qx_quants(int n, int nmax, const float *x, int8_t *L) {
     return scale;
 }
 static float aieng__make_q3_quants(int n, int nmax, const float *x, int8_t *L) { /* do_rmse = true */
-    float max = 0, amax = 0, iscale, sumlx = 0, suml2 = 0;
+    float sumlx, suml2;
     int i, itry;
-    for (i = 0; i < n; i++) {
-        const float ax = fabsf(x[i]);
-        if (ax > amax) { amax = ax; max = x[i]; }
-    }
-    if (amax < 1e-15f) { for (i = 0; i < n; i++) L[i] = 0; return 0.0f; }
-    iscale = -nmax / max;
-    for (i = 0; i < n; i++) {
-        int l = aieng__nearest(iscale * x[i]);
-        float w, t;
-        l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
-        L[i] = (int8_t)l;
-        w = x[i] * x[i];
-        t = w * x[i];
-        sumlx += AIENG__MUL(t, (float)l);
-        t = w * (float)l;
-        suml2 += AIENG__MUL(t, (float)l);
-    }
+    if (aieng__qx_pass(n, nmax, x, L, 0, &sumlx, &suml2) == 0.0f) return 0.0f;
     for (itry = 0; itry < 5; itry++) {
         int n_changed = 0;
         for (i = 0; i < n; i++) {
@@ -2106,67 +2098,28 @@ AIENG__QS float aieng__dot_bf16_avx2(const uint8_t *w, const uint8_t *a, int64_t
     aieng__bf16_rows(w, 0, a, n, &s, 1);
     return s;
 }
-AIENG__QS int64_t aieng__i8_dot_avx2(const int8_t *a, const int8_t *b, int64_t n) {
+/* Σ a·b (l2 = 0) or Σ (a-b)² (l2 = 1) over int8, widened to int16 pairs */
+static int64_t aieng__i8_pairs_avx2(const int8_t *a, const int8_t *b, int64_t n, int l2) {
     int64_t i = 0, s = 0;
     while (i + 32 <= n) {
-        /* at most 2^16 products of 2^14 per int32 lane group: flush every 4096 vectors */
+        /* each int32 lane gains at most 2·2^15 per vector: flush every 4096 vectors */
         __m256i acc = _mm256_setzero_si256();
-        int64_t stop = n - i > 32 * 4096 ? i + 32 * 4096 : n;
+        const int64_t stop = n - i > 32 * 4096 ? i + 32 * 4096 : n;
         for (; i + 32 <= stop; i += 32) {
             const __m256i x = _mm256_loadu_si256((const __m256i *)(a + i)), y = _mm256_loadu_si256((const __m256i *)(b + i));
-            /* sign trick with |x| <= 128: maddubs pairs stay below 2^15 except -128·-128 pairs, so widen */
-            const __m256i x16a = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(x)), x16b = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(x, 1));
-            const __m256i y16a = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(y)), y16b = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(y, 1));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x16a, y16a));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x16b, y16b));
+            __m256i xa = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(x)), xb = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(x, 1));
+            __m256i ya = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(y)), yb = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(y, 1));
+            if (l2) { xa = _mm256_sub_epi16(xa, ya); ya = xa; xb = _mm256_sub_epi16(xb, yb); yb = xb; }
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xa, ya));
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xb, yb));
         }
         s += aieng__hsum8i(acc);
     }
-    for (; i < n; i++) s += a[i] * b[i];
+    for (; i < n; i++) s += l2 ? (a[i] - b[i]) * (a[i] - b[i]) : a[i] * b[i];
     return s;
 }
-AIENG__QS int64_t aieng__i8_l2sq_avx2(const int8_t *a, const int8_t *b, int64_t n) {
-    int64_t i = 0, s = 0;
-    while (i + 32 <= n) {
-        __m256i acc = _mm256_setzero_si256();
-        int64_t stop = n - i > 32 * 4096 ? i + 32 * 4096 : n;
-        for (; i + 32 <= stop; i += 32) {
-            const __m256i x = _mm256_loadu_si256((const __m256i *)(a + i)), y = _mm256_loadu_si256((const __m256i *)(b + i));
-            const __m256i da = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm256_castsi256_si128(x)), _mm256_cvtepi8_epi16(_mm256_castsi256_si128(y)));
-            const __m256i db = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm256_extracti128_si256(x, 1)), _mm256_cvtepi8_epi16(_mm256_extracti128_si256(y, 1)));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(da, da));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(db, db));
-        }
-        s += aieng__hsum8i(acc);
-    }
-    for (; i < n; i++) { const int d = a[i] - b[i]; s += d * d; }
-    return s;
-}
-/* NF4 against f32 activations: codebook lookups with two 8-entry permutes */
-static __m256 aieng__nf4x8(__m256 tlo, __m256 thi, __m256i idx) {
-    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(tlo, idx), _mm256_permutevar8x32_ps(thi, idx),
-                            _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
-}
-AIENG__QS float aieng__dot_nf4_avx2(const uint8_t *w, const float *a, int64_t nb) {
-    const __m256 tlo = _mm256_loadu_ps(aieng__nf4), thi = _mm256_loadu_ps(aieng__nf4 + 8);
-    const __m128i m4 = _mm_set1_epi8(15);
-    __m256 acc = _mm256_setzero_ps();
-    int64_t i;
-    for (i = 0; i < nb; i++, w += 34, a += 64) {
-        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-        int g;
-        for (g = 0; g < 4; g++) {
-            const __m128i b = _mm_loadl_epi64((const __m128i *)(w + 2 + 8 * g));
-            const __m256i lo = _mm256_cvtepu8_epi32(_mm_and_si128(b, m4));
-            const __m256i hi = _mm256_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(b, 4), m4));
-            s0 = _mm256_fmadd_ps(aieng__nf4x8(tlo, thi, lo), _mm256_loadu_ps(a + 8 * g), s0);
-            s1 = _mm256_fmadd_ps(aieng__nf4x8(tlo, thi, hi), _mm256_loadu_ps(a + 32 + 8 * g), s1);
-        }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(aieng__h2f(w)), _mm256_add_ps(s0, s1), acc);
-    }
-    return aieng__hsum8(acc);
-}
-#define AIENG__DOT_NF4 aieng__dot_nf4_avx2
+AIENG__QS int64_t aieng__i8_dot_avx2(const int8_t *a, const int8_t *b, int64_t n) { return aieng__i8_pairs_avx2(a, b, n, 0); }
+AIENG__QS int64_t aieng__i8_l2sq_avx2(const int8_t *a, const int8_t *b, int64_t n) { return aieng__i8_pairs_avx2(a, b, n, 1); }
 #define AIENG__DOT_BF16 aieng__dot_bf16_avx2
 #define AIENG__DOT_Q4_0 aieng__dot_q4_0_avx2
 #define AIENG__DOT_Q4_1 aieng__dot_q4_1_avx2
@@ -2572,37 +2525,32 @@ AIENG__QS float aieng__dot_bf16_neon(const uint8_t *w, const uint8_t *a, int64_t
     for (; i < n; i++) s += aieng_bf16_to_f32(aieng__ld16(w + 2 * i)) * aieng_bf16_to_f32(aieng__ld16(a + 2 * i));
     return s;
 }
-AIENG__QS int64_t aieng__i8_dot_neon(const int8_t *a, const int8_t *b, int64_t n) {
+/* Σ a·b (l2 = 0) or Σ (a-b)² (l2 = 1) over int8 */
+static int64_t aieng__i8_pairs_neon(const int8_t *a, const int8_t *b, int64_t n, int l2) {
     int64_t i = 0, s = 0;
     while (i + 16 <= n) {
         int32x4_t acc = vdupq_n_s32(0);
         const int64_t stop = n - i > 16 * 4096 ? i + 16 * 4096 : n;
         for (; i + 16 <= stop; i += 16) {
             const int8x16_t x = vld1q_s8(a + i), y = vld1q_s8(b + i);
-            acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(x), vget_low_s8(y)));
-            acc = vpadalq_s16(acc, vmull_s8(vget_high_s8(x), vget_high_s8(y)));
+            if (l2) {
+                const int16x8_t d0 = vsubl_s8(vget_low_s8(x), vget_low_s8(y)), d1 = vsubl_s8(vget_high_s8(x), vget_high_s8(y));
+                acc = vmlal_s16(acc, vget_low_s16(d0), vget_low_s16(d0));
+                acc = vmlal_s16(acc, vget_high_s16(d0), vget_high_s16(d0));
+                acc = vmlal_s16(acc, vget_low_s16(d1), vget_low_s16(d1));
+                acc = vmlal_s16(acc, vget_high_s16(d1), vget_high_s16(d1));
+            } else {
+                acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(x), vget_low_s8(y)));
+                acc = vpadalq_s16(acc, vmull_s8(vget_high_s8(x), vget_high_s8(y)));
+            }
         }
         s += vaddvq_s32(acc);
     }
-    for (; i < n; i++) s += a[i] * b[i];
+    for (; i < n; i++) s += l2 ? (a[i] - b[i]) * (a[i] - b[i]) : a[i] * b[i];
     return s;
 }
-AIENG__QS int64_t aieng__i8_l2sq_neon(const int8_t *a, const int8_t *b, int64_t n) {
-    int64_t i = 0, s = 0;
-    while (i + 16 <= n) {
-        uint32x4_t acc = vdupq_n_u32(0);
-        const int64_t stop = n - i > 16 * 4096 ? i + 16 * 4096 : n;
-        for (; i + 16 <= stop; i += 16) {
-            const int8x16_t x = vld1q_s8(a + i), y = vld1q_s8(b + i);
-            const int16x8_t d0 = vsubl_s8(vget_low_s8(x), vget_low_s8(y)), d1 = vsubl_s8(vget_high_s8(x), vget_high_s8(y));
-            acc = vpadalq_u16(acc, vreinterpretq_u16_s16(vmulq_s16(d0, d0)));
-            acc = vpadalq_u16(acc, vreinterpretq_u16_s16(vmulq_s16(d1, d1)));
-        }
-        s += (int64_t)vaddvq_u32(acc);
-    }
-    for (; i < n; i++) { const int d = a[i] - b[i]; s += d * d; }
-    return s;
-}
+AIENG__QS int64_t aieng__i8_dot_neon(const int8_t *a, const int8_t *b, int64_t n) { return aieng__i8_pairs_neon(a, b, n, 0); }
+AIENG__QS int64_t aieng__i8_l2sq_neon(const int8_t *a, const int8_t *b, int64_t n) { return aieng__i8_pairs_neon(a, b, n, 1); }
 #define AIENG__DOT_F16 aieng__dot_f16_neon
 #define AIENG__DOT_BF16 aieng__dot_bf16_neon
 #define AIENG__DOT_Q4_0 aieng__dot_q4_0_neon
