@@ -81,6 +81,7 @@
      Q8_0  id 8   32 values, 34 bytes: d:f16 @0, qs[32]:i8 @2.  x = q·d.
                   d = amax/127, id = d ? 1/d : 0, q = round-half-away(x·id).
      Q8_1  id 9   32 values, 36 bytes: d:f16 @0, s:f16 @2 (= d·Σq), qs[32]:i8 @4.
+                  (gguf-py's GGML_QUANT_SIZES still says 40, an older layout.)
      Q2_K  id 10  256 values, 84 bytes: scales[16] @0 (low nibble: scale,
                   high nibble: min, one per 16 values), qs[64] @16, d:f16 @80,
                   dmin:f16 @82. Value 128h+32s+l (h<2, s<4, l<32) is 2-bit field s
@@ -337,7 +338,7 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
                                              void *work, size_t work_size);
 AIENG_API size_t aieng_quant_matmul_work_size(int wtype, int64_t K, int64_t M);
 
-/* ---- symmetric int8 rows (absmax): q = round-half-away(x / s), s = amax/127 */
+/* ---- symmetric int8 rows (absmax): s = amax/127, q = round-half-away(x · (1/s)), -127..127 */
 AIENG_API float aieng_quant_i8_row(int8_t *q, const float *x, int64_t n); /* returns s (0 for a zero row) */
 AIENG_API int64_t aieng_quant_i8_dot(const int8_t *a, const int8_t *b, int64_t n);
 AIENG_API int64_t aieng_quant_i8_l2sq(const int8_t *a, const int8_t *b, int64_t n);
