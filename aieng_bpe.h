@@ -867,7 +867,6 @@ static const uint32_t aieng__bpe_uc_high[10][3] = {
 #define AIENG__BPE_UC_LOW_LIMIT 0x20000
 #define AIENG__BPE_UC_N_HIGH 10
 /* (?i:x) for the contraction letters "sdmtlvre": up to 3 code points each (0xFFFFFFFF = none) */
-static const char aieng__bpe_fold_letters[9] = "sdmtlvre";
 static const uint32_t aieng__bpe_fold_cps[8][3] = {
     {0x53, 0x73, 0x17F},
     {0x44, 0x64, 0xFFFFFFFF},

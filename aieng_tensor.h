@@ -413,6 +413,13 @@ AIENG_EXTERN_C_END
 /* ====================================================================== */
 #if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_TENSOR_IMPLEMENTATION)) && !defined(AIENG_TENSOR_IMPLEMENTED)
 #define AIENG_TENSOR_IMPLEMENTED
+#if defined(__GNUC__) && !defined(__clang__)
+/* GCC 12 warns falsely about uninitialized values inside its own AVX-512
+   intrinsics (_mm512_reduce_add_ps) in C++ at -O2 */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <string.h>
 #include <math.h>
 #include <float.h>
@@ -2164,6 +2171,26 @@ AIENG_API void aieng_parallel_for(int64_t n, int64_t grain, aieng_task_fn fn, vo
 }
 
 AIENG_EXTERN_C_END
+/* the SIMD vocabulary is private to this implementation: do not leak it */
+#undef aieng__load
+#undef aieng__store
+#undef aieng__set1
+#undef aieng__add
+#undef aieng__sub
+#undef aieng__mul
+#undef aieng__div
+#undef aieng__fma
+#undef aieng__max
+#undef aieng__min
+#undef aieng__round
+#undef aieng__pow2i
+#if !defined(AIENG_AVX2) || defined(AIENG_AVX512)
+#undef aieng__hsum
+#undef aieng__hmax
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif /* AIENG_TENSOR_IMPLEMENTATION */
 
 /*

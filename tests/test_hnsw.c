@@ -339,7 +339,11 @@ static void *search_thread(void *arg) {
     uint64_t got[10];
     float d[10];
     int64_t i = 0, nf, j;
+#if defined(__GNUC__)
+    while (!__atomic_load_n(s->stop, __ATOMIC_ACQUIRE) || i < s->nq) {
+#else
     while (!*s->stop || i < s->nq) {
+#endif
         if (aieng_hnsw_search(s->h, s->qs + (i % s->nq) * s->dim, 10, 32, got, d, &nf) != AIENG_OK) s->bad++;
         for (j = 1; j < nf; j++) if (d[j] < d[j - 1]) s->bad++;
         i++;

@@ -27,6 +27,10 @@ for t in $tests; do
   AIENG_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1 run_one sanitize $t build/test/sanitize/$t
   AIENG_TEST_QUICK=1 run_one scalar   $t build/test/scalar/$t
   AIENG_TEST_QUICK=1 run_one aarch64  $t qemu-aarch64 build/test/aarch64/$t
+  if [ "$t" = test_hnsw ] && [ -f tests/tsan_hnsw.sh ]; then # its threaded tests only, under TSan (clang)
+    mkdir -p build/test/tsan
+    run_one tsan $t bash tests/tsan_hnsw.sh
+  fi
   if grep -q AIENG_TEST_TSAN tests/$t.c; then
     AIENG_TEST_QUICK=1 TSAN_OPTIONS="halt_on_error=1 exitcode=66" run_one tsan $t build/test/tsan/$t
   fi
@@ -40,7 +44,8 @@ for h in aieng_*.h; do
     def=""; [ $mode = impl ] && def="-DAIENG_IMPLEMENTATION"
     for lang in c99 c++11; do
       if [ $lang = c99 ]; then cmd=(gcc -std=c99 -x c); else cmd=(g++ -std=c++11 -x c++); fi
-      if "${cmd[@]}" -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L $def -fsyntax-only "$h" \
+      opt=(-fsyntax-only); [ $mode = impl ] && opt=(-O2 -march=native -c -o /dev/null) # -O2: GCC's flow warnings too
+      if "${cmd[@]}" -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L $def "${opt[@]}" "$h" \
            >build/test/compile/out.log 2>&1; then total_pass=$((total_pass+1))
       else total_fail=$((total_fail+1)); echo "compile   $h as $lang ($mode) FAILED"; head -20 build/test/compile/out.log | sed 's/^/    /'; fi
     done
