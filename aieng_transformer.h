@@ -26,7 +26,7 @@
            (void)tok; (void)u; fwrite(s, 1, n, stdout); return 0; }
        int main(void) {
            aieng_model *m; aieng_generate_config g = {0};
-           aieng_chat_message msg = {"user", "What is the capital of France?"};
+           aieng_chat_message msg = {"user", "Write a haiku about the sea."};
            char text[1024]; size_t len; int32_t ids[512]; int64_t n;
            if (aieng_model_load_file(&m, "models/SmolLM2-135M-Instruct.Q4_1.gguf", NULL)) {
                fprintf(stderr, "%s\n", aieng_last_error()); return 1; }
