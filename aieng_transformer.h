@@ -68,10 +68,14 @@
    the way ggml does (Q8_1 for Q4_x/Q5_x weights, Q8_0 for Q8_0) and uses
    integer dot products. K and V are cached in F16 (llama.cpp's default);
    the query is rounded to f16 before q·k and the softmax weights before
-   p·v, as ggml's f16 matrix products do. RMSNorm sums squares in double;
+   p·v, as ggml's f16 matrix products do, summing in tinyBLAS's order; the
+   softmax and SiLU use ggml's exp polynomial. RMSNorm sums squares in double;
    RoPE angles are stepped in float as ggml's rope cache; a GGUF llama file
    rotates adjacent pairs (the converter permuted Wq/Wk). Prefill runs
-   n_batch tokens as one matrix product per weight.
+   n_batch tokens as one matrix product per weight. What remains different
+   is the accumulation order inside the quantized dot products: truncated
+   1-3 layer copies of SmolLM2 match llama.cpp to 1e-4, the full model's
+   logits within about 1 (see tests/test_transformer.c for the tolerances).
 
    MEMORY AND THREADS
    Weights are views into the mapped file. A model allocates its KV cache
