@@ -89,3 +89,15 @@ fashion-mnist:
 
 clean:
 	rm -rf build
+
+# ---- CUDA (aieng_cuda.h): make test only compiles tests/*.cu (tools/cuda_compile_check.sh);
+#      make test-gpu builds them for this machine's GPU (CUDA_ARCH=native) and runs them
+NVCC      ?= nvcc
+CUDA_ARCH ?= native
+CUDA_TESTS = $(patsubst tests/%.cu,build/test/gpu/%,$(wildcard tests/test_*.cu))
+build/test/gpu/%: tests/%.cu $(HEADERS) tests/aieng_test.h
+	@mkdir -p $(dir $@)
+	$(NVCC) -std=c++14 -O2 -arch=$(CUDA_ARCH) -I. -Xcompiler -Wall,-Wextra -o $@ $<
+.PHONY: test-gpu
+test-gpu: $(CUDA_TESTS)
+	@for t in $(CUDA_TESTS); do echo "== $$t"; ./$$t || exit 1; done
