@@ -1582,13 +1582,15 @@ static void aieng__gemm_fused_task(void *ctx, int64_t begin, int64_t end, int ti
         }
     }
 }
+/* items are (K slice, MR panel) pairs, so that even one slice packs in parallel */
 static void aieng__gemm_pack_all_a_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__gemm_job *g = (aieng__gemm_job *)ctx;
-    int64_t mpad = (g->M + AIENG__MR - 1) / AIENG__MR * AIENG__MR, s;
+    int64_t mpad = (g->M + AIENG__MR - 1) / AIENG__MR * AIENG__MR, npan = mpad / AIENG__MR, it;
     (void)tid;
-    for (s = begin; s < end; s++) {
+    for (it = begin; it < end; it++) {
+        int64_t s = it / npan, ir = (it % npan) * AIENG__MR;
         int64_t p0 = s * AIENG__KC, kc = g->K - p0 < AIENG__KC ? g->K - p0 : AIENG__KC;
-        aieng__pack_a(g->apack + p0 * mpad, g->A, g->lda, g->ta, 0, g->M, p0, kc);
+        aieng__pack_a(g->apack + p0 * mpad + ir * kc, g->A, g->lda, g->ta, ir, g->M - ir < AIENG__MR ? g->M - ir : AIENG__MR, p0, kc);
     }
 }
 #if defined(AIENG_AVX512)
@@ -1853,7 +1855,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
         g.apack = g.bpack + (size_t)threads * AIENG__KC * AIENG__NR;
         if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
-        aieng_parallel_for((K + AIENG__KC - 1) / AIENG__KC, 1 + 4096 / (M + 1), aieng__gemm_pack_all_a_task, &g);
+        aieng_parallel_for((K + AIENG__KC - 1) / AIENG__KC * (mpad / AIENG__MR), 4, aieng__gemm_pack_all_a_task, &g);
         ntasks = threads > 1 ? 4 * threads : 1;
         if (ntasks > npanels) ntasks = npanels;
         g.panels_per_group = (npanels + ntasks - 1) / ntasks;

@@ -42,14 +42,20 @@ static int quick = 0;
 /* Interleaved timing: batches of ours and the peer's calls alternate, each
    batch about 50 ms, so a change in the machine's load hits both alike; the
    medians of the times and of the per-pair ratios are reported. */
+/* With several threads, the other library's idle workers may still be
+   spinning (OpenBLAS spins for about 2^28 cycles after a call): pause long
+   enough for both pools to go to sleep before each timed batch. */
+static void settle(void) {
+    if (!use_cpu_time) { struct timespec ts = {0, 250000000}; nanosleep(&ts, NULL); }
+}
 static double median(double *v, int n) { qsort(v, (size_t)n, sizeof(double), cmp_double); return v[n / 2]; }
 #define TIME_PAIR(t_us, t_ob, ratio, call_us, call_ob) do { \
         double a_[15], b_[15], r_[15], t0_; int k_, it_, na_ = 1, nb_ = 1, reps_ = quick ? 3 : 9; \
         t0_ = now(); call_us; while (now() - t0_ < 0.05) { call_us; na_++; } \
         t0_ = now(); call_ob; while (now() - t0_ < 0.05) { call_ob; nb_++; } \
         for (k_ = 0; k_ < reps_; k_++) { \
-            t0_ = now(); for (it_ = 0; it_ < na_; it_++) { call_us; } a_[k_] = (now() - t0_) / na_; \
-            t0_ = now(); for (it_ = 0; it_ < nb_; it_++) { call_ob; } b_[k_] = (now() - t0_) / nb_; \
+            settle(); t0_ = now(); for (it_ = 0; it_ < na_; it_++) { call_us; } a_[k_] = (now() - t0_) / na_; \
+            settle(); t0_ = now(); for (it_ = 0; it_ < nb_; it_++) { call_ob; } b_[k_] = (now() - t0_) / nb_; \
             r_[k_] = b_[k_] / a_[k_]; } \
         t_us = median(a_, reps_); t_ob = median(b_, reps_); ratio = median(r_, reps_); } while (0)
 
