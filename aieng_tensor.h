@@ -871,12 +871,12 @@ AIENG_API void aieng_softmax_row(float *y, const float *x, int64_t n) {
     s = aieng__exp_shift_sum(y, x, m, n);
     aieng_vec_scale(y, 1.0f / s, n);
 }
-AIENG_API void aieng_log_softmax_row(float *y, const float *x, int64_t n) {
+/* log(sum(exp(x))) in one vectorized pass after the max: shared by
+   log-softmax and cross-entropy */
+static float aieng__logsumexp(const float *x, int64_t n) {
     int64_t i = 0;
-    float m, s, lse;
-    if (n <= 0) return;
-    m = aieng_vec_max(x, n);
-    s = 0.0f;
+    float m = aieng_vec_max(x, n), s = 0.0f;
+    if (m == -INFINITY || m == INFINITY || m != m) return m;
 #ifdef AIENG__VL
     {
         aieng__vf vm = aieng__set1(m), acc = aieng__set1(0.0f);
@@ -885,7 +885,13 @@ AIENG_API void aieng_log_softmax_row(float *y, const float *x, int64_t n) {
     }
 #endif
     for (; i < n; i++) s += expf(x[i] - m);
-    lse = m + logf(s);
+    return m + logf(s);
+}
+AIENG_API void aieng_log_softmax_row(float *y, const float *x, int64_t n) {
+    int64_t i;
+    float lse;
+    if (n <= 0) return;
+    lse = aieng__logsumexp(x, n);
     for (i = 0; i < n; i++) y[i] = x[i] - lse;
 }
 AIENG_API void aieng_rmsnorm_row(float *y, const float *x, const float *w, int64_t n, float eps) {
@@ -958,9 +964,11 @@ AIENG_API void aieng_gelu_erf_row(float *y, const float *x, int64_t n) {
 }
 AIENG_API void aieng_rope_row(float *x, int n_rot, int64_t pos, float base, int mode) {
     int i, half = n_rot / 2;
-    for (i = 0; i < half; i++) {
-        /* theta in double: positions up to millions keep their precision */
-        double theta = (double)pos * pow((double)base, -2.0 * (double)i / (double)n_rot);
+    /* frequencies base^(-2i/n_rot) by repeated multiplication, in double so
+       that positions up to millions keep their precision; one pow per row */
+    double step = pow((double)base, -2.0 / (double)n_rot), freq = 1.0;
+    for (i = 0; i < half; i++, freq *= step) {
+        double theta = (double)pos * freq;
         float c = (float)cos(theta), s = (float)sin(theta);
         float *a = mode == AIENG_ROPE_NEOX ? x + i : x + 2 * i;
         float *b = mode == AIENG_ROPE_NEOX ? x + i + half : x + 2 * i + 1;
@@ -1261,28 +1269,27 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
     for (t = 0; t < T; t++)
         if (targets[t] >= V) return aieng_set_error(AIENG_ERR_RANGE, "cross_entropy: target %ld at %lld >= vocabulary %lld", (long)targets[t], (long long)t, (long long)V);
     if (!logits->data) return AIENG_OK;
+    for (t = 0; t < T; t++) counted += targets[t] >= 0;
+    /* one pass per row: with dlogits the exps are written once and give both
+       the loss (through log-sum-exp) and the gradient (softmax - onehot) / counted */
     for (t = 0; t < T; t++) {
         const float *x = AIENG__AT(logits, 0, t % logits->ne[1], (t / logits->ne[1]) % logits->ne[2], t / (logits->ne[1] * logits->ne[2]));
-        float m, s;
-        if (targets[t] < 0) continue;
-        m = aieng_vec_max(x, V);
-        s = 0.0f;
-        { int64_t i; for (i = 0; i < V; i++) s += expf(x[i] - m); }
-        total += (double)(m + logf(s) - x[targets[t]]);
-        counted++;
-    }
-    if (loss) *loss = counted ? (float)(total / (double)counted) : 0.0f;
-    if (dlogits && dlogits->data) {
-        float inv = counted ? 1.0f / (float)counted : 0.0f;
-        for (t = 0; t < T; t++) {
-            float *g = dlogits->data + t * V;
-            const float *x = logits->data + t * V;
-            if (targets[t] < 0) { memset(g, 0, (size_t)V * sizeof(float)); continue; }
-            aieng_softmax_row(g, x, V);
-            g[targets[t]] -= 1.0f;
-            aieng_vec_scale(g, inv, V);
+        float *g = dlogits && dlogits->data ? dlogits->data + t * V : NULL;
+        if (targets[t] < 0) { if (g) memset(g, 0, (size_t)V * sizeof(float)); continue; }
+        if (g) {
+            float m = aieng_vec_max(x, V), sum;
+            if (m == -INFINITY) { aieng_softmax_row(g, x, V); sum = 1.0f; total += INFINITY; } /* every logit masked */
+            else {
+                sum = aieng__exp_shift_sum(g, x, m, V);
+                total += (double)(m + logf(sum) - x[targets[t]]);
+            }
+            aieng_vec_scale(g, m == -INFINITY ? 1.0f / (float)counted : 1.0f / (sum * (float)counted), V);
+            g[targets[t]] -= 1.0f / (float)counted;
+        } else {
+            total += (double)(aieng__logsumexp(x, V) - x[targets[t]]);
         }
     }
+    if (loss) *loss = counted ? (float)(total / (double)counted) : 0.0f;
     return AIENG_OK;
 }
 
