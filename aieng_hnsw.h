@@ -75,8 +75,8 @@
                 (parallel), aieng_hnsw_search_exact (brute force)
      files      aieng_hnsw_save, aieng_hnsw_save_size / aieng_hnsw_save_buffer,
                 aieng_hnsw_load, aieng_hnsw_load_buffer, aieng_hnsw_checksum
-     kernels    aieng_hnsw_quantize_i8, aieng_hnsw_dot_i8 (int8 rows; meant to
-                move into aieng_quant.h)
+     kernels    aieng_hnsw_quantize_i8, aieng_hnsw_dot_i8 (int8 rows: thin wrappers over
+                aieng_quant.h's aieng_quant_i8_row and aieng_quant_i8_dot)
 
    FILTERED SEARCH
    aieng_hnsw_search_ex takes a predicate on labels. The matching fraction is
@@ -143,6 +143,7 @@
 #define AIENG_HNSW_VERSION_PATCH 0
 
 #include "aieng_tensor.h"
+#include "aieng_quant.h"
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
 #ifndef AIENG_COMMON_H
@@ -350,6 +351,12 @@ AIENG_EXTERN_C_END
 /* ====================================================================== */
 #if (defined(AIENG_IMPLEMENTATION) || defined(AIENG_HNSW_IMPLEMENTATION)) && !defined(AIENG_HNSW_IMPLEMENTED)
 #define AIENG_HNSW_IMPLEMENTED
+#if !defined(AIENG_QUANT_IMPLEMENTED) /* one TU, one copy: bring the layers below along */
+#ifndef AIENG_QUANT_IMPLEMENTATION
+#define AIENG_QUANT_IMPLEMENTATION
+#endif
+#include "aieng_quant.h"
+#endif
 #include <string.h>
 #include <math.h>
 #include <float.h>
@@ -417,64 +424,17 @@ typedef int aieng__hn_mutex;
 #endif
 
 /* ---------------------------------------------------------------- int8 kernels
-   Meant to move into aieng_quant.h: symmetric absmax quantization of a row
-   and the exact int8 · int8 dot product (sign-extend to int16, multiply-add
-   pairs into int32: AVX-512BW, AVX2, NEON; the scalar loop is the reference). */
+   The int8 storage uses aieng_quant.h's symmetric absmax rows and its exact
+   int8 · int8 dot product (VNNI / AVX2 / NEON, scalar reference); a row whose
+   absmax is not finite stores zeros with scale 0. */
 AIENG_API float aieng_hnsw_quantize_i8(int8_t *q, const float *x, int64_t n) {
-    float amax = 0.0f, scale, inv;
-    int64_t i;
-    for (i = 0; i < n; i++) { float a = fabsf(x[i]); if (a > amax) amax = a; }
-    if (!(amax > 0.0f) || !(amax <= FLT_MAX)) { memset(q, 0, (size_t)n); return 0.0f; }
-    scale = amax / 127.0f;
-    inv = 127.0f / amax;
-    for (i = 0; i < n; i++) {
-        float v = x[i] * inv;
-        long r = lrintf(v);
-        q[i] = (int8_t)(r > 127 ? 127 : (r < -127 ? -127 : r));
-    }
-    return scale;
+    float d = aieng_quant_i8_row(q, x, n);
+    if (!(d > 0.0f) || !(d <= FLT_MAX)) { memset(q, 0, (size_t)n); return 0.0f; }
+    return d;
 }
 
 AIENG_API int32_t aieng_hnsw_dot_i8(const int8_t *a, const int8_t *b, int64_t n) {
-    int64_t i = 0;
-    int32_t s = 0;
-#if defined(AIENG_AVX512) && defined(__AVX512BW__)
-    {
-        __m512i acc = _mm512_setzero_si512();
-        for (; i + 32 <= n; i += 32) {
-            __m512i x = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(a + i)));
-            __m512i y = _mm512_cvtepi8_epi16(_mm256_loadu_si256((const __m256i *)(const void *)(b + i)));
-            acc = _mm512_add_epi32(acc, _mm512_madd_epi16(x, y));
-        }
-        s = _mm512_reduce_add_epi32(acc);
-    }
-#elif defined(AIENG_AVX2)
-    {
-        __m256i acc = _mm256_setzero_si256();
-        __m128i t;
-        for (; i + 16 <= n; i += 16) {
-            __m256i x = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(a + i)));
-            __m256i y = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(b + i)));
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, y));
-        }
-        t = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-        t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
-        t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1));
-        s = _mm_cvtsi128_si32(t);
-    }
-#elif defined(AIENG_NEON)
-    {
-        int32x4_t acc = vdupq_n_s32(0);
-        for (; i + 16 <= n; i += 16) {
-            int8x16_t x = vld1q_s8(a + i), y = vld1q_s8(b + i);
-            acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(x), vget_low_s8(y)));
-            acc = vpadalq_s16(acc, vmull_s8(vget_high_s8(x), vget_high_s8(y)));
-        }
-        s = vaddvq_s32(acc);
-    }
-#endif
-    for (; i < n; i++) s += (int32_t)a[i] * (int32_t)b[i];
-    return s;
+    return (int32_t)aieng_quant_i8_dot(a, b, n);
 }
 
 /* ---------------------------------------------------------------- the index */
