@@ -1346,7 +1346,8 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
 #if defined(AIENG_AVX512)
 /* 8×48 tile: 24 zmm accumulators; per k, three B vectors are loaded and
    eight A values broadcast from the packed panel (24 FMAs, 11 loads). */
-static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha) {
+static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha,
+                           int load_c) {
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
     __m512 c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
     __m512 c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
@@ -1378,13 +1379,23 @@ static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c,
         _mm512_mask_storeu_ps(p, m0, _mm512_fmadd_ps(va, c##r##0, _mm512_maskz_loadu_ps(m0, p))); \
         _mm512_mask_storeu_ps(p + 16, m1, _mm512_fmadd_ps(va, c##r##1, _mm512_maskz_loadu_ps(m1, p + 16))); \
         _mm512_mask_storeu_ps(p + 32, m2, _mm512_fmadd_ps(va, c##r##2, _mm512_maskz_loadu_ps(m2, p + 32))); }
-    AIENG__STORE(0) AIENG__STORE(1) AIENG__STORE(2) AIENG__STORE(3) AIENG__STORE(4) AIENG__STORE(5) AIENG__STORE(6) AIENG__STORE(7)
+#define AIENG__SET(r) if (r < mr) { float *p = c + (int64_t)r * ldc; \
+        _mm512_mask_storeu_ps(p, m0, _mm512_mul_ps(va, c##r##0)); \
+        _mm512_mask_storeu_ps(p + 16, m1, _mm512_mul_ps(va, c##r##1)); \
+        _mm512_mask_storeu_ps(p + 32, m2, _mm512_mul_ps(va, c##r##2)); }
+    if (load_c) {
+        AIENG__STORE(0) AIENG__STORE(1) AIENG__STORE(2) AIENG__STORE(3) AIENG__STORE(4) AIENG__STORE(5) AIENG__STORE(6) AIENG__STORE(7)
+    } else {
+        AIENG__SET(0) AIENG__SET(1) AIENG__SET(2) AIENG__SET(3) AIENG__SET(4) AIENG__SET(5) AIENG__SET(6) AIENG__SET(7)
+    }
 #undef AIENG__STORE
+#undef AIENG__SET
 }
 #else
 /* Generic micro-kernel: an MR×NR tile of accumulators, written with the SIMD
    layer where there is one (the compiler keeps the small array in registers). */
-static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha) {
+static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha,
+                           int load_c) {
     float tile[AIENG__MR * AIENG__NR];
     int64_t k;
     int r, j;
@@ -1414,7 +1425,7 @@ static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c,
     }
 #endif
     for (r = 0; r < mr; r++)
-        for (j = 0; j < nr; j++) c[r * ldc + j] += alpha * tile[r * AIENG__NR + j];
+        for (j = 0; j < nr; j++) c[r * ldc + j] = load_c ? c[r * ldc + j] + alpha * tile[r * AIENG__NR + j] : alpha * tile[r * AIENG__NR + j];
 }
 #endif
 
@@ -1465,7 +1476,33 @@ static void aieng__pack_a(float *dst, const float *A, int64_t lda, int ta, int64
         if (!ta && rows == AIENG__MR) { /* full panel: no bounds test in the inner loop */
             const float *src[AIENG__MR];
             for (r = 0; r < AIENG__MR; r++) src[r] = A + (i0 + ir + r) * lda + p0;
-            for (k = 0; k < kc; k++) {
+            k = 0;
+#if defined(AIENG_AVX512)
+            /* 8 rows × 8 k at a time: an 8×8 transpose in registers (the
+               scalar gather cost ~5 % of a 1024³ product) */
+            for (; k + 8 <= kc; k += 8) {
+                __m256 r0 = _mm256_loadu_ps(src[0] + k), r1 = _mm256_loadu_ps(src[1] + k), r2 = _mm256_loadu_ps(src[2] + k);
+                __m256 r3 = _mm256_loadu_ps(src[3] + k), r4 = _mm256_loadu_ps(src[4] + k), r5 = _mm256_loadu_ps(src[5] + k);
+                __m256 r6 = _mm256_loadu_ps(src[6] + k), r7 = _mm256_loadu_ps(src[7] + k);
+                __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3);
+                __m256 t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+                __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+                r0 = _mm256_shuffle_ps(t0, t2, 0x44); r1 = _mm256_shuffle_ps(t0, t2, 0xee);
+                r2 = _mm256_shuffle_ps(t1, t3, 0x44); r3 = _mm256_shuffle_ps(t1, t3, 0xee);
+                r4 = _mm256_shuffle_ps(t4, t6, 0x44); r5 = _mm256_shuffle_ps(t4, t6, 0xee);
+                r6 = _mm256_shuffle_ps(t5, t7, 0x44); r7 = _mm256_shuffle_ps(t5, t7, 0xee);
+                _mm256_storeu_ps(dst, _mm256_permute2f128_ps(r0, r4, 0x20));
+                _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(r1, r5, 0x20));
+                _mm256_storeu_ps(dst + 16, _mm256_permute2f128_ps(r2, r6, 0x20));
+                _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(r3, r7, 0x20));
+                _mm256_storeu_ps(dst + 32, _mm256_permute2f128_ps(r0, r4, 0x31));
+                _mm256_storeu_ps(dst + 40, _mm256_permute2f128_ps(r1, r5, 0x31));
+                _mm256_storeu_ps(dst + 48, _mm256_permute2f128_ps(r2, r6, 0x31));
+                _mm256_storeu_ps(dst + 56, _mm256_permute2f128_ps(r3, r7, 0x31));
+                dst += 64;
+            }
+#endif
+            for (; k < kc; k++) {
                 for (r = 0; r < AIENG__MR; r++) dst[r] = src[r][k];
                 dst += AIENG__MR;
             }
@@ -1534,7 +1571,7 @@ typedef struct {
     float *C, alpha, beta;
     float *bpack, *apack; /* shared B panel; apack: one MC×KC block per thread */
     int64_t j0, nc, p0, kc; /* the current B block */
-    int64_t mblocks, ngroups, panels_per_group;
+    int64_t mc, mblocks, ngroups, panels_per_group; /* mc: rows of A per block (at most AIENG__MC) */
 } aieng__gemm_job;
 
 static void aieng__gemm_pack_b_task(void *ctx, int64_t begin, int64_t end, int tid) {
@@ -1548,7 +1585,7 @@ static void aieng__gemm_compute_task(void *ctx, int64_t begin, int64_t end, int 
     int64_t t;
     for (t = begin; t < end; t++) {
         int64_t mb = t / g->ngroups, ng = t % g->ngroups;
-        int64_t i0 = mb * AIENG__MC, mc = g->M - i0 < AIENG__MC ? g->M - i0 : AIENG__MC;
+        int64_t i0 = mb * g->mc, mc = g->M - i0 < g->mc ? g->M - i0 : g->mc;
         int64_t npanels = (g->nc + AIENG__NR - 1) / AIENG__NR;
         int64_t jp0 = ng * g->panels_per_group, jp1 = jp0 + g->panels_per_group, jp, ir;
         if (jp1 > npanels) jp1 = npanels;
@@ -1560,7 +1597,8 @@ static void aieng__gemm_compute_task(void *ctx, int64_t begin, int64_t end, int 
             const float *bp = g->bpack + jp * AIENG__NR * g->kc;
             for (ir = 0; ir < mc; ir += AIENG__MR) {
                 int mr = (int)(mc - ir < AIENG__MR ? mc - ir : AIENG__MR);
-                aieng__ukernel(g->kc, ap + ir * g->kc, bp, g->C + (i0 + ir) * g->ldc + g->j0 + jr, g->ldc, mr, nr, g->alpha);
+                aieng__ukernel(g->kc, ap + ir * g->kc, bp, g->C + (i0 + ir) * g->ldc + g->j0 + jr, g->ldc, mr, nr, g->alpha,
+                               g->p0 > 0 || g->beta != 0.0f);
             }
         }
     }
@@ -1584,7 +1622,8 @@ static void aieng__gemm_fused_task(void *ctx, int64_t begin, int64_t end, int ti
             aieng__pack_b(bp - jp * AIENG__NR * kc, g->B, g->ldb, g->tb, 0, g->N, p0, kc, jp, jp + 1);
             for (ir = 0; ir < g->M; ir += AIENG__MR) {
                 int mr = (int)(g->M - ir < AIENG__MR ? g->M - ir : AIENG__MR);
-                aieng__ukernel(kc, g->apack + p0 * mpad + ir * kc, bp, g->C + ir * g->ldc + jr, g->ldc, mr, nr, g->alpha);
+                aieng__ukernel(kc, g->apack + p0 * mpad + ir * kc, bp, g->C + ir * g->ldc + jr, g->ldc, mr, nr, g->alpha,
+                               p0 > 0 || g->beta != 0.0f);
             }
         }
     }
@@ -1861,7 +1900,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
         g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
         g.apack = g.bpack + (size_t)threads * AIENG__KC * AIENG__NR;
-        if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
+        if (beta != 1.0f && beta != 0.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g); /* beta = 0: the first K slice writes C */
         aieng_parallel_for((K + AIENG__KC - 1) / AIENG__KC * (mpad / AIENG__MR), 4, aieng__gemm_pack_all_a_task, &g);
         ntasks = threads > 1 ? 4 * threads : 1;
         if (ntasks > npanels) ntasks = npanels;
@@ -1876,8 +1915,15 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
     g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
     g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
     g.apack = g.bpack + (size_t)AIENG__KC * AIENG__NCP;
-    if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
+    if (beta != 1.0f && beta != 0.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g); /* beta = 0: the first K slice writes C */
+    /* blocks of A rows: as few as fit MC, but a multiple of the thread count
+       and of equal height, so that no thread waits for another at the end of
+       each K slice (2048 rows in six blocks of 384, 384, …, 128 left one of
+       two threads idle 11 % of the time) */
     g.mblocks = (M + AIENG__MC - 1) / AIENG__MC;
+    if (threads > 1 && g.mblocks >= 2 * threads) g.mblocks = (g.mblocks + threads - 1) / threads * threads;
+    g.mc = ((M + g.mblocks - 1) / g.mblocks + AIENG__MR - 1) / AIENG__MR * AIENG__MR;
+    g.mblocks = (M + g.mc - 1) / g.mc;
     for (j0 = 0; j0 < N; j0 += AIENG__NC) {
         g.j0 = j0;
         g.nc = N - j0 < AIENG__NC ? N - j0 : AIENG__NC;
