@@ -1184,6 +1184,8 @@ struct aieng_bpe {
     unsigned pair_shift;
     uint32_t byte_id[256];
     uint32_t *pair2;           /* [65536] id of each 2-byte token (first byte << 8 | second) */
+    uint64_t *filt;            /* Bloom filter (2 bits in one word) of the tokens of 3+ bytes */
+    uint64_t filt_mask;
     size_t max_len;            /* longest ordinary token */
     size_t max_len_all;        /* longest token incl. specials */
     aieng__bpe_special *specials;
@@ -1235,16 +1237,34 @@ static inline uint64_t aieng__bpe_hash(uint64_t w0, const unsigned char *p, size
     return h ^ (h >> 31);
 }
 
-/* Ordinary id of bytes p[0..n) or AIENG_BPE_NO_TOKEN; `avail` >= n bytes readable at p. */
-static inline uint32_t aieng__bpe_find(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail) {
-    uint64_t w0 = aieng__bpe_word(p, n, avail);
-    uint64_t i = (aieng__bpe_hash(w0, p, n, avail) >> b->map_shift);
+static inline uint32_t aieng__bpe_probe(const aieng_bpe *b, uint64_t w0, uint64_t h, const unsigned char *p, size_t n) {
+    uint64_t i = h >> b->map_shift;
     for (;; i = (i + 1) & b->map_mask) {
         const aieng__bpe_entry *e = &b->map[i];
         if (e->id == AIENG_BPE_NO_TOKEN) return AIENG_BPE_NO_TOKEN;
         if (e->w0 == w0 && e->len == n && (n <= 8 || memcmp(b->blob + b->ord_off[e->id] + 8, p + 8, n - 8) == 0))
             return e->id;
     }
+}
+
+/* Ordinary id of bytes p[0..n) or AIENG_BPE_NO_TOKEN; `avail` >= n bytes readable at p. */
+static inline uint32_t aieng__bpe_find(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail) {
+    uint64_t w0 = aieng__bpe_word(p, n, avail);
+    return aieng__bpe_probe(b, w0, aieng__bpe_hash(w0, p, n, avail), p, n);
+}
+
+/* The filter's two bits for hash h (word index from bits 20.., bits from the top 12). */
+static inline uint64_t aieng__bpe_filt_bits(uint64_t h) {
+    return ((uint64_t)1 << ((h >> 52) & 63)) | ((uint64_t)1 << (h >> 58));
+}
+
+/* aieng__bpe_find for n >= 3 behind the Bloom filter: most strings tried while
+   merging are not tokens, and the filter (L2-sized) answers those without a
+   miss in the big table. */
+static inline uint32_t aieng__bpe_find3(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail) {
+    uint64_t w0 = aieng__bpe_word(p, n, avail), h = aieng__bpe_hash(w0, p, n, avail), m = aieng__bpe_filt_bits(h);
+    if ((b->filt[(h >> 20) & b->filt_mask] & m) != m) return AIENG_BPE_NO_TOKEN;
+    return aieng__bpe_probe(b, w0, h, p, n);
 }
 
 static inline uint64_t aieng__bpe_pair_hash(uint64_t key) {
@@ -1497,8 +1517,11 @@ static aieng_result aieng__bpe_build(aieng_bpe *b, size_t count, const uint32_t 
     b->dec_len = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)n_ord * 4);
     b->map = (aieng__bpe_entry *)aieng__bpe_alloc(&b->alloc, ((size_t)1 << bits) * sizeof(aieng__bpe_entry));
     b->pair2 = (uint32_t *)aieng__bpe_alloc(&b->alloc, 65536 * 4);
-    if (!b->ord_off || !b->dec_off || !b->dec_len || !b->map || !b->pair2)
+    for (b->filt_mask = 63; b->filt_mask < 65535 && 4 * (b->filt_mask + 1) < count; b->filt_mask = 2 * b->filt_mask + 1) {}
+    b->filt = (uint64_t *)aieng__bpe_alloc(&b->alloc, (b->filt_mask + 1) * 8);
+    if (!b->ord_off || !b->dec_off || !b->dec_len || !b->map || !b->pair2 || !b->filt)
         return aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory for %zu tokens", count);
+    memset(b->filt, 0, (b->filt_mask + 1) * 8);
     b->map_mask = ((uint64_t)1 << bits) - 1;
     b->map_shift = 64 - bits;
     for (i = 0; i <= b->map_mask; i++) b->map[i].id = AIENG_BPE_NO_TOKEN;
@@ -1507,13 +1530,15 @@ static aieng_result aieng__bpe_build(aieng_bpe *b, size_t count, const uint32_t 
         const unsigned char *p = b->blob + offs[i];
         size_t n = lens[i];
         uint64_t w0 = aieng__bpe_word(p, n, b->blob_len + 8 - offs[i]);
-        uint64_t h = aieng__bpe_hash(w0, p, n, b->blob_len + 8 - offs[i]) >> b->map_shift;
+        uint64_t h = aieng__bpe_hash(w0, p, n, b->blob_len + 8 - offs[i]);
         if (b->dec_len[ids[i]] != AIENG_BPE_NO_TOKEN)
             return aieng_set_error(AIENG_ERR_FORMAT, "aieng_bpe: duplicate rank %u", (unsigned)ids[i]);
         b->dec_off[ids[i]] = offs[i];
         b->dec_len[ids[i]] = (uint32_t)n;
         b->ord_off[ids[i]] = offs[i];
         if (n > b->max_len) b->max_len = n;
+        b->filt[(h >> 20) & b->filt_mask] |= aieng__bpe_filt_bits(h);
+        h >>= b->map_shift;
         for (;; h = (h + 1) & b->map_mask) {
             aieng__bpe_entry *e = &b->map[h];
             if (e->id == AIENG_BPE_NO_TOKEN) { e->w0 = w0; e->id = ids[i]; e->len = (uint32_t)n; break; }
@@ -1564,6 +1589,7 @@ AIENG_API void aieng_bpe_free(aieng_bpe *b) {
     aieng_free(&a, b->blob);
     aieng_free(&a, b->map);
     aieng_free(&a, b->pair2);
+    aieng_free(&a, b->filt);
     aieng_free(&a, b->pairs);
     aieng_free(&a, b->specials);
     aieng_free(&a, b->bt_split);
@@ -2045,7 +2071,7 @@ static inline uint32_t aieng__bpe_pair_rank(const aieng_bpe *b, const unsigned c
             return r;
         }
         if (e - a > b->max_len) return AIENG__BPE_NONE;
-        r = aieng__bpe_find(b, p + a, e - a, avail - a);
+        r = aieng__bpe_find3(b, p + a, e - a, avail - a);
         *res = r;
         return r;
     } else {
@@ -2216,7 +2242,8 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
         const unsigned char *p = s + it.pos;
         uint32_t *dst;
         if (!b->merges_mode && len <= b->max_len) {
-            uint32_t id = aieng__bpe_find(b, p, len, avail - it.pos);
+            uint32_t id = len == 1 ? b->byte_id[*p] : len == 2 ? b->pair2[((unsigned)p[0] << 8) | p[1]]
+                                                              : aieng__bpe_find3(b, p, len, avail - it.pos);
             if (id != AIENG_BPE_NO_TOKEN) {
                 if (!count_only) {
                     if (t->n == t->cap && !aieng__bpe_reserve_ids(b, t, 1)) goto oom;
