@@ -1473,18 +1473,32 @@ static inline uint32_t aieng__bpe_longest(const aieng_bpe *b, const unsigned cha
     }
 }
 
+/* aieng__bpe_valid_pair through a small direct-mapped memo: long pieces test
+   the same few pairs again and again (runs, repeated text). Entries are
+   (t1 | valid << 31) << 32 | t2; ids are < 2^31, so ~0 is empty. */
+#define AIENG__BPE_MEMO 128
+static inline int aieng__bpe_valid_memo(const aieng_bpe *b, uint64_t *memo, uint32_t t1, uint32_t t2) {
+    uint64_t key = ((uint64_t)t1 << 32) | t2, *e = &memo[((key * 0x9E3779B97F4A7C15ull) >> 57) & (AIENG__BPE_MEMO - 1)];
+    int v;
+    if ((*e & ~((uint64_t)1 << 63)) == key) return (int)(*e >> 63);
+    v = aieng__bpe_valid_pair(b, t1, t2);
+    *e = key | ((uint64_t)v << 63);
+    return v;
+}
+
 /* Encodes piece p[0..n) with the backtracking encoder; returns the count. */
 static size_t aieng__bpe_backtrack(const aieng_bpe *b, const unsigned char *p, size_t n, uint32_t *dst, void *scratch) {
-    uint64_t *bits = (uint64_t *)scratch;
+    uint64_t *bits = (uint64_t *)scratch, memo[AIENG__BPE_MEMO];
     size_t pos = 0, k = 0, i;
     uint32_t next;
+    memset(memo, 0xFF, sizeof memo);
     for (i = 0; i <= n / 64; i++) bits[i] = ~(uint64_t)0;
     next = aieng__bpe_longest(b, p, 0, n);
     while (next != AIENG_BPE_NO_TOKEN) {
         uint32_t token = next, last = k ? dst[k - 1] : AIENG_BPE_NO_TOKEN;
         for (;;) {
             size_t end = pos + b->dec_len[token];
-            if (((bits[end / 64] >> (end % 64)) & 1) && (last == AIENG_BPE_NO_TOKEN || aieng__bpe_valid_pair(b, last, token))) {
+            if (((bits[end / 64] >> (end % 64)) & 1) && (last == AIENG_BPE_NO_TOKEN || aieng__bpe_valid_memo(b, memo, last, token))) {
                 dst[k++] = token;
                 pos = end;
                 next = pos < n ? aieng__bpe_longest(b, p, pos, n) : AIENG_BPE_NO_TOKEN;
