@@ -2347,6 +2347,90 @@ AIENG__QS void aieng__dot_q6_k_512x4(const uint8_t *w, size_t ws, const uint8_t 
 #define aieng__dot_q4_0_avx24 aieng__dot_q4_0_512x4
 #define aieng__dot_q8_0_avx24 aieng__dot_q8_0_512x4
 #define AIENG__Q41_DOT4 aieng__dot_q4_1_512x4
+/* Multi-row tiles for M > 1 (prefill): 4 weight rows × 4 activation rows per
+   call. Each weight block is loaded and decoded once for the four activation
+   rows. Per (weight row, activation row) the float work is exactly that of
+   the four-row kernels above (scale d_w·d_a, one fused multiply-add per block
+   into 8 lanes, the same final sums) and the integer block sums are the same
+   integers, so every output is bit-identical to aieng_quant_vec_dot. The
+   activation side (aieng__mm_side): per row and block d (and s for Q8_1) as
+   floats, and for Q4_0/Q8_0 weights the offset term -k·Σ(4 bytes of y) per
+   lane (k = 8, or 128 for Q8_0 whose bytes are flipped to unsigned by x^0x80),
+   which starts the dpbusd sum: dpbusd(-k·Σy, u, y) = Σ (u - k)·y. */
+#define AIENG__HAVE_TILE 1
+#define AIENG__TROW(r) const uint8_t *a##r = a + (r) * as; const float *f##r = ds + (r) * dss
+#define AIENG__TOUT(r, PLUS)                                                                                  \
+    y[(r) * ldy + 0] = aieng__hsum16_lo(c##r##a) PLUS(4 * (r) + 0);                                          \
+    y[(r) * ldy + 1] = aieng__hsum16_hi(c##r##a) PLUS(4 * (r) + 1);                                          \
+    y[(r) * ldy + 2] = aieng__hsum16_lo(c##r##b) PLUS(4 * (r) + 2);                                          \
+    y[(r) * ldy + 3] = aieng__hsum16_hi(c##r##b) PLUS(4 * (r) + 3)
+#define AIENG__TPLUS_M(j) + m[j]
+#define AIENG__TPLUS_0(j)
+/* Q4_1 × Q8_1 */
+#define AIENG__T41(r)                                                                                         \
+    {                                                                                                         \
+        const __m512i yy = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a##r + 36 * i + 4))); \
+        const __m512 da = _mm512_set1_ps(f##r[2 * i]);                                                        \
+        c##r##a = _mm512_fmadd_ps(_mm512_mul_ps(D01, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), x01, yy)), c##r##a); \
+        c##r##b = _mm512_fmadd_ps(_mm512_mul_ps(D23, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), x23, yy)), c##r##b); \
+        s##r = _mm_add_ps(s##r, _mm_mul_ps(Mv, _mm_set1_ps(f##r[2 * i + 1])));                                 \
+    }
+static void aieng__tile_q4_1(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *ds, size_t dss,
+                             const int32_t *cs, size_t css, int64_t nb, float *y, int64_t ldy) {
+    const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
+    const __m512i i23 = _mm512_setr_epi32(4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6);
+    const __m256i im = _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7);
+    __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a;
+    __m128 s0 = _mm_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    float m[16];
+    int64_t i;
+    AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);
+    (void)cs; (void)css;
+    for (i = 0; i < nb; i++, w += 20) {
+        const __m256 dm = _mm256_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), (int)aieng__ld32(w + 2 * ws),
+                                                         (int)aieng__ld32(w + 3 * ws)));
+        const __m512 D01 = _mm512_permutexvar_ps(i01, _mm512_zextps256_ps512(dm));
+        const __m512 D23 = _mm512_permutexvar_ps(i23, _mm512_zextps256_ps512(dm));
+        const __m128 Mv = _mm256_castps256_ps128(_mm256_permutevar8x32_ps(dm, im));
+        const __m512i x01 = aieng__nibbles2(w + 4, w + ws + 4), x23 = aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4);
+        AIENG__T41(0) AIENG__T41(1) AIENG__T41(2) AIENG__T41(3)
+    }
+    _mm_storeu_ps(m, s0); _mm_storeu_ps(m + 4, s1); _mm_storeu_ps(m + 8, s2); _mm_storeu_ps(m + 12, s3);
+    AIENG__TOUT(0, AIENG__TPLUS_M); AIENG__TOUT(1, AIENG__TPLUS_M); AIENG__TOUT(2, AIENG__TPLUS_M); AIENG__TOUT(3, AIENG__TPLUS_M);
+}
+/* Q4_0 and Q8_0 × Q8_0: integer sums start at the offset term */
+#define AIENG__T80(r)                                                                                         \
+    {                                                                                                         \
+        const __m512i yy = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a##r + 34 * i + 2))); \
+        const __m512i o = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(k##r + 8 * i)));        \
+        const __m512 da = _mm512_set1_ps(f##r[2 * i]);                                                        \
+        c##r##a = _mm512_fmadd_ps(_mm512_mul_ps(D01, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(o, x01, yy)), c##r##a); \
+        c##r##b = _mm512_fmadd_ps(_mm512_mul_ps(D23, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(o, x23, yy)), c##r##b); \
+    }
+#define AIENG__TILE80(NAME, WB, LOADX)                                                                        \
+    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *ds, size_t dss,   \
+                     const int32_t *cs, size_t css, int64_t nb, float *y, int64_t ldy) {                      \
+        const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);                 \
+        const __m512i i23 = _mm512_setr_epi32(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);                 \
+        __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a; \
+        const int32_t *k0 = cs, *k1 = cs + css, *k2 = cs + 2 * css, *k3 = cs + 3 * css;                       \
+        int64_t i;                                                                                            \
+        AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);                                       \
+        for (i = 0; i < nb; i++, w += (WB)) {                                                                 \
+            const __m128 dv = _mm_cvtph_ps(_mm_setr_epi16((short)aieng__ld16(w), (short)aieng__ld16(w + ws),  \
+                                                          (short)aieng__ld16(w + 2 * ws), (short)aieng__ld16(w + 3 * ws), 0, 0, 0, 0)); \
+            const __m512 D01 = _mm512_permutexvar_ps(i01, _mm512_zextps128_ps512(dv));                        \
+            const __m512 D23 = _mm512_permutexvar_ps(i23, _mm512_zextps128_ps512(dv));                        \
+            const __m512i x01 = LOADX(w + 2, w + ws + 2), x23 = LOADX(w + 2 * ws + 2, w + 3 * ws + 2);         \
+            AIENG__T80(0) AIENG__T80(1) AIENG__T80(2) AIENG__T80(3)                                           \
+        }                                                                                                     \
+        AIENG__TOUT(0, AIENG__TPLUS_0); AIENG__TOUT(1, AIENG__TPLUS_0); AIENG__TOUT(2, AIENG__TPLUS_0); AIENG__TOUT(3, AIENG__TPLUS_0);               \
+    }
+static __m512i aieng__flip2x32(const uint8_t *p0, const uint8_t *p1) {
+    return _mm512_xor_si512(aieng__ld2x32(p0, p1), _mm512_set1_epi8((char)0x80));
+}
+AIENG__TILE80(aieng__tile_q4_0, 18, aieng__nibbles2)
+AIENG__TILE80(aieng__tile_q8_0, 34, aieng__flip2x32)
 #endif
 /* four-row kernels for aieng_quant_matmul; with out == NULL: "is there one?" */
 #define AIENG__HAVE_DOT4 1
@@ -2659,6 +2743,32 @@ static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a,
 }
 #endif
 
+/* The tile kernel of a weight type for M > 1, or NULL. */
+typedef void (*aieng__tile_fn)(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *ds, size_t dss,
+                               const int32_t *cs, size_t css, int64_t nb, float *y, int64_t ldy);
+static aieng__tile_fn aieng__tile(int wtype) {
+#if defined(AIENG__HAVE_TILE)
+    switch (wtype) {
+    case AIENG_QUANT_Q4_0: return aieng__tile_q4_0;
+    case AIENG_QUANT_Q4_1: return aieng__tile_q4_1;
+    case AIENG_QUANT_Q8_0: return aieng__tile_q8_0;
+    default: return NULL;
+    }
+#else
+    (void)wtype;
+    return NULL;
+#endif
+}
+/* Bytes per activation row of the tiles' side data: d (and s) per block as
+   floats, plus the offset terms of Q4_0/Q8_0 (8 int32 per block). The same
+   in every build, so work sizes do not depend on the SIMD level. */
+static size_t aieng__mm_side(int wtype, int64_t K) {
+    const size_t nb = (size_t)(K / 32);
+    if (wtype == AIENG_QUANT_Q4_1) return (nb * 8 + 63) & ~(size_t)63;
+    if (wtype == AIENG_QUANT_Q4_0 || wtype == AIENG_QUANT_Q8_0) return (nb * 40 + 63) & ~(size_t)63;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- dispatch */
 AIENG_API float aieng_quant_vec_dot(int wtype, const void *wv, const void *av, int64_t n) {
     const uint8_t *w = (const uint8_t *)wv, *a = (const uint8_t *)av;
@@ -2689,6 +2799,7 @@ AIENG_API size_t aieng_quant_matmul_work_size(int wtype, int64_t K, int64_t M) {
     if (act < 0 || act == AIENG_QUANT_F32 || K < 0 || M < 0) return 0;
     if (aieng_quant_row_bytes(act, K, &rb) != AIENG_OK) return 0;
     rb = (rb + 63) & ~(size_t)63;
+    if (M >= 4) rb += aieng__mm_side(wtype, K);
     if (M > 0 && rb > (SIZE_MAX - 64) / (size_t)M) return 0;
     return rb * (size_t)M + 64;
 }
@@ -2701,22 +2812,65 @@ typedef struct aieng__mmjob {
     size_t arow;
     float *y;
     const float *x;   /* f32 activations (for the quantization task) */
+    aieng__tile_fn tile; /* M >= 4 and a tile kernel: side data below */
+    float *ds;        /* per activation row: d, s per block (dss floats apart) */
+    int32_t *cs;      /* per activation row: 8 offset terms per block (Q4_0/Q8_0) */
+    size_t dss;
 } aieng__mmjob;
+/* The side data of activation row m for the tile kernels (see there). */
+static void aieng__mm_side_row(const aieng__mmjob *j, int64_t m) {
+    const uint8_t *q = j->A + (size_t)m * j->arow;
+    float *f = j->ds + (size_t)m * j->dss;
+    int32_t *c = j->cs + (size_t)m * j->dss;
+    const int64_t nb = j->K / 32;
+    const int32_t k = j->wtype == AIENG_QUANT_Q8_0 ? 128 : 8;
+    int64_t b;
+    int l;
+    for (b = 0; b < nb; b++) {
+        if (j->act == AIENG_QUANT_Q8_1) {
+            f[2 * b] = aieng__h2f(q + 36 * b);
+            f[2 * b + 1] = aieng__h2f(q + 36 * b + 2);
+        } else {
+            const int8_t *qs = (const int8_t *)(q + 34 * b + 2);
+            f[2 * b] = aieng__h2f(q + 34 * b);
+            f[2 * b + 1] = 0.0f;
+            for (l = 0; l < 8; l++) c[8 * b + l] = -k * (qs[4 * l] + qs[4 * l + 1] + qs[4 * l + 2] + qs[4 * l + 3]);
+        }
+    }
+}
 static void aieng__act_task(void *ctx, int64_t begin, int64_t end, int tid) {
     const aieng__mmjob *j = (const aieng__mmjob *)ctx;
     int64_t m;
     (void)tid;
-    for (m = begin; m < end; m++) aieng_quant_quantize_act(j->act, j->x + m * j->ldx, (uint8_t *)(uintptr_t)j->A + (size_t)m * j->arow, j->K);
+    for (m = begin; m < end; m++) {
+        aieng_quant_quantize_act(j->act, j->x + m * j->ldx, (uint8_t *)(uintptr_t)j->A + (size_t)m * j->arow, j->K);
+        if (j->tile) aieng__mm_side_row(j, m);
+    }
 }
 static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
     const aieng__mmjob *j = (const aieng__mmjob *)ctx;
     const int64_t tile = 16;
     const int four = aieng__dot4(j->wtype, NULL, 0, NULL, 0, NULL);
     int64_t n0, n, m;
+    int r;
     (void)tid;
     for (n0 = begin; n0 < end; n0 += tile) {
         const int64_t n1 = n0 + tile < end ? n0 + tile : end;
-        for (m = 0; m < j->M; m++) {
+        m = 0;
+        /* 4 weight rows x 4 activation rows at a time, bit-identical to the
+           one-row kernels (and so to M = 1 and to any thread split) */
+        if (j->tile)
+            for (; m + 4 <= j->M; m += 4) {
+                const uint8_t *a = j->A + (size_t)m * j->arow;
+                for (n = n0; n + 4 <= n1; n += 4)
+                    j->tile(j->W + (size_t)n * j->wrow, j->wrow, a, j->arow, j->ds + (size_t)m * j->dss, j->dss,
+                            j->cs + (size_t)m * j->dss, j->dss, j->K / 32, j->y + m * j->ldy + n, j->ldy);
+                for (; n < n1; n++)
+                    for (r = 0; r < 4; r++)
+                        j->y[(m + r) * j->ldy + n] =
+                            aieng_quant_vec_dot(j->wtype, j->W + (size_t)n * j->wrow, a + (size_t)r * j->arow, j->K);
+            }
+        for (; m < j->M; m++) {
             const uint8_t *a = j->A + (size_t)m * j->arow;
             float *yr = j->y + m * j->ldy;
             n = n0;
@@ -2756,6 +2910,7 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
     }
     job.wtype = wtype; job.act = act; job.W = (const uint8_t *)W; job.wrow = wrow;
     job.K = K; job.M = M; job.ldx = ldx; job.ldy = ldy; job.y = y; job.x = x;
+    job.tile = NULL; job.ds = NULL; job.cs = NULL; job.dss = 0;
     if (act == AIENG_QUANT_F32) {
         job.A = (const uint8_t *)x;
         job.arow = (size_t)ldx * sizeof(float);
@@ -2776,6 +2931,13 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
         buf = (uint8_t *)(((uintptr_t)buf + 63) & ~(uintptr_t)63);
         job.arow = (need - 64) / (size_t)M;
         job.A = buf;
+        if (M >= 4 && (job.tile = aieng__tile(wtype)) != NULL) {
+            const size_t side = aieng__mm_side(wtype, K);
+            job.arow -= side;
+            job.ds = (float *)(void *)(buf + job.arow * (size_t)M);
+            job.cs = (int32_t *)(void *)(job.ds + 2 * (K / 32));
+            job.dss = side / sizeof(float);
+        }
         if (M > 1) aieng_parallel_for(M, 1, aieng__act_task, &job);
         else aieng_quant_quantize_act(act, x, buf, K);
     }

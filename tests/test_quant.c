@@ -149,12 +149,14 @@ static void test_dots(void) {
 
 /* matmul == row-by-row vec_dot, for M = 1 and M > 1, threaded or not */
 static void test_matmul(void) {
-    const int64_t Ns[] = {1, 37, 64}, K = 512, Ms[] = {1, 3, 9};
+    /* M >= 4 runs the 4x4 tiles (Q4_0, Q4_1, Q8_0 with AVX-512 VNNI) and
+       their row and column tails */
+    const int64_t Ns[] = {1, 37, 64}, K = 512, Ms[] = {1, 3, 9, 4, 13};
     int t, ni, mi, th;
-    float *W = (float *)xmalloc(64 * K * 4), *x = (float *)xmalloc(9 * (K + 3) * 4), *y = (float *)xmalloc(9 * 70 * 4);
+    float *W = (float *)xmalloc(64 * K * 4), *x = (float *)xmalloc(13 * (K + 3) * 4), *y = (float *)xmalloc(13 * 70 * 4);
     unsigned char *q = (unsigned char *)xmalloc(64 * K * 4), *qa = (unsigned char *)xmalloc(K * 4);
     fill_gauss(W, 64 * K, 0.1f);
-    fill_gauss(x, 9 * (K + 3), 1.0f);
+    fill_gauss(x, 13 * (K + 3), 1.0f);
     for (t = 0; t < N_DOT; t++) {
         const int wt = dot_types[t], at = aieng_quant_vec_dot_type(wt);
         const size_t rb = rbytes(wt, K);
@@ -162,7 +164,7 @@ static void test_matmul(void) {
         for (th = 1; th <= 2; th++) {
             aieng_set_threads(th);
             for (ni = 0; ni < 3; ni++)
-                for (mi = 0; mi < 3; mi++) {
+                for (mi = 0; mi < 5; mi++) {
                     const int64_t N = Ns[ni], M = Ms[mi];
                     int64_t m, n; int bad = 0;
                     aieng_result r = aieng_quant_matmul_ex(wt, q, N, K, x, K + 3, M, y, 70, NULL, 0);
