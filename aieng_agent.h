@@ -548,6 +548,47 @@ AIENG_API void aieng_constrain_clear_cache(aieng_constrain *c);
 /* The logit-processor hook; user = aieng_constrain*. */
 AIENG_API void aieng_constrain_logits(float *logits, int n_vocab, void *user);
 
+/* ======================================================================================
+   CONSTRAINED GENERATION WITH A MODEL (aieng_transformer.h)
+   --------------------------------------------------------------------------------------
+   Declared and implemented only where aieng_transformer.h is included BEFORE this header
+   (in the translation unit that defines the implementation too):
+       #define AIENG_IMPLEMENTATION
+       #include "aieng_transformer.h"
+       #include "aieng_agent.h"
+   aieng_constrain_new_model(g, m, &c): a constrainer over the model's vocabulary (token
+   bytes from aieng_model_token_bytes; control tokens are never allowed; EOS is the model's
+   tokenizer.ggml.eos_token_id when it ends generation, else its first end-of-generation
+   token; the other end-of-generation tokens are never allowed). It owns its vocabulary
+   arrays; the model must outlive it.
+   aieng_constrain_generate(m, c, prompt, n, cfg, stats): aieng_model_generate under the
+   grammar, from the start of a sentence (c is reset). It evaluates the prompt after what the KV cache holds, then per token: the
+   sampler runs on the raw logits (after cfg->logit_processor, if any); when the grammar
+   allows that token it is taken (fast path: ~2 us, no mask), else the logits are masked
+   (aieng_constrain_logits) and the sampler runs again. Greedy decoding gives exactly the
+   masked argmax; pure temperature sampling exactly the masked distribution (rejection
+   sampling); with top-k/top-p/min-p the first draw sees the unmasked candidates.
+   Generation ends when EOS is sampled, or when the sentence is complete and nothing but
+   EOS may follow (then EOS is not sampled); neither is evaluated, as aieng_model_generate
+   leaves its end token out of the cache. cfg->on_text gets each token's raw bytes (a
+   UTF-8 character may span two calls); returning nonzero stops (AIENG_OK, stopped_by 3,
+   aieng_constrain_complete says whether the output is whole). cfg->stop is not supported
+   (AIENG_ERR_UNSUPPORTED: the grammar decides the end) and cfg->ignore_eos is ignored.
+   Running out: when cfg->max_tokens (or the context) runs out before the sentence is
+   complete, the result is AIENG_ERR_RANGE and aieng_last_error() says so: the text so far
+   is NOT a valid answer and must not be passed on as one (aieng-run prints an error and
+   exits non-zero). Schema grammars bound whitespace and number lengths, so a budget of a
+   few tokens per expected value plus the lengths of the strings is enough; strings and
+   arrays end only when the model ends them. AIENG_ERR_STATE: no token was allowed (a
+   grammar needing bytes the vocabulary cannot spell); errors of the model pass through.
+   ====================================================================================== */
+#ifdef AIENG_TRANSFORMER_H
+AIENG_API aieng_result aieng_constrain_new_model(aieng_grammar *g, const aieng_model *m, aieng_constrain **out);
+AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain *c, const int32_t *prompt,
+                                                int64_t n_prompt, const aieng_generate_config *cfg,
+                                                aieng_generate_stats *stats);
+#endif
+
 /* @@DECL@@ */
 
 AIENG_EXTERN_C_END
@@ -3782,6 +3823,9 @@ struct aieng_constrain {
     unsigned depoch;
     int *lvl_sid;                           /* set id per trie depth during a walk */
     aieng__iv dscratch;
+    const char **owned_tok;                 /* vocabulary arrays owned (aieng_constrain_new_model) */
+    size_t *owned_len;
+    unsigned char *owned_special;
 };
 static size_t aieng__tok_len(const aieng_vocab *v, int i) {
     return v->lens ? v->lens[i] : (v->tokens[i] ? strlen(v->tokens[i]) : 0);
@@ -3818,6 +3862,7 @@ AIENG_API void aieng_constrain_free(aieng_constrain *c) {
     aieng__iv_free(&c->dset); aieng__iv_free(&c->dscratch);
     AIENG_FREE(c->doff, NULL); AIENG_FREE(c->dlen, NULL); AIENG_FREE(c->dtrans, NULL); AIENG_FREE(c->dhash, NULL);
     AIENG_FREE(c->lvl_sid, NULL);
+    AIENG_FREE((void *)c->owned_tok, NULL); AIENG_FREE(c->owned_len, NULL); AIENG_FREE(c->owned_special, NULL);
     AIENG_FREE(c, NULL);
 }
 AIENG_API aieng_result aieng_constrain_new(aieng_grammar *g, const aieng_vocab *v, aieng_constrain **out) {
@@ -4111,6 +4156,135 @@ AIENG_API void aieng_constrain_clear_cache(aieng_constrain *c) {
     for (i = 0; i < AIENG_CONSTRAIN_CACHE; i++) c->cache[i].used = 0;
     c->cur_slot = -1;
 }
+
+/* ---------------------------------------------------------------- generation with a model */
+#ifdef AIENG_TRANSFORMER_H
+#if defined(_POSIX_C_SOURCE) && _POSIX_C_SOURCE >= 199309L
+#include <time.h>
+static double aieng__agent_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+#else
+#include <time.h>
+static double aieng__agent_now(void) { return (double)clock() / CLOCKS_PER_SEC; }
+#endif
+AIENG_API aieng_result aieng_constrain_new_model(aieng_grammar *g, const aieng_model *m, aieng_constrain **out) {
+    const aieng_model_hparams *hp;
+    aieng_vocab v;
+    const char **tok;
+    size_t *len;
+    unsigned char *special;
+    int n, i, eos = -1;
+    aieng_result r;
+    if (!g || !m || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "constrain: bad arguments");
+    *out = NULL;
+    hp = aieng_model_get_hparams(m);
+    if (!hp || hp->n_vocab <= 0 || hp->n_vocab > 0x7fffffff) return aieng_set_error(AIENG_ERR_INVALID_ARG, "constrain: model without a vocabulary");
+    n = (int)hp->n_vocab;
+    tok = (const char **)AIENG_MALLOC((size_t)n * sizeof *tok, NULL);
+    len = (size_t *)AIENG_MALLOC((size_t)n * sizeof *len, NULL);
+    special = (unsigned char *)AIENG_MALLOC((size_t)n, NULL);
+    if (!tok || !len || !special) {
+        AIENG_FREE(tok, NULL); AIENG_FREE(len, NULL); AIENG_FREE(special, NULL);
+        return aieng_set_error(AIENG_ERR_OOM, "constrain: out of memory");
+    }
+    if (hp->eos_id >= 0 && hp->eos_id < n && aieng_model_is_eog(m, hp->eos_id)) eos = hp->eos_id;
+    for (i = 0; i < n; i++) {
+        const char *b = NULL;
+        size_t l = 0;
+        if (aieng_model_token_bytes(m, i, &b, &l) != AIENG_OK) { b = ""; l = 0; }
+        tok[i] = b; len[i] = l;
+        special[i] = (unsigned char)(aieng_model_is_control(m, i) || aieng_model_is_eog(m, i));
+        if (eos < 0 && aieng_model_is_eog(m, i)) eos = i;
+    }
+    v.tokens = tok; v.lens = len; v.n = n; v.eos = eos; v.special = special;
+    r = aieng_constrain_new(g, &v, out);
+    if (r != AIENG_OK) { AIENG_FREE(tok, NULL); AIENG_FREE(len, NULL); AIENG_FREE(special, NULL); return r; }
+    (*out)->owned_tok = tok; (*out)->owned_len = len; (*out)->owned_special = special;
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain *c, const int32_t *prompt,
+                                                int64_t n_prompt, const aieng_generate_config *cfg,
+                                                aieng_generate_stats *stats) {
+    aieng_generate_config gc;
+    aieng_generate_stats st;
+    aieng_sampler smp;
+    const float *lg = NULL;
+    float *buf;
+    aieng_result r;
+    int64_t i, n_vocab;
+    double t0;
+    int stop = -1;
+    if (stats) memset(stats, 0, sizeof *stats);
+    if (!m || !c || !prompt || n_prompt <= 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "generate: bad arguments or empty prompt");
+    if (cfg) gc = *cfg;
+    else memset(&gc, 0, sizeof gc);
+    if (gc.n_stop > 0) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "generate: stop strings are not supported with a grammar");
+    n_vocab = aieng_model_get_hparams(m)->n_vocab;
+    if (n_vocab != c->v.n) return aieng_set_error(AIENG_ERR_INVALID_ARG, "generate: the constrainer's vocabulary is not the model's");
+    memset(&st, 0, sizeof st);
+    aieng_constrain_reset(c);
+    buf = (float *)AIENG_MALLOC((size_t)n_vocab * sizeof(float), NULL);
+    if (!buf) return aieng_set_error(AIENG_ERR_OOM, "generate: out of memory");
+    r = aieng_sampler_init(&smp, &gc.sampler, n_vocab, NULL);
+    if (r != AIENG_OK) { AIENG_FREE(buf, NULL); return r; }
+    for (i = 0; i < n_prompt; i++) aieng_sampler_accept(&smp, prompt[i]);
+    st.n_prompt = n_prompt;
+    t0 = aieng__agent_now();
+    r = aieng_model_eval(m, prompt, n_prompt, &lg);
+    st.prefill_seconds = aieng__agent_now() - t0;
+    if (r != AIENG_OK) aieng_set_error(r, "generate: %s", aieng_model_error(m));
+    t0 = aieng__agent_now();
+    while (r == AIENG_OK) {
+        int32_t id;
+        const char *b;
+        size_t l;
+        if (aieng_constrain_done(c)) { stop = 1; break; } /* complete, nothing but EOS may follow */
+        if (gc.max_tokens > 0 && st.n_generated >= gc.max_tokens) { stop = 0; break; }
+        memcpy(buf, lg, (size_t)n_vocab * sizeof(float));
+        if (gc.logit_processor) gc.logit_processor(buf, (int)n_vocab, gc.logit_user);
+        id = aieng_sampler_sample(&smp, buf, NULL, NULL);
+        if (!aieng_constrain_allows(c, id)) { /* slow path: mask, sample again */
+            const uint32_t *bits;
+            memcpy(buf, lg, (size_t)n_vocab * sizeof(float));
+            if (gc.logit_processor) gc.logit_processor(buf, (int)n_vocab, gc.logit_user);
+            if (aieng_constrain_mask(c, buf, (int)n_vocab) != AIENG_OK) { r = AIENG_ERR_OOM; break; }
+            id = aieng_sampler_sample(&smp, buf, NULL, NULL);
+            bits = aieng_constrain_allowed(c);
+            if (!bits || id < 0 || id >= n_vocab || !((bits[id >> 5] >> (id & 31)) & 1)) {
+                r = aieng_set_error(AIENG_ERR_STATE, "generate: no token of the vocabulary may come next (after %lld tokens)",
+                                    (long long)st.n_generated);
+                break;
+            }
+        }
+        r = aieng_constrain_accept(c, id);
+        if (r != AIENG_OK) break;
+        aieng_sampler_accept(&smp, id);
+        st.n_generated++;
+        if (id == c->v.eos) { stop = 1; break; }
+        b = c->v.tokens[id];
+        l = aieng__tok_len(&c->v, id);
+        if (gc.on_text && gc.on_text(b, l, id, gc.user)) { stop = 3; break; }
+        if (aieng_model_n_past(m) >= aieng_model_n_ctx(m)) { stop = 4; break; }
+        if (aieng_constrain_done(c)) { stop = 1; break; } /* the last token is not evaluated, as after EOS */
+        r = aieng_model_eval(m, &id, 1, &lg);
+        if (r != AIENG_OK) aieng_set_error(r, "generate: %s", aieng_model_error(m));
+    }
+    st.decode_seconds = aieng__agent_now() - t0;
+    st.stopped_by = stop < 0 ? 0 : stop;
+    aieng_sampler_free(&smp);
+    AIENG_FREE(buf, NULL);
+    if (stats) *stats = st;
+    if (r != AIENG_OK) return r;
+    if ((stop == 0 || stop == 4) && !aieng_constrain_complete(c))
+        return aieng_set_error(AIENG_ERR_RANGE, "generate: %s ran out after %lld tokens, before the output was complete "
+                               "(the text so far is not a valid answer)",
+                               stop == 0 ? "the token budget" : "the context", (long long)st.n_generated);
+    return AIENG_OK;
+}
+#endif /* AIENG_TRANSFORMER_H */
 
 /* @@NEXT@@ */
 

@@ -3,7 +3,7 @@
    build/aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P]
                    [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--ctx N]
                    [--chat] [--system TEXT] [--stop TEXT]... [-i] [--ignore-eos]
-                   [--tokens] [--info]
+                   [--tokens] [--info] [--grammar F.gbnf | --json-schema F.json]
 
    Standard output carries only the generated text; logs and the closing
    figures (prefill and decode tokens/s, peak memory) go to standard error.
@@ -11,10 +11,22 @@
    (its default system prompt unless --system is given). -i chats
    interactively: one user turn per line on standard input, the KV cache keeps
    the conversation. --tokens prints the prompt's token ids to standard error;
-   --info prints the model's metadata and tensor types to standard error. */
+   --info prints the model's metadata and tensor types to standard error.
+
+   Constrained output (aieng_agent.h): --grammar F.gbnf (llama.cpp's GBNF, start
+   rule "root") or --json-schema F.json (compiled to such a grammar) lets the
+   model produce only sentences of the grammar; every token is checked, the
+   logits are masked only when the sampled token is not allowed. The answer is
+   written to standard output once the sentence is complete, followed by a
+   newline. When -n (or the context) runs out before that, nothing goes to
+   standard output, standard error says so (with the partial text), and the
+   exit status is 3: a truncated answer is never handed on. --stop cannot be
+   combined with a grammar. Works with --chat and -i (each turn one sentence). */
 #define _POSIX_C_SOURCE 200809L
 #define AIENG_TRANSFORMER_IMPLEMENTATION
 #include "aieng_transformer.h"
+#define AIENG_AGENT_IMPLEMENTATION
+#include "aieng_agent.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +43,74 @@ static int on_text(const char *text, size_t len, int32_t token, void *user) {
 static void usage(void) {
     fprintf(stderr, "usage: aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
                     "       [--repeat-penalty R] [--seed S] [--threads N] [--ctx N] [--chat] [--system TEXT]\n"
-                    "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n");
+                    "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n"
+                    "       [--grammar F.gbnf | --json-schema F.json]\n"
+                    "  --grammar / --json-schema: output limited to the grammar's sentences (GBNF as llama.cpp,\n"
+                    "  root rule \"root\"; a schema is compiled to one). The answer is printed when complete;\n"
+                    "  if -n or the context runs out first: nothing on stdout, an error on stderr, exit 3.\n");
+}
+
+/* text of a constrained answer, printed only once it is complete */
+typedef struct text_buf { char *p; size_t n, cap; } text_buf;
+static int on_text_buf(const char *text, size_t len, int32_t token, void *user) {
+    text_buf *b = (text_buf *)user;
+    (void)token;
+    if (b->n + len + 1 > b->cap) {
+        size_t nc = (b->n + len + 1) * 2;
+        char *np = (char *)realloc(b->p, nc);
+        if (!np) return 1;
+        b->p = np;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->n, text, len);
+    b->n += len;
+    b->p[b->n] = 0;
+    return 0;
+}
+
+static char *read_file(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    char *p = NULL;
+    size_t cap = 0, got;
+    *n = 0;
+    if (!f) return NULL;
+    for (;;) {
+        if (*n + 4096 + 1 > cap) {
+            char *np = (char *)realloc(p, cap = (*n + 4096 + 1) * 2);
+            if (!np) { free(p); fclose(f); return NULL; }
+            p = np;
+        }
+        got = fread(p + *n, 1, cap - *n - 1, f);
+        *n += got;
+        if (got == 0) break;
+    }
+    fclose(f);
+    p[*n] = 0;
+    return p;
+}
+
+/* Compiles --grammar / --json-schema into *g; returns 0 on success. */
+static int load_grammar(const char *gbnf_path, const char *schema_path, aieng_grammar **g) {
+    size_t n = 0, glen = 0;
+    const char *path = gbnf_path ? gbnf_path : schema_path;
+    char *text = read_file(path, &n), *gbnf = NULL;
+    aieng_result r;
+    if (!text) { fprintf(stderr, "aieng-run: cannot read %s\n", path); return 1; }
+    if (schema_path) {
+        aieng_json_doc *doc = NULL;
+        r = aieng_json_parse(text, n, NULL, &doc);
+        if (r == AIENG_OK) r = aieng_schema_to_gbnf(aieng_json_root(doc), NULL, &gbnf, &glen);
+        aieng_json_free(doc);
+        free(text);
+        if (r != AIENG_OK) { fprintf(stderr, "aieng-run: %s: %s\n", path, aieng_last_error()); return 1; }
+        r = aieng_grammar_parse(gbnf, glen, "root", g);
+        aieng_free(NULL, gbnf);
+    } else {
+        r = aieng_grammar_parse(text, n, "root", g);
+        free(text);
+    }
+    if (r != AIENG_OK) { fprintf(stderr, "aieng-run: %s: %s\n", path, aieng_last_error()); return 1; }
+    return 0;
 }
 
 static double peak_mib(void) {
@@ -73,9 +152,11 @@ static void print_info(const aieng_model *m) {
 typedef struct run_opts {
     const char *model, *prompt, *system;
     const char *stop[16];
+    const char *grammar, *schema;
     int n_stop, chat, interactive, show_tokens, info, threads;
     int64_t n, n_ctx;
     aieng_generate_config gen;
+    aieng_constrain *con;
 } run_opts;
 
 /* Tokenizes text and generates; returns 0 on success. */
@@ -96,8 +177,31 @@ static int run_turn(aieng_model *m, const char *text, int parse_special, run_opt
         for (i = 0; i < n_ids; i++) fprintf(stderr, " %d", (int)ids[i]);
         fprintf(stderr, "\n");
     }
-    r = aieng_model_generate(m, ids, n_ids, &o->gen, &st);
-    free(ids);
+    if (o->con) { /* constrained: buffer the answer, print it only when complete */
+        aieng_generate_config gc = o->gen;
+        text_buf tb = {NULL, 0, 0};
+        gc.on_text = on_text_buf;
+        gc.user = &tb;
+        r = aieng_constrain_generate(m, o->con, ids, n_ids, &gc, &st);
+        free(ids);
+        tot->n_prompt += st.n_prompt;
+        tot->n_generated += st.n_generated;
+        tot->prefill_seconds += st.prefill_seconds;
+        tot->decode_seconds += st.decode_seconds;
+        if (r == AIENG_OK && !aieng_constrain_complete(o->con)) r = aieng_set_error(AIENG_ERR_OOM, "out of memory");
+        if (r != AIENG_OK) {
+            fprintf(stderr, "aieng-run: %s\n", aieng_last_error());
+            if (tb.n) fprintf(stderr, "aieng-run: incomplete output (not printed on stdout): %s\n", tb.p);
+            free(tb.p);
+            return r == AIENG_ERR_RANGE ? 3 : 1;
+        }
+        if (tb.n) fwrite(tb.p, 1, tb.n, stdout);
+        free(tb.p);
+        return 0;
+    } else {
+        r = aieng_model_generate(m, ids, n_ids, &o->gen, &st);
+        free(ids);
+    }
     if (r != AIENG_OK) {
         fprintf(stderr, "aieng-run: %s\n", aieng_model_error(m));
         return 1;
@@ -115,6 +219,7 @@ int main(int argc, char **argv) {
     aieng_model *m;
     aieng_generate_stats tot;
     aieng_result r;
+    aieng_grammar *gram = NULL;
     int i, rc = 0;
     memset(&o, 0, sizeof o);
     memset(&tot, 0, sizeof tot);
@@ -145,11 +250,16 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--ignore-eos")) o.gen.ignore_eos = 1;
         else if (!strcmp(a, "--tokens")) o.show_tokens = 1;
         else if (!strcmp(a, "--info")) o.info = 1;
+        else if (!strcmp(a, "--grammar")) { NEED_ARG(); o.grammar = v; }
+        else if (!strcmp(a, "--json-schema")) { NEED_ARG(); o.schema = v; }
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(); return 0; }
         else { fprintf(stderr, "aieng-run: unknown option %s\n", a); usage(); return 2; }
 #undef NEED_ARG
     }
     if (!o.model || (!o.prompt && !o.interactive && !o.info)) { usage(); return 2; }
+    if (o.grammar && o.schema) { fprintf(stderr, "aieng-run: --grammar and --json-schema exclude each other\n"); return 2; }
+    if ((o.grammar || o.schema) && o.n_stop) { fprintf(stderr, "aieng-run: --stop cannot be used with a grammar\n"); return 2; }
+    if ((o.grammar || o.schema) && load_grammar(o.grammar, o.schema, &gram)) return 1;
     cfg.n_ctx = o.n_ctx;
     cfg.n_threads = o.threads;
     r = aieng_model_load_file(&m, o.model, &cfg);
@@ -165,6 +275,12 @@ int main(int argc, char **argv) {
                 (long long)aieng_model_n_ctx(m), aieng_get_threads());
     }
     if (o.info) print_info(m);
+    if (gram && aieng_constrain_new_model(gram, m, &o.con) != AIENG_OK) {
+        fprintf(stderr, "aieng-run: %s\n", aieng_last_error());
+        aieng_model_free(m);
+        aieng_grammar_free(gram);
+        return 1;
+    }
     o.gen.max_tokens = o.n;
     o.gen.stop = o.stop;
     o.gen.n_stop = o.n_stop;
@@ -192,7 +308,7 @@ int main(int argc, char **argv) {
         } else {
             rc = run_turn(m, o.prompt, 0, &o, &tot);
         }
-        fputc('\n', stdout);
+        if (rc == 0 || !o.con) fputc('\n', stdout);
         fflush(stdout);
     }
     if (o.interactive && rc == 0) {
@@ -232,7 +348,7 @@ int main(int argc, char **argv) {
             first = 0;
             rc = run_turn(m, turn, 1, &o, &tot);
             free(text);
-            fputc('\n', stdout);
+            if (rc == 0 || !o.con) fputc('\n', stdout);
         fflush(stdout);
             if (rc) break;
         }
@@ -243,6 +359,14 @@ int main(int argc, char **argv) {
             tot.prefill_seconds > 0 ? (double)tot.n_prompt / tot.prefill_seconds : 0.0, (long long)tot.n_generated,
             tot.decode_seconds, tot.decode_seconds > 0 ? (double)tot.n_generated / tot.decode_seconds : 0.0,
             peak_mib());
+    if (o.con) {
+        aieng_constrain_stats cs;
+        aieng_constrain_get_stats(o.con, &cs);
+        fprintf(stderr, "grammar: %lld tokens checked, %lld masks (%lld from the cache)\n", (long long)cs.allows_calls,
+                (long long)cs.mask_calls, (long long)cs.cache_hits);
+    }
+    aieng_constrain_free(o.con);
+    aieng_grammar_free(gram);
     aieng_model_free(m);
     return rc;
 }
