@@ -1436,6 +1436,7 @@ static void aieng__transpose16(float *dst, int64_t ldd, const float *src, int64_
     int i;
     for (i = 0; i < 16; i++) {
         r[i] = _mm512_loadu_ps(src + i * lds);
+        _mm_prefetch((const char *)(src + i * lds + 64), _MM_HINT_T0); /* 4 blocks ahead along the row: 48 rows are too many streams for the hardware prefetcher */
     }
     for (i = 0; i < 16; i += 2) { t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]); t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]); }
     for (i = 0; i < 16; i += 4) {
@@ -1572,8 +1573,17 @@ typedef struct {
     float *bpack, *apack; /* shared B panel; apack: one MC×KC block per thread */
     int64_t j0, nc, p0, kc; /* the current B block */
     int64_t mc, mblocks, ngroups, panels_per_group; /* mc: rows of A per block (at most AIENG__MC) */
+    int64_t kcb; /* depth of the K slices (at most AIENG__KC) */
 } aieng__gemm_job;
 
+/* K slices of equal depth, at most KC, a multiple of 16 (the transposing
+   packer's block): 576 = 3 × 192 rather than 256 + 256 + 64, whose thin last
+   slice pays a full round of packing and C updates for little work */
+static int64_t aieng__kc_for(int64_t K) {
+    int64_t n = (K + AIENG__KC - 1) / AIENG__KC, kc = (K + n - 1) / n;
+    kc = (kc + 15) / 16 * 16;
+    return kc < AIENG__KC ? kc : AIENG__KC;
+}
 static void aieng__gemm_pack_b_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__gemm_job *g = (aieng__gemm_job *)ctx;
     (void)tid;
@@ -1617,8 +1627,8 @@ static void aieng__gemm_fused_task(void *ctx, int64_t begin, int64_t end, int ti
     for (jp = jp0; jp < jp1; jp++) {
         int64_t jr = jp * AIENG__NR;
         int nr = (int)(g->N - jr < AIENG__NR ? g->N - jr : AIENG__NR);
-        for (p0 = 0; p0 < g->K; p0 += AIENG__KC) {
-            int64_t kc = g->K - p0 < AIENG__KC ? g->K - p0 : AIENG__KC;
+        for (p0 = 0; p0 < g->K; p0 += g->kcb) {
+            int64_t kc = g->K - p0 < g->kcb ? g->K - p0 : g->kcb;
             aieng__pack_b(bp - jp * AIENG__NR * kc, g->B, g->ldb, g->tb, 0, g->N, p0, kc, jp, jp + 1);
             for (ir = 0; ir < g->M; ir += AIENG__MR) {
                 int mr = (int)(g->M - ir < AIENG__MR ? g->M - ir : AIENG__MR);
@@ -1635,7 +1645,7 @@ static void aieng__gemm_pack_all_a_task(void *ctx, int64_t begin, int64_t end, i
     (void)tid;
     for (it = begin; it < end; it++) {
         int64_t s = it / npan, ir = (it % npan) * AIENG__MR;
-        int64_t p0 = s * AIENG__KC, kc = g->K - p0 < AIENG__KC ? g->K - p0 : AIENG__KC;
+        int64_t p0 = s * g->kcb, kc = g->K - p0 < g->kcb ? g->K - p0 : g->kcb;
         aieng__pack_a(g->apack + p0 * mpad + ir * kc, g->A, g->lda, g->ta, ir, g->M - ir < AIENG__MR ? g->M - ir : AIENG__MR, p0, kc);
     }
 }
@@ -1884,6 +1894,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
         g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
         g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
+        g.kcb = aieng__kc_for(K);
         g.apack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
         if (beta != 1.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g);
         aieng_parallel_for(mpan, 1, aieng__gemm_wt_pack_task, &g);
@@ -1898,10 +1909,11 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
         g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
         g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
+        g.kcb = aieng__kc_for(K);
         g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
         g.apack = g.bpack + (size_t)threads * AIENG__KC * AIENG__NR;
         if (beta != 1.0f && beta != 0.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g); /* beta = 0: the first K slice writes C */
-        aieng_parallel_for((K + AIENG__KC - 1) / AIENG__KC * (mpad / AIENG__MR), 4, aieng__gemm_pack_all_a_task, &g);
+        aieng_parallel_for((K + g.kcb - 1) / g.kcb * (mpad / AIENG__MR), 4, aieng__gemm_pack_all_a_task, &g);
         ntasks = threads > 1 ? 4 * threads : 1;
         if (ntasks > npanels) ntasks = npanels;
         g.panels_per_group = (npanels + ntasks - 1) / ntasks;
@@ -1913,6 +1925,7 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
     if (!ws) return aieng_set_error(AIENG_ERR_OOM, "sgemm: cannot allocate the packing workspace");
     g.ta = trans_a; g.tb = trans_b; g.M = M; g.N = N; g.K = K; g.lda = lda; g.ldb = ldb; g.ldc = ldc;
     g.A = A; g.B = B; g.C = C; g.alpha = alpha; g.beta = beta;
+    g.kcb = aieng__kc_for(K);
     g.bpack = (float *)(((uintptr_t)ws + 63) & ~(uintptr_t)63);
     g.apack = g.bpack + (size_t)AIENG__KC * AIENG__NCP;
     if (beta != 1.0f && beta != 0.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g); /* beta = 0: the first K slice writes C */
@@ -1932,9 +1945,9 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         g.ngroups = g.mblocks >= 2 * threads ? 1 : (2 * threads + g.mblocks - 1) / g.mblocks;
         if (g.ngroups > npanels_total) g.ngroups = npanels_total;
         g.panels_per_group = (npanels_total + g.ngroups - 1) / g.ngroups;
-        for (p0 = 0; p0 < K; p0 += AIENG__KC) {
+        for (p0 = 0; p0 < K; p0 += g.kcb) {
             g.p0 = p0;
-            g.kc = K - p0 < AIENG__KC ? K - p0 : AIENG__KC;
+            g.kc = K - p0 < g.kcb ? K - p0 : g.kcb;
             aieng_parallel_for(npanels_total, 4, aieng__gemm_pack_b_task, &g);
             aieng_parallel_for(g.mblocks * g.ngroups, 1, aieng__gemm_compute_task, &g);
         }

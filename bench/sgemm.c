@@ -153,8 +153,13 @@ int main(int argc, char **argv) {
     static const shape dec[] = {{1, 4096, 4096, 1, "decode y = W·x"}, {1, 576, 1536, 1, "decode y = W·x"},
                                 {1, 1536, 576, 1, "decode y = W·x"}, {1, 49152, 576, 1, "decode y = W·x"}};
     int threads[4] = {1, 2}, nthreads = 2, t, i, bad = 0;
+    shape only = {0, 0, 0, 0, NULL};
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) quick = 1;
+        else if (!strcmp(argv[i], "--shape") && i + 1 < argc) { /* --shape M,N,K,tb: that product only */
+            if (sscanf(argv[++i], "%d,%d,%d,%d", &only.M, &only.N, &only.K, &only.tb) != 4) { fprintf(stderr, "--shape M,N,K,tb\n"); return 2; }
+            only.what = "--shape";
+        }
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
             char *p = argv[++i];
             nthreads = 0;
@@ -168,11 +173,13 @@ int main(int argc, char **argv) {
         aieng_set_threads(threads[t]);
         openblas_set_num_threads(threads[t]);
         use_cpu_time = threads[t] == 1;
+        if (only.what) { bad |= bench_gemm(&only, threads[t]); continue; }
         for (i = 0; i < (int)(sizeof big / sizeof big[0]); i++) {
             if (quick && big[i].M * (double)big[i].N * big[i].K > 3e8) continue;
             bad |= bench_gemm(&big[i], threads[t]);
         }
     }
+    if (only.what) return bad;
     printf("\n");
     for (t = 0; t < nthreads; t++) { aieng_set_threads(threads[t]); use_cpu_time = threads[t] == 1; measure_triad(threads[t]); }
     printf("\n| M = 1 (peer: cblas_sgemv) | thr | M×N×K | aieng GFLOP/s | OpenBLAS GFLOP/s | ratio | aieng weight bandwidth |\n|---|---|---|---|---|---|---|\n");
