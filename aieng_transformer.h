@@ -1633,7 +1633,7 @@ static aieng_result aieng__tf_load(aieng_model *m) {
         if (m->cfg.n_threads > th) th = m->cfg.n_threads;
         if (th < 1) th = 1;
         m->attn_ws_threads = (int)th;
-        m->attn_ws_stride = (2 * hp->head_dim + 2) * m->n_ctx + 32; /* K, V, scores, f16 scores */
+        m->attn_ws_stride = (2 * hp->head_dim + 2) * (m->n_ctx + 16) + 32; /* K (padded to 16), V, scores, f16 scores */
         m->attn_ws = (float *)aieng__tf_alloc(m, (size_t)(th * m->attn_ws_stride) * sizeof(float));
         kmax = D > ff ? D : ff;
         m->mm_work_size = aieng_quant_matmul_work_size(m->tok_embd.type, kmax, B);
@@ -1856,6 +1856,47 @@ static float aieng__tf_expf(float x) {
         return j * p2;
     }
 }
+#if !defined(AIENG_NO_SIMD) && !defined(AIENG_NO_AVX512) && defined(__AVX512F__) && defined(__FMA__)
+#define AIENG__TF512 1
+#include <immintrin.h>
+#endif
+/* Scores of one query against sixteen keys, in the summation order of
+   ggml's f16 matrix products on AVX-512 (llamafile tinyBLAS: per key one
+   16-lane accumulator, lane l summing d = l, l+16, ... with fused
+   multiply-adds, then _mm512_reduce_add_ps's halving tree), times scale.
+   kt holds the keys transposed ([d][16]): the keys sit in the vector lanes
+   and lane l of every key's accumulator is one register. The portable path
+   does the same operations (fmaf is exactly rounded, as the instruction). */
+static void aieng__tf_dot16x16(float *out, const float *q, const float *kt, int64_t hd, float scale) {
+#if defined(AIENG__TF512)
+    __m512 a[16];
+    int64_t k;
+    int l;
+    for (l = 0; l < 16; l++) a[l] = _mm512_setzero_ps();
+    for (k = 0; k + 16 <= hd; k += 16)
+        for (l = 0; l < 16; l++) a[l] = _mm512_fmadd_ps(_mm512_set1_ps(q[k + l]), _mm512_loadu_ps(kt + (k + l) * 16), a[l]);
+    for (l = 0; k + l < hd; l++) a[l] = _mm512_fmadd_ps(_mm512_set1_ps(q[k + l]), _mm512_loadu_ps(kt + (k + l) * 16), a[l]);
+    for (l = 0; l < 8; l++) a[l] = _mm512_add_ps(a[l + 8], a[l]);
+    for (l = 0; l < 4; l++) a[l] = _mm512_add_ps(a[l + 4], a[l]);
+    _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3])), _mm512_set1_ps(scale)));
+#else
+    float a[16][16];
+    int64_t k;
+    int l, i;
+    for (l = 0; l < 16; l++)
+        for (i = 0; i < 16; i++) a[l][i] = 0.0f;
+    for (k = 0; k + 16 <= hd; k += 16)
+        for (l = 0; l < 16; l++)
+            for (i = 0; i < 16; i++) a[l][i] = fmaf(q[k + l], kt[(k + l) * 16 + i], a[l][i]);
+    for (l = 0; k + l < hd; l++)
+        for (i = 0; i < 16; i++) a[l][i] = fmaf(q[k + l], kt[(k + l) * 16 + i], a[l][i]);
+    for (i = 0; i < 16; i++) {
+        float t[16];
+        for (l = 0; l < 16; l++) t[l] = a[l][i];
+        out[i] = aieng__tf_reduce16(t) * scale;
+    }
+#endif
+}
 /* ggml_soft_max over n values: max, exp in 16-lane chunks each reduced as
    _mm512_reduce_add_ps and summed in double, then scaled by 1/sum. */
 static void aieng__tf_softmax(float *x, int64_t n) {
@@ -1866,42 +1907,80 @@ static void aieng__tf_softmax(float *x, int64_t n) {
         if (x[i] > mx) mx = x[i];
     for (i = 0; i < n; i += 16) {
         float lane[16];
+#if defined(AIENG__TF512)
+        /* aieng__tf_expf in 16 lanes; lanes outside its plain range (NaN,
+           results below 2^-126 or above 2^127) take the scalar function */
+        const __mmask16 live = (__mmask16)(n - i >= 16 ? 0xffff : (1u << (n - i)) - 1u);
+        const __m512 xv = _mm512_sub_ps(_mm512_maskz_loadu_ps(live, x + i), _mm512_set1_ps(mx));
+        const __m512 r = _mm512_set1_ps(1.258291200e+07f);
+        const __m512 nn = _mm512_sub_ps(_mm512_fmadd_ps(xv, _mm512_set1_ps(1.442695022e+00f), r), r);
+        const __m512 b = _mm512_fnmadd_ps(nn, _mm512_set1_ps(1.428606765e-06f), _mm512_fnmadd_ps(nn, _mm512_set1_ps(6.931457520e-01f), xv));
+        const __m512 u = _mm512_mul_ps(b, b);
+        const __m512 j = _mm512_fmadd_ps(
+            _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.247390389e-03f), b, _mm512_set1_ps(4.189976677e-02f)), u,
+                            _mm512_fmadd_ps(_mm512_set1_ps(1.666839570e-01f), b, _mm512_set1_ps(4.999912679e-01f))),
+            u, _mm512_fmadd_ps(_mm512_set1_ps(9.999994040e-01f), b, _mm512_set1_ps(1.0f)));
+        const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(nn), _mm512_set1_epi32(127)), 23);
+        __m512 ev = _mm512_maskz_mul_ps(live, j, _mm512_castsi512_ps(e));
+        const __mmask16 odd = (__mmask16)(live & (_mm512_cmp_ps_mask(nn, _mm512_set1_ps(-126.0f), _CMP_LT_OQ) |
+                                                  _mm512_cmp_ps_mask(nn, _mm512_set1_ps(127.0f), _CMP_GT_OQ) |
+                                                  _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q)));
+        _mm512_mask_storeu_ps(x + i, live, ev);
+        _mm512_storeu_ps(lane, ev);
+        if (odd) {
+            float xs[16];
+            _mm512_storeu_ps(xs, xv);
+            for (k = 0; k < 16; k++)
+                if (odd >> k & 1) lane[k] = x[i + k] = aieng__tf_expf(xs[k]);
+        }
+#else
         for (k = 0; k < 16; k++) lane[k] = i + k < n ? (x[i + k] = aieng__tf_expf(x[i + k] - mx)) : 0.0f;
+#endif
         sum += (double)aieng__tf_reduce16(lane);
     }
     inv = (float)(1.0 / sum);
-    for (i = 0; i < n; i++) x[i] *= inv;
+    i = 0;
+#if defined(AIENG__TF512)
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), _mm512_set1_ps(inv)));
+#endif
+    for (; i < n; i++) x[i] *= inv;
 }
-
-/* The summation order of ggml's f16 matrix products on AVX-512 (llamafile
-   tinyBLAS: one 16-lane accumulator per output, fused multiply-adds along k,
-   then _mm512_reduce_add_ps's halving tree). Written in scalar C so every
-   build sums in the same order; the compiler vectorizes the lane loops. */
-static float aieng__tf_dot16(const float *x, const float *y, int64_t n) {
-    float acc[16] = {0};
-    int64_t k;
-    int l;
-    for (k = 0; k + 16 <= n; k += 16)
-        for (l = 0; l < 16; l++) acc[l] = fmaf(x[k + l], y[k + l], acc[l]);
-    for (l = 0; k + l < n; l++) acc[l] = fmaf(x[k + l], y[k + l], acc[l]);
-    return aieng__tf_reduce16(acc);
-}
-/* o[d] = Σ_p w[p]·v[p][d] with position p in lane p mod 16. */
+/* o[d] = Σ_p w[p]·v[p][d] with position p in lane p mod 16 (the fused
+   multiply-adds of each lane in position order), then the halving tree. */
 static void aieng__tf_pv16(float *o, const float *w, const float *v, int64_t n, int64_t hd) {
-    float acc[16][512];
     int64_t p, d;
     int l;
-    for (l = 0; l < 16; l++)
-        for (d = 0; d < hd; d++) acc[l][d] = 0.0f;
-    for (p = 0; p < n; p++) {
-        float *a = acc[p & 15];
-        const float *vp = v + p * hd, wp = w[p];
-        for (d = 0; d < hd; d++) a[d] = fmaf(wp, vp[d], a[d]);
+#if defined(AIENG__TF512)
+    if (hd % 16 == 0) {
+        for (d = 0; d < hd; d += 16) {
+            __m512 a[16];
+            int64_t rest;
+            for (l = 0; l < 16; l++) a[l] = _mm512_setzero_ps();
+            for (p = 0; p + 16 <= n; p += 16)
+                for (l = 0; l < 16; l++) a[l] = _mm512_fmadd_ps(_mm512_set1_ps(w[p + l]), _mm512_loadu_ps(v + (p + l) * hd + d), a[l]);
+            rest = n - p;
+            for (l = 0; l < rest; l++) a[l] = _mm512_fmadd_ps(_mm512_set1_ps(w[p + l]), _mm512_loadu_ps(v + (p + l) * hd + d), a[l]);
+            for (l = 0; l < 8; l++) a[l] = _mm512_add_ps(a[l + 8], a[l]);
+            for (l = 0; l < 4; l++) a[l] = _mm512_add_ps(a[l + 4], a[l]);
+            _mm512_storeu_ps(o + d, _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3])));
+        }
+        return;
     }
-    for (d = 0; d < hd; d++) {
-        float t[16];
-        for (l = 0; l < 16; l++) t[l] = acc[l][d];
-        o[d] = aieng__tf_reduce16(t);
+#endif
+    {
+        float acc[16][512];
+        for (l = 0; l < 16; l++)
+            for (d = 0; d < hd; d++) acc[l][d] = 0.0f;
+        for (p = 0; p < n; p++) {
+            float *a = acc[p & 15];
+            const float *vp = v + p * hd, wp = w[p];
+            for (d = 0; d < hd; d++) a[d] = fmaf(wp, vp[d], a[d]);
+        }
+        for (d = 0; d < hd; d++) {
+            float t[16];
+            for (l = 0; l < 16; l++) t[l] = acc[l][d];
+            o[d] = aieng__tf_reduce16(t);
+        }
     }
 }
 
@@ -1928,19 +2007,25 @@ static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) 
         int64_t g = task / n_chunks, c = task % n_chunks;
         int64_t t0 = c * j->chunk, t1 = t0 + j->chunk < j->T ? t0 + j->chunk : j->T;
         int64_t n_kv = j->n_past + t1; /* positions the last token of the chunk sees */
-        float *kf = ws, *vf = ws + n_kv * hd, *sc = ws + 2 * n_kv * hd, qh[512];
-        uint16_t *h16 = (uint16_t *)(sc + n_kv + 16);
+        const int64_t npad = (n_kv + 15) & ~(int64_t)15;
+        float *kt = ws, *vf = ws + npad * hd, *sc = vf + n_kv * hd, qh[512];
+        uint16_t *h16 = (uint16_t *)(sc + npad + 16);
+        /* K in blocks of 16 positions, transposed ([d][16]), zero-padded */
         for (p = 0; p < n_kv; p++) {
-            aieng_f16_to_f32_row(kf + p * hd, kc + (size_t)p * (size_t)kvd + (size_t)(g * hd), hd);
+            float *blk = kt + (p >> 4) * 16 * hd + (p & 15);
+            aieng_f16_to_f32_row(qh, kc + (size_t)p * (size_t)kvd + (size_t)(g * hd), hd);
+            for (d = 0; d < hd; d++) blk[16 * d] = qh[d];
             aieng_f16_to_f32_row(vf + p * hd, vc + (size_t)p * (size_t)kvd + (size_t)(g * hd), hd);
         }
+        for (; p < npad; p++)
+            for (d = 0; d < hd; d++) kt[(p >> 4) * 16 * hd + (p & 15) + 16 * d] = 0.0f;
         for (t = t0; t < t1; t++) {
             int64_t n_see = j->n_past + t + 1;
             for (h = g * group; h < (g + 1) * group; h++) {
                 const float *q = m->q + t * D + h * hd;
                 float *o = m->att + t * D + h * hd;
                 for (d = 0; d < hd; d++) qh[d] = aieng__tf_f16_round(q[d]);
-                for (p = 0; p < n_see; p++) sc[p] = aieng__tf_dot16(qh, kf + p * hd, hd) * scale;
+                for (p = 0; p < n_see; p += 16) aieng__tf_dot16x16(sc + p, qh, kt + p * hd, hd, scale);
                 aieng__tf_softmax(sc, n_see);
                 aieng_f32_to_f16_row(h16, sc, n_see); /* ggml converts the weights to f16 for p·v */
                 aieng_f16_to_f32_row(sc, h16, n_see);
