@@ -1172,6 +1172,7 @@ struct aieng_bpe {
     uint32_t n_vocab;          /* ids 0..n_vocab-1 */
     uint32_t n_ord;            /* ordinary ids 0..n_ord-1 (some may be unused) */
     uint32_t *ord_off;         /* [n_ord] ordinary token bytes in blob */
+    uint32_t *ord_len;         /* [n_ord] their lengths; AIENG_BPE_NO_TOKEN = none */
     uint32_t *dec_off;         /* [n_vocab] decode bytes (specials override) */
     uint32_t *dec_len;         /* [n_vocab]; AIENG_BPE_NO_TOKEN = no token */
     unsigned char *blob;
@@ -1191,8 +1192,9 @@ struct aieng_bpe {
     aieng__bpe_special *specials;
     size_t n_specials;
     uint64_t stamp;            /* content hash: tells the piece caches of aieng_bpe_tokens apart */
-    /* linear encoder for long pieces (rank vocabularies) */
-    int backtrack;             /* tables below are ready */
+    /* linear encoder for long pieces (rank vocabularies), built on first use */
+    int bt_state;              /* AIENG__BPE_BT_*: read/written atomically */
+    int backtrack;             /* tables below are ready (valid once bt_state is DONE) */
     uint32_t *bt_split;        /* [2 n_ord] the two tokens each token is merged from; (t,t) bytes */
     uint32_t *bt_next;         /* [n_ord] longest shorter prefix token */
     uint32_t *trie_key, *trie_val, *node_tok;
@@ -1385,9 +1387,9 @@ static void aieng__bpe_build_backtrack(aieng_bpe *b) {
     parent[0] = AIENG_BPE_NO_TOKEN;
     for (t = 0; t < b->n_ord; t++) { /* the trie of all tokens */
         const unsigned char *p = b->blob + b->ord_off[t];
-        uint32_t node = 0, len = b->dec_len[t], k;
+        uint32_t node = 0, len = b->ord_len[t], k;
         tok_node[t] = AIENG_BPE_NO_TOKEN;
-        if (len == AIENG_BPE_NO_TOKEN || b->ord_off[t] != b->dec_off[t]) continue;
+        if (len == AIENG_BPE_NO_TOKEN) continue;
         for (k = 0; k < len; k++) {
             uint32_t child = aieng__bpe_trie_child(b, node, p[k]);
             if (child == AIENG_BPE_NO_TOKEN) {
@@ -1423,7 +1425,7 @@ static void aieng__bpe_build_backtrack(aieng_bpe *b) {
                                                           : aieng__bpe_trie_child(b, b->trie1[i >> 8], (unsigned)(i & 255));
     for (t = 0; t < b->n_ord; t++) { /* splits, in rank order: the longest prefix that works */
         const unsigned char *p = b->blob + b->ord_off[t];
-        uint32_t len = b->dec_len[t], node, k;
+        uint32_t len = b->ord_len[t], node, k;
         b->bt_split[2 * (size_t)t] = b->bt_split[2 * (size_t)t + 1] = AIENG_BPE_NO_TOKEN;
         if (tok_node[t] == AIENG_BPE_NO_TOKEN) continue;
         if (len == 1) { b->bt_split[2 * (size_t)t] = b->bt_split[2 * (size_t)t + 1] = t; continue; }
@@ -1486,6 +1488,37 @@ static inline int aieng__bpe_valid_memo(const aieng_bpe *b, uint64_t *memo, uint
     return v;
 }
 
+/* The linear encoder's tables take 60-160 ms to build, so they are built when
+   the first piece that needs them comes (most texts have none), by the first
+   thread that gets there; until they are done, every thread uses the heap,
+   which gives the same ids. Compilers without GCC's __atomic builtins build
+   them while loading. */
+#define AIENG__BPE_BT_TODO 0
+#define AIENG__BPE_BT_BUSY 1
+#define AIENG__BPE_BT_DONE 2
+#ifndef AIENG__BPE_LAZY
+#if defined(__GNUC__) || defined(__clang__)
+#define AIENG__BPE_LAZY 1
+#else
+#define AIENG__BPE_LAZY 0
+#endif
+#endif
+static int aieng__bpe_linear(const aieng_bpe *cb) {
+#if AIENG__BPE_LAZY
+    aieng_bpe *b = (aieng_bpe *)(uintptr_t)cb; /* the tables are a cache; the vocabulary stays as it was */
+    int st = __atomic_load_n(&b->bt_state, __ATOMIC_ACQUIRE), todo = AIENG__BPE_BT_TODO;
+    if (st == AIENG__BPE_BT_TODO &&
+        __atomic_compare_exchange_n(&b->bt_state, &todo, AIENG__BPE_BT_BUSY, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        aieng__bpe_build_backtrack(b);
+        st = AIENG__BPE_BT_DONE;
+        __atomic_store_n(&b->bt_state, st, __ATOMIC_RELEASE);
+    }
+    return st == AIENG__BPE_BT_DONE && cb->backtrack;
+#else
+    return cb->backtrack;
+#endif
+}
+
 /* Encodes piece p[0..n) with the backtracking encoder; returns the count. */
 static size_t aieng__bpe_backtrack(const aieng_bpe *b, const unsigned char *p, size_t n, uint32_t *dst, void *scratch) {
     uint64_t *bits = (uint64_t *)scratch, memo[AIENG__BPE_MEMO];
@@ -1497,7 +1530,7 @@ static size_t aieng__bpe_backtrack(const aieng_bpe *b, const unsigned char *p, s
     while (next != AIENG_BPE_NO_TOKEN) {
         uint32_t token = next, last = k ? dst[k - 1] : AIENG_BPE_NO_TOKEN;
         for (;;) {
-            size_t end = pos + b->dec_len[token];
+            size_t end = pos + b->ord_len[token];
             if (((bits[end / 64] >> (end % 64)) & 1) && (last == AIENG_BPE_NO_TOKEN || aieng__bpe_valid_memo(b, memo, last, token))) {
                 dst[k++] = token;
                 pos = end;
@@ -1509,7 +1542,7 @@ static size_t aieng__bpe_backtrack(const aieng_bpe *b, const unsigned char *p, s
                 if (k == 0) return (size_t)-2; /* cannot happen for a consistent vocabulary */
                 bits[pos / 64] &= ~((uint64_t)1 << (pos % 64));
                 k--;
-                pos -= b->dec_len[last];
+                pos -= b->ord_len[last];
                 next = last;
                 break;
             }
@@ -1527,19 +1560,20 @@ static aieng_result aieng__bpe_build(aieng_bpe *b, size_t count, const uint32_t 
     b->n_ord = n_ord;
     b->n_vocab = n_ord;
     b->ord_off = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)n_ord * 4);
+    b->ord_len = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)n_ord * 4);
     b->dec_off = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)n_ord * 4);
     b->dec_len = (uint32_t *)aieng__bpe_alloc(&b->alloc, (size_t)n_ord * 4);
     b->map = (aieng__bpe_entry *)aieng__bpe_alloc(&b->alloc, ((size_t)1 << bits) * sizeof(aieng__bpe_entry));
     b->pair2 = (uint32_t *)aieng__bpe_alloc(&b->alloc, 65536 * 4);
     for (b->filt_mask = 63; b->filt_mask < 65535 && 4 * (b->filt_mask + 1) < count; b->filt_mask = 2 * b->filt_mask + 1) {}
     b->filt = (uint64_t *)aieng__bpe_alloc(&b->alloc, (b->filt_mask + 1) * 8);
-    if (!b->ord_off || !b->dec_off || !b->dec_len || !b->map || !b->pair2 || !b->filt)
+    if (!b->ord_off || !b->ord_len || !b->dec_off || !b->dec_len || !b->map || !b->pair2 || !b->filt)
         return aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory for %zu tokens", count);
     memset(b->filt, 0, (b->filt_mask + 1) * 8);
     b->map_mask = ((uint64_t)1 << bits) - 1;
     b->map_shift = 64 - bits;
     for (i = 0; i <= b->map_mask; i++) b->map[i].id = AIENG_BPE_NO_TOKEN;
-    for (i = 0; i < n_ord; i++) { b->dec_len[i] = AIENG_BPE_NO_TOKEN; b->dec_off[i] = 0; b->ord_off[i] = 0; }
+    for (i = 0; i < n_ord; i++) { b->dec_len[i] = b->ord_len[i] = AIENG_BPE_NO_TOKEN; b->dec_off[i] = b->ord_off[i] = 0; }
     for (i = 0; i < count; i++) {
         const unsigned char *p = b->blob + offs[i];
         size_t n = lens[i];
@@ -1550,6 +1584,7 @@ static aieng_result aieng__bpe_build(aieng_bpe *b, size_t count, const uint32_t 
         b->dec_off[ids[i]] = offs[i];
         b->dec_len[ids[i]] = (uint32_t)n;
         b->ord_off[ids[i]] = offs[i];
+        b->ord_len[ids[i]] = (uint32_t)n;
         if (n > b->max_len) b->max_len = n;
         b->filt[(h >> 20) & b->filt_mask] |= aieng__bpe_filt_bits(h);
         h >>= b->map_shift;
@@ -1577,7 +1612,12 @@ static aieng_result aieng__bpe_build(aieng_bpe *b, size_t count, const uint32_t 
     b->stamp = aieng__bpe_hash(aieng__bpe_word(b->blob, b->blob_len, b->blob_len + 8), b->blob, b->blob_len,
                                b->blob_len + 8) ^ ((uint64_t)b->n_ord << 1) ^ (uint64_t)b->merges_mode;
     if (b->stamp == 0) b->stamp = 1;
+#if AIENG__BPE_LAZY
+    b->bt_state = AIENG__BPE_BT_TODO; /* built by the first long piece (aieng__bpe_linear) */
+#else
     aieng__bpe_build_backtrack(b);
+    b->bt_state = AIENG__BPE_BT_DONE;
+#endif
     return AIENG_OK;
 }
 
@@ -1598,6 +1638,7 @@ AIENG_API void aieng_bpe_free(aieng_bpe *b) {
     if (!b) return;
     a = b->alloc;
     aieng_free(&a, b->ord_off);
+    aieng_free(&a, b->ord_len);
     aieng_free(&a, b->dec_off);
     aieng_free(&a, b->dec_len);
     aieng_free(&a, b->blob);
@@ -2138,7 +2179,7 @@ typedef struct aieng__bpe_node { /* a part of a long piece: bytes [position, nx)
 static size_t aieng__bpe_merge(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail, uint32_t *dst,
                                void *scratch) {
     size_t i;
-    if (b->backtrack && n > AIENG__BPE_BT_MIN) {
+    if (n > AIENG__BPE_BT_MIN && aieng__bpe_linear(b)) {
         uint64_t local[2];
         size_t k = aieng__bpe_backtrack(b, p, n, dst, n < 128 ? (void *)local : scratch);
         if (k != (size_t)-2) return k;

@@ -11,7 +11,8 @@
    encoding's special tokens (those of r50k_base/cl100k_base/o200k_base, added
    when the vocabulary has that encoding's size) become their ids.
    bench: encode throughput (MB/s, median of R runs) of FILE or stdin; with
-   --scaling, time per byte for 1 KB .. 1 MB of unsplittable inputs.
+   --scaling, time per byte for 1 KB .. 1 MB of unsplittable inputs (each
+   run a first call: a new aieng_bpe_tokens, so no piece cache from before).
    Results go to stdout, progress and errors to stderr; failure exits 1. */
 #define AIENG_BPE_IMPLEMENTATION
 #include "aieng_bpe.h"
@@ -71,14 +72,17 @@ static void progress(size_t done, size_t total, void *user) {
     if (done == total) fputc('\n', stderr);
 }
 
-/* median seconds of `repeat` encodes of text */
-static double time_encode(aieng_bpe *b, const char *text, size_t len, int repeat, size_t *n_tokens) {
+/* median seconds of `repeat` encodes of text; fresh: each run with a new
+   aieng_bpe_tokens (no piece cache kept from the previous run) */
+static double time_encode(aieng_bpe *b, const char *text, size_t len, int repeat, int fresh, size_t *n_tokens) {
     aieng_bpe_tokens t = {0};
     double times[64];
     int r;
     if (repeat > 64) repeat = 64;
     for (r = 0; r < repeat; r++) {
-        double t0 = now();
+        double t0;
+        if (fresh) aieng_bpe_tokens_free(b, &t);
+        t0 = now();
         t.n = 0;
         aieng_bpe_encode_ordinary(b, text, len, &t);
         times[r] = now() - t0;
@@ -220,7 +224,7 @@ int main(int argc, char **argv) {
                     size_t n = sizes[s], nt;
                     double sec;
                     fill_kind(buf, n, k);
-                    sec = time_encode(b, buf, n, repeat, &nt);
+                    sec = time_encode(b, buf, n, repeat, 1, &nt);
                     printf("%-8s %10zu %10zu %12.2f\n", kinds[k], n, nt, sec * 1e9 / (double)n);
                 }
             free(buf);
@@ -233,7 +237,7 @@ int main(int argc, char **argv) {
             text = read_all(f, &len);
             if (input) fclose(f);
             if (!text) { fprintf(stderr, "aieng-bpe: cannot read input\n"); return 1; }
-            sec = time_encode(b, text, len, repeat, &nt);
+            sec = time_encode(b, text, len, repeat, 0, &nt);
             printf("bytes: %zu\ntokens: %zu\nseconds: %.4f\nMB/s: %.2f\n", len, nt, sec, (double)len / sec / 1e6);
             free(text);
         }

@@ -330,7 +330,7 @@ static void test_linear_vs_heap(aieng_bpe *b, int iters) {
     unsigned char *s = (unsigned char *)malloc(4000);
     uint32_t *d1 = (uint32_t *)malloc(16000), *d2 = (uint32_t *)malloc(16000);
     void *scr = malloc(4000 * 44 + 64);
-    CHECK(b->backtrack, "linear encoder tables built");
+    CHECK(aieng__bpe_linear(b) && b->backtrack, "linear encoder tables built");
     for (it = 0; it < iters && b->backtrack; it++) {
         size_t n = 65 + (size_t)(x % 3000), i, k1, k2;
         const char *al = alph[it % 9];
@@ -404,16 +404,27 @@ static void *thread_encode(void *arg) {
 }
 
 static void test_threads(aieng_bpe *b, const corpus *c, int quick) {
-    size_t len = quick ? 100000 : c->texts_len;
+    size_t len = quick ? 100000 : c->texts_len, tail = 20000, i;
     aieng_bpe_tokens ref = {0};
     pthread_t th[4];
     thread_job jobs[4];
     int k, ok = 1, created[4];
+    /* a fresh copy of the vocabulary: the threads race to build the linear
+       encoder's tables (the first long piece builds them, the others use the
+       heap meanwhile); long pieces spread over the text */
+    aieng_bpe *fresh = load_enc(2);
+    char *text;
     if (len > c->texts_len) len = c->texts_len;
-    aieng_bpe_encode_ordinary(b, (const char *)c->texts, len, &ref);
+    text = (char *)malloc(len + tail);
+    if (!text || !fresh) { CHECK(0, "test_threads: setup"); free(text); aieng_bpe_free(fresh); return; }
+    CHECK(fresh->bt_state == AIENG__BPE_BT_TODO || !AIENG__BPE_LAZY, "linear encoder tables not built while loading");
+    memcpy(text, c->texts, len);
+    for (i = 0; i < tail; i++) text[len + i] = i % 2000 < 1500 ? "ab "[(i / 7) % 3 == 2 ? 2 : i % 2] : (char)('a' + (i * 7) % 26);
+    len += tail;
+    aieng_bpe_encode_ordinary(b, text, len, &ref);
     for (k = 0; k < 4; k++) {
-        jobs[k].b = b;
-        jobs[k].text = (const char *)c->texts;
+        jobs[k].b = fresh;
+        jobs[k].text = text;
         jobs[k].len = len;
         jobs[k].want = ref.ids;
         jobs[k].n_want = ref.n;
@@ -426,7 +437,10 @@ static void test_threads(aieng_bpe *b, const corpus *c, int quick) {
         ok &= jobs[k].ok;
     }
     CHECK(ok, "4 threads sharing one vocabulary give the single-threaded ids");
+    CHECK(fresh->bt_state == AIENG__BPE_BT_DONE && fresh->backtrack, "linear encoder tables built by the threads");
     aieng_bpe_tokens_free(b, &ref);
+    aieng_bpe_free(fresh);
+    free(text);
 }
 
 /* random bytes (invalid UTF-8 included) round-trip with every pre-tokenizer */
