@@ -2174,16 +2174,16 @@ typedef struct aieng__bpe_node { /* a part of a long piece: bytes [position, nx)
     uint32_t nx, pv, id, rk, rs;
 } aieng__bpe_node;
 
-/* Byte-pair merges piece p[0..n) (n >= 2), writes ids to dst (room for n) and
-   returns how many, or (size_t)-1 when a byte has no token. avail = bytes readable at p. */
-static size_t aieng__bpe_merge(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail, uint32_t *dst,
-                               void *scratch) {
+/* Scratch bytes aieng__bpe_merge needs for a piece of n bytes: the linear
+   encoder's bit set, or the heap's nodes. */
+#define AIENG__BPE_SCRATCH_LINEAR(n) ((n) / 8 + 16)
+#define AIENG__BPE_SCRATCH_HEAP(n) ((n) * 44 + 64)
+
+/* Byte-pair merges piece p[0..n) (n >= 2) without the linear encoder;
+   scratch: AIENG__BPE_SCRATCH_HEAP(n) bytes when n > AIENG__BPE_SMALL. */
+static size_t aieng__bpe_merge_bytes(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail, uint32_t *dst,
+                                     void *scratch) {
     size_t i;
-    if (n > AIENG__BPE_BT_MIN && aieng__bpe_linear(b)) {
-        uint64_t local[2];
-        size_t k = aieng__bpe_backtrack(b, p, n, dst, n < 128 ? (void *)local : scratch);
-        if (k != (size_t)-2) return k;
-    }
     if (n <= AIENG__BPE_SMALL) {
         uint32_t st[AIENG__BPE_SMALL + 1], id[AIENG__BPE_SMALL], rk[AIENG__BPE_SMALL], rs[AIENG__BPE_SMALL];
         size_t m = n;
@@ -2252,6 +2252,21 @@ static size_t aieng__bpe_merge(const aieng_bpe *b, const unsigned char *p, size_
         for (i = 0; i < n; i = nd[i].nx) dst[k++] = nd[i].id;
         return k;
     }
+}
+
+/* Byte-pair merges piece p[0..n) (n >= 2), writes ids to dst (room for n) and
+   returns how many, or (size_t)-1 when a byte has no token, or (size_t)-2 when
+   the linear encoder gave up (an inconsistent vocabulary; then call
+   aieng__bpe_merge_bytes). avail = bytes readable at p. scratch: when
+   n > AIENG__BPE_SMALL, AIENG__BPE_SCRATCH_LINEAR(n) bytes if aieng__bpe_linear(b),
+   else AIENG__BPE_SCRATCH_HEAP(n). */
+static size_t aieng__bpe_merge(const aieng_bpe *b, const unsigned char *p, size_t n, size_t avail, uint32_t *dst,
+                               void *scratch) {
+    if (n > AIENG__BPE_BT_MIN && aieng__bpe_linear(b)) {
+        uint64_t local[2];
+        return aieng__bpe_backtrack(b, p, n, dst, n < 128 ? (void *)local : scratch);
+    }
+    return aieng__bpe_merge_bytes(b, p, n, avail, dst, scratch);
 }
 
 /* Per-thread cache of merged short pieces (direct mapped, 4096 x 64 bytes):
@@ -2353,7 +2368,9 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
             it.pos = e;
             continue;
         }
-        if (len > AIENG__BPE_SMALL && !aieng__bpe_reserve_scratch(b, t, len * 44 + 64)) goto oom;
+        if (len > AIENG__BPE_SMALL &&
+            !aieng__bpe_reserve_scratch(b, t, aieng__bpe_linear(b) ? AIENG__BPE_SCRATCH_LINEAR(len) : AIENG__BPE_SCRATCH_HEAP(len)))
+            goto oom;
         if (count_only) {
             dst = len <= AIENG__BPE_SMALL ? small : NULL;
             if (!dst) {
@@ -2365,6 +2382,10 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
             dst = t->ids + t->n;
         }
         k = aieng__bpe_merge(b, p, len, avail - it.pos, dst, t->scratch);
+        if (k == (size_t)-2) {
+            if (!aieng__bpe_reserve_scratch(b, t, AIENG__BPE_SCRATCH_HEAP(len))) goto oom;
+            k = aieng__bpe_merge_bytes(b, p, len, avail - it.pos, dst, t->scratch);
+        }
         if (k == (size_t)-1) goto nobyte;
         if (!count_only) t->n += k;
         *count += k;
