@@ -1346,6 +1346,44 @@ AIENG_API aieng_result aieng_cross_entropy(const aieng_tensor *logits, const int
 #if defined(AIENG_AVX512)
 /* 8×48 tile: 24 zmm accumulators; per k, three B vectors are loaded and
    eight A values broadcast from the packed panel (24 FMAs, 11 loads). */
+/* the last, narrow panel of a product (N not a multiple of 48): 8×16 or
+   8×32 of the tile, so that a 16-column tail costs a third of a panel */
+static void aieng__ukernel_narrow(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha,
+                                  int load_c) {
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    __m512 c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    __m512 va = _mm512_set1_ps(alpha);
+    __mmask16 m0 = (__mmask16)(nr >= 16 ? 0xffff : (1u << nr) - 1u), m1 = (__mmask16)(nr >= 32 ? 0xffff : nr <= 16 ? 0 : (1u << (nr - 16)) - 1u);
+    int64_t k;
+    if (nr <= 16) {
+        AIENG__UNROLL4
+        for (k = 0; k < kc; k++) {
+            __m512 b0 = _mm512_loadu_ps(b);
+            c00 = _mm512_fmadd_ps(_mm512_set1_ps(a[0]), b0, c00); c10 = _mm512_fmadd_ps(_mm512_set1_ps(a[1]), b0, c10);
+            c20 = _mm512_fmadd_ps(_mm512_set1_ps(a[2]), b0, c20); c30 = _mm512_fmadd_ps(_mm512_set1_ps(a[3]), b0, c30);
+            c40 = _mm512_fmadd_ps(_mm512_set1_ps(a[4]), b0, c40); c50 = _mm512_fmadd_ps(_mm512_set1_ps(a[5]), b0, c50);
+            c60 = _mm512_fmadd_ps(_mm512_set1_ps(a[6]), b0, c60); c70 = _mm512_fmadd_ps(_mm512_set1_ps(a[7]), b0, c70);
+            a += 8;
+            b += AIENG__NR;
+        }
+    } else {
+        AIENG__UNROLL4
+        for (k = 0; k < kc; k++) {
+            __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), x;
+#define AIENG__ROW(r) x = _mm512_set1_ps(a[r]); c##r##0 = _mm512_fmadd_ps(x, b0, c##r##0); c##r##1 = _mm512_fmadd_ps(x, b1, c##r##1);
+            AIENG__ROW(0) AIENG__ROW(1) AIENG__ROW(2) AIENG__ROW(3) AIENG__ROW(4) AIENG__ROW(5) AIENG__ROW(6) AIENG__ROW(7)
+#undef AIENG__ROW
+            a += 8;
+            b += AIENG__NR;
+        }
+    }
+#define AIENG__STORE(r) if (r < mr) { float *p = c + (int64_t)r * ldc; \
+        __m512 v0 = load_c ? _mm512_fmadd_ps(va, c##r##0, _mm512_maskz_loadu_ps(m0, p)) : _mm512_mul_ps(va, c##r##0); \
+        __m512 v1 = load_c ? _mm512_fmadd_ps(va, c##r##1, _mm512_maskz_loadu_ps(m1, p + 16)) : _mm512_mul_ps(va, c##r##1); \
+        _mm512_mask_storeu_ps(p, m0, v0); _mm512_mask_storeu_ps(p + 16, m1, v1); }
+    AIENG__STORE(0) AIENG__STORE(1) AIENG__STORE(2) AIENG__STORE(3) AIENG__STORE(4) AIENG__STORE(5) AIENG__STORE(6) AIENG__STORE(7)
+#undef AIENG__STORE
+}
 static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, int mr, int nr, float alpha,
                            int load_c) {
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
@@ -1355,6 +1393,7 @@ static void aieng__ukernel(int64_t kc, const float *a, const float *b, float *c,
     __mmask16 m0, m1, m2;
     int64_t k;
     int r;
+    if (nr <= 32) { aieng__ukernel_narrow(kc, a, b, c, ldc, mr, nr, alpha, load_c); return; }
     for (r = 0; r < mr; r++) { /* the C tile is needed at the end: start fetching it now */
         const char *p = (const char *)(c + (int64_t)r * ldc);
         _mm_prefetch(p, _MM_HINT_T0);
@@ -1574,6 +1613,7 @@ typedef struct {
     int64_t j0, nc, p0, kc; /* the current B block */
     int64_t mc, mblocks, ngroups, panels_per_group; /* mc: rows of A per block (at most AIENG__MC) */
     int64_t kcb; /* depth of the K slices (at most AIENG__KC) */
+    int64_t nwhole, nwhole_panels, mparts; /* fused path: items of whole panels, then split panels */
 } aieng__gemm_job;
 
 /* K slices of equal depth, at most KC, a multiple of 16 (the transposing
@@ -1621,19 +1661,35 @@ static void aieng__gemm_compute_task(void *ctx, int64_t begin, int64_t end, int 
 static void aieng__gemm_fused_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__gemm_job *g = (aieng__gemm_job *)ctx;
     float *bp = g->bpack + (int64_t)tid * AIENG__KC * AIENG__NR;
-    int64_t npanels = (g->N + AIENG__NR - 1) / AIENG__NR, jp0 = begin * g->panels_per_group, jp1 = end * g->panels_per_group;
-    int64_t mpad = (g->M + AIENG__MR - 1) / AIENG__MR * AIENG__MR, p0, jp, ir;
-    if (jp1 > npanels) jp1 = npanels;
-    for (jp = jp0; jp < jp1; jp++) {
-        int64_t jr = jp * AIENG__NR;
-        int nr = (int)(g->N - jr < AIENG__NR ? g->N - jr : AIENG__NR);
-        for (p0 = 0; p0 < g->K; p0 += g->kcb) {
-            int64_t kc = g->K - p0 < g->kcb ? g->K - p0 : g->kcb;
-            aieng__pack_b(bp - jp * AIENG__NR * kc, g->B, g->ldb, g->tb, 0, g->N, p0, kc, jp, jp + 1);
-            for (ir = 0; ir < g->M; ir += AIENG__MR) {
-                int mr = (int)(g->M - ir < AIENG__MR ? g->M - ir : AIENG__MR);
-                aieng__ukernel(kc, g->apack + p0 * mpad + ir * kc, bp, g->C + ir * g->ldc + jr, g->ldc, mr, nr, g->alpha,
-                               p0 > 0 || g->beta != 0.0f);
+    int64_t mpad = (g->M + AIENG__MR - 1) / AIENG__MR * AIENG__MR, p0, ir, item;
+    for (item = begin; item < end; item++) {
+        /* items below nwhole are groups of whole panels (all rows); the rest
+           cut each of the last panels into mparts row ranges, so that the
+           threads end together when the panels do not divide evenly */
+        int64_t jp0, jp1, jp, r0 = 0, r1 = g->M;
+        if (item < g->nwhole) {
+            jp0 = item * g->panels_per_group;
+            jp1 = jp0 + g->panels_per_group;
+            if (jp1 > g->nwhole_panels) jp1 = g->nwhole_panels;
+        } else {
+            int64_t q = item - g->nwhole, part = q % g->mparts, rows = (g->M + g->mparts - 1) / g->mparts;
+            rows = (rows + AIENG__MR - 1) / AIENG__MR * AIENG__MR;
+            jp0 = g->nwhole_panels + q / g->mparts;
+            jp1 = jp0 + 1;
+            r0 = part * rows;
+            r1 = r0 + rows < g->M ? r0 + rows : g->M;
+        }
+        for (jp = jp0; jp < jp1; jp++) {
+            int64_t jr = jp * AIENG__NR;
+            int nr = (int)(g->N - jr < AIENG__NR ? g->N - jr : AIENG__NR);
+            for (p0 = 0; p0 < g->K; p0 += g->kcb) {
+                int64_t kc = g->K - p0 < g->kcb ? g->K - p0 : g->kcb;
+                aieng__pack_b(bp - jp * AIENG__NR * kc, g->B, g->ldb, g->tb, 0, g->N, p0, kc, jp, jp + 1);
+                for (ir = r0; ir < r1; ir += AIENG__MR) {
+                    int mr = (int)(r1 - ir < AIENG__MR ? r1 - ir : AIENG__MR);
+                    aieng__ukernel(kc, g->apack + p0 * mpad + ir * kc, bp, g->C + ir * g->ldc + jr, g->ldc, mr, nr, g->alpha,
+                                   p0 > 0 || g->beta != 0.0f);
+                }
             }
         }
     }
@@ -1914,10 +1970,25 @@ AIENG_API aieng_result aieng_sgemm(int trans_a, int trans_b, int64_t M, int64_t 
         g.apack = g.bpack + (size_t)threads * AIENG__KC * AIENG__NR;
         if (beta != 1.0f && beta != 0.0f) aieng_parallel_for(M, 1 + 16384 / (N + 1), aieng__gemm_beta_task, &g); /* beta = 0: the first K slice writes C */
         aieng_parallel_for((K + g.kcb - 1) / g.kcb * (mpad / AIENG__MR), 4, aieng__gemm_pack_all_a_task, &g);
-        ntasks = threads > 1 ? 4 * threads : 1;
-        if (ntasks > npanels) ntasks = npanels;
-        g.panels_per_group = (npanels + ntasks - 1) / ntasks;
-        aieng_parallel_for((npanels + g.panels_per_group - 1) / g.panels_per_group, 1, aieng__gemm_fused_task, &g);
+        if (threads > 1) {
+            /* whole panels in a multiple of the thread count, one per item;
+               the rest (the panels left over, and a narrow last panel) are
+               cut into row ranges, one per thread: each range packs its B
+               panel again, which costs far less than a thread left idle */
+            int64_t nfull = N / AIENG__NR;
+            g.panels_per_group = 1;
+            g.mparts = g.M >= 2 * AIENG__MR * threads ? threads : 1;
+            g.nwhole_panels = g.mparts > 1 ? nfull / threads * threads : npanels;
+            g.nwhole = g.nwhole_panels;
+            ntasks = g.nwhole + (npanels - g.nwhole_panels) * g.mparts;
+        } else {
+            g.panels_per_group = npanels;
+            g.nwhole_panels = npanels;
+            g.nwhole = 1;
+            g.mparts = 1;
+            ntasks = 1;
+        }
+        aieng_parallel_for(ntasks, 1, aieng__gemm_fused_task, &g);
         aieng__scratch_release(ws, borrowed);
         return AIENG_OK;
     }

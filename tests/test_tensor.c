@@ -535,18 +535,21 @@ static void test_threads(void) {
     ok = 1; for (i = 0; i < 1000; i++) ok &= hits[i] == 1;
     CHECK(ok && hook_calls == 1, "the parallel-for hook runs the job");
     { /* bitwise identical results at 1, 2 and 3 threads */
-        int64_t M = 150, N = 333, K = 700, n = M * N;
+        int64_t M = 700, N = 333, K = 700, n = M * N;
         float *A = (float *)malloc(sizeof(float) * (size_t)(M * K)), *B = (float *)malloc(sizeof(float) * (size_t)(N * K));
         float *C1 = (float *)malloc(sizeof(float) * (size_t)n), *C2 = (float *)malloc(sizeof(float) * (size_t)n);
         fill(A, M * K, 1.0f); fill(B, N * K, 1.0f);
         {
-            int ms[3] = {1, 3, 150}, q;
-            for (q = 0; q < 3; q++)
-                for (t = 1; t <= 3; t++) {
-                    aieng_set_threads(t);
-                    aieng_sgemm(0, 1, ms[q], N, K, 1.0f, A, K, B, K, 0.0f, t == 1 ? C1 : C2, N);
-                    if (t > 1) CHECK(memcmp(C1, C2, sizeof(float) * (size_t)(ms[q] * N)) == 0, "sgemm M=%d differs between 1 and %d threads", ms[q], t);
-                }
+            /* every path: M = 1 and 3 (no packing), 100 (W in place), 150 (A packed
+               whole, panels split across threads), 700 (blocked); both forms of B */
+            int ms[5] = {1, 3, 100, 150, 700}, q, tb;
+            for (tb = 0; tb < 2; tb++)
+                for (q = 0; q < 5; q++)
+                    for (t = 1; t <= 3; t++) {
+                        aieng_set_threads(t);
+                        aieng_sgemm(0, tb, ms[q], N, K, 1.0f, A, K, B, tb ? K : N, 0.0f, t == 1 ? C1 : C2, N);
+                        if (t > 1) CHECK(memcmp(C1, C2, sizeof(float) * (size_t)(ms[q] * N)) == 0, "sgemm M=%d tb=%d differs between 1 and %d threads", ms[q], tb, t);
+                    }
         }
         free(A); free(B); free(C1); free(C2);
     }
