@@ -1897,42 +1897,62 @@ static void aieng__tf_dot16x16(float *out, const float *q, const float *kt, int6
     }
 #endif
 }
+#if defined(AIENG__TF512)
+/* aieng__tf_expf in 16 lanes (the same operations); lanes outside its plain
+   range (NaN, results below 2^-126 or above 2^127) take the scalar function.
+   Lanes not in live are 0. */
+static __m512 aieng__tf_exp16(__m512 xv, __mmask16 live) {
+    const __m512 r = _mm512_set1_ps(1.258291200e+07f);
+    const __m512 nn = _mm512_sub_ps(_mm512_fmadd_ps(xv, _mm512_set1_ps(1.442695022e+00f), r), r);
+    const __m512 b = _mm512_fnmadd_ps(nn, _mm512_set1_ps(1.428606765e-06f), _mm512_fnmadd_ps(nn, _mm512_set1_ps(6.931457520e-01f), xv));
+    const __m512 u = _mm512_mul_ps(b, b);
+    const __m512 j = _mm512_fmadd_ps(
+        _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.247390389e-03f), b, _mm512_set1_ps(4.189976677e-02f)), u,
+                        _mm512_fmadd_ps(_mm512_set1_ps(1.666839570e-01f), b, _mm512_set1_ps(4.999912679e-01f))),
+        u, _mm512_fmadd_ps(_mm512_set1_ps(9.999994040e-01f), b, _mm512_set1_ps(1.0f)));
+    const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(nn), _mm512_set1_epi32(127)), 23);
+    const __m512 ev = _mm512_maskz_mul_ps(live, j, _mm512_castsi512_ps(e));
+    const __mmask16 odd = (__mmask16)(live & (_mm512_cmp_ps_mask(nn, _mm512_set1_ps(-126.0f), _CMP_LT_OQ) |
+                                              _mm512_cmp_ps_mask(nn, _mm512_set1_ps(127.0f), _CMP_GT_OQ) |
+                                              _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q)));
+    if (odd) {
+        float xs[16], es[16];
+        int k;
+        _mm512_storeu_ps(xs, xv);
+        _mm512_storeu_ps(es, ev);
+        for (k = 0; k < 16; k++)
+            if (odd >> k & 1) es[k] = aieng__tf_expf(xs[k]);
+        return _mm512_loadu_ps(es);
+    }
+    return ev;
+}
+static __mmask16 aieng__tf_live(int64_t left) { return (__mmask16)(left >= 16 ? 0xffff : (1u << left) - 1u); }
+#endif
 /* ggml_soft_max over n values: max, exp in 16-lane chunks each reduced as
    _mm512_reduce_add_ps and summed in double, then scaled by 1/sum. */
 static void aieng__tf_softmax(float *x, int64_t n) {
     float mx = -INFINITY, inv;
     double sum = 0.0;
-    int64_t i, k;
-    for (i = 0; i < n; i++)
+    int64_t i = 0, k;
+#if defined(AIENG__TF512)
+    { /* the maximum does not depend on the order (NaNs are skipped either way) */
+        __m512 m16 = _mm512_set1_ps(-INFINITY);
+        float ms[16];
+        for (; i + 16 <= n; i += 16) m16 = _mm512_max_ps(_mm512_loadu_ps(x + i), m16);
+        _mm512_storeu_ps(ms, m16);
+        for (k = 0; k < 16; k++)
+            if (ms[k] > mx) mx = ms[k];
+    }
+#endif
+    for (; i < n; i++)
         if (x[i] > mx) mx = x[i];
     for (i = 0; i < n; i += 16) {
         float lane[16];
 #if defined(AIENG__TF512)
-        /* aieng__tf_expf in 16 lanes; lanes outside its plain range (NaN,
-           results below 2^-126 or above 2^127) take the scalar function */
-        const __mmask16 live = (__mmask16)(n - i >= 16 ? 0xffff : (1u << (n - i)) - 1u);
-        const __m512 xv = _mm512_sub_ps(_mm512_maskz_loadu_ps(live, x + i), _mm512_set1_ps(mx));
-        const __m512 r = _mm512_set1_ps(1.258291200e+07f);
-        const __m512 nn = _mm512_sub_ps(_mm512_fmadd_ps(xv, _mm512_set1_ps(1.442695022e+00f), r), r);
-        const __m512 b = _mm512_fnmadd_ps(nn, _mm512_set1_ps(1.428606765e-06f), _mm512_fnmadd_ps(nn, _mm512_set1_ps(6.931457520e-01f), xv));
-        const __m512 u = _mm512_mul_ps(b, b);
-        const __m512 j = _mm512_fmadd_ps(
-            _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(8.247390389e-03f), b, _mm512_set1_ps(4.189976677e-02f)), u,
-                            _mm512_fmadd_ps(_mm512_set1_ps(1.666839570e-01f), b, _mm512_set1_ps(4.999912679e-01f))),
-            u, _mm512_fmadd_ps(_mm512_set1_ps(9.999994040e-01f), b, _mm512_set1_ps(1.0f)));
-        const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(nn), _mm512_set1_epi32(127)), 23);
-        __m512 ev = _mm512_maskz_mul_ps(live, j, _mm512_castsi512_ps(e));
-        const __mmask16 odd = (__mmask16)(live & (_mm512_cmp_ps_mask(nn, _mm512_set1_ps(-126.0f), _CMP_LT_OQ) |
-                                                  _mm512_cmp_ps_mask(nn, _mm512_set1_ps(127.0f), _CMP_GT_OQ) |
-                                                  _mm512_cmp_ps_mask(xv, xv, _CMP_UNORD_Q)));
+        const __mmask16 live = aieng__tf_live(n - i);
+        const __m512 ev = aieng__tf_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(live, x + i), _mm512_set1_ps(mx)), live);
         _mm512_mask_storeu_ps(x + i, live, ev);
         _mm512_storeu_ps(lane, ev);
-        if (odd) {
-            float xs[16];
-            _mm512_storeu_ps(xs, xv);
-            for (k = 0; k < 16; k++)
-                if (odd >> k & 1) lane[k] = x[i + k] = aieng__tf_expf(xs[k]);
-        }
 #else
         for (k = 0; k < 16; k++) lane[k] = i + k < n ? (x[i + k] = aieng__tf_expf(x[i + k] - mx)) : 0.0f;
 #endif
@@ -1944,6 +1964,20 @@ static void aieng__tf_softmax(float *x, int64_t n) {
     for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_loadu_ps(x + i), _mm512_set1_ps(inv)));
 #endif
     for (; i < n; i++) x[i] *= inv;
+}
+/* ggml_v_silu: x / (1 + exp(-x)), then times up (n values) */
+static void aieng__tf_swiglu(float *g, const float *up, int64_t n) {
+    int64_t i = 0;
+#if defined(AIENG__TF512)
+    for (; i < n; i += 16) {
+        const __mmask16 live = aieng__tf_live(n - i);
+        const __m512 gv = _mm512_maskz_loadu_ps(live, g + i);
+        const __m512 e = aieng__tf_exp16(_mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(gv), _mm512_set1_epi32(INT32_MIN))), live);
+        _mm512_mask_storeu_ps(g + i, live, _mm512_mul_ps(_mm512_div_ps(gv, _mm512_add_ps(_mm512_set1_ps(1.0f), e)),
+                                                         _mm512_maskz_loadu_ps(live, up + i)));
+    }
+#endif
+    for (; i < n; i++) g[i] = g[i] / (1.0f + aieng__tf_expf(-g[i])) * up[i];
 }
 /* o[d] = Σ_p w[p]·v[p][d] with position p in lane p mod 16 (the fused
    multiply-adds of each lane in position order), then the halving tree. */
@@ -2047,10 +2081,7 @@ static void aieng__tf_rows_task(void *ctx, int64_t begin, int64_t end, int tid) 
         case 0: aieng__tf_rmsnorm(m->xb + t * D, m->x + t * D, j->l->attn_norm, D, m->hp.norm_eps); break;
         case 1: aieng__tf_rmsnorm(m->xb + t * D, m->x + t * D, j->l->ffn_norm, D, m->hp.norm_eps); break;
         case 2:
-            for (i = 0; i < ff; i++) {
-                float gv = m->hb[t * ff + i]; /* ggml_v_silu: x / (1 + exp(-x)), then * up */
-                m->hb[t * ff + i] = gv / (1.0f + aieng__tf_expf(-gv)) * m->hb2[t * ff + i];
-            }
+            aieng__tf_swiglu(m->hb + t * ff, m->hb2 + t * ff, ff);
             break;
         case 3:
             for (i = 0; i < ff; i++) m->hb[t * ff + i] += j->l->b_up[i];
