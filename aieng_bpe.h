@@ -2335,7 +2335,7 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
             it.pos = e;
             continue;
         }
-        if (cache && len <= AIENG__BPE_CACHE_LEN) {
+        if (cache && len <= AIENG__BPE_CACHE_LEN && len > 4) {
             uint64_t h = aieng__bpe_hash(aieng__bpe_word(p, len, avail - it.pos), p, len, avail - it.pos);
             aieng__bpe_centry *ce = &cache[h & (AIENG__BPE_CACHE_N - 1)];
             uint32_t tag = (uint32_t)(h >> 32);
