@@ -74,6 +74,56 @@ static int check(const float *a, const float *b, size_t n, int K, const char *wh
     return 0;
 }
 
+/* The core's arithmetic peak, as a yardstick for both libraries: 24
+   independent chains of 512-bit (or 256-bit) FMAs, one thread, best of 5. */
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+static double fma_peak(void) {
+#if defined(__AVX512F__)
+#define PK_T __m512
+#define PK_SET1 _mm512_set1_ps
+#define PK_FMA _mm512_fmadd_ps
+#define PK_W 16
+#elif defined(__AVX2__) && defined(__FMA__)
+#define PK_T __m256
+#define PK_SET1 _mm256_set1_ps
+#define PK_FMA _mm256_fmadd_ps
+#define PK_W 8
+#endif
+#ifdef PK_T
+    /* 24 named accumulators (an array would live in memory) */
+    PK_T x = PK_SET1(0.999999f), y = PK_SET1(1e-7f);
+    PK_T v0 = PK_SET1(0), v1 = PK_SET1(1), v2 = PK_SET1(2), v3 = PK_SET1(3), v4 = PK_SET1(4), v5 = PK_SET1(5), v6 = PK_SET1(6), v7 = PK_SET1(7);
+    PK_T v8 = PK_SET1(8), v9 = PK_SET1(9), v10 = PK_SET1(10), v11 = PK_SET1(11), v12 = PK_SET1(12), v13 = PK_SET1(13), v14 = PK_SET1(14);
+    PK_T v15 = PK_SET1(15), v16 = PK_SET1(16), v17 = PK_SET1(17), v18 = PK_SET1(18), v19 = PK_SET1(19), v20 = PK_SET1(20), v21 = PK_SET1(21);
+    PK_T v22 = PK_SET1(22), v23 = PK_SET1(23);
+    float sink[PK_W];
+    double best = 0;
+    long n = 4000000, i;
+    int r;
+    for (r = 0; r < 5; r++) {
+        double t0 = now();
+        for (i = 0; i < n; i++) {
+#define PK8(a, b, c, d, e, f, g, h) a = PK_FMA(a, x, y); b = PK_FMA(b, x, y); c = PK_FMA(c, x, y); d = PK_FMA(d, x, y); \
+            e = PK_FMA(e, x, y); f = PK_FMA(f, x, y); g = PK_FMA(g, x, y); h = PK_FMA(h, x, y);
+            PK8(v0, v1, v2, v3, v4, v5, v6, v7) PK8(v8, v9, v10, v11, v12, v13, v14, v15) PK8(v16, v17, v18, v19, v20, v21, v22, v23)
+#undef PK8
+        }
+        t0 = now() - t0;
+        if (n * 24.0 * PK_W * 2 / t0 > best) best = n * 24.0 * PK_W * 2 / t0;
+    }
+#define PK8(a, b, c, d, e, f, g, h) v0 = PK_FMA(a, x, PK_FMA(b, x, PK_FMA(c, x, PK_FMA(d, x, PK_FMA(e, x, PK_FMA(f, x, PK_FMA(g, x, PK_FMA(h, x, v0))))))));
+    PK8(v1, v2, v3, v4, v5, v6, v7, v8) PK8(v9, v10, v11, v12, v13, v14, v15, v16) PK8(v17, v18, v19, v20, v21, v22, v23, v0)
+#undef PK8
+    memcpy(sink, &v0, sizeof sink);
+    if (sink[0] == 12345.0f) printf(" ");
+    return best * 1e-9;
+#else
+    return 0;
+#endif
+}
+
 static int bench_gemm(const shape *s, int threads) {
     size_t na = (size_t)s->M * s->K, nb = (size_t)s->K * s->N, nc = (size_t)s->M * s->N;
     float *A = randm(na), *B = randm(nb), *C1 = (float *)calloc(nc, 4), *C2 = (float *)calloc(nc, 4);
@@ -168,6 +218,8 @@ int main(int argc, char **argv) {
     }
     aieng_rng_seed(&rng, 1, 1);
     printf("OpenBLAS: %s (kernel %s)\n", openblas_get_config(), openblas_get_corename());
+    use_cpu_time = 1;
+    printf("FMA peak of one core (24 independent FMA chains, best of 5, CPU time): %.1f GFLOP/s\n", fma_peak());
     printf("| shape                  | thr | M×N×K | aieng GFLOP/s | OpenBLAS GFLOP/s | ratio (median of pairs) |\n|---|---|---|---|---|---|\n");
     for (t = 0; t < nthreads; t++) {
         aieng_set_threads(threads[t]);
