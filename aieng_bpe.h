@@ -50,6 +50,7 @@
        aieng_bpe_encode_ordinary   special-token text is plain text
        aieng_bpe_encode            tiktoken's encode(): allowed specials become
                                    their ids, a disallowed one is AIENG_ERR_INVALID_ARG
+                                   (any number of specials: one pass over the text)
        aieng_bpe_count             number of tokens without storing them
        aieng_bpe_truncate          longest prefix (char boundary) within N tokens
      Decoding:
@@ -2398,17 +2399,6 @@ nobyte:
     return aieng_set_error(AIENG_ERR_FORMAT, "aieng_bpe: the vocabulary has no token for a byte of the text");
 }
 
-/* first occurrence of needle in hay[from..n), or n */
-static size_t aieng__bpe_search(const unsigned char *hay, size_t n, size_t from, const unsigned char *nd, size_t nl) {
-    while (from + nl <= n) {
-        const unsigned char *q = (const unsigned char *)memchr(hay + from, nd[0], n - from - nl + 1);
-        if (!q) return n;
-        if (memcmp(q, nd, nl) == 0) return (size_t)(q - hay);
-        from = (size_t)(q - hay) + 1;
-    }
-    return n;
-}
-
 static int aieng__bpe_is_allowed(const aieng_bpe_special_opts *o, uint32_t id) {
     size_t i;
     if (!o) return 0;
@@ -2418,61 +2408,120 @@ static int aieng__bpe_is_allowed(const aieng_bpe_special_opts *o, uint32_t id) {
     return 0;
 }
 
+/* Finds special tokens in a text in one pass, whatever their number: a hash
+   table keyed by the first `minlen` bytes (the shortest special's length) of
+   the specials of interest; candidate positions are the bytes that start one
+   (memchr when they all start alike, as `<|...|>` do). */
+typedef struct aieng__bpe_sx {
+    const aieng_bpe *b;
+    uint32_t *tab;        /* [mask + 1] special index + 1; 0 = empty */
+    uint64_t mask;
+    unsigned char *cls;   /* [n_specials] 1 = allowed, 2 = disallowed and an error, 0 = neither */
+    size_t minlen;
+    uint64_t first[4];    /* bytes that start a special of interest */
+    int n_first;
+    unsigned char first_byte;
+} aieng__bpe_sx;
+
+static inline uint64_t aieng__bpe_sx_hash(const unsigned char *p, size_t n, size_t avail) {
+    return aieng__bpe_hash(aieng__bpe_word(p, n, avail), p, n, avail);
+}
+
+/* Next position >= from where a special of class `want` starts (the longest
+   there in *idx, its length in *mlen), or n. */
+static size_t aieng__bpe_sx_next(const aieng__bpe_sx *x, const unsigned char *s, size_t n, size_t from, int want,
+                                 size_t *idx, size_t *mlen) {
+    const aieng_bpe *b = x->b;
+    size_t i = from;
+    if (x->n_first == 0) return n;
+    while (i + x->minlen <= n) {
+        uint64_t h;
+        size_t best_len = 0, best = 0;
+        if (x->n_first == 1) {
+            const unsigned char *q = (const unsigned char *)memchr(s + i, x->first_byte, n - x->minlen + 1 - i);
+            if (!q) return n;
+            i = (size_t)(q - s);
+        } else if (!((x->first[s[i] >> 6] >> (s[i] & 63)) & 1)) {
+            i++;
+            continue;
+        }
+        for (h = aieng__bpe_sx_hash(s + i, x->minlen, n - i) & x->mask; x->tab[h]; h = (h + 1) & x->mask) {
+            const aieng__bpe_special *sp = &b->specials[x->tab[h] - 1];
+            if (x->cls[x->tab[h] - 1] == want && sp->len > best_len && sp->len <= n - i &&
+                memcmp(b->blob + sp->off, s + i, sp->len) == 0) {
+                best_len = sp->len;
+                best = x->tab[h] - 1;
+            }
+        }
+        if (best_len) { *idx = best; *mlen = best_len; return i; }
+        i++;
+    }
+    return n;
+}
+
 static aieng_result aieng__bpe_encode_any(const aieng_bpe *b, const char *text, size_t len,
                                           const aieng_bpe_special_opts *o, aieng_bpe_tokens *t, int count_only,
                                           size_t *count) {
     const unsigned char *s = (const unsigned char *)text;
-    size_t pos = 0, i, n_allowed = 0;
-    size_t nextpos_local[32], *nextpos = nextpos_local;
-    uint32_t idx_local[32], *allowed_idx = idx_local;
+    size_t pos = 0, i, n_rel = 0, tab_n = 16, idx = 0, ml = 0;
+    uint32_t tab_local[64];
+    unsigned char cls_local[32];
+    int check = !o || !o->disallowed_as_text, any_allowed = 0;
+    aieng__bpe_sx x;
     aieng_result r = AIENG_OK;
     *count = 0;
     if (!b || !t || (!text && len)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_bpe_encode: NULL argument");
     if (len == 0) return AIENG_OK;
-    if (!o || !o->disallowed_as_text) { /* tiktoken: a disallowed special in the text is an error */
+    memset(&x, 0, sizeof x);
+    x.b = b;
+    x.minlen = (size_t)-1;
+    x.cls = b->n_specials <= 32 ? cls_local : (unsigned char *)aieng__bpe_alloc(&b->alloc, b->n_specials);
+    if (!x.cls) return aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory");
+    for (i = 0; i < b->n_specials; i++) {
+        const aieng__bpe_special *sp = &b->specials[i];
+        unsigned char c0 = b->blob[sp->off];
+        x.cls[i] = aieng__bpe_is_allowed(o, sp->id) ? 1 : check ? 2 : 0;
+        if (!x.cls[i]) continue;
+        any_allowed |= x.cls[i] == 1;
+        n_rel++;
+        if (sp->len < x.minlen) x.minlen = sp->len;
+        if (!((x.first[c0 >> 6] >> (c0 & 63)) & 1)) { x.first[c0 >> 6] |= (uint64_t)1 << (c0 & 63); x.n_first++; x.first_byte = c0; }
+    }
+    if (n_rel) {
+        while (tab_n < 2 * n_rel) tab_n *= 2;
+        x.tab = tab_n <= 64 ? tab_local : (uint32_t *)aieng__bpe_alloc(&b->alloc, tab_n * 4);
+        if (!x.tab) { r = aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory"); goto done; }
+        memset(x.tab, 0, tab_n * 4);
+        x.mask = tab_n - 1;
         for (i = 0; i < b->n_specials; i++) {
             const aieng__bpe_special *sp = &b->specials[i];
-            if (aieng__bpe_is_allowed(o, sp->id)) continue;
-            if (aieng__bpe_search(s, len, 0, b->blob + sp->off, sp->len) < len)
-                return aieng_set_error(AIENG_ERR_INVALID_ARG,
-                                       "disallowed special token '%.*s' (id %u) in the text; allow it or encode it as ordinary text",
-                                       (int)sp->len, (const char *)(b->blob + sp->off), (unsigned)sp->id);
+            uint64_t h;
+            if (!x.cls[i]) continue;
+            for (h = aieng__bpe_sx_hash(b->blob + sp->off, x.minlen, sp->len + 8) & x.mask; x.tab[h]; h = (h + 1) & x.mask) {}
+            x.tab[h] = (uint32_t)i + 1;
         }
     }
-    if (b->n_specials > 32) {
-        nextpos = (size_t *)aieng__bpe_alloc(&b->alloc, b->n_specials * sizeof *nextpos);
-        allowed_idx = (uint32_t *)aieng__bpe_alloc(&b->alloc, b->n_specials * sizeof *allowed_idx);
-        if (!nextpos || !allowed_idx) { r = aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory"); goto done; }
-    }
-    for (i = 0; i < b->n_specials; i++) {
-        if (!aieng__bpe_is_allowed(o, b->specials[i].id)) continue;
-        allowed_idx[n_allowed] = (uint32_t)i;
-        nextpos[n_allowed] = aieng__bpe_search(s, len, 0, b->blob + b->specials[i].off, b->specials[i].len);
-        n_allowed++;
+    if (check && aieng__bpe_sx_next(&x, s, len, 0, 2, &idx, &ml) < len) { /* tiktoken: a disallowed special is an error */
+        const aieng__bpe_special *sp = &b->specials[idx];
+        r = aieng_set_error(AIENG_ERR_INVALID_ARG,
+                            "disallowed special token '%.*s' (id %u) in the text; allow it or encode it as ordinary text",
+                            (int)sp->len, (const char *)(b->blob + sp->off), (unsigned)sp->id);
+        goto done;
     }
     for (;;) {
-        size_t best = len, bl = 0, bk = 0;
-        for (i = 0; i < n_allowed; i++) {
-            const aieng__bpe_special *sp = &b->specials[allowed_idx[i]];
-            if (nextpos[i] < pos) nextpos[i] = aieng__bpe_search(s, len, pos, b->blob + sp->off, sp->len);
-            if (nextpos[i] < best || (nextpos[i] == best && best < len && sp->len > bl)) {
-                best = nextpos[i];
-                bl = sp->len;
-                bk = i;
-            }
-        }
-        r = aieng__bpe_encode_plain(b, s + pos, best - pos, len - pos, t, count_only, count);
-        if (r != AIENG_OK || best >= len) break;
+        size_t at = any_allowed ? aieng__bpe_sx_next(&x, s, len, pos, 1, &idx, &ml) : len;
+        r = aieng__bpe_encode_plain(b, s + pos, at - pos, len - pos, t, count_only, count);
+        if (r != AIENG_OK || at >= len) break;
         if (!count_only) {
             if (!aieng__bpe_reserve_ids(b, t, 1)) { r = aieng_set_error(AIENG_ERR_OOM, "aieng_bpe: out of memory"); break; }
-            t->ids[t->n++] = b->specials[allowed_idx[bk]].id;
+            t->ids[t->n++] = b->specials[idx].id;
         }
         ++*count;
-        pos = best + bl;
+        pos = at + ml;
     }
 done:
-    if (nextpos != nextpos_local) aieng_free(&b->alloc, nextpos);
-    if (allowed_idx != idx_local) aieng_free(&b->alloc, allowed_idx);
+    if (x.cls != cls_local) aieng_free(&b->alloc, x.cls);
+    if (x.tab && x.tab != tab_local) aieng_free(&b->alloc, x.tab);
     return r;
 }
 

@@ -185,6 +185,30 @@ static void test_specials(aieng_bpe *cl) {
         t.n = 0;
         CHECK(m && aieng_bpe_encode(m, "ab<|reserved_299|>a<|reserved_7|>", 33, &o, &t) == AIENG_OK && t.n == 5 &&
                   t.ids[2] == 309 && t.ids[4] == 17, "300 specials: n=%zu", t.n);
+        /* specials with other first bytes, one the prefix of another (the longest
+           wins), a subset allowed: the leftmost disallowed one is the error */
+        if (m) {
+            static const char *const extra[] = {"[X]", "[X]]", "ab", "<|reserved_7|>b", "\x01"};
+            uint32_t allow[4] = {310, 311, 313, 17};
+            for (k = 0; k < 5; k++) CHECK(aieng_bpe_add_special(m, (uint32_t)(310 + k), extra[k], strlen(extra[k])) == AIENG_OK, "extra");
+            t.n = 0;
+            CHECK(aieng_bpe_encode(m, "a[X]]b[X]<|reserved_7|>bb", 25, &o, &t) == AIENG_OK && t.n == 6 && t.ids[0] == 0 &&
+                      t.ids[1] == 311 && t.ids[2] == 1 && t.ids[3] == 310 && t.ids[4] == 313 && t.ids[5] == 1,
+                  "mixed specials, longest first: n=%zu", t.n);
+            o.allow_all = 0;
+            o.allowed = allow;
+            o.n_allowed = 4;
+            t.n = 0;
+            CHECK(aieng_bpe_encode(m, "[X]]<|reserved_7|>a<|reserved_9|>ab", 35, &o, &t) == AIENG_ERR_INVALID_ARG && t.n == 0 &&
+                      strstr(aieng_last_error(), "<|reserved_9|>") != NULL,
+                  "disallowed among many: %s", aieng_last_error());
+            o.disallowed_as_text = 1;
+            t.n = 0;
+            CHECK(aieng_bpe_encode(m, "[X]]<|reserved_7|>aab", 21, &o, &t) == AIENG_OK && t.n == 5 && t.ids[0] == 311 &&
+                      t.ids[1] == 17 && t.ids[2] == 0 && t.ids[3] == 0 && t.ids[4] == 1,
+                  "disallowed as text among many: n=%zu", t.n);
+            memset(&o, 0, sizeof o);
+        }
         aieng_bpe_tokens_free(m, &t);
         aieng_bpe_free(m);
     }
