@@ -956,6 +956,65 @@ static inline size_t aieng__bpe_run(const unsigned char *s, size_t n, size_t i, 
     return i;
 }
 
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define AIENG__BPE_LE 1
+#elif defined(_M_X64) || defined(_M_IX86) || defined(_M_ARM64)
+#define AIENG__BPE_LE 1
+#else
+#define AIENG__BPE_LE 0
+#endif
+
+/* ASCII fast path of the letter alternatives: end of the run of ASCII bytes
+   whose category is in mask (Lu, Ll or both), from q; 8 bytes at a time where
+   it can (bit 7 of each byte of a word says "in the class"), so the end of a
+   word costs no branch per letter. */
+#if defined(__GNUC__) || defined(__clang__)
+#define AIENG__BPE_SWAR AIENG__BPE_LE
+#else
+#define AIENG__BPE_SWAR 0
+#endif
+#if AIENG__BPE_SWAR
+static inline uint64_t aieng__bpe_swar_range(uint64_t y, unsigned lo, unsigned hi) { /* y: bytes < 0x80 */
+    const uint64_t ones = 0x0101010101010101ull;
+    return (y + ones * (0x80u - lo)) & ~(y + ones * (0x7Fu - hi));
+}
+#endif
+static inline size_t aieng__bpe_ascii_run(const unsigned char *s, size_t n, size_t q, unsigned mask) {
+#if AIENG__BPE_SWAR
+    const uint64_t high = 0x8080808080808080ull;
+    while (q + 8 <= n) {
+        uint64_t x, y, in = 0;
+        memcpy(&x, s + q, 8);
+        y = x & ~high;
+        if (mask & (1u << AIENG__BPE_LU)) in |= aieng__bpe_swar_range(y, 'A', 'Z');
+        if (mask & (1u << AIENG__BPE_LL)) in |= aieng__bpe_swar_range(y, 'a', 'z');
+        in = ~(in & ~x & high) & high; /* bytes not in the class */
+        if (in) return q + (size_t)__builtin_ctzll(in) / 8;
+        q += 8;
+    }
+#endif
+    while (q < n && s[q] < 0x80 && AIENG__BPE_IN(mask, aieng__bpe_uc_ascii[s[q]])) q++;
+    return q;
+}
+
+/* Start of the letters of "[prefix]?letters" at i when s[i] (and s[i + 1]
+   if s[i] is a prefix) are ASCII and the letters start with an ASCII letter;
+   prefix: 1 = [^\r\n\p{L}\p{N}] (cl100k, o200k), 0 = ' ' (r50k). n when not. */
+static inline size_t aieng__bpe_ascii_letters_at(const unsigned char *s, size_t n, size_t i, int prefix) {
+    unsigned c = s[i], k;
+    size_t q = i;
+    if (c >= 0x80) return n;
+    k = aieng__bpe_uc_ascii[c];
+    if (k != AIENG__BPE_LU && k != AIENG__BPE_LL) {
+        if (prefix ? (k == AIENG__BPE_N || c == '\r' || c == '\n') : c != ' ') return n;
+        q = i + 1;
+        if (q >= n || s[q] >= 0x80) return n;
+        k = aieng__bpe_uc_ascii[s[q]];
+        if (k != AIENG__BPE_LU && k != AIENG__BPE_LL) return n;
+    }
+    return q;
+}
+
 /* Does the character at s[i] fold to contraction letter k (index in "sdmtlvre")? */
 static int aieng__bpe_fold_at(const unsigned char *s, size_t n, size_t i, int k, size_t *len) {
     uint32_t cp;
@@ -1007,6 +1066,10 @@ static size_t aieng__bpe_split_r50k(const unsigned char *s, size_t n, size_t i) 
             if ((b1 == 'r' && b2 == 'e') || (b1 == 'v' && b2 == 'e') || (b1 == 'l' && b2 == 'l')) return i + 3;
         }
     }
+    if ((l0 = aieng__bpe_ascii_letters_at(s, n, i, 0)) < n) { /* ASCII words: no Unicode lookups */
+        size_t e = aieng__bpe_ascii_run(s, n, l0, AIENG__BPE_MASK_L);
+        if (e == n || s[e] < 0x80) return e;
+    }
     c0 = aieng__bpe_cat(s, n, i, &l0);
     if (s[i] == ' ' && i + 1 < n) {
         c1 = aieng__bpe_cat(s, n, i + 1, &l1);
@@ -1038,6 +1101,10 @@ static size_t aieng__bpe_split_cl100k(const unsigned char *s, size_t n, size_t i
     size_t l0, l1, e;
     unsigned c0;
     if (s[i] == '\'' && (e = aieng__bpe_contraction_ci(s, n, i)) != 0) return e;
+    if ((l0 = aieng__bpe_ascii_letters_at(s, n, i, 1)) < n) { /* ASCII words: no Unicode lookups */
+        e = aieng__bpe_ascii_run(s, n, l0, AIENG__BPE_MASK_L);
+        if (e == n || s[e] < 0x80) return e;
+    }
     c0 = aieng__bpe_cat(s, n, i, &l0);
     if (AIENG__BPE_IN(AIENG__BPE_MASK_L, c0)) return aieng__bpe_run(s, n, i, AIENG__BPE_MASK_L);
     if (c0 != AIENG__BPE_N && s[i] != '\r' && s[i] != '\n' && i + l0 < n &&
@@ -1080,8 +1147,18 @@ static size_t aieng__bpe_o200k_a2(const unsigned char *s, size_t n, size_t p) {
 /* o200k_base: see the README of the reference data; the seven alternatives in order. */
 static size_t aieng__bpe_split_o200k(const unsigned char *s, size_t n, size_t i) {
     size_t l0, l1, e;
-    unsigned c0 = aieng__bpe_cat(s, n, i, &l0);
-    int pre = c0 != AIENG__BPE_N && !AIENG__BPE_IN(AIENG__BPE_MASK_L, c0) && s[i] != '\r' && s[i] != '\n';
+    unsigned c0;
+    int pre;
+    if ((l0 = aieng__bpe_ascii_letters_at(s, n, i, 1)) < n) {
+        /* ASCII words: upper* lower+ | upper+ lower* is the upper run, then the lower run */
+        e = aieng__bpe_ascii_run(s, n, aieng__bpe_ascii_run(s, n, l0, 1u << AIENG__BPE_LU), 1u << AIENG__BPE_LL);
+        if (e == n || s[e] < 0x80) {
+            size_t c = aieng__bpe_contraction_ci(s, n, e);
+            return c ? c : e;
+        }
+    }
+    c0 = aieng__bpe_cat(s, n, i, &l0);
+    pre = c0 != AIENG__BPE_N && !AIENG__BPE_IN(AIENG__BPE_MASK_L, c0) && s[i] != '\r' && s[i] != '\n';
     if ((pre && (e = aieng__bpe_o200k_a1(s, n, i + l0)) != 0) || (e = aieng__bpe_o200k_a1(s, n, i)) != 0 ||
         (pre && (e = aieng__bpe_o200k_a2(s, n, i + l0)) != 0) || (e = aieng__bpe_o200k_a2(s, n, i)) != 0) {
         size_t c = aieng__bpe_contraction_ci(s, n, e);
@@ -1206,13 +1283,6 @@ struct aieng_bpe {
 
 static void *aieng__bpe_alloc(const aieng_allocator *a, size_t n) { return aieng_alloc(a, n ? n : 1); }
 
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define AIENG__BPE_LE 1
-#elif defined(_M_X64) || defined(_M_IX86) || defined(_M_ARM64)
-#define AIENG__BPE_LE 1
-#else
-#define AIENG__BPE_LE 0
-#endif
 
 /* First min(n,8) bytes of p as a little-endian word; `avail` = bytes readable at p. */
 static inline uint64_t aieng__bpe_word(const unsigned char *p, size_t n, size_t avail) {
