@@ -2406,6 +2406,27 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
             it.pos = e;
             continue;
         }
+        if (!b->merges_mode && len <= 3) { /* not a token as a whole: at most one merge */
+            uint32_t v[3];
+            v[0] = b->byte_id[p[0]];
+            v[1] = b->byte_id[p[1]];
+            v[2] = len == 3 ? b->byte_id[p[2]] : 0;
+            if (v[0] == AIENG_BPE_NO_TOKEN || v[1] == AIENG_BPE_NO_TOKEN || v[2] == AIENG_BPE_NO_TOKEN) goto nobyte;
+            k = len;
+            if (len == 3) {
+                uint32_t r01 = b->pair2[((unsigned)p[0] << 8) | p[1]], r12 = b->pair2[((unsigned)p[1] << 8) | p[2]];
+                if (r01 != AIENG_BPE_NO_TOKEN && r01 <= r12) { v[0] = r01; v[1] = v[2]; k = 2; } /* leftmost on ties */
+                else if (r12 != AIENG_BPE_NO_TOKEN) { v[1] = r12; k = 2; }
+            }
+            if (!count_only) {
+                if (!aieng__bpe_reserve_ids(b, t, 3)) goto oom;
+                memcpy(t->ids + t->n, v, k * 4);
+                t->n += k;
+            }
+            *count += k;
+            it.pos = e;
+            continue;
+        }
         if (cache && len <= AIENG__BPE_CACHE_LEN && len > 4) {
             uint64_t h = aieng__bpe_hash(aieng__bpe_word(p, len, avail - it.pos), p, len, avail - it.pos);
             aieng__bpe_centry *ce = &cache[h & (AIENG__BPE_CACHE_N - 1)];

@@ -344,6 +344,51 @@ static void test_long_pieces(aieng_bpe *b, int quick) {
     free(out);
 }
 
+/* tiktoken's merge loop written out naively (one piece, rank vocabulary) */
+static size_t naive_bpe(const aieng_bpe *b, const char *s, size_t n, uint32_t *ids) {
+    size_t st[65], m = n, j, best_i;
+    uint32_t whole = aieng_bpe_token_id(b, s, n);
+    if (whole != AIENG_BPE_NO_TOKEN) { ids[0] = whole; return 1; }
+    for (j = 0; j <= n; j++) st[j] = j;
+    for (;;) {
+        uint32_t best = AIENG_BPE_NO_TOKEN, rk;
+        best_i = 0;
+        for (j = 0; j + 1 < m; j++) {
+            rk = aieng_bpe_token_id(b, s + st[j], st[j + 2] - st[j]);
+            if (rk < best) { best = rk; best_i = j; }
+        }
+        if (best == AIENG_BPE_NO_TOKEN) break;
+        for (j = best_i + 1; j < m; j++) st[j] = st[j + 1];
+        m--;
+    }
+    for (j = 0; j < m; j++) ids[j] = aieng_bpe_token_id(b, s + st[j], st[j + 1] - st[j]);
+    return m;
+}
+
+/* every short piece over a small alphabet (ties like "aaa" included) == the naive loop */
+static void test_short_pieces(aieng_bpe *b) {
+    static const char al[] = "aeAx";
+    char s[8];
+    uint32_t want[8];
+    aieng_bpe_tokens t = {0};
+    int bad = 0, total = 0;
+    size_t n, code, lim, i, k;
+    for (n = 1, lim = 4; n <= 6; n++, lim *= 4)
+        for (code = 0; code < lim; code++, total++) {
+            size_t c = code;
+            for (i = 0; i < n; i++, c /= 4) s[i] = al[c % 4];
+            for (i = 0, k = 0; i < n;) { /* piece by piece, as the pre-tokenizer cuts */
+                size_t e = aieng_bpe_split(aieng_bpe_get_pretok(b), s, n, i);
+                k += naive_bpe(b, s + i, e - i, want + k);
+                i = e;
+            }
+            t.n = 0;
+            if (aieng_bpe_encode_ordinary(b, s, n, &t) != AIENG_OK || t.n != k || memcmp(t.ids, want, k * 4) != 0) bad++;
+        }
+    CHECK(bad == 0, "short pieces: %d of %d differ from the naive merge", bad, total);
+    aieng_bpe_tokens_free(b, &t);
+}
+
 /* the linear (backtracking) encoder of long pieces == the heap merge, on random
    long pieces of many kinds */
 static void test_linear_vs_heap(aieng_bpe *b, int iters) {
@@ -862,11 +907,14 @@ int main(void) {
         test_specials(enc[1]);
         test_stream(enc[1]);
         test_long_pieces(enc[1], quick);
+        test_short_pieces(enc[1]);
         test_random_bytes(enc[1]);
         test_budget(enc[1]);
         test_fuzz_regressions(enc[1]);
     }
     if (enc[2]) test_random_bytes(enc[2]);
+    if (enc[0]) test_short_pieces(enc[0]);
+    if (enc[2]) test_short_pieces(enc[2]);
     for (e = 0; e < 3; e++)
         if (enc[e]) test_linear_vs_heap(enc[e], quick ? 150 : 1500);
     if (enc[0] && enc[1]) test_shared_tokens(enc[0], enc[1]);
