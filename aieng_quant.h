@@ -2207,10 +2207,6 @@ static float aieng__hsum16_hi(__m512 v) { return aieng__hsum8(_mm512_extractf32x
         out[0] = aieng__hsum16_lo(c01); out[1] = aieng__hsum16_hi(c01);                                \
         out[2] = aieng__hsum16_lo(c23); out[3] = aieng__hsum16_hi(c23);                                \
     }
-AIENG__DOT4_512(aieng__dot_q4_0_512x4, 18, 34, 2, 2,
-    const __m512i eights = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(8), y);
-    p01 = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2, w + ws + 2), y), eights);
-    p23 = _mm512_sub_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2 * ws + 2, w + 3 * ws + 2), y), eights);)
 AIENG__DOT4_512(aieng__dot_q8_0_512x4, 34, 34, 2, 2,
     const __m512i x01 = _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(w + 2))),
                                            _mm256_loadu_si256((const __m256i *)(w + ws + 2)), 1);
@@ -2221,34 +2217,6 @@ AIENG__DOT4_512(aieng__dot_q8_0_512x4, 34, 34, 2, 2,
                               _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x01), _mm512_setzero_si512(), y));
     p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(x23),
                               _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x23), _mm512_setzero_si512(), y));)
-/* Q4_1: d and m of two rows converted together; m·s summed per row in block
-   order, as the one-row kernel does */
-AIENG__QS void aieng__dot_q4_1_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
-    const __m512i sel = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
-    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
-    __m128 m01 = _mm_setzero_ps(), m23 = _mm_setzero_ps();
-    int64_t i;
-    for (i = 0; i < nb; i++, w += 20, a += 36) {
-        const __m512i y = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4)));
-        const __m128 ds = _mm_cvtph_ps(_mm_set1_epi32((int)aieng__ld32(a))); /* da, sa, da, sa */
-        const __m128 f01 = _mm_mul_ps(_mm_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), 0, 0)), ds);
-        const __m128 f23 = _mm_mul_ps(_mm_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w + 2 * ws), (int)aieng__ld32(w + 3 * ws), 0, 0)), ds);
-        const __m512i p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 4, w + ws + 4), y);
-        const __m512i p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4), y);
-        AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);
-        c01 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_zextps128_ps512(f01)), _mm512_cvtepi32_ps(p01), c01);
-        c23 = _mm512_fmadd_ps(_mm512_permutexvar_ps(sel, _mm512_zextps128_ps512(f23)), _mm512_cvtepi32_ps(p23), c23);
-        m01 = _mm_add_ps(m01, f01); /* lanes 1 and 3: m·s of rows 0 and 1 */
-        m23 = _mm_add_ps(m23, f23);
-    }
-    {
-        float m[8];
-        _mm_storeu_ps(m, m01);
-        _mm_storeu_ps(m + 4, m23);
-        out[0] = aieng__hsum16_lo(c01) + m[1]; out[1] = aieng__hsum16_hi(c01) + m[3];
-        out[2] = aieng__hsum16_lo(c23) + m[5]; out[3] = aieng__hsum16_hi(c23) + m[7];
-    }
-}
 /* Q4_K (not Q5_K): two rows per zmm; per half exactly the 256-bit block code */
 static __m512i aieng__k4_scale16(const uint32_t *u0, const uint32_t *u1) {
     /* [row0: 8 scales, 8 mins | row1: 8 scales, 8 mins] as int16 */
@@ -2344,9 +2312,76 @@ AIENG__QS void aieng__dot_q6_k_512x4(const uint8_t *w, size_t ws, const uint8_t 
     out[2] = aieng__hsum16_lo(c23); out[3] = aieng__hsum16_hi(c23);
 }
 #define AIENG__Q6K_DOT4 aieng__dot_q6_k_512x4
-#define aieng__dot_q4_0_avx24 aieng__dot_q4_0_512x4
+/* Four rows, two per zmm, nibbles in place: v = [row r 16 bytes | row r+1],
+   X = [v & 15 | (v >> 4) & 15] needs no cross-lane shuffle; the activation
+   is arranged to match, y' = [y0..15, y0..15, y16..31, y16..31]. Lanes 0-3
+   and 8-11 then hold row r's eight int32 block sums (the same sums as the
+   one-row kernel's lanes 0-7), lanes 4-7 and 12-15 row r+1's. */
+static __m512i aieng__nib2in(const uint8_t *w0, const uint8_t *w1) {
+    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)w0)),
+                                              _mm_loadu_si128((const __m128i *)w1), 1);
+    return _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1), _mm512_set1_epi8(15));
+}
+static __m512i aieng__yin(const uint8_t *a) {
+    return _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 1, 0, 1, 2, 3, 2, 3), _mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a)));
+}
+/* the one-row kernel's final sum of row r (0: lanes 0-3, 8-11; 1: 4-7, 12-15) */
+static float aieng__hsum_in(__m512 c, int r) {
+    __m128 s = r ? _mm_add_ps(_mm512_extractf32x4_ps(c, 1), _mm512_extractf32x4_ps(c, 3))
+                 : _mm_add_ps(_mm512_castps512_ps128(c), _mm512_extractf32x4_ps(c, 2));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+static void aieng__dot_q4_0_512x4b(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 2, 2);
+    const __m512i i23 = _mm512_setr_epi32(4, 4, 4, 4, 6, 6, 6, 6, 4, 4, 4, 4, 6, 6, 6, 6);
+    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 18, a += 34) {
+        const __m512i y = aieng__yin(a + 2);
+        const __m512i ne = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(8), y));
+        /* 4 bytes at each row's block: d and two bytes of nibbles (even lanes used) */
+        const __m256 dv = _mm256_mul_ps(_mm256_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), (int)aieng__ld32(w + 2 * ws),
+                                                                       (int)aieng__ld32(w + 3 * ws))),
+                                        _mm256_set1_ps(aieng__h2f(a)));
+        const __m512i p01 = _mm512_dpbusd_epi32(ne, aieng__nib2in(w + 2, w + ws + 2), y);
+        const __m512i p23 = _mm512_dpbusd_epi32(ne, aieng__nib2in(w + 2 * ws + 2, w + 3 * ws + 2), y);
+        AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);
+        c01 = _mm512_fmadd_ps(_mm512_permutexvar_ps(i01, _mm512_castps256_ps512(dv)), _mm512_cvtepi32_ps(p01), c01);
+        c23 = _mm512_fmadd_ps(_mm512_permutexvar_ps(i23, _mm512_castps256_ps512(dv)), _mm512_cvtepi32_ps(p23), c23);
+    }
+    out[0] = aieng__hsum_in(c01, 0); out[1] = aieng__hsum_in(c01, 1);
+    out[2] = aieng__hsum_in(c23, 0); out[3] = aieng__hsum_in(c23, 1);
+}
+static void aieng__dot_q4_1_512x4b(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 2, 2);
+    const __m512i i23 = _mm512_setr_epi32(4, 4, 4, 4, 6, 6, 6, 6, 4, 4, 4, 4, 6, 6, 6, 6);
+    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
+    __m256 ms = _mm256_setzero_ps();
+    int64_t i;
+    for (i = 0; i < nb; i++, w += 20, a += 36) {
+        const __m512i y = aieng__yin(a + 4);
+        const __m256 f = _mm256_mul_ps(_mm256_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), (int)aieng__ld32(w + 2 * ws),
+                                                                      (int)aieng__ld32(w + 3 * ws))),
+                                       _mm256_cvtph_ps(_mm_set1_epi32((int)aieng__ld32(a)))); /* d·da, m·sa per row */
+        const __m512i p01 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nib2in(w + 4, w + ws + 4), y);
+        const __m512i p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aieng__nib2in(w + 2 * ws + 4, w + 3 * ws + 4), y);
+        AIENG__PF(w); AIENG__PF(w + ws); AIENG__PF(w + 2 * ws); AIENG__PF(w + 3 * ws);
+        c01 = _mm512_fmadd_ps(_mm512_permutexvar_ps(i01, _mm512_castps256_ps512(f)), _mm512_cvtepi32_ps(p01), c01);
+        c23 = _mm512_fmadd_ps(_mm512_permutexvar_ps(i23, _mm512_castps256_ps512(f)), _mm512_cvtepi32_ps(p23), c23);
+        ms = _mm256_add_ps(ms, f); /* lanes 1, 3, 5, 7: Σ m·s of rows 0..3 */
+    }
+    {
+        float m[8];
+        _mm256_storeu_ps(m, ms);
+        out[0] = aieng__hsum_in(c01, 0) + m[1]; out[1] = aieng__hsum_in(c01, 1) + m[3];
+        out[2] = aieng__hsum_in(c23, 0) + m[5]; out[3] = aieng__hsum_in(c23, 1) + m[7];
+    }
+}
+#define aieng__dot_q4_0_avx24 aieng__dot_q4_0_512x4b
 #define aieng__dot_q8_0_avx24 aieng__dot_q8_0_512x4
-#define AIENG__Q41_DOT4 aieng__dot_q4_1_512x4
+#define AIENG__Q41_DOT4 aieng__dot_q4_1_512x4b
 /* Multi-row tiles for M > 1 (prefill): 4 weight rows × 4 activation rows per
    call. Each weight block is loaded and decoded once for the four activation
    rows. Per (weight row, activation row) the float work is exactly that of
