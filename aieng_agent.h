@@ -390,6 +390,13 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    side does not support is an error naming it (AIENG_ERR_UNSUPPORTED), never silently
    dropped. Keys that belong to no vocabulary (vendor extensions such as x-..., javaType,
    or misspellings) are annotations, as the specification says, and are ignored.
+   AIENG_SCHEMA_RELAX (opt-in) compiles what the grammar cannot express by leaving it out,
+   which only widens the language: the keywords marked "relaxed" below, a `not` other than
+   not {"type"}, a regex outside the subset (any string), allOf parts that disagree on
+   additionalProperties / patternProperties (any extra member). Each relaxed keyword is
+   named in options.relaxed; every valid instance is still accepted, and what only the
+   relaxed keywords rule out is left to the validator: validate the output (aieng-run
+   --relax does, and fails when it does not validate).
 
    keyword                   validator            grammar (aieng_schema_to_gbnf)
    type (all 7, or a list)   yes                  yes; absent: inferred from the keywords
@@ -419,7 +426,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minLength, maxLength      yes (code points)    yes (an escape counts as one character);
                                                   maxLength above AIENG_GRAMMAR_MAX_REPEAT is
                                                   left to the validator
-   pattern                   yes                  yes (not together with min/maxLength)
+   pattern                   yes                  yes (not together with min/maxLength: an
+                                                  error; relaxed: the lengths are left out)
    format                    date, time,          same grammars; other formats are
                              date-time, uuid      annotations (ignored), as the spec's default
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
@@ -428,11 +436,15 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minProperties,            yes                  only where implied: minProperties <= the
    maxProperties                                  required count, maxProperties >= the members
                                                   a closed object can have; else an error
-   multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here)
-   contains, propertyNames,
-   dependentRequired
-   if/then/else, dependencies, dependentSchemas, unevaluated*, $dynamicRef, min/maxContains:
-                             error on both sides
+                                                  (relaxed)
+   multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here;
+   contains, min/maxContains,                     relaxed)
+   propertyNames,
+   dependentRequired,
+   dependencies,
+   dependentSchemas,
+   if/then/else
+   unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: members come in schema order
    only; 1.0 is not generated for an integer; numbers have at most 20 integer, 20 fraction
    and 4 exponent digits, bounded ones no exponent and no "-0"; a pattern-constrained
@@ -459,9 +471,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
 #endif
 #define AIENG_SCHEMA_NO_EXTRA_PROPERTIES 1 /* absent additionalProperties means false */
 #define AIENG_SCHEMA_COMPACT 2             /* no whitespace at all between tokens */
+#define AIENG_SCHEMA_RELAX 4               /* unsupported keywords: a looser grammar, named in `relaxed` */
 typedef struct aieng_schema_options {
     int flags;          /* AIENG_SCHEMA_* */
     const char *root;   /* name of the start rule; NULL: "root" */
+    char *relaxed;      /* AIENG_SCHEMA_RELAX: receives the relaxed keywords, comma-separated */
+    size_t relaxed_cap; /* bytes at relaxed (the list is cut to fit, NUL-terminated) */
 } aieng_schema_options;
 
 /* AIENG_OK when `instance` is valid; AIENG_ERR_FORMAT when not (aieng_last_error() names the
@@ -587,6 +602,12 @@ AIENG_API aieng_result aieng_constrain_new_model(aieng_grammar *g, const aieng_m
 AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain *c, const int32_t *prompt,
                                                 int64_t n_prompt, const aieng_generate_config *cfg,
                                                 aieng_generate_stats *stats);
+/* One step for a decoding loop of one's own: samples a token from logits[0..n_vocab) (not
+   changed; `work` is n_vocab floats of scratch) with smp under the grammar (the fast path
+   above; proc/user: an extra logit processor or NULL), accepts it in c and smp and returns
+   it; -1 on error (aieng_last_error: no token allowed, or out of memory). */
+AIENG_API int32_t aieng_constrain_sample(aieng_constrain *c, aieng_sampler *smp, const float *logits, float *work,
+                                         aieng_logit_processor proc, void *user);
 #endif
 
 /* @@DECL@@ */
@@ -2586,10 +2607,9 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
    belong to no vocabulary (title, x-..., vendor extensions) are annotations and ignored. */
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
-      "unevaluatedProperties", "contentSchema", "if", "then", "else", "dependentSchemas", "dependencies",
-      "minContains", "maxContains", NULL, NULL },
-    { "propertyNames", "contains", "uniqueItems",
-      "multipleOf", "dependentRequired", NULL } };
+      "unevaluatedProperties", NULL },
+    { "propertyNames", "contains", "uniqueItems", "multipleOf", "dependentRequired", "if", "then", "else",
+      "dependentSchemas", "dependencies", "minContains", "maxContains", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
     size_t i;
@@ -2716,6 +2736,14 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
         if (r == 1) { r = aieng__sv_bad(v, "not"); goto done; }
         r = 1;
     }
+    if ((k = aieng_json_get(s, "if")) != NULL) { /* then / else without if are ignored, as the spec says */
+        const aieng_json *br;
+        r = aieng__sv_val(v, k, x);
+        if (r < 0) goto done;
+        br = aieng_json_get(s, r ? "then" : "else");
+        r = 1;
+        if (br) { r = aieng__sv_val(v, br, x); if (r <= 0) { if (r == 0) aieng__sv_bad(v, "if/then/else"); goto done; } }
+    }
     if (x->type == AIENG_JSON_NUMBER && (k = aieng_json_get(s, "multipleOf")) != NULL && k->type == AIENG_JSON_NUMBER && k->d > 0) {
         int ok;
         if (x->is_int && k->is_int) ok = x->i % k->i == 0;
@@ -2776,10 +2804,20 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
             r = aieng__sv_child(v, sub, x->items[i], idx, strlen(idx));
             if (r <= 0) goto done;
         }
-        if ((k = aieng_json_get(s, "contains")) != NULL) {
-            int any = 0;
-            for (i = 0; i < x->n && !any; i++) { r = aieng__sv_val(v, k, x->items[i]); if (r < 0) goto done; any = r; }
-            if (!any) { r = aieng__sv_bad(v, "contains"); goto done; }
+        if ((k = aieng_json_get(s, "contains")) != NULL) { /* with minContains (default 1) / maxContains */
+            const aieng_json *kmin = aieng_json_get(s, "minContains"), *kmax = aieng_json_get(s, "maxContains");
+            double lo = kmin && kmin->type == AIENG_JSON_NUMBER ? kmin->d : 1.0;
+            double hi = kmax && kmax->type == AIENG_JSON_NUMBER ? kmax->d : -1.0;
+            size_t cnt = 0;
+            for (i = 0; i < x->n; i++) {
+                r = aieng__sv_val(v, k, x->items[i]);
+                if (r < 0) goto done;
+                cnt += (size_t)r;
+                if (hi < 0 && (double)cnt >= lo) break; /* enough */
+            }
+            r = 1;
+            if ((double)cnt < lo) { r = aieng__sv_bad(v, lo == 1.0 && !kmin ? "contains" : "minContains"); goto done; }
+            if (hi >= 0 && (double)cnt > hi) { r = aieng__sv_bad(v, "maxContains"); goto done; }
         }
         if ((k = aieng_json_get(s, "uniqueItems")) != NULL && k->type == AIENG_JSON_BOOL && k->boolean) {
             size_t j;
@@ -2807,6 +2845,26 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
                     if (nm->type == AIENG_JSON_STRING && !aieng_json_getn(x, nm->s, nm->len)) { r = aieng__sv_bad(v, "dependentRequired"); goto done; }
                 }
             }
+        { /* dependencies (drafts 4-7: names or a schema), dependentSchemas */
+            static const char *const dk[2] = { "dependencies", "dependentSchemas" };
+            int w;
+            for (w = 0; w < 2; w++) {
+                if ((k = aieng_json_get(s, dk[w])) == NULL || k->type != AIENG_JSON_OBJECT) continue;
+                for (i = 0; i < k->n; i++) {
+                    const aieng_json *d = k->items[i];
+                    if (!aieng_json_getn(x, d->key, d->key_len)) continue;
+                    if (d->type == AIENG_JSON_ARRAY) {
+                        size_t j;
+                        for (j = 0; j < d->n; j++)
+                            if (d->items[j]->type == AIENG_JSON_STRING && !aieng_json_getn(x, d->items[j]->s, d->items[j]->len)) {
+                                r = aieng__sv_bad(v, dk[w]); goto done; }
+                    } else {
+                        r = aieng__sv_val(v, d, x);
+                        if (r <= 0) { if (r == 0) aieng__sv_bad(v, dk[w]); goto done; }
+                    }
+                }
+            }
+        }
         for (i = 0; i < x->n; i++) {
             const aieng_json *m = x->items[i], *ps = props ? aieng_json_getn(props, m->key, m->key_len) : NULL;
             int matched = ps != NULL;
@@ -2879,10 +2937,27 @@ typedef struct aieng__sc {
     const aieng_json *masked[64]; int nmasked;
     int depth;
     aieng_result err;
+    char relaxed[256];                    /* AIENG_SCHEMA_RELAX: keywords relaxed so far */
 } aieng__sc;
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
     return -1;
+}
+/* AIENG_SCHEMA_RELAX: records keyword kw as relaxed and returns 1 (the caller leaves the
+   keyword out, which only widens the language); without the flag returns 0 */
+static int aieng__sc_relax(aieng__sc *c, const char *kw) {
+    size_t n = strlen(c->relaxed), k = strlen(kw);
+    const char *p = c->relaxed;
+    if (!(c->flags & AIENG_SCHEMA_RELAX)) return 0;
+    while ((p = strstr(p, kw)) != NULL) { /* already listed */
+        if ((p == c->relaxed || p[-1] == ' ') && (p[k] == ',' || p[k] == 0)) return 1;
+        p += k;
+    }
+    if (n + k + 3 < sizeof c->relaxed) {
+        if (n) { memcpy(c->relaxed + n, ", ", 2); n += 2; }
+        memcpy(c->relaxed + n, kw, k + 1);
+    }
+    return 1;
 }
 /* keyword lookup over the merged parts, skipping masked members; error when two parts
    set it to different values */
@@ -3148,9 +3223,13 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     /* collect members in order: names, value rules, required */
     const char **names = NULL;
     size_t *nlen = NULL;
-    int *rule = NULL, *req = NULL, n = 0, cap = 0, i, j, extra = -2, ok = 1, conflict = 0, base, impossible = 0;
+    int *rule = NULL, *req = NULL, n = 0, cap = 0, i, j, extra = -2, ok = 1, conflict = 0, base, impossible = 0, open = 0;
     const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
-    if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
+    if (conflict) { /* relaxed: any extra member (the declared ones keep their schemas) */
+        if (!aieng__sc_relax(c, "additionalProperties")) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
+        ap = NULL; open = 1; conflict = 0;
+    }
     for (i = 0; i < np && ok; i++) {
         const aieng_json *pr = aieng_json_get(parts[i], "properties"), *rq = aieng_json_get(parts[i], "required");
         size_t q;
@@ -3196,11 +3275,12 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     /* value rules: the member's schemas from every part (merged), else additionalProperties, else any */
     for (j = 0; j < n && ok; j++) {
         const aieng_json *sub[AIENG__SC_MAXPARTS];
-        int ns = 0, isfalse = 0;
+        int ns = 0, isfalse = 0, declared = 0; /* declared: in properties or matching a pattern */
         for (i = 0; i < np; i++) {
             const aieng_json *pr = aieng_json_get(parts[i], "properties");
             const aieng_json *s = pr ? aieng_json_getn(pr, names[j], nlen[j]) : NULL;
             if (!s) continue;
+            declared = 1;
             if (s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; continue; }
             if (ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
         }
@@ -3211,6 +3291,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, names[j], nlen[j]);
                 if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); ok = 0; break; }
                 if (!mt) continue;
+                declared = 1;
                 if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) isfalse = 1; continue; }
                 if (ns < AIENG__SC_MAXPARTS) sub[ns++] = pp0->items[q];
             }
@@ -3221,8 +3302,8 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             rule[j] = -3; /* forbidden */
             continue;
         }
-        if (ns == 0 && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
-        if (ns == 0 && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { /* a name only in required, extras forbidden */
+        if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
+        if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { /* a name only in required, extras forbidden */
             if (req[j]) impossible = 1;
             rule[j] = -3;
             continue;
@@ -3237,7 +3318,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (ap && ap->type == AIENG_JSON_BOOL) extra = ap->boolean ? -2 : -3;
         else if (ap && ap->type == AIENG_JSON_OBJECT) { extra = aieng__sc_for(c, ap); if (extra < 0) ok = 0; }
         else if (ap) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; }
-        else extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+        else extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) && !open ? -3 : -2;
     }
     if (ok) { /* minProperties / maxProperties: only where required / a closed member list imply them */
         int nreq = 0, nopen = (ap == NULL || !(ap->type == AIENG_JSON_BOOL && !ap->boolean)) && !(c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES);
@@ -3246,9 +3327,10 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         for (i = 0; i < np && ok; i++) {
             double d;
             if (aieng_json_get(parts[i], "patternProperties")) nopen = 1;
-            if (aieng__sc_num(aieng_json_get(parts[i], "minProperties"), &d) && d > nreq) {
+            if (aieng__sc_num(aieng_json_get(parts[i], "minProperties"), &d) && d > nreq && !aieng__sc_relax(c, "minProperties")) {
                 aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' above the number of required properties is not supported", "minProperties"); ok = 0; }
-            if (ok && aieng__sc_num(aieng_json_get(parts[i], "maxProperties"), &d) && (nopen || d < ndecl)) {
+            if (ok && aieng__sc_num(aieng_json_get(parts[i], "maxProperties"), &d) && (nopen || d < ndecl) &&
+                !aieng__sc_relax(c, "maxProperties")) {
                 aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' below the number of possible properties is not supported", "maxProperties"); ok = 0; }
         }
     }
@@ -3262,6 +3344,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         aieng__buf r;
         int keyrule = -1, xm = -1;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
+        if (conflict && aieng__sc_relax(c, "patternProperties")) { pp = NULL; extra = -2; conflict = 0; } /* relaxed: any extra member */
         if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
         if (ok && pp && pp->type == AIENG_JSON_OBJECT && pp->n > 0) {
             /* extra members: a key matching one of the patterns, with that pattern's value */
@@ -3479,24 +3562,33 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
         if (aieng__sc_num(aieng_json_get(parts[i], "minLength"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
         if (aieng__sc_num(aieng_json_get(parts[i], "maxLength"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
         if ((p = aieng_json_get(parts[i], "pattern")) != NULL) {
-            if (pat && !aieng_json_equal(pat, p)) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'pattern's%s", NULL); return 0; }
+            if (pat && !aieng_json_equal(pat, p)) {
+                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first pattern only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'pattern's%s", NULL); return 0; }
             pat = p;
         }
         if ((p = aieng_json_get(parts[i], "format")) != NULL && aieng__fmt_index(p) >= 0) fmt = p;
     }
     f = aieng__fmt_index(fmt);
     if (pat && pat->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
+    if ((pat || f >= 0) && (mn > 0 || mx >= 0) && aieng__sc_relax(c, "minLength/maxLength")) { mn = 0; mx = -1; }
     if ((pat || f >= 0) && (mn > 0 || mx >= 0)) {
         aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with minLength/maxLength is not supported", pat ? "pattern" : "format");
         return 0;
     }
+    if (pat && f >= 0 && aieng__sc_relax(c, "format")) f = -1;
     if (pat && f >= 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'pattern' together with 'format' is not supported%s", NULL); return 0; }
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength > maxLength%s", NULL); return 0; }
     if (mx > AIENG_GRAMMAR_MAX_REPEAT) mx = -1; /* documented: not enforced by the grammar */
     if (mn > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
     aieng__buf_puts(b, "\"\\\"\" ");
     if (pat) {
-        if (aieng__regex_gbnf(pat->s, pat->len, 1, b) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
+        size_t at = b->n;
+        if (aieng__regex_gbnf(pat->s, pat->len, 1, b) != AIENG_OK) {
+            if (!aieng__sc_relax(c, "pattern")) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
+            b->n = at; /* relaxed: a regex outside the subset allows any string */
+            aieng__buf_puts(b, "char*");
+        }
     } else if (f >= 0) {
         aieng__buf_putc(b, '('); aieng__buf_puts(b, aieng__fmt_gbnf[f]); aieng__buf_putc(b, ')');
     } else if (mn == 0 && mx < 0) aieng__buf_puts(b, "char*");
@@ -3611,7 +3703,15 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
             continue;
         }
         if (s->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: a schema must be an object or a boolean%s", NULL); goto fail; }
-        if ((unk = aieng__schema_unknown(s, 1)) != NULL) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk); goto fail; }
+        if ((unk = aieng__schema_unknown(s, 1)) != NULL) {
+            size_t q;
+            int l, z, all = 1; /* relaxed: every unsupported keyword here only narrows the language; leave them out */
+            for (q = 0; q < s->n; q++)
+                for (l = 0; l <= 1; l++)
+                    for (z = 0; aieng__schema_unsup[l][z]; z++)
+                        if (!strcmp(aieng__schema_unsup[l][z], s->items[q]->key)) all &= aieng__sc_relax(c, s->items[q]->key);
+            if (!all) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported keyword '%s'", unk); goto fail; }
+        }
         if ((k = aieng_json_get(s, "$ref")) != NULL) {
             const aieng_json *t = aieng__schema_ref(c->root, k);
             if (!t) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: unsupported or unresolved $ref '%s'", k->type == AIENG_JSON_STRING ? k->s : "?"); goto fail; }
@@ -3660,23 +3760,24 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     /* enum / const */
     {
         const aieng_json *en = aieng__sc_kw(c, parts, np, "enum", &conflict), *cn = aieng__sc_kw(c, parts, np, "const", &conflict);
-        if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts with different enum/const%s", NULL); goto fail; }
-        if (cn) { aieng__sc_json_lit(&b, cn); goto emit; }
-        if (en) {
-            size_t q;
+        /* parts with different enum/const: the candidates of one, filtered by all (exact) */
+        conflict = 0;
+        if (cn || en) {
+            size_t q, nc = cn ? 1 : en->n;
             int any = 0;
-            if (en->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto fail; }
-            for (q = 0; q < en->n; q++) {
+            if (!cn && en->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto fail; }
+            for (q = 0; q < nc; q++) {
+                const aieng_json *cand = cn ? cn : en->items[q];
                 int p, ok = 1;
                 for (p = 0; p < np && ok; p++) { /* keep the values the other keywords allow */
                     aieng__sv v;
                     memset(&v, 0, sizeof v);
                     v.root = c->root;
-                    ok = aieng__sv_val(&v, parts[p], en->items[q]) != 0;
+                    ok = aieng__sv_val(&v, parts[p], cand) != 0;
                 }
                 if (!ok) continue;
                 if (any) aieng__buf_puts(&b, " | ");
-                aieng__sc_json_lit(&b, en->items[q]);
+                aieng__sc_json_lit(&b, cand);
                 any = 1;
             }
             if (!any) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
@@ -3709,8 +3810,10 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         for (q = 0; q < nt->n; q++) {
             const char *kk = nt->items[q]->key;
             if (strcmp(kk, "type") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment")) {
+                if (aieng__sc_relax(c, "not")) break; /* relaxed: this 'not' is left out */
                 aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'not' is supported only as not {\"type\": ...}, not with '%s'", kk); goto fail; }
         }
+        if (q < nt->n) continue;
         k = aieng_json_get(nt, "type");
         if (!k) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } /* not {} */
         if (k->type == AIENG_JSON_STRING) t = aieng__sc_typebit(k);
@@ -3719,6 +3822,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (!types) types = 0x7F;
         if (t & AIENG__T_NUM) t |= AIENG__T_INT;
         if ((t & AIENG__T_INT) && !(t & AIENG__T_NUM) && (types & AIENG__T_NUM)) {
+            if (aieng__sc_relax(c, "not")) continue;
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: not {\"type\": \"integer\"} on numbers is not supported%s", NULL); goto fail; }
         types &= ~t;
         if (!types) types = -1;
@@ -3795,6 +3899,12 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     }
     *out = c.out.p;
     if (out_len) *out_len = c.out.n;
+    if (opts && opts->relaxed && opts->relaxed_cap) {
+        size_t k = strlen(c.relaxed);
+        if (k >= opts->relaxed_cap) k = opts->relaxed_cap - 1;
+        memcpy(opts->relaxed, c.relaxed, k);
+        opts->relaxed[k] = 0;
+    }
     return AIENG_OK;
 }
 
@@ -4205,6 +4315,31 @@ AIENG_API aieng_result aieng_constrain_new_model(aieng_grammar *g, const aieng_m
     (*out)->owned_tok = tok; (*out)->owned_len = len; (*out)->owned_special = special;
     return AIENG_OK;
 }
+AIENG_API int32_t aieng_constrain_sample(aieng_constrain *c, aieng_sampler *smp, const float *logits, float *work,
+                                         aieng_logit_processor proc, void *user) {
+    int64_t n_vocab = smp->n_vocab;
+    const uint32_t *bits;
+    int32_t id;
+    if (n_vocab != c->v.n) { aieng_set_error(AIENG_ERR_INVALID_ARG, "constrain: the sampler's vocabulary is not the constrainer's"); return -1; }
+    memcpy(work, logits, (size_t)n_vocab * sizeof(float));
+    if (proc) proc(work, (int)n_vocab, user);
+    id = aieng_sampler_sample(smp, work, NULL, NULL);
+    if (!aieng_constrain_allows(c, id)) { /* slow path: mask, sample again */
+        memcpy(work, logits, (size_t)n_vocab * sizeof(float));
+        if (proc) proc(work, (int)n_vocab, user);
+        if (aieng_constrain_mask(c, work, (int)n_vocab) != AIENG_OK) return -1;
+        id = aieng_sampler_sample(smp, work, NULL, NULL);
+        bits = aieng_constrain_allowed(c);
+        if (!bits) return -1;
+        if (id < 0 || id >= n_vocab || !((bits[id >> 5] >> (id & 31)) & 1)) {
+            aieng_set_error(AIENG_ERR_STATE, "constrain: no token of the vocabulary may come next");
+            return -1;
+        }
+    }
+    if (aieng_constrain_accept(c, id) != AIENG_OK) return -1;
+    aieng_sampler_accept(smp, id);
+    return id;
+}
 AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain *c, const int32_t *prompt,
                                                 int64_t n_prompt, const aieng_generate_config *cfg,
                                                 aieng_generate_stats *stats) {
@@ -4243,25 +4378,8 @@ AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain 
         size_t l;
         if (aieng_constrain_done(c)) { stop = 1; break; } /* complete, nothing but EOS may follow */
         if (gc.max_tokens > 0 && st.n_generated >= gc.max_tokens) { stop = 0; break; }
-        memcpy(buf, lg, (size_t)n_vocab * sizeof(float));
-        if (gc.logit_processor) gc.logit_processor(buf, (int)n_vocab, gc.logit_user);
-        id = aieng_sampler_sample(&smp, buf, NULL, NULL);
-        if (!aieng_constrain_allows(c, id)) { /* slow path: mask, sample again */
-            const uint32_t *bits;
-            memcpy(buf, lg, (size_t)n_vocab * sizeof(float));
-            if (gc.logit_processor) gc.logit_processor(buf, (int)n_vocab, gc.logit_user);
-            if (aieng_constrain_mask(c, buf, (int)n_vocab) != AIENG_OK) { r = AIENG_ERR_OOM; break; }
-            id = aieng_sampler_sample(&smp, buf, NULL, NULL);
-            bits = aieng_constrain_allowed(c);
-            if (!bits || id < 0 || id >= n_vocab || !((bits[id >> 5] >> (id & 31)) & 1)) {
-                r = aieng_set_error(AIENG_ERR_STATE, "generate: no token of the vocabulary may come next (after %lld tokens)",
-                                    (long long)st.n_generated);
-                break;
-            }
-        }
-        r = aieng_constrain_accept(c, id);
-        if (r != AIENG_OK) break;
-        aieng_sampler_accept(&smp, id);
+        id = aieng_constrain_sample(c, &smp, lg, buf, gc.logit_processor, gc.logit_user);
+        if (id < 0) { r = strstr(aieng_last_error(), "no token") ? AIENG_ERR_STATE : AIENG_ERR_OOM; break; }
         st.n_generated++;
         if (id == c->v.eos) { stop = 1; break; }
         b = c->v.tokens[id];

@@ -9,14 +9,19 @@
 #     place from ../shared/data/json/schemas, never copied), side by side with llama.cpp's
 #     converter: llama_cpp/llama_grammar.py, pure Python, taken from the llama-cpp-python
 #     sdist fetched with `pip download` into build/bench (no C++ build is needed for it).
-#   bash bench/agent.sh                 REPEAT=5 RUNS=10 bash bench/agent.sh
+#  3. Decode speed of SmolLM2-135M-Instruct with a JSON-Schema grammar against unconstrained,
+#     side by side in one process (build/bench/agent_decode: two copies of the model
+#     alternating token by token, same prompt, same token count, greedy); needs `make model`.
+#   bash bench/agent.sh                 REPEAT=5 RUNS=10 DECODE_RUNS=5 bash bench/agent.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=${REPEAT:-3}
 RUNS=${RUNS:-10}
 DATA=${JSON_SCHEMAS:-../shared/data/json/schemas}
 LLAMA_VERSION=${LLAMA_VERSION:-0.3.36}
-make --no-print-directory build/bench/agent build/bench/agent_schemas >/dev/null
+DECODE_RUNS=${DECODE_RUNS:-5}
+MODEL=${MODEL:-models/SmolLM2-135M-Instruct.Q4_1.gguf}
+make --no-print-directory build/bench/agent build/bench/agent_schemas build/bench/agent_decode >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%F)"
 
 echo "== constrained sampling, per generated token (medians of $REPEAT runs x $RUNS generations per schema)"
@@ -37,10 +42,16 @@ for name, rs in rows.items():
 PY
 rm -f "$tmp"
 
+echo "== decode speed with a grammar vs without (SmolLM2-135M-Instruct, 128 tokens, medians of $DECODE_RUNS runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+if [ -f "$MODEL" ]; then ./build/bench/agent_decode "$MODEL" 128 "$DECODE_RUNS"
+else echo "agent: $MODEL missing (make model); decode speed NOT measured" >&2; fi
+
 echo "== JSON Schema -> grammar coverage ($DATA)"
 if [ ! -d "$DATA" ]; then echo "agent: $DATA not found; coverage skipped" >&2; exit 0; fi
-echo "-- aieng_agent.h"
+echo "-- aieng_agent.h (strict: an unsupported keyword is an error)"
 ./build/bench/agent_schemas "$DATA" --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
+echo "-- aieng_agent.h with AIENG_SCHEMA_RELAX (unsupported keywords widen the grammar, are named, and the validator checks the answer)"
+./build/bench/agent_schemas "$DATA" --relax --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
 LG=build/bench/llama_grammar.py
 if [ ! -f "$LG" ]; then
   mkdir -p build/bench/llp

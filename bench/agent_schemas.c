@@ -1,5 +1,6 @@
 /* bench/agent_schemas.c - JSON Schema -> grammar coverage on a JSONSchemaBench subset.
-   Usage: build/bench/agent_schemas DIR [--list-failures] [--gbnf GDIR] [--generate N VOCAB.tiktoken]
+   Usage: build/bench/agent_schemas DIR [--list-failures] [--relax] [--gbnf GDIR] [--generate N VOCAB.tiktoken]
+   --relax compiles with AIENG_SCHEMA_RELAX (unsupported keywords widen the grammar).
    With --generate, N outputs per compiled schema are sampled through aieng_constrain with
    random logits over the first 8192 tokens of VOCAB (+ EOS), and each finished output is
    parsed and validated against the schema ("generated valid" column; "unfinished": the
@@ -111,14 +112,17 @@ int main(int argc, char **argv) {
     struct dirent *e;
     char *cats[64];
     int ncat = 0, c, list = 0, a, gen = 0;
+    aieng_schema_options sopt;
     const char *gdir = NULL;
     float *lg = NULL;
     char *gout = (char *)malloc(1 << 16);
     aieng_vocab voc;
     long T[9] = {0};
-    if (argc < 2) { fprintf(stderr, "usage: %s DIR [--list-failures] [--gbnf GDIR]\n", argv[0]); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: %s DIR [--list-failures] [--relax] [--gbnf GDIR] [--generate N VOCAB]\n", argv[0]); return 2; }
+    memset(&sopt, 0, sizeof sopt);
     for (a = 2; a < argc; a++) {
         if (!strcmp(argv[a], "--list-failures")) list = 1;
+        else if (!strcmp(argv[a], "--relax")) sopt.flags |= AIENG_SCHEMA_RELAX;
         else if (!strcmp(argv[a], "--gbnf") && a + 1 < argc) gdir = argv[++a];
         else if (!strcmp(argv[a], "--generate") && a + 2 < argc) {
             gen = atoi(argv[++a]);
@@ -170,7 +174,7 @@ int main(int argc, char **argv) {
                     char *cp = (char *)aieng_alloc(NULL, gn + 1); /* released below with aieng_free */
                     memcpy(cp, gbnf, gn + 1); free(gbnf); gbnf = cp;
                 }
-            } else r = aieng_schema_to_gbnf(schema, NULL, &gbnf, &gn);
+            } else r = aieng_schema_to_gbnf(schema, &sopt, &gbnf, &gn);
             if (r == AIENG_OK) {
                 if (aieng_grammar_parse(gbnf, gn, NULL, &g) == AIENG_OK) ncomp++;
                 else if (list) fprintf(stderr, "%s/%s: generated grammar does not compile: %s\n", cats[c], e->d_name, aieng_last_error());

@@ -20,8 +20,14 @@
    written to standard output once the sentence is complete, followed by a
    newline. When -n (or the context) runs out before that, nothing goes to
    standard output, standard error says so (with the partial text), and the
-   exit status is 3: a truncated answer is never handed on. --stop cannot be
-   combined with a grammar. Works with --chat and -i (each turn one sentence). */
+   exit status is 3: a truncated answer is never handed on. With --json-schema
+   the answer is also checked with the schema validator before it is printed
+   (the grammar does not enforce oneOf's exclusivity); --relax compiles
+   keywords the grammar cannot express by leaving them out (named on standard
+   error), so that more schemas run and the validator alone enforces those; an
+   answer that does not validate gives exit status 4 and nothing on standard
+   output. --stop cannot be combined with a grammar. Works with --chat and -i
+   (each turn one sentence). */
 #define _POSIX_C_SOURCE 200809L
 #define AIENG_TRANSFORMER_IMPLEMENTATION
 #include "aieng_transformer.h"
@@ -44,10 +50,13 @@ static void usage(void) {
     fprintf(stderr, "usage: aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
                     "       [--repeat-penalty R] [--seed S] [--threads N] [--ctx N] [--chat] [--system TEXT]\n"
                     "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n"
-                    "       [--grammar F.gbnf | --json-schema F.json]\n"
+                    "       [--grammar F.gbnf | --json-schema F.json [--relax]]\n"
                     "  --grammar / --json-schema: output limited to the grammar's sentences (GBNF as llama.cpp,\n"
                     "  root rule \"root\"; a schema is compiled to one). The answer is printed when complete;\n"
-                    "  if -n or the context runs out first: nothing on stdout, an error on stderr, exit 3.\n");
+                    "  if -n or the context runs out first: nothing on stdout, an error on stderr, exit 3.\n"
+                    "  A schema's answer is validated before it is printed (exit 4 when it fails); --relax:\n"
+                    "  keywords the grammar cannot express are left out of it (named on stderr) and left to the\n"
+                    "  validator.\n");
 }
 
 /* text of a constrained answer, printed only once it is complete */
@@ -89,20 +98,31 @@ static char *read_file(const char *path, size_t *n) {
     return p;
 }
 
-/* Compiles --grammar / --json-schema into *g; returns 0 on success. */
-static int load_grammar(const char *gbnf_path, const char *schema_path, aieng_grammar **g) {
+/* Compiles --grammar / --json-schema into *g (the schema kept in *sdoc for validation);
+   returns 0 on success. */
+static int load_grammar(const char *gbnf_path, const char *schema_path, int relax, aieng_grammar **g,
+                        aieng_json_doc **sdoc) {
     size_t n = 0, glen = 0;
     const char *path = gbnf_path ? gbnf_path : schema_path;
     char *text = read_file(path, &n), *gbnf = NULL;
     aieng_result r;
     if (!text) { fprintf(stderr, "aieng-run: cannot read %s\n", path); return 1; }
     if (schema_path) {
-        aieng_json_doc *doc = NULL;
-        r = aieng_json_parse(text, n, NULL, &doc);
-        if (r == AIENG_OK) r = aieng_schema_to_gbnf(aieng_json_root(doc), NULL, &gbnf, &glen);
-        aieng_json_free(doc);
+        aieng_schema_options so;
+        char relaxed[256] = "";
+        memset(&so, 0, sizeof so);
+        so.flags = relax ? AIENG_SCHEMA_RELAX : 0;
+        so.relaxed = relaxed;
+        so.relaxed_cap = sizeof relaxed;
+        r = aieng_json_parse(text, n, NULL, sdoc);
+        if (r == AIENG_OK) r = aieng_schema_to_gbnf(aieng_json_root(*sdoc), &so, &gbnf, &glen);
         free(text);
-        if (r != AIENG_OK) { fprintf(stderr, "aieng-run: %s: %s\n", path, aieng_last_error()); return 1; }
+        if (r != AIENG_OK) {
+            fprintf(stderr, "aieng-run: %s: %s%s\n", path, aieng_last_error(),
+                    r == AIENG_ERR_UNSUPPORTED && !relax ? " (--relax leaves it to the validator)" : "");
+            return 1;
+        }
+        if (relaxed[0]) fprintf(stderr, "aieng-run: relaxed in the grammar, checked by the validator: %s\n", relaxed);
         r = aieng_grammar_parse(gbnf, glen, "root", g);
         aieng_free(NULL, gbnf);
     } else {
@@ -153,7 +173,8 @@ typedef struct run_opts {
     const char *model, *prompt, *system;
     const char *stop[16];
     const char *grammar, *schema;
-    int n_stop, chat, interactive, show_tokens, info, threads;
+    aieng_json_doc *schema_doc;
+    int n_stop, chat, interactive, show_tokens, info, threads, relax;
     int64_t n, n_ctx;
     aieng_generate_config gen;
     aieng_constrain *con;
@@ -194,6 +215,18 @@ static int run_turn(aieng_model *m, const char *text, int parse_special, run_opt
             if (tb.n) fprintf(stderr, "aieng-run: incomplete output (not printed on stdout): %s\n", tb.p);
             free(tb.p);
             return r == AIENG_ERR_RANGE ? 3 : 1;
+        }
+        if (o->schema_doc) { /* the grammar is looser than the schema on oneOf (and relaxed keywords) */
+            aieng_json_doc *ans = NULL;
+            r = aieng_json_parse(tb.p ? tb.p : "", tb.n, NULL, &ans);
+            if (r == AIENG_OK) r = aieng_schema_validate(aieng_json_root(o->schema_doc), aieng_json_root(ans));
+            aieng_json_free(ans);
+            if (r != AIENG_OK) {
+                fprintf(stderr, "aieng-run: the answer does not validate against the schema: %s\n", aieng_last_error());
+                fprintf(stderr, "aieng-run: answer (not printed on stdout): %s\n", tb.p ? tb.p : "");
+                free(tb.p);
+                return 4;
+            }
         }
         if (tb.n) fwrite(tb.p, 1, tb.n, stdout);
         free(tb.p);
@@ -252,6 +285,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--info")) o.info = 1;
         else if (!strcmp(a, "--grammar")) { NEED_ARG(); o.grammar = v; }
         else if (!strcmp(a, "--json-schema")) { NEED_ARG(); o.schema = v; }
+        else if (!strcmp(a, "--relax")) o.relax = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(); return 0; }
         else { fprintf(stderr, "aieng-run: unknown option %s\n", a); usage(); return 2; }
 #undef NEED_ARG
@@ -259,7 +293,10 @@ int main(int argc, char **argv) {
     if (!o.model || (!o.prompt && !o.interactive && !o.info)) { usage(); return 2; }
     if (o.grammar && o.schema) { fprintf(stderr, "aieng-run: --grammar and --json-schema exclude each other\n"); return 2; }
     if ((o.grammar || o.schema) && o.n_stop) { fprintf(stderr, "aieng-run: --stop cannot be used with a grammar\n"); return 2; }
-    if ((o.grammar || o.schema) && load_grammar(o.grammar, o.schema, &gram)) return 1;
+    if ((o.grammar || o.schema) && load_grammar(o.grammar, o.schema, o.relax, &gram, &o.schema_doc)) {
+        aieng_json_free(o.schema_doc);
+        return 1;
+    }
     cfg.n_ctx = o.n_ctx;
     cfg.n_threads = o.threads;
     r = aieng_model_load_file(&m, o.model, &cfg);
@@ -279,6 +316,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "aieng-run: %s\n", aieng_last_error());
         aieng_model_free(m);
         aieng_grammar_free(gram);
+        aieng_json_free(o.schema_doc);
         return 1;
     }
     o.gen.max_tokens = o.n;
@@ -367,6 +405,7 @@ int main(int argc, char **argv) {
     }
     aieng_constrain_free(o.con);
     aieng_grammar_free(gram);
+    aieng_json_free(o.schema_doc);
     aieng_model_free(m);
     return rc;
 }

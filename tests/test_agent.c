@@ -18,6 +18,9 @@ static int fuzz_failures = 0;
 #define LLVMFuzzerTestOneInput fuzz_gbnf_one
 #include "fuzz/fuzz_gbnf.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_schema_one
+#include "fuzz/fuzz_schema.c"
+#undef LLVMFuzzerTestOneInput
 
 /* ------------------------------------------------------------------ helpers */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
@@ -385,8 +388,8 @@ static void test_schema_suite(void) {
     printf("  grammar: %d groups compiled; accepts %d/%d valid, rejects %d/%d invalid instances\n", compiled, gvalid_ok, gvalid, ginvalid_rej, ginvalid);
     /* regression floors; the misses are the documented limits (type inferred from keywords,
        fixed member order, 1.0 as an integer, oneOf exclusivity, names needing escapes) */
-    CHECK(agree == tests && tests >= 462, "validator %d/%d", agree, tests);
-    CHECK(compiled >= 129 && gvalid_ok >= 163 && ginvalid_rej >= 212, "grammar coverage fell: %d %d %d", compiled, gvalid_ok, ginvalid_rej);
+    CHECK(agree == tests && tests >= 807, "validator %d/%d", agree, tests);
+    CHECK(compiled >= 149 && gvalid_ok >= 204 && ginvalid_rej >= 253, "grammar coverage fell: %d %d %d", compiled, gvalid_ok, ginvalid_rej);
     free_list(names, n);
 }
 
@@ -568,6 +571,7 @@ static void test_fuzz_regressions(void) {
         if (!b) continue;
         if (!strncmp(names[i], "json-", 5)) fuzz_json_one(b, len);
         else if (!strncmp(names[i], "gbnf-", 5)) fuzz_gbnf_one(b, len);
+        else if (!strncmp(names[i], "schema-", 7)) fuzz_schema_one(b, len);
         else { free(b); continue; }
         ran++;
         CHECK(fuzz_failures == before, "fuzz regression %s", names[i]);
@@ -576,6 +580,26 @@ static void test_fuzz_regressions(void) {
     CHECK(ran >= 2, "fuzz regressions replayed: %d", ran);
     printf("fuzz regressions replayed: %d\n", ran);
     free_list(names, n);
+    { /* the schema harness's invariants (strict vs relaxed) on its seed corpus */
+        DIR *d = opendir("tests/fuzz/corpus/fuzz_schema");
+        struct dirent *e;
+        int seeds = 0, before = fuzz_failures;
+        CHECK(d != NULL, "tests/fuzz/corpus/fuzz_schema missing");
+        while (d && (e = readdir(d)) != NULL) {
+            char path[600];
+            size_t len = 0;
+            unsigned char *b;
+            if (e->d_name[0] == '.') continue;
+            snprintf(path, sizeof path, "tests/fuzz/corpus/fuzz_schema/%s", e->d_name);
+            b = aieng_test_read_file(path, &len);
+            if (!b) continue;
+            fuzz_schema_one(b, len);
+            seeds++;
+            free(b);
+        }
+        if (d) closedir(d);
+        CHECK(seeds >= 100 && fuzz_failures == before, "schema harness on %d seeds: %d failures", seeds, fuzz_failures - before);
+    }
 }
 
 static void test_schema_number_ranges(void) {
@@ -872,6 +896,54 @@ static void test_smollm2_schemas(void) {
     free(tsv);
 }
 
+/* AIENG_SCHEMA_RELAX: unsupported keywords widen the grammar and are named; the validator
+   (which supports them) still decides */
+static void test_schema_relax(void) {
+    const char *sch = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"multipleOf\":3,\"minimum\":0,\"maximum\":99},"
+                      "\"s\":{\"type\":\"string\",\"not\":{\"pattern\":\"^x\"},\"pattern\":\"^[a-z]+$\",\"maxLength\":4},"
+                      "\"a\":{\"type\":\"array\",\"contains\":{\"const\":1},\"uniqueItems\":true,\"maxItems\":3}},"
+                      "\"required\":[\"n\"],\"dependencies\":{\"s\":[\"a\"]},\"if\":{\"required\":[\"a\"]},\"then\":{\"minProperties\":2},"
+                      "\"additionalProperties\":false}";
+    const char *valid[] = {"{\"n\":3}", "{\"n\":99,\"s\":\"ab\",\"a\":[1,2]}", "{\"n\":0,\"a\":[1]}"};
+    const char *loose[] = {"{\"n\":4}", "{\"n\":3,\"s\":\"xy\",\"a\":[1]}", "{\"n\":3,\"s\":\"abcdef\",\"a\":[1]}", "{\"n\":3,\"s\":\"ab\"}", "{\"n\":3,\"a\":[2,2]}"};
+    const char *never[] = {"{\"n\":100}", "{\"s\":\"ab\"}", "{\"n\":3,\"s\":\"AB\",\"a\":[1]}", "{\"n\":3,\"b\":1}", "{\"n\":3,\"a\":[1,2,3,4]}"};
+    aieng_json_doc *sd = NULL;
+    aieng_schema_options o;
+    char *gbnf = NULL, rel[128];
+    size_t n = 0, i;
+    aieng_grammar *g = NULL;
+    CHECK(aieng_json_parse(sch, strlen(sch), NULL, &sd) == AIENG_OK, "relax schema parses");
+    memset(&o, 0, sizeof o);
+    CHECK(aieng_schema_to_gbnf(aieng_json_root(sd), &o, &gbnf, &n) == AIENG_ERR_UNSUPPORTED && !gbnf, "strict: unsupported");
+    o.flags = AIENG_SCHEMA_RELAX;
+    o.relaxed = rel;
+    o.relaxed_cap = sizeof rel;
+    CHECK(aieng_schema_to_gbnf(aieng_json_root(sd), &o, &gbnf, &n) == AIENG_OK, "relaxed compiles: %s", aieng_last_error());
+    CHECK(strstr(rel, "multipleOf") && strstr(rel, "not") && strstr(rel, "contains") && strstr(rel, "uniqueItems") &&
+          strstr(rel, "dependencies") && strstr(rel, "if") && strstr(rel, "then") && strstr(rel, "minLength/maxLength"),
+          "relaxed keywords named: %s", rel);
+    CHECK(gbnf && aieng_grammar_parse(gbnf, n, NULL, &g) == AIENG_OK, "relaxed grammar compiles: %s", aieng_last_error());
+    for (i = 0; g && i < sizeof valid / sizeof *valid; i++) {
+        aieng_json_doc *d = NULL;
+        aieng_json_parse(valid[i], strlen(valid[i]), NULL, &d);
+        CHECK(aieng_grammar_accepts(g, valid[i], strlen(valid[i])) && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK,
+              "relaxed: valid %s accepted by grammar and validator", valid[i]);
+        aieng_json_free(d);
+    }
+    for (i = 0; g && i < sizeof loose / sizeof *loose; i++) { /* only the relaxed keywords rule these out */
+        aieng_json_doc *d = NULL;
+        aieng_json_parse(loose[i], strlen(loose[i]), NULL, &d);
+        CHECK(aieng_grammar_accepts(g, loose[i], strlen(loose[i])) && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_ERR_FORMAT,
+              "relaxed: %s passes the grammar, fails the validator", loose[i]);
+        aieng_json_free(d);
+    }
+    for (i = 0; g && i < sizeof never / sizeof *never; i++)
+        CHECK(!aieng_grammar_accepts(g, never[i], strlen(never[i])), "relaxed: %s still rejected by the grammar", never[i]);
+    aieng_grammar_free(g);
+    aieng_free(NULL, gbnf);
+    aieng_json_free(sd);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -887,6 +959,7 @@ int main(void) {
     test_fuzz_regressions();
     test_schema_number_ranges();
     test_schema_hostile();
+    test_schema_relax();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
