@@ -2189,6 +2189,9 @@ static __m512i aieng__nibbles2(const uint8_t *w0, const uint8_t *w1) {
     return _mm512_permutex2var_epi64(_mm512_zextsi256_si512(lo), _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11),
                                      _mm512_zextsi256_si512(hi));
 }
+static __m512i aieng__ld2x32(const uint8_t *p0, const uint8_t *p1) {
+    return _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)p0)), _mm256_loadu_si256((const __m256i *)p1), 1);
+}
 static float aieng__hsum16_lo(__m512 v) { return aieng__hsum8(_mm512_castps512_ps256(v)); }
 static float aieng__hsum16_hi(__m512 v) { return aieng__hsum8(_mm512_extractf32x8_ps(v, 1)); }
 #define AIENG__DOT4_512(NAME, WB, AB, QOFF, AOFF, BODY)                                              \
@@ -2217,56 +2220,67 @@ AIENG__DOT4_512(aieng__dot_q8_0_512x4, 34, 34, 2, 2,
                               _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x01), _mm512_setzero_si512(), y));
     p23 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(x23),
                               _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x23), _mm512_setzero_si512(), y));)
-/* Q4_K (not Q5_K): two rows per zmm; per half exactly the 256-bit block code */
-static __m512i aieng__k4_scale16(const uint32_t *u0, const uint32_t *u1) {
-    /* [row0: 8 scales, 8 mins | row1: 8 scales, 8 mins] as int16 */
-    const __m256i b = _mm256_setr_epi32((int)u0[0], (int)u0[1], (int)u0[2], (int)u0[3], (int)u1[0], (int)u1[1], (int)u1[2], (int)u1[3]);
-    return _mm512_cvtepu8_epi16(b);
+/* Q4_K (not Q5_K), four rows: two per zmm (row r in the low 256 bits), with the 6-bit scales of two rows
+   unpacked together in SIMD (the integer work of aieng__k4_unpack), the mins'
+   bsum pairs computed once per block for the four rows, and VNNI's dpwssd
+   for madd+add. The integers and every float operation per row are those of
+   the one-row kernel. */
+static __m512i aieng__k4_scales2(const uint8_t *s0, const uint8_t *s1) {
+    /* per 128-bit lane (one row): words u0 u1 u2 -> [sc0-3, sc4-7, mn0-3, mn4-7] */
+    const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)s0)),
+                                              _mm_loadu_si128((const __m128i *)s1), 1);
+    const __m256i a = _mm256_and_si256(_mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 1, 0, 0)), _mm256_set1_epi32(0x3f3f3f3f));
+    const __m256i t = _mm256_and_si256(_mm256_srlv_epi32(_mm256_shuffle_epi32(v, _MM_SHUFFLE(2, 2, 2, 2)), _mm256_setr_epi32(0, 0, 0, 4, 0, 0, 0, 4)),
+                                       _mm256_set1_epi32(0x0f0f0f0f));
+    const __m256i h = _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(_mm256_shuffle_epi32(v, _MM_SHUFFLE(1, 1, 0, 0)), 6), _mm256_set1_epi32(0x03030303)), 4);
+    /* lanes 0, 2: a (u0&63, u1&63); lanes 1, 3: t | h */
+    const __m256i r = _mm256_blend_epi32(a, _mm256_or_si256(t, h), 0xaa);
+    return _mm512_cvtepu8_epi16(r);
 }
-static void aieng__blk_q4_k2(__m512 *acc, __m128 *m0, __m128 *m1, const uint8_t *w0, const uint8_t *w1, const uint8_t *a) {
+static void aieng__blk_q4_k2b(__m512 *acc, __m512 *accm, const uint8_t *w0, const uint8_t *w1, const uint8_t *a, __m512i P, float yd) {
     const __m512i m4 = _mm512_set1_epi8(15);
-    uint32_t u0[4], u1[4];
-    const float yd = aieng__ldf(a);
-    __m512i isum = _mm512_setzero_si512(), S;
+    const __m512i S = aieng__k4_scales2(w0 + 4, w1 + 4);
+    __m512i isum = _mm512_setzero_si512();
     int c;
-    aieng__k4_unpack(w0 + 4, u0);
-    aieng__k4_unpack(w1 + 4, u1);
-    *m0 = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w0 + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, (const uint8_t *)u0 + 8)), *m0);
-    *m1 = _mm_fmadd_ps(_mm_set1_ps(aieng__h2f(w1 + 2) * yd), _mm_cvtepi32_ps(aieng__bsum_mins(a, (const uint8_t *)u1 + 8)), *m1);
-    S = aieng__k4_scale16(u0, u1);
+    /* mins: lanes 4-7 (row 0) and 12-15 (row 1) = aieng__bsum_mins; the other lanes add 0·x */
+    *accm = _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_zextps256_ps512(_mm256_set1_ps(aieng__h2f(w0 + 2) * yd)), _mm256_set1_ps(aieng__h2f(w1 + 2) * yd), 1),
+                            _mm512_cvtepi32_ps(_mm512_madd_epi16(S, P)), *accm);
     for (c = 0; c < 4; c++) {
-        const __m512i q = _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)(w0 + 16 + 32 * c))),
-                                             _mm256_loadu_si256((const __m256i *)(w1 + 16 + 32 * c)), 1);
+        const __m512i q = aieng__ld2x32(w0 + 16 + 32 * c, w1 + 16 + 32 * c);
         const __m512i lo = _mm512_and_si512(q, m4), hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);
         const __m512i y0 = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c)));
         const __m512i y1 = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a + 4 + 64 * c + 32)));
-        /* lanes 0..15 take row0's scale 2c (2c+1), lanes 16..31 row1's (index 16 + ...) */
         const __m512i s0 = _mm512_permutexvar_epi16(_mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)(2 * c)), _mm512_set1_epi16((short)(16 + 2 * c))), S);
         const __m512i s1 = _mm512_permutexvar_epi16(_mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)(2 * c + 1)), _mm512_set1_epi16((short)(17 + 2 * c))), S);
-        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(lo, y0), s0));
-        isum = _mm512_add_epi32(isum, _mm512_madd_epi16(_mm512_maddubs_epi16(hi, y1), s1));
+        isum = _mm512_dpwssd_epi32(isum, _mm512_maddubs_epi16(lo, y0), s0);
+        isum = _mm512_dpwssd_epi32(isum, _mm512_maddubs_epi16(hi, y1), s1);
     }
     *acc = _mm512_fmadd_ps(_mm512_insertf32x8(_mm512_zextps256_ps512(_mm256_set1_ps(aieng__h2f(w0) * yd)), _mm256_set1_ps(aieng__h2f(w1) * yd), 1),
                            _mm512_cvtepi32_ps(isum), *acc);
 }
-AIENG__QS void aieng__dot_q4_k_512x4(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
-    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
-    __m128 m0 = _mm_setzero_ps(), m1 = m0, m2 = m0, m3 = m0;
+static float aieng__k_final2(__m512 acc, __m512 accm, int r) {
+    return aieng__k_final(r ? _mm512_extractf32x8_ps(acc, 1) : _mm512_castps512_ps256(acc), _mm512_extractf32x4_ps(accm, r ? 3 : 1));
+}
+static void aieng__dot_q4_k_512x4b(const uint8_t *w, size_t ws, const uint8_t *a, int64_t nb, float *out) {
+    __m512 c01 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps(), m01 = c01, m23 = c01;
     int64_t i;
     for (i = 0; i < nb; i++, w += 144, a += 292) {
+        /* bsums summed in pairs (one per 32 values), at int16 lanes 8-15 and 24-31 */
+        const __m256i bs = _mm256_loadu_si256((const __m256i *)(a + 260));
+        const __m128i pairs = _mm_hadd_epi16(_mm256_castsi256_si128(bs), _mm256_extracti128_si256(bs, 1));
+        const __m256i p2 = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_setzero_si128()), pairs, 1);
+        const __m512i P = _mm512_inserti64x4(_mm512_castsi256_si512(p2), p2, 1);
+        const float yd = aieng__ldf(a);
         int o;
         for (o = 0; o < 144; o += 64) { AIENG__PF(w + o); AIENG__PF(w + ws + o); AIENG__PF(w + 2 * ws + o); AIENG__PF(w + 3 * ws + o); }
-        aieng__blk_q4_k2(&c01, &m0, &m1, w, w + ws, a);
-        aieng__blk_q4_k2(&c23, &m2, &m3, w + 2 * ws, w + 3 * ws, a);
+        aieng__blk_q4_k2b(&c01, &m01, w, w + ws, a, P, yd);
+        aieng__blk_q4_k2b(&c23, &m23, w + 2 * ws, w + 3 * ws, a, P, yd);
     }
-    out[0] = aieng__k_final(_mm512_castps512_ps256(c01), m0); out[1] = aieng__k_final(_mm512_extractf32x8_ps(c01, 1), m1);
-    out[2] = aieng__k_final(_mm512_castps512_ps256(c23), m2); out[3] = aieng__k_final(_mm512_extractf32x8_ps(c23, 1), m3);
+    out[0] = aieng__k_final2(c01, m01, 0); out[1] = aieng__k_final2(c01, m01, 1);
+    out[2] = aieng__k_final2(c23, m23, 0); out[3] = aieng__k_final2(c23, m23, 1);
 }
-#define AIENG__Q4K_DOT4 aieng__dot_q4_k_512x4
+#define AIENG__Q4K_DOT4 aieng__dot_q4_k_512x4b
 /* Q6_K: two rows per zmm, per half exactly aieng__blk_q6_k */
-static __m512i aieng__ld2x32(const uint8_t *p0, const uint8_t *p1) {
-    return _mm512_inserti64x4(_mm512_zextsi256_si512(_mm256_loadu_si256((const __m256i *)p0)), _mm256_loadu_si256((const __m256i *)p1), 1);
-}
 static __m512i aieng__q6_sel(int j) { /* int16 lanes: 0-7 -> j, 8-15 -> j+1, 16-23 -> 16+j, 24-31 -> 17+j */
     return _mm512_mask_blend_epi16(0xff00ff00u, _mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)j), _mm512_set1_epi16((short)(16 + j))),
                                    _mm512_mask_blend_epi16(0xffff0000u, _mm512_set1_epi16((short)(j + 1)), _mm512_set1_epi16((short)(17 + j))));
