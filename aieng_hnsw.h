@@ -1,5 +1,5 @@
 /* aieng_hnsw.h - an HNSW vector index (approximate nearest neighbours) in one C header.
-   v0.1.0 - MIT licence (see the end of the file).
+   v0.2.0 - MIT licence (see the end of the file).
 
    Hierarchical Navigable Small World graphs (Malkov & Yashunin, TPAMI 2018)
    as hnswlib builds them: a random level per node with mult = 1/ln(M), M links
@@ -54,12 +54,16 @@
      ef_search        10: beam width of a search that passes ef = 0
      seed             100: seed of the level generator
      storage          AIENG_HNSW_F32 (0), AIENG_HNSW_INT8: the graph walk
-                      reads int8 codes (symmetric absmax, one scale per vector)
-                      and the best ef are re-ranked on float32 kept on the side
-                      (faster, 1.25x the memory), or AIENG_HNSW_INT8_ONLY: int8
-                      codes alone (about 0.3x the memory; searches, the exact
-                      one included, rank and return int8 distances; get and
-                      save give the dequantized codes)
+                      reads int8 codes c (symmetric absmax, one scale s per
+                      vector) and the best ef are re-ranked on
+                      x' = s/256 · (256·c + r), with r an int8 residual code
+                      per value (|x - x'| <= s/512, i.e. max|x| / 65024:
+                      16-bit precision; 2·dim + 8 bytes a vector, about 0.55x
+                      the memory of F32 at dim 784; searches, the exact one
+                      included, return distances to x', get and save give x'),
+                      or AIENG_HNSW_INT8_ONLY: int8 codes alone (about 0.3x the
+                      memory; searches, the exact one included, rank and
+                      return int8 distances; get and save give s·c)
      allocator        runtime allocator (zeroed: AIENG_MALLOC/REALLOC/FREE)
 
    API OVERVIEW
@@ -117,29 +121,33 @@
    MEMORY
    An empty index allocates a few hundred bytes. Storage grows by 1.5× (or to
    aieng_hnsw_reserve's size); per node: the vector (4·dim bytes, or dim + 8
-   in int8 mode plus 4·dim of float32 on the side), 4 + 8·M bytes of level-0
+   in int8 modes plus dim residual codes for INT8), 4 + 8·M bytes of level-0
    links, a label (8), level and lock bytes, an upper-level pointer, the label
    map entry, and 4 + 4·M bytes per upper level for the 1/M of nodes that
    have them. aieng_hnsw_memory_bytes counts all of it.
 
-   FILE FORMAT (little-endian; version 1)
+   FILE FORMAT (little-endian; version 2)
      "AIENGHNS" u32 version, u32 header bytes (96), u32 metric, u32 storage,
      u64 dim, u32 M, u32 ef_construction, u32 ef_search, u32 max level,
      u64 seed, u64 rng state, u64 rng inc, u64 slots, u64 live nodes,
      u32 entry point, u32 flags
-     then per slot: u8 level (255 = free), pad to 8, u64 labels, f32 vectors
-     (dim each), level-0 links (u32 count + 2·M u32 ids each), upper links
+     then per slot: u8 level (255 = free), pad to 8, u64 labels, vectors
+     (F32: dim f32; INT8_ONLY: f32 scale + dim int8 codes; INT8: f32 scale +
+     dim codes + dim residual codes; codes in [-127, 127]), level-0 links (u32 count + 2·M u32 ids each), upper links
      (level × (u32 count + M ids) per node with level > 0), and a u64 checksum
      of everything before it (aieng_hnsw_checksum).
 
    VERSIONS
      0.1.0  first release
+     0.2.0  INT8 storage re-ranks on int8 residual codes instead of a float32
+            copy (0.45x its memory); file version 2 stores int8 codes as they
+            are (version 1 files are refused: rebuild or re-save them)
 */
 #ifndef AIENG_HNSW_H
 #define AIENG_HNSW_H
 
 #define AIENG_HNSW_VERSION_MAJOR 0
-#define AIENG_HNSW_VERSION_MINOR 1
+#define AIENG_HNSW_VERSION_MINOR 2
 #define AIENG_HNSW_VERSION_PATCH 0
 
 #include "aieng_tensor.h"
@@ -455,6 +463,7 @@ typedef struct aieng__hn_scratch {
     aieng__hn_cand *cand, *res;
     int64_t cand_cap, res_cap;
     float *q;     /* prepared query (normalised for cosine) */
+    float *tmp;   /* dim floats: a dequantized node */
     int8_t *qi;   /* its int8 codes */
     float qscale, qnorm;
     uint32_t *ids;
@@ -471,7 +480,7 @@ struct aieng_hnsw {
     aieng_rng rng;
     size_t vec_bytes, links0_off, size0; /* level-0 block: [vector][u32 count][maxM0 ids] */
     unsigned char *data0;
-    float *fvec;                       /* int8 storage: float32 copies for re-ranking */
+    int8_t *resid;                     /* INT8 storage: residual codes for re-ranking (dim per node) */
     uint64_t *labels;
     uint8_t *levels;                   /* AIENG__HN_FREE_SLOT for a free slot */
     uint8_t *locks;
@@ -504,20 +513,44 @@ static uint32_t *aieng__hn_links(const aieng_hnsw *h, uint32_t id, int level) {
 static uint8_t aieng__hn_lev(const aieng_hnsw *h, uint32_t id) { return AIENG__HN_LD_ACQ(&h->levels[id]); }
 static int aieng__hn_maxm(const aieng_hnsw *h, int level) { return level == 0 ? h->maxM0 : h->M; }
 
-/* float32 copy of a stored vector (the block itself, or the side array in int8 mode) */
-static const float *aieng__hn_fvec(const aieng_hnsw *h, uint32_t id) {
-    return h->storage != AIENG_HNSW_F32 ? h->fvec + (size_t)id * (size_t)h->dim : aieng__hn_vec(h, id);
-}
-/* the float32 form of a node into out: the stored floats, or dequantized codes */
-static const float *aieng__hn_floats(const aieng_hnsw *h, uint32_t id, float *out) {
-    if (h->storage == AIENG_HNSW_INT8_ONLY) {
-        const float *p = aieng__hn_vec(h, id);
-        const int8_t *c = (const int8_t *)(p + 2);
-        int64_t i;
-        for (i = 0; i < h->dim; i++) out[i] = p[0] * (float)c[i];
-        return out;
+/* out[i] = t · c[i] (r NULL), or t · (256 · c[i] + r[i]): int8 codes, and the
+   residual codes of the INT8 storage; the integer is exact in a float, so
+   every path rounds once, the same way. */
+static void aieng__hn_dequant(float *out, const int8_t *c, const int8_t *r, float t, int64_t n) {
+    int64_t i = 0;
+#if defined(AIENG_AVX512)
+    const __m512 vt = _mm512_set1_ps(t);
+    for (; i + 16 <= n; i += 16) {
+        __m512i a = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(c + i)));
+        if (r) a = _mm512_add_epi32(_mm512_slli_epi32(a, 8), _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(const void *)(r + i))));
+        _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_cvtepi32_ps(a), vt));
     }
-    return aieng__hn_fvec(h, id);
+#elif defined(AIENG_AVX2)
+    const __m256 vt = _mm256_set1_ps(t);
+    for (; i + 8 <= n; i += 8) {
+        __m256i a = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(c + i)));
+        if (r) a = _mm256_add_epi32(_mm256_slli_epi32(a, 8), _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)(r + i))));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_cvtepi32_ps(a), vt));
+    }
+#elif defined(AIENG_NEON)
+    const float32x4_t vt = vdupq_n_f32(t);
+    for (; i + 8 <= n; i += 8) {
+        int16x8_t a = vmovl_s8(vld1_s8(c + i));
+        if (r) a = vaddq_s16(vshlq_n_s16(a, 8), vmovl_s8(vld1_s8(r + i)));
+        vst1q_f32(out + i, vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(a))), vt));
+        vst1q_f32(out + i + 4, vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_high_s16(a))), vt));
+    }
+#endif
+    for (; i < n; i++) out[i] = t * (float)(r ? 256 * (int32_t)c[i] + (int32_t)r[i] : (int32_t)c[i]);
+}
+/* the float32 form of a node: the stored floats (F32), or dequantized into out:
+   scale · code (INT8_ONLY), scale/256 · (256 · code + residual) (INT8) */
+static const float *aieng__hn_floats(const aieng_hnsw *h, uint32_t id, float *out) {
+    const float *p = aieng__hn_vec(h, id);
+    if (h->storage == AIENG_HNSW_F32) return p;
+    if (h->storage == AIENG_HNSW_INT8_ONLY) aieng__hn_dequant(out, (const int8_t *)(p + 2), NULL, p[0], h->dim);
+    else aieng__hn_dequant(out, (const int8_t *)(p + 2), h->resid + (size_t)id * (size_t)h->dim, p[0] * (1.0f / 256.0f), h->dim);
+    return out;
 }
 
 /* ---- distances. int8 block: [f32 scale][f32 |x̂|²][dim codes] */
@@ -623,7 +656,11 @@ static aieng__hn_scratch *aieng__hn_scratch_get(aieng_hnsw *h, int64_t ef) {
         memset(s, 0, sizeof *s);
         s->q = (float *)aieng__hn_h_alloc(h, sizeof(float) * (size_t)h->dim);
         s->qi = (int8_t *)aieng__hn_h_alloc(h, (size_t)h->dim);
-        if (!s->q || !s->qi) { aieng__hn_h_free(h, s->q); aieng__hn_h_free(h, s->qi); aieng__hn_h_free(h, s); return NULL; }
+        s->tmp = h->storage != AIENG_HNSW_F32 ? (float *)aieng__hn_h_alloc(h, sizeof(float) * (size_t)h->dim) : NULL;
+        if (!s->q || !s->qi || (h->storage != AIENG_HNSW_F32 && !s->tmp)) {
+            aieng__hn_h_free(h, s->q); aieng__hn_h_free(h, s->qi); aieng__hn_h_free(h, s->tmp); aieng__hn_h_free(h, s);
+            return NULL;
+        }
         aieng__hn_mx_lock(&h->pool_mtx);
         h->n_scratch++;
         aieng__hn_mx_unlock(&h->pool_mtx);
@@ -645,7 +682,7 @@ static void aieng__hn_scratch_put(aieng_hnsw *h, aieng__hn_scratch *s) {
 }
 static void aieng__hn_scratch_free(aieng_hnsw *h, aieng__hn_scratch *s) {
     aieng__hn_h_free(h, s->visited); aieng__hn_h_free(h, s->cand); aieng__hn_h_free(h, s->res);
-    aieng__hn_h_free(h, s->q); aieng__hn_h_free(h, s->qi); aieng__hn_h_free(h, s->ids); aieng__hn_h_free(h, s);
+    aieng__hn_h_free(h, s->q); aieng__hn_h_free(h, s->qi); aieng__hn_h_free(h, s->tmp); aieng__hn_h_free(h, s->ids); aieng__hn_h_free(h, s);
 }
 static void aieng__hn_visit_begin(aieng__hn_scratch *s) {
     if (++s->tag == 0) { memset(s->visited, 0, sizeof(uint16_t) * (size_t)s->vcap); s->tag = 1; }
@@ -804,7 +841,7 @@ AIENG_API void aieng_hnsw_destroy(aieng_hnsw *h) {
     if (!h) return;
     for (i = 0; i < h->n_slots; i++) aieng__hn_h_free(h, h->upper[i]);
     while (h->pool) { aieng__hn_scratch *s = h->pool; h->pool = s->next; aieng__hn_scratch_free(h, s); }
-    aieng__hn_h_free(h, h->data0); aieng__hn_h_free(h, h->fvec); aieng__hn_h_free(h, h->labels);
+    aieng__hn_h_free(h, h->data0); aieng__hn_h_free(h, h->resid); aieng__hn_h_free(h, h->labels);
     aieng__hn_h_free(h, h->levels); aieng__hn_h_free(h, h->locks); aieng__hn_h_free(h, h->upper);
     aieng__hn_h_free(h, h->free_ids); aieng__hn_h_free(h, h->map_keys); aieng__hn_h_free(h, h->map_vals);
     aieng__hn_rw_destroy(h);
@@ -817,7 +854,7 @@ AIENG_API void aieng_hnsw_destroy(aieng_hnsw *h) {
 /* Grows every per-slot array to cap slots; the caller holds the index exclusively. */
 static aieng_result aieng__hn_grow(aieng_hnsw *h, int64_t cap) {
     unsigned char *d0;
-    float *fv = NULL;
+    int8_t *rv = NULL;
     uint64_t *lab;
     uint8_t *lev, *lk;
     uint32_t **up;
@@ -828,9 +865,9 @@ static aieng_result aieng__hn_grow(aieng_hnsw *h, int64_t cap) {
     if (!d0) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory growing to %lld nodes", (long long)cap);
     h->data0 = d0;
     if (h->storage == AIENG_HNSW_INT8) {
-        fv = (float *)aieng_realloc(&h->alloc, h->fvec, sizeof(float) * (size_t)h->dim * (size_t)cap);
-        if (!fv) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory growing to %lld nodes", (long long)cap);
-        h->fvec = fv;
+        rv = (int8_t *)aieng_realloc(&h->alloc, h->resid, (size_t)h->dim * (size_t)cap);
+        if (!rv) return aieng_set_error(AIENG_ERR_OOM, "hnsw: out of memory growing to %lld nodes", (long long)cap);
+        h->resid = rv;
     }
     lab = (uint64_t *)aieng_realloc(&h->alloc, h->labels, sizeof(uint64_t) * (size_t)cap);
     if (lab) h->labels = lab;
@@ -884,12 +921,12 @@ AIENG_API size_t aieng_hnsw_memory_bytes(aieng_hnsw *h) {
     aieng__hn_mx_lock(&h->mtx);
     n = sizeof(aieng_hnsw) + (size_t)h->cap * (h->size0 + sizeof(uint64_t) + 2 + sizeof(uint32_t *)) + h->upper_bytes +
         (size_t)h->free_cap * sizeof(uint32_t) + (size_t)h->map_cap * (sizeof(uint64_t) + sizeof(uint32_t));
-    if (h->fvec) n += sizeof(float) * (size_t)h->dim * (size_t)h->cap;
+    if (h->resid) n += (size_t)h->dim * (size_t)h->cap;
     aieng__hn_mx_unlock(&h->mtx);
     aieng__hn_mx_lock(&h->pool_mtx);
     for (s = h->pool; s; s = s->next)
         n += sizeof *s + (size_t)s->vcap * 2 + (size_t)(s->cand_cap + s->res_cap) * sizeof(aieng__hn_cand) +
-             (size_t)h->dim * 5 + (size_t)s->ids_cap * 4;
+             (size_t)h->dim * (s->tmp ? 9 : 5) + (size_t)s->ids_cap * 4;
     aieng__hn_mx_unlock(&h->pool_mtx);
     aieng__hn_rw_unlock(h);
     return n;
@@ -1069,7 +1106,17 @@ static void aieng__hn_store_vec(aieng_hnsw *h, uint32_t id, const float *v) {
         int8_t *codes = (int8_t *)(p + 2);
         p[0] = aieng_hnsw_quantize_i8(codes, v, h->dim);
         p[1] = p[0] * p[0] * (float)aieng_hnsw_dot_i8(codes, codes, h->dim);
-        if (h->fvec) memcpy(h->fvec + (size_t)id * (size_t)h->dim, v, sizeof(float) * (size_t)h->dim);
+        if (h->resid) { /* what the codes miss, in steps of scale/256: |residual| <= scale/2 */
+            int8_t *r = h->resid + (size_t)id * (size_t)h->dim;
+            const float sc = p[0], inv = sc > 0.0f ? 256.0f / sc : 0.0f;
+            int64_t i;
+            for (i = 0; i < h->dim; i++) {
+                float e = (v[i] - sc * (float)codes[i]) * inv;
+                if (!(e > -127.0f)) e = -127.0f;
+                if (e > 127.0f) e = 127.0f;
+                r[i] = (int8_t)(e >= 0.0f ? (int)(e + 0.5f) : -(int)(0.5f - e));
+            }
+        }
     } else {
         memcpy(p, v, sizeof(float) * (size_t)h->dim);
     }
@@ -1309,15 +1356,7 @@ static aieng_result aieng__hn_remove_locked(aieng_hnsw *h, uint32_t id) {
             s->ids = ids;
             s->ids_cap = h->ef_construction + 2 * AIENG__HN_MAX_M;
         }
-        if (h->storage == AIENG_HNSW_INT8_ONLY) {
-            /* dequantize into q, then prepare in place (prepare copies q onto itself first) */
-            float *tmp = (float *)aieng__hn_h_alloc(h, sizeof(float) * (size_t)h->dim);
-            if (!tmp) { aieng__hn_scratch_put(h, s); return aieng_set_error(AIENG_ERR_OOM, "hnsw_remove: out of memory"); }
-            aieng__hn_prepare_query(h, s, aieng__hn_floats(h, id, tmp));
-            aieng__hn_h_free(h, tmp);
-        } else {
-            aieng__hn_prepare_query(h, s, aieng__hn_fvec(h, id));
-        }
+        aieng__hn_prepare_query(h, s, aieng__hn_floats(h, id, s->tmp));
         cur = aieng__hn_descend(h, s, ep, L, &d);
         for (l = L < top ? L : top; l >= 0; l--) {
             int64_t nr = aieng__hn_search_layer(h, s, cur, d, h->ef_construction, l, NULL, id), m = 0, i;
@@ -1396,8 +1435,8 @@ AIENG_API aieng_result aieng_hnsw_get(aieng_hnsw *h, uint64_t label, float *out)
     aieng__hn_mx_unlock(&h->mtx);
     /* a slot in the map may still be being filled by another thread */
     if (id != AIENG__HN_NONE && AIENG__HN_LD_ACQ(&h->levels[id]) != AIENG__HN_FREE_SLOT)
-        if (h->storage == AIENG_HNSW_INT8_ONLY) (void)aieng__hn_floats(h, id, out);
-        else memcpy(out, aieng__hn_fvec(h, id), sizeof(float) * (size_t)h->dim);
+        if (h->storage != AIENG_HNSW_F32) (void)aieng__hn_floats(h, id, out);
+        else memcpy(out, aieng__hn_vec(h, id), sizeof(float) * (size_t)h->dim);
     else id = AIENG__HN_NONE;
     aieng__hn_rw_unlock(h);
     return id == AIENG__HN_NONE ? aieng_set_error(AIENG_ERR_RANGE, "hnsw_get: label %llu not in the index", (unsigned long long)label) : AIENG_OK;
@@ -1427,7 +1466,7 @@ static int64_t aieng__hn_scan(aieng_hnsw *h, aieng__hn_scratch *s, int64_t k, co
         if (AIENG__HN_LD_ACQ(&h->levels[i]) == AIENG__HN_FREE_SLOT) continue;
         if (f && !f->fn(h->labels[i], f->user)) continue;
         c.d = h->storage == AIENG_HNSW_INT8_ONLY ? aieng__hn_dist_q(h, s, (uint32_t)i)
-                                                 : aieng__hn_dist_f(h->metric, s->q, aieng__hn_fvec(h, (uint32_t)i), h->dim);
+                                                 : aieng__hn_dist_f(h->metric, s->q, aieng__hn_floats(h, (uint32_t)i, s->tmp), h->dim);
         c.id = (uint32_t)i;
         if (nr < k) aieng__hn_heap_push(s->res, &nr, c, 1);
         else if (c.d < s->res[0].d) { (void)aieng__hn_heap_pop(s->res, &nr, 1); aieng__hn_heap_push(s->res, &nr, c, 1); }
@@ -1483,9 +1522,9 @@ static aieng_result aieng__hn_search(aieng_hnsw *h, const float *q, int64_t k, c
         if (!ep) { aieng__hn_scratch_put(h, s); return AIENG_OK; }
         cur = aieng__hn_descend(h, s, ep, 0, &d);
         nr = aieng__hn_search_layer(h, s, cur, d, ef, 0, fp, AIENG__HN_NONE);
-        if (h->storage == AIENG_HNSW_INT8) { /* re-rank the ef best on float32 */
+        if (h->storage == AIENG_HNSW_INT8) { /* re-rank the ef best on codes + residuals */
             int64_t i;
-            for (i = 0; i < nr; i++) s->res[i].d = aieng__hn_dist_f(h->metric, s->q, aieng__hn_fvec(h, s->res[i].id), h->dim);
+            for (i = 0; i < nr; i++) s->res[i].d = aieng__hn_dist_f(h->metric, s->q, aieng__hn_floats(h, s->res[i].id, s->tmp), h->dim);
         }
     }
     aieng__hn_emit(h, s->res, nr, k, labels, dists, n_found);
@@ -1568,7 +1607,7 @@ AIENG_API aieng_result aieng_hnsw_search_batch(aieng_hnsw *h, const float *qs, i
 
 /* ---------------------------------------------------------------- persistence */
 #define AIENG__HN_HNSW_MAGIC "AIENGHNS"
-#define AIENG__HN_HNSW_FILE_VERSION 1u
+#define AIENG__HN_HNSW_FILE_VERSION 2u
 #define AIENG__HN_HNSW_HEADER 96u
 
 /* A streaming 64-bit hash in the manner of xxHash64: four lanes over 32-byte
@@ -1641,6 +1680,10 @@ static void aieng__hn_put_words(aieng__hn_sink *k, const void *p, size_t n_words
     { const uint32_t *w = (const uint32_t *)p; size_t i; for (i = 0; i < n_words; i++) aieng__hn_put32(k, w[i]); }
 }
 
+/* bytes of one node's vector in the file: f32 values, or f32 scale + int8 codes (+ int8 residuals) */
+static size_t aieng__hn_file_vec_bytes(int storage, uint64_t dim) {
+    return storage == AIENG_HNSW_F32 ? 4 * (size_t)dim : 4 + (size_t)dim * (storage == AIENG_HNSW_INT8 ? 2 : 1);
+}
 static void aieng__hn_write(aieng_hnsw *h, aieng__hn_sink *k) {
     int64_t i;
     static const unsigned char zeros[64] = {0};
@@ -1667,22 +1710,16 @@ static void aieng__hn_write(aieng_hnsw *h, aieng__hn_sink *k) {
     aieng__hn_put(k, zeros, (size_t)((8 - h->n_slots % 8) % 8));
     for (i = 0; i < h->n_slots; i++) aieng__hn_put64(k, h->levels[i] == AIENG__HN_FREE_SLOT ? 0 : h->labels[i]);
     for (i = 0; i < h->n_slots; i++) {
+        const float *p = aieng__hn_vec(h, (uint32_t)i);
         if (h->levels[i] == AIENG__HN_FREE_SLOT) {
-            int64_t j;
-            for (j = 0; j < h->dim; j += 16) aieng__hn_put(k, zeros, (size_t)(h->dim - j < 16 ? h->dim - j : 16) * 4);
-        } else {
-            if (h->storage == AIENG_HNSW_INT8_ONLY) {
-                float buf[256];
-                int64_t j, m;
-                const float *p = aieng__hn_vec(h, (uint32_t)i);
-                const int8_t *c = (const int8_t *)(p + 2);
-                for (j = 0; j < h->dim; j += 256) {
-                    for (m = 0; m < 256 && j + m < h->dim; m++) buf[m] = p[0] * (float)c[j + m];
-                    aieng__hn_put_words(k, buf, (size_t)m);
-                }
-            } else {
-                aieng__hn_put_words(k, aieng__hn_fvec(h, (uint32_t)i), (size_t)h->dim);
-            }
+            size_t j, vsz = aieng__hn_file_vec_bytes(h->storage, h->dim);
+            for (j = 0; j < vsz; j += 64) aieng__hn_put(k, zeros, vsz - j < 64 ? vsz - j : 64);
+        } else if (h->storage == AIENG_HNSW_F32) {
+            aieng__hn_put_words(k, p, (size_t)h->dim);
+        } else { /* scale, codes, residual codes (INT8) */
+            aieng__hn_put_words(k, p, 1);
+            aieng__hn_put(k, p + 2, (size_t)h->dim);
+            if (h->storage == AIENG_HNSW_INT8) aieng__hn_put(k, h->resid + (size_t)i * (size_t)h->dim, (size_t)h->dim);
         }
     }
     for (i = 0; i < h->n_slots; i++) {
@@ -1724,7 +1761,8 @@ AIENG_API size_t aieng_hnsw_save_size(aieng_hnsw *h) {
     {   /* count without writing */
         int64_t i;
         size_t n = AIENG__HN_HNSW_HEADER + (size_t)h->n_slots + (size_t)((8 - h->n_slots % 8) % 8) + 8 * (size_t)h->n_slots +
-                   4 * (size_t)h->dim * (size_t)h->n_slots + 4 * (size_t)(1 + h->maxM0) * (size_t)h->n_slots + 8;
+                   aieng__hn_file_vec_bytes(h->storage, (uint64_t)h->dim) * (size_t)h->n_slots +
+                   4 * (size_t)(1 + h->maxM0) * (size_t)h->n_slots + 8;
         for (i = 0; i < h->n_slots; i++)
             if (h->levels[i] != AIENG__HN_FREE_SLOT) n += 4 * (size_t)(h->M + 1) * h->levels[i];
         k.n = n;
@@ -1764,7 +1802,7 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
     aieng_hnsw *h = NULL;
     uint64_t dim, n_slots, n_live, seed, rst, rinc, live = 0, sum_up = 0, i;
     uint32_t version, hb, metric, storage, M, efc, efs, eplev, entry, flags, maxm0;
-    size_t off, o_lab, o_vec, o_l0, o_up, per0;
+    size_t off, o_lab, o_vec, o_l0, o_up, per0, vsz;
     aieng_result r;
     int maxl = -1;
 #define AIENG__HN_BAD(...) do { r = aieng_set_error(AIENG_ERR_FORMAT, __VA_ARGS__); goto fail; } while (0)
@@ -1793,10 +1831,11 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
     maxm0 = 2 * M;
     /* section offsets, each checked against the length before use */
     per0 = 4 * ((size_t)maxm0 + 1);
-    if (n_slots > (len - 8) / (1 + 8 + 4 * (size_t)dim + per0)) AIENG__HN_BAD("hnsw_load: truncated: %llu nodes do not fit in %zu bytes", (unsigned long long)n_slots, len);
+    vsz = aieng__hn_file_vec_bytes((int)storage, dim);
+    if (n_slots > (len - 8) / (1 + 8 + vsz + per0)) AIENG__HN_BAD("hnsw_load: truncated: %llu nodes do not fit in %zu bytes", (unsigned long long)n_slots, len);
     o_lab = AIENG__HN_HNSW_HEADER + (size_t)n_slots + (size_t)((8 - n_slots % 8) % 8);
     o_vec = o_lab + 8 * (size_t)n_slots;
-    o_l0 = o_vec + 4 * (size_t)dim * (size_t)n_slots;
+    o_l0 = o_vec + vsz * (size_t)n_slots;
     o_up = o_l0 + per0 * (size_t)n_slots;
     if (o_up > len - 8) AIENG__HN_BAD("hnsw_load: truncated file (%zu bytes, sections need %zu)", len, o_up + 8);
     for (i = 0; i < n_slots; i++) {
@@ -1840,12 +1879,26 @@ static aieng_result aieng__hn_load(aieng_hnsw **out, const unsigned char *b, siz
             if (aieng__hn_map_find(h, h->labels[i]) != AIENG__HN_NONE) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: label %llu appears twice", (unsigned long long)h->labels[i]); }
             aieng__hn_map_put_raw(h->map_keys, h->map_vals, h->map_cap, h->labels[i], (uint32_t)i);
             h->map_n++;
-            for (d = 0; d < dim; d++) {
-                uint32_t w = aieng__hn_rd32(b + o_vec + 4 * ((size_t)i * (size_t)dim + (size_t)d));
-                memcpy(&v[d], &w, 4);
-                if (!(v[d] - v[d] == 0.0f)) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has a non-finite value", (unsigned long long)i); }
+            if (storage == AIENG_HNSW_F32) {
+                for (d = 0; d < dim; d++) {
+                    uint32_t w = aieng__hn_rd32(b + o_vec + 4 * ((size_t)i * (size_t)dim + (size_t)d));
+                    memcpy(&v[d], &w, 4);
+                    if (!(v[d] - v[d] == 0.0f)) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has a non-finite value", (unsigned long long)i); }
+                }
+                aieng__hn_store_vec(h, (uint32_t)i, v);
+            } else { /* the codes as stored: a round trip is exact */
+                const unsigned char *vp = b + o_vec + vsz * (size_t)i;
+                float *p = aieng__hn_vec(h, (uint32_t)i);
+                int8_t *codes = (int8_t *)(p + 2);
+                uint32_t w = aieng__hn_rd32(vp);
+                memcpy(&p[0], &w, 4);
+                if (!(p[0] >= 0.0f && p[0] <= FLT_MAX)) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has a bad scale", (unsigned long long)i); }
+                for (d = 0; d < (storage == AIENG_HNSW_INT8 ? 2 : 1) * dim; d++)
+                    if (vp[4 + d] == 0x80u) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has the int8 code -128", (unsigned long long)i); }
+                memcpy(codes, vp + 4, (size_t)dim);
+                if (storage == AIENG_HNSW_INT8) memcpy(h->resid + (size_t)i * (size_t)dim, vp + 4 + dim, (size_t)dim);
+                p[1] = p[0] * p[0] * (float)aieng_hnsw_dot_i8(codes, codes, (int64_t)dim);
             }
-            aieng__hn_store_vec(h, (uint32_t)i, v);
             if (cnt > maxm0) { aieng__hn_h_free(h, v); AIENG__HN_BAD("hnsw_load: node %llu has %u links on level 0 (max %u)", (unsigned long long)i, cnt, maxm0); }
             for (j = 1; j <= cnt; j++) {
                 uint32_t t = aieng__hn_rd32(lp + 4 * j);

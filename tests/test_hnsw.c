@@ -185,6 +185,17 @@ static void test_recall(void) {
                 aieng_hnsw_get(h, 3, back);
                 CHECK(fabs(back[0] - x[3 * dim]) < 0.1 && fabs(back[36] - x[3 * dim + 36]) < 0.1, "int8-only get: %g vs %g", back[0], x[3 * dim]);
             }
+            if (storage == AIENG_HNSW_INT8 && metric != AIENG_HNSW_COSINE) {
+                /* re-ranking form: within max|x| / 32512 of every stored value */
+                float back[37], amax = 0.0f, err = 0.0f;
+                int64_t j;
+                for (i = 0; i < n; i += 97) {
+                    aieng_hnsw_get(h, (uint64_t)i, back);
+                    for (j = 0, amax = 0.0f; j < dim; j++) amax = fabsf(x[i * dim + j]) > amax ? fabsf(x[i * dim + j]) : amax;
+                    for (j = 0; j < dim; j++) if (fabsf(back[j] - x[i * dim + j]) > err * amax) err = fabsf(back[j] - x[i * dim + j]) / amax;
+                }
+                CHECK(err <= 1.0f / 32512.0f * 1.01f, "int8 residual get: relative error %g", err);
+            }
             p.exact = 1;
             re = recall(h, metric, x, n, dim, NULL, qs, nq, k, &p);
             CHECK(re >= (storage == AIENG_HNSW_INT8_ONLY ? 0.9 : 0.999), "metric %d storage %d: exact search recall %.4f", metric, storage, re);
@@ -502,6 +513,17 @@ static void test_persistence(void) {
                     memcpy(c, buf, n); put32(c + o_l0 + 4 * 13 * i0 + 4, 5000); fix_checksum(c, n); expect_bad(c, n, AIENG_ERR_FORMAT, "link out of range");
                     memcpy(c, buf, n); put32(c + o_l0 + 4 * 13 * i0 + 4, (uint32_t)i0); fix_checksum(c, n); expect_bad(c, n, AIENG_ERR_FORMAT, "self link");
                 }
+                free(c);
+            }
+            if (storage == AIENG_HNSW_INT8 && removals == 0) {
+                /* int8 vectors as stored: f32 scale, 8 codes, 8 residual codes per slot */
+                unsigned char *c = (unsigned char *)malloc(n);
+                size_t slots = 300, o_vec = 96 + slots + (8 - slots % 8) % 8 + 8 * slots, i0 = 40, vsz = 4 + 2 * 8;
+                memcpy(c, buf, n); put32(c + o_vec + vsz * i0, 0x7fc00000u); fix_checksum(c, n); expect_bad(c, n, AIENG_ERR_FORMAT, "NaN scale");
+                memcpy(c, buf, n); put32(c + o_vec + vsz * i0, 0xbf800000u); fix_checksum(c, n); expect_bad(c, n, AIENG_ERR_FORMAT, "negative scale");
+                memcpy(c, buf, n); c[o_vec + vsz * i0 + 4 + 3] = 0x80; fix_checksum(c, n); expect_bad(c, n, AIENG_ERR_FORMAT, "code -128");
+                memcpy(c, buf, n); c[o_vec + vsz * i0 + 4 + 8 + 5] = 0x80; fix_checksum(c, n); expect_bad(c, n, AIENG_ERR_FORMAT, "residual code -128");
+                CHECK(strstr(aieng_last_error(), "-128") != NULL, "code named: %s", aieng_last_error());
                 free(c);
             }
             aieng_hnsw_destroy(h);
