@@ -2070,7 +2070,8 @@ static void aieng__tf_attn_task(void *ctx, int64_t begin, int64_t end, int tid) 
 }
 
 typedef struct aieng__tf_rows_job { aieng_model *m; int64_t T; int what; const aieng__tf_layer *l; } aieng__tf_rows_job;
-/* Row-parallel elementwise work: 0 rmsnorm attn, 1 rmsnorm ffn, 2 swiglu, 3 gelu+bias, 4 layernorm attn, 5 layernorm ffn */
+/* Row-parallel elementwise work: 0 rmsnorm attn, 1 rmsnorm ffn, 2 swiglu, 3 gelu+bias, 4 layernorm attn, 5 layernorm ffn,
+   6 RoPE, 7 attention residual, 8 ffn residual */
 static void aieng__tf_rows_task(void *ctx, int64_t begin, int64_t end, int tid) {
     aieng__tf_rows_job *j = (aieng__tf_rows_job *)ctx;
     aieng_model *m = j->m;
@@ -2088,7 +2089,18 @@ static void aieng__tf_rows_task(void *ctx, int64_t begin, int64_t end, int tid) 
             aieng_gelu_row(m->hb + t * ff, m->hb + t * ff, ff);
             break;
         case 4: aieng__tf_layernorm(m->xb + t * D, m->x + t * D, j->l->attn_norm, j->l->attn_norm_b, D, m->hp.norm_eps); break;
-        default: aieng__tf_layernorm(m->xb + t * D, m->x + t * D, j->l->ffn_norm, j->l->ffn_norm_b, D, m->hp.norm_eps); break;
+        case 5: aieng__tf_layernorm(m->xb + t * D, m->x + t * D, j->l->ffn_norm, j->l->ffn_norm_b, D, m->hp.norm_eps); break;
+        case 6: { /* RoPE of the row's query and key heads */
+            const int64_t hd = m->hp.head_dim, nr = m->hp.n_rot, kvd = m->hp.n_head_kv * hd;
+            for (i = 0; i < m->hp.n_head; i++) aieng__tf_rope(m->q + t * D + i * hd, m->rope_cs + t * nr, nr);
+            for (i = 0; i < m->hp.n_head_kv; i++) aieng__tf_rope(m->k + t * kvd + i * hd, m->rope_cs + t * nr, nr);
+            break;
+        }
+        default: { /* 7, 8: residual x += xb + bias (attention output, ffn down) */
+            const float *b = j->what == 7 ? j->l->bo : j->l->b_down;
+            for (i = 0; i < D; i++) m->x[t * D + i] += m->xb[t * D + i] + (b ? b[i] : 0.0f);
+            break;
+        }
         }
     }
 }
@@ -2105,7 +2117,7 @@ static void aieng__tf_rows(aieng_model *m, int64_t T, int what, const aieng__tf_
 static aieng_result aieng__tf_forward(aieng_model *m, const int32_t *ids, int64_t T, int want_logits) {
     const aieng_model_hparams *hp = &m->hp;
     int64_t D = hp->n_embd, hd = hp->head_dim, kvd = hp->n_head_kv * hd, n_past = m->n_past, L = hp->n_layer;
-    int64_t t, h, l, i, nr = hp->n_rot;
+    int64_t t, l, i, nr = hp->n_rot;
     aieng_result r;
     size_t row_bytes;
     aieng_quant_row_bytes(m->tok_embd.type, D, &row_bytes);
@@ -2138,10 +2150,7 @@ static aieng_result aieng__tf_forward(aieng_model *m, const int32_t *ids, int64_
             if ((r = aieng__tf_linear(m, &ly->wq, m->xb, T, m->q)) != AIENG_OK) goto fail;
             if ((r = aieng__tf_linear(m, &ly->wk, m->xb, T, m->k)) != AIENG_OK) goto fail;
             if ((r = aieng__tf_linear(m, &ly->wv, m->xb, T, m->v)) != AIENG_OK) goto fail;
-            for (t = 0; t < T; t++) {
-                for (h = 0; h < hp->n_head; h++) aieng__tf_rope(m->q + t * D + h * hd, m->rope_cs + t * nr, nr);
-                for (h = 0; h < hp->n_head_kv; h++) aieng__tf_rope(m->k + t * kvd + h * hd, m->rope_cs + t * nr, nr);
-            }
+            aieng__tf_rows(m, T, 6, ly);
         } else {
             aieng__tf_rows(m, T, 4, ly);
             if ((r = aieng__tf_linear(m, &ly->wqkv, m->xb, T, m->hb)) != AIENG_OK) goto fail;
@@ -2163,7 +2172,7 @@ static aieng_result aieng__tf_forward(aieng_model *m, const int32_t *ids, int64_
         aj.chunk = T < 16 ? T : 16;
         aieng_parallel_for(hp->n_head_kv * ((T + aj.chunk - 1) / aj.chunk), 1, aieng__tf_attn_task, &aj);
         if ((r = aieng__tf_linear(m, &ly->wo, m->att, T, m->xb)) != AIENG_OK) goto fail;
-        for (i = 0; i < T * D; i++) m->x[i] += m->xb[i] + (ly->bo ? ly->bo[i % D] : 0.0f);
+        aieng__tf_rows(m, T, 7, ly);
         if (hp->arch == AIENG_ARCH_LLAMA) {
             aieng__tf_rows(m, T, 1, ly);
             if ((r = aieng__tf_linear(m, &ly->w_gate, m->xb, T, m->hb)) != AIENG_OK) goto fail;
@@ -2175,7 +2184,7 @@ static aieng_result aieng__tf_forward(aieng_model *m, const int32_t *ids, int64_
             aieng__tf_rows(m, T, 3, ly);
         }
         if ((r = aieng__tf_linear(m, &ly->w_down, m->hb, T, m->xb)) != AIENG_OK) goto fail;
-        for (i = 0; i < T * D; i++) m->x[i] += m->xb[i] + (ly->b_down ? ly->b_down[i % D] : 0.0f);
+        aieng__tf_rows(m, T, 8, ly);
     }
     m->n_past += T;
     if (want_logits) {
