@@ -2402,67 +2402,66 @@ static void aieng__dot_q4_1_512x4b(const uint8_t *w, size_t ws, const uint8_t *a
    the four-row kernels above (scale d_w·d_a, one fused multiply-add per block
    into 8 lanes, the same final sums) and the integer block sums are the same
    integers, so every output is bit-identical to aieng_quant_vec_dot. The
-   activation side (aieng__mm_side): per row and block d (and s for Q8_1) as
-   floats, and for Q4_0/Q8_0 weights the offset term -k·Σ(4 bytes of y) per
-   lane (k = 8, or 128 for Q8_0 whose bytes are flipped to unsigned by x^0x80),
-   which starts the dpbusd sum: dpbusd(-k·Σy, u, y) = Σ (u - k)·y. */
+   activation side (aieng__mm_side_row), per group of four rows: per block the
+   rows' d and s (Q8_1) as floats, f[8b + r] and f[8b + 4 + r]; for Q4_0/Q8_0
+   weights then, per row, the offset term -k·Σ(4 bytes of y) per lane (k = 8,
+   or 128 for Q8_0 whose bytes are flipped to unsigned by x^0x80), which
+   starts the dpbusd sum: dpbusd(-k·Σy, u, y) = Σ (u - k)·y. */
 #define AIENG__HAVE_TILE 1
-#define AIENG__TROW(r) const uint8_t *a##r = a + (r) * as; const float *f##r = ds + (r) * dss
+#define AIENG__TROW(r) const uint8_t *a##r = a + (r) * as
 #define AIENG__TOUT(r, PLUS)                                                                                  \
-    y[(r) * ldy + 0] = aieng__hsum16_lo(c##r##a) PLUS(4 * (r) + 0);                                          \
-    y[(r) * ldy + 1] = aieng__hsum16_hi(c##r##a) PLUS(4 * (r) + 1);                                          \
-    y[(r) * ldy + 2] = aieng__hsum16_lo(c##r##b) PLUS(4 * (r) + 2);                                          \
-    y[(r) * ldy + 3] = aieng__hsum16_hi(c##r##b) PLUS(4 * (r) + 3)
+    y[(r) * ldy + 0] = aieng__hsum16_lo(c##r##a) PLUS(r);                                                    \
+    y[(r) * ldy + 1] = aieng__hsum16_hi(c##r##a) PLUS(4 + (r));                                              \
+    y[(r) * ldy + 2] = aieng__hsum16_lo(c##r##b) PLUS(8 + (r));                                              \
+    y[(r) * ldy + 3] = aieng__hsum16_hi(c##r##b) PLUS(12 + (r))
 #define AIENG__TPLUS_M(j) + m[j]
 #define AIENG__TPLUS_0(j)
 /* Q4_1 × Q8_1 */
 #define AIENG__T41(r)                                                                                         \
     {                                                                                                         \
         const __m512i yy = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a##r + 36 * i + 4))); \
-        const __m512 da = _mm512_set1_ps(f##r[2 * i]);                                                        \
+        const __m512 da = _mm512_set1_ps(f[8 * i + (r)]);                                                     \
         c##r##a = _mm512_fmadd_ps(_mm512_mul_ps(D01, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), x01, yy)), c##r##a); \
         c##r##b = _mm512_fmadd_ps(_mm512_mul_ps(D23, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), x23, yy)), c##r##b); \
-        s##r = _mm_add_ps(s##r, _mm_mul_ps(Mv, _mm_set1_ps(f##r[2 * i + 1])));                                 \
     }
-static void aieng__tile_q4_1(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *ds, size_t dss,
-                             const int32_t *cs, size_t css, int64_t nb, float *y, int64_t ldy) {
+static void aieng__tile_q4_1(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, int64_t nb, float *y,
+                             int64_t ldy) {
     const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
     const __m512i i23 = _mm512_setr_epi32(4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6);
-    const __m256i im = _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7);
+    const __m512i im = _mm512_setr_epi32(1, 1, 1, 1, 3, 3, 3, 3, 5, 5, 5, 5, 7, 7, 7, 7);
     __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a;
-    __m128 s0 = _mm_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    __m512 ms = _mm512_setzero_ps(); /* lane 4·w + r: Σ m·s of weight row w against activation row r */
     float m[16];
     int64_t i;
     AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);
-    (void)cs; (void)css;
     for (i = 0; i < nb; i++, w += 20) {
         const __m256 dm = _mm256_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), (int)aieng__ld32(w + 2 * ws),
                                                          (int)aieng__ld32(w + 3 * ws)));
         const __m512 D01 = _mm512_permutexvar_ps(i01, _mm512_zextps256_ps512(dm));
         const __m512 D23 = _mm512_permutexvar_ps(i23, _mm512_zextps256_ps512(dm));
-        const __m128 Mv = _mm256_castps256_ps128(_mm256_permutevar8x32_ps(dm, im));
         const __m512i x01 = aieng__nibbles2(w + 4, w + ws + 4), x23 = aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4);
         AIENG__T41(0) AIENG__T41(1) AIENG__T41(2) AIENG__T41(3)
+        ms = _mm512_add_ps(ms, _mm512_mul_ps(_mm512_permutexvar_ps(im, _mm512_zextps256_ps512(dm)), _mm512_broadcast_f32x4(_mm_loadu_ps(f + 8 * i + 4))));
     }
-    _mm_storeu_ps(m, s0); _mm_storeu_ps(m + 4, s1); _mm_storeu_ps(m + 8, s2); _mm_storeu_ps(m + 12, s3);
+    _mm512_storeu_ps(m, ms);
     AIENG__TOUT(0, AIENG__TPLUS_M); AIENG__TOUT(1, AIENG__TPLUS_M); AIENG__TOUT(2, AIENG__TPLUS_M); AIENG__TOUT(3, AIENG__TPLUS_M);
 }
 /* Q4_0 and Q8_0 × Q8_0: integer sums start at the offset term */
 #define AIENG__T80(r)                                                                                         \
     {                                                                                                         \
         const __m512i yy = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a##r + 34 * i + 2))); \
-        const __m512i o = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(k##r + 8 * i)));        \
-        const __m512 da = _mm512_set1_ps(f##r[2 * i]);                                                        \
+        const __m512i o = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(k + ((r) * nb + i) * 8))); \
+        const __m512 da = _mm512_set1_ps(f[8 * i + (r)]);                                                     \
         c##r##a = _mm512_fmadd_ps(_mm512_mul_ps(D01, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(o, x01, yy)), c##r##a); \
         c##r##b = _mm512_fmadd_ps(_mm512_mul_ps(D23, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(o, x23, yy)), c##r##b); \
     }
 #define AIENG__TILE80(NAME, WB, LOADX)                                                                        \
-    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *ds, size_t dss,   \
-                     const int32_t *cs, size_t css, int64_t nb, float *y, int64_t ldy) {                      \
+    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, int64_t nb,     \
+                     float *y, int64_t ldy) {                                                                 \
         const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);                 \
         const __m512i i23 = _mm512_setr_epi32(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);                 \
         __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a; \
-        const int32_t *k0 = cs, *k1 = cs + css, *k2 = cs + 2 * css, *k3 = cs + 3 * css;                       \
+        const int32_t *k = (const int32_t *)(const void *)(f + 8 * nb);                                       \
         int64_t i;                                                                                            \
         AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);                                       \
         for (i = 0; i < nb; i++, w += (WB)) {                                                                 \
@@ -2473,7 +2472,7 @@ static void aieng__tile_q4_1(const uint8_t *w, size_t ws, const uint8_t *a, size
             const __m512i x01 = LOADX(w + 2, w + ws + 2), x23 = LOADX(w + 2 * ws + 2, w + 3 * ws + 2);         \
             AIENG__T80(0) AIENG__T80(1) AIENG__T80(2) AIENG__T80(3)                                           \
         }                                                                                                     \
-        AIENG__TOUT(0, AIENG__TPLUS_0); AIENG__TOUT(1, AIENG__TPLUS_0); AIENG__TOUT(2, AIENG__TPLUS_0); AIENG__TOUT(3, AIENG__TPLUS_0);               \
+        AIENG__TOUT(0, AIENG__TPLUS_0); AIENG__TOUT(1, AIENG__TPLUS_0); AIENG__TOUT(2, AIENG__TPLUS_0); AIENG__TOUT(3, AIENG__TPLUS_0); \
     }
 static __m512i aieng__flip2x32(const uint8_t *p0, const uint8_t *p1) {
     return _mm512_xor_si512(aieng__ld2x32(p0, p1), _mm512_set1_epi8((char)0x80));
@@ -2793,8 +2792,8 @@ static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a,
 #endif
 
 /* The tile kernel of a weight type for M > 1, or NULL. */
-typedef void (*aieng__tile_fn)(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *ds, size_t dss,
-                               const int32_t *cs, size_t css, int64_t nb, float *y, int64_t ldy);
+typedef void (*aieng__tile_fn)(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, int64_t nb,
+                               float *y, int64_t ldy);
 static aieng__tile_fn aieng__tile(int wtype) {
 #if defined(AIENG__HAVE_TILE)
     switch (wtype) {
@@ -2862,27 +2861,27 @@ typedef struct aieng__mmjob {
     float *y;
     const float *x;   /* f32 activations (for the quantization task) */
     aieng__tile_fn tile; /* M >= 4 and a tile kernel: side data below */
-    float *ds;        /* per activation row: d, s per block (dss floats apart) */
-    int32_t *cs;      /* per activation row: 8 offset terms per block (Q4_0/Q8_0) */
+    float *ds;        /* side data of the tiles, 4·dss floats per group of four rows */
     size_t dss;
 } aieng__mmjob;
-/* The side data of activation row m for the tile kernels (see there). */
+/* The side data of activation row m for the tile kernels (see there), in
+   the slot of its group of four rows. */
 static void aieng__mm_side_row(const aieng__mmjob *j, int64_t m) {
     const uint8_t *q = j->A + (size_t)m * j->arow;
-    float *f = j->ds + (size_t)m * j->dss;
-    int32_t *c = j->cs + (size_t)m * j->dss;
-    const int64_t nb = j->K / 32;
+    const int64_t nb = j->K / 32, r = m & 3;
+    float *f = j->ds + (size_t)(m - r) * j->dss;
+    int32_t *c = (int32_t *)(void *)(f + 8 * nb) + r * nb * 8;
     const int32_t k = j->wtype == AIENG_QUANT_Q8_0 ? 128 : 8;
     int64_t b;
     int l;
     for (b = 0; b < nb; b++) {
         if (j->act == AIENG_QUANT_Q8_1) {
-            f[2 * b] = aieng__h2f(q + 36 * b);
-            f[2 * b + 1] = aieng__h2f(q + 36 * b + 2);
+            f[8 * b + r] = aieng__h2f(q + 36 * b);
+            f[8 * b + 4 + r] = aieng__h2f(q + 36 * b + 2);
         } else {
             const int8_t *qs = (const int8_t *)(q + 34 * b + 2);
-            f[2 * b] = aieng__h2f(q + 34 * b);
-            f[2 * b + 1] = 0.0f;
+            f[8 * b + r] = aieng__h2f(q + 34 * b);
+            f[8 * b + 4 + r] = 0.0f;
             for (l = 0; l < 8; l++) c[8 * b + l] = -k * (qs[4 * l] + qs[4 * l + 1] + qs[4 * l + 2] + qs[4 * l + 3]);
         }
     }
@@ -2893,7 +2892,7 @@ static void aieng__act_task(void *ctx, int64_t begin, int64_t end, int tid) {
     (void)tid;
     for (m = begin; m < end; m++) {
         aieng_quant_quantize_act(j->act, j->x + m * j->ldx, (uint8_t *)(uintptr_t)j->A + (size_t)m * j->arow, j->K);
-        if (j->tile) aieng__mm_side_row(j, m);
+        if (j->tile && m < (j->M & ~(int64_t)3)) aieng__mm_side_row(j, m);
     }
 }
 static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
@@ -2912,8 +2911,8 @@ static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
             for (; m + 4 <= j->M; m += 4) {
                 const uint8_t *a = j->A + (size_t)m * j->arow;
                 for (n = n0; n + 4 <= n1; n += 4)
-                    j->tile(j->W + (size_t)n * j->wrow, j->wrow, a, j->arow, j->ds + (size_t)m * j->dss, j->dss,
-                            j->cs + (size_t)m * j->dss, j->dss, j->K / 32, j->y + m * j->ldy + n, j->ldy);
+                    j->tile(j->W + (size_t)n * j->wrow, j->wrow, a, j->arow, j->ds + (size_t)m * j->dss, j->K / 32,
+                            j->y + m * j->ldy + n, j->ldy);
                 for (; n < n1; n++)
                     for (r = 0; r < 4; r++)
                         j->y[(m + r) * j->ldy + n] =
@@ -2959,7 +2958,7 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
     }
     job.wtype = wtype; job.act = act; job.W = (const uint8_t *)W; job.wrow = wrow;
     job.K = K; job.M = M; job.ldx = ldx; job.ldy = ldy; job.y = y; job.x = x;
-    job.tile = NULL; job.ds = NULL; job.cs = NULL; job.dss = 0;
+    job.tile = NULL; job.ds = NULL; job.dss = 0;
     if (act == AIENG_QUANT_F32) {
         job.A = (const uint8_t *)x;
         job.arow = (size_t)ldx * sizeof(float);
@@ -2984,7 +2983,6 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
             const size_t side = aieng__mm_side(wtype, K);
             job.arow -= side;
             job.ds = (float *)(void *)(buf + job.arow * (size_t)M);
-            job.cs = (int32_t *)(void *)(job.ds + 2 * (K / 32));
             job.dss = side / sizeof(float);
         }
         if (M > 1) aieng_parallel_for(M, 1, aieng__act_task, &job);
