@@ -2634,7 +2634,23 @@ static int aieng__fmt_index(const aieng_json *f) {
     for (k = 0; k < 4; k++) if (strcmp(f->s, aieng__fmt_names[k]) == 0) return k;
     return -1;
 }
-/* resolves a local $ref ("#", "#/pointer" with %XX decoding); NULL when unsupported */
+/* the subschema of s with "$anchor": name or "$id": "#name" (plain-name fragments), or NULL */
+static const aieng_json *aieng__schema_anchor(const aieng_json *s, const char *name, size_t n, int depth) {
+    size_t i;
+    const aieng_json *k;
+    if (!s || depth > 64 || (s->type != AIENG_JSON_OBJECT && s->type != AIENG_JSON_ARRAY)) return NULL;
+    if (s->type == AIENG_JSON_OBJECT) {
+        if ((k = aieng_json_get(s, "$anchor")) != NULL && k->type == AIENG_JSON_STRING && k->len == n && !memcmp(k->s, name, n)) return s;
+        if ((k = aieng_json_get(s, "$id")) != NULL && k->type == AIENG_JSON_STRING && k->len == n + 1 && k->s[0] == '#' && !memcmp(k->s + 1, name, n)) return s;
+        if ((k = aieng_json_get(s, "id")) != NULL && k->type == AIENG_JSON_STRING && k->len == n + 1 && k->s[0] == '#' && !memcmp(k->s + 1, name, n)) return s;
+    }
+    for (i = 0; i < s->n; i++) {
+        if (s->type == AIENG_JSON_OBJECT && (!strcmp(s->items[i]->key, "enum") || !strcmp(s->items[i]->key, "const"))) continue;
+        if ((k = aieng__schema_anchor(s->items[i], name, n, depth + 1)) != NULL) return k;
+    }
+    return NULL;
+}
+/* resolves a local $ref ("#", "#/pointer" with %XX decoding, "#anchor"); NULL when unsupported */
 static const aieng_json *aieng__schema_ref(const aieng_json *root, const aieng_json *ref) {
     char ptr[1024];
     size_t i, n = 0;
@@ -2647,7 +2663,7 @@ static const aieng_json *aieng__schema_ref(const aieng_json *root, const aieng_j
     }
     if (i < ref->len) return NULL;
     ptr[n] = 0;
-    if (n && ptr[0] != '/') return NULL; /* anchors are not supported */
+    if (n && ptr[0] != '/') return aieng__schema_anchor(root, ptr, n, 0); /* "#name": $anchor or $id "#name" */
     return aieng_json_pointer(root, ptr);
 }
 static size_t aieng__utf8_count(const char *s, size_t n) {
@@ -3289,6 +3305,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             size_t q;
             for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
                 int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, names[j], nlen[j]);
+                if (mt < 0 && aieng__sc_relax(c, "patternProperties")) { declared = 1; continue; } /* relaxed: any value */
                 if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); ok = 0; break; }
                 if (!mt) continue;
                 declared = 1;
@@ -3342,7 +3359,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     if (ok) {
         /* rules S_i^first (2i) and S_i^rest (2i+1), i = 0..n; S_n = extras */
         aieng__buf r;
-        int keyrule = -1, xm = -1;
+        int keyrule = -1, xm = -1, pp_relaxed = 0;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
         if (conflict && aieng__sc_relax(c, "patternProperties")) { pp = NULL; extra = -2; conflict = 0; } /* relaxed: any extra member */
         if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
@@ -3378,14 +3395,17 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                         aieng__buf_printf(&xb, "\"\\\"\" s%d", kr);
                     } else {
                         aieng__buf_puts(&xb, "\"\\\"\" ");
-                        if (aieng__regex_gbnf(pk, pp->items[q]->key_len, 1, &xb) != AIENG_OK) { c->err = AIENG_ERR_UNSUPPORTED; ok = 0; break; }
+                        if (aieng__regex_gbnf(pk, pp->items[q]->key_len, 1, &xb) != AIENG_OK) {
+                            if (aieng__sc_relax(c, "patternProperties")) { pp_relaxed = 1; break; } /* any extra member */
+                            c->err = AIENG_ERR_UNSUPPORTED; ok = 0; break; }
                         aieng__buf_puts(&xb, " \"\\\"\"");
                     }
                 }
                 if (vr == -2) aieng__buf_puts(&xb, " ws \":\" ws value");
                 else aieng__buf_printf(&xb, " ws \":\" ws s%d", vr);
             }
-            if (ok) {
+            if (ok && pp_relaxed) extra = -2;
+            else if (ok) {
                 if (!xb.n) aieng__buf_puts(&xb, AIENG__GBNF_NOTHING);
                 xm = aieng__sc_new_rule(c);
                 aieng__sc_emit(c, xm, &xb);
@@ -3640,7 +3660,11 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
         if (aieng__sc_num(aieng_json_get(parts[i], "maximum"), &d) && (!has_hi || d < hi || (d == hi && eM))) { hi = d; has_hi = 1; hi_ex = eM; }
     }
     if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
-        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: numeric bound beyond int64%s", NULL); return 0; }
+        if (!aieng__sc_relax(c, "minimum/maximum")) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: numeric bound beyond int64%s", NULL); return 0; }
+        if (has_lo && (lo < -9.2e18 || lo > 9.2e18)) has_lo = 0; /* relaxed: that bound is left out */
+        if (has_hi && (hi < -9.2e18 || hi > 9.2e18)) has_hi = 0;
+    }
     if (integer) {
         int64_t L = 0, H = 0;
         if (!has_lo && !has_hi) { aieng__buf_puts(b, "integer"); return 1; }
@@ -3652,7 +3676,15 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
     }
     if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
     if ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15))) {
-        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum of a non-integer number must be whole numbers%s", NULL); return 0; }
+        if (!aieng__sc_relax(c, "minimum/maximum")) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum of a non-integer number must be whole numbers%s", NULL); return 0; }
+        /* relaxed: the whole numbers around the bounds, inclusive (a wider range) */
+        if (has_lo && fabs(lo) > 1e15) has_lo = 0;
+        if (has_hi && fabs(hi) > 1e15) has_hi = 0;
+        if (has_lo && lo != floor(lo)) { lo = floor(lo); lo_ex = 0; }
+        if (has_hi && hi != floor(hi)) { hi = ceil(hi); hi_ex = 0; }
+        if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
+    }
     {   /* decimal numbers without exponent: a negative part and a non-negative part */
         int first = 1;
         aieng__buf_putc(b, '(');

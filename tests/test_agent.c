@@ -942,6 +942,44 @@ static void test_schema_relax(void) {
     aieng_grammar_free(g);
     aieng_free(NULL, gbnf);
     aieng_json_free(sd);
+    { /* more relaxed constructs, and $anchor references (supported strictly) */
+        static const struct { const char *schema; int strict_ok; const char *named, *yes, *no; } rc[] = {
+            {"{\"$ref\":\"#foo\",\"$defs\":{\"x\":{\"$anchor\":\"foo\",\"type\":\"integer\"}}}", 1, "", "3", "\"a\""},
+            {"{\"$ref\":\"#bar\",\"definitions\":{\"x\":{\"$id\":\"#bar\",\"type\":\"string\"}}}", 1, "", "\"a\"", "3"},
+            {"{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.5}", 0, "minimum/maximum", "1.5", "3.5"},
+            {"{\"type\":\"integer\",\"maximum\":1e300}", 0, "minimum/maximum", "12345", "1.5"},
+            {"{\"type\":\"object\",\"patternProperties\":{\"^(?!x)\":{\"type\":\"integer\"}},\"additionalProperties\":false}", 0,
+             "patternProperties", "{\"a\":1}", "[]"},
+            {"{\"allOf\":[{\"properties\":{\"a\":{\"type\":\"integer\"}},\"additionalProperties\":false},{\"additionalProperties\":true}]}", 0,
+             "additionalProperties", "{\"a\":1}", "{\"a\":\"x\"}"},
+            {"{\"allOf\":[{\"enum\":[1,2,3]},{\"enum\":[2,3,4]},{\"const\":3}]}", 1, "", "3", "2"},
+        };
+        for (i = 0; i < sizeof rc / sizeof *rc; i++) {
+            aieng_json_doc *d = NULL;
+            aieng_result r;
+            char *gb = NULL;
+            size_t gn = 0;
+            aieng_grammar *gg = NULL;
+            aieng_json_parse(rc[i].schema, strlen(rc[i].schema), NULL, &d);
+            memset(&o, 0, sizeof o);
+            r = aieng_schema_to_gbnf(aieng_json_root(d), &o, &gb, &gn);
+            CHECK((r == AIENG_OK) == rc[i].strict_ok, "strict %s: %d %s", rc[i].schema, (int)r, aieng_last_error());
+            aieng_free(NULL, gb);
+            gb = NULL;
+            o.flags = AIENG_SCHEMA_RELAX;
+            o.relaxed = rel;
+            o.relaxed_cap = sizeof rel;
+            r = aieng_schema_to_gbnf(aieng_json_root(d), &o, &gb, &gn);
+            CHECK(r == AIENG_OK && !strcmp(rel, rc[i].named), "relaxed %s: %d, named '%s'", rc[i].schema, (int)r, rel);
+            if (r == AIENG_OK && aieng_grammar_parse(gb, gn, NULL, &gg) == AIENG_OK) {
+                CHECK(aieng_grammar_accepts(gg, rc[i].yes, strlen(rc[i].yes)), "%s accepts %s", rc[i].schema, rc[i].yes);
+                CHECK(!aieng_grammar_accepts(gg, rc[i].no, strlen(rc[i].no)), "%s rejects %s", rc[i].schema, rc[i].no);
+            } else CHECK(0, "relaxed grammar of %s compiles", rc[i].schema);
+            aieng_grammar_free(gg);
+            aieng_free(NULL, gb);
+            aieng_json_free(d);
+        }
+    }
 }
 
 /* @@TESTS@@ */
