@@ -944,6 +944,10 @@ static uint32_t aieng__hn_greedy(const aieng_hnsw *h, const aieng__hn_scratch *s
         l = aieng__hn_links(h, cur, level);
         n = AIENG__HN_LD_ACQ(&l[0]);
         if (n > (uint32_t)h->M) n = (uint32_t)h->M;
+        for (j = 1; j <= n; j++) { /* start every neighbour's vector on its way */
+            uint32_t c = AIENG__HN_LD_ACQ(&l[j]);
+            if (c < (uint32_t)h->cap) aieng__hn_prefetch_vec(h, c);
+        }
         for (j = 1; j <= n; j++) {
             uint32_t c = AIENG__HN_LD_ACQ(&l[j]);
             float d;
