@@ -2409,6 +2409,7 @@ static void aieng__dot_q4_1_512x4b(const uint8_t *w, size_t ws, const uint8_t *a
    starts the dpbusd sum: dpbusd(-k·Σy, u, y) = Σ (u - k)·y. */
 #define AIENG__HAVE_TILE 1
 #define AIENG__TROW(r) const uint8_t *a##r = a + (r) * as
+#define AIENG__TROW8(r, E) const uint8_t *a##r = a + ((E) ? (r) : 0) * as
 #define AIENG__TOUT(r, PLUS)                                                                                  \
     y[(r) * ldy + 0] = aieng__hsum16_lo(c##r##a) PLUS(r);                                                    \
     y[(r) * ldy + 1] = aieng__hsum16_hi(c##r##a) PLUS(4 + (r));                                              \
@@ -2417,35 +2418,56 @@ static void aieng__dot_q4_1_512x4b(const uint8_t *w, size_t ws, const uint8_t *a
 #define AIENG__TPLUS_M(j) + m[j]
 #define AIENG__TPLUS_0(j)
 /* Q4_1 × Q8_1 */
-#define AIENG__T41(r)                                                                                         \
+#define AIENG__T41(r, F)                                                                                      \
     {                                                                                                         \
         const __m512i yy = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(a##r + 36 * i + 4))); \
-        const __m512 da = _mm512_set1_ps(f[8 * i + (r)]);                                                     \
+        const __m512 da = _mm512_set1_ps((F)[8 * i + (r)]);                                                   \
         c##r##a = _mm512_fmadd_ps(_mm512_mul_ps(D01, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), x01, yy)), c##r##a); \
         c##r##b = _mm512_fmadd_ps(_mm512_mul_ps(D23, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), x23, yy)), c##r##b); \
     }
-static void aieng__tile_q4_1(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, int64_t nb, float *y,
-                             int64_t ldy) {
-    const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);
-    const __m512i i23 = _mm512_setr_epi32(4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6);
-    const __m512i im = _mm512_setr_epi32(1, 1, 1, 1, 3, 3, 3, 3, 5, 5, 5, 5, 7, 7, 7, 7);
-    __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a;
-    __m512 ms = _mm512_setzero_ps(); /* lane 4·w + r: Σ m·s of weight row w against activation row r */
-    float m[16];
-    int64_t i;
-    AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);
-    for (i = 0; i < nb; i++, w += 20) {
-        const __m256 dm = _mm256_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws), (int)aieng__ld32(w + 2 * ws),
-                                                         (int)aieng__ld32(w + 3 * ws)));
-        const __m512 D01 = _mm512_permutexvar_ps(i01, _mm512_zextps256_ps512(dm));
-        const __m512 D23 = _mm512_permutexvar_ps(i23, _mm512_zextps256_ps512(dm));
-        const __m512i x01 = aieng__nibbles2(w + 4, w + ws + 4), x23 = aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4);
-        AIENG__T41(0) AIENG__T41(1) AIENG__T41(2) AIENG__T41(3)
-        ms = _mm512_add_ps(ms, _mm512_mul_ps(_mm512_permutexvar_ps(im, _mm512_zextps256_ps512(dm)), _mm512_broadcast_f32x4(_mm_loadu_ps(f + 8 * i + 4))));
+/* R = 4 or 8 activation rows (groups of four: side data f for rows 0-3, g for 4-7) */
+#define AIENG__TILE41(NAME, R8)                                                                               \
+    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, const float *g, \
+                     int64_t nb, float *y, int64_t ldy) {                                                     \
+        const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2);                 \
+        const __m512i i23 = _mm512_setr_epi32(4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6);                 \
+        const __m512i im = _mm512_setr_epi32(1, 1, 1, 1, 3, 3, 3, 3, 5, 5, 5, 5, 7, 7, 7, 7);                  \
+        __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a; \
+        __m512 c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a, c7a = c0a, c7b = c0a;         \
+        __m512 ms = _mm512_setzero_ps(), ms2 = ms; /* lane 4·w + r: Σ m·s, weight row w, activation row r */  \
+        float m[16];                                                                                          \
+        int64_t i;                                                                                            \
+        AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);                                       \
+        AIENG__TROW8(4, R8); AIENG__TROW8(5, R8); AIENG__TROW8(6, R8); AIENG__TROW8(7, R8);                   \
+        for (i = 0; i < nb; i++, w += 20) {                                                                   \
+            const __m256 dm = _mm256_cvtph_ps(_mm_setr_epi32((int)aieng__ld32(w), (int)aieng__ld32(w + ws),   \
+                                                             (int)aieng__ld32(w + 2 * ws), (int)aieng__ld32(w + 3 * ws))); \
+            const __m512 D01 = _mm512_permutexvar_ps(i01, _mm512_zextps256_ps512(dm));                        \
+            const __m512 D23 = _mm512_permutexvar_ps(i23, _mm512_zextps256_ps512(dm));                        \
+            const __m512 M16 = _mm512_permutexvar_ps(im, _mm512_zextps256_ps512(dm));                         \
+            const __m512i x01 = aieng__nibbles2(w + 4, w + ws + 4), x23 = aieng__nibbles2(w + 2 * ws + 4, w + 3 * ws + 4); \
+            AIENG__T41(0, f) AIENG__T41(1, f) AIENG__T41(2, f) AIENG__T41(3, f)                               \
+            ms = _mm512_add_ps(ms, _mm512_mul_ps(M16, _mm512_broadcast_f32x4(_mm_loadu_ps(f + 8 * i + 4))));  \
+            if (R8) {                                                                                         \
+                AIENG__T41(4, g - 4) AIENG__T41(5, g - 4) AIENG__T41(6, g - 4) AIENG__T41(7, g - 4)           \
+                ms2 = _mm512_add_ps(ms2, _mm512_mul_ps(M16, _mm512_broadcast_f32x4(_mm_loadu_ps(g + 8 * i + 4)))); \
+            }                                                                                                 \
+        }                                                                                                     \
+        _mm512_storeu_ps(m, ms);                                                                              \
+        AIENG__TOUT(0, AIENG__TPLUS_M); AIENG__TOUT(1, AIENG__TPLUS_M); AIENG__TOUT(2, AIENG__TPLUS_M); AIENG__TOUT(3, AIENG__TPLUS_M); \
+        if (R8) {                                                                                             \
+            _mm512_storeu_ps(m, ms2);                                                                         \
+            y += 4 * ldy;                                                                                     \
+            AIENG__TOUT2(4, 0); AIENG__TOUT2(5, 1); AIENG__TOUT2(6, 2); AIENG__TOUT2(7, 3);                   \
+        }                                                                                                     \
     }
-    _mm512_storeu_ps(m, ms);
-    AIENG__TOUT(0, AIENG__TPLUS_M); AIENG__TOUT(1, AIENG__TPLUS_M); AIENG__TOUT(2, AIENG__TPLUS_M); AIENG__TOUT(3, AIENG__TPLUS_M);
-}
+#define AIENG__TOUT2(r, k)                                                                                    \
+    y[(k) * ldy + 0] = aieng__hsum16_lo(c##r##a) + m[k];                                                     \
+    y[(k) * ldy + 1] = aieng__hsum16_hi(c##r##a) + m[4 + (k)];                                               \
+    y[(k) * ldy + 2] = aieng__hsum16_lo(c##r##b) + m[8 + (k)];                                               \
+    y[(k) * ldy + 3] = aieng__hsum16_hi(c##r##b) + m[12 + (k)]
+AIENG__TILE41(aieng__tile_q4_1, 0)
+AIENG__TILE41(aieng__tile8_q4_1, 1)
 /* Q4_0 and Q8_0 × Q8_0: integer sums start at the offset term */
 #define AIENG__T80(r)                                                                                         \
     {                                                                                                         \
@@ -2456,12 +2478,13 @@ static void aieng__tile_q4_1(const uint8_t *w, size_t ws, const uint8_t *a, size
         c##r##b = _mm512_fmadd_ps(_mm512_mul_ps(D23, da), _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(o, x23, yy)), c##r##b); \
     }
 #define AIENG__TILE80(NAME, WB, LOADX)                                                                        \
-    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, int64_t nb,     \
-                     float *y, int64_t ldy) {                                                                 \
+    static void NAME(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, const float *g, \
+                     int64_t nb, float *y, int64_t ldy) {                                                     \
         const __m512i i01 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);                 \
         const __m512i i23 = _mm512_setr_epi32(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);                 \
         __m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a; \
         const int32_t *k = (const int32_t *)(const void *)(f + 8 * nb);                                       \
+        (void)g;                                                                                              \
         int64_t i;                                                                                            \
         AIENG__TROW(0); AIENG__TROW(1); AIENG__TROW(2); AIENG__TROW(3);                                       \
         for (i = 0; i < nb; i++, w += (WB)) {                                                                 \
@@ -2791,11 +2814,12 @@ static int aieng__dot4(int wtype, const uint8_t *w, size_t ws, const uint8_t *a,
 }
 #endif
 
-/* The tile kernel of a weight type for M > 1, or NULL. */
-typedef void (*aieng__tile_fn)(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, int64_t nb,
-                               float *y, int64_t ldy);
-static aieng__tile_fn aieng__tile(int wtype) {
+/* The tile kernel of a weight type for M > 1 (4 activation rows, or 8), or NULL. */
+typedef void (*aieng__tile_fn)(const uint8_t *w, size_t ws, const uint8_t *a, size_t as, const float *f, const float *g,
+                               int64_t nb, float *y, int64_t ldy);
+static aieng__tile_fn aieng__tile(int wtype, int eight) {
 #if defined(AIENG__HAVE_TILE)
+    if (eight) return wtype == AIENG_QUANT_Q4_1 ? aieng__tile8_q4_1 : NULL;
     switch (wtype) {
     case AIENG_QUANT_Q4_0: return aieng__tile_q4_0;
     case AIENG_QUANT_Q4_1: return aieng__tile_q4_1;
@@ -2803,7 +2827,7 @@ static aieng__tile_fn aieng__tile(int wtype) {
     default: return NULL;
     }
 #else
-    (void)wtype;
+    (void)wtype; (void)eight;
     return NULL;
 #endif
 }
@@ -2860,7 +2884,7 @@ typedef struct aieng__mmjob {
     size_t arow;
     float *y;
     const float *x;   /* f32 activations (for the quantization task) */
-    aieng__tile_fn tile; /* M >= 4 and a tile kernel: side data below */
+    aieng__tile_fn tile, tile8; /* M >= 4 and a tile kernel (4 activation rows, or 8): side data below */
     float *ds;        /* side data of the tiles, 4·dss floats per group of four rows */
     size_t dss;
 } aieng__mmjob;
@@ -2908,15 +2932,19 @@ static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
         /* 4 weight rows x 4 activation rows at a time, bit-identical to the
            one-row kernels (and so to M = 1 and to any thread split) */
         if (j->tile)
-            for (; m + 4 <= j->M; m += 4) {
+            while (m + 4 <= j->M) {
+                const int rows = j->tile8 && m + 8 <= j->M ? 8 : 4;
+                const aieng__tile_fn fn = rows == 8 ? j->tile8 : j->tile;
                 const uint8_t *a = j->A + (size_t)m * j->arow;
+                const float *f = j->ds + (size_t)m * j->dss;
                 for (n = n0; n + 4 <= n1; n += 4)
-                    j->tile(j->W + (size_t)n * j->wrow, j->wrow, a, j->arow, j->ds + (size_t)m * j->dss, j->K / 32,
-                            j->y + m * j->ldy + n, j->ldy);
+                    fn(j->W + (size_t)n * j->wrow, j->wrow, a, j->arow, f, rows == 8 ? f + 4 * j->dss : NULL, j->K / 32,
+                       j->y + m * j->ldy + n, j->ldy);
                 for (; n < n1; n++)
-                    for (r = 0; r < 4; r++)
+                    for (r = 0; r < rows; r++)
                         j->y[(m + r) * j->ldy + n] =
                             aieng_quant_vec_dot(j->wtype, j->W + (size_t)n * j->wrow, a + (size_t)r * j->arow, j->K);
+                m += rows;
             }
         for (; m < j->M; m++) {
             const uint8_t *a = j->A + (size_t)m * j->arow;
@@ -2958,7 +2986,7 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
     }
     job.wtype = wtype; job.act = act; job.W = (const uint8_t *)W; job.wrow = wrow;
     job.K = K; job.M = M; job.ldx = ldx; job.ldy = ldy; job.y = y; job.x = x;
-    job.tile = NULL; job.ds = NULL; job.dss = 0;
+    job.tile = NULL; job.tile8 = NULL; job.ds = NULL; job.dss = 0;
     if (act == AIENG_QUANT_F32) {
         job.A = (const uint8_t *)x;
         job.arow = (size_t)ldx * sizeof(float);
@@ -2979,7 +3007,8 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
         buf = (uint8_t *)(((uintptr_t)buf + 63) & ~(uintptr_t)63);
         job.arow = (need - 64) / (size_t)M;
         job.A = buf;
-        if (M >= 4 && (job.tile = aieng__tile(wtype)) != NULL) {
+        if (M >= 4 && (job.tile = aieng__tile(wtype, 0)) != NULL) {
+            job.tile8 = aieng__tile(wtype, 1);
             const size_t side = aieng__mm_side(wtype, K);
             job.arow -= side;
             job.ds = (float *)(void *)(buf + job.arow * (size_t)M);
