@@ -72,7 +72,8 @@
                 aieng_hnsw_count, aieng_hnsw_dim
      insert     aieng_hnsw_add (a label already present is updated),
                 aieng_hnsw_add_batch (parallel, through aieng_parallel_for)
-     delete     aieng_hnsw_remove (links repaired, slot reused), aieng_hnsw_contains,
+     delete     aieng_hnsw_remove (links repaired, slot reused), aieng_hnsw_compact
+                (drops links left pointing at free slots), aieng_hnsw_contains,
                 aieng_hnsw_get
      search     aieng_hnsw_search (k, ef), aieng_hnsw_search_ex (params: ef,
                 label filter, selectivity hint, exact), aieng_hnsw_search_batch
@@ -102,7 +103,7 @@
      side: searches run while other threads insert and see each new node
      once it is linked.
    - aieng_hnsw_remove, aieng_hnsw_add of a label that is already present
-     (an update), aieng_hnsw_reserve, aieng_hnsw_save* and the growth of the
+     (an update), aieng_hnsw_compact, aieng_hnsw_reserve, aieng_hnsw_save* and the growth of the
      storage (when an insert finds it full) take the index exclusively: they
      wait for running calls and hold new ones back (a waiting writer is not
      starved by a stream of searches).
@@ -317,6 +318,13 @@ AIENG_API aieng_result aieng_hnsw_add(aieng_hnsw *h, uint64_t label, const float
 AIENG_API aieng_result aieng_hnsw_add_batch(aieng_hnsw *h, const uint64_t *labels, const float *vecs, int64_t n);
 /* Removes label: its neighbours are relinked and its slot is reused. */
 AIENG_API aieng_result aieng_hnsw_remove(aieng_hnsw *h, uint64_t label);
+/* Drops the links that removals left pointing at free slots, refills the
+   lists that lost some (from their neighbours' neighbours, with the
+   heuristic), and lets searches skip the free-slot checks again until the
+   next removal. n_dropped (may be NULL): links dropped. Exclusive. Call it
+   after a batch of removals and before re-inserting: once a free slot is
+   reused, a link left pointing at it reaches the new node and stays. */
+AIENG_API aieng_result aieng_hnsw_compact(aieng_hnsw *h, int64_t *n_dropped);
 AIENG_API int aieng_hnsw_contains(aieng_hnsw *h, uint64_t label);
 /* Copies the stored float32 vector of label into out (dim floats). */
 AIENG_API aieng_result aieng_hnsw_get(aieng_hnsw *h, uint64_t label, float *out);
@@ -1408,6 +1416,55 @@ static aieng_result aieng__hn_remove_locked(aieng_hnsw *h, uint32_t id) {
     if (h->n_free < h->free_cap) h->free_ids[h->n_free++] = id; /* else the slot stays unused */
     h->n_live--;
     h->had_removals = 1;
+    return AIENG_OK;
+}
+
+/* node p's list on level l: live targets of level >= l only, refilled from two hops when it lost any */
+static int64_t aieng__hn_compact_list(aieng_hnsw *h, uint32_t p, int l) {
+    aieng__hn_cand c[4 * AIENG__HN_MAX_M + 2];
+    uint32_t *lp = aieng__hn_links(h, p, l), j, j2;
+    const uint32_t ns = (uint32_t)h->n_slots, cap = 4 * AIENG__HN_MAX_M + 2;
+    int64_t n = 0, i, k, dropped = 0;
+#define AIENG__HN_OK_TARGET(q) ((q) < ns && (q) != p && h->levels[q] != AIENG__HN_FREE_SLOT && (int)h->levels[q] >= l)
+    for (j = 1; j <= lp[0]; j++) {
+        if (AIENG__HN_OK_TARGET(lp[j])) c[n++].id = lp[j];
+        else dropped++;
+    }
+    if (!dropped) return 0;
+    for (i = 0, k = n; i < k && (uint32_t)n < cap; i++) {
+        const uint32_t *l2 = aieng__hn_links(h, c[i].id, l);
+        for (j2 = 1; j2 <= l2[0] && (uint32_t)n < cap; j2++) {
+            uint32_t q = l2[j2];
+            int64_t t;
+            int dup = 0;
+            if (!AIENG__HN_OK_TARGET(q)) continue;
+            for (t = 0; t < n; t++) if (c[t].id == q) { dup = 1; break; }
+            if (!dup) c[n++].id = q;
+        }
+    }
+#undef AIENG__HN_OK_TARGET
+    for (i = 0; i < n; i++) c[i].d = aieng__hn_dist_nodes(h, p, c[i].id);
+    qsort(c, (size_t)n, sizeof(aieng__hn_cand), aieng__hn_cand_cmp);
+    k = aieng__hn_heuristic(h, c, n, aieng__hn_maxm(h, l));
+    for (i = 0; i < k; i++) AIENG__HN_ST_REL(&lp[i + 1], c[i].id);
+    AIENG__HN_ST_REL(&lp[0], (uint32_t)k);
+    return dropped;
+}
+AIENG_API aieng_result aieng_hnsw_compact(aieng_hnsw *h, int64_t *n_dropped) {
+    int64_t i, dropped = 0;
+    if (n_dropped) *n_dropped = 0;
+    if (!h) return aieng_set_error(AIENG_ERR_INVALID_ARG, "hnsw_compact: index is NULL");
+    aieng__hn_rw_wr(h);
+    if (h->had_removals) {
+        for (i = 0; i < h->n_slots; i++) {
+            int l, lv = h->levels[i];
+            if (lv == AIENG__HN_FREE_SLOT) continue;
+            for (l = 0; l <= lv; l++) dropped += aieng__hn_compact_list(h, (uint32_t)i, l);
+        }
+        h->had_removals = 0;
+    }
+    aieng__hn_rw_unlock(h);
+    if (n_dropped) *n_dropped = dropped;
     return AIENG_OK;
 }
 

@@ -206,6 +206,21 @@ static void test_recall(void) {
 }
 
 /* delete 10 %, check recall on the rest, re-insert, compare with a fresh build */
+/* links (any level) from live nodes to free slots */
+static int64_t stale_links(aieng_hnsw *h) {
+    int64_t i, n = 0;
+    for (i = 0; i < h->n_slots; i++) {
+        int l;
+        if (h->levels[i] == AIENG__HN_FREE_SLOT) continue;
+        for (l = 0; l <= h->levels[i]; l++) {
+            const uint32_t *lp = aieng__hn_links(h, (uint32_t)i, l);
+            uint32_t j;
+            for (j = 1; j <= lp[0]; j++) n += h->levels[lp[j]] == AIENG__HN_FREE_SLOT;
+        }
+    }
+    return n;
+}
+
 static void test_deletes(void) {
     int quick = aieng_test_quick();
     int64_t n = quick ? 2000 : 10000, dim = 24, nq = quick ? 40 : 200, k = 10, i, nd = n / 10;
@@ -245,6 +260,17 @@ static void test_deletes(void) {
             for (j = 0; j < nf; j++) bad += !alive[got[j]];
         }
         CHECK(bad == 0, "%lld deleted labels returned", (long long)bad);
+    }
+    {   /* compaction: every link to a free slot goes, the recall holds, a second pass finds nothing */
+        int64_t before = stale_links(h), dropped = -1, again = -1;
+        double r_cmp;
+        CHECK(aieng_hnsw_compact(h, &dropped) == AIENG_OK && dropped == before, "compact dropped %lld of %lld stale links",
+              (long long)dropped, (long long)before);
+        CHECK(stale_links(h) == 0 && h->had_removals == 0, "%lld stale links after compact", (long long)stale_links(h));
+        r_cmp = recall(h, AIENG_HNSW_L2, x, n, dim, alive, qs, nq, k, &p);
+        CHECK(r_cmp >= r_del - 0.01, "recall after compact %.4f (before %.4f)", r_cmp, r_del);
+        CHECK(aieng_hnsw_compact(h, &again) == AIENG_OK && again == 0, "second compact dropped %lld", (long long)again);
+        if (!quick) printf("compact: %lld stale links dropped, recall %.4f -> %.4f\n", (long long)before, r_del, r_cmp);
     }
     for (i = 0; i < nd; i++) { aieng_hnsw_add(h, del[i], x + del[i] * dim); alive[del[i]] = 1; }
     r_re = recall(h, AIENG_HNSW_L2, x, n, dim, NULL, qs, nq, k, &p);

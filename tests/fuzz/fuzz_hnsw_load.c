@@ -1,7 +1,7 @@
 /* fuzz_hnsw_load.c - libFuzzer harness for aieng_hnsw_load_buffer.
    Each input is loaded twice: as it is (the checksum rejects most changes)
    and with its trailing checksum recomputed, so that the fuzzer reaches the
-   structural checks behind it. A loaded index is searched, grown and saved.
+   structural checks behind it. A loaded index is searched, grown, compacted and saved.
      make build/fuzz/fuzz_hnsw_load
      build/fuzz/fuzz_hnsw_load -max_total_time=300 build/fuzz/corpus-hnsw tests/fuzz/corpus/fuzz_hnsw_load
    Crashing inputs go to tests/data/hnsw/fuzz_regressions/ (test_hnsw replays them). */
@@ -24,6 +24,7 @@ static void exercise(const uint8_t *data, size_t size) {
             aieng_hnsw_search_exact(h, q, 8, got, NULL, &nf);
             aieng_hnsw_add(h, 0xfeedu, q);
             if (nf > 0) aieng_hnsw_remove(h, got[0]);
+            aieng_hnsw_compact(h, NULL);
             aieng_hnsw_search(h, q, 8, 16, got, NULL, &nf);
             n = aieng_hnsw_save_size(h);
             if (n < (1u << 24)) {
