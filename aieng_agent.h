@@ -2954,6 +2954,7 @@ typedef struct aieng__sc {
     int depth;
     aieng_result err;
     char relaxed[256];                    /* AIENG_SCHEMA_RELAX: keywords relaxed so far */
+    aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
 } aieng__sc;
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
@@ -3709,6 +3710,93 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
     return 1;
 }
 /* compiles the conjunction of parts into a new rule; returns its id, -1 on error */
+/* oneOf exclusivity for branches that only list required names ({"required": [...]}, the
+   usual "one of these fields" idiom): such a branch j fails exactly when a name of R_j is
+   absent, so branch q is made exclusive by forbidding, for every other such j, one name of
+   R_j that q and the sibling keywords do not require (all combinations, up to 64). Returns
+   the number of extra parts sets written to sets[] (each a synthesized schema
+   {"properties": {name: false, ...}}), 0 when nothing applies, -1 when branch q can never
+   be the only match (some R_j is required anyway), -2 on error. */
+static int aieng__sc_required_only(const aieng_json *b) {
+    size_t i;
+    const aieng_json *rq;
+    if (!b || b->type != AIENG_JSON_OBJECT || !(rq = aieng_json_get(b, "required")) || rq->type != AIENG_JSON_ARRAY || rq->n == 0) return 0;
+    for (i = 0; i < b->n; i++) {
+        const char *k = b->items[i]->key;
+        if (strcmp(k, "required") && strcmp(k, "title") && strcmp(k, "description") && strcmp(k, "$comment")) return 0;
+    }
+    for (i = 0; i < rq->n; i++) if (rq->items[i]->type != AIENG_JSON_STRING) return 0;
+    return 1;
+}
+static int aieng__sc_name_required(const aieng_json **parts, int np, const aieng_json *nm) {
+    int p;
+    size_t i;
+    for (p = 0; p < np; p++) {
+        const aieng_json *rq = aieng_json_get(parts[p], "required");
+        for (i = 0; rq && rq->type == AIENG_JSON_ARRAY && i < rq->n; i++)
+            if (rq->items[i]->type == AIENG_JSON_STRING && rq->items[i]->len == nm->len && !memcmp(rq->items[i]->s, nm->s, nm->len)) return 1;
+    }
+    return 0;
+}
+static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, const aieng_json *alts, size_t q,
+                                const aieng_json **sets) {
+    const aieng_json *choice[16][16];
+    int nch[16], nj = 0, combos = 1, k;
+    size_t j, i;
+    const aieng_json *self = alts->items[q];
+    for (j = 0; j < alts->n; j++) {
+        const aieng_json *rq;
+        if (j == q || !aieng__sc_required_only(alts->items[j])) continue;
+        if (nj == 16) return 0;
+        rq = aieng_json_get(alts->items[j], "required");
+        nch[nj] = 0;
+        for (i = 0; i < rq->n; i++) {
+            const aieng_json *nm = rq->items[i];
+            const aieng_json *own = self->type == AIENG_JSON_OBJECT ? aieng_json_get(self, "required") : NULL;
+            size_t z;
+            int req = aieng__sc_name_required(parts, np, nm);
+            for (z = 0; !req && own && own->type == AIENG_JSON_ARRAY && z < own->n; z++)
+                if (own->items[z]->type == AIENG_JSON_STRING && own->items[z]->len == nm->len && !memcmp(own->items[z]->s, nm->s, nm->len)) req = 1;
+            if (req) continue;
+            if (nch[nj] == 16) return 0;
+            choice[nj][nch[nj]++] = nm;
+        }
+        if (nch[nj] == 0) return -1; /* R_j holds whenever q does: q is never the only match */
+        combos *= nch[nj];
+        if (combos > 64) return 0;
+        nj++;
+    }
+    if (nj == 0) return 0;
+    for (k = 0; k < combos; k++) {
+        aieng__buf t;
+        int x = k, m;
+        aieng_json_doc *d = NULL;
+        memset(&t, 0, sizeof t);
+        aieng__buf_puts(&t, "{\"properties\":{");
+        for (m = 0; m < nj; m++) {
+            char *w = NULL;
+            size_t wn = 0;
+            if (aieng_json_write(choice[m][x % nch[m]], 0, &w, &wn) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -2; }
+            if (m) aieng__buf_putc(&t, ',');
+            aieng__buf_put(&t, w, wn);
+            aieng__buf_puts(&t, ":false");
+            aieng_free(NULL, w);
+            x /= nch[m];
+        }
+        aieng__buf_puts(&t, "}}");
+        if (t.oom || aieng_json_parse(t.p, t.n, NULL, &d) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -2; }
+        AIENG_FREE(t.p, NULL);
+        if (c->nsynth == c->capsynth) {
+            int nc = c->capsynth ? c->capsynth * 2 : 16;
+            aieng_json_doc **ns = (aieng_json_doc **)AIENG_REALLOC(c->synth, (size_t)nc * sizeof *ns, NULL);
+            if (!ns) { aieng_json_free(d); return -2; }
+            c->synth = ns; c->capsynth = nc;
+        }
+        c->synth[c->nsynth++] = d;
+        sets[k] = aieng_json_root(d);
+    }
+    return combos;
+}
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *parts[AIENG__SC_MAXPARTS];
     int np = 0, i, id = -1, types = 0, conflict = 0;
@@ -3778,13 +3866,24 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         c->masked[c->nmasked++] = k;
         {
             size_t q;
+            int nalt = 0;
             for (q = 0; q < k->n; q++) {
-                int r;
+                int r, ns = 0, z;
+                const aieng_json *sets[64];
+                if (!strcmp(which, "oneOf") && np + 2 <= AIENG__SC_MAXPARTS) {
+                    ns = aieng__sc_oneof_excl(c, parts, np, k, q, sets);
+                    if (ns == -2) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); c->nmasked--; goto fail; }
+                    if (ns == -1) continue; /* this branch never matches alone */
+                }
                 parts[np] = k->items[q];
-                r = aieng__sc_comp(c, parts, np + 1);
-                if (r < 0) { c->nmasked--; goto fail; }
-                aieng__buf_printf(&b, q ? " | s%d" : "s%d", r);
+                for (z = 0; z < (ns > 0 ? ns : 1); z++) {
+                    if (ns > 0) parts[np + 1] = sets[z];
+                    r = aieng__sc_comp(c, parts, np + 1 + (ns > 0));
+                    if (r < 0) { c->nmasked--; goto fail; }
+                    aieng__buf_printf(&b, nalt++ ? " | s%d" : "s%d", r);
+                }
             }
+            if (!nalt) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
         }
         c->nmasked--;
         goto emit;
@@ -3924,6 +4023,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
             "integer ::= \"-\"? (\"0\" | [1-9] [0-9]{0,19})\n");
     }
     AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
+    { int q; for (q = 0; q < c.nsynth; q++) aieng_json_free(c.synth[q]); AIENG_FREE(c.synth, NULL); }
     if (r < 0 || c.out.oom) {
         AIENG_FREE(c.out.p, NULL);
         if (c.out.oom) return aieng_set_error(AIENG_ERR_OOM, "schema: out of memory");

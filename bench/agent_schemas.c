@@ -4,7 +4,9 @@
    With --generate, N outputs per compiled schema are sampled through aieng_constrain with
    random logits over the first 8192 tokens of VOCAB (+ EOS), and each finished output is
    parsed and validated against the schema ("generated valid" column; "unfinished": the
-   2000-token budget ran out, which random logits do on long free text).
+   2000-token budget ran out, which random logits do on long free text; "empty language":
+   no token is allowed at the start, the grammar admits nothing, as the schema, e.g. when a
+   oneOf's branches always match together).
    With --gbnf, the grammar of DIR/C/N.json is read from GDIR/C/N.gbnf (written by another
    converter, e.g. bench/agent_llama.py for llama.cpp's) instead of being compiled here.
    DIR holds <Category>/<name>.json files, each {"schema": ..., "tests": [{"data", "valid"}]}
@@ -55,7 +57,8 @@ static int load_vocab(const char *path, int n) {
     vtok[vn] = (char *)"<eos>"; vlen[vn] = 5; vn++;
     return 1;
 }
-/* one random constrained generation; 1 valid, 0 invalid, -1 unfinished */
+/* one random constrained generation; 1 valid, 0 invalid, -1 unfinished, -2 no token allowed at
+   the start (the grammar's language is empty: the schema admits nothing) */
 static int generate_one(aieng_constrain *c, const aieng_json *schema, float *lg, char *out, size_t cap, const char *name) {
     size_t olen = 0;
     int s, i, eos = vn - 1;
@@ -70,6 +73,7 @@ static int generate_one(aieng_constrain *c, const aieng_json *schema, float *lg,
         lg[eos] += 1000.0f;
         if (aieng_constrain_mask(c, lg, vn) != AIENG_OK) { fprintf(stderr, "MASK FAILED for %s: %s\n", name, aieng_last_error()); return 0; }
         for (i = 0; i < vn; i++) if (lg[i] > best) { best = lg[i]; pick = i; }
+        if (pick < 0 && s == 0) return -2;
         if (pick < 0) { fprintf(stderr, "DEAD END for %s after: %.*s\n", name, (int)(olen > 300 ? 300 : olen), out); return 0; }
         if (aieng_constrain_accept(c, pick) != AIENG_OK) { fprintf(stderr, "ACCEPT FAILED for %s: %s\n", name, aieng_last_error()); return 0; }
         if (pick == eos) break;
@@ -145,7 +149,7 @@ int main(int argc, char **argv) {
     printf("%-16s %8s %9s %8s %21s %21s %10s %14s\n", "category", "schemas", "compiled", "share", "valid accepted", "invalid rejected", "indented", "validator ok");
     for (c = 0; c < ncat; c++) {
         char dir[4096];
-        long ngv = 0, ngi = 0, ngu = 0;
+        long ngv = 0, ngi = 0, ngu = 0, nge = 0;
         long nsch = 0, ncomp = 0, nv = 0, nva = 0, nvi = 0, ni = 0, nir = 0, nval = 0, nvalok = 0;
         snprintf(dir, sizeof dir, "%s/%s", argv[1], cats[c]);
         d = opendir(dir);
@@ -186,7 +190,7 @@ int main(int argc, char **argv) {
                 if (aieng_constrain_new(g, &voc, &cs) == AIENG_OK)
                     for (k2 = 0; k2 < gen; k2++) {
                         int rg = generate_one(cs, schema, lg, gout, 1 << 16, e->d_name);
-                        if (rg > 0) ngv++; else if (rg == 0) ngi++; else ngu++;
+                        if (rg > 0) ngv++; else if (rg == 0) ngi++; else if (rg == -1) ngu++; else nge++;
                     }
                 aieng_constrain_free(cs);
             }
@@ -211,7 +215,7 @@ int main(int argc, char **argv) {
         if (d) closedir(d);
         printf("%-16s %8ld %9ld %7.1f%% %6ld/%-6ld %6.1f%% %6ld/%-6ld %6.1f%% %9.1f%% %6ld/%-6ld\n", cats[c], nsch, ncomp, nsch ? 100.0 * ncomp / nsch : 0.0,
                nva, nv, nv ? 100.0 * nva / nv : 0.0, nir, ni, ni ? 100.0 * nir / ni : 0.0, nv ? 100.0 * nvi / nv : 0.0, nvalok, nval);
-        if (gen) printf("%-16s generated: %ld valid, %ld invalid, %ld unfinished\n", "", ngv, ngi, ngu);
+        if (gen) printf("%-16s generated: %ld valid, %ld invalid, %ld unfinished, %ld empty language\n", "", ngv, ngi, ngu, nge);
         T[0] += nsch; T[1] += ncomp; T[2] += nva; T[3] += nv; T[4] += nir; T[5] += ni; T[6] += nvalok; T[7] += nval; T[8] += nvi;
         free(cats[c]);
     }

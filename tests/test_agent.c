@@ -982,6 +982,42 @@ static void test_schema_relax(void) {
     }
 }
 
+/* oneOf over required-only branches is exclusive in the grammar: it accepts exactly what the
+   validator accepts (objects written in schema order) */
+static void test_oneof_required(void) {
+    static const char *const sch[] = {
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"},\"c\":{\"type\":\"integer\"}},"
+        "\"oneOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\",\"c\"]}]}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"},\"c\":{\"type\":\"integer\"}},"
+        "\"required\":[\"a\"],\"oneOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\"]},{\"required\":[\"c\"]}]}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"}},"
+        "\"required\":[\"a\",\"b\"],\"oneOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\"]}]}"};
+    static const char *const inst[] = {"{}", "{\"a\":1}", "{\"b\":1}", "{\"c\":1}", "{\"a\":1,\"b\":1}", "{\"a\":1,\"c\":1}",
+                                       "{\"b\":1,\"c\":2}", "{\"a\":1,\"b\":1,\"c\":2}"};
+    size_t si, ii;
+    int agree = 0, total = 0;
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        aieng_json_parse(sch[si], strlen(sch[si]), NULL, &sd);
+        CHECK(compile_schema(aieng_json_root(sd), 0, &g) == 0, "oneOf/required schema %d compiles: %s", (int)si, aieng_last_error());
+        for (ii = 0; g && ii < sizeof inst / sizeof *inst; ii++) {
+            aieng_json_doc *d = NULL;
+            int want, got;
+            aieng_json_parse(inst[ii], strlen(inst[ii]), NULL, &d);
+            want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            got = aieng_grammar_accepts(g, inst[ii], strlen(inst[ii]));
+            CHECK(want == got, "oneOf/required schema %d, %s: validator %d, grammar %d", (int)si, inst[ii], want, got);
+            agree += want == got;
+            total++;
+            aieng_json_free(d);
+        }
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
+    printf("oneOf over required-only branches: grammar == validator on %d/%d instances\n", agree, total);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -998,6 +1034,7 @@ int main(void) {
     test_schema_number_ranges();
     test_schema_hostile();
     test_schema_relax();
+    test_oneof_required();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
