@@ -354,6 +354,55 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
 /* Bytes of one row of K values of a GGUF type (0 if K is not a multiple of the block). */
 AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K);
 
+/* ---- Llama forward pass (SmolLM2 and the like) on the GPU
+   Weights stay in their GGUF blocks (Q4_0, Q4_1, Q8_0 matrices; F32 norms),
+   uploaded once. Every matrix product quantizes its activations to 8 bits per
+   32 values as ggml does (Q8_1: d = amax/127, q = round-half-even(x/d),
+   s = d·Σq) and sums whole blocks with integer dot products (dp4a), so it
+   computes what aieng_transformer.h's CPU path computes, up to the order of
+   the float sums. RMSNorm (sum of squares in double), RoPE (a cos/sin table
+   computed on the host exactly as the CPU path's rope cache; adjacent pairs,
+   the layout of GGUF llama files), SiLU·mul, and an F16 KV cache
+   [n_ctx][n_head_kv][head_dim] per layer, read by aieng_cuda_paged_decode for
+   one token and by aieng_cuda_attention (causal, bottom-right) for a prompt:
+   prefill runs n_batch tokens per step as matrix products, not token by token.
+   head_dim must be 64 or 128, n_embd and n_ff multiples of 32. */
+typedef struct aieng_cuda_weight {
+    const void *data; /* host bytes in GGUF blocks: n_out rows of n_in values */
+    int type;         /* AIENG_CUDA_Q4_0, Q4_1 or Q8_0 (the embedding table also F32 or F16) */
+    int64_t n_in, n_out;
+} aieng_cuda_weight;
+typedef struct aieng_cuda_llama_layer {
+    const float *attn_norm, *ffn_norm; /* host, n_embd values */
+    aieng_cuda_weight wq, wk, wv, wo, w_gate, w_up, w_down;
+} aieng_cuda_llama_layer;
+typedef struct aieng_cuda_llama_desc {
+    int64_t n_vocab, n_embd, n_layer, n_ff, n_head, n_head_kv, head_dim, n_rot;
+    float rope_base, norm_eps;
+    int64_t n_ctx;   /* KV cache length in tokens */
+    int64_t n_batch; /* most tokens per prefill step; 0 = 512 */
+    aieng_cuda_weight tok_embd, output; /* output: n_vocab rows of n_embd (the embedding when tied) */
+    const float *out_norm;
+    const aieng_cuda_llama_layer *layers; /* n_layer entries */
+} aieng_cuda_llama_desc;
+typedef struct aieng_cuda_llama aieng_cuda_llama;
+/* Uploads the weights and allocates the KV cache and work buffers on cu's device. */
+AIENG_API aieng_result aieng_cuda_llama_new(aieng_cuda *cu, const aieng_cuda_llama_desc *d, aieng_cuda_llama **out);
+AIENG_API void aieng_cuda_llama_free(aieng_cuda_llama *g);
+/* Runs n tokens after what the cache holds; logits (host, n_vocab floats, may be
+   NULL) get the last token's logits. Synchronous. */
+AIENG_API aieng_result aieng_cuda_llama_eval(aieng_cuda_llama *g, const int32_t *ids, int64_t n, float *logits);
+AIENG_API int64_t aieng_cuda_llama_n_past(const aieng_cuda_llama *g);
+AIENG_API int64_t aieng_cuda_llama_n_ctx(const aieng_cuda_llama *g);
+AIENG_API aieng_result aieng_cuda_llama_kv_truncate(aieng_cuda_llama *g, int64_t n); /* forget after n tokens */
+AIENG_API size_t aieng_cuda_llama_device_bytes(const aieng_cuda_llama *g);             /* weights + cache + buffers */
+#if defined(AIENG_TRANSFORMER_H)
+/* With aieng_transformer.h included first: the GPU copy of a loaded Llama
+   model (its GGUF tensors by name). n_ctx 0 = the model's, n_batch 0 = 512. */
+AIENG_API aieng_result aieng_cuda_llama_from_model(aieng_cuda *cu, const aieng_model *m, int64_t n_ctx, int64_t n_batch,
+                                                   aieng_cuda_llama **out);
+#endif
+
 AIENG_EXTERN_C_END
 #endif /* AIENG_CUDA_H */
 
@@ -367,6 +416,7 @@ AIENG_EXTERN_C_END
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
 #include <string.h>
+#include <stdio.h>
 #include <math.h>
 
 /* ================================================================ device helpers */
@@ -1615,6 +1665,528 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
     }
     return AIENG__LAUNCHED("matvec_q");
 }
+
+/* ================================================================ Llama forward pass */
+#define AIENG__LL_THREADS 256
+/* Quantizes 32 values, one per lane, as ggml's quantize_row_q8_1: d = amax/127,
+   q = round-half-even(v·(127/amax)), s = d·Σq; d and s are stored rounded to f16. */
+static __device__ __forceinline__ void aieng__ll_q8(float v, int8_t *q, float2 *ds) {
+    const int lane = threadIdx.x & 31;
+    float amax = fabsf(v);
+    for (int o = 16; o > 0; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(0xffffffffu, amax, o));
+    const float d = __fdiv_rn(amax, 127.0f), id = amax != 0.0f ? __fdiv_rn(127.0f, amax) : 0.0f;
+    int qi = __float2int_rn(__fmul_rn(v, id));
+    qi = qi < -128 ? -128 : qi > 127 ? 127 : qi;
+    q[lane] = (int8_t)qi;
+    int s = qi;
+    for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
+    if (lane == 0) *ds = make_float2(__half2float(__float2half_rn(d)), __half2float(__float2half_rn(__fmul_rn(d, (float)s))));
+}
+/* one row per block: y = (x·1/sqrt(mean(x²) + eps))·w (squares summed in double), quantized */
+__global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_normq_k(const float *x, const float *w, int64_t n, float eps,
+                                                                      int8_t *aq, float2 *ad) {
+    __shared__ double red[AIENG__LL_THREADS / 32];
+    __shared__ float scale_s;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int64_t t = blockIdx.x;
+    const float *xr = x + t * n;
+    double ss = 0.0;
+    for (int64_t i = threadIdx.x; i < n; i += AIENG__LL_THREADS) ss += (double)__fmul_rn(xr[i], xr[i]);
+    for (int o = 16; o > 0; o >>= 1) ss += __shfl_xor_sync(0xffffffffu, ss, o);
+    if (lane == 0) red[warp] = ss;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        double sum = 0.0;
+        for (int i = 0; i < AIENG__LL_THREADS / 32; i++) sum += red[i];
+        scale_s = __fdiv_rn(1.0f, __fsqrt_rn(__fadd_rn((float)(sum / (double)n), eps)));
+    }
+    __syncthreads();
+    const float sc = scale_s;
+    for (int64_t c = warp; c < n / 32; c += AIENG__LL_THREADS / 32) {
+        const int64_t i = c * 32 + lane;
+        aieng__ll_q8(__fmul_rn(__fmul_rn(xr[i], sc), w[i]), aq + t * n + c * 32, ad + t * (n / 32) + c);
+    }
+}
+/* quantizes n/32 chunks: MODE 0 f32 values, 1 f16 values, 2 silu(a)·u (f32) */
+template <int MODE>
+__global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_quant_k(const void *a, const float *u, int64_t nchunks,
+                                                                      int8_t *aq, float2 *ad) {
+    const int64_t c = (int64_t)blockIdx.x * (AIENG__LL_THREADS / 32) + (threadIdx.x >> 5);
+    if (c >= nchunks) return; /* whole warps leave together */
+    const int64_t i = c * 32 + (threadIdx.x & 31);
+    float v = MODE == 1 ? __half2float(((const __half *)a)[i]) : ((const float *)a)[i];
+    if (MODE == 2) v = __fmul_rn(__fdiv_rn(v, __fadd_rn(1.0f, expf(-v))), u[i]);
+    aieng__ll_q8(v, aq + c * 32, ad + c);
+}
+
+/* one GGUF weight block as eight 4-byte words lined up with the activation's words;
+   Q8_0 and Q4_0 (2-byte aligned): f16 d, then the quants */
+template <int QT> struct aieng__ll_w {
+    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18 };
+    static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
+        const uint16_t *u = reinterpret_cast<const uint16_t *>(b);
+        d = aieng__h2f_bits(__ldg(u));
+        m = 0.0f;
+#pragma unroll
+        for (int i = 0; i < (QT == AIENG_CUDA_Q8_0 ? 8 : 4); i++) {
+            const uint32_t q = (uint32_t)__ldg(u + 1 + 2 * i) | ((uint32_t)__ldg(u + 2 + 2 * i) << 16);
+            if (QT == AIENG_CUDA_Q8_0) {
+                w[i] = (int)q;
+            } else {
+                w[i] = (int)__vsub4(q & 0x0f0f0f0fu, 0x08080808u);
+                w[4 + i] = (int)__vsub4((q >> 4) & 0x0f0f0f0fu, 0x08080808u);
+            }
+        }
+    }
+};
+template <> struct aieng__ll_w<AIENG_CUDA_Q4_1> {
+    enum { BYTES = 20 };
+    static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(b);
+        uint32_t dm = __ldg(u);
+        d = aieng__h2f_bits((uint16_t)(dm & 0xffff));
+        m = aieng__h2f_bits((uint16_t)(dm >> 16));
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            uint32_t q = __ldg(u + 1 + i);
+            w[i] = (int)(q & 0x0f0f0f0fu);
+            w[4 + i] = (int)((q >> 4) & 0x0f0f0f0fu);
+        }
+    }
+};
+#define AIENG__MMQ_WARPS 4
+#define AIENG__MMQ_TOK 8
+/* y[t][row] (+)= W[row]·a[t] for t < T: one warp per weight row, a lane per block of 32,
+   up to 8 tokens per pass over the row; per block (d_w·d_a)·Σ(q_w·q_a) (+ m_w·s_a). */
+template <int QT>
+__global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmq_k(const uint8_t *W, int64_t M, int64_t K,
+                                                                        const int8_t *aq, const float2 *ad, int T,
+                                                                        float *y, int64_t ldy, int accumulate) {
+    typedef aieng__ll_w<QT> B;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp;
+    if (row >= M) return;
+    const int64_t nb = K / 32;
+    const uint8_t *wr = W + row * nb * B::BYTES;
+    for (int t0 = 0; t0 < T; t0 += AIENG__MMQ_TOK) {
+        const int nt = min(AIENG__MMQ_TOK, T - t0);
+        float s[AIENG__MMQ_TOK], sm[AIENG__MMQ_TOK];
+#pragma unroll
+        for (int i = 0; i < AIENG__MMQ_TOK; i++) s[i] = sm[i] = 0.0f;
+        for (int64_t blk = lane; blk < nb; blk += 32) {
+            int w[8];
+            float d, m;
+            B::load(wr + blk * B::BYTES, w, d, m);
+#pragma unroll
+            for (int tt = 0; tt < AIENG__MMQ_TOK; tt++) {
+                if (tt >= nt) break;
+                const int64_t t = t0 + tt;
+                const int4 *ap = reinterpret_cast<const int4 *>(aq + t * K + blk * 32);
+                const int4 a0 = ap[0], a1 = ap[1];
+                int is = __dp4a(w[0], a0.x, 0);
+                is = __dp4a(w[1], a0.y, is);
+                is = __dp4a(w[2], a0.z, is);
+                is = __dp4a(w[3], a0.w, is);
+                is = __dp4a(w[4], a1.x, is);
+                is = __dp4a(w[5], a1.y, is);
+                is = __dp4a(w[6], a1.z, is);
+                is = __dp4a(w[7], a1.w, is);
+                const float2 ds = ad[t * nb + blk];
+                s[tt] = fmaf(__fmul_rn(d, ds.x), (float)is, s[tt]);
+                if (QT == AIENG_CUDA_Q4_1) sm[tt] = __fadd_rn(sm[tt], __fmul_rn(m, ds.y));
+            }
+        }
+#pragma unroll
+        for (int tt = 0; tt < AIENG__MMQ_TOK; tt++) {
+            if (tt >= nt) break;
+            float v = aieng__warp_sum(s[tt]);
+            if (QT == AIENG_CUDA_Q4_1) v = __fadd_rn(v, aieng__warp_sum(sm[tt]));
+            if (lane == 0) {
+                float *yp = y + (int64_t)(t0 + tt) * ldy + row;
+                *yp = accumulate ? __fadd_rn(*yp, v) : v;
+            }
+        }
+    }
+}
+/* x[t] = row ids[t] of the embedding table, dequantized */
+__global__ void aieng__ll_embed_k(const uint8_t *E, int type, int64_t D, size_t row_bytes, const int32_t *ids, float *x) {
+    const int64_t t = blockIdx.x;
+    const uint8_t *row = E + (size_t)ids[t] * row_bytes;
+    for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
+        const int64_t b = i / 32;
+        const int j = (int)(i % 32);
+        float v;
+        if (type == AIENG_CUDA_F32) v = reinterpret_cast<const float *>(row)[i];
+        else if (type == AIENG_CUDA_F16) v = aieng__h2f_bits(reinterpret_cast<const uint16_t *>(row)[i]);
+        else if (type == AIENG_CUDA_Q8_0) {
+            const uint8_t *bl = row + b * 34;
+            v = __fmul_rn((float)(int8_t)bl[2 + j], aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))));
+        } else if (type == AIENG_CUDA_Q4_0) {
+            const uint8_t *bl = row + b * 18;
+            const int q = j < 16 ? (bl[2 + j] & 15) : (bl[2 + j - 16] >> 4);
+            v = __fmul_rn((float)(q - 8), aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))));
+        } else {
+            const uint8_t *bl = row + b * 20;
+            const int q = j < 16 ? (bl[4 + j] & 15) : (bl[4 + j - 16] >> 4);
+            v = __fadd_rn(__fmul_rn((float)q, aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8)))),
+                          aieng__h2f_bits((uint16_t)(bl[2] | (bl[3] << 8))));
+        }
+        x[t * D + i] = v;
+    }
+}
+/* per token: RoPE (adjacent pairs, cos/sin from the table) on q and k; q -> f16 q16,
+   k and v -> f16 cache rows at position n_past + t; the sequence length for paged decode */
+__global__ void aieng__ll_qkv_k(const float *q, const float *k, const float *v, const float *cs, int64_t n_past, int D,
+                                int kvd, int hd, int n_rot, __half *q16, __half *kc, __half *vc, int32_t *seq_len, int T) {
+    const int64_t t = blockIdx.x, pos = n_past + t;
+    const float *csr = cs + pos * n_rot;
+    for (int p = threadIdx.x; p < (D + kvd) / 2; p += blockDim.x) {
+        const int e = 2 * p;
+        const float *src;
+        __half *dst;
+        int dh;
+        if (e < D) { src = q + t * D + e; dst = q16 + t * D + e; dh = e % hd; }
+        else { src = k + t * kvd + (e - D); dst = kc + pos * kvd + (e - D); dh = (e - D) % hd; }
+        float x0 = src[0], x1 = src[1];
+        if (dh < n_rot) {
+            const float c = csr[dh], s = csr[dh + 1];
+            const float y0 = __fsub_rn(__fmul_rn(x0, c), __fmul_rn(x1, s)), y1 = __fadd_rn(__fmul_rn(x0, s), __fmul_rn(x1, c));
+            x0 = y0;
+            x1 = y1;
+        }
+        dst[0] = __float2half_rn(x0);
+        dst[1] = __float2half_rn(x1);
+    }
+    for (int i = threadIdx.x; i < kvd; i += blockDim.x) vc[pos * kvd + i] = __float2half_rn(v[t * kvd + i]);
+    if (t == 0 && threadIdx.x == 0) *seq_len = (int32_t)(n_past + T);
+}
+
+typedef struct aieng__ll_mat { const uint8_t *d; int type; int64_t n_in, n_out; } aieng__ll_mat;
+typedef struct aieng__ll_layer {
+    const float *an, *fn;
+    aieng__ll_mat wq, wk, wv, wo, wg, wu, wd;
+    __half *kc, *vc;
+} aieng__ll_layer;
+struct aieng_cuda_llama {
+    aieng_cuda *cu;
+    aieng_cuda_llama_desc hp;
+    unsigned char *arena;
+    size_t arena_bytes, arena_used;
+    aieng__ll_mat tok, out;
+    const float *onorm;
+    aieng__ll_layer *L;
+    float *cs, *x, *q, *k, *v, *hb, *hb2, *logits;
+    int32_t *bt, *seq_len, *ids;
+    __half *q16, *att16;
+    int8_t *aq;
+    float2 *ad;
+    int64_t n_past, block_size, num_blocks;
+};
+#define AIENG__LL_BS 16 /* KV page size (tokens) */
+static void *aieng__ll_take(aieng_cuda_llama *g, size_t bytes) {
+    size_t off = (g->arena_used + 255) / 256 * 256;
+    g->arena_used = off + bytes;
+    return g->arena ? g->arena + off : NULL;
+}
+static int aieng__ll_mm_type(int t) { return t == AIENG_CUDA_Q4_0 || t == AIENG_CUDA_Q4_1 || t == AIENG_CUDA_Q8_0; }
+static aieng_result aieng__ll_matrix(aieng_cuda_llama *g, aieng__ll_mat *dst, const aieng_cuda_weight *w, int64_t n_in,
+                                     int64_t n_out, const char *what, int embed) {
+    const size_t bytes = aieng_cuda_row_bytes(w->type, n_in) * (size_t)n_out;
+    if (!w->data || w->n_in != n_in || w->n_out != n_out)
+        return aieng_set_error(AIENG_ERR_SHAPE, "cuda_llama: %s is missing or not %lld x %lld", what, (long long)n_out, (long long)n_in);
+    if (!(aieng__ll_mm_type(w->type) || (embed && (w->type == AIENG_CUDA_F32 || w->type == AIENG_CUDA_F16))) || bytes == 0)
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama: %s has GGUF type %d (Q4_0, Q4_1 or Q8_0 needed)", what, w->type);
+    dst->type = w->type;
+    dst->n_in = n_in;
+    dst->n_out = n_out;
+    dst->d = (const uint8_t *)aieng__ll_take(g, bytes);
+    if (g->arena) return aieng_cuda_upload(g->cu, (void *)dst->d, w->data, bytes);
+    return AIENG_OK;
+}
+static aieng_result aieng__ll_vector(aieng_cuda_llama *g, const float **dst, const float *src, int64_t n, const char *what) {
+    if (!src) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama: %s missing", what);
+    *dst = (const float *)aieng__ll_take(g, (size_t)n * sizeof(float));
+    if (g->arena) return aieng_cuda_upload(g->cu, (void *)*dst, src, (size_t)n * sizeof(float));
+    return AIENG_OK;
+}
+/* two passes: sizes (arena NULL), then allocations and uploads */
+static aieng_result aieng__ll_layout(aieng_cuda_llama *g) {
+    const aieng_cuda_llama_desc *d = &g->hp;
+    const int64_t D = d->n_embd, kvd = d->n_head_kv * d->head_dim, ff = d->n_ff, B = d->n_batch, mx = D > ff ? D : ff;
+    const int64_t ctx = g->num_blocks * g->block_size;
+    aieng_result r;
+    g->arena_used = 0;
+    if ((r = aieng__ll_matrix(g, &g->tok, &d->tok_embd, D, d->n_vocab, "token_embd", 1)) != AIENG_OK) return r;
+    if (d->output.data == d->tok_embd.data && d->output.type == d->tok_embd.type && aieng__ll_mm_type(d->output.type)) g->out = g->tok;
+    else if ((r = aieng__ll_matrix(g, &g->out, &d->output, D, d->n_vocab, "output", 0)) != AIENG_OK) return r;
+    if ((r = aieng__ll_vector(g, &g->onorm, d->out_norm, D, "output_norm")) != AIENG_OK) return r;
+    for (int64_t l = 0; l < d->n_layer; l++) {
+        const aieng_cuda_llama_layer *s = &d->layers[l];
+        aieng__ll_layer *y = &g->L[l];
+        if ((r = aieng__ll_vector(g, &y->an, s->attn_norm, D, "attn_norm")) != AIENG_OK) return r;
+        if ((r = aieng__ll_vector(g, &y->fn, s->ffn_norm, D, "ffn_norm")) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wq, &s->wq, D, D, "attn_q", 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wk, &s->wk, D, kvd, "attn_k", 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wv, &s->wv, D, kvd, "attn_v", 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wo, &s->wo, D, D, "attn_output", 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wg, &s->w_gate, D, ff, "ffn_gate", 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wu, &s->w_up, D, ff, "ffn_up", 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_matrix(g, &y->wd, &s->w_down, ff, D, "ffn_down", 0)) != AIENG_OK) return r;
+        y->kc = (__half *)aieng__ll_take(g, (size_t)(ctx * kvd) * 2);
+        y->vc = (__half *)aieng__ll_take(g, (size_t)(ctx * kvd) * 2);
+    }
+    g->cs = (float *)aieng__ll_take(g, (size_t)(ctx * d->n_rot) * sizeof(float));
+    g->bt = (int32_t *)aieng__ll_take(g, (size_t)g->num_blocks * sizeof(int32_t));
+    g->seq_len = (int32_t *)aieng__ll_take(g, sizeof(int32_t));
+    g->ids = (int32_t *)aieng__ll_take(g, (size_t)B * sizeof(int32_t));
+    g->x = (float *)aieng__ll_take(g, (size_t)(B * D) * sizeof(float));
+    g->q = (float *)aieng__ll_take(g, (size_t)(B * D) * sizeof(float));
+    g->k = (float *)aieng__ll_take(g, (size_t)(B * kvd) * sizeof(float));
+    g->v = (float *)aieng__ll_take(g, (size_t)(B * kvd) * sizeof(float));
+    g->hb = (float *)aieng__ll_take(g, (size_t)(B * ff) * sizeof(float));
+    g->hb2 = (float *)aieng__ll_take(g, (size_t)(B * ff) * sizeof(float));
+    g->logits = (float *)aieng__ll_take(g, (size_t)d->n_vocab * sizeof(float));
+    g->q16 = (__half *)aieng__ll_take(g, (size_t)(B * D) * 2);
+    g->att16 = (__half *)aieng__ll_take(g, (size_t)(B * D) * 2);
+    g->aq = (int8_t *)aieng__ll_take(g, (size_t)(B * mx));
+    g->ad = (float2 *)aieng__ll_take(g, (size_t)(B * mx / 32) * sizeof(float2));
+    return AIENG_OK;
+}
+AIENG_API void aieng_cuda_llama_free(aieng_cuda_llama *g) {
+    if (!g) return;
+    if (g->arena) cudaFree(g->arena);
+    aieng_free(NULL, g->L);
+    aieng_free(NULL, g);
+}
+AIENG_API aieng_result aieng_cuda_llama_new(aieng_cuda *cu, const aieng_cuda_llama_desc *d, aieng_cuda_llama **out) {
+    aieng_cuda_llama *g;
+    aieng_result r;
+    if (out) *out = NULL;
+    if (!cu || !d || !out || !d->layers) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_new: NULL argument");
+    if (d->n_vocab <= 0 || d->n_vocab > INT32_MAX || d->n_embd <= 0 || d->n_embd % 32 || d->n_ff <= 0 || d->n_ff % 32 ||
+        d->n_layer <= 0 || d->n_head <= 0 || d->n_head_kv <= 0 || d->n_head % d->n_head_kv ||
+        d->n_head * d->head_dim != d->n_embd || d->n_rot <= 0 || d->n_rot > d->head_dim || d->n_rot % 2 ||
+        d->n_ctx <= 0 || d->n_ctx > (1 << 24) || d->n_batch < 0 || !(d->rope_base > 0.0f))
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_new: bad hyperparameters");
+    if (d->head_dim != 64 && d->head_dim != 128)
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama_new: head_dim %lld (64 or 128)", (long long)d->head_dim);
+    g = (aieng_cuda_llama *)aieng_alloc(NULL, sizeof *g);
+    if (!g) return aieng_set_error(AIENG_ERR_OOM, "cuda_llama_new: out of memory");
+    memset(g, 0, sizeof *g);
+    g->cu = cu;
+    g->hp = *d;
+    g->hp.layers = NULL;
+    if (g->hp.n_batch == 0) g->hp.n_batch = 512;
+    if (g->hp.n_batch > g->hp.n_ctx) g->hp.n_batch = g->hp.n_ctx;
+    g->block_size = AIENG__LL_BS;
+    g->num_blocks = (d->n_ctx + AIENG__LL_BS - 1) / AIENG__LL_BS;
+    g->L = (aieng__ll_layer *)aieng_alloc(NULL, (size_t)d->n_layer * sizeof(aieng__ll_layer));
+    if (!g->L) { aieng_free(NULL, g); return aieng_set_error(AIENG_ERR_OOM, "cuda_llama_new: out of memory"); }
+    memset(g->L, 0, (size_t)d->n_layer * sizeof(aieng__ll_layer));
+    g->hp.layers = d->layers;
+    r = aieng__ll_layout(g); /* sizes only */
+    if (r == AIENG_OK) r = aieng_cuda_malloc(cu, (void **)&g->arena, g->arena_used);
+    if (r == AIENG_OK) {
+        g->arena_bytes = g->arena_used;
+        r = aieng__ll_layout(g);
+    }
+    g->hp.layers = NULL;
+    if (r == AIENG_OK) { /* RoPE table as aieng_transformer.h's rope cache: theta stepped in float */
+        const int64_t ctx = g->num_blocks * g->block_size, nr = d->n_rot;
+        float *cs = (float *)aieng_alloc(NULL, (size_t)(ctx * nr) * sizeof(float));
+        int32_t *bt = (int32_t *)aieng_alloc(NULL, (size_t)g->num_blocks * sizeof(int32_t));
+        if (!cs || !bt) r = aieng_set_error(AIENG_ERR_OOM, "cuda_llama_new: out of memory");
+        else {
+            const float theta_scale = powf(d->rope_base, -2.0f / (float)nr);
+            for (int64_t p = 0; p < ctx; p++) {
+                float theta = (float)p;
+                for (int64_t i = 0; i < nr; i += 2) {
+                    cs[p * nr + i] = cosf(theta);
+                    cs[p * nr + i + 1] = sinf(theta);
+                    theta *= theta_scale;
+                }
+            }
+            for (int64_t i = 0; i < g->num_blocks; i++) bt[i] = (int32_t)i;
+            r = aieng_cuda_upload(cu, g->cs, cs, (size_t)(ctx * nr) * sizeof(float));
+            if (r == AIENG_OK) r = aieng_cuda_upload(cu, g->bt, bt, (size_t)g->num_blocks * sizeof(int32_t));
+        }
+        aieng_free(NULL, cs);
+        aieng_free(NULL, bt);
+    }
+    if (r != AIENG_OK) {
+        aieng_cuda_llama_free(g);
+        return r;
+    }
+    *out = g;
+    return AIENG_OK;
+}
+AIENG_API int64_t aieng_cuda_llama_n_past(const aieng_cuda_llama *g) { return g ? g->n_past : 0; }
+AIENG_API int64_t aieng_cuda_llama_n_ctx(const aieng_cuda_llama *g) { return g ? g->hp.n_ctx : 0; }
+AIENG_API size_t aieng_cuda_llama_device_bytes(const aieng_cuda_llama *g) { return g ? g->arena_bytes : 0; }
+AIENG_API aieng_result aieng_cuda_llama_kv_truncate(aieng_cuda_llama *g, int64_t n) {
+    if (!g || n < 0 || n > g->n_past) return aieng_set_error(AIENG_ERR_RANGE, "cuda_llama_kv_truncate: bad length");
+    g->n_past = n;
+    return AIENG_OK;
+}
+/* y[t] (+)= W·a[t] for T tokens whose activations are in g->aq / g->ad */
+static aieng_result aieng__ll_mm(aieng_cuda_llama *g, const aieng__ll_mat *w, int T, float *y, int64_t ldy, int acc) {
+    const unsigned blocks = (unsigned)((w->n_out + AIENG__MMQ_WARPS - 1) / AIENG__MMQ_WARPS);
+    cudaStream_t s = aieng__stream(g->cu);
+    if (w->type == AIENG_CUDA_Q4_1)
+        aieng__ll_mmq_k<AIENG_CUDA_Q4_1><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(w->d, w->n_out, w->n_in, g->aq, g->ad, T, y, ldy, acc);
+    else if (w->type == AIENG_CUDA_Q4_0)
+        aieng__ll_mmq_k<AIENG_CUDA_Q4_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(w->d, w->n_out, w->n_in, g->aq, g->ad, T, y, ldy, acc);
+    else
+        aieng__ll_mmq_k<AIENG_CUDA_Q8_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(w->d, w->n_out, w->n_in, g->aq, g->ad, T, y, ldy, acc);
+    return AIENG__LAUNCHED("llama matmul");
+}
+static unsigned aieng__ll_qblocks(int64_t nchunks) {
+    return (unsigned)((nchunks + AIENG__LL_THREADS / 32 - 1) / (AIENG__LL_THREADS / 32));
+}
+/* one chunk of T <= n_batch tokens (ids already on the device) */
+static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logits) {
+    const aieng_cuda_llama_desc *d = &g->hp;
+    const int64_t D = d->n_embd, kvd = d->n_head_kv * d->head_dim, ff = d->n_ff, n_past = g->n_past;
+    cudaStream_t s = aieng__stream(g->cu);
+    aieng_result r;
+    aieng__ll_embed_k<<<(unsigned)T, 256, 0, s>>>(g->tok.d, g->tok.type, D, aieng_cuda_row_bytes(g->tok.type, D), g->ids, g->x);
+    if ((r = AIENG__LAUNCHED("llama embedding")) != AIENG_OK) return r;
+    for (int64_t l = 0; l < d->n_layer; l++) {
+        const aieng__ll_layer *y = &g->L[l];
+        aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->an, D, d->norm_eps, g->aq, g->ad);
+        if ((r = AIENG__LAUNCHED("llama rmsnorm")) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wq, T, g->q, D, 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wk, T, g->k, kvd, 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wv, T, g->v, kvd, 0)) != AIENG_OK) return r;
+        aieng__ll_qkv_k<<<(unsigned)T, 256, 0, s>>>(g->q, g->k, g->v, g->cs, n_past, (int)D, (int)kvd, (int)d->head_dim,
+                                                   (int)d->n_rot, g->q16, y->kc, y->vc, g->seq_len, T);
+        if ((r = AIENG__LAUNCHED("llama rope")) != AIENG_OK) return r;
+        if (T == 1) { /* the cache as pages of 16 tokens, block table 0, 1, 2, ... */
+            aieng_cuda_paged p;
+            memset(&p, 0, sizeof p);
+            p.type = AIENG_CUDA_F16; p.batch = 1; p.head_dim = (int)d->head_dim;
+            p.n_head = (int)d->n_head; p.n_head_kv = (int)d->n_head_kv;
+            p.block_size = (int)g->block_size; p.num_blocks = p.max_blocks_per_seq = (int)g->num_blocks;
+            p.max_seq_len = (int)(n_past + 1);
+            p.q = g->q16; p.k_cache = y->kc; p.v_cache = y->vc; p.o = g->att16;
+            p.block_table = g->bt; p.seq_lens = g->seq_len;
+            r = aieng_cuda_paged_decode(g->cu, &p);
+        } else { /* the same cache as [position][kv head][dim], causal from the bottom right */
+            aieng_cuda_attn a;
+            memset(&a, 0, sizeof a);
+            a.type = AIENG_CUDA_F16; a.batch = 1; a.head_dim = (int)d->head_dim; a.causal = 1;
+            a.n_head = (int)d->n_head; a.n_head_kv = (int)d->n_head_kv;
+            a.seq_q = T; a.seq_kv = (int)(n_past + T);
+            a.q = g->q16; a.k = y->kc; a.v = y->vc; a.o = g->att16;
+            a.q_sb = a.o_sb = (int64_t)T * D;
+            a.q_sh = a.o_sh = a.k_sh = a.v_sh = d->head_dim;
+            a.q_ss = a.o_ss = D;
+            a.k_sb = a.v_sb = g->num_blocks * g->block_size * kvd;
+            a.k_ss = a.v_ss = kvd;
+            r = aieng_cuda_attention(g->cu, &a);
+        }
+        if (r != AIENG_OK) return r;
+        aieng__ll_quant_k<1><<<aieng__ll_qblocks(T * D / 32), AIENG__LL_THREADS, 0, s>>>(g->att16, NULL, T * D / 32, g->aq, g->ad);
+        if ((r = AIENG__LAUNCHED("llama quantize")) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wo, T, g->x, D, 1)) != AIENG_OK) return r;
+        aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->fn, D, d->norm_eps, g->aq, g->ad);
+        if ((r = AIENG__LAUNCHED("llama rmsnorm")) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wg, T, g->hb, ff, 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wu, T, g->hb2, ff, 0)) != AIENG_OK) return r;
+        aieng__ll_quant_k<2><<<aieng__ll_qblocks(T * ff / 32), AIENG__LL_THREADS, 0, s>>>(g->hb, g->hb2, T * ff / 32, g->aq, g->ad);
+        if ((r = AIENG__LAUNCHED("llama silu quantize")) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &y->wd, T, g->x, D, 1)) != AIENG_OK) return r;
+    }
+    g->n_past += T;
+    if (want_logits) {
+        aieng__ll_normq_k<<<1, AIENG__LL_THREADS, 0, s>>>(g->x + (int64_t)(T - 1) * D, g->onorm, D, d->norm_eps, g->aq, g->ad);
+        if ((r = AIENG__LAUNCHED("llama output norm")) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm(g, &g->out, 1, g->logits, d->n_vocab, 0)) != AIENG_OK) return r;
+    }
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_cuda_llama_eval(aieng_cuda_llama *g, const int32_t *ids, int64_t n, float *logits) {
+    int64_t done = 0;
+    aieng_result r;
+    if (!g || !ids || n <= 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_eval: no tokens");
+    if (n > g->hp.n_ctx - g->n_past)
+        return aieng_set_error(AIENG_ERR_RANGE, "cuda_llama_eval: %lld tokens do not fit in the context (%lld of %lld used)",
+                               (long long)n, (long long)g->n_past, (long long)g->hp.n_ctx);
+    for (int64_t i = 0; i < n; i++)
+        if (ids[i] < 0 || ids[i] >= g->hp.n_vocab)
+            return aieng_set_error(AIENG_ERR_RANGE, "cuda_llama_eval: token id %d out of range", (int)ids[i]);
+    while (done < n) {
+        const int64_t T = n - done < g->hp.n_batch ? n - done : g->hp.n_batch;
+        if ((r = aieng_cuda_upload(g->cu, g->ids, ids + done, (size_t)T * sizeof(int32_t))) != AIENG_OK) return r;
+        if ((r = aieng__ll_forward(g, (int)T, done + T == n)) != AIENG_OK) return r;
+        done += T;
+    }
+    if (logits) return aieng_cuda_download(g->cu, logits, g->logits, (size_t)g->hp.n_vocab * sizeof(float));
+    return aieng_cuda_synchronize(g->cu);
+}
+#if defined(AIENG_TRANSFORMER_H)
+static aieng_result aieng__ll_tensor(const aieng_gguf *gg, const char *fmt, int layer, aieng_cuda_weight *w) {
+    char name[96];
+    snprintf(name, sizeof name, fmt, layer);
+    int64_t i = aieng_gguf_find_tensor(gg, name);
+    memset(w, 0, sizeof *w);
+    if (i < 0) return aieng_set_error(AIENG_ERR_FORMAT, "cuda_llama: tensor '%s' missing", name);
+    w->data = gg->tensors[i].data;
+    w->type = (int)gg->tensors[i].type;
+    w->n_in = gg->tensors[i].ne[0];
+    w->n_out = gg->tensors[i].ne[1];
+    return AIENG_OK;
+}
+static aieng_result aieng__ll_norm(const aieng_gguf *gg, const char *fmt, int layer, int64_t n, const float **out) {
+    aieng_cuda_weight w;
+    aieng_result r = aieng__ll_tensor(gg, fmt, layer, &w);
+    if (r != AIENG_OK) return r;
+    if (w.type != AIENG_CUDA_F32 || w.n_in != n || ((uintptr_t)w.data & 3))
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama: norm weights must be %lld F32 values", (long long)n);
+    *out = (const float *)w.data;
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_cuda_llama_from_model(aieng_cuda *cu, const aieng_model *m, int64_t n_ctx, int64_t n_batch,
+                                                   aieng_cuda_llama **out) {
+    const aieng_model_hparams *hp = aieng_model_get_hparams(m);
+    const aieng_gguf *gg = aieng_model_gguf(m);
+    aieng_cuda_llama_desc d;
+    aieng_cuda_llama_layer *L;
+    aieng_result r = AIENG_OK;
+    if (out) *out = NULL;
+    if (!hp || !gg || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_from_model: NULL argument");
+    if (hp->arch != AIENG_ARCH_LLAMA) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama_from_model: not a Llama model");
+    memset(&d, 0, sizeof d);
+    d.n_vocab = hp->n_vocab; d.n_embd = hp->n_embd; d.n_layer = hp->n_layer; d.n_ff = hp->n_ff;
+    d.n_head = hp->n_head; d.n_head_kv = hp->n_head_kv; d.head_dim = hp->head_dim; d.n_rot = hp->n_rot;
+    d.rope_base = hp->rope_base; d.norm_eps = hp->norm_eps;
+    d.n_ctx = n_ctx > 0 ? n_ctx : aieng_model_n_ctx(m);
+    d.n_batch = n_batch;
+    L = (aieng_cuda_llama_layer *)aieng_alloc(NULL, (size_t)hp->n_layer * sizeof *L);
+    if (!L) return aieng_set_error(AIENG_ERR_OOM, "cuda_llama_from_model: out of memory");
+    memset(L, 0, (size_t)hp->n_layer * sizeof *L);
+    r = aieng__ll_tensor(gg, "token_embd.weight", 0, &d.tok_embd);
+    if (r == AIENG_OK && aieng_gguf_find_tensor(gg, "output.weight") >= 0) r = aieng__ll_tensor(gg, "output.weight", 0, &d.output);
+    else d.output = d.tok_embd; /* tied */
+    if (r == AIENG_OK) r = aieng__ll_norm(gg, "output_norm.weight", 0, hp->n_embd, &d.out_norm);
+    for (int l = 0; l < (int)hp->n_layer && r == AIENG_OK; l++) {
+        aieng_cuda_llama_layer *y = &L[l];
+        r = aieng__ll_norm(gg, "blk.%d.attn_norm.weight", l, hp->n_embd, &y->attn_norm);
+        if (r == AIENG_OK) r = aieng__ll_norm(gg, "blk.%d.ffn_norm.weight", l, hp->n_embd, &y->ffn_norm);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.attn_q.weight", l, &y->wq);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.attn_k.weight", l, &y->wk);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.attn_v.weight", l, &y->wv);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.attn_output.weight", l, &y->wo);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.ffn_gate.weight", l, &y->w_gate);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.ffn_up.weight", l, &y->w_up);
+        if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.ffn_down.weight", l, &y->w_down);
+    }
+    d.layers = L;
+    if (r == AIENG_OK) r = aieng_cuda_llama_new(cu, &d, out);
+    aieng_free(NULL, L);
+    return r;
+}
+#endif /* AIENG_TRANSFORMER_H */
 
 #endif /* AIENG_CUDA_IMPLEMENTATION */
 

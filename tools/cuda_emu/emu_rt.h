@@ -114,12 +114,31 @@ template <typename F> static void emu_launch(dim3 grid, dim3 block, F f) {
 /* warp collectives */
 static struct { float f[64][32]; uint32_t u[64][32]; const void *p[64][32]; } emu_xw;
 static struct { uint32_t a[4], b[2]; } emu_mma_x[64][32];
-static float __shfl_xor_sync(unsigned, float v, int o) {
+static uint64_t emu_xw64[64][32];
+template <typename T> static T __shfl_xor_sync(unsigned, T v, int o) {
+    static_assert(sizeof(T) <= 8, "shuffle of a type wider than 8 bytes");
     int w = emu_cur / 32, l = emu_cur % 32;
-    emu_xw.f[w][l] = v;
+    memcpy(&emu_xw64[w][l], &v, sizeof v);
     emu_warp_sync();
-    float r = emu_xw.f[w][l ^ o];
+    T r;
+    memcpy(&r, &emu_xw64[w][l ^ o], sizeof r);
     emu_warp_sync();
+    return r;
+}
+/* correctly rounded float operations (the host's SSE arithmetic, no contraction in this build) */
+static float __fadd_rn(float a, float b) { return a + b; }
+static float __fsub_rn(float a, float b) { return a - b; }
+static float __fmul_rn(float a, float b) { return a * b; }
+static float __fdiv_rn(float a, float b) { return a / b; }
+static float __fsqrt_rn(float a) { return sqrtf(a); }
+static int __float2int_rn(float a) { return (int)nearbyintf(a); } /* default rounding: half to even */
+static int __dp4a(int a, int b, int c) {
+    for (int i = 0; i < 4; i++) c += (int)(int8_t)(a >> (8 * i)) * (int)(int8_t)(b >> (8 * i));
+    return c;
+}
+static unsigned __vsub4(unsigned a, unsigned b) {
+    unsigned r = 0;
+    for (int i = 0; i < 4; i++) r |= ((((a >> (8 * i)) & 255u) - ((b >> (8 * i)) & 255u)) & 255u) << (8 * i);
     return r;
 }
 template <typename T> static T __ldg(const T *p) { return *p; }
