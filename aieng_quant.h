@@ -1,5 +1,5 @@
 /* aieng_quant.h - ggml/GGUF block quantization, byte for byte, with fast quantized dot products.
-   v0.1.0 - MIT licence (see the end of the file).
+   v0.1.1 - MIT licence (see the end of the file).
 
    Built on aieng_tensor.h (threads, f16/bf16, sgemv). Quantizes float rows into
    the block formats of ggml/GGUF with the same bytes as the reference
@@ -136,21 +136,27 @@
    aieng_quant_matmul quantizes the M activation rows (in parallel when M > 1),
    then splits the N output rows over aieng_parallel_for. On x86 it runs four
    weight rows at a time (four memory streams, one activation load; with
-   AVX-512 two rows share a zmm register) with software prefetch; these
-   kernels give bit-identical results to aieng_quant_vec_dot, so no result
-   depends on the thread count or on how rows were grouped. All functions are
-   reentrant; the work buffer of aieng_quant_matmul_ex must not be shared by
-   concurrent calls.
+   AVX-512 two rows share a zmm register) with software prefetch. For M >= 4
+   (prefill) with AVX-512 VNNI, Q4_0, Q4_1 and Q8_0 weights run in tiles of
+   4 weight rows x 4 activation rows (Q4_1: x 8), each weight block decoded
+   once for all of them. All these kernels give bit-identical results to
+   aieng_quant_vec_dot (the same integer block sums, the same float operations
+   per output), so no result depends on M, on the thread count or on how rows
+   were grouped. All functions are reentrant; the work buffer of
+   aieng_quant_matmul_ex must not be shared by concurrent calls.
 
    VERSIONS
      0.1.0  first release
+     0.1.1  multi-row tiles for M >= 4 (Q4_0, Q4_1, Q8_0); faster four-row
+            Q4_0/Q4_1/Q4_K kernels (AVX-512); work sizes include the tiles'
+            side data
 */
 #ifndef AIENG_QUANT_H
 #define AIENG_QUANT_H
 
 #define AIENG_QUANT_VERSION_MAJOR 0
 #define AIENG_QUANT_VERSION_MINOR 1
-#define AIENG_QUANT_VERSION_PATCH 0
+#define AIENG_QUANT_VERSION_PATCH 1
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
 #ifndef AIENG_COMMON_H

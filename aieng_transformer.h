@@ -1637,11 +1637,16 @@ static aieng_result aieng__tf_load(aieng_model *m) {
         m->attn_ws = (float *)aieng__tf_alloc(m, (size_t)(th * m->attn_ws_stride) * sizeof(float));
         kmax = D > ff ? D : ff;
         m->mm_work_size = aieng_quant_matmul_work_size(m->tok_embd.type, kmax, B);
-        for (i = 0; i < L; i++) {
-            size_t w1 = aieng_quant_matmul_work_size(m->layers[i].w_down.type, kmax, B);
-            size_t w2 = aieng_quant_matmul_work_size(m->layers[i].w_up.type, kmax, B);
-            if (w1 > m->mm_work_size) m->mm_work_size = w1;
-            if (w2 > m->mm_work_size) m->mm_work_size = w2;
+        for (i = 0; i < L; i++) { /* every matrix at its own input size (the tiles' side data depends on the type) */
+            const aieng__tf_mat *ws[8];
+            int k;
+            ws[0] = &m->layers[i].wq; ws[1] = &m->layers[i].wk; ws[2] = &m->layers[i].wv; ws[3] = &m->layers[i].wqkv;
+            ws[4] = &m->layers[i].wo; ws[5] = &m->layers[i].w_gate; ws[6] = &m->layers[i].w_up; ws[7] = &m->layers[i].w_down;
+            for (k = 0; k < 8; k++)
+                if (ws[k]->data) {
+                    size_t w1 = aieng_quant_matmul_work_size(ws[k]->type, ws[k]->n_in, B);
+                    if (w1 > m->mm_work_size) m->mm_work_size = w1;
+                }
         }
         {
             size_t w3 = aieng_quant_matmul_work_size(m->output.type, D, 1);
