@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.1.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.2.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -66,6 +66,10 @@
      aieng_constrain_new(g, vocab, &c)            token trie + mask cache over a vocabulary
      aieng_constrain_allows / _allowed / _mask / _accept / _complete / _done / _reset / _free
      aieng_constrain_logits(logits, n_vocab, user)   the logit-processor hook (see below)
+   With aieng_transformer.h included first (CONSTRAINED GENERATION WITH A MODEL)
+     aieng_constrain_new_model(g, model, &c)      a constrainer over the model's vocabulary
+     aieng_constrain_generate(model, c, prompt, n, cfg, &stats)   generation under the grammar
+     aieng_constrain_sample(c, sampler, logits, work, proc, user)  one step of your own loop
 
    (Details of each part, with its policies and limits, are in the comments above each section.)
 
@@ -80,6 +84,9 @@
    HISTORY
    -------
    0.1.0  JSON, JSON Schema validator and compiler, GBNF engine, constrained sampling
+   0.2.0  generation with aieng_transformer.h (aieng-run --grammar / --json-schema),
+          AIENG_SCHEMA_RELAX, $anchor references, validator: if/then/else, dependencies,
+          dependentSchemas, min/maxContains; oneOf over required-only branches exclusive
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -206,7 +213,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 1
+#define AIENG_AGENT_VERSION_MINOR 2
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -416,13 +423,17 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minItems, maxItems        yes                  yes
    enum, const               yes                  yes (whitespace allowed inside arrays/objects)
    anyOf, oneOf              yes (oneOf: exactly  yes, as alternatives merged with the sibling
-                             one)                 keywords (oneOf's exclusivity is not enforced)
+                             one)                 keywords; oneOf's exclusivity is enforced when
+                                                  the other branches only list required names
+                                                  (the "one of these fields" idiom), else not
    allOf                     yes                  merged when the parts do not set the same
                                                   keyword differently (properties/required
                                                   merge); else an error naming the keyword
    not                       yes                  only not {"type": ...}, not {}, not true/false
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
-                             "#/json/pointer")
+                             "#/json/pointer",
+                             "#anchor": $anchor
+                             or $id "#anchor")
    minLength, maxLength      yes (code points)    yes (an escape counts as one character);
                                                   maxLength above AIENG_GRAMMAR_MAX_REPEAT is
                                                   left to the validator
@@ -448,7 +459,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    Documented gaps of the grammar. Stricter than the schema: members come in schema order
    only; 1.0 is not generated for an integer; numbers have at most 20 integer, 20 fraction
    and 4 exponent digits, bounded ones no exponent and no "-0"; a pattern-constrained
-   string uses the canonical JSON escapes. Looser (the only cases): oneOf's exclusivity;
+   string uses the canonical JSON escapes. Looser (the only cases): oneOf's exclusivity
+   (except over required-only branches);
    a key matching two patternProperties is checked against one; declared names that need
    JSON escapes are not excluded from extra members. Validate the result when these matter.
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
