@@ -2,6 +2,7 @@
    weight bytes read, next to the measured memory bandwidth (a STREAM-style
    triad) and aieng_sgemv on the same F32 matrix.
      build/bench/quant [--mb MB] [--reps R] [--types Q8_0,Q4_0,...]
+     build/bench/quant --mm [--m 512] [--reps R] [--types Q4_1,Q8_0,Q4_0]  (prefill)
    For every weight type and shape N×K (N output rows of K inputs) it cycles
    through enough copies of the matrix to stream about MB MiB (default 1024;
    the VM reports a 480 MiB L3), with 1 and 2 threads, median of R passes.
@@ -147,17 +148,83 @@ static double matvec(int type, int64_t N, int64_t K, size_t mb, int threads, int
     }
 }
 
+/* --mm: matrix-matrix products as in prefill (M activation rows), GMAC/s, ours
+   or the peer's (ggml's vec_dot once per output, as its mul_mat does for these
+   types on x86, on activations quantized once per product) */
+typedef struct {
+    ggml_dot_fn fn; const unsigned char *W, *A; size_t rb, ab; int64_t N, K, M; float *y;
+} peer_job;
+static void peer_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    const peer_job *j = (const peer_job *)ctx;
+    int64_t n, m;
+    (void)tid;
+    for (n = begin; n < end; n++)
+        for (m = 0; m < j->M; m++) j->fn((int)j->K, j->y + m * j->N + n, 0, j->W + (size_t)n * j->rb, 0, j->A + (size_t)m * j->ab, 0, 1);
+}
+typedef struct { int act; const float *x; unsigned char *A; size_t ab; int64_t K; } act_job;
+static void act_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    const act_job *j = (const act_job *)ctx;
+    int64_t m;
+    (void)tid;
+    for (m = begin; m < end; m++) aieng_quant_quantize_act(j->act, j->x + m * j->K, j->A + (size_t)m * j->ab, j->K);
+}
+
+/* GMAC/s of y = x·Wᵀ (M rows), ours or the peer's */
+static double matmul(int type, int64_t N, int64_t K, int64_t M, int threads, int reps, ggml_dot_fn peer) {
+    size_t rb = 0, ab = 0;
+    unsigned char *W, *A;
+    float *w32, *x, *y;
+    double t[32];
+    int r;
+    int64_t i;
+    const int act = aieng_quant_vec_dot_type(type);
+    if (aieng_quant_row_bytes(type, K, &rb) != AIENG_OK || aieng_quant_row_bytes(act, K, &ab) != AIENG_OK) return -1;
+    W = (unsigned char *)malloc(rb * (size_t)N);
+    A = (unsigned char *)malloc(ab * (size_t)M);
+    w32 = (float *)malloc((size_t)(N * K) * 4);
+    x = (float *)malloc((size_t)(M * K) * 4);
+    y = (float *)malloc((size_t)(M * N) * 4);
+    if (!W || !A || !w32 || !x || !y) { fprintf(stderr, "matmul: out of memory\n"); exit(1); }
+    {
+        aieng_rng rng;
+        aieng_rng_seed(&rng, 1, 2);
+        for (i = 0; i < N * K; i++) w32[i] = 0.05f * aieng_rng_normal(&rng);
+        for (i = 0; i < M * K; i++) x[i] = aieng_rng_normal(&rng);
+    }
+    aieng_quant_quantize(type, w32, W, N, K);
+    aieng_set_threads(threads);
+    nthreads = threads;
+    for (r = 0; r <= reps; r++) {
+        tstart();
+        if (peer) {
+            peer_job pj;
+            act_job aj;
+            aj.act = act; aj.x = x; aj.A = A; aj.ab = ab; aj.K = K;
+            aieng_parallel_for(M, 1, act_task, &aj); /* as ggml: activations quantized once per product */
+            pj.fn = peer; pj.W = W; pj.A = A; pj.rb = rb; pj.ab = ab; pj.N = N; pj.K = K; pj.M = M; pj.y = y;
+            aieng_parallel_for(N, 16, peer_task, &pj);
+        } else aieng_quant_matmul(type, W, N, K, x, M, y);
+        t[r] = tstop();
+    }
+    free(W); free(A); free(w32); free(x); free(y);
+    return (double)N * (double)K * (double)M / median(t + 1, reps) / 1e9;
+}
+
 int main(int argc, char **argv) {
     static const int64_t shapes[3][2] = {{4096, 4096}, {576, 1536}, {1536, 576}};
     int types[32], ntypes = 0, reps = 5, i, s, th;
     size_t mb = 1024;
     const char *tlist = "F32,Q8_0,Q4_0,Q4_1,Q4_K,Q6_K";
     double bw[3];
+    int mm = 0;
+    int64_t M = 512;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--mb") && i + 1 < argc) mb = (size_t)atol(argv[++i]);
         else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--types") && i + 1 < argc) tlist = argv[++i];
         else if (!strcmp(argv[i], "--wall")) use_cpu = 0;
+        else if (!strcmp(argv[i], "--mm")) mm = 1;
+        else if (!strcmp(argv[i], "--m") && i + 1 < argc) M = atol(argv[++i]);
         else if (!strcmp(argv[i], "--ggml") && i + 1 < argc) {
             void (*init)(void);
             void *f;
@@ -167,7 +234,7 @@ int main(int argc, char **argv) {
             memcpy(&init, &f, sizeof init);
             if (init) init();
         }
-        else { fprintf(stderr, "usage: %s [--mb MB] [--reps R] [--types T1,T2] [--wall] [--ggml libggml-cpu.so]\n", argv[0]); return 2; }
+        else { fprintf(stderr, "usage: %s [--mb MB] [--reps R] [--types T1,T2] [--wall] [--mm [--m M]] [--ggml libggml-cpu.so]\n", argv[0]); return 2; }
     }
     if (reps < 1) reps = 1;
     if (reps > 30) reps = 30;
@@ -179,6 +246,28 @@ int main(int argc, char **argv) {
             if (t < 0) { fprintf(stderr, "unknown type %s\n", tok); return 2; }
             types[ntypes++] = t;
         }
+    }
+    if (mm) { /* SmolLM2-135M's shapes */
+        static const int64_t ms[4][2] = {{576, 576}, {192, 576}, {1536, 576}, {576, 1536}};
+        if (M < 1) M = 1;
+        printf("timing: %s; M = %lld activation rows, median of %d\n", use_cpu ? "CPU-normalised" : "wall clock", (long long)M, reps);
+        printf("| type | N×K | 1 thread GMAC/s | ggml vec_dot | ratio | 2 threads GMAC/s | ggml vec_dot | ratio |\n");
+        printf("|---|---|---|---|---|---|---|---|\n");
+        for (i = 0; i < ntypes; i++)
+            for (s = 0; s < 4; s++) {
+                const ggml_dot_fn peer = ggml_dot_for(types[i]);
+                double g[2], p[2] = {0, 0};
+                if (aieng_quant_vec_dot_type(types[i]) == AIENG_QUANT_F32 || aieng_quant_row_bytes(types[i], ms[s][1], NULL) != AIENG_OK) continue;
+                for (th = 1; th <= 2; th++) {
+                    g[th - 1] = matmul(types[i], ms[s][0], ms[s][1], M, th, reps, NULL);
+                    if (peer) p[th - 1] = matmul(types[i], ms[s][0], ms[s][1], M, th, reps, peer);
+                }
+                printf("| %s | %lld×%lld | %.1f | %.1f | %.2f× | %.1f | %.1f | %.2f× |\n", aieng_quant_name(types[i]), (long long)ms[s][0],
+                       (long long)ms[s][1], g[0], p[0], p[0] > 0 ? g[0] / p[0] : 0.0, g[1], p[1], p[1] > 0 ? g[1] / p[1] : 0.0);
+                fflush(stdout);
+            }
+        aieng_threads_shutdown();
+        return 0;
     }
     for (th = 1; th <= 2; th++) bw[th] = triad(mb, th, reps);
     printf("timing: %s\n", use_cpu ? "CPU-normalised (process CPU time / threads, capped by wall time)" : "wall clock");
