@@ -942,8 +942,12 @@ AIENG_API size_t aieng_hnsw_memory_bytes(aieng_hnsw *h) {
 
 /* ---------------------------------------------------------------- graph search */
 /* Greedy walk on one upper level: move to any closer neighbour until none is. */
-static uint32_t aieng__hn_greedy(const aieng_hnsw *h, const aieng__hn_scratch *s, uint32_t cur, float *cur_d, int level) {
+/* A node measured before in this descent is skipped: *cur_d only decreases,
+   so it cannot be nearer than the current node (the path is hnswlib's, with
+   fewer distances). */
+static uint32_t aieng__hn_greedy(const aieng_hnsw *h, aieng__hn_scratch *s, uint32_t cur, float *cur_d, int level) {
     int changed = 1;
+    uint16_t *vis = s->visited, tag = s->tag;
     while (changed) {
         const uint32_t *l;
         uint32_t n, j;
@@ -952,14 +956,15 @@ static uint32_t aieng__hn_greedy(const aieng_hnsw *h, const aieng__hn_scratch *s
         l = aieng__hn_links(h, cur, level);
         n = AIENG__HN_LD_ACQ(&l[0]);
         if (n > (uint32_t)h->M) n = (uint32_t)h->M;
-        for (j = 1; j <= n; j++) { /* start every neighbour's vector on its way */
+        for (j = 1; j <= n; j++) { /* start every new neighbour's vector on its way */
             uint32_t c = AIENG__HN_LD_ACQ(&l[j]);
-            if (c < (uint32_t)h->cap) aieng__hn_prefetch_vec(h, c);
+            if (c < (uint32_t)h->cap && vis[c] != tag) aieng__hn_prefetch_vec(h, c);
         }
         for (j = 1; j <= n; j++) {
             uint32_t c = AIENG__HN_LD_ACQ(&l[j]);
             float d;
-            if (c >= (uint32_t)h->cap || aieng__hn_lev(h, c) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, c) < level) continue;
+            if (c >= (uint32_t)h->cap || vis[c] == tag || aieng__hn_lev(h, c) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, c) < level) continue;
+            vis[c] = tag;
             d = aieng__hn_dist_q(h, s, c);
             if (d < *cur_d) { *cur_d = d; cur = c; changed = 1; }
         }
@@ -1059,6 +1064,8 @@ static uint32_t aieng__hn_descend(aieng_hnsw *h, aieng__hn_scratch *s, uint64_t 
     uint32_t cur = (uint32_t)ep;
     int top = (int)(ep >> 32) - 1, l;
     *d = aieng__hn_dist_q(h, s, cur);
+    aieng__hn_visit_begin(s);
+    s->visited[cur] = s->tag;
     for (l = top; l > to; l--) cur = aieng__hn_greedy(h, s, cur, d, l);
     return cur;
 }
