@@ -3328,7 +3328,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         }
         if (!ok) break;
         if (isfalse) {
-            if (req[j]) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: required property '%s' has the schema false", names[j]); ok = 0; break; }
+            if (req[j]) impossible = 1; /* required but forbidden: no instance */
             rule[j] = -3; /* forbidden */
             continue;
         }
