@@ -2381,6 +2381,7 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
     uint32_t small[AIENG__BPE_SMALL];
     /* the cache (256 KB) pays off on longer texts; short ones use it only when it exists */
     aieng__bpe_centry *cache = n >= 8192 || t->cache ? aieng__bpe_cache(b, t) : NULL;
+    unsigned c_tries = 0, c_hits = 0; /* a text whose pieces do not repeat (random data) stops using it */
     it.s = s;
     it.n = n;
     it.pos = 0;
@@ -2439,7 +2440,12 @@ static aieng_result aieng__bpe_encode_plain(const aieng_bpe *b, const unsigned c
             uint64_t h = aieng__bpe_hash(aieng__bpe_word(p, len, avail - it.pos), p, len, avail - it.pos);
             aieng__bpe_centry *ce = &cache[h & (AIENG__BPE_CACHE_N - 1)];
             uint32_t tag = (uint32_t)(h >> 32);
+            if (++c_tries == 4096) {
+                if (c_hits < 128) cache = NULL;
+                c_tries = c_hits = 0;
+            }
             if (ce->len == len && ce->tag == tag && memcmp(ce->bytes, p, len) == 0) {
+                c_hits++;
                 if (!count_only) {
                     if (!aieng__bpe_reserve_ids(b, t, ce->n)) goto oom;
                     memcpy(t->ids + t->n, ce->ids, (size_t)ce->n * 4);
