@@ -1,5 +1,5 @@
 /* aieng_cuda.h - GPU kernels for the aieng collection in one CUDA header.
-   v0.1.0 - MIT licence (see the end of the file).
+   v0.2.0 - MIT licence (see the end of the file).
 
    The transformer kernels of aieng_tensor.h / aieng_quant.h on an NVIDIA GPU,
    with nothing beyond the CUDA runtime (no cuBLAS, CUTLASS or Thrust):
@@ -7,7 +7,8 @@
    fused row softmax / RMSNorm / LayerNorm, RoPE (both layouts), SiLU·mul,
    GELU, flash attention forward (causal or not, grouped-query, head dim 64
    and 128), a paged-KV decode attention kernel, and matrix-vector products
-   read straight from GGUF blocks (Q8_0, Q4_0, Q4_1, Q4_K, Q6_K).
+   read straight from GGUF blocks (Q8_0, Q4_0, Q4_1, Q4_K, Q6_K), and a
+   Llama forward pass on them (SmolLM2: `aieng-run --gpu`).
    Targets sm_75 (T4) to sm_90 (H100); tile sizes and pipeline depth are
    chosen at run time from the device's shared memory.
 
@@ -63,6 +64,10 @@
               in fixed-size pages reached through a block table)
      quant    aieng_cuda_matvec_q (y = W·x with W in GGUF blocks),
               aieng_cuda_row_bytes
+     llama    aieng_cuda_llama_new (weights in GGUF blocks from a description),
+              aieng_cuda_llama_eval (tokens -> last logits on the host), _n_past,
+              _n_ctx, _kv_truncate, _device_bytes, _free; with aieng_transformer.h
+              included first: aieng_cuda_llama_from_model, _desc_from_model
 
    CONVENTIONS
    - Types are ggml/GGUF type ids (AIENG_CUDA_F32 = 0, F16 = 1, BF16 = 30,
@@ -105,12 +110,13 @@
 
    VERSIONS
      0.1.0  first release
+     0.2.0  Llama forward pass (aieng_cuda_llama_*)
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
 
 #define AIENG_CUDA_VERSION_MAJOR 0
-#define AIENG_CUDA_VERSION_MINOR 1
+#define AIENG_CUDA_VERSION_MINOR 2
 #define AIENG_CUDA_VERSION_PATCH 0
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
@@ -401,6 +407,10 @@ AIENG_API size_t aieng_cuda_llama_device_bytes(const aieng_cuda_llama *g);      
    model (its GGUF tensors by name). n_ctx 0 = the model's, n_batch 0 = 512. */
 AIENG_API aieng_result aieng_cuda_llama_from_model(aieng_cuda *cu, const aieng_model *m, int64_t n_ctx, int64_t n_batch,
                                                    aieng_cuda_llama **out);
+/* The description it uses (layers: the caller's array of n_layer entries), to adjust before
+   aieng_cuda_llama_new; n_ctx is the model's, n_batch 0. */
+AIENG_API aieng_result aieng_cuda_llama_desc_from_model(aieng_cuda_llama_desc *d, aieng_cuda_llama_layer *layers,
+                                                        const aieng_model *m);
 #endif
 
 AIENG_EXTERN_C_END
@@ -2146,29 +2156,24 @@ static aieng_result aieng__ll_norm(const aieng_gguf *gg, const char *fmt, int la
     *out = (const float *)w.data;
     return AIENG_OK;
 }
-AIENG_API aieng_result aieng_cuda_llama_from_model(aieng_cuda *cu, const aieng_model *m, int64_t n_ctx, int64_t n_batch,
-                                                   aieng_cuda_llama **out) {
+AIENG_API aieng_result aieng_cuda_llama_desc_from_model(aieng_cuda_llama_desc *d, aieng_cuda_llama_layer *L,
+                                                        const aieng_model *m) {
     const aieng_model_hparams *hp = aieng_model_get_hparams(m);
     const aieng_gguf *gg = aieng_model_gguf(m);
-    aieng_cuda_llama_desc d;
-    aieng_cuda_llama_layer *L;
-    aieng_result r = AIENG_OK;
-    if (out) *out = NULL;
-    if (!hp || !gg || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_from_model: NULL argument");
-    if (hp->arch != AIENG_ARCH_LLAMA) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama_from_model: not a Llama model");
-    memset(&d, 0, sizeof d);
-    d.n_vocab = hp->n_vocab; d.n_embd = hp->n_embd; d.n_layer = hp->n_layer; d.n_ff = hp->n_ff;
-    d.n_head = hp->n_head; d.n_head_kv = hp->n_head_kv; d.head_dim = hp->head_dim; d.n_rot = hp->n_rot;
-    d.rope_base = hp->rope_base; d.norm_eps = hp->norm_eps;
-    d.n_ctx = n_ctx > 0 ? n_ctx : aieng_model_n_ctx(m);
-    d.n_batch = n_batch;
-    L = (aieng_cuda_llama_layer *)aieng_alloc(NULL, (size_t)hp->n_layer * sizeof *L);
-    if (!L) return aieng_set_error(AIENG_ERR_OOM, "cuda_llama_from_model: out of memory");
+    aieng_result r;
+    if (!hp || !gg || !d || !L) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_desc_from_model: NULL argument");
+    if (hp->arch != AIENG_ARCH_LLAMA) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama_desc_from_model: not a Llama model");
+    memset(d, 0, sizeof *d);
     memset(L, 0, (size_t)hp->n_layer * sizeof *L);
-    r = aieng__ll_tensor(gg, "token_embd.weight", 0, &d.tok_embd);
-    if (r == AIENG_OK && aieng_gguf_find_tensor(gg, "output.weight") >= 0) r = aieng__ll_tensor(gg, "output.weight", 0, &d.output);
-    else d.output = d.tok_embd; /* tied */
-    if (r == AIENG_OK) r = aieng__ll_norm(gg, "output_norm.weight", 0, hp->n_embd, &d.out_norm);
+    d->n_vocab = hp->n_vocab; d->n_embd = hp->n_embd; d->n_layer = hp->n_layer; d->n_ff = hp->n_ff;
+    d->n_head = hp->n_head; d->n_head_kv = hp->n_head_kv; d->head_dim = hp->head_dim; d->n_rot = hp->n_rot;
+    d->rope_base = hp->rope_base; d->norm_eps = hp->norm_eps;
+    d->n_ctx = aieng_model_n_ctx(m);
+    d->layers = L;
+    r = aieng__ll_tensor(gg, "token_embd.weight", 0, &d->tok_embd);
+    if (r == AIENG_OK && aieng_gguf_find_tensor(gg, "output.weight") >= 0) r = aieng__ll_tensor(gg, "output.weight", 0, &d->output);
+    else d->output = d->tok_embd; /* tied */
+    if (r == AIENG_OK) r = aieng__ll_norm(gg, "output_norm.weight", 0, hp->n_embd, &d->out_norm);
     for (int l = 0; l < (int)hp->n_layer && r == AIENG_OK; l++) {
         aieng_cuda_llama_layer *y = &L[l];
         r = aieng__ll_norm(gg, "blk.%d.attn_norm.weight", l, hp->n_embd, &y->attn_norm);
@@ -2181,7 +2186,21 @@ AIENG_API aieng_result aieng_cuda_llama_from_model(aieng_cuda *cu, const aieng_m
         if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.ffn_up.weight", l, &y->w_up);
         if (r == AIENG_OK) r = aieng__ll_tensor(gg, "blk.%d.ffn_down.weight", l, &y->w_down);
     }
-    d.layers = L;
+    return r;
+}
+AIENG_API aieng_result aieng_cuda_llama_from_model(aieng_cuda *cu, const aieng_model *m, int64_t n_ctx, int64_t n_batch,
+                                                   aieng_cuda_llama **out) {
+    const aieng_model_hparams *hp = aieng_model_get_hparams(m);
+    aieng_cuda_llama_desc d;
+    aieng_cuda_llama_layer *L;
+    aieng_result r;
+    if (out) *out = NULL;
+    if (!hp || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_llama_from_model: NULL argument");
+    L = (aieng_cuda_llama_layer *)aieng_alloc(NULL, (size_t)hp->n_layer * sizeof *L);
+    if (!L) return aieng_set_error(AIENG_ERR_OOM, "cuda_llama_from_model: out of memory");
+    r = aieng_cuda_llama_desc_from_model(&d, L, m);
+    if (n_ctx > 0) d.n_ctx = n_ctx;
+    d.n_batch = n_batch;
     if (r == AIENG_OK) r = aieng_cuda_llama_new(cu, &d, out);
     aieng_free(NULL, L);
     return r;

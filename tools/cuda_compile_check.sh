@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Compile-only check of the CUDA code, for machines without a GPU (tools/run_tests.sh
 # calls it when tests/*.cu exists; `make test-gpu` runs the programs where a GPU is).
-#   - every tests/test_*.cu is compiled by nvcc for sm_75, sm_80 and sm_90 (one nvcc call
-#     per file, three device compilations); host warnings are errors
+#   - every tests/test_*.cu and examples/*.cu (aieng-run --gpu's part) is compiled by nvcc
+#     for sm_75, sm_80 and sm_90 (one nvcc call per file, three device compilations); host
+#     warnings are errors
 #   - aieng_cuda.h's declarations are compiled as C99 and as C++11 by gcc/g++ (usable from C)
 # Exit status 0 only if everything compiles. Without nvcc it says so and exits 0, unless
 # AIENG_REQUIRE_NVCC=1 (then it fails).
@@ -27,7 +28,7 @@ fi
 
 gencode=""
 for a in $ARCHS; do gencode="$gencode -gencode arch=compute_$a,code=sm_$a"; done
-for src in tests/test_*.cu; do
+for src in tests/test_*.cu examples/*.cu; do
   [ -f "$src" ] || continue
   name=$(basename "$src" .cu)
   obj=build/test/cuda/$name.o
@@ -39,7 +40,7 @@ for src in tests/test_*.cu; do
   fi
   rm -f "$obj" "build/test/cuda/$name.archs"
   start=$(date +%s)
-  if "$NVCC" -std=c++14 -O2 -I. $gencode --threads 0 -Xcompiler -Wall,-Wextra,-Werror \
+  if "$NVCC" -std=c++14 -O2 -I. $gencode --threads 0 -Xcompiler -Wall,-Wextra,-Werror -Xcudafe --diag_suppress=1675 \
        -c "$src" -o "$obj" >"build/test/cuda/$name.log" 2>&1; then
     echo "$ARCHS" > "build/test/cuda/$name.archs"
     echo "cuda      $name.cu compiled for sm_${ARCHS// /, sm_} ($(( $(date +%s) - start ))s); compile-only: the GPU tests were not run (make test-gpu runs them)"

@@ -3,10 +3,18 @@
 #   1. builds tests/test_cuda.cu and bench/cuda_bench.cu with nvcc for this GPU (-arch=native)
 #   2. runs the kernel tests (every kernel against its CPU reference)
 #   3. optionally runs the tests again under compute-sanitizer (memcheck), reduced sizes
-#   4. times GEMM (vs torch.matmul = cuBLAS), flash attention (vs PyTorch's
+#   4. SmolLM2 on the GPU (aieng-run --gpu's forward pass, bench/cuda_llama.cu): greedy
+#      tokens of 3 chat prompts against aieng_transformer.h's CPU path (identical up to
+#      near-ties), aieng_run_gpu_generate's text against aieng_model_generate's, prefill and
+#      decode tokens/s; and build/aieng-run-gpu (aieng-run with --gpu) when aieng-run.c has it.
+#      Model: models/SmolLM2-135M-Instruct.Q4_1.gguf if present, else the 12-layer cut
+#      models/SmolLM2-12L.Q4_1.gguf (checked, and timed repeated to 30 layers). The GPU
+#      machine cannot download: before the device call run `bash tools/gpu_prepare.sh` here
+#      and carry models/SmolLM2-12L.Q4_1.gguf (56 MiB; the full model is over the 64 MiB limit).
+#   5. times GEMM (vs torch.matmul = cuBLAS), flash attention (vs PyTorch's
 #      scaled_dot_product_attention, flash backend) and GGUF matvec (vs a device copy)
-#   5. prints one table with the ratios, also written as Markdown for bench/RESULTS.md
-# Usage: bash tools/gpu_session.sh [quick] [sanitize] [notest] [nobench]
+#   6. prints one table with the ratios, also written as Markdown for bench/RESULTS.md
+# Usage: bash tools/gpu_session.sh [quick] [sanitize] [notest] [nobench] [nollama]
 # Logs go to $OUT (the device tool's folder) or build/gpu. Needs nvcc and python3 with torch.
 # Typical device calls (each well inside the tool's 600 s):
 #   bash tools/gpu_session.sh                   build, tests, bench, table (about 5 min)
@@ -16,9 +24,9 @@ set -u
 cd "$(dirname "$0")/.."
 LOG=${OUT:-build/gpu}
 mkdir -p "$LOG" build
-quick=""; sanitize=0; dotest=1; dobench=1
+quick=""; sanitize=0; dotest=1; dobench=1; dollama=1
 for a in "$@"; do
-  case $a in quick) quick=quick ;; sanitize) sanitize=1 ;; notest) dotest=0 ;; nobench) dobench=0 ;; esac
+  case $a in quick) quick=quick ;; sanitize) sanitize=1 ;; notest) dotest=0 ;; nobench) dobench=0 ;; nollama) dollama=0 ;; esac
 done
 NVCC=${NVCC:-nvcc}
 command -v "$NVCC" >/dev/null 2>&1 || NVCC=/usr/local/cuda/bin/nvcc
@@ -36,22 +44,36 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max
 echo "nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
 echo "== build"
-FLAGS="-std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -lineinfo"
+FLAGS="-std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -lineinfo"  # 1675: aieng_quant.h's #pragma GCC optimize
 # rebuild only what is older than its sources (a warm machine keeps build/ between calls)
 stale() { [ ! -x "$1" ] || [ -n "$(find "$2" aieng_cuda.h aieng_tensor.h tests/aieng_test.h -newer "$1" 2>/dev/null)" ]; }
-r1=0; r2=0; p1=""; p2=""
+r1=0; r2=0; r3=0; r4=0; p1=""; p2=""; p3=""; p4=""
+LLAMA_SRC="bench/cuda_llama.cu examples/aieng_run_gpu.cu aieng_transformer.h aieng_quant.h aieng_bpe.h"
 if stale build/test_cuda tests/test_cuda.cu; then
   "$NVCC" $FLAGS tests/test_cuda.cu -o build/test_cuda >"$LOG/build_test.log" 2>&1 & p1=$!
 fi
 if stale build/cuda_bench bench/cuda_bench.cu; then
   "$NVCC" $FLAGS bench/cuda_bench.cu -o build/cuda_bench >"$LOG/build_bench.log" 2>&1 & p2=$!
 fi
-touch "$LOG/build_test.log" "$LOG/build_bench.log"
+if [ $dollama = 1 ] && { [ ! -x build/cuda_llama ] || [ -n "$(find $LLAMA_SRC aieng_cuda.h -newer build/cuda_llama 2>/dev/null)" ]; }; then
+  "$NVCC" $FLAGS bench/cuda_llama.cu -o build/cuda_llama >"$LOG/build_llama.log" 2>&1 & p3=$!
+fi
+# aieng-run with --gpu (once examples/aieng-run.c has the option): its C part by cc, linked by nvcc
+if [ $dollama = 1 ] && grep -q aieng_run_gpu_generate examples/aieng-run.c 2>/dev/null; then
+  ( "$NVCC" -std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -c examples/aieng_run_gpu.cu -o build/aieng_run_gpu.o &&
+    ${CC:-cc} -std=c99 -O2 -march=native -I. -D_POSIX_C_SOURCE=200809L -DAIENG_RUN_GPU -c examples/aieng-run.c -o build/aieng-run-gpu.o &&
+    "$NVCC" -o build/aieng-run-gpu build/aieng-run-gpu.o build/aieng_run_gpu.o -lm -lpthread ) >"$LOG/build_run.log" 2>&1 & p4=$!
+fi
+touch "$LOG/build_test.log" "$LOG/build_bench.log" "$LOG/build_llama.log" "$LOG/build_run.log"
 [ -n "$p1" ] && { wait $p1; r1=$?; }
 [ -n "$p2" ] && { wait $p2; r2=$?; }
-cat "$LOG/build_test.log" "$LOG/build_bench.log" | grep -E 'error|warning' | head -20
+[ -n "$p3" ] && { wait $p3; r3=$?; }
+[ -n "$p4" ] && { wait $p4; r4=$?; }
+cat "$LOG/build_test.log" "$LOG/build_bench.log" "$LOG/build_llama.log" "$LOG/build_run.log" | grep -E 'error|warning' | head -20
 [ $r1 = 0 ] || { echo "BUILD FAILED: tests/test_cuda.cu"; exit 1; }
 [ $r2 = 0 ] || { echo "BUILD FAILED: bench/cuda_bench.cu"; dobench=0; }
+[ $r3 = 0 ] || { echo "BUILD FAILED: bench/cuda_llama.cu"; dollama=0; }
+[ $r4 = 0 ] || echo "BUILD FAILED: aieng-run with --gpu (see $LOG/build_run.log)"
 stamp "built"
 
 rc=0
@@ -72,6 +94,29 @@ if [ $dotest = 1 ]; then
   fi
 fi
 
+if [ $dollama = 1 ]; then
+  echo "== SmolLM2 on the GPU against the CPU path (bench/cuda_llama.cu)"
+  if [ -f models/SmolLM2-135M-Instruct.Q4_1.gguf ]; then M=models/SmolLM2-135M-Instruct.Q4_1.gguf; LX=""
+  elif [ -f models/SmolLM2-12L.Q4_1.gguf ]; then M=models/SmolLM2-12L.Q4_1.gguf; LX="--time-layers 30"
+  else M=""; echo "no model: carry models/SmolLM2-12L.Q4_1.gguf (bash tools/gpu_prepare.sh makes it)"; fi
+  if [ -n "$M" ]; then
+    timeout $(cap 120) ./build/cuda_llama -m "$M" -n 32 --prompts 3 $LX >"$LOG/llama.txt" 2>&1; lrc=$?
+    grep -v '^RESULT' "$LOG/llama.txt" | grep -v '^    \(cpu\|gpu\):' | head -30
+    [ $lrc = 0 ] || { echo "LLAMA CHECK FAILED (rc=$lrc)"; [ $rc = 0 ] && rc=3; }
+    stamp "llama rc=$lrc"
+    if [ -x build/aieng-run-gpu ] && [ $r4 = 0 ]; then
+      echo "== build/aieng-run-gpu --gpu (greedy, chat) and the CPU path"
+      P="What is the capital of France? Answer in one sentence."
+      timeout $(cap 60) ./build/aieng-run-gpu -m "$M" --chat -p "$P" -n 48 --temp 0 --gpu >"$LOG/run_gpu.txt" 2>"$LOG/run_gpu.err"
+      timeout $(cap 60) ./build/aieng-run-gpu -m "$M" --chat -p "$P" -n 48 --temp 0 >"$LOG/run_cpu.txt" 2>"$LOG/run_cpu.err"
+      tail -2 "$LOG/run_gpu.err"; tail -1 "$LOG/run_cpu.err"
+      if cmp -s "$LOG/run_gpu.txt" "$LOG/run_cpu.txt"; then echo "aieng-run: the same text with and without --gpu"
+      else echo "aieng-run: the texts differ:"; head -c 300 "$LOG/run_gpu.txt"; echo; head -c 300 "$LOG/run_cpu.txt"; echo; fi
+      stamp "aieng-run --gpu"
+    fi
+  fi
+fi
+
 if [ $dobench = 1 ]; then
   echo "== bench (ours)"
   timeout $(cap 240) ./build/cuda_bench $quick >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
@@ -80,7 +125,7 @@ if [ $dobench = 1 ]; then
   PYTHONUNBUFFERED=1 timeout $(cap 200) $PY bench/cuda_peer.py $quick >"$LOG/bench_torch.txt" 2>&1; stamp "torch rc=$?"
   grep -v '^RESULT' "$LOG/bench_torch.txt" | head -5
   echo "== table"
-  $PY - "$LOG/bench_ours.txt" "$LOG/bench_torch.txt" "$LOG/table.md" <<'EOF'
+  $PY - "$LOG/bench_ours.txt" "$LOG/bench_torch.txt" "$LOG/table.md" "$LOG/llama.txt" <<'EOF'
 import sys, re
 def load(p):
     d = {}
@@ -104,6 +149,8 @@ for k, (ms, v, unit, chk) in ours.items():
     p = torch_.get(k)
     if p: rows.append(f"| {k} | {ms:.3f} | {v:.1f} {unit} | {p[0]:.3f} | {p[1]:.1f} {unit} | {v / p[1]:.2f} | {chk}{'' if p[3] == 'ok' else ' (peer: ' + p[3] + ')'} |")
     else: rows.append(f"| {k} | {ms:.3f} | {v:.1f} {unit} | | | | {chk} |")
+for k, (ms, v, unit, chk) in load(sys.argv[4]).items():  # SmolLM2 forward pass: ms per token
+    rows.append(f"| {k} (ms/token) | {ms:.3f} | {v:.1f} {unit} | | | | {chk} |")
 out = "\n".join([f"device: {dev}", "ratio = aieng / peer (peer: torch.matmul for GEMM, SDPA flash backend for attention, a device-to-device copy for matvec)", ""] + rows)
 print(out)
 open(sys.argv[3], "w").write(out + "\n")
