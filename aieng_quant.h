@@ -58,7 +58,9 @@
      products  aieng_quant_matmul: y[M×N] = x[M×K] · Wᵀ for W stored as N rows of
                K (GGUF layout, one row per output), threaded over N;
                aieng_quant_matmul_ex (strides, caller work buffer),
-               aieng_quant_matmul_work_size; aieng_quant_vec_dot (one row, no checks)
+               aieng_quant_matmul_work_size; aieng_quant_matmul_multi (several
+               matrices, one activation quantization and one thread hand-off);
+               aieng_quant_vec_dot (one row, no checks)
      int8      aieng_quant_i8_row (symmetric absmax per row), aieng_quant_i8_dot,
                aieng_quant_i8_l2sq
 
@@ -343,6 +345,16 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
                                              const float *x, int64_t ldx, int64_t M, float *y, int64_t ldy,
                                              void *work, size_t work_size);
 AIENG_API size_t aieng_quant_matmul_work_size(int wtype, int64_t K, int64_t M);
+/* Several products of the same activations (M rows of K, stride ldx), one
+   per matrix: mats[i].y[m·ldy + n] = x_m · row n of mats[i].W. When all have
+   the same type (at most 8 matrices) the activations are quantized once and
+   the rows of all matrices are split over the threads in one hand-off
+   (Q, K and V; gate and up); otherwise one aieng_quant_matmul_ex each. Work:
+   aieng_quant_matmul_work_size(type, K, M) bytes, or NULL. Results are those
+   of aieng_quant_matmul_ex, bit for bit. */
+typedef struct aieng_quant_mat { int type; const void *W; int64_t N; float *y; int64_t ldy; } aieng_quant_mat;
+AIENG_API aieng_result aieng_quant_matmul_multi(const aieng_quant_mat *mats, int n_mats, int64_t K, const float *x,
+                                                int64_t ldx, int64_t M, void *work, size_t work_size);
 
 /* ---- symmetric int8 rows (absmax): s = amax/127, q = round-half-away(x · (1/s)), -127..127 */
 AIENG_API float aieng_quant_i8_row(int8_t *q, const float *x, int64_t n); /* returns s (0 for a zero row) */
@@ -2885,7 +2897,7 @@ typedef struct aieng__mmjob {
     int wtype, act;
     const uint8_t *W;
     size_t wrow;      /* bytes per weight row */
-    int64_t K, M, ldx, ldy;
+    int64_t K, M, ldx, ldy, N;
     const uint8_t *A; /* quantized activations, arow bytes apart (or x itself for F32 acts) */
     size_t arow;
     float *y;
@@ -2965,15 +2977,14 @@ static void aieng__mm_task(void *ctx, int64_t begin, int64_t end, int tid) {
         }
     }
 }
-AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N, int64_t K, const float *x,
-                                             int64_t ldx, int64_t M, float *y, int64_t ldy, void *work,
-                                             size_t work_size) {
-    aieng__mmjob job;
-    size_t need, wrow;
-    void *own = NULL;
+/* Checks one product and fills job (weights, output); 1: nothing to compute */
+static aieng_result aieng__mm_check(aieng__mmjob *job, int wtype, const void *W, int64_t N, int64_t K, const float *x,
+                                    int64_t ldx, int64_t M, float *y, int64_t ldy, int *empty) {
+    size_t wrow;
     int64_t m;
     aieng_result r;
     const int act = aieng_quant_vec_dot_type(wtype);
+    *empty = 1;
     if (act < 0) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "aieng_quant_matmul: weight type %d (%s) has no dot product",
                                         wtype, aieng_quant_name(wtype) ? aieng_quant_name(wtype) : "unknown");
     if ((r = aieng_quant_row_bytes(wtype, K, &wrow)) != AIENG_OK) return r;
@@ -2986,44 +2997,113 @@ AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N
         for (m = 0; m < M; m++) memset(y + m * ldy, 0, (size_t)N * sizeof(float));
         return AIENG_OK;
     }
+    *empty = 0;
+    job->wtype = wtype; job->act = act; job->W = (const uint8_t *)W; job->wrow = wrow;
+    job->K = K; job->M = M; job->ldx = ldx; job->ldy = ldy; job->y = y; job->x = x; job->N = N;
+    job->tile = NULL; job->tile8 = NULL; job->ds = NULL; job->dss = 0;
+    return AIENG_OK;
+}
+/* Quantizes the activations of a checked job (not F32 weights) into work or *own */
+static aieng_result aieng__mm_acts(aieng__mmjob *job, void *work, size_t work_size, void **own) {
+    const int64_t M = job->M, K = job->K;
+    uint8_t *buf;
+    const size_t need = aieng_quant_matmul_work_size(job->wtype, K, M);
+    *own = NULL;
+    if (job->act == AIENG_QUANT_F32) {
+        job->A = (const uint8_t *)job->x;
+        job->arow = (size_t)job->ldx * sizeof(float);
+        return AIENG_OK;
+    }
+    if (need == 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_quant_matmul: work size overflows");
+    if (work) {
+        if (work_size < need)
+            return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_quant_matmul: work buffer of %zu bytes, need %zu",
+                                   work_size, need);
+        buf = (uint8_t *)work;
+    } else {
+        *own = AIENG_MALLOC(need, NULL);
+        if (!*own) return aieng_set_error(AIENG_ERR_OOM, "aieng_quant_matmul: cannot allocate %zu bytes", need);
+        buf = (uint8_t *)*own;
+    }
+    buf = (uint8_t *)(((uintptr_t)buf + 63) & ~(uintptr_t)63);
+    job->arow = (need - 64) / (size_t)M;
+    job->A = buf;
+    if (M >= 4 && (job->tile = aieng__tile(job->wtype, 0)) != NULL) {
+        const size_t side = aieng__mm_side(job->wtype, K);
+        job->tile8 = aieng__tile(job->wtype, 1);
+        job->arow -= side;
+        job->ds = (float *)(void *)(buf + job->arow * (size_t)M);
+        job->dss = side / sizeof(float);
+    }
+    if (M > 1) aieng_parallel_for(M, 1, aieng__act_task, job);
+    else aieng_quant_quantize_act(job->act, job->x, buf, K);
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_quant_matmul_ex(int wtype, const void *W, int64_t N, int64_t K, const float *x,
+                                             int64_t ldx, int64_t M, float *y, int64_t ldy, void *work,
+                                             size_t work_size) {
+    aieng__mmjob job;
+    void *own = NULL;
+    int empty;
+    aieng_result r = aieng__mm_check(&job, wtype, W, N, K, x, ldx, M, y, ldy, &empty);
+    if (r != AIENG_OK || empty) return r;
     if (wtype == AIENG_QUANT_F32) {
         if (M == 1) return aieng_sgemv(0, N, K, 1.0f, (const float *)W, K, x, 0.0f, y);
         return aieng_sgemm(0, 1, M, N, K, 1.0f, x, ldx, (const float *)W, K, 0.0f, y, ldy);
     }
-    job.wtype = wtype; job.act = act; job.W = (const uint8_t *)W; job.wrow = wrow;
-    job.K = K; job.M = M; job.ldx = ldx; job.ldy = ldy; job.y = y; job.x = x;
-    job.tile = NULL; job.tile8 = NULL; job.ds = NULL; job.dss = 0;
-    if (act == AIENG_QUANT_F32) {
-        job.A = (const uint8_t *)x;
-        job.arow = (size_t)ldx * sizeof(float);
-    } else {
-        uint8_t *buf;
-        need = aieng_quant_matmul_work_size(wtype, K, M);
-        if (need == 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_quant_matmul: work size overflows");
-        if (work) {
-            if (work_size < need)
-                return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_quant_matmul: work buffer of %zu bytes, need %zu",
-                                       work_size, need);
-            buf = (uint8_t *)work;
-        } else {
-            own = AIENG_MALLOC(need, NULL);
-            if (!own) return aieng_set_error(AIENG_ERR_OOM, "aieng_quant_matmul: cannot allocate %zu bytes", need);
-            buf = (uint8_t *)own;
-        }
-        buf = (uint8_t *)(((uintptr_t)buf + 63) & ~(uintptr_t)63);
-        job.arow = (need - 64) / (size_t)M;
-        job.A = buf;
-        if (M >= 4 && (job.tile = aieng__tile(wtype, 0)) != NULL) {
-            job.tile8 = aieng__tile(wtype, 1);
-            const size_t side = aieng__mm_side(wtype, K);
-            job.arow -= side;
-            job.ds = (float *)(void *)(buf + job.arow * (size_t)M);
-            job.dss = side / sizeof(float);
-        }
-        if (M > 1) aieng_parallel_for(M, 1, aieng__act_task, &job);
-        else aieng_quant_quantize_act(act, x, buf, K);
-    }
+    if ((r = aieng__mm_acts(&job, work, work_size, &own)) != AIENG_OK) return r;
     aieng_parallel_for(N, 16, aieng__mm_task, &job);
+    if (own) AIENG_FREE(own, NULL);
+    return AIENG_OK;
+}
+/* Several matrices against the same activations: chunks of 16 rows of all of
+   them in one parallel_for (one thread hand-off instead of one per matrix). */
+typedef struct aieng__mmmulti { aieng__mmjob j[8]; int64_t first[9]; int n; } aieng__mmmulti;
+static void aieng__mm_multi_task(void *ctx, int64_t begin, int64_t end, int tid) {
+    const aieng__mmmulti *mj = (const aieng__mmmulti *)ctx;
+    int64_t c;
+    int i = 0;
+    for (c = begin; c < end; c++) {
+        int64_t n0, n1;
+        while (c >= mj->first[i + 1]) i++;
+        n0 = (c - mj->first[i]) * 16;
+        n1 = n0 + 16 < mj->j[i].N ? n0 + 16 : mj->j[i].N;
+        aieng__mm_task((void *)(uintptr_t)&mj->j[i], n0, n1, tid);
+    }
+}
+AIENG_API aieng_result aieng_quant_matmul_multi(const aieng_quant_mat *mats, int n_mats, int64_t K, const float *x,
+                                                int64_t ldx, int64_t M, void *work, size_t work_size) {
+    aieng__mmmulti mj;
+    void *own = NULL;
+    int i, k = 0, same = n_mats >= 1 && n_mats <= 8;
+    aieng_result r;
+    if (n_mats <= 0) return AIENG_OK;
+    if (!mats) return aieng_set_error(AIENG_ERR_INVALID_ARG, "aieng_quant_matmul_multi: NULL pointer");
+    for (i = 1; same && i < n_mats; i++) same = mats[i].type == mats[0].type;
+    if (!same || mats[0].type == AIENG_QUANT_F32 || aieng_quant_vec_dot_type(mats[0].type) == AIENG_QUANT_F32) {
+        for (i = 0; i < n_mats; i++)
+            if ((r = aieng_quant_matmul_ex(mats[i].type, mats[i].W, mats[i].N, K, x, ldx, M, mats[i].y, mats[i].ldy, work,
+                                           work_size)) != AIENG_OK)
+                return r;
+        return AIENG_OK;
+    }
+    mj.first[0] = 0;
+    for (i = 0; i < n_mats; i++) {
+        int empty;
+        r = aieng__mm_check(&mj.j[k], mats[i].type, mats[i].W, mats[i].N, K, x, ldx, M, mats[i].y, mats[i].ldy, &empty);
+        if (r != AIENG_OK) return r;
+        if (empty) continue;
+        mj.first[k + 1] = mj.first[k] + (mj.j[k].N + 15) / 16;
+        k++;
+    }
+    if (k == 0) return AIENG_OK;
+    mj.n = k;
+    if ((r = aieng__mm_acts(&mj.j[0], work, work_size, &own)) != AIENG_OK) return r;
+    for (i = 1; i < k; i++) { /* the same activations and side data */
+        mj.j[i].A = mj.j[0].A; mj.j[i].arow = mj.j[0].arow;
+        mj.j[i].tile = mj.j[0].tile; mj.j[i].tile8 = mj.j[0].tile8; mj.j[i].ds = mj.j[0].ds; mj.j[i].dss = mj.j[0].dss;
+    }
+    aieng_parallel_for(mj.first[k], 1, aieng__mm_multi_task, &mj);
     if (own) AIENG_FREE(own, NULL);
     return AIENG_OK;
 }

@@ -1784,6 +1784,25 @@ static aieng_result aieng__tf_linear(aieng_model *m, const aieng__tf_mat *w, con
     return aieng_quant_matmul_ex(w->type, w->data, w->n_out, w->n_in, x, w->n_in, T, y, w->n_out, m->mm_work,
                                  m->mm_work_size);
 }
+/* Two or three matrices on the same input (Q, K, V; gate, up): one
+   activation quantization and one thread hand-off, the same results. */
+static aieng_result aieng__tf_linear3(aieng_model *m, const aieng__tf_mat *a, const aieng__tf_mat *b, const aieng__tf_mat *c,
+                                     const float *x, int64_t T, float *ya, float *yb, float *yc) {
+    aieng_quant_mat mats[3];
+    const aieng__tf_mat *w[3];
+    float *y[3];
+    int i, n = c ? 3 : 2;
+    w[0] = a; w[1] = b; w[2] = c;
+    y[0] = ya; y[1] = yb; y[2] = yc;
+    for (i = 0; i < n; i++) {
+        mats[i].type = w[i]->type;
+        mats[i].W = w[i]->data;
+        mats[i].N = w[i]->n_out;
+        mats[i].y = y[i];
+        mats[i].ldy = w[i]->n_out;
+    }
+    return aieng_quant_matmul_multi(mats, n, a->n_in, x, a->n_in, T, m->mm_work, m->mm_work_size);
+}
 /* ggml_rms_norm (sum of squares in double) followed by ggml_mul by the weight. */
 static void aieng__tf_rmsnorm(float *y, const float *x, const float *w, int64_t n, float eps) {
     double sum = 0.0;
@@ -2152,9 +2171,7 @@ static aieng_result aieng__tf_forward(aieng_model *m, const int32_t *ids, int64_
         aieng__tf_attn_job aj;
         if (hp->arch == AIENG_ARCH_LLAMA) {
             aieng__tf_rows(m, T, 0, ly);
-            if ((r = aieng__tf_linear(m, &ly->wq, m->xb, T, m->q)) != AIENG_OK) goto fail;
-            if ((r = aieng__tf_linear(m, &ly->wk, m->xb, T, m->k)) != AIENG_OK) goto fail;
-            if ((r = aieng__tf_linear(m, &ly->wv, m->xb, T, m->v)) != AIENG_OK) goto fail;
+            if ((r = aieng__tf_linear3(m, &ly->wq, &ly->wk, &ly->wv, m->xb, T, m->q, m->k, m->v)) != AIENG_OK) goto fail;
             aieng__tf_rows(m, T, 6, ly);
         } else {
             aieng__tf_rows(m, T, 4, ly);
@@ -2180,8 +2197,7 @@ static aieng_result aieng__tf_forward(aieng_model *m, const int32_t *ids, int64_
         aieng__tf_rows(m, T, 7, ly);
         if (hp->arch == AIENG_ARCH_LLAMA) {
             aieng__tf_rows(m, T, 1, ly);
-            if ((r = aieng__tf_linear(m, &ly->w_gate, m->xb, T, m->hb)) != AIENG_OK) goto fail;
-            if ((r = aieng__tf_linear(m, &ly->w_up, m->xb, T, m->hb2)) != AIENG_OK) goto fail;
+            if ((r = aieng__tf_linear3(m, &ly->w_gate, &ly->w_up, NULL, m->xb, T, m->hb, m->hb2, NULL)) != AIENG_OK) goto fail;
             aieng__tf_rows(m, T, 2, ly);
         } else {
             aieng__tf_rows(m, T, 5, ly);

@@ -184,6 +184,53 @@ static void test_matmul(void) {
     free(W); free(x); free(y); free(q); free(qa);
 }
 
+/* matmul_multi == one matmul_ex per matrix, bit for bit (same type: one hand-off; mixed: fallback) */
+static void test_matmul_multi(void) {
+    const int64_t K = 256, Ms[] = {1, 5, 12};
+    const int types[] = {AIENG_QUANT_Q4_1, AIENG_QUANT_Q8_0, AIENG_QUANT_Q4_K, AIENG_QUANT_F16};
+    float *W = (float *)xmalloc(100 * K * 4), *x = (float *)xmalloc(12 * K * 4);
+    float *y = (float *)xmalloc(3 * 12 * 100 * 4), *z = (float *)xmalloc(3 * 12 * 100 * 4);
+    unsigned char *q = (unsigned char *)xmalloc(100 * K * 4), *q2 = (unsigned char *)xmalloc(100 * K * 4);
+    int t, mi, th, i;
+    fill_gauss(W, 100 * K, 0.1f);
+    fill_gauss(x, 12 * K, 1.0f);
+    aieng_quant_quantize(AIENG_QUANT_Q4_0, W, q2, 100, K);
+    for (t = 0; t < 4; t++) {
+        const size_t rb = rbytes(types[t], K);
+        aieng_quant_quantize(types[t], W, q, 100, K);
+        for (th = 1; th <= 2; th++) {
+            aieng_set_threads(th);
+            for (mi = 0; mi < 3; mi++) {
+                const int64_t M = Ms[mi], Ns[3] = {37, 1, 60};
+                aieng_quant_mat mats[3];
+                int bad = 0, mixed;
+                for (mixed = 0; mixed < 2; mixed++) {
+                    int64_t off = 0;
+                    for (i = 0; i < 3; i++) {
+                        mats[i].type = mixed && i == 1 ? AIENG_QUANT_Q4_0 : types[t];
+                        mats[i].W = (mixed && i == 1 ? q2 : q) + (size_t)off * (mixed && i == 1 ? rbytes(AIENG_QUANT_Q4_0, K) : rb);
+                        mats[i].N = Ns[i];
+                        mats[i].y = y + i * 12 * 100;
+                        mats[i].ldy = 100;
+                        off += Ns[i];
+                    }
+                    CHECK(aieng_quant_matmul_multi(mats, 3, K, x, K, M, NULL, 0) == AIENG_OK, "multi: %s", aieng_last_error());
+                    for (i = 0; i < 3; i++) {
+                        int64_t e;
+                        aieng_quant_matmul_ex(mats[i].type, mats[i].W, mats[i].N, K, x, K, M, z + i * 12 * 100, 100, NULL, 0);
+                        for (e = 0; e < M; e++)
+                            if (memcmp(y + i * 12 * 100 + e * 100, z + i * 12 * 100 + e * 100, (size_t)mats[i].N * 4)) bad++;
+                    }
+                    CHECK(!bad, "multi %s M=%lld threads %d mixed %d: %d rows differ", aieng_quant_name(types[t]), (long long)M, th, mixed, bad);
+                }
+            }
+        }
+    }
+    aieng_set_threads(0);
+    CHECK(aieng_quant_matmul_multi(NULL, 0, K, x, K, 1, NULL, 0) == AIENG_OK, "multi: no matrices");
+    free(W); free(x); free(y); free(z); free(q); free(q2);
+}
+
 static void test_i8(void) {
     const int64_t n = 777;
     float x[777], z[777];
@@ -475,6 +522,7 @@ int main(void) {
     test_random_bytes();
     test_dots();
     test_matmul();
+    test_matmul_multi();
     test_i8();
     test_nf4();
     test_error_table();
