@@ -4,7 +4,10 @@
 patterns use (Lu Ll Lt Lm Lo M N White_Space, Unicode 16), contractions in all
 cases, '\u017f, CR/LF runs, BOM/ZWSP, emoji, CJK, special-token text.
 
-    .venv/bin/python tests/ref/bpe_random_vs_tiktoken.py [seed]
+    .venv/bin/python tests/ref/bpe_random_vs_tiktoken.py [seed [FILE...]]
+
+FILEs (UTF-8 text, up to 16 MB each) are compared whole as well, e.g. the
+bench corpus and random base64 (both equal in all three encodings, 0.2.0).
 
 With llama-cpp-python in the venv and models/SmolLM2-135M-Instruct.Q4_1.gguf
 present (make model), the same strings also go through the SmolLM2 vocabulary
@@ -85,6 +88,20 @@ for enc, pat in [('r50k_base', 'r50k'), ('cl100k_base', 'cl100k'), ('o200k_base'
             if nbad <= 3: print(enc, 'MISMATCH', repr(c), ours, ref)
     print(enc, len(cases), 'random strings,', nbad, 'mismatches')
     bad += nbad
+
+for enc, pat in [('r50k_base', 'r50k'), ('cl100k_base', 'cl100k'), ('o200k_base', 'o200k')]:
+    if len(sys.argv) <= 2: break
+    tk = bpe_peer.tiktoken_enc('tests/data/bpe/%s.tiktoken' % enc, enc)
+    for fn in sys.argv[2:]:
+        text = open(fn, encoding='utf-8').read()
+        data = text.encode()
+        out = subprocess.run([HELPER, 'tests/data/bpe/%s.tiktoken' % enc, pat], input=struct.pack('<I', len(data)) + data,
+                             capture_output=True).stdout
+        n = struct.unpack_from('<I', out, 0)[0]
+        ref = tk.encode_ordinary(text)
+        same = list(struct.unpack_from('<%dI' % n, out, 4)) == ref
+        print(enc, fn, len(ref), 'tokens,', 'equal' if same else 'DIFFERENT')
+        bad += 0 if same else 1
 
 try:
     import llama_cpp, unicodedata
