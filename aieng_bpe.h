@@ -2284,11 +2284,14 @@ static size_t aieng__bpe_merge_bytes(const aieng_bpe *b, const unsigned char *p,
         st[n] = (uint32_t)n;
         for (i = 0; i + 1 < n; i++) rk[i] = aieng__bpe_pair_rank(b, p, avail, st[i], st[i + 2], id[i], id[i + 1], &rs[i]);
         for (;;) {
-            uint32_t best = AIENG__BPE_NONE;
-            size_t bi = 0;
-            for (i = 0; i + 1 < m; i++)
-                if (rk[i] < best) { best = rk[i]; bi = i; }
-            if (best == AIENG__BPE_NONE) break;
+            uint64_t best = ~(uint64_t)0; /* (rank << 8 | position): the min is the leftmost lowest, without branches */
+            size_t bi;
+            for (i = 0; i + 1 < m; i++) {
+                uint64_t v = ((uint64_t)rk[i] << 8) | i;
+                best = v < best ? v : best;
+            }
+            if ((best >> 8) >= AIENG__BPE_NONE) break;
+            bi = (size_t)(best & 255);
             id[bi] = rs[bi];
             for (i = bi + 1; i + 1 < m; i++) { st[i] = st[i + 1]; id[i] = id[i + 1]; rk[i] = rk[i + 1]; rs[i] = rs[i + 1]; }
             st[m - 1] = st[m];
