@@ -1096,7 +1096,8 @@ static size_t aieng__bpe_digits3(const unsigned char *s, size_t n, size_t i) {
     int k;
     size_t l;
     for (k = 0; k < 3 && i < n; k++) {
-        if (aieng__bpe_cat(s, n, i, &l) != AIENG__BPE_N) break;
+        if ((unsigned)(s[i] - '0') < 10u) { i++; continue; } /* ASCII digits: no table */
+        if (s[i] < 0x80 || aieng__bpe_cat(s, n, i, &l) != AIENG__BPE_N) break;
         i += l;
     }
     return i;
