@@ -1024,7 +1024,8 @@ static int64_t aieng__hn_search_layer(aieng_hnsw *h, aieng__hn_scratch *s, uint3
                 l2 = aieng__hn_links(h, id, level);
                 n2 = AIENG__HN_LD_ACQ(&l2[0]);
                 if (n2 > (uint32_t)maxm) n2 = (uint32_t)maxm;
-                for (j2 = 1; j2 <= n2 && m < (uint32_t)(2 * AIENG__HN_MAX_M + AIENG__HN_MAX_HOP2); j2++) {
+                /* leave a place for each direct neighbour still to come */
+                for (j2 = 1; j2 <= n2 && m + (n - j) < (uint32_t)(2 * AIENG__HN_MAX_M + AIENG__HN_MAX_HOP2); j2++) {
                     uint32_t id2 = AIENG__HN_LD_ACQ(&l2[j2]);
                     if (id2 >= n_slots || vis[id2] == tag) continue;
                     if (check_free && (aieng__hn_lev(h, id2) == AIENG__HN_FREE_SLOT || (int)aieng__hn_lev(h, id2) < level)) continue;
