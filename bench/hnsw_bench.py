@@ -156,7 +156,7 @@ def cmd_plot(out, a_path, h_path, i8_path=None):
 
     curves = [("aieng_hnsw float32", "#c33", parse_curve(a_path)), ("hnswlib", "#36c", parse_curve(h_path))]
     if i8_path and os.path.exists(i8_path):
-        curves.append(("aieng_hnsw int8 + float32 re-rank", "#393", parse_curve(i8_path)))
+        curves.append(("aieng_hnsw int8 + residual re-rank", "#393", parse_curve(i8_path)))
     allp = [p for _, _, c in curves for p in c]
     rmin = max(0.0, min(p[1] for p in allp) - 0.02)
     lo = math.log10(min(p[2] for p in allp)) - 0.05
