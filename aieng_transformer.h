@@ -1,5 +1,5 @@
 /* aieng_transformer.h - GGUF models (Llama, GPT-2) on the CPU, token for token as llama.cpp.
-   v0.1.0 - MIT licence (see the end of the file).
+   v0.1.1 - MIT licence (see the end of the file).
 
    Runs GGUF language models on the CPU, the way llama.cpp does: the default
    model, SmolLM2-135M-Instruct in Q4_1 (`make model`), gives llama.cpp's token
@@ -72,7 +72,10 @@
    softmax and SiLU use ggml's exp polynomial. RMSNorm sums squares in double;
    RoPE angles are stepped in float as ggml's rope cache; a GGUF llama file
    rotates adjacent pairs (the converter permuted Wq/Wk). Prefill runs
-   n_batch tokens as one matrix product per weight. What remains different
+   n_batch tokens as one matrix product per weight (aieng_quant.h's
+   multi-row tiles; Q, K, V and gate, up share one activation quantization);
+   attention scores 16 keys at a time with AVX-512, in the same order. Prefill
+   and decode give bit-identical results for the same tokens. What remains different
    is the accumulation order inside the quantized dot products: truncated
    1-3 layer copies of SmolLM2 match llama.cpp to 1e-4, the full model's
    logits within about 1 (see tests/test_transformer.c for the tolerances).
@@ -95,13 +98,15 @@
 
    VERSIONS
      0.1.0  first release
+     0.1.1  faster prefill (multi-row quantized tiles, vectorized attention,
+            row-parallel RoPE and residuals), the same numbers
 */
 #ifndef AIENG_TRANSFORMER_H
 #define AIENG_TRANSFORMER_H
 
 #define AIENG_TRANSFORMER_VERSION_MAJOR 0
 #define AIENG_TRANSFORMER_VERSION_MINOR 1
-#define AIENG_TRANSFORMER_VERSION_PATCH 0
+#define AIENG_TRANSFORMER_VERSION_PATCH 1
 
 /* The module macro turns on the implementations of the headers it builds on
    (each one at most once per translation unit). */

@@ -741,6 +741,24 @@ static void test_model(void) {
         }
         free(cases[ci].text);
     }
+    { /* prefill (multi-row tiles, M >= 4) and token-by-token decode give the same logits, bit for bit */
+        static const char txt[] = "The history of computing is a story of abstraction. Early machines were programmed "
+                                  "by rewiring panels; later, stored programs let the same hardware run many tasks.";
+        int32_t ids[128];
+        int64_t n_ids = 0, i;
+        const float *lg = NULL;
+        float *once = (float *)malloc((size_t)hp->n_vocab * sizeof(float));
+        CHECK(once && aieng_model_tokenize(m, txt, strlen(txt), 0, 0, ids, 128, &n_ids) == AIENG_OK && n_ids > 16, "tokenize");
+        if (once && n_ids > 16) {
+            aieng_model_kv_truncate(m, 0);
+            CHECK(aieng_model_eval(m, ids, n_ids, &lg) == AIENG_OK, "batch eval");
+            memcpy(once, lg, (size_t)hp->n_vocab * sizeof(float));
+            aieng_model_kv_truncate(m, 0);
+            for (i = 0; i < n_ids; i++) CHECK(aieng_model_eval(m, ids + i, 1, &lg) == AIENG_OK, "eval %lld", (long long)i);
+            CHECK(memcmp(once, lg, (size_t)hp->n_vocab * sizeof(float)) == 0, "prefill of %lld tokens == one by one", (long long)n_ids);
+        }
+        free(once);
+    }
     aieng_model_free(m);
 }
 
