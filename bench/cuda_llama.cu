@@ -15,9 +15,10 @@
    tools/llama_truncate.c, repeated to 30 does the full model's work per token).
      nvcc -std=c++14 -O3 -arch=native -I. bench/cuda_llama.cu -o build/cuda_llama
      ./build/cuda_llama [-m MODEL] [-n N] [--prompts K] [--tie T] [--no-generate]
-                        [--time-layers L] [--time-prompt P] [--time-gen G]
-   Runs on the CPU too, through tools/cuda_emu (slow: keep -n and --prompts small):
-     EMU_SRC=bench/cuda_llama.cu EMU_ARGS="-n 4 --prompts 1 --no-generate" bash tools/cuda_emu/run.sh */
+                        [--time-layers L] [--time-prompt P] [--time-gen G] [--raw]
+   Runs on the CPU too, through tools/cuda_emu (slow: keep -n and --prompts small; --raw
+   skips the chat template, so the prompt is a few tokens):
+     EMU_SRC=bench/cuda_llama.cu EMU_ARGS="-n 3 --prompts 1 --no-generate --raw" bash tools/cuda_emu/run.sh */
 #define _POSIX_C_SOURCE 200809L
 #define AIENG_TRANSFORMER_IMPLEMENTATION
 #include "aieng_transformer.h"
@@ -50,7 +51,7 @@ static int collect(const char *text, size_t len, int32_t tok, void *user) {
 
 int main(int argc, char **argv) {
     const char *path = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
-    int n_gen = 32, n_prompts = 3, do_generate = 1, bad = 0, time_layers = 0, time_prompt = 128, time_gen = 128;
+    int n_gen = 32, n_prompts = 3, do_generate = 1, bad = 0, time_layers = 0, time_prompt = 128, time_gen = 128, raw = 0;
     double tie = 0.5;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-m") && i + 1 < argc) path = argv[++i];
@@ -58,12 +59,13 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--prompts") && i + 1 < argc) n_prompts = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--tie") && i + 1 < argc) tie = atof(argv[++i]);
         else if (!strcmp(argv[i], "--no-generate")) do_generate = 0;
+        else if (!strcmp(argv[i], "--raw")) raw = 1; /* the prompts as plain text, no chat template */
         else if (!strcmp(argv[i], "--time-layers") && i + 1 < argc) time_layers = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--time-prompt") && i + 1 < argc) time_prompt = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--time-gen") && i + 1 < argc) time_gen = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: cuda_llama [-m MODEL] [-n N] [--prompts K] [--tie T] [--no-generate] [--time-layers L]\n"
-                            "                  [--time-prompt P] [--time-gen G]\n");
+                            "                  [--time-prompt P] [--time-gen G] [--raw]\n");
             return 2;
         }
     }
@@ -102,8 +104,9 @@ int main(int argc, char **argv) {
         size_t tl = 0;
         int32_t ids[512];
         int64_t n = 0;
-        aieng_model_chat_render(m, &msg, 1, 1, text, sizeof text, &tl);
-        aieng_model_tokenize(m, text, tl, 1, 1, ids, 512, &n);
+        if (raw) snprintf(text, sizeof text, "%s", k_prompts[p]), tl = strlen(text);
+        else aieng_model_chat_render(m, &msg, 1, 1, text, sizeof text, &tl);
+        aieng_model_tokenize(m, text, tl, 1, !raw, ids, 512, &n);
         std::vector<int32_t> tc, tg;
         std::vector<std::vector<float>> cpu_logits;
         const float *lc = NULL;
