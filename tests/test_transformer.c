@@ -282,7 +282,7 @@ static void *tiny_gguf(const tiny_model *tm, int gpt2, size_t *size) {
         if (i < 256) lens[i] = byte_token(i, tokbuf[i]);
         else lens[i] = (size_t)snprintf(tokbuf[i], 8, "<|s%d|>", i - 256);
         toks[i] = tokbuf[i];
-        types[i] = i >= 256 && i < 260 ? 3 : 1; /* aieng_bpe allows at most 32 specials at once */
+        types[i] = i >= 256 && i < 260 ? 3 : 1; /* four control tokens are enough here */
     }
     aieng_gguf_writer_new(&w, NULL);
     aieng_gguf_writer_set_string(w, "general.architecture", a, strlen(a));
