@@ -101,3 +101,27 @@ build/test/gpu/%: tests/%.cu $(HEADERS) tests/aieng_test.h
 .PHONY: test-gpu
 test-gpu: $(CUDA_TESTS)
 	@for t in $(CUDA_TESTS); do echo "== $$t"; ./$$t || exit 1; done
+
+# ---- aieng-run --gpu: build/aieng-run-gpu is aieng-run linked with examples/aieng_run_gpu.cu
+#      (aieng_cuda.h's Llama forward pass; nvcc links, cudart static). Where nvcc and a GPU are
+#      found (nvidia-smi), build/aieng-run is that program; elsewhere build/aieng-run is the plain
+#      build and its --gpu says it was built without CUDA. RUN_GPU_ARCH: -arch=native with a GPU,
+#      sm_75/80/90 without one.
+NVCC_BIN  := $(shell command -v $(NVCC) 2>/dev/null || { [ -x /usr/local/cuda/bin/nvcc ] && echo /usr/local/cuda/bin/nvcc; })
+AIENG_GPU ?= $(shell nvidia-smi -L 2>/dev/null | grep -q GPU && echo 1)
+ifeq ($(AIENG_GPU),1)
+RUN_GPU_ARCH ?= -arch=native
+else
+RUN_GPU_ARCH ?= -gencode arch=compute_75,code=sm_75 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
+endif
+build/aieng_run_gpu.o: examples/aieng_run_gpu.cu $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(NVCC_BIN) -std=c++14 -O3 $(RUN_GPU_ARCH) -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -c $< -o $@
+build/aieng-run-gpu: examples/aieng-run.c build/aieng_run_gpu.o $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(CFLAGS) $(ARCH) -DAIENG_RUN_GPU -c $< -o build/aieng-run-gpu.o
+	$(NVCC_BIN) -o $@ build/aieng-run-gpu.o build/aieng_run_gpu.o -lm -lpthread
+ifeq ($(AIENG_GPU)$(if $(NVCC_BIN),y),1y)
+build/aieng-run: build/aieng-run-gpu
+	cp $< $@
+endif

@@ -37,6 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#ifdef AIENG_RUN_GPU /* examples/aieng_run_gpu.cu (aieng_cuda.h), linked in on a machine with an NVIDIA GPU */
+int aieng_run_gpu_generate(aieng_model *m, const int32_t *prompt, int64_t n_prompt, const aieng_generate_config *cfg,
+                           aieng_generate_stats *stats);
+int64_t aieng_run_gpu_n_past(void);
+void aieng_run_gpu_free(void);
+#endif
 
 static int on_text(const char *text, size_t len, int32_t token, void *user) {
     (void)token;
@@ -50,7 +56,9 @@ static void usage(void) {
     fprintf(stderr, "usage: aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
                     "       [--repeat-penalty R] [--seed S] [--threads N] [--ctx N] [--chat] [--system TEXT]\n"
                     "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n"
-                    "       [--grammar F.gbnf | --json-schema F.json [--relax]]\n"
+                    "       [--grammar F.gbnf | --json-schema F.json [--relax]] [--gpu]\n"
+                    "  --gpu: the forward pass on an NVIDIA GPU (aieng_cuda.h; Llama, Q4_0/Q4_1/Q8_0 weights);\n"
+                    "  make links it into build/aieng-run where nvcc and a GPU are found (else: build/aieng-run-gpu).\n"
                     "  --grammar / --json-schema: output limited to the grammar's sentences (GBNF as llama.cpp,\n"
                     "  root rule \"root\"; a schema is compiled to one). The answer is printed when complete;\n"
                     "  if -n or the context runs out first: nothing on stdout, an error on stderr, exit 3.\n"
@@ -174,7 +182,7 @@ typedef struct run_opts {
     const char *stop[16];
     const char *grammar, *schema;
     aieng_json_doc *schema_doc;
-    int n_stop, chat, interactive, show_tokens, info, threads, relax;
+    int n_stop, chat, interactive, show_tokens, info, threads, relax, gpu;
     int64_t n, n_ctx;
     aieng_generate_config gen;
     aieng_constrain *con;
@@ -187,7 +195,11 @@ static int run_turn(aieng_model *m, const char *text, int parse_special, run_opt
     aieng_generate_stats st;
     aieng_result r;
     if (!ids) return 1;
-    r = aieng_model_tokenize(m, text, strlen(text), aieng_model_n_past(m) == 0, parse_special, ids, cap, &n_ids);
+    int64_t n_past = aieng_model_n_past(m);
+#ifdef AIENG_RUN_GPU
+    if (o->gpu) n_past = aieng_run_gpu_n_past(); /* the GPU keeps its own KV cache */
+#endif
+    r = aieng_model_tokenize(m, text, strlen(text), n_past == 0, parse_special, ids, cap, &n_ids);
     if (r != AIENG_OK || n_ids == 0) {
         fprintf(stderr, "aieng-run: %s\n", r != AIENG_OK ? aieng_model_error(m) : "empty prompt");
         free(ids);
@@ -232,8 +244,18 @@ static int run_turn(aieng_model *m, const char *text, int parse_special, run_opt
         free(tb.p);
         return 0;
     } else {
-        r = aieng_model_generate(m, ids, n_ids, &o->gen, &st);
-        free(ids);
+#ifdef AIENG_RUN_GPU
+        if (o->gpu) { /* prints its own errors */
+            int grc = aieng_run_gpu_generate(m, ids, n_ids, &o->gen, &st);
+            free(ids);
+            if (grc) return 1;
+            r = AIENG_OK;
+        } else
+#endif
+        {
+            r = aieng_model_generate(m, ids, n_ids, &o->gen, &st);
+            free(ids);
+        }
     }
     if (r != AIENG_OK) {
         fprintf(stderr, "aieng-run: %s\n", aieng_model_error(m));
@@ -285,12 +307,21 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--info")) o.info = 1;
         else if (!strcmp(a, "--grammar")) { NEED_ARG(); o.grammar = v; }
         else if (!strcmp(a, "--json-schema")) { NEED_ARG(); o.schema = v; }
+        else if (!strcmp(a, "--gpu")) o.gpu = 1;
         else if (!strcmp(a, "--relax")) o.relax = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(); return 0; }
         else { fprintf(stderr, "aieng-run: unknown option %s\n", a); usage(); return 2; }
 #undef NEED_ARG
     }
     if (!o.model || (!o.prompt && !o.interactive && !o.info)) { usage(); return 2; }
+#ifndef AIENG_RUN_GPU
+    if (o.gpu) {
+        fprintf(stderr, "aieng-run: --gpu: this aieng-run was built without CUDA (make links it in where nvcc and a GPU "
+                        "are found; `make build/aieng-run-gpu` builds it with nvcc anyway)\n");
+        return 2;
+    }
+#endif
+    if (o.gpu && (o.grammar || o.schema)) { fprintf(stderr, "aieng-run: --gpu cannot be combined with a grammar\n"); return 2; }
     if (o.grammar && o.schema) { fprintf(stderr, "aieng-run: --grammar and --json-schema exclude each other\n"); return 2; }
     if ((o.grammar || o.schema) && o.n_stop) { fprintf(stderr, "aieng-run: --stop cannot be used with a grammar\n"); return 2; }
     if ((o.grammar || o.schema) && load_grammar(o.grammar, o.schema, o.relax, &gram, &o.schema_doc)) {
@@ -406,6 +437,9 @@ int main(int argc, char **argv) {
     aieng_constrain_free(o.con);
     aieng_grammar_free(gram);
     aieng_json_free(o.schema_doc);
+#ifdef AIENG_RUN_GPU
+    if (o.gpu) aieng_run_gpu_free();
+#endif
     aieng_model_free(m);
     return rc;
 }
