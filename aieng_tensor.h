@@ -2162,6 +2162,12 @@ static uint64_t aieng__now_ns(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
+/* one pause of a spin that began at t0; 0 once AIENG_SPIN_US have passed
+   (the clock is read every 64 pauses) */
+static int aieng__spin(int *spin, uint64_t t0) {
+    aieng__cpu_relax();
+    return (++*spin & 63) != 0 || aieng__now_ns() - t0 <= (uint64_t)AIENG_SPIN_US * 1000u;
+}
 static void *aieng__worker(void *arg) {
     aieng__pool *p = (aieng__pool *)arg;
     unsigned seen;
@@ -2173,15 +2179,13 @@ static void *aieng__worker(void *arg) {
     pthread_mutex_unlock(&p->mu);
     aieng__in_task = 1;
     for (;;) {
-        int spin;
+        int spin = 0;
         unsigned g = seen;
         uint64_t t0 = aieng__now_ns();
-        for (spin = 1;; spin++) { /* AIENG_SPIN_US, then sleep */
+        do { /* AIENG_SPIN_US, then sleep */
             g = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE);
             if (g != seen || __atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) break;
-            aieng__cpu_relax();
-            if ((spin & 63) == 0 && aieng__now_ns() - t0 > (uint64_t)AIENG_SPIN_US * 1000u) break;
-        }
+        } while (aieng__spin(&spin, t0));
         if (g == seen) {
             pthread_mutex_lock(&p->mu);
             while ((g = p->generation) == seen && !p->stop) pthread_cond_wait(&p->wake, &p->mu);
@@ -2328,10 +2332,8 @@ AIENG_API void aieng_parallel_for(int64_t n, int64_t grain, aieng_task_fn fn, vo
         aieng__in_task = 0;
         {
             uint64_t t0 = aieng__now_ns();
-            for (spin = 1; __atomic_load_n(&p->done_chunks, __ATOMIC_ACQUIRE) < n_chunks; spin++) {
-                aieng__cpu_relax();
-                if ((spin & 63) == 0 && aieng__now_ns() - t0 > (uint64_t)AIENG_SPIN_US * 1000u) break;
-            }
+            spin = 0;
+            while (__atomic_load_n(&p->done_chunks, __ATOMIC_ACQUIRE) < n_chunks && aieng__spin(&spin, t0)) {}
         }
         if (__atomic_load_n(&p->done_chunks, __ATOMIC_ACQUIRE) < n_chunks) {
             pthread_mutex_lock(&p->mu);
