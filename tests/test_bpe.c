@@ -292,6 +292,27 @@ static void test_bad_vocab(void) {
 }
 
 /* pathological inputs: long unsplittable pieces round-trip and agree with the small path */
+/* tiktoken's merge loop written out naively (one piece, rank vocabulary) */
+static size_t naive_bpe(const aieng_bpe *b, const char *s, size_t n, uint32_t *ids) { /* n <= 256 */
+    size_t st[257], m = n, j, best_i;
+    uint32_t whole = aieng_bpe_token_id(b, s, n);
+    if (whole != AIENG_BPE_NO_TOKEN) { ids[0] = whole; return 1; }
+    for (j = 0; j <= n; j++) st[j] = j;
+    for (;;) {
+        uint32_t best = AIENG_BPE_NO_TOKEN, rk;
+        best_i = 0;
+        for (j = 0; j + 1 < m; j++) {
+            rk = aieng_bpe_token_id(b, s + st[j], st[j + 2] - st[j]);
+            if (rk < best) { best = rk; best_i = j; }
+        }
+        if (best == AIENG_BPE_NO_TOKEN) break;
+        for (j = best_i + 1; j < m; j++) st[j] = st[j + 1];
+        m--;
+    }
+    for (j = 0; j < m; j++) ids[j] = aieng_bpe_token_id(b, s + st[j], st[j + 1] - st[j]);
+    return m;
+}
+
 static void test_long_pieces(aieng_bpe *b, int quick) {
     size_t n = quick ? 20000 : 300000, i, l;
     char *s = (char *)malloc(n + 1), *out = (char *)malloc(n + 16);
@@ -321,21 +342,7 @@ static void test_long_pieces(aieng_bpe *b, int quick) {
         CHECK(tot == i, "aaaa %zu", i);
         if (i == 100) { /* compare with the reference algorithm written out naively */
             uint32_t ids[200];
-            size_t m = i, st[201], best_i;
-            for (j = 0; j < i; j++) { st[j] = j; ids[j] = b->byte_id['a']; }
-            st[i] = i;
-            for (;;) {
-                uint32_t best = AIENG_BPE_NO_TOKEN, rk;
-                best_i = 0;
-                for (j = 0; j + 1 < m; j++) {
-                    rk = aieng_bpe_token_id(b, s + st[j], st[j + 2] - st[j]);
-                    if (rk < best) { best = rk; best_i = j; }
-                }
-                if (best == AIENG_BPE_NO_TOKEN) break;
-                ids[best_i] = best;
-                for (j = best_i + 1; j < m; j++) { st[j] = st[j + 1]; if (j + 1 < m) ids[j] = ids[j + 1]; }
-                m--;
-            }
+            size_t m = naive_bpe(b, s, i, ids);
             CHECK(m == t.n && memcmp(ids, t.ids, m * 4) == 0, "heap merge == naive merge");
         }
     }
@@ -344,26 +351,6 @@ static void test_long_pieces(aieng_bpe *b, int quick) {
     free(out);
 }
 
-/* tiktoken's merge loop written out naively (one piece, rank vocabulary) */
-static size_t naive_bpe(const aieng_bpe *b, const char *s, size_t n, uint32_t *ids) {
-    size_t st[65], m = n, j, best_i;
-    uint32_t whole = aieng_bpe_token_id(b, s, n);
-    if (whole != AIENG_BPE_NO_TOKEN) { ids[0] = whole; return 1; }
-    for (j = 0; j <= n; j++) st[j] = j;
-    for (;;) {
-        uint32_t best = AIENG_BPE_NO_TOKEN, rk;
-        best_i = 0;
-        for (j = 0; j + 1 < m; j++) {
-            rk = aieng_bpe_token_id(b, s + st[j], st[j + 2] - st[j]);
-            if (rk < best) { best = rk; best_i = j; }
-        }
-        if (best == AIENG_BPE_NO_TOKEN) break;
-        for (j = best_i + 1; j < m; j++) st[j] = st[j + 1];
-        m--;
-    }
-    for (j = 0; j < m; j++) ids[j] = aieng_bpe_token_id(b, s + st[j], st[j + 1] - st[j]);
-    return m;
-}
 
 /* every short piece over a small alphabet (ties like "aaa" included) == the naive loop */
 static void test_short_pieces(aieng_bpe *b) {
