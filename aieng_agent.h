@@ -336,6 +336,15 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
    - Elements: "literal" (escapes \n \r \t \\ \" \' \[ \] \xHH \uHHHH \UHHHHHHHH, and any
      UTF-8), [char class] with ranges a-z and negation [^...], `.` (any character),
      rule references, ( groups ); postfix * + ? {m} {m,} {m,n}.
+   - Extension (not in llama.cpp): %unordered( sep=S [extra=X] [min=N] [max=N] M1! M2 ...
+     [M2>M1,M3 ...] ) matches the members M1, M2, ... (rule names) in any order, each at
+     most once, with S between two of them; `!` marks a required member; extra=X allows any
+     number of X among them; min/max bound how many members (extras included) appear;
+     `A>B,C` says that when member A is present, B and C must be too, `~A,B` that A and B
+     are not all present (A, B, C are listed as members as well). JSON objects whose members may come in any order use it. Its
+     rules are built on first use, for the combinations a sentence actually meets, so a
+     100-member object costs what a sentence touches, not 2^100 rules. S, X and the
+     members must not match the empty string.
    - Characters are Unicode code points; classes are compiled to byte-level automata, so
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
@@ -409,9 +418,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    type (all 7, or a list)   yes                  yes; absent: inferred from the keywords
                                                   present (properties -> object, ...), else
                                                   any value
-   properties, required      yes                  yes; members in schema order (properties,
-                                                  then required names not in properties)
-   additionalProperties      yes (bool/schema)    yes, extra members after the declared ones,
+   properties, required      yes                  yes; members in any order, each at most
+                                                  once (the %unordered construct)
+   additionalProperties      yes (bool/schema)    yes, extra members among the declared ones,
                                                   with keys other than the declared names;
                                                   absent = allowed (as the spec says) unless
                                                   AIENG_SCHEMA_NO_EXTRA_PROPERTIES
@@ -429,7 +438,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    allOf                     yes                  merged when the parts do not set the same
                                                   keyword differently (properties/required
                                                   merge); else an error naming the keyword
-   not                       yes                  only not {"type": ...}, not {}, not true/false
+   not                       yes                  not {"type": ...}, not {}, not true/false,
+                                                  not {"required": [...]} and not {"anyOf":
+                                                  [{"required": [...]}, ...]} (objects without
+                                                  all of each list)
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -444,25 +456,24 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
    exclusiveMinimum/Maximum  draft-04 too)        numbers: whole-number bounds, written
                                                   without exponent
-   minProperties,            yes                  only where implied: minProperties <= the
-   maxProperties                                  required count, maxProperties >= the members
-                                                  a closed object can have; else an error
+   minProperties,            yes                  yes (extra members count)
+   maxProperties
+   dependentRequired,        yes                  yes: name lists, and dependentSchemas /
+   dependencies,                                  dependencies whose schema only lists
+   dependentSchemas                               "required" names; other schemas: error
                                                   (relaxed)
    multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here;
    contains, min/maxContains,                     relaxed)
    propertyNames,
-   dependentRequired,
-   dependencies,
-   dependentSchemas,
    if/then/else
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
-   Documented gaps of the grammar. Stricter than the schema: members come in schema order
-   only; 1.0 is not generated for an integer; numbers have at most 20 integer, 20 fraction
-   and 4 exponent digits, bounded ones no exponent and no "-0"; a pattern-constrained
-   string uses the canonical JSON escapes. Looser (the only cases): oneOf's exclusivity
-   (except over required-only branches);
-   a key matching two patternProperties is checked against one; declared names that need
-   JSON escapes are not excluded from extra members. Validate the result when these matter.
+   Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
+   integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded
+   ones no exponent and no "-0"; a pattern-constrained string uses the canonical JSON
+   escapes. Looser (the only cases): oneOf's exclusivity (except over required-only
+   branches); a key matching two patternProperties is checked against one; declared names
+   that need JSON escapes are not excluded from extra members. Validate the result when
+   these matter.
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
    \t \n \r \f \v \xHH \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with
    ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
@@ -1356,6 +1367,15 @@ static void aieng__iv_free(aieng__iv *a) { AIENG_FREE(a->v, NULL); a->v = NULL; 
 #define AIENG__SYM_RULE(s) (-2 - (s))
 
 typedef struct aieng__grule { char *name; int defined; aieng__iv alts; } aieng__grule;
+/* %unordered(...) as parsed: r0 is the rule of its start instance (no member yet) */
+typedef struct aieng__gbperm { int r0, sep, extra; long mn, mx; aieng__iv mem, req, dep, forb; } aieng__gbperm;
+/* %unordered(...) compiled: members m[0..n) (rule ids), required and dependency bit sets
+   (nw 32-bit words each; dep holds n sets: what member i needs; forb nforb sets that may
+   not all be present), count bounds, and the count cap (counts at or above it behave
+   alike). Instances (set of members seen, count) become rules when the matcher first
+   expands them. */
+typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb; int *mem; uint32_t *req, *dep, *forb; } aieng__gperm;
+typedef struct aieng__ginst { int d, cnt, rule; size_t off; } aieng__ginst;
 
 struct aieng_grammar {
     /* compiled form */
@@ -1363,7 +1383,13 @@ struct aieng_grammar {
     int *alt_start; int nalt;             /* symbol index of each alternative */
     int *rule_alt; int *rule_nalt; int nrule;
     unsigned char (*term)[32]; int nterm; /* byte sets */
-    int root;
+    int root, start_pos;
+    int capsym, capalt, caprule;          /* the arrays above grow as %unordered instances are built */
+    aieng__gperm *perm; int nperm;        /* %unordered descriptors */
+    int *rinst;                           /* rule -> instance index, -1 for ordinary rules */
+    aieng__ginst *inst; int ninst, capinst;
+    uint32_t *words; size_t nwords, capwords; /* instance member sets */
+    int *ihash; int ihcap;                /* (descriptor, set, count) -> instance */
     /* runtime: hash-consed stack nodes (pos, next) and their caches */
     int *npos, *nnext, *nsucc, *nclo_off, *nclo_len; unsigned char *nacc; unsigned *nmark;
     int nnodes, capnodes;
@@ -1383,6 +1409,7 @@ typedef struct aieng__gb {
     aieng__iv *alts; int nalts, capalts;
     unsigned char (*term)[32]; int nterm, capterm;
     int byte_term[256];
+    aieng__gbperm *perms; int nperms, capperms;
     long total;                           /* symbols so far (bound) */
     aieng_result err;
 } aieng__gb;
@@ -1683,6 +1710,102 @@ static int aieng__gb_repeat(aieng__gb *b, aieng__iv *seq, const int *x, int nx, 
     }
     return 1;
 }
+/* %unordered( sep=S [extra=X] [min=N] [max=N] m1! m2 ... [m2>m1,m3 ...] ): see the grammar
+   section's comment. Parses it, records the descriptor and appends a reference to its start
+   rule. That rule gets stand-in alternatives (each member or extra followed by the rule
+   itself, and the empty one when nothing is required) so that the checks for empty rules
+   and left recursion see what can come first; the matcher builds the real ones. */
+static int aieng__gb_name_ref(aieng__gb *b) { /* the rule named at b->p; -1 on error */
+    const char *t = b->p;
+    while (b->p < b->end && aieng__gb_is_name(*b->p)) b->p++;
+    if (b->p == t) { aieng__gb_fail(b, "rule name expected in %%unordered(", NULL); return -1; }
+    return aieng__gb_rule_by_name(b, t, (size_t)(b->p - t));
+}
+static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
+    aieng__gbperm *P;
+    int r0, i;
+    if (b->end - b->p < 11 || memcmp(b->p, "%unordered(", 11) != 0) { aieng__gb_fail(b, "'%%unordered(' expected", NULL); return 0; }
+    b->p += 11;
+    if (b->nperms == b->capperms) {
+        int nc = b->capperms ? b->capperms * 2 : 8;
+        aieng__gbperm *np2 = (aieng__gbperm *)AIENG_REALLOC(b->perms, (size_t)nc * sizeof *np2, NULL);
+        if (!np2) { aieng__gb_oom(b); return 0; }
+        b->perms = np2; b->capperms = nc;
+    }
+    r0 = aieng__gb_new_rule(b, NULL, 0);
+    if (r0 < 0) return 0;
+    b->rules[r0].defined = 1;
+    P = &b->perms[b->nperms++];
+    memset(P, 0, sizeof *P);
+    P->r0 = r0; P->sep = P->extra = -1; P->mx = -1;
+    for (;;) {
+        const char *s;
+        size_t n;
+        int r;
+        aieng__gb_ws(b, 1);
+        if (b->p >= b->end) { aieng__gb_fail(b, "unterminated %%unordered(", NULL); return 0; }
+        if (*b->p == ')') { b->p++; break; }
+        s = b->p;
+        while (b->p < b->end && aieng__gb_is_name(*b->p)) b->p++;
+        n = (size_t)(b->p - s);
+        if (n == 0 && *b->p == '~') { /* ~A,B,...: not all of these together */
+            int at = P->forb.n;
+            if (!aieng__iv_push(&P->forb, 0)) { aieng__gb_oom(b); return 0; }
+            do {
+                int r2;
+                b->p++;
+                if ((r2 = aieng__gb_name_ref(b)) < 0) return 0;
+                if (!aieng__iv_push(&P->forb, r2)) { aieng__gb_oom(b); return 0; }
+                P->forb.v[at]++;
+            } while (b->p < b->end && *b->p == ',');
+            continue;
+        }
+        if (n == 0) { aieng__gb_fail(b, "rule name expected in %%unordered(", NULL); return 0; }
+        if (b->p < b->end && *b->p == '=') {
+            b->p++;
+            if ((n == 3 && !memcmp(s, "min", 3)) || (n == 3 && !memcmp(s, "max", 3))) {
+                long v = 0;
+                int have = 0;
+                while (b->p < b->end && *b->p >= '0' && *b->p <= '9' && v <= 1000000) { v = v * 10 + (*b->p++ - '0'); have = 1; }
+                if (!have || v > 1000000) { aieng__gb_fail(b, "count expected after min=/max= (at most 1000000)", NULL); return 0; }
+                if (s[1] == 'i') P->mn = v; else P->mx = v;
+            } else if ((n == 3 && !memcmp(s, "sep", 3)) || (n == 5 && !memcmp(s, "extra", 5))) {
+                if ((r = aieng__gb_name_ref(b)) < 0) return 0;
+                if (n == 3) P->sep = r; else P->extra = r;
+            } else { aieng__gb_fail(b, "unknown %%unordered option", NULL); return 0; }
+            continue;
+        }
+        r = aieng__gb_rule_by_name(b, s, n);
+        if (r < 0) return 0;
+        if (b->p < b->end && *b->p == '>') { /* r present -> these present */
+            do {
+                int r2;
+                b->p++;
+                if ((r2 = aieng__gb_name_ref(b)) < 0) return 0;
+                if (!aieng__iv_push(&P->dep, r) || !aieng__iv_push(&P->dep, r2)) { aieng__gb_oom(b); return 0; }
+            } while (b->p < b->end && *b->p == ',');
+            continue;
+        }
+        if (!aieng__iv_push(&P->mem, r)) { aieng__gb_oom(b); return 0; }
+        if (b->p < b->end && *b->p == '!') { b->p++; if (!aieng__iv_push(&P->req, 1)) { aieng__gb_oom(b); return 0; } }
+        else if (!aieng__iv_push(&P->req, 0)) { aieng__gb_oom(b); return 0; }
+    }
+    if (P->sep < 0) { aieng__gb_fail(b, "%%unordered( needs sep=RULE", NULL); return 0; }
+    if (P->mem.n > 65536) { aieng__gb_fail(b, "%%unordered( with more than 65536 members", NULL); return 0; }
+    if (P->mx >= 0 && P->mn > P->mx) { aieng__gb_fail(b, "%%unordered( with min > max", NULL); return 0; }
+    { /* stand-in alternatives (see above) */
+        int nreq = 0, x[2];
+        for (i = 0; i < P->mem.n; i++) nreq += P->req.v[i];
+        x[1] = AIENG__SYM_REF(r0);
+        for (i = 0; i <= P->mem.n; i++) {
+            if (i == P->mem.n && P->extra < 0) break;
+            x[0] = AIENG__SYM_REF(i < P->mem.n ? P->mem.v[i] : P->extra);
+            if (!aieng__gb_alt_from(b, r0, x, 2)) return 0;
+        }
+        if (nreq == 0 && P->mn == 0 && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
+    }
+    return aieng__gb_add(b, seq, AIENG__SYM_REF(r0));
+}
 static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int depth) {
     int last = -1;
     for (;;) {
@@ -1761,6 +1884,9 @@ static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int dept
             if (r < 0) return 0;
             last = seq->n;
             if (!aieng__gb_add(b, seq, AIENG__SYM_REF(r))) return 0;
+        } else if (c == '%') {
+            last = seq->n;
+            if (!aieng__gb_unordered(b, seq)) return 0;
         } else if (c == '*' || c == '+' || c == '?' || c == '{') {
             long mn = 0, mx = -1;
             int nx, *x, ok;
@@ -1817,6 +1943,11 @@ static void aieng__gb_free(aieng__gb *b) {
     int i;
     for (i = 0; i < b->nrules; i++) { AIENG_FREE(b->rules[i].name, NULL); aieng__iv_free(&b->rules[i].alts); }
     for (i = 0; i < b->nalts; i++) aieng__iv_free(&b->alts[i]);
+    for (i = 0; i < b->nperms; i++) {
+        aieng__iv_free(&b->perms[i].mem); aieng__iv_free(&b->perms[i].req); aieng__iv_free(&b->perms[i].dep);
+        aieng__iv_free(&b->perms[i].forb);
+    }
+    AIENG_FREE(b->perms, NULL);
     AIENG_FREE(b->rules, NULL); AIENG_FREE(b->alts, NULL); AIENG_FREE(b->term, NULL); AIENG_FREE(b->hmap, NULL);
 }
 
@@ -1824,6 +1955,8 @@ AIENG_API void aieng_grammar_free(aieng_grammar *g) {
     if (!g) return;
     AIENG_FREE(g->sym, NULL); AIENG_FREE(g->alt_start, NULL); AIENG_FREE(g->rule_alt, NULL); AIENG_FREE(g->rule_nalt, NULL);
     AIENG_FREE(g->term, NULL);
+    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); } }
+    AIENG_FREE(g->perm, NULL); AIENG_FREE(g->rinst, NULL); AIENG_FREE(g->inst, NULL); AIENG_FREE(g->words, NULL); AIENG_FREE(g->ihash, NULL);
     AIENG_FREE(g->npos, NULL); AIENG_FREE(g->nnext, NULL); AIENG_FREE(g->nsucc, NULL); AIENG_FREE(g->nclo_off, NULL);
     AIENG_FREE(g->nclo_len, NULL); AIENG_FREE(g->nacc, NULL); AIENG_FREE(g->nmark, NULL); AIENG_FREE(g->htab, NULL);
     aieng__iv_free(&g->clo); aieng__iv_free(&g->work);
@@ -1833,6 +1966,71 @@ AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g) { return g ? g->n
 
 static int aieng__g_node(aieng_grammar *g, int pos, int next);
 
+static int aieng__g_inst_add(aieng_grammar *g, int d, const uint32_t *set, int cnt, int rule);
+/* copies the %unordered descriptors into the grammar; their start rules become unbuilt
+   instances (no member, count 0) */
+static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
+    int i, j;
+    uint32_t *zero = NULL;
+    g->perm = (aieng__gperm *)AIENG_MALLOC((size_t)b->nperms * sizeof *g->perm, NULL);
+    if (!g->perm) { aieng__gb_oom(b); return 0; }
+    memset(g->perm, 0, (size_t)b->nperms * sizeof *g->perm);
+    g->nperm = b->nperms;
+    for (i = 0; i < b->nperms; i++) {
+        const aieng__gbperm *P = &b->perms[i];
+        aieng__gperm *D = &g->perm[i];
+        int n = P->mem.n, nw = (n + 31) / 32 + 1;
+        D->sep = P->sep; D->extra = P->extra; D->mn = (int)P->mn; D->mx = (int)P->mx; D->n = n; D->nw = nw;
+        D->cap = D->mx >= 0 ? (D->mx > 1 ? D->mx : 1) : (D->mn > 1 ? D->mn : 1);
+        D->mem = (int *)AIENG_MALLOC((size_t)(n + 1) * sizeof(int), NULL);
+        D->req = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL);
+        D->dep = P->dep.n ? (uint32_t *)AIENG_MALLOC((size_t)n * nw * sizeof(uint32_t), NULL) : NULL;
+        if (!D->mem || !D->req || (P->dep.n && !D->dep)) { aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
+        memset(D->req, 0, (size_t)nw * sizeof(uint32_t));
+        if (D->dep) memset(D->dep, 0, (size_t)n * nw * sizeof(uint32_t));
+        for (j = 0; j < n; j++) {
+            D->mem[j] = P->mem.v[j];
+            if (P->req.v[j]) D->req[j >> 5] |= 1u << (j & 31);
+        }
+        for (j = 0; j < P->dep.n; j += 2) { /* a dependency: every member with rule a needs every member with rule c */
+            int x, y, fa = 0, fc = 0;
+            for (x = 0; x < n; x++) if (P->mem.v[x] == P->dep.v[j]) fa = 1;
+            for (y = 0; y < n; y++) if (P->mem.v[y] == P->dep.v[j + 1]) fc = 1;
+            if (!fa || !fc) {
+                b->p = b->end;
+                aieng__gb_fail(b, "%%unordered: dependency on '%s', which is not a member", b->rules[fa ? P->dep.v[j + 1] : P->dep.v[j]].name);
+                AIENG_FREE(zero, NULL); return 0;
+            }
+            for (x = 0; x < n; x++) if (P->mem.v[x] == P->dep.v[j])
+                for (y = 0; y < n; y++) if (P->mem.v[y] == P->dep.v[j + 1]) D->dep[(size_t)x * nw + (y >> 5)] |= 1u << (y & 31);
+        }
+        for (j = 0; j < P->forb.n; j += 1 + P->forb.v[j]) D->nforb++;
+        if (D->nforb) {
+            int f = 0, x, y;
+            D->forb = (uint32_t *)AIENG_MALLOC((size_t)D->nforb * nw * sizeof(uint32_t), NULL);
+            if (!D->forb) { aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
+            memset(D->forb, 0, (size_t)D->nforb * nw * sizeof(uint32_t));
+            for (j = 0; j < P->forb.n; j += 1 + P->forb.v[j], f++)
+                for (y = 1; y <= P->forb.v[j]; y++) {
+                    int found = 0;
+                    for (x = 0; x < n; x++) if (P->mem.v[x] == P->forb.v[j + y]) { D->forb[(size_t)f * nw + (x >> 5)] |= 1u << (x & 31); found = 1; }
+                    if (!found) {
+                        b->p = b->end;
+                        aieng__gb_fail(b, "%%unordered: '~' names '%s', which is not a member", b->rules[P->forb.v[j + y]].name);
+                        AIENG_FREE(zero, NULL); return 0;
+                    }
+                }
+        }
+        AIENG_FREE(zero, NULL);
+        zero = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL);
+        if (!zero) { aieng__gb_oom(b); return 0; }
+        memset(zero, 0, (size_t)nw * sizeof(uint32_t));
+        if (!aieng__g_inst_add(g, i, zero, 0, P->r0)) { aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
+        g->rule_nalt[P->r0] = -1; /* built by the matcher */
+    }
+    AIENG_FREE(zero, NULL);
+    return 1;
+}
 AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const char *root, aieng_grammar **out) {
     aieng__gb b;
     aieng_grammar *g = NULL;
@@ -1887,6 +2085,14 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             }
         }
     } while (changed);
+    for (i = 0; i < b.nperms; i++) { /* %unordered parts must consume input */
+        const aieng__gbperm *P = &b.perms[i];
+        int bad = -1;
+        if (nullable[P->sep]) bad = P->sep;
+        if (P->extra >= 0 && nullable[P->extra]) bad = P->extra;
+        for (j = 0; j < P->mem.n; j++) if (nullable[P->mem.v[j]]) bad = P->mem.v[j];
+        if (bad >= 0) { b.p = b.end; aieng__gb_fail(&b, "%%unordered: rule '%s' may match the empty string", b.rules[bad].name); goto fail; }
+    }
     { /* left recursion: edges r -> s for references s reachable through an empty-able prefix
          of an alternative of r; an edge "grows" the stack when more symbols follow s. A cycle
          of edges with one growing edge would expand forever; cycles of tail references only
@@ -1982,14 +2188,20 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
     }
     g->nrule = b.nrules;
     g->root = root_id;
+    g->rinst = (int *)AIENG_MALLOC((size_t)(b.nrules + 1) * sizeof(int), NULL);
+    if (!g->rinst) { aieng__gb_oom(&b); goto fail; }
+    for (i = 0; i < b.nrules; i++) g->rinst[i] = -1;
+    if (b.nperms && !aieng__g_perms(g, &b)) goto fail;
     AIENG_FREE(nullable, NULL); AIENG_FREE(color, NULL);
     aieng__gb_free(&b);
     /* the start node: a reference to root with nothing after it */
     g->sym = (int *)AIENG_REALLOC(g->sym, (size_t)(g->nsym + 2) * sizeof(int), NULL);
     if (!g->sym) { aieng_grammar_free(g); return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory"); }
     g->sym[g->nsym] = AIENG__SYM_REF(root_id); g->sym[g->nsym + 1] = AIENG__SYM_END;
+    g->start_pos = g->nsym;
     g->start_node = aieng__g_node(g, g->nsym, -1);
     g->nsym += 2;
+    g->capsym = g->nsym; g->capalt = g->nalt; g->caprule = g->nrule;
     if (g->start_node < 0) { aieng_grammar_free(g); return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory"); }
     *out = g;
     return AIENG_OK;
@@ -2053,6 +2265,143 @@ static int aieng__g_node(aieng_grammar *g, int pos, int next) {
     g->htab[k] = id;
     return id;
 }
+/* ---- %unordered instances: rules built on first use, keyed by (descriptor, set, count) */
+static int aieng__g_reserve(void **p, int *cap, long need, size_t elem) {
+    long nc;
+    void *q;
+    if (need <= *cap) return 1;
+    if (need > (long)AIENG_GRAMMAR_MAX_SYMBOLS + 16) return 0;
+    nc = *cap > 0 ? (long)*cap * 2 : 64;
+    if (nc < need) nc = need;
+    q = AIENG_REALLOC(*p, (size_t)nc * elem, NULL);
+    if (!q) return 0;
+    *p = q; *cap = (int)nc;
+    return 1;
+}
+static uint32_t aieng__g_inst_hash(int d, int cnt, const uint32_t *set, int nw) {
+    uint32_t h = 2166136261u ^ (uint32_t)d * 2654435761u ^ (uint32_t)cnt * 40503u;
+    int i;
+    for (i = 0; i < nw; i++) { h ^= set[i]; h *= 16777619u; h ^= h >> 15; }
+    return h;
+}
+/* registers instance (d, set, cnt) as rule `rule` (not built yet); 0 on OOM */
+static int aieng__g_inst_add(aieng_grammar *g, int d, const uint32_t *set, int cnt, int rule) {
+    int nw = g->perm[d].nw, i;
+    aieng__ginst *x;
+    if (g->ninst * 2 >= g->ihcap) { /* rehash */
+        int nc = g->ihcap ? g->ihcap * 2 : 256;
+        int *h = (int *)AIENG_MALLOC((size_t)nc * sizeof(int), NULL);
+        if (!h) return 0;
+        for (i = 0; i < nc; i++) h[i] = -1;
+        for (i = 0; i < g->ninst; i++) {
+            const aieng__ginst *y = &g->inst[i];
+            uint32_t k = aieng__g_inst_hash(y->d, y->cnt, g->words + y->off, g->perm[y->d].nw) & (uint32_t)(nc - 1);
+            while (h[k] >= 0) k = (k + 1) & (uint32_t)(nc - 1);
+            h[k] = i;
+        }
+        AIENG_FREE(g->ihash, NULL); g->ihash = h; g->ihcap = nc;
+    }
+    if (g->ninst == g->capinst) {
+        int nc = g->capinst ? g->capinst * 2 : 64;
+        aieng__ginst *ni = (aieng__ginst *)AIENG_REALLOC(g->inst, (size_t)nc * sizeof *ni, NULL);
+        if (!ni) return 0;
+        g->inst = ni; g->capinst = nc;
+    }
+    if (g->nwords + (size_t)nw > g->capwords) {
+        size_t nc = g->capwords ? g->capwords * 2 : 1024;
+        uint32_t *nwp;
+        while (nc < g->nwords + (size_t)nw) nc *= 2;
+        nwp = (uint32_t *)AIENG_REALLOC(g->words, nc * sizeof(uint32_t), NULL);
+        if (!nwp) return 0;
+        g->words = nwp; g->capwords = nc;
+    }
+    x = &g->inst[g->ninst];
+    x->d = d; x->cnt = cnt; x->rule = rule; x->off = g->nwords;
+    memcpy(g->words + g->nwords, set, (size_t)nw * sizeof(uint32_t));
+    g->nwords += (size_t)nw;
+    {
+        uint32_t k = aieng__g_inst_hash(d, cnt, set, nw) & (uint32_t)(g->ihcap - 1);
+        while (g->ihash[k] >= 0) k = (k + 1) & (uint32_t)(g->ihcap - 1);
+        g->ihash[k] = g->ninst;
+    }
+    g->rinst[rule] = g->ninst++;
+    return 1;
+}
+/* the rule of instance (d, set, cnt), made (unbuilt) when new; -1 on OOM or a bound */
+static int aieng__g_inst(aieng_grammar *g, int d, const uint32_t *set, int cnt) {
+    int nw = g->perm[d].nw, id, r;
+    uint32_t k = aieng__g_inst_hash(d, cnt, set, nw) & (uint32_t)(g->ihcap - 1);
+    while ((id = g->ihash[k]) >= 0) {
+        const aieng__ginst *y = &g->inst[id];
+        if (y->d == d && y->cnt == cnt && !memcmp(g->words + y->off, set, (size_t)nw * sizeof(uint32_t))) return y->rule;
+        k = (k + 1) & (uint32_t)(g->ihcap - 1);
+    }
+    r = g->nrule;
+    if (r + 1 > g->caprule) { /* rule_alt, rule_nalt and rinst share one capacity */
+        int nc = g->caprule > 32 ? g->caprule * 2 : 64, *p;
+        if (r > AIENG_GRAMMAR_MAX_SYMBOLS) return -1;
+        if ((p = (int *)AIENG_REALLOC(g->rule_alt, (size_t)nc * sizeof(int), NULL)) == NULL) return -1;
+        g->rule_alt = p;
+        if ((p = (int *)AIENG_REALLOC(g->rule_nalt, (size_t)nc * sizeof(int), NULL)) == NULL) return -1;
+        g->rule_nalt = p;
+        if ((p = (int *)AIENG_REALLOC(g->rinst, (size_t)nc * sizeof(int), NULL)) == NULL) return -1;
+        g->rinst = p;
+        g->caprule = nc;
+    }
+    g->rule_alt[r] = 0; g->rule_nalt[r] = -1; g->rinst[r] = -1;
+    g->nrule++;
+    if (!aieng__g_inst_add(g, d, set, cnt, r)) return -1;
+    return r;
+}
+/* builds the alternatives of unbuilt instance rule r: each member not yet in the set (or an
+   extra member) after the separator when the count is > 0, followed by the instance with
+   that member added; the empty alternative when the required members and the dependencies
+   of the members present are in the set and the count reaches min. 0 on OOM or a bound. */
+static int aieng__g_build(aieng_grammar *g, int r) {
+    const aieng__ginst *x = &g->inst[g->rinst[r]];
+    int d = x->d, cnt = x->cnt, i, w, first = g->nalt, endok = 1, ccnt;
+    const aieng__gperm *P = &g->perm[d];
+    int nw = P->nw, more = P->mx < 0 || cnt + 1 <= P->mx;
+    uint32_t *set = (uint32_t *)AIENG_MALLOC((size_t)nw * 2 * sizeof(uint32_t), NULL), *tmp;
+    if (!set) return 0;
+    tmp = set + nw;
+    memcpy(set, g->words + x->off, (size_t)nw * sizeof(uint32_t));
+    ccnt = cnt + 1 < P->cap ? cnt + 1 : P->cap;
+    if (!aieng__g_reserve((void **)&g->alt_start, &g->capalt, (long)g->nalt + P->n + 2, sizeof(int)) ||
+        !aieng__g_reserve((void **)&g->sym, &g->capsym, (long)g->nsym + 4L * (P->n + 2), sizeof(int))) { AIENG_FREE(set, NULL); return 0; }
+    for (i = 0; more && i <= P->n; i++) {
+        int child;
+        if (i == P->n && P->extra < 0) break;
+        memcpy(tmp, set, (size_t)nw * sizeof(uint32_t));
+        if (i < P->n) {
+            int f;
+            if ((set[i >> 5] >> (i & 31)) & 1) continue;
+            tmp[i >> 5] |= 1u << (i & 31);
+            for (f = 0; f < P->nforb; f++) { /* would complete a forbidden combination */
+                for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~tmp[w]) break;
+                if (w == nw) break;
+            }
+            if (f < P->nforb) continue;
+        }
+        child = aieng__g_inst(g, d, tmp, ccnt);
+        if (child < 0) { AIENG_FREE(set, NULL); return 0; }
+        g->alt_start[g->nalt++] = g->nsym;
+        if (cnt > 0) g->sym[g->nsym++] = AIENG__SYM_REF(P->sep);
+        g->sym[g->nsym++] = AIENG__SYM_REF(i < P->n ? P->mem[i] : P->extra);
+        g->sym[g->nsym++] = AIENG__SYM_REF(child);
+        g->sym[g->nsym++] = AIENG__SYM_END;
+    }
+    if (cnt < P->mn && cnt < P->cap) endok = 0;
+    for (w = 0; w < nw && endok; w++) if (P->req[w] & ~set[w]) endok = 0;
+    for (i = 0; P->dep && endok && i < P->n; i++)
+        if ((set[i >> 5] >> (i & 31)) & 1)
+            for (w = 0; w < nw; w++) if (P->dep[(size_t)i * nw + w] & ~set[w]) { endok = 0; break; }
+    if (endok) { g->alt_start[g->nalt++] = g->nsym; g->sym[g->nsym++] = AIENG__SYM_END; }
+    AIENG_FREE(set, NULL);
+    g->rule_alt[r] = first;
+    g->rule_nalt[r] = g->nalt - first;
+    return g->nsym <= AIENG_GRAMMAR_MAX_SYMBOLS;
+}
 /* the node after matching the terminal at node n's position; -1 = complete; -2 = OOM */
 static int aieng__g_succ(aieng_grammar *g, int n) {
     int pos, r;
@@ -2088,6 +2437,7 @@ static int aieng__g_closure(aieng_grammar *g, int n) {
         {
             int r = AIENG__SYM_RULE(s), a, cont;
             int p1 = g->npos[x] + 1;
+            if (g->rule_nalt[r] < 0 && !aieng__g_build(g, r)) return 0;
             if (g->sym[p1] == AIENG__SYM_END) cont = g->nnext[x];
             else { cont = aieng__g_node(g, p1, g->nnext[x]); if (cont < 0) return 0; }
             for (a = g->rule_nalt[r] - 1; a >= 0; a--) {
@@ -2171,7 +2521,7 @@ static int aieng__g_gc(aieng_grammar *g) {
     g->gen = 0;
     g->epoch++;
     memset(&chain, 0, sizeof chain);
-    g->start_node = aieng__g_node(g, g->nsym - 2, -1);
+    g->start_node = aieng__g_node(g, g->start_pos, -1);
     if (g->start_node < 0) ok = 0;
     for (s = g->live; s && ok; s = s->next) {
         int k;
@@ -2620,8 +2970,8 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", NULL },
-    { "propertyNames", "contains", "uniqueItems", "multipleOf", "dependentRequired", "if", "then", "else",
-      "dependentSchemas", "dependencies", "minContains", "maxContains", NULL } };
+    { "propertyNames", "contains", "uniqueItems", "multipleOf", "if", "then", "else",
+      "minContains", "maxContains", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
     size_t i;
@@ -3248,59 +3598,149 @@ static int aieng__sc_notin(aieng__sc *c, const char **nm, const size_t *nl, int 
     return id;
 }
 /* the body for one type; returns 0 on error */
+static int aieng__sc_required_only(const aieng_json *b);
+/* not {required: [...]} and not {anyOf: [{required: [...]}, ...]}: 1 when nt has that form
+   (the instance is then an object without all of each list) */
+static int aieng__sc_not_req(const aieng_json *nt) {
+    const aieng_json *al;
+    size_t i;
+    if (aieng__sc_required_only(nt)) return 1;
+    if (!nt || nt->type != AIENG_JSON_OBJECT || !(al = aieng_json_get(nt, "anyOf")) || al->type != AIENG_JSON_ARRAY || al->n == 0) return 0;
+    for (i = 0; i < nt->n; i++) {
+        const char *k = nt->items[i]->key;
+        if (strcmp(k, "anyOf") && strcmp(k, "title") && strcmp(k, "description") && strcmp(k, "$comment")) return 0;
+    }
+    for (i = 0; i < al->n; i++) if (!aieng__sc_required_only(al->items[i])) return 0;
+    return 1;
+}
+/* the dependency lists of one part: dependentRequired, and dependencies / dependentSchemas
+   whose values are name lists or required-only schemas; 0 (error set) for other forms */
+static int aieng__sc_deps_ok(aieng__sc *c, const aieng_json *part) {
+    static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+    int w;
+    for (w = 0; w < 3; w++) {
+        const aieng_json *d = aieng_json_get(part, kw[w]);
+        size_t q, z;
+        if (!d) continue;
+        if (d->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: '%s' must be an object", kw[w]); return 0; }
+        for (q = 0; q < d->n; q++) {
+            const aieng_json *v = d->items[q];
+            if (v->type == AIENG_JSON_ARRAY && w != 2) {
+                for (z = 0; z < v->n; z++) if (v->items[z]->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: '%s' lists must hold strings", kw[w]); return 0; }
+            } else if (v->type == AIENG_JSON_OBJECT && w != 1 && aieng__sc_required_only(v)) {
+            } else if (v->type == AIENG_JSON_BOOL && v->boolean && w != 1) {
+            } else if (!aieng__sc_relax(c, kw[w])) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' is supported with name lists and {\"required\": [...]} schemas only", kw[w]);
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+/* calls fn(key, list of names) for each usable dependency of the parts (see above) */
+static const aieng_json *aieng__sc_dep_list(const aieng_json *v) {
+    if (v->type == AIENG_JSON_ARRAY) return v;
+    if (v->type == AIENG_JSON_OBJECT && aieng__sc_required_only(v)) return aieng_json_get(v, "required");
+    return NULL;
+}
+typedef struct aieng__sc_names { const char **s; size_t *len; int *rule, *req, n, cap; } aieng__sc_names;
+/* index of name s in the member list, added (optional, no rule yet) when new; -1 on OOM */
+static int aieng__sc_name(aieng__sc_names *m, const char *s, size_t len) {
+    int j;
+    for (j = 0; j < m->n; j++) if (m->len[j] == len && !memcmp(m->s[j], s, len)) return j;
+    if (m->n == m->cap) {
+        int nc = m->cap ? m->cap * 2 : 16;
+        const char **a = (const char **)AIENG_REALLOC((void *)m->s, (size_t)nc * sizeof *a, NULL);
+        size_t *l;
+        int *r, *q;
+        if (!a) return -1;
+        m->s = a;
+        if (!(l = (size_t *)AIENG_REALLOC(m->len, (size_t)nc * sizeof *l, NULL))) return -1;
+        m->len = l;
+        if (!(r = (int *)AIENG_REALLOC(m->rule, (size_t)nc * sizeof *r, NULL))) return -1;
+        m->rule = r;
+        if (!(q = (int *)AIENG_REALLOC(m->req, (size_t)nc * sizeof *q, NULL))) return -1;
+        m->req = q;
+        m->cap = nc;
+    }
+    m->s[m->n] = s; m->len[m->n] = len; m->rule[m->n] = -1; m->req[m->n] = 0;
+    return m->n++;
+}
+/* the GBNF literal of a member key: "\"name\"" with the name as JSON text */
+static void aieng__sc_key_lit(aieng__buf *r, const char *s, size_t len) {
+    aieng_json key;
+    char *t = NULL;
+    size_t tn = 0, q;
+    memset(&key, 0, sizeof key);
+    key.type = AIENG_JSON_STRING; key.s = s; key.len = len;
+    aieng__buf_puts(r, "\"\\\"");
+    if (aieng_json_write(&key, 0, &t, &tn) == AIENG_OK) {
+        for (q = 1; q + 1 < tn; q++) {
+            unsigned char ch = (unsigned char)t[q];
+            if (ch == '"' || ch == '\\') aieng__buf_putc(r, '\\');
+            aieng__buf_putc(r, (char)ch);
+        }
+    } else r->oom = 1;
+    AIENG_FREE(t, NULL);
+    aieng__buf_puts(r, "\\\"\"");
+}
+/* Objects. Members come in any order (%unordered): the declared names (properties, required,
+   the names of dependencies and of not {required}) each at most once, required ones always,
+   extra members (additionalProperties / patternProperties) any number of times with keys
+   other than the declared names; dependencies, not {required: [...]} combinations and
+   min/maxProperties are conditions of the %unordered construct. */
 static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
-    /* collect members in order: names, value rules, required */
-    const char **names = NULL;
-    size_t *nlen = NULL;
-    int *rule = NULL, *req = NULL, n = 0, cap = 0, i, j, extra = -2, ok = 1, conflict = 0, base, impossible = 0, open = 0;
+    aieng__sc_names M;
+    const char **names;
+    size_t *nlen;
+    int *rule, *req, n, i, j, extra = -2, ok = 1, conflict = 0, impossible = 0, open = 0;
+    long minp = 0, maxp = -1;
     const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
+    memset(&M, 0, sizeof M);
     if (conflict) { /* relaxed: any extra member (the declared ones keep their schemas) */
         if (!aieng__sc_relax(c, "additionalProperties")) {
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
         ap = NULL; open = 1; conflict = 0;
     }
-    for (i = 0; i < np && ok; i++) {
+    for (i = 0; i < np && ok; i++) { /* the declared names, in schema order */
         const aieng_json *pr = aieng_json_get(parts[i], "properties"), *rq = aieng_json_get(parts[i], "required");
         size_t q;
         if (pr && pr->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'properties' must be an object%s", NULL); ok = 0; break; }
         if (rq && rq->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'required' must be an array%s", NULL); ok = 0; break; }
-        for (q = 0; pr && q < pr->n; q++) {
-            for (j = 0; j < n; j++) if (nlen[j] == pr->items[q]->key_len && !memcmp(names[j], pr->items[q]->key, nlen[j])) break;
-            if (j == n) {
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    names = (const char **)AIENG_REALLOC((void *)names, (size_t)cap * sizeof *names, NULL);
-                    nlen = (size_t *)AIENG_REALLOC(nlen, (size_t)cap * sizeof *nlen, NULL);
-                    rule = (int *)AIENG_REALLOC(rule, (size_t)cap * sizeof *rule, NULL);
-                    req = (int *)AIENG_REALLOC(req, (size_t)cap * sizeof *req, NULL);
-                    if (!names || !nlen || !rule || !req) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; break; }
-                }
-                names[n] = pr->items[q]->key; nlen[n] = pr->items[q]->key_len; rule[n] = -1; req[n] = 0; n++;
-            }
-        }
-        (void)rq;
+        for (q = 0; pr && q < pr->n && ok; q++) if (aieng__sc_name(&M, pr->items[q]->key, pr->items[q]->key_len) < 0) ok = 0;
+        if (ok && !aieng__sc_deps_ok(c, parts[i])) { ok = 0; break; }
     }
-    for (i = 0; i < np && ok; i++) { /* required names not in properties */
-        const aieng_json *rq = aieng_json_get(parts[i], "required");
-        size_t q;
-        for (q = 0; rq && q < rq->n; q++) {
+    for (i = 0; i < np && ok; i++) { /* required names, then the names dependencies and not {required} mention */
+        const aieng_json *rq = aieng_json_get(parts[i], "required"), *nt = aieng_json_get(parts[i], "not");
+        static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+        size_t q, z;
+        int w;
+        for (q = 0; rq && q < rq->n && ok; q++) {
             const aieng_json *nm = rq->items[q];
             if (nm->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'required' must hold strings%s", NULL); ok = 0; break; }
-            for (j = 0; j < n; j++) if (nlen[j] == nm->len && !memcmp(names[j], nm->s, nlen[j])) break;
-            if (j == n) {
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    names = (const char **)AIENG_REALLOC((void *)names, (size_t)cap * sizeof *names, NULL);
-                    nlen = (size_t *)AIENG_REALLOC(nlen, (size_t)cap * sizeof *nlen, NULL);
-                    rule = (int *)AIENG_REALLOC(rule, (size_t)cap * sizeof *rule, NULL);
-                    req = (int *)AIENG_REALLOC(req, (size_t)cap * sizeof *req, NULL);
-                    if (!names || !nlen || !rule || !req) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; break; }
-                }
-                names[n] = nm->s; nlen[n] = nm->len; rule[n] = -1; req[n] = 0; n++;
-            }
-            req[j] = 1;
+            j = aieng__sc_name(&M, nm->s, nm->len);
+            if (j < 0) ok = 0; else M.req[j] = 1;
         }
+        for (w = 0; w < 3 && ok; w++) {
+            const aieng_json *d = aieng_json_get(parts[i], kw[w]), *l;
+            for (q = 0; d && q < d->n && ok; q++) {
+                if (!(l = aieng__sc_dep_list(d->items[q]))) continue;
+                if (aieng__sc_name(&M, d->items[q]->key, d->items[q]->key_len) < 0) ok = 0;
+                for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
+            }
+        }
+        if (ok && nt && aieng__sc_not_req(nt)) {
+            const aieng_json *al = aieng_json_get(nt, "anyOf");
+            size_t nb = al ? al->n : 1, y;
+            for (y = 0; y < nb && ok; y++) {
+                const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
+                for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
+            }
+        }
+        if (!ok && c->err == AIENG_OK) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
     }
+    if (!ok && c->err == AIENG_OK) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+    names = M.s; nlen = M.len; rule = M.rule; req = M.req; n = M.n;
     /* value rules: the member's schemas from every part (merged), else additionalProperties, else any */
     for (j = 0; j < n && ok; j++) {
         const aieng_json *sub[AIENG__SC_MAXPARTS];
@@ -3327,22 +3767,49 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             }
         }
         if (!ok) break;
-        if (isfalse) {
-            if (req[j]) impossible = 1; /* required but forbidden: no instance */
-            rule[j] = -3; /* forbidden */
-            continue;
-        }
+        if (isfalse) { rule[j] = -3; continue; } /* forbidden */
         if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
-        if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { /* a name only in required, extras forbidden */
-            if (req[j]) impossible = 1;
-            rule[j] = -3;
-            continue;
-        }
+        if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { rule[j] = -3; continue; } /* extras forbidden */
         if (ns == 1) rule[j] = aieng__sc_for(c, sub[0]);
         else if (ns > 1) rule[j] = aieng__sc_comp(c, sub, ns);
         else rule[j] = -2; /* any value */
         if (rule[j] == -1) ok = 0;
-        else if (rule[j] >= 0 && aieng__sc_is_empty(c, rule[j])) { if (req[j]) impossible = 1; rule[j] = -3; }
+        else if (rule[j] >= 0 && aieng__sc_is_empty(c, rule[j])) rule[j] = -3;
+    }
+    for (i = 0; i < np && ok; i++) { /* not {required: [x]}: x forbidden */
+        const aieng_json *nt = aieng_json_get(parts[i], "not");
+        if (nt && aieng__sc_not_req(nt)) {
+            const aieng_json *al = aieng_json_get(nt, "anyOf");
+            size_t nb = al ? al->n : 1, y;
+            for (y = 0; y < nb; y++) {
+                const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
+                if (l->n == 1) rule[aieng__sc_name(&M, l->items[0]->s, l->items[0]->len)] = -3;
+                if (l->n == 0) impossible = 1; /* not {required: []}: nothing */
+            }
+        }
+    }
+    if (ok) { /* a member that needs a forbidden one is forbidden too */
+        int changed = 1;
+        while (changed) {
+            changed = 0;
+            for (i = 0; i < np; i++) {
+                static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+                int w;
+                for (w = 0; w < 3; w++) {
+                    const aieng_json *d = aieng_json_get(parts[i], kw[w]), *l;
+                    size_t q, z;
+                    for (q = 0; d && q < d->n; q++) {
+                        int a;
+                        if (!(l = aieng__sc_dep_list(d->items[q]))) continue;
+                        a = aieng__sc_name(&M, d->items[q]->key, d->items[q]->key_len);
+                        if (rule[a] == -3) continue;
+                        for (z = 0; z < l->n; z++)
+                            if (rule[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] == -3) { rule[a] = -3; changed = 1; break; }
+                    }
+                }
+            }
+        }
+        for (j = 0; j < n; j++) if (req[j] && rule[j] == -3) impossible = 1; /* required but forbidden: no instance */
     }
     if (ok) {
         if (ap && ap->type == AIENG_JSON_BOOL) extra = ap->boolean ? -2 : -3;
@@ -3350,29 +3817,20 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         else if (ap) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; }
         else extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) && !open ? -3 : -2;
     }
-    if (ok) { /* minProperties / maxProperties: only where required / a closed member list imply them */
-        int nreq = 0, nopen = (ap == NULL || !(ap->type == AIENG_JSON_BOOL && !ap->boolean)) && !(c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES);
-        int ndecl = 0;
-        for (j = 0; j < n; j++) if (rule[j] != -3) { ndecl++; if (req[j]) nreq++; }
-        for (i = 0; i < np && ok; i++) {
-            double d;
-            if (aieng_json_get(parts[i], "patternProperties")) nopen = 1;
-            if (aieng__sc_num(aieng_json_get(parts[i], "minProperties"), &d) && d > nreq && !aieng__sc_relax(c, "minProperties")) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' above the number of required properties is not supported", "minProperties"); ok = 0; }
-            if (ok && aieng__sc_num(aieng_json_get(parts[i], "maxProperties"), &d) && (nopen || d < ndecl) &&
-                !aieng__sc_relax(c, "maxProperties")) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' below the number of possible properties is not supported", "maxProperties"); ok = 0; }
-        }
+    for (i = 0; i < np && ok; i++) { /* minProperties / maxProperties: the tightest */
+        double d;
+        if (aieng__sc_num(aieng_json_get(parts[i], "minProperties"), &d) && d > minp) minp = d > 1e6 ? 1000000 : (long)ceil(d);
+        if (aieng__sc_num(aieng_json_get(parts[i], "maxProperties"), &d) && (maxp < 0 || d < maxp)) maxp = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)floor(d);
     }
+    if (ok && maxp >= 0 && minp > maxp) impossible = 1;
     if (ok && impossible) { /* no instance can satisfy this object schema */
         aieng__buf_puts(b, AIENG__GBNF_NOTHING);
-        AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL);
+        AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL);
         return 1;
     }
     if (ok) {
-        /* rules S_i^first (2i) and S_i^rest (2i+1), i = 0..n; S_n = extras */
         aieng__buf r;
-        int keyrule = -1, xm = -1, pp_relaxed = 0;
+        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
         if (conflict && aieng__sc_relax(c, "patternProperties")) { pp = NULL; extra = -2; conflict = 0; } /* relaxed: any extra member */
         if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
@@ -3424,7 +3882,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 aieng__sc_emit(c, xm, &xb);
             }
             AIENG_FREE(xb.p, NULL);
-            if (!ok) { AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL); return 0; }
+            if (!ok) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
         }
         if (extra != -3 && n > 0 && xm < 0) { /* extra keys: any string but the declared names */
             const char **sn = (const char **)AIENG_MALLOC((size_t)n * sizeof(char *), NULL);
@@ -3439,71 +3897,74 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 keyrule = aieng__sc_notin(c, sn, sl, m, 0, 0);
             } else aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
             AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
-            if (keyrule < 0) { AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL); return 0; }
+            if (keyrule < 0) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
         }
-        base = c->nrules;
-        c->nrules += 2 * (n + 1);
         memset(&r, 0, sizeof r);
-        for (i = n; i >= 0; i--) {
-            int f;
-            for (f = 0; f < 2; f++) {
-                r.n = 0; if (r.p) r.p[0] = 0;
-                if (i == n) {
-                    if (xm >= 0) {
-                        if (f == 0) aieng__buf_printf(&r, "(s%d ws (\",\" ws s%d ws)*)?", xm, xm);
-                        else aieng__buf_printf(&r, "(\",\" ws s%d ws)*", xm);
-                    } else if (extra == -3) aieng__buf_puts(&r, "\"\"");
-                    else {
-                        char val[32], key[32];
-                        if (extra == -2) snprintf(val, sizeof val, "value"); else snprintf(val, sizeof val, "s%d", extra);
-                        if (keyrule < 0) snprintf(key, sizeof key, "string");
-                        else snprintf(key, sizeof key, "\"\\\"\" s%d", keyrule);
-                        if (f == 0) aieng__buf_printf(&r, "(%s ws \":\" ws %s ws (\",\" ws %s ws \":\" ws %s ws)*)?", key, val, key, val);
-                        else aieng__buf_printf(&r, "(\",\" ws %s ws \":\" ws %s ws)*", key, val);
-                    }
-                } else if (rule[i] == -3) {
-                    aieng__buf_printf(&r, "s%d", base + 2 * (i + 1) + f);
-                } else {
-                    aieng__buf_puts(&r, f == 0 ? "" : "\",\" ws ");
-                    aieng__buf_putc(&r, '"');
-                    aieng__buf_puts(&r, "\\\"");
-                    { /* the key as JSON text inside a GBNF literal */
-                        aieng_json key;
-                        char *t = NULL; size_t tn = 0;
-                        memset(&key, 0, sizeof key);
-                        key.type = AIENG_JSON_STRING; key.s = names[i]; key.len = nlen[i];
-                        if (aieng_json_write(&key, 0, &t, &tn) == AIENG_OK) {
-                            size_t q;
-                            for (q = 1; q + 1 < tn; q++) {
-                                unsigned char ch = (unsigned char)t[q];
-                                if (ch == '"' || ch == '\\') { aieng__buf_putc(&r, '\\'); aieng__buf_putc(&r, (char)ch); }
-                                else aieng__buf_putc(&r, (char)ch);
-                            }
-                        } else r.oom = 1;
-                        AIENG_FREE(t, NULL);
-                    }
-                    aieng__buf_puts(&r, "\\\"\" ws \":\" ws ");
-                    if (rule[i] == -2) aieng__buf_puts(&r, "value"); else aieng__buf_printf(&r, "s%d", rule[i]);
-                    aieng__buf_printf(&r, " ws s%d", base + 2 * (i + 1) + 1);
-                    if (!req[i]) {
-                        /* optional: or skip it */
-                        aieng__buf tmp;
-                        memset(&tmp, 0, sizeof tmp);
-                        aieng__buf_puts(&tmp, "(");
-                        aieng__buf_put(&tmp, r.p, r.n);
-                        aieng__buf_printf(&tmp, ") | s%d", base + 2 * (i + 1) + f);
-                        r.n = 0;
-                        aieng__buf_put(&r, tmp.p, tmp.n);
-                        AIENG_FREE(tmp.p, NULL);
-                    }
-                }
-                aieng__sc_emit(c, base + 2 * i + f, &r);
+        sep = aieng__sc_new_rule(c);
+        aieng__buf_puts(&r, "\",\" ws");
+        aieng__sc_emit(c, sep, &r);
+        if (xm >= 0 || extra != -3) { /* the extra member */
+            r.n = 0; if (r.p) r.p[0] = 0;
+            if (xm >= 0) aieng__buf_printf(&r, "s%d ws", xm);
+            else {
+                if (keyrule < 0) aieng__buf_puts(&r, "string"); else aieng__buf_printf(&r, "\"\\\"\" s%d", keyrule);
+                if (extra == -2) aieng__buf_puts(&r, " ws \":\" ws value ws"); else aieng__buf_printf(&r, " ws \":\" ws s%d ws", extra);
             }
+            xr = aieng__sc_new_rule(c);
+            aieng__sc_emit(c, xr, &r);
+        }
+        mr = (int *)AIENG_MALLOC((size_t)(n + 1) * sizeof(int), NULL);
+        if (!mr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
+        for (j = 0; j < n && ok; j++) { /* one rule per allowed member: key, colon, value */
+            mr[j] = -1;
+            if (rule[j] == -3) continue;
+            r.n = 0; if (r.p) r.p[0] = 0;
+            aieng__sc_key_lit(&r, names[j], nlen[j]);
+            aieng__buf_puts(&r, " ws \":\" ws ");
+            if (rule[j] == -2) aieng__buf_puts(&r, "value"); else aieng__buf_printf(&r, "s%d", rule[j]);
+            aieng__buf_puts(&r, " ws");
+            mr[j] = aieng__sc_new_rule(c);
+            aieng__sc_emit(c, mr[j], &r);
         }
         AIENG_FREE(r.p, NULL);
-        aieng__buf_printf(b, "\"{\" ws s%d \"}\"", base);
+        if (ok) {
+            aieng__buf_printf(b, "\"{\" ws %%unordered(sep=s%d", sep);
+            if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);
+            if (minp > 0) aieng__buf_printf(b, " min=%ld", minp);
+            if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
+            for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] ? " s%d!" : " s%d", mr[j]);
+            for (i = 0; i < np; i++) {
+                static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+                const aieng_json *nt = aieng_json_get(parts[i], "not");
+                int w;
+                for (w = 0; w < 3; w++) { /* a>b,c: when a is present, b and c are too */
+                    const aieng_json *d = aieng_json_get(parts[i], kw[w]), *l;
+                    size_t q, z;
+                    for (q = 0; d && q < d->n; q++) {
+                        int a;
+                        if (!(l = aieng__sc_dep_list(d->items[q])) || l->n == 0) continue;
+                        a = aieng__sc_name(&M, d->items[q]->key, d->items[q]->key_len);
+                        if (mr[a] < 0) continue;
+                        aieng__buf_printf(b, " s%d", mr[a]);
+                        for (z = 0; z < l->n; z++) aieng__buf_printf(b, z ? ",s%d" : ">s%d", mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]);
+                    }
+                }
+                if (nt && aieng__sc_not_req(nt)) { /* ~a,b: not all of a, b */
+                    const aieng_json *al = aieng_json_get(nt, "anyOf");
+                    size_t nb = al ? al->n : 1, y, z;
+                    for (y = 0; y < nb; y++) {
+                        const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
+                        for (z = 0; z < l->n; z++) if (mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] < 0) break;
+                        if (l->n < 2 || z < l->n) continue; /* one forbidden name already rules it out */
+                        for (z = 0; z < l->n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]);
+                    }
+                }
+            }
+            aieng__buf_puts(b, ") \"}\"");
+        }
+        AIENG_FREE(mr, NULL);
     }
-    AIENG_FREE((void *)names, NULL); AIENG_FREE(nlen, NULL); AIENG_FREE(rule, NULL); AIENG_FREE(req, NULL);
+    AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL);
     return ok;
 }
 static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
@@ -3950,6 +4411,11 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (!nt || types == -1) continue; /* -1: the types already contradict each other */
         if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
+        if (aieng__sc_not_req(nt)) { /* an object without (all of) these names: aieng__sc_object */
+            types = types ? (types & AIENG__T_OBJ) : AIENG__T_OBJ;
+            if (!types) types = -1;
+            continue;
+        }
         for (q = 0; q < nt->n; q++) {
             const char *kk = nt->items[q]->key;
             if (strcmp(kk, "type") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment")) {
