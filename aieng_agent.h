@@ -451,8 +451,17 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   left to the validator
    pattern                   yes                  yes (not together with min/maxLength: an
                                                   error; relaxed: the lengths are left out)
-   format                    date, time,          same grammars; other formats are
-                             date-time, uuid      annotations (ignored), as the spec's default
+   format                    date, time,          same grammars (the validator runs them);
+                             date-time, uuid,     other formats are annotations (ignored),
+                             ipv4, ipv6 (RFC      as the spec's default. email is a subset of
+                             4291, no zone),      RFC 5321: a dot-atom local part and a
+                             hostname (RFC 1123   domain of two or more labels (or
+                             labels; the 253-     [IPv4]); quoted local parts are not
+                             byte total is not    accepted
+                             checked), email,
+                             uri, uri-reference
+                             (RFC 3986), duration
+                             (RFC 3339 app. A)
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
    exclusiveMinimum/Maximum  draft-04 too)        numbers: whole-number bounds, written
                                                   without exponent
@@ -2983,17 +2992,58 @@ static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
                 if (strcmp(aieng__schema_unsup[l][k], s->items[i]->key) == 0) return s->items[i]->key;
     return NULL;
 }
-static const char *const aieng__fmt_names[4] = { "date", "time", "date-time", "uuid" };
-static const char *const aieng__fmt_gbnf[4] = {
-    "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])",
-    "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? ([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])",
-    "[0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01]) [tT] "
-    "([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? ([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])",
-    "[0-9a-fA-F]{8} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{12}" };
+/* format grammars: GBNF expressions over the string's characters, with the helper rules
+   below (added to a grammar that uses them); none of them contains a character that JSON
+   escapes, so the same expression serves inside a JSON string */
+static const char *const aieng__fmt_rules[] = {
+    "fmt-dec ::= \"25\" [0-5] | \"2\" [0-4] [0-9] | \"1\" [0-9] [0-9] | [1-9] [0-9] | [0-9]\n",
+    "fmt-ipv4 ::= fmt-dec \".\" fmt-dec \".\" fmt-dec \".\" fmt-dec\n",
+    "fmt-h16 ::= [0-9a-fA-F]{1,4}\n",
+    "fmt-hc ::= fmt-h16 \":\"\n",
+    "fmt-ls32 ::= fmt-h16 \":\" fmt-h16 | fmt-ipv4\n",
+    /* RFC 3986's IPv6address */
+    "fmt-ipv6 ::= fmt-hc{6} fmt-ls32 | \"::\" fmt-hc{5} fmt-ls32 | fmt-h16? \"::\" fmt-hc{4} fmt-ls32 | "
+    "(fmt-hc? fmt-h16)? \"::\" fmt-hc{3} fmt-ls32 | (fmt-hc{0,2} fmt-h16)? \"::\" fmt-hc{2} fmt-ls32 | "
+    "(fmt-hc{0,3} fmt-h16)? \"::\" fmt-hc fmt-ls32 | (fmt-hc{0,4} fmt-h16)? \"::\" fmt-ls32 | "
+    "(fmt-hc{0,5} fmt-h16)? \"::\" fmt-h16 | (fmt-hc{0,6} fmt-h16)? \"::\"\n",
+    "fmt-label ::= [A-Za-z0-9] ([A-Za-z0-9-]{0,61} [A-Za-z0-9])?\n",
+    "fmt-date ::= [0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])\n",
+    "fmt-time ::= ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? "
+    "([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])\n",
+    /* RFC 3986: unreserved, pct-encoded, sub-delims; pchar adds ":" "@" */
+    "fmt-pct ::= \"%\" [0-9a-fA-F] [0-9a-fA-F]\n",
+    "fmt-pchar ::= [A-Za-z0-9._~!$&'()*+,;=:@-] | fmt-pct\n",
+    "fmt-auth ::= (([A-Za-z0-9._~!$&'()*+,;=:-] | fmt-pct)* \"@\")? "
+    "(\"[\" (fmt-ipv6 | \"v\" [0-9a-fA-F]+ \".\" [A-Za-z0-9._~!$&'()*+,;=:-]+) \"]\" | ([A-Za-z0-9._~!$&'()*+,;=-] | fmt-pct)*) (\":\" [0-9]*)?\n",
+    "fmt-segs ::= (\"/\" fmt-pchar*)*\n",
+    "fmt-hier ::= \"//\" fmt-auth fmt-segs | \"/\" (fmt-pchar+ fmt-segs)? | fmt-pchar+ fmt-segs | \"\"\n",
+    "fmt-rel ::= \"//\" fmt-auth fmt-segs | \"/\" (fmt-pchar+ fmt-segs)? | ([A-Za-z0-9._~!$&'()*+,;=@-] | fmt-pct)+ fmt-segs | \"\"\n",
+    "fmt-qf ::= (\"?\" (fmt-pchar | [/?])*)? (\"#\" (fmt-pchar | [/?])*)?\n",
+    /* RFC 3339 appendix A */
+    "fmt-dtime ::= \"T\" ([0-9]+ \"H\" ([0-9]+ \"M\" ([0-9]+ \"S\")?)? | [0-9]+ \"M\" ([0-9]+ \"S\")? | [0-9]+ \"S\")\n",
+    NULL };
+static const char *const aieng__fmt_names[] = { "date", "time", "date-time", "uuid", "ipv4", "ipv6", "hostname", "email",
+                                                 "uri", "uri-reference", "duration", NULL };
+static const char *const aieng__fmt_gbnf[] = {
+    "fmt-date",
+    "fmt-time",
+    "fmt-date [tT] fmt-time",
+    "[0-9a-fA-F]{8} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{12}",
+    "fmt-ipv4",
+    "fmt-ipv6",
+    "fmt-label (\".\" fmt-label)*",
+    "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+ (\".\" [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)* \"@\" (fmt-label (\".\" fmt-label)+ | \"[\" fmt-ipv4 \"]\")",
+    "[A-Za-z] [A-Za-z0-9+.-]* \":\" fmt-hier fmt-qf",
+    "([A-Za-z] [A-Za-z0-9+.-]* \":\" fmt-hier | fmt-rel) fmt-qf",
+    "\"P\" (([0-9]+ \"D\" | [0-9]+ \"M\" ([0-9]+ \"D\")? | [0-9]+ \"Y\" ([0-9]+ \"M\" ([0-9]+ \"D\")?)?) fmt-dtime? | fmt-dtime | [0-9]+ \"W\")" };
+static void aieng__fmt_put_rules(aieng__buf *b) {
+    int k;
+    for (k = 0; aieng__fmt_rules[k]; k++) aieng__buf_puts(b, aieng__fmt_rules[k]);
+}
 static int aieng__fmt_index(const aieng_json *f) {
     int k;
     if (!f || f->type != AIENG_JSON_STRING) return -1;
-    for (k = 0; k < 4; k++) if (strcmp(f->s, aieng__fmt_names[k]) == 0) return k;
+    for (k = 0; aieng__fmt_names[k]; k++) if (strcmp(f->s, aieng__fmt_names[k]) == 0) return k;
     return -1;
 }
 /* the subschema of s with "$anchor": name or "$id": "#name" (plain-name fragments), or NULL */
@@ -3162,6 +3212,8 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
                 memset(&b, 0, sizeof b);
                 aieng__buf_puts(&b, "root ::= ");
                 aieng__buf_puts(&b, aieng__fmt_gbnf[f]);
+                aieng__buf_putc(&b, '\n');
+                aieng__fmt_put_rules(&b);
                 if (!b.oom && aieng_grammar_parse(b.p, b.n, NULL, &g) == AIENG_OK) ok = aieng_grammar_accepts(g, x->s, x->len);
                 aieng_grammar_free(g);
                 AIENG_FREE(b.p, NULL);
@@ -3310,7 +3362,7 @@ typedef struct aieng__sc {
     const aieng_json *root;
     aieng__buf out;
     const aieng_json **memo_node; int *memo_rule; int nmemo, capmemo;
-    int nrules, flags;
+    int nrules, flags, fmt_used;          /* fmt_used: the fmt-* helper rules are needed */
     aieng__iv empty;                      /* rule ids whose language is empty */
     const aieng_json *masked[64]; int nmasked;
     int depth;
@@ -4085,6 +4137,7 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
         }
     } else if (f >= 0) {
         aieng__buf_putc(b, '('); aieng__buf_puts(b, aieng__fmt_gbnf[f]); aieng__buf_putc(b, ')');
+        c->fmt_used = 1;
     } else if (mn == 0 && mx < 0) aieng__buf_puts(b, "char*");
     else if (mx < 0) aieng__buf_printf(b, "char{%ld,}", mn);
     else aieng__buf_printf(b, "char{%ld,%ld}", mn, mx);
@@ -4499,6 +4552,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
             "char ::= " AIENG__GBNF_JCHAR "\n"
             "number ::= integer (\".\" [0-9]{1,20})? ([eE] [-+]? [0-9]{1,4})?\n"
             "integer ::= \"-\"? (\"0\" | [1-9] [0-9]{0,19})\n");
+        if (c.fmt_used) aieng__fmt_put_rules(&c.out);
     }
     AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
     { int q; for (q = 0; q < c.nsynth; q++) aieng_json_free(c.synth[q]); AIENG_FREE(c.synth, NULL); }

@@ -1128,6 +1128,61 @@ static void test_object_unordered(void) {
     printf("objects in any order: grammar == validator on %d/%d objects (%d accepted)\n", agree, total, accepted);
 }
 
+/* Formats: the grammar (inside a JSON string) and the validator agree with the labels of
+   tests/data/agent/formats.tsv (ipv4/ipv6 by Python's ipaddress, uri/uri-reference by
+   rfc3986-validator; tests/ref/agent_formats_ref.py), and with the RFC examples below for
+   the formats without such a peer (email: dot-atom local part and a domain of two or more
+   labels, a documented subset of RFC 5321; hostname: RFC 1123 labels; duration: RFC 3339
+   appendix A). */
+static int format_agrees(const char *fmt, const char *json_str, int want, int *grammar_ok) {
+    char sch[128];
+    aieng_json_doc *sd = NULL, *d = NULL;
+    aieng_grammar *g = NULL;
+    int got_v = -1, got_g = -1;
+    snprintf(sch, sizeof sch, "{\"type\":\"string\",\"format\":\"%s\"}", fmt);
+    aieng_json_parse(sch, strlen(sch), NULL, &sd);
+    if (sd && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK) got_g = aieng_grammar_accepts(g, json_str, strlen(json_str));
+    if (sd && aieng_json_parse(json_str, strlen(json_str), NULL, &d) == AIENG_OK)
+        got_v = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+    aieng_grammar_free(g); aieng_json_free(d); aieng_json_free(sd);
+    *grammar_ok = got_g == want;
+    if ((got_g != want || got_v != want) && getenv("AIENG_TEST_VERBOSE")) fprintf(stderr, "%s %s: want %d grammar %d validator %d\n", fmt, json_str, want, got_g, got_v);
+    return got_g == want && got_v == want;
+}
+static void test_formats(void) {
+    static const struct { const char *fmt, *s; int ok; } rfc[] = {
+        {"email", "\"a@b.co\"", 1}, {"email", "\"john.smith+tag@mail.example.org\"", 1}, {"email", "\"x!#$%&'*+/=?^_`{|}~-@a-b.c\"", 1},
+        {"email", "\"a@[10.0.0.1]\"", 1}, {"email", "\"john doe@example.com\"", 0}, {"email", "\"a..b@c.d\"", 0},
+        {"email", "\".a@c.d\"", 0}, {"email", "\"a@-c.d\"", 0}, {"email", "\"a@c\"", 0}, {"email", "\"a@b@c.d\"", 0}, {"email", "\"@c.d\"", 0},
+        {"hostname", "\"example.com\"", 1}, {"hostname", "\"a\"", 1}, {"hostname", "\"1-2.x9\"", 1}, {"hostname", "\"example.com.\"", 0},
+        {"hostname", "\"-a.com\"", 0}, {"hostname", "\"a-.com\"", 0}, {"hostname", "\"a_b.com\"", 0}, {"hostname", "\"\"", 0},
+        {"hostname", "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b\"", 1},
+        {"hostname", "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b\"", 0},
+        {"duration", "\"P1Y2M3DT4H5M6S\"", 1}, {"duration", "\"P3W\"", 1}, {"duration", "\"PT36H\"", 1}, {"duration", "\"P1DT12H\"", 1},
+        {"duration", "\"P\"", 0}, {"duration", "\"PT\"", 0}, {"duration", "\"P1H\"", 0}, {"duration", "\"P1Y2D\"", 0}, {"duration", "\"P1W2D\"", 0},
+        {"date", "\"2024-02-29\"", 1}, {"date", "\"2024-13-01\"", 0}, {"time", "\"23:59:60.5+01:00\"", 1}, {"time", "\"24:00:00Z\"", 0},
+    };
+    size_t len = 0, i;
+    unsigned char *data = read_data("agent/formats.tsv", &len);
+    int rows = 0, agree = 0, gram = 0, g1;
+    char *line, *save = NULL;
+    CHECK(data != NULL, "tests/data/agent/formats.tsv is missing");
+    for (line = data ? strtok_r((char *)data, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+        char *f = line, *v, *s;
+        if (*line == '#') continue;
+        if (!(v = strchr(f, '\t')) || !(s = strchr(v + 1, '\t'))) { CHECK(0, "formats.tsv: bad line %s", line); continue; }
+        *v++ = 0; *s++ = 0;
+        rows++;
+        agree += format_agrees(f, s, atoi(v), &g1);
+        gram += g1;
+    }
+    CHECK(rows >= 2000 && agree == rows, "formats: grammar and validator agree with ipaddress / rfc3986-validator on %d of %d strings (grammar alone %d)", agree, rows, gram);
+    free(data);
+    for (i = 0; i < sizeof rfc / sizeof *rfc; i++)
+        CHECK(format_agrees(rfc[i].fmt, rfc[i].s, rfc[i].ok, &g1), "format %s: %s should be %s", rfc[i].fmt, rfc[i].s, rfc[i].ok ? "valid" : "invalid");
+    printf("formats: grammar == validator == peer on %d/%d strings\n", agree, rows);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -1146,6 +1201,7 @@ int main(void) {
     test_schema_relax();
     test_oneof_required();
     test_object_unordered();
+    test_formats();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
