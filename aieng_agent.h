@@ -441,7 +441,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    not                       yes                  not {"type": ...}, not {}, not true/false,
                                                   not {"required": [...]} and not {"anyOf":
                                                   [{"required": [...]}, ...]} (objects without
-                                                  all of each list)
+                                                  all of each list), not {"enum"/"const"} of
+                                                  null, booleans and strings (strings without
+                                                  other string keywords)
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -471,9 +473,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    dependencies,                                  dependencies whose schema only lists
    dependentSchemas                               "required" names; other schemas: error
                                                   (relaxed)
+   propertyNames             yes                  declared names it rejects are forbidden;
+                                                  extra keys follow it when no declared name
+                                                  matches it and there are no
+                                                  patternProperties; else an error (relaxed)
    multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here;
    contains, min/maxContains,                     relaxed)
-   propertyNames,
    if/then/else
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
@@ -2979,7 +2984,7 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", NULL },
-    { "propertyNames", "contains", "uniqueItems", "multipleOf", "if", "then", "else",
+    { "contains", "uniqueItems", "multipleOf", "if", "then", "else",
       "minContains", "maxContains", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
@@ -3650,6 +3655,19 @@ static int aieng__sc_notin(aieng__sc *c, const char **nm, const size_t *nl, int 
     return id;
 }
 /* the body for one type; returns 0 on error */
+/* a schema made up by the compiler from JSON text, owned by c; NULL on OOM */
+static const aieng_json *aieng__sc_synth(aieng__sc *c, const char *text, size_t n) {
+    aieng_json_doc *d = NULL;
+    if (aieng_json_parse(text, n, NULL, &d) != AIENG_OK) return NULL;
+    if (c->nsynth == c->capsynth) {
+        int nc = c->capsynth ? c->capsynth * 2 : 16;
+        aieng_json_doc **ns = (aieng_json_doc **)AIENG_REALLOC(c->synth, (size_t)nc * sizeof *ns, NULL);
+        if (!ns) { aieng_json_free(d); return NULL; }
+        c->synth = ns; c->capsynth = nc;
+    }
+    c->synth[c->nsynth++] = d;
+    return aieng_json_root(d);
+}
 static int aieng__sc_required_only(const aieng_json *b);
 /* not {required: [...]} and not {anyOf: [{required: [...]}, ...]}: 1 when nt has that form
    (the instance is then an object without all of each list) */
@@ -3694,6 +3712,20 @@ static const aieng_json *aieng__sc_dep_list(const aieng_json *v) {
     if (v->type == AIENG_JSON_ARRAY) return v;
     if (v->type == AIENG_JSON_OBJECT && aieng__sc_required_only(v)) return aieng_json_get(v, "required");
     return NULL;
+}
+/* 1 when the name (as a JSON string) is valid against every schema of pns */
+static int aieng__sc_name_ok(aieng__sc *c, const aieng_json *const *pns, int npn, const char *s, size_t len) {
+    aieng_json key;
+    int i;
+    memset(&key, 0, sizeof key);
+    key.type = AIENG_JSON_STRING; key.s = s; key.len = len;
+    for (i = 0; i < npn; i++) {
+        aieng__sv v;
+        memset(&v, 0, sizeof v);
+        v.root = c->root;
+        if (aieng__sv_val(&v, pns[i], &key) != 1) return 0;
+    }
+    return 1;
 }
 typedef struct aieng__sc_names { const char **s; size_t *len; int *rule, *req, n, cap; } aieng__sc_names;
 /* index of name s in the member list, added (optional, no rule yet) when new; -1 on OOM */
@@ -3828,6 +3860,12 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (rule[j] == -1) ok = 0;
         else if (rule[j] >= 0 && aieng__sc_is_empty(c, rule[j])) rule[j] = -3;
     }
+    for (j = 0; j < n && ok; j++) { /* declared names that propertyNames rejects are forbidden */
+        const aieng_json *pns[AIENG__SC_MAXPARTS];
+        int npn = 0;
+        for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "propertyNames")) pns[npn++] = aieng_json_get(parts[i], "propertyNames");
+        if (npn && !aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) rule[j] = -3;
+    }
     for (i = 0; i < np && ok; i++) { /* not {required: [x]}: x forbidden */
         const aieng_json *nt = aieng_json_get(parts[i], "not");
         if (nt && aieng__sc_not_req(nt)) {
@@ -3882,7 +3920,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (ok) {
         aieng__buf r;
-        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL;
+        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
         if (conflict && aieng__sc_relax(c, "patternProperties")) { pp = NULL; extra = -2; conflict = 0; } /* relaxed: any extra member */
         if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
@@ -3951,6 +3989,23 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
             if (keyrule < 0) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
         }
+        if (ok && (xm >= 0 || extra != -3)) { /* propertyNames: what extra keys may be */
+            const aieng_json *pns[AIENG__SC_MAXPARTS + 1];
+            int npn = 0, anyd = 0;
+            for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "propertyNames")) pns[npn++] = aieng_json_get(parts[i], "propertyNames");
+            for (j = 0; j < n && npn; j++) if (aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) anyd = 1;
+            if (npn && (xm >= 0 || anyd)) { /* the key grammar would need a difference of languages */
+                if (!aieng__sc_relax(c, "propertyNames")) {
+                    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'propertyNames' is supported when no declared name matches it and without patternProperties%s", NULL);
+                    ok = 0;
+                }
+            } else if (npn) { /* keys: the strings propertyNames allows (no declared name is one) */
+                pns[npn] = aieng__sc_synth(c, "{\"type\":\"string\"}", 17);
+                if (!pns[npn]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
+                else if ((pkey = aieng__sc_comp(c, pns, npn + 1)) < 0) ok = 0;
+            }
+            if (!ok) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
+        }
         memset(&r, 0, sizeof r);
         sep = aieng__sc_new_rule(c);
         aieng__buf_puts(&r, "\",\" ws");
@@ -3959,7 +4014,8 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             r.n = 0; if (r.p) r.p[0] = 0;
             if (xm >= 0) aieng__buf_printf(&r, "s%d ws", xm);
             else {
-                if (keyrule < 0) aieng__buf_puts(&r, "string"); else aieng__buf_printf(&r, "\"\\\"\" s%d", keyrule);
+                if (pkey >= 0) aieng__buf_printf(&r, "s%d", pkey);
+                else if (keyrule < 0) aieng__buf_puts(&r, "string"); else aieng__buf_printf(&r, "\"\\\"\" s%d", keyrule);
                 if (extra == -2) aieng__buf_puts(&r, " ws \":\" ws value ws"); else aieng__buf_printf(&r, " ws \":\" ws s%d ws", extra);
             }
             xr = aieng__sc_new_rule(c);
@@ -4296,7 +4352,6 @@ static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, 
     for (k = 0; k < combos; k++) {
         aieng__buf t;
         int x = k, m;
-        aieng_json_doc *d = NULL;
         memset(&t, 0, sizeof t);
         aieng__buf_puts(&t, "{\"properties\":{");
         for (m = 0; m < nj; m++) {
@@ -4310,22 +4365,15 @@ static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, 
             x /= nch[m];
         }
         aieng__buf_puts(&t, "}}");
-        if (t.oom || aieng_json_parse(t.p, t.n, NULL, &d) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -2; }
+        sets[k] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
         AIENG_FREE(t.p, NULL);
-        if (c->nsynth == c->capsynth) {
-            int nc = c->capsynth ? c->capsynth * 2 : 16;
-            aieng_json_doc **ns = (aieng_json_doc **)AIENG_REALLOC(c->synth, (size_t)nc * sizeof *ns, NULL);
-            if (!ns) { aieng_json_free(d); return -2; }
-            c->synth = ns; c->capsynth = nc;
-        }
-        c->synth[c->nsynth++] = d;
-        sets[k] = aieng_json_root(d);
+        if (!sets[k]) return -2;
     }
     return combos;
 }
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
-    const aieng_json *parts[AIENG__SC_MAXPARTS];
-    int np = 0, i, id = -1, types = 0, conflict = 0;
+    const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64];
+    int np = 0, i, id = -1, types = 0, conflict = 0, nexcl = 0, no_true = 0, no_false = 0, kstr = -1;
     const aieng_json *k;
     aieng__buf b;
     if (++c->depth > 200) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: nesting too deep (cyclic $ref inside allOf?)%s", NULL); }
@@ -4457,16 +4505,29 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         types = types ? (types & t) : t;
         if (!types) types = -1; /* contradictory: nothing */
     }
-    for (i = 0; i < np; i++) { /* not: only "not {type: ...}", not {}, not true/false */
-        const aieng_json *nt = aieng_json_get(parts[i], "not");
+    for (i = 0; i < np; i++) { /* not: "not {type: ...}", not {}, not true/false, not {enum/const} */
+        const aieng_json *nt = aieng_json_get(parts[i], "not"), *en, *cn;
         size_t q;
-        int t = 0;
+        int t = 0, only = 1;
         if (!nt || types == -1) continue; /* -1: the types already contradict each other */
         if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
         if (aieng__sc_not_req(nt)) { /* an object without (all of) these names: aieng__sc_object */
             types = types ? (types & AIENG__T_OBJ) : AIENG__T_OBJ;
             if (!types) types = -1;
+            continue;
+        }
+        for (q = 0; q < nt->n; q++) {
+            const char *kk = nt->items[q]->key;
+            if (strcmp(kk, "enum") && strcmp(kk, "const") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment")) only = 0;
+        }
+        en = aieng_json_get(nt, "enum"); cn = aieng_json_get(nt, "const");
+        if (only && (en != NULL) != (cn != NULL) && (!en || en->type == AIENG_JSON_ARRAY)) { /* these values are excluded */
+            size_t nv = cn ? 1 : en->n;
+            for (q = 0; q < nv; q++) {
+                if (nexcl == 64) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 64 values in 'not' {\"enum\"}%s", NULL); goto fail; }
+                excl[nexcl++] = cn ? cn : en->items[q];
+            }
             continue;
         }
         for (q = 0; q < nt->n; q++) {
@@ -4501,16 +4562,53 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         for (q = 0; skw[q]; q++) if (aieng__sc_kw(c, parts, np, skw[q], NULL)) types |= AIENG__T_STR;
         if (aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0) types |= AIENG__T_STR;
         for (q = 0; nkw[q]; q++) if (aieng__sc_kw(c, parts, np, nkw[q], NULL)) types |= AIENG__T_NUM | AIENG__T_INT;
-        if (!types) { aieng__buf_puts(&b, "value"); goto emit; }
+        if (!types && !nexcl) { aieng__buf_puts(&b, "value"); goto emit; }
+        if (!types) types = 0x7F;
+    }
+    if (nexcl) { /* not {enum/const}: each excluded value leaves its type's grammar */
+        const char *sn[64];
+        size_t sl[64];
+        int ns = 0, bad = 0;
+        for (i = 0; i < nexcl; i++) {
+            const aieng_json *x = excl[i];
+            if (x->type == AIENG_JSON_NULL) types &= ~AIENG__T_NULL;
+            else if (x->type == AIENG_JSON_BOOL) { if (x->boolean) no_true = 1; else no_false = 1; }
+            else if (x->type == AIENG_JSON_STRING && (types & AIENG__T_STR)) {
+                size_t z;
+                for (z = 0; z < x->len; z++) if ((unsigned char)x->s[z] < 0x20 || x->s[z] == '"' || x->s[z] == '\\') bad = 1;
+                sn[ns] = x->s; sl[ns] = x->len; ns++;
+            } else if ((x->type == AIENG_JSON_NUMBER && (types & (AIENG__T_NUM | AIENG__T_INT))) ||
+                       (x->type == AIENG_JSON_ARRAY && (types & AIENG__T_ARR)) || (x->type == AIENG_JSON_OBJECT && (types & AIENG__T_OBJ))) bad = 1;
+        }
+        if (no_true && no_false) types &= ~AIENG__T_BOOL;
+        if (ns && !bad) { /* strings other than these: only without other string keywords */
+            static const char *const skw2[] = { "minLength", "maxLength", "pattern", "format", NULL };
+            int q;
+            for (q = 0; skw2[q]; q++) if (aieng__sc_kw(c, parts, np, skw2[q], NULL) && (q < 3 || aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0)) bad = 1;
+            if (!bad && (kstr = aieng__sc_notin(c, sn, sl, ns, 0, 0)) < 0) goto fail;
+        }
+        if (bad) {
+            if (!aieng__sc_relax(c, "not")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: not {\"enum\"} is supported for null, booleans and strings without other string keywords%s", NULL);
+                goto fail;
+            }
+            no_true = no_false = 0; kstr = -1; /* relaxed: left out */
+        }
+        if (!types) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
     }
     {
         int first = 1;
 #define AIENG__SC_ALT() do { if (!first) aieng__buf_puts(&b, " | "); first = 0; } while (0)
         if (types & AIENG__T_NULL) { AIENG__SC_ALT(); aieng__buf_puts(&b, "\"null\""); }
-        if (types & AIENG__T_BOOL) { AIENG__SC_ALT(); aieng__buf_puts(&b, "\"true\" | \"false\""); }
+        if (types & AIENG__T_BOOL) { AIENG__SC_ALT(); aieng__buf_puts(&b, no_true ? "\"false\"" : no_false ? "\"true\"" : "\"true\" | \"false\""); }
         if (types & AIENG__T_OBJ) { AIENG__SC_ALT(); if (!aieng__sc_object(c, parts, np, &b)) goto fail; }
         if (types & AIENG__T_ARR) { AIENG__SC_ALT(); aieng__buf_putc(&b, '('); if (!aieng__sc_array(c, parts, np, &b)) goto fail; aieng__buf_putc(&b, ')'); }
-        if (types & AIENG__T_STR) { AIENG__SC_ALT(); aieng__buf_putc(&b, '('); if (!aieng__sc_string(c, parts, np, &b)) goto fail; aieng__buf_putc(&b, ')'); }
+        if (types & AIENG__T_STR) {
+            AIENG__SC_ALT(); aieng__buf_putc(&b, '(');
+            if (kstr >= 0) aieng__buf_printf(&b, "\"\\\"\" s%d", kstr); /* any string but the excluded ones */
+            else if (!aieng__sc_string(c, parts, np, &b)) goto fail;
+            aieng__buf_putc(&b, ')');
+        }
         if (types & (AIENG__T_NUM | AIENG__T_INT)) {
             AIENG__SC_ALT(); aieng__buf_putc(&b, '(');
             if (!aieng__sc_number(c, parts, np, !(types & AIENG__T_NUM), &b)) goto fail;

@@ -1027,7 +1027,8 @@ static void test_oneof_required(void) {
     printf("oneOf over required-only branches: grammar == validator on %d/%d instances\n", agree, total);
 }
 
-/* Objects: members in any order (%unordered), dependencies, not {required}, min/maxProperties.
+/* Objects: members in any order (%unordered), dependencies, not {required}, min/maxProperties,
+   propertyNames, not {enum/const}.
    For each schema, every object over a small key pool (all orders of up to 4 distinct keys,
    each value 1 or "s") is checked: the grammar accepts it exactly when the validator does. */
 static void test_object_unordered(void) {
@@ -1041,6 +1042,10 @@ static void test_object_unordered(void) {
         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"},\"c\":{\"type\":\"integer\"}},"
         "\"oneOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\",\"c\"]}]}",
         "{\"type\":\"object\",\"required\":[\"d\",\"a\"],\"properties\":{\"a\":{\"type\":\"integer\"}},\"additionalProperties\":{\"type\":\"string\"},\"maxProperties\":3}",
+        "{\"type\":\"object\",\"propertyNames\":{\"not\":{\"enum\":[\"a\",\"c\"]}},\"additionalProperties\":{\"type\":\"integer\"}}",
+        "{\"type\":\"object\",\"propertyNames\":{\"maxLength\":1},\"properties\":{\"x1\":{},\"b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
+        "{\"type\":\"object\",\"propertyNames\":{\"pattern\":\"^[a-c]$\"},\"properties\":{\"x1\":{}},\"minProperties\":1}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"not\":{\"enum\":[\"s\",null]}},\"b\":{\"not\":{\"const\":true}}},\"additionalProperties\":false}",
     };
     static const char *const keys[] = { "a", "b", "c", "d", "x1" };
     int agree = 0, total = 0, accepted = 0;
