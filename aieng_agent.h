@@ -432,9 +432,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minItems, maxItems        yes                  yes
    enum, const               yes                  yes (whitespace allowed inside arrays/objects)
    anyOf, oneOf              yes (oneOf: exactly  yes, as alternatives merged with the sibling
-                             one)                 keywords; oneOf's exclusivity is enforced when
-                                                  the other branches only list required names
-                                                  (the "one of these fields" idiom), else not
+                             one)                 keywords; oneOf's exclusivity is enforced
+                                                  against each other branch made of required
+                                                  names and properties whose schemas are
+                                                  `type` alone or false (each way it can fail
+                                                  becomes an alternative), not against others
    allOf                     yes                  merged when the parts do not set the same
                                                   keyword differently (properties/required
                                                   merge); else an error naming the keyword
@@ -484,8 +486,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded
    ones no exponent and no "-0"; a pattern-constrained string uses the canonical JSON
-   escapes. Looser (the only cases): oneOf's exclusivity (except over required-only
-   branches); a key matching two patternProperties is checked against one; declared names
+   escapes. Looser (the only cases): oneOf's exclusivity against branches outside the form
+   above; a key matching two patternProperties is checked against one; declared names
    that need JSON escapes are not excluded from extra members. Validate the result when
    these matter.
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
@@ -4291,14 +4293,7 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
     }
     return 1;
 }
-/* compiles the conjunction of parts into a new rule; returns its id, -1 on error */
-/* oneOf exclusivity for branches that only list required names ({"required": [...]}, the
-   usual "one of these fields" idiom): such a branch j fails exactly when a name of R_j is
-   absent, so branch q is made exclusive by forbidding, for every other such j, one name of
-   R_j that q and the sibling keywords do not require (all combinations, up to 64). Returns
-   the number of extra parts sets written to sets[] (each a synthesized schema
-   {"properties": {name: false, ...}}), 0 when nothing applies, -1 when branch q can never
-   be the only match (some R_j is required anyway), -2 on error. */
+/* 1 when b only lists required names ({"required": [...]}, with annotations) */
 static int aieng__sc_required_only(const aieng_json *b) {
     size_t i;
     const aieng_json *rq;
@@ -4320,55 +4315,131 @@ static int aieng__sc_name_required(const aieng_json **parts, int np, const aieng
     }
     return 0;
 }
+/* "not s" as schema text for the value schemas whose complement the compiler can write:
+   false, and `type` alone (without "integer" apart from "number"). Returns 1 (written),
+   0 when s always holds (no complement), -1 when s is outside that set. */
+static int aieng__sc_neg(const aieng_json *s, aieng__buf *o) {
+    static const char *const names[7] = { "null", "boolean", "object", "array", "number", "integer", "string" };
+    const aieng_json *t;
+    size_t i;
+    int bits = 0, k, first = 1;
+    if (s->type == AIENG_JSON_BOOL) { if (s->boolean) return 0; aieng__buf_puts(o, "true"); return 1; }
+    if (s->type != AIENG_JSON_OBJECT) return -1;
+    for (i = 0; i < s->n; i++) {
+        const char *kk = s->items[i]->key;
+        if (strcmp(kk, "type") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment") &&
+            strcmp(kk, "default") && strcmp(kk, "examples")) return -1;
+    }
+    if (!(t = aieng_json_get(s, "type"))) return 0;
+    if (t->type == AIENG_JSON_STRING) bits = aieng__sc_typebit(t);
+    else if (t->type == AIENG_JSON_ARRAY) for (i = 0; i < t->n; i++) { int x = aieng__sc_typebit(t->items[i]); if (x < 0) return -1; bits |= x; }
+    if (bits <= 0) return -1;
+    if (bits & AIENG__T_NUM) bits |= AIENG__T_INT;
+    if ((bits & AIENG__T_INT) && !(bits & AIENG__T_NUM)) return -1; /* non-integer numbers: no type name */
+    if (bits == 0x7F) return 0;
+    aieng__buf_puts(o, "{\"type\":[");
+    for (k = 0; k < 7; k++)
+        if (!(bits & (1 << k)) && k != 5) { aieng__buf_printf(o, first ? "\"%s\"" : ",\"%s\"", names[k]); first = 0; }
+    aieng__buf_puts(o, "]}");
+    return 1;
+}
+static int aieng__sc_name_in(const aieng_json *rq, const char *s, size_t n) {
+    size_t z;
+    for (z = 0; rq && rq->type == AIENG_JSON_ARRAY && z < rq->n; z++)
+        if (rq->items[z]->type == AIENG_JSON_STRING && rq->items[z]->len == n && !memcmp(rq->items[z]->s, s, n)) return 1;
+    return 0;
+}
+/* oneOf exclusivity: branch q must match while every other branch j fails. For a branch j
+   made of properties (each schema `false`, `type` alone or always true), required names
+   and type "object", "j fails" on an object is exactly the union of its witnesses: a
+   required name absent ({"properties": {r: false}}), or a property present with a value
+   its schema rejects ({"required": [p], "properties": {p: not S}}). Each combination of
+   one witness per such branch is a parts set for q (up to 64 combinations; witnesses that
+   q's own required names rule out are left out). Other branches are not made exclusive (a
+   documented looseness). Returns the number of sets written (each a synthesized schema
+   {"allOf": [...]}), 0 when nothing applies, -1 when q can never be the only match, -2 on
+   error. */
 static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, const aieng_json *alts, size_t q,
                                 const aieng_json **sets) {
-    const aieng_json *choice[16][16];
-    int nch[16], nj = 0, combos = 1, k;
+    aieng__buf w[16][16];
+    int nw[16], nj = 0, combos = 1, k, m, err = 0;
     size_t j, i;
-    const aieng_json *self = alts->items[q];
-    for (j = 0; j < alts->n; j++) {
-        const aieng_json *rq;
-        if (j == q || !aieng__sc_required_only(alts->items[j])) continue;
-        if (nj == 16) return 0;
-        rq = aieng_json_get(alts->items[j], "required");
-        nch[nj] = 0;
-        for (i = 0; i < rq->n; i++) {
-            const aieng_json *nm = rq->items[i];
-            const aieng_json *own = self->type == AIENG_JSON_OBJECT ? aieng_json_get(self, "required") : NULL;
-            size_t z;
-            int req = aieng__sc_name_required(parts, np, nm);
-            for (z = 0; !req && own && own->type == AIENG_JSON_ARRAY && z < own->n; z++)
-                if (own->items[z]->type == AIENG_JSON_STRING && own->items[z]->len == nm->len && !memcmp(own->items[z]->s, nm->s, nm->len)) req = 1;
-            if (req) continue;
-            if (nch[nj] == 16) return 0;
-            choice[nj][nch[nj]++] = nm;
+    const aieng_json *self = alts->items[q], *own;
+    if (self->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(self)) self = aieng__schema_ref(c->root, aieng_json_get(self, "$ref"));
+    own = self && self->type == AIENG_JSON_OBJECT ? aieng_json_get(self, "required") : NULL;
+    memset(w, 0, sizeof w);
+    for (j = 0; j < alts->n && !err; j++) {
+        const aieng_json *b = alts->items[j], *rq, *pr, *ty;
+        int ok = 1;
+        if (j == q) continue;
+        if (b->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(b)) b = aieng__schema_ref(c->root, aieng_json_get(b, "$ref"));
+        if (!b || b->type != AIENG_JSON_OBJECT) continue;
+        rq = aieng_json_get(b, "required"); pr = aieng_json_get(b, "properties"); ty = aieng_json_get(b, "type");
+        if ((!rq && !pr) || (rq && rq->type != AIENG_JSON_ARRAY) || (pr && pr->type != AIENG_JSON_OBJECT)) continue;
+        if (ty && !(ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object"))) continue;
+        for (i = 0; i < b->n && ok; i++) {
+            const char *kk = b->items[i]->key;
+            if (strcmp(kk, "required") && strcmp(kk, "properties") && strcmp(kk, "type") && strcmp(kk, "title") &&
+                strcmp(kk, "description") && strcmp(kk, "$comment")) ok = 0;
         }
-        if (nch[nj] == 0) return -1; /* R_j holds whenever q does: q is never the only match */
-        combos *= nch[nj];
-        if (combos > 64) return 0;
+        for (i = 0; rq && i < rq->n && ok; i++) if (rq->items[i]->type != AIENG_JSON_STRING) ok = 0;
+        for (i = 0; pr && i < pr->n && ok; i++) { aieng__buf t; memset(&t, 0, sizeof t); if (aieng__sc_neg(pr->items[i], &t) < 0) ok = 0; AIENG_FREE(t.p, NULL); }
+        if (!ok) continue;
+        if (nj == 16) break;
+        nw[nj] = 0;
+        for (i = 0; rq && i < rq->n; i++) { /* a required name of j absent */
+            const aieng_json *nm = rq->items[i];
+            char *t = NULL;
+            size_t tn = 0;
+            if (aieng__sc_name_required(parts, np, nm) || aieng__sc_name_in(own, nm->s, nm->len)) continue;
+            if (nw[nj] == 16) { err = 1; break; }
+            if (aieng_json_write(nm, 0, &t, &tn) != AIENG_OK) { err = 2; break; }
+            aieng__buf_printf(&w[nj][nw[nj]], "{\"properties\":{%.*s:false}}", (int)tn, t);
+            aieng_free(NULL, t);
+            nw[nj]++;
+        }
+        for (i = 0; pr && i < pr->n && !err; i++) { /* a property of j present with a value j rejects */
+            aieng__buf t;
+            aieng_json key;
+            char *kt = NULL;
+            size_t kn = 0;
+            memset(&t, 0, sizeof t);
+            if (aieng__sc_neg(pr->items[i], &t) != 1) { AIENG_FREE(t.p, NULL); continue; }
+            if (nw[nj] == 16) { AIENG_FREE(t.p, NULL); err = 1; break; }
+            memset(&key, 0, sizeof key);
+            key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
+            if (aieng_json_write(&key, 0, &kt, &kn) != AIENG_OK) { AIENG_FREE(t.p, NULL); err = 2; break; }
+            aieng__buf_printf(&w[nj][nw[nj]], "{\"required\":[%.*s],\"properties\":{%.*s:%.*s}}", (int)kn, kt, (int)kn, kt, (int)t.n, t.p);
+            aieng_free(NULL, kt);
+            AIENG_FREE(t.p, NULL);
+            nw[nj]++;
+        }
+        if (err) break;
+        if (nw[nj] == 0) { combos = -1; nj++; break; } /* j holds whenever q does: q is never the only match */
+        combos *= nw[nj];
+        if (combos > 64) { err = 1; nj++; break; }
         nj++;
     }
-    if (nj == 0) return 0;
-    for (k = 0; k < combos; k++) {
-        aieng__buf t;
-        int x = k, m;
-        memset(&t, 0, sizeof t);
-        aieng__buf_puts(&t, "{\"properties\":{");
-        for (m = 0; m < nj; m++) {
-            char *w = NULL;
-            size_t wn = 0;
-            if (aieng_json_write(choice[m][x % nch[m]], 0, &w, &wn) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -2; }
-            if (m) aieng__buf_putc(&t, ',');
-            aieng__buf_put(&t, w, wn);
-            aieng__buf_puts(&t, ":false");
-            aieng_free(NULL, w);
-            x /= nch[m];
+    if (!err && combos > 0 && nj > 0)
+        for (k = 0; k < combos && !err; k++) {
+            aieng__buf t;
+            int x = k;
+            memset(&t, 0, sizeof t);
+            aieng__buf_puts(&t, "{\"allOf\":[");
+            for (m = 0; m < nj; m++) {
+                const aieng__buf *f = &w[m][x % nw[m]];
+                if (m) aieng__buf_putc(&t, ',');
+                aieng__buf_put(&t, f->p, f->n);
+                x /= nw[m];
+            }
+            aieng__buf_puts(&t, "]}");
+            sets[k] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+            AIENG_FREE(t.p, NULL);
+            if (!sets[k]) err = 2;
         }
-        aieng__buf_puts(&t, "}}");
-        sets[k] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
-        AIENG_FREE(t.p, NULL);
-        if (!sets[k]) return -2;
-    }
+    for (m = 0; m < 16; m++) for (k = 0; k < 16; k++) AIENG_FREE(w[m][k].p, NULL);
+    if (err == 2) return -2;
+    if (err || nj == 0) return 0;
     return combos;
 }
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {

@@ -1028,7 +1028,7 @@ static void test_oneof_required(void) {
 }
 
 /* Objects: members in any order (%unordered), dependencies, not {required}, min/maxProperties,
-   propertyNames, not {enum/const}.
+   propertyNames, not {enum/const}, oneOf made exclusive by witnesses.
    For each schema, every object over a small key pool (all orders of up to 4 distinct keys,
    each value 1 or "s") is checked: the grammar accepts it exactly when the validator does. */
 static void test_object_unordered(void) {
@@ -1046,6 +1046,9 @@ static void test_object_unordered(void) {
         "{\"type\":\"object\",\"propertyNames\":{\"maxLength\":1},\"properties\":{\"x1\":{},\"b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
         "{\"type\":\"object\",\"propertyNames\":{\"pattern\":\"^[a-c]$\"},\"properties\":{\"x1\":{}},\"minProperties\":1}",
         "{\"type\":\"object\",\"properties\":{\"a\":{\"not\":{\"enum\":[\"s\",null]}},\"b\":{\"not\":{\"const\":true}}},\"additionalProperties\":false}",
+        "{\"oneOf\":[{\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[\"a\"]},{\"properties\":{\"b\":{\"type\":\"number\"}},\"required\":[\"b\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"c\":{\"type\":\"number\"}},\"required\":[\"a\",\"c\"]},"
+        "{\"properties\":{\"b\":{\"type\":\"number\"},\"d\":false}},{\"$ref\":\"#/$defs/x\"}],\"$defs\":{\"x\":{\"required\":[\"x1\"],\"properties\":{\"x1\":{\"type\":[\"string\",\"null\"]}}}}}",
     };
     static const char *const keys[] = { "a", "b", "c", "d", "x1" };
     int agree = 0, total = 0, accepted = 0;
