@@ -423,7 +423,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    additionalProperties      yes (bool/schema)    yes, extra members among the declared ones,
                                                   with keys other than the declared names;
                                                   absent = allowed (as the spec says) unless
-                                                  AIENG_SCHEMA_NO_EXTRA_PROPERTIES
+                                                  AIENG_SCHEMA_NO_EXTRA_PROPERTIES; in allOf,
+                                                  each part's applies to the names that part
+                                                  does not declare (without patternProperties)
    patternProperties         yes                  extra members whose key matches one of the
                                                   patterns, with that pattern's schema (keys
                                                   matching none are not generated)
@@ -3779,10 +3781,15 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     aieng__sc_names M;
     const char **names;
     size_t *nlen;
-    int *rule, *req, n, i, j, extra = -2, ok = 1, conflict = 0, impossible = 0, open = 0;
+    int *rule, *req, n, i, j, extra = -2, ok = 1, conflict = 0, impossible = 0, open = 0, perpart = 1;
     long minp = 0, maxp = -1;
     const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
     memset(&M, 0, sizeof M);
+    /* Without patternProperties, each part's additionalProperties applies (as the spec says)
+       to the names that part does not declare: parts may disagree, and a name one part
+       declares is still an extra member for another. */
+    for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "patternProperties")) perpart = 0;
+    if (perpart) { ap = NULL; conflict = 0; }
     if (conflict) { /* relaxed: any extra member (the declared ones keep their schemas) */
         if (!aieng__sc_relax(c, "additionalProperties")) {
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
@@ -3853,6 +3860,13 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             }
         }
         if (!ok) break;
+        for (i = 0; perpart && i < np; i++) { /* a part that does not declare the name: its additionalProperties */
+            const aieng_json *pr = aieng_json_get(parts[i], "properties"), *a = aieng_json_get(parts[i], "additionalProperties");
+            if (!a || (pr && aieng_json_getn(pr, names[j], nlen[j]))) continue;
+            declared = 1;
+            if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) isfalse = 1; }
+            else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
+        }
         if (isfalse) { rule[j] = -3; continue; } /* forbidden */
         if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
         if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { rule[j] = -3; continue; } /* extras forbidden */
@@ -3903,7 +3917,21 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         }
         for (j = 0; j < n; j++) if (req[j] && rule[j] == -3) impossible = 1; /* required but forbidden: no instance */
     }
-    if (ok) {
+    if (ok && perpart) { /* extra members: every part's additionalProperties */
+        const aieng_json *aps[AIENG__SC_MAXPARTS];
+        int na = 0;
+        extra = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+        for (i = 0; i < np; i++) {
+            const aieng_json *a = aieng_json_get(parts[i], "additionalProperties");
+            if (!a) continue;
+            if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) na = -1; continue; }
+            if (a->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; break; }
+            if (na >= 0) aps[na++] = a;
+        }
+        if (ok && na < 0) extra = -3;
+        else if (ok && na == 1) { extra = aieng__sc_for(c, aps[0]); if (extra < 0) ok = 0; }
+        else if (ok && na > 1) { extra = aieng__sc_comp(c, aps, na); if (extra < 0) ok = 0; }
+    } else if (ok) {
         if (ap && ap->type == AIENG_JSON_BOOL) extra = ap->boolean ? -2 : -3;
         else if (ap && ap->type == AIENG_JSON_OBJECT) { extra = aieng__sc_for(c, ap); if (extra < 0) ok = 0; }
         else if (ap) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); ok = 0; }

@@ -959,8 +959,8 @@ static void test_schema_relax(void) {
             {"{\"type\":\"integer\",\"maximum\":1e300}", 0, "minimum/maximum", "12345", "1.5"},
             {"{\"type\":\"object\",\"patternProperties\":{\"^(?!x)\":{\"type\":\"integer\"}},\"additionalProperties\":false}", 0,
              "patternProperties", "{\"a\":1}", "[]"},
-            {"{\"allOf\":[{\"properties\":{\"a\":{\"type\":\"integer\"}},\"additionalProperties\":false},{\"additionalProperties\":true}]}", 0,
-             "additionalProperties", "{\"a\":1}", "{\"a\":\"x\"}"},
+            {"{\"allOf\":[{\"properties\":{\"a\":{\"type\":\"integer\"}},\"additionalProperties\":false},{\"additionalProperties\":true}]}", 1,
+             "", "{\"a\":1}", "{\"a\":\"x\"}"},
             {"{\"allOf\":[{\"enum\":[1,2,3]},{\"enum\":[2,3,4]},{\"const\":3}]}", 1, "", "3", "2"},
         };
         for (i = 0; i < sizeof rc / sizeof *rc; i++) {
@@ -1028,7 +1028,8 @@ static void test_oneof_required(void) {
 }
 
 /* Objects: members in any order (%unordered), dependencies, not {required}, min/maxProperties,
-   propertyNames, not {enum/const}, oneOf made exclusive by witnesses.
+   propertyNames, not {enum/const}, oneOf made exclusive by witnesses, allOf parts with their own
+   additionalProperties.
    For each schema, every object over a small key pool (all orders of up to 4 distinct keys,
    each value 1 or "s") is checked: the grammar accepts it exactly when the validator does. */
 static void test_object_unordered(void) {
@@ -1049,6 +1050,8 @@ static void test_object_unordered(void) {
         "{\"oneOf\":[{\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[\"a\"]},{\"properties\":{\"b\":{\"type\":\"number\"}},\"required\":[\"b\"]}]}",
         "{\"type\":\"object\",\"oneOf\":[{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"c\":{\"type\":\"number\"}},\"required\":[\"a\",\"c\"]},"
         "{\"properties\":{\"b\":{\"type\":\"number\"},\"d\":false}},{\"$ref\":\"#/$defs/x\"}],\"$defs\":{\"x\":{\"required\":[\"x1\"],\"properties\":{\"x1\":{\"type\":[\"string\",\"null\"]}}}}}",
+        "{\"allOf\":[{\"properties\":{\"a\":{\"type\":\"integer\"},\"c\":{}},\"additionalProperties\":false},{\"properties\":{\"b\":{}},\"additionalProperties\":{\"type\":\"integer\"}}]}",
+        "{\"allOf\":[{\"properties\":{\"a\":{},\"b\":{}},\"additionalProperties\":false},{\"properties\":{\"a\":{\"type\":\"string\"}}},{\"additionalProperties\":{\"type\":\"integer\"}}]}",
     };
     static const char *const keys[] = { "a", "b", "c", "d", "x1" };
     int agree = 0, total = 0, accepted = 0;
