@@ -4371,6 +4371,17 @@ static int aieng__sc_neg(const aieng_json *s, aieng__buf *o) {
     aieng__buf_puts(o, "]}");
     return 1;
 }
+/* {"required": [key], "properties": {key: neg}} (with "type": "object" when typed); key is
+   JSON text */
+static void aieng__sc_witness(aieng__buf *o, const char *key, size_t kn, const char *neg, size_t nn, int typed) {
+    aieng__buf_puts(o, typed ? "{\"type\":\"object\",\"required\":[" : "{\"required\":[");
+    aieng__buf_put(o, key, kn);
+    aieng__buf_puts(o, "],\"properties\":{");
+    aieng__buf_put(o, key, kn);
+    aieng__buf_putc(o, ':');
+    aieng__buf_put(o, neg, nn);
+    aieng__buf_puts(o, "}}");
+}
 static int aieng__sc_name_in(const aieng_json *rq, const char *s, size_t n) {
     size_t z;
     for (z = 0; rq && rq->type == AIENG_JSON_ARRAY && z < rq->n; z++)
@@ -4422,7 +4433,9 @@ static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, 
             if (aieng__sc_name_required(parts, np, nm) || aieng__sc_name_in(own, nm->s, nm->len)) continue;
             if (nw[nj] == 16) { err = 1; break; }
             if (aieng_json_write(nm, 0, &t, &tn) != AIENG_OK) { err = 2; break; }
-            aieng__buf_printf(&w[nj][nw[nj]], "{\"properties\":{%.*s:false}}", (int)tn, t);
+            aieng__buf_puts(&w[nj][nw[nj]], "{\"properties\":{");
+            aieng__buf_put(&w[nj][nw[nj]], t, tn);
+            aieng__buf_puts(&w[nj][nw[nj]], ":false}}");
             aieng_free(NULL, t);
             nw[nj]++;
         }
@@ -4437,7 +4450,7 @@ static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, 
             memset(&key, 0, sizeof key);
             key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
             if (aieng_json_write(&key, 0, &kt, &kn) != AIENG_OK) { AIENG_FREE(t.p, NULL); err = 2; break; }
-            aieng__buf_printf(&w[nj][nw[nj]], "{\"required\":[%.*s],\"properties\":{%.*s:%.*s}}", (int)kn, kt, (int)kn, kt, (int)t.n, t.p);
+            aieng__sc_witness(&w[nj][nw[nj]], kt, kn, t.p, t.n, 0);
             aieng_free(NULL, kt);
             AIENG_FREE(t.p, NULL);
             nw[nj]++;
