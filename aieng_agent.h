@@ -407,9 +407,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    dropped. Keys that belong to no vocabulary (vendor extensions such as x-..., javaType,
    or misspellings) are annotations, as the specification says, and are ignored.
    AIENG_SCHEMA_RELAX (opt-in) compiles what the grammar cannot express by leaving it out,
-   which only widens the language: the keywords marked "relaxed" below, a `not` other than
-   not {"type"}, a regex outside the subset (any string), allOf parts that disagree on
-   additionalProperties / patternProperties (any extra member). Each relaxed keyword is
+   which only widens the language: the keywords marked "relaxed" below, a `not` or `if`
+   outside the forms below, a regex outside the subset (any string), allOf parts that
+   disagree on patternProperties (any extra member). Each relaxed keyword is
    named in options.relaxed; every valid instance is still accepted, and what only the
    relaxed keywords rule out is left to the validator: validate the output (aieng-run
    --relax does, and fails when it does not validate).
@@ -447,7 +447,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   [{"required": [...]}, ...]} (objects without
                                                   all of each list), not {"enum"/"const"} of
                                                   null, booleans and strings (strings without
-                                                  other string keywords)
+                                                  other string keywords), and a not of an
+                                                  object schema of properties (each `type`
+                                                  alone, enum/const as above, or false) and
+                                                  required names: an anyOf of the ways it fails
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -473,17 +476,18 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   without exponent
    minProperties,            yes                  yes (extra members count)
    maxProperties
-   dependentRequired,        yes                  yes: name lists, and dependentSchemas /
-   dependencies,                                  dependencies whose schema only lists
-   dependentSchemas                               "required" names; other schemas: error
-                                                  (relaxed)
+   dependentRequired,        yes                  yes: name lists (and schemas that only list
+   dependencies,                                  "required" names) in %unordered; a schema S
+   dependentSchemas                               for name p becomes anyOf [p absent, S]
+   if/then/else              yes                  (if and then) or (not if and else), where
+                                                  "not if" is written as for `not` above;
+                                                  another `if`: error (relaxed)
    propertyNames             yes                  declared names it rejects are forbidden;
                                                   extra keys follow it when no declared name
                                                   matches it and there are no
                                                   patternProperties; else an error (relaxed)
    multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here;
-   contains, min/maxContains,                     relaxed)
-   if/then/else
+   contains, min/maxContains                      relaxed)
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded
@@ -2988,7 +2992,7 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", NULL },
-    { "contains", "uniqueItems", "multipleOf", "if", "then", "else",
+    { "contains", "uniqueItems", "multipleOf",
       "minContains", "maxContains", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
@@ -3378,6 +3382,7 @@ typedef struct aieng__sc {
     aieng_result err;
     char relaxed[256];                    /* AIENG_SCHEMA_RELAX: keywords relaxed so far */
     aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
+    const aieng_json **conv_from, **conv_to; int nconv, capconv; /* if / dependencies / not rewritten as anyOf */
 } aieng__sc;
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
@@ -3701,12 +3706,9 @@ static int aieng__sc_deps_ok(aieng__sc *c, const aieng_json *part) {
             const aieng_json *v = d->items[q];
             if (v->type == AIENG_JSON_ARRAY && w != 2) {
                 for (z = 0; z < v->n; z++) if (v->items[z]->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: '%s' lists must hold strings", kw[w]); return 0; }
-            } else if (v->type == AIENG_JSON_OBJECT && w != 1 && aieng__sc_required_only(v)) {
-            } else if (v->type == AIENG_JSON_BOOL && v->boolean && w != 1) {
-            } else if (!aieng__sc_relax(c, kw[w])) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' is supported with name lists and {\"required\": [...]} schemas only", kw[w]);
-                return 0;
-            }
+            } else if ((v->type == AIENG_JSON_OBJECT || v->type == AIENG_JSON_BOOL) && w != 1) {
+                /* schemas: required-only ones are name lists; others became anyOf parts (aieng__sc_comp) */
+            } else { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad value in '%s'", kw[w]); return 0; }
         }
     }
     return 1;
@@ -4483,6 +4485,174 @@ static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, 
     if (err || nj == 0) return 0;
     return combos;
 }
+/* appends the JSON pointer of node t inside v ("/a/0/b", escaped for a URI fragment); 1 when found */
+static int aieng__sc_path(const aieng_json *v, const aieng_json *t, aieng__buf *o, int depth) {
+    size_t i, at = o->n, z;
+    if (v == t) return 1;
+    if (depth > 256 || (v->type != AIENG_JSON_OBJECT && v->type != AIENG_JSON_ARRAY)) return 0;
+    for (i = 0; i < v->n; i++) {
+        o->n = at;
+        aieng__buf_putc(o, '/');
+        if (v->type == AIENG_JSON_ARRAY) aieng__buf_printf(o, "%lu", (unsigned long)i);
+        else for (z = 0; z < v->items[i]->key_len; z++) {
+            char ch = v->items[i]->key[z];
+            if (ch == '~') aieng__buf_puts(o, "~0");
+            else if (ch == '/') aieng__buf_puts(o, "~1");
+            else if (ch == '%') aieng__buf_puts(o, "%25");
+            else aieng__buf_putc(o, ch);
+        }
+        if (aieng__sc_path(v->items[i], t, o, depth + 1)) return 1;
+    }
+    o->n = at;
+    return 0;
+}
+/* {"$ref": "#..."} naming node t of the schema; 0 when t is not in it */
+static int aieng__sc_ref_text(aieng__sc *c, const aieng_json *t, aieng__buf *o) {
+    aieng__buf p;
+    aieng_json str;
+    char *w = NULL;
+    size_t wn = 0;
+    int ok;
+    if (t->type == AIENG_JSON_BOOL) { aieng__buf_puts(o, t->boolean ? "true" : "false"); return 1; }
+    memset(&p, 0, sizeof p);
+    aieng__buf_putc(&p, '#');
+    ok = aieng__sc_path(c->root, t, &p, 0) && !p.oom && p.n < 1000;
+    memset(&str, 0, sizeof str);
+    str.type = AIENG_JSON_STRING; str.s = p.p; str.len = p.n;
+    if (ok && aieng_json_write(&str, 0, &w, &wn) == AIENG_OK) {
+        aieng__buf_puts(o, "{\"$ref\":");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_putc(o, '}');
+    } else ok = 0;
+    aieng_free(NULL, w);
+    AIENG_FREE(p.p, NULL);
+    return ok;
+}
+/* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
+   strings, and object schemas of properties (each of those forms), required names and type
+   "object" (an anyOf of the ways they fail). 1 written, -1 outside these forms. */
+static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, int depth) {
+    const aieng_json *en, *cn, *ty, *rq, *pr;
+    size_t i;
+    int r, first = 1;
+    (void)c;
+    if (depth > 8) return -1;
+    r = aieng__sc_neg(s, o);
+    if (r == 1) return 1;
+    if (r == 0) { aieng__buf_puts(o, "false"); return 1; }
+    if (s->type != AIENG_JSON_OBJECT) return -1;
+    for (i = 0; i < s->n; i++) {
+        const char *kk = s->items[i]->key;
+        if (strcmp(kk, "type") && strcmp(kk, "enum") && strcmp(kk, "const") && strcmp(kk, "properties") && strcmp(kk, "required") &&
+            strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment") && strcmp(kk, "default") && strcmp(kk, "examples")) return -1;
+    }
+    en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const"); ty = aieng_json_get(s, "type");
+    rq = aieng_json_get(s, "required"); pr = aieng_json_get(s, "properties");
+    if ((en || cn) && (ty || rq || pr || (en && cn))) return -1;
+    if (en || cn) { /* not {enum}: null, booleans and strings only */
+        char *w = NULL;
+        size_t wn = 0;
+        if (en && en->type != AIENG_JSON_ARRAY) return -1;
+        for (i = 0; i < (cn ? 1 : en->n); i++) {
+            const aieng_json *x = cn ? cn : en->items[i];
+            if (x->type != AIENG_JSON_NULL && x->type != AIENG_JSON_BOOL && x->type != AIENG_JSON_STRING) return -1;
+        }
+        if (aieng_json_write(cn ? cn : en, 0, &w, &wn) != AIENG_OK) return -1;
+        aieng__buf_puts(o, cn ? "{\"not\":{\"enum\":[" : "{\"not\":{\"enum\":");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_puts(o, cn ? "]}}" : "}}");
+        aieng_free(NULL, w);
+        return 1;
+    }
+    if ((ty && !(ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object"))) || (rq && rq->type != AIENG_JSON_ARRAY) ||
+        (pr && pr->type != AIENG_JSON_OBJECT)) return -1;
+    aieng__buf_puts(o, "{\"anyOf\":[");
+    if (ty) { aieng__buf_puts(o, "{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]}"); first = 0; }
+    for (i = 0; rq && i < rq->n; i++) { /* a required name absent */
+        char *w = NULL;
+        size_t wn = 0;
+        if (rq->items[i]->type != AIENG_JSON_STRING || aieng_json_write(rq->items[i], 0, &w, &wn) != AIENG_OK) { aieng_free(NULL, w); return -1; }
+        if (!first) aieng__buf_putc(o, ',');
+        first = 0;
+        aieng__buf_puts(o, "{\"type\":\"object\",\"properties\":{");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_puts(o, ":false}}");
+        aieng_free(NULL, w);
+    }
+    for (i = 0; pr && i < pr->n; i++) { /* a property present with a value its schema rejects */
+        aieng__buf t;
+        aieng_json key;
+        char *w = NULL;
+        size_t wn = 0;
+        memset(&t, 0, sizeof t);
+        if (aieng__sc_neg(pr->items[i], &t) == 0) { AIENG_FREE(t.p, NULL); continue; } /* always holds */
+        t.n = 0; if (t.p) t.p[0] = 0;
+        if (aieng__sc_negtext(c, pr->items[i], &t, depth + 1) != 1) { AIENG_FREE(t.p, NULL); return -1; }
+        memset(&key, 0, sizeof key);
+        key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
+        if (aieng_json_write(&key, 0, &w, &wn) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -1; }
+        if (!first) aieng__buf_putc(o, ',');
+        first = 0;
+        aieng__sc_witness(o, w, wn, t.p, t.n, 1);
+        aieng_free(NULL, w);
+        AIENG_FREE(t.p, NULL);
+    }
+    if (first) aieng__buf_puts(o, "false");
+    aieng__buf_puts(o, "]}");
+    return 1;
+}
+/* the synthesized anyOf that stands for keyword value `from` (if, a schema dependency, a
+   not), made once; NULL when it cannot be written (error set unless relaxed: then *skip) */
+static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part, const aieng_json *from, int kind, const char *dep) {
+    aieng__buf t;
+    const aieng_json *r = NULL;
+    int i, ok = 1;
+    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from) return c->conv_to[i];
+    memset(&t, 0, sizeof t);
+    if (kind == 0) { /* if/then/else: (if and then) or (not if and else) */
+        const aieng_json *th = aieng_json_get(part, "then"), *el = aieng_json_get(part, "else");
+        aieng__buf_puts(&t, "{\"anyOf\":[{\"allOf\":[");
+        ok = aieng__sc_ref_text(c, from, &t);
+        if (ok && th) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, th, &t); }
+        aieng__buf_puts(&t, "]},{\"allOf\":[");
+        if (ok) ok = aieng__sc_negtext(c, from, &t, 0) == 1;
+        if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, el, &t); }
+        aieng__buf_puts(&t, "]}]}");
+    } else if (kind == 1) { /* dependency name -> schema: the name absent, or the schema */
+        aieng_json key;
+        char *w = NULL;
+        size_t wn = 0;
+        memset(&key, 0, sizeof key);
+        key.type = AIENG_JSON_STRING; key.s = dep; key.len = strlen(dep);
+        ok = aieng_json_write(&key, 0, &w, &wn) == AIENG_OK;
+        aieng__buf_puts(&t, "{\"anyOf\":[{\"properties\":{");
+        aieng__buf_put(&t, w, wn);
+        aieng__buf_puts(&t, ":false}},");
+        if (ok) ok = aieng__sc_ref_text(c, from, &t);
+        aieng__buf_puts(&t, "]}");
+        aieng_free(NULL, w);
+    } else ok = aieng__sc_negtext(c, from, &t, 0) == 1; /* not */
+    if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
+    AIENG_FREE(t.p, NULL);
+    if (!r) return NULL;
+    if (c->nconv == c->capconv) {
+        int nc = c->capconv ? c->capconv * 2 : 16;
+        const aieng_json **a = (const aieng_json **)AIENG_REALLOC((void *)c->conv_from, (size_t)nc * sizeof *a, NULL), **b2;
+        if (!a) return NULL;
+        c->conv_from = a;
+        b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
+        if (!b2) return NULL;
+        c->conv_to = b2;
+        c->capconv = nc;
+    }
+    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = r; c->nconv++;
+    return r;
+}
+static int aieng__sc_converted(const aieng__sc *c, const aieng_json *from) {
+    int i;
+    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from) return 1;
+    return 0;
+}
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64];
     int np = 0, i, id = -1, types = 0, conflict = 0, nexcl = 0, no_true = 0, no_false = 0, kstr = -1;
@@ -4533,6 +4703,42 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                 if (z < np) continue; /* already merged (parts are re-flattened in anyOf branches) */
                 if (np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
                 parts[np++] = k->items[q];
+            }
+        }
+        { /* if/then/else, dependencies on schemas, and a not of properties become anyOf parts */
+            static const char *const dkw[2] = { "dependencies", "dependentSchemas" };
+            const aieng_json *add[AIENG__SC_MAXPARTS], *x;
+            int na = 0, z, w;
+            if ((x = aieng_json_get(s, "if")) != NULL) {
+                const aieng_json *cv = aieng__sc_convert(c, s, x, 0, NULL);
+                if (cv) add[na++] = cv;
+                else if (!aieng__sc_relax(c, "if")) {
+                    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'if' is supported when its negation can be written (type, enum/const of "
+                                   "strings, null, booleans, properties of those, required)%s", NULL);
+                    goto fail;
+                }
+            }
+            for (w = 0; w < 2; w++) {
+                const aieng_json *d = aieng_json_get(s, dkw[w]);
+                size_t q;
+                for (q = 0; d && d->type == AIENG_JSON_OBJECT && q < d->n && na < AIENG__SC_MAXPARTS; q++) {
+                    const aieng_json *v = d->items[q], *cv;
+                    if (!((v->type == AIENG_JSON_OBJECT && !aieng__sc_required_only(v)) || (v->type == AIENG_JSON_BOOL && !v->boolean))) continue;
+                    if ((cv = aieng__sc_convert(c, s, v, 1, v->key)) == NULL) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto fail; }
+                    add[na++] = cv;
+                }
+            }
+            if ((x = aieng_json_get(s, "not")) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
+                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")))) {
+                const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
+                if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
+            }
+            for (z = 0; z < na; z++) {
+                int y;
+                for (y = 0; y < np; y++) if (parts[y] == add[z]) break;
+                if (y < np) continue;
+                if (np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
+                parts[np++] = add[z];
             }
         }
     }
@@ -4621,7 +4827,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         const aieng_json *nt = aieng_json_get(parts[i], "not"), *en, *cn;
         size_t q;
         int t = 0, only = 1;
-        if (!nt || types == -1) continue; /* -1: the types already contradict each other */
+        if (!nt || types == -1 || aieng__sc_converted(c, nt)) continue; /* -1: the types already contradict each other */
         if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
         if (aieng__sc_not_req(nt)) { /* an object without (all of) these names: aieng__sc_object */
@@ -4766,6 +4972,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     }
     AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
     { int q; for (q = 0; q < c.nsynth; q++) aieng_json_free(c.synth[q]); AIENG_FREE(c.synth, NULL); }
+    AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL);
     if (r < 0 || c.out.oom) {
         AIENG_FREE(c.out.p, NULL);
         if (c.out.oom) return aieng_set_error(AIENG_ERR_OOM, "schema: out of memory");
