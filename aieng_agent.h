@@ -2620,7 +2620,7 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", NULL },
-    { "propertyNames", "contains", "uniqueItems", "multipleOf", "dependentRequired", "if", "then", "else",
+    { "propertyNames", "contains", "uniqueItems", "dependentRequired", "if", "then", "else",
       "dependentSchemas", "dependencies", "minContains", "maxContains", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
@@ -3585,6 +3585,312 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     AIENG_FREE(pr, NULL);
     return 1;
 }
+#ifndef AIENG__SC_AUTOMATON_MAX
+#define AIENG__SC_AUTOMATON_MAX 20000 /* states of one exact product automaton (rules it becomes) */
+#endif
+/* ---- explicit automata written out as rules: a state reachable from the start that can
+   still reach acceptance becomes one rule "s<id> ::= set s<next> | ... | """; used for
+   the exact products (regex x length counter, digits x bounds x remainder) */
+#define AIENG__AX_DEAD UINT64_MAX
+typedef struct aieng__ax {
+    uint64_t (*next)(const void *u, uint64_t st, int atom); /* AIENG__AX_DEAD: no move */
+    int (*accept)(const void *u, uint64_t st);
+    int (*tail)(const void *u, uint64_t st, aieng__buf *out); /* optional: 1 when it wrote the state's whole (non-empty) language */
+    const void *u;
+    const aieng__iv *atoms; int natoms;   /* atom k: a set of code points (range pairs) */
+    int json;                             /* atoms are string characters, written JSON-escaped */
+    long limit;                           /* most states explored */
+} aieng__ax;
+/* the rule of the automaton's language from state `start`; -1 on error (what names the
+   construct in the error when the state bound is hit) */
+static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what) {
+    uint64_t *keys = NULL;
+    int *hash = NULL, *efrom = NULL, *eto = NULL, *eatom = NULL, *ids = NULL, *ebeg = NULL;
+    unsigned char *live = NULL;
+    long nst = 0, cap = 0, ne = 0, ecap = 0, hcap = 0, i;
+    int ok = 1, changed, id = -1, k;
+    aieng__buf body;
+    aieng__iv set;
+    memset(&body, 0, sizeof body);
+    memset(&set, 0, sizeof set);
+#define AIENG__AX_GROW(p, n, cp, T) do { if ((n) == (cp)) { long nc_ = (cp) ? (cp) * 2 : 64; T *np_ = (T *)AIENG_REALLOC((p), (size_t)nc_ * sizeof(T), NULL); \
+        if (!np_) { ok = 0; goto done; } (p) = np_; (cp) = nc_; } } while (0)
+    hcap = 1024;
+    while (hcap < 2 * (a->limit < 1 ? 1 : a->limit) && hcap < (1L << 22)) hcap *= 2;
+    hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
+    if (!hash) { ok = 0; goto done; }
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+    AIENG__AX_GROW(keys, nst, cap, uint64_t);
+    keys[nst++] = start;
+    hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
+    for (i = 0; i < nst; i++) {
+        if (a->tail && a->tail(a->u, keys[i], NULL)) continue;
+        for (k = 0; k < a->natoms; k++) {
+            uint64_t t = a->next(a->u, keys[i], k);
+            long h, j;
+            if (t == AIENG__AX_DEAD) continue;
+            h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
+            while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
+            if (j < 0) {
+                if (nst >= a->limit || nst * 2 >= hcap) {
+                    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what);
+                    id = -2; goto done;
+                }
+                AIENG__AX_GROW(keys, nst, cap, uint64_t);
+                j = nst; keys[nst++] = t; hash[h] = (int)j;
+            }
+            if (ne == ecap) {
+                long nc = ecap ? ecap * 2 : 256;
+                int *x = (int *)AIENG_REALLOC(efrom, (size_t)nc * sizeof(int), NULL);
+                if (!x) { ok = 0; goto done; }
+                efrom = x;
+                x = (int *)AIENG_REALLOC(eto, (size_t)nc * sizeof(int), NULL);
+                if (!x) { ok = 0; goto done; }
+                eto = x;
+                x = (int *)AIENG_REALLOC(eatom, (size_t)nc * sizeof(int), NULL);
+                if (!x) { ok = 0; goto done; }
+                eatom = x; ecap = nc;
+            }
+            efrom[ne] = (int)i; eto[ne] = (int)j; eatom[ne] = k; ne++;
+        }
+    }
+    /* states that can reach acceptance (edges leave their states in order: scan backwards) */
+    live = (unsigned char *)AIENG_MALLOC((size_t)nst, NULL);
+    ids = (int *)AIENG_MALLOC((size_t)nst * sizeof(int), NULL);
+    ebeg = (int *)AIENG_MALLOC((size_t)(nst + 1) * sizeof(int), NULL);
+    if (!live || !ids || !ebeg) { ok = 0; goto done; }
+    for (i = 0; i < nst; i++) live[i] = (unsigned char)(a->accept(a->u, keys[i]) || (a->tail && a->tail(a->u, keys[i], NULL)));
+    do {
+        long e;
+        changed = 0;
+        for (e = ne - 1; e >= 0; e--) if (live[eto[e]] && !live[efrom[e]]) { live[efrom[e]] = 1; changed = 1; }
+    } while (changed);
+    { long e = 0; for (i = 0; i <= nst; i++) { while (e < ne && efrom[e] < i) e++; ebeg[i] = (int)e; } }
+    if (!live[0]) {
+        id = aieng__sc_new_rule(c);
+        aieng__buf_puts(&body, AIENG__GBNF_NOTHING);
+        aieng__sc_emit(c, id, &body);
+        goto done;
+    }
+    for (i = 0; i < nst; i++) ids[i] = live[i] ? aieng__sc_new_rule(c) : -1;
+    for (i = 0; i < nst; i++) {
+        long e, f;
+        int first = 1;
+        if (!live[i]) continue;
+        body.n = 0;
+        if (a->tail && a->tail(a->u, keys[i], &body)) { aieng__sc_emit(c, ids[i], &body); continue; }
+        for (e = ebeg[i]; e < ebeg[i + 1]; e++) {
+            if (!live[eto[e]]) continue;
+            for (f = ebeg[i]; f < e; f++) if (eto[f] == eto[e]) break;
+            if (f < e) continue; /* target already written */
+            set.n = 0;
+            for (f = e; f < ebeg[i + 1]; f++)
+                if (eto[f] == eto[e]) { const aieng__iv *s = &a->atoms[eatom[f]]; for (k = 0; k < s->n; k++) ok &= aieng__iv_push(&set, s->v[k]); }
+            aieng__rs_norm(&set);
+            if (!first) aieng__buf_puts(&body, " | ");
+            first = 0;
+            aieng__gbnf_set(&body, &set, a->json);
+            aieng__buf_printf(&body, " s%d", ids[eto[e]]);
+        }
+        if (a->accept(a->u, keys[i])) { if (!first) aieng__buf_puts(&body, " | "); aieng__buf_puts(&body, "\"\""); }
+        aieng__sc_emit(c, ids[i], &body);
+    }
+    id = ids[0];
+done:
+#undef AIENG__AX_GROW
+    if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
+    if (id == -2) id = -1;
+    AIENG_FREE(keys, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(efrom, NULL); AIENG_FREE(eto, NULL); AIENG_FREE(eatom, NULL);
+    AIENG_FREE(ids, NULL); AIENG_FREE(ebeg, NULL); AIENG_FREE(live, NULL); AIENG_FREE(body.p, NULL);
+    aieng__iv_free(&set);
+    return id;
+}
+/* ---- numbers as an explicit automaton: sign, digits of the integer part, fraction digits,
+   with the comparison state against a decimal lower and upper bound of the magnitude and
+   the remainder modulo a multipleOf (value = P / 10^q); no exponent, no "-0" */
+typedef struct aieng__dec { int neg; char in[48], fr[48]; int li, lf; } aieng__dec; /* in: no leading zeros, fr: no trailing zeros */
+/* the decimal value of a JSON number's text; 0 when it needs more than 40 digits either side */
+static int aieng__dec_parse(const char *s, size_t n, aieng__dec *d) {
+    char dg[96];
+    int nd = 0, point = -1, ip, k, z;
+    long e = 0;
+    size_t i = 0;
+    memset(d, 0, sizeof *d);
+    if (i < n && s[i] == '-') { d->neg = 1; i++; }
+    for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+        if (s[i] == '.') { point = nd; continue; }
+        if (nd == 0 && s[i] == '0' && point < 0) continue; /* leading zeros of the integer part */
+        if (nd >= 90) return 0;
+        dg[nd++] = s[i];
+    }
+    if (point < 0) point = nd;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int es = 1;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) { es = s[i] == '-' ? -1 : 1; i++; }
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) { e = e * 10 + (s[i] - '0'); if (e > 1000) return 0; }
+        e *= es;
+    }
+    ip = point + (int)e; /* digits of dg before the decimal point */
+    for (k = 0; k < ip; k++) { if (d->li >= 40) return 0; d->in[d->li++] = k < nd ? dg[k] : '0'; }
+    for (k = ip < 0 ? ip : ip; k < nd; k++) { if (d->lf >= 40) return 0; d->fr[d->lf++] = k < 0 ? '0' : dg[k]; }
+    for (z = 0; z < d->li && d->in[z] == '0'; z++) {}
+    memmove(d->in, d->in + z, (size_t)(d->li - z)); d->li -= z;
+    while (d->lf && d->fr[d->lf - 1] == '0') d->lf--;
+    d->in[d->li] = d->fr[d->lf] = 0;
+    if (!d->li && !d->lf) d->neg = 0;
+    return 1;
+}
+typedef struct aieng__nb { int has, ex; const aieng__dec *v; } aieng__nb; /* a bound on the magnitude */
+typedef struct aieng__nd {
+    aieng__nb lo[2], hi[2];               /* [0]: x >= 0 written without '-'; [1]: "-" m with m > 0 */
+    int side[2], integer, hasmod, q;
+    uint64_t P, Pi, p10[48];              /* p10[k] = 10^k mod P; the integer part I counts mod Pi =
+                                             P / gcd(P, 10^q) (I * 10^q mod P depends on that only);
+                                             in the fraction r = (I * 10^q + digits so far, scaled) mod P */
+    aieng__dec zero;
+} aieng__nd;
+#define AIENG__ND_PACK(ph, sg, pos, cl, ch, r) ((uint64_t)(ph) | ((uint64_t)(sg) << 3) | ((uint64_t)(pos) << 4) | ((uint64_t)(cl) << 10) | ((uint64_t)(ch) << 12) | ((uint64_t)(r) << 14))
+static int aieng__nd_cmp1(int c, int d, int bd) { return c != 1 ? c : d < bd ? 0 : d > bd ? 2 : 1; }
+/* comparison state (0 <, 1 =, 2 >) with bound b when the integer part ends after pos digits */
+static int aieng__nd_intend(const aieng__nb *b, int c, int pos) { return b->has && pos < b->v->li ? 0 : c; }
+static uint64_t aieng__nd_next(const void *u, uint64_t st, int atom) {
+    const aieng__nd *n = (const aieng__nd *)u;
+    int ph = (int)(st & 7), sg = (int)((st >> 3) & 1), pos = (int)((st >> 4) & 63), cl = (int)((st >> 10) & 3), ch = (int)((st >> 12) & 3);
+    uint64_t r = st >> 14;
+    const aieng__nb *lo, *hi;
+    if (ph == 0) { /* start */
+        if (atom == 11) return n->side[1] ? AIENG__ND_PACK(1, 1, 0, 1, 1, 0) : AIENG__AX_DEAD;
+        if (!n->side[0]) return AIENG__AX_DEAD;
+        ph = 1; sg = 0; cl = ch = 1;
+    }
+    lo = &n->lo[sg]; hi = &n->hi[sg];
+    if (ph == 1) { /* the first digit */
+        if (atom > 9) return AIENG__AX_DEAD;
+        if (atom == 0) return AIENG__ND_PACK(2, sg, 0, cl, ch, 0);
+        ph = 3; pos = 0;
+    }
+    if (ph == 2 || ph == 3) { /* integer part: "0", or digits without a leading zero */
+        if (atom <= 9) {
+            if (ph == 2 || pos >= 20) return AIENG__AX_DEAD;
+            pos++;
+            if (lo->has) cl = pos > lo->v->li ? 2 : aieng__nd_cmp1(cl, atom, lo->v->in[pos - 1] - '0');
+            if (hi->has) { if (pos > hi->v->li) return AIENG__AX_DEAD; ch = aieng__nd_cmp1(ch, atom, hi->v->in[pos - 1] - '0'); }
+            if (n->hasmod) r = (r * 10 + (uint64_t)atom) % n->Pi;
+            return AIENG__ND_PACK(3, sg, pos, cl, ch, r);
+        }
+        if (atom != 10 || n->integer) return AIENG__AX_DEAD;
+        cl = aieng__nd_intend(lo, cl, pos); ch = aieng__nd_intend(hi, ch, pos);
+        if ((lo->has && cl == 0) || (hi->has && ch == 2)) return AIENG__AX_DEAD;
+        if (n->hasmod) r = r * n->p10[n->q] % n->P;
+        return AIENG__ND_PACK(4, sg, 0, cl, ch, r);
+    }
+    /* after the point */
+    if (atom > 9 || pos >= 20) return AIENG__AX_DEAD;
+    if (n->hasmod && pos >= n->q && atom != 0) return AIENG__AX_DEAD; /* finer than multipleOf */
+    if (n->hasmod && pos < n->q) r = (r + (uint64_t)atom * n->p10[n->q - pos - 1]) % n->P;
+    if (lo->has) cl = aieng__nd_cmp1(cl, atom, pos < lo->v->lf ? lo->v->fr[pos] - '0' : 0);
+    if (hi->has) ch = aieng__nd_cmp1(ch, atom, pos < hi->v->lf ? hi->v->fr[pos] - '0' : 0);
+    if ((lo->has && cl == 0) || (hi->has && ch == 2)) return AIENG__AX_DEAD;
+    return AIENG__ND_PACK(5, sg, pos + 1, cl, ch, r);
+}
+static int aieng__nd_accept(const void *u, uint64_t st);
+/* states where neither bound nor the remainder matters any more: a plain digit run */
+static int aieng__nd_tail(const void *u, uint64_t st, aieng__buf *out) {
+    const aieng__nd *n = (const aieng__nd *)u;
+    int ph = (int)(st & 7), sg = (int)((st >> 3) & 1), pos = (int)((st >> 4) & 63), cl = (int)((st >> 10) & 3), ch = (int)((st >> 12) & 3);
+    const aieng__nb *lo = &n->lo[sg], *hi = &n->hi[sg];
+    if (ph == 5 && (!lo->has || cl != 1) && (!hi->has || ch != 1) && (!n->hasmod || pos >= n->q) && aieng__nd_accept(u, st)) {
+        if (out) { if (pos >= 20) aieng__buf_puts(out, "\"\""); else aieng__buf_printf(out, n->hasmod ? "\"0\"{0,%d}" : "[0-9]{0,%d}", 20 - pos); }
+        return 1;
+    }
+    if (ph == 3 && (!lo->has || pos > lo->v->li) && !hi->has && !n->hasmod) {
+        if (out) {
+            if (pos >= 20) aieng__buf_puts(out, "\"\""); else aieng__buf_printf(out, "[0-9]{0,%d}", 20 - pos);
+            if (!n->integer) aieng__buf_puts(out, " (\".\" [0-9]{1,20})?");
+        }
+        return 1;
+    }
+    return 0;
+}
+static int aieng__nd_accept(const void *u, uint64_t st) {
+    const aieng__nd *n = (const aieng__nd *)u;
+    int ph = (int)(st & 7), sg = (int)((st >> 3) & 1), pos = (int)((st >> 4) & 63), cl = (int)((st >> 10) & 3), ch = (int)((st >> 12) & 3);
+    uint64_t r = st >> 14;
+    const aieng__nb *lo = &n->lo[sg], *hi = &n->hi[sg];
+    if (ph != 2 && ph != 3 && ph != 5) return 0;
+    if (ph != 5) {
+        cl = aieng__nd_intend(lo, cl, pos); ch = aieng__nd_intend(hi, ch, pos);
+        if (lo->has && cl == 1 && lo->v->lf > 0) cl = 0;
+        if (hi->has && ch == 1 && hi->v->lf > 0) ch = 0;
+    } else {
+        if (lo->has && cl == 1 && pos < lo->v->lf) cl = 0;
+        if (hi->has && ch == 1 && pos < hi->v->lf) ch = 0;
+    }
+    if (lo->has && !(cl == 2 || (cl == 1 && !lo->ex))) return 0;
+    if (hi->has && !(ch == 0 || (ch == 1 && !hi->ex))) return 0;
+    if (n->hasmod && (ph == 5 ? r : r * n->p10[n->q] % n->P) != 0) return 0;
+    return 1;
+}
+static uint64_t aieng__gcd64(uint64_t a, uint64_t b) { while (b) { uint64_t t = a % b; a = b; b = t; } return a; }
+/* numbers (integer: without a fraction) between the bounds lo_k / hi_k (NULL: none) and
+   multiples of every mo[i]; appends a reference to the rule to b; 0 on error */
+static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, int lo_ex, const aieng_json *hi_k, int hi_ex,
+                             const aieng_json *const *mo, int nmo, aieng__buf *b) {
+    aieng__iv atoms[12];
+    int av[12][2];
+    aieng__nd n;
+    aieng__dec lo, hi;
+    aieng__ax a;
+    int i, id;
+    memset(&n, 0, sizeof n);
+    for (i = 0; i < 12; i++) { /* '0'..'9', '.', '-' */
+        av[i][0] = av[i][1] = i < 10 ? '0' + i : i == 10 ? '.' : '-';
+        atoms[i].v = av[i]; atoms[i].n = 2; atoms[i].cap = 2;
+    }
+    if ((lo_k && !aieng__dec_parse(lo_k->s, lo_k->len, &lo)) || (hi_k && !aieng__dec_parse(hi_k->s, hi_k->len, &hi))) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum with more than 40 digits either side of the point%s", NULL); return 0; }
+    n.integer = integer;
+    n.P = 1;
+    for (i = 0; i < nmo; i++) { /* the least common multiple of the multipleOf values, as P / 10^q */
+        aieng__dec m;
+        uint64_t p = 0, g;
+        int k;
+        if (mo[i]->type != AIENG_JSON_NUMBER || mo[i]->d <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'multipleOf' must be a number above 0%s", NULL); return 0; }
+        if (!aieng__dec_parse(mo[i]->s, mo[i]->len, &m) || m.li + m.lf > 12 || m.lf > 18) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'multipleOf' %s has too many digits for an exact grammar", mo[i]->s); return 0; }
+        for (k = 0; k < m.li; k++) p = p * 10 + (uint64_t)(m.in[k] - '0');
+        for (k = 0; k < m.lf; k++) p = p * 10 + (uint64_t)(m.fr[k] - '0');
+        if (!n.hasmod) { n.P = 1; n.q = m.lf; }
+        while (n.q < m.lf && n.P <= 1000000000) { n.P *= 10; n.q++; }
+        for (k = m.lf; k < n.q && p <= 1000000000; k++) p *= 10;
+        g = aieng__gcd64(n.P, p);
+        if (n.q < m.lf || k < n.q || n.P / g > 1000000000 / p) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the 'multipleOf' values%s need too many grammar states", NULL); return 0; }
+        n.P = n.P / g * p;
+        n.hasmod = 1;
+    }
+    while (n.hasmod && n.q > 0 && n.P % 10 == 0) { n.P /= 10; n.q--; }
+    if (n.hasmod && n.P == 1 && n.q == 0 && integer) n.hasmod = 0; /* every integer */
+    n.p10[0] = 1 % n.P;
+    for (i = 1; i < 48; i++) n.p10[i] = n.p10[i - 1] * 10 % n.P;
+    { uint64_t t = 1; for (i = 0; i < n.q; i++) t *= 10; n.Pi = n.P / aieng__gcd64(n.P, t); }
+    /* the two signs: magnitude bounds */
+    n.side[0] = !(hi_k && hi.neg);
+    n.side[1] = !(lo_k && !lo.neg);
+    if (lo_k && !lo.neg) { n.lo[0].has = 1; n.lo[0].ex = lo_ex; n.lo[0].v = &lo; }
+    if (hi_k && !hi.neg) { n.hi[0].has = 1; n.hi[0].ex = hi_ex; n.hi[0].v = &hi; }
+    if (hi_k && hi.neg) { n.lo[1].has = 1; n.lo[1].ex = hi_ex; n.lo[1].v = &hi; }
+    else { n.lo[1].has = 1; n.lo[1].ex = 1; n.lo[1].v = &n.zero; }
+    if (lo_k && lo.neg) { n.hi[1].has = 1; n.hi[1].ex = lo_ex; n.hi[1].v = &lo; }
+    memset(&a, 0, sizeof a);
+    a.next = aieng__nd_next; a.accept = aieng__nd_accept; a.tail = aieng__nd_tail; a.u = &n;
+    a.atoms = atoms; a.natoms = 12; a.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &a, 0, nmo ? "'multipleOf'" : "'minimum'/'maximum'");
+    if (id < 0) return 0;
+    aieng__buf_printf(b, "s%d", id);
+    return 1;
+}
 static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
     const aieng_json *pat = NULL, *fmt = NULL;
     long mn = 0, mx = -1;
@@ -3657,20 +3963,24 @@ static void aieng__sc_mag(aieng__buf *b, uint64_t L, int exL, int hasH, uint64_t
     }
 }
 static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int integer, aieng__buf *b) {
-    int has_lo = 0, has_hi = 0, lo_ex = 0, hi_ex = 0, i;
+    int has_lo = 0, has_hi = 0, lo_ex = 0, hi_ex = 0, i, nmo = 0;
     double lo = 0, hi = 0;
+    const aieng_json *lo_k = NULL, *hi_k = NULL, *mo[AIENG__SC_MAXPARTS];
     for (i = 0; i < np; i++) { /* the tightest bounds of all parts, with their exclusivity */
         const aieng_json *k;
         double d;
         int em = 0, eM = 0;
         k = aieng_json_get(parts[i], "exclusiveMinimum");
         if (k && k->type == AIENG_JSON_BOOL) em = k->boolean;
-        else if (aieng__sc_num(k, &d) && (!has_lo || d >= lo)) { lo_ex = !has_lo || d > lo || lo_ex; lo = d; has_lo = 1; lo_ex = 1; }
+        else if (aieng__sc_num(k, &d) && (!has_lo || d >= lo)) { lo = d; has_lo = 1; lo_ex = 1; lo_k = k; }
         k = aieng_json_get(parts[i], "exclusiveMaximum");
         if (k && k->type == AIENG_JSON_BOOL) eM = k->boolean;
-        else if (aieng__sc_num(k, &d) && (!has_hi || d <= hi)) { hi = d; has_hi = 1; hi_ex = 1; }
-        if (aieng__sc_num(aieng_json_get(parts[i], "minimum"), &d) && (!has_lo || d > lo || (d == lo && em))) { lo = d; has_lo = 1; lo_ex = em; }
-        if (aieng__sc_num(aieng_json_get(parts[i], "maximum"), &d) && (!has_hi || d < hi || (d == hi && eM))) { hi = d; has_hi = 1; hi_ex = eM; }
+        else if (aieng__sc_num(k, &d) && (!has_hi || d <= hi)) { hi = d; has_hi = 1; hi_ex = 1; hi_k = k; }
+        k = aieng_json_get(parts[i], "minimum");
+        if (aieng__sc_num(k, &d) && (!has_lo || d > lo || (d == lo && em))) { lo = d; has_lo = 1; lo_ex = em; lo_k = k; }
+        k = aieng_json_get(parts[i], "maximum");
+        if (aieng__sc_num(k, &d) && (!has_hi || d < hi || (d == hi && eM))) { hi = d; has_hi = 1; hi_ex = eM; hi_k = k; }
+        if ((k = aieng_json_get(parts[i], "multipleOf")) != NULL) mo[nmo++] = k;
     }
     if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
         if (!aieng__sc_relax(c, "minimum/maximum")) {
@@ -3678,6 +3988,8 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
         if (has_lo && (lo < -9.2e18 || lo > 9.2e18)) has_lo = 0; /* relaxed: that bound is left out */
         if (has_hi && (hi < -9.2e18 || hi > 9.2e18)) has_hi = 0;
     }
+    if (nmo || (!integer && ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15)))))
+        return aieng__sc_decimal(c, integer, has_lo ? lo_k : NULL, lo_ex, has_hi ? hi_k : NULL, hi_ex, mo, nmo, b); /* exact */
     if (integer) {
         int64_t L = 0, H = 0;
         if (!has_lo && !has_hi) { aieng__buf_puts(b, "integer"); return 1; }
@@ -3688,16 +4000,6 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
         return 1;
     }
     if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
-    if ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15))) {
-        if (!aieng__sc_relax(c, "minimum/maximum")) {
-            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum of a non-integer number must be whole numbers%s", NULL); return 0; }
-        /* relaxed: the whole numbers around the bounds, inclusive (a wider range) */
-        if (has_lo && fabs(lo) > 1e15) has_lo = 0;
-        if (has_hi && fabs(hi) > 1e15) has_hi = 0;
-        if (has_lo && lo != floor(lo)) { lo = floor(lo); lo_ex = 0; }
-        if (has_hi && hi != floor(hi)) { hi = ceil(hi); hi_ex = 0; }
-        if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
-    }
     {   /* decimal numbers without exponent: a negative part and a non-negative part */
         int first = 1;
         aieng__buf_putc(b, '(');
@@ -3975,7 +4277,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         static const char *const okw[] = { "properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties", NULL };
         static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", NULL };
         static const char *const skw[] = { "minLength", "maxLength", "pattern", NULL };
-        static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", NULL };
+        static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", NULL };
         int q;
         for (q = 0; okw[q]; q++) if (aieng__sc_kw(c, parts, np, okw[q], NULL)) types |= AIENG__T_OBJ;
         for (q = 0; akw[q]; q++) if (aieng__sc_kw(c, parts, np, akw[q], NULL)) types |= AIENG__T_ARR;
