@@ -2362,10 +2362,26 @@ static void aieng__gbnf_set(aieng__buf *b, aieng__iv *r, int json) {
             if (lo <= hi) aieng__rs_add(&plain, lo, hi);
         }
         aieng__buf_putc(b, '(');
-        aieng__gbnf_class(b, &plain);
+        if (plain.n) aieng__gbnf_class(b, &plain);
+        else aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]"); /* no plain character: an empty class */
         if (q) aieng__buf_puts(b, " | \"\\\\\\\"\"");
         if (bs) aieng__buf_puts(b, " | \"\\\\\\\\\"");
-        if (ctl) aieng__buf_puts(b, " | \"\\\\\" [bfnrt] | \"\\\\u00\" [01] [0-9a-fA-F]");
+        if (ctl) { /* exactly the control characters of the set: short escapes and \u00XX */
+            static const char sh[5] = { 'b', 'f', 'n', 'r', 't' };
+            static const int shc[5] = { 8, 12, 10, 13, 9 };
+            int h, l, any = 0;
+            for (l = 0; l < 5; l++) if (aieng__rs_has(r, shc[l])) { aieng__buf_puts(b, any ? "" : " | \"\\\\\" ["); aieng__buf_putc(b, sh[l]); any = 1; }
+            if (any) aieng__buf_putc(b, ']');
+            for (h = 0; h < 2; h++) {
+                any = 0;
+                for (l = 0; l < 16; l++) if (aieng__rs_has(r, h * 16 + l)) {
+                    if (!any) aieng__buf_printf(b, " | \"\\\\u00%d\" [", h);
+                    any = 1;
+                    if (l < 10) aieng__buf_putc(b, (char)('0' + l)); else { aieng__buf_putc(b, (char)('a' + l - 10)); aieng__buf_putc(b, (char)('A' + l - 10)); }
+                }
+                if (any) aieng__buf_putc(b, ']');
+            }
+        }
         aieng__buf_putc(b, ')');
         aieng__iv_free(&plain);
     }
@@ -2381,8 +2397,43 @@ static void aieng__gbnf_lit_cp(aieng__buf *b, unsigned cp, int json) {
     aieng__buf_putc(b, '"');
 }
 
-typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth; } aieng__re;
+/* with `tree` set the parser also builds a syntax tree (for the automata of pattern with
+   lengths / format): nodes nd[0..nn), `last` = the node of what was parsed last */
+typedef struct aieng__rn { int kind, a, b, mn, mx; aieng__iv set; } aieng__rn;
+enum { AIENG__RN_SET, AIENG__RN_CAT, AIENG__RN_ALT, AIENG__RN_REP, AIENG__RN_EPS };
+typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth;
+                           int tree, last, nn, capn; aieng__rn *nd; } aieng__re;
 static int aieng__re_fail(aieng__re *r, const char *msg) { if (!r->err) r->err = msg; return 0; }
+/* a new tree node (set: moved into the node, for SET); -1 when out of memory or not building */
+static int aieng__re_node(aieng__re *r, int kind, int a, int b, aieng__iv *set) {
+    aieng__rn *x;
+    if (!r->tree || r->err) { if (set) aieng__iv_free(set); return -1; }
+    if (r->nn == r->capn) {
+        int nc = r->capn ? r->capn * 2 : 64;
+        aieng__rn *nd = r->nn >= 1000000 ? NULL : (aieng__rn *)AIENG_REALLOC(r->nd, (size_t)nc * sizeof *nd, NULL);
+        if (!nd) { if (set) aieng__iv_free(set); aieng__re_fail(r, "regex too large (out of memory)"); return -1; }
+        r->nd = nd; r->capn = nc;
+    }
+    x = &r->nd[r->nn];
+    memset(x, 0, sizeof *x);
+    x->kind = kind; x->a = a; x->b = b;
+    if (set) { x->set = *set; memset(set, 0, sizeof *set); }
+    r->last = r->nn;
+    return r->nn++;
+}
+static void aieng__re_free(aieng__re *r) {
+    int i;
+    for (i = 0; i < r->nn; i++) aieng__iv_free(&r->nd[i].set);
+    AIENG_FREE(r->nd, NULL);
+    r->nd = NULL; r->nn = r->capn = 0;
+}
+static int aieng__re_cp_node(aieng__re *r, long lo, long hi) {
+    aieng__iv t;
+    memset(&t, 0, sizeof t);
+    if (!r->tree) return -1;
+    if (!aieng__rs_add(&t, (int)lo, (int)hi)) { aieng__iv_free(&t); return aieng__re_fail(r, "regex too large (out of memory)") - 1; }
+    return aieng__re_node(r, AIENG__RN_SET, 0, 0, &t);
+}
 static int aieng__re_class_escape(int c, aieng__iv *set) {
     switch (c) {
     case 'd': return aieng__rs_add(set, '0', '9');
@@ -2496,6 +2547,7 @@ static int aieng__re_atom(aieng__re *r) {
         }
         if (neg) aieng__rs_complement(&set); else aieng__rs_norm(&set);
         aieng__gbnf_set(r->o, &set, r->json);
+        aieng__re_node(r, AIENG__RN_SET, 0, 0, &set);
         aieng__iv_free(&set);
         return 1;
     }
@@ -2506,8 +2558,8 @@ static int aieng__re_atom(aieng__re *r) {
         r->p++;
         cp = aieng__re_escape(r, &set, 0);
         if (cp == -1) { aieng__iv_free(&set); return 0; }
-        if (cp == -2) { aieng__rs_norm(&set); aieng__gbnf_set(r->o, &set, r->json); }
-        else aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json);
+        if (cp == -2) { aieng__rs_norm(&set); aieng__gbnf_set(r->o, &set, r->json); aieng__re_node(r, AIENG__RN_SET, 0, 0, &set); }
+        else { aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json); aieng__re_cp_node(r, cp, cp); }
         aieng__iv_free(&set);
         return 1;
     }
@@ -2517,6 +2569,7 @@ static int aieng__re_atom(aieng__re *r) {
         long cp = aieng__re_char(r);
         if (cp < 0) return 0;
         aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json);
+        aieng__re_cp_node(r, cp, cp);
         return 1;
     }
 }
@@ -2524,8 +2577,10 @@ static int aieng__re_quant(aieng__re *r) {
     char c;
     if (r->p >= r->end) return 1;
     c = *r->p;
-    if (c == '*' || c == '+' || c == '?') { r->p++; aieng__buf_putc(r->o, c); }
-    else if (c == '{') {
+    if (c == '*' || c == '+' || c == '?') {
+        r->p++; aieng__buf_putc(r->o, c);
+        if (r->tree) { int x = aieng__re_node(r, AIENG__RN_REP, r->last, 0, NULL); if (x >= 0) { r->nd[x].mn = c == '+'; r->nd[x].mx = c == '?' ? 1 : -1; } }
+    } else if (c == '{') {
         const char *q = r->p + 1;
         long mn = 0, mx = -1;
         int have = 0;
@@ -2540,17 +2595,26 @@ static int aieng__re_quant(aieng__re *r) {
         if (mx >= 0 && mx < mn) return aieng__re_fail(r, "{n,m} with m < n in regex");
         if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) return aieng__re_fail(r, "regex repetition too large");
         if (mx < 0) aieng__buf_printf(r->o, "{%ld,}", mn); else aieng__buf_printf(r->o, "{%ld,%ld}", mn, mx);
+        if (r->tree) { int x = aieng__re_node(r, AIENG__RN_REP, r->last, 0, NULL); if (x >= 0) { r->nd[x].mn = (int)mn; r->nd[x].mx = (int)mx; } }
     } else return 1;
     if (r->p < r->end && *r->p == '?') r->p++; /* lazy: same language */
     else if (r->p < r->end && *r->p == '+') return aieng__re_fail(r, "possessive quantifiers are not supported");
     if (r->p < r->end && (*r->p == '*' || *r->p == '+' || *r->p == '?' )) return aieng__re_fail(r, "nested quantifier in regex");
     return 1;
 }
+/* tree: any text (the implicit .* of an unanchored side) */
+static int aieng__re_any_node(aieng__re *r) {
+    int x = aieng__re_cp_node(r, 0, 0x10FFFF);
+    if (x < 0) return -1;
+    x = aieng__re_node(r, AIENG__RN_REP, x, 0, NULL);
+    if (x >= 0) { r->nd[x].mn = 0; r->nd[x].mx = -1; }
+    return x;
+}
 static int aieng__re_seq(aieng__re *r, int top) {
-    int anchored_start = 0, anchored_end = 0, n = 0;
+    int anchored_start = 0, anchored_end = 0, n = 0, cur = -1;
     if (top && r->p < r->end && *r->p == '^') { anchored_start = 1; r->p++; }
     aieng__buf_putc(r->o, '(');
-    if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); }
+    if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); cur = aieng__re_any_node(r); }
     while (r->p < r->end && *r->p != '|' && *r->p != ')') {
         if (top && *r->p == '$' && (r->p + 1 == r->end || r->p[1] == '|')) { anchored_end = 1; r->p++; break; }
         aieng__buf_putc(r->o, '(');
@@ -2558,34 +2622,46 @@ static int aieng__re_seq(aieng__re *r, int top) {
         aieng__buf_putc(r->o, ')');
         if (!aieng__re_quant(r)) return 0;
         aieng__buf_putc(r->o, ' ');
+        if (r->tree) cur = cur < 0 ? r->last : aieng__re_node(r, AIENG__RN_CAT, cur, r->last, NULL);
         n++;
     }
-    if (top && !anchored_end) aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "*" : ".*");
-    else if (!n) aieng__buf_puts(r->o, "\"\"");
+    if (top && !anchored_end) {
+        aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "*" : ".*");
+        if (r->tree) { int x = aieng__re_any_node(r); cur = cur < 0 ? x : aieng__re_node(r, AIENG__RN_CAT, cur, x, NULL); }
+    } else if (!n) aieng__buf_puts(r->o, "\"\"");
+    if (r->tree && cur < 0) cur = aieng__re_node(r, AIENG__RN_EPS, 0, 0, NULL);
+    r->last = cur;
     aieng__buf_putc(r->o, ')');
     return 1;
 }
 static int aieng__re_alt(aieng__re *r, int top) {
+    int cur = -1;
     aieng__buf_putc(r->o, '(');
     for (;;) {
         if (!aieng__re_seq(r, top)) return 0;
+        if (r->tree) cur = cur < 0 ? r->last : aieng__re_node(r, AIENG__RN_ALT, cur, r->last, NULL);
         if (r->p < r->end && *r->p == '|') { r->p++; aieng__buf_puts(r->o, " | "); continue; }
         break;
     }
+    r->last = cur;
     aieng__buf_putc(r->o, ')');
     return 1;
 }
-static aieng_result aieng__regex_gbnf(const char *re, size_t len, int json, aieng__buf *o) {
-    aieng__re r;
-    memset(&r, 0, sizeof r);
-    r.start = r.p = re; r.end = re + len; r.json = json; r.o = o;
-    if (!aieng__re_alt(&r, 1) || r.p != r.end) {
-        if (!r.err) r.err = "unbalanced ')' in regex";
-        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r.err,
-                               (unsigned long)(r.p - re), (int)(len > 200 ? 200 : len), re);
+/* parses re into r (tree: also its syntax tree, freed by aieng__re_free), GBNF text to o */
+static aieng_result aieng__re_parse(aieng__re *r, const char *re, size_t len, int json, int tree, aieng__buf *o) {
+    memset(r, 0, sizeof *r);
+    r->start = r->p = re; r->end = re + len; r->json = json; r->o = o; r->tree = tree; r->last = -1;
+    if (!aieng__re_alt(r, 1) || r->p != r->end || r->err) {
+        if (!r->err) r->err = "unbalanced ')' in regex";
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r->err,
+                               (unsigned long)(r->p - re), (int)(len > 200 ? 200 : len), re);
     }
     if (o->oom) return aieng_set_error(AIENG_ERR_OOM, "regex: out of memory");
     return AIENG_OK;
+}
+static aieng_result aieng__regex_gbnf(const char *re, size_t len, int json, aieng__buf *o) {
+    aieng__re r;
+    return aieng__re_parse(&r, re, len, json, 0, o);
 }
 AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len) {
     aieng__buf b;
@@ -2612,6 +2688,228 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
     ok = aieng_grammar_accepts(g, s, n);
     aieng_grammar_free(g);
     return ok;
+}
+/* ---- regex -> DFA over "atoms" (code point intervals that no class of the regexes splits):
+   Thompson NFA from the syntax tree, subset construction, Moore minimization. Used for
+   pattern with minLength/maxLength, format with them, and pattern with format. */
+#ifndef AIENG_REGEX_MAX_STATES
+#define AIENG_REGEX_MAX_STATES 100000      /* NFA states of one regex; DFA states: a tenth */
+#endif
+typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; } aieng__nfa; /* set: tree node of a SET edge (o1), -1: epsilon (o1, o2) */
+static int aieng__nfa_new(aieng__nfa *f, int set) {
+    if (f->n >= AIENG_REGEX_MAX_STATES) return -1;
+    if (f->n == f->cap) {
+        int nc = f->cap ? f->cap * 2 : 256, *x;
+        if (!(x = (int *)AIENG_REALLOC(f->set, (size_t)nc * sizeof(int), NULL))) return -1;
+        f->set = x;
+        if (!(x = (int *)AIENG_REALLOC(f->o1, (size_t)nc * sizeof(int), NULL))) return -1;
+        f->o1 = x;
+        if (!(x = (int *)AIENG_REALLOC(f->o2, (size_t)nc * sizeof(int), NULL))) return -1;
+        f->o2 = x; f->cap = nc;
+    }
+    f->set[f->n] = set; f->o1[f->n] = f->o2[f->n] = -1;
+    return f->n++;
+}
+/* fragment for tree node x: *s start, *e end (an epsilon state without exits); 0 on overflow */
+static int aieng__nfa_frag(aieng__nfa *f, const aieng__re *r, int x, int *s, int *e, int depth) {
+    const aieng__rn *nd = &r->nd[x];
+    if (depth > 1000) return 0;
+    if (nd->kind == AIENG__RN_SET) {
+        if ((*s = aieng__nfa_new(f, x)) < 0 || (*e = aieng__nfa_new(f, -1)) < 0) return 0;
+        f->o1[*s] = *e;
+        return 1;
+    }
+    if (nd->kind == AIENG__RN_EPS) { if ((*s = aieng__nfa_new(f, -1)) < 0) return 0; *e = *s; return 1; }
+    if (nd->kind == AIENG__RN_CAT || nd->kind == AIENG__RN_ALT) { /* left spines are long: walk them without recursion */
+        aieng__iv parts;
+        int y = x, i, ok = 1, fs = -1, fe = -1, join = -1, split = -1;
+        memset(&parts, 0, sizeof parts);
+        while (r->nd[y].kind == nd->kind) { ok &= aieng__iv_push(&parts, r->nd[y].b); y = r->nd[y].a; }
+        ok &= aieng__iv_push(&parts, y);
+        if (nd->kind == AIENG__RN_ALT) { if (!ok || (join = aieng__nfa_new(f, -1)) < 0) ok = 0; *e = join; }
+        for (i = parts.n - 1; ok && i >= 0; i--) {
+            if (!aieng__nfa_frag(f, r, parts.v[i], &fs, &fe, depth + 1)) { ok = 0; break; }
+            if (nd->kind == AIENG__RN_CAT) {
+                if (i == parts.n - 1) *s = fs; else f->o1[*e] = fs;
+                *e = fe;
+            } else {
+                int sp = i ? aieng__nfa_new(f, -1) : fs;
+                if (sp < 0) { ok = 0; break; }
+                if (i) f->o1[sp] = fs;
+                if (split < 0) *s = sp; else f->o2[split] = sp;
+                split = sp;
+                f->o1[fe] = join;
+            }
+        }
+        aieng__iv_free(&parts);
+        return ok;
+    }
+    { /* REP: mn copies, then mx - mn optional ones, or a loop */
+        int i, fs = -1, fe = -1, cur = aieng__nfa_new(f, -1);
+        if (cur < 0) return 0;
+        *s = cur;
+        for (i = 0; i < nd->mn; i++) {
+            if (!aieng__nfa_frag(f, r, nd->a, &fs, &fe, depth + 1)) return 0;
+            f->o1[cur] = fs; cur = fe;
+        }
+        if (nd->mx < 0) {
+            int loop = aieng__nfa_new(f, -1), out = aieng__nfa_new(f, -1);
+            if (loop < 0 || out < 0 || !aieng__nfa_frag(f, r, nd->a, &fs, &fe, depth + 1)) return 0;
+            f->o1[cur] = loop; f->o1[loop] = fs; f->o2[loop] = out; f->o1[fe] = loop;
+            cur = out;
+        } else for (i = nd->mn; i < nd->mx; i++) {
+            int sp = aieng__nfa_new(f, -1), out = aieng__nfa_new(f, -1);
+            if (sp < 0 || out < 0 || !aieng__nfa_frag(f, r, nd->a, &fs, &fe, depth + 1)) return 0;
+            f->o1[cur] = sp; f->o1[sp] = fs; f->o2[sp] = out; f->o1[fe] = out;
+            cur = out;
+        }
+        *e = cur;
+        return 1;
+    }
+}
+typedef struct aieng__rdfa { int n, natoms, *tr; unsigned char *acc; } aieng__rdfa; /* tr[state * natoms + atom], -1: dead; start 0 */
+static void aieng__rdfa_free(aieng__rdfa *d) { AIENG_FREE(d->tr, NULL); AIENG_FREE(d->acc, NULL); memset(d, 0, sizeof *d); }
+/* the atom holding code point cp (alo: sorted atom starts, alo[0] = 0) */
+static int aieng__atom_of(const int *alo, int natoms, int cp) {
+    int lo = 0, hi = natoms - 1;
+    while (lo < hi) { int m = (lo + hi + 1) / 2; if (alo[m] <= cp) lo = m; else hi = m - 1; }
+    return lo;
+}
+/* epsilon closure of the states in `in`, written sorted to `out` (states with a SET edge and
+   the final state only); mark/stamp: scratch */
+static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp) {
+    int i, ok = 1;
+    out->n = 0; stack->n = 0;
+    for (i = 0; i < in->n; i++) if (mark[in->v[i]] != stamp) { mark[in->v[i]] = stamp; ok &= aieng__iv_push(stack, in->v[i]); }
+    while (ok && stack->n) {
+        int x = stack->v[--stack->n];
+        if (f->set[x] >= 0 || x == fin) { ok &= aieng__iv_push(out, x); continue; }
+        if (f->o1[x] >= 0 && mark[f->o1[x]] != stamp) { mark[f->o1[x]] = stamp; ok &= aieng__iv_push(stack, f->o1[x]); }
+        if (f->o2[x] >= 0 && mark[f->o2[x]] != stamp) { mark[f->o2[x]] = stamp; ok &= aieng__iv_push(stack, f->o2[x]); }
+    }
+    if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
+    return ok;
+}
+/* the minimal DFA of tree node `root` of r over the atoms; 0 with an error message */
+static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
+    aieng__nfa f;
+    aieng__iv pool, off, cur, clo, stack, *bucket = NULL, seed;
+    int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
+    unsigned char *acc = NULL;
+    int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10;
+    const char *err = NULL;
+    memset(&f, 0, sizeof f); memset(&pool, 0, sizeof pool); memset(&off, 0, sizeof off); memset(&cur, 0, sizeof cur);
+    memset(&clo, 0, sizeof clo); memset(&stack, 0, sizeof stack); memset(&seed, 0, sizeof seed);
+    memset(out, 0, sizeof *out);
+    if (!aieng__nfa_frag(&f, r, root, &s0, &fin, 0)) { err = "regex too large for an automaton"; goto done; }
+    while (hcap < 2 * maxd + 2) hcap *= 2;
+    mark = (int *)AIENG_MALLOC((size_t)f.n * sizeof(int), NULL);
+    bucket = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
+    hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
+    if (!mark || !bucket || !hash) { ok = 0; goto done; }
+    memset(bucket, 0, (size_t)natoms * sizeof(aieng__iv));
+    for (i = 0; i < f.n; i++) mark[i] = 0;
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+    ok &= aieng__iv_push(&seed, s0);
+    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp);
+    /* DFA states: closures stored in pool at off[i] .. off[i + 1] */
+#define AIENG__RD_FIND(res) do { \
+        unsigned h_ = 2166136261u; int j_, q_; \
+        for (j_ = 0; j_ < clo.n; j_++) h_ = (h_ ^ (unsigned)clo.v[j_]) * 16777619u; \
+        q_ = (int)(h_ & (unsigned)(hcap - 1)); (res) = -1; \
+        while (hash[q_] >= 0) { int t_ = hash[q_]; \
+            if (off.v[t_ + 1] - off.v[t_] == clo.n && !memcmp(pool.v + off.v[t_], clo.v, (size_t)clo.n * sizeof(int))) { (res) = t_; break; } \
+            q_ = (q_ + 1) & (hcap - 1); } \
+        if ((res) < 0) { \
+            if (n >= maxd || 2 * n >= hcap) { err = "regex needs too many automaton states"; goto done; } \
+            for (j_ = 0; j_ < clo.n; j_++) ok &= aieng__iv_push(&pool, clo.v[j_]); \
+            if (!n) ok &= aieng__iv_push(&off, 0); \
+            ok &= aieng__iv_push(&off, pool.n); \
+            hash[q_] = n; (res) = n++; \
+            { int *nt_ = (int *)AIENG_REALLOC(tr, (size_t)n * (size_t)natoms * sizeof(int), NULL); if (!nt_) { ok = 0; goto done; } tr = nt_; } \
+            { unsigned char *na_ = (unsigned char *)AIENG_REALLOC(acc, (size_t)n, NULL); if (!na_) { ok = 0; goto done; } acc = na_; } \
+            acc[n - 1] = 0; \
+            for (j_ = 0; j_ < clo.n; j_++) if (clo.v[j_] == fin) acc[n - 1] = 1; \
+        } } while (0)
+    { int t; AIENG__RD_FIND(t); (void)t; }
+    for (i = 0; ok && i < n; i++) {
+        int a, prev = -2;
+        for (k = 0; k < natoms; k++) bucket[k].n = 0;
+        for (a = off.v[i]; a < off.v[i + 1]; a++) {
+            int x = pool.v[a], q;
+            const aieng__iv *set;
+            if (f.set[x] < 0) continue;
+            set = &r->nd[f.set[x]].set;
+            for (q = 0; q < set->n; q += 2) {
+                int k1 = aieng__atom_of(alo, natoms, set->v[q]), k2 = aieng__atom_of(alo, natoms, set->v[q + 1]);
+                for (k = k1; k <= k2; k++) ok &= aieng__iv_push(&bucket[k], f.o1[x]);
+            }
+        }
+        for (k = 0; ok && k < natoms; k++) {
+            int t;
+            if (!bucket[k].n) { tr[(size_t)i * natoms + k] = -1; prev = -2; continue; }
+            if (prev >= -1 && k && bucket[k].n == bucket[k - 1].n && !memcmp(bucket[k].v, bucket[k - 1].v, (size_t)bucket[k].n * sizeof(int))) {
+                tr[(size_t)i * natoms + k] = prev; continue; }
+            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp);
+            AIENG__RD_FIND(t);
+            tr[(size_t)i * natoms + k] = prev = t;
+        }
+    }
+#undef AIENG__RD_FIND
+    if (!ok) goto done;
+    /* Moore minimization: refine classes by (class, classes of the successors) */
+    cls = (int *)AIENG_MALLOC((size_t)n * sizeof(int), NULL);
+    ncls = (int *)AIENG_MALLOC((size_t)n * sizeof(int), NULL);
+    sig = (int *)AIENG_MALLOC((size_t)n * sizeof(int), NULL);
+    if (!cls || !ncls || !sig) { ok = 0; goto done; }
+    {
+        int nc = 0, pc = -1, any[2] = { -1, -1 };
+        for (i = 0; i < n; i++) { if (any[acc[i]] < 0) any[acc[i]] = nc++; cls[i] = any[acc[i]]; }
+        while (nc != pc) {
+            pc = nc; nc = 0;
+            for (i = 0; i < hcap; i++) hash[i] = -1;
+            for (i = 0; i < n; i++) {
+                unsigned h = (unsigned)cls[i] * 2654435761u;
+                int q, t;
+                for (k = 0; k < natoms; k++) { int y = tr[(size_t)i * natoms + k]; h = (h ^ (unsigned)(y < 0 ? -1 : cls[y])) * 16777619u; }
+                q = (int)(h & (unsigned)(hcap - 1));
+                ncls[i] = -1;
+                while ((t = hash[q]) >= 0) {
+                    int same = cls[t] == cls[i];
+                    for (k = 0; same && k < natoms; k++) {
+                        int y = tr[(size_t)i * natoms + k], z = tr[(size_t)t * natoms + k];
+                        same = (y < 0 ? -1 : cls[y]) == (z < 0 ? -1 : cls[z]);
+                    }
+                    if (same) { ncls[i] = ncls[t]; break; }
+                    q = (q + 1) & (hcap - 1);
+                }
+                if (ncls[i] < 0) { hash[q] = i; ncls[i] = nc++; }
+            }
+            memcpy(cls, ncls, (size_t)n * sizeof(int));
+        }
+        /* renumber so that the start state is 0 */
+        for (i = 0; i < nc; i++) sig[i] = -1;
+        { int m = 0; for (i = 0; i < n; i++) if (sig[cls[i]] < 0) sig[cls[i]] = m++; }
+        out->n = nc; out->natoms = natoms;
+        out->tr = (int *)AIENG_MALLOC((size_t)nc * (size_t)natoms * sizeof(int), NULL);
+        out->acc = (unsigned char *)AIENG_MALLOC((size_t)nc, NULL);
+        if (!out->tr || !out->acc) { ok = 0; goto done; }
+        for (i = 0; i < n; i++) {
+            int c2 = sig[cls[i]];
+            out->acc[c2] = acc[i];
+            for (k = 0; k < natoms; k++) { int y = tr[(size_t)i * natoms + k]; out->tr[(size_t)c2 * natoms + k] = y < 0 ? -1 : sig[cls[y]]; }
+        }
+    }
+done:
+    if (!ok && !err) err = "out of memory";
+    if (err) aieng__rdfa_free(out);
+    AIENG_FREE(f.set, NULL); AIENG_FREE(f.o1, NULL); AIENG_FREE(f.o2, NULL);
+    aieng__iv_free(&pool); aieng__iv_free(&off); aieng__iv_free(&cur); aieng__iv_free(&clo); aieng__iv_free(&stack); aieng__iv_free(&seed);
+    if (bucket) for (k = 0; k < natoms; k++) aieng__iv_free(&bucket[k]);
+    AIENG_FREE(bucket, NULL); AIENG_FREE(mark, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(tr, NULL); AIENG_FREE(acc, NULL);
+    AIENG_FREE(cls, NULL); AIENG_FREE(ncls, NULL); AIENG_FREE(sig, NULL);
+    if (err) { aieng_set_error(err[0] == 'o' ? AIENG_ERR_OOM : AIENG_ERR_UNSUPPORTED, "regex: %s", err); return 0; }
+    return 1;
 }
 /* ---------------------------------------------------------------- JSON Schema: shared */
 /* Keywords of the JSON Schema vocabularies (drafts 4 to 2020-12) that are not supported:
@@ -3672,7 +3970,7 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
         aieng__sc_emit(c, id, &body);
         goto done;
     }
-    for (i = 0; i < nst; i++) ids[i] = live[i] ? aieng__sc_new_rule(c) : -1;
+    for (i = 0; i < nst; i++) { ids[i] = live[i] ? aieng__sc_new_rule(c) : -1; if (!i) id = ids[i]; }
     for (i = 0; i < nst; i++) {
         long e, f;
         int first = 1;
@@ -3695,7 +3993,6 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
         if (a->accept(a->u, keys[i])) { if (!first) aieng__buf_puts(&body, " | "); aieng__buf_puts(&body, "\"\""); }
         aieng__sc_emit(c, ids[i], &body);
     }
-    id = ids[0];
 done:
 #undef AIENG__AX_GROW
     if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
@@ -3891,39 +4188,142 @@ static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, 
     aieng__buf_printf(b, "s%d", id);
     return 1;
 }
+/* ---- strings matching several regexes (patterns, a format) with a length in [mn, mx]:
+   the product of their minimal DFAs and a length counter, written as rules */
+static const char *const aieng__fmt_re[4] = { /* the languages of aieng__fmt_gbnf, as regexes */
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    "^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[tT]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" };
+typedef struct aieng__sp { const aieng__rdfa *d[3]; int nd; long mn, mx; } aieng__sp;
+static uint64_t aieng__sp_next(const void *u, uint64_t st, int atom) {
+    const aieng__sp *p = (const aieng__sp *)u;
+    uint64_t o = 0;
+    long len = (long)(st >> 42) + 1;
+    int i;
+    for (i = 0; i < p->nd; i++) {
+        int q = (int)((st >> (14 * i)) & 0x3FFF), t = p->d[i]->tr[(size_t)q * (size_t)p->d[i]->natoms + (size_t)atom];
+        if (t < 0) return AIENG__AX_DEAD;
+        o |= (uint64_t)t << (14 * i);
+    }
+    if (p->mx >= 0 && len > p->mx) return AIENG__AX_DEAD;
+    if (p->mx < 0 && len > p->mn) len = p->mn; /* past minLength the count no longer matters */
+    return o | ((uint64_t)len << 42);
+}
+static int aieng__sp_accept(const void *u, uint64_t st) {
+    const aieng__sp *p = (const aieng__sp *)u;
+    int i;
+    for (i = 0; i < p->nd; i++) if (!p->d[i]->acc[(st >> (14 * i)) & 0x3FFF]) return 0;
+    return (long)(st >> 42) >= p->mn;
+}
+static void aieng__sc_fail_last(aieng__sc *c) { /* the message of the last error, as the compiler's (copied: it may be overwritten) */
+    char msg[320];
+    size_t k = strlen(aieng_last_error());
+    if (k >= sizeof msg) k = sizeof msg - 1;
+    memcpy(msg, aieng_last_error(), k);
+    msg[k] = 0;
+    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+}
+static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *rl, int nre, long mn, long mx, aieng__buf *b) {
+    aieng__re r[3];
+    aieng__rdfa d[3];
+    aieng__buf scratch;
+    aieng__iv bnd, *atoms = NULL;
+    aieng__sp sp;
+    aieng__ax a;
+    int i, k, natoms = 0, ok = 0, id;
+    memset(r, 0, sizeof r); memset(d, 0, sizeof d); memset(&scratch, 0, sizeof scratch); memset(&bnd, 0, sizeof bnd); memset(&sp, 0, sizeof sp);
+    for (i = 0; i < nre; i++) {
+        scratch.n = 0;
+        if (aieng__re_parse(&r[i], re[i], rl[i], 1, 1, &scratch) != AIENG_OK) { aieng__sc_fail_last(c); goto done; }
+    }
+    /* atoms: the code point intervals between the bounds of every class */
+    k = aieng__iv_push(&bnd, 0);
+    for (i = 0; i < nre; i++) {
+        int x, q;
+        for (x = 0; x < r[i].nn; x++)
+            for (q = 0; r[i].nd[x].kind == AIENG__RN_SET && q < r[i].nd[x].set.n; q += 2) {
+                k &= aieng__iv_push(&bnd, r[i].nd[x].set.v[q]);
+                if (r[i].nd[x].set.v[q + 1] < 0x10FFFF) k &= aieng__iv_push(&bnd, r[i].nd[x].set.v[q + 1] + 1);
+            }
+    }
+    if (!k) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    qsort(bnd.v, (size_t)bnd.n, sizeof(int), aieng__cmp_int);
+    for (i = 0; i < bnd.n; i++) if (!natoms || bnd.v[i] != bnd.v[natoms - 1]) bnd.v[natoms++] = bnd.v[i];
+    bnd.n = natoms;
+    atoms = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
+    if (!atoms || !aieng__buf_reserve(&scratch, (size_t)natoms * 2 * sizeof(int))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    for (i = 0; i < natoms; i++) { /* atom i: [bnd[i], bnd[i + 1] - 1], stored in scratch */
+        int *v = (int *)(void *)scratch.p + 2 * i;
+        v[0] = bnd.v[i]; v[1] = i + 1 < natoms ? bnd.v[i + 1] - 1 : 0x10FFFF;
+        atoms[i].v = v; atoms[i].n = atoms[i].cap = 2;
+    }
+    for (i = 0; i < nre; i++) {
+        if (!aieng__re_dfa(&r[i], r[i].last, bnd.v, natoms, &d[i])) { aieng__sc_fail_last(c); goto done; }
+        if (d[i].n > 0x3FFF) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a regex needs too many automaton states%s", NULL); goto done; }
+        for (k = 0; k < natoms && d[i].n == 1 && d[i].acc[0] && d[i].tr[k] == 0; k++) {}
+        if (k < natoms || d[i].n != 1 || !d[i].acc[0]) sp.d[sp.nd++] = &d[i]; /* else: any text */
+    }
+    if (sp.nd == 0) { /* only lengths remain */
+        if (mn == 0 && mx < 0) aieng__buf_puts(b, "char*");
+        else if (mx < 0) aieng__buf_printf(b, "char{%ld,}", mn);
+        else aieng__buf_printf(b, "char{%ld,%ld}", mn, mx);
+        ok = 1; goto done;
+    }
+    sp.mn = mn; sp.mx = mx;
+    memset(&a, 0, sizeof a);
+    a.next = aieng__sp_next; a.accept = aieng__sp_accept; a.u = &sp;
+    a.atoms = atoms; a.natoms = natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &a, 0, "'pattern'/'format' with minLength/maxLength (or with each other)");
+    if (id < 0) goto done;
+    aieng__buf_printf(b, "s%d", id);
+    ok = 1;
+done:
+    for (i = 0; i < nre; i++) { aieng__re_free(&r[i]); aieng__rdfa_free(&d[i]); }
+    AIENG_FREE(scratch.p, NULL); AIENG_FREE(atoms, NULL); aieng__iv_free(&bnd);
+    return ok;
+}
 static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
-    const aieng_json *pat = NULL, *fmt = NULL;
+    const aieng_json *pats[2], *fmt = NULL;
     long mn = 0, mx = -1;
-    int i, f = -1;
+    int i, f = -1, npat = 0;
     for (i = 0; i < np; i++) {
         double d;
         const aieng_json *p;
         if (aieng__sc_num(aieng_json_get(parts[i], "minLength"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
         if (aieng__sc_num(aieng_json_get(parts[i], "maxLength"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
         if ((p = aieng_json_get(parts[i], "pattern")) != NULL) {
-            if (pat && !aieng_json_equal(pat, p)) {
-                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first pattern only */
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'pattern's%s", NULL); return 0; }
-            pat = p;
+            int q;
+            if (p->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
+            for (q = 0; q < npat && !aieng_json_equal(pats[q], p); q++) {}
+            if (q == npat && npat == 2) {
+                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first two patterns only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than two different 'pattern's%s", NULL); return 0; }
+            if (q == npat) pats[npat++] = p;
         }
         if ((p = aieng_json_get(parts[i], "format")) != NULL && aieng__fmt_index(p) >= 0) fmt = p;
     }
     f = aieng__fmt_index(fmt);
-    if (pat && pat->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
-    if ((pat || f >= 0) && (mn > 0 || mx >= 0) && aieng__sc_relax(c, "minLength/maxLength")) { mn = 0; mx = -1; }
-    if ((pat || f >= 0) && (mn > 0 || mx >= 0)) {
-        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with minLength/maxLength is not supported", pat ? "pattern" : "format");
-        return 0;
-    }
-    if (pat && f >= 0 && aieng__sc_relax(c, "format")) f = -1;
-    if (pat && f >= 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'pattern' together with 'format' is not supported%s", NULL); return 0; }
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength > maxLength%s", NULL); return 0; }
     if (mx > AIENG_GRAMMAR_MAX_REPEAT) mx = -1; /* documented: not enforced by the grammar */
     if (mn > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
     aieng__buf_puts(b, "\"\\\"\" ");
-    if (pat) {
+    if (npat + (f >= 0) > 1 || (npat + (f >= 0) == 1 && (mn > 0 || mx >= 0))) { /* exact: an automaton product */
+        const char *re[3];
+        size_t rl[3], at = b->n;
+        int nre = 0;
+        for (i = 0; i < npat; i++) { re[nre] = pats[i]->s; rl[nre++] = pats[i]->len; }
+        if (f >= 0) { re[nre] = aieng__fmt_re[f]; rl[nre] = strlen(aieng__fmt_re[f]); nre++; }
+        if (aieng__sc_strings(c, re, rl, nre, mn, mx, b)) { aieng__buf_puts(b, " \"\\\"\""); return 1; }
+        if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, "minLength/maxLength")) return 0;
+        c->err = AIENG_OK; /* relaxed: the lengths are left out, one pattern (or the format) kept */
+        b->n = at;
+        if (npat) f = -1;
+        mn = 0; mx = -1;
+    }
+    if (npat) {
         size_t at = b->n;
-        if (aieng__regex_gbnf(pat->s, pat->len, 1, b) != AIENG_OK) {
+        if (aieng__regex_gbnf(pats[0]->s, pats[0]->len, 1, b) != AIENG_OK) {
             if (!aieng__sc_relax(c, "pattern")) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
             b->n = at; /* relaxed: a regex outside the subset allows any string */
             aieng__buf_puts(b, "char*");

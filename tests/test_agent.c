@@ -1126,6 +1126,97 @@ static void test_schema_kw_numbers(void) {
            t.compiled, t.schemas, t.agree, t.total);
 }
 
+/* a JSON string literal of raw UTF-8 text s */
+static void kw_add_str(kw_list *l, const char *s) {
+    char tmp[512];
+    size_t n = 0;
+    tmp[n++] = '"';
+    for (; *s && n < sizeof tmp - 8; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') { tmp[n++] = '\\'; tmp[n++] = (char)ch; }
+        else if (ch == '\n') { tmp[n++] = '\\'; tmp[n++] = 'n'; }
+        else if (ch < 0x20) n += (size_t)snprintf(tmp + n, 8, "\\u%04x", ch);
+        else tmp[n++] = (char)ch;
+    }
+    tmp[n++] = '"'; tmp[n] = 0;
+    kw_add(l, "%s", tmp);
+}
+static void test_schema_kw_strings(void) {
+    /* pattern and format with minLength/maxLength, pattern with format, two patterns: every
+       string over a small alphabet up to 3 characters, random ones of every length up to
+       maxLength + 2, and all one-character edits (and truncations) of valid examples */
+    static const struct { const char *sch, *ex[4]; } cs[] = {
+        { "{\"type\":\"string\",\"pattern\":\"^[a-zA-Z0-9]{3}$\",\"minLength\":3,\"maxLength\":3}", { "aZ0", "abc" } },
+        { "{\"type\":\"string\",\"pattern\":\"^([\\\\w\\\\/-]|[\\\\w-][\\\\w\\\\/-]*[\\\\w-])$\",\"minLength\":0,\"maxLength\":6}", { "a/b-c", "a", "-/-" } },
+        { "{\"type\":\"string\",\"maxLength\":7,\"minLength\":2,\"pattern\":\"^[a-z\\\\d]+(?:-[a-z\\\\d]+)*$\"}", { "ab-c-d", "a0", "a-b" } },
+        { "{\"type\":\"string\",\"pattern\":\"[0-9]{2}\",\"minLength\":3,\"maxLength\":5}", { "a12", "12345", "x99y" } },
+        { "{\"type\":\"string\",\"maxLength\":1,\"pattern\":\"([A-Z])?\"}", { "A", "" } },
+        { "{\"type\":\"string\",\"maxLength\":6,\"pattern\":\"^(?:\\\\S+\\\\s+){0,2}\\\\S+$\"}", { "a b c", "ab  c", "a\nb" } },
+        { "{\"type\":\"string\",\"minLength\":1,\"maxLength\":4,\"pattern\":\"^[^,\\\\n]*$\"}", { "a", "\"\\x", "a,b" } },
+        { "{\"type\":\"string\",\"minLength\":2,\"pattern\":\"ab|^c\"}", { "cab", "xab", "c0" } },
+        { "{\"type\":\"string\",\"minLength\":1,\"pattern\":\"^[\\\\w\\\\d][\\\\w\\\\d-]*$\"}", { "a-b", "0" } },
+        { "{\"type\":\"string\",\"maxLength\":3,\"pattern\":\"^[\\u00e9-\\u00fc]+$\"}", { "\xc3\xa9\xc3\xbc", "\xc3\xb1" } },
+        { "{\"type\":\"string\",\"format\":\"date\",\"maxLength\":10}", { "2020-01-31", "1999-12-01" } },
+        { "{\"type\":\"string\",\"format\":\"time\",\"minLength\":9,\"maxLength\":12}", { "12:30:00Z", "23:59:60.5Z", "00:00:00.12Z" } },
+        { "{\"type\":\"string\",\"format\":\"uuid\",\"pattern\":\"^[0-9a-f-]+$\"}", { "123e4567-e89b-12d3-a456-426614174000" } },
+        { "{\"type\":\"string\",\"format\":\"date-time\",\"pattern\":\".+Z\",\"maxLength\":22}", { "2020-01-01T10:00:00Z", "2020-01-01T10:00:00.5Z" } },
+        { "{\"type\":\"string\",\"allOf\":[{\"pattern\":\"^a\"},{\"pattern\":\"b$\"}],\"maxLength\":4}", { "ab", "a0b", "aaab" } },
+        { "{\"type\":\"string\",\"pattern\":\"^[1-9]{1}[0-9]{2,4}$\",\"minLength\":4}", { "1000", "99999", "123" } } };
+    static const char *const alpha[] = { "a", "b", "c", "Z", "0", "1", "9", "-", "/", " ", ",", ":", "T", "\"", "\n", "\xc3\xa9", "\xc3\xbc" };
+    const int na = (int)(sizeof alpha / sizeof *alpha);
+    kw_tally t;
+    size_t ci;
+    unsigned seed = 12345;
+    memset(&t, 0, sizeof t);
+    for (ci = 0; ci < sizeof cs / sizeof *cs; ci++) {
+        kw_list l;
+        int i, j, k, len, mx = 40, quick = aieng_test_quick();
+        const char *m = strstr(cs[ci].sch, "maxLength\":");
+        char buf[256];
+        memset(&l, 0, sizeof l);
+        if (m) mx = atoi(m + 11);
+        for (i = 0; i < na; i++) { /* everything up to 2 characters, 3 over the first 10 */
+            kw_add_str(&l, alpha[i]);
+            for (j = 0; j < na; j++) {
+                snprintf(buf, sizeof buf, "%s%s", alpha[i], alpha[j]); kw_add_str(&l, buf);
+                for (k = 0; k < 10 && i < 10 && j < 10; k++) { snprintf(buf, sizeof buf, "%s%s%s", alpha[i], alpha[j], alpha[k]); kw_add_str(&l, buf); }
+            }
+        }
+        kw_add_str(&l, "");
+        for (len = 0; len <= mx + 2 && len < 60; len++) /* random strings of every length */
+            for (i = 0; i < (quick ? 10 : 60); i++) {
+                size_t n = 0;
+                buf[0] = 0;
+                for (k = 0; k < len; k++) {
+                    seed = seed * 1103515245u + 12345u;
+                    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", alpha[(seed >> 16) % (unsigned)(i % 2 ? 10 : na)]);
+                }
+                kw_add_str(&l, buf);
+            }
+        for (i = 0; i < 4 && cs[ci].ex[i]; i++) { /* edits of valid examples: near every boundary */
+            const char *e = cs[ci].ex[i];
+            int el = (int)strlen(e);
+            kw_add_str(&l, e);
+            for (j = 0; j <= el; j++) {
+                int cl = 1; /* j at a character boundary; cl: bytes of the character there */
+                if (j < el && ((unsigned char)e[j] & 0xC0) == 0x80) continue;
+                while (j + cl < el && ((unsigned char)e[j + cl] & 0xC0) == 0x80) cl++;
+                for (k = 0; k < na; k++) {
+                    snprintf(buf, sizeof buf, "%.*s%s%s", j, e, alpha[k], e + j); kw_add_str(&l, buf);            /* insert */
+                    if (j < el) { snprintf(buf, sizeof buf, "%.*s%s%s", j, e, alpha[k], e + j + cl); kw_add_str(&l, buf); } /* replace */
+                }
+                if (j < el) { snprintf(buf, sizeof buf, "%.*s%s", j, e, e + j + cl); kw_add_str(&l, buf); }     /* delete */
+                snprintf(buf, sizeof buf, "%.*s", j, e); kw_add_str(&l, buf);                                    /* prefix */
+                snprintf(buf, sizeof buf, "%s%s", e, e + j); kw_add_str(&l, buf);                                /* longer */
+            }
+        }
+        kw_check(&t, cs[ci].sch, l.v, l.n);
+        kw_free(&l);
+    }
+    printf("pattern/format with lengths: %d/%d schemas compile, grammar == validator on %d/%d strings\n",
+           t.compiled, t.schemas, t.agree, t.total);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -1144,6 +1235,7 @@ int main(void) {
     test_schema_relax();
     test_oneof_required();
     test_schema_kw_numbers();
+    test_schema_kw_strings();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
