@@ -2918,8 +2918,8 @@ done:
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", NULL },
-    { "propertyNames", "contains", "uniqueItems", "dependentRequired", "if", "then", "else",
-      "dependentSchemas", "dependencies", "minContains", "maxContains", NULL } };
+    { "propertyNames", "dependentRequired", "if", "then", "else",
+      "dependentSchemas", "dependencies", NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
     size_t i;
@@ -3435,6 +3435,9 @@ static void aieng__sc_int_range(aieng__buf *b, int has_lo, int64_t lo, int has_h
     }
     aieng__buf_putc(b, ')');
 }
+static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *cont,
+                              long a, long bmax, aieng__buf *b);
+static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, aieng__buf *b);
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **parts, int np);
 static int aieng__sc_for(aieng__sc *c, const aieng_json *s) { /* memoized rule for one schema node */
     int i, id;
@@ -3837,6 +3840,44 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     if (item_rule == -3 && (mx < 0 || mx > npre)) mx = npre;
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems > maxItems%s", NULL); return 0; }
     if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems/maxItems above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    {   /* contains (minContains, maxContains) and uniqueItems: exact automata, without prefixItems */
+        const aieng_json *cont = NULL, *x;
+        long clo = 1, chi = -1;
+        int uq = 0, r;
+        for (i = 0; i < np; i++) {
+            double d;
+            if ((x = aieng_json_get(parts[i], "uniqueItems")) != NULL && x->type == AIENG_JSON_BOOL && x->boolean) uq = 1;
+            if ((x = aieng_json_get(parts[i], "contains")) == NULL) continue;
+            if (cont && !aieng_json_equal(cont, x)) {
+                if (aieng__sc_relax(c, "contains")) continue; /* relaxed: the first one only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'contains'%s", NULL); return 0; }
+            cont = x;
+            if (aieng__sc_num(aieng_json_get(parts[i], "minContains"), &d)) clo = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)ceil(d);
+            if (aieng__sc_num(aieng_json_get(parts[i], "maxContains"), &d)) chi = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)floor(d);
+        }
+        if ((cont || uq) && (npre || (cont && uq))) {
+            const char *kw = uq ? "uniqueItems" : "contains";
+            if (!aieng__sc_relax(c, kw)) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with prefixItems (or contains with uniqueItems) is not supported", kw); return 0; }
+            cont = NULL; uq = 0; /* relaxed: left out */
+        }
+        if (cont) {
+            if (chi >= 0 && clo > chi) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
+            if (aieng__sc_contains(c, its, nit, mn, mx, cont, clo, chi, b)) return 1;
+            if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, "contains")) return 0;
+            c->err = AIENG_OK; /* relaxed: left out */
+        }
+        if (uq) {
+            size_t at = b->n;
+            r = aieng__sc_unique(c, its, nit, mn, mx, b);
+            if (r == 1) return 1;
+            if (r == 0) return 0;
+            b->n = at;
+            if (!aieng__sc_relax(c, "uniqueItems")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'uniqueItems' is supported only over items with a few values (const, enum up to 10, boolean/null)%s", NULL);
+                return 0; }
+        }
+    }
     if (npre) {
         pr = (int *)AIENG_MALLOC((size_t)npre * sizeof(int), NULL);
         if (!pr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
@@ -3897,6 +3938,8 @@ typedef struct aieng__ax {
     const void *u;
     const aieng__iv *atoms; int natoms;   /* atom k: a set of code points (range pairs) */
     int json;                             /* atoms are string characters, written JSON-escaped */
+    const char *const *label;             /* or NULL: atom k is the GBNF text label[k] (sequences of values) */
+    const char *fin;                      /* what an accepting state ends with (NULL: nothing) */
     long limit;                           /* most states explored */
 } aieng__ax;
 /* the rule of the automaton's language from state `start`; -1 on error (what names the
@@ -3981,16 +4024,23 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
             if (!live[eto[e]]) continue;
             for (f = ebeg[i]; f < e; f++) if (eto[f] == eto[e]) break;
             if (f < e) continue; /* target already written */
-            set.n = 0;
-            for (f = e; f < ebeg[i + 1]; f++)
-                if (eto[f] == eto[e]) { const aieng__iv *s = &a->atoms[eatom[f]]; for (k = 0; k < s->n; k++) ok &= aieng__iv_push(&set, s->v[k]); }
-            aieng__rs_norm(&set);
             if (!first) aieng__buf_puts(&body, " | ");
             first = 0;
-            aieng__gbnf_set(&body, &set, a->json);
+            if (a->label) { /* (label | label ...) */
+                int nl = 0;
+                for (f = e; f < ebeg[i + 1]; f++)
+                    if (eto[f] == eto[e]) { aieng__buf_puts(&body, nl++ ? " | " : "("); aieng__buf_puts(&body, a->label[eatom[f]]); }
+                aieng__buf_putc(&body, ')');
+            } else {
+                set.n = 0;
+                for (f = e; f < ebeg[i + 1]; f++)
+                    if (eto[f] == eto[e]) { const aieng__iv *s = &a->atoms[eatom[f]]; for (k = 0; k < s->n; k++) ok &= aieng__iv_push(&set, s->v[k]); }
+                aieng__rs_norm(&set);
+                aieng__gbnf_set(&body, &set, a->json);
+            }
             aieng__buf_printf(&body, " s%d", ids[eto[e]]);
         }
-        if (a->accept(a->u, keys[i])) { if (!first) aieng__buf_puts(&body, " | "); aieng__buf_puts(&body, "\"\""); }
+        if (a->accept(a->u, keys[i])) { if (!first) aieng__buf_puts(&body, " | "); aieng__buf_puts(&body, a->fin ? a->fin : "\"\""); }
         aieng__sc_emit(c, ids[i], &body);
     }
 done:
@@ -4187,6 +4237,165 @@ static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, 
     if (id < 0) return 0;
     aieng__buf_printf(b, "s%d", id);
     return 1;
+}
+/* ---- contains (with minContains / maxContains) and uniqueItems over a few scalar values:
+   item sequences as automata whose atoms are items (labels: rule references) */
+typedef struct aieng__ca { long mn, mx, cap_i, a, bmax, cap_k; int no_other, no_match; } aieng__ca; /* items in [mn, mx], matches of contains in [a, bmax] */
+static uint64_t aieng__ca_next(const void *u, uint64_t st, int atom) { /* atoms: 0/1 first item other/match, 2/3 later ones */
+    const aieng__ca *p = (const aieng__ca *)u;
+    long i = (long)(st & 0xFFFFF), k = (long)(st >> 20);
+    if ((atom < 2) != (i == 0) || ((atom & 1) ? p->no_match : p->no_other)) return AIENG__AX_DEAD;
+    if (p->mx >= 0 && i + 1 > p->mx) return AIENG__AX_DEAD;
+    i = i + 1 > p->cap_i ? p->cap_i : i + 1;
+    if (atom & 1) { if (p->bmax >= 0 && k + 1 > p->bmax) return AIENG__AX_DEAD; k = k + 1 > p->cap_k ? p->cap_k : k + 1; }
+    return (uint64_t)i | ((uint64_t)k << 20);
+}
+static int aieng__ca_accept(const void *u, uint64_t st) {
+    const aieng__ca *p = (const aieng__ca *)u;
+    return (long)(st & 0xFFFFF) >= p->mn && (long)(st >> 20) >= p->a;
+}
+/* a schema made up by the compiler (kept until the end of the compilation) */
+static const aieng_json *aieng__sc_synth(aieng__sc *c, const char *text, size_t n) {
+    aieng_json_doc *d = NULL;
+    if (c->nsynth == c->capsynth) {
+        int nc = c->capsynth ? c->capsynth * 2 : 16;
+        aieng_json_doc **ns = (aieng_json_doc **)AIENG_REALLOC(c->synth, (size_t)nc * sizeof *ns, NULL);
+        if (!ns) return NULL;
+        c->synth = ns; c->capsynth = nc;
+    }
+    if (aieng_json_parse(text, n, NULL, &d) != AIENG_OK) return NULL;
+    c->synth[c->nsynth++] = d;
+    return aieng_json_root(d);
+}
+/* "[" items "]": items[] are the item schemas (their conjunction; none: any value), between
+   mn and mx items (mx < 0: any number), of which between a and bmax (bmax < 0: any) match
+   cont. Appends to b; 0 on error. */
+static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *cont,
+                              long a, long bmax, aieng__buf *b) {
+    const aieng_json *parts[AIENG__SC_MAXPARTS + 1];
+    int rin = -2, rout = -2, i, id;
+    char lab[4][64];
+    const char *labels[4];
+    aieng__ca ca;
+    aieng__ax ax;
+    for (i = 0; i < nit; i++) parts[i] = items[i];
+    parts[nit] = cont;
+    rin = aieng__sc_comp(c, parts, nit + 1); /* items that match */
+    if (rin < 0) return 0;
+    if (aieng__sc_is_empty(c, rin)) rin = -3;
+    if (bmax >= 0) { /* the other items must not match: the items schema and not contains */
+        if (cont->type == AIENG_JSON_BOOL) rout = cont->boolean ? -3 : (nit ? aieng__sc_comp(c, items, nit) : -2);
+        else {
+            aieng__buf t;
+            char *w = NULL;
+            size_t wn = 0;
+            memset(&t, 0, sizeof t);
+            if (aieng_json_write(cont, 0, &w, &wn) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+            aieng__buf_puts(&t, "{\"not\":"); aieng__buf_put(&t, w, wn); aieng__buf_putc(&t, '}');
+            aieng_free(NULL, w);
+            parts[nit] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+            AIENG_FREE(t.p, NULL);
+            if (!parts[nit]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+            rout = aieng__sc_comp(c, parts, nit + 1);
+        }
+        if (rout == -1) return 0;
+    } else rout = nit ? aieng__sc_comp(c, items, nit) : -2;
+    if (rout == -1) return 0;
+    if (rout >= 0 && aieng__sc_is_empty(c, rout)) rout = -3;
+    for (i = 0; i < 4; i++) {
+        int r = i & 1 ? rin : rout;
+        char ref[32];
+        if (r == -2) snprintf(ref, sizeof ref, "value"); else snprintf(ref, sizeof ref, "s%d", r);
+        snprintf(lab[i], sizeof lab[i], "%s%s ws", i < 2 ? "" : "\",\" ws ", ref);
+        labels[i] = lab[i];
+    }
+    memset(&ca, 0, sizeof ca);
+    ca.mn = mn; ca.mx = mx; ca.a = a; ca.bmax = bmax;
+    ca.cap_i = mx >= 0 ? mx : (mn > 1 ? mn : 1);
+    ca.cap_k = bmax >= 0 ? bmax : a;
+    memset(&ax, 0, sizeof ax);
+    ax.next = aieng__ca_next; ax.accept = aieng__ca_accept; ax.u = &ca;
+    ax.label = labels; ax.natoms = 4; ax.fin = "\"]\""; ax.limit = AIENG__SC_AUTOMATON_MAX;
+    if (rin == -3 && a > 0) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
+    ca.no_match = rin == -3; ca.no_other = rout == -3; /* item kinds no value fits */
+    id = aieng__sc_automaton(c, &ax, 0, "'contains' with minItems/maxItems/minContains/maxContains");
+    if (id < 0) return 0;
+    aieng__buf_printf(b, "\"[\" ws s%d", id);
+    return 1;
+}
+typedef struct aieng__ua { long mn, mx; } aieng__ua; /* a set of distinct values, as a bit set; atom 2v / 2v+1: value v first / later */
+static int aieng__popcount(uint64_t x) { int n = 0; while (x) { x &= x - 1; n++; } return n; }
+static uint64_t aieng__ua_next(const void *u, uint64_t st, int atom) {
+    const aieng__ua *p = (const aieng__ua *)u;
+    uint64_t bit = (uint64_t)1 << (atom / 2);
+    if ((st & bit) || (atom & 1) != (st != 0) || (p->mx >= 0 && aieng__popcount(st) + 1 > p->mx)) return AIENG__AX_DEAD;
+    return st | bit;
+}
+static int aieng__ua_accept(const void *u, uint64_t st) { return aieng__popcount(st) >= ((const aieng__ua *)u)->mn; }
+/* uniqueItems when the items can only take a few values (const, enum, boolean / null types):
+   every sequence of distinct values; 1 written, 0 error, -1 not such items */
+static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, aieng__buf *b) {
+    const aieng_json *cand[10];
+    aieng_json_doc *tf = NULL;
+    int nc = 0, i, p, id = -1;
+    size_t q;
+    aieng__buf lab[20];
+    const char *labels[20];
+    aieng__ua ua;
+    aieng__ax ax;
+    for (p = 0; p < nit && !nc; p++) { /* the candidates: a const or an enum of one of the parts */
+        const aieng_json *k = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "const") : NULL, *e;
+        if (k) { cand[nc++] = k; break; }
+        e = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "enum") : NULL;
+        if (e && e->type == AIENG_JSON_ARRAY) {
+            if (e->n > 10) return -1;
+            for (q = 0; q < e->n; q++) cand[nc++] = e->items[q];
+        }
+    }
+    if (!nc) { /* or the values of the types boolean / null */
+        int t = 0;
+        for (p = 0; p < nit; p++) {
+            const aieng_json *k = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "type") : NULL;
+            int x = 0;
+            if (!k) continue;
+            if (k->type == AIENG_JSON_STRING) x = aieng__sc_typebit(k);
+            else if (k->type == AIENG_JSON_ARRAY) for (q = 0; q < k->n; q++) { int y = aieng__sc_typebit(k->items[q]); x |= y < 0 ? 0x7F : y; }
+            t = t ? t & x : x;
+        }
+        if (!t || (t & ~(AIENG__T_BOOL | AIENG__T_NULL))) return -1;
+        if (aieng_json_parse("[true,false,null]", 17, NULL, &tf) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+        for (i = 0; i < 3; i++) if (t & (i < 2 ? AIENG__T_BOOL : AIENG__T_NULL)) cand[nc++] = aieng_json_root(tf)->items[i];
+    }
+    for (i = 0; i < nc; i++) { /* keep the values every part allows, once each */
+        int ok = 1, j;
+        for (p = 0; p < nit && ok; p++) {
+            aieng__sv v;
+            memset(&v, 0, sizeof v);
+            v.root = c->root;
+            ok = aieng__sv_val(&v, items[p], cand[i]) == 1;
+        }
+        for (j = 0; ok && j < i; j++) if (aieng_json_equal(cand[j], cand[i])) ok = 0;
+        if (!ok) { for (j = i; j + 1 < nc; j++) cand[j] = cand[j + 1]; nc--; i--; }
+    }
+    memset(lab, 0, sizeof lab);
+    for (i = 0; i < 2 * nc; i++) {
+        if (i & 1) aieng__buf_puts(&lab[i], "\",\" ws ");
+        aieng__sc_json_lit(&lab[i], cand[i / 2]);
+        aieng__buf_puts(&lab[i], " ws");
+        labels[i] = lab[i].p ? lab[i].p : "";
+        if (lab[i].oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    }
+    memset(&ua, 0, sizeof ua);
+    ua.mn = mn; ua.mx = mx;
+    memset(&ax, 0, sizeof ax);
+    ax.next = aieng__ua_next; ax.accept = aieng__ua_accept; ax.u = &ua;
+    ax.label = labels; ax.natoms = 2 * nc; ax.fin = "\"]\""; ax.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &ax, 0, "'uniqueItems'");
+    if (id >= 0) aieng__buf_printf(b, "\"[\" ws s%d", id);
+done:
+    for (i = 0; i < 2 * nc; i++) AIENG_FREE(lab[i].p, NULL);
+    aieng_json_free(tf);
+    return id >= 0;
 }
 /* ---- strings matching several regexes (patterns, a format) with a length in [mn, mx]:
    the product of their minimal DFAs and a length counter, written as rules */
@@ -4675,7 +4884,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     if (types == -1) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
     if (!types) {
         static const char *const okw[] = { "properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties", NULL };
-        static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", NULL };
+        static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", "contains", "uniqueItems", NULL };
         static const char *const skw[] = { "minLength", "maxLength", "pattern", NULL };
         static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", NULL };
         int q;

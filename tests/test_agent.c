@@ -1217,6 +1217,63 @@ static void test_schema_kw_strings(void) {
            t.compiled, t.schemas, t.agree, t.total);
 }
 
+static void test_schema_kw_arrays(void) {
+    /* contains (with minContains / maxContains / item bounds) and uniqueItems: every array up to
+       3 items over a set of values, and random longer ones */
+    static const char *const sch[] = {
+        "{\"type\":\"array\",\"contains\":{\"type\":\"integer\",\"minimum\":5}}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"contains\":{\"minimum\":5},\"minContains\":2,\"maxItems\":4}",
+        "{\"type\":\"array\",\"contains\":{\"type\":\"string\"},\"minContains\":1,\"maxContains\":2}",
+        "{\"type\":\"array\",\"contains\":{\"type\":\"string\"},\"maxContains\":0,\"minItems\":2}",
+        "{\"type\":\"array\",\"contains\":{\"type\":\"number\",\"multipleOf\":11,\"minimum\":100}}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"array\"},\"contains\":{\"contains\":{\"type\":\"boolean\"}}}",
+        "{\"type\":\"array\",\"contains\":true,\"minContains\":2,\"maxContains\":3}",
+        "{\"type\":\"array\",\"contains\":false,\"minContains\":0,\"maxItems\":2}",
+        "{\"allOf\":[{\"type\":\"array\",\"minItems\":1},{\"contains\":{\"enum\":[1,\"a\"]}}]}",
+        "{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\",\"c\"]},\"uniqueItems\":true}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"boolean\"},\"uniqueItems\":true,\"minItems\":1}",
+        "{\"type\":\"array\",\"items\":{\"enum\":[1,2,3,4,1.0]},\"uniqueItems\":true,\"maxItems\":3}",
+        "{\"type\":\"array\",\"items\":{\"type\":[\"boolean\",\"null\"]},\"uniqueItems\":true,\"minItems\":2}",
+        "{\"type\":\"array\",\"items\":{\"const\":[1]},\"uniqueItems\":true}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"uniqueItems\":false}" };
+    static const char *const val[] = { "1", "5", "7", "100", "121", "\"a\"", "\"b\"", "\"c\"", "true", "false", "null",
+                                       "[true]", "[1]", "[]", "2", "3", "4", "110", "-5", "{}" };
+    const int nv = (int)(sizeof val / sizeof *val);
+    kw_tally t;
+    size_t si;
+    unsigned seed = 777;
+    memset(&t, 0, sizeof t);
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        kw_list l;
+        int i, j, k, q, len;
+        memset(&l, 0, sizeof l);
+        kw_add(&l, "[]");
+        for (i = 0; i < nv; i++) {
+            kw_add(&l, "[%s]", val[i]);
+            for (j = 0; j < nv; j++) {
+                kw_add(&l, "[%s,%s]", val[i], val[j]);
+                for (k = 0; k < nv && !aieng_test_quick(); k++) kw_add(&l, "[%s,%s,%s]", val[i], val[j], val[k]);
+            }
+        }
+        for (len = 3; len <= 7; len++)
+            for (q = 0; q < (aieng_test_quick() ? 100 : 400); q++) {
+                char buf[256];
+                size_t n = 1;
+                buf[0] = '[';
+                for (k = 0; k < len; k++) {
+                    seed = seed * 1103515245u + 12345u;
+                    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", k ? "," : "", val[(seed >> 16) % (unsigned)(q % 2 ? 6 : nv)]);
+                }
+                snprintf(buf + n, sizeof buf - n, "]");
+                kw_add(&l, "%s", buf);
+            }
+        kw_check(&t, sch[si], l.v, l.n);
+        kw_free(&l);
+    }
+    printf("contains / uniqueItems: %d/%d schemas compile, grammar == validator on %d/%d arrays\n",
+           t.compiled, t.schemas, t.agree, t.total);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -1236,6 +1293,7 @@ int main(void) {
     test_oneof_required();
     test_schema_kw_numbers();
     test_schema_kw_strings();
+    test_schema_kw_arrays();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
