@@ -437,20 +437,36 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minLength, maxLength      yes (code points)    yes (an escape counts as one character);
                                                   maxLength above AIENG_GRAMMAR_MAX_REPEAT is
                                                   left to the validator
-   pattern                   yes                  yes (not together with min/maxLength: an
-                                                  error; relaxed: the lengths are left out)
-   format                    date, time,          same grammars; other formats are
-                             date-time, uuid      annotations (ignored), as the spec's default
+   pattern                   yes                  yes; with min/maxLength, with format or a
+                                                  second pattern: exact, the product of their
+                                                  minimal DFAs and the length counter as rules
+                                                  (error above AIENG__SC_AUTOMATON_MAX (20000)
+                                                  states; relaxed: the lengths are left out)
+   format                    date, time,          same grammars (as regexes when combined);
+                             date-time, uuid      other formats are annotations (ignored), as
+                                                  the spec's default
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
-   exclusiveMinimum/Maximum  draft-04 too)        numbers: whole-number bounds, written
-                                                  without exponent
+   exclusiveMinimum/Maximum  draft-04 too)        numbers: exact decimal comparison on the
+                                                  digits (any bound up to 40 digits either side
+                                                  of the point), written without exponent
+   multipleOf                yes (doubles, 1e-9   exact for decimal values P/10^q (several: their
+                             tolerance)           least common multiple): at most q fraction
+                                                  digits after trailing zeros and the digits'
+                                                  remainder mod P, with the bounds (digit
+                                                  automaton as rules; error above 20000 states)
+   contains, minContains,    yes                  yes, with minItems/maxItems, not with
+   maxContains                                    prefixItems; maxContains needs the items that
+                                                  do not match: compiled as not <contains>
+   uniqueItems               yes                  false: nothing to do; true: exact when the
+                                                  items take at most 10 values (const, enum,
+                                                  boolean/null): sequences of distinct values;
+                                                  else an error (relaxed)
    minProperties,            yes                  only where implied: minProperties <= the
    maxProperties                                  required count, maxProperties >= the members
                                                   a closed object can have; else an error
                                                   (relaxed)
-   multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here;
-   contains, min/maxContains,                     relaxed)
-   propertyNames,
+   propertyNames,            yes                  error (not expressible as a grammar here;
+                                                  relaxed)
    dependentRequired,
    dependencies,
    dependentSchemas,
@@ -458,7 +474,7 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: members come in schema order
    only; 1.0 is not generated for an integer; numbers have at most 20 integer, 20 fraction
-   and 4 exponent digits, bounded ones no exponent and no "-0"; a pattern-constrained
+   and 4 exponent digits, bounded or multipleOf ones no exponent and no "-0"; a pattern-constrained
    string uses the canonical JSON escapes. Looser (the only cases): oneOf's exclusivity
    (except over required-only branches);
    a key matching two patternProperties is checked against one; declared names that need
@@ -3857,9 +3873,10 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
         }
         if ((cont || uq) && (npre || (cont && uq))) {
             const char *kw = uq ? "uniqueItems" : "contains";
-            if (!aieng__sc_relax(c, kw)) {
+            if (!aieng__sc_relax(c, kw) || (npre && cont && uq && !aieng__sc_relax(c, "contains"))) {
                 aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with prefixItems (or contains with uniqueItems) is not supported", kw); return 0; }
-            cont = NULL; uq = 0; /* relaxed: left out */
+            uq = 0; /* relaxed: left out (contains too with prefixItems) */
+            if (npre) cont = NULL;
         }
         if (cont) {
             if (chi >= 0 && clo > chi) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
