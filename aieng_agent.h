@@ -454,8 +454,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   digits after trailing zeros and the digits'
                                                   remainder mod P, with the bounds (digit
                                                   automaton as rules; error above 20000 states)
-   contains, minContains,    yes                  yes, with minItems/maxItems, not with
-   maxContains                                    prefixItems; maxContains needs the items that
+   contains, minContains,    yes                  yes, with minItems/maxItems (up to 3 different
+   maxContains                                    contains, then without maxContains), not with
+                                                  prefixItems; maxContains needs the items that
                                                   do not match: compiled as not <contains>
    uniqueItems               yes                  false: nothing to do; true: exact when the
                                                   items take at most 10 values (const, enum,
@@ -3451,8 +3452,9 @@ static void aieng__sc_int_range(aieng__buf *b, int has_lo, int64_t lo, int has_h
     }
     aieng__buf_putc(b, ')');
 }
-static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *cont,
-                              long a, long bmax, aieng__buf *b);
+#define AIENG__CA_MAX 3 /* contains keywords on one array */
+static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *const *cont,
+                              const long *a, const long *bmax, int nk, aieng__buf *b);
 static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, aieng__buf *b);
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **parts, int np);
 static int aieng__sc_for(aieng__sc *c, const aieng_json *s) { /* memoized rule for one schema node */
@@ -3857,30 +3859,35 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems > maxItems%s", NULL); return 0; }
     if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems/maxItems above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
     {   /* contains (minContains, maxContains) and uniqueItems: exact automata, without prefixItems */
-        const aieng_json *cont = NULL, *x;
-        long clo = 1, chi = -1;
-        int uq = 0, r;
+        const aieng_json *cont[AIENG__CA_MAX], *x;
+        long clo[AIENG__CA_MAX], chi[AIENG__CA_MAX];
+        int uq = 0, r, nk = 0, q, anymax = 0;
         for (i = 0; i < np; i++) {
             double d;
             if ((x = aieng_json_get(parts[i], "uniqueItems")) != NULL && x->type == AIENG_JSON_BOOL && x->boolean) uq = 1;
             if ((x = aieng_json_get(parts[i], "contains")) == NULL) continue;
-            if (cont && !aieng_json_equal(cont, x)) {
-                if (aieng__sc_relax(c, "contains")) continue; /* relaxed: the first one only */
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'contains'%s", NULL); return 0; }
-            cont = x;
-            if (aieng__sc_num(aieng_json_get(parts[i], "minContains"), &d)) clo = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)ceil(d);
-            if (aieng__sc_num(aieng_json_get(parts[i], "maxContains"), &d)) chi = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)floor(d);
+            for (q = 0; q < nk && !aieng_json_equal(cont[q], x); q++) {}
+            if (q < nk) continue;
+            if (nk == AIENG__CA_MAX) {
+                if (aieng__sc_relax(c, "contains")) continue; /* relaxed: the first ones only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 3 different 'contains'%s", NULL); return 0; }
+            cont[nk] = x; clo[nk] = 1; chi[nk] = -1;
+            if (aieng__sc_num(aieng_json_get(parts[i], "minContains"), &d)) clo[nk] = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)ceil(d);
+            if (aieng__sc_num(aieng_json_get(parts[i], "maxContains"), &d)) { chi[nk] = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)floor(d); anymax = 1; }
+            if (chi[nk] >= 0 && clo[nk] > chi[nk]) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
+            nk++;
         }
-        if ((cont || uq) && (npre || (cont && uq))) {
-            const char *kw = uq ? "uniqueItems" : "contains";
-            if (!aieng__sc_relax(c, kw) || (npre && cont && uq && !aieng__sc_relax(c, "contains"))) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with prefixItems (or contains with uniqueItems) is not supported", kw); return 0; }
-            uq = 0; /* relaxed: left out (contains too with prefixItems) */
-            if (npre) cont = NULL;
+        if ((nk || uq) && (npre || (nk && uq) || (nk > 1 && anymax))) {
+            const char *kw = uq ? "uniqueItems" : nk > 1 && anymax ? "maxContains" : "contains";
+            if (!aieng__sc_relax(c, kw) || (npre && nk && uq && !aieng__sc_relax(c, "contains"))) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with prefixItems (or contains with uniqueItems, or "
+                               "maxContains with several contains) is not supported", kw); return 0; }
+            uq = 0; /* relaxed: left out (contains too with prefixItems; maxContains with several) */
+            if (npre) nk = 0;
+            for (q = 0; q < nk; q++) chi[q] = -1;
         }
-        if (cont) {
-            if (chi >= 0 && clo > chi) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
-            if (aieng__sc_contains(c, its, nit, mn, mx, cont, clo, chi, b)) return 1;
+        if (nk) {
+            if (aieng__sc_contains(c, its, nit, mn, mx, cont, clo, chi, nk, b)) return 1;
             if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, "contains")) return 0;
             c->err = AIENG_OK; /* relaxed: left out */
         }
@@ -4257,19 +4264,29 @@ static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, 
 }
 /* ---- contains (with minContains / maxContains) and uniqueItems over a few scalar values:
    item sequences as automata whose atoms are items (labels: rule references) */
-typedef struct aieng__ca { long mn, mx, cap_i, a, bmax, cap_k; int no_other, no_match; } aieng__ca; /* items in [mn, mx], matches of contains in [a, bmax] */
-static uint64_t aieng__ca_next(const void *u, uint64_t st, int atom) { /* atoms: 0/1 first item other/match, 2/3 later ones */
+/* items in [mn, mx]; matches of contains j in [a[j], bmax[j]] (bmax < 0: any); state: the
+   items so far (20 bits, capped at cap_i), then 14 bits per contains: its matches (capped);
+   atom 2m + later: an item of kind m (bit j: it matches contains j), first or after a comma */
+typedef struct aieng__ca { long mn, mx, cap_i, a[AIENG__CA_MAX], bmax[AIENG__CA_MAX], cap_k[AIENG__CA_MAX]; int nk; unsigned dead; } aieng__ca;
+static uint64_t aieng__ca_next(const void *u, uint64_t st, int atom) {
     const aieng__ca *p = (const aieng__ca *)u;
-    long i = (long)(st & 0xFFFFF), k = (long)(st >> 20);
-    if ((atom < 2) != (i == 0) || ((atom & 1) ? p->no_match : p->no_other)) return AIENG__AX_DEAD;
-    if (p->mx >= 0 && i + 1 > p->mx) return AIENG__AX_DEAD;
-    i = i + 1 > p->cap_i ? p->cap_i : i + 1;
-    if (atom & 1) { if (p->bmax >= 0 && k + 1 > p->bmax) return AIENG__AX_DEAD; k = k + 1 > p->cap_k ? p->cap_k : k + 1; }
-    return (uint64_t)i | ((uint64_t)k << 20);
+    long i = (long)(st & 0xFFFFF);
+    int m = atom >> 1, j;
+    uint64_t o;
+    if ((atom & 1) != (i != 0) || ((p->dead >> m) & 1) || (p->mx >= 0 && i + 1 > p->mx)) return AIENG__AX_DEAD;
+    o = (uint64_t)(i + 1 > p->cap_i ? p->cap_i : i + 1);
+    for (j = 0; j < p->nk; j++) {
+        long k = (long)((st >> (20 + 14 * j)) & 0x3FFF);
+        if ((m >> j) & 1) { if (p->bmax[j] >= 0 && k + 1 > p->bmax[j]) return AIENG__AX_DEAD; k = k + 1 > p->cap_k[j] ? p->cap_k[j] : k + 1; }
+        o |= (uint64_t)k << (20 + 14 * j);
+    }
+    return o;
 }
 static int aieng__ca_accept(const void *u, uint64_t st) {
     const aieng__ca *p = (const aieng__ca *)u;
-    return (long)(st & 0xFFFFF) >= p->mn && (long)(st >> 20) >= p->a;
+    int j;
+    for (j = 0; j < p->nk; j++) if ((long)((st >> (20 + 14 * j)) & 0x3FFF) < p->a[j]) return 0;
+    return (long)(st & 0xFFFFF) >= p->mn;
 }
 /* a schema made up by the compiler (kept until the end of the compilation) */
 static const aieng_json *aieng__sc_synth(aieng__sc *c, const char *text, size_t n) {
@@ -4285,56 +4302,57 @@ static const aieng_json *aieng__sc_synth(aieng__sc *c, const char *text, size_t 
     return aieng_json_root(d);
 }
 /* "[" items "]": items[] are the item schemas (their conjunction; none: any value), between
-   mn and mx items (mx < 0: any number), of which between a and bmax (bmax < 0: any) match
-   cont. Appends to b; 0 on error. */
-static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *cont,
-                              long a, long bmax, aieng__buf *b) {
-    const aieng_json *parts[AIENG__SC_MAXPARTS + 1];
-    int rin = -2, rout = -2, i, id;
-    char lab[4][64];
-    const char *labels[4];
+   mn and mx items (mx < 0: any number), of which between a[j] and bmax[j] (bmax < 0: any)
+   match cont[j] (several: none with bmax). Appends to b; 0 on error. */
+static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *const *cont,
+                              const long *a, const long *bmax, int nk, aieng__buf *b) {
+    const aieng_json *parts[AIENG__SC_MAXPARTS + AIENG__CA_MAX];
+    int rule[1 << AIENG__CA_MAX], i, j, m, id;
+    char lab[2 << AIENG__CA_MAX][64];
+    const char *labels[2 << AIENG__CA_MAX];
     aieng__ca ca;
     aieng__ax ax;
-    for (i = 0; i < nit; i++) parts[i] = items[i];
-    parts[nit] = cont;
-    rin = aieng__sc_comp(c, parts, nit + 1); /* items that match */
-    if (rin < 0) return 0;
-    if (aieng__sc_is_empty(c, rin)) rin = -3;
-    if (bmax >= 0) { /* the other items must not match: the items schema and not contains */
-        if (cont->type == AIENG_JSON_BOOL) rout = cont->boolean ? -3 : (nit ? aieng__sc_comp(c, items, nit) : -2);
-        else {
-            aieng__buf t;
-            char *w = NULL;
-            size_t wn = 0;
-            memset(&t, 0, sizeof t);
-            if (aieng_json_write(cont, 0, &w, &wn) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
-            aieng__buf_puts(&t, "{\"not\":"); aieng__buf_put(&t, w, wn); aieng__buf_putc(&t, '}');
-            aieng_free(NULL, w);
-            parts[nit] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
-            AIENG_FREE(t.p, NULL);
-            if (!parts[nit]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
-            rout = aieng__sc_comp(c, parts, nit + 1);
-        }
-        if (rout == -1) return 0;
-    } else rout = nit ? aieng__sc_comp(c, items, nit) : -2;
-    if (rout == -1) return 0;
-    if (rout >= 0 && aieng__sc_is_empty(c, rout)) rout = -3;
-    for (i = 0; i < 4; i++) {
-        int r = i & 1 ? rin : rout;
-        char ref[32];
-        if (r == -2) snprintf(ref, sizeof ref, "value"); else snprintf(ref, sizeof ref, "s%d", r);
-        snprintf(lab[i], sizeof lab[i], "%s%s ws", i < 2 ? "" : "\",\" ws ", ref);
-        labels[i] = lab[i];
-    }
     memset(&ca, 0, sizeof ca);
-    ca.mn = mn; ca.mx = mx; ca.a = a; ca.bmax = bmax;
+    for (i = 0; i < nit; i++) parts[i] = items[i];
+    for (m = 0; m < (1 << nk); m++) { /* kind m: the items schema and the contains of m */
+        int np = nit;
+        for (j = 0; j < nk; j++) if ((m >> j) & 1) parts[np++] = cont[j];
+        if (m == 0 && nk == 1 && bmax[0] >= 0) { /* with maxContains the other items must not match: not contains */
+            if (cont[0]->type == AIENG_JSON_BOOL) { if (cont[0]->boolean) { rule[0] = -3; continue; } }
+            else {
+                aieng__buf t;
+                char *w = NULL;
+                size_t wn = 0;
+                memset(&t, 0, sizeof t);
+                if (aieng_json_write(cont[0], 0, &w, &wn) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+                aieng__buf_puts(&t, "{\"not\":"); aieng__buf_put(&t, w, wn); aieng__buf_putc(&t, '}');
+                aieng_free(NULL, w);
+                parts[np] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+                AIENG_FREE(t.p, NULL);
+                if (!parts[np++]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+            }
+        }
+        rule[m] = np ? aieng__sc_comp(c, parts, np) : -2;
+        if (rule[m] == -1) return 0;
+        if (rule[m] >= 0 && aieng__sc_is_empty(c, rule[m])) rule[m] = -3;
+    }
+    for (m = 0; m < (2 << nk); m++) {
+        int r = rule[m >> 1];
+        char ref[32];
+        if (r == -3) ca.dead |= 1u << (m >> 1);
+        if (r == -2) snprintf(ref, sizeof ref, "value"); else snprintf(ref, sizeof ref, "s%d", r);
+        snprintf(lab[m], sizeof lab[m], "%s%s ws", m & 1 ? "\",\" ws " : "", ref);
+        labels[m] = lab[m];
+    }
+    ca.mn = mn; ca.mx = mx; ca.nk = nk;
     ca.cap_i = mx >= 0 ? mx : (mn > 1 ? mn : 1);
-    ca.cap_k = bmax >= 0 ? bmax : a;
+    for (j = 0; j < nk; j++) {
+        if (a[j] > 0x3FFF || bmax[j] > 0x3FFF) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minContains/maxContains above 16383%s", NULL); return 0; }
+        ca.a[j] = a[j]; ca.bmax[j] = bmax[j]; ca.cap_k[j] = bmax[j] >= 0 ? bmax[j] : a[j];
+    }
     memset(&ax, 0, sizeof ax);
     ax.next = aieng__ca_next; ax.accept = aieng__ca_accept; ax.u = &ca;
-    ax.label = labels; ax.natoms = 4; ax.fin = "\"]\""; ax.limit = AIENG__SC_AUTOMATON_MAX;
-    if (rin == -3 && a > 0) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
-    ca.no_match = rin == -3; ca.no_other = rout == -3; /* item kinds no value fits */
+    ax.label = labels; ax.natoms = 2 << nk; ax.fin = "\"]\""; ax.limit = AIENG__SC_AUTOMATON_MAX;
     id = aieng__sc_automaton(c, &ax, 0, "'contains' with minItems/maxItems/minContains/maxContains");
     if (id < 0) return 0;
     aieng__buf_printf(b, "\"[\" ws s%d", id);

@@ -1231,6 +1231,9 @@ static void test_schema_kw_arrays(void) {
         "{\"type\":\"array\",\"contains\":true,\"minContains\":2,\"maxContains\":3}",
         "{\"type\":\"array\",\"contains\":false,\"minContains\":0,\"maxItems\":2}",
         "{\"allOf\":[{\"type\":\"array\",\"minItems\":1},{\"contains\":{\"enum\":[1,\"a\"]}}]}",
+        "{\"type\":\"array\",\"allOf\":[{\"contains\":{\"const\":1}},{\"contains\":{\"type\":\"string\"},\"minContains\":2}]}",
+        "{\"type\":\"array\",\"allOf\":[{\"contains\":{\"minimum\":5}},{\"contains\":{\"maximum\":3}},{\"contains\":{\"type\":\"boolean\"}}],\"maxItems\":4}",
+        "{\"type\":\"array\",\"items\":{\"allOf\":[{\"type\":\"array\",\"contains\":{\"type\":\"integer\",\"multipleOf\":11,\"minimum\":100}},{\"contains\":{\"type\":\"number\",\"multipleOf\":3}}]}}",
         "{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\",\"c\"]},\"uniqueItems\":true}",
         "{\"type\":\"array\",\"items\":{\"type\":\"boolean\"},\"uniqueItems\":true,\"minItems\":1}",
         "{\"type\":\"array\",\"items\":{\"enum\":[1,2,3,4,1.0]},\"uniqueItems\":true,\"maxItems\":3}",
@@ -1238,7 +1241,7 @@ static void test_schema_kw_arrays(void) {
         "{\"type\":\"array\",\"items\":{\"const\":[1]},\"uniqueItems\":true}",
         "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"uniqueItems\":false}" };
     static const char *const val[] = { "1", "5", "7", "100", "121", "\"a\"", "\"b\"", "\"c\"", "true", "false", "null",
-                                       "[true]", "[1]", "[]", "2", "3", "4", "110", "-5", "{}" };
+                                       "[true]", "[1]", "[]", "2", "3", "4", "110", "-5", "{}", "[110,3]", "[132]" };
     const int nv = (int)(sizeof val / sizeof *val);
     kw_tally t;
     size_t si;
