@@ -2712,6 +2712,7 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 #ifndef AIENG_REGEX_MAX_STATES
 #define AIENG_REGEX_MAX_STATES 100000      /* NFA states of one regex; DFA states: a tenth */
 #endif
+#define AIENG__RE_WORK 40000000L /* steps of one regex's DFA construction (closures, minimization) */
 typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; } aieng__nfa; /* set: tree node of a SET edge (o1), -1: epsilon (o1, o2) */
 static int aieng__nfa_new(aieng__nfa *f, int set) {
     if (f->n >= AIENG_REGEX_MAX_STATES) return -1;
@@ -2794,12 +2795,14 @@ static int aieng__atom_of(const int *alo, int natoms, int cp) {
 }
 /* epsilon closure of the states in `in`, written sorted to `out` (states with a SET edge and
    the final state only); mark/stamp: scratch */
-static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp) {
+static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp, long *work) {
     int i, ok = 1;
     out->n = 0; stack->n = 0;
     for (i = 0; i < in->n; i++) if (mark[in->v[i]] != stamp) { mark[in->v[i]] = stamp; ok &= aieng__iv_push(stack, in->v[i]); }
+    *work += in->n;
     while (ok && stack->n) {
         int x = stack->v[--stack->n];
+        (*work)++;
         if (f->set[x] >= 0 || x == fin) { ok &= aieng__iv_push(out, x); continue; }
         if (f->o1[x] >= 0 && mark[f->o1[x]] != stamp) { mark[f->o1[x]] = stamp; ok &= aieng__iv_push(stack, f->o1[x]); }
         if (f->o2[x] >= 0 && mark[f->o2[x]] != stamp) { mark[f->o2[x]] = stamp; ok &= aieng__iv_push(stack, f->o2[x]); }
@@ -2814,6 +2817,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
     unsigned char *acc = NULL;
     int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10;
+    long work = 0;
     const char *err = NULL;
     memset(&f, 0, sizeof f); memset(&pool, 0, sizeof pool); memset(&off, 0, sizeof off); memset(&cur, 0, sizeof cur);
     memset(&clo, 0, sizeof clo); memset(&stack, 0, sizeof stack); memset(&seed, 0, sizeof seed);
@@ -2828,7 +2832,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     for (i = 0; i < f.n; i++) mark[i] = 0;
     for (i = 0; i < hcap; i++) hash[i] = -1;
     ok &= aieng__iv_push(&seed, s0);
-    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp);
+    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work);
     /* DFA states: closures stored in pool at off[i] .. off[i + 1] */
 #define AIENG__RD_FIND(res) do { \
         unsigned h_ = 2166136261u; int j_, q_; \
@@ -2838,7 +2842,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
             if (off.v[t_ + 1] - off.v[t_] == clo.n && !memcmp(pool.v + off.v[t_], clo.v, (size_t)clo.n * sizeof(int))) { (res) = t_; break; } \
             q_ = (q_ + 1) & (hcap - 1); } \
         if ((res) < 0) { \
-            if (n >= maxd || 2 * n >= hcap) { err = "regex needs too many automaton states"; goto done; } \
+            if (n >= maxd || 2 * n >= hcap || (long)(n + 1) * natoms > AIENG__RE_WORK / 8) { err = "regex needs too many automaton states"; goto done; } \
             for (j_ = 0; j_ < clo.n; j_++) ok &= aieng__iv_push(&pool, clo.v[j_]); \
             if (!n) ok &= aieng__iv_push(&off, 0); \
             ok &= aieng__iv_push(&off, pool.n); \
@@ -2867,7 +2871,8 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
             if (!bucket[k].n) { tr[(size_t)i * natoms + k] = -1; prev = -2; continue; }
             if (prev >= -1 && k && bucket[k].n == bucket[k - 1].n && !memcmp(bucket[k].v, bucket[k - 1].v, (size_t)bucket[k].n * sizeof(int))) {
                 tr[(size_t)i * natoms + k] = prev; continue; }
-            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp);
+            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp, &work);
+            if (work > AIENG__RE_WORK) { err = "regex needs too much work for an automaton"; goto done; }
             AIENG__RD_FIND(t);
             tr[(size_t)i * natoms + k] = prev = t;
         }
@@ -2883,6 +2888,11 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
         int nc = 0, pc = -1, any[2] = { -1, -1 };
         for (i = 0; i < n; i++) { if (any[acc[i]] < 0) any[acc[i]] = nc++; cls[i] = any[acc[i]]; }
         while (nc != pc) {
+            if ((work += (long)n * natoms) > AIENG__RE_WORK) { /* too costly to minimize: every state its own class (still exact) */
+                for (i = 0; i < n; i++) cls[i] = i;
+                nc = n;
+                break;
+            }
             pc = nc; nc = 0;
             for (i = 0; i < hcap; i++) hash[i] = -1;
             for (i = 0; i < n; i++) {
@@ -4495,6 +4505,7 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
     qsort(bnd.v, (size_t)bnd.n, sizeof(int), aieng__cmp_int);
     for (i = 0; i < bnd.n; i++) if (!natoms || bnd.v[i] != bnd.v[natoms - 1]) bnd.v[natoms++] = bnd.v[i];
     bnd.n = natoms;
+    if (natoms > 4096) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the regexes have too many different character classes%s", NULL); goto done; }
     atoms = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
     if (!atoms || !aieng__buf_reserve(&scratch, (size_t)natoms * 2 * sizeof(int))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
     for (i = 0; i < natoms; i++) { /* atom i: [bnd[i], bnd[i + 1] - 1], stored in scratch */
