@@ -4007,7 +4007,7 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
             h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
             while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
             if (j < 0) {
-                if (nst >= a->limit || nst * 2 >= hcap) {
+                if (nst >= a->limit || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64) {
                     aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what);
                     id = -2; goto done;
                 }
@@ -4449,6 +4449,38 @@ static const char *const aieng__fmt_re[4] = { /* the languages of aieng__fmt_gbn
     "^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[tT]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" };
+/* 1 when every string the DFA accepts has a length in [mn, mx] (mx < 0: no bound); 0 when
+   not or too costly to tell: breadth-first layers of the states that can still accept */
+static int aieng__rdfa_lengths_within(const aieng__rdfa *d, long mn, long mx) {
+    unsigned char *live, *cur, *nxt;
+    long t, steps = mx < 0 ? mn : (mx + 1 < d->n + 1 ? mx + 1 : d->n + 1);
+    int i, k, changed, ok = 0, any;
+    if (steps * (long)d->n * d->natoms > 20000000L) return 0;
+    live = (unsigned char *)AIENG_MALLOC((size_t)d->n * 3, NULL);
+    if (!live) return 0;
+    cur = live + d->n; nxt = cur + d->n;
+    for (i = 0; i < d->n; i++) live[i] = d->acc[i];
+    do { /* states that can reach acceptance */
+        changed = 0;
+        for (i = 0; i < d->n; i++)
+            for (k = 0; !live[i] && k < d->natoms; k++) { int y = d->tr[(size_t)i * d->natoms + k]; if (y >= 0 && live[y]) live[i] = changed = 1; }
+    } while (changed);
+    memset(cur, 0, (size_t)d->n);
+    cur[0] = live[0];
+    for (t = 0; ; t++) { /* cur: live states after exactly t characters */
+        any = 0;
+        for (i = 0; i < d->n; i++) if (cur[i]) { any = 1; if (d->acc[i] && t < mn) goto out; } /* a string shorter than mn */
+        if (!any) { ok = 1; break; }                                               /* no longer strings */
+        if (t >= steps) { ok = mx < 0; break; }                                      /* mx < 0: all shorter ones checked */
+        memset(nxt, 0, (size_t)d->n);
+        for (i = 0; i < d->n; i++) if (cur[i]) for (k = 0; k < d->natoms; k++) { int y = d->tr[(size_t)i * d->natoms + k]; if (y >= 0 && live[y]) nxt[y] = 1; }
+        memcpy(cur, nxt, (size_t)d->n);
+        if (mx >= 0 && t + 1 > mx) { for (i = 0; i < d->n; i++) if (cur[i]) goto out; ok = 1; break; } /* a string longer than mx */
+    }
+out:
+    AIENG_FREE(live, NULL);
+    return ok;
+}
 typedef struct aieng__sp { const aieng__rdfa *d[3]; int nd; long mn, mx; } aieng__sp;
 static uint64_t aieng__sp_next(const void *u, uint64_t st, int atom) {
     const aieng__sp *p = (const aieng__sp *)u;
@@ -4519,6 +4551,7 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
         for (k = 0; k < natoms && d[i].n == 1 && d[i].acc[0] && d[i].tr[k] == 0; k++) {}
         if (k < natoms || d[i].n != 1 || !d[i].acc[0]) sp.d[sp.nd++] = &d[i]; /* else: any text */
     }
+    if (sp.nd == 1 && nre == 1 && aieng__rdfa_lengths_within(sp.d[0], mn, mx)) { ok = 2; goto done; } /* the lengths are implied */
     if (sp.nd == 0) { /* only lengths remain */
         if (mn == 0 && mx < 0) aieng__buf_puts(b, "char*");
         else if (mx < 0) aieng__buf_printf(b, "char{%ld,}", mn);
@@ -4569,12 +4602,16 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
         int nre = 0;
         for (i = 0; i < npat; i++) { re[nre] = pats[i]->s; rl[nre++] = pats[i]->len; }
         if (f >= 0) { re[nre] = aieng__fmt_re[f]; rl[nre] = strlen(aieng__fmt_re[f]); nre++; }
-        if (aieng__sc_strings(c, re, rl, nre, mn, mx, b)) { aieng__buf_puts(b, " \"\\\"\""); return 1; }
+        int r = aieng__sc_strings(c, re, rl, nre, mn, mx, b);
+        if (r == 1) { aieng__buf_puts(b, " \"\\\"\""); return 1; }
+        if (r == 2) mn = 0, mx = -1; /* the regex implies the lengths: written plainly below */
+        else {
         if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, "minLength/maxLength")) return 0;
         c->err = AIENG_OK; /* relaxed: the lengths are left out, one pattern (or the format) kept */
         b->n = at;
         if (npat) f = -1;
         mn = 0; mx = -1;
+        }
     }
     if (npat) {
         size_t at = b->n;
