@@ -3982,16 +3982,20 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
     uint64_t *keys = NULL;
     int *hash = NULL, *efrom = NULL, *eto = NULL, *eatom = NULL, *ids = NULL, *ebeg = NULL;
     unsigned char *live = NULL;
-    long nst = 0, cap = 0, ne = 0, ecap = 0, hcap = 0, i;
+    long nst = 0, cap = 0, ne = 0, ecap = 0, hcap = 0, i, lim = a->limit;
     int ok = 1, changed, id = -1, k;
-    aieng__buf body;
+    aieng__buf body, setb;
     aieng__iv set;
+    char *ctext[64];
+    int cid[64], ncls = 0;
     memset(&body, 0, sizeof body);
+    memset(&setb, 0, sizeof setb);
     memset(&set, 0, sizeof set);
 #define AIENG__AX_GROW(p, n, cp, T) do { if ((n) == (cp)) { long nc_ = (cp) ? (cp) * 2 : 64; T *np_ = (T *)AIENG_REALLOC((p), (size_t)nc_ * sizeof(T), NULL); \
         if (!np_) { ok = 0; goto done; } (p) = np_; (cp) = nc_; } } while (0)
+    if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2; /* the schema's rule budget */
     hcap = 1024;
-    while (hcap < 2 * (a->limit < 1 ? 1 : a->limit) && hcap < (1L << 22)) hcap *= 2;
+    while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
     hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
     if (!hash) { ok = 0; goto done; }
     for (i = 0; i < hcap; i++) hash[i] = -1;
@@ -4007,7 +4011,7 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
             h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
             while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
             if (j < 0) {
-                if (nst >= a->limit || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64) {
+                if (nst >= lim || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64) {
                     aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what);
                     id = -2; goto done;
                 }
@@ -4070,7 +4074,19 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
                 for (f = e; f < ebeg[i + 1]; f++)
                     if (eto[f] == eto[e]) { const aieng__iv *s = &a->atoms[eatom[f]]; for (k = 0; k < s->n; k++) ok &= aieng__iv_push(&set, s->v[k]); }
                 aieng__rs_norm(&set);
-                aieng__gbnf_set(&body, &set, a->json);
+                setb.n = 0;
+                aieng__gbnf_set(&setb, &set, a->json);
+                if (setb.n <= 24 || setb.oom) aieng__buf_put(&body, setb.p, setb.n);
+                else { /* a long class: one rule, shared by the states that use it */
+                    for (k = 0; k < ncls && strcmp(ctext[k], setb.p); k++) {}
+                    if (k == ncls && ncls < 64 && (ctext[k] = (char *)AIENG_MALLOC(setb.n + 1, NULL)) != NULL) {
+                        memcpy(ctext[k], setb.p, setb.n + 1);
+                        cid[k] = aieng__sc_new_rule(c);
+                        aieng__sc_emit(c, cid[k], &setb);
+                        ncls++;
+                    }
+                    if (k < ncls) aieng__buf_printf(&body, "s%d", cid[k]); else aieng__buf_put(&body, setb.p, setb.n);
+                }
             }
             aieng__buf_printf(&body, " s%d", ids[eto[e]]);
         }
@@ -4082,7 +4098,8 @@ done:
     if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
     if (id == -2) id = -1;
     AIENG_FREE(keys, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(efrom, NULL); AIENG_FREE(eto, NULL); AIENG_FREE(eatom, NULL);
-    AIENG_FREE(ids, NULL); AIENG_FREE(ebeg, NULL); AIENG_FREE(live, NULL); AIENG_FREE(body.p, NULL);
+    AIENG_FREE(ids, NULL); AIENG_FREE(ebeg, NULL); AIENG_FREE(live, NULL); AIENG_FREE(body.p, NULL); AIENG_FREE(setb.p, NULL);
+    for (k = 0; k < ncls; k++) AIENG_FREE(ctext[k], NULL);
     aieng__iv_free(&set);
     return id;
 }
@@ -4680,8 +4697,15 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
         if (has_lo && (lo < -9.2e18 || lo > 9.2e18)) has_lo = 0; /* relaxed: that bound is left out */
         if (has_hi && (hi < -9.2e18 || hi > 9.2e18)) has_hi = 0;
     }
-    if (nmo || (!integer && ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15)))))
-        return aieng__sc_decimal(c, integer, has_lo ? lo_k : NULL, lo_ex, has_hi ? hi_k : NULL, hi_ex, mo, nmo, b); /* exact */
+    if (nmo || (!integer && ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15))))) {
+        size_t at = b->n;
+        if (aieng__sc_decimal(c, integer, has_lo ? lo_k : NULL, lo_ex, has_hi ? hi_k : NULL, hi_ex, mo, nmo, b)) return 1; /* exact */
+        if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, nmo ? "multipleOf" : "minimum/maximum")) return 0;
+        c->err = AIENG_OK; /* relaxed: multipleOf left out, bounds widened to whole numbers */
+        b->n = at;
+        if (!integer && has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) { if (fabs(lo) > 1e15) has_lo = 0; else { lo = floor(lo); lo_ex = 0; } }
+        if (!integer && has_hi && (hi != floor(hi) || fabs(hi) > 1e15)) { if (fabs(hi) > 1e15) has_hi = 0; else { hi = ceil(hi); hi_ex = 0; } }
+    }
     if (integer) {
         int64_t L = 0, H = 0;
         if (!has_lo && !has_hi) { aieng__buf_puts(b, "integer"); return 1; }
