@@ -4535,7 +4535,31 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
     aieng__sp sp;
     aieng__ax a;
     int i, k, natoms = 0, ok = 0, id;
+    aieng__buf key;
+    aieng_json_doc *kd = NULL;
     memset(r, 0, sizeof r); memset(d, 0, sizeof d); memset(&scratch, 0, sizeof scratch); memset(&bnd, 0, sizeof bnd); memset(&sp, 0, sizeof sp);
+    memset(&key, 0, sizeof key);
+    { /* the same regexes and lengths met before in this schema: the same rule (kept as made-up
+         schemas {"k": [mn, mx, regexes...], "r": rule}) */
+        aieng__buf_printf(&key, "[%ld,%ld", mn, mx);
+        for (i = 0; i < nre; i++) {
+            aieng_json str;
+            char *w = NULL;
+            size_t wn = 0;
+            memset(&str, 0, sizeof str);
+            str.type = AIENG_JSON_STRING; str.s = re[i]; str.len = rl[i];
+            if (aieng_json_write(&str, 0, &w, &wn) != AIENG_OK) { key.oom = 1; break; }
+            aieng__buf_putc(&key, ',');
+            aieng__buf_put(&key, w, wn);
+            aieng_free(NULL, w);
+        }
+        aieng__buf_putc(&key, ']');
+        if (!key.oom && aieng_json_parse(key.p, key.n, NULL, &kd) == AIENG_OK)
+            for (i = 0; i < c->nsynth; i++) {
+                const aieng_json *k0 = aieng_json_get(aieng_json_root(c->synth[i]), "k"), *r0 = aieng_json_get(aieng_json_root(c->synth[i]), "r");
+                if (k0 && r0 && r0->is_int && aieng_json_equal(k0, aieng_json_root(kd))) { aieng__buf_printf(b, "s%d", (int)r0->i); ok = 1; goto done; }
+            }
+    }
     for (i = 0; i < nre; i++) {
         scratch.n = 0;
         if (aieng__re_parse(&r[i], re[i], rl[i], 1, 1, &scratch) != AIENG_OK) { aieng__sc_fail_last(c); goto done; }
@@ -4583,7 +4607,16 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
     if (id < 0) goto done;
     aieng__buf_printf(b, "s%d", id);
     ok = 1;
+    if (kd) { /* remembered for the next use */
+        aieng__buf t;
+        memset(&t, 0, sizeof t);
+        aieng__buf_puts(&t, "{\"k\":"); aieng__buf_put(&t, key.p, key.n); aieng__buf_printf(&t, ",\"r\":%d}", id);
+        if (!t.oom) aieng__sc_synth(c, t.p, t.n);
+        AIENG_FREE(t.p, NULL);
+    }
 done:
+    aieng_json_free(kd);
+    AIENG_FREE(key.p, NULL);
     for (i = 0; i < nre; i++) { aieng__re_free(&r[i]); aieng__rdfa_free(&d[i]); }
     AIENG_FREE(scratch.p, NULL); AIENG_FREE(atoms, NULL); aieng__iv_free(&bnd);
     return ok;

@@ -1214,6 +1214,27 @@ static void test_schema_kw_strings(void) {
         kw_check(&t, cs[ci].sch, l.v, l.n);
         kw_free(&l);
     }
+    { /* the same pattern and lengths in two places: one automaton, used twice */
+        static const char *const one = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":40}}}";
+        static const char *const two = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":40},"
+                                       "\"b\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":40}}}";
+        static char *inst[] = { "{\"a\":\"abc\",\"b\":\"de\"}", "{\"a\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmn\"}", "{\"b\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmno\"}",
+                                "{\"b\":\"\"}", "{\"a\":\"abcde\",\"b\":\"a1\"}" };
+        const char *sch[2];
+        int rules[2], q;
+        sch[0] = one; sch[1] = two;
+        for (q = 0; q < 2; q++) {
+            aieng_json_doc *sd = NULL;
+            char *g = NULL, *p;
+            rules[q] = 0;
+            if (aieng_json_parse(sch[q], strlen(sch[q]), NULL, &sd) == AIENG_OK && aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &g, NULL) == AIENG_OK)
+                for (p = g; (p = strstr(p, "::=")) != NULL; p++) rules[q]++;
+            aieng_free(NULL, g);
+            aieng_json_free(sd);
+        }
+        CHECK(rules[0] > 40 && rules[1] <= rules[0] + 10, "pattern + maxLength twice: %d rules, once: %d", rules[1], rules[0]);
+        kw_check(&t, two, inst, (int)(sizeof inst / sizeof *inst));
+    }
     printf("pattern/format with lengths: %d/%d schemas compile, grammar == validator on %d/%d strings\n",
            t.compiled, t.schemas, t.agree, t.total);
 }
