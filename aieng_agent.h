@@ -458,22 +458,39 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minLength, maxLength      yes (code points)    yes (an escape counts as one character);
                                                   maxLength above AIENG_GRAMMAR_MAX_REPEAT is
                                                   left to the validator
-   pattern                   yes                  yes (not together with min/maxLength: an
-                                                  error; relaxed: the lengths are left out)
-   format                    date, time,          same grammars (the validator runs them);
-                             date-time, uuid,     other formats are annotations (ignored),
-                             ipv4, ipv6 (RFC      as the spec's default. email is a subset of
-                             4291, no zone),      RFC 5321: a dot-atom local part and a
-                             hostname (RFC 1123   domain of two or more labels (or
-                             labels; the 253-     [IPv4]); quoted local parts are not
-                             byte total is not    accepted
-                             checked), email,
-                             uri, uri-reference
+   pattern                   yes                  yes; with min/maxLength, with format or a
+                                                  second pattern: exact, the product of their
+                                                  minimal DFAs and the length counter as rules
+                                                  (error above AIENG__SC_AUTOMATON_MAX (20000)
+                                                  states; relaxed: the lengths are left out)
+   format                    date, time,          same grammars (the validator runs them; the
+                             date-time, uuid,     first four as regexes when combined with
+                             ipv4, ipv6 (RFC      lengths or a pattern; the others then only
+                             4291, no zone),      with lengths they imply, else an error,
+                             hostname (RFC 1123   relaxed); other formats are annotations
+                             labels; the 253-     (ignored), as the spec's default. email is a
+                             byte total is not    subset of RFC 5321: a dot-atom local part and
+                             checked), email,     a domain of two or more labels (or [IPv4]);
+                             uri, uri-reference   quoted local parts are not accepted
                              (RFC 3986), duration
                              (RFC 3339 app. A)
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
-   exclusiveMinimum/Maximum  draft-04 too)        numbers: whole-number bounds, written
-                                                  without exponent
+   exclusiveMinimum/Maximum  draft-04 too)        numbers: exact decimal comparison on the
+                                                  digits (any bound up to 40 digits either side
+                                                  of the point), written without exponent
+   multipleOf                yes (doubles, 1e-9   exact for decimal values P/10^q (several: their
+                             tolerance)           least common multiple): at most q fraction
+                                                  digits after trailing zeros and the digits'
+                                                  remainder mod P, with the bounds (digit
+                                                  automaton as rules; error above 20000 states)
+   contains, minContains,    yes                  yes, with minItems/maxItems (up to 3 different
+   maxContains                                    contains, then without maxContains), not with
+                                                  prefixItems; maxContains needs the items that
+                                                  do not match: compiled as not <contains>
+   uniqueItems               yes                  false: nothing to do; true: exact when the
+                                                  items take at most 10 values (const, enum,
+                                                  boolean/null): sequences of distinct values;
+                                                  else an error (relaxed)
    minProperties,            yes                  yes (extra members count)
    maxProperties
    dependentRequired,        yes                  yes: name lists (and schemas that only list
@@ -486,14 +503,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   extra keys follow it when no declared name
                                                   matches it and there are no
                                                   patternProperties; else an error (relaxed)
-   multipleOf, uniqueItems,  yes                  error (not expressible as a grammar here;
-   contains, min/maxContains                      relaxed)
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
-   integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded
-   ones no exponent and no "-0"; a pattern-constrained string uses the canonical JSON
-   escapes. Looser (the only cases): oneOf's exclusivity against branches outside the form
-   above; a key matching two patternProperties is checked against one; declared names
+   integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
+   multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
+   JSON escapes. Looser (the only cases): oneOf's exclusivity against branches outside the
+   form above; a key matching two patternProperties is checked against one; declared names
    that need JSON escapes are not excluded from extra members. Validate the result when
    these matter.
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
@@ -2734,10 +2749,26 @@ static void aieng__gbnf_set(aieng__buf *b, aieng__iv *r, int json) {
             if (lo <= hi) aieng__rs_add(&plain, lo, hi);
         }
         aieng__buf_putc(b, '(');
-        aieng__gbnf_class(b, &plain);
+        if (plain.n) aieng__gbnf_class(b, &plain);
+        else aieng__buf_puts(b, "[^\\x00-\\U0010FFFF]"); /* no plain character: an empty class */
         if (q) aieng__buf_puts(b, " | \"\\\\\\\"\"");
         if (bs) aieng__buf_puts(b, " | \"\\\\\\\\\"");
-        if (ctl) aieng__buf_puts(b, " | \"\\\\\" [bfnrt] | \"\\\\u00\" [01] [0-9a-fA-F]");
+        if (ctl) { /* exactly the control characters of the set: short escapes and \u00XX */
+            static const char sh[5] = { 'b', 'f', 'n', 'r', 't' };
+            static const int shc[5] = { 8, 12, 10, 13, 9 };
+            int h, l, any = 0;
+            for (l = 0; l < 5; l++) if (aieng__rs_has(r, shc[l])) { aieng__buf_puts(b, any ? "" : " | \"\\\\\" ["); aieng__buf_putc(b, sh[l]); any = 1; }
+            if (any) aieng__buf_putc(b, ']');
+            for (h = 0; h < 2; h++) {
+                any = 0;
+                for (l = 0; l < 16; l++) if (aieng__rs_has(r, h * 16 + l)) {
+                    if (!any) aieng__buf_printf(b, " | \"\\\\u00%d\" [", h);
+                    any = 1;
+                    if (l < 10) aieng__buf_putc(b, (char)('0' + l)); else { aieng__buf_putc(b, (char)('a' + l - 10)); aieng__buf_putc(b, (char)('A' + l - 10)); }
+                }
+                if (any) aieng__buf_putc(b, ']');
+            }
+        }
         aieng__buf_putc(b, ')');
         aieng__iv_free(&plain);
     }
@@ -2753,8 +2784,43 @@ static void aieng__gbnf_lit_cp(aieng__buf *b, unsigned cp, int json) {
     aieng__buf_putc(b, '"');
 }
 
-typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth; } aieng__re;
+/* with `tree` set the parser also builds a syntax tree (for the automata of pattern with
+   lengths / format): nodes nd[0..nn), `last` = the node of what was parsed last */
+typedef struct aieng__rn { int kind, a, b, mn, mx; aieng__iv set; } aieng__rn;
+enum { AIENG__RN_SET, AIENG__RN_CAT, AIENG__RN_ALT, AIENG__RN_REP, AIENG__RN_EPS };
+typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth;
+                           int tree, last, nn, capn; aieng__rn *nd; } aieng__re;
 static int aieng__re_fail(aieng__re *r, const char *msg) { if (!r->err) r->err = msg; return 0; }
+/* a new tree node (set: moved into the node, for SET); -1 when out of memory or not building */
+static int aieng__re_node(aieng__re *r, int kind, int a, int b, aieng__iv *set) {
+    aieng__rn *x;
+    if (!r->tree || r->err) { if (set) aieng__iv_free(set); return -1; }
+    if (r->nn == r->capn) {
+        int nc = r->capn ? r->capn * 2 : 64;
+        aieng__rn *nd = r->nn >= 1000000 ? NULL : (aieng__rn *)AIENG_REALLOC(r->nd, (size_t)nc * sizeof *nd, NULL);
+        if (!nd) { if (set) aieng__iv_free(set); aieng__re_fail(r, "regex too large (out of memory)"); return -1; }
+        r->nd = nd; r->capn = nc;
+    }
+    x = &r->nd[r->nn];
+    memset(x, 0, sizeof *x);
+    x->kind = kind; x->a = a; x->b = b;
+    if (set) { x->set = *set; memset(set, 0, sizeof *set); }
+    r->last = r->nn;
+    return r->nn++;
+}
+static void aieng__re_free(aieng__re *r) {
+    int i;
+    for (i = 0; i < r->nn; i++) aieng__iv_free(&r->nd[i].set);
+    AIENG_FREE(r->nd, NULL);
+    r->nd = NULL; r->nn = r->capn = 0;
+}
+static int aieng__re_cp_node(aieng__re *r, long lo, long hi) {
+    aieng__iv t;
+    memset(&t, 0, sizeof t);
+    if (!r->tree) return -1;
+    if (!aieng__rs_add(&t, (int)lo, (int)hi)) { aieng__iv_free(&t); return aieng__re_fail(r, "regex too large (out of memory)") - 1; }
+    return aieng__re_node(r, AIENG__RN_SET, 0, 0, &t);
+}
 static int aieng__re_class_escape(int c, aieng__iv *set) {
     switch (c) {
     case 'd': return aieng__rs_add(set, '0', '9');
@@ -2868,6 +2934,7 @@ static int aieng__re_atom(aieng__re *r) {
         }
         if (neg) aieng__rs_complement(&set); else aieng__rs_norm(&set);
         aieng__gbnf_set(r->o, &set, r->json);
+        aieng__re_node(r, AIENG__RN_SET, 0, 0, &set);
         aieng__iv_free(&set);
         return 1;
     }
@@ -2878,8 +2945,8 @@ static int aieng__re_atom(aieng__re *r) {
         r->p++;
         cp = aieng__re_escape(r, &set, 0);
         if (cp == -1) { aieng__iv_free(&set); return 0; }
-        if (cp == -2) { aieng__rs_norm(&set); aieng__gbnf_set(r->o, &set, r->json); }
-        else aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json);
+        if (cp == -2) { aieng__rs_norm(&set); aieng__gbnf_set(r->o, &set, r->json); aieng__re_node(r, AIENG__RN_SET, 0, 0, &set); }
+        else { aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json); aieng__re_cp_node(r, cp, cp); }
         aieng__iv_free(&set);
         return 1;
     }
@@ -2889,6 +2956,7 @@ static int aieng__re_atom(aieng__re *r) {
         long cp = aieng__re_char(r);
         if (cp < 0) return 0;
         aieng__gbnf_lit_cp(r->o, (unsigned)cp, r->json);
+        aieng__re_cp_node(r, cp, cp);
         return 1;
     }
 }
@@ -2896,8 +2964,10 @@ static int aieng__re_quant(aieng__re *r) {
     char c;
     if (r->p >= r->end) return 1;
     c = *r->p;
-    if (c == '*' || c == '+' || c == '?') { r->p++; aieng__buf_putc(r->o, c); }
-    else if (c == '{') {
+    if (c == '*' || c == '+' || c == '?') {
+        r->p++; aieng__buf_putc(r->o, c);
+        if (r->tree) { int x = aieng__re_node(r, AIENG__RN_REP, r->last, 0, NULL); if (x >= 0) { r->nd[x].mn = c == '+'; r->nd[x].mx = c == '?' ? 1 : -1; } }
+    } else if (c == '{') {
         const char *q = r->p + 1;
         long mn = 0, mx = -1;
         int have = 0;
@@ -2912,17 +2982,26 @@ static int aieng__re_quant(aieng__re *r) {
         if (mx >= 0 && mx < mn) return aieng__re_fail(r, "{n,m} with m < n in regex");
         if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) return aieng__re_fail(r, "regex repetition too large");
         if (mx < 0) aieng__buf_printf(r->o, "{%ld,}", mn); else aieng__buf_printf(r->o, "{%ld,%ld}", mn, mx);
+        if (r->tree) { int x = aieng__re_node(r, AIENG__RN_REP, r->last, 0, NULL); if (x >= 0) { r->nd[x].mn = (int)mn; r->nd[x].mx = (int)mx; } }
     } else return 1;
     if (r->p < r->end && *r->p == '?') r->p++; /* lazy: same language */
     else if (r->p < r->end && *r->p == '+') return aieng__re_fail(r, "possessive quantifiers are not supported");
     if (r->p < r->end && (*r->p == '*' || *r->p == '+' || *r->p == '?' )) return aieng__re_fail(r, "nested quantifier in regex");
     return 1;
 }
+/* tree: any text (the implicit .* of an unanchored side) */
+static int aieng__re_any_node(aieng__re *r) {
+    int x = aieng__re_cp_node(r, 0, 0x10FFFF);
+    if (x < 0) return -1;
+    x = aieng__re_node(r, AIENG__RN_REP, x, 0, NULL);
+    if (x >= 0) { r->nd[x].mn = 0; r->nd[x].mx = -1; }
+    return x;
+}
 static int aieng__re_seq(aieng__re *r, int top) {
-    int anchored_start = 0, anchored_end = 0, n = 0;
+    int anchored_start = 0, anchored_end = 0, n = 0, cur = -1;
     if (top && r->p < r->end && *r->p == '^') { anchored_start = 1; r->p++; }
     aieng__buf_putc(r->o, '(');
-    if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); }
+    if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); cur = aieng__re_any_node(r); }
     while (r->p < r->end && *r->p != '|' && *r->p != ')') {
         if (top && *r->p == '$' && (r->p + 1 == r->end || r->p[1] == '|')) { anchored_end = 1; r->p++; break; }
         aieng__buf_putc(r->o, '(');
@@ -2930,34 +3009,46 @@ static int aieng__re_seq(aieng__re *r, int top) {
         aieng__buf_putc(r->o, ')');
         if (!aieng__re_quant(r)) return 0;
         aieng__buf_putc(r->o, ' ');
+        if (r->tree) cur = cur < 0 ? r->last : aieng__re_node(r, AIENG__RN_CAT, cur, r->last, NULL);
         n++;
     }
-    if (top && !anchored_end) aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "*" : ".*");
-    else if (!n) aieng__buf_puts(r->o, "\"\"");
+    if (top && !anchored_end) {
+        aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "*" : ".*");
+        if (r->tree) { int x = aieng__re_any_node(r); cur = cur < 0 ? x : aieng__re_node(r, AIENG__RN_CAT, cur, x, NULL); }
+    } else if (!n) aieng__buf_puts(r->o, "\"\"");
+    if (r->tree && cur < 0) cur = aieng__re_node(r, AIENG__RN_EPS, 0, 0, NULL);
+    r->last = cur;
     aieng__buf_putc(r->o, ')');
     return 1;
 }
 static int aieng__re_alt(aieng__re *r, int top) {
+    int cur = -1;
     aieng__buf_putc(r->o, '(');
     for (;;) {
         if (!aieng__re_seq(r, top)) return 0;
+        if (r->tree) cur = cur < 0 ? r->last : aieng__re_node(r, AIENG__RN_ALT, cur, r->last, NULL);
         if (r->p < r->end && *r->p == '|') { r->p++; aieng__buf_puts(r->o, " | "); continue; }
         break;
     }
+    r->last = cur;
     aieng__buf_putc(r->o, ')');
     return 1;
 }
-static aieng_result aieng__regex_gbnf(const char *re, size_t len, int json, aieng__buf *o) {
-    aieng__re r;
-    memset(&r, 0, sizeof r);
-    r.start = r.p = re; r.end = re + len; r.json = json; r.o = o;
-    if (!aieng__re_alt(&r, 1) || r.p != r.end) {
-        if (!r.err) r.err = "unbalanced ')' in regex";
-        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r.err,
-                               (unsigned long)(r.p - re), (int)(len > 200 ? 200 : len), re);
+/* parses re into r (tree: also its syntax tree, freed by aieng__re_free), GBNF text to o */
+static aieng_result aieng__re_parse(aieng__re *r, const char *re, size_t len, int json, int tree, aieng__buf *o) {
+    memset(r, 0, sizeof *r);
+    r->start = r->p = re; r->end = re + len; r->json = json; r->o = o; r->tree = tree; r->last = -1;
+    if (!aieng__re_alt(r, 1) || r->p != r->end || r->err) {
+        if (!r->err) r->err = "unbalanced ')' in regex";
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r->err,
+                               (unsigned long)(r->p - re), (int)(len > 200 ? 200 : len), re);
     }
     if (o->oom) return aieng_set_error(AIENG_ERR_OOM, "regex: out of memory");
     return AIENG_OK;
+}
+static aieng_result aieng__regex_gbnf(const char *re, size_t len, int json, aieng__buf *o) {
+    aieng__re r;
+    return aieng__re_parse(&r, re, len, json, 0, o);
 }
 AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len) {
     aieng__buf b;
@@ -2985,6 +3076,238 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
     aieng_grammar_free(g);
     return ok;
 }
+/* ---- regex -> DFA over "atoms" (code point intervals that no class of the regexes splits):
+   Thompson NFA from the syntax tree, subset construction, Moore minimization. Used for
+   pattern with minLength/maxLength, format with them, and pattern with format. */
+#ifndef AIENG_REGEX_MAX_STATES
+#define AIENG_REGEX_MAX_STATES 100000      /* NFA states of one regex; DFA states: a tenth */
+#endif
+#define AIENG__RE_WORK 40000000L /* steps of one regex's DFA construction (closures, minimization) */
+typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; } aieng__nfa; /* set: tree node of a SET edge (o1), -1: epsilon (o1, o2) */
+static int aieng__nfa_new(aieng__nfa *f, int set) {
+    if (f->n >= AIENG_REGEX_MAX_STATES) return -1;
+    if (f->n == f->cap) {
+        int nc = f->cap ? f->cap * 2 : 256, *x;
+        if (!(x = (int *)AIENG_REALLOC(f->set, (size_t)nc * sizeof(int), NULL))) return -1;
+        f->set = x;
+        if (!(x = (int *)AIENG_REALLOC(f->o1, (size_t)nc * sizeof(int), NULL))) return -1;
+        f->o1 = x;
+        if (!(x = (int *)AIENG_REALLOC(f->o2, (size_t)nc * sizeof(int), NULL))) return -1;
+        f->o2 = x; f->cap = nc;
+    }
+    f->set[f->n] = set; f->o1[f->n] = f->o2[f->n] = -1;
+    return f->n++;
+}
+/* fragment for tree node x: *s start, *e end (an epsilon state without exits); 0 on overflow */
+static int aieng__nfa_frag(aieng__nfa *f, const aieng__re *r, int x, int *s, int *e, int depth) {
+    const aieng__rn *nd = &r->nd[x];
+    if (depth > 1000) return 0;
+    if (nd->kind == AIENG__RN_SET) {
+        if ((*s = aieng__nfa_new(f, x)) < 0 || (*e = aieng__nfa_new(f, -1)) < 0) return 0;
+        f->o1[*s] = *e;
+        return 1;
+    }
+    if (nd->kind == AIENG__RN_EPS) { if ((*s = aieng__nfa_new(f, -1)) < 0) return 0; *e = *s; return 1; }
+    if (nd->kind == AIENG__RN_CAT || nd->kind == AIENG__RN_ALT) { /* left spines are long: walk them without recursion */
+        aieng__iv parts;
+        int y = x, i, ok = 1, fs = -1, fe = -1, join = -1, split = -1;
+        memset(&parts, 0, sizeof parts);
+        while (r->nd[y].kind == nd->kind) { ok &= aieng__iv_push(&parts, r->nd[y].b); y = r->nd[y].a; }
+        ok &= aieng__iv_push(&parts, y);
+        if (nd->kind == AIENG__RN_ALT) { if (!ok || (join = aieng__nfa_new(f, -1)) < 0) ok = 0; *e = join; }
+        for (i = parts.n - 1; ok && i >= 0; i--) {
+            if (!aieng__nfa_frag(f, r, parts.v[i], &fs, &fe, depth + 1)) { ok = 0; break; }
+            if (nd->kind == AIENG__RN_CAT) {
+                if (i == parts.n - 1) *s = fs; else f->o1[*e] = fs;
+                *e = fe;
+            } else {
+                int sp = i ? aieng__nfa_new(f, -1) : fs;
+                if (sp < 0) { ok = 0; break; }
+                if (i) f->o1[sp] = fs;
+                if (split < 0) *s = sp; else f->o2[split] = sp;
+                split = sp;
+                f->o1[fe] = join;
+            }
+        }
+        aieng__iv_free(&parts);
+        return ok;
+    }
+    { /* REP: mn copies, then mx - mn optional ones, or a loop */
+        int i, fs = -1, fe = -1, cur = aieng__nfa_new(f, -1);
+        if (cur < 0) return 0;
+        *s = cur;
+        for (i = 0; i < nd->mn; i++) {
+            if (!aieng__nfa_frag(f, r, nd->a, &fs, &fe, depth + 1)) return 0;
+            f->o1[cur] = fs; cur = fe;
+        }
+        if (nd->mx < 0) {
+            int loop = aieng__nfa_new(f, -1), out = aieng__nfa_new(f, -1);
+            if (loop < 0 || out < 0 || !aieng__nfa_frag(f, r, nd->a, &fs, &fe, depth + 1)) return 0;
+            f->o1[cur] = loop; f->o1[loop] = fs; f->o2[loop] = out; f->o1[fe] = loop;
+            cur = out;
+        } else for (i = nd->mn; i < nd->mx; i++) {
+            int sp = aieng__nfa_new(f, -1), out = aieng__nfa_new(f, -1);
+            if (sp < 0 || out < 0 || !aieng__nfa_frag(f, r, nd->a, &fs, &fe, depth + 1)) return 0;
+            f->o1[cur] = sp; f->o1[sp] = fs; f->o2[sp] = out; f->o1[fe] = out;
+            cur = out;
+        }
+        *e = cur;
+        return 1;
+    }
+}
+typedef struct aieng__rdfa { int n, natoms, *tr; unsigned char *acc; } aieng__rdfa; /* tr[state * natoms + atom], -1: dead; start 0 */
+static void aieng__rdfa_free(aieng__rdfa *d) { AIENG_FREE(d->tr, NULL); AIENG_FREE(d->acc, NULL); memset(d, 0, sizeof *d); }
+/* the atom holding code point cp (alo: sorted atom starts, alo[0] = 0) */
+static int aieng__atom_of(const int *alo, int natoms, int cp) {
+    int lo = 0, hi = natoms - 1;
+    while (lo < hi) { int m = (lo + hi + 1) / 2; if (alo[m] <= cp) lo = m; else hi = m - 1; }
+    return lo;
+}
+/* epsilon closure of the states in `in`, written sorted to `out` (states with a SET edge and
+   the final state only); mark/stamp: scratch */
+static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp, long *work) {
+    int i, ok = 1;
+    out->n = 0; stack->n = 0;
+    for (i = 0; i < in->n; i++) if (mark[in->v[i]] != stamp) { mark[in->v[i]] = stamp; ok &= aieng__iv_push(stack, in->v[i]); }
+    *work += in->n;
+    while (ok && stack->n) {
+        int x = stack->v[--stack->n];
+        (*work)++;
+        if (f->set[x] >= 0 || x == fin) { ok &= aieng__iv_push(out, x); continue; }
+        if (f->o1[x] >= 0 && mark[f->o1[x]] != stamp) { mark[f->o1[x]] = stamp; ok &= aieng__iv_push(stack, f->o1[x]); }
+        if (f->o2[x] >= 0 && mark[f->o2[x]] != stamp) { mark[f->o2[x]] = stamp; ok &= aieng__iv_push(stack, f->o2[x]); }
+    }
+    if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
+    return ok;
+}
+/* the minimal DFA of tree node `root` of r over the atoms; 0 with an error message */
+static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
+    aieng__nfa f;
+    aieng__iv pool, off, cur, clo, stack, *bucket = NULL, seed;
+    int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
+    unsigned char *acc = NULL;
+    int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10;
+    long work = 0;
+    const char *err = NULL;
+    memset(&f, 0, sizeof f); memset(&pool, 0, sizeof pool); memset(&off, 0, sizeof off); memset(&cur, 0, sizeof cur);
+    memset(&clo, 0, sizeof clo); memset(&stack, 0, sizeof stack); memset(&seed, 0, sizeof seed);
+    memset(out, 0, sizeof *out);
+    if (!aieng__nfa_frag(&f, r, root, &s0, &fin, 0)) { err = "regex too large for an automaton"; goto done; }
+    while (hcap < 2 * maxd + 2) hcap *= 2;
+    mark = (int *)AIENG_MALLOC((size_t)f.n * sizeof(int), NULL);
+    bucket = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
+    hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
+    if (!mark || !bucket || !hash) { ok = 0; goto done; }
+    memset(bucket, 0, (size_t)natoms * sizeof(aieng__iv));
+    for (i = 0; i < f.n; i++) mark[i] = 0;
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+    ok &= aieng__iv_push(&seed, s0);
+    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work);
+    /* DFA states: closures stored in pool at off[i] .. off[i + 1] */
+#define AIENG__RD_FIND(res) do { \
+        unsigned h_ = 2166136261u; int j_, q_; \
+        for (j_ = 0; j_ < clo.n; j_++) h_ = (h_ ^ (unsigned)clo.v[j_]) * 16777619u; \
+        q_ = (int)(h_ & (unsigned)(hcap - 1)); (res) = -1; \
+        while (hash[q_] >= 0) { int t_ = hash[q_]; \
+            if (off.v[t_ + 1] - off.v[t_] == clo.n && !memcmp(pool.v + off.v[t_], clo.v, (size_t)clo.n * sizeof(int))) { (res) = t_; break; } \
+            q_ = (q_ + 1) & (hcap - 1); } \
+        if ((res) < 0) { \
+            if (n >= maxd || 2 * n >= hcap || (long)(n + 1) * natoms > AIENG__RE_WORK / 8) { err = "regex needs too many automaton states"; goto done; } \
+            for (j_ = 0; j_ < clo.n; j_++) ok &= aieng__iv_push(&pool, clo.v[j_]); \
+            if (!n) ok &= aieng__iv_push(&off, 0); \
+            ok &= aieng__iv_push(&off, pool.n); \
+            hash[q_] = n; (res) = n++; \
+            { int *nt_ = (int *)AIENG_REALLOC(tr, (size_t)n * (size_t)natoms * sizeof(int), NULL); if (!nt_) { ok = 0; goto done; } tr = nt_; } \
+            { unsigned char *na_ = (unsigned char *)AIENG_REALLOC(acc, (size_t)n, NULL); if (!na_) { ok = 0; goto done; } acc = na_; } \
+            acc[n - 1] = 0; \
+            for (j_ = 0; j_ < clo.n; j_++) if (clo.v[j_] == fin) acc[n - 1] = 1; \
+        } } while (0)
+    { int t; AIENG__RD_FIND(t); (void)t; }
+    for (i = 0; ok && i < n; i++) {
+        int a, prev = -2;
+        for (k = 0; k < natoms; k++) bucket[k].n = 0;
+        for (a = off.v[i]; a < off.v[i + 1]; a++) {
+            int x = pool.v[a], q;
+            const aieng__iv *set;
+            if (f.set[x] < 0) continue;
+            set = &r->nd[f.set[x]].set;
+            for (q = 0; q < set->n; q += 2) {
+                int k1 = aieng__atom_of(alo, natoms, set->v[q]), k2 = aieng__atom_of(alo, natoms, set->v[q + 1]);
+                for (k = k1; k <= k2; k++) ok &= aieng__iv_push(&bucket[k], f.o1[x]);
+            }
+        }
+        for (k = 0; ok && k < natoms; k++) {
+            int t;
+            if (!bucket[k].n) { tr[(size_t)i * natoms + k] = -1; prev = -2; continue; }
+            if (prev >= -1 && k && bucket[k].n == bucket[k - 1].n && !memcmp(bucket[k].v, bucket[k - 1].v, (size_t)bucket[k].n * sizeof(int))) {
+                tr[(size_t)i * natoms + k] = prev; continue; }
+            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp, &work);
+            if (work > AIENG__RE_WORK) { err = "regex needs too much work for an automaton"; goto done; }
+            AIENG__RD_FIND(t);
+            tr[(size_t)i * natoms + k] = prev = t;
+        }
+    }
+#undef AIENG__RD_FIND
+    if (!ok) goto done;
+    /* Moore minimization: refine classes by (class, classes of the successors) */
+    cls = (int *)AIENG_MALLOC((size_t)n * sizeof(int), NULL);
+    ncls = (int *)AIENG_MALLOC((size_t)n * sizeof(int), NULL);
+    sig = (int *)AIENG_MALLOC((size_t)n * sizeof(int), NULL);
+    if (!cls || !ncls || !sig) { ok = 0; goto done; }
+    {
+        int nc = 0, pc = -1, any[2] = { -1, -1 };
+        for (i = 0; i < n; i++) { if (any[acc[i]] < 0) any[acc[i]] = nc++; cls[i] = any[acc[i]]; }
+        while (nc != pc) {
+            if ((work += (long)n * natoms) > AIENG__RE_WORK) { /* too costly to minimize: every state its own class (still exact) */
+                for (i = 0; i < n; i++) cls[i] = i;
+                nc = n;
+                break;
+            }
+            pc = nc; nc = 0;
+            for (i = 0; i < hcap; i++) hash[i] = -1;
+            for (i = 0; i < n; i++) {
+                unsigned h = (unsigned)cls[i] * 2654435761u;
+                int q, t;
+                for (k = 0; k < natoms; k++) { int y = tr[(size_t)i * natoms + k]; h = (h ^ (unsigned)(y < 0 ? -1 : cls[y])) * 16777619u; }
+                q = (int)(h & (unsigned)(hcap - 1));
+                ncls[i] = -1;
+                while ((t = hash[q]) >= 0) {
+                    int same = cls[t] == cls[i];
+                    for (k = 0; same && k < natoms; k++) {
+                        int y = tr[(size_t)i * natoms + k], z = tr[(size_t)t * natoms + k];
+                        same = (y < 0 ? -1 : cls[y]) == (z < 0 ? -1 : cls[z]);
+                    }
+                    if (same) { ncls[i] = ncls[t]; break; }
+                    q = (q + 1) & (hcap - 1);
+                }
+                if (ncls[i] < 0) { hash[q] = i; ncls[i] = nc++; }
+            }
+            memcpy(cls, ncls, (size_t)n * sizeof(int));
+        }
+        /* renumber so that the start state is 0 */
+        for (i = 0; i < nc; i++) sig[i] = -1;
+        { int m = 0; for (i = 0; i < n; i++) if (sig[cls[i]] < 0) sig[cls[i]] = m++; }
+        out->n = nc; out->natoms = natoms;
+        out->tr = (int *)AIENG_MALLOC((size_t)nc * (size_t)natoms * sizeof(int), NULL);
+        out->acc = (unsigned char *)AIENG_MALLOC((size_t)nc, NULL);
+        if (!out->tr || !out->acc) { ok = 0; goto done; }
+        for (i = 0; i < n; i++) {
+            int c2 = sig[cls[i]];
+            out->acc[c2] = acc[i];
+            for (k = 0; k < natoms; k++) { int y = tr[(size_t)i * natoms + k]; out->tr[(size_t)c2 * natoms + k] = y < 0 ? -1 : sig[cls[y]]; }
+        }
+    }
+done:
+    if (!ok && !err) err = "out of memory";
+    if (err) aieng__rdfa_free(out);
+    AIENG_FREE(f.set, NULL); AIENG_FREE(f.o1, NULL); AIENG_FREE(f.o2, NULL);
+    aieng__iv_free(&pool); aieng__iv_free(&off); aieng__iv_free(&cur); aieng__iv_free(&clo); aieng__iv_free(&stack); aieng__iv_free(&seed);
+    if (bucket) for (k = 0; k < natoms; k++) aieng__iv_free(&bucket[k]);
+    AIENG_FREE(bucket, NULL); AIENG_FREE(mark, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(tr, NULL); AIENG_FREE(acc, NULL);
+    AIENG_FREE(cls, NULL); AIENG_FREE(ncls, NULL); AIENG_FREE(sig, NULL);
+    if (err) { aieng_set_error(err[0] == 'o' ? AIENG_ERR_OOM : AIENG_ERR_UNSUPPORTED, "regex: %s", err); return 0; }
+    return 1;
+}
 /* ---------------------------------------------------------------- JSON Schema: shared */
 /* Keywords of the JSON Schema vocabularies (drafts 4 to 2020-12) that are not supported:
    their presence is an error naming them. [0]: neither side; [1]: validator only. Keys that
@@ -2992,8 +3315,7 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 static const char *const aieng__schema_unsup[2][17] = {
     { "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "$vocabulary", "unevaluatedItems",
       "unevaluatedProperties", NULL },
-    { "contains", "uniqueItems", "multipleOf",
-      "minContains", "maxContains", NULL } };
+    { NULL } };
 /* the first keyword of s that this side (0 validator, 1 compiler) does not support, or NULL */
 static const char *aieng__schema_unknown(const aieng_json *s, int compiler) {
     size_t i;
@@ -3553,6 +3875,10 @@ static void aieng__sc_int_range(aieng__buf *b, int has_lo, int64_t lo, int has_h
     }
     aieng__buf_putc(b, ')');
 }
+#define AIENG__CA_MAX 3 /* contains keywords on one array */
+static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *const *cont,
+                              const long *a, const long *bmax, int nk, aieng__buf *b);
+static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, aieng__buf *b);
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **parts, int np);
 static int aieng__sc_for(aieng__sc *c, const aieng_json *s) { /* memoized rule for one schema node */
     int i, id;
@@ -4140,6 +4466,50 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     if (item_rule == -3 && (mx < 0 || mx > npre)) mx = npre;
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems > maxItems%s", NULL); return 0; }
     if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems/maxItems above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    {   /* contains (minContains, maxContains) and uniqueItems: exact automata, without prefixItems */
+        const aieng_json *cont[AIENG__CA_MAX], *x;
+        long clo[AIENG__CA_MAX], chi[AIENG__CA_MAX];
+        int uq = 0, r, nk = 0, q, anymax = 0;
+        for (i = 0; i < np; i++) {
+            double d;
+            if ((x = aieng_json_get(parts[i], "uniqueItems")) != NULL && x->type == AIENG_JSON_BOOL && x->boolean) uq = 1;
+            if ((x = aieng_json_get(parts[i], "contains")) == NULL) continue;
+            for (q = 0; q < nk && !aieng_json_equal(cont[q], x); q++) {}
+            if (q < nk) continue;
+            if (nk == AIENG__CA_MAX) {
+                if (aieng__sc_relax(c, "contains")) continue; /* relaxed: the first ones only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 3 different 'contains'%s", NULL); return 0; }
+            cont[nk] = x; clo[nk] = 1; chi[nk] = -1;
+            if (aieng__sc_num(aieng_json_get(parts[i], "minContains"), &d)) clo[nk] = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)ceil(d);
+            if (aieng__sc_num(aieng_json_get(parts[i], "maxContains"), &d)) { chi[nk] = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)floor(d); anymax = 1; }
+            if (chi[nk] >= 0 && clo[nk] > chi[nk]) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
+            nk++;
+        }
+        if ((nk || uq) && (npre || (nk && uq) || (nk > 1 && anymax))) {
+            const char *kw = uq ? "uniqueItems" : nk > 1 && anymax ? "maxContains" : "contains";
+            if (!aieng__sc_relax(c, kw) || (npre && nk && uq && !aieng__sc_relax(c, "contains"))) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with prefixItems (or contains with uniqueItems, or "
+                               "maxContains with several contains) is not supported", kw); return 0; }
+            uq = 0; /* relaxed: left out (contains too with prefixItems; maxContains with several) */
+            if (npre) nk = 0;
+            for (q = 0; q < nk; q++) chi[q] = -1;
+        }
+        if (nk) {
+            if (aieng__sc_contains(c, its, nit, mn, mx, cont, clo, chi, nk, b)) return 1;
+            if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, "contains")) return 0;
+            c->err = AIENG_OK; /* relaxed: left out */
+        }
+        if (uq) {
+            size_t at = b->n;
+            r = aieng__sc_unique(c, its, nit, mn, mx, b);
+            if (r == 1) return 1;
+            if (r == 0) return 0;
+            b->n = at;
+            if (!aieng__sc_relax(c, "uniqueItems")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'uniqueItems' is supported only over items with a few values (const, enum up to 10, boolean/null)%s", NULL);
+                return 0; }
+        }
+    }
     if (npre) {
         pr = (int *)AIENG_MALLOC((size_t)npre * sizeof(int), NULL);
         if (!pr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
@@ -4186,39 +4556,710 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     AIENG_FREE(pr, NULL);
     return 1;
 }
+#ifndef AIENG__SC_AUTOMATON_MAX
+#define AIENG__SC_AUTOMATON_MAX 20000 /* states of one exact product automaton (rules it becomes) */
+#endif
+/* ---- explicit automata written out as rules: a state reachable from the start that can
+   still reach acceptance becomes one rule "s<id> ::= set s<next> | ... | """; used for
+   the exact products (regex x length counter, digits x bounds x remainder) */
+#define AIENG__AX_DEAD UINT64_MAX
+typedef struct aieng__ax {
+    uint64_t (*next)(const void *u, uint64_t st, int atom); /* AIENG__AX_DEAD: no move */
+    int (*accept)(const void *u, uint64_t st);
+    int (*tail)(const void *u, uint64_t st, aieng__buf *out); /* optional: 1 when it wrote the state's whole (non-empty) language */
+    const void *u;
+    const aieng__iv *atoms; int natoms;   /* atom k: a set of code points (range pairs) */
+    int json;                             /* atoms are string characters, written JSON-escaped */
+    const char *const *label;             /* or NULL: atom k is the GBNF text label[k] (sequences of values) */
+    const char *fin;                      /* what an accepting state ends with (NULL: nothing) */
+    long limit;                           /* most states explored */
+} aieng__ax;
+/* the rule of the automaton's language from state `start`; -1 on error (what names the
+   construct in the error when the state bound is hit) */
+static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what) {
+    uint64_t *keys = NULL;
+    int *hash = NULL, *efrom = NULL, *eto = NULL, *eatom = NULL, *ids = NULL, *ebeg = NULL;
+    unsigned char *live = NULL;
+    long nst = 0, cap = 0, ne = 0, ecap = 0, hcap = 0, i, lim = a->limit;
+    int ok = 1, changed, id = -1, k;
+    aieng__buf body, setb;
+    aieng__iv set;
+    char *ctext[64];
+    int cid[64], ncls = 0;
+    memset(&body, 0, sizeof body);
+    memset(&setb, 0, sizeof setb);
+    memset(&set, 0, sizeof set);
+#define AIENG__AX_GROW(p, n, cp, T) do { if ((n) == (cp)) { long nc_ = (cp) ? (cp) * 2 : 64; T *np_ = (T *)AIENG_REALLOC((p), (size_t)nc_ * sizeof(T), NULL); \
+        if (!np_) { ok = 0; goto done; } (p) = np_; (cp) = nc_; } } while (0)
+    if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2; /* the schema's rule budget */
+    hcap = 1024;
+    while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
+    hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
+    if (!hash) { ok = 0; goto done; }
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+    AIENG__AX_GROW(keys, nst, cap, uint64_t);
+    keys[nst++] = start;
+    hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
+    for (i = 0; i < nst; i++) {
+        if (a->tail && a->tail(a->u, keys[i], NULL)) continue;
+        for (k = 0; k < a->natoms; k++) {
+            uint64_t t = a->next(a->u, keys[i], k);
+            long h, j;
+            if (t == AIENG__AX_DEAD) continue;
+            h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
+            while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
+            if (j < 0) {
+                if (nst >= lim || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64) {
+                    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what);
+                    id = -2; goto done;
+                }
+                AIENG__AX_GROW(keys, nst, cap, uint64_t);
+                j = nst; keys[nst++] = t; hash[h] = (int)j;
+            }
+            if (ne == ecap) {
+                long nc = ecap ? ecap * 2 : 256;
+                int *x = (int *)AIENG_REALLOC(efrom, (size_t)nc * sizeof(int), NULL);
+                if (!x) { ok = 0; goto done; }
+                efrom = x;
+                x = (int *)AIENG_REALLOC(eto, (size_t)nc * sizeof(int), NULL);
+                if (!x) { ok = 0; goto done; }
+                eto = x;
+                x = (int *)AIENG_REALLOC(eatom, (size_t)nc * sizeof(int), NULL);
+                if (!x) { ok = 0; goto done; }
+                eatom = x; ecap = nc;
+            }
+            efrom[ne] = (int)i; eto[ne] = (int)j; eatom[ne] = k; ne++;
+        }
+    }
+    /* states that can reach acceptance (edges leave their states in order: scan backwards) */
+    live = (unsigned char *)AIENG_MALLOC((size_t)nst, NULL);
+    ids = (int *)AIENG_MALLOC((size_t)nst * sizeof(int), NULL);
+    ebeg = (int *)AIENG_MALLOC((size_t)(nst + 1) * sizeof(int), NULL);
+    if (!live || !ids || !ebeg) { ok = 0; goto done; }
+    for (i = 0; i < nst; i++) live[i] = (unsigned char)(a->accept(a->u, keys[i]) || (a->tail && a->tail(a->u, keys[i], NULL)));
+    do {
+        long e;
+        changed = 0;
+        for (e = ne - 1; e >= 0; e--) if (live[eto[e]] && !live[efrom[e]]) { live[efrom[e]] = 1; changed = 1; }
+    } while (changed);
+    { long e = 0; for (i = 0; i <= nst; i++) { while (e < ne && efrom[e] < i) e++; ebeg[i] = (int)e; } }
+    if (!live[0]) {
+        id = aieng__sc_new_rule(c);
+        aieng__buf_puts(&body, AIENG__GBNF_NOTHING);
+        aieng__sc_emit(c, id, &body);
+        goto done;
+    }
+    for (i = 0; i < nst; i++) { ids[i] = live[i] ? aieng__sc_new_rule(c) : -1; if (!i) id = ids[i]; }
+    for (i = 0; i < nst; i++) {
+        long e, f;
+        int first = 1;
+        if (!live[i]) continue;
+        body.n = 0;
+        if (a->tail && a->tail(a->u, keys[i], &body)) { aieng__sc_emit(c, ids[i], &body); continue; }
+        for (e = ebeg[i]; e < ebeg[i + 1]; e++) {
+            if (!live[eto[e]]) continue;
+            for (f = ebeg[i]; f < e; f++) if (eto[f] == eto[e]) break;
+            if (f < e) continue; /* target already written */
+            if (!first) aieng__buf_puts(&body, " | ");
+            first = 0;
+            if (a->label) { /* (label | label ...) */
+                int nl = 0;
+                for (f = e; f < ebeg[i + 1]; f++)
+                    if (eto[f] == eto[e]) { aieng__buf_puts(&body, nl++ ? " | " : "("); aieng__buf_puts(&body, a->label[eatom[f]]); }
+                aieng__buf_putc(&body, ')');
+            } else {
+                set.n = 0;
+                for (f = e; f < ebeg[i + 1]; f++)
+                    if (eto[f] == eto[e]) { const aieng__iv *s = &a->atoms[eatom[f]]; for (k = 0; k < s->n; k++) ok &= aieng__iv_push(&set, s->v[k]); }
+                aieng__rs_norm(&set);
+                setb.n = 0;
+                aieng__gbnf_set(&setb, &set, a->json);
+                if (setb.n <= 24 || setb.oom) aieng__buf_put(&body, setb.p, setb.n);
+                else { /* a long class: one rule, shared by the states that use it */
+                    for (k = 0; k < ncls && strcmp(ctext[k], setb.p); k++) {}
+                    if (k == ncls && ncls < 64 && (ctext[k] = (char *)AIENG_MALLOC(setb.n + 1, NULL)) != NULL) {
+                        memcpy(ctext[k], setb.p, setb.n + 1);
+                        cid[k] = aieng__sc_new_rule(c);
+                        aieng__sc_emit(c, cid[k], &setb);
+                        ncls++;
+                    }
+                    if (k < ncls) aieng__buf_printf(&body, "s%d", cid[k]); else aieng__buf_put(&body, setb.p, setb.n);
+                }
+            }
+            aieng__buf_printf(&body, " s%d", ids[eto[e]]);
+        }
+        if (a->accept(a->u, keys[i])) { if (!first) aieng__buf_puts(&body, " | "); aieng__buf_puts(&body, a->fin ? a->fin : "\"\""); }
+        aieng__sc_emit(c, ids[i], &body);
+    }
+done:
+#undef AIENG__AX_GROW
+    if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
+    if (id == -2) id = -1;
+    AIENG_FREE(keys, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(efrom, NULL); AIENG_FREE(eto, NULL); AIENG_FREE(eatom, NULL);
+    AIENG_FREE(ids, NULL); AIENG_FREE(ebeg, NULL); AIENG_FREE(live, NULL); AIENG_FREE(body.p, NULL); AIENG_FREE(setb.p, NULL);
+    for (k = 0; k < ncls; k++) AIENG_FREE(ctext[k], NULL);
+    aieng__iv_free(&set);
+    return id;
+}
+/* ---- numbers as an explicit automaton: sign, digits of the integer part, fraction digits,
+   with the comparison state against a decimal lower and upper bound of the magnitude and
+   the remainder modulo a multipleOf (value = P / 10^q); no exponent, no "-0" */
+typedef struct aieng__dec { int neg; char in[48], fr[48]; int li, lf; } aieng__dec; /* in: no leading zeros, fr: no trailing zeros */
+/* the decimal value of a JSON number's text; 0 when it needs more than 40 digits either side */
+static int aieng__dec_parse(const char *s, size_t n, aieng__dec *d) {
+    char dg[96];
+    int nd = 0, point = -1, ip, k, z;
+    long e = 0;
+    size_t i = 0;
+    memset(d, 0, sizeof *d);
+    if (i < n && s[i] == '-') { d->neg = 1; i++; }
+    for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+        if (s[i] == '.') { point = nd; continue; }
+        if (nd == 0 && s[i] == '0' && point < 0) continue; /* leading zeros of the integer part */
+        if (nd >= 90) return 0;
+        dg[nd++] = s[i];
+    }
+    if (point < 0) point = nd;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int es = 1;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) { es = s[i] == '-' ? -1 : 1; i++; }
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) { e = e * 10 + (s[i] - '0'); if (e > 1000) return 0; }
+        e *= es;
+    }
+    ip = point + (int)e; /* digits of dg before the decimal point */
+    for (k = 0; k < ip; k++) { if (d->li >= 40) return 0; d->in[d->li++] = k < nd ? dg[k] : '0'; }
+    for (k = ip < 0 ? ip : ip; k < nd; k++) { if (d->lf >= 40) return 0; d->fr[d->lf++] = k < 0 ? '0' : dg[k]; }
+    for (z = 0; z < d->li && d->in[z] == '0'; z++) {}
+    memmove(d->in, d->in + z, (size_t)(d->li - z)); d->li -= z;
+    while (d->lf && d->fr[d->lf - 1] == '0') d->lf--;
+    d->in[d->li] = d->fr[d->lf] = 0;
+    if (!d->li && !d->lf) d->neg = 0;
+    return 1;
+}
+typedef struct aieng__nb { int has, ex; const aieng__dec *v; } aieng__nb; /* a bound on the magnitude */
+typedef struct aieng__nd {
+    aieng__nb lo[2], hi[2];               /* [0]: x >= 0 written without '-'; [1]: "-" m with m > 0 */
+    int side[2], integer, hasmod, q;
+    uint64_t P, Pi, p10[48];              /* p10[k] = 10^k mod P; the integer part I counts mod Pi =
+                                             P / gcd(P, 10^q) (I * 10^q mod P depends on that only);
+                                             in the fraction r = (I * 10^q + digits so far, scaled) mod P */
+    aieng__dec zero;
+} aieng__nd;
+#define AIENG__ND_PACK(ph, sg, pos, cl, ch, r) ((uint64_t)(ph) | ((uint64_t)(sg) << 3) | ((uint64_t)(pos) << 4) | ((uint64_t)(cl) << 10) | ((uint64_t)(ch) << 12) | ((uint64_t)(r) << 14))
+static int aieng__nd_cmp1(int c, int d, int bd) { return c != 1 ? c : d < bd ? 0 : d > bd ? 2 : 1; }
+/* comparison state (0 <, 1 =, 2 >) with bound b when the integer part ends after pos digits */
+static int aieng__nd_intend(const aieng__nb *b, int c, int pos) { return b->has && pos < b->v->li ? 0 : c; }
+static uint64_t aieng__nd_next(const void *u, uint64_t st, int atom) {
+    const aieng__nd *n = (const aieng__nd *)u;
+    int ph = (int)(st & 7), sg = (int)((st >> 3) & 1), pos = (int)((st >> 4) & 63), cl = (int)((st >> 10) & 3), ch = (int)((st >> 12) & 3);
+    uint64_t r = st >> 14;
+    const aieng__nb *lo, *hi;
+    if (ph == 0) { /* start */
+        if (atom == 11) return n->side[1] ? AIENG__ND_PACK(1, 1, 0, 1, 1, 0) : AIENG__AX_DEAD;
+        if (!n->side[0]) return AIENG__AX_DEAD;
+        ph = 1; sg = 0; cl = ch = 1;
+    }
+    lo = &n->lo[sg]; hi = &n->hi[sg];
+    if (ph == 1) { /* the first digit */
+        if (atom > 9) return AIENG__AX_DEAD;
+        if (atom == 0) return AIENG__ND_PACK(2, sg, 0, cl, ch, 0);
+        ph = 3; pos = 0;
+    }
+    if (ph == 2 || ph == 3) { /* integer part: "0", or digits without a leading zero */
+        if (atom <= 9) {
+            if (ph == 2 || pos >= 20) return AIENG__AX_DEAD;
+            pos++;
+            if (lo->has) cl = pos > lo->v->li ? 2 : aieng__nd_cmp1(cl, atom, lo->v->in[pos - 1] - '0');
+            if (hi->has) { if (pos > hi->v->li) return AIENG__AX_DEAD; ch = aieng__nd_cmp1(ch, atom, hi->v->in[pos - 1] - '0'); }
+            if (n->hasmod) r = (r * 10 + (uint64_t)atom) % n->Pi;
+            return AIENG__ND_PACK(3, sg, pos, cl, ch, r);
+        }
+        if (atom != 10 || n->integer) return AIENG__AX_DEAD;
+        cl = aieng__nd_intend(lo, cl, pos); ch = aieng__nd_intend(hi, ch, pos);
+        if ((lo->has && cl == 0) || (hi->has && ch == 2)) return AIENG__AX_DEAD;
+        if (n->hasmod) r = r * n->p10[n->q] % n->P;
+        return AIENG__ND_PACK(4, sg, 0, cl, ch, r);
+    }
+    /* after the point */
+    if (atom > 9 || pos >= 20) return AIENG__AX_DEAD;
+    if (n->hasmod && pos >= n->q && atom != 0) return AIENG__AX_DEAD; /* finer than multipleOf */
+    if (n->hasmod && pos < n->q) r = (r + (uint64_t)atom * n->p10[n->q - pos - 1]) % n->P;
+    if (lo->has) cl = aieng__nd_cmp1(cl, atom, pos < lo->v->lf ? lo->v->fr[pos] - '0' : 0);
+    if (hi->has) ch = aieng__nd_cmp1(ch, atom, pos < hi->v->lf ? hi->v->fr[pos] - '0' : 0);
+    if ((lo->has && cl == 0) || (hi->has && ch == 2)) return AIENG__AX_DEAD;
+    return AIENG__ND_PACK(5, sg, pos + 1, cl, ch, r);
+}
+static int aieng__nd_accept(const void *u, uint64_t st);
+/* states where neither bound nor the remainder matters any more: a plain digit run */
+static int aieng__nd_tail(const void *u, uint64_t st, aieng__buf *out) {
+    const aieng__nd *n = (const aieng__nd *)u;
+    int ph = (int)(st & 7), sg = (int)((st >> 3) & 1), pos = (int)((st >> 4) & 63), cl = (int)((st >> 10) & 3), ch = (int)((st >> 12) & 3);
+    const aieng__nb *lo = &n->lo[sg], *hi = &n->hi[sg];
+    if (ph == 5 && (!lo->has || cl != 1) && (!hi->has || ch != 1) && (!n->hasmod || pos >= n->q) && aieng__nd_accept(u, st)) {
+        if (out) { if (pos >= 20) aieng__buf_puts(out, "\"\""); else aieng__buf_printf(out, n->hasmod ? "\"0\"{0,%d}" : "[0-9]{0,%d}", 20 - pos); }
+        return 1;
+    }
+    if (ph == 3 && (!lo->has || pos > lo->v->li) && !hi->has && !n->hasmod) {
+        if (out) {
+            if (pos >= 20) aieng__buf_puts(out, "\"\""); else aieng__buf_printf(out, "[0-9]{0,%d}", 20 - pos);
+            if (!n->integer) aieng__buf_puts(out, " (\".\" [0-9]{1,20})?");
+        }
+        return 1;
+    }
+    return 0;
+}
+static int aieng__nd_accept(const void *u, uint64_t st) {
+    const aieng__nd *n = (const aieng__nd *)u;
+    int ph = (int)(st & 7), sg = (int)((st >> 3) & 1), pos = (int)((st >> 4) & 63), cl = (int)((st >> 10) & 3), ch = (int)((st >> 12) & 3);
+    uint64_t r = st >> 14;
+    const aieng__nb *lo = &n->lo[sg], *hi = &n->hi[sg];
+    if (ph != 2 && ph != 3 && ph != 5) return 0;
+    if (ph != 5) {
+        cl = aieng__nd_intend(lo, cl, pos); ch = aieng__nd_intend(hi, ch, pos);
+        if (lo->has && cl == 1 && lo->v->lf > 0) cl = 0;
+        if (hi->has && ch == 1 && hi->v->lf > 0) ch = 0;
+    } else {
+        if (lo->has && cl == 1 && pos < lo->v->lf) cl = 0;
+        if (hi->has && ch == 1 && pos < hi->v->lf) ch = 0;
+    }
+    if (lo->has && !(cl == 2 || (cl == 1 && !lo->ex))) return 0;
+    if (hi->has && !(ch == 0 || (ch == 1 && !hi->ex))) return 0;
+    if (n->hasmod && (ph == 5 ? r : r * n->p10[n->q] % n->P) != 0) return 0;
+    return 1;
+}
+static uint64_t aieng__gcd64(uint64_t a, uint64_t b) { while (b) { uint64_t t = a % b; a = b; b = t; } return a; }
+/* numbers (integer: without a fraction) between the bounds lo_k / hi_k (NULL: none) and
+   multiples of every mo[i]; appends a reference to the rule to b; 0 on error */
+static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, int lo_ex, const aieng_json *hi_k, int hi_ex,
+                             const aieng_json *const *mo, int nmo, aieng__buf *b) {
+    aieng__iv atoms[12];
+    int av[12][2];
+    aieng__nd n;
+    aieng__dec lo, hi;
+    aieng__ax a;
+    int i, id;
+    memset(&n, 0, sizeof n);
+    for (i = 0; i < 12; i++) { /* '0'..'9', '.', '-' */
+        av[i][0] = av[i][1] = i < 10 ? '0' + i : i == 10 ? '.' : '-';
+        atoms[i].v = av[i]; atoms[i].n = 2; atoms[i].cap = 2;
+    }
+    if ((lo_k && !aieng__dec_parse(lo_k->s, lo_k->len, &lo)) || (hi_k && !aieng__dec_parse(hi_k->s, hi_k->len, &hi))) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum with more than 40 digits either side of the point%s", NULL); return 0; }
+    n.integer = integer;
+    n.P = 1;
+    for (i = 0; i < nmo; i++) { /* the least common multiple of the multipleOf values, as P / 10^q */
+        aieng__dec m;
+        uint64_t p = 0, g;
+        int k;
+        if (mo[i]->type != AIENG_JSON_NUMBER || mo[i]->d <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'multipleOf' must be a number above 0%s", NULL); return 0; }
+        if (!aieng__dec_parse(mo[i]->s, mo[i]->len, &m) || m.li + m.lf > 12 || m.lf > 18) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'multipleOf' %s has too many digits for an exact grammar", mo[i]->s); return 0; }
+        for (k = 0; k < m.li; k++) p = p * 10 + (uint64_t)(m.in[k] - '0');
+        for (k = 0; k < m.lf; k++) p = p * 10 + (uint64_t)(m.fr[k] - '0');
+        if (!n.hasmod) { n.P = 1; n.q = m.lf; }
+        while (n.q < m.lf && n.P <= 1000000000) { n.P *= 10; n.q++; }
+        for (k = m.lf; k < n.q && p <= 1000000000; k++) p *= 10;
+        g = aieng__gcd64(n.P, p);
+        if (n.q < m.lf || k < n.q || n.P / g > 1000000000 / p) {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the 'multipleOf' values%s need too many grammar states", NULL); return 0; }
+        n.P = n.P / g * p;
+        n.hasmod = 1;
+    }
+    while (n.hasmod && n.q > 0 && n.P % 10 == 0) { n.P /= 10; n.q--; }
+    if (n.hasmod && n.P == 1 && n.q == 0 && integer) n.hasmod = 0; /* every integer */
+    n.p10[0] = 1 % n.P;
+    for (i = 1; i < 48; i++) n.p10[i] = n.p10[i - 1] * 10 % n.P;
+    { uint64_t t = 1; for (i = 0; i < n.q; i++) t *= 10; n.Pi = n.P / aieng__gcd64(n.P, t); }
+    /* the two signs: magnitude bounds */
+    n.side[0] = !(hi_k && hi.neg);
+    n.side[1] = !(lo_k && !lo.neg);
+    if (lo_k && !lo.neg) { n.lo[0].has = 1; n.lo[0].ex = lo_ex; n.lo[0].v = &lo; }
+    if (hi_k && !hi.neg) { n.hi[0].has = 1; n.hi[0].ex = hi_ex; n.hi[0].v = &hi; }
+    if (hi_k && hi.neg) { n.lo[1].has = 1; n.lo[1].ex = hi_ex; n.lo[1].v = &hi; }
+    else { n.lo[1].has = 1; n.lo[1].ex = 1; n.lo[1].v = &n.zero; }
+    if (lo_k && lo.neg) { n.hi[1].has = 1; n.hi[1].ex = lo_ex; n.hi[1].v = &lo; }
+    memset(&a, 0, sizeof a);
+    a.next = aieng__nd_next; a.accept = aieng__nd_accept; a.tail = aieng__nd_tail; a.u = &n;
+    a.atoms = atoms; a.natoms = 12; a.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &a, 0, nmo ? "'multipleOf'" : "'minimum'/'maximum'");
+    if (id < 0) return 0;
+    aieng__buf_printf(b, "s%d", id);
+    return 1;
+}
+/* ---- contains (with minContains / maxContains) and uniqueItems over a few scalar values:
+   item sequences as automata whose atoms are items (labels: rule references) */
+/* items in [mn, mx]; matches of contains j in [a[j], bmax[j]] (bmax < 0: any); state: the
+   items so far (20 bits, capped at cap_i), then 14 bits per contains: its matches (capped);
+   atom 2m + later: an item of kind m (bit j: it matches contains j), first or after a comma */
+typedef struct aieng__ca { long mn, mx, cap_i, a[AIENG__CA_MAX], bmax[AIENG__CA_MAX], cap_k[AIENG__CA_MAX]; int nk; unsigned dead; } aieng__ca;
+static uint64_t aieng__ca_next(const void *u, uint64_t st, int atom) {
+    const aieng__ca *p = (const aieng__ca *)u;
+    long i = (long)(st & 0xFFFFF);
+    int m = atom >> 1, j;
+    uint64_t o;
+    if ((atom & 1) != (i != 0) || ((p->dead >> m) & 1) || (p->mx >= 0 && i + 1 > p->mx)) return AIENG__AX_DEAD;
+    o = (uint64_t)(i + 1 > p->cap_i ? p->cap_i : i + 1);
+    for (j = 0; j < p->nk; j++) {
+        long k = (long)((st >> (20 + 14 * j)) & 0x3FFF);
+        if ((m >> j) & 1) { if (p->bmax[j] >= 0 && k + 1 > p->bmax[j]) return AIENG__AX_DEAD; k = k + 1 > p->cap_k[j] ? p->cap_k[j] : k + 1; }
+        o |= (uint64_t)k << (20 + 14 * j);
+    }
+    return o;
+}
+static int aieng__ca_accept(const void *u, uint64_t st) {
+    const aieng__ca *p = (const aieng__ca *)u;
+    int j;
+    for (j = 0; j < p->nk; j++) if ((long)((st >> (20 + 14 * j)) & 0x3FFF) < p->a[j]) return 0;
+    return (long)(st & 0xFFFFF) >= p->mn;
+}
+/* "[" items "]": items[] are the item schemas (their conjunction; none: any value), between
+   mn and mx items (mx < 0: any number), of which between a[j] and bmax[j] (bmax < 0: any)
+   match cont[j] (several: none with bmax). Appends to b; 0 on error. */
+static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, const aieng_json *const *cont,
+                              const long *a, const long *bmax, int nk, aieng__buf *b) {
+    const aieng_json *parts[AIENG__SC_MAXPARTS + AIENG__CA_MAX];
+    int rule[1 << AIENG__CA_MAX], i, j, m, id;
+    char lab[2 << AIENG__CA_MAX][64];
+    const char *labels[2 << AIENG__CA_MAX];
+    aieng__ca ca;
+    aieng__ax ax;
+    memset(&ca, 0, sizeof ca);
+    for (i = 0; i < nit; i++) parts[i] = items[i];
+    for (m = 0; m < (1 << nk); m++) { /* kind m: the items schema and the contains of m */
+        int np = nit;
+        for (j = 0; j < nk; j++) if ((m >> j) & 1) parts[np++] = cont[j];
+        if (m == 0 && nk == 1 && bmax[0] >= 0) { /* with maxContains the other items must not match: not contains */
+            if (cont[0]->type == AIENG_JSON_BOOL) { if (cont[0]->boolean) { rule[0] = -3; continue; } }
+            else {
+                aieng__buf t;
+                char *w = NULL;
+                size_t wn = 0;
+                memset(&t, 0, sizeof t);
+                if (aieng_json_write(cont[0], 0, &w, &wn) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+                aieng__buf_puts(&t, "{\"not\":"); aieng__buf_put(&t, w, wn); aieng__buf_putc(&t, '}');
+                aieng_free(NULL, w);
+                parts[np] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+                AIENG_FREE(t.p, NULL);
+                if (!parts[np++]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+            }
+        }
+        rule[m] = np ? aieng__sc_comp(c, parts, np) : -2;
+        if (rule[m] == -1) return 0;
+        if (rule[m] >= 0 && aieng__sc_is_empty(c, rule[m])) rule[m] = -3;
+    }
+    for (m = 0; m < (2 << nk); m++) {
+        int r = rule[m >> 1];
+        char ref[32];
+        if (r == -3) ca.dead |= 1u << (m >> 1);
+        if (r == -2) snprintf(ref, sizeof ref, "value"); else snprintf(ref, sizeof ref, "s%d", r);
+        snprintf(lab[m], sizeof lab[m], "%s%s ws", m & 1 ? "\",\" ws " : "", ref);
+        labels[m] = lab[m];
+    }
+    ca.mn = mn; ca.mx = mx; ca.nk = nk;
+    ca.cap_i = mx >= 0 ? mx : (mn > 1 ? mn : 1);
+    for (j = 0; j < nk; j++) {
+        if (a[j] > 0x3FFF || bmax[j] > 0x3FFF) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minContains/maxContains above 16383%s", NULL); return 0; }
+        ca.a[j] = a[j]; ca.bmax[j] = bmax[j]; ca.cap_k[j] = bmax[j] >= 0 ? bmax[j] : a[j];
+    }
+    memset(&ax, 0, sizeof ax);
+    ax.next = aieng__ca_next; ax.accept = aieng__ca_accept; ax.u = &ca;
+    ax.label = labels; ax.natoms = 2 << nk; ax.fin = "\"]\""; ax.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &ax, 0, "'contains' with minItems/maxItems/minContains/maxContains");
+    if (id < 0) return 0;
+    aieng__buf_printf(b, "\"[\" ws s%d", id);
+    return 1;
+}
+typedef struct aieng__ua { long mn, mx; } aieng__ua; /* a set of distinct values, as a bit set; atom 2v / 2v+1: value v first / later */
+static int aieng__popcount(uint64_t x) { int n = 0; while (x) { x &= x - 1; n++; } return n; }
+static uint64_t aieng__ua_next(const void *u, uint64_t st, int atom) {
+    const aieng__ua *p = (const aieng__ua *)u;
+    uint64_t bit = (uint64_t)1 << (atom / 2);
+    if ((st & bit) || (atom & 1) != (st != 0) || (p->mx >= 0 && aieng__popcount(st) + 1 > p->mx)) return AIENG__AX_DEAD;
+    return st | bit;
+}
+static int aieng__ua_accept(const void *u, uint64_t st) { return aieng__popcount(st) >= ((const aieng__ua *)u)->mn; }
+/* uniqueItems when the items can only take a few values (const, enum, boolean / null types):
+   every sequence of distinct values; 1 written, 0 error, -1 not such items */
+static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, aieng__buf *b) {
+    const aieng_json *cand[10];
+    aieng_json_doc *tf = NULL;
+    int nc = 0, i, p, id = -1;
+    size_t q;
+    aieng__buf lab[20];
+    const char *labels[20];
+    aieng__ua ua;
+    aieng__ax ax;
+    for (p = 0; p < nit && !nc; p++) { /* the candidates: a const or an enum of one of the parts */
+        const aieng_json *k = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "const") : NULL, *e;
+        if (k) { cand[nc++] = k; break; }
+        e = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "enum") : NULL;
+        if (e && e->type == AIENG_JSON_ARRAY) {
+            if (e->n > 10) return -1;
+            for (q = 0; q < e->n; q++) cand[nc++] = e->items[q];
+        }
+    }
+    if (!nc) { /* or the values of the types boolean / null */
+        int t = 0;
+        for (p = 0; p < nit; p++) {
+            const aieng_json *k = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "type") : NULL;
+            int x = 0;
+            if (!k) continue;
+            if (k->type == AIENG_JSON_STRING) x = aieng__sc_typebit(k);
+            else if (k->type == AIENG_JSON_ARRAY) for (q = 0; q < k->n; q++) { int y = aieng__sc_typebit(k->items[q]); x |= y < 0 ? 0x7F : y; }
+            t = t ? t & x : x;
+        }
+        if (!t || (t & ~(AIENG__T_BOOL | AIENG__T_NULL))) return -1;
+        if (aieng_json_parse("[true,false,null]", 17, NULL, &tf) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+        for (i = 0; i < 3; i++) if (t & (i < 2 ? AIENG__T_BOOL : AIENG__T_NULL)) cand[nc++] = aieng_json_root(tf)->items[i];
+    }
+    for (i = 0; i < nc; i++) { /* keep the values every part allows, once each */
+        int ok = 1, j;
+        for (p = 0; p < nit && ok; p++) {
+            aieng__sv v;
+            memset(&v, 0, sizeof v);
+            v.root = c->root;
+            ok = aieng__sv_val(&v, items[p], cand[i]) == 1;
+        }
+        for (j = 0; ok && j < i; j++) if (aieng_json_equal(cand[j], cand[i])) ok = 0;
+        if (!ok) { for (j = i; j + 1 < nc; j++) cand[j] = cand[j + 1]; nc--; i--; }
+    }
+    memset(lab, 0, sizeof lab);
+    for (i = 0; i < 2 * nc; i++) {
+        if (i & 1) aieng__buf_puts(&lab[i], "\",\" ws ");
+        aieng__sc_json_lit(&lab[i], cand[i / 2]);
+        aieng__buf_puts(&lab[i], " ws");
+        labels[i] = lab[i].p ? lab[i].p : "";
+        if (lab[i].oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    }
+    memset(&ua, 0, sizeof ua);
+    ua.mn = mn; ua.mx = mx;
+    memset(&ax, 0, sizeof ax);
+    ax.next = aieng__ua_next; ax.accept = aieng__ua_accept; ax.u = &ua;
+    ax.label = labels; ax.natoms = 2 * nc; ax.fin = "\"]\""; ax.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &ax, 0, "'uniqueItems'");
+    if (id >= 0) aieng__buf_printf(b, "\"[\" ws s%d", id);
+done:
+    for (i = 0; i < 2 * nc; i++) AIENG_FREE(lab[i].p, NULL);
+    aieng_json_free(tf);
+    return id >= 0;
+}
+/* ---- strings matching several regexes (patterns, a format) with a length in [mn, mx]:
+   the product of their minimal DFAs and a length counter, written as rules */
+static const char *const aieng__fmt_re[4] = { /* the languages of aieng__fmt_gbnf, as regexes */
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+    "^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[tT]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" };
+/* 1 when every string the DFA accepts has a length in [mn, mx] (mx < 0: no bound); 0 when
+   not or too costly to tell: breadth-first layers of the states that can still accept */
+static int aieng__rdfa_lengths_within(const aieng__rdfa *d, long mn, long mx) {
+    unsigned char *live, *cur, *nxt;
+    long t, steps = mx < 0 ? mn : (mx + 1 < d->n + 1 ? mx + 1 : d->n + 1);
+    int i, k, changed, ok = 0, any;
+    if (steps * (long)d->n * d->natoms > 20000000L) return 0;
+    live = (unsigned char *)AIENG_MALLOC((size_t)d->n * 3, NULL);
+    if (!live) return 0;
+    cur = live + d->n; nxt = cur + d->n;
+    for (i = 0; i < d->n; i++) live[i] = d->acc[i];
+    do { /* states that can reach acceptance */
+        changed = 0;
+        for (i = 0; i < d->n; i++)
+            for (k = 0; !live[i] && k < d->natoms; k++) { int y = d->tr[(size_t)i * d->natoms + k]; if (y >= 0 && live[y]) live[i] = changed = 1; }
+    } while (changed);
+    memset(cur, 0, (size_t)d->n);
+    cur[0] = live[0];
+    for (t = 0; ; t++) { /* cur: live states after exactly t characters */
+        any = 0;
+        for (i = 0; i < d->n; i++) if (cur[i]) { any = 1; if (d->acc[i] && t < mn) goto out; } /* a string shorter than mn */
+        if (!any) { ok = 1; break; }                                               /* no longer strings */
+        if (t >= steps) { ok = mx < 0; break; }                                      /* mx < 0: all shorter ones checked */
+        memset(nxt, 0, (size_t)d->n);
+        for (i = 0; i < d->n; i++) if (cur[i]) for (k = 0; k < d->natoms; k++) { int y = d->tr[(size_t)i * d->natoms + k]; if (y >= 0 && live[y]) nxt[y] = 1; }
+        memcpy(cur, nxt, (size_t)d->n);
+        if (mx >= 0 && t + 1 > mx) { for (i = 0; i < d->n; i++) if (cur[i]) goto out; ok = 1; break; } /* a string longer than mx */
+    }
+out:
+    AIENG_FREE(live, NULL);
+    return ok;
+}
+typedef struct aieng__sp { const aieng__rdfa *d[3]; int nd; long mn, mx; } aieng__sp;
+static uint64_t aieng__sp_next(const void *u, uint64_t st, int atom) {
+    const aieng__sp *p = (const aieng__sp *)u;
+    uint64_t o = 0;
+    long len = (long)(st >> 42) + 1;
+    int i;
+    for (i = 0; i < p->nd; i++) {
+        int q = (int)((st >> (14 * i)) & 0x3FFF), t = p->d[i]->tr[(size_t)q * (size_t)p->d[i]->natoms + (size_t)atom];
+        if (t < 0) return AIENG__AX_DEAD;
+        o |= (uint64_t)t << (14 * i);
+    }
+    if (p->mx >= 0 && len > p->mx) return AIENG__AX_DEAD;
+    if (p->mx < 0 && len > p->mn) len = p->mn; /* past minLength the count no longer matters */
+    return o | ((uint64_t)len << 42);
+}
+static int aieng__sp_accept(const void *u, uint64_t st) {
+    const aieng__sp *p = (const aieng__sp *)u;
+    int i;
+    for (i = 0; i < p->nd; i++) if (!p->d[i]->acc[(st >> (14 * i)) & 0x3FFF]) return 0;
+    return (long)(st >> 42) >= p->mn;
+}
+static void aieng__sc_fail_last(aieng__sc *c) { /* the message of the last error, as the compiler's (copied: it may be overwritten) */
+    char msg[320];
+    size_t k = strlen(aieng_last_error());
+    if (k >= sizeof msg) k = sizeof msg - 1;
+    memcpy(msg, aieng_last_error(), k);
+    msg[k] = 0;
+    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+}
+static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *rl, int nre, long mn, long mx, aieng__buf *b) {
+    aieng__re r[3];
+    aieng__rdfa d[3];
+    aieng__buf scratch;
+    aieng__iv bnd, *atoms = NULL;
+    aieng__sp sp;
+    aieng__ax a;
+    int i, k, natoms = 0, ok = 0, id;
+    aieng__buf key;
+    aieng_json_doc *kd = NULL;
+    memset(r, 0, sizeof r); memset(d, 0, sizeof d); memset(&scratch, 0, sizeof scratch); memset(&bnd, 0, sizeof bnd); memset(&sp, 0, sizeof sp);
+    memset(&key, 0, sizeof key);
+    { /* the same regexes and lengths met before in this schema: the same rule (kept as made-up
+         schemas {"k": [mn, mx, regexes...], "r": rule}) */
+        aieng__buf_printf(&key, "[%ld,%ld", mn, mx);
+        for (i = 0; i < nre; i++) {
+            aieng_json str;
+            char *w = NULL;
+            size_t wn = 0;
+            memset(&str, 0, sizeof str);
+            str.type = AIENG_JSON_STRING; str.s = re[i]; str.len = rl[i];
+            if (aieng_json_write(&str, 0, &w, &wn) != AIENG_OK) { key.oom = 1; break; }
+            aieng__buf_putc(&key, ',');
+            aieng__buf_put(&key, w, wn);
+            aieng_free(NULL, w);
+        }
+        aieng__buf_putc(&key, ']');
+        if (!key.oom && aieng_json_parse(key.p, key.n, NULL, &kd) == AIENG_OK)
+            for (i = 0; i < c->nsynth; i++) {
+                const aieng_json *k0 = aieng_json_get(aieng_json_root(c->synth[i]), "k"), *r0 = aieng_json_get(aieng_json_root(c->synth[i]), "r");
+                if (k0 && r0 && r0->is_int && aieng_json_equal(k0, aieng_json_root(kd))) { aieng__buf_printf(b, "s%d", (int)r0->i); ok = 1; goto done; }
+            }
+    }
+    for (i = 0; i < nre; i++) {
+        scratch.n = 0;
+        if (aieng__re_parse(&r[i], re[i], rl[i], 1, 1, &scratch) != AIENG_OK) { aieng__sc_fail_last(c); goto done; }
+    }
+    /* atoms: the code point intervals between the bounds of every class */
+    k = aieng__iv_push(&bnd, 0);
+    for (i = 0; i < nre; i++) {
+        int x, q;
+        for (x = 0; x < r[i].nn; x++)
+            for (q = 0; r[i].nd[x].kind == AIENG__RN_SET && q < r[i].nd[x].set.n; q += 2) {
+                k &= aieng__iv_push(&bnd, r[i].nd[x].set.v[q]);
+                if (r[i].nd[x].set.v[q + 1] < 0x10FFFF) k &= aieng__iv_push(&bnd, r[i].nd[x].set.v[q + 1] + 1);
+            }
+    }
+    if (!k) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    qsort(bnd.v, (size_t)bnd.n, sizeof(int), aieng__cmp_int);
+    for (i = 0; i < bnd.n; i++) if (!natoms || bnd.v[i] != bnd.v[natoms - 1]) bnd.v[natoms++] = bnd.v[i];
+    bnd.n = natoms;
+    if (natoms > 4096) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the regexes have too many different character classes%s", NULL); goto done; }
+    atoms = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
+    if (!atoms || !aieng__buf_reserve(&scratch, (size_t)natoms * 2 * sizeof(int))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    for (i = 0; i < natoms; i++) { /* atom i: [bnd[i], bnd[i + 1] - 1], stored in scratch */
+        int *v = (int *)(void *)scratch.p + 2 * i;
+        v[0] = bnd.v[i]; v[1] = i + 1 < natoms ? bnd.v[i + 1] - 1 : 0x10FFFF;
+        atoms[i].v = v; atoms[i].n = atoms[i].cap = 2;
+    }
+    for (i = 0; i < nre; i++) {
+        if (!aieng__re_dfa(&r[i], r[i].last, bnd.v, natoms, &d[i])) { aieng__sc_fail_last(c); goto done; }
+        if (d[i].n > 0x3FFF) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a regex needs too many automaton states%s", NULL); goto done; }
+        for (k = 0; k < natoms && d[i].n == 1 && d[i].acc[0] && d[i].tr[k] == 0; k++) {}
+        if (k < natoms || d[i].n != 1 || !d[i].acc[0]) sp.d[sp.nd++] = &d[i]; /* else: any text */
+    }
+    if (sp.nd == 1 && nre == 1 && aieng__rdfa_lengths_within(sp.d[0], mn, mx)) { ok = 2; goto done; } /* the lengths are implied */
+    if (sp.nd == 0) { /* only lengths remain */
+        if (mn == 0 && mx < 0) aieng__buf_puts(b, "char*");
+        else if (mx < 0) aieng__buf_printf(b, "char{%ld,}", mn);
+        else aieng__buf_printf(b, "char{%ld,%ld}", mn, mx);
+        ok = 1; goto done;
+    }
+    sp.mn = mn; sp.mx = mx;
+    memset(&a, 0, sizeof a);
+    a.next = aieng__sp_next; a.accept = aieng__sp_accept; a.u = &sp;
+    a.atoms = atoms; a.natoms = natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &a, 0, "'pattern'/'format' with minLength/maxLength (or with each other)");
+    if (id < 0) goto done;
+    aieng__buf_printf(b, "s%d", id);
+    ok = 1;
+    if (kd) { /* remembered for the next use */
+        aieng__buf t;
+        memset(&t, 0, sizeof t);
+        aieng__buf_puts(&t, "{\"k\":"); aieng__buf_put(&t, key.p, key.n); aieng__buf_printf(&t, ",\"r\":%d}", id);
+        if (!t.oom) aieng__sc_synth(c, t.p, t.n);
+        AIENG_FREE(t.p, NULL);
+    }
+done:
+    aieng_json_free(kd);
+    AIENG_FREE(key.p, NULL);
+    for (i = 0; i < nre; i++) { aieng__re_free(&r[i]); aieng__rdfa_free(&d[i]); }
+    AIENG_FREE(scratch.p, NULL); AIENG_FREE(atoms, NULL); aieng__iv_free(&bnd);
+    return ok;
+}
 static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
-    const aieng_json *pat = NULL, *fmt = NULL;
+    const aieng_json *pats[2], *fmt = NULL;
     long mn = 0, mx = -1;
-    int i, f = -1;
+    int i, f = -1, npat = 0;
     for (i = 0; i < np; i++) {
         double d;
         const aieng_json *p;
         if (aieng__sc_num(aieng_json_get(parts[i], "minLength"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
         if (aieng__sc_num(aieng_json_get(parts[i], "maxLength"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
         if ((p = aieng_json_get(parts[i], "pattern")) != NULL) {
-            if (pat && !aieng_json_equal(pat, p)) {
-                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first pattern only */
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: two different 'pattern's%s", NULL); return 0; }
-            pat = p;
+            int q;
+            if (p->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
+            for (q = 0; q < npat && !aieng_json_equal(pats[q], p); q++) {}
+            if (q == npat && npat == 2) {
+                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first two patterns only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than two different 'pattern's%s", NULL); return 0; }
+            if (q == npat) pats[npat++] = p;
         }
         if ((p = aieng_json_get(parts[i], "format")) != NULL && aieng__fmt_index(p) >= 0) fmt = p;
     }
     f = aieng__fmt_index(fmt);
-    if (pat && pat->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
-    if ((pat || f >= 0) && (mn > 0 || mx >= 0) && aieng__sc_relax(c, "minLength/maxLength")) { mn = 0; mx = -1; }
-    if ((pat || f >= 0) && (mn > 0 || mx >= 0)) {
-        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: '%s' together with minLength/maxLength is not supported", pat ? "pattern" : "format");
-        return 0;
-    }
-    if (pat && f >= 0 && aieng__sc_relax(c, "format")) f = -1;
-    if (pat && f >= 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'pattern' together with 'format' is not supported%s", NULL); return 0; }
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength > maxLength%s", NULL); return 0; }
     if (mx > AIENG_GRAMMAR_MAX_REPEAT) mx = -1; /* documented: not enforced by the grammar */
     if (mn > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    if (f >= 4 && (npat || mn > 0 || mx >= 0)) { /* formats without a regex form: only the lengths they imply */
+        static const long flen[7][2] = { {7, 15}, {2, 45}, {1, -1}, {5, -1}, {2, -1}, {0, -1}, {3, -1} };
+        if (!npat && mn <= flen[f - 4][0] && (mx < 0 || (flen[f - 4][1] >= 0 && flen[f - 4][1] <= mx))) mn = 0, mx = -1;
+        else if (aieng__sc_relax(c, npat ? "pattern" : "minLength/maxLength")) npat = 0, mn = 0, mx = -1; /* relaxed: the format alone */
+        else {
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: format '%s' together with minLength/maxLength or 'pattern' is not supported", aieng__fmt_names[f]);
+            return 0;
+        }
+    }
     aieng__buf_puts(b, "\"\\\"\" ");
-    if (pat) {
+    if (npat + (f >= 0) > 1 || (npat + (f >= 0) == 1 && (mn > 0 || mx >= 0))) { /* exact: an automaton product */
+        const char *re[3];
+        size_t rl[3], at = b->n;
+        int nre = 0;
+        for (i = 0; i < npat; i++) { re[nre] = pats[i]->s; rl[nre++] = pats[i]->len; }
+        if (f >= 0 && f < 4) { re[nre] = aieng__fmt_re[f]; rl[nre] = strlen(aieng__fmt_re[f]); nre++; }
+        int r = aieng__sc_strings(c, re, rl, nre, mn, mx, b);
+        if (r == 1) { aieng__buf_puts(b, " \"\\\"\""); return 1; }
+        if (r == 2) mn = 0, mx = -1; /* the regex implies the lengths: written plainly below */
+        else {
+        if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, "minLength/maxLength")) return 0;
+        c->err = AIENG_OK; /* relaxed: the lengths are left out, one pattern (or the format) kept */
+        b->n = at;
+        if (npat) f = -1;
+        mn = 0; mx = -1;
+        }
+    }
+    if (npat) {
         size_t at = b->n;
-        if (aieng__regex_gbnf(pat->s, pat->len, 1, b) != AIENG_OK) {
+        if (aieng__regex_gbnf(pats[0]->s, pats[0]->len, 1, b) != AIENG_OK) {
             if (!aieng__sc_relax(c, "pattern")) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
             b->n = at; /* relaxed: a regex outside the subset allows any string */
             aieng__buf_puts(b, "char*");
@@ -4259,26 +5300,39 @@ static void aieng__sc_mag(aieng__buf *b, uint64_t L, int exL, int hasH, uint64_t
     }
 }
 static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int integer, aieng__buf *b) {
-    int has_lo = 0, has_hi = 0, lo_ex = 0, hi_ex = 0, i;
+    int has_lo = 0, has_hi = 0, lo_ex = 0, hi_ex = 0, i, nmo = 0;
     double lo = 0, hi = 0;
+    const aieng_json *lo_k = NULL, *hi_k = NULL, *mo[AIENG__SC_MAXPARTS];
     for (i = 0; i < np; i++) { /* the tightest bounds of all parts, with their exclusivity */
         const aieng_json *k;
         double d;
         int em = 0, eM = 0;
         k = aieng_json_get(parts[i], "exclusiveMinimum");
         if (k && k->type == AIENG_JSON_BOOL) em = k->boolean;
-        else if (aieng__sc_num(k, &d) && (!has_lo || d >= lo)) { lo_ex = !has_lo || d > lo || lo_ex; lo = d; has_lo = 1; lo_ex = 1; }
+        else if (aieng__sc_num(k, &d) && (!has_lo || d >= lo)) { lo = d; has_lo = 1; lo_ex = 1; lo_k = k; }
         k = aieng_json_get(parts[i], "exclusiveMaximum");
         if (k && k->type == AIENG_JSON_BOOL) eM = k->boolean;
-        else if (aieng__sc_num(k, &d) && (!has_hi || d <= hi)) { hi = d; has_hi = 1; hi_ex = 1; }
-        if (aieng__sc_num(aieng_json_get(parts[i], "minimum"), &d) && (!has_lo || d > lo || (d == lo && em))) { lo = d; has_lo = 1; lo_ex = em; }
-        if (aieng__sc_num(aieng_json_get(parts[i], "maximum"), &d) && (!has_hi || d < hi || (d == hi && eM))) { hi = d; has_hi = 1; hi_ex = eM; }
+        else if (aieng__sc_num(k, &d) && (!has_hi || d <= hi)) { hi = d; has_hi = 1; hi_ex = 1; hi_k = k; }
+        k = aieng_json_get(parts[i], "minimum");
+        if (aieng__sc_num(k, &d) && (!has_lo || d > lo || (d == lo && em))) { lo = d; has_lo = 1; lo_ex = em; lo_k = k; }
+        k = aieng_json_get(parts[i], "maximum");
+        if (aieng__sc_num(k, &d) && (!has_hi || d < hi || (d == hi && eM))) { hi = d; has_hi = 1; hi_ex = eM; hi_k = k; }
+        if ((k = aieng_json_get(parts[i], "multipleOf")) != NULL) mo[nmo++] = k;
     }
     if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
         if (!aieng__sc_relax(c, "minimum/maximum")) {
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: numeric bound beyond int64%s", NULL); return 0; }
         if (has_lo && (lo < -9.2e18 || lo > 9.2e18)) has_lo = 0; /* relaxed: that bound is left out */
         if (has_hi && (hi < -9.2e18 || hi > 9.2e18)) has_hi = 0;
+    }
+    if (nmo || (!integer && ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15))))) {
+        size_t at = b->n;
+        if (aieng__sc_decimal(c, integer, has_lo ? lo_k : NULL, lo_ex, has_hi ? hi_k : NULL, hi_ex, mo, nmo, b)) return 1; /* exact */
+        if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, nmo ? "multipleOf" : "minimum/maximum")) return 0;
+        c->err = AIENG_OK; /* relaxed: multipleOf left out, bounds widened to whole numbers */
+        b->n = at;
+        if (!integer && has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) { if (fabs(lo) > 1e15) has_lo = 0; else { lo = floor(lo); lo_ex = 0; } }
+        if (!integer && has_hi && (hi != floor(hi) || fabs(hi) > 1e15)) { if (fabs(hi) > 1e15) has_hi = 0; else { hi = ceil(hi); hi_ex = 0; } }
     }
     if (integer) {
         int64_t L = 0, H = 0;
@@ -4290,16 +5344,6 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
         return 1;
     }
     if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
-    if ((has_lo && (lo != floor(lo) || fabs(lo) > 1e15)) || (has_hi && (hi != floor(hi) || fabs(hi) > 1e15))) {
-        if (!aieng__sc_relax(c, "minimum/maximum")) {
-            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minimum/maximum of a non-integer number must be whole numbers%s", NULL); return 0; }
-        /* relaxed: the whole numbers around the bounds, inclusive (a wider range) */
-        if (has_lo && fabs(lo) > 1e15) has_lo = 0;
-        if (has_hi && fabs(hi) > 1e15) has_hi = 0;
-        if (has_lo && lo != floor(lo)) { lo = floor(lo); lo_ex = 0; }
-        if (has_hi && hi != floor(hi)) { hi = ceil(hi); hi_ex = 0; }
-        if (!has_lo && !has_hi) { aieng__buf_puts(b, "number"); return 1; }
-    }
     {   /* decimal numbers without exponent: a negative part and a non-negative part */
         int first = 1;
         aieng__buf_putc(b, '(');
@@ -4871,9 +5915,9 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     if (types == -1) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
     if (!types) {
         static const char *const okw[] = { "properties", "required", "additionalProperties", "patternProperties", "minProperties", "maxProperties", NULL };
-        static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", NULL };
+        static const char *const akw[] = { "items", "prefixItems", "minItems", "maxItems", "contains", "uniqueItems", NULL };
         static const char *const skw[] = { "minLength", "maxLength", "pattern", NULL };
-        static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", NULL };
+        static const char *const nkw[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", NULL };
         int q;
         for (q = 0; okw[q]; q++) if (aieng__sc_kw(c, parts, np, okw[q], NULL)) types |= AIENG__T_OBJ;
         for (q = 0; akw[q]; q++) if (aieng__sc_kw(c, parts, np, akw[q], NULL)) types |= AIENG__T_ARR;

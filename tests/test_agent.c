@@ -667,7 +667,7 @@ static void test_schema_hostile(void) {
         { "{\"type\":\"array\",\"minItems\":1000000000}", "minItems" },
         { "{\"type\":\"string\",\"minLength\":99999999}", "minLength" },
         { "{\"type\":\"object\",\"if\":{\"minProperties\":1}}", "'if'" },
-        { "{\"type\":\"integer\",\"multipleOf\":3}", "'multipleOf'" },
+        { "{\"type\":\"number\",\"multipleOf\":0.3333333333333333333333}", "'multipleOf'" },
         { "{\"type\":\"object\",\"dependencies\":{\"a\":3}}", "dependencies" },
         { "{\"not\":{\"required\":[\"a\"],\"minProperties\":1}}", "not" },
         { "{\"$ref\":\"other.json#/x\"}", "$ref" },
@@ -914,8 +914,10 @@ static void test_schema_relax(void) {
                       "\"required\":[\"n\"],\"dependencies\":{\"s\":[\"a\"]},\"if\":{\"required\":[\"a\"]},\"then\":{\"minProperties\":2},"
                       "\"additionalProperties\":false}";
     const char *valid[] = {"{\"n\":3}", "{\"n\":99,\"s\":\"ab\",\"a\":[1,2]}", "{\"n\":0,\"a\":[1]}"};
-    const char *loose[] = {"{\"n\":4}", "{\"n\":3,\"s\":\"xy\",\"a\":[1]}", "{\"n\":3,\"s\":\"abcdef\",\"a\":[1]}", "{\"n\":3,\"a\":[2,2]}"};
-    const char *never[] = {"{\"n\":100}", "{\"s\":\"ab\"}", "{\"n\":3,\"s\":\"AB\",\"a\":[1]}", "{\"n\":3,\"b\":1}", "{\"n\":3,\"a\":[1,2,3,4]}", "{\"n\":3,\"s\":\"ab\"}"};
+    const char *loose[] = {"{\"n\":3,\"s\":\"xy\",\"a\":[1]}", "{\"n\":3,\"a\":[1,1]}"};
+    const char *never[] = {"{\"n\":100}", "{\"s\":\"ab\"}", "{\"n\":3,\"s\":\"AB\",\"a\":[1]}", "{\"n\":3,\"b\":1}", "{\"n\":3,\"a\":[1,2,3,4]}",
+                           "{\"n\":4}", "{\"n\":3,\"s\":\"abcdef\",\"a\":[1]}", "{\"n\":3,\"a\":[2,2]}", /* multipleOf, pattern + maxLength, contains: exact */
+                           "{\"n\":3,\"s\":\"ab\"}"}; /* dependencies: exact */
     aieng_json_doc *sd = NULL;
     aieng_schema_options o;
     char *gbnf = NULL, rel[128];
@@ -928,8 +930,8 @@ static void test_schema_relax(void) {
     o.relaxed = rel;
     o.relaxed_cap = sizeof rel;
     CHECK(aieng_schema_to_gbnf(aieng_json_root(sd), &o, &gbnf, &n) == AIENG_OK, "relaxed compiles: %s", aieng_last_error());
-    CHECK(strstr(rel, "multipleOf") && strstr(rel, "not") && strstr(rel, "contains") && strstr(rel, "uniqueItems") &&
-          !strstr(rel, "dependencies") && !strstr(rel, "if") && strstr(rel, "minLength/maxLength"),
+    CHECK(strstr(rel, "not") && strstr(rel, "uniqueItems") && !strstr(rel, "dependencies") && !strstr(rel, "if") &&
+          !strstr(rel, "multipleOf") && !strstr(rel, "contains") && !strstr(rel, "minLength/maxLength"),
           "relaxed keywords named: %s", rel);
     CHECK(gbnf && aieng_grammar_parse(gbnf, n, NULL, &g) == AIENG_OK, "relaxed grammar compiles: %s", aieng_last_error());
     for (i = 0; g && i < sizeof valid / sizeof *valid; i++) {
@@ -955,7 +957,7 @@ static void test_schema_relax(void) {
         static const struct { const char *schema; int strict_ok; const char *named, *yes, *no; } rc[] = {
             {"{\"$ref\":\"#foo\",\"$defs\":{\"x\":{\"$anchor\":\"foo\",\"type\":\"integer\"}}}", 1, "", "3", "\"a\""},
             {"{\"$ref\":\"#bar\",\"definitions\":{\"x\":{\"$id\":\"#bar\",\"type\":\"string\"}}}", 1, "", "\"a\"", "3"},
-            {"{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.5}", 0, "minimum/maximum", "1.5", "3.5"},
+            {"{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.5}", 1, "", "1.5", "2.6"},
             {"{\"type\":\"integer\",\"maximum\":1e300}", 0, "minimum/maximum", "12345", "1.5"},
             {"{\"type\":\"object\",\"patternProperties\":{\"^(?!x)\":{\"type\":\"integer\"}},\"additionalProperties\":false}", 0,
              "patternProperties", "{\"a\":1}", "[]"},
@@ -1212,6 +1214,286 @@ static void test_formats(void) {
     printf("formats: grammar == validator == peer on %d/%d strings\n", agree, rows);
 }
 
+/* ---- keywords compiled exactly (pattern/format with lengths, multipleOf, fractional bounds,
+   contains, uniqueItems): the grammar accepts exactly what the validator accepts on many
+   instances, most of them near the boundaries */
+typedef struct kw_tally { int agree, total, compiled, schemas; } kw_tally;
+/* one schema against instances (compact JSON texts); returns the disagreements */
+static int kw_check(kw_tally *t, const char *sch, char **inst, int n) {
+    aieng_json_doc *sd = NULL;
+    aieng_grammar *g = NULL;
+    int i, bad = 0;
+    t->schemas++;
+    if (aieng_json_parse(sch, strlen(sch), NULL, &sd) != AIENG_OK) { CHECK(0, "test schema parses: %s", sch); return 1; }
+    if (compile_schema(aieng_json_root(sd), 0, &g) != AIENG_OK) { CHECK(0, "%s compiles: %s", sch, aieng_last_error()); aieng_json_free(sd); return 1; }
+    t->compiled++;
+    for (i = 0; i < n; i++) {
+        aieng_json_doc *d = NULL;
+        int want, got;
+        if (aieng_json_parse(inst[i], strlen(inst[i]), NULL, &d) != AIENG_OK) { CHECK(0, "test instance parses: %s", inst[i]); bad++; continue; }
+        want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+        got = aieng_grammar_accepts(g, inst[i], strlen(inst[i]));
+        t->total++;
+        if (want == got) t->agree++;
+        else if (++bad <= 5) fprintf(stderr, "%s: %s validator %d grammar %d\n", sch, inst[i], want, got);
+        aieng_json_free(d);
+    }
+    CHECK(bad == 0, "%s: grammar and validator disagree on %d of %d instances", sch, bad, n);
+    aieng_grammar_free(g);
+    aieng_json_free(sd);
+    return bad;
+}
+typedef struct kw_list { char **v; int n, cap; } kw_list;
+static void kw_add(kw_list *l, const char *fmt, ...) {
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (l->n == l->cap) { l->cap = l->cap ? l->cap * 2 : 256; l->v = (char **)realloc(l->v, (size_t)l->cap * sizeof *l->v); }
+    l->v[l->n] = (char *)malloc(strlen(tmp) + 1);
+    strcpy(l->v[l->n++], tmp);
+}
+static void kw_free(kw_list *l) { int i; for (i = 0; i < l->n; i++) free(l->v[i]); free(l->v); memset(l, 0, sizeof *l); }
+
+static void test_schema_kw_numbers(void) {
+    /* multipleOf (integers and decimals, with and without bounds) and bounds that are not
+       whole numbers or beyond 1e15: every integer in a window around the bounds, decimals
+       with 1-3 fraction digits (and trailing zeros), and a few large magnitudes */
+    static const char *const sch[] = {
+        "{\"type\":\"integer\",\"multipleOf\":3}",
+        "{\"type\":\"integer\",\"minimum\":16,\"maximum\":100,\"multipleOf\":4}",
+        "{\"type\":\"integer\",\"minimum\":-2032,\"maximum\":2031,\"multipleOf\":16}",
+        "{\"type\":\"integer\",\"multipleOf\":13,\"exclusiveMinimum\":100,\"exclusiveMaximum\":1000}",
+        "{\"type\":\"integer\",\"multipleOf\":13.5,\"exclusiveMinimum\":-1000,\"exclusiveMaximum\":-100}",
+        "{\"type\":\"integer\",\"multipleOf\":7,\"minimum\":-45.5}",
+        "{\"type\":\"integer\",\"allOf\":[{\"multipleOf\":4},{\"multipleOf\":6}],\"maximum\":250}",
+        "{\"type\":\"number\",\"multipleOf\":0.01}",
+        "{\"type\":\"number\",\"multipleOf\":0.01,\"minimum\":-99999999999.99,\"maximum\":99999999999.99}",
+        "{\"type\":\"number\",\"multipleOf\":0.25,\"minimum\":0.25}",
+        "{\"type\":\"number\",\"multipleOf\":1}",
+        "{\"type\":\"number\",\"multipleOf\":2.5,\"minimum\":2}",
+        "{\"type\":\"number\",\"multipleOf\":0.1,\"exclusiveMaximum\":3.3}",
+        "{\"multipleOf\":1.5,\"maximum\":20}",
+        "{\"type\":\"number\",\"minimum\":0.5}",
+        "{\"type\":\"number\",\"minimum\":0.1,\"maximum\":20000}",
+        "{\"type\":\"number\",\"exclusiveMinimum\":-0.25,\"exclusiveMaximum\":99.99}",
+        "{\"type\":\"number\",\"minimum\":1e-09,\"maximum\":4.294967295}",
+        "{\"type\":\"number\",\"minimum\":-12.75,\"maximum\":-0.05}",
+        "{\"type\":\"number\",\"exclusiveMinimum\":-3.5,\"maximum\":3.5}",
+        "{\"type\":\"number\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991}",
+        "{\"type\":\"number\",\"minimum\":0,\"maximum\":9007199254740991}",
+        "{\"type\":[\"number\",\"null\"],\"minimum\":2.5e1,\"exclusiveMaximum\":1e2}" };
+    static const char *const big[] = { "9007199254740990", "9007199254740991", "9007199254740992", "-9007199254740991",
+        "-9007199254740992", "19007199254740991", "900719925474099", "99999999999.99", "99999999999.98", "100000000000.00",
+        "-99999999999.99", "-100000000000", "99999999999.995", "12345678901.5", "null", "\"x\"", "4.294967295", "4.2949672951",
+        "0.000000001", "0.0000000009", "0.00000000100", "1e2", "25", "24.99", "99.99", "100" };
+    kw_tally t;
+    size_t si;
+    memset(&t, 0, sizeof t);
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        kw_list l;
+        int v, quick = aieng_test_quick();
+        size_t k;
+        memset(&l, 0, sizeof l);
+        for (v = -2100; v <= 2100; v += (quick && (v < -300 || v > 300)) ? 7 : 1) kw_add(&l, "%d", v);
+        for (v = -1500; v <= 1500; v += quick ? 3 : 1) { /* v / 100 with two, one or no fraction digits */
+            int a = abs(v);
+            kw_add(&l, "%s%d.%02d", v < 0 ? "-" : "", a / 100, a % 100);
+            if (a % 10 == 0) kw_add(&l, "%s%d.%d", v < 0 ? "-" : "", a / 100, a % 100 / 10);
+            if (a % 10 == 0) kw_add(&l, "%s%d.%d00", v < 0 ? "-" : "", a / 100, a % 100 / 10);
+        }
+        for (v = -400; v <= 400; v++) { int a = abs(v); kw_add(&l, "%s%d.%03d", v < 0 ? "-" : "", a / 1000, a % 1000); }
+        for (k = 0; k < sizeof big / sizeof *big; k++) kw_add(&l, "%s", big[k]);
+        for (k = 0; k < (size_t)l.n; k++) /* -0 forms and exponents: stricter by design (documented) */
+            if ((l.v[k][0] == '-' && strspn(l.v[k] + 1, "0.") == strlen(l.v[k] + 1)) || strchr(l.v[k], 'e')) { free(l.v[k]); l.v[k--] = l.v[--l.n]; }
+        for (k = 0; k < (size_t)l.n; k++) {
+            const char *x = l.v[k];
+            int drop = strstr(sch[si], "integer") && strchr(x, '.'); /* 2.0 is an integer to the validator; the grammar writes integers plainly */
+            /* the validator's multipleOf divides doubles with a 1e-9 tolerance: off for tiny or huge values */
+            drop |= strstr(sch[si], "multipleOf") && (strstr(x, "0.00000000") || strlen(x) > 15);
+            drop |= !strstr(sch[si], "type") && (x[0] == 'n' || x[0] == '"'); /* no type: inferred (number) by design */
+            if (drop) { free(l.v[k]); l.v[k--] = l.v[--l.n]; }
+        }
+        kw_check(&t, sch[si], l.v, l.n);
+        kw_free(&l);
+    }
+    printf("multipleOf / fractional bounds: %d/%d schemas compile, grammar == validator on %d/%d instances\n",
+           t.compiled, t.schemas, t.agree, t.total);
+}
+
+/* a JSON string literal of raw UTF-8 text s */
+static void kw_add_str(kw_list *l, const char *s) {
+    char tmp[512];
+    size_t n = 0;
+    tmp[n++] = '"';
+    for (; *s && n < sizeof tmp - 8; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') { tmp[n++] = '\\'; tmp[n++] = (char)ch; }
+        else if (ch == '\n') { tmp[n++] = '\\'; tmp[n++] = 'n'; }
+        else if (ch < 0x20) n += (size_t)snprintf(tmp + n, 8, "\\u%04x", ch);
+        else tmp[n++] = (char)ch;
+    }
+    tmp[n++] = '"'; tmp[n] = 0;
+    kw_add(l, "%s", tmp);
+}
+static void test_schema_kw_strings(void) {
+    /* pattern and format with minLength/maxLength, pattern with format, two patterns: every
+       string over a small alphabet up to 3 characters, random ones of every length up to
+       maxLength + 2, and all one-character edits (and truncations) of valid examples */
+    static const struct { const char *sch, *ex[4]; } cs[] = {
+        { "{\"type\":\"string\",\"pattern\":\"^[a-zA-Z0-9]{3}$\",\"minLength\":3,\"maxLength\":3}", { "aZ0", "abc" } },
+        { "{\"type\":\"string\",\"pattern\":\"^([\\\\w\\\\/-]|[\\\\w-][\\\\w\\\\/-]*[\\\\w-])$\",\"minLength\":0,\"maxLength\":6}", { "a/b-c", "a", "-/-" } },
+        { "{\"type\":\"string\",\"maxLength\":7,\"minLength\":2,\"pattern\":\"^[a-z\\\\d]+(?:-[a-z\\\\d]+)*$\"}", { "ab-c-d", "a0", "a-b" } },
+        { "{\"type\":\"string\",\"pattern\":\"[0-9]{2}\",\"minLength\":3,\"maxLength\":5}", { "a12", "12345", "x99y" } },
+        { "{\"type\":\"string\",\"maxLength\":1,\"pattern\":\"([A-Z])?\"}", { "A", "" } },
+        { "{\"type\":\"string\",\"maxLength\":6,\"pattern\":\"^(?:\\\\S+\\\\s+){0,2}\\\\S+$\"}", { "a b c", "ab  c", "a\nb" } },
+        { "{\"type\":\"string\",\"minLength\":1,\"maxLength\":4,\"pattern\":\"^[^,\\\\n]*$\"}", { "a", "\"\\x", "a,b" } },
+        { "{\"type\":\"string\",\"minLength\":2,\"pattern\":\"ab|^c\"}", { "cab", "xab", "c0" } },
+        { "{\"type\":\"string\",\"minLength\":1,\"pattern\":\"^[\\\\w\\\\d][\\\\w\\\\d-]*$\"}", { "a-b", "0" } },
+        { "{\"type\":\"string\",\"maxLength\":3,\"pattern\":\"^[\\u00e9-\\u00fc]+$\"}", { "\xc3\xa9\xc3\xbc", "\xc3\xb1" } },
+        { "{\"type\":\"string\",\"format\":\"date\",\"maxLength\":10}", { "2020-01-31", "1999-12-01" } },
+        { "{\"type\":\"string\",\"format\":\"time\",\"minLength\":9,\"maxLength\":12}", { "12:30:00Z", "23:59:60.5Z", "00:00:00.12Z" } },
+        { "{\"type\":\"string\",\"format\":\"uuid\",\"pattern\":\"^[0-9a-f-]+$\"}", { "123e4567-e89b-12d3-a456-426614174000" } },
+        { "{\"type\":\"string\",\"format\":\"date-time\",\"pattern\":\".+Z\",\"maxLength\":22}", { "2020-01-01T10:00:00Z", "2020-01-01T10:00:00.5Z" } },
+        { "{\"type\":\"string\",\"allOf\":[{\"pattern\":\"^a\"},{\"pattern\":\"b$\"}],\"maxLength\":4}", { "ab", "a0b", "aaab" } },
+        { "{\"type\":\"string\",\"pattern\":\"^[1-9]{1}[0-9]{2,4}$\",\"minLength\":4}", { "1000", "99999", "123" } } };
+    static const char *const alpha[] = { "a", "b", "c", "Z", "0", "1", "9", "-", "/", " ", ",", ":", "T", "\"", "\n", "\xc3\xa9", "\xc3\xbc" };
+    const int na = (int)(sizeof alpha / sizeof *alpha);
+    kw_tally t;
+    size_t ci;
+    unsigned seed = 12345;
+    memset(&t, 0, sizeof t);
+    for (ci = 0; ci < sizeof cs / sizeof *cs; ci++) {
+        kw_list l;
+        int i, j, k, len, mx = 40, quick = aieng_test_quick();
+        const char *m = strstr(cs[ci].sch, "maxLength\":");
+        char buf[256];
+        memset(&l, 0, sizeof l);
+        if (m) mx = atoi(m + 11);
+        for (i = 0; i < na; i++) { /* everything up to 2 characters, 3 over the first 10 */
+            kw_add_str(&l, alpha[i]);
+            for (j = 0; j < na; j++) {
+                snprintf(buf, sizeof buf, "%s%s", alpha[i], alpha[j]); kw_add_str(&l, buf);
+                for (k = 0; k < 10 && i < 10 && j < 10; k++) { snprintf(buf, sizeof buf, "%s%s%s", alpha[i], alpha[j], alpha[k]); kw_add_str(&l, buf); }
+            }
+        }
+        kw_add_str(&l, "");
+        for (len = 0; len <= mx + 2 && len < 60; len++) /* random strings of every length */
+            for (i = 0; i < (quick ? 10 : 60); i++) {
+                size_t n = 0;
+                buf[0] = 0;
+                for (k = 0; k < len; k++) {
+                    seed = seed * 1103515245u + 12345u;
+                    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", alpha[(seed >> 16) % (unsigned)(i % 2 ? 10 : na)]);
+                }
+                kw_add_str(&l, buf);
+            }
+        for (i = 0; i < 4 && cs[ci].ex[i]; i++) { /* edits of valid examples: near every boundary */
+            const char *e = cs[ci].ex[i];
+            int el = (int)strlen(e);
+            kw_add_str(&l, e);
+            for (j = 0; j <= el; j++) {
+                int cl = 1; /* j at a character boundary; cl: bytes of the character there */
+                if (j < el && ((unsigned char)e[j] & 0xC0) == 0x80) continue;
+                while (j + cl < el && ((unsigned char)e[j + cl] & 0xC0) == 0x80) cl++;
+                for (k = 0; k < na; k++) {
+                    snprintf(buf, sizeof buf, "%.*s%s%s", j, e, alpha[k], e + j); kw_add_str(&l, buf);            /* insert */
+                    if (j < el) { snprintf(buf, sizeof buf, "%.*s%s%s", j, e, alpha[k], e + j + cl); kw_add_str(&l, buf); } /* replace */
+                }
+                if (j < el) { snprintf(buf, sizeof buf, "%.*s%s", j, e, e + j + cl); kw_add_str(&l, buf); }     /* delete */
+                snprintf(buf, sizeof buf, "%.*s", j, e); kw_add_str(&l, buf);                                    /* prefix */
+                snprintf(buf, sizeof buf, "%s%s", e, e + j); kw_add_str(&l, buf);                                /* longer */
+            }
+        }
+        kw_check(&t, cs[ci].sch, l.v, l.n);
+        kw_free(&l);
+    }
+    { /* the same pattern and lengths in two places: one automaton, used twice */
+        static const char *const one = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":40}}}";
+        static const char *const two = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":40},"
+                                       "\"b\":{\"type\":\"string\",\"pattern\":\"^[a-z]+$\",\"maxLength\":40}}}";
+        static char *inst[] = { "{\"a\":\"abc\",\"b\":\"de\"}", "{\"a\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmn\"}", "{\"b\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmno\"}",
+                                "{\"b\":\"\"}", "{\"a\":\"abcde\",\"b\":\"a1\"}" };
+        const char *sch[2];
+        int rules[2], q;
+        sch[0] = one; sch[1] = two;
+        for (q = 0; q < 2; q++) {
+            aieng_json_doc *sd = NULL;
+            char *g = NULL, *p;
+            rules[q] = 0;
+            if (aieng_json_parse(sch[q], strlen(sch[q]), NULL, &sd) == AIENG_OK && aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &g, NULL) == AIENG_OK)
+                for (p = g; (p = strstr(p, "::=")) != NULL; p++) rules[q]++;
+            aieng_free(NULL, g);
+            aieng_json_free(sd);
+        }
+        CHECK(rules[0] > 40 && rules[1] <= rules[0] + 10, "pattern + maxLength twice: %d rules, once: %d", rules[1], rules[0]);
+        kw_check(&t, two, inst, (int)(sizeof inst / sizeof *inst));
+    }
+    printf("pattern/format with lengths: %d/%d schemas compile, grammar == validator on %d/%d strings\n",
+           t.compiled, t.schemas, t.agree, t.total);
+}
+
+static void test_schema_kw_arrays(void) {
+    /* contains (with minContains / maxContains / item bounds) and uniqueItems: every array up to
+       3 items over a set of values, and random longer ones */
+    static const char *const sch[] = {
+        "{\"type\":\"array\",\"contains\":{\"type\":\"integer\",\"minimum\":5}}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"contains\":{\"minimum\":5},\"minContains\":2,\"maxItems\":4}",
+        "{\"type\":\"array\",\"contains\":{\"type\":\"string\"},\"minContains\":1,\"maxContains\":2}",
+        "{\"type\":\"array\",\"contains\":{\"type\":\"string\"},\"maxContains\":0,\"minItems\":2}",
+        "{\"type\":\"array\",\"contains\":{\"type\":\"number\",\"multipleOf\":11,\"minimum\":100}}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"array\"},\"contains\":{\"contains\":{\"type\":\"boolean\"}}}",
+        "{\"type\":\"array\",\"contains\":true,\"minContains\":2,\"maxContains\":3}",
+        "{\"type\":\"array\",\"contains\":false,\"minContains\":0,\"maxItems\":2}",
+        "{\"allOf\":[{\"type\":\"array\",\"minItems\":1},{\"contains\":{\"enum\":[1,\"a\"]}}]}",
+        "{\"type\":\"array\",\"allOf\":[{\"contains\":{\"const\":1}},{\"contains\":{\"type\":\"string\"},\"minContains\":2}]}",
+        "{\"type\":\"array\",\"allOf\":[{\"contains\":{\"minimum\":5}},{\"contains\":{\"maximum\":3}},{\"contains\":{\"type\":\"boolean\"}}],\"maxItems\":4}",
+        "{\"type\":\"array\",\"items\":{\"allOf\":[{\"type\":\"array\",\"contains\":{\"type\":\"integer\",\"multipleOf\":11,\"minimum\":100}},{\"contains\":{\"type\":\"number\",\"multipleOf\":3}}]}}",
+        "{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\",\"c\"]},\"uniqueItems\":true}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"boolean\"},\"uniqueItems\":true,\"minItems\":1}",
+        "{\"type\":\"array\",\"items\":{\"enum\":[1,2,3,4,1.0]},\"uniqueItems\":true,\"maxItems\":3}",
+        "{\"type\":\"array\",\"items\":{\"type\":[\"boolean\",\"null\"]},\"uniqueItems\":true,\"minItems\":2}",
+        "{\"type\":\"array\",\"items\":{\"const\":[1]},\"uniqueItems\":true}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"uniqueItems\":false}" };
+    static const char *const val[] = { "1", "5", "7", "100", "121", "\"a\"", "\"b\"", "\"c\"", "true", "false", "null",
+                                       "[true]", "[1]", "[]", "2", "3", "4", "110", "-5", "{}", "[110,3]", "[132]" };
+    const int nv = (int)(sizeof val / sizeof *val);
+    kw_tally t;
+    size_t si;
+    unsigned seed = 777;
+    memset(&t, 0, sizeof t);
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        kw_list l;
+        int i, j, k, q, len;
+        memset(&l, 0, sizeof l);
+        kw_add(&l, "[]");
+        for (i = 0; i < nv; i++) {
+            kw_add(&l, "[%s]", val[i]);
+            for (j = 0; j < nv; j++) {
+                kw_add(&l, "[%s,%s]", val[i], val[j]);
+                for (k = 0; k < nv && !aieng_test_quick(); k++) kw_add(&l, "[%s,%s,%s]", val[i], val[j], val[k]);
+            }
+        }
+        for (len = 3; len <= 7; len++)
+            for (q = 0; q < (aieng_test_quick() ? 100 : 400); q++) {
+                char buf[256];
+                size_t n = 1;
+                buf[0] = '[';
+                for (k = 0; k < len; k++) {
+                    seed = seed * 1103515245u + 12345u;
+                    n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", k ? "," : "", val[(seed >> 16) % (unsigned)(q % 2 ? 6 : nv)]);
+                }
+                snprintf(buf + n, sizeof buf - n, "]");
+                kw_add(&l, "%s", buf);
+            }
+        kw_check(&t, sch[si], l.v, l.n);
+        kw_free(&l);
+    }
+    printf("contains / uniqueItems: %d/%d schemas compile, grammar == validator on %d/%d arrays\n",
+           t.compiled, t.schemas, t.agree, t.total);
+}
+
 /* @@TESTS@@ */
 
 int main(void) {
@@ -1231,6 +1513,9 @@ int main(void) {
     test_oneof_required();
     test_object_unordered();
     test_formats();
+    test_schema_kw_numbers();
+    test_schema_kw_strings();
+    test_schema_kw_arrays();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
