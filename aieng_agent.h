@@ -4273,6 +4273,32 @@ static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, 
     n.p10[0] = 1 % n.P;
     for (i = 1; i < 48; i++) n.p10[i] = n.p10[i - 1] * 10 % n.P;
     { uint64_t t = 1; for (i = 0; i < n.q; i++) t *= 10; n.Pi = n.P / aieng__gcd64(n.P, t); }
+    if (n.hasmod && n.q == 0 && !lo_k && !hi_k) { /* P = 2^a 5^b dividing 10^k, no bounds: the last k digits decide */
+        uint64_t u = n.P, tk = 1, m;
+        int k = 0;
+        while (u % 2 == 0) u /= 2;
+        while (u % 5 == 0) u /= 5;
+        while (k < 19 && tk % n.P) { tk *= 10; k++; }
+        if (u == 1 && k >= 1 && tk / n.P <= 100) {
+            const char *fr = integer ? "" : " (\".\" \"0\"{1,20})?";
+            aieng__buf pos;
+            memset(&pos, 0, sizeof pos);
+            aieng__buf_putc(&pos, '(');
+            for (m = n.P; m < tk; m += n.P) aieng__buf_printf(&pos, "\"%llu\" | ", (unsigned long long)m); /* below 10^k */
+            aieng__buf_puts(&pos, "[1-9]");
+            if (k < 19) aieng__buf_printf(&pos, " [0-9]{0,%d}", 19 - k);
+            aieng__buf_puts(&pos, " (");
+            for (m = 0; m < tk; m += n.P) aieng__buf_printf(&pos, "%s\"%0*llu\"", m ? " | " : "", k, (unsigned long long)m);
+            aieng__buf_puts(&pos, "))");
+            aieng__buf_printf(b, "(\"0\"%s | \"-\"? ", fr);
+            aieng__buf_put(b, pos.p, pos.n);
+            aieng__buf_printf(b, "%s)", fr);
+            i = !pos.oom;
+            AIENG_FREE(pos.p, NULL);
+            if (!i) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+            return i;
+        }
+    }
     /* the two signs: magnitude bounds */
     n.side[0] = !(hi_k && hi.neg);
     n.side[1] = !(lo_k && !lo.neg);
