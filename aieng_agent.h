@@ -2817,7 +2817,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
     unsigned char *acc = NULL;
     int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10;
-    long work = 0;
+    long work = 0, mwork = 0;
     const char *err = NULL;
     memset(&f, 0, sizeof f); memset(&pool, 0, sizeof pool); memset(&off, 0, sizeof off); memset(&cur, 0, sizeof cur);
     memset(&clo, 0, sizeof clo); memset(&stack, 0, sizeof stack); memset(&seed, 0, sizeof seed);
@@ -2888,7 +2888,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
         int nc = 0, pc = -1, any[2] = { -1, -1 };
         for (i = 0; i < n; i++) { if (any[acc[i]] < 0) any[acc[i]] = nc++; cls[i] = any[acc[i]]; }
         while (nc != pc) {
-            if ((work += (long)n * natoms) > AIENG__RE_WORK) { /* too costly to minimize: every state its own class (still exact) */
+            if ((mwork += (long)n * natoms) > AIENG__RE_WORK / 8) { /* too costly to minimize: every state its own class (still exact) */
                 for (i = 0; i < n; i++) cls[i] = i;
                 nc = n;
                 break;
@@ -4505,7 +4505,7 @@ static int aieng__rdfa_lengths_within(const aieng__rdfa *d, long mn, long mx) {
     for (i = 0; i < d->n; i++) live[i] = d->acc[i];
     do { /* states that can reach acceptance */
         changed = 0;
-        for (i = 0; i < d->n; i++)
+        for (i = d->n - 1; i >= 0; i--) /* states are numbered breadth-first: backwards converges fast */
             for (k = 0; !live[i] && k < d->natoms; k++) { int y = d->tr[(size_t)i * d->natoms + k]; if (y >= 0 && live[y]) live[i] = changed = 1; }
     } while (changed);
     memset(cur, 0, (size_t)d->n);
