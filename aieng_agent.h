@@ -3187,7 +3187,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
     unsigned char *acc = NULL;
     int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10;
-    long work = 0;
+    long work = 0, mwork = 0;
     const char *err = NULL;
     memset(&f, 0, sizeof f); memset(&pool, 0, sizeof pool); memset(&off, 0, sizeof off); memset(&cur, 0, sizeof cur);
     memset(&clo, 0, sizeof clo); memset(&stack, 0, sizeof stack); memset(&seed, 0, sizeof seed);
@@ -3258,7 +3258,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
         int nc = 0, pc = -1, any[2] = { -1, -1 };
         for (i = 0; i < n; i++) { if (any[acc[i]] < 0) any[acc[i]] = nc++; cls[i] = any[acc[i]]; }
         while (nc != pc) {
-            if ((work += (long)n * natoms) > AIENG__RE_WORK) { /* too costly to minimize: every state its own class (still exact) */
+            if ((mwork += (long)n * natoms) > AIENG__RE_WORK / 8) { /* too costly to minimize: every state its own class (still exact) */
                 for (i = 0; i < n; i++) cls[i] = i;
                 nc = n;
                 break;
@@ -3337,19 +3337,19 @@ static const char *const aieng__fmt_rules[] = {
     "fmt-hc ::= fmt-h16 \":\"\n",
     "fmt-ls32 ::= fmt-h16 \":\" fmt-h16 | fmt-ipv4\n",
     /* RFC 3986's IPv6address */
-    "fmt-ipv6 ::= fmt-hc{6} fmt-ls32 | \"::\" fmt-hc{5} fmt-ls32 | fmt-h16? \"::\" fmt-hc{4} fmt-ls32 | "
-    "(fmt-hc? fmt-h16)? \"::\" fmt-hc{3} fmt-ls32 | (fmt-hc{0,2} fmt-h16)? \"::\" fmt-hc{2} fmt-ls32 | "
-    "(fmt-hc{0,3} fmt-h16)? \"::\" fmt-hc fmt-ls32 | (fmt-hc{0,4} fmt-h16)? \"::\" fmt-ls32 | "
-    "(fmt-hc{0,5} fmt-h16)? \"::\" fmt-h16 | (fmt-hc{0,6} fmt-h16)? \"::\"\n",
+    ("fmt-ipv6 ::= fmt-hc{6} fmt-ls32 | \"::\" fmt-hc{5} fmt-ls32 | fmt-h16? \"::\" fmt-hc{4} fmt-ls32 | "
+     "(fmt-hc? fmt-h16)? \"::\" fmt-hc{3} fmt-ls32 | (fmt-hc{0,2} fmt-h16)? \"::\" fmt-hc{2} fmt-ls32 | "
+     "(fmt-hc{0,3} fmt-h16)? \"::\" fmt-hc fmt-ls32 | (fmt-hc{0,4} fmt-h16)? \"::\" fmt-ls32 | "
+     "(fmt-hc{0,5} fmt-h16)? \"::\" fmt-h16 | (fmt-hc{0,6} fmt-h16)? \"::\"\n"),
     "fmt-label ::= [A-Za-z0-9] ([A-Za-z0-9-]{0,61} [A-Za-z0-9])?\n",
     "fmt-date ::= [0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])\n",
-    "fmt-time ::= ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? "
-    "([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])\n",
+    ("fmt-time ::= ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? "
+     "([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])\n"),
     /* RFC 3986: unreserved, pct-encoded, sub-delims; pchar adds ":" "@" */
     "fmt-pct ::= \"%\" [0-9a-fA-F] [0-9a-fA-F]\n",
     "fmt-pchar ::= [A-Za-z0-9._~!$&'()*+,;=:@-] | fmt-pct\n",
-    "fmt-auth ::= (([A-Za-z0-9._~!$&'()*+,;=:-] | fmt-pct)* \"@\")? "
-    "(\"[\" (fmt-ipv6 | \"v\" [0-9a-fA-F]+ \".\" [A-Za-z0-9._~!$&'()*+,;=:-]+) \"]\" | ([A-Za-z0-9._~!$&'()*+,;=-] | fmt-pct)*) (\":\" [0-9]*)?\n",
+    ("fmt-auth ::= (([A-Za-z0-9._~!$&'()*+,;=:-] | fmt-pct)* \"@\")? "
+     "(\"[\" (fmt-ipv6 | \"v\" [0-9a-fA-F]+ \".\" [A-Za-z0-9._~!$&'()*+,;=:-]+) \"]\" | ([A-Za-z0-9._~!$&'()*+,;=-] | fmt-pct)*) (\":\" [0-9]*)?\n"),
     "fmt-segs ::= (\"/\" fmt-pchar*)*\n",
     "fmt-hier ::= \"//\" fmt-auth fmt-segs | \"/\" (fmt-pchar+ fmt-segs)? | fmt-pchar+ fmt-segs | \"\"\n",
     "fmt-rel ::= \"//\" fmt-auth fmt-segs | \"/\" (fmt-pchar+ fmt-segs)? | ([A-Za-z0-9._~!$&'()*+,;=@-] | fmt-pct)+ fmt-segs | \"\"\n",
@@ -4871,6 +4871,32 @@ static int aieng__sc_decimal(aieng__sc *c, int integer, const aieng_json *lo_k, 
     n.p10[0] = 1 % n.P;
     for (i = 1; i < 48; i++) n.p10[i] = n.p10[i - 1] * 10 % n.P;
     { uint64_t t = 1; for (i = 0; i < n.q; i++) t *= 10; n.Pi = n.P / aieng__gcd64(n.P, t); }
+    if (n.hasmod && n.q == 0 && !lo_k && !hi_k) { /* P = 2^a 5^b dividing 10^k, no bounds: the last k digits decide */
+        uint64_t u = n.P, tk = 1, m;
+        int k = 0;
+        while (u % 2 == 0) u /= 2;
+        while (u % 5 == 0) u /= 5;
+        while (k < 19 && tk % n.P) { tk *= 10; k++; }
+        if (u == 1 && k >= 1 && tk / n.P <= 100) {
+            const char *fr = integer ? "" : " (\".\" \"0\"{1,20})?";
+            aieng__buf pos;
+            memset(&pos, 0, sizeof pos);
+            aieng__buf_putc(&pos, '(');
+            for (m = n.P; m < tk; m += n.P) aieng__buf_printf(&pos, "\"%llu\" | ", (unsigned long long)m); /* below 10^k */
+            aieng__buf_puts(&pos, "[1-9]");
+            if (k < 19) aieng__buf_printf(&pos, " [0-9]{0,%d}", 19 - k);
+            aieng__buf_puts(&pos, " (");
+            for (m = 0; m < tk; m += n.P) aieng__buf_printf(&pos, "%s\"%0*llu\"", m ? " | " : "", k, (unsigned long long)m);
+            aieng__buf_puts(&pos, "))");
+            aieng__buf_printf(b, "(\"0\"%s | \"-\"? ", fr);
+            aieng__buf_put(b, pos.p, pos.n);
+            aieng__buf_printf(b, "%s)", fr);
+            i = !pos.oom;
+            AIENG_FREE(pos.p, NULL);
+            if (!i) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+            return i;
+        }
+    }
     /* the two signs: magnitude bounds */
     n.side[0] = !(hi_k && hi.neg);
     n.side[1] = !(lo_k && !lo.neg);
@@ -5064,7 +5090,7 @@ static int aieng__rdfa_lengths_within(const aieng__rdfa *d, long mn, long mx) {
     for (i = 0; i < d->n; i++) live[i] = d->acc[i];
     do { /* states that can reach acceptance */
         changed = 0;
-        for (i = 0; i < d->n; i++)
+        for (i = d->n - 1; i >= 0; i--) /* states are numbered breadth-first: backwards converges fast */
             for (k = 0; !live[i] && k < d->natoms; k++) { int y = d->tr[(size_t)i * d->natoms + k]; if (y >= 0 && live[y]) live[i] = changed = 1; }
     } while (changed);
     memset(cur, 0, (size_t)d->n);
