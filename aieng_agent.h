@@ -341,7 +341,8 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      most once, with S between two of them; `!` marks a required member; extra=X allows any
      number of X among them; min/max bound how many members (extras included) appear;
      `A>B,C` says that when member A is present, B and C must be too, `~A,B` that A and B
-     are not all present (A, B, C are listed as members as well). JSON objects whose members may come in any order use it. Its
+     are not all present (A, B, C are listed as members as well); ordered=1 keeps the
+     members in the order listed, extras after them (each prefix can still complete). JSON objects whose members may come in any order use it. Its
      rules are built on first use, for the combinations a sentence actually meets, so a
      100-member object costs what a sentence touches, not 2^100 rules. S, X and the
      members must not match the empty string.
@@ -419,7 +420,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   present (properties -> object, ...), else
                                                   any value
    properties, required      yes                  yes; members in any order, each at most
-                                                  once (the %unordered construct)
+                                                  once (the %unordered construct);
+                                                  AIENG_SCHEMA_ORDERED: in schema order only
+                                                  (properties, then the other names), extra
+                                                  members last: stricter, for generation that
+                                                  should follow the schema's order
    additionalProperties      yes (bool/schema)    yes, extra members among the declared ones,
                                                   with keys other than the declared names;
                                                   absent = allowed (as the spec says) unless
@@ -532,6 +537,7 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
 #define AIENG_SCHEMA_NO_EXTRA_PROPERTIES 1 /* absent additionalProperties means false */
 #define AIENG_SCHEMA_COMPACT 2             /* no whitespace at all between tokens */
 #define AIENG_SCHEMA_RELAX 4               /* unsupported keywords: a looser grammar, named in `relaxed` */
+#define AIENG_SCHEMA_ORDERED 8             /* members in schema order (stricter; what generation wants) */
 typedef struct aieng_schema_options {
     int flags;          /* AIENG_SCHEMA_* */
     const char *root;   /* name of the start rule; NULL: "root" */
@@ -1405,13 +1411,13 @@ static void aieng__iv_free(aieng__iv *a) { AIENG_FREE(a->v, NULL); a->v = NULL; 
 
 typedef struct aieng__grule { char *name; int defined; aieng__iv alts; } aieng__grule;
 /* %unordered(...) as parsed: r0 is the rule of its start instance (no member yet) */
-typedef struct aieng__gbperm { int r0, sep, extra; long mn, mx; aieng__iv mem, req, dep, forb; } aieng__gbperm;
+typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, dep, forb; } aieng__gbperm;
 /* %unordered(...) compiled: members m[0..n) (rule ids), required and dependency bit sets
    (nw 32-bit words each; dep holds n sets: what member i needs; forb nforb sets that may
    not all be present), count bounds, and the count cap (counts at or above it behave
    alike). Instances (set of members seen, count) become rules when the matcher first
    expands them. */
-typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb; int *mem; uint32_t *req, *dep, *forb; } aieng__gperm;
+typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, ordered; int *mem; uint32_t *req, *dep, *forb; } aieng__gperm;
 typedef struct aieng__ginst { int d, cnt, rule; size_t off; } aieng__ginst;
 
 struct aieng_grammar {
@@ -1800,12 +1806,12 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
         if (n == 0) { aieng__gb_fail(b, "rule name expected in %%unordered(", NULL); return 0; }
         if (b->p < b->end && *b->p == '=') {
             b->p++;
-            if ((n == 3 && !memcmp(s, "min", 3)) || (n == 3 && !memcmp(s, "max", 3))) {
+            if ((n == 3 && !memcmp(s, "min", 3)) || (n == 3 && !memcmp(s, "max", 3)) || (n == 7 && !memcmp(s, "ordered", 7))) {
                 long v = 0;
                 int have = 0;
                 while (b->p < b->end && *b->p >= '0' && *b->p <= '9' && v <= 1000000) { v = v * 10 + (*b->p++ - '0'); have = 1; }
                 if (!have || v > 1000000) { aieng__gb_fail(b, "count expected after min=/max= (at most 1000000)", NULL); return 0; }
-                if (s[1] == 'i') P->mn = v; else P->mx = v;
+                if (n == 7) P->ordered = v != 0; else if (s[1] == 'i') P->mn = v; else P->mx = v;
             } else if ((n == 3 && !memcmp(s, "sep", 3)) || (n == 5 && !memcmp(s, "extra", 5))) {
                 if ((r = aieng__gb_name_ref(b)) < 0) return 0;
                 if (n == 3) P->sep = r; else P->extra = r;
@@ -2017,7 +2023,7 @@ static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
         const aieng__gbperm *P = &b->perms[i];
         aieng__gperm *D = &g->perm[i];
         int n = P->mem.n, nw = (n + 31) / 32 + 1;
-        D->sep = P->sep; D->extra = P->extra; D->mn = (int)P->mn; D->mx = (int)P->mx; D->n = n; D->nw = nw;
+        D->sep = P->sep; D->extra = P->extra; D->mn = (int)P->mn; D->mx = (int)P->mx; D->n = n; D->nw = nw; D->ordered = P->ordered;
         D->cap = D->mx >= 0 ? (D->mx > 1 ? D->mx : 1) : (D->mn > 1 ? D->mn : 1);
         D->mem = (int *)AIENG_MALLOC((size_t)(n + 1) * sizeof(int), NULL);
         D->req = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL);
@@ -2390,6 +2396,28 @@ static int aieng__g_inst(aieng_grammar *g, int d, const uint32_t *set, int cnt) 
     if (!aieng__g_inst_add(g, d, set, cnt, r)) return -1;
     return r;
 }
+/* ordered=1: member i may come next when it follows every member present and no extra
+   member has come yet, and no member it passes over is one that a required name or a
+   dependency of the members present (or of i) still needs; an extra member (i == n) when
+   every required name and dependency is satisfied. So every prefix can still complete. */
+static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i, int top, int xs) {
+    int k, w, nw = P->nw;
+    if (i == P->n) {
+        for (w = 0; w < nw; w++) if (P->req[w] & ~set[w]) return 0;
+        for (k = 0; P->dep && k < P->n; k++)
+            if ((set[k >> 5] >> (k & 31)) & 1)
+                for (w = 0; w < nw; w++) if (P->dep[(size_t)k * nw + w] & ~set[w]) return 0;
+        return 1;
+    }
+    if (xs || i <= top) return 0;
+    for (k = top + 1; k < i; k++) { /* the members skipped over */
+        int m;
+        if ((P->req[k >> 5] >> (k & 31)) & 1) return 0;
+        for (m = 0; P->dep && m < P->n; m++)
+            if ((m == i || ((set[m >> 5] >> (m & 31)) & 1)) && ((P->dep[(size_t)m * nw + (k >> 5)] >> (k & 31)) & 1)) return 0;
+    }
+    return 1;
+}
 /* builds the alternatives of unbuilt instance rule r: each member not yet in the set (or an
    extra member) after the separator when the count is > 0, followed by the instance with
    that member added; the empty alternative when the required members and the dependencies
@@ -2398,7 +2426,7 @@ static int aieng__g_build(aieng_grammar *g, int r) {
     const aieng__ginst *x = &g->inst[g->rinst[r]];
     int d = x->d, cnt = x->cnt, i, w, first = g->nalt, endok = 1, ccnt;
     const aieng__gperm *P = &g->perm[d];
-    int nw = P->nw, more = P->mx < 0 || cnt + 1 <= P->mx;
+    int nw = P->nw, more = P->mx < 0 || cnt + 1 <= P->mx, top = -1, xs = 0;
     uint32_t *set = (uint32_t *)AIENG_MALLOC((size_t)nw * 2 * sizeof(uint32_t), NULL), *tmp;
     if (!set) return 0;
     tmp = set + nw;
@@ -2406,10 +2434,16 @@ static int aieng__g_build(aieng_grammar *g, int r) {
     ccnt = cnt + 1 < P->cap ? cnt + 1 : P->cap;
     if (!aieng__g_reserve((void **)&g->alt_start, &g->capalt, (long)g->nalt + P->n + 2, sizeof(int)) ||
         !aieng__g_reserve((void **)&g->sym, &g->capsym, (long)g->nsym + 4L * (P->n + 2), sizeof(int))) { AIENG_FREE(set, NULL); return 0; }
+    if (P->ordered) { /* the highest member so far; extras started (bit n) */
+        for (top = P->n - 1; top >= 0 && !((set[top >> 5] >> (top & 31)) & 1); top--) {}
+        xs = (set[P->n >> 5] >> (P->n & 31)) & 1;
+    }
     for (i = 0; more && i <= P->n; i++) {
         int child;
         if (i == P->n && P->extra < 0) break;
         memcpy(tmp, set, (size_t)nw * sizeof(uint32_t));
+        if (P->ordered && !aieng__g_ordered_ok(P, set, i, top, xs)) continue;
+        if (i == P->n && P->ordered) tmp[P->n >> 5] |= 1u << (P->n & 31);
         if (i < P->n) {
             int f;
             if ((set[i >> 5] >> (i & 31)) & 1) continue;
@@ -4394,7 +4428,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         }
         AIENG_FREE(r.p, NULL);
         if (ok) {
-            aieng__buf_printf(b, "\"{\" ws %%unordered(sep=s%d", sep);
+            aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) ? "ordered=1 " : "", sep);
             if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);
             if (minp > 0) aieng__buf_printf(b, " min=%ld", minp);
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);

@@ -1,6 +1,7 @@
 /* bench/agent_schemas.c - JSON Schema -> grammar coverage on a JSONSchemaBench subset.
    Usage: build/bench/agent_schemas DIR [--list-failures] [--relax] [--gbnf GDIR] [--generate N VOCAB.tiktoken]
-   --relax compiles with AIENG_SCHEMA_RELAX (unsupported keywords widen the grammar).
+   --relax compiles with AIENG_SCHEMA_RELAX (unsupported keywords widen the grammar),
+   --ordered with AIENG_SCHEMA_ORDERED (members in schema order: what generation wants).
    With --generate, N outputs per compiled schema are sampled through aieng_constrain with
    random logits over the first 8192 tokens of VOCAB (+ EOS), and each finished output is
    parsed and validated against the schema ("generated valid" column; "unfinished": the
@@ -122,11 +123,12 @@ int main(int argc, char **argv) {
     char *gout = (char *)malloc(1 << 16);
     aieng_vocab voc;
     long T[9] = {0};
-    if (argc < 2) { fprintf(stderr, "usage: %s DIR [--list-failures] [--relax] [--gbnf GDIR] [--generate N VOCAB]\n", argv[0]); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: %s DIR [--list-failures] [--relax] [--ordered] [--gbnf GDIR] [--generate N VOCAB]\n", argv[0]); return 2; }
     memset(&sopt, 0, sizeof sopt);
     for (a = 2; a < argc; a++) {
         if (!strcmp(argv[a], "--list-failures")) list = 1;
         else if (!strcmp(argv[a], "--relax")) sopt.flags |= AIENG_SCHEMA_RELAX;
+        else if (!strcmp(argv[a], "--ordered")) sopt.flags |= AIENG_SCHEMA_ORDERED;
         else if (!strcmp(argv[a], "--gbnf") && a + 1 < argc) gdir = argv[++a];
         else if (!strcmp(argv[a], "--generate") && a + 2 < argc) {
             gen = atoi(argv[++a]);

@@ -22,7 +22,9 @@
    standard output, standard error says so (with the partial text), and the
    exit status is 3: a truncated answer is never handed on. With --json-schema
    the answer is also checked with the schema validator before it is printed
-   (the grammar does not enforce oneOf's exclusivity); --relax compiles
+   (the grammar does not enforce every oneOf's exclusivity); --ordered keeps
+   object members in the schema's order (the grammar otherwise allows any
+   order); --relax compiles
    keywords the grammar cannot express by leaving them out (named on standard
    error), so that more schemas run and the validator alone enforces those; an
    answer that does not validate gives exit status 4 and nothing on standard
@@ -56,7 +58,7 @@ static void usage(void) {
     fprintf(stderr, "usage: aieng-run -m model.gguf -p PROMPT [-n N] [--temp T] [--top-k K] [--top-p P] [--min-p P]\n"
                     "       [--repeat-penalty R] [--seed S] [--threads N] [--ctx N] [--chat] [--system TEXT]\n"
                     "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n"
-                    "       [--grammar F.gbnf | --json-schema F.json [--relax]] [--gpu]\n"
+                    "       [--grammar F.gbnf | --json-schema F.json [--relax] [--ordered]] [--gpu]\n"
                     "  --gpu: the forward pass on an NVIDIA GPU (aieng_cuda.h; Llama, Q4_0/Q4_1/Q8_0 weights);\n"
                     "  make links it into build/aieng-run where nvcc and a GPU are found (else: build/aieng-run-gpu).\n"
                     "  --grammar / --json-schema: output limited to the grammar's sentences (GBNF as llama.cpp,\n"
@@ -64,7 +66,7 @@ static void usage(void) {
                     "  if -n or the context runs out first: nothing on stdout, an error on stderr, exit 3.\n"
                     "  A schema's answer is validated before it is printed (exit 4 when it fails); --relax:\n"
                     "  keywords the grammar cannot express are left out of it (named on stderr) and left to the\n"
-                    "  validator.\n");
+                    "  validator; --ordered: object members in the schema's order (else any order).\n");
 }
 
 /* text of a constrained answer, printed only once it is complete */
@@ -108,7 +110,7 @@ static char *read_file(const char *path, size_t *n) {
 
 /* Compiles --grammar / --json-schema into *g (the schema kept in *sdoc for validation);
    returns 0 on success. */
-static int load_grammar(const char *gbnf_path, const char *schema_path, int relax, aieng_grammar **g,
+static int load_grammar(const char *gbnf_path, const char *schema_path, int flags, aieng_grammar **g,
                         aieng_json_doc **sdoc) {
     size_t n = 0, glen = 0;
     const char *path = gbnf_path ? gbnf_path : schema_path;
@@ -119,7 +121,7 @@ static int load_grammar(const char *gbnf_path, const char *schema_path, int rela
         aieng_schema_options so;
         char relaxed[256] = "";
         memset(&so, 0, sizeof so);
-        so.flags = relax ? AIENG_SCHEMA_RELAX : 0;
+        so.flags = flags; /* AIENG_SCHEMA_RELAX, AIENG_SCHEMA_ORDERED */
         so.relaxed = relaxed;
         so.relaxed_cap = sizeof relaxed;
         r = aieng_json_parse(text, n, NULL, sdoc);
@@ -127,7 +129,7 @@ static int load_grammar(const char *gbnf_path, const char *schema_path, int rela
         free(text);
         if (r != AIENG_OK) {
             fprintf(stderr, "aieng-run: %s: %s%s\n", path, aieng_last_error(),
-                    r == AIENG_ERR_UNSUPPORTED && !relax ? " (--relax leaves it to the validator)" : "");
+                    r == AIENG_ERR_UNSUPPORTED && !(flags & AIENG_SCHEMA_RELAX) ? " (--relax leaves it to the validator)" : "");
             return 1;
         }
         if (relaxed[0]) fprintf(stderr, "aieng-run: relaxed in the grammar, checked by the validator: %s\n", relaxed);
@@ -308,7 +310,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--grammar")) { NEED_ARG(); o.grammar = v; }
         else if (!strcmp(a, "--json-schema")) { NEED_ARG(); o.schema = v; }
         else if (!strcmp(a, "--gpu")) o.gpu = 1;
-        else if (!strcmp(a, "--relax")) o.relax = 1;
+        else if (!strcmp(a, "--relax")) o.relax |= AIENG_SCHEMA_RELAX;
+        else if (!strcmp(a, "--ordered")) o.relax |= AIENG_SCHEMA_ORDERED;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { usage(); return 0; }
         else { fprintf(stderr, "aieng-run: unknown option %s\n", a); usage(); return 2; }
 #undef NEED_ARG
