@@ -513,9 +513,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
    JSON escapes. Looser (the only cases): oneOf's exclusivity against branches outside the
-   form above; a key matching two patternProperties is checked against one; declared names
-   that need JSON escapes are not excluded from extra members. Validate the result when
-   these matter.
+   form above; a key matching two patternProperties is checked against one; a declared
+   name (or one that not/dependencies forbid) that also matches a patternProperties
+   pattern may come again as that pattern's member; declared names that need JSON escapes
+   are not excluded from extra members. Validate the result when these matter (aieng-run
+   does).
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
    \t \n \r \f \v \xHH \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with
    ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
@@ -3739,6 +3741,7 @@ typedef struct aieng__sc {
     char relaxed[256];                    /* AIENG_SCHEMA_RELAX: keywords relaxed so far */
     aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
     const aieng_json **conv_from, **conv_to; int nconv, capconv; /* if / dependencies / not rewritten as anyOf */
+    const aieng_json ***set_parts; int *set_n, *set_rule, nset, capset; /* memo of merged member schemas */
 } aieng__sc;
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
@@ -3938,6 +3941,44 @@ static int aieng__sc_for(aieng__sc *c, const aieng_json *s) { /* memoized rule f
         aieng__sc_emit(c, id, &body);
         AIENG_FREE(body.p, NULL);
     }
+    return id;
+}
+/* memoized rule for the conjunction of a set of schema nodes (a member's merged schemas):
+   the rule id is reserved before the body is compiled, so sets that recur through
+   additionalProperties / properties cycles end in a reference instead of nesting forever */
+static int aieng__cmp_ptr(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+    return x < y ? -1 : x > y;
+}
+static int aieng__sc_for_set(aieng__sc *c, const aieng_json **in, int n) {
+    const aieng_json **key;
+    int i, id, r;
+    aieng__buf body;
+    if (n == 1) return aieng__sc_for(c, in[0]);
+    key = (const aieng_json **)AIENG_MALLOC((size_t)n * sizeof *key, NULL);
+    if (!key) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+    memcpy((void *)key, in, (size_t)n * sizeof *key);
+    qsort((void *)key, (size_t)n, sizeof *key, aieng__cmp_ptr);
+    for (i = 0; i < c->nset; i++)
+        if (c->set_n[i] == n && !memcmp(c->set_parts[i], key, (size_t)n * sizeof *key)) { AIENG_FREE((void *)key, NULL); return c->set_rule[i]; }
+    if (c->nset == c->capset) {
+        int nc = c->capset ? c->capset * 2 : 32, *a, *b2;
+        const aieng_json ***p = (const aieng_json ***)AIENG_REALLOC((void *)c->set_parts, (size_t)nc * sizeof *p, NULL);
+        if (!p) { AIENG_FREE((void *)key, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
+        c->set_parts = p;
+        if (!(a = (int *)AIENG_REALLOC(c->set_n, (size_t)nc * sizeof *a, NULL))) { AIENG_FREE((void *)key, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
+        c->set_n = a;
+        if (!(b2 = (int *)AIENG_REALLOC(c->set_rule, (size_t)nc * sizeof *b2, NULL))) { AIENG_FREE((void *)key, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
+        c->set_rule = b2;
+        c->capset = nc;
+    }
+    id = aieng__sc_new_rule(c);
+    c->set_parts[c->nset] = key; c->set_n[c->nset] = n; c->set_rule[c->nset] = id; c->nset++;
+    if ((r = aieng__sc_comp(c, in, n)) < 0) return -1;
+    memset(&body, 0, sizeof body);
+    aieng__buf_printf(&body, "s%d", r);
+    aieng__sc_emit(c, id, &body);
+    AIENG_FREE(body.p, NULL);
     return id;
 }
 static int aieng__sc_is_only_ref(const aieng_json *s) {
@@ -4232,8 +4273,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (isfalse) { rule[j] = -3; continue; } /* forbidden */
         if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
         if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { rule[j] = -3; continue; } /* extras forbidden */
-        if (ns == 1) rule[j] = aieng__sc_for(c, sub[0]);
-        else if (ns > 1) rule[j] = aieng__sc_comp(c, sub, ns);
+        if (ns >= 1) rule[j] = aieng__sc_for_set(c, sub, ns);
         else rule[j] = -2; /* any value */
         if (rule[j] == -1) ok = 0;
         else if (rule[j] >= 0 && aieng__sc_is_empty(c, rule[j])) rule[j] = -3;
@@ -4291,8 +4331,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if (na >= 0) aps[na++] = a;
         }
         if (ok && na < 0) extra = -3;
-        else if (ok && na == 1) { extra = aieng__sc_for(c, aps[0]); if (extra < 0) ok = 0; }
-        else if (ok && na > 1) { extra = aieng__sc_comp(c, aps, na); if (extra < 0) ok = 0; }
+        else if (ok && na >= 1) { extra = aieng__sc_for_set(c, aps, na); if (extra < 0) ok = 0; }
     } else if (ok) {
         if (ap && ap->type == AIENG_JSON_BOOL) extra = ap->boolean ? -2 : -3;
         else if (ap && ap->type == AIENG_JSON_OBJECT) { extra = aieng__sc_for(c, ap); if (extra < 0) ok = 0; }
@@ -5841,7 +5880,9 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                 int y;
                 for (y = 0; y < np; y++) if (parts[y] == add[z]) break;
                 if (y < np) continue;
-                if (np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
+                if (np + 2 >= AIENG__SC_MAXPARTS) { /* relaxed: the rest is left out (a wider language) */
+                    if (aieng__sc_relax(c, "if")) break;
+                    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many allOf/$ref parts to merge%s", NULL); goto fail; }
                 parts[np++] = add[z];
             }
         }
@@ -5858,7 +5899,9 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
         if (m < c->nmasked) continue;
         if (k->type != AIENG_JSON_ARRAY || k->n == 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: anyOf/oneOf must be a non-empty array%s", NULL); goto fail; }
-        if (c->nmasked >= 64 || np >= AIENG__SC_MAXPARTS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: anyOf/oneOf nested too deep%s", NULL); goto fail; }
+        if (c->nmasked >= 64 || np >= AIENG__SC_MAXPARTS - 2) {
+            if (aieng__sc_relax(c, which)) continue; /* relaxed: this anyOf/oneOf is left out (a wider language) */
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: anyOf/oneOf nested too deep%s", NULL); goto fail; }
         c->masked[c->nmasked++] = k;
         {
             size_t q;
@@ -6077,6 +6120,8 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
     { int q; for (q = 0; q < c.nsynth; q++) aieng_json_free(c.synth[q]); AIENG_FREE(c.synth, NULL); }
     AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL);
+    { int q; for (q = 0; q < c.nset; q++) AIENG_FREE((void *)c.set_parts[q], NULL); }
+    AIENG_FREE((void *)c.set_parts, NULL); AIENG_FREE(c.set_n, NULL); AIENG_FREE(c.set_rule, NULL);
     if (r < 0 || c.out.oom) {
         AIENG_FREE(c.out.p, NULL);
         if (c.out.oom) return aieng_set_error(AIENG_ERR_OOM, "schema: out of memory");

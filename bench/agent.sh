@@ -6,7 +6,8 @@
 #     cache (as in decoding), a cold trie walk, the sample-then-check fast path, and the
 #     naive baseline that checks every token; medians over REPEAT runs.
 #  2. JSON Schema -> grammar coverage on the JSONSchemaBench subset (internal data, used in
-#     place from ../shared/data/json/schemas, never copied), side by side with llama.cpp's
+#     place from ../shared/data/json/schemas, never copied; random-logit generation runs on
+#     the AIENG_SCHEMA_ORDERED grammars, whose walks end), side by side with llama.cpp's
 #     converter: llama_cpp/llama_grammar.py, pure Python, taken from the llama-cpp-python
 #     sdist fetched with `pip download` into build/bench (no C++ build is needed for it).
 #  3. Decode speed of SmolLM2-135M-Instruct with a JSON-Schema grammar against unconstrained,
@@ -48,10 +49,14 @@ else echo "agent: $MODEL missing (make model); decode speed NOT measured" >&2; f
 
 echo "== JSON Schema -> grammar coverage ($DATA)"
 if [ ! -d "$DATA" ]; then echo "agent: $DATA not found; coverage skipped" >&2; exit 0; fi
-echo "-- aieng_agent.h (strict: an unsupported keyword is an error)"
-./build/bench/agent_schemas "$DATA" --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
+echo "-- aieng_agent.h (strict: an unsupported keyword is an error; members in any order)"
+./build/bench/agent_schemas "$DATA" 2>/dev/null
+echo "-- aieng_agent.h strict, AIENG_SCHEMA_ORDERED (members in schema order), with random-logit generation"
+./build/bench/agent_schemas "$DATA" --ordered --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
 echo "-- aieng_agent.h with AIENG_SCHEMA_RELAX (unsupported keywords widen the grammar, are named, and the validator checks the answer)"
-./build/bench/agent_schemas "$DATA" --relax --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
+./build/bench/agent_schemas "$DATA" --relax 2>/dev/null
+echo "-- the same, AIENG_SCHEMA_ORDERED, with random-logit generation"
+./build/bench/agent_schemas "$DATA" --relax --ordered --generate 2 tests/data/bpe/r50k_base.tiktoken 2>/dev/null
 LG=build/bench/llama_grammar.py
 if [ ! -f "$LG" ]; then
   mkdir -p build/bench/llp
