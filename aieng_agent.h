@@ -2420,6 +2420,32 @@ static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i
     }
     return 1;
 }
+/* 1 when the end can still be reached from member set `set` with count cnt: the set with
+   the required members and everything their dependencies pull in holds no forbidden
+   combination and fits under max (t: nw words of scratch) */
+static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, uint32_t *t) {
+    int w, i, f, changed, added = 0, nw = P->nw;
+    for (w = 0; w < nw; w++) t[w] = set[w] | P->req[w];
+    t[P->n >> 5] &= ~(1u << (P->n & 31)); /* bit n: extras started (ordered) */
+    do {
+        changed = 0;
+        for (i = 0; P->dep && i < P->n; i++)
+            if ((t[i >> 5] >> (i & 31)) & 1)
+                for (w = 0; w < nw; w++) {
+                    uint32_t nb = P->dep[(size_t)i * nw + w] & ~t[w];
+                    if (nb) { t[w] |= nb; changed = 1; }
+                }
+    } while (changed);
+    for (f = 0; f < P->nforb; f++) {
+        for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~t[w]) break;
+        if (w == nw) return 0;
+    }
+    if (P->mx >= 0) {
+        for (i = 0; i < P->n; i++) if (((t[i >> 5] >> (i & 31)) & 1) && !((set[i >> 5] >> (i & 31)) & 1)) added++;
+        if (cnt + added > P->mx) return 0;
+    }
+    return 1;
+}
 /* builds the alternatives of unbuilt instance rule r: each member not yet in the set (or an
    extra member) after the separator when the count is > 0, followed by the instance with
    that member added; the empty alternative when the required members and the dependencies
@@ -2429,9 +2455,10 @@ static int aieng__g_build(aieng_grammar *g, int r) {
     int d = x->d, cnt = x->cnt, i, w, first = g->nalt, endok = 1, ccnt;
     const aieng__gperm *P = &g->perm[d];
     int nw = P->nw, more = P->mx < 0 || cnt + 1 <= P->mx, top = -1, xs = 0;
-    uint32_t *set = (uint32_t *)AIENG_MALLOC((size_t)nw * 2 * sizeof(uint32_t), NULL), *tmp;
+    uint32_t *set = (uint32_t *)AIENG_MALLOC((size_t)nw * 3 * sizeof(uint32_t), NULL), *tmp, *scratch;
     if (!set) return 0;
     tmp = set + nw;
+    scratch = tmp + nw;
     memcpy(set, g->words + x->off, (size_t)nw * sizeof(uint32_t));
     ccnt = cnt + 1 < P->cap ? cnt + 1 : P->cap;
     if (!aieng__g_reserve((void **)&g->alt_start, &g->capalt, (long)g->nalt + P->n + 2, sizeof(int)) ||
@@ -2456,6 +2483,7 @@ static int aieng__g_build(aieng_grammar *g, int r) {
             }
             if (f < P->nforb) continue;
         }
+        if (!aieng__g_viable(P, tmp, ccnt, scratch)) continue; /* no way to the end from there */
         child = aieng__g_inst(g, d, tmp, ccnt);
         if (child < 0) { AIENG_FREE(set, NULL); return 0; }
         g->alt_start[g->nalt++] = g->nsym;
@@ -3825,10 +3853,20 @@ static void aieng__sc_emit(aieng__sc *c, int id, const aieng__buf *body) {
     /* track rules that match nothing ("nothing", or a reference to such a rule), so that
        optional members and items with an impossible schema are left out instead of
        leading generation into a dead end */
-    if (body->p && (!strcmp(body->p, AIENG__GBNF_NOTHING) ||
-                    (body->p[0] == 's' && strspn(body->p + 1, "0123456789") == body->n - 1 && aieng__sc_is_empty(c, atoi(body->p + 1))))) {
-        if (!aieng__iv_push(&c->empty, id)) c->out.oom = 1;
+    int empty = body->p && !strcmp(body->p, AIENG__GBNF_NOTHING);
+    if (body->p && !empty && body->p[0] == 's') { /* "sA | sB | ..." of rules that match nothing */
+        const char *q = body->p;
+        empty = 1;
+        for (;;) {
+            size_t k;
+            if (*q != 's' || (k = strspn(q + 1, "0123456789")) == 0 || !aieng__sc_is_empty(c, atoi(q + 1))) { empty = 0; break; }
+            q += 1 + k;
+            if (!*q) break;
+            if (strncmp(q, " | ", 3) != 0) { empty = 0; break; }
+            q += 3;
+        }
     }
+    if (empty && !aieng__iv_push(&c->empty, id)) c->out.oom = 1;
     aieng__buf_printf(&c->out, "s%d ::= ", id);
     aieng__buf_put(&c->out, body->p ? body->p : "\"\"", body->p ? body->n : 2);
     aieng__buf_putc(&c->out, '\n');
@@ -4134,7 +4172,33 @@ static int aieng__sc_name_ok(aieng__sc *c, const aieng_json *const *pns, int npn
     }
     return 1;
 }
+struct aieng__sc_names;
+static int aieng__sc_name(struct aieng__sc_names *m, const char *s, size_t len);
+/* the edges (a needs b) of the parts' name-list dependencies, as member indices in m */
+static int aieng__sc_dep_edges(const aieng_json **parts, int np, struct aieng__sc_names *m, aieng__iv *e) {
+    static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+    int i, w;
+    for (i = 0; i < np; i++)
+        for (w = 0; w < 3; w++) {
+            const aieng_json *d = aieng_json_get(parts[i], kw[w]), *l;
+            size_t q, z;
+            for (q = 0; d && d->type == AIENG_JSON_OBJECT && q < d->n; q++) {
+                int a;
+                if (!(l = aieng__sc_dep_list(d->items[q]))) continue;
+                if ((a = aieng__sc_name(m, d->items[q]->key, d->items[q]->key_len)) < 0) return 0;
+                for (z = 0; z < l->n; z++) {
+                    int y = aieng__sc_name(m, l->items[z]->s, l->items[z]->len);
+                    if (y < 0 || !aieng__iv_push(e, a) || !aieng__iv_push(e, y)) return 0;
+                }
+            }
+        }
+    return 1;
+}
 typedef struct aieng__sc_names { const char **s; size_t *len; int *rule, *req, n, cap; } aieng__sc_names;
+static void aieng__sc_names_free(aieng__sc_names *m, aieng__iv *dep) {
+    AIENG_FREE((void *)m->s, NULL); AIENG_FREE(m->len, NULL); AIENG_FREE(m->rule, NULL); AIENG_FREE(m->req, NULL);
+    aieng__iv_free(dep);
+}
 /* index of name s in the member list, added (optional, no rule yet) when new; -1 on OOM */
 static int aieng__sc_name(aieng__sc_names *m, const char *s, size_t len) {
     int j;
@@ -4182,12 +4246,14 @@ static void aieng__sc_key_lit(aieng__buf *r, const char *s, size_t len) {
    min/maxProperties are conditions of the %unordered construct. */
 static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
     aieng__sc_names M;
+    aieng__iv dep;                        /* name-list dependency edges (a, b): a needs b */
     const char **names;
     size_t *nlen;
     int *rule, *req, n, i, j, extra = -2, ok = 1, conflict = 0, impossible = 0, open = 0, perpart = 1;
     long minp = 0, maxp = -1;
     const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
     memset(&M, 0, sizeof M);
+    memset(&dep, 0, sizeof dep);
     /* Without patternProperties, each part's additionalProperties applies (as the spec says)
        to the names that part does not declare: parts may disagree, and a name one part
        declares is still an extra member for another. */
@@ -4296,27 +4362,12 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             }
         }
     }
+    if (ok && !aieng__sc_dep_edges(parts, np, &M, &dep)) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
     if (ok) { /* a member that needs a forbidden one is forbidden too */
         int changed = 1;
-        while (changed) {
-            changed = 0;
-            for (i = 0; i < np; i++) {
-                static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
-                int w;
-                for (w = 0; w < 3; w++) {
-                    const aieng_json *d = aieng_json_get(parts[i], kw[w]), *l;
-                    size_t q, z;
-                    for (q = 0; d && q < d->n; q++) {
-                        int a;
-                        if (!(l = aieng__sc_dep_list(d->items[q]))) continue;
-                        a = aieng__sc_name(&M, d->items[q]->key, d->items[q]->key_len);
-                        if (rule[a] == -3) continue;
-                        for (z = 0; z < l->n; z++)
-                            if (rule[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] == -3) { rule[a] = -3; changed = 1; break; }
-                    }
-                }
-            }
-        }
+        while (changed)
+            for (changed = 0, i = 0; i < dep.n; i += 2)
+                if (rule[dep.v[i]] != -3 && rule[dep.v[i + 1]] == -3) { rule[dep.v[i]] = -3; changed = 1; }
         for (j = 0; j < n; j++) if (req[j] && rule[j] == -3) impossible = 1; /* required but forbidden: no instance */
     }
     if (ok && perpart) { /* extra members: every part's additionalProperties */
@@ -4344,9 +4395,33 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (aieng__sc_num(aieng_json_get(parts[i], "maxProperties"), &d) && (maxp < 0 || d < maxp)) maxp = d < 0 ? 0 : d > 1e6 ? 1000000 : (long)floor(d);
     }
     if (ok && maxp >= 0 && minp > maxp) impossible = 1;
+    if (ok && !impossible && n > 0) { /* the required names and what their dependencies pull in must fit */
+        unsigned char *t = (unsigned char *)AIENG_MALLOC((size_t)n, NULL);
+        int changed = 1, cnt = 0;
+        if (!t) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
+        for (j = 0; ok && j < n; j++) t[j] = (unsigned char)req[j];
+        while (ok && changed)
+            for (changed = 0, i = 0; i < dep.n; i += 2)
+                if (t[dep.v[i]] && !t[dep.v[i + 1]]) { t[dep.v[i + 1]] = 1; changed = 1; }
+        for (j = 0; ok && j < n; j++) if (t[j]) { cnt++; if (rule[j] == -3) impossible = 1; }
+        if (ok && maxp >= 0 && cnt > maxp) impossible = 1;
+        for (i = 0; ok && !impossible && i < np; i++) { /* not {required: [...]} lists that must all be present */
+            const aieng_json *nt = aieng_json_get(parts[i], "not");
+            if (nt && aieng__sc_not_req(nt)) {
+                const aieng_json *al = aieng_json_get(nt, "anyOf");
+                size_t nb = al ? al->n : 1, y, z;
+                for (y = 0; y < nb; y++) {
+                    const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
+                    for (z = 0; z < l->n && t[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]; z++) {}
+                    if (z == l->n) impossible = 1;
+                }
+            }
+        }
+        AIENG_FREE(t, NULL);
+    }
     if (ok && impossible) { /* no instance can satisfy this object schema */
         aieng__buf_puts(b, AIENG__GBNF_NOTHING);
-        AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL);
+        aieng__sc_names_free(&M, &dep);
         return 1;
     }
     if (ok) {
@@ -4403,7 +4478,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 aieng__sc_emit(c, xm, &xb);
             }
             AIENG_FREE(xb.p, NULL);
-            if (!ok) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
+            if (!ok) { aieng__sc_names_free(&M, &dep); return 0; }
         }
         if (extra != -3 && n > 0 && xm < 0) { /* extra keys: any string but the declared names */
             const char **sn = (const char **)AIENG_MALLOC((size_t)n * sizeof(char *), NULL);
@@ -4418,7 +4493,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 keyrule = aieng__sc_notin(c, sn, sl, m, 0, 0);
             } else aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
             AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
-            if (keyrule < 0) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
+            if (keyrule < 0) { aieng__sc_names_free(&M, &dep); return 0; }
         }
         if (ok && (xm >= 0 || extra != -3)) { /* propertyNames: what extra keys may be */
             const aieng_json *pns[AIENG__SC_MAXPARTS + 1];
@@ -4435,7 +4510,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 if (!pns[npn]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
                 else if ((pkey = aieng__sc_comp(c, pns, npn + 1)) < 0) ok = 0;
             }
-            if (!ok) { AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL); return 0; }
+            if (!ok) { aieng__sc_names_free(&M, &dep); return 0; }
         }
         memset(&r, 0, sizeof r);
         sep = aieng__sc_new_rule(c);
@@ -4473,21 +4548,10 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
             for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] ? " s%d!" : " s%d", mr[j]);
             for (i = 0; i < np; i++) {
-                static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
                 const aieng_json *nt = aieng_json_get(parts[i], "not");
                 int w;
-                for (w = 0; w < 3; w++) { /* a>b,c: when a is present, b and c are too */
-                    const aieng_json *d = aieng_json_get(parts[i], kw[w]), *l;
-                    size_t q, z;
-                    for (q = 0; d && q < d->n; q++) {
-                        int a;
-                        if (!(l = aieng__sc_dep_list(d->items[q])) || l->n == 0) continue;
-                        a = aieng__sc_name(&M, d->items[q]->key, d->items[q]->key_len);
-                        if (mr[a] < 0) continue;
-                        aieng__buf_printf(b, " s%d", mr[a]);
-                        for (z = 0; z < l->n; z++) aieng__buf_printf(b, z ? ",s%d" : ">s%d", mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]);
-                    }
-                }
+                if (i == 0) /* a>b: when a is present, b is too */
+                    for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) aieng__buf_printf(b, " s%d>s%d", mr[dep.v[w]], mr[dep.v[w + 1]]);
                 if (nt && aieng__sc_not_req(nt)) { /* ~a,b: not all of a, b */
                     const aieng_json *al = aieng_json_get(nt, "anyOf");
                     size_t nb = al ? al->n : 1, y, z;
@@ -4503,7 +4567,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         }
         AIENG_FREE(mr, NULL);
     }
-    AIENG_FREE((void *)M.s, NULL); AIENG_FREE(M.len, NULL); AIENG_FREE(M.rule, NULL); AIENG_FREE(M.req, NULL);
+    aieng__sc_names_free(&M, &dep);
     return ok;
 }
 static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
