@@ -1165,6 +1165,29 @@ static void test_object_unordered(void) {
         aieng_grammar_free(g);
         aieng_json_free(sd);
     }
+    { /* no dead ends: a prefix the grammar allows can always be completed */
+        static const char *const dead[][3] = { /* schema, prefix allowed, continuation that must be refused */
+            { "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{},\"c\":{}},\"dependencies\":{\"b\":[\"c\"]},\"maxProperties\":2,\"required\":[\"a\"]}",
+              "{\"a\":1,", "\"b\"" },
+            { "{\"type\":\"object\",\"required\":[\"a\",\"b\"],\"not\":{\"required\":[\"a\",\"b\"]}}", "", "{" },
+            { "{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"object\",\"required\":[\"x\",\"y\"],"
+              "\"oneOf\":[{\"not\":{\"required\":[\"x\"]}},{\"not\":{\"required\":[\"y\"]}}]}},\"required\":[\"d\"]}", "", "{" },
+        };
+        for (si = 0; si < sizeof dead / sizeof *dead; si++) {
+            aieng_json_doc *sd = NULL;
+            aieng_grammar *g = NULL;
+            aieng_grammar_state *st = NULL;
+            aieng_json_parse(dead[si][0], strlen(dead[si][0]), NULL, &sd);
+            CHECK(sd && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK, "dead-end schema %d compiles: %s", (int)si, aieng_last_error());
+            if (g && aieng_grammar_state_new(g, &st) == AIENG_OK) {
+                CHECK(aieng_grammar_state_advance(st, dead[si][1], strlen(dead[si][1])) == AIENG_OK, "dead-end schema %d: prefix allowed", (int)si);
+                CHECK(!aieng_grammar_state_allows(st, dead[si][2], strlen(dead[si][2])), "dead-end schema %d: %s%s refused", (int)si, dead[si][1], dead[si][2]);
+            }
+            aieng_grammar_state_free(st);
+            aieng_grammar_free(g);
+            aieng_json_free(sd);
+        }
+    }
     printf("objects in any order: grammar == validator on %d/%d objects (%d accepted)\n", agree, total, accepted);
 }
 
