@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.2.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.3.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -58,7 +58,7 @@
      aieng_schema_validate(schema, instance)     AIENG_OK or AIENG_ERR_FORMAT (why: aieng_last_error)
      aieng_schema_to_gbnf(schema, opts, &gbnf, &len)   support table in the JSON SCHEMA section
      aieng_regex_to_gbnf(re, len, json, &out, &n)      the `pattern` subset as a GBNF expression
-   Grammars (GBNF, the syntax of llama.cpp)
+   Grammars (GBNF, the syntax of llama.cpp, plus %unordered for members in any order)
      aieng_grammar_parse(text, len, root, &g)     compile; aieng_grammar_free
      aieng_grammar_state_new / _reset / _advance / _complete / _free   byte-by-byte matcher
      aieng_grammar_accepts(g, bytes, len)        whole-sentence check
@@ -87,6 +87,13 @@
    0.2.0  generation with aieng_transformer.h (aieng-run --grammar / --json-schema),
           AIENG_SCHEMA_RELAX, $anchor references, validator: if/then/else, dependencies,
           dependentSchemas, min/maxContains; oneOf over required-only branches exclusive
+   0.3.0  object members in any order (GBNF extension %unordered, rules built on first use,
+          no dead ends; AIENG_SCHEMA_ORDERED for schema order); compiled exactly:
+          dependencies, min/maxProperties, if/then/else, propertyNames, not of required /
+          enum / properties, per-part additionalProperties in allOf, wider oneOf
+          exclusivity, multipleOf, decimal bounds, pattern/format with lengths, contains,
+          uniqueItems over few values; formats ipv4, ipv6, hostname, email, uri,
+          uri-reference, duration
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
