@@ -3489,11 +3489,58 @@ static size_t aieng__utf8_count(const char *s, size_t n) {
     for (i = 0; i < n; i++) if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
     return c;
 }
+typedef struct aieng__dec { int neg; char in[48], fr[48]; int li, lf; } aieng__dec; /* in: no leading zeros, fr: no trailing zeros */
+/* the decimal value of a JSON number's text; 0 when it needs more than 40 digits either side */
+static int aieng__dec_parse(const char *s, size_t n, aieng__dec *d) {
+    char dg[96];
+    int nd = 0, point = -1, ip, k, z;
+    long e = 0;
+    size_t i = 0;
+    memset(d, 0, sizeof *d);
+    if (i < n && s[i] == '-') { d->neg = 1; i++; }
+    for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+        if (s[i] == '.') { point = nd; continue; }
+        if (nd == 0 && s[i] == '0' && point < 0) continue; /* leading zeros of the integer part */
+        if (nd >= 90) return 0;
+        dg[nd++] = s[i];
+    }
+    if (point < 0) point = nd;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int es = 1;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) { es = s[i] == '-' ? -1 : 1; i++; }
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) { e = e * 10 + (s[i] - '0'); if (e > 1000) return 0; }
+        e *= es;
+    }
+    ip = point + (int)e; /* digits of dg before the decimal point */
+    for (k = 0; k < ip; k++) { if (d->li >= 40) return 0; d->in[d->li++] = k < nd ? dg[k] : '0'; }
+    for (k = ip < 0 ? ip : ip; k < nd; k++) { if (d->lf >= 40) return 0; d->fr[d->lf++] = k < 0 ? '0' : dg[k]; }
+    for (z = 0; z < d->li && d->in[z] == '0'; z++) {}
+    memmove(d->in, d->in + z, (size_t)(d->li - z)); d->li -= z;
+    while (d->lf && d->fr[d->lf - 1] == '0') d->lf--;
+    d->in[d->li] = d->fr[d->lf] = 0;
+    if (!d->li && !d->lf) d->neg = 0;
+    return 1;
+}
+/* exact comparison of two JSON numbers (their text, up to 40 digits either side of the
+   point; doubles beyond that) */
 static int aieng__num_cmp(const aieng_json *a, const aieng_json *b) {
+    aieng__dec x, y;
+    int r = 0, k;
     if (a->is_int && b->is_int) return a->i < b->i ? -1 : a->i > b->i;
-    return a->d < b->d ? -1 : a->d > b->d;
+    if (!a->s || !b->s || !aieng__dec_parse(a->s, a->len, &x) || !aieng__dec_parse(b->s, b->len, &y)) return a->d < b->d ? -1 : a->d > b->d;
+    if (x.neg != y.neg) return x.neg ? -1 : 1;
+    if (x.li != y.li) r = x.li < y.li ? -1 : 1;
+    else if ((r = memcmp(x.in, y.in, (size_t)x.li)) != 0) r = r < 0 ? -1 : 1;
+    for (k = 0; !r && (k < x.lf || k < y.lf); k++) {
+        char cx = k < x.lf ? x.fr[k] : '0', cy = k < y.lf ? y.fr[k] : '0';
+        if (cx != cy) r = cx < cy ? -1 : 1;
+    }
+    return x.neg ? -r : r;
 }
 static int aieng__is_integer(const aieng_json *v) {
+    aieng__dec x;
+    if (v->type == AIENG_JSON_NUMBER && !v->is_int && v->s && aieng__dec_parse(v->s, v->len, &x)) return x.lf == 0; /* exact */
     return v->type == AIENG_JSON_NUMBER && (v->is_int || (v->d == floor(v->d) && v->d - v->d == 0));
 }
 
@@ -4848,39 +4895,6 @@ done:
 /* ---- numbers as an explicit automaton: sign, digits of the integer part, fraction digits,
    with the comparison state against a decimal lower and upper bound of the magnitude and
    the remainder modulo a multipleOf (value = P / 10^q); no exponent, no "-0" */
-typedef struct aieng__dec { int neg; char in[48], fr[48]; int li, lf; } aieng__dec; /* in: no leading zeros, fr: no trailing zeros */
-/* the decimal value of a JSON number's text; 0 when it needs more than 40 digits either side */
-static int aieng__dec_parse(const char *s, size_t n, aieng__dec *d) {
-    char dg[96];
-    int nd = 0, point = -1, ip, k, z;
-    long e = 0;
-    size_t i = 0;
-    memset(d, 0, sizeof *d);
-    if (i < n && s[i] == '-') { d->neg = 1; i++; }
-    for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
-        if (s[i] == '.') { point = nd; continue; }
-        if (nd == 0 && s[i] == '0' && point < 0) continue; /* leading zeros of the integer part */
-        if (nd >= 90) return 0;
-        dg[nd++] = s[i];
-    }
-    if (point < 0) point = nd;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        int es = 1;
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) { es = s[i] == '-' ? -1 : 1; i++; }
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) { e = e * 10 + (s[i] - '0'); if (e > 1000) return 0; }
-        e *= es;
-    }
-    ip = point + (int)e; /* digits of dg before the decimal point */
-    for (k = 0; k < ip; k++) { if (d->li >= 40) return 0; d->in[d->li++] = k < nd ? dg[k] : '0'; }
-    for (k = ip < 0 ? ip : ip; k < nd; k++) { if (d->lf >= 40) return 0; d->fr[d->lf++] = k < 0 ? '0' : dg[k]; }
-    for (z = 0; z < d->li && d->in[z] == '0'; z++) {}
-    memmove(d->in, d->in + z, (size_t)(d->li - z)); d->li -= z;
-    while (d->lf && d->fr[d->lf - 1] == '0') d->lf--;
-    d->in[d->li] = d->fr[d->lf] = 0;
-    if (!d->li && !d->lf) d->neg = 0;
-    return 1;
-}
 typedef struct aieng__nb { int has, ex; const aieng__dec *v; } aieng__nb; /* a bound on the magnitude */
 typedef struct aieng__nd {
     aieng__nb lo[2], hi[2];               /* [0]: x >= 0 written without '-'; [1]: "-" m with m > 0 */
@@ -5490,6 +5504,11 @@ static int aieng__sc_number(aieng__sc *c, const aieng_json **parts, int np, int 
         if ((k = aieng_json_get(parts[i], "multipleOf")) != NULL) mo[nmo++] = k;
     }
     if ((has_lo && (lo < -9.2e18 || lo > 9.2e18)) || (has_hi && (hi < -9.2e18 || hi > 9.2e18))) {
+        size_t at = b->n; /* beyond int64: the decimal comparison on the digits, when it can */
+        if (aieng__sc_decimal(c, integer, has_lo ? lo_k : NULL, lo_ex, has_hi ? hi_k : NULL, hi_ex, mo, nmo, b)) return 1;
+        if (c->err != AIENG_ERR_UNSUPPORTED) return 0;
+        c->err = AIENG_OK;
+        b->n = at;
         if (!aieng__sc_relax(c, "minimum/maximum")) {
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: numeric bound beyond int64%s", NULL); return 0; }
         if (has_lo && (lo < -9.2e18 || lo > 9.2e18)) has_lo = 0; /* relaxed: that bound is left out */
