@@ -5568,16 +5568,6 @@ static int aieng__sc_required_only(const aieng_json *b) {
     for (i = 0; i < rq->n; i++) if (rq->items[i]->type != AIENG_JSON_STRING) return 0;
     return 1;
 }
-static int aieng__sc_name_required(const aieng_json **parts, int np, const aieng_json *nm) {
-    int p;
-    size_t i;
-    for (p = 0; p < np; p++) {
-        const aieng_json *rq = aieng_json_get(parts[p], "required");
-        for (i = 0; rq && rq->type == AIENG_JSON_ARRAY && i < rq->n; i++)
-            if (rq->items[i]->type == AIENG_JSON_STRING && rq->items[i]->len == nm->len && !memcmp(rq->items[i]->s, nm->s, nm->len)) return 1;
-    }
-    return 0;
-}
 /* "not s" as schema text for the value schemas whose complement the compiler can write:
    false, and `type` alone (without "integer" apart from "number"). Returns 1 (written),
    0 when s always holds (no complement), -1 when s is outside that set. */
@@ -5606,117 +5596,15 @@ static int aieng__sc_neg(const aieng_json *s, aieng__buf *o) {
     aieng__buf_puts(o, "]}");
     return 1;
 }
-/* {"required": [key], "properties": {key: neg}} (with "type": "object" when typed); key is
-   JSON text */
-static void aieng__sc_witness(aieng__buf *o, const char *key, size_t kn, const char *neg, size_t nn, int typed) {
-    aieng__buf_puts(o, typed ? "{\"type\":\"object\",\"required\":[" : "{\"required\":[");
+/* {"type": "object", "required": [key], "properties": {key: neg}}; key is JSON text */
+static void aieng__sc_witness(aieng__buf *o, const char *key, size_t kn, const char *neg, size_t nn) {
+    aieng__buf_puts(o, "{\"type\":\"object\",\"required\":[");
     aieng__buf_put(o, key, kn);
     aieng__buf_puts(o, "],\"properties\":{");
     aieng__buf_put(o, key, kn);
     aieng__buf_putc(o, ':');
     aieng__buf_put(o, neg, nn);
     aieng__buf_puts(o, "}}");
-}
-static int aieng__sc_name_in(const aieng_json *rq, const char *s, size_t n) {
-    size_t z;
-    for (z = 0; rq && rq->type == AIENG_JSON_ARRAY && z < rq->n; z++)
-        if (rq->items[z]->type == AIENG_JSON_STRING && rq->items[z]->len == n && !memcmp(rq->items[z]->s, s, n)) return 1;
-    return 0;
-}
-/* oneOf exclusivity: branch q must match while every other branch j fails. For a branch j
-   made of properties (each schema `false`, `type` alone or always true), required names
-   and type "object", "j fails" on an object is exactly the union of its witnesses: a
-   required name absent ({"properties": {r: false}}), or a property present with a value
-   its schema rejects ({"required": [p], "properties": {p: not S}}). Each combination of
-   one witness per such branch is a parts set for q (up to 64 combinations; witnesses that
-   q's own required names rule out are left out). Other branches are not made exclusive (a
-   documented looseness). Returns the number of sets written (each a synthesized schema
-   {"allOf": [...]}), 0 when nothing applies, -1 when q can never be the only match, -2 on
-   error. */
-static int aieng__sc_oneof_excl(aieng__sc *c, const aieng_json **parts, int np, const aieng_json *alts, size_t q,
-                                const aieng_json **sets) {
-    aieng__buf w[16][16];
-    int nw[16], nj = 0, combos = 1, k, m, err = 0;
-    size_t j, i;
-    const aieng_json *self = alts->items[q], *own;
-    if (self->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(self)) self = aieng__schema_ref(c->root, aieng_json_get(self, "$ref"));
-    own = self && self->type == AIENG_JSON_OBJECT ? aieng_json_get(self, "required") : NULL;
-    memset(w, 0, sizeof w);
-    for (j = 0; j < alts->n && !err; j++) {
-        const aieng_json *b = alts->items[j], *rq, *pr, *ty;
-        int ok = 1;
-        if (j == q) continue;
-        if (b->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(b)) b = aieng__schema_ref(c->root, aieng_json_get(b, "$ref"));
-        if (!b || b->type != AIENG_JSON_OBJECT) continue;
-        rq = aieng_json_get(b, "required"); pr = aieng_json_get(b, "properties"); ty = aieng_json_get(b, "type");
-        if ((!rq && !pr) || (rq && rq->type != AIENG_JSON_ARRAY) || (pr && pr->type != AIENG_JSON_OBJECT)) continue;
-        if (ty && !(ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object"))) continue;
-        for (i = 0; i < b->n && ok; i++) {
-            const char *kk = b->items[i]->key;
-            if (strcmp(kk, "required") && strcmp(kk, "properties") && strcmp(kk, "type") && strcmp(kk, "title") &&
-                strcmp(kk, "description") && strcmp(kk, "$comment")) ok = 0;
-        }
-        for (i = 0; rq && i < rq->n && ok; i++) if (rq->items[i]->type != AIENG_JSON_STRING) ok = 0;
-        for (i = 0; pr && i < pr->n && ok; i++) { aieng__buf t; memset(&t, 0, sizeof t); if (aieng__sc_neg(pr->items[i], &t) < 0) ok = 0; AIENG_FREE(t.p, NULL); }
-        if (!ok) continue;
-        if (nj == 16) break;
-        nw[nj] = 0;
-        for (i = 0; rq && i < rq->n; i++) { /* a required name of j absent */
-            const aieng_json *nm = rq->items[i];
-            char *t = NULL;
-            size_t tn = 0;
-            if (aieng__sc_name_required(parts, np, nm) || aieng__sc_name_in(own, nm->s, nm->len)) continue;
-            if (nw[nj] == 16) { err = 1; break; }
-            if (aieng_json_write(nm, 0, &t, &tn) != AIENG_OK) { err = 2; break; }
-            aieng__buf_puts(&w[nj][nw[nj]], "{\"properties\":{");
-            aieng__buf_put(&w[nj][nw[nj]], t, tn);
-            aieng__buf_puts(&w[nj][nw[nj]], ":false}}");
-            aieng_free(NULL, t);
-            nw[nj]++;
-        }
-        for (i = 0; pr && i < pr->n && !err; i++) { /* a property of j present with a value j rejects */
-            aieng__buf t;
-            aieng_json key;
-            char *kt = NULL;
-            size_t kn = 0;
-            memset(&t, 0, sizeof t);
-            if (aieng__sc_neg(pr->items[i], &t) != 1) { AIENG_FREE(t.p, NULL); continue; }
-            if (nw[nj] == 16) { AIENG_FREE(t.p, NULL); err = 1; break; }
-            memset(&key, 0, sizeof key);
-            key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
-            if (aieng_json_write(&key, 0, &kt, &kn) != AIENG_OK) { AIENG_FREE(t.p, NULL); err = 2; break; }
-            aieng__sc_witness(&w[nj][nw[nj]], kt, kn, t.p, t.n, 0);
-            aieng_free(NULL, kt);
-            AIENG_FREE(t.p, NULL);
-            nw[nj]++;
-        }
-        if (err) break;
-        if (nw[nj] == 0) { combos = -1; nj++; break; } /* j holds whenever q does: q is never the only match */
-        combos *= nw[nj];
-        if (combos > 64) { err = 1; nj++; break; }
-        nj++;
-    }
-    if (!err && combos > 0 && nj > 0)
-        for (k = 0; k < combos && !err; k++) {
-            aieng__buf t;
-            int x = k;
-            memset(&t, 0, sizeof t);
-            aieng__buf_puts(&t, "{\"allOf\":[");
-            for (m = 0; m < nj; m++) {
-                const aieng__buf *f = &w[m][x % nw[m]];
-                if (m) aieng__buf_putc(&t, ',');
-                aieng__buf_put(&t, f->p, f->n);
-                x /= nw[m];
-            }
-            aieng__buf_puts(&t, "]}");
-            sets[k] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
-            AIENG_FREE(t.p, NULL);
-            if (!sets[k]) err = 2;
-        }
-    for (m = 0; m < 16; m++) for (k = 0; k < 16; k++) AIENG_FREE(w[m][k].p, NULL);
-    if (err == 2) return -2;
-    if (err || nj == 0) return 0;
-    return combos;
 }
 /* appends the JSON pointer of node t inside v ("/a/0/b", escaped for a URI fragment); 1 when found */
 static int aieng__sc_path(const aieng_json *v, const aieng_json *t, aieng__buf *o, int depth) {
@@ -5762,9 +5650,10 @@ static int aieng__sc_ref_text(aieng__sc *c, const aieng_json *t, aieng__buf *o) 
     return ok;
 }
 /* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
-   strings, and object schemas of properties (each of those forms), required names and type
-   "object" (an anyOf of the ways they fail). 1 written, -1 outside these forms. */
-static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, int depth) {
+   strings (enums != 0), and object schemas of properties (each of those forms), required
+   names and type "object" (an anyOf of the ways they fail). 1 written, -1 outside these
+   forms. */
+static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, int enums, int depth) {
     const aieng_json *en, *cn, *ty, *rq, *pr;
     size_t i;
     int r, first = 1;
@@ -5781,7 +5670,7 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
     }
     en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const"); ty = aieng_json_get(s, "type");
     rq = aieng_json_get(s, "required"); pr = aieng_json_get(s, "properties");
-    if ((en || cn) && (ty || rq || pr || (en && cn))) return -1;
+    if ((en || cn) && (!enums || ty || rq || pr || (en && cn))) return -1;
     if (en || cn) { /* not {enum}: null, booleans and strings only */
         char *w = NULL;
         size_t wn = 0;
@@ -5818,21 +5707,50 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
         char *w = NULL;
         size_t wn = 0;
         memset(&t, 0, sizeof t);
-        if (aieng__sc_neg(pr->items[i], &t) == 0) { AIENG_FREE(t.p, NULL); continue; } /* always holds */
-        t.n = 0; if (t.p) t.p[0] = 0;
-        if (aieng__sc_negtext(c, pr->items[i], &t, depth + 1) != 1) { AIENG_FREE(t.p, NULL); return -1; }
+        if (aieng__sc_negtext(c, pr->items[i], &t, enums, depth + 1) != 1) { AIENG_FREE(t.p, NULL); return -1; }
+        if (t.n == 5 && !memcmp(t.p, "false", 5)) { AIENG_FREE(t.p, NULL); continue; } /* the property's schema always holds */
         memset(&key, 0, sizeof key);
         key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
         if (aieng_json_write(&key, 0, &w, &wn) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -1; }
         if (!first) aieng__buf_putc(o, ',');
         first = 0;
-        aieng__sc_witness(o, w, wn, t.p, t.n, 1);
+        aieng__sc_witness(o, w, wn, t.p, t.n);
         aieng_free(NULL, w);
         AIENG_FREE(t.p, NULL);
     }
     if (first) aieng__buf_puts(o, "false");
     aieng__buf_puts(o, "]}");
     return 1;
+}
+/* oneOf exclusivity: branch q must match while every other branch j fails. Each other
+   branch whose negation aieng__sc_negtext can write (enum/const left out: they could clash
+   with q's own string keywords; $ref-only branches are followed) joins q's parts as
+   "not j"; the anyOf distribution then writes the ways j can fail, and the combinations
+   that q rules out compile to nothing. Other branches are not made exclusive (a documented
+   looseness). Returns a synthesized {"allOf": [not j, ...]}, or NULL when nothing applies
+   (c->err set on OOM). */
+static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *alts, size_t q) {
+    aieng__buf t;
+    const aieng_json *r = NULL;
+    size_t j;
+    int n = 0;
+    memset(&t, 0, sizeof t);
+    aieng__buf_puts(&t, "{\"allOf\":[");
+    for (j = 0; j < alts->n; j++) {
+        const aieng_json *b = alts->items[j];
+        size_t at = t.n;
+        if (j == q) continue;
+        if (b->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(b)) b = aieng__schema_ref(c->root, aieng_json_get(b, "$ref"));
+        if (!b) continue;
+        if (n) aieng__buf_putc(&t, ',');
+        if (aieng__sc_negtext(c, b, &t, 0, 0) == 1) n++;
+        else { t.n = at; if (t.p) t.p[at] = 0; }
+    }
+    aieng__buf_puts(&t, "]}");
+    if (n && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
+    if ((n && !r) || t.oom) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+    AIENG_FREE(t.p, NULL);
+    return r;
 }
 /* the synthesized anyOf that stands for keyword value `from` (if, a schema dependency, a
    not), made once; NULL when it cannot be written (error set unless relaxed: then *skip) */
@@ -5848,7 +5766,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         ok = aieng__sc_ref_text(c, from, &t);
         if (ok && th) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, th, &t); }
         aieng__buf_puts(&t, "]},{\"allOf\":[");
-        if (ok) ok = aieng__sc_negtext(c, from, &t, 0) == 1;
+        if (ok) ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1;
         if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, el, &t); }
         aieng__buf_puts(&t, "]}]}");
     } else if (kind == 1) { /* dependency name -> schema: the name absent, or the schema */
@@ -5864,7 +5782,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         if (ok) ok = aieng__sc_ref_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
         aieng_free(NULL, w);
-    } else ok = aieng__sc_negtext(c, from, &t, 0) == 1; /* not */
+    } else ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1; /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
     if (!r) return NULL;
@@ -5997,20 +5915,18 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
             size_t q;
             int nalt = 0;
             for (q = 0; q < k->n; q++) {
-                int r, ns = 0, z;
-                const aieng_json *sets[64];
+                const aieng_json *ex = NULL;
+                int r;
                 if (!strcmp(which, "oneOf") && np + 2 <= AIENG__SC_MAXPARTS) {
-                    ns = aieng__sc_oneof_excl(c, parts, np, k, q, sets);
-                    if (ns == -2) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); c->nmasked--; goto fail; }
-                    if (ns == -1) continue; /* this branch never matches alone */
+                    ex = aieng__sc_oneof_excl(c, k, q);
+                    if (!ex && c->err != AIENG_OK) { c->nmasked--; goto fail; }
                 }
                 parts[np] = k->items[q];
-                for (z = 0; z < (ns > 0 ? ns : 1); z++) {
-                    if (ns > 0) parts[np + 1] = sets[z];
-                    r = aieng__sc_comp(c, parts, np + 1 + (ns > 0));
-                    if (r < 0) { c->nmasked--; goto fail; }
-                    aieng__buf_printf(&b, nalt++ ? " | s%d" : "s%d", r);
-                }
+                if (ex) parts[np + 1] = ex;
+                r = aieng__sc_comp(c, parts, np + 1 + (ex != NULL));
+                if (r < 0) { c->nmasked--; goto fail; }
+                if (aieng__sc_is_empty(c, r)) continue; /* this branch never matches alone */
+                aieng__buf_printf(&b, nalt++ ? " | s%d" : "s%d", r);
             }
             if (!nalt) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
         }
