@@ -447,10 +447,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    enum, const               yes                  yes (whitespace allowed inside arrays/objects)
    anyOf, oneOf              yes (oneOf: exactly  yes, as alternatives merged with the sibling
                              one)                 keywords; oneOf's exclusivity is enforced
-                                                  against each other branch made of required
-                                                  names and properties whose schemas are
-                                                  `type` alone or false (each way it can fail
-                                                  becomes an alternative), not against others
+                                                  against each other branch whose negation
+                                                  can be written as for `not` below (without
+                                                  enum/const), not against others
    allOf                     yes                  merged when the parts do not set the same
                                                   keyword differently (properties/required
                                                   merge); else an error naming the keyword
