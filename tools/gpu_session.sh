@@ -7,10 +7,10 @@
 #      tokens of 3 chat prompts against aieng_transformer.h's CPU path (identical up to
 #      near-ties), aieng_run_gpu_generate's text against aieng_model_generate's, prefill and
 #      decode tokens/s; and build/aieng-run-gpu (aieng-run with --gpu) when aieng-run.c has it.
-#      Model: models/SmolLM2-135M-Instruct.Q4_1.gguf if present, else the 12-layer cut
-#      models/SmolLM2-12L.Q4_1.gguf (checked, and timed repeated to 30 layers). The GPU
+#      Model: models/SmolLM2-135M-Instruct.Q4_1.gguf if present, else the 3-layer cut
+#      models/SmolLM2-3L.Q4_1.gguf (checked, and timed repeated to 30 layers). The GPU
 #      machine cannot download: before the device call run `bash tools/gpu_prepare.sh` here
-#      and carry models/SmolLM2-12L.Q4_1.gguf (56 MiB; the full model is over the 64 MiB limit).
+#      and carry models/SmolLM2-3L.Q4_1.gguf (37 MiB; with the repo, about 23 MiB, that stays under the 64 MiB limit).
 #   5. times GEMM (vs torch.matmul = cuBLAS), flash attention (vs PyTorch's
 #      scaled_dot_product_attention, flash backend) and GGUF matvec (vs a device copy)
 #   6. prints one table with the ratios, also written as Markdown for bench/RESULTS.md
@@ -97,8 +97,8 @@ fi
 if [ $dollama = 1 ]; then
   echo "== SmolLM2 on the GPU against the CPU path (bench/cuda_llama.cu)"
   if [ -f models/SmolLM2-135M-Instruct.Q4_1.gguf ]; then M=models/SmolLM2-135M-Instruct.Q4_1.gguf; LX=""
-  elif [ -f models/SmolLM2-12L.Q4_1.gguf ]; then M=models/SmolLM2-12L.Q4_1.gguf; LX="--time-layers 30"
-  else M=""; echo "no model: carry models/SmolLM2-12L.Q4_1.gguf (bash tools/gpu_prepare.sh makes it)"; fi
+  elif [ -f models/SmolLM2-3L.Q4_1.gguf ]; then M=models/SmolLM2-3L.Q4_1.gguf; LX="--time-layers 30"
+  else M=""; echo "no model: carry models/SmolLM2-3L.Q4_1.gguf (bash tools/gpu_prepare.sh makes it)"; fi
   if [ -n "$M" ]; then
     timeout $(cap 120) ./build/cuda_llama -m "$M" -n 32 --prompts 3 $LX >"$LOG/llama.txt" 2>&1; lrc=$?
     grep -v '^RESULT' "$LOG/llama.txt" | grep -v '^    \(cpu\|gpu\):' | head -30

@@ -1,11 +1,11 @@
 /* llama_truncate.c - a copy of a Llama GGUF file with only its first L layers (metadata,
    tokenizer, embedding, output norm and head kept; block_count set to L).
    The GPU machine of tools/gpu_session.sh cannot download the model and takes at most
-   64 MiB of ignored files along: SmolLM2-135M-Instruct.Q4_1 (94 MiB) cut to 12 layers is
-   54 MiB. bench/cuda_llama.cu checks the GPU path's greedy tokens against the CPU path on
+   64 MiB in all (the repo is about 23 of them): SmolLM2-135M-Instruct.Q4_1 (94 MiB) cut to 3 layers is
+   37 MiB. bench/cuda_llama.cu checks the GPU path's greedy tokens against the CPU path on
    it and times it repeated to the full 30 layers (the same work per token as the model).
      cc -std=c99 -O2 -I. tools/llama_truncate.c -o build/llama_truncate -lm -pthread
-     build/llama_truncate models/SmolLM2-135M-Instruct.Q4_1.gguf 12 models/SmolLM2-12L.Q4_1.gguf */
+     build/llama_truncate models/SmolLM2-135M-Instruct.Q4_1.gguf 3 models/SmolLM2-3L.Q4_1.gguf */
 #define _POSIX_C_SOURCE 200809L
 #define AIENG_TRANSFORMER_IMPLEMENTATION
 #include "aieng_transformer.h"
