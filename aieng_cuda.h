@@ -260,7 +260,8 @@ typedef struct aieng_cuda_config {
     size_t smem_limit; /* cap on dynamic shared memory per block (bytes); 0 = the device's
                           opt-in maximum. Lower it to exercise the smaller tile paths. */
     int gemm_tile;     /* 0 = chosen from the problem size and shared memory; 1, 2, 3 ask for the
-                          64×64, 128×128, 128×256 tensor-core tile (tests; smaller if it does not fit) */
+                          64×64, 128×128, 128×256 mma.sync tile (tests; smaller if it does not fit),
+                          4 the sm_90a wgmma kernel where there is one (else as 0) */
     int attn_tile;     /* 0 = automatic; 1, 2, 3 ask for 64 query rows single-buffered, 64 rows
                           double-buffered, 128 rows double-buffered (tests; smaller if it does not fit) */
 } aieng_cuda_config;
@@ -274,6 +275,9 @@ typedef struct aieng_cuda {
     char name[256];      /* device name */
     void *ws;            /* device workspace (split-KV partials), grown on demand */
     size_t ws_bytes;
+    int wgmma;           /* 1: this build has the sm_90a GEMM (wgmma + TMA) and the device runs it */
+    void *tmap_encode;   /* the driver's cuTensorMapEncodeTiled (for the sm_90a GEMM) */
+    int wg_mn_swap;      /* internal: descriptor strides of transposed operands (set by the test) */
 } aieng_cuda;
 
 /* Flash attention forward: O = softmax(scale·Q·Kᵀ [+ causal mask])·V.
@@ -423,6 +427,7 @@ AIENG_EXTERN_C_END
 #error "aieng_cuda.h: the implementation must be compiled by nvcc (a .cu file)"
 #endif
 #include <cuda_runtime.h>
+#include <cuda.h> /* CUtensorMap and its enums (types only: the driver function is looked up at run time) */
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
 #include <string.h>
@@ -681,6 +686,190 @@ __global__ void __launch_bounds__(WM *WN * 32) aieng__gemm_tc(aieng__gemm_args g
             }
         }
 }
+
+/* ================================================================ GEMM, Hopper tensor cores (sm_90a)
+   128×256 output tiles, K in 64-wide steps. Warpgroup 0 is the producer: one thread
+   issues the bulk tensor copies (TMA) of the A and B tiles into a ring of STAGES
+   shared-memory slots (128-byte swizzle), each completing on the slot's "full"
+   mbarrier. Warpgroups 1 and 2 each own 64 rows of the tile and multiply with
+   wgmma.m64n256k16 straight from shared memory (F32 accumulators, 128 per thread),
+   then release the slot on its "empty" mbarrier. A tile stored K-contiguous is
+   "K-major"; a transposed operand (A stored K×M, B stored K×N) is "MN-major": it is
+   copied in 64-wide column blocks and read by wgmma with its transpose bit. Only
+   built for sm_90a (-gencode arch=compute_90a,code=sm_90a); the host asks the
+   device whether this code is there (aieng__wg_probe) before using it. */
+#define AIENG__WG_BM 128
+#define AIENG__WG_BN 256
+#define AIENG__WG_BK 64
+#define AIENG__WG_STAGES 4
+#define AIENG__WG_STAGE_BYTES ((AIENG__WG_BM + AIENG__WG_BN) * AIENG__WG_BK * 2)
+#define AIENG__WG_SMEM (AIENG__WG_STAGES * AIENG__WG_STAGE_BYTES + 1024 + 2 * AIENG__WG_STAGES * 8)
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#define AIENG__HAVE_WG 1
+#else
+#define AIENG__HAVE_WG 0
+#endif
+__global__ void aieng__wg_probe(int *out) { *out = AIENG__HAVE_WG; }
+
+#if defined(CUDART_VERSION) && CUDART_VERSION >= 12000
+#define AIENG__HAVE_TMA 1
+typedef struct aieng__wg_maps {
+    CUtensorMap a, b;
+} aieng__wg_maps;
+#if AIENG__HAVE_WG
+static __device__ __forceinline__ void aieng__mb_init(uint32_t bar, int count) {
+    asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+static __device__ __forceinline__ void aieng__mb_expect(uint32_t bar, uint32_t bytes) {
+    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
+}
+static __device__ __forceinline__ void aieng__mb_arrive(uint32_t bar) {
+    asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
+}
+static __device__ __forceinline__ void aieng__mb_wait(uint32_t bar, uint32_t parity) {
+    uint32_t done = 0;
+    while (!done)
+        asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
+                     : "=r"(done) : "r"(bar), "r"(parity) : "memory");
+}
+/* one 2-D box of the tensor map into shared memory; c0 is the contiguous coordinate */
+static __device__ __forceinline__ void aieng__tma2d(uint32_t dst, const CUtensorMap *map, int c0, int c1, uint32_t bar) {
+    asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n"
+                 ::"r"(dst), "l"((uint64_t)map), "r"(c0), "r"(c1), "r"(bar) : "memory");
+}
+/* shared-memory matrix descriptor, 128-byte swizzle */
+static __device__ __forceinline__ uint64_t aieng__wg_desc(uint32_t addr, uint32_t lbo, uint32_t sbo) {
+    return (uint64_t)((addr & 0x3FFFF) >> 4) | (uint64_t)((lbo & 0x3FFFF) >> 4) << 16 |
+           (uint64_t)((sbo & 0x3FFFF) >> 4) << 32 | 1ull << 62;
+}
+#define AIENG__WG_D8(i) "+f"(d[i]), "+f"(d[i + 1]), "+f"(d[i + 2]), "+f"(d[i + 3]), "+f"(d[i + 4]), "+f"(d[i + 5]), "+f"(d[i + 6]), "+f"(d[i + 7])
+#define AIENG__WG_D128 AIENG__WG_D8(0), AIENG__WG_D8(8), AIENG__WG_D8(16), AIENG__WG_D8(24), AIENG__WG_D8(32), AIENG__WG_D8(40), \
+    AIENG__WG_D8(48), AIENG__WG_D8(56), AIENG__WG_D8(64), AIENG__WG_D8(72), AIENG__WG_D8(80), AIENG__WG_D8(88),             \
+    AIENG__WG_D8(96), AIENG__WG_D8(104), AIENG__WG_D8(112), AIENG__WG_D8(120)
+#define AIENG__WG_REGS "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "                \
+    "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, "                          \
+    "%32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, "                          \
+    "%48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63, "                          \
+    "%64, %65, %66, %67, %68, %69, %70, %71, %72, %73, %74, %75, %76, %77, %78, %79, "                          \
+    "%80, %81, %82, %83, %84, %85, %86, %87, %88, %89, %90, %91, %92, %93, %94, %95, "                          \
+    "%96, %97, %98, %99, %100, %101, %102, %103, %104, %105, %106, %107, %108, %109, %110, %111, "              \
+    "%112, %113, %114, %115, %116, %117, %118, %119, %120, %121, %122, %123, %124, %125, %126, %127}"
+/* D(64×256) += A(64×16)·B(16×256); TA/TB: the operand is MN-major */
+template <typename T, int TA, int TB> static __device__ __forceinline__ void aieng__wgmma(float d[128], uint64_t da, uint64_t db);
+template <int TA, int TB> struct aieng__wgmma_t {
+    static __device__ __forceinline__ void f16(float d[128], uint64_t da, uint64_t db) {
+        asm volatile("wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16 " AIENG__WG_REGS ", %128, %129, 1, 1, 1, %130, %131;\n"
+                     : AIENG__WG_D128 : "l"(da), "l"(db), "n"(TA), "n"(TB));
+    }
+    static __device__ __forceinline__ void bf16(float d[128], uint64_t da, uint64_t db) {
+        asm volatile("wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 " AIENG__WG_REGS ", %128, %129, 1, 1, 1, %130, %131;\n"
+                     : AIENG__WG_D128 : "l"(da), "l"(db), "n"(TA), "n"(TB));
+    }
+};
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__f16, 0, 0>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<0, 0>::f16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__f16, 0, 1>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<0, 1>::f16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__f16, 1, 0>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<1, 0>::f16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__f16, 1, 1>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<1, 1>::f16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__bf16, 0, 0>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<0, 0>::bf16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__bf16, 0, 1>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<0, 1>::bf16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__bf16, 1, 0>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<1, 0>::bf16(d, a, b); }
+template <> __device__ __forceinline__ void aieng__wgmma<aieng__bf16, 1, 1>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<1, 1>::bf16(d, a, b); }
+#endif /* AIENG__HAVE_WG */
+
+/* TA: A stored K×M (MN-major); TB: B stored K×N (MN-major). mn_lbo/mn_sbo: descriptor strides
+   of the MN-major operands (byte offset between 64-wide column blocks, between 8-row K groups). */
+template <typename T, int TA, int TB>
+__global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__ aieng__wg_maps maps, aieng__gemm_args g,
+                                                          uint32_t mn_lbo, uint32_t mn_sbo) {
+#if AIENG__HAVE_WG
+    extern __shared__ __align__(16) unsigned char aieng__smem[];
+    const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
+    const uint32_t sA = base, sB = base + AIENG__WG_STAGES * AIENG__WG_BM * AIENG__WG_BK * 2;
+    const uint32_t full = base + AIENG__WG_STAGES * AIENG__WG_STAGE_BYTES, empty = full + 8 * AIENG__WG_STAGES;
+    const int tid = threadIdx.x, wg = tid / 128;
+    int64_t bm, bn;
+    {   /* grouped tile order, as in aieng__gemm_tc */
+        const int64_t num_m = (g.M + AIENG__WG_BM - 1) / AIENG__WG_BM, num_n = (g.N + AIENG__WG_BN - 1) / AIENG__WG_BN,
+                      pid = blockIdx.x, width = 8 * num_n;
+        const int64_t first_m = pid / width * 8, gsz = num_m - first_m < 8 ? num_m - first_m : 8;
+        bm = (first_m + (pid % width) % gsz) * AIENG__WG_BM;
+        bn = (pid % width) / gsz * AIENG__WG_BN;
+    }
+    const int ktiles = (int)((g.K + AIENG__WG_BK - 1) / AIENG__WG_BK);
+    if (tid == 0) {
+        for (int s = 0; s < AIENG__WG_STAGES; s++) {
+            aieng__mb_init(full + 8 * s, 1);
+            aieng__mb_init(empty + 8 * s, 8); /* one arrival per consumer warp */
+        }
+        asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+    }
+    __syncthreads();
+    if (wg == 0) {
+        asm volatile("setmaxnreg.dec.sync.aligned.u32 24;\n");
+        if (tid == 0) {
+            const CUtensorMap *ma = &maps.a, *mb = &maps.b;
+            for (int kt = 0; kt < ktiles; kt++) {
+                const int s = kt % AIENG__WG_STAGES, k0 = kt * AIENG__WG_BK;
+                if (kt >= AIENG__WG_STAGES) aieng__mb_wait(empty + 8 * s, (uint32_t)((kt / AIENG__WG_STAGES - 1) & 1));
+                const uint32_t bar = full + 8 * s, a = sA + s * AIENG__WG_BM * AIENG__WG_BK * 2,
+                               b = sB + s * AIENG__WG_BN * AIENG__WG_BK * 2;
+                aieng__mb_expect(bar, AIENG__WG_STAGE_BYTES);
+                if (!TA) aieng__tma2d(a, ma, k0, (int)bm, bar);
+                else
+                    for (int c = 0; c < AIENG__WG_BM / 64; c++) aieng__tma2d(a + c * 8192, ma, (int)bm + 64 * c, k0, bar);
+                if (!TB) aieng__tma2d(b, mb, k0, (int)bn, bar);
+                else
+                    for (int c = 0; c < AIENG__WG_BN / 64; c++) aieng__tma2d(b + c * 8192, mb, (int)bn + 64 * c, k0, bar);
+            }
+        }
+    } else {
+        asm volatile("setmaxnreg.inc.sync.aligned.u32 240;\n");
+        const int cw = wg - 1; /* rows 64·cw .. 64·cw + 63 of the tile */
+        float d[128];
+#pragma unroll
+        for (int i = 0; i < 128; i++) d[i] = 0.0f;
+        for (int kt = 0; kt < ktiles; kt++) {
+            const int s = kt % AIENG__WG_STAGES;
+            aieng__mb_wait(full + 8 * s, (uint32_t)((kt / AIENG__WG_STAGES) & 1));
+            const uint32_t a = sA + s * AIENG__WG_BM * AIENG__WG_BK * 2 + cw * 8192, b = sB + s * AIENG__WG_BN * AIENG__WG_BK * 2;
+            asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+            for (int kk = 0; kk < AIENG__WG_BK / 16; kk++) {
+                /* K-major: rows of 128 bytes, 8-row groups 1024 bytes apart, k16 step = 32 bytes;
+                   MN-major: 64-wide blocks of 64 K rows (8 KiB), k16 step = 16 rows = 2048 bytes */
+                const uint64_t da = TA ? aieng__wg_desc(a + kk * 2048, mn_lbo, mn_sbo) : aieng__wg_desc(a + kk * 32, 16, 1024);
+                const uint64_t db = TB ? aieng__wg_desc(b + kk * 2048, mn_lbo, mn_sbo) : aieng__wg_desc(b + kk * 32, 16, 1024);
+                aieng__wgmma<T, TA, TB>(d, da, db);
+            }
+            asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+            asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+            if ((tid & 31) == 0) aieng__mb_arrive(empty + 8 * s);
+        }
+        /* D fragment: warp w of the warpgroup holds rows 16w + lane/4 (+8); n8 block j holds
+           columns 8j + 2·(lane%4) + {0, 1} */
+        const int w = (tid % 128) / 32, lane = tid & 31;
+        const int64_t r = bm + cw * 64 + w * 16 + lane / 4;
+#pragma unroll
+        for (int j = 0; j < 32; j++) {
+            const int64_t c = bn + 8 * j + 2 * (lane % 4);
+            if (g.c_f32) {
+                aieng__store_c<float>(g, r, c, d[4 * j], d[4 * j + 1]);
+                aieng__store_c<float>(g, r + 8, c, d[4 * j + 2], d[4 * j + 3]);
+            } else {
+                aieng__store_c<T>(g, r, c, d[4 * j], d[4 * j + 1]);
+                aieng__store_c<T>(g, r + 8, c, d[4 * j + 2], d[4 * j + 3]);
+            }
+        }
+    }
+#else
+    (void)maps; (void)g; (void)mn_lbo; (void)mn_sbo;
+    __trap(); /* never launched: the host asks aieng__wg_probe first */
+#endif
+}
+#else
+#define AIENG__HAVE_TMA 0
+#endif /* CUDART_VERSION >= 12000 */
 
 /* ================================================================ GEMM, CUDA cores (any type) */
 #define AIENG__SBM 64
@@ -1295,6 +1484,7 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
 /* ================================================================ host side
    (the API functions keep the C linkage of their declarations) */
 
+static void aieng__wg_init(aieng_cuda *cu);
 static aieng_result aieng__cuda_err(cudaError_t e, const char *what) {
     if (e == cudaSuccess) return AIENG_OK;
     (void)cudaGetLastError(); /* clear a sticky-free error */
@@ -1337,6 +1527,7 @@ AIENG_API aieng_result aieng_cuda_init(aieng_cuda *cu, const aieng_cuda_config *
     cu->mem_total = prop.totalGlobalMem;
     for (size_t i = 0; i + 1 < sizeof cu->name && prop.name[i]; i++) cu->name[i] = prop.name[i];
     if (cu->cc < 75) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_init: %s is sm_%d; aieng_cuda needs sm_75 or newer", cu->name, cu->cc);
+    aieng__wg_init(cu);
     return AIENG_OK;
 }
 AIENG_API void aieng_cuda_release(aieng_cuda *cu) {
@@ -1424,6 +1615,74 @@ template <typename T> static aieng_result aieng__gemm_tc_trans(aieng_cuda *cu, a
     if (ta && !tb) return aieng__gemm_tc_pick<T, true, false>(cu, g);
     return aieng__gemm_tc_pick<T, true, true>(cu, g);
 }
+#if AIENG__HAVE_TMA
+typedef CUresult (*aieng__tmap_encode_fn)(CUtensorMap *, CUtensorMapDataType, cuuint32_t, void *, const cuuint64_t *,
+                                          const cuuint64_t *, const cuuint32_t *, const cuuint32_t *, CUtensorMapInterleave,
+                                          CUtensorMapSwizzle, CUtensorMapL2promotion, CUtensorMapFloatOOBfill);
+/* a 2-D map of a row-major 16-bit matrix (inner = contiguous extent), boxes of 64 × box_outer, 128-byte swizzle */
+static int aieng__tmap(const aieng_cuda *cu, CUtensorMap *m, int type, const void *p, int64_t inner, int64_t outer, int64_t ld,
+                       int box_outer) {
+    cuuint64_t dim[2] = {(cuuint64_t)inner, (cuuint64_t)outer}, stride[1] = {(cuuint64_t)ld * 2};
+    cuuint32_t box[2] = {64, (cuuint32_t)box_outer}, es[2] = {1, 1};
+    return ((aieng__tmap_encode_fn)cu->tmap_encode)(
+               m, type == AIENG_CUDA_BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 2, (void *)p,
+               dim, stride, box, es, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+               CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) == CUDA_SUCCESS;
+}
+template <typename T, int TA, int TB>
+static aieng_result aieng__gemm_wg_launch(aieng_cuda *cu, const aieng__wg_maps &maps, aieng__gemm_args g) {
+    void (*k)(const aieng__wg_maps, aieng__gemm_args, uint32_t, uint32_t) = aieng__gemm_wg<T, TA, TB>;
+    aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, AIENG__WG_SMEM),
+                                     "gemm smem attribute");
+    if (r != AIENG_OK) return r;
+    dim3 grid((unsigned)(((g.N + AIENG__WG_BN - 1) / AIENG__WG_BN) * ((g.M + AIENG__WG_BM - 1) / AIENG__WG_BM)));
+    const uint32_t lbo = cu->wg_mn_swap ? 1024 : 8192, sbo = cu->wg_mn_swap ? 8192 : 1024;
+    k<<<grid, 384, AIENG__WG_SMEM, aieng__stream(cu)>>>(maps, g, lbo, sbo);
+    return AIENG__LAUNCHED("gemm (wgmma)");
+}
+/* the sm_90a kernel: A and B through tensor maps; -1 when it does not apply */
+template <typename T> static int aieng__gemm_wg_try(aieng_cuda *cu, aieng__gemm_args g, int type, int ta, int tb, aieng_result *r) {
+    aieng__wg_maps maps;
+    const int tile = cu->cfg.gemm_tile;
+    if (!cu->wgmma || !cu->tmap_encode || cu->cfg.deterministic || cu->smem_block < AIENG__WG_SMEM || (tile && tile != 4) ||
+        (!tile && (g.M < AIENG__WG_BM || g.N < AIENG__WG_BM)) || g.M > INT32_MAX || g.N > INT32_MAX || g.K > INT32_MAX)
+        return -1;
+    memset(&maps, 0, sizeof maps);
+    if (!(ta ? aieng__tmap(cu, &maps.a, type, g.A, g.M, g.K, g.lda, 64) : aieng__tmap(cu, &maps.a, type, g.A, g.K, g.M, g.lda, 128)) ||
+        !(tb ? aieng__tmap(cu, &maps.b, type, g.B, g.K, g.N, g.ldb, 256) : aieng__tmap(cu, &maps.b, type, g.B, g.N, g.K, g.ldb, 64)))
+        return -1;
+    /* kernel flags: the operand is MN-major (A stored K×M; B stored K×N, i.e. not trans_b) */
+    if (!ta && tb) *r = aieng__gemm_wg_launch<T, 0, 0>(cu, maps, g);
+    else if (!ta && !tb) *r = aieng__gemm_wg_launch<T, 0, 1>(cu, maps, g);
+    else if (ta && tb) *r = aieng__gemm_wg_launch<T, 1, 0>(cu, maps, g);
+    else *r = aieng__gemm_wg_launch<T, 1, 1>(cu, maps, g);
+    return 0;
+}
+/* at init: does this build have the sm_90a kernels, and can the driver make tensor maps */
+static void aieng__wg_init(aieng_cuda *cu) {
+    int *d = NULL, h = 0;
+    void *fn = NULL;
+    cudaDriverEntryPointQueryResult q = cudaDriverEntryPointSymbolNotFound;
+    if (cu->cc != 90) return;
+#if CUDART_VERSION >= 12050
+    if (cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &fn, 12000, cudaEnableDefault, &q) != cudaSuccess) fn = NULL;
+#else
+    if (cudaGetDriverEntryPoint("cuTensorMapEncodeTiled", &fn, cudaEnableDefault, &q) != cudaSuccess) fn = NULL;
+#endif
+    if (fn && q == cudaDriverEntryPointSuccess && cudaMalloc((void **)&d, sizeof(int)) == cudaSuccess) {
+        aieng__wg_probe<<<1, 1, 0, aieng__stream(cu)>>>(d);
+        if (cudaMemcpyAsync(&h, d, sizeof h, cudaMemcpyDeviceToHost, aieng__stream(cu)) == cudaSuccess &&
+            cudaStreamSynchronize(aieng__stream(cu)) == cudaSuccess && h == 1) {
+            cu->wgmma = 1;
+            cu->tmap_encode = fn;
+        }
+        cudaFree(d);
+    }
+    (void)cudaGetLastError();
+}
+#else
+static void aieng__wg_init(aieng_cuda *cu) { (void)cu; }
+#endif
 template <typename T> static aieng_result aieng__gemm_simt_launch(aieng_cuda *cu, aieng__gemm_args g, int ta, int tb) {
     dim3 grid((unsigned)((g.N + AIENG__SBN - 1) / AIENG__SBN), (unsigned)((g.M + AIENG__SBM - 1) / AIENG__SBM));
     if (g.c_f32) aieng__gemm_simt<T, float><<<grid, 256, 0, aieng__stream(cu)>>>(g, ta, tb);
@@ -1461,6 +1720,14 @@ AIENG_API aieng_result aieng_cuda_gemm(aieng_cuda *cu, int type_ab, int type_c, 
     int tc = aieng__al16(A) && aieng__al16(B) && lda % 8 == 0 && ldb % 8 == 0 && (trans_a ? M : K) % 8 == 0 &&
              (trans_b ? K : N) % 8 == 0 && K > 0;
     if (type_ab == AIENG_CUDA_BF16 && cu->cc < 80) tc = 0;
+#if AIENG__HAVE_TMA
+    if (tc) {
+        aieng_result r = AIENG_OK;
+        if ((type_ab == AIENG_CUDA_F16 ? aieng__gemm_wg_try<aieng__f16>(cu, g, type_ab, trans_a, trans_b, &r)
+                                       : aieng__gemm_wg_try<aieng__bf16>(cu, g, type_ab, trans_a, trans_b, &r)) == 0)
+            return r;
+    }
+#endif
     if (type_ab == AIENG_CUDA_F16) {
         if (tc) return aieng__gemm_tc_trans<aieng__f16>(cu, g, trans_a, trans_b);
         return aieng__gemm_simt_launch<aieng__f16>(cu, g, trans_a, trans_b);

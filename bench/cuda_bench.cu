@@ -58,11 +58,12 @@ template <typename F> static double time_ms(F f, int iters) {
     return t[2];
 }
 
-static void bench_gemm(int type, int64_t n) {
+/* C = A·B (nt = 0, B stored K×N) or A·Bᵀ (nt = 1, B stored N×K: a linear layer's weights) */
+static void bench_gemm(int type, int64_t n, int nt) {
     void *dA, *dB, *dC;
     std::vector<uint16_t> A = rand16((size_t)(n * n), type, 1.0f, &dA), B = rand16((size_t)(n * n), type, 1.0f, &dB);
     CK(aieng_cuda_malloc(&cu, &dC, (size_t)(n * n) * 2));
-    auto run = [&]() { CK(aieng_cuda_gemm(&cu, type, type, 0, 0, n, n, n, 1.0f, dA, n, dB, n, 0.0f, dC, n)); };
+    auto run = [&]() { CK(aieng_cuda_gemm(&cu, type, type, 0, nt, n, n, n, 1.0f, dA, n, dB, n, 0.0f, dC, n)); };
     double ms = time_ms(run, n >= 8192 ? 5 : 20);
     CK(aieng_cuda_synchronize(&cu));
     /* spot check 64 elements */
@@ -73,14 +74,14 @@ static void bench_gemm(int type, int64_t n) {
         int64_t i = aieng_rng_u32(&rng) % n, j = aieng_rng_u32(&rng) % n;
         double acc = 0, mag = 0;
         for (int64_t k = 0; k < n; k++) {
-            double p = (double)h2f(type, A[i * n + k]) * h2f(type, B[k * n + j]);
+            double p = (double)h2f(type, A[i * n + k]) * h2f(type, nt ? B[j * n + k] : B[k * n + j]);
             acc += p;
             mag += fabs(p);
         }
         double got = h2f(type, C[i * n + j]);
         if (!(fabs(got - acc) <= (type == AIENG_CUDA_F16 ? 2e-3 : 1e-2) * (fabs(acc) + 1e-2 * mag) + 1e-3 * mag / sqrt((double)n))) ok = 0;
     }
-    printf("RESULT gemm_%s_%lld ms=%.4f value=%.1f unit=TFLOP/s check=%s\n", tn(type), (long long)n, ms,
+    printf("RESULT gemm_%s_%lld%s ms=%.4f value=%.1f unit=TFLOP/s check=%s\n", tn(type), (long long)n, nt ? "_nt" : "", ms,
            2.0 * n * n * n / (ms * 1e-3) / 1e12, ok ? "ok" : "FAIL");
     fflush(stdout);
     aieng_cuda_free(&cu, dA); aieng_cuda_free(&cu, dB); aieng_cuda_free(&cu, dC);
@@ -210,24 +211,34 @@ static void bench_matvec(int qt, const char *name, int64_t M, int64_t K) {
 }
 
 int main(int argc, char **argv) {
-    int do_gemm = 0, do_attn = 0, do_mv = 0;
+    int do_gemm = 0, do_attn = 0, do_mv = 0, attn1 = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "gemm")) do_gemm = 1;
         else if (!strcmp(argv[i], "attn")) do_attn = 1;
         else if (!strcmp(argv[i], "matvec")) do_mv = 1;
         else if (!strcmp(argv[i], "quick")) quick = 1;
+        else if (!strcmp(argv[i], "attn1")) attn1 = 1; /* one attention case (for a profiler) */
+    }
+    if (attn1) {
+        CK(aieng_cuda_init(&cu, NULL));
+        bench_attn(AIENG_CUDA_F16, 4, 32, 4096, 128, 0);
+        aieng_cuda_release(&cu);
+        return 0;
     }
     if (!do_gemm && !do_attn && !do_mv) do_gemm = do_attn = do_mv = 1;
     aieng_rng_seed(&rng, 42, 1);
     CK(aieng_cuda_init(&cu, NULL));
-    printf("DEVICE %s sm_%d sms=%d smem_block=%zu\n", cu.name, cu.cc, cu.sm_count, cu.smem_block);
+    if (getenv("AIENG_CUDA_NO_WGMMA")) cu.wgmma = 0; /* the mma.sync GEMM even on sm_90a */
+    printf("DEVICE %s sm_%d sms=%d smem_block=%zu wgmma=%d\n", cu.name, cu.cc, cu.sm_count, cu.smem_block, cu.wgmma);
     fflush(stdout);
     const int bf = cu.cc >= 80;
     if (do_gemm) {
         const int64_t sizes[2] = {4096, 8192};
         for (int si = 0; si < (quick ? 1 : 2); si++) {
-            bench_gemm(AIENG_CUDA_F16, sizes[si]);
-            if (bf) bench_gemm(AIENG_CUDA_BF16, sizes[si]);
+            for (int nt = 0; nt < 2; nt++) {
+                bench_gemm(AIENG_CUDA_F16, sizes[si], nt);
+                if (bf) bench_gemm(AIENG_CUDA_BF16, sizes[si], nt);
+            }
         }
     }
     if (do_attn) {

@@ -41,8 +41,10 @@ if "gemm" in args:
             a = torch.rand(n, n, device=dev, dtype=dt) * 2 - 1
             b = torch.rand(n, n, device=dev, dtype=dt) * 2 - 1
             c = torch.empty(n, n, device=dev, dtype=dt)
-            ms = time_ms(lambda: torch.matmul(a, b, out=c), 5 if n >= 8192 else 20)
-            print(f"RESULT gemm_{name}_{n} ms={ms:.4f} value={2 * n ** 3 / (ms * 1e-3) / 1e12:.1f} unit=TFLOP/s check=ok", flush=True)
+            for nt in (0, 1):  # nt: B stored N×K, multiplied transposed (a linear layer)
+                bb = b.t() if nt else b
+                ms = time_ms(lambda: torch.matmul(a, bb, out=c), 5 if n >= 8192 else 20)
+                print(f"RESULT gemm_{name}_{n}{'_nt' if nt else ''} ms={ms:.4f} value={2 * n ** 3 / (ms * 1e-3) / 1e12:.1f} unit=TFLOP/s check=ok", flush=True)
             del a, b, c
 
 if "attn" in args:

@@ -150,11 +150,14 @@ static void test_gemm(void) {
                 test_gemm_case(types[t], tc, ta, tb, 77, 93, 61, 1.0f, 0.0f, 0);      /* odd sizes: CUDA-core path */
                 test_gemm_case(types[t], tc, ta, tb, 200, 136, 264, 0.75f, 0.5f, 0);  /* edges, alpha/beta */
                 if (types[t] != AIENG_CUDA_F32)
-                    for (int tile = 1; tile <= 3; tile++)                             /* every tensor-core tile */
+                    for (int tile = 1; tile <= (g_cu.wgmma ? 4 : 3); tile++)          /* every tensor-core tile */
                         test_gemm_case(types[t], tc, ta, tb, 264, 520, 328, 1.0f, tile == 2 ? 1.0f : 0.0f, tile);
             }
         }
     test_gemm_case(AIENG_CUDA_F16, AIENG_CUDA_F16, 0, 1, 1, 4096, 1024, 1.0f, 0.0f, 0); /* decode-shaped */
+    if (g_cu.wgmma) /* sm_90a kernel: many trips around its ring of shared-memory stages, all transposes */
+        for (int tr = 0; tr < 4; tr++)
+            test_gemm_case(tr & 1 ? AIENG_CUDA_BF16 : AIENG_CUDA_F16, AIENG_CUDA_F32, tr & 1, tr >> 1, 384, 768, 1000, 1.0f, 0.0f, 4);
     if (!aieng_test_quick()) /* automatic tile choice on a big one (skipped under compute-sanitizer) */
         test_gemm_case(g_cu.cc >= 80 ? AIENG_CUDA_BF16 : AIENG_CUDA_F16, AIENG_CUDA_F32, 0, 1, 1536, 2048, 512, 1.0f, 0.0f, 0);
     /* determinism: every tile size gives the same bits */
@@ -725,8 +728,11 @@ int main(void) {
         printf("%d passed, %d failed\n", aieng_test_passed, aieng_test_failed);
         return 1;
     }
-    printf("device: %s (sm_%d, %d SMs, %zu bytes shared memory per block), seed %llu\n", g_cu.name, g_cu.cc, g_cu.sm_count,
-           g_cu.smem_block, (unsigned long long)seed);
+    if (getenv("AIENG_CUDA_NO_WGMMA")) g_cu.wgmma = 0; /* the mma.sync GEMM even on sm_90a */
+    s = getenv("AIENG_CUDA_WG_MN_SWAP"); /* probing the descriptor strides of transposed operands */
+    if (s && *s) g_cu.wg_mn_swap = atoi(s);
+    printf("device: %s (sm_%d, %d SMs, %zu bytes shared memory per block, wgmma GEMM %s), seed %llu\n", g_cu.name, g_cu.cc,
+           g_cu.sm_count, g_cu.smem_block, g_cu.wgmma ? "yes" : "no", (unsigned long long)seed);
     fflush(stdout);
     {   /* AIENG_CUDA_TESTS=llama (or gemm,rows,...) runs only those groups */
         const char *only = getenv("AIENG_CUDA_TESTS");

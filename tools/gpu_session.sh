@@ -22,11 +22,23 @@
 # AIENG_GPU_BUDGET (default 560 s) caps the whole call: later steps get what is left.
 set -u
 cd "$(dirname "$0")/.."
-LOG=${OUT:-build/gpu}
+LOG=build/gpu
 mkdir -p "$LOG" build
-quick=""; sanitize=0; dotest=1; dobench=1; dollama=1
+# the device tool brings back at most 8 files from $OUT: copy a digest of the logs there at exit
+collect() {
+  [ -n "${OUT:-}" ] || return 0
+  cat "$LOG"/build_*.log >"$OUT/build.log" 2>/dev/null
+  cat "$LOG"/run_* >"$OUT/run.txt" 2>/dev/null
+  for f in test_cuda.log llama.txt bench_ours.txt bench_torch.txt table.md profile.txt; do
+    [ -f "$LOG/$f" ] && cp "$LOG/$f" "$OUT/"
+  done
+  return 0
+}
+trap collect EXIT
+rm -f "$LOG"/*.log "$LOG"/*.txt "$LOG"/*.md
+quick=""; sanitize=0; dotest=1; dobench=1; dollama=1; profile=0
 for a in "$@"; do
-  case $a in quick) quick=quick ;; sanitize) sanitize=1 ;; notest) dotest=0 ;; nobench) dobench=0 ;; nollama) dollama=0 ;; esac
+  case $a in quick) quick=quick ;; sanitize) sanitize=1 ;; notest) dotest=0 ;; nobench) dobench=0 ;; nollama) dollama=0 ;; profile) profile=1 ;; esac
 done
 NVCC=${NVCC:-nvcc}
 command -v "$NVCC" >/dev/null 2>&1 || NVCC=/usr/local/cuda/bin/nvcc
@@ -44,7 +56,10 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max
 echo "nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
 echo "== build"
-FLAGS="-std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -lineinfo"  # 1675: aieng_quant.h's #pragma GCC optimize
+# sm_90 (H100/H200): build for sm_90a, which has the wgmma GEMM; else for the GPU at hand
+ARCH=-arch=native
+[ "$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1)" = "9.0" ] && ARCH="-gencode=arch=compute_90a,code=sm_90a"
+FLAGS="-std=c++14 -O3 $ARCH -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -lineinfo"  # 1675: aieng_quant.h's #pragma GCC optimize
 # rebuild only what is older than its sources (a warm machine keeps build/ between calls)
 stale() { [ ! -x "$1" ] || [ -n "$(find "$2" aieng_cuda.h aieng_tensor.h tests/aieng_test.h -newer "$1" 2>/dev/null)" ]; }
 r1=0; r2=0; r3=0; r4=0; p1=""; p2=""; p3=""; p4=""
@@ -60,7 +75,7 @@ if [ $dollama = 1 ] && { [ ! -x build/cuda_llama ] || [ -n "$(find $LLAMA_SRC ai
 fi
 # aieng-run with --gpu (once examples/aieng-run.c has the option): its C part by cc, linked by nvcc
 if [ $dollama = 1 ] && grep -q aieng_run_gpu_generate examples/aieng-run.c 2>/dev/null; then
-  ( "$NVCC" -std=c++14 -O3 -arch=native -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -c examples/aieng_run_gpu.cu -o build/aieng_run_gpu.o &&
+  ( "$NVCC" -std=c++14 -O3 $ARCH -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -c examples/aieng_run_gpu.cu -o build/aieng_run_gpu.o &&
     ${CC:-cc} -std=c99 -O2 -march=native -I. -D_POSIX_C_SOURCE=200809L -DAIENG_RUN_GPU -c examples/aieng-run.c -o build/aieng-run-gpu.o &&
     "$NVCC" -o build/aieng-run-gpu build/aieng-run-gpu.o build/aieng_run_gpu.o -lm -lpthread ) >"$LOG/build_run.log" 2>&1 & p4=$!
 fi
@@ -79,10 +94,21 @@ stamp "built"
 rc=0
 if [ $dotest = 1 ]; then
   echo "== tests"
+  if [ "$ARCH" != -arch=native ]; then  # a hang of the wgmma GEMM must not eat the call
+    AIENG_CUDA_TESTS=gemm timeout $(cap 60) ./build/test_cuda >"$LOG/gemm_first.log" 2>&1
+    [ $? = 124 ] && { echo "WGMMA GEMM HUNG: the rest runs without it"; export AIENG_CUDA_NO_WGMMA=1; }
+  fi
   timeout $(cap 240) ./build/test_cuda >"$LOG/test_cuda.log" 2>&1; rc=$?
   grep -E '^(device|FAIL|attention bf16: skipped)|passed, [0-9]+ failed' "$LOG/test_cuda.log" | head -60
   [ $rc = 124 ] && echo "TESTS TIMED OUT"
   stamp "tests rc=$rc"
+  if command -v cuobjdump >/dev/null 2>&1; then
+    echo "SASS of build/test_cuda: $(cuobjdump -sass build/test_cuda 2>/dev/null | grep -c GMMA) wgmma (HGMMA) instructions"
+  fi
+  if [ $rc != 0 ] && grep -q '^FAIL.*gemm.*tile=4' "$LOG/test_cuda.log"; then
+    echo "== wgmma GEMM failed: again with the other descriptor strides for transposed operands"
+    AIENG_CUDA_WG_MN_SWAP=1 AIENG_CUDA_TESTS=gemm timeout $(cap 60) ./build/test_cuda 2>&1 | grep -E '^FAIL|passed, [0-9]+ failed' | head -12
+  fi
   if [ $sanitize = 1 ] && [ "$(left)" -lt 120 ]; then echo "== compute-sanitizer skipped: $(left) s left"; sanitize=0; fi
   if [ $sanitize = 1 ] && command -v compute-sanitizer >/dev/null 2>&1; then
     echo "== compute-sanitizer (memcheck, AIENG_TEST_QUICK=1)"
@@ -155,6 +181,14 @@ out = "\n".join([f"device: {dev}", "ratio = aieng / peer (peer: torch.matmul for
 print(out)
 open(sys.argv[3], "w").write(out + "\n")
 EOF
+fi
+if [ $profile = 1 ] && command -v ncu >/dev/null 2>&1 && [ "$(left)" -gt 60 ]; then
+  echo "== ncu: flash attention (f16, 4×32×4096×128) and the GEMM (4096³) -> profile.txt"
+  NS="--section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis"
+  { timeout $(cap 60) ncu $NS -k regex:flash_fwd -c 1 ./build/cuda_bench attn1
+    timeout $(cap 60) ncu $NS -k regex:gemm -c 1 ./build/cuda_bench gemm quick; } >"$LOG/profile.txt" 2>&1
+  grep -E 'Duration|Compute \(SM\) Throughput|Memory Throughput|Registers Per|Achieved Occupancy|Stall|Warp Cycles Per Issued' "$LOG/profile.txt" | head -30
+  stamp "profile"
 fi
 stamp "done"
 exit $rc
