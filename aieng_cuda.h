@@ -263,7 +263,8 @@ typedef struct aieng_cuda_config {
                           64×64, 128×128, 128×256 mma.sync tile (tests; smaller if it does not fit),
                           4 the sm_90a wgmma kernel where there is one (else as 0) */
     int attn_tile;     /* 0 = automatic; 1, 2, 3 ask for 64 query rows single-buffered, 64 rows
-                          double-buffered, 128 rows double-buffered (tests; smaller if it does not fit) */
+                          double-buffered, 128 rows double-buffered (tests; smaller if it does not fit),
+                          4 the sm_90a wgmma kernel where there is one (else as 0) */
 } aieng_cuda_config;
 
 typedef struct aieng_cuda {
@@ -1224,6 +1225,187 @@ __global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p)
     }
 }
 
+/* ---- flash attention forward on Hopper tensor cores (sm_90a): 128 query rows per block, two
+   warpgroups of 64 rows. S = Q·Kᵀ by wgmma from shared memory (Q and K K-major), the online
+   softmax on the accumulators, O += P·V by wgmma with P from registers and V MN-major. Q, K and
+   V tiles come in by cp.async into the 128-byte-swizzled layout wgmma reads (column blocks of
+   64 values, 16-byte chunk c of row r at r·128 + (c ^ r%8)·16); K and V double-buffered. */
+#define AIENG__FW_BR 128
+#define AIENG__FW_BC 128
+template <int D> struct aieng__fw_geom {
+    static constexpr uint32_t Q_BYTES = AIENG__FW_BR * D * 2, KV_BYTES = AIENG__FW_BC * D * 2;
+    static constexpr size_t SMEM = Q_BYTES + 4 * (size_t)KV_BYTES + 1024;
+};
+#if AIENG__HAVE_WG && AIENG__HAVE_TMA
+#define AIENG__WG_D32 AIENG__WG_D8(0), AIENG__WG_D8(8), AIENG__WG_D8(16), AIENG__WG_D8(24)
+#define AIENG__WG_D64 AIENG__WG_D32, AIENG__WG_D8(32), AIENG__WG_D8(40), AIENG__WG_D8(48), AIENG__WG_D8(56)
+#define AIENG__WG_R32 "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "                   \
+    "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}"
+#define AIENG__WG_R64 "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "                   \
+    "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, "                             \
+    "%32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, "                             \
+    "%48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63}"
+/* ss: D(64×N) += A·B, A and B K-major in shared memory; rs: A (4 registers, the m16n8k16 A
+   fragment of each warp's 16 rows) times B MN-major in shared memory */
+template <typename T, int N> struct aieng__wgf;
+#define AIENG__WGF(TY, TN, N, R, DOPS, SS_TAIL, RS_TAIL)                                                              \
+    template <> struct aieng__wgf<TY, N> {                                                                          \
+        static __device__ __forceinline__ void ss(float *d, uint64_t da, uint64_t db) {                             \
+            asm volatile("wgmma.mma_async.sync.aligned.m64n" #N "k16.f32." TN "." TN " " R SS_TAIL : DOPS          \
+                         : "l"(da), "l"(db));                                                                       \
+        }                                                                                                           \
+        static __device__ __forceinline__ void rs(float *d, const uint32_t *a, uint64_t db) {                       \
+            asm volatile("wgmma.mma_async.sync.aligned.m64n" #N "k16.f32." TN "." TN " " R RS_TAIL : DOPS          \
+                         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "l"(db));                                    \
+        }                                                                                                           \
+    };
+AIENG__WGF(aieng__f16, "f16", 64, AIENG__WG_R32, AIENG__WG_D32, ", %32, %33, 1, 1, 1, 0, 0;\n", ", {%32, %33, %34, %35}, %36, 1, 1, 1, 1;\n")
+AIENG__WGF(aieng__f16, "f16", 128, AIENG__WG_R64, AIENG__WG_D64, ", %64, %65, 1, 1, 1, 0, 0;\n", ", {%64, %65, %66, %67}, %68, 1, 1, 1, 1;\n")
+AIENG__WGF(aieng__bf16, "bf16", 64, AIENG__WG_R32, AIENG__WG_D32, ", %32, %33, 1, 1, 1, 0, 0;\n", ", {%32, %33, %34, %35}, %36, 1, 1, 1, 1;\n")
+AIENG__WGF(aieng__bf16, "bf16", 128, AIENG__WG_R64, AIENG__WG_D64, ", %64, %65, 1, 1, 1, 0, 0;\n", ", {%64, %65, %66, %67}, %68, 1, 1, 1, 1;\n")
+
+/* ROWS×D tile (rows r0.. of a matrix with row stride ld) into the swizzled layout; rows past rlim are zeros */
+template <int ROWS, int D>
+static __device__ __forceinline__ void aieng__swz_load(unsigned char *s, const void *g, int64_t ld, int64_t r0, int64_t rlim, int tid) {
+    constexpr int CPR = D / 8; /* 16-byte chunks per row */
+#pragma unroll
+    for (int i = tid; i < ROWS * CPR; i += 256) {
+        const int r = i / CPR, c = i % CPR;
+        const bool ok = r0 + r < rlim;
+        const unsigned char *src = (const unsigned char *)g + ((r0 + r) * ld + c * 8) * 2;
+        aieng__cp16(s + (c / 8) * (ROWS * 128) + r * 128 + (((c & 7) ^ (r & 7)) << 4), ok ? (const void *)src : g, ok);
+    }
+}
+#endif
+
+template <typename T, int D>
+__global__ void __launch_bounds__(256, 1) aieng__flash_wg(aieng__fa_args p) {
+#if AIENG__HAVE_WG && AIENG__HAVE_TMA
+    typedef aieng__fw_geom<D> G;
+    constexpr int BR = AIENG__FW_BR, BC = AIENG__FW_BC, NS = BC / 8, ND = D / 8;
+    extern __shared__ __align__(16) unsigned char aieng__smem[];
+    const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
+    unsigned char *gq_ = aieng__smem + (base - raw), *gk = gq_ + G::Q_BYTES, *gv = gk + 2 * G::KV_BYTES;
+    const uint32_t sQ = base, sK = base + G::Q_BYTES, sV = sK + 2 * G::KV_BYTES;
+    const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
+    const int qb = p.causal ? p.n_qblocks - 1 - (int)blockIdx.x : (int)blockIdx.x;
+    const int h = blockIdx.y, b = blockIdx.z, hk = h / p.group;
+    const int q0 = qb * BR;
+    const T *Q = (const T *)p.q + b * p.q_sb + h * p.q_sh;
+    const T *K = (const T *)p.k + b * p.k_sb + hk * p.k_sh;
+    const T *V = (const T *)p.v + b * p.v_sb + hk * p.v_sh;
+    T *O = (T *)p.o + b * p.o_sb + h * p.o_sh;
+    const int offs = p.seq_kv - p.seq_q;
+    int n_tiles = (p.seq_kv + BC - 1) / BC;
+    if (p.causal) {
+        int last = min(q0 + BR, p.seq_q) - 1 + offs;
+        n_tiles = last < 0 ? 0 : min(n_tiles, last / BC + 1);
+    }
+    aieng__swz_load<BR, D>(gq_, Q, p.q_ss, q0, p.seq_q, tid);
+    if (n_tiles > 0) {
+        aieng__swz_load<BC, D>(gk, K, p.k_ss, 0, p.seq_kv, tid);
+        aieng__swz_load<BC, D>(gv, V, p.v_ss, 0, p.seq_kv, tid);
+    }
+    aieng__cp_commit();
+    float o[D / 2];
+#pragma unroll
+    for (int i = 0; i < D / 2; i++) o[i] = 0.0f;
+    float mrow[2] = {-INFINITY, -INFINITY}, lrow[2] = {0.0f, 0.0f};
+    const int row0 = q0 + wg * 64 + w * 16 + gq; /* this thread's rows: row0, row0 + 8 */
+    for (int j = 0; j < n_tiles; j++) {
+        const int slot = j & 1;
+        aieng__cp_wait<0>();
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); /* cp.async data -> wgmma reads */
+        __syncthreads();
+        if (j + 1 < n_tiles) {
+            aieng__swz_load<BC, D>(gk + ((j + 1) & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
+            aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
+        }
+        aieng__cp_commit();
+        float s[BC / 2];
+#pragma unroll
+        for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kk = 0; kk < D / 16; kk++) {
+            const uint64_t da = aieng__wg_desc(sQ + (kk / 4) * (BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024);
+            const uint64_t db = aieng__wg_desc(sK + slot * G::KV_BYTES + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024);
+            aieng__wgf<T, BC>::ss(s, da, db);
+        }
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+        const int kv0 = j * BC;
+        const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
+#pragma unroll
+        for (int hr = 0; hr < 2; hr++) {
+            const int row = row0 + hr * 8;
+            float mx = -INFINITY;
+#pragma unroll
+            for (int nt = 0; nt < NS; nt++)
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    float val = s[4 * nt + 2 * hr + e] * p.scale_log2;
+                    if (need_mask) {
+                        int col = kv0 + nt * 8 + 2 * tq + e;
+                        if (col >= p.seq_kv || (p.causal && col > row + offs)) val = -INFINITY;
+                    }
+                    s[4 * nt + 2 * hr + e] = val;
+                    mx = fmaxf(mx, val);
+                }
+            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+            const float mnew = fmaxf(mrow[hr], mx);
+            const float muse = mnew == -INFINITY ? 0.0f : mnew;
+            const float alpha = exp2f(mrow[hr] - muse);
+            float rs = 0.0f;
+#pragma unroll
+            for (int nt = 0; nt < NS; nt++)
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    float pe = exp2f(s[4 * nt + 2 * hr + e] - muse);
+                    s[4 * nt + 2 * hr + e] = pe;
+                    rs += pe;
+                }
+            lrow[hr] = lrow[hr] * alpha + rs;
+            mrow[hr] = mnew;
+#pragma unroll
+            for (int dt = 0; dt < ND; dt++) { o[4 * dt + 2 * hr] *= alpha; o[4 * dt + 2 * hr + 1] *= alpha; }
+        }
+        uint32_t pa[BC / 16][4];
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++) {
+            pa[kc][0] = aieng__pack2<T>(s[8 * kc], s[8 * kc + 1]);
+            pa[kc][1] = aieng__pack2<T>(s[8 * kc + 2], s[8 * kc + 3]);
+            pa[kc][2] = aieng__pack2<T>(s[8 * kc + 4], s[8 * kc + 5]);
+            pa[kc][3] = aieng__pack2<T>(s[8 * kc + 6], s[8 * kc + 7]);
+        }
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++)
+            aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + slot * G::KV_BYTES + kc * 2048, BC * 128, 1024));
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+    }
+    aieng__cp_wait<0>();
+#pragma unroll
+    for (int hr = 0; hr < 2; hr++) {
+        float l = lrow[hr];
+        l += __shfl_xor_sync(0xffffffffu, l, 1);
+        l += __shfl_xor_sync(0xffffffffu, l, 2);
+        const float inv = l > 0.0f ? 1.0f / l : 0.0f;
+        const int row = row0 + hr * 8;
+        if (row >= p.seq_q) continue;
+        T *orow = O + (int64_t)row * p.o_ss;
+#pragma unroll
+        for (int dt = 0; dt < ND; dt++)
+            *reinterpret_cast<uint32_t *>(orow + dt * 8 + 2 * tq) = aieng__pack2<T>(o[4 * dt + 2 * hr] * inv, o[4 * dt + 2 * hr + 1] * inv);
+    }
+#else
+    (void)p;
+    __trap(); /* never launched: the host asks aieng__wg_probe first */
+#endif
+}
+
 /* ================================================================ paged-KV decode */
 typedef struct aieng__pd_args {
     const void *q, *kc, *vc;
@@ -1817,11 +1999,24 @@ template <typename T, int D, int WARPS> static aieng_result aieng__fa_launch(aie
     k<<<grid, WARPS * 32, smem, aieng__stream(cu)>>>(a);
     return AIENG__LAUNCHED("attention");
 }
+template <typename T, int D> static aieng_result aieng__fw_launch(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
+    const size_t smem = aieng__fw_geom<D>::SMEM;
+    void (*k)(aieng__fa_args) = aieng__flash_wg<T, D>;
+    aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), "attention smem attribute");
+    if (r != AIENG_OK) return r;
+    a.n_qblocks = (a.seq_q + AIENG__FW_BR - 1) / AIENG__FW_BR;
+    dim3 grid((unsigned)a.n_qblocks, (unsigned)n_head, (unsigned)batch);
+    k<<<grid, 256, smem, aieng__stream(cu)>>>(a);
+    return AIENG__LAUNCHED("attention (wgmma)");
+}
 template <typename T, int D> static aieng_result aieng__fa_pick(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
     const size_t sm = cu->smem_block;
+    /* sm_90a: the wgmma kernel (not in deterministic mode: its 128-key tiles round differently) */
+    if (cu->wgmma && !cu->cfg.deterministic && (cu->cfg.attn_tile == 0 || cu->cfg.attn_tile == 4) && aieng__fw_geom<D>::SMEM <= sm)
+        return aieng__fw_launch<T, D>(cu, a, batch, n_head);
     /* 8 warps (128 query rows) when there are enough blocks to fill the GPU */
     int64_t blocks8 = (int64_t)((a.seq_q + 127) / 128) * n_head * batch;
-    const int force = cu->cfg.attn_tile;
+    const int force = cu->cfg.attn_tile == 4 ? 0 : cu->cfg.attn_tile;
     if (aieng__fa_geom<D, 8>::smem(2) <= sm && (force == 3 || (!force && blocks8 >= cu->sm_count))) { a.stages = 2; return aieng__fa_launch<T, D, 8>(cu, a, batch, n_head); }
     if (aieng__fa_geom<D, 4>::smem(2) <= sm && force != 1) { a.stages = 2; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
     if (aieng__fa_geom<D, 4>::smem(1) <= sm) { a.stages = 1; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
