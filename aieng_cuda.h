@@ -1231,9 +1231,8 @@ __global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p)
    V tiles come in by cp.async into the 128-byte-swizzled layout wgmma reads (column blocks of
    64 values, 16-byte chunk c of row r at r·128 + (c ^ r%8)·16); K and V double-buffered. */
 #define AIENG__FW_BR 128
-#define AIENG__FW_BC 128
-template <int D> struct aieng__fw_geom {
-    static constexpr uint32_t Q_BYTES = AIENG__FW_BR * D * 2, KV_BYTES = AIENG__FW_BC * D * 2;
+template <int D, int BC> struct aieng__fw_geom {
+    static constexpr uint32_t Q_BYTES = AIENG__FW_BR * D * 2, KV_BYTES = BC * D * 2;
     static constexpr size_t SMEM = Q_BYTES + 4 * (size_t)KV_BYTES + 1024;
 };
 #if AIENG__HAVE_WG && AIENG__HAVE_TMA
@@ -1278,11 +1277,13 @@ static __device__ __forceinline__ void aieng__swz_load(unsigned char *s, const v
 }
 #endif
 
-template <typename T, int D>
-__global__ void __launch_bounds__(256, 1) aieng__flash_wg(aieng__fa_args p) {
+/* BC keys per tile; MINB blocks per SM (2: registers capped so that two blocks overlap each
+   other's softmax and matrix products). p.scale_log2 > 0 (the host sends other scales elsewhere). */
+template <typename T, int D, int BC, int MINB>
+__global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
 #if AIENG__HAVE_WG && AIENG__HAVE_TMA
-    typedef aieng__fw_geom<D> G;
-    constexpr int BR = AIENG__FW_BR, BC = AIENG__FW_BC, NS = BC / 8, ND = D / 8;
+    typedef aieng__fw_geom<D, BC> G;
+    constexpr int BR = AIENG__FW_BR, NS = BC / 8, ND = D / 8;
     extern __shared__ __align__(16) unsigned char aieng__smem[];
     const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
     unsigned char *gq_ = aieng__smem + (base - raw), *gk = gq_ + G::Q_BYTES, *gv = gk + 2 * G::KV_BYTES;
@@ -1339,22 +1340,21 @@ __global__ void __launch_bounds__(256, 1) aieng__flash_wg(aieng__fa_args p) {
 #pragma unroll
         for (int hr = 0; hr < 2; hr++) {
             const int row = row0 + hr * 8;
-            float mx = -INFINITY;
+            float mx = -INFINITY; /* on the unscaled scores: the scale (> 0) goes into the exponent's FMA */
+            if (need_mask) {
 #pragma unroll
-            for (int nt = 0; nt < NS; nt++)
+                for (int nt = 0; nt < NS; nt++)
 #pragma unroll
-                for (int e = 0; e < 2; e++) {
-                    float val = s[4 * nt + 2 * hr + e] * p.scale_log2;
-                    if (need_mask) {
+                    for (int e = 0; e < 2; e++) {
                         int col = kv0 + nt * 8 + 2 * tq + e;
-                        if (col >= p.seq_kv || (p.causal && col > row + offs)) val = -INFINITY;
+                        if (col >= p.seq_kv || (p.causal && col > row + offs)) s[4 * nt + 2 * hr + e] = -INFINITY;
                     }
-                    s[4 * nt + 2 * hr + e] = val;
-                    mx = fmaxf(mx, val);
-                }
+            }
+#pragma unroll
+            for (int nt = 0; nt < NS; nt++) mx = fmaxf(mx, fmaxf(s[4 * nt + 2 * hr], s[4 * nt + 2 * hr + 1]));
             mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
             mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-            const float mnew = fmaxf(mrow[hr], mx);
+            const float mnew = fmaxf(mrow[hr], mx * p.scale_log2);
             const float muse = mnew == -INFINITY ? 0.0f : mnew;
             const float alpha = exp2f(mrow[hr] - muse);
             float rs = 0.0f;
@@ -1362,7 +1362,7 @@ __global__ void __launch_bounds__(256, 1) aieng__flash_wg(aieng__fa_args p) {
             for (int nt = 0; nt < NS; nt++)
 #pragma unroll
                 for (int e = 0; e < 2; e++) {
-                    float pe = exp2f(s[4 * nt + 2 * hr + e] - muse);
+                    float pe = exp2f(fmaf(s[4 * nt + 2 * hr + e], p.scale_log2, -muse));
                     s[4 * nt + 2 * hr + e] = pe;
                     rs += pe;
                 }
@@ -1999,9 +1999,10 @@ template <typename T, int D, int WARPS> static aieng_result aieng__fa_launch(aie
     k<<<grid, WARPS * 32, smem, aieng__stream(cu)>>>(a);
     return AIENG__LAUNCHED("attention");
 }
-template <typename T, int D> static aieng_result aieng__fw_launch(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
-    const size_t smem = aieng__fw_geom<D>::SMEM;
-    void (*k)(aieng__fa_args) = aieng__flash_wg<T, D>;
+template <typename T, int D, int BC, int MINB>
+static aieng_result aieng__fw_launch(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
+    const size_t smem = aieng__fw_geom<D, BC>::SMEM;
+    void (*k)(aieng__fa_args) = aieng__flash_wg<T, D, BC, MINB>;
     aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), "attention smem attribute");
     if (r != AIENG_OK) return r;
     a.n_qblocks = (a.seq_q + AIENG__FW_BR - 1) / AIENG__FW_BR;
@@ -2011,12 +2012,15 @@ template <typename T, int D> static aieng_result aieng__fw_launch(aieng_cuda *cu
 }
 template <typename T, int D> static aieng_result aieng__fa_pick(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
     const size_t sm = cu->smem_block;
-    /* sm_90a: the wgmma kernel (not in deterministic mode: its 128-key tiles round differently) */
-    if (cu->wgmma && !cu->cfg.deterministic && (cu->cfg.attn_tile == 0 || cu->cfg.attn_tile == 4) && aieng__fw_geom<D>::SMEM <= sm)
-        return aieng__fw_launch<T, D>(cu, a, batch, n_head);
+    /* sm_90a: the wgmma kernel (not in deterministic mode: its key tiles round differently);
+       attn_tile 5 asks for its other variant (64-key tiles, two blocks per SM) */
+    const int wt = cu->cfg.attn_tile;
+    if (cu->wgmma && !cu->cfg.deterministic && (wt == 0 || wt == 4 || wt == 5) && a.scale_log2 > 0.0f &&
+        aieng__fw_geom<D, 128>::SMEM <= sm)
+        return wt == 5 ? aieng__fw_launch<T, D, 64, 2>(cu, a, batch, n_head) : aieng__fw_launch<T, D, 128, 1>(cu, a, batch, n_head);
     /* 8 warps (128 query rows) when there are enough blocks to fill the GPU */
     int64_t blocks8 = (int64_t)((a.seq_q + 127) / 128) * n_head * batch;
-    const int force = cu->cfg.attn_tile == 4 ? 0 : cu->cfg.attn_tile;
+    const int force = wt >= 4 ? 0 : wt;
     if (aieng__fa_geom<D, 8>::smem(2) <= sm && (force == 3 || (!force && blocks8 >= cu->sm_count))) { a.stages = 2; return aieng__fa_launch<T, D, 8>(cu, a, batch, n_head); }
     if (aieng__fa_geom<D, 4>::smem(2) <= sm && force != 1) { a.stages = 2; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }
     if (aieng__fa_geom<D, 4>::smem(1) <= sm) { a.stages = 1; return aieng__fa_launch<T, D, 4>(cu, a, batch, n_head); }

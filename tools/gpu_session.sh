@@ -29,6 +29,7 @@ collect() {
   [ -n "${OUT:-}" ] || return 0
   cat "$LOG"/build_*.log >"$OUT/build.log" 2>/dev/null
   cat "$LOG"/run_* >"$OUT/run.txt" 2>/dev/null
+  cat "$LOG"/bench_variant.txt >>"$LOG/profile.txt" 2>/dev/null
   for f in test_cuda.log llama.txt bench_ours.txt bench_torch.txt table.md profile.txt; do
     [ -f "$LOG/$f" ] && cp "$LOG/$f" "$OUT/"
   done
@@ -145,10 +146,18 @@ fi
 
 if [ $dobench = 1 ]; then
   echo "== bench (ours)"
-  timeout $(cap 240) ./build/cuda_bench $quick >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
+  # AIENG_BENCH="attn" (or gemm, matvec) times only those; AIENG_ATTN_VARIANT=5 also times that attention variant
+  timeout $(cap 240) ./build/cuda_bench $quick ${AIENG_BENCH:-} >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
+  if [ -n "${AIENG_ATTN_VARIANT:-}" ]; then
+    AIENG_CUDA_ATTN_TILE=$AIENG_ATTN_VARIANT timeout $(cap 120) ./build/cuda_bench $quick attn >"$LOG/bench_variant.txt" 2>&1
+    echo "== attention variant $AIENG_ATTN_VARIANT (ms): default vs variant"
+    join <(grep '^RESULT attn' "$LOG/bench_ours.txt" | awk '{print $2, $3}' | sort) \
+         <(grep '^RESULT attn' "$LOG/bench_variant.txt" | awk '{print $2, $3}' | sort) | awk '{printf "%-40s %10s %10s\n", $1, $2, $3}'
+    stamp "variant"
+  fi
   grep -v '^RESULT' "$LOG/bench_ours.txt" | head -5
   echo "== bench (torch)"
-  PYTHONUNBUFFERED=1 timeout $(cap 200) $PY bench/cuda_peer.py $quick >"$LOG/bench_torch.txt" 2>&1; stamp "torch rc=$?"
+  PYTHONUNBUFFERED=1 timeout $(cap 200) $PY bench/cuda_peer.py $quick ${AIENG_BENCH:-} >"$LOG/bench_torch.txt" 2>&1; stamp "torch rc=$?"
   grep -v '^RESULT' "$LOG/bench_torch.txt" | head -5
   echo "== table"
   $PY - "$LOG/bench_ours.txt" "$LOG/bench_torch.txt" "$LOG/table.md" "$LOG/llama.txt" <<'EOF'
