@@ -92,12 +92,15 @@ clean:
 
 # ---- CUDA (aieng_cuda.h): make test only compiles tests/*.cu (tools/cuda_compile_check.sh);
 #      make test-gpu builds them for this machine's GPU (CUDA_ARCH=native) and runs them
+#      (sm_90a on an H100/H200: the wgmma GEMM and attention kernels need it)
 NVCC      ?= nvcc
-CUDA_ARCH ?= native
+CUDA_CC   := $(shell nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1)
+CUDA_GENCODE ?= $(if $(filter 9.0,$(CUDA_CC)),-gencode arch=compute_90a$(comma)code=sm_90a,-arch=native)
+comma := ,
 CUDA_TESTS = $(patsubst tests/%.cu,build/test/gpu/%,$(wildcard tests/test_*.cu))
 build/test/gpu/%: tests/%.cu $(HEADERS) tests/aieng_test.h
 	@mkdir -p $(dir $@)
-	$(NVCC) -std=c++14 -O2 -arch=$(CUDA_ARCH) -I. -Xcompiler -Wall,-Wextra -o $@ $<
+	$(NVCC) -std=c++14 -O2 $(CUDA_GENCODE) -I. -Xcompiler -Wall,-Wextra -Xcudafe --diag_suppress=1675 -o $@ $<
 .PHONY: test-gpu
 test-gpu: $(CUDA_TESTS)
 	@for t in $(CUDA_TESTS); do echo "== $$t"; ./$$t || exit 1; done
@@ -105,14 +108,14 @@ test-gpu: $(CUDA_TESTS)
 # ---- aieng-run --gpu: build/aieng-run-gpu is aieng-run linked with examples/aieng_run_gpu.cu
 #      (aieng_cuda.h's Llama forward pass; nvcc links, cudart static). Where nvcc and a GPU are
 #      found (nvidia-smi), build/aieng-run is that program; elsewhere build/aieng-run is the plain
-#      build and its --gpu says it was built without CUDA. RUN_GPU_ARCH: -arch=native with a GPU,
-#      sm_75/80/90 without one.
+#      build and its --gpu says it was built without CUDA. RUN_GPU_ARCH: the GPU's own (sm_90a on
+#      Hopper) with a GPU, sm_75/80/90a (+ compute_90 PTX) without one.
 NVCC_BIN  := $(shell command -v $(NVCC) 2>/dev/null || { [ -x /usr/local/cuda/bin/nvcc ] && echo /usr/local/cuda/bin/nvcc; })
 AIENG_GPU ?= $(shell nvidia-smi -L 2>/dev/null | grep -q GPU && echo 1)
 ifeq ($(AIENG_GPU),1)
-RUN_GPU_ARCH ?= -arch=native
+RUN_GPU_ARCH ?= $(CUDA_GENCODE)
 else
-RUN_GPU_ARCH ?= -gencode arch=compute_75,code=sm_75 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=[sm_90,compute_90]
+RUN_GPU_ARCH ?= -gencode arch=compute_75,code=sm_75 -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90a,code=sm_90a -gencode arch=compute_90,code=compute_90
 endif
 build/aieng_run_gpu.o: examples/aieng_run_gpu.cu $(HEADERS)
 	@mkdir -p $(dir $@)

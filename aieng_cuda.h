@@ -1,16 +1,20 @@
 /* aieng_cuda.h - GPU kernels for the aieng collection in one CUDA header.
-   v0.2.0 - MIT licence (see the end of the file).
+   v0.3.0 - MIT licence (see the end of the file).
 
    The transformer kernels of aieng_tensor.h / aieng_quant.h on an NVIDIA GPU,
    with nothing beyond the CUDA runtime (no cuBLAS, CUTLASS or Thrust):
-   tiled GEMM (F32 on CUDA cores, F16/BF16 on tensor cores with mma.sync),
+   tiled GEMM (F32 on CUDA cores, F16/BF16 on tensor cores: mma.sync, and on
+   Hopper wgmma fed by the bulk tensor copy engine),
    fused row softmax / RMSNorm / LayerNorm, RoPE (both layouts), SiLU·mul,
    GELU, flash attention forward (causal or not, grouped-query, head dim 64
-   and 128), a paged-KV decode attention kernel, and matrix-vector products
+   and 128; wgmma on Hopper), a paged-KV decode attention kernel, and matrix-vector products
    read straight from GGUF blocks (Q8_0, Q4_0, Q4_1, Q4_K, Q6_K), and a
    Llama forward pass on them (SmolLM2: `aieng-run --gpu`).
    Targets sm_75 (T4) to sm_90 (H100); tile sizes and pipeline depth are
-   chosen at run time from the device's shared memory.
+   chosen at run time from the device's shared memory. Built for sm_90a
+   (-gencode arch=compute_90a,code=sm_90a), an H100/H200 also gets the
+   Hopper kernels (wgmma GEMM and attention); the context finds out at
+   init whether the running code has them (aieng_cuda.wgmma).
 
    DO THIS in exactly one .cu file compiled by nvcc:
        #define AIENG_CUDA_IMPLEMENTATION
@@ -20,7 +24,9 @@
    common functions (aieng_set_error, aieng_last_error, ...) come from the
    translation unit that implements any other aieng header; if there is none,
    also #define AIENG_COMMON_IMPLEMENTATION in the .cu file.
-       nvcc -O3 -arch=sm_80 -c aieng_cuda_impl.cu      (or -gencode for several)
+       nvcc -O3 -arch=sm_80 -c aieng_cuda_impl.cu      (or -gencode for several;
+       H100: -gencode arch=compute_90a,code=sm_90a; the driver's tensor-map
+       function is looked up at run time, so nothing beyond -lcudart is linked)
 
    QUICK START (a .cu file; nvcc -O3 -arch=sm_80 quick.cu -o quick)
        #define AIENG_CUDA_IMPLEMENTATION
@@ -94,14 +100,17 @@
 
    DETERMINISM
    No kernel uses atomics, and the reduction order of every output element
-   is fixed by the problem size alone: GEMM accumulates K in 32-wide steps in
-   order whatever the tile size, row kernels use a fixed block size, flash
-   attention walks keys in 64-wide tiles in order whatever the number of
-   query rows per block. The one exception is the number of key splits of
-   aieng_cuda_paged_decode, chosen from the SM count by default. With
-   config.deterministic = 1 the split length is fixed (512 keys), so every
-   result is bitwise the same across launch configurations, shared-memory
-   limits and SM counts (tests/test_cuda.cu checks this for all three kernels).
+   is fixed by the problem size alone: the mma.sync GEMM accumulates K in
+   32-wide steps in order whatever the tile size, row kernels use a fixed
+   block size, the mma.sync flash attention walks keys in 64-wide tiles in
+   order whatever the number of query rows per block. The exceptions: the
+   number of key splits of aieng_cuda_paged_decode, chosen from the SM count
+   by default, and the Hopper kernels (wgmma GEMM in 64-wide K steps, wgmma
+   attention in 128-key tiles), whose use depends on the build and the
+   shared-memory limit. With config.deterministic = 1 the split length is
+   fixed (512 keys) and the Hopper kernels are not used, so every result is
+   bitwise the same across launch configurations, shared-memory limits and
+   SM counts (tests/test_cuda.cu checks this for all three kernels).
    Different GPU architectures may still round differently inside mma.
 
    THREADS
@@ -111,12 +120,14 @@
    VERSIONS
      0.1.0  first release
      0.2.0  Llama forward pass (aieng_cuda_llama_*)
+     0.3.0  Hopper (sm_90a): wgmma + TMA GEMM, wgmma flash attention; first
+            checked and timed on an H100
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
 
 #define AIENG_CUDA_VERSION_MAJOR 0
-#define AIENG_CUDA_VERSION_MINOR 2
+#define AIENG_CUDA_VERSION_MINOR 3
 #define AIENG_CUDA_VERSION_PATCH 0
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
@@ -255,7 +266,7 @@ AIENG_EXTERN_C_BEGIN
 /* Zero means default for every field. */
 typedef struct aieng_cuda_config {
     int device;        /* CUDA device index (default 0) */
-    int deterministic; /* 1: fixed key splits in paged decode, see DETERMINISM */
+    int deterministic; /* 1: fixed key splits in paged decode, no Hopper kernels; see DETERMINISM */
     void *stream;      /* a cudaStream_t; NULL = the legacy default stream */
     size_t smem_limit; /* cap on dynamic shared memory per block (bytes); 0 = the device's
                           opt-in maximum. Lower it to exercise the smaller tile paths. */

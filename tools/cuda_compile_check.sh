@@ -2,15 +2,15 @@
 # Compile-only check of the CUDA code, for machines without a GPU (tools/run_tests.sh
 # calls it when tests/*.cu exists; `make test-gpu` runs the programs where a GPU is).
 #   - every tests/test_*.cu and examples/*.cu (aieng-run --gpu's part) is compiled by nvcc
-#     for sm_75, sm_80 and sm_90 (one nvcc call per file, three device compilations); host
-#     warnings are errors
+#     for sm_75, sm_80, sm_90 and sm_90a (the wgmma kernels; one nvcc call per file, four device
+#     compilations); host warnings are errors
 #   - aieng_cuda.h's declarations are compiled as C99 and as C++11 by gcc/g++ (usable from C)
 # Exit status 0 only if everything compiles. Without nvcc it says so and exits 0, unless
 # AIENG_REQUIRE_NVCC=1 (then it fails).
 cd "$(dirname "$0")/.."
 NVCC=${NVCC:-nvcc}
 if ! command -v "$NVCC" >/dev/null 2>&1 && [ -x /usr/local/cuda/bin/nvcc ]; then NVCC=/usr/local/cuda/bin/nvcc; fi
-ARCHS=${AIENG_CUDA_ARCHS:-"75 80 90"}
+ARCHS=${AIENG_CUDA_ARCHS:-"75 80 90 90a"}
 mkdir -p build/test/cuda
 bad=0
 
