@@ -1211,7 +1211,7 @@ static __device__ __forceinline__ float aieng__dot4(uint32_t w, const float *x, 
    shared by the warp's rows); dot returns the lane's part of the block's dot product. */
 template <int QT> struct aieng__qunit;
 template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
-    enum { QK = 32, BYTES = 34, LPB = 4 };
+    enum { QK = 32, BYTES = 34, LPB = 4, MAXR = 8 };
     struct X { float v[8]; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.v, x + 8 * s);
@@ -1228,7 +1228,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
-    enum { QK = 32, BYTES = 18, LPB = 4 };
+    enum { QK = 32, BYTES = 18, LPB = 4, MAXR = 8 };
     struct X { float lo[4], hi[4]; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.lo, x + 4 * s);
@@ -1243,7 +1243,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
-    enum { QK = 32, BYTES = 20, LPB = 4 };
+    enum { QK = 32, BYTES = 20, LPB = 4, MAXR = 8 };
     struct X { float lo[4], hi[4], sum; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.lo, x + 4 * s);
@@ -1263,7 +1263,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
-    enum { QK = 256, BYTES = 144, LPB = 8 };
+    enum { QK = 256, BYTES = 144, LPB = 8, MAXR = 8 };
     /* lane s: 64-chunk c = s / 2, bytes 16·(s % 2) .. +15 of its 32 quant bytes:
        low nibbles -> x[64c + 16(s%2) + i], high nibbles -> x[64c + 32 + 16(s%2) + i] */
     struct X { float lo[16], hi[16], slo, shi; };
@@ -1302,44 +1302,37 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
-    enum { QK = 256, BYTES = 210, LPB = 8 };
-    /* lane s: half hh = s / 4, l = 8(s%4) .. +7: x[128hh + 32j + l] for j = 0..3 */
-    struct X { float v[4][8]; };
+    enum { QK = 256, BYTES = 210, LPB = 16, MAXR = 4 }; /* 8 rows would take 168 registers */
+    /* lane s: half hh = s / 8, l = 4(s%8) .. +3 of 32: x[128hh + 32j + l] for j = 0..3,
+       from ql bytes 64hh + l (j = 0, 2) and 64hh + 32 + l (j = 1, 3), qh bytes 128 + 32hh + l */
+    struct X { float v[4][4]; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
-        const float *xb = x + 128 * (s >> 2) + 8 * (s & 3);
+        const float *xb = x + 128 * (s >> 3) + 4 * (s & 7);
 #pragma unroll
-        for (int j = 0; j < 4; j++) {
-            aieng__ldx4(xs.v[j], xb + 32 * j);
-            aieng__ldx4(xs.v[j] + 4, xb + 32 * j + 4);
-        }
+        for (int j = 0; j < 4; j++) aieng__ldx4(xs.v[j], xb + 32 * j);
     }
     template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
-        const int hh = s >> 2, qq = s & 3;
-        uint32_t a[2], b[2], h[2], sc[2];
-        aieng__ld8u(a[0], a[1], blk + 64 * hh + 8 * qq);
-        aieng__ld8u(b[0], b[1], blk + 64 * hh + 32 + 8 * qq);
-        aieng__ld8u(h[0], h[1], blk + 128 + 32 * hh + 8 * qq);
-        aieng__ld8u(sc[0], sc[1], blk + 192 + 8 * hh); /* int8 scales; this lane's: is, is+2, is+4, is+6 */
+        const int hh = s >> 3, l = 4 * (s & 7);
+        const uint32_t a = aieng__ld4u(blk + 64 * hh + l), b = aieng__ld4u(blk + 64 * hh + 32 + l);
+        const uint32_t h = aieng__ld4u(blk + 128 + 32 * hh + l);
+        uint32_t sc0, sc1;
+        aieng__ld8u(sc0, sc1, blk + 192 + 8 * hh); /* int8 scales; this lane's: is, is+2, is+4, is+6 */
         const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk + 208)));
-        const uint32_t is = (uint32_t)(qq >> 1);
-        const float sc0 = aieng__bytef(sc[0] ^ 0x80808080u, is, AIENG__MAG + 128.0f);
-        const float sc1 = aieng__bytef(sc[0] ^ 0x80808080u, is + 2u, AIENG__MAG + 128.0f);
-        const float sc2 = aieng__bytef(sc[1] ^ 0x80808080u, is, AIENG__MAG + 128.0f);
-        const float sc3 = aieng__bytef(sc[1] ^ 0x80808080u, is + 2u, AIENG__MAG + 128.0f);
-        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-#pragma unroll
-        for (int w = 0; w < 2; w++) { /* 6-bit values 0..63, offset 32 */
-            a0 = aieng__dot4((a[w] & 0x0f0f0f0fu) | ((h[w] << 4) & 0x30303030u), xs.v[0] + 4 * w, AIENG__MAG + 32.0f, a0);
-            a1 = aieng__dot4((b[w] & 0x0f0f0f0fu) | ((h[w] << 2) & 0x30303030u), xs.v[1] + 4 * w, AIENG__MAG + 32.0f, a1);
-            a2 = aieng__dot4(((a[w] >> 4) & 0x0f0f0f0fu) | (h[w] & 0x30303030u), xs.v[2] + 4 * w, AIENG__MAG + 32.0f, a2);
-            a3 = aieng__dot4(((b[w] >> 4) & 0x0f0f0f0fu) | ((h[w] >> 2) & 0x30303030u), xs.v[3] + 4 * w, AIENG__MAG + 32.0f, a3);
-        }
-        return d * (sc0 * a0 + sc1 * a1 + sc2 * a2 + sc3 * a3);
+        const uint32_t is = (uint32_t)(l >> 4);
+        sc0 ^= 0x80808080u;
+        sc1 ^= 0x80808080u;
+        const float f0 = aieng__bytef(sc0, is, AIENG__MAG + 128.0f), f1 = aieng__bytef(sc0, is + 2u, AIENG__MAG + 128.0f);
+        const float f2 = aieng__bytef(sc1, is, AIENG__MAG + 128.0f), f3 = aieng__bytef(sc1, is + 2u, AIENG__MAG + 128.0f);
+        /* 6-bit values 0..63, offset 32 */
+        const float a0 = aieng__dot4((a & 0x0f0f0f0fu) | ((h << 4) & 0x30303030u), xs.v[0], AIENG__MAG + 32.0f, 0.0f);
+        const float a1 = aieng__dot4((b & 0x0f0f0f0fu) | ((h << 2) & 0x30303030u), xs.v[1], AIENG__MAG + 32.0f, 0.0f);
+        const float a2 = aieng__dot4(((a >> 4) & 0x0f0f0f0fu) | (h & 0x30303030u), xs.v[2], AIENG__MAG + 32.0f, 0.0f);
+        const float a3 = aieng__dot4(((b >> 4) & 0x0f0f0f0fu) | ((h >> 2) & 0x30303030u), xs.v[3], AIENG__MAG + 32.0f, 0.0f);
+        return d * (f0 * a0 + f1 * a1 + f2 * a2 + f3 * a3);
     }
 };
 
 #define AIENG__MV_WARPS 4
-#define AIENG__MV_ROWS 4
 template <int QT, int R, bool V16>
 __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const uint8_t *W, int64_t M, int64_t K, const float *x,
                                                                         float *y) {
@@ -1356,7 +1349,7 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
         wr[r] = W + (row0 + r < M ? row0 + r : M - 1) * rb;
         acc[r] = 0.0f;
     }
-#pragma unroll 2
+#pragma unroll(R >= 8 ? 1 : R >= 4 ? 2 : 4) /* loads of several blocks in flight */
     for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB) {
         typename U::X xs;
         U::loadx(xs, x + blk * U::QK, sub);
@@ -1732,6 +1725,16 @@ AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K) {
     if (K < 0 || K % qk) return 0;
     return (size_t)(K / qk * bytes);
 }
+template <int QT, bool V16>
+static void aieng__mv_launch(int rows, cudaStream_t s, const uint8_t *w, int64_t M, int64_t K, const float *x, float *y) {
+    enum { R8 = aieng__qunit<QT>::MAXR }; /* 8 or 4 */
+    if (rows > R8) rows = R8;
+    const int64_t per_block = (int64_t)AIENG__MV_WARPS * rows;
+    const unsigned blocks = (unsigned)((M + per_block - 1) / per_block);
+    if (rows == 8) aieng__matvec_q<QT, R8, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+    else if (rows == 4) aieng__matvec_q<QT, 4, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+    else aieng__matvec_q<QT, 1, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+}
 AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void *W, int64_t M, int64_t K, const float *x,
                                            float *y) {
     if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL context");
@@ -1743,23 +1746,23 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
     if (M == 0) return AIENG_OK;
     if (!y || (K > 0 && (!W || !x))) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL data");
     if (((uintptr_t)W & 3u) || !aieng__al16(x)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: W must be 4-byte and x 16-byte aligned");
-    const int64_t per_block = (int64_t)AIENG__MV_WARPS * AIENG__MV_ROWS;
-    const unsigned blocks = (unsigned)((M + per_block - 1) / per_block);
+    /* rows per warp: 8 (x read once per 8 rows) while that leaves every SM two blocks, else
+       4, else 1 (small M: more warps in flight). Rows are independent: no bit of y changes. */
+    const int64_t sms = cu->sm_count > 0 ? cu->sm_count : 1;
+    const int rows = M >= 2 * sms * AIENG__MV_WARPS * 8 ? 8 : M >= 2 * sms * AIENG__MV_WARPS * 4 ? 4 : 1;
     const uint8_t *w = (const uint8_t *)W;
     const int v16 = aieng__al16(W); /* Q4_K: 16-byte loads (rows are 144·nb bytes); same arithmetic */
     cudaStream_t s = aieng__stream(cu);
-#define AIENG__MV(QT, V) aieng__matvec_q<QT, AIENG__MV_ROWS, V><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y)
     switch (qtype) {
-    case AIENG_CUDA_Q8_0: AIENG__MV(AIENG_CUDA_Q8_0, false); break;
-    case AIENG_CUDA_Q4_0: AIENG__MV(AIENG_CUDA_Q4_0, false); break;
-    case AIENG_CUDA_Q4_1: AIENG__MV(AIENG_CUDA_Q4_1, false); break;
+    case AIENG_CUDA_Q8_0: aieng__mv_launch<AIENG_CUDA_Q8_0, false>(rows, s, w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_0: aieng__mv_launch<AIENG_CUDA_Q4_0, false>(rows, s, w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_1: aieng__mv_launch<AIENG_CUDA_Q4_1, false>(rows, s, w, M, K, x, y); break;
     case AIENG_CUDA_Q4_K:
-        if (v16) AIENG__MV(AIENG_CUDA_Q4_K, true);
-        else AIENG__MV(AIENG_CUDA_Q4_K, false);
+        if (v16) aieng__mv_launch<AIENG_CUDA_Q4_K, true>(rows, s, w, M, K, x, y);
+        else aieng__mv_launch<AIENG_CUDA_Q4_K, false>(rows, s, w, M, K, x, y);
         break;
-    default: AIENG__MV(AIENG_CUDA_Q6_K, false); break;
+    default: aieng__mv_launch<AIENG_CUDA_Q6_K, false>(rows, s, w, M, K, x, y); break;
     }
-#undef AIENG__MV
     return AIENG__LAUNCHED("matvec_q");
 }
 
