@@ -1207,6 +1207,16 @@ static __device__ __forceinline__ float aieng__dot4(uint32_t w, const float *x, 
     return acc;
 }
 
+/* Σ (1/2 + b_i/256)·x_i + acc over w's 4 bytes b_i < 128: a byte permute puts b_i under
+   the exponent of 1/2 (bits 0x3F, b_i, 0, 0), exact, so one FFMA a weight. With b = 8q
+   (4-bit q) Σ q·x = 32·S − 16·Σx, with b = 2v (6-bit v) Σ v·x = 128·S − 64·Σx; Σx is
+   the lane's sum of its x slice, computed once for all rows. */
+static __device__ __forceinline__ float aieng__dot4h(uint32_t w, const float *x, float acc) {
+#pragma unroll
+    for (int i = 0; i < 4; i++) acc = fmaf(__uint_as_float(__byte_perm(w, 0x3F000000u, 0x7054u | ((uint32_t)i << 8))), x[i], acc);
+    return acc;
+}
+
 /* One lane's share ("unit") of one block. X holds the lane's slice of x (loaded once,
    shared by the warp's rows); dot returns the lane's part of the block's dot product. */
 template <int QT> struct aieng__qunit;
@@ -1229,22 +1239,26 @@ template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
     enum { QK = 32, BYTES = 18, LPB = 4, MAXR = 8 };
-    struct X { float lo[4], hi[4]; };
+    struct X { float lo[4], hi[4], s24; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.lo, x + 4 * s);
         aieng__ldx4(xs.hi, x + 16 + 4 * s);
+        float t = 0.0f;
+#pragma unroll
+        for (int i = 0; i < 4; i++) t += xs.lo[i] + xs.hi[i];
+        xs.s24 = -24.0f * t;
     }
     template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
         const uint32_t q = aieng__ld4u(blk + 2 + 4 * s);
-        float sum = aieng__dot4(q & 0x0f0f0f0fu, xs.lo, AIENG__MAG + 8.0f, 0.0f);
-        sum = aieng__dot4((q >> 4) & 0x0f0f0f0fu, xs.hi, AIENG__MAG + 8.0f, sum);
-        return d * sum;
+        float sum = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
+        sum = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sum);
+        return d * fmaf(32.0f, sum, xs.s24); /* Σ (q − 8)·x = 32·S − 24·Σx */
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
     enum { QK = 32, BYTES = 20, LPB = 4, MAXR = 8 };
-    struct X { float lo[4], hi[4], sum; };
+    struct X { float lo[4], hi[4], sum, s16; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.lo, x + 4 * s);
         aieng__ldx4(xs.hi, x + 16 + 4 * s);
@@ -1252,21 +1266,22 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
 #pragma unroll
         for (int i = 0; i < 4; i++) t += xs.lo[i] + xs.hi[i];
         xs.sum = t;
+        xs.s16 = -16.0f * t;
     }
     template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         const uint32_t *u = reinterpret_cast<const uint32_t *>(blk);
         const uint32_t dm = __ldg(u), q = __ldg(u + 1 + s);
         const float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), m = aieng__h2f_bits((uint16_t)(dm >> 16));
-        float sq = aieng__dot4(q & 0x0f0f0f0fu, xs.lo, AIENG__MAG, 0.0f);
-        sq = aieng__dot4((q >> 4) & 0x0f0f0f0fu, xs.hi, AIENG__MAG, sq);
-        return d * sq + m * xs.sum;
+        float sq = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
+        sq = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sq);
+        return d * fmaf(32.0f, sq, xs.s16) + m * xs.sum;
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
     enum { QK = 256, BYTES = 144, LPB = 8, MAXR = 8 };
     /* lane s: 64-chunk c = s / 2, bytes 16·(s % 2) .. +15 of its 32 quant bytes:
        low nibbles -> x[64c + 16(s%2) + i], high nibbles -> x[64c + 32 + 16(s%2) + i] */
-    struct X { float lo[16], hi[16], slo, shi; };
+    struct X { float lo[16], hi[16], slo, shi, lo16, hi16; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         const float *xb = x + 64 * (s >> 1) + 16 * (s & 1);
         float a = 0.0f, b = 0.0f;
@@ -1279,6 +1294,8 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
         for (int i = 0; i < 16; i++) { a += xs.lo[i]; b += xs.hi[i]; }
         xs.slo = a;
         xs.shi = b;
+        xs.lo16 = -16.0f * a;
+        xs.hi16 = -16.0f * b;
     }
     template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         uint32_t h[4], q[4];
@@ -1295,9 +1312,11 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
         float lo = 0.0f, hi = 0.0f;
 #pragma unroll
         for (int w = 0; w < 4; w++) {
-            lo = aieng__dot4(q[w] & 0x0f0f0f0fu, xs.lo + 4 * w, AIENG__MAG, lo);
-            hi = aieng__dot4((q[w] >> 4) & 0x0f0f0f0fu, xs.hi + 4 * w, AIENG__MAG, hi);
+            lo = aieng__dot4h((q[w] << 3) & 0x78787878u, xs.lo + 4 * w, lo);
+            hi = aieng__dot4h((q[w] >> 1) & 0x78787878u, xs.hi + 4 * w, hi);
         }
+        lo = fmaf(32.0f, lo, xs.lo16); /* Σ q·x */
+        hi = fmaf(32.0f, hi, xs.hi16);
         return d * (s0 * lo + s1 * hi) - dmin * (m0 * xs.slo + m1 * xs.shi);
     }
 };
@@ -1305,11 +1324,14 @@ template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
     enum { QK = 256, BYTES = 210, LPB = 16, MAXR = 4 }; /* 8 rows would take 168 registers */
     /* lane s: half hh = s / 8, l = 4(s%8) .. +3 of 32: x[128hh + 32j + l] for j = 0..3,
        from ql bytes 64hh + l (j = 0, 2) and 64hh + 32 + l (j = 1, 3), qh bytes 128 + 32hh + l */
-    struct X { float v[4][4]; };
+    struct X { float v[4][4], s96[4]; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         const float *xb = x + 128 * (s >> 3) + 4 * (s & 7);
 #pragma unroll
-        for (int j = 0; j < 4; j++) aieng__ldx4(xs.v[j], xb + 32 * j);
+        for (int j = 0; j < 4; j++) {
+            aieng__ldx4(xs.v[j], xb + 32 * j);
+            xs.s96[j] = -96.0f * ((xs.v[j][0] + xs.v[j][1]) + (xs.v[j][2] + xs.v[j][3]));
+        }
     }
     template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         const int hh = s >> 3, l = 4 * (s & 7);
@@ -1323,11 +1345,11 @@ template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
         sc1 ^= 0x80808080u;
         const float f0 = aieng__bytef(sc0, is, AIENG__MAG + 128.0f), f1 = aieng__bytef(sc0, is + 2u, AIENG__MAG + 128.0f);
         const float f2 = aieng__bytef(sc1, is, AIENG__MAG + 128.0f), f3 = aieng__bytef(sc1, is + 2u, AIENG__MAG + 128.0f);
-        /* 6-bit values 0..63, offset 32 */
-        const float a0 = aieng__dot4((a & 0x0f0f0f0fu) | ((h << 4) & 0x30303030u), xs.v[0], AIENG__MAG + 32.0f, 0.0f);
-        const float a1 = aieng__dot4((b & 0x0f0f0f0fu) | ((h << 2) & 0x30303030u), xs.v[1], AIENG__MAG + 32.0f, 0.0f);
-        const float a2 = aieng__dot4(((a >> 4) & 0x0f0f0f0fu) | (h & 0x30303030u), xs.v[2], AIENG__MAG + 32.0f, 0.0f);
-        const float a3 = aieng__dot4(((b >> 4) & 0x0f0f0f0fu) | ((h >> 2) & 0x30303030u), xs.v[3], AIENG__MAG + 32.0f, 0.0f);
+        /* 6-bit values v = 0..63 as bytes 2v; Σ (v − 32)·x = 128·S − 96·Σx */
+        const float a0 = fmaf(128.0f, aieng__dot4h(((a << 1) & 0x1e1e1e1eu) | ((h << 5) & 0x60606060u), xs.v[0], 0.0f), xs.s96[0]);
+        const float a1 = fmaf(128.0f, aieng__dot4h(((b << 1) & 0x1e1e1e1eu) | ((h << 3) & 0x60606060u), xs.v[1], 0.0f), xs.s96[1]);
+        const float a2 = fmaf(128.0f, aieng__dot4h(((a >> 3) & 0x1e1e1e1eu) | ((h << 1) & 0x60606060u), xs.v[2], 0.0f), xs.s96[2]);
+        const float a3 = fmaf(128.0f, aieng__dot4h(((b >> 3) & 0x1e1e1e1eu) | ((h >> 1) & 0x60606060u), xs.v[3], 0.0f), xs.s96[3]);
         return d * (f0 * a0 + f1 * a1 + f2 * a2 + f3 * a3);
     }
 };
@@ -1820,16 +1842,25 @@ __global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_quant_k(const voi
 }
 
 /* one GGUF weight block as eight 4-byte words lined up with the activation's words;
-   Q8_0 and Q4_0 (2-byte aligned): f16 d, then the quants */
+   Q8_0 and Q4_0 (2-byte aligned): f16 d, then the quants. The block comes in as the
+   aligned 4-byte words that hold it (9 for Q8_0, 5 for Q4_0, the last one a 2-byte load
+   when the block starts 4-byte aligned, so nothing past its end is read): half the load
+   instructions of 2-byte loads, each touching as many cache lines. */
 template <int QT> struct aieng__ll_w {
-    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18 };
+    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18, NW = (BYTES + 2) / 4 };
     static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
-        const uint16_t *u = reinterpret_cast<const uint16_t *>(b);
-        d = aieng__h2f_bits(__ldg(u));
+        const uintptr_t a = (uintptr_t)b;
+        const uint32_t mis = (uint32_t)(a & 2u); /* 0 or 2 */
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(a - mis);
+        uint32_t v[NW];
+#pragma unroll
+        for (int i = 0; i < NW - 1; i++) v[i] = __ldg(u + i);
+        v[NW - 1] = mis ? __ldg(u + NW - 1) : (uint32_t)__ldg(reinterpret_cast<const uint16_t *>(u + NW - 1));
+        d = aieng__h2f_bits((uint16_t)(__funnelshift_rc(v[0], v[1], 8u * mis) & 0xffffu));
         m = 0.0f;
 #pragma unroll
         for (int i = 0; i < (QT == AIENG_CUDA_Q8_0 ? 8 : 4); i++) {
-            const uint32_t q = (uint32_t)__ldg(u + 1 + 2 * i) | ((uint32_t)__ldg(u + 2 + 2 * i) << 16);
+            const uint32_t q = __funnelshift_rc(v[i], v[i + 1], 16u + 8u * mis); /* block bytes 2+4i .. 5+4i */
             if (QT == AIENG_CUDA_Q8_0) {
                 w[i] = (int)q;
             } else {

@@ -151,6 +151,9 @@ static unsigned __byte_perm(unsigned x, unsigned y, unsigned s) {
 static unsigned __funnelshift_r(unsigned lo, unsigned hi, unsigned sh) {
     return (unsigned)((((uint64_t)hi << 32) | lo) >> (sh & 31));
 }
+static unsigned __funnelshift_rc(unsigned lo, unsigned hi, unsigned sh) {
+    return (unsigned)((((uint64_t)hi << 32) | lo) >> (sh < 32 ? sh : 32));
+}
 static float __uint_as_float(unsigned u) { float f; memcpy(&f, &u, 4); return f; }
 float __expf(float x) { return expf(x); }
 float rsqrtf(float x) { return 1.0f / sqrtf(x); }
