@@ -1521,157 +1521,252 @@ template <typename T, int D> __global__ void aieng__paged_combine(aieng__pd_args
     }
 }
 
-/* ================================================================ quantized matvec (GGUF blocks) */
+/* ================================================================ quantized matvec (GGUF blocks)
+   y = W·x: a warp owns AIENG__MV_ROWS (4) consecutive rows. Lane l takes sub-block
+   l % LPB of blocks l / LPB, l / LPB + 32 / LPB, ... of every one of its rows: it loads
+   the slice of x it needs once (as float4) and uses it for the 4 rows (with the
+   row-independent sums of x that Q4_1 / Q4_K's minimum needs), then a butterfly
+   sums the 32 lanes. Per row the order is: each lane sums its blocks in increasing
+   order, each block's share as written in its unit, then aieng__warp_sum; the
+   number of rows per warp, the grid and the SM count play no part (DETERMINISM).
+   Why this shape (H100 per SM and clock: ~128 B of L1 data, 4 warp instructions,
+   only 16 int->float conversions; 80 % of 3 TB/s is ~10 weight bytes per SM and
+   clock, i.e. ~20 weights per clock for the 4-bit types):
+   - no I2F per weight: a byte permute builds the float 2^23 + q and one add takes
+     2^23 (+ the type's offset) away, exact; 3 instructions a weight (PRMT, FADD,
+     FFMA) where I2F alone would cap Q4 at ~16 weights/clk (~60 % of the target);
+   - x through L1 once per 4 rows: float x is 4 B per weight, i.e. 8 B per weight
+     byte for 4-bit types; shared by 4 rows it is 2 B per weight byte;
+   - fewer, wider weight loads: 4-byte aligned words (Q8_0 and Q6_K, whose blocks are
+     only 2-byte aligned, by three aligned words and a funnel shift per 8 bytes),
+     16-byte loads for Q4_K when W is 16-byte aligned (the same arithmetic: only the
+     load width differs). Q6_K went from 17 to 13 loads per lane and block, Q4_K
+     from 8 to 2, Q8_0 from 5 to 4;
+   - Q4_K's sub-block scales decoded with word operations (no per-lane byte
+     indexing, which put the scales in local memory).
+   4 rows × (4..32) B per lane and iteration keep enough bytes in flight with ~8
+   resident blocks of 128 threads per SM (M = 16384: 1024 blocks, one wave). */
 static __device__ __forceinline__ float aieng__h2f_bits(uint16_t h) { return __half2float(__ushort_as_half(h)); }
-/* 8 bytes from a 2-byte aligned address */
-static __device__ __forceinline__ void aieng__ld8(uint8_t q[8], const uint8_t *p) {
+/* byte k (0..3, may be run-time) of w as a float minus bias (bias = 2^23 + offset): exact */
+static __device__ __forceinline__ float aieng__bytef(uint32_t w, uint32_t k, float bias) {
+    return __uint_as_float(__byte_perm(w, 0x4B000000u, 0x7540u + k)) - bias;
+}
+#define AIENG__MAG 8388608.0f
+/* 8 bytes at a 2-byte aligned address as two little-endian words: three aligned 4-byte
+   loads (the third one only past p + 8 when p is not 4-byte aligned) and funnel shifts */
+static __device__ __forceinline__ void aieng__ld8u(uint32_t &lo, uint32_t &hi, const uint8_t *p) {
+    const uintptr_t a = (uintptr_t)p;
+    const uint32_t mis = (uint32_t)(a & 2u);
+    const uint32_t *u = reinterpret_cast<const uint32_t *>(a - mis);
+    const uint32_t w0 = __ldg(u), w1 = __ldg(u + 1), w2 = __ldg(u + 1 + (mis >> 1));
+    lo = __funnelshift_r(w0, w1, mis * 8u);
+    hi = __funnelshift_r(w1, w2, mis * 8u);
+}
+/* 4 bytes at a 2-byte aligned address */
+static __device__ __forceinline__ uint32_t aieng__ld4u(const uint8_t *p) {
     const uint16_t *u = reinterpret_cast<const uint16_t *>(p);
+    return (uint32_t)__ldg(u) | ((uint32_t)__ldg(u + 1) << 16);
+}
+/* 16 bytes at a 4-byte (V16: 16-byte) aligned address */
+template <bool V16> static __device__ __forceinline__ void aieng__ld16(uint32_t w[4], const uint8_t *p) {
+    if (V16) {
+        const uint4 v = __ldg(reinterpret_cast<const uint4 *>(p));
+        w[0] = v.x; w[1] = v.y; w[2] = v.z; w[3] = v.w;
+    } else {
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(p);
 #pragma unroll
-    for (int i = 0; i < 4; i++) { uint16_t v = __ldg(u + i); q[2 * i] = (uint8_t)(v & 255); q[2 * i + 1] = (uint8_t)(v >> 8); }
+        for (int i = 0; i < 4; i++) w[i] = __ldg(u + i);
+    }
 }
-static __device__ __forceinline__ void aieng__ldx8(float xv[8], const float *x) {
-    float4 a = __ldg(reinterpret_cast<const float4 *>(x)), b = __ldg(reinterpret_cast<const float4 *>(x) + 1);
-    xv[0] = a.x; xv[1] = a.y; xv[2] = a.z; xv[3] = a.w; xv[4] = b.x; xv[5] = b.y; xv[6] = b.z; xv[7] = b.w;
-}
-static __device__ __forceinline__ void aieng__ldx4(float xv[4], const float *x) {
+static __device__ __forceinline__ void aieng__ldx4(float *xv, const float *x) {
     float4 a = __ldg(reinterpret_cast<const float4 *>(x));
     xv[0] = a.x; xv[1] = a.y; xv[2] = a.z; xv[3] = a.w;
 }
+/* sum of w's 4 bytes, each as a float minus bias, times x[0..3] */
+static __device__ __forceinline__ float aieng__dot4(uint32_t w, const float *x, float bias, float acc) {
+#pragma unroll
+    for (int i = 0; i < 4; i++) acc = fmaf(aieng__bytef(w, (uint32_t)i, bias), x[i], acc);
+    return acc;
+}
 
-/* one lane's share ("unit") of one block: returns its part of the dot product */
+/* Σ (1/2 + b_i/256)·x_i + acc over w's 4 bytes b_i < 128: a byte permute puts b_i under
+   the exponent of 1/2 (bits 0x3F, b_i, 0, 0), exact, so one FFMA a weight. With b = 8q
+   (4-bit q) Σ q·x = 32·S − 16·Σx, with b = 2v (6-bit v) Σ v·x = 128·S − 64·Σx; Σx is
+   the lane's sum of its x slice, computed once for all rows. */
+static __device__ __forceinline__ float aieng__dot4h(uint32_t w, const float *x, float acc) {
+#pragma unroll
+    for (int i = 0; i < 4; i++) acc = fmaf(__uint_as_float(__byte_perm(w, 0x3F000000u, 0x7054u | ((uint32_t)i << 8))), x[i], acc);
+    return acc;
+}
+
+/* One lane's share ("unit") of one block. X holds the lane's slice of x (loaded once,
+   shared by the warp's rows); dot returns the lane's part of the block's dot product. */
 template <int QT> struct aieng__qunit;
 template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
-    enum { QK = 32, BYTES = 34, LPB = 4 };
-    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
-        float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
-        uint8_t q[8];
-        float xv[8], sum = 0.0f;
-        aieng__ld8(q, blk + 2 + 8 * s);
-        aieng__ldx8(xv, x + 8 * s);
-#pragma unroll
-        for (int i = 0; i < 8; i++) sum = fmaf((float)(int8_t)q[i], xv[i], sum);
+    enum { QK = 32, BYTES = 34, LPB = 4, MAXR = 8 };
+    struct X { float v[8]; };
+    static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
+        aieng__ldx4(xs.v, x + 8 * s);
+        aieng__ldx4(xs.v + 4, x + 8 * s + 4);
+    }
+    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
+        uint32_t q0, q1;
+        aieng__ld8u(q0, q1, blk + 2 + 8 * s);
+        /* int8 -> q + 128 in 0..255 */
+        float sum = aieng__dot4(q0 ^ 0x80808080u, xs.v, AIENG__MAG + 128.0f, 0.0f);
+        sum = aieng__dot4(q1 ^ 0x80808080u, xs.v + 4, AIENG__MAG + 128.0f, sum);
         return d * sum;
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
-    enum { QK = 32, BYTES = 18, LPB = 4 };
-    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
-        const uint16_t *u = reinterpret_cast<const uint16_t *>(blk);
-        float d = aieng__h2f_bits(__ldg(u));
-        uint16_t w0 = __ldg(u + 1 + 2 * s), w1 = __ldg(u + 2 + 2 * s);
-        uint8_t q[4] = {(uint8_t)(w0 & 255), (uint8_t)(w0 >> 8), (uint8_t)(w1 & 255), (uint8_t)(w1 >> 8)};
-        float xl[4], xh[4], sum = 0.0f;
-        aieng__ldx4(xl, x + 4 * s);
-        aieng__ldx4(xh, x + 16 + 4 * s);
+    enum { QK = 32, BYTES = 18, LPB = 4, MAXR = 8 };
+    struct X { float lo[4], hi[4], s24; };
+    static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
+        aieng__ldx4(xs.lo, x + 4 * s);
+        aieng__ldx4(xs.hi, x + 16 + 4 * s);
+        float t = 0.0f;
 #pragma unroll
-        for (int i = 0; i < 4; i++) {
-            sum = fmaf((float)((int)(q[i] & 15) - 8), xl[i], sum);
-            sum = fmaf((float)((int)(q[i] >> 4) - 8), xh[i], sum);
-        }
-        return d * sum;
+        for (int i = 0; i < 4; i++) t += xs.lo[i] + xs.hi[i];
+        xs.s24 = -24.0f * t;
+    }
+    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
+        const uint32_t q = aieng__ld4u(blk + 2 + 4 * s);
+        float sum = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
+        sum = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sum);
+        return d * fmaf(32.0f, sum, xs.s24); /* Σ (q − 8)·x = 32·S − 24·Σx */
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
-    enum { QK = 32, BYTES = 20, LPB = 4 };
-    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
-        uint32_t dm = __ldg(reinterpret_cast<const uint32_t *>(blk));
-        uint32_t qw = __ldg(reinterpret_cast<const uint32_t *>(blk + 4 + 4 * s));
-        float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), m = aieng__h2f_bits((uint16_t)(dm >> 16));
-        float xl[4], xh[4], sq = 0.0f, sx = 0.0f;
-        aieng__ldx4(xl, x + 4 * s);
-        aieng__ldx4(xh, x + 16 + 4 * s);
+    enum { QK = 32, BYTES = 20, LPB = 4, MAXR = 8 };
+    struct X { float lo[4], hi[4], sum, s16; };
+    static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
+        aieng__ldx4(xs.lo, x + 4 * s);
+        aieng__ldx4(xs.hi, x + 16 + 4 * s);
+        float t = 0.0f;
 #pragma unroll
-        for (int i = 0; i < 4; i++) {
-            uint32_t b = (qw >> (8 * i)) & 255;
-            sq = fmaf((float)(b & 15), xl[i], sq);
-            sq = fmaf((float)(b >> 4), xh[i], sq);
-            sx += xl[i] + xh[i];
-        }
-        return d * sq + m * sx;
+        for (int i = 0; i < 4; i++) t += xs.lo[i] + xs.hi[i];
+        xs.sum = t;
+        xs.s16 = -16.0f * t;
+    }
+    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(blk);
+        const uint32_t dm = __ldg(u), q = __ldg(u + 1 + s);
+        const float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), m = aieng__h2f_bits((uint16_t)(dm >> 16));
+        float sq = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
+        sq = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sq);
+        return d * fmaf(32.0f, sq, xs.s16) + m * xs.sum;
     }
 };
-static __device__ __forceinline__ void aieng__q4k_scale(const uint8_t sc[12], int j, int &s, int &m) {
-    if (j < 4) { s = sc[j] & 63; m = sc[j + 4] & 63; }
-    else { s = (sc[j + 4] & 15) | ((sc[j - 4] >> 6) << 4); m = (sc[j + 4] >> 4) | ((sc[j] >> 6) << 4); }
-}
 template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
-    enum { QK = 256, BYTES = 144, LPB = 8 };
-    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
-        const uint32_t *u = reinterpret_cast<const uint32_t *>(blk);
-        uint32_t dm = __ldg(u);
-        uint32_t scw[3] = {__ldg(u + 1), __ldg(u + 2), __ldg(u + 3)};
-        const uint8_t *sc = reinterpret_cast<const uint8_t *>(scw);
-        const float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), dmin = aieng__h2f_bits((uint16_t)(dm >> 16));
-        const int c = s >> 1, hf = s & 1;
-        int s0, m0, s1, m1;
-        aieng__q4k_scale(sc, 2 * c, s0, m0);
-        aieng__q4k_scale(sc, 2 * c + 1, s1, m1);
-        const uint32_t *qp = u + (16 + 32 * c + 16 * hf) / 4;
-        float lo = 0.0f, hi = 0.0f, xlo = 0.0f, xhi = 0.0f;
+    enum { QK = 256, BYTES = 144, LPB = 8, MAXR = 8 };
+    /* lane s: 64-chunk c = s / 2, bytes 16·(s % 2) .. +15 of its 32 quant bytes:
+       low nibbles -> x[64c + 16(s%2) + i], high nibbles -> x[64c + 32 + 16(s%2) + i] */
+    struct X { float lo[16], hi[16], slo, shi, lo16, hi16; };
+    static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
+        const float *xb = x + 64 * (s >> 1) + 16 * (s & 1);
+        float a = 0.0f, b = 0.0f;
 #pragma unroll
         for (int w = 0; w < 4; w++) {
-            uint32_t qw = __ldg(qp + w);
-            float xl[4], xh[4];
-            aieng__ldx4(xl, x + 64 * c + 16 * hf + 4 * w);
-            aieng__ldx4(xh, x + 64 * c + 32 + 16 * hf + 4 * w);
-#pragma unroll
-            for (int i = 0; i < 4; i++) {
-                uint32_t b = (qw >> (8 * i)) & 255;
-                lo = fmaf((float)(b & 15), xl[i], lo);
-                hi = fmaf((float)(b >> 4), xh[i], hi);
-                xlo += xl[i];
-                xhi += xh[i];
-            }
+            aieng__ldx4(xs.lo + 4 * w, xb + 4 * w);
+            aieng__ldx4(xs.hi + 4 * w, xb + 32 + 4 * w);
         }
-        return d * ((float)s0 * lo + (float)s1 * hi) - dmin * ((float)m0 * xlo + (float)m1 * xhi);
+#pragma unroll
+        for (int i = 0; i < 16; i++) { a += xs.lo[i]; b += xs.hi[i]; }
+        xs.slo = a;
+        xs.shi = b;
+        xs.lo16 = -16.0f * a;
+        xs.hi16 = -16.0f * b;
+    }
+    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        uint32_t h[4], q[4];
+        aieng__ld16<V16>(h, blk); /* d, dmin, 12 bytes of 6-bit scales and mins */
+        aieng__ld16<V16>(q, blk + 16 + 16 * s);
+        const float d = aieng__h2f_bits((uint16_t)(h[0] & 0xffff)), dmin = aieng__h2f_bits((uint16_t)(h[0] >> 16));
+        /* sub-blocks 2c, 2c+1: bytes 2(c%2), 2(c%2)+1 of sw (scales) and mw (mins) */
+        const int c = s >> 1;
+        const uint32_t sw = c < 2 ? h[1] & 0x3f3f3f3fu : (h[3] & 0x0f0f0f0fu) | ((h[1] >> 2) & 0x30303030u);
+        const uint32_t mw = c < 2 ? h[2] & 0x3f3f3f3fu : ((h[3] >> 4) & 0x0f0f0f0fu) | ((h[2] >> 2) & 0x30303030u);
+        const uint32_t k = 2u * (uint32_t)(c & 1);
+        const float s0 = aieng__bytef(sw, k, AIENG__MAG), s1 = aieng__bytef(sw, k + 1u, AIENG__MAG);
+        const float m0 = aieng__bytef(mw, k, AIENG__MAG), m1 = aieng__bytef(mw, k + 1u, AIENG__MAG);
+        float lo = 0.0f, hi = 0.0f;
+#pragma unroll
+        for (int w = 0; w < 4; w++) {
+            lo = aieng__dot4h((q[w] << 3) & 0x78787878u, xs.lo + 4 * w, lo);
+            hi = aieng__dot4h((q[w] >> 1) & 0x78787878u, xs.hi + 4 * w, hi);
+        }
+        lo = fmaf(32.0f, lo, xs.lo16); /* Σ q·x */
+        hi = fmaf(32.0f, hi, xs.hi16);
+        return d * (s0 * lo + s1 * hi) - dmin * (m0 * xs.slo + m1 * xs.shi);
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
-    enum { QK = 256, BYTES = 210, LPB = 8 };
-    static __device__ __forceinline__ float dot(const uint8_t *blk, const float *x, int s) {
-        const int hh = s >> 2, qq = s & 3, is = qq >> 1;
-        uint8_t ql0[8], ql1[8], qh[8];
-        aieng__ld8(ql0, blk + 64 * hh + 8 * qq);
-        aieng__ld8(ql1, blk + 64 * hh + 32 + 8 * qq);
-        aieng__ld8(qh, blk + 128 + 32 * hh + 8 * qq);
-        const int8_t *scp = reinterpret_cast<const int8_t *>(blk + 192 + 8 * hh + is);
-        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk + 208)));
-        const float sc0 = (float)__ldg(scp), sc1 = (float)__ldg(scp + 2), sc2 = (float)__ldg(scp + 4), sc3 = (float)__ldg(scp + 6);
-        const float *xb = x + 128 * hh + 8 * qq;
-        float x0[8], x1[8], x2[8], x3[8], a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-        aieng__ldx8(x0, xb);
-        aieng__ldx8(x1, xb + 32);
-        aieng__ldx8(x2, xb + 64);
-        aieng__ldx8(x3, xb + 96);
+    enum { QK = 256, BYTES = 210, LPB = 16, MAXR = 4 }; /* 8 rows would take 168 registers */
+    /* lane s: half hh = s / 8, l = 4(s%8) .. +3 of 32: x[128hh + 32j + l] for j = 0..3,
+       from ql bytes 64hh + l (j = 0, 2) and 64hh + 32 + l (j = 1, 3), qh bytes 128 + 32hh + l */
+    struct X { float v[4][4], s96[4]; };
+    static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
+        const float *xb = x + 128 * (s >> 3) + 4 * (s & 7);
 #pragma unroll
-        for (int i = 0; i < 8; i++) {
-            int h = qh[i];
-            a0 = fmaf((float)((int)((ql0[i] & 15) | ((h & 3) << 4)) - 32), x0[i], a0);
-            a1 = fmaf((float)((int)((ql1[i] & 15) | (((h >> 2) & 3) << 4)) - 32), x1[i], a1);
-            a2 = fmaf((float)((int)((ql0[i] >> 4) | (((h >> 4) & 3) << 4)) - 32), x2[i], a2);
-            a3 = fmaf((float)((int)((ql1[i] >> 4) | (((h >> 6) & 3) << 4)) - 32), x3[i], a3);
+        for (int j = 0; j < 4; j++) {
+            aieng__ldx4(xs.v[j], xb + 32 * j);
+            xs.s96[j] = -96.0f * ((xs.v[j][0] + xs.v[j][1]) + (xs.v[j][2] + xs.v[j][3]));
         }
-        return d * (sc0 * a0 + sc1 * a1 + sc2 * a2 + sc3 * a3);
+    }
+    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        const int hh = s >> 3, l = 4 * (s & 7);
+        const uint32_t a = aieng__ld4u(blk + 64 * hh + l), b = aieng__ld4u(blk + 64 * hh + 32 + l);
+        const uint32_t h = aieng__ld4u(blk + 128 + 32 * hh + l);
+        uint32_t sc0, sc1;
+        aieng__ld8u(sc0, sc1, blk + 192 + 8 * hh); /* int8 scales; this lane's: is, is+2, is+4, is+6 */
+        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk + 208)));
+        const uint32_t is = (uint32_t)(l >> 4);
+        sc0 ^= 0x80808080u;
+        sc1 ^= 0x80808080u;
+        const float f0 = aieng__bytef(sc0, is, AIENG__MAG + 128.0f), f1 = aieng__bytef(sc0, is + 2u, AIENG__MAG + 128.0f);
+        const float f2 = aieng__bytef(sc1, is, AIENG__MAG + 128.0f), f3 = aieng__bytef(sc1, is + 2u, AIENG__MAG + 128.0f);
+        /* 6-bit values v = 0..63 as bytes 2v; Σ (v − 32)·x = 128·S − 96·Σx */
+        const float a0 = fmaf(128.0f, aieng__dot4h(((a << 1) & 0x1e1e1e1eu) | ((h << 5) & 0x60606060u), xs.v[0], 0.0f), xs.s96[0]);
+        const float a1 = fmaf(128.0f, aieng__dot4h(((b << 1) & 0x1e1e1e1eu) | ((h << 3) & 0x60606060u), xs.v[1], 0.0f), xs.s96[1]);
+        const float a2 = fmaf(128.0f, aieng__dot4h(((a >> 3) & 0x1e1e1e1eu) | ((h << 1) & 0x60606060u), xs.v[2], 0.0f), xs.s96[2]);
+        const float a3 = fmaf(128.0f, aieng__dot4h(((b >> 3) & 0x1e1e1e1eu) | ((h >> 1) & 0x60606060u), xs.v[3], 0.0f), xs.s96[3]);
+        return d * (f0 * a0 + f1 * a1 + f2 * a2 + f3 * a3);
     }
 };
 
 #define AIENG__MV_WARPS 4
-template <int QT>
+template <int QT, int R, bool V16>
 __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const uint8_t *W, int64_t M, int64_t K, const float *x,
                                                                         float *y) {
     typedef aieng__qunit<QT> U;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const int64_t row = (int64_t)blockIdx.x * AIENG__MV_WARPS + warp;
-    if (row >= M) return;
-    const int64_t nb = K / U::QK;
-    const uint8_t *wr = W + row * nb * U::BYTES;
+    const int64_t row0 = ((int64_t)blockIdx.x * AIENG__MV_WARPS + warp) * R;
+    if (row0 >= M) return;
+    const int64_t nb = K / U::QK, rb = nb * U::BYTES;
     const int sub = lane % U::LPB;
-    float acc = 0.0f;
-#pragma unroll 4
-    for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB) /* unrolled: more loads in flight */
-        acc += U::dot(wr + blk * U::BYTES, x + blk * U::QK, sub);
-    acc = aieng__warp_sum(acc);
-    if (lane == 0) y[row] = acc;
+    const uint8_t *wr[R];
+    float acc[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) { /* rows past M repeat the last one (loaded, not stored) */
+        wr[r] = W + (row0 + r < M ? row0 + r : M - 1) * rb;
+        acc[r] = 0.0f;
+    }
+#pragma unroll(R >= 8 ? 1 : R >= 4 ? 2 : 4) /* loads of several blocks in flight */
+    for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB) {
+        typename U::X xs;
+        U::loadx(xs, x + blk * U::QK, sub);
+#pragma unroll
+        for (int r = 0; r < R; r++) acc[r] += U::template dot<V16>(wr[r] + blk * U::BYTES, xs, sub);
+    }
+#pragma unroll
+    for (int r = 0; r < R; r++) acc[r] = aieng__warp_sum(acc[r]);
+    if (lane == 0) {
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (row0 + r < M) y[row0 + r] = acc[r];
+    }
 }
 
 /* ================================================================ host side
@@ -2129,6 +2224,16 @@ AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K) {
     if (K < 0 || K % qk) return 0;
     return (size_t)(K / qk * bytes);
 }
+template <int QT, bool V16>
+static void aieng__mv_launch(int rows, cudaStream_t s, const uint8_t *w, int64_t M, int64_t K, const float *x, float *y) {
+    enum { R8 = aieng__qunit<QT>::MAXR }; /* 8 or 4 */
+    if (rows > R8) rows = R8;
+    const int64_t per_block = (int64_t)AIENG__MV_WARPS * rows;
+    const unsigned blocks = (unsigned)((M + per_block - 1) / per_block);
+    if (rows == 8) aieng__matvec_q<QT, R8, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+    else if (rows == 4) aieng__matvec_q<QT, 4, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+    else aieng__matvec_q<QT, 1, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+}
 AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void *W, int64_t M, int64_t K, const float *x,
                                            float *y) {
     if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL context");
@@ -2140,15 +2245,22 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
     if (M == 0) return AIENG_OK;
     if (!y || (K > 0 && (!W || !x))) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL data");
     if (((uintptr_t)W & 3u) || !aieng__al16(x)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: W must be 4-byte and x 16-byte aligned");
-    unsigned blocks = (unsigned)((M + AIENG__MV_WARPS - 1) / AIENG__MV_WARPS);
+    /* rows per warp: 8 (x read once per 8 rows) while that leaves every SM two blocks, else
+       4, else 1 (small M: more warps in flight). Rows are independent: no bit of y changes. */
+    const int64_t sms = cu->sm_count > 0 ? cu->sm_count : 1;
+    const int rows = M >= 2 * sms * AIENG__MV_WARPS * 8 ? 8 : M >= 2 * sms * AIENG__MV_WARPS * 4 ? 4 : 1;
     const uint8_t *w = (const uint8_t *)W;
+    const int v16 = aieng__al16(W); /* Q4_K: 16-byte loads (rows are 144·nb bytes); same arithmetic */
     cudaStream_t s = aieng__stream(cu);
     switch (qtype) {
-    case AIENG_CUDA_Q8_0: aieng__matvec_q<AIENG_CUDA_Q8_0><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
-    case AIENG_CUDA_Q4_0: aieng__matvec_q<AIENG_CUDA_Q4_0><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
-    case AIENG_CUDA_Q4_1: aieng__matvec_q<AIENG_CUDA_Q4_1><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
-    case AIENG_CUDA_Q4_K: aieng__matvec_q<AIENG_CUDA_Q4_K><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
-    default: aieng__matvec_q<AIENG_CUDA_Q6_K><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y); break;
+    case AIENG_CUDA_Q8_0: aieng__mv_launch<AIENG_CUDA_Q8_0, false>(rows, s, w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_0: aieng__mv_launch<AIENG_CUDA_Q4_0, false>(rows, s, w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_1: aieng__mv_launch<AIENG_CUDA_Q4_1, false>(rows, s, w, M, K, x, y); break;
+    case AIENG_CUDA_Q4_K:
+        if (v16) aieng__mv_launch<AIENG_CUDA_Q4_K, true>(rows, s, w, M, K, x, y);
+        else aieng__mv_launch<AIENG_CUDA_Q4_K, false>(rows, s, w, M, K, x, y);
+        break;
+    default: aieng__mv_launch<AIENG_CUDA_Q6_K, false>(rows, s, w, M, K, x, y); break;
     }
     return AIENG__LAUNCHED("matvec_q");
 }
@@ -2207,16 +2319,25 @@ __global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_quant_k(const voi
 }
 
 /* one GGUF weight block as eight 4-byte words lined up with the activation's words;
-   Q8_0 and Q4_0 (2-byte aligned): f16 d, then the quants */
+   Q8_0 and Q4_0 (2-byte aligned): f16 d, then the quants. The block comes in as the
+   aligned 4-byte words that hold it (9 for Q8_0, 5 for Q4_0, the last one a 2-byte load
+   when the block starts 4-byte aligned, so nothing past its end is read): half the load
+   instructions of 2-byte loads, each touching as many cache lines. */
 template <int QT> struct aieng__ll_w {
-    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18 };
+    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18, NW = (BYTES + 2) / 4 };
     static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
-        const uint16_t *u = reinterpret_cast<const uint16_t *>(b);
-        d = aieng__h2f_bits(__ldg(u));
+        const uintptr_t a = (uintptr_t)b;
+        const uint32_t mis = (uint32_t)(a & 2u); /* 0 or 2 */
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(a - mis);
+        uint32_t v[NW];
+#pragma unroll
+        for (int i = 0; i < NW - 1; i++) v[i] = __ldg(u + i);
+        v[NW - 1] = mis ? __ldg(u + NW - 1) : (uint32_t)__ldg(reinterpret_cast<const uint16_t *>(u + NW - 1));
+        d = aieng__h2f_bits((uint16_t)(__funnelshift_rc(v[0], v[1], 8u * mis) & 0xffffu));
         m = 0.0f;
 #pragma unroll
         for (int i = 0; i < (QT == AIENG_CUDA_Q8_0 ? 8 : 4); i++) {
-            const uint32_t q = (uint32_t)__ldg(u + 1 + 2 * i) | ((uint32_t)__ldg(u + 2 + 2 * i) << 16);
+            const uint32_t q = __funnelshift_rc(v[i], v[i + 1], 16u + 8u * mis); /* block bytes 2+4i .. 5+4i */
             if (QT == AIENG_CUDA_Q8_0) {
                 w[i] = (int)q;
             } else {

@@ -522,13 +522,14 @@ static void deq_block(int qt, const unsigned char *b, float *y) {
     }
     }
 }
-static void test_matvec_case(int qt, int64_t M, int64_t K) {
-    char what[96];
+/* M×K random weights in GGUF blocks of type qt, with valid scales (random bytes could be
+   Inf/NaN halves) */
+static std::vector<unsigned char> rand_qweights(int qt, int64_t M, int64_t K) {
     const int qk = qt == AIENG_CUDA_Q4_K || qt == AIENG_CUDA_Q6_K ? 256 : 32;
     const size_t bb = aieng_cuda_row_bytes(qt, qk), rb = aieng_cuda_row_bytes(qt, K);
     std::vector<unsigned char> W(M * rb);
     for (auto &c : W) c = (unsigned char)aieng_rng_u32(&g_rng);
-    for (int64_t r = 0; r < M; r++) /* valid scales (random bytes could be Inf/NaN halves) */
+    for (int64_t r = 0; r < M; r++)
         for (int64_t bi = 0; bi < K / qk; bi++) {
             unsigned char *b = &W[r * rb + bi * bb];
             float d = 0.01f + 0.02f * aieng_rng_uniform(&g_rng), m = 0.05f * aieng_rng_normal(&g_rng);
@@ -536,6 +537,35 @@ static void test_matvec_case(int qt, int64_t M, int64_t K) {
             else put_f16(b, d);
             if (qt == AIENG_CUDA_Q4_1 || qt == AIENG_CUDA_Q4_K) put_f16(b + 2, qt == AIENG_CUDA_Q4_K ? fabsf(m) : m);
         }
+    return W;
+}
+/* The rows per warp (8, 4 or 1) follow from M and the SM count; the first rows of a
+   matrix must come out bitwise the same through each (and K of 3 blocks: rows that
+   start 2-byte aligned for Q8_0, Q4_0, Q6_K) */
+static void test_matvec_rows(int qt) {
+    const int qk = qt == AIENG_CUDA_Q4_K || qt == AIENG_CUDA_Q6_K ? 256 : 32;
+    const int64_t K = 3 * qk, sms = g_cu.sm_count > 0 ? g_cu.sm_count : 1;
+    const int64_t Ms[3] = {64 * sms + 5, 32 * sms + 3, 7};
+    std::vector<unsigned char> W = rand_qweights(qt, Ms[0], K);
+    std::vector<float> x = rand_vec(K, AIENG_CUDA_F32);
+    void *dW = dev_alloc(W.size()), *dx = to_dev(x, AIENG_CUDA_F32), *dy = dev_alloc((size_t)Ms[0] * 4);
+    aieng_cuda_upload(&g_cu, dW, W.data(), W.size());
+    std::vector<float> first;
+    for (int i = 0; i < 3; i++) {
+        OK(aieng_cuda_matvec_q(&g_cu, qt, dW, Ms[i], K, (const float *)dx, (float *)dy));
+        std::vector<float> got = from_dev(dy, Ms[2], AIENG_CUDA_F32);
+        if (i == 0) first = got;
+        else CHECK(memcmp(got.data(), first.data(), got.size() * sizeof(float)) == 0, "matvec type %d: rows differ with M=%lld", qt, (long long)Ms[i]);
+    }
+    aieng_cuda_free(&g_cu, dW); aieng_cuda_free(&g_cu, dx); aieng_cuda_free(&g_cu, dy);
+}
+/* W at byte offset woff (0 or 4: 16- or only 4-byte aligned blocks, another load path for
+   Q4_K and other word alignments for the rest); returns y on the host */
+static std::vector<float> test_matvec_case(int qt, int64_t M, int64_t K, int woff = 0) {
+    char what[96];
+    const int qk = qt == AIENG_CUDA_Q4_K || qt == AIENG_CUDA_Q6_K ? 256 : 32;
+    const size_t bb = aieng_cuda_row_bytes(qt, qk), rb = aieng_cuda_row_bytes(qt, K);
+    std::vector<unsigned char> W = rand_qweights(qt, M, K);
     std::vector<float> x = rand_vec(K, AIENG_CUDA_F32), ref(M), mag(M), deq(K);
     for (int64_t r = 0; r < M; r++) {
         for (int64_t bi = 0; bi < K / qk; bi++) deq_block(qt, &W[r * rb + bi * bb], &deq[bi * qk]);
@@ -544,13 +574,15 @@ static void test_matvec_case(int qt, int64_t M, int64_t K) {
         ref[r] = (float)acc;
         mag[r] = (float)am;
     }
-    void *dW = dev_alloc(W.size()), *dx = to_dev(x, AIENG_CUDA_F32), *dy = dev_alloc((size_t)M * 4);
-    aieng_cuda_upload(&g_cu, dW, W.data(), W.size());
-    OK(aieng_cuda_matvec_q(&g_cu, qt, dW, M, K, (const float *)dx, (float *)dy));
+    void *dW = dev_alloc(W.size() + woff), *dx = to_dev(x, AIENG_CUDA_F32), *dy = dev_alloc((size_t)M * 4);
+    unsigned char *dWo = (unsigned char *)dW + woff;
+    aieng_cuda_upload(&g_cu, dWo, W.data(), W.size());
+    OK(aieng_cuda_matvec_q(&g_cu, qt, dWo, M, K, (const float *)dx, (float *)dy));
     std::vector<float> got = from_dev(dy, M, AIENG_CUDA_F32);
-    snprintf(what, sizeof what, "matvec type %d M=%lld K=%lld", qt, (long long)M, (long long)K);
+    snprintf(what, sizeof what, "matvec type %d M=%lld K=%lld W+%d", qt, (long long)M, (long long)K, woff);
     check_all(what, got.data(), ref.data(), mag.data(), M, 1e-4);
     aieng_cuda_free(&g_cu, dW); aieng_cuda_free(&g_cu, dx); aieng_cuda_free(&g_cu, dy);
+    return got;
 }
 static void test_matvec(void) {
     const int qts[5] = {AIENG_CUDA_Q8_0, AIENG_CUDA_Q4_0, AIENG_CUDA_Q4_1, AIENG_CUDA_Q4_K, AIENG_CUDA_Q6_K};
@@ -559,6 +591,19 @@ static void test_matvec(void) {
         test_matvec_case(qts[i], 301, 4096);
         test_matvec_case(qts[i], 7, 3 * qk);
         test_matvec_case(qts[i], 1000, 576 / qk * qk + qk); /* SmolLM2 hidden size, rounded to the block */
+        /* rows not a multiple of the 4 a warp takes, one block per row, a warp's rows split */
+        test_matvec_case(qts[i], 1, qk);
+        test_matvec_case(qts[i], 6, qk);
+        test_matvec_case(qts[i], 21, 5 * qk);
+        /* W only 4-byte aligned: the same arithmetic, so bitwise the same y (same seed twice) */
+        const aieng_rng keep = g_rng;
+        std::vector<float> a = test_matvec_case(qts[i], 67, 9 * qk, 0);
+        g_rng = keep;
+        std::vector<float> b = test_matvec_case(qts[i], 67, 9 * qk, 4);
+        CHECK(memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0, "matvec type %d: y depends on W's alignment", qts[i]);
+        test_matvec_rows(qts[i]);
+        test_matvec_case(qts[i], 32 * (g_cu.sm_count > 0 ? g_cu.sm_count : 1) + 1, 2 * qk); /* 4 rows per warp */
+        test_matvec_case(qts[i], 64 * (g_cu.sm_count > 0 ? g_cu.sm_count : 1) + 3, qk);     /* 8 rows per warp */
     }
     CHECK(aieng_cuda_matvec_q(&g_cu, AIENG_CUDA_Q8_0, (void *)16, 4, 33, (const float *)16, (float *)16) == AIENG_ERR_INVALID_ARG, "K=33 accepted");
     CHECK(aieng_cuda_matvec_q(&g_cu, AIENG_CUDA_F16, (void *)16, 4, 32, (const float *)16, (float *)16) == AIENG_ERR_UNSUPPORTED, "F16 matvec accepted");

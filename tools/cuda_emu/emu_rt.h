@@ -142,6 +142,19 @@ static unsigned __vsub4(unsigned a, unsigned b) {
     return r;
 }
 template <typename T> static T __ldg(const T *p) { return *p; }
+static unsigned __byte_perm(unsigned x, unsigned y, unsigned s) {
+    uint64_t v = (uint64_t)x | ((uint64_t)y << 32);
+    unsigned r = 0;
+    for (int i = 0; i < 4; i++) r |= (unsigned)((v >> (8 * ((s >> (4 * i)) & 7))) & 255u) << (8 * i);
+    return r;
+}
+static unsigned __funnelshift_r(unsigned lo, unsigned hi, unsigned sh) {
+    return (unsigned)((((uint64_t)hi << 32) | lo) >> (sh & 31));
+}
+static unsigned __funnelshift_rc(unsigned lo, unsigned hi, unsigned sh) {
+    return (unsigned)((((uint64_t)hi << 32) | lo) >> (sh < 32 ? sh : 32));
+}
+static float __uint_as_float(unsigned u) { float f; memcpy(&f, &u, 4); return f; }
 float __expf(float x) { return expf(x); }
 float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 static void __trap(void) { fprintf(stderr, "emu: __trap\n"); abort(); }
