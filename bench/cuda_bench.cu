@@ -212,16 +212,22 @@ static void bench_matvec(int qt, const char *name, int64_t M, int64_t K) {
 
 int main(int argc, char **argv) {
     int do_gemm = 0, do_attn = 0, do_mv = 0, attn1 = 0;
+    const char *mv1 = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "gemm")) do_gemm = 1;
         else if (!strcmp(argv[i], "attn")) do_attn = 1;
         else if (!strcmp(argv[i], "matvec")) do_mv = 1;
         else if (!strcmp(argv[i], "quick")) quick = 1;
         else if (!strcmp(argv[i], "attn1")) attn1 = 1; /* one attention case (for a profiler) */
+        else if (!strncmp(argv[i], "mv:", 3)) mv1 = argv[i] + 3; /* one matvec type, 16384² (for a profiler) */
     }
-    if (attn1) {
+    if (attn1 || mv1) {
         CK(aieng_cuda_init(&cu, NULL));
-        bench_attn(AIENG_CUDA_F16, 4, 32, 4096, 128, 0);
+        if (attn1) bench_attn(AIENG_CUDA_F16, 4, 32, 4096, 128, 0);
+        const char *names[5] = {"q8_0", "q4_0", "q4_1", "q4_k", "q6_k"};
+        const int types[5] = {AIENG_CUDA_Q8_0, AIENG_CUDA_Q4_0, AIENG_CUDA_Q4_1, AIENG_CUDA_Q4_K, AIENG_CUDA_Q6_K};
+        for (int t = 0; t < 5 && mv1; t++)
+            if (!strcmp(mv1, names[t])) bench_matvec(types[t], names[t], 16384, 16384);
         aieng_cuda_release(&cu);
         return 0;
     }

@@ -194,8 +194,12 @@ fi
 if [ $profile = 1 ] && command -v ncu >/dev/null 2>&1 && [ "$(left)" -gt 60 ]; then
   echo "== ncu: flash attention (f16, 4×32×4096×128) and the GEMM (4096³) -> profile.txt"
   NS="--section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis"
+  if [ "${AIENG_PROFILE:-}" = matvec ]; then  # the quantized matvec kernels instead
+    for t in q8_0 q4_0 q4_1 q4_k q6_k; do timeout $(cap 40) ncu $NS -k regex:matvec -c 1 ./build/cuda_bench mv:$t; done >"$LOG/profile.txt" 2>&1
+  else
   { timeout $(cap 60) ncu $NS -k regex:flash -c 1 ./build/cuda_bench attn1
     timeout $(cap 60) ncu $NS -k regex:gemm -c 1 ./build/cuda_bench gemm quick; } >"$LOG/profile.txt" 2>&1
+  fi
   grep -E 'Duration|Compute \(SM\) Throughput|Memory Throughput|Registers Per|Achieved Occupancy|Stall|Warp Cycles Per Issued' "$LOG/profile.txt" | head -30
   stamp "profile"
 fi
