@@ -1524,30 +1524,48 @@ template <typename T, int D> __global__ void aieng__paged_combine(aieng__pd_args
 }
 
 /* ================================================================ quantized matvec (GGUF blocks)
-   y = W·x: a warp owns AIENG__MV_ROWS (4) consecutive rows. Lane l takes sub-block
-   l % LPB of blocks l / LPB, l / LPB + 32 / LPB, ... of every one of its rows: it loads
-   the slice of x it needs once (as float4) and uses it for the 4 rows (with the
-   row-independent sums of x that Q4_1 / Q4_K's minimum needs), then a butterfly
-   sums the 32 lanes. Per row the order is: each lane sums its blocks in increasing
-   order, each block's share as written in its unit, then aieng__warp_sum; the
-   number of rows per warp, the grid and the SM count play no part (DETERMINISM).
-   Why this shape (H100 per SM and clock: ~128 B of L1 data, 4 warp instructions,
-   only 16 int->float conversions; 80 % of 3 TB/s is ~10 weight bytes per SM and
-   clock, i.e. ~20 weights per clock for the 4-bit types):
-   - no I2F per weight: a byte permute builds the float 2^23 + q and one add takes
-     2^23 (+ the type's offset) away, exact; 3 instructions a weight (PRMT, FADD,
-     FFMA) where I2F alone would cap Q4 at ~16 weights/clk (~60 % of the target);
-   - x through L1 once per 4 rows: float x is 4 B per weight, i.e. 8 B per weight
-     byte for 4-bit types; shared by 4 rows it is 2 B per weight byte;
-   - fewer, wider weight loads: 4-byte aligned words (Q8_0 and Q6_K, whose blocks are
-     only 2-byte aligned, by three aligned words and a funnel shift per 8 bytes),
-     16-byte loads for Q4_K when W is 16-byte aligned (the same arithmetic: only the
-     load width differs). Q6_K went from 17 to 13 loads per lane and block, Q4_K
-     from 8 to 2, Q8_0 from 5 to 4;
-   - Q4_K's sub-block scales decoded with word operations (no per-lane byte
-     indexing, which put the scales in local memory).
-   4 rows × (4..32) B per lane and iteration keep enough bytes in flight with ~8
-   resident blocks of 128 threads per SM (M = 16384: 1024 blocks, one wave). */
+   y = W·x. A warp owns R consecutive rows (R = 8, 4 or 1, chosen on the host from M and
+   the SM count: 8 while that still gives every SM two blocks; Q6_K at most 4, as 8 rows
+   would take 168 registers). Lane l takes sub-block l % LPB of blocks l / LPB,
+   l / LPB + 32 / LPB, ... of each of its rows: it loads the slice of x it needs once
+   (float4) with the row-independent sums of that slice, and uses it for the R rows; a
+   butterfly then sums the 32 lanes. Per row the order is: each lane adds its blocks in
+   increasing order (each block's share computed as written in its unit), then
+   aieng__warp_sum; R, the grid and the SM count play no part (DETERMINISM; the tests
+   check bitwise equality across R and across W's alignment). Products that meet a sum
+   are written as fmaf / __fmul_rn / __fadd_rn, so that no instantiation is left to
+   the compiler's contraction.
+   Cost model (H100: an SM's L1 serves ~one 128-byte line a clock to a warp-wide load,
+   one "wavefront" per line it touches; 4 warp instructions a clock; int->float
+   conversions at 16 a clock). 80 % of the 3 TB/s copy at ~1.98 GHz is ~9.2 weight
+   bytes per SM and clock, i.e. ~16 weights a clock for the 4-bit types. The old
+   kernel (one row per warp, 2-byte loads, x per row, I2F per weight) fits this model
+   within 10 % for three types: Q8_0 31 wavefronts per 272 weight bytes (8.8 B/wf:
+   2.3 TB/s; measured 2266 GB/s), Q6_K 118 per 840 (7.1: 1.86; 1809), Q4_K 164 per 576
+   (3.5: 0.92; 839); Q4_0 (22 per 144: 1.7; 1373) and Q4_1 (20 per 160: 2.1; 1806) ran
+   below it (instruction-bound: I2F and unpacking). Now:
+   - x costs a wavefront per line per R rows: Q8_0/Q4_0/Q4_1 16 per 8 blocks, Q4_K 128
+     per 4 blocks (each lane's 16-float runs sit in 4 lines), Q6_K 16 per 2 blocks;
+   - weight loads: 4-byte words where the layout allows (Q4_1), three aligned words and
+     funnel shifts per 8 bytes of 2-byte aligned blocks (Q8_0), 16-byte loads for Q4_K
+     when W is 16-byte aligned (else words; the same arithmetic, the same bits);
+     Q6_K with 16 lanes a block, 4-byte pieces (ql, ql+32, qh) so a load touches 2
+     blocks, not 4;
+   - estimated wavefronts per row: Q8_0 12 + 16/8 per 272 B (19 B/wf), Q4_0 6 + 2 per
+     144 (18), Q4_1 4 + 2 per 160 (27), Q4_K 9 + 128/8 per 576 (23; 4-byte aligned W:
+     ~40 + 16), Q6_K ~28 + 16/4 per 420 (13): all above the ~9.2 needed;
+   - no I2F per weight: a byte permute builds the float. Q8_0: 2^23 + (q + 128), minus a
+     constant (PRMT, FADD, FFMA a weight). 4-bit q and 6-bit v: the byte 8q or 2v under
+     the exponent of 1/2 gives 1/2 + q/32 (1/2 + v/128) exactly, one PRMT and one FFMA
+     a weight, and Σ q·x = 32·S − 16·Σx with the slice's Σx shared by the rows (the
+     cancellation costs a few bits against 24-bit sums of 8..32 terms; the tests' bound
+     is 1e-4 of Σ|w·x|). ~4 instructions a 4-bit weight with the per-block work, about
+     half of the issue rate at 16 weights a clock;
+   - Q4_K's sub-block scales come from word operations (no byte array indexed by lane,
+     which put the scales in local memory);
+   - bytes in flight: R rows of independent loads a lane (unrolled 4/2/1 for R = 1/4/8);
+     M = 16384: 512 blocks of 4 warps at R = 8 (<= 128 registers: 4+ blocks an SM, one
+     wave), Q6_K 1024 at R = 4. */
 static __device__ __forceinline__ float aieng__h2f_bits(uint16_t h) { return __half2float(__ushort_as_half(h)); }
 /* byte k (0..3, may be run-time) of w as a float minus bias (bias = 2^23 + offset): exact */
 static __device__ __forceinline__ float aieng__bytef(uint32_t w, uint32_t k, float bias) {
@@ -1618,7 +1636,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
         /* int8 -> q + 128 in 0..255 */
         float sum = aieng__dot4(q0 ^ 0x80808080u, xs.v, AIENG__MAG + 128.0f, 0.0f);
         sum = aieng__dot4(q1 ^ 0x80808080u, xs.v + 4, AIENG__MAG + 128.0f, sum);
-        return d * sum;
+        return __fmul_rn(d, sum);
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
@@ -1637,7 +1655,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
         const uint32_t q = aieng__ld4u(blk + 2 + 4 * s);
         float sum = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
         sum = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sum);
-        return d * fmaf(32.0f, sum, xs.s24); /* Σ (q − 8)·x = 32·S − 24·Σx */
+        return __fmul_rn(d, fmaf(32.0f, sum, xs.s24)); /* Σ (q − 8)·x = 32·S − 24·Σx */
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
@@ -1658,7 +1676,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
         const float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), m = aieng__h2f_bits((uint16_t)(dm >> 16));
         float sq = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
         sq = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sq);
-        return d * fmaf(32.0f, sq, xs.s16) + m * xs.sum;
+        return fmaf(d, fmaf(32.0f, sq, xs.s16), __fmul_rn(m, xs.sum));
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
@@ -1701,7 +1719,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
         }
         lo = fmaf(32.0f, lo, xs.lo16); /* Σ q·x */
         hi = fmaf(32.0f, hi, xs.hi16);
-        return d * (s0 * lo + s1 * hi) - dmin * (m0 * xs.slo + m1 * xs.shi);
+        return fmaf(d, fmaf(s0, lo, __fmul_rn(s1, hi)), -__fmul_rn(dmin, fmaf(m0, xs.slo, __fmul_rn(m1, xs.shi))));
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
@@ -1734,7 +1752,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
         const float a1 = fmaf(128.0f, aieng__dot4h(((b << 1) & 0x1e1e1e1eu) | ((h << 3) & 0x60606060u), xs.v[1], 0.0f), xs.s96[1]);
         const float a2 = fmaf(128.0f, aieng__dot4h(((a >> 3) & 0x1e1e1e1eu) | ((h << 1) & 0x60606060u), xs.v[2], 0.0f), xs.s96[2]);
         const float a3 = fmaf(128.0f, aieng__dot4h(((b >> 3) & 0x1e1e1e1eu) | ((h >> 1) & 0x60606060u), xs.v[3], 0.0f), xs.s96[3]);
-        return d * (f0 * a0 + f1 * a1 + f2 * a2 + f3 * a3);
+        return __fmul_rn(d, fmaf(f3, a3, fmaf(f2, a2, fmaf(f1, a1, __fmul_rn(f0, a0)))));
     }
 };
 
@@ -1760,7 +1778,7 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
         typename U::X xs;
         U::loadx(xs, x + blk * U::QK, sub);
 #pragma unroll
-        for (int r = 0; r < R; r++) acc[r] += U::template dot<V16>(wr[r] + blk * U::BYTES, xs, sub);
+        for (int r = 0; r < R; r++) acc[r] = __fadd_rn(acc[r], U::template dot<V16>(wr[r] + blk * U::BYTES, xs, sub));
     }
 #pragma unroll
     for (int r = 0; r < R; r++) acc[r] = aieng__warp_sum(acc[r]);

@@ -268,6 +268,10 @@ int main(int argc, char **argv) {
         bench_matvec(AIENG_CUDA_Q6_K, "q6_k", M, K);
         bench_matvec(AIENG_CUDA_Q4_0, "q4_0", 576, 576);      /* SmolLM2-sized: L2-resident, launch-bound */
         bench_matvec(AIENG_CUDA_Q8_0, "q8_0", 49152, 576);    /* SmolLM2 output layer */
+        if (!quick) { /* the other rows-per-warp choices of aieng_cuda_matvec_q (1 and 4 on an H100) */
+            bench_matvec(AIENG_CUDA_Q4_0, "q4_0", 4096, 16384);
+            bench_matvec(AIENG_CUDA_Q4_K, "q4_k", 6144, 16384);
+        }
     }
     aieng_cuda_release(&cu);
     return 0;
