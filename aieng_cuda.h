@@ -277,6 +277,8 @@ typedef struct aieng_cuda_config {
                           double-buffered, 128 rows double-buffered (tests; smaller if it does not fit),
                           4 the sm_90a wgmma kernel where there is one (else as 0), 5 its
                           variant with 128-key tiles, one block per SM */
+    int matvec_rows;   /* 0 = automatic; 1, 2, 4, 8 rows per warp in aieng_cuda_matvec_q (tests,
+                          benchmarks; no bit of the result depends on it) */
 } aieng_cuda_config;
 
 typedef struct aieng_cuda {
@@ -2253,6 +2255,7 @@ static void aieng__mv_launch(int rows, cudaStream_t s, const uint8_t *w, int64_t
     const unsigned blocks = (unsigned)((M + per_block - 1) / per_block);
     if (rows == 8) aieng__matvec_q<QT, R8, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
     else if (rows == 4) aieng__matvec_q<QT, 4, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
+    else if (rows == 2) aieng__matvec_q<QT, 2, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
     else aieng__matvec_q<QT, 1, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
 }
 AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void *W, int64_t M, int64_t K, const float *x,
@@ -2266,10 +2269,16 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
     if (M == 0) return AIENG_OK;
     if (!y || (K > 0 && (!W || !x))) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL data");
     if (((uintptr_t)W & 3u) || !aieng__al16(x)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: W must be 4-byte and x 16-byte aligned");
-    /* rows per warp: 8 (x read once per 8 rows) while that leaves every SM two blocks, else
-       4, else 1 (small M: more warps in flight). Rows are independent: no bit of y changes. */
+    /* rows per warp: more rows share each x slice, fewer warps keep loads in flight. Measured on
+       an H100 (16384², GB/s for 1/2/4/8 rows): Q8_0 2378/2354/2223/1299, Q4_0 1355/1835/2054/987,
+       Q4_1 1812/1930/1813/819, Q4_K 1023/1711/2390/2219, Q6_K 1676/1702/1859/1857. So each type
+       has its own count, halved while it would leave fewer than 24 warps per SM (Q4_K, with
+       16-byte loads: 8). Rows are independent: no bit of y changes. */
     const int64_t sms = cu->sm_count > 0 ? cu->sm_count : 1;
-    const int rows = M >= 2 * sms * AIENG__MV_WARPS * 8 ? 8 : M >= 2 * sms * AIENG__MV_WARPS * 4 ? 4 : 1;
+    int rows = qtype == AIENG_CUDA_Q8_0 ? 1 : qtype == AIENG_CUDA_Q4_1 ? 2 : 4;
+    const int64_t min_warps = (qtype == AIENG_CUDA_Q4_K ? 8 : 24) * sms;
+    while (rows > 1 && M / rows < min_warps) rows /= 2;
+    if (cu->cfg.matvec_rows > 0) rows = cu->cfg.matvec_rows >= 8 ? 8 : cu->cfg.matvec_rows >= 4 ? 4 : cu->cfg.matvec_rows >= 2 ? 2 : 1;
     const uint8_t *w = (const uint8_t *)W;
     const int v16 = aieng__al16(W); /* Q4_K: 16-byte loads (rows are 144·nb bytes); same arithmetic */
     cudaStream_t s = aieng__stream(cu);

@@ -236,6 +236,7 @@ int main(int argc, char **argv) {
     CK(aieng_cuda_init(&cu, NULL));
     if (getenv("AIENG_CUDA_NO_WGMMA")) cu.wgmma = 0; /* the mma.sync GEMM even on sm_90a */
     if (getenv("AIENG_CUDA_ATTN_TILE")) cu.cfg.attn_tile = atoi(getenv("AIENG_CUDA_ATTN_TILE")); /* a kernel variant */
+    if (getenv("AIENG_CUDA_MV_ROWS")) cu.cfg.matvec_rows = atoi(getenv("AIENG_CUDA_MV_ROWS"));   /* rows per warp */
     printf("DEVICE %s sm_%d sms=%d smem_block=%zu wgmma=%d\n", cu.name, cu.cc, cu.sm_count, cu.smem_block, cu.wgmma);
     fflush(stdout);
     const int bf = cu.cc >= 80;

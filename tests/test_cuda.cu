@@ -551,12 +551,22 @@ static void test_matvec_rows(int qt) {
     void *dW = dev_alloc(W.size()), *dx = to_dev(x, AIENG_CUDA_F32), *dy = dev_alloc((size_t)Ms[0] * 4);
     aieng_cuda_upload(&g_cu, dW, W.data(), W.size());
     std::vector<float> first;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++) { /* the automatic rows per warp at three sizes */
         OK(aieng_cuda_matvec_q(&g_cu, qt, dW, Ms[i], K, (const float *)dx, (float *)dy));
         std::vector<float> got = from_dev(dy, Ms[2], AIENG_CUDA_F32);
         if (i == 0) first = got;
         else CHECK(memcmp(got.data(), first.data(), got.size() * sizeof(float)) == 0, "matvec type %d: rows differ with M=%lld", qt, (long long)Ms[i]);
     }
+    std::vector<float> all;
+    for (int rows = 1; rows <= 8; rows *= 2) { /* every rows-per-warp count on the whole matrix */
+        g_cu.cfg.matvec_rows = rows;
+        OK(aieng_cuda_matvec_q(&g_cu, qt, dW, Ms[0], K, (const float *)dx, (float *)dy));
+        g_cu.cfg.matvec_rows = 0;
+        std::vector<float> got = from_dev(dy, Ms[0], AIENG_CUDA_F32);
+        if (rows == 1) all = got;
+        else CHECK(memcmp(got.data(), all.data(), got.size() * sizeof(float)) == 0, "matvec type %d: %d rows per warp differ from 1", qt, rows);
+    }
+    CHECK(memcmp(all.data(), first.data(), first.size() * sizeof(float)) == 0, "matvec type %d: forced and automatic rows differ", qt);
     aieng_cuda_free(&g_cu, dW); aieng_cuda_free(&g_cu, dx); aieng_cuda_free(&g_cu, dy);
 }
 /* W at byte offset woff (0 or 4: 16- or only 4-byte aligned blocks, another load path for

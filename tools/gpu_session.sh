@@ -148,6 +148,12 @@ if [ $dobench = 1 ]; then
   echo "== bench (ours)"
   # AIENG_BENCH="attn" (or gemm, matvec) times only those; AIENG_ATTN_VARIANT=5 also times that attention variant
   timeout $(cap 240) ./build/cuda_bench $quick ${AIENG_BENCH:-} >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
+  if [ -n "${AIENG_MV_SWEEP:-}" ]; then  # matvec with 1, 2, 4, 8 rows per warp
+    for r in 1 2 4 8; do
+      AIENG_CUDA_MV_ROWS=$r timeout $(cap 60) ./build/cuda_bench matvec 2>&1 | grep '^RESULT matvec' | sed "s/^RESULT /rows=$r /"
+    done | tee "$LOG/bench_variant.txt" | awk '{print $1, $2, $4}'
+    stamp "matvec sweep"
+  fi
   if [ -n "${AIENG_ATTN_VARIANT:-}" ]; then
     AIENG_CUDA_ATTN_TILE=$AIENG_ATTN_VARIANT timeout $(cap 120) ./build/cuda_bench $quick attn >"$LOG/bench_variant.txt" 2>&1
     echo "== attention variant $AIENG_ATTN_VARIANT (ms): default vs variant"

@@ -10,7 +10,9 @@ def cut(s, start_marker, end_marker):
     return s[:a] + s[b:]
 
 s = src
-s = s.replace('#include <cuda_runtime.h>\n#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n', '#include "emu_rt.h"\n')
+s = re.sub(r'#include <cuda_runtime.h>\n#include <cuda.h>[^\n]*\n#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n', '#include "emu_rt.h"\n', s)
+assert '#include "emu_rt.h"' in s, 'the CUDA include block of aieng_cuda.h changed'
+s = s.replace('CUDART_VERSION >= 12000', '0')  # no Hopper kernels (wgmma, TMA) in the emulation
 s = s.replace('#ifndef __CUDACC__\n#error "aieng_cuda.h: the implementation must be compiled by nvcc (a .cu file)"\n#endif\n', '')
 s = cut(s, 'static __device__ __forceinline__ uint32_t aieng__smem_u32', '/* 16 bytes global -> shared')
 s = cut(s, '/* D += A·B, m16n8k16', 'static __device__ __forceinline__ float aieng__warp_sum')
