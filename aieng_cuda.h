@@ -1625,7 +1625,7 @@ static __device__ __forceinline__ float aieng__dot4h(uint32_t w, const float *x,
    shared by the warp's rows); dot returns the lane's part of the block's dot product. */
 template <int QT> struct aieng__qunit;
 template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
-    enum { QK = 32, BYTES = 34, LPB = 4, MAXR = 8 };
+    enum { QK = 32, BYTES = 34, LPB = 4, MAXR = 8, UNR4 = 2 };
     struct X { float v[8]; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.v, x + 8 * s);
@@ -1642,7 +1642,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
-    enum { QK = 32, BYTES = 18, LPB = 4, MAXR = 8 };
+    enum { QK = 32, BYTES = 18, LPB = 4, MAXR = 8, UNR4 = 4 };
     struct X { float lo[4], hi[4], s24; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.lo, x + 4 * s);
@@ -1661,7 +1661,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
-    enum { QK = 32, BYTES = 20, LPB = 4, MAXR = 8 };
+    enum { QK = 32, BYTES = 20, LPB = 4, MAXR = 8, UNR4 = 4 };
     struct X { float lo[4], hi[4], sum, s16; };
     static __device__ __forceinline__ void loadx(X &xs, const float *x, int s) {
         aieng__ldx4(xs.lo, x + 4 * s);
@@ -1682,7 +1682,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
-    enum { QK = 256, BYTES = 144, LPB = 8, MAXR = 8 };
+    enum { QK = 256, BYTES = 144, LPB = 8, MAXR = 8, UNR4 = 2 };
     /* lane s: 64-chunk c = s / 2, bytes 16·(s % 2) .. +15 of its 32 quant bytes:
        low nibbles -> x[64c + 16(s%2) + i], high nibbles -> x[64c + 32 + 16(s%2) + i] */
     struct X { float lo[16], hi[16], slo, shi, lo16, hi16; };
@@ -1725,7 +1725,7 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
     }
 };
 template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
-    enum { QK = 256, BYTES = 210, LPB = 16, MAXR = 4 }; /* 8 rows would take 168 registers */
+    enum { QK = 256, BYTES = 210, LPB = 16, MAXR = 4, UNR4 = 1 }; /* 8 rows would take 168 registers */
     /* lane s: half hh = s / 8, l = 4(s%8) .. +3 of 32: x[128hh + 32j + l] for j = 0..3,
        from ql bytes 64hh + l (j = 0, 2) and 64hh + 32 + l (j = 1, 3), qh bytes 128 + 32hh + l */
     struct X { float v[4][4], s96[4]; };
@@ -1759,6 +1759,9 @@ template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
 };
 
 #define AIENG__MV_WARPS 4
+/* blocks in flight per lane: at 4 rows per warp the type's UNR4 (H100, 16384², GB/s for
+   unroll 1/2/4: Q4_0 1204/2047/2125, Q4_1 1945/1806/2075, Q4_K 1704/2380/2277, Q6_K
+   2012/1851/1631: more loads in flight against fewer registers), else 4 (8 rows: 1) */
 template <int QT, int R, bool V16>
 __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const uint8_t *W, int64_t M, int64_t K, const float *x,
                                                                         float *y) {
@@ -1775,7 +1778,8 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
         wr[r] = W + (row0 + r < M ? row0 + r : M - 1) * rb;
         acc[r] = 0.0f;
     }
-#pragma unroll(R >= 8 ? 1 : R >= 4 ? 2 : 4) /* loads of several blocks in flight */
+    constexpr int UNR = R >= 8 ? 1 : R >= 4 ? (int)U::UNR4 : 4;
+#pragma unroll(UNR) /* loads of several blocks in flight */
     for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB) {
         typename U::X xs;
         U::loadx(xs, x + blk * U::QK, sub);
@@ -2275,7 +2279,7 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
        has its own count, halved while it would leave fewer than 24 warps per SM (Q4_K, with
        16-byte loads: 8). Rows are independent: no bit of y changes. */
     const int64_t sms = cu->sm_count > 0 ? cu->sm_count : 1;
-    int rows = qtype == AIENG_CUDA_Q8_0 ? 1 : qtype == AIENG_CUDA_Q4_1 ? 2 : 4;
+    int rows = qtype == AIENG_CUDA_Q8_0 ? 1 : 4; /* Q4_1: 2 rows 1925-1955, 4 rows (unroll 4) 2075 */
     const int64_t min_warps = (qtype == AIENG_CUDA_Q4_K ? 8 : 24) * sms;
     while (rows > 1 && M / rows < min_warps) rows /= 2;
     if (cu->cfg.matvec_rows > 0) rows = cu->cfg.matvec_rows >= 8 ? 8 : cu->cfg.matvec_rows >= 4 ? 4 : cu->cfg.matvec_rows >= 2 ? 2 : 1;
