@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.3.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.4.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -94,6 +94,13 @@
           exclusivity, multipleOf, decimal bounds, pattern/format with lengths, contains,
           uniqueItems over few values; formats ipv4, ipv6, hostname, email, uri,
           uri-reference, duration
+   0.4.0  string automata of complemented groups: not {pattern / minLength / maxLength /
+          format / enum} of strings, not {enum} of strings with other string keywords,
+          more than two patterns; keys of extra members as one automaton (patterns, the
+          declared names excluded, propertyNames): patternProperties with
+          additionalProperties, keys matching several patterns, propertyNames with declared
+          names and patterns, allOf parts with their own patternProperties, exact; regex
+          DFAs collapse states that accept every continuation
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -220,7 +227,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 2
+#define AIENG_AGENT_VERSION_MINOR 4
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -437,10 +444,17 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   absent = allowed (as the spec says) unless
                                                   AIENG_SCHEMA_NO_EXTRA_PROPERTIES; in allOf,
                                                   each part's applies to the names that part
-                                                  does not declare (without patternProperties)
-   patternProperties         yes                  extra members whose key matches one of the
-                                                  patterns, with that pattern's schema (keys
-                                                  matching none are not generated)
+                                                  neither declares nor matches with one of its
+                                                  patternProperties
+   patternProperties         yes                  yes: a key (declared names aside) takes the
+                                                  schemas of all the patterns it matches, one
+                                                  matching none additionalProperties'; the
+                                                  extra keys are one automaton (product of the
+                                                  patterns' DFAs, of the declared names, which
+                                                  it excludes, and of propertyNames; up to 12
+                                                  patterns and AIENG__SC_AUTOMATON_MAX states).
+                                                  Beyond that bound the approximations of 0.3:
+                                                  see the gaps below
    items, prefixItems,       yes (items as an     yes
    additionalItems           array = prefixItems)
    minItems, maxItems        yes                  yes
@@ -457,11 +471,17 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   not {"required": [...]} and not {"anyOf":
                                                   [{"required": [...]}, ...]} (objects without
                                                   all of each list), not {"enum"/"const"} of
-                                                  null, booleans and strings (strings without
-                                                  other string keywords), and a not of an
-                                                  object schema of properties (each `type`
-                                                  alone, enum/const as above, or false) and
-                                                  required names: an anyOf of the ways it fails
+                                                  null, booleans and strings, a not of a
+                                                  string-only schema (pattern, minLength,
+                                                  maxLength, format date/time/date-time/uuid,
+                                                  enum/const of strings, type "string"): the
+                                                  complement, as a group of the string's
+                                                  automaton (with its other string keywords;
+                                                  error above AIENG__SC_AUTOMATON_MAX states),
+                                                  and a not of an object schema of properties
+                                                  (each `type` alone, enum/const as above, or
+                                                  false) and required names: an anyOf of the
+                                                  ways it fails
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -469,11 +489,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minLength, maxLength      yes (code points)    yes (an escape counts as one character);
                                                   maxLength above AIENG_GRAMMAR_MAX_REPEAT is
                                                   left to the validator
-   pattern                   yes                  yes; with min/maxLength, with format or a
-                                                  second pattern: exact, the product of their
-                                                  minimal DFAs and the length counter as rules
-                                                  (error above AIENG__SC_AUTOMATON_MAX (20000)
-                                                  states; relaxed: the lengths are left out)
+   pattern                   yes                  yes; with min/maxLength, with format or more
+                                                  patterns (up to 14, allOf): exact, the product
+                                                  of their minimal DFAs and the length counter
+                                                  as rules (error above AIENG__SC_AUTOMATON_MAX
+                                                  (20000) states; relaxed: the lengths are left
+                                                  out)
    format                    date, time,          same grammars (the validator runs them; the
                              date-time, uuid,     first four as regexes when combined with
                              ipv4, ipv6 (RFC      lengths or a pattern; the others then only
@@ -511,19 +532,23 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   "not if" is written as for `not` above;
                                                   another `if`: error (relaxed)
    propertyNames             yes                  declared names it rejects are forbidden;
-                                                  extra keys follow it when no declared name
-                                                  matches it and there are no
+                                                  extra keys follow it: exactly, in the key
+                                                  automaton above, when it is a string-only
+                                                  schema as for `not` (also with not / allOf /
+                                                  $ref of such); other forms only when no
+                                                  declared name matches it and there are no
                                                   patternProperties; else an error (relaxed)
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
    JSON escapes. Looser (the only cases): oneOf's exclusivity against branches outside the
-   form above; a key matching two patternProperties is checked against one; a declared
-   name (or one that not/dependencies forbid) that also matches a patternProperties
-   pattern may come again as that pattern's member; declared names that need JSON escapes
-   are not excluded from extra members. Validate the result when these matter (aieng-run
-   does).
+   form above; and only where the key automaton of extra members exceeds its bound (or has
+   more than 12 patterns): a key matching two patternProperties is checked against one, a
+   declared name (or one that not/dependencies forbid) that also matches a
+   patternProperties pattern may come again as that pattern's member, declared names that
+   need JSON escapes are not excluded from extra members (keys matching no pattern are then
+   not generated: stricter). Validate the result when these matter (aieng-run does).
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
    \t \n \r \f \v \xHH \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with
    ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
@@ -5735,7 +5760,7 @@ static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const 
     aieng__slp *p;
     aieng__ax a;
     aieng__buf key;
-    int i, gi, n = 0, id = -1, bits = 0;
+    int i, gi, n = 0, id = -1, bits = 0, hasb = 0;
     long bound = 0;
     memset(&key, 0, sizeof key);
     for (gi = 0; gi < L->ng; gi++) if (L->g[gi].never && !L->g[gi].neg) { /* nothing */
@@ -5760,6 +5785,7 @@ static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const 
         p->g[gi].d0 = n;
         for (i = 0; i < L->nre; i++) if (L->rg[i] == gi) { re[n] = L->re[i]; rl[n] = L->rl[i]; n++; }
         p->g[gi].nd = n - p->g[gi].d0;
+        if (L->g[gi].mn > 0 || L->g[gi].mx >= 0) hasb = 1;
         if (L->g[gi].mn > bound) bound = L->g[gi].mn;
         if (L->g[gi].mx > bound) bound = L->g[gi].mx;
     }
@@ -5775,7 +5801,7 @@ static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const 
         bits += p->width[i];
     }
     p->lshift = bits;
-    p->lcap = bound ? bound + 1 : 0;
+    p->lcap = hasb ? bound + 1 : 0;
     { int lw = 0; while ((1L << lw) <= p->lcap) lw++; bits += lw; }
     if (bits > 63 || bound > AIENG_GRAMMAR_MAX_REPEAT) {
         aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what); goto done; }
@@ -6100,8 +6126,9 @@ static int aieng__sc_ref_text(aieng__sc *c, const aieng_json *t, aieng__buf *o) 
     AIENG_FREE(p.p, NULL);
     return ok;
 }
+static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt);
 /* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
-   strings (enums != 0), and object schemas of properties (each of those forms), required
+   strings and string-only schemas (aieng__sc_str_not; both with enums != 0), and object schemas of properties (each of those forms), required
    names and type "object" (an anyOf of the ways they fail). 1 written, -1 outside these
    forms. */
 static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, int enums, int depth) {
@@ -6114,6 +6141,36 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
     if (r == 1) return 1;
     if (r == 0) { aieng__buf_puts(o, "false"); return 1; }
     if (s->type != AIENG_JSON_OBJECT) return -1;
+    if (aieng_json_get(s, "not") && (aieng_json_get(s, "not")->type == AIENG_JSON_BOOL || aieng_json_get(aieng_json_get(s, "not"), "type"))) {
+        /* not {not X}: X (the node itself when it is in the schema), when X states its type
+           (else the compiler would infer one from its keywords: stricter than X) */
+        const aieng_json *x = aieng_json_get(s, "not");
+        for (i = 0; i < s->n; i++) {
+            const char *kk = s->items[i]->key;
+            if (strcmp(kk, "not") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment") && strcmp(kk, "default") &&
+                strcmp(kk, "examples")) break;
+        }
+        if (i == s->n) {
+            char *w = NULL;
+            size_t wn = 0, at = o->n;
+            if (aieng__sc_ref_text(c, x, o)) return 1;
+            o->n = at;
+            if (aieng_json_write(x, 0, &w, &wn) != AIENG_OK) return -1;
+            aieng__buf_put(o, w, wn);
+            aieng_free(NULL, w);
+            return 1;
+        }
+    }
+    if (enums && aieng__sc_str_not(c, s) >= 0) { /* a string-only schema: its not, as the string automaton writes it */
+        char *w = NULL;
+        size_t wn = 0;
+        if (aieng_json_write(s, 0, &w, &wn) != AIENG_OK) return -1;
+        aieng__buf_puts(o, "{\"not\":");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_putc(o, '}');
+        aieng_free(NULL, w);
+        return 1;
+    }
     for (i = 0; i < s->n; i++) {
         const char *kk = s->items[i]->key;
         if (strcmp(kk, "type") && strcmp(kk, "enum") && strcmp(kk, "const") && strcmp(kk, "properties") && strcmp(kk, "required") &&

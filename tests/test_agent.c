@@ -1088,6 +1088,9 @@ static void test_object_unordered(void) {
         "{\"type\":\"object\",\"dependencies\":{\"a\":{\"properties\":{\"b\":{\"type\":\"string\"}},\"required\":[\"c\"]}},\"dependentSchemas\":{\"d\":false}}",
         "{\"type\":\"object\",\"not\":{\"properties\":{\"a\":{\"type\":\"number\"},\"b\":{\"enum\":[\"s\"]}},\"required\":[\"a\",\"b\"]}}",
         "{\"if\":{\"type\":\"object\",\"required\":[\"x1\"]},\"then\":{\"properties\":{\"a\":false}},\"else\":{\"maxProperties\":2}}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{}},\"if\":{\"properties\":{\"a\":{\"pattern\":\"^s\"}},\"required\":[\"a\"]},"
+        "\"then\":{\"required\":[\"b\"]},\"else\":{\"properties\":{\"b\":{\"type\":\"integer\"}}}}",
+        "{\"type\":\"object\",\"if\":{\"properties\":{\"c\":{\"not\":{\"type\":\"string\",\"maxLength\":0}}}},\"then\":{\"properties\":{\"d\":{\"type\":\"string\"}}},\"else\":{\"maxProperties\":1}}",
     };
     static const char *const keys[] = { "a", "b", "c", "d", "x1" };
     int agree = 0, total = 0, accepted = 0;
@@ -1430,7 +1433,8 @@ static void test_schema_kw_strings(void) {
         { "{\"type\":\"string\",\"not\":{\"enum\":[\"a\\\"b\",\"\\n\",\"Z\"]},\"pattern\":\"^.{0,3}$\"}", { "a\"b", "Z", "ZZ" } },
         { "{\"type\":\"string\",\"allOf\":[{\"not\":{\"pattern\":\"^a\"}},{\"not\":{\"pattern\":\"b$\"}},{\"not\":{\"minLength\":3,\"maxLength\":3}}]}", { "ab", "ca", "cab", "c-a" } },
         { "{\"type\":\"string\",\"allOf\":[{\"not\":{\"pattern\":\"^[^ab]\"}},{\"not\":{\"const\":\"ab\"}}],\"minLength\":2}", { "ab", "ba", "b" } },
-        { "{\"type\":\"string\",\"pattern\":\"^[^,]*$\",\"not\":{\"enum\":[\"a\",\"\\u00e9\"]}}", { "a", "\xc3\xa9", "b" } } };
+        { "{\"type\":\"string\",\"pattern\":\"^[^,]*$\",\"not\":{\"enum\":[\"a\",\"\\u00e9\"]}}", { "a", "\xc3\xa9", "b" } },
+        { "{\"type\":\"string\",\"not\":{\"maxLength\":0},\"maxLength\":2}", { "a", "" } } };
     static const char *const alpha[] = { "a", "b", "c", "Z", "0", "1", "9", "-", "/", " ", ",", ":", "T", "\"", "\n", "\xc3\xa9", "\xc3\xbc" };
     const int na = (int)(sizeof alpha / sizeof *alpha);
     kw_tally t;
@@ -1663,6 +1667,35 @@ static void test_object_keys(void) {
         aieng_grammar_free(go);
         aieng_grammar_free(g);
         aieng_json_free(sd);
+    }
+    { /* beyond the key automaton's bounds (13 patterns; a regex too large for a DFA): the
+         approximations still compile, and still accept what they accepted */
+        aieng__buf sb;
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        memset(&sb, 0, sizeof sb);
+        aieng__buf_puts(&sb, "{\"type\":\"object\",\"patternProperties\":{");
+        for (i = 0; i < 13; i++) aieng__buf_printf(&sb, "%s\"^k%d\":{\"type\":\"integer\"}", i ? "," : "", i);
+        aieng__buf_puts(&sb, "},\"additionalProperties\":false}");
+        CHECK(aieng_json_parse(sb.p, sb.n, NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK,
+              "13 patternProperties compile: %s", aieng_last_error());
+        {
+            static const char *const yes = "{\"k12x\":1,\"k0\":2}", *const no = "{\"k1\":\"s\"}";
+            CHECK(g && aieng_grammar_accepts(g, yes, strlen(yes)) && !aieng_grammar_accepts(g, no, strlen(no)), "13 patterns: members");
+        }
+        aieng_grammar_free(g); g = NULL;
+        aieng_json_free(sd); sd = NULL;
+        sb.n = 0;
+        aieng__buf_puts(&sb, "{\"type\":\"object\",\"patternProperties\":{\"^(a|b)*a(a|b){14}$\":{\"type\":\"integer\"}},\"additionalProperties\":false}");
+        CHECK(aieng_json_parse(sb.p, sb.n, NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK,
+              "a pattern whose DFA is too large compiles: %s", aieng_last_error());
+        {
+            static const char *const yes = "{\"abbbbbbbbbbbbbb\":1}";
+            CHECK(g && aieng_grammar_accepts(g, yes, strlen(yes)), "large pattern: member accepted");
+        }
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+        AIENG_FREE(sb.p, NULL);
     }
     printf("keys of extra members: grammar == validator on %d/%d objects (%d accepted)\n", agree, total, accepted);
 }
