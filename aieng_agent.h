@@ -100,7 +100,8 @@
           declared names excluded, propertyNames): patternProperties with
           additionalProperties, keys matching several patterns, propertyNames with declared
           names and patterns, allOf parts with their own patternProperties, exact; regex
-          DFAs collapse states that accept every continuation
+          DFAs collapse states that accept every continuation; regexes: ^ and $ anywhere,
+          leading look-aheads (automata; the validator matches them by DFA too)
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -554,7 +555,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
    quantifiers * + ? {n} {n,} {n,m} (lazy `?` suffix accepted, same language), ^ at the
    start and $ at the end of a top-level alternative (absent anchors mean any text before /
-   after). Not supported (error): back-references, look-around, \b \B, anchors elsewhere.
+   after). Through the regex's automaton (minimal DFA, as rules) also: ^ and $ anywhere
+   (assertions: "^$|(^a+$)", "^([^,]|$)"), and look-aheads (?=X) / (?!X) right after the
+   leading ^ of a pattern without a top-level | (a product with X's DFA, complemented for
+   (?!X)). Not supported (error): back-references, other look-arounds, \b \B.
    The grammar's whitespace is bounded: between tokens at most one space, or a newline and
    up to AIENG_SCHEMA_WS_INDENT (40) spaces/tabs, so every sentence ends within a bounded
    number of bytes beyond its content. Strings escape as JSON requires and \u escapes form
@@ -2882,9 +2886,13 @@ static void aieng__gbnf_lit_cp(aieng__buf *b, unsigned cp, int json) {
 /* with `tree` set the parser also builds a syntax tree (for the automata of pattern with
    lengths / format): nodes nd[0..nn), `last` = the node of what was parsed last */
 typedef struct aieng__rn { int kind, a, b, mn, mx; aieng__iv set; } aieng__rn;
-enum { AIENG__RN_SET, AIENG__RN_CAT, AIENG__RN_ALT, AIENG__RN_REP, AIENG__RN_EPS };
+enum { AIENG__RN_SET, AIENG__RN_CAT, AIENG__RN_ALT, AIENG__RN_REP, AIENG__RN_EPS, AIENG__RN_BOL, AIENG__RN_EOL };
+#define AIENG__RE_MAXLOOK 4
+/* tree mode only (the automata): ^ and $ anywhere (zero-width assertions), and look-aheads
+   (?=X) / (?!X) right after the ^ of a pattern without a top-level |: look[k] is X followed
+   by any text, lneg[k] whether it must not match */
 typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth;
-                           int tree, last, nn, capn; aieng__rn *nd; } aieng__re;
+                           int tree, last, nn, capn; aieng__rn *nd; int asserts, nlook, ntop, look[AIENG__RE_MAXLOOK], lneg[AIENG__RE_MAXLOOK]; } aieng__re;
 static int aieng__re_fail(aieng__re *r, const char *msg) { if (!r->err) r->err = msg; return 0; }
 /* a new tree node (set: moved into the node, for SET); -1 when out of memory or not building */
 static int aieng__re_node(aieng__re *r, int kind, int a, int b, aieng__iv *set) {
@@ -3046,6 +3054,12 @@ static int aieng__re_atom(aieng__re *r) {
         return 1;
     }
     if (c == '*' || c == '+' || c == '?') return aieng__re_fail(r, "quantifier without an element in regex");
+    if ((c == '^' || c == '$') && r->tree) { /* an assertion (automata only) */
+        r->p++;
+        r->asserts = 1;
+        aieng__re_node(r, c == '^' ? AIENG__RN_BOL : AIENG__RN_EOL, 0, 0, NULL);
+        return 1;
+    }
     if (c == '^' || c == '$') return aieng__re_fail(r, "anchors are supported only at the start and the end");
     {
         long cp = aieng__re_char(r);
@@ -3095,6 +3109,20 @@ static int aieng__re_any_node(aieng__re *r) {
 static int aieng__re_seq(aieng__re *r, int top) {
     int anchored_start = 0, anchored_end = 0, n = 0, cur = -1;
     if (top && r->p < r->end && *r->p == '^') { anchored_start = 1; r->p++; }
+    if (top) r->ntop++;
+    while (top && anchored_start && r->tree && r->end - r->p >= 3 && r->p[0] == '(' && r->p[1] == '?' && (r->p[2] == '=' || r->p[2] == '!')) {
+        int neg = r->p[2] == '!', x;
+        if (r->nlook == AIENG__RE_MAXLOOK) return aieng__re_fail(r, "too many look-aheads in regex");
+        r->p += 3;
+        if (r->depth++ > 100) return aieng__re_fail(r, "regex groups nested too deep");
+        if (!aieng__re_alt(r, 0)) return 0;
+        if (r->p >= r->end || *r->p != ')') return aieng__re_fail(r, "missing ')' in regex");
+        r->p++;
+        r->depth--;
+        x = r->last;
+        x = aieng__re_node(r, AIENG__RN_CAT, x, aieng__re_any_node(r), NULL);
+        r->look[r->nlook] = x; r->lneg[r->nlook++] = neg;
+    }
     aieng__buf_putc(r->o, '(');
     if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); cur = aieng__re_any_node(r); }
     while (r->p < r->end && *r->p != '|' && *r->p != ')') {
@@ -3133,7 +3161,8 @@ static int aieng__re_alt(aieng__re *r, int top) {
 static aieng_result aieng__re_parse(aieng__re *r, const char *re, size_t len, int json, int tree, aieng__buf *o) {
     memset(r, 0, sizeof *r);
     r->start = r->p = re; r->end = re + len; r->json = json; r->o = o; r->tree = tree; r->last = -1;
-    if (!aieng__re_alt(r, 1) || r->p != r->end || r->err) {
+    if (aieng__re_alt(r, 1) && r->p == r->end && r->nlook && r->ntop > 1) aieng__re_fail(r, "look-ahead in a pattern with a top-level | is not supported");
+    if (r->p != r->end || r->err) {
         if (!r->err) r->err = "unbalanced ')' in regex";
         return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r->err,
                                (unsigned long)(r->p - re), (int)(len > 200 ? 200 : len), re);
@@ -3158,13 +3187,14 @@ AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json,
 }
 /* 1 when the whole of s matches the regex (unanchored semantics as in JSON Schema), 0 when
    not, -1 on an unsupported regex */
+static int aieng__regex_match_dfa(const char *re, size_t relen, const char *s, size_t n);
 static int aieng__regex_match(const char *re, size_t relen, const char *s, size_t n) {
     aieng__buf b;
     aieng_grammar *g = NULL;
     int ok;
     memset(&b, 0, sizeof b);
     aieng__buf_puts(&b, "root ::= ");
-    if (aieng__regex_gbnf(re, relen, 0, &b) != AIENG_OK) { AIENG_FREE(b.p, NULL); return -1; }
+    if (aieng__regex_gbnf(re, relen, 0, &b) != AIENG_OK) { AIENG_FREE(b.p, NULL); return aieng__regex_match_dfa(re, relen, s, n); } /* anchors inside, look-ahead */
     if (b.oom || aieng_grammar_parse(b.p, b.n, "root", &g) != AIENG_OK) { AIENG_FREE(b.p, NULL); return -1; }
     AIENG_FREE(b.p, NULL);
     ok = aieng_grammar_accepts(g, s, n);
@@ -3178,7 +3208,9 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 #define AIENG_REGEX_MAX_STATES 100000      /* NFA states of one regex; DFA states: a tenth */
 #endif
 #define AIENG__RE_WORK 40000000L /* steps of one regex's DFA construction (closures, minimization) */
-typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; } aieng__nfa; /* set: tree node of a SET edge (o1), -1: epsilon (o1, o2) */
+typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; unsigned char *endok; } aieng__nfa;
+/* set: tree node of a SET edge (o1), -1: epsilon (o1, o2), -2 / -3: ^ / $ assertion (o1);
+   endok (with assertions): bit 0 the end is reachable without input, bit 1 also through ^ */
 static int aieng__nfa_new(aieng__nfa *f, int set) {
     if (f->n >= AIENG_REGEX_MAX_STATES) return -1;
     if (f->n == f->cap) {
@@ -3203,6 +3235,11 @@ static int aieng__nfa_frag(aieng__nfa *f, const aieng__re *r, int x, int *s, int
         return 1;
     }
     if (nd->kind == AIENG__RN_EPS) { if ((*s = aieng__nfa_new(f, -1)) < 0) return 0; *e = *s; return 1; }
+    if (nd->kind == AIENG__RN_BOL || nd->kind == AIENG__RN_EOL) { /* an assertion edge (set -2: at the start, -3: at the end) */
+        if ((*s = aieng__nfa_new(f, nd->kind == AIENG__RN_BOL ? -2 : -3)) < 0 || (*e = aieng__nfa_new(f, -1)) < 0) return 0;
+        f->o1[*s] = *e;
+        return 1;
+    }
     if (nd->kind == AIENG__RN_CAT || nd->kind == AIENG__RN_ALT) { /* left spines are long: walk them without recursion */
         aieng__iv parts;
         int y = x, i, ok = 1, fs = -1, fe = -1, join = -1, split = -1;
@@ -3260,7 +3297,7 @@ static int aieng__atom_of(const int *alo, int natoms, int cp) {
 }
 /* epsilon closure of the states in `in`, written sorted to `out` (states with a SET edge and
    the final state only); mark/stamp: scratch */
-static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp, long *work) {
+static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp, long *work, int start) {
     int i, ok = 1;
     out->n = 0; stack->n = 0;
     for (i = 0; i < in->n; i++) if (mark[in->v[i]] != stamp) { mark[in->v[i]] = stamp; ok &= aieng__iv_push(stack, in->v[i]); }
@@ -3269,14 +3306,19 @@ static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in,
         int x = stack->v[--stack->n];
         (*work)++;
         if (f->set[x] >= 0 || x == fin) { ok &= aieng__iv_push(out, x); continue; }
+        if (f->set[x] == -2 && !start) continue; /* ^ after some input: no way on */
+        if (f->set[x] == -3) { /* $: only the end may follow, so the state accepts when the end is reachable without input */
+            if ((f->endok[f->o1[x]] & (start ? 2 : 1)) && mark[fin] != stamp) { mark[fin] = stamp; ok &= aieng__iv_push(out, fin); }
+            continue;
+        }
         if (f->o1[x] >= 0 && mark[f->o1[x]] != stamp) { mark[f->o1[x]] = stamp; ok &= aieng__iv_push(stack, f->o1[x]); }
         if (f->o2[x] >= 0 && mark[f->o2[x]] != stamp) { mark[f->o2[x]] = stamp; ok &= aieng__iv_push(stack, f->o2[x]); }
     }
     if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
     return ok;
 }
-/* the minimal DFA of tree node `root` of r over the atoms; 0 with an error message */
-static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
+/* the minimal DFA of tree node `root` of r over the atoms (look-aheads aside); 0 with an error message */
+static int aieng__re_dfa1(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
     aieng__nfa f;
     aieng__iv pool, off, cur, clo, stack, *bucket = NULL, seed;
     int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
@@ -3296,6 +3338,23 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     memset(bucket, 0, (size_t)natoms * sizeof(aieng__iv));
     for (i = 0; i < f.n; i++) mark[i] = 0;
     for (i = 0; i < hcap; i++) hash[i] = -1;
+    if (r->asserts) { /* which states reach the end without input (through ^ too: bit 1) */
+        int changed = 1;
+        if (!(f.endok = (unsigned char *)AIENG_MALLOC((size_t)f.n, NULL))) { ok = 0; goto done; }
+        memset(f.endok, 0, (size_t)f.n);
+        f.endok[fin] = 3;
+        while (changed) {
+            changed = 0;
+            for (i = f.n - 1; i >= 0; i--) {
+                unsigned char v = f.endok[i];
+                if (f.set[i] == -1) { if (f.o1[i] >= 0) v |= f.endok[f.o1[i]]; if (f.o2[i] >= 0) v |= f.endok[f.o2[i]]; }
+                else if (f.set[i] == -3) v |= f.endok[f.o1[i]];
+                else if (f.set[i] == -2) v |= f.endok[f.o1[i]] & 2;
+                if (v != f.endok[i]) { f.endok[i] = v; changed = 1; }
+            }
+            if ((work += f.n) > AIENG__RE_WORK) { err = "regex needs too much work for an automaton"; goto done; }
+        }
+    }
     /* universal states: a SET edge over every code point whose target leads back to it and to
        the end by epsilon moves (the .* of an unanchored end): every text is accepted from
        there, so a subset that holds one is the same state as {univ, fin} (without this,
@@ -3308,7 +3367,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
         if (fs->n != 2 || fs->v[0] != 0 || fs->v[1] != 0x10FFFF) continue;
         seed.n = 0;
         ok &= aieng__iv_push(&seed, f.o1[i]);
-        ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work);
+        ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work, 0);
         for (j = 0; j < clo.n; j++) { if (clo.v[j] == i) self = 1; if (clo.v[j] == fin) end = 1; }
         if (self && end) {
             if (!uv && !(uv = (unsigned char *)AIENG_MALLOC((size_t)f.n, NULL))) { ok = 0; break; }
@@ -3318,7 +3377,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     }
     seed.n = 0;
     ok &= aieng__iv_push(&seed, s0);
-    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work);
+    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work, 1);
     /* DFA states: closures stored in pool at off[i] .. off[i + 1] */
 #define AIENG__RD_FIND(res) do { \
         unsigned h_ = 2166136261u; int j_, q_; \
@@ -3359,7 +3418,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
             if (!bucket[k].n) { tr[(size_t)i * natoms + k] = -1; prev = -2; continue; }
             if (prev >= -1 && k && bucket[k].n == bucket[k - 1].n && !memcmp(bucket[k].v, bucket[k - 1].v, (size_t)bucket[k].n * sizeof(int))) {
                 tr[(size_t)i * natoms + k] = prev; continue; }
-            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp, &work);
+            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp, &work, 0);
             if (work > AIENG__RE_WORK) { err = "regex needs too much work for an automaton"; goto done; }
             AIENG__RD_FIND(t);
             tr[(size_t)i * natoms + k] = prev = t;
@@ -3418,12 +3477,104 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
 done:
     if (!ok && !err) err = "out of memory";
     if (err) aieng__rdfa_free(out);
-    AIENG_FREE(f.set, NULL); AIENG_FREE(f.o1, NULL); AIENG_FREE(f.o2, NULL);
+    AIENG_FREE(f.set, NULL); AIENG_FREE(f.o1, NULL); AIENG_FREE(f.o2, NULL); AIENG_FREE(f.endok, NULL);
     aieng__iv_free(&pool); aieng__iv_free(&off); aieng__iv_free(&cur); aieng__iv_free(&clo); aieng__iv_free(&stack); aieng__iv_free(&seed);
     if (bucket) for (k = 0; k < natoms; k++) aieng__iv_free(&bucket[k]);
     AIENG_FREE(bucket, NULL); AIENG_FREE(mark, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(tr, NULL); AIENG_FREE(acc, NULL);
     AIENG_FREE(cls, NULL); AIENG_FREE(ncls, NULL); AIENG_FREE(sig, NULL); AIENG_FREE(uv, NULL);
     if (err) { aieng_set_error(err[0] == 'o' ? AIENG_ERR_OOM : AIENG_ERR_UNSUPPORTED, "regex: %s", err); return 0; }
+    return 1;
+}
+/* a DFA of both languages (b complemented when negb), states numbered breadth-first from 0 */
+static int aieng__rdfa_and(const aieng__rdfa *a, const aieng__rdfa *b, int negb, aieng__rdfa *out) {
+    long nb = (long)b->n + 1, hcap = 1024, i, cap = 0;
+    long *key = NULL, *hash = NULL;
+    int n = 0, k, ok = 1, natoms = a->natoms, maxd = AIENG_REGEX_MAX_STATES / 10;
+    memset(out, 0, sizeof *out);
+    while (hcap < 4L * maxd) hcap *= 2;
+    hash = (long *)AIENG_MALLOC((size_t)hcap * sizeof(long), NULL);
+    if (!hash) return aieng_set_error(AIENG_ERR_OOM, "regex: out of memory"), 0;
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+#define AIENG__RA_FIND(kv, res) do { long h_ = (long)(((uint64_t)(kv) * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1); \
+        while (hash[h_] >= 0 && key[hash[h_]] != (kv)) h_ = (h_ + 1) & (hcap - 1); \
+        if (hash[h_] >= 0) (res) = (int)hash[h_]; \
+        else { \
+            if (n >= maxd || (long)(n + 1) * natoms > AIENG__RE_WORK / 8) { ok = -1; goto done; } \
+            if (n == cap) { long nc_ = cap ? 2 * cap : 64; long *nk_ = (long *)AIENG_REALLOC(key, (size_t)nc_ * sizeof(long), NULL); \
+                int *nt_; unsigned char *na_; \
+                if (!nk_) { ok = 0; goto done; } key = nk_; \
+                if (!(nt_ = (int *)AIENG_REALLOC(out->tr, (size_t)nc_ * (size_t)natoms * sizeof(int), NULL))) { ok = 0; goto done; } out->tr = nt_; \
+                if (!(na_ = (unsigned char *)AIENG_REALLOC(out->acc, (size_t)nc_, NULL))) { ok = 0; goto done; } out->acc = na_; cap = nc_; } \
+            key[n] = (kv); hash[h_] = n; (res) = n++; } } while (0)
+    { int t; AIENG__RA_FIND(0L, t); (void)t; }
+    for (i = 0; i < n; i++) {
+        int qa = (int)(key[i] / nb), qb = (int)(key[i] % nb), bacc = qb < b->n && b->acc[qb];
+        out->acc[i] = (unsigned char)(a->acc[qa] && (negb ? !bacc : bacc));
+        for (k = 0; k < natoms; k++) {
+            int ta = a->tr[(size_t)qa * natoms + k], tb = qb < b->n ? b->tr[(size_t)qb * natoms + k] : -1, t;
+            if (ta < 0 || (tb < 0 && !negb)) { out->tr[(size_t)i * natoms + k] = -1; continue; }
+            AIENG__RA_FIND((long)ta * nb + (tb < 0 ? b->n : tb), t);
+            out->tr[(size_t)i * natoms + k] = t;
+        }
+    }
+#undef AIENG__RA_FIND
+done:
+    out->n = n; out->natoms = natoms;
+    AIENG_FREE(key, NULL); AIENG_FREE(hash, NULL);
+    if (ok != 1) {
+        aieng__rdfa_free(out);
+        aieng_set_error(ok ? AIENG_ERR_UNSUPPORTED : AIENG_ERR_OOM, ok ? "regex: a look-ahead needs too many automaton states" : "regex: out of memory");
+        return 0;
+    }
+    return 1;
+}
+/* the DFA of tree node root with the pattern's look-aheads */
+static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out);
+/* 1 when the whole of s matches regex re by its DFA (the regexes GBNF cannot write), 0 when
+   not, -1 when re is outside the subset or too large */
+static int aieng__regex_match_dfa(const char *re, size_t relen, const char *s, size_t n) {
+    aieng__re r;
+    aieng__buf o;
+    aieng__iv bnd;
+    aieng__rdfa d;
+    int y, q, k = 1, natoms = 0, st = 0, res = -1;
+    size_t at = 0;
+    memset(&o, 0, sizeof o); memset(&bnd, 0, sizeof bnd); memset(&d, 0, sizeof d);
+    if (aieng__re_parse(&r, re, relen, 0, 1, &o) != AIENG_OK) goto done;
+    k = aieng__iv_push(&bnd, 0);
+    for (y = 0; y < r.nn; y++)
+        for (q = 0; r.nd[y].kind == AIENG__RN_SET && q < r.nd[y].set.n; q += 2) {
+            k &= aieng__iv_push(&bnd, r.nd[y].set.v[q]);
+            if (r.nd[y].set.v[q + 1] < 0x10FFFF) k &= aieng__iv_push(&bnd, r.nd[y].set.v[q + 1] + 1);
+        }
+    if (!k) goto done;
+    qsort(bnd.v, (size_t)bnd.n, sizeof(int), aieng__cmp_int);
+    for (y = 0; y < bnd.n; y++) if (!natoms || bnd.v[y] != bnd.v[natoms - 1]) bnd.v[natoms++] = bnd.v[y];
+    if (natoms > 4096 || !aieng__re_dfa(&r, r.last, bnd.v, natoms, &d)) goto done;
+    while (at < n && st >= 0) {
+        unsigned cp;
+        int kk = aieng__utf8_decode((const unsigned char *)s + at, n - at, &cp);
+        if (!kk) { st = -1; break; }
+        at += (size_t)kk;
+        st = d.tr[(size_t)st * natoms + (size_t)aieng__atom_of(bnd.v, natoms, (int)cp)];
+    }
+    res = st >= 0 && d.acc[st];
+done:
+    aieng__re_free(&r);
+    AIENG_FREE(o.p, NULL); aieng__iv_free(&bnd); aieng__rdfa_free(&d);
+    return res;
+}
+static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
+    int k;
+    if (!aieng__re_dfa1(r, root, alo, natoms, out)) return 0;
+    for (k = 0; k < r->nlook; k++) {
+        aieng__rdfa la, both;
+        if (!aieng__re_dfa1(r, r->look[k], alo, natoms, &la)) { aieng__rdfa_free(out); return 0; }
+        if (!aieng__rdfa_and(out, &la, r->lneg[k], &both)) { aieng__rdfa_free(&la); aieng__rdfa_free(out); return 0; }
+        aieng__rdfa_free(&la);
+        aieng__rdfa_free(out);
+        *out = both;
+    }
     return 1;
 }
 /* ---------------------------------------------------------------- JSON Schema: shared */
@@ -5920,7 +6071,21 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (npat) {
         size_t at = b->n;
+        int id = -1;
         if (aieng__regex_gbnf(pats[0]->s, pats[0]->len, 1, b) != AIENG_OK) {
+            aieng__slb L; /* anchors inside the pattern or a look-ahead: its automaton */
+            int g;
+            memset(&L, 0, sizeof L);
+            b->n = at;
+            if ((g = aieng__slb_group(&L, 0)) >= 0 && aieng__slb_re(&L, g, pats[0]->s, pats[0]->len, NULL)) {
+                id = aieng__sc_sl(c, &L, NULL, "a pattern");
+                if (id < 0 && c->err == AIENG_ERR_UNSUPPORTED) c->err = AIENG_OK;
+            }
+            aieng__slb_free(&L);
+            if (id >= 0) aieng__buf_printf(b, "s%d", id);
+        }
+        if (id < 0 && b->n == at) {
+            if (c->err != AIENG_OK) return 0;
             if (!aieng__sc_relax(c, "pattern")) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
             b->n = at; /* relaxed: a regex outside the subset allows any string */
             aieng__buf_puts(b, "char*");

@@ -988,7 +988,7 @@ static void test_schema_relax(void) {
             {"{\"$ref\":\"#bar\",\"definitions\":{\"x\":{\"$id\":\"#bar\",\"type\":\"string\"}}}", 1, "", "\"a\"", "3"},
             {"{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2.5}", 1, "", "1.5", "2.6"},
             {"{\"type\":\"integer\",\"maximum\":1e300}", 0, "minimum/maximum", "12345", "1.5"},
-            {"{\"type\":\"object\",\"patternProperties\":{\"^(?!x)\":{\"type\":\"integer\"}},\"additionalProperties\":false}", 0,
+            {"{\"type\":\"object\",\"patternProperties\":{\"(a)\\\\1\":{\"type\":\"integer\"}},\"additionalProperties\":false}", 0,
              "patternProperties", "{\"a\":1}", "[]"},
             {"{\"allOf\":[{\"properties\":{\"a\":{\"type\":\"integer\"}},\"additionalProperties\":false},{\"additionalProperties\":true}]}", 1,
              "", "{\"a\":1}", "{\"a\":\"x\"}"},
@@ -1434,7 +1434,15 @@ static void test_schema_kw_strings(void) {
         { "{\"type\":\"string\",\"allOf\":[{\"not\":{\"pattern\":\"^a\"}},{\"not\":{\"pattern\":\"b$\"}},{\"not\":{\"minLength\":3,\"maxLength\":3}}]}", { "ab", "ca", "cab", "c-a" } },
         { "{\"type\":\"string\",\"allOf\":[{\"not\":{\"pattern\":\"^[^ab]\"}},{\"not\":{\"const\":\"ab\"}}],\"minLength\":2}", { "ab", "ba", "b" } },
         { "{\"type\":\"string\",\"pattern\":\"^[^,]*$\",\"not\":{\"enum\":[\"a\",\"\\u00e9\"]}}", { "a", "\xc3\xa9", "b" } },
-        { "{\"type\":\"string\",\"not\":{\"maxLength\":0},\"maxLength\":2}", { "a", "" } } };
+        { "{\"type\":\"string\",\"not\":{\"maxLength\":0},\"maxLength\":2}", { "a", "" } },
+        /* anchors inside groups and alternatives, look-aheads after ^ (automata only) */
+        { "{\"type\":\"string\",\"pattern\":\"^$|(^(?:\\\\S+\\\\s+){0,2}\\\\S+$)\"}", { "a b c", "ab", "a b c d" } },
+        { "{\"type\":\"string\",\"pattern\":\"^([^,]|$)\"}", { "a,", ",", "" } },
+        { "{\"type\":\"string\",\"pattern\":\"(^\\\\d{2}-\\\\d$)\"}", { "12-3", "1-3" } },
+        { "{\"type\":\"string\",\"pattern\":\"a$|^b|(c$|^Z)0\"}", { "ba", "Z0", "xc0", "c" } },
+        { "{\"type\":\"string\",\"pattern\":\"^(?!a-)[a-c-]+$\"}", { "a-b", "ab-", "-" } },
+        { "{\"type\":\"string\",\"pattern\":\"^(?=a|b)(?!ab)[a-c]{2}\",\"maxLength\":3}", { "ac", "ab", "bab" } },
+        { "{\"type\":\"string\",\"pattern\":\"x^|$a|a$b\"}", { "a", "x" } } };
     static const char *const alpha[] = { "a", "b", "c", "Z", "0", "1", "9", "-", "/", " ", ",", ":", "T", "\"", "\n", "\xc3\xa9", "\xc3\xbc" };
     const int na = (int)(sizeof alpha / sizeof *alpha);
     kw_tally t;
@@ -1619,6 +1627,8 @@ static void test_object_keys(void) {
         "{\"type\":\"object\",\"allOf\":[{\"properties\":{\"a\":{}},\"additionalProperties\":{\"type\":\"string\"}},"
         "{\"patternProperties\":{\"^b\":{\"type\":\"string\",\"maxLength\":0}},\"additionalProperties\":{\"type\":[\"string\",\"integer\"]}}]}",
         "{\"type\":\"object\",\"propertyNames\":{\"pattern\":\"^[^\\\"]*$\"},\"properties\":{\"\\\"\":{},\"a\":{\"type\":\"integer\"}},\"minProperties\":2}",
+        "{\"type\":\"object\",\"patternProperties\":{\"^(?!a1)[a1]+$\":{\"type\":\"integer\"},\"(^b|1$)\":{\"type\":\"integer\",\"minimum\":0}},"
+        "\"properties\":{\"a1b\":{}},\"additionalProperties\":{\"type\":\"boolean\"}}",
     };
     static const char *const special[] = { "\"", "a\nb", "\\", "\xc3\xa9" };
     static const char *const vals[] = { "1", "-1", "\"s\"", "true" };
