@@ -101,7 +101,8 @@
           additionalProperties, keys matching several patterns, propertyNames with declared
           names and patterns, allOf parts with their own patternProperties, exact; regex
           DFAs collapse states that accept every continuation; regexes: ^ and $ anywhere,
-          leading look-aheads (automata; the validator matches them by DFA too)
+          leading look-aheads (automata; the validator matches them by DFA too); not of a
+          $ref, not of an allOf of required lists
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -482,7 +483,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   and a not of an object schema of properties
                                                   (each `type` alone, enum/const as above, or
                                                   false) and required names: an anyOf of the
-                                                  ways it fails
+                                                  ways it fails; a not of a $ref is read
+                                                  through it, not {allOf: [{required}, ...]}
+                                                  as one required list
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -4550,6 +4553,67 @@ typedef struct aieng__slk { /* keys of extra members: the value rule for each se
 } aieng__slk;
 static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth);
 static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what);
+/* remembers that `to` (made up) stands for `from`; to, or NULL when out of memory */
+static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from, const aieng_json *to) {
+    if (c->nconv == c->capconv) {
+        int nc = c->capconv ? c->capconv * 2 : 16;
+        const aieng_json **a = (const aieng_json **)AIENG_REALLOC((void *)c->conv_from, (size_t)nc * sizeof *a, NULL), **b2;
+        if (!a) return NULL;
+        c->conv_from = a;
+        b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
+        if (!b2) return NULL;
+        c->conv_to = b2;
+        c->capconv = nc;
+    }
+    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = to; c->nconv++;
+    return to;
+}
+/* the schema of a part's `not`, through schemas that are only a $ref; not {allOf: [{required:
+   [...]}, ...]} reads as not {required: [all those names]} */
+static const aieng_json *aieng__sc_not_of(aieng__sc *c, const aieng_json *part) {
+    const aieng_json *x = aieng_json_get(part, "not"), *al;
+    aieng__buf t;
+    size_t i, z;
+    int d;
+    for (d = 0; x && x->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(x) && d < 16; d++) {
+        const aieng_json *r = aieng__schema_ref(c->root, aieng_json_get(x, "$ref"));
+        if (!r) break;
+        x = r;
+    }
+    if (!x || x->type != AIENG_JSON_OBJECT || !(al = aieng_json_get(x, "allOf")) || al->type != AIENG_JSON_ARRAY || !al->n) return x;
+    for (i = 0; i < x->n; i++) {
+        const char *k = x->items[i]->key;
+        if (strcmp(k, "allOf") && strcmp(k, "title") && strcmp(k, "description") && strcmp(k, "$comment")) return x;
+    }
+    for (i = 0; i < al->n; i++) if (!aieng__sc_required_only(al->items[i])) return x;
+    for (i = 0; i < (size_t)c->nconv; i++) if (c->conv_from[i] == x) return c->conv_to[i];
+    memset(&t, 0, sizeof t);
+    aieng__buf_puts(&t, "{\"required\":[");
+    for (i = 0; i < al->n; i++) {
+        const aieng_json *rq = aieng_json_get(al->items[i], "required");
+        for (z = 0; z < rq->n; z++) {
+            char *w = NULL;
+            size_t wn = 0, i2, z2;
+            int seen = 0;
+            for (i2 = 0; i2 <= i && !seen; i2++) { /* each name once */
+                const aieng_json *r2 = aieng_json_get(al->items[i2], "required");
+                for (z2 = 0; z2 < (i2 == i ? z : r2->n) && !seen; z2++) seen = aieng_json_equal(r2->items[z2], rq->items[z]);
+            }
+            if (seen) continue;
+            if (aieng_json_write(rq->items[z], 0, &w, &wn) != AIENG_OK) { t.oom = 1; break; }
+            if (t.p[t.n - 1] != '[') aieng__buf_putc(&t, ',');
+            aieng__buf_put(&t, w, wn);
+            aieng_free(NULL, w);
+        }
+    }
+    aieng__buf_puts(&t, "]}");
+    {
+        const aieng_json *r = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+        AIENG_FREE(t.p, NULL);
+        if (!r || !aieng__sc_conv_put(c, x, r)) return x; /* out of memory: the form stays unsupported */
+        return r;
+    }
+}
 /* Objects. Members come in any order (%unordered): the declared names (properties, required,
    the names of dependencies and of not {required}) each at most once, required ones always,
    extra members (additionalProperties / patternProperties) any number of times with keys
@@ -4583,7 +4647,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (ok && !aieng__sc_deps_ok(c, parts[i])) { ok = 0; break; }
     }
     for (i = 0; i < np && ok; i++) { /* required names, then the names dependencies and not {required} mention */
-        const aieng_json *rq = aieng_json_get(parts[i], "required"), *nt = aieng_json_get(parts[i], "not");
+        const aieng_json *rq = aieng_json_get(parts[i], "required"), *nt = aieng__sc_not_of(c, parts[i]);
         static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
         size_t q, z;
         int w;
@@ -4651,7 +4715,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (npn && !aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) rule[j] = -3;
     }
     for (i = 0; i < np && ok; i++) { /* not {required: [x]}: x forbidden */
-        const aieng_json *nt = aieng_json_get(parts[i], "not");
+        const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
         if (nt && aieng__sc_not_req(nt)) {
             const aieng_json *al = aieng_json_get(nt, "anyOf");
             size_t nb = al ? al->n : 1, y;
@@ -4706,7 +4770,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         for (j = 0; ok && j < n; j++) if (t[j]) { cnt++; if (rule[j] == -3) impossible = 1; }
         if (ok && maxp >= 0 && cnt > maxp) impossible = 1;
         for (i = 0; ok && !impossible && i < np; i++) { /* not {required: [...]} lists that must all be present */
-            const aieng_json *nt = aieng_json_get(parts[i], "not");
+            const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
             if (nt && aieng__sc_not_req(nt)) {
                 const aieng_json *al = aieng_json_get(nt, "anyOf");
                 size_t nb = al ? al->n : 1, y, z;
@@ -4915,7 +4979,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
             for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] ? " s%d!" : " s%d", mr[j]);
             for (i = 0; i < np; i++) {
-                const aieng_json *nt = aieng_json_get(parts[i], "not");
+                const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
                 int w;
                 if (i == 0) /* a>b: when a is present, b is too */
                     for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) aieng__buf_printf(b, " s%d>s%d", mr[dep.v[w]], mr[dep.v[w + 1]]);
@@ -6458,19 +6522,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
     } else ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1; /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
-    if (!r) return NULL;
-    if (c->nconv == c->capconv) {
-        int nc = c->capconv ? c->capconv * 2 : 16;
-        const aieng_json **a = (const aieng_json **)AIENG_REALLOC((void *)c->conv_from, (size_t)nc * sizeof *a, NULL), **b2;
-        if (!a) return NULL;
-        c->conv_from = a;
-        b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
-        if (!b2) return NULL;
-        c->conv_to = b2;
-        c->capconv = nc;
-    }
-    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = r; c->nconv++;
-    return r;
+    return r ? aieng__sc_conv_put(c, from, r) : NULL;
 }
 static int aieng__sc_converted(const aieng__sc *c, const aieng_json *from) {
     int i;
@@ -6588,7 +6640,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                     add[na++] = cv;
                 }
             }
-            if ((x = aieng_json_get(s, "not")) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
+            if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
                 (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")))) {
                 const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
@@ -6686,7 +6738,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (!types) types = -1; /* contradictory: nothing */
     }
     for (i = 0; i < np; i++) { /* not: "not {type: ...}", not {}, not true/false, not {enum/const} */
-        const aieng_json *nt = aieng_json_get(parts[i], "not"), *en, *cn;
+        const aieng_json *nt = aieng__sc_not_of(c, parts[i]), *en, *cn;
         size_t q;
         int t = 0, only = 1;
         if (!nt || types == -1 || aieng__sc_converted(c, nt)) continue; /* -1: the types already contradict each other */

@@ -1091,6 +1091,11 @@ static void test_object_unordered(void) {
         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{}},\"if\":{\"properties\":{\"a\":{\"pattern\":\"^s\"}},\"required\":[\"a\"]},"
         "\"then\":{\"required\":[\"b\"]},\"else\":{\"properties\":{\"b\":{\"type\":\"integer\"}}}}",
         "{\"type\":\"object\",\"if\":{\"properties\":{\"c\":{\"not\":{\"type\":\"string\",\"maxLength\":0}}}},\"then\":{\"properties\":{\"d\":{\"type\":\"string\"}}},\"else\":{\"maxProperties\":1}}",
+        "{\"type\":\"object\",\"$defs\":{\"t\":{\"properties\":{\"a\":{\"const\":\"s\"}},\"required\":[\"a\"]}},"
+        "\"oneOf\":[{\"not\":{\"$ref\":\"#/$defs/t\"}},{\"allOf\":[{\"$ref\":\"#/$defs/t\"},{\"required\":[\"b\"]}]}]}",
+        "{\"type\":\"object\",\"not\":{\"$ref\":\"#/$defs/r\"},\"$defs\":{\"r\":{\"$ref\":\"#/$defs/q\"},\"q\":{\"required\":[\"a\",\"b\"]}},\"properties\":{\"c\":{\"type\":\"string\"}}}",
+        "{\"type\":\"object\",\"not\":{\"allOf\":[{\"required\":[\"a\",\"c\"]},{\"required\":[\"c\",\"d\"]}]},\"properties\":{\"b\":{\"type\":\"integer\"}}}",
+        "{\"type\":\"object\",\"allOf\":[{\"not\":{\"allOf\":[{\"required\":[\"x1\"]},{\"required\":[\"x1\"]}]}},{\"not\":{\"required\":[\"a\",\"b\"]}}]}",
     };
     static const char *const keys[] = { "a", "b", "c", "d", "x1" };
     int agree = 0, total = 0, accepted = 0;
