@@ -4972,6 +4972,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             aieng__sc_emit(c, mr[j], &r);
         }
         AIENG_FREE(r.p, NULL);
+        if (ok && xr < 0 && minp > 0) { /* no extra member: the allowed names must reach minProperties */
+            int navail = 0;
+            for (j = 0; j < n; j++) navail += mr[j] >= 0;
+            if (navail < minp) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); AIENG_FREE(mr, NULL); aieng__sc_names_free(&M, &dep); return 1; }
+        }
         if (ok) {
             aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) ? "ordered=1 " : "", sep);
             if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);

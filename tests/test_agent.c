@@ -1206,6 +1206,9 @@ static void test_object_unordered(void) {
             { "{\"type\":\"object\",\"required\":[\"a\",\"b\"],\"not\":{\"required\":[\"a\",\"b\"]}}", "", "{" },
             { "{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"object\",\"required\":[\"x\",\"y\"],"
               "\"oneOf\":[{\"not\":{\"required\":[\"x\"]}},{\"not\":{\"required\":[\"y\"]}}]}},\"required\":[\"d\"]}", "", "{" },
+            { "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{}},\"additionalProperties\":false,\"minProperties\":3}", "", "{" },
+            { "{\"type\":\"object\",\"patternProperties\":{\"^[a-c]$\":true},\"additionalProperties\":false,\"required\":[\"a\"],"
+              "\"dependencies\":{\"b\":{\"not\":{\"required\":[\"c\"]}},\"c\":[\"a\"]},\"properties\":{\"b\":{},\"c\":{}},\"minProperties\":3}", "", "{" },
         };
         for (si = 0; si < sizeof dead / sizeof *dead; si++) {
             aieng_json_doc *sd = NULL;
