@@ -5833,6 +5833,7 @@ static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s,
     for (q = 0; q < s->n; q++) {
         const aieng_json *x = s->items[q];
         const char *kw = x->key;
+        if (aieng_json_getn(s, kw, x->key_len) != x) continue; /* a duplicate key: the one aieng_json_get sees counts */
         if (!strcmp(kw, "type")) {
             int has = 0;
             if (x->type == AIENG_JSON_STRING) has = !strcmp(x->s, "string");

@@ -1529,6 +1529,8 @@ static void test_schema_kw_strings(void) {
         kw_check(&t, "{\"not\":{\"pattern\":\"^a\"}}", other, (int)(sizeof other / sizeof *other));
         kw_check(&t, "{\"type\":[\"string\",\"integer\",\"null\"],\"not\":{\"enum\":[\"ab\",null]},\"maxLength\":2}", other, (int)(sizeof other / sizeof *other));
         kw_check(&t, "{\"type\":[\"string\",\"boolean\"],\"not\":{\"const\":\"a\",\"type\":\"string\",\"maxLength\":5}}", other, (int)(sizeof other / sizeof *other));
+        /* a duplicate key: the one aieng_json_get sees counts, on both sides */
+        kw_check(&t, "{\"type\":\"string\",\"pattern\":\"^(a|bc)*$\",\"not\":{\"enum\":[\"b\",\"ab\"],\"enum\":[\"a\",\"\"],\"pattern\":\"^.?$\"}}", other, (int)(sizeof other / sizeof *other));
     }
     printf("pattern/format with lengths: %d/%d schemas compile, grammar == validator on %d/%d strings\n",
            t.compiled, t.schemas, t.agree, t.total);
