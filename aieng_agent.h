@@ -593,7 +593,9 @@ AIENG_API aieng_result aieng_schema_validate(const aieng_json *schema, const aie
 AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aieng_schema_options *opts,
                                             char **out, size_t *out_len);
 /* Compiles a regex of the subset above to a GBNF expression (raw: matching the text itself;
-   json != 0: matching its JSON-escaped form inside a string), appended to *out. */
+   json != 0: matching its JSON-escaped form inside a string), appended to *out. The forms
+   that only the automaton path takes (^ / $ inside, look-aheads) are an error here
+   (AIENG_ERR_UNSUPPORTED); aieng_schema_to_gbnf compiles them. */
 AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len);
 
 /* ======================================================================================
