@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.3.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.4.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -94,6 +94,15 @@
           exclusivity, multipleOf, decimal bounds, pattern/format with lengths, contains,
           uniqueItems over few values; formats ipv4, ipv6, hostname, email, uri,
           uri-reference, duration
+   0.4.0  string automata of complemented groups: not {pattern / minLength / maxLength /
+          format / enum} of strings, not {enum} of strings with other string keywords,
+          more than two patterns; keys of extra members as one automaton (patterns, the
+          declared names excluded, propertyNames): patternProperties with
+          additionalProperties, keys matching several patterns, propertyNames with declared
+          names and patterns, allOf parts with their own patternProperties, exact; regex
+          DFAs collapse states that accept every continuation; regexes: ^ and $ anywhere,
+          leading look-aheads (automata; the validator matches them by DFA too); not of a
+          $ref, not of an allOf of required lists
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -220,7 +229,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 2
+#define AIENG_AGENT_VERSION_MINOR 4
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -437,10 +446,17 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   absent = allowed (as the spec says) unless
                                                   AIENG_SCHEMA_NO_EXTRA_PROPERTIES; in allOf,
                                                   each part's applies to the names that part
-                                                  does not declare (without patternProperties)
-   patternProperties         yes                  extra members whose key matches one of the
-                                                  patterns, with that pattern's schema (keys
-                                                  matching none are not generated)
+                                                  neither declares nor matches with one of its
+                                                  patternProperties
+   patternProperties         yes                  yes: a key (declared names aside) takes the
+                                                  schemas of all the patterns it matches, one
+                                                  matching none additionalProperties'; the
+                                                  extra keys are one automaton (product of the
+                                                  patterns' DFAs, of the declared names, which
+                                                  it excludes, and of propertyNames; up to 12
+                                                  patterns and AIENG__SC_AUTOMATON_MAX states).
+                                                  Beyond that bound the approximations of 0.3:
+                                                  see the gaps below
    items, prefixItems,       yes (items as an     yes
    additionalItems           array = prefixItems)
    minItems, maxItems        yes                  yes
@@ -457,11 +473,19 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   not {"required": [...]} and not {"anyOf":
                                                   [{"required": [...]}, ...]} (objects without
                                                   all of each list), not {"enum"/"const"} of
-                                                  null, booleans and strings (strings without
-                                                  other string keywords), and a not of an
-                                                  object schema of properties (each `type`
-                                                  alone, enum/const as above, or false) and
-                                                  required names: an anyOf of the ways it fails
+                                                  null, booleans and strings, a not of a
+                                                  string-only schema (pattern, minLength,
+                                                  maxLength, format date/time/date-time/uuid,
+                                                  enum/const of strings, type "string"): the
+                                                  complement, as a group of the string's
+                                                  automaton (with its other string keywords;
+                                                  error above AIENG__SC_AUTOMATON_MAX states),
+                                                  and a not of an object schema of properties
+                                                  (each `type` alone, enum/const as above, or
+                                                  false) and required names: an anyOf of the
+                                                  ways it fails; a not of a $ref is read
+                                                  through it, not {allOf: [{required}, ...]}
+                                                  as one required list
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -469,11 +493,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    minLength, maxLength      yes (code points)    yes (an escape counts as one character);
                                                   maxLength above AIENG_GRAMMAR_MAX_REPEAT is
                                                   left to the validator
-   pattern                   yes                  yes; with min/maxLength, with format or a
-                                                  second pattern: exact, the product of their
-                                                  minimal DFAs and the length counter as rules
-                                                  (error above AIENG__SC_AUTOMATON_MAX (20000)
-                                                  states; relaxed: the lengths are left out)
+   pattern                   yes                  yes; with min/maxLength, with format or more
+                                                  patterns (up to 14, allOf): exact, the product
+                                                  of their minimal DFAs and the length counter
+                                                  as rules (error above AIENG__SC_AUTOMATON_MAX
+                                                  (20000) states; relaxed: the lengths are left
+                                                  out)
    format                    date, time,          same grammars (the validator runs them; the
                              date-time, uuid,     first four as regexes when combined with
                              ipv4, ipv6 (RFC      lengths or a pattern; the others then only
@@ -511,25 +536,32 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   "not if" is written as for `not` above;
                                                   another `if`: error (relaxed)
    propertyNames             yes                  declared names it rejects are forbidden;
-                                                  extra keys follow it when no declared name
-                                                  matches it and there are no
+                                                  extra keys follow it: exactly, in the key
+                                                  automaton above, when it is a string-only
+                                                  schema as for `not` (also with not / allOf /
+                                                  $ref of such); other forms only when no
+                                                  declared name matches it and there are no
                                                   patternProperties; else an error (relaxed)
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
    JSON escapes. Looser (the only cases): oneOf's exclusivity against branches outside the
-   form above; a key matching two patternProperties is checked against one; a declared
-   name (or one that not/dependencies forbid) that also matches a patternProperties
-   pattern may come again as that pattern's member; declared names that need JSON escapes
-   are not excluded from extra members. Validate the result when these matter (aieng-run
-   does).
+   form above; and only where the key automaton of extra members exceeds its bound (or has
+   more than 12 patterns): a key matching two patternProperties is checked against one, a
+   declared name (or one that not/dependencies forbid) that also matches a
+   patternProperties pattern may come again as that pattern's member, declared names that
+   need JSON escapes are not excluded from extra members (keys matching no pattern are then
+   not generated: stricter). Validate the result when these matter (aieng-run does).
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
    \t \n \r \f \v \xHH \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with
    ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
    quantifiers * + ? {n} {n,} {n,m} (lazy `?` suffix accepted, same language), ^ at the
    start and $ at the end of a top-level alternative (absent anchors mean any text before /
-   after). Not supported (error): back-references, look-around, \b \B, anchors elsewhere.
+   after). Through the regex's automaton (minimal DFA, as rules) also: ^ and $ anywhere
+   (assertions: "^$|(^a+$)", "^([^,]|$)"), and look-aheads (?=X) / (?!X) right after the
+   leading ^ of a pattern without a top-level | (a product with X's DFA, complemented for
+   (?!X)). Not supported (error): back-references, other look-arounds, \b \B.
    The grammar's whitespace is bounded: between tokens at most one space, or a newline and
    up to AIENG_SCHEMA_WS_INDENT (40) spaces/tabs, so every sentence ends within a bounded
    number of bytes beyond its content. Strings escape as JSON requires and \u escapes form
@@ -561,7 +593,9 @@ AIENG_API aieng_result aieng_schema_validate(const aieng_json *schema, const aie
 AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aieng_schema_options *opts,
                                             char **out, size_t *out_len);
 /* Compiles a regex of the subset above to a GBNF expression (raw: matching the text itself;
-   json != 0: matching its JSON-escaped form inside a string), appended to *out. */
+   json != 0: matching its JSON-escaped form inside a string), appended to *out. The forms
+   that only the automaton path takes (^ / $ inside, look-aheads) are an error here
+   (AIENG_ERR_UNSUPPORTED); aieng_schema_to_gbnf compiles them. */
 AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json, char **out, size_t *out_len);
 
 /* ======================================================================================
@@ -2857,9 +2891,13 @@ static void aieng__gbnf_lit_cp(aieng__buf *b, unsigned cp, int json) {
 /* with `tree` set the parser also builds a syntax tree (for the automata of pattern with
    lengths / format): nodes nd[0..nn), `last` = the node of what was parsed last */
 typedef struct aieng__rn { int kind, a, b, mn, mx; aieng__iv set; } aieng__rn;
-enum { AIENG__RN_SET, AIENG__RN_CAT, AIENG__RN_ALT, AIENG__RN_REP, AIENG__RN_EPS };
+enum { AIENG__RN_SET, AIENG__RN_CAT, AIENG__RN_ALT, AIENG__RN_REP, AIENG__RN_EPS, AIENG__RN_BOL, AIENG__RN_EOL };
+#define AIENG__RE_MAXLOOK 4
+/* tree mode only (the automata): ^ and $ anywhere (zero-width assertions), and look-aheads
+   (?=X) / (?!X) right after the ^ of a pattern without a top-level |: look[k] is X followed
+   by any text, lneg[k] whether it must not match */
 typedef struct aieng__re { const char *p, *end, *start; int json; aieng__buf *o; const char *err; int depth;
-                           int tree, last, nn, capn; aieng__rn *nd; } aieng__re;
+                           int tree, last, nn, capn; aieng__rn *nd; int asserts, nlook, ntop, look[AIENG__RE_MAXLOOK], lneg[AIENG__RE_MAXLOOK]; } aieng__re;
 static int aieng__re_fail(aieng__re *r, const char *msg) { if (!r->err) r->err = msg; return 0; }
 /* a new tree node (set: moved into the node, for SET); -1 when out of memory or not building */
 static int aieng__re_node(aieng__re *r, int kind, int a, int b, aieng__iv *set) {
@@ -3021,6 +3059,12 @@ static int aieng__re_atom(aieng__re *r) {
         return 1;
     }
     if (c == '*' || c == '+' || c == '?') return aieng__re_fail(r, "quantifier without an element in regex");
+    if ((c == '^' || c == '$') && r->tree) { /* an assertion (automata only) */
+        r->p++;
+        r->asserts = 1;
+        aieng__re_node(r, c == '^' ? AIENG__RN_BOL : AIENG__RN_EOL, 0, 0, NULL);
+        return 1;
+    }
     if (c == '^' || c == '$') return aieng__re_fail(r, "anchors are supported only at the start and the end");
     {
         long cp = aieng__re_char(r);
@@ -3070,6 +3114,20 @@ static int aieng__re_any_node(aieng__re *r) {
 static int aieng__re_seq(aieng__re *r, int top) {
     int anchored_start = 0, anchored_end = 0, n = 0, cur = -1;
     if (top && r->p < r->end && *r->p == '^') { anchored_start = 1; r->p++; }
+    if (top) r->ntop++;
+    while (top && anchored_start && r->tree && r->end - r->p >= 3 && r->p[0] == '(' && r->p[1] == '?' && (r->p[2] == '=' || r->p[2] == '!')) {
+        int neg = r->p[2] == '!', x;
+        if (r->nlook == AIENG__RE_MAXLOOK) return aieng__re_fail(r, "too many look-aheads in regex");
+        r->p += 3;
+        if (r->depth++ > 100) return aieng__re_fail(r, "regex groups nested too deep");
+        if (!aieng__re_alt(r, 0)) return 0;
+        if (r->p >= r->end || *r->p != ')') return aieng__re_fail(r, "missing ')' in regex");
+        r->p++;
+        r->depth--;
+        x = r->last;
+        x = aieng__re_node(r, AIENG__RN_CAT, x, aieng__re_any_node(r), NULL);
+        r->look[r->nlook] = x; r->lneg[r->nlook++] = neg;
+    }
     aieng__buf_putc(r->o, '(');
     if (top && !anchored_start) { aieng__buf_puts(r->o, r->json ? AIENG__GBNF_JCHAR "* " : ".* "); cur = aieng__re_any_node(r); }
     while (r->p < r->end && *r->p != '|' && *r->p != ')') {
@@ -3108,7 +3166,8 @@ static int aieng__re_alt(aieng__re *r, int top) {
 static aieng_result aieng__re_parse(aieng__re *r, const char *re, size_t len, int json, int tree, aieng__buf *o) {
     memset(r, 0, sizeof *r);
     r->start = r->p = re; r->end = re + len; r->json = json; r->o = o; r->tree = tree; r->last = -1;
-    if (!aieng__re_alt(r, 1) || r->p != r->end || r->err) {
+    if (aieng__re_alt(r, 1) && r->p == r->end && r->nlook && r->ntop > 1) aieng__re_fail(r, "look-ahead in a pattern with a top-level | is not supported");
+    if (r->p != r->end || r->err) {
         if (!r->err) r->err = "unbalanced ')' in regex";
         return aieng_set_error(AIENG_ERR_UNSUPPORTED, "regex: %s at offset %lu of /%.*s/", r->err,
                                (unsigned long)(r->p - re), (int)(len > 200 ? 200 : len), re);
@@ -3133,13 +3192,14 @@ AIENG_API aieng_result aieng_regex_to_gbnf(const char *re, size_t len, int json,
 }
 /* 1 when the whole of s matches the regex (unanchored semantics as in JSON Schema), 0 when
    not, -1 on an unsupported regex */
+static int aieng__regex_match_dfa(const char *re, size_t relen, const char *s, size_t n);
 static int aieng__regex_match(const char *re, size_t relen, const char *s, size_t n) {
     aieng__buf b;
     aieng_grammar *g = NULL;
     int ok;
     memset(&b, 0, sizeof b);
     aieng__buf_puts(&b, "root ::= ");
-    if (aieng__regex_gbnf(re, relen, 0, &b) != AIENG_OK) { AIENG_FREE(b.p, NULL); return -1; }
+    if (aieng__regex_gbnf(re, relen, 0, &b) != AIENG_OK) { AIENG_FREE(b.p, NULL); return aieng__regex_match_dfa(re, relen, s, n); } /* anchors inside, look-ahead */
     if (b.oom || aieng_grammar_parse(b.p, b.n, "root", &g) != AIENG_OK) { AIENG_FREE(b.p, NULL); return -1; }
     AIENG_FREE(b.p, NULL);
     ok = aieng_grammar_accepts(g, s, n);
@@ -3153,7 +3213,9 @@ static int aieng__regex_match(const char *re, size_t relen, const char *s, size_
 #define AIENG_REGEX_MAX_STATES 100000      /* NFA states of one regex; DFA states: a tenth */
 #endif
 #define AIENG__RE_WORK 40000000L /* steps of one regex's DFA construction (closures, minimization) */
-typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; } aieng__nfa; /* set: tree node of a SET edge (o1), -1: epsilon (o1, o2) */
+typedef struct aieng__nfa { int *set, *o1, *o2; int n, cap; unsigned char *endok; } aieng__nfa;
+/* set: tree node of a SET edge (o1), -1: epsilon (o1, o2), -2 / -3: ^ / $ assertion (o1);
+   endok (with assertions): bit 0 the end is reachable without input, bit 1 also through ^ */
 static int aieng__nfa_new(aieng__nfa *f, int set) {
     if (f->n >= AIENG_REGEX_MAX_STATES) return -1;
     if (f->n == f->cap) {
@@ -3178,6 +3240,11 @@ static int aieng__nfa_frag(aieng__nfa *f, const aieng__re *r, int x, int *s, int
         return 1;
     }
     if (nd->kind == AIENG__RN_EPS) { if ((*s = aieng__nfa_new(f, -1)) < 0) return 0; *e = *s; return 1; }
+    if (nd->kind == AIENG__RN_BOL || nd->kind == AIENG__RN_EOL) { /* an assertion edge (set -2: at the start, -3: at the end) */
+        if ((*s = aieng__nfa_new(f, nd->kind == AIENG__RN_BOL ? -2 : -3)) < 0 || (*e = aieng__nfa_new(f, -1)) < 0) return 0;
+        f->o1[*s] = *e;
+        return 1;
+    }
     if (nd->kind == AIENG__RN_CAT || nd->kind == AIENG__RN_ALT) { /* left spines are long: walk them without recursion */
         aieng__iv parts;
         int y = x, i, ok = 1, fs = -1, fe = -1, join = -1, split = -1;
@@ -3235,7 +3302,7 @@ static int aieng__atom_of(const int *alo, int natoms, int cp) {
 }
 /* epsilon closure of the states in `in`, written sorted to `out` (states with a SET edge and
    the final state only); mark/stamp: scratch */
-static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp, long *work) {
+static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in, aieng__iv *out, aieng__iv *stack, int *mark, int stamp, long *work, int start) {
     int i, ok = 1;
     out->n = 0; stack->n = 0;
     for (i = 0; i < in->n; i++) if (mark[in->v[i]] != stamp) { mark[in->v[i]] = stamp; ok &= aieng__iv_push(stack, in->v[i]); }
@@ -3244,19 +3311,24 @@ static int aieng__nfa_closure(const aieng__nfa *f, int fin, const aieng__iv *in,
         int x = stack->v[--stack->n];
         (*work)++;
         if (f->set[x] >= 0 || x == fin) { ok &= aieng__iv_push(out, x); continue; }
+        if (f->set[x] == -2 && !start) continue; /* ^ after some input: no way on */
+        if (f->set[x] == -3) { /* $: only the end may follow, so the state accepts when the end is reachable without input */
+            if ((f->endok[f->o1[x]] & (start ? 2 : 1)) && mark[fin] != stamp) { mark[fin] = stamp; ok &= aieng__iv_push(out, fin); }
+            continue;
+        }
         if (f->o1[x] >= 0 && mark[f->o1[x]] != stamp) { mark[f->o1[x]] = stamp; ok &= aieng__iv_push(stack, f->o1[x]); }
         if (f->o2[x] >= 0 && mark[f->o2[x]] != stamp) { mark[f->o2[x]] = stamp; ok &= aieng__iv_push(stack, f->o2[x]); }
     }
     if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
     return ok;
 }
-/* the minimal DFA of tree node `root` of r over the atoms; 0 with an error message */
-static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
+/* the minimal DFA of tree node `root` of r over the atoms (look-aheads aside); 0 with an error message */
+static int aieng__re_dfa1(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
     aieng__nfa f;
     aieng__iv pool, off, cur, clo, stack, *bucket = NULL, seed;
     int *mark = NULL, *hash = NULL, *tr = NULL, *cls = NULL, *ncls = NULL, *sig = NULL;
-    unsigned char *acc = NULL;
-    int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10;
+    unsigned char *acc = NULL, *uv = NULL;
+    int s0 = -1, fin = -1, hcap = 1, n = 0, i, k, ok = 1, stamp = 0, maxd = AIENG_REGEX_MAX_STATES / 10, univ = -1;
     long work = 0, mwork = 0;
     const char *err = NULL;
     memset(&f, 0, sizeof f); memset(&pool, 0, sizeof pool); memset(&off, 0, sizeof off); memset(&cur, 0, sizeof cur);
@@ -3271,11 +3343,51 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
     memset(bucket, 0, (size_t)natoms * sizeof(aieng__iv));
     for (i = 0; i < f.n; i++) mark[i] = 0;
     for (i = 0; i < hcap; i++) hash[i] = -1;
+    if (r->asserts) { /* which states reach the end without input (through ^ too: bit 1) */
+        int changed = 1;
+        if (!(f.endok = (unsigned char *)AIENG_MALLOC((size_t)f.n, NULL))) { ok = 0; goto done; }
+        memset(f.endok, 0, (size_t)f.n);
+        f.endok[fin] = 3;
+        while (changed) {
+            changed = 0;
+            for (i = f.n - 1; i >= 0; i--) {
+                unsigned char v = f.endok[i];
+                if (f.set[i] == -1) { if (f.o1[i] >= 0) v |= f.endok[f.o1[i]]; if (f.o2[i] >= 0) v |= f.endok[f.o2[i]]; }
+                else if (f.set[i] == -3) v |= f.endok[f.o1[i]];
+                else if (f.set[i] == -2) v |= f.endok[f.o1[i]] & 2;
+                if (v != f.endok[i]) { f.endok[i] = v; changed = 1; }
+            }
+            if ((work += f.n) > AIENG__RE_WORK) { err = "regex needs too much work for an automaton"; goto done; }
+        }
+    }
+    /* universal states: a SET edge over every code point whose target leads back to it and to
+       the end by epsilon moves (the .* of an unanchored end): every text is accepted from
+       there, so a subset that holds one is the same state as {univ, fin} (without this,
+       alternatives like /a|b|c/ would keep the partial matches of the others apart) */
+    for (i = 0; ok && i < f.n; i++) {
+        const aieng__iv *fs;
+        int j, self = 0, end = 0;
+        if (f.set[i] < 0) continue;
+        fs = &r->nd[f.set[i]].set;
+        if (fs->n != 2 || fs->v[0] != 0 || fs->v[1] != 0x10FFFF) continue;
+        seed.n = 0;
+        ok &= aieng__iv_push(&seed, f.o1[i]);
+        ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work, 0);
+        for (j = 0; j < clo.n; j++) { if (clo.v[j] == i) self = 1; if (clo.v[j] == fin) end = 1; }
+        if (self && end) {
+            if (!uv && !(uv = (unsigned char *)AIENG_MALLOC((size_t)f.n, NULL))) { ok = 0; break; }
+            if (univ < 0) memset(uv, 0, (size_t)f.n), univ = i;
+            uv[i] = 1;
+        }
+    }
+    seed.n = 0;
     ok &= aieng__iv_push(&seed, s0);
-    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work);
+    ok &= aieng__nfa_closure(&f, fin, &seed, &clo, &stack, mark, ++stamp, &work, 1);
     /* DFA states: closures stored in pool at off[i] .. off[i + 1] */
 #define AIENG__RD_FIND(res) do { \
         unsigned h_ = 2166136261u; int j_, q_; \
+        if (univ >= 0) for (j_ = 0; j_ < clo.n; j_++) if (clo.v[j_] != fin && uv[clo.v[j_]]) { \
+            clo.n = 0; ok &= aieng__iv_push(&clo, univ < fin ? univ : fin); ok &= aieng__iv_push(&clo, univ < fin ? fin : univ); break; } \
         for (j_ = 0; j_ < clo.n; j_++) h_ = (h_ ^ (unsigned)clo.v[j_]) * 16777619u; \
         q_ = (int)(h_ & (unsigned)(hcap - 1)); (res) = -1; \
         while (hash[q_] >= 0) { int t_ = hash[q_]; \
@@ -3311,7 +3423,7 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
             if (!bucket[k].n) { tr[(size_t)i * natoms + k] = -1; prev = -2; continue; }
             if (prev >= -1 && k && bucket[k].n == bucket[k - 1].n && !memcmp(bucket[k].v, bucket[k - 1].v, (size_t)bucket[k].n * sizeof(int))) {
                 tr[(size_t)i * natoms + k] = prev; continue; }
-            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp, &work);
+            ok &= aieng__nfa_closure(&f, fin, &bucket[k], &clo, &stack, mark, ++stamp, &work, 0);
             if (work > AIENG__RE_WORK) { err = "regex needs too much work for an automaton"; goto done; }
             AIENG__RD_FIND(t);
             tr[(size_t)i * natoms + k] = prev = t;
@@ -3370,12 +3482,104 @@ static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natom
 done:
     if (!ok && !err) err = "out of memory";
     if (err) aieng__rdfa_free(out);
-    AIENG_FREE(f.set, NULL); AIENG_FREE(f.o1, NULL); AIENG_FREE(f.o2, NULL);
+    AIENG_FREE(f.set, NULL); AIENG_FREE(f.o1, NULL); AIENG_FREE(f.o2, NULL); AIENG_FREE(f.endok, NULL);
     aieng__iv_free(&pool); aieng__iv_free(&off); aieng__iv_free(&cur); aieng__iv_free(&clo); aieng__iv_free(&stack); aieng__iv_free(&seed);
     if (bucket) for (k = 0; k < natoms; k++) aieng__iv_free(&bucket[k]);
     AIENG_FREE(bucket, NULL); AIENG_FREE(mark, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(tr, NULL); AIENG_FREE(acc, NULL);
-    AIENG_FREE(cls, NULL); AIENG_FREE(ncls, NULL); AIENG_FREE(sig, NULL);
+    AIENG_FREE(cls, NULL); AIENG_FREE(ncls, NULL); AIENG_FREE(sig, NULL); AIENG_FREE(uv, NULL);
     if (err) { aieng_set_error(err[0] == 'o' ? AIENG_ERR_OOM : AIENG_ERR_UNSUPPORTED, "regex: %s", err); return 0; }
+    return 1;
+}
+/* a DFA of both languages (b complemented when negb), states numbered breadth-first from 0 */
+static int aieng__rdfa_and(const aieng__rdfa *a, const aieng__rdfa *b, int negb, aieng__rdfa *out) {
+    long nb = (long)b->n + 1, hcap = 1024, i, cap = 0;
+    long *key = NULL, *hash = NULL;
+    int n = 0, k, ok = 1, natoms = a->natoms, maxd = AIENG_REGEX_MAX_STATES / 10;
+    memset(out, 0, sizeof *out);
+    while (hcap < 4L * maxd) hcap *= 2;
+    hash = (long *)AIENG_MALLOC((size_t)hcap * sizeof(long), NULL);
+    if (!hash) return aieng_set_error(AIENG_ERR_OOM, "regex: out of memory"), 0;
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+#define AIENG__RA_FIND(kv, res) do { long h_ = (long)(((uint64_t)(kv) * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1); \
+        while (hash[h_] >= 0 && key[hash[h_]] != (kv)) h_ = (h_ + 1) & (hcap - 1); \
+        if (hash[h_] >= 0) (res) = (int)hash[h_]; \
+        else { \
+            if (n >= maxd || (long)(n + 1) * natoms > AIENG__RE_WORK / 8) { ok = -1; goto done; } \
+            if (n == cap) { long nc_ = cap ? 2 * cap : 64; long *nk_ = (long *)AIENG_REALLOC(key, (size_t)nc_ * sizeof(long), NULL); \
+                int *nt_; unsigned char *na_; \
+                if (!nk_) { ok = 0; goto done; } key = nk_; \
+                if (!(nt_ = (int *)AIENG_REALLOC(out->tr, (size_t)nc_ * (size_t)natoms * sizeof(int), NULL))) { ok = 0; goto done; } out->tr = nt_; \
+                if (!(na_ = (unsigned char *)AIENG_REALLOC(out->acc, (size_t)nc_, NULL))) { ok = 0; goto done; } out->acc = na_; cap = nc_; } \
+            key[n] = (kv); hash[h_] = n; (res) = n++; } } while (0)
+    { int t; AIENG__RA_FIND(0L, t); (void)t; }
+    for (i = 0; i < n; i++) {
+        int qa = (int)(key[i] / nb), qb = (int)(key[i] % nb), bacc = qb < b->n && b->acc[qb];
+        out->acc[i] = (unsigned char)(a->acc[qa] && (negb ? !bacc : bacc));
+        for (k = 0; k < natoms; k++) {
+            int ta = a->tr[(size_t)qa * natoms + k], tb = qb < b->n ? b->tr[(size_t)qb * natoms + k] : -1, t;
+            if (ta < 0 || (tb < 0 && !negb)) { out->tr[(size_t)i * natoms + k] = -1; continue; }
+            AIENG__RA_FIND((long)ta * nb + (tb < 0 ? b->n : tb), t);
+            out->tr[(size_t)i * natoms + k] = t;
+        }
+    }
+#undef AIENG__RA_FIND
+done:
+    out->n = n; out->natoms = natoms;
+    AIENG_FREE(key, NULL); AIENG_FREE(hash, NULL);
+    if (ok != 1) {
+        aieng__rdfa_free(out);
+        aieng_set_error(ok ? AIENG_ERR_UNSUPPORTED : AIENG_ERR_OOM, ok ? "regex: a look-ahead needs too many automaton states" : "regex: out of memory");
+        return 0;
+    }
+    return 1;
+}
+/* the DFA of tree node root with the pattern's look-aheads */
+static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out);
+/* 1 when the whole of s matches regex re by its DFA (the regexes GBNF cannot write), 0 when
+   not, -1 when re is outside the subset or too large */
+static int aieng__regex_match_dfa(const char *re, size_t relen, const char *s, size_t n) {
+    aieng__re r;
+    aieng__buf o;
+    aieng__iv bnd;
+    aieng__rdfa d;
+    int y, q, k = 1, natoms = 0, st = 0, res = -1;
+    size_t at = 0;
+    memset(&o, 0, sizeof o); memset(&bnd, 0, sizeof bnd); memset(&d, 0, sizeof d);
+    if (aieng__re_parse(&r, re, relen, 0, 1, &o) != AIENG_OK) goto done;
+    k = aieng__iv_push(&bnd, 0);
+    for (y = 0; y < r.nn; y++)
+        for (q = 0; r.nd[y].kind == AIENG__RN_SET && q < r.nd[y].set.n; q += 2) {
+            k &= aieng__iv_push(&bnd, r.nd[y].set.v[q]);
+            if (r.nd[y].set.v[q + 1] < 0x10FFFF) k &= aieng__iv_push(&bnd, r.nd[y].set.v[q + 1] + 1);
+        }
+    if (!k) goto done;
+    qsort(bnd.v, (size_t)bnd.n, sizeof(int), aieng__cmp_int);
+    for (y = 0; y < bnd.n; y++) if (!natoms || bnd.v[y] != bnd.v[natoms - 1]) bnd.v[natoms++] = bnd.v[y];
+    if (natoms > 4096 || !aieng__re_dfa(&r, r.last, bnd.v, natoms, &d)) goto done;
+    while (at < n && st >= 0) {
+        unsigned cp;
+        int kk = aieng__utf8_decode((const unsigned char *)s + at, n - at, &cp);
+        if (!kk) { st = -1; break; }
+        at += (size_t)kk;
+        st = d.tr[(size_t)st * natoms + (size_t)aieng__atom_of(bnd.v, natoms, (int)cp)];
+    }
+    res = st >= 0 && d.acc[st];
+done:
+    aieng__re_free(&r);
+    AIENG_FREE(o.p, NULL); aieng__iv_free(&bnd); aieng__rdfa_free(&d);
+    return res;
+}
+static int aieng__re_dfa(const aieng__re *r, int root, const int *alo, int natoms, aieng__rdfa *out) {
+    int k;
+    if (!aieng__re_dfa1(r, root, alo, natoms, out)) return 0;
+    for (k = 0; k < r->nlook; k++) {
+        aieng__rdfa la, both;
+        if (!aieng__re_dfa1(r, r->look[k], alo, natoms, &la)) { aieng__rdfa_free(out); return 0; }
+        if (!aieng__rdfa_and(out, &la, r->lneg[k], &both)) { aieng__rdfa_free(&la); aieng__rdfa_free(out); return 0; }
+        aieng__rdfa_free(&la);
+        aieng__rdfa_free(out);
+        *out = both;
+    }
     return 1;
 }
 /* ---------------------------------------------------------------- JSON Schema: shared */
@@ -3823,6 +4027,7 @@ typedef struct aieng__sc {
     aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
     const aieng_json **conv_from, **conv_to; int nconv, capconv; /* if / dependencies / not rewritten as anyOf */
     const aieng_json ***set_parts; int *set_n, *set_rule, nset, capset; /* memo of merged member schemas */
+    char **slm_key; int *slm_rule, nslm, capslm; /* memo of string-language automata (aieng__sc_sl) */
 } aieng__sc;
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
@@ -4292,6 +4497,125 @@ static void aieng__sc_key_lit(aieng__buf *r, const char *s, size_t len) {
     AIENG_FREE(t, NULL);
     aieng__buf_puts(r, "\\\"\"");
 }
+#define AIENG__SL_MAXD 16
+/* ---- string languages as boolean combinations. A group is the conjunction of regex DFAs
+   and a length range, taken as it is or complemented (neg); the language is the conjunction
+   of the groups. Classifier DFAs (patternProperties) do not restrict it: for the keys of
+   extra members, which of them accept picks the value schemas that follow the key. The
+   product is explored as an aieng__ax: each DFA's state (its dead state, for complemented
+   groups and classifiers, one past its last), and the length so far, saturating above every
+   bound. */
+#define AIENG__SL_MAXG 16
+#define AIENG__SL_MAXCLS 12
+typedef struct aieng__slg { int neg, never, d0, nd; long mn, mx; } aieng__slg;
+typedef struct aieng__slb { /* a description: regexes, each in a group (-1: classifier) */
+    const char *re[AIENG__SL_MAXD]; size_t rl[AIENG__SL_MAXD]; int rg[AIENG__SL_MAXD]; char *own[AIENG__SL_MAXD];
+    int nre, ng;
+    aieng__slg g[AIENG__SL_MAXG];
+} aieng__slb;
+static void aieng__slb_free(aieng__slb *L) { int i; for (i = 0; i < L->nre; i++) AIENG_FREE(L->own[i], NULL); memset(L, 0, sizeof *L); }
+static int aieng__slb_group(aieng__slb *L, int neg) {
+    if (L->ng >= AIENG__SL_MAXG) return -1;
+    memset(&L->g[L->ng], 0, sizeof L->g[0]);
+    L->g[L->ng].neg = neg; L->g[L->ng].mx = -1;
+    return L->ng++;
+}
+/* adds regex re to group grp (own: text to free with L, or NULL); 0 when full */
+static int aieng__slb_re(aieng__slb *L, int grp, const char *re, size_t len, char *own) {
+    if (L->nre >= AIENG__SL_MAXD) { AIENG_FREE(own, NULL); return 0; }
+    L->re[L->nre] = re; L->rl[L->nre] = len; L->rg[L->nre] = grp; L->own[L->nre] = own; L->nre++;
+    return 1;
+}
+/* a regex for exactly the strings s[0..n) (raw UTF-8), added to group grp */
+static int aieng__slb_names(aieng__slb *L, int grp, const char *const *s, const size_t *sl, int n) {
+    aieng__buf b;
+    int i;
+    size_t z;
+    memset(&b, 0, sizeof b);
+    aieng__buf_puts(&b, "^(?:");
+    for (i = 0; i < n; i++) {
+        if (i) aieng__buf_putc(&b, '|');
+        for (z = 0; z < sl[i]; z++) {
+            unsigned char ch = (unsigned char)s[i][z];
+            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80) aieng__buf_putc(&b, (char)ch);
+            else aieng__buf_printf(&b, "\\x%02X", ch);
+        }
+    }
+    aieng__buf_puts(&b, ")$");
+    if (b.oom) { AIENG_FREE(b.p, NULL); return 0; }
+    return aieng__slb_re(L, grp, b.p, b.n, b.p);
+}
+typedef struct aieng__slk { /* keys of extra members: the value rule for each set of patterns a key matches */
+    aieng__sc *c;
+    const aieng_json *const *parts; int np;
+    const aieng_json *pat[AIENG__SL_MAXCLS]; int part[AIENG__SL_MAXCLS], npat; /* the patterns' schemas and parts */
+    int noap;                             /* keys matching no pattern when no part has additionalProperties: -2 any value, -3 none */
+    int *vr;                              /* per set (bit q: pattern q), -4: not made yet */
+    int failed;                           /* a value rule failed (the error is the compiler's) */
+} aieng__slk;
+static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth);
+static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what);
+/* remembers that `to` (made up) stands for `from`; to, or NULL when out of memory */
+static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from, const aieng_json *to) {
+    if (c->nconv == c->capconv) {
+        int nc = c->capconv ? c->capconv * 2 : 16;
+        const aieng_json **a = (const aieng_json **)AIENG_REALLOC((void *)c->conv_from, (size_t)nc * sizeof *a, NULL), **b2;
+        if (!a) return NULL;
+        c->conv_from = a;
+        b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
+        if (!b2) return NULL;
+        c->conv_to = b2;
+        c->capconv = nc;
+    }
+    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = to; c->nconv++;
+    return to;
+}
+/* the schema of a part's `not`, through schemas that are only a $ref; not {allOf: [{required:
+   [...]}, ...]} reads as not {required: [all those names]} */
+static const aieng_json *aieng__sc_not_of(aieng__sc *c, const aieng_json *part) {
+    const aieng_json *x = aieng_json_get(part, "not"), *al;
+    aieng__buf t;
+    size_t i, z;
+    int d;
+    for (d = 0; x && x->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(x) && d < 16; d++) {
+        const aieng_json *r = aieng__schema_ref(c->root, aieng_json_get(x, "$ref"));
+        if (!r) break;
+        x = r;
+    }
+    if (!x || x->type != AIENG_JSON_OBJECT || !(al = aieng_json_get(x, "allOf")) || al->type != AIENG_JSON_ARRAY || !al->n) return x;
+    for (i = 0; i < x->n; i++) {
+        const char *k = x->items[i]->key;
+        if (strcmp(k, "allOf") && strcmp(k, "title") && strcmp(k, "description") && strcmp(k, "$comment")) return x;
+    }
+    for (i = 0; i < al->n; i++) if (!aieng__sc_required_only(al->items[i])) return x;
+    for (i = 0; i < (size_t)c->nconv; i++) if (c->conv_from[i] == x) return c->conv_to[i];
+    memset(&t, 0, sizeof t);
+    aieng__buf_puts(&t, "{\"required\":[");
+    for (i = 0; i < al->n; i++) {
+        const aieng_json *rq = aieng_json_get(al->items[i], "required");
+        for (z = 0; z < rq->n; z++) {
+            char *w = NULL;
+            size_t wn = 0, i2, z2;
+            int seen = 0;
+            for (i2 = 0; i2 <= i && !seen; i2++) { /* each name once */
+                const aieng_json *r2 = aieng_json_get(al->items[i2], "required");
+                for (z2 = 0; z2 < (i2 == i ? z : r2->n) && !seen; z2++) seen = aieng_json_equal(r2->items[z2], rq->items[z]);
+            }
+            if (seen) continue;
+            if (aieng_json_write(rq->items[z], 0, &w, &wn) != AIENG_OK) { t.oom = 1; break; }
+            if (t.p[t.n - 1] != '[') aieng__buf_putc(&t, ',');
+            aieng__buf_put(&t, w, wn);
+            aieng_free(NULL, w);
+        }
+    }
+    aieng__buf_puts(&t, "]}");
+    {
+        const aieng_json *r = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+        AIENG_FREE(t.p, NULL);
+        if (!r || !aieng__sc_conv_put(c, x, r)) return x; /* out of memory: the form stays unsupported */
+        return r;
+    }
+}
 /* Objects. Members come in any order (%unordered): the declared names (properties, required,
    the names of dependencies and of not {required}) each at most once, required ones always,
    extra members (additionalProperties / patternProperties) any number of times with keys
@@ -4302,21 +4626,20 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     aieng__iv dep;                        /* name-list dependency edges (a, b): a needs b */
     const char **names;
     size_t *nlen;
-    int *rule, *req, n, i, j, extra = -2, ok = 1, conflict = 0, impossible = 0, open = 0, perpart = 1;
+    int *rule, *req, n, i, j, extra = -2, ok = 1, conflict = 0, impossible = 0, open = 0, perpart = 1, apconf;
     long minp = 0, maxp = -1;
     const aieng_json *ap = aieng__sc_kw(c, parts, np, "additionalProperties", &conflict);
     memset(&M, 0, sizeof M);
     memset(&dep, 0, sizeof dep);
-    /* Without patternProperties, each part's additionalProperties applies (as the spec says)
-       to the names that part does not declare: parts may disagree, and a name one part
-       declares is still an extra member for another. */
+    /* Each part's additionalProperties applies (as the spec says) to the names that part
+       neither declares nor matches with one of its patternProperties: parts may disagree,
+       and a name one part declares is still an extra member for another. `ap` (merged) and
+       its conflict only matter for the approximations used when the key automaton of the
+       extra members is too large. */
     for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "patternProperties")) perpart = 0;
     if (perpart) { ap = NULL; conflict = 0; }
-    if (conflict) { /* relaxed: any extra member (the declared ones keep their schemas) */
-        if (!aieng__sc_relax(c, "additionalProperties")) {
-            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); return 0; }
-        ap = NULL; open = 1; conflict = 0;
-    }
+    apconf = conflict;
+    conflict = 0;
     for (i = 0; i < np && ok; i++) { /* the declared names, in schema order */
         const aieng_json *pr = aieng_json_get(parts[i], "properties"), *rq = aieng_json_get(parts[i], "required");
         size_t q;
@@ -4326,7 +4649,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (ok && !aieng__sc_deps_ok(c, parts[i])) { ok = 0; break; }
     }
     for (i = 0; i < np && ok; i++) { /* required names, then the names dependencies and not {required} mention */
-        const aieng_json *rq = aieng_json_get(parts[i], "required"), *nt = aieng_json_get(parts[i], "not");
+        const aieng_json *rq = aieng_json_get(parts[i], "required"), *nt = aieng__sc_not_of(c, parts[i]);
         static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
         size_t q, z;
         int w;
@@ -4359,18 +4682,14 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     /* value rules: the member's schemas from every part (merged), else additionalProperties, else any */
     for (j = 0; j < n && ok; j++) {
         const aieng_json *sub[AIENG__SC_MAXPARTS];
-        int ns = 0, isfalse = 0, declared = 0; /* declared: in properties or matching a pattern */
-        for (i = 0; i < np; i++) {
-            const aieng_json *pr = aieng_json_get(parts[i], "properties");
-            const aieng_json *s = pr ? aieng_json_getn(pr, names[j], nlen[j]) : NULL;
-            if (!s) continue;
-            declared = 1;
-            if (s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; continue; }
-            if (ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
-        }
-        for (i = 0; i < np; i++) { /* a declared name that a patternProperties key matches: both apply */
-            const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+        int ns = 0, isfalse = 0;
+        for (i = 0; i < np && ok; i++) { /* each part: its property, the patterns matching the name, else its additionalProperties */
+            const aieng_json *pr = aieng_json_get(parts[i], "properties"), *pp0 = aieng_json_get(parts[i], "patternProperties");
+            const aieng_json *s = pr ? aieng_json_getn(pr, names[j], nlen[j]) : NULL, *a = aieng_json_get(parts[i], "additionalProperties");
+            int declared = s != NULL;
             size_t q;
+            if (s && s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; }
+            else if (s && ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
             for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
                 int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, names[j], nlen[j]);
                 if (mt < 0 && aieng__sc_relax(c, "patternProperties")) { declared = 1; continue; } /* relaxed: any value */
@@ -4380,18 +4699,12 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) isfalse = 1; continue; }
                 if (ns < AIENG__SC_MAXPARTS) sub[ns++] = pp0->items[q];
             }
-        }
-        if (!ok) break;
-        for (i = 0; perpart && i < np; i++) { /* a part that does not declare the name: its additionalProperties */
-            const aieng_json *pr = aieng_json_get(parts[i], "properties"), *a = aieng_json_get(parts[i], "additionalProperties");
-            if (!a || (pr && aieng_json_getn(pr, names[j], nlen[j]))) continue;
-            declared = 1;
+            if (declared || !a) continue;
             if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) isfalse = 1; }
             else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
         }
+        if (!ok) break;
         if (isfalse) { rule[j] = -3; continue; } /* forbidden */
-        if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_OBJECT) sub[ns++] = ap;
-        if (ns == 0 && !declared && ap && ap->type == AIENG_JSON_BOOL && !ap->boolean) { rule[j] = -3; continue; } /* extras forbidden */
         if (ns >= 1) rule[j] = aieng__sc_for_set(c, sub, ns);
         else rule[j] = -2; /* any value */
         if (rule[j] == -1) ok = 0;
@@ -4404,7 +4717,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (npn && !aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) rule[j] = -3;
     }
     for (i = 0; i < np && ok; i++) { /* not {required: [x]}: x forbidden */
-        const aieng_json *nt = aieng_json_get(parts[i], "not");
+        const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
         if (nt && aieng__sc_not_req(nt)) {
             const aieng_json *al = aieng_json_get(nt, "anyOf");
             size_t nb = al ? al->n : 1, y;
@@ -4459,7 +4772,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         for (j = 0; ok && j < n; j++) if (t[j]) { cnt++; if (rule[j] == -3) impossible = 1; }
         if (ok && maxp >= 0 && cnt > maxp) impossible = 1;
         for (i = 0; ok && !impossible && i < np; i++) { /* not {required: [...]} lists that must all be present */
-            const aieng_json *nt = aieng_json_get(parts[i], "not");
+            const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
             if (nt && aieng__sc_not_req(nt)) {
                 const aieng_json *al = aieng_json_get(nt, "anyOf");
                 size_t nb = al ? al->n : 1, y, z;
@@ -4479,11 +4792,71 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (ok) {
         aieng__buf r;
-        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1;
+        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1, keys_done = 0, xkey = -1;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
-        if (conflict && aieng__sc_relax(c, "patternProperties")) { pp = NULL; extra = -2; conflict = 0; } /* relaxed: any extra member */
-        if (conflict) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
-        if (ok && pp && pp->type == AIENG_JSON_OBJECT && pp->n > 0) {
+        int ppconf = conflict;
+        {   /* exact keys of extra members: an automaton of the key strings that are no declared
+               name and that propertyNames allows, where the patterns of each part that a key
+               matches pick its value (that part's additionalProperties when none does) */
+            const aieng_json *pns[AIENG__SC_MAXPARTS];
+            int npn = 0, anyd = 0, esc = 0, hasp = 0, npat = 0;
+            for (i = 0; i < np; i++) {
+                const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties"), *a = aieng_json_get(parts[i], "additionalProperties");
+                if (pp0 && pp0->type == AIENG_JSON_OBJECT && pp0->n > 0) { hasp = 1; npat += (int)pp0->n; }
+                if (a && a->type != AIENG_JSON_BOOL && a->type != AIENG_JSON_OBJECT) {
+                    aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); aieng__sc_names_free(&M, &dep); return 0; }
+            }
+            for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "propertyNames")) pns[npn++] = aieng_json_get(parts[i], "propertyNames");
+            for (j = 0; j < n && npn; j++) if (aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) anyd = 1;
+            for (j = 0; j < n; j++) {
+                size_t q;
+                for (q = 0; q < nlen[j]; q++) if ((unsigned char)names[j][q] < 0x20 || names[j][q] == '"' || names[j][q] == '\\') esc = 1;
+            }
+            if ((hasp || extra != -3) && (hasp || (npn && anyd) || (n > 0 && esc && !npn))) {
+                aieng__slb L;
+                aieng__slk K;
+                int g, good = 1, kr = -1;
+                size_t q;
+                memset(&L, 0, sizeof L);
+                memset(&K, 0, sizeof K);
+                if (n > 0) good = (g = aieng__slb_group(&L, 1)) >= 0 && aieng__slb_names(&L, g, names, nlen, n);
+                for (i = 0; i < npn && good; i++) good = aieng__sc_sl_schema(c, &L, pns[i], 0, 0);
+                if (npat > AIENG__SL_MAXCLS) good = 0;
+                for (i = 0; i < np && good; i++) {
+                    const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+                    for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && good && q < pp0->n; q++) {
+                        good = aieng__slb_re(&L, -1, pp0->items[q]->key, pp0->items[q]->key_len, NULL);
+                        K.pat[K.npat] = pp0->items[q]; K.part[K.npat++] = i;
+                    }
+                }
+                if (good) {
+                    int nv = 1 << K.npat, z;
+                    K.c = c; K.parts = parts; K.np = np;
+                    K.noap = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+                    K.vr = (int *)AIENG_MALLOC((size_t)nv * sizeof(int), NULL);
+                    if (!K.vr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
+                    for (z = 0; ok && z < nv; z++) K.vr[z] = -4;
+                    if (ok) kr = aieng__sc_sl(c, &L, &K, "the keys of patternProperties / propertyNames / additionalProperties");
+                    AIENG_FREE(K.vr, NULL);
+                    if (kr >= 0) { keys_done = 1; xkey = aieng__sc_is_empty(c, kr) ? -1 : kr; }
+                    else if (ok && c->err == AIENG_ERR_UNSUPPORTED && !K.failed) c->err = AIENG_OK; /* too large: the approximations below */
+                    else ok = 0;
+                }
+                aieng__slb_free(&L);
+                if (!ok) { aieng__sc_names_free(&M, &dep); return 0; }
+            }
+        }
+        if (!keys_done && apconf) { /* approximations: one additionalProperties, one patternProperties */
+            if (!aieng__sc_relax(c, "additionalProperties")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "additionalProperties"); ok = 0; }
+            extra = -2; /* relaxed: any extra member (the declared ones keep their schemas) */
+        }
+        if (ok && !keys_done && ppconf) {
+            if (aieng__sc_relax(c, "patternProperties")) { pp = NULL; extra = -2; } /* relaxed: any extra member */
+            else { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: allOf parts disagree on '%s'", "patternProperties"); ok = 0; }
+        }
+        if (!ok) { aieng__sc_names_free(&M, &dep); return 0; }
+        if (ok && !keys_done && pp && pp->type == AIENG_JSON_OBJECT && pp->n > 0) {
             /* extra members: a key matching one of the patterns, with that pattern's value */
             aieng__buf xb;
             size_t q;
@@ -4533,7 +4906,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             AIENG_FREE(xb.p, NULL);
             if (!ok) { aieng__sc_names_free(&M, &dep); return 0; }
         }
-        if (extra != -3 && n > 0 && xm < 0) { /* extra keys: any string but the declared names */
+        if (!keys_done && extra != -3 && n > 0 && xm < 0) { /* extra keys: any string but the declared names */
             const char **sn = (const char **)AIENG_MALLOC((size_t)n * sizeof(char *), NULL);
             size_t *sl = (size_t *)AIENG_MALLOC((size_t)n * sizeof(size_t), NULL);
             int m = 0;
@@ -4548,7 +4921,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             AIENG_FREE((void *)sn, NULL); AIENG_FREE(sl, NULL);
             if (keyrule < 0) { aieng__sc_names_free(&M, &dep); return 0; }
         }
-        if (ok && (xm >= 0 || extra != -3)) { /* propertyNames: what extra keys may be */
+        if (ok && !keys_done && (xm >= 0 || extra != -3)) { /* propertyNames: what extra keys may be */
             const aieng_json *pns[AIENG__SC_MAXPARTS + 1];
             int npn = 0, anyd = 0;
             for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "propertyNames")) pns[npn++] = aieng_json_get(parts[i], "propertyNames");
@@ -4569,7 +4942,14 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         sep = aieng__sc_new_rule(c);
         aieng__buf_puts(&r, "\",\" ws");
         aieng__sc_emit(c, sep, &r);
-        if (xm >= 0 || extra != -3) { /* the extra member */
+        if (keys_done) { /* the extra member: its key automaton ends with the value */
+            if (xkey >= 0) {
+                r.n = 0; if (r.p) r.p[0] = 0;
+                aieng__buf_printf(&r, "\"\\\"\" s%d ws", xkey);
+                xr = aieng__sc_new_rule(c);
+                aieng__sc_emit(c, xr, &r);
+            }
+        } else if (xm >= 0 || extra != -3) { /* the extra member */
             r.n = 0; if (r.p) r.p[0] = 0;
             if (xm >= 0) aieng__buf_printf(&r, "s%d ws", xm);
             else {
@@ -4594,6 +4974,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             aieng__sc_emit(c, mr[j], &r);
         }
         AIENG_FREE(r.p, NULL);
+        if (ok && xr < 0 && minp > 0) { /* no extra member: the allowed names must reach minProperties */
+            int navail = 0;
+            for (j = 0; j < n; j++) navail += mr[j] >= 0;
+            if (navail < minp) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); AIENG_FREE(mr, NULL); aieng__sc_names_free(&M, &dep); return 1; }
+        }
         if (ok) {
             aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) ? "ordered=1 " : "", sep);
             if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);
@@ -4601,7 +4986,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
             for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] ? " s%d!" : " s%d", mr[j]);
             for (i = 0; i < np; i++) {
-                const aieng_json *nt = aieng_json_get(parts[i], "not");
+                const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
                 int w;
                 if (i == 0) /* a>b: when a is present, b is too */
                     for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) aieng__buf_printf(b, " s%d>s%d", mr[dep.v[w]], mr[dep.v[w + 1]]);
@@ -4762,6 +5147,7 @@ typedef struct aieng__ax {
     int json;                             /* atoms are string characters, written JSON-escaped */
     const char *const *label;             /* or NULL: atom k is the GBNF text label[k] (sequences of values) */
     const char *fin;                      /* what an accepting state ends with (NULL: nothing) */
+    void (*finish)(const void *u, uint64_t st, aieng__buf *out); /* optional: writes what accepting state st ends with, in place of fin */
     long limit;                           /* most states explored */
 } aieng__ax;
 /* the rule of the automaton's language from state `start`; -1 on error (what names the
@@ -4878,7 +5264,10 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
             }
             aieng__buf_printf(&body, " s%d", ids[eto[e]]);
         }
-        if (a->accept(a->u, keys[i])) { if (!first) aieng__buf_puts(&body, " | "); aieng__buf_puts(&body, a->fin ? a->fin : "\"\""); }
+        if (a->accept(a->u, keys[i])) {
+            if (!first) aieng__buf_puts(&body, " | ");
+            if (a->finish) a->finish(a->u, keys[i], &body); else aieng__buf_puts(&body, a->fin ? a->fin : "\"\"");
+        }
         aieng__sc_emit(c, ids[i], &body);
     }
 done:
@@ -5295,17 +5684,69 @@ static void aieng__sc_fail_last(aieng__sc *c) { /* the message of the last error
     msg[k] = 0;
     aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
 }
+/* ---- several regexes over one alphabet: the code point intervals ("atoms") that no class of
+   any of them splits, and each regex's minimal DFA over those atoms */
+typedef struct aieng__dfas { aieng__rdfa d[AIENG__SL_MAXD]; int n, natoms; aieng__iv bnd, *atoms; aieng__buf scratch; } aieng__dfas;
+static void aieng__dfas_free(aieng__dfas *x) {
+    int i;
+    for (i = 0; i < x->n; i++) aieng__rdfa_free(&x->d[i]);
+    AIENG_FREE(x->scratch.p, NULL); AIENG_FREE(x->atoms, NULL); aieng__iv_free(&x->bnd);
+    memset(x, 0, sizeof *x);
+}
+/* 1 when built; 0 with the compiler's error set */
+static int aieng__sc_dfas(aieng__sc *c, const char *const *re, const size_t *rl, int nre, aieng__dfas *x) {
+    aieng__re r[AIENG__SL_MAXD];
+    int i, k, natoms = 0, ok = 0;
+    memset(r, 0, sizeof r);
+    memset(x, 0, sizeof *x);
+    if (nre > AIENG__SL_MAXD) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many regexes in one string automaton%s", NULL); return 0; }
+    for (i = 0; i < nre; i++) {
+        x->scratch.n = 0;
+        if (aieng__re_parse(&r[i], re[i], rl[i], 1, 1, &x->scratch) != AIENG_OK) { aieng__sc_fail_last(c); goto done; }
+    }
+    /* atoms: the code point intervals between the bounds of every class */
+    k = aieng__iv_push(&x->bnd, 0);
+    for (i = 0; i < nre; i++) {
+        int y, q;
+        for (y = 0; y < r[i].nn; y++)
+            for (q = 0; r[i].nd[y].kind == AIENG__RN_SET && q < r[i].nd[y].set.n; q += 2) {
+                k &= aieng__iv_push(&x->bnd, r[i].nd[y].set.v[q]);
+                if (r[i].nd[y].set.v[q + 1] < 0x10FFFF) k &= aieng__iv_push(&x->bnd, r[i].nd[y].set.v[q + 1] + 1);
+            }
+    }
+    if (!k) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    qsort(x->bnd.v, (size_t)x->bnd.n, sizeof(int), aieng__cmp_int);
+    for (i = 0; i < x->bnd.n; i++) if (!natoms || x->bnd.v[i] != x->bnd.v[natoms - 1]) x->bnd.v[natoms++] = x->bnd.v[i];
+    x->bnd.n = natoms;
+    if (natoms > 4096) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the regexes have too many different character classes%s", NULL); goto done; }
+    x->atoms = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
+    x->scratch.n = 0;
+    if (!x->atoms || !aieng__buf_reserve(&x->scratch, (size_t)natoms * 2 * sizeof(int))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    for (i = 0; i < natoms; i++) { /* atom i: [bnd[i], bnd[i + 1] - 1], stored in scratch */
+        int *v = (int *)(void *)x->scratch.p + 2 * i;
+        v[0] = x->bnd.v[i]; v[1] = i + 1 < natoms ? x->bnd.v[i + 1] - 1 : 0x10FFFF;
+        x->atoms[i].v = v; x->atoms[i].n = x->atoms[i].cap = 2;
+    }
+    x->natoms = natoms;
+    for (i = 0; i < nre; i++) {
+        if (!aieng__re_dfa(&r[i], r[i].last, x->bnd.v, natoms, &x->d[i])) { aieng__sc_fail_last(c); goto done; }
+        x->n = i + 1;
+        if (x->d[i].n > 0x3FFF) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a regex needs too many automaton states%s", NULL); goto done; }
+    }
+    ok = 1;
+done:
+    for (i = 0; i < nre; i++) aieng__re_free(&r[i]);
+    if (!ok) aieng__dfas_free(x);
+    return ok;
+}
 static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *rl, int nre, long mn, long mx, aieng__buf *b) {
-    aieng__re r[3];
-    aieng__rdfa d[3];
-    aieng__buf scratch;
-    aieng__iv bnd, *atoms = NULL;
+    aieng__dfas x;
     aieng__sp sp;
     aieng__ax a;
-    int i, k, natoms = 0, ok = 0, id;
+    int i, k, ok = 0, id;
     aieng__buf key;
     aieng_json_doc *kd = NULL;
-    memset(r, 0, sizeof r); memset(d, 0, sizeof d); memset(&scratch, 0, sizeof scratch); memset(&bnd, 0, sizeof bnd); memset(&sp, 0, sizeof sp);
+    memset(&x, 0, sizeof x); memset(&sp, 0, sizeof sp);
     memset(&key, 0, sizeof key);
     { /* the same regexes and lengths met before in this schema: the same rule (kept as made-up
          schemas {"k": [mn, mx, regexes...], "r": rule}) */
@@ -5328,37 +5769,10 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
                 if (k0 && r0 && r0->is_int && aieng_json_equal(k0, aieng_json_root(kd))) { aieng__buf_printf(b, "s%d", (int)r0->i); ok = 1; goto done; }
             }
     }
+    if (nre > 3 || !aieng__sc_dfas(c, re, rl, nre, &x)) goto done;
     for (i = 0; i < nre; i++) {
-        scratch.n = 0;
-        if (aieng__re_parse(&r[i], re[i], rl[i], 1, 1, &scratch) != AIENG_OK) { aieng__sc_fail_last(c); goto done; }
-    }
-    /* atoms: the code point intervals between the bounds of every class */
-    k = aieng__iv_push(&bnd, 0);
-    for (i = 0; i < nre; i++) {
-        int x, q;
-        for (x = 0; x < r[i].nn; x++)
-            for (q = 0; r[i].nd[x].kind == AIENG__RN_SET && q < r[i].nd[x].set.n; q += 2) {
-                k &= aieng__iv_push(&bnd, r[i].nd[x].set.v[q]);
-                if (r[i].nd[x].set.v[q + 1] < 0x10FFFF) k &= aieng__iv_push(&bnd, r[i].nd[x].set.v[q + 1] + 1);
-            }
-    }
-    if (!k) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
-    qsort(bnd.v, (size_t)bnd.n, sizeof(int), aieng__cmp_int);
-    for (i = 0; i < bnd.n; i++) if (!natoms || bnd.v[i] != bnd.v[natoms - 1]) bnd.v[natoms++] = bnd.v[i];
-    bnd.n = natoms;
-    if (natoms > 4096) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the regexes have too many different character classes%s", NULL); goto done; }
-    atoms = (aieng__iv *)AIENG_MALLOC((size_t)natoms * sizeof(aieng__iv), NULL);
-    if (!atoms || !aieng__buf_reserve(&scratch, (size_t)natoms * 2 * sizeof(int))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
-    for (i = 0; i < natoms; i++) { /* atom i: [bnd[i], bnd[i + 1] - 1], stored in scratch */
-        int *v = (int *)(void *)scratch.p + 2 * i;
-        v[0] = bnd.v[i]; v[1] = i + 1 < natoms ? bnd.v[i + 1] - 1 : 0x10FFFF;
-        atoms[i].v = v; atoms[i].n = atoms[i].cap = 2;
-    }
-    for (i = 0; i < nre; i++) {
-        if (!aieng__re_dfa(&r[i], r[i].last, bnd.v, natoms, &d[i])) { aieng__sc_fail_last(c); goto done; }
-        if (d[i].n > 0x3FFF) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a regex needs too many automaton states%s", NULL); goto done; }
-        for (k = 0; k < natoms && d[i].n == 1 && d[i].acc[0] && d[i].tr[k] == 0; k++) {}
-        if (k < natoms || d[i].n != 1 || !d[i].acc[0]) sp.d[sp.nd++] = &d[i]; /* else: any text */
+        for (k = 0; k < x.natoms && x.d[i].n == 1 && x.d[i].acc[0] && x.d[i].tr[k] == 0; k++) {}
+        if (k < x.natoms || x.d[i].n != 1 || !x.d[i].acc[0]) sp.d[sp.nd++] = &x.d[i]; /* else: any text */
     }
     if (sp.nd == 1 && nre == 1 && aieng__rdfa_lengths_within(sp.d[0], mn, mx)) { ok = 2; goto done; } /* the lengths are implied */
     if (sp.nd == 0) { /* only lengths remain */
@@ -5370,7 +5784,7 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
     sp.mn = mn; sp.mx = mx;
     memset(&a, 0, sizeof a);
     a.next = aieng__sp_next; a.accept = aieng__sp_accept; a.u = &sp;
-    a.atoms = atoms; a.natoms = natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
+    a.atoms = x.atoms; a.natoms = x.natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
     id = aieng__sc_automaton(c, &a, 0, "'pattern'/'format' with minLength/maxLength (or with each other)");
     if (id < 0) goto done;
     aieng__buf_printf(b, "s%d", id);
@@ -5385,12 +5799,265 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
 done:
     aieng_json_free(kd);
     AIENG_FREE(key.p, NULL);
-    for (i = 0; i < nre; i++) { aieng__re_free(&r[i]); aieng__rdfa_free(&d[i]); }
-    AIENG_FREE(scratch.p, NULL); AIENG_FREE(atoms, NULL); aieng__iv_free(&bnd);
+    aieng__dfas_free(&x);
     return ok;
 }
-static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
-    const aieng_json *pats[2], *fmt = NULL;
+static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth);
+/* a string bound of a schema (minLength / maxLength): 1 and *v when a number */
+static int aieng__sc_len_kw(const aieng_json *k, int upper, long *v) {
+    double d;
+    if (!aieng__sc_num(k, &d)) return 0;
+    *v = d < 0 ? 0 : d > 1e6 ? 1000000 : upper ? (long)floor(d) : (long)ceil(d);
+    return 1;
+}
+/* Adds what schema s says about strings to L: its own keywords as one group (complemented
+   when neg), `not` / allOf / $ref inside as groups of their own (only when !neg: the
+   complement of a conjunction of groups is no conjunction). Keywords that do not apply to
+   strings are left out, as the validator does. 1 when done; 0 (L unchanged, no error) when
+   s has a keyword outside these forms (anyOf, oneOf, if, formats without a regex form). */
+static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth) {
+    int g, ng0 = L->ng, nre0 = L->nre, i;
+    size_t q;
+    long v;
+    if (depth > 16) return 0;
+    if (s->type == AIENG_JSON_BOOL) {
+        if (s->boolean != neg) return 1; /* always holds: nothing to add */
+        if ((g = aieng__slb_group(L, 0)) < 0) return 0;
+        L->g[g].never = 1;
+        return 1;
+    }
+    if (s->type != AIENG_JSON_OBJECT || aieng__schema_unknown(s, 1)) return 0;
+    if (aieng__sc_is_only_ref(s)) {
+        const aieng_json *t = aieng__schema_ref(c->root, aieng_json_get(s, "$ref"));
+        return t && aieng__sc_sl_schema(c, L, t, neg, depth + 1);
+    }
+    if ((g = aieng__slb_group(L, neg)) < 0) return 0;
+    for (q = 0; q < s->n; q++) {
+        const aieng_json *x = s->items[q];
+        const char *kw = x->key;
+        if (aieng_json_getn(s, kw, x->key_len) != x) continue; /* a duplicate key: the one aieng_json_get sees counts */
+        if (!strcmp(kw, "type")) {
+            int has = 0;
+            if (x->type == AIENG_JSON_STRING) has = !strcmp(x->s, "string");
+            else if (x->type == AIENG_JSON_ARRAY) { size_t z; for (z = 0; z < x->n; z++) if (x->items[z]->type == AIENG_JSON_STRING && !strcmp(x->items[z]->s, "string")) has = 1; }
+            else goto fail;
+            if (!has) L->g[g].never = 1;
+        } else if (!strcmp(kw, "pattern")) {
+            if (x->type != AIENG_JSON_STRING || !aieng__slb_re(L, g, x->s, x->len, NULL)) goto fail;
+        } else if (!strcmp(kw, "minLength")) {
+            if (aieng__sc_len_kw(x, 0, &v) && v > L->g[g].mn) L->g[g].mn = v;
+        } else if (!strcmp(kw, "maxLength")) {
+            if (aieng__sc_len_kw(x, 1, &v) && (L->g[g].mx < 0 || v < L->g[g].mx)) L->g[g].mx = v;
+        } else if (!strcmp(kw, "format")) {
+            int f = aieng__fmt_index(x);
+            if (f < 0) continue; /* an annotation */
+            if (f >= 4 || !aieng__slb_re(L, g, aieng__fmt_re[f], strlen(aieng__fmt_re[f]), NULL)) goto fail;
+        } else if (!strcmp(kw, "enum") || !strcmp(kw, "const")) {
+            const char *sn[64];
+            size_t sl[64], nv = x->type == AIENG_JSON_ARRAY && kw[0] == 'e' ? x->n : 1, z;
+            int ns = 0;
+            if (kw[0] == 'e' && x->type != AIENG_JSON_ARRAY) goto fail;
+            for (z = 0; z < nv; z++) {
+                const aieng_json *e = kw[0] == 'e' ? x->items[z] : x;
+                if (e->type != AIENG_JSON_STRING) continue;
+                if (ns == 64) goto fail;
+                sn[ns] = e->s; sl[ns] = e->len; ns++;
+            }
+            if (!ns) L->g[g].never = 1;
+            else if (!aieng__slb_names(L, g, sn, sl, ns)) goto fail;
+        } else if (!strcmp(kw, "not")) {
+            if (neg || !aieng__sc_sl_schema(c, L, x, 1, depth + 1)) goto fail;
+        } else if (!strcmp(kw, "allOf")) {
+            if (neg || x->type != AIENG_JSON_ARRAY) goto fail;
+            for (i = 0; i < (int)x->n; i++) if (!aieng__sc_sl_schema(c, L, x->items[i], 0, depth + 1)) goto fail;
+        } else if (!strcmp(kw, "$ref")) {
+            const aieng_json *t = aieng__schema_ref(c->root, x);
+            if (!t || neg || !aieng__sc_sl_schema(c, L, t, 0, depth + 1)) goto fail;
+        } else if (!strcmp(kw, "anyOf") || !strcmp(kw, "oneOf") || !strcmp(kw, "if")) goto fail;
+    }
+    if (L->g[g].mx >= 0 && L->g[g].mn > L->g[g].mx) L->g[g].never = 1;
+    return 1;
+fail:
+    for (i = nre0; i < L->nre; i++) AIENG_FREE(L->own[i], NULL);
+    L->nre = nre0; L->ng = ng0;
+    return 0;
+}
+typedef struct aieng__slp {
+    aieng__dfas x;
+    int shift[AIENG__SL_MAXD], width[AIENG__SL_MAXD], ng, cls0, ncls, lshift;
+    long lcap;
+    aieng__slg g[AIENG__SL_MAXG];
+    aieng__slk *k;
+} aieng__slp;
+#define AIENG__SLP_GET(p, st, i) ((int)(((st) >> (p)->shift[i]) & ((1ull << (p)->width[i]) - 1)))
+static uint64_t aieng__slp_next(const void *u, uint64_t st, int atom) {
+    const aieng__slp *p = (const aieng__slp *)u;
+    long len = p->lcap ? (long)(st >> p->lshift) : 0;
+    uint64_t o = (uint64_t)(len < p->lcap ? len + 1 : p->lcap) << p->lshift;
+    int gi, i;
+    for (gi = 0; gi < p->ng; gi++) {
+        const aieng__slg *g = &p->g[gi];
+        int dead = g->never || (g->mx >= 0 && len + 1 > g->mx);
+        if (g->neg && g->nd && AIENG__SLP_GET(p, st, g->d0) == p->x.d[g->d0].n) dead = 1; /* already out of it */
+        for (i = g->d0; !dead && i < g->d0 + g->nd; i++) {
+            int t = p->x.d[i].tr[(size_t)AIENG__SLP_GET(p, st, i) * (size_t)p->x.natoms + (size_t)atom];
+            if (t < 0) dead = 1; else o |= (uint64_t)t << p->shift[i];
+        }
+        if (dead) {
+            if (!g->neg) return AIENG__AX_DEAD;
+            for (i = g->d0; i < g->d0 + g->nd; i++) {
+                o &= ~(((1ull << p->width[i]) - 1) << p->shift[i]);
+                o |= (uint64_t)p->x.d[i].n << p->shift[i];
+            }
+        }
+    }
+    for (i = p->cls0; i < p->cls0 + p->ncls; i++) {
+        int q = AIENG__SLP_GET(p, st, i), t = q == p->x.d[i].n ? -1 : p->x.d[i].tr[(size_t)q * (size_t)p->x.natoms + (size_t)atom];
+        o |= (uint64_t)(t < 0 ? p->x.d[i].n : t) << p->shift[i];
+    }
+    return o;
+}
+static int aieng__slk_value(aieng__slk *k, unsigned set) {
+    const aieng_json *sub[AIENG__SC_MAXPARTS];
+    int q, i, ns = 0, v = 0, anyap = 0;
+    if (k->vr[set] != -4) return k->vr[set];
+    for (i = 0; i < k->np && v != -3; i++) { /* each part: the patterns of it the key matches, else its additionalProperties */
+        const aieng_json *a = aieng_json_get(k->parts[i], "additionalProperties");
+        int matched = 0;
+        for (q = 0; q < k->npat; q++) {
+            if (k->part[q] != i || !(set >> q & 1)) continue;
+            matched = 1;
+            if (k->pat[q]->type == AIENG_JSON_BOOL) { if (!k->pat[q]->boolean) v = -3; }
+            else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = k->pat[q];
+        }
+        if (matched || !a) continue;
+        anyap = 1;
+        if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) v = -3; }
+        else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
+    }
+    if (v != -3) {
+        v = ns ? aieng__sc_for_set(k->c, sub, ns) : !set && !anyap ? k->noap : -2;
+        if (v == -1) k->failed = 1; /* the error stays in k->c */
+        if (v < 0 && v != -2) v = -3;
+        else if (v >= 0 && aieng__sc_is_empty(k->c, v)) v = -3;
+    }
+    k->vr[set] = v;
+    return v;
+}
+static unsigned aieng__slp_set(const aieng__slp *p, uint64_t st) {
+    unsigned set = 0;
+    int i;
+    for (i = 0; i < p->ncls; i++) {
+        int q = AIENG__SLP_GET(p, st, p->cls0 + i);
+        if (q < p->x.d[p->cls0 + i].n && p->x.d[p->cls0 + i].acc[q]) set |= 1u << i;
+    }
+    return set;
+}
+static int aieng__slp_accept(const void *u, uint64_t st) {
+    const aieng__slp *p = (const aieng__slp *)u;
+    long len = p->lcap ? (long)(st >> p->lshift) : 0;
+    int gi, i;
+    for (gi = 0; gi < p->ng; gi++) {
+        const aieng__slg *g = &p->g[gi];
+        int holds = !g->never && len >= g->mn && (g->mx < 0 || len <= g->mx);
+        for (i = g->d0; holds && i < g->d0 + g->nd; i++) {
+            int q = AIENG__SLP_GET(p, st, i);
+            if (q == p->x.d[i].n || !p->x.d[i].acc[q]) holds = 0;
+        }
+        if (holds == g->neg) return 0;
+    }
+    return !p->k || aieng__slk_value(p->k, aieng__slp_set(p, st)) != -3;
+}
+static void aieng__slp_finish(const void *u, uint64_t st, aieng__buf *out) { /* end of a key: the member's colon and value */
+    const aieng__slp *p = (const aieng__slp *)u;
+    int v = aieng__slk_value(p->k, aieng__slp_set(p, st));
+    aieng__buf_puts(out, "\"\\\"\" ws \":\" ws ");
+    if (v == -2) aieng__buf_puts(out, "value"); else aieng__buf_printf(out, "s%d", v);
+}
+/* The rule of the language L describes (the characters of a string, JSON-escaped, without
+   the quotes); with k, of member keys and what follows them (the closing quote, colon and
+   the value the patterns matched pick). Its id, or -1 with the compiler's error set. */
+static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what) {
+    const char *re[AIENG__SL_MAXD];
+    size_t rl[AIENG__SL_MAXD];
+    aieng__slp *p;
+    aieng__ax a;
+    aieng__buf key;
+    int i, gi, n = 0, id = -1, bits = 0, hasb = 0;
+    long bound = 0;
+    memset(&key, 0, sizeof key);
+    for (gi = 0; gi < L->ng; gi++) if (L->g[gi].never && !L->g[gi].neg) { /* nothing */
+        aieng__buf_puts(&key, AIENG__GBNF_NOTHING);
+        id = aieng__sc_new_rule(c);
+        aieng__sc_emit(c, id, &key);
+        AIENG_FREE(key.p, NULL);
+        return id;
+    }
+    if (!k) { /* the same description met before: the same rule */
+        for (gi = 0; gi < L->ng; gi++) {
+            aieng__buf_printf(&key, "g%d,%d,%ld,%ld:", L->g[gi].neg, L->g[gi].never, L->g[gi].mn, L->g[gi].mx);
+            for (i = 0; i < L->nre; i++) if (L->rg[i] == gi) { aieng__buf_printf(&key, "%lu:", (unsigned long)L->rl[i]); aieng__buf_put(&key, L->re[i], L->rl[i]); }
+        }
+        for (i = 0; !key.oom && i < c->nslm; i++)
+            if (!strcmp(c->slm_key[i], key.p)) { AIENG_FREE(key.p, NULL); return c->slm_rule[i]; }
+    }
+    if (!(p = (aieng__slp *)AIENG_MALLOC(sizeof *p, NULL))) { AIENG_FREE(key.p, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
+    memset(p, 0, sizeof *p);
+    for (gi = 0; gi < L->ng; gi++) { /* the DFAs group by group, the classifiers last */
+        p->g[gi] = L->g[gi];
+        p->g[gi].d0 = n;
+        for (i = 0; i < L->nre; i++) if (L->rg[i] == gi) { re[n] = L->re[i]; rl[n] = L->rl[i]; n++; }
+        p->g[gi].nd = n - p->g[gi].d0;
+        if (L->g[gi].mn > 0 || L->g[gi].mx >= 0) hasb = 1;
+        if (L->g[gi].mn > bound) bound = L->g[gi].mn;
+        if (L->g[gi].mx > bound) bound = L->g[gi].mx;
+    }
+    p->ng = L->ng; p->cls0 = n; p->k = k;
+    for (i = 0; i < L->nre; i++) if (L->rg[i] < 0) { re[n] = L->re[i]; rl[n] = L->rl[i]; n++; }
+    p->ncls = n - p->cls0;
+    if (p->ncls > AIENG__SL_MAXCLS) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many patterns in one key automaton%s", NULL); goto done; }
+    if (!aieng__sc_dfas(c, re, rl, n, &p->x)) goto done;
+    for (i = 0; i < n; i++) {
+        p->width[i] = 1;
+        while ((1L << p->width[i]) <= p->x.d[i].n) p->width[i]++;
+        p->shift[i] = bits;
+        bits += p->width[i];
+    }
+    p->lshift = bits;
+    p->lcap = hasb ? bound + 1 : 0;
+    { int lw = 0; while ((1L << lw) <= p->lcap) lw++; bits += lw; }
+    if (bits > 63 || bound > AIENG_GRAMMAR_MAX_REPEAT) {
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what); goto done; }
+    memset(&a, 0, sizeof a);
+    a.next = aieng__slp_next; a.accept = aieng__slp_accept; a.u = p;
+    if (k) a.finish = aieng__slp_finish;
+    a.atoms = p->x.atoms; a.natoms = p->x.natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
+    id = aieng__sc_automaton(c, &a, 0, what);
+    if (id >= 0 && c->err != AIENG_OK) id = -1; /* a value rule failed */
+    if (id >= 0 && !k && !key.oom) { /* remembered */
+        char *kc = (char *)AIENG_MALLOC(key.n + 1, NULL);
+        if (kc && c->nslm == c->capslm) {
+            int nc = c->capslm ? 2 * c->capslm : 16, *nr;
+            char **nk = (char **)AIENG_REALLOC(c->slm_key, (size_t)nc * sizeof *nk, NULL);
+            if (nk) c->slm_key = nk;
+            nr = nk ? (int *)AIENG_REALLOC(c->slm_rule, (size_t)nc * sizeof *nr, NULL) : NULL;
+            if (nr) { c->slm_rule = nr; c->capslm = nc; }
+        }
+        if (kc && c->nslm < c->capslm) { memcpy(kc, key.p, key.n + 1); c->slm_key[c->nslm] = kc; c->slm_rule[c->nslm++] = id; }
+        else AIENG_FREE(kc, NULL);
+    }
+done:
+    aieng__dfas_free(&p->x);
+    AIENG_FREE(p, NULL);
+    AIENG_FREE(key.p, NULL);
+    return id;
+}
+/* Strings. nsnot string-only schemas they must fail (a `not` of pattern, lengths, format,
+   enum of strings) and nxs strings they must not be (not {enum}) make the string an
+   automaton of groups (aieng__sc_sl), as do more than two patterns. */
+static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b,
+                            const aieng_json *const *snot, int nsnot, const char *const *xs, const size_t *xl, int nxs) {
+    const aieng_json *pats[AIENG__SL_MAXD], *fmt = NULL;
     long mn = 0, mx = -1;
     int i, f = -1, npat = 0;
     for (i = 0; i < np; i++) {
@@ -5402,9 +6069,9 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
             int q;
             if (p->type != AIENG_JSON_STRING) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); return 0; }
             for (q = 0; q < npat && !aieng_json_equal(pats[q], p); q++) {}
-            if (q == npat && npat == 2) {
-                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first two patterns only */
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than two different 'pattern's%s", NULL); return 0; }
+            if (q == npat && npat == AIENG__SL_MAXD - 2) {
+                if (aieng__sc_relax(c, "pattern")) continue; /* relaxed: the first patterns only */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 14 different 'pattern's%s", NULL); return 0; }
             if (q == npat) pats[npat++] = p;
         }
         if ((p = aieng_json_get(parts[i], "format")) != NULL && aieng__fmt_index(p) >= 0) fmt = p;
@@ -5413,6 +6080,40 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
     if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength > maxLength%s", NULL); return 0; }
     if (mx > AIENG_GRAMMAR_MAX_REPEAT) mx = -1; /* documented: not enforced by the grammar */
     if (mn > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minLength above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
+    if (nsnot || nxs || npat > 2) { /* groups: the string's own keywords, each negation complemented */
+        aieng__slb L;
+        int g, ok = 1, id;
+        memset(&L, 0, sizeof L);
+        if (f >= 4) ok = 0;
+        if (ok && (g = aieng__slb_group(&L, 0)) >= 0) {
+            L.g[g].mn = mn; L.g[g].mx = mx;
+            for (i = 0; i < npat && ok; i++) ok = aieng__slb_re(&L, g, pats[i]->s, pats[i]->len, NULL);
+            if (ok && f >= 0) ok = aieng__slb_re(&L, g, aieng__fmt_re[f], strlen(aieng__fmt_re[f]), NULL);
+        } else ok = 0;
+        for (i = 0; i < nsnot && ok; i++) ok = aieng__sc_sl_schema(c, &L, snot[i], 1, 0);
+        if (ok && nxs) ok = (g = aieng__slb_group(&L, 1)) >= 0 && aieng__slb_names(&L, g, xs, xl, nxs);
+        if (!ok) {
+            aieng__slb_free(&L);
+            if (!aieng__sc_relax(c, nxs || nsnot ? "not" : "pattern")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, f >= 4 ? "schema: format '%s' together with a 'not' of strings or more than two patterns is not supported"
+                                                               : "schema: too many patterns and negations in one string%s", f >= 4 ? aieng__fmt_names[f] : NULL);
+                return 0;
+            }
+            /* relaxed: without the negations (and patterns beyond two) */
+            if (npat > 2) npat = 2;
+        } else {
+            id = aieng__sc_sl(c, &L, NULL, "a string's patterns with a 'not' of strings");
+            aieng__slb_free(&L);
+            if (id < 0) {
+                if (c->err != AIENG_ERR_UNSUPPORTED || !aieng__sc_relax(c, nxs || nsnot ? "not" : "pattern")) return 0;
+                c->err = AIENG_OK; /* relaxed: without the negations */
+                if (npat > 2) npat = 2;
+            } else {
+                aieng__buf_printf(b, "\"\\\"\" s%d \"\\\"\"", id);
+                return 1;
+            }
+        }
+    }
     if (f >= 4 && (npat || mn > 0 || mx >= 0)) { /* formats without a regex form: only the lengths they imply */
         static const long flen[7][2] = { {7, 15}, {2, 45}, {1, -1}, {5, -1}, {2, -1}, {0, -1}, {3, -1} };
         if (!npat && mn <= flen[f - 4][0] && (mx < 0 || (flen[f - 4][1] >= 0 && flen[f - 4][1] <= mx))) mn = 0, mx = -1;
@@ -5442,7 +6143,21 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (npat) {
         size_t at = b->n;
+        int id = -1;
         if (aieng__regex_gbnf(pats[0]->s, pats[0]->len, 1, b) != AIENG_OK) {
+            aieng__slb L; /* anchors inside the pattern or a look-ahead: its automaton */
+            int g;
+            memset(&L, 0, sizeof L);
+            b->n = at;
+            if ((g = aieng__slb_group(&L, 0)) >= 0 && aieng__slb_re(&L, g, pats[0]->s, pats[0]->len, NULL)) {
+                id = aieng__sc_sl(c, &L, NULL, "a pattern");
+                if (id < 0 && c->err == AIENG_ERR_UNSUPPORTED) c->err = AIENG_OK;
+            }
+            aieng__slb_free(&L);
+            if (id >= 0) aieng__buf_printf(b, "s%d", id);
+        }
+        if (id < 0 && b->n == at) {
+            if (c->err != AIENG_OK) return 0;
             if (!aieng__sc_relax(c, "pattern")) { c->err = AIENG_ERR_UNSUPPORTED; return 0; }
             b->n = at; /* relaxed: a regex outside the subset allows any string */
             aieng__buf_puts(b, "char*");
@@ -5648,8 +6363,9 @@ static int aieng__sc_ref_text(aieng__sc *c, const aieng_json *t, aieng__buf *o) 
     AIENG_FREE(p.p, NULL);
     return ok;
 }
+static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt);
 /* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
-   strings (enums != 0), and object schemas of properties (each of those forms), required
+   strings and string-only schemas (aieng__sc_str_not; both with enums != 0), and object schemas of properties (each of those forms), required
    names and type "object" (an anyOf of the ways they fail). 1 written, -1 outside these
    forms. */
 static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, int enums, int depth) {
@@ -5662,6 +6378,36 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
     if (r == 1) return 1;
     if (r == 0) { aieng__buf_puts(o, "false"); return 1; }
     if (s->type != AIENG_JSON_OBJECT) return -1;
+    if (aieng_json_get(s, "not") && (aieng_json_get(s, "not")->type == AIENG_JSON_BOOL || aieng_json_get(aieng_json_get(s, "not"), "type"))) {
+        /* not {not X}: X (the node itself when it is in the schema), when X states its type
+           (else the compiler would infer one from its keywords: stricter than X) */
+        const aieng_json *x = aieng_json_get(s, "not");
+        for (i = 0; i < s->n; i++) {
+            const char *kk = s->items[i]->key;
+            if (strcmp(kk, "not") && strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment") && strcmp(kk, "default") &&
+                strcmp(kk, "examples")) break;
+        }
+        if (i == s->n) {
+            char *w = NULL;
+            size_t wn = 0, at = o->n;
+            if (aieng__sc_ref_text(c, x, o)) return 1;
+            o->n = at;
+            if (aieng_json_write(x, 0, &w, &wn) != AIENG_OK) return -1;
+            aieng__buf_put(o, w, wn);
+            aieng_free(NULL, w);
+            return 1;
+        }
+    }
+    if (enums && aieng__sc_str_not(c, s) >= 0) { /* a string-only schema: its not, as the string automaton writes it */
+        char *w = NULL;
+        size_t wn = 0;
+        if (aieng_json_write(s, 0, &w, &wn) != AIENG_OK) return -1;
+        aieng__buf_puts(o, "{\"not\":");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_putc(o, '}');
+        aieng_free(NULL, w);
+        return 1;
+    }
     for (i = 0; i < s->n; i++) {
         const char *kk = s->items[i]->key;
         if (strcmp(kk, "type") && strcmp(kk, "enum") && strcmp(kk, "const") && strcmp(kk, "properties") && strcmp(kk, "required") &&
@@ -5784,28 +6530,52 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
     } else ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1; /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
-    if (!r) return NULL;
-    if (c->nconv == c->capconv) {
-        int nc = c->capconv ? c->capconv * 2 : 16;
-        const aieng_json **a = (const aieng_json **)AIENG_REALLOC((void *)c->conv_from, (size_t)nc * sizeof *a, NULL), **b2;
-        if (!a) return NULL;
-        c->conv_from = a;
-        b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
-        if (!b2) return NULL;
-        c->conv_to = b2;
-        c->capconv = nc;
-    }
-    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = r; c->nconv++;
-    return r;
+    return r ? aieng__sc_conv_put(c, from, r) : NULL;
 }
 static int aieng__sc_converted(const aieng__sc *c, const aieng_json *from) {
     int i;
     for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from) return 1;
     return 0;
 }
+/* a `not` whose schema only constrains strings (pattern, minLength, maxLength, format with a
+   regex form, enum/const of strings, type "string"): 1 when it also holds for no non-string
+   (a type or an enum), 0 when it holds for every non-string; -1 for other forms */
+static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt) {
+    static const char *const ok[] = { "type", "pattern", "minLength", "maxLength", "format", "enum", "const", "title", "description",
+                                      "$comment", "default", "examples", NULL };
+    aieng__slb L;
+    size_t q;
+    int k, sk = 0, styp = 0, r;
+    if (nt->type != AIENG_JSON_OBJECT) return -1;
+    for (q = 0; q < nt->n; q++) {
+        const aieng_json *x = nt->items[q];
+        for (k = 0; ok[k] && strcmp(ok[k], x->key); k++) {}
+        if (!ok[k]) return -1;
+        if (k == 0) { /* type: "string" only */
+            if (!((x->type == AIENG_JSON_STRING && !strcmp(x->s, "string")) ||
+                  (x->type == AIENG_JSON_ARRAY && x->n == 1 && x->items[0]->type == AIENG_JSON_STRING && !strcmp(x->items[0]->s, "string")))) return -1;
+            styp = 1;
+        }
+        if (k == 5 || k == 6) { /* enum / const of strings only */
+            size_t z, nv = k == 5 ? (x->type == AIENG_JSON_ARRAY ? x->n : 0) : 1;
+            if (k == 5 && x->type != AIENG_JSON_ARRAY) return -1;
+            for (z = 0; z < nv; z++) if ((k == 5 ? x->items[z] : x)->type != AIENG_JSON_STRING) return -1;
+            styp = 1;
+        }
+        if (k >= 1 && k <= 3) sk = 1;
+        if (k == 4 && aieng__fmt_index(x) >= 0) sk = 1;
+    }
+    if (!sk) return -1;
+    memset(&L, 0, sizeof L);
+    r = aieng__sc_sl_schema(c, &L, nt, 1, 0);
+    aieng__slb_free(&L);
+    return r ? styp : -1;
+}
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
-    const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64];
-    int np = 0, i, id = -1, types = 0, conflict = 0, nexcl = 0, no_true = 0, no_false = 0, kstr = -1;
+    const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64], *snot[AIENG__SL_MAXG];
+    const char *xs[64];
+    size_t xl[64];
+    int np = 0, i, id = -1, types = 0, conflict = 0, nexcl = 0, no_true = 0, no_false = 0, kstr = -1, nsnot = 0, nxs = 0;
     const aieng_json *k;
     aieng__buf b;
     if (++c->depth > 200) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: nesting too deep (cyclic $ref inside allOf?)%s", NULL); }
@@ -5878,7 +6648,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                     add[na++] = cv;
                 }
             }
-            if ((x = aieng_json_get(s, "not")) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
+            if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
                 (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")))) {
                 const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
@@ -5976,7 +6746,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (!types) types = -1; /* contradictory: nothing */
     }
     for (i = 0; i < np; i++) { /* not: "not {type: ...}", not {}, not true/false, not {enum/const} */
-        const aieng_json *nt = aieng_json_get(parts[i], "not"), *en, *cn;
+        const aieng_json *nt = aieng__sc_not_of(c, parts[i]), *en, *cn;
         size_t q;
         int t = 0, only = 1;
         if (!nt || types == -1 || aieng__sc_converted(c, nt)) continue; /* -1: the types already contradict each other */
@@ -5986,6 +6756,16 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
             types = types ? (types & AIENG__T_OBJ) : AIENG__T_OBJ;
             if (!types) types = -1;
             continue;
+        }
+        {   /* a not of a string-only schema: strings outside its language (and, without a type or
+               enum, no other type: the schema holds for every non-string) */
+            int styp = aieng__sc_str_not(c, nt);
+            if (styp >= 0) {
+                if (nsnot == AIENG__SL_MAXG - 2) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many 'not's of strings%s", NULL); goto fail; }
+                snot[nsnot++] = nt;
+                if (!styp) { types = types ? (types & AIENG__T_STR) : AIENG__T_STR; if (!types) types = -1; }
+                continue;
+            }
         }
         for (q = 0; q < nt->n; q++) {
             const char *kk = nt->items[q]->key;
@@ -6032,37 +6812,39 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         for (q = 0; skw[q]; q++) if (aieng__sc_kw(c, parts, np, skw[q], NULL)) types |= AIENG__T_STR;
         if (aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0) types |= AIENG__T_STR;
         for (q = 0; nkw[q]; q++) if (aieng__sc_kw(c, parts, np, nkw[q], NULL)) types |= AIENG__T_NUM | AIENG__T_INT;
-        if (!types && !nexcl) { aieng__buf_puts(&b, "value"); goto emit; }
+        if (!types && !nexcl && !nsnot) { aieng__buf_puts(&b, "value"); goto emit; }
         if (!types) types = 0x7F;
     }
     if (nexcl) { /* not {enum/const}: each excluded value leaves its type's grammar */
         const char *sn[64];
         size_t sl[64];
-        int ns = 0, bad = 0;
+        int ns = 0, bad = 0, auto_ = nsnot > 0;
         for (i = 0; i < nexcl; i++) {
             const aieng_json *x = excl[i];
             if (x->type == AIENG_JSON_NULL) types &= ~AIENG__T_NULL;
             else if (x->type == AIENG_JSON_BOOL) { if (x->boolean) no_true = 1; else no_false = 1; }
             else if (x->type == AIENG_JSON_STRING && (types & AIENG__T_STR)) {
                 size_t z;
-                for (z = 0; z < x->len; z++) if ((unsigned char)x->s[z] < 0x20 || x->s[z] == '"' || x->s[z] == '\\') bad = 1;
+                for (z = 0; z < x->len; z++) if ((unsigned char)x->s[z] < 0x20 || x->s[z] == '"' || x->s[z] == '\\') auto_ = 1;
                 sn[ns] = x->s; sl[ns] = x->len; ns++;
             } else if ((x->type == AIENG_JSON_NUMBER && (types & (AIENG__T_NUM | AIENG__T_INT))) ||
                        (x->type == AIENG_JSON_ARRAY && (types & AIENG__T_ARR)) || (x->type == AIENG_JSON_OBJECT && (types & AIENG__T_OBJ))) bad = 1;
         }
         if (no_true && no_false) types &= ~AIENG__T_BOOL;
-        if (ns && !bad) { /* strings other than these: only without other string keywords */
+        if (ns && !bad) { /* strings other than these: a trie of the names, or with other string
+                             keywords (or names that need escapes) a complemented group */
             static const char *const skw2[] = { "minLength", "maxLength", "pattern", "format", NULL };
             int q;
-            for (q = 0; skw2[q]; q++) if (aieng__sc_kw(c, parts, np, skw2[q], NULL) && (q < 3 || aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0)) bad = 1;
-            if (!bad && (kstr = aieng__sc_notin(c, sn, sl, ns, 0, 0)) < 0) goto fail;
+            for (q = 0; skw2[q]; q++) if (aieng__sc_kw(c, parts, np, skw2[q], NULL) && (q < 3 || aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0)) auto_ = 1;
+            if (auto_) { memcpy((void *)xs, sn, (size_t)ns * sizeof *sn); memcpy(xl, sl, (size_t)ns * sizeof *sl); nxs = ns; }
+            else if ((kstr = aieng__sc_notin(c, sn, sl, ns, 0, 0)) < 0) goto fail;
         }
         if (bad) {
             if (!aieng__sc_relax(c, "not")) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: not {\"enum\"} is supported for null, booleans and strings without other string keywords%s", NULL);
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: not {\"enum\"} is supported for null, booleans and strings%s", NULL);
                 goto fail;
             }
-            no_true = no_false = 0; kstr = -1; /* relaxed: left out */
+            no_true = no_false = 0; kstr = -1; nxs = 0; /* relaxed: left out */
         }
         if (!types) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
     }
@@ -6076,7 +6858,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (types & AIENG__T_STR) {
             AIENG__SC_ALT(); aieng__buf_putc(&b, '(');
             if (kstr >= 0) aieng__buf_printf(&b, "\"\\\"\" s%d", kstr); /* any string but the excluded ones */
-            else if (!aieng__sc_string(c, parts, np, &b)) goto fail;
+            else if (!aieng__sc_string(c, parts, np, &b, snot, nsnot, xs, xl, nxs)) goto fail;
             aieng__buf_putc(&b, ')');
         }
         if (types & (AIENG__T_NUM | AIENG__T_INT)) {
@@ -6127,6 +6909,8 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL);
     { int q; for (q = 0; q < c.nset; q++) AIENG_FREE((void *)c.set_parts[q], NULL); }
     AIENG_FREE((void *)c.set_parts, NULL); AIENG_FREE(c.set_n, NULL); AIENG_FREE(c.set_rule, NULL);
+    { int q; for (q = 0; q < c.nslm; q++) AIENG_FREE(c.slm_key[q], NULL); }
+    AIENG_FREE(c.slm_key, NULL); AIENG_FREE(c.slm_rule, NULL);
     if (r < 0 || c.out.oom) {
         AIENG_FREE(c.out.p, NULL);
         if (c.out.oom) return aieng_set_error(AIENG_ERR_OOM, "schema: out of memory");
