@@ -1090,6 +1090,99 @@ template <int D, int WARPS> struct aieng__fa_geom {
     static size_t smem(int stages) { return Q_BYTES + 2 * KV_BYTES * (size_t)stages; }
 };
 
+/* Shared by both flash kernels. A thread holds rows row0 and row0 + 8 of its warp's 16: in
+   s, NS n8 chunks × 4 scores (s[4·nt + 2·hr + e] is row row0 + 8·hr, key kv0 + 8·nt + 2·tq + e),
+   in o, ND chunks × 4 outputs in the same pattern. */
+/* this block's query rows (causal: the longest blocks first) and its head's Q, K, V, O */
+template <typename T> struct aieng__fa_ptrs {
+    const T *Q, *K, *V;
+    T *O;
+    int q0;
+};
+template <typename T> static __device__ __forceinline__ aieng__fa_ptrs<T> aieng__fa_block(const aieng__fa_args &p, int BR) {
+    aieng__fa_ptrs<T> r;
+    const int qb = p.causal ? p.n_qblocks - 1 - (int)blockIdx.x : (int)blockIdx.x;
+    const int h = blockIdx.y, b = blockIdx.z, hk = h / p.group;
+    r.q0 = qb * BR;
+    r.Q = (const T *)p.q + b * p.q_sb + h * p.q_sh;
+    r.K = (const T *)p.k + b * p.k_sb + hk * p.k_sh;
+    r.V = (const T *)p.v + b * p.v_sb + hk * p.v_sh;
+    r.O = (T *)p.o + b * p.o_sb + h * p.o_sh;
+    return r;
+}
+/* key tiles of BC a block of query rows q0 .. q0 + BR - 1 must visit (causal: up to its last key) */
+static __device__ __forceinline__ int aieng__fa_ntiles(const aieng__fa_args &p, int q0, int BR, int BC) {
+    int n = (p.seq_kv + BC - 1) / BC;
+    if (p.causal) {
+        int last = min(q0 + BR, p.seq_q) - 1 + (p.seq_kv - p.seq_q); /* largest key any row of the block may see */
+        n = last < 0 ? 0 : min(n, last / BC + 1);
+    }
+    return n;
+}
+/* Online softmax of one tile: masks keys past seq_kv (and after the diagonal when causal),
+   turns s into exp2(scaled score − running max), updates the running max and row sums and
+   rescales o. FMA_SCALE: s holds raw scores, the max is taken on them and the scale (> 0)
+   goes into the exponent's FMA; else s is scaled first (any scale). */
+template <int NS, int ND, bool FMA_SCALE>
+static __device__ __forceinline__ void aieng__fa_online(float *s, float *o, float *mrow, float *lrow, const aieng__fa_args &p,
+                                                        int row0, int kv0, bool need_mask, int tq) {
+    const int offs = p.seq_kv - p.seq_q;
+#pragma unroll
+    for (int hr = 0; hr < 2; hr++) {
+        const int row = row0 + hr * 8;
+        float mx = -INFINITY;
+#pragma unroll
+        for (int nt = 0; nt < NS; nt++)
+#pragma unroll
+            for (int e = 0; e < 2; e++) {
+                float val = FMA_SCALE ? s[4 * nt + 2 * hr + e] : s[4 * nt + 2 * hr + e] * p.scale_log2;
+                if (need_mask) {
+                    int col = kv0 + nt * 8 + 2 * tq + e;
+                    if (col >= p.seq_kv || (p.causal && col > row + offs)) val = -INFINITY;
+                }
+                s[4 * nt + 2 * hr + e] = val;
+                mx = fmaxf(mx, val);
+            }
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+        const float mnew = fmaxf(mrow[hr], FMA_SCALE ? mx * p.scale_log2 : mx);
+        const float muse = mnew == -INFINITY ? 0.0f : mnew;
+        const float alpha = exp2f(mrow[hr] - muse);
+        float rs = 0.0f;
+#pragma unroll
+        for (int nt = 0; nt < NS; nt++)
+#pragma unroll
+            for (int e = 0; e < 2; e++) {
+                const float v = s[4 * nt + 2 * hr + e];
+                const float pe = exp2f(FMA_SCALE ? fmaf(v, p.scale_log2, -muse) : v - muse);
+                s[4 * nt + 2 * hr + e] = pe;
+                rs += pe;
+            }
+        lrow[hr] = lrow[hr] * alpha + rs;
+        mrow[hr] = mnew;
+#pragma unroll
+        for (int dt = 0; dt < ND; dt++) { o[4 * dt + 2 * hr] *= alpha; o[4 * dt + 2 * hr + 1] *= alpha; }
+    }
+}
+/* O rows = o / row sum (zeros for a row that saw no key) */
+template <typename T, int ND>
+static __device__ __forceinline__ void aieng__fa_store(const aieng__fa_args &p, T *O, const float *o, const float *lrow, int row0,
+                                                       int tq) {
+#pragma unroll
+    for (int hr = 0; hr < 2; hr++) {
+        float l = lrow[hr];
+        l += __shfl_xor_sync(0xffffffffu, l, 1);
+        l += __shfl_xor_sync(0xffffffffu, l, 2);
+        const float inv = l > 0.0f ? 1.0f / l : 0.0f;
+        const int row = row0 + hr * 8;
+        if (row >= p.seq_q) continue;
+        T *orow = O + (int64_t)row * p.o_ss;
+#pragma unroll
+        for (int dt = 0; dt < ND; dt++)
+            *reinterpret_cast<uint32_t *>(orow + dt * 8 + 2 * tq) = aieng__pack2<T>(o[4 * dt + 2 * hr] * inv, o[4 * dt + 2 * hr + 1] * inv);
+    }
+}
+
 template <typename T, int D, int WARPS>
 __global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p) {
     typedef aieng__fa_geom<D, WARPS> G;
@@ -1099,21 +1192,11 @@ __global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p)
     T *sK = sQ + BR * LD;                   /* [stages][BC][LD] */
     T *sV = sK + p.stages * BC * LD;        /* [stages][BC][LD] */
     const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, gq = lane >> 2, tq = lane & 3;
-    /* causal: the longest query blocks first */
-    const int qb = p.causal ? p.n_qblocks - 1 - (int)blockIdx.x : (int)blockIdx.x;
-    const int h = blockIdx.y, b = blockIdx.z, hk = h / p.group;
-    const int q0 = qb * BR;
-    const T *Q = (const T *)p.q + b * p.q_sb + h * p.q_sh;
-    const T *K = (const T *)p.k + b * p.k_sb + hk * p.k_sh;
-    const T *V = (const T *)p.v + b * p.v_sb + hk * p.v_sh;
-    T *O = (T *)p.o + b * p.o_sb + h * p.o_sh;
-    const int offs = p.seq_kv - p.seq_q; /* causal diagonal offset */
-
-    int n_tiles = (p.seq_kv + BC - 1) / BC;
-    if (p.causal) {
-        int last = min(q0 + BR, p.seq_q) - 1 + offs; /* largest key any row of the block may see */
-        n_tiles = last < 0 ? 0 : min(n_tiles, last / BC + 1);
-    }
+    const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
+    const T *Q = blk.Q, *K = blk.K, *V = blk.V;
+    T *O = blk.O;
+    const int q0 = blk.q0, offs = p.seq_kv - p.seq_q; /* causal diagonal offset */
+    const int n_tiles = aieng__fa_ntiles(p, q0, BR, BC);
     aieng__tile_load<BR, D, LD, NTHR>(sQ, Q, p.q_ss, q0, 0, p.seq_q, D, tid);
     aieng__cp_commit();
     if (n_tiles > 0) {
@@ -1169,41 +1252,8 @@ __global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p)
             }
         const int kv0 = j * BC;
         const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
-#pragma unroll
-        for (int hr = 0; hr < 2; hr++) {
-            const int row = row0 + hr * 8;
-            float mx = -INFINITY;
-#pragma unroll
-            for (int nt = 0; nt < NS; nt++)
-#pragma unroll
-                for (int e = 0; e < 2; e++) {
-                    float val = s[nt][2 * hr + e] * p.scale_log2;
-                    if (need_mask) {
-                        int col = kv0 + nt * 8 + 2 * tq + e;
-                        if (col >= p.seq_kv || (p.causal && col > row + offs)) val = -INFINITY;
-                    }
-                    s[nt][2 * hr + e] = val;
-                    mx = fmaxf(mx, val);
-                }
-            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-            const float mnew = fmaxf(mrow[hr], mx);
-            const float muse = mnew == -INFINITY ? 0.0f : mnew;
-            const float alpha = exp2f(mrow[hr] - muse);
-            float rs = 0.0f;
-#pragma unroll
-            for (int nt = 0; nt < NS; nt++)
-#pragma unroll
-                for (int e = 0; e < 2; e++) {
-                    float pe = exp2f(s[nt][2 * hr + e] - muse);
-                    s[nt][2 * hr + e] = pe;
-                    rs += pe;
-                }
-            lrow[hr] = lrow[hr] * alpha + rs;
-            mrow[hr] = mnew;
-#pragma unroll
-            for (int dt = 0; dt < ND; dt++) { o[dt][2 * hr] *= alpha; o[dt][2 * hr + 1] *= alpha; }
-        }
+        if (p.scale_log2 > 0.0f) aieng__fa_online<NS, ND, true>(&s[0][0], &o[0][0], mrow, lrow, p, row0, kv0, need_mask, tq);
+        else aieng__fa_online<NS, ND, false>(&s[0][0], &o[0][0], mrow, lrow, p, row0, kv0, need_mask, tq);
         /* O += P·V, P straight from the accumulators */
 #pragma unroll
         for (int kc = 0; kc < BC / 16; kc++) {
@@ -1222,21 +1272,7 @@ __global__ void __launch_bounds__(WARPS * 32) aieng__flash_fwd(aieng__fa_args p)
         }
     }
     aieng__cp_wait<0>();
-#pragma unroll
-    for (int hr = 0; hr < 2; hr++) {
-        float l = lrow[hr];
-        l += __shfl_xor_sync(0xffffffffu, l, 1);
-        l += __shfl_xor_sync(0xffffffffu, l, 2);
-        const float inv = l > 0.0f ? 1.0f / l : 0.0f;
-        const int row = row0 + hr * 8;
-        if (row >= p.seq_q) continue;
-        T *orow = O + (int64_t)row * p.o_ss;
-#pragma unroll
-        for (int dt = 0; dt < ND; dt++) {
-            uint32_t pk = aieng__pack2<T>(o[dt][2 * hr] * inv, o[dt][2 * hr + 1] * inv);
-            *reinterpret_cast<uint32_t *>(orow + dt * 8 + 2 * tq) = pk;
-        }
-    }
+    aieng__fa_store<T, ND>(p, O, &o[0][0], lrow, row0, tq);
 }
 
 /* ---- flash attention forward on Hopper tensor cores (sm_90a): 128 query rows per block, two
@@ -1304,19 +1340,11 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
     unsigned char *gq_ = aieng__smem + (base - raw), *gk = gq_ + G::Q_BYTES, *gv = gk + 2 * G::KV_BYTES;
     const uint32_t sQ = base, sK = base + G::Q_BYTES, sV = sK + 2 * G::KV_BYTES;
     const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
-    const int qb = p.causal ? p.n_qblocks - 1 - (int)blockIdx.x : (int)blockIdx.x;
-    const int h = blockIdx.y, b = blockIdx.z, hk = h / p.group;
-    const int q0 = qb * BR;
-    const T *Q = (const T *)p.q + b * p.q_sb + h * p.q_sh;
-    const T *K = (const T *)p.k + b * p.k_sb + hk * p.k_sh;
-    const T *V = (const T *)p.v + b * p.v_sb + hk * p.v_sh;
-    T *O = (T *)p.o + b * p.o_sb + h * p.o_sh;
-    const int offs = p.seq_kv - p.seq_q;
-    int n_tiles = (p.seq_kv + BC - 1) / BC;
-    if (p.causal) {
-        int last = min(q0 + BR, p.seq_q) - 1 + offs;
-        n_tiles = last < 0 ? 0 : min(n_tiles, last / BC + 1);
-    }
+    const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
+    const T *Q = blk.Q, *K = blk.K, *V = blk.V;
+    T *O = blk.O;
+    const int q0 = blk.q0, offs = p.seq_kv - p.seq_q;
+    const int n_tiles = aieng__fa_ntiles(p, q0, BR, BC);
     aieng__swz_load<BR, D>(gq_, Q, p.q_ss, q0, p.seq_q, tid);
     if (n_tiles > 0) {
         aieng__swz_load<BC, D>(gk, K, p.k_ss, 0, p.seq_kv, tid);
@@ -1352,40 +1380,7 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
         const int kv0 = j * BC;
         const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
-#pragma unroll
-        for (int hr = 0; hr < 2; hr++) {
-            const int row = row0 + hr * 8;
-            float mx = -INFINITY; /* on the unscaled scores: the scale (> 0) goes into the exponent's FMA */
-            if (need_mask) {
-#pragma unroll
-                for (int nt = 0; nt < NS; nt++)
-#pragma unroll
-                    for (int e = 0; e < 2; e++) {
-                        int col = kv0 + nt * 8 + 2 * tq + e;
-                        if (col >= p.seq_kv || (p.causal && col > row + offs)) s[4 * nt + 2 * hr + e] = -INFINITY;
-                    }
-            }
-#pragma unroll
-            for (int nt = 0; nt < NS; nt++) mx = fmaxf(mx, fmaxf(s[4 * nt + 2 * hr], s[4 * nt + 2 * hr + 1]));
-            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-            mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-            const float mnew = fmaxf(mrow[hr], mx * p.scale_log2);
-            const float muse = mnew == -INFINITY ? 0.0f : mnew;
-            const float alpha = exp2f(mrow[hr] - muse);
-            float rs = 0.0f;
-#pragma unroll
-            for (int nt = 0; nt < NS; nt++)
-#pragma unroll
-                for (int e = 0; e < 2; e++) {
-                    float pe = exp2f(fmaf(s[4 * nt + 2 * hr + e], p.scale_log2, -muse));
-                    s[4 * nt + 2 * hr + e] = pe;
-                    rs += pe;
-                }
-            lrow[hr] = lrow[hr] * alpha + rs;
-            mrow[hr] = mnew;
-#pragma unroll
-            for (int dt = 0; dt < ND; dt++) { o[4 * dt + 2 * hr] *= alpha; o[4 * dt + 2 * hr + 1] *= alpha; }
-        }
+        aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq);
         uint32_t pa[BC / 16][4];
 #pragma unroll
         for (int kc = 0; kc < BC / 16; kc++) {
@@ -1402,19 +1397,7 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
     }
     aieng__cp_wait<0>();
-#pragma unroll
-    for (int hr = 0; hr < 2; hr++) {
-        float l = lrow[hr];
-        l += __shfl_xor_sync(0xffffffffu, l, 1);
-        l += __shfl_xor_sync(0xffffffffu, l, 2);
-        const float inv = l > 0.0f ? 1.0f / l : 0.0f;
-        const int row = row0 + hr * 8;
-        if (row >= p.seq_q) continue;
-        T *orow = O + (int64_t)row * p.o_ss;
-#pragma unroll
-        for (int dt = 0; dt < ND; dt++)
-            *reinterpret_cast<uint32_t *>(orow + dt * 8 + 2 * tq) = aieng__pack2<T>(o[4 * dt + 2 * hr] * inv, o[4 * dt + 2 * hr + 1] * inv);
-    }
+    aieng__fa_store<T, ND>(p, O, o, lrow, row0, tq);
 #else
     (void)p;
     __trap(); /* never launched: the host asks aieng__wg_probe first */

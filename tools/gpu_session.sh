@@ -201,7 +201,8 @@ if [ $profile = 1 ] && command -v ncu >/dev/null 2>&1 && [ "$(left)" -gt 60 ]; t
   echo "== ncu: flash attention (f16, 4×32×4096×128) and the GEMM (4096³) -> profile.txt"
   NS="--section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis"
   if [ "${AIENG_PROFILE:-}" = matvec ]; then  # the quantized matvec kernels instead
-    for t in q8_0 q4_0 q4_1 q4_k q6_k; do timeout $(cap 40) ncu $NS -k regex:matvec -c 1 ./build/cuda_bench mv:$t; done >"$LOG/profile.txt" 2>&1
+    MV="--metrics dram__throughput.avg.pct_of_peak_sustained_elapsed,l1tex__throughput.avg.pct_of_peak_sustained_active,l1tex__data_pipe_lsu_wavefronts_mem_shared.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,smsp__issue_active.avg.pct_of_peak_sustained_active,smsp__inst_executed.sum"
+    for t in q8_0 q4_0 q4_1 q4_k q6_k; do timeout $(cap 40) ncu $NS $MV -k regex:matvec -c 1 ./build/cuda_bench mv:$t; done >"$LOG/profile.txt" 2>&1
   else
   { timeout $(cap 60) ncu $NS -k regex:flash -c 1 ./build/cuda_bench attn1
     timeout $(cap 60) ncu $NS -k regex:gemm -c 1 ./build/cuda_bench gemm quick; } >"$LOG/profile.txt" 2>&1
