@@ -292,7 +292,6 @@ typedef struct aieng_cuda {
     size_t ws_bytes;
     int wgmma;           /* 1: this build has the sm_90a GEMM (wgmma + TMA) and the device runs it */
     void *tmap_encode;   /* the driver's cuTensorMapEncodeTiled (for the sm_90a GEMM) */
-    int wg_mn_swap;      /* internal: descriptor strides of transposed operands (set by the test) */
 } aieng_cuda;
 
 /* Flash attention forward: O = softmax(scale·Q·Kᵀ [+ causal mask])·V.
@@ -791,11 +790,11 @@ template <> __device__ __forceinline__ void aieng__wgmma<aieng__bf16, 1, 0>(floa
 template <> __device__ __forceinline__ void aieng__wgmma<aieng__bf16, 1, 1>(float d[128], uint64_t a, uint64_t b) { aieng__wgmma_t<1, 1>::bf16(d, a, b); }
 #endif /* AIENG__HAVE_WG */
 
-/* TA: A stored K×M (MN-major); TB: B stored K×N (MN-major). mn_lbo/mn_sbo: descriptor strides
-   of the MN-major operands (byte offset between 64-wide column blocks, between 8-row K groups). */
+/* TA: A stored K×M (MN-major); TB: B stored K×N (MN-major). An MN-major operand's descriptor:
+   leading byte offset 8192 (between its 64-wide column blocks of 64 K rows), stride byte offset
+   1024 (between groups of 8 K rows). */
 template <typename T, int TA, int TB>
-__global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__ aieng__wg_maps maps, aieng__gemm_args g,
-                                                          uint32_t mn_lbo, uint32_t mn_sbo) {
+__global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__ aieng__wg_maps maps, aieng__gemm_args g) {
 #if AIENG__HAVE_WG
     extern __shared__ __align__(16) unsigned char aieng__smem[];
     const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
@@ -853,8 +852,8 @@ __global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__
             for (int kk = 0; kk < AIENG__WG_BK / 16; kk++) {
                 /* K-major: rows of 128 bytes, 8-row groups 1024 bytes apart, k16 step = 32 bytes;
                    MN-major: 64-wide blocks of 64 K rows (8 KiB), k16 step = 16 rows = 2048 bytes */
-                const uint64_t da = TA ? aieng__wg_desc(a + kk * 2048, mn_lbo, mn_sbo) : aieng__wg_desc(a + kk * 32, 16, 1024);
-                const uint64_t db = TB ? aieng__wg_desc(b + kk * 2048, mn_lbo, mn_sbo) : aieng__wg_desc(b + kk * 32, 16, 1024);
+                const uint64_t da = TA ? aieng__wg_desc(a + kk * 2048, 8192, 1024) : aieng__wg_desc(a + kk * 32, 16, 1024);
+                const uint64_t db = TB ? aieng__wg_desc(b + kk * 2048, 8192, 1024) : aieng__wg_desc(b + kk * 32, 16, 1024);
                 aieng__wgmma<T, TA, TB>(d, da, db);
             }
             asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
@@ -878,7 +877,7 @@ __global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__
         }
     }
 #else
-    (void)maps; (void)g; (void)mn_lbo; (void)mn_sbo;
+    (void)maps; (void)g;
     __trap(); /* never launched: the host asks aieng__wg_probe first */
 #endif
 }
@@ -1928,13 +1927,12 @@ static int aieng__tmap(const aieng_cuda *cu, CUtensorMap *m, int type, const voi
 }
 template <typename T, int TA, int TB>
 static aieng_result aieng__gemm_wg_launch(aieng_cuda *cu, const aieng__wg_maps &maps, aieng__gemm_args g) {
-    void (*k)(const aieng__wg_maps, aieng__gemm_args, uint32_t, uint32_t) = aieng__gemm_wg<T, TA, TB>;
+    void (*k)(const aieng__wg_maps, aieng__gemm_args) = aieng__gemm_wg<T, TA, TB>;
     aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, AIENG__WG_SMEM),
                                      "gemm smem attribute");
     if (r != AIENG_OK) return r;
     dim3 grid((unsigned)(((g.N + AIENG__WG_BN - 1) / AIENG__WG_BN) * ((g.M + AIENG__WG_BM - 1) / AIENG__WG_BM)));
-    const uint32_t lbo = cu->wg_mn_swap ? 1024 : 8192, sbo = cu->wg_mn_swap ? 8192 : 1024;
-    k<<<grid, 384, AIENG__WG_SMEM, aieng__stream(cu)>>>(maps, g, lbo, sbo);
+    k<<<grid, 384, AIENG__WG_SMEM, aieng__stream(cu)>>>(maps, g);
     return AIENG__LAUNCHED("gemm (wgmma)");
 }
 /* the sm_90a kernel: A and B through tensor maps; -1 when it does not apply */

@@ -1239,8 +1239,8 @@ AIENG_API aieng_result aieng_gguf_writer_write_memory(aieng_gguf_writer *w, void
     return AIENG_OK;
 }
 AIENG_API aieng_result aieng_gguf_writer_write_file(aieng_gguf_writer *w, const char *path) {
-    void *buf;
-    size_t n;
+    void *buf = NULL;
+    size_t n = 0;
     FILE *f;
     aieng_result r = aieng_gguf_writer_write_memory(w, &buf, &n);
     if (r != AIENG_OK) return r;

@@ -787,8 +787,6 @@ int main(void) {
         return 1;
     }
     if (getenv("AIENG_CUDA_NO_WGMMA")) g_cu.wgmma = 0; /* the mma.sync GEMM even on sm_90a */
-    s = getenv("AIENG_CUDA_WG_MN_SWAP"); /* probing the descriptor strides of transposed operands */
-    if (s && *s) g_cu.wg_mn_swap = atoi(s);
     printf("device: %s (sm_%d, %d SMs, %zu bytes shared memory per block, wgmma GEMM %s), seed %llu\n", g_cu.name, g_cu.cc,
            g_cu.sm_count, g_cu.smem_block, g_cu.wgmma ? "yes" : "no", (unsigned long long)seed);
     fflush(stdout);
