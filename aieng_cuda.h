@@ -613,6 +613,26 @@ static __device__ __forceinline__ void aieng__store_c(const aieng__gemm_args &g,
     }
 }
 
+/* one m16n8 accumulator fragment (c0,c1 at row r, columns c..c+1; c2,c3 at row r + 8) into C */
+template <typename T>
+static __device__ __forceinline__ void aieng__store_frag(const aieng__gemm_args &g, int64_t r, int64_t c, const float *f) {
+    if (g.c_f32) {
+        aieng__store_c<float>(g, r, c, f[0], f[1]);
+        aieng__store_c<float>(g, r + 8, c, f[2], f[3]);
+    } else {
+        aieng__store_c<T>(g, r, c, f[0], f[1]);
+        aieng__store_c<T>(g, r + 8, c, f[2], f[3]);
+    }
+}
+/* this block's output tile (bm, bn), in grouped order (8 tile rows at a time) so that a wave of
+   blocks shares A and B panels in L2 */
+static __device__ __forceinline__ void aieng__tile_origin(const aieng__gemm_args &g, int BM, int BN, int64_t &bm, int64_t &bn) {
+    const int64_t num_m = (g.M + BM - 1) / BM, num_n = (g.N + BN - 1) / BN, pid = blockIdx.x, width = 8 * num_n;
+    const int64_t first_m = pid / width * 8, gsz = num_m - first_m < 8 ? num_m - first_m : 8;
+    bm = (first_m + (pid % width) % gsz) * BM;
+    bn = (pid % width) / gsz * BN;
+}
+
 template <typename T, int BM, int BN, int WM, int WN, bool TA, bool TB>
 __global__ void __launch_bounds__(WM *WN * 32) aieng__gemm_tc(aieng__gemm_args g) {
     typedef aieng__gemm_geom<BM, BN, TA, TB> G;
@@ -622,14 +642,8 @@ __global__ void __launch_bounds__(WM *WN * 32) aieng__gemm_tc(aieng__gemm_args g
     T *sB = sA + g.stages * G::A_ELEMS;
     const T *A = (const T *)g.A, *B = (const T *)g.B;
     const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, wm = warp / WN, wn = warp % WN;
-    /* grouped tile order (8 tile rows at a time) so that a wave of blocks shares A and B panels in L2 */
     int64_t bm, bn;
-    {
-        const int64_t num_m = (g.M + BM - 1) / BM, num_n = (g.N + BN - 1) / BN, pid = blockIdx.x, width = 8 * num_n;
-        const int64_t first_m = pid / width * 8, gsz = num_m - first_m < 8 ? num_m - first_m : 8;
-        bm = (first_m + (pid % width) % gsz) * BM;
-        bn = (pid % width) / gsz * BN;
-    }
+    aieng__tile_origin(g, BM, BN, bm, bn);
     const int ktiles = (int)((g.K + AIENG__GBK - 1) / AIENG__GBK);
     const int stages = g.stages;
     float acc[MT][NT][4];
@@ -689,16 +703,8 @@ __global__ void __launch_bounds__(WM *WN * 32) aieng__gemm_tc(aieng__gemm_args g
 #pragma unroll
     for (int mt = 0; mt < MT; mt++)
 #pragma unroll
-        for (int nt = 0; nt < NT; nt++) {
-            int64_t r = bm + wm * WTM + mt * 16 + gq, c = bn + wn * WTN + nt * 8 + 2 * tq;
-            if (g.c_f32) {
-                aieng__store_c<float>(g, r, c, acc[mt][nt][0], acc[mt][nt][1]);
-                aieng__store_c<float>(g, r + 8, c, acc[mt][nt][2], acc[mt][nt][3]);
-            } else {
-                aieng__store_c<T>(g, r, c, acc[mt][nt][0], acc[mt][nt][1]);
-                aieng__store_c<T>(g, r + 8, c, acc[mt][nt][2], acc[mt][nt][3]);
-            }
-        }
+        for (int nt = 0; nt < NT; nt++)
+            aieng__store_frag<T>(g, bm + wm * WTM + mt * 16 + gq, bn + wn * WTN + nt * 8 + 2 * tq, acc[mt][nt]);
 }
 
 /* ================================================================ GEMM, Hopper tensor cores (sm_90a)
@@ -802,13 +808,7 @@ __global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__
     const uint32_t full = base + AIENG__WG_STAGES * AIENG__WG_STAGE_BYTES, empty = full + 8 * AIENG__WG_STAGES;
     const int tid = threadIdx.x, wg = tid / 128;
     int64_t bm, bn;
-    {   /* grouped tile order, as in aieng__gemm_tc */
-        const int64_t num_m = (g.M + AIENG__WG_BM - 1) / AIENG__WG_BM, num_n = (g.N + AIENG__WG_BN - 1) / AIENG__WG_BN,
-                      pid = blockIdx.x, width = 8 * num_n;
-        const int64_t first_m = pid / width * 8, gsz = num_m - first_m < 8 ? num_m - first_m : 8;
-        bm = (first_m + (pid % width) % gsz) * AIENG__WG_BM;
-        bn = (pid % width) / gsz * AIENG__WG_BN;
-    }
+    aieng__tile_origin(g, AIENG__WG_BM, AIENG__WG_BN, bm, bn);
     const int ktiles = (int)((g.K + AIENG__WG_BK - 1) / AIENG__WG_BK);
     if (tid == 0) {
         for (int s = 0; s < AIENG__WG_STAGES; s++) {
@@ -865,16 +865,7 @@ __global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__
         const int w = (tid % 128) / 32, lane = tid & 31;
         const int64_t r = bm + cw * 64 + w * 16 + lane / 4;
 #pragma unroll
-        for (int j = 0; j < 32; j++) {
-            const int64_t c = bn + 8 * j + 2 * (lane % 4);
-            if (g.c_f32) {
-                aieng__store_c<float>(g, r, c, d[4 * j], d[4 * j + 1]);
-                aieng__store_c<float>(g, r + 8, c, d[4 * j + 2], d[4 * j + 3]);
-            } else {
-                aieng__store_c<T>(g, r, c, d[4 * j], d[4 * j + 1]);
-                aieng__store_c<T>(g, r + 8, c, d[4 * j + 2], d[4 * j + 3]);
-            }
-        }
+        for (int j = 0; j < 32; j++) aieng__store_frag<T>(g, r, bn + 8 * j + 2 * (lane % 4), d + 4 * j);
     }
 #else
     (void)maps; (void)g;
@@ -2129,9 +2120,10 @@ template <typename T, int D> static aieng_result aieng__fa_pick(aieng_cuda *cu, 
        64-key tiles and two blocks per SM (each overlaps the other's softmax with its matrix products;
        2-9 % faster on an H100 than one block of 128-key tiles, which attn_tile 5 asks for) */
     const int wt = cu->cfg.attn_tile;
-    if (cu->wgmma && !cu->cfg.deterministic && (wt == 0 || wt == 4 || wt == 5) && a.scale_log2 > 0.0f &&
-        aieng__fw_geom<D, 128>::SMEM <= sm)
-        return wt == 5 ? aieng__fw_launch<T, D, 128, 1>(cu, a, batch, n_head) : aieng__fw_launch<T, D, 64, 2>(cu, a, batch, n_head);
+    if (cu->wgmma && !cu->cfg.deterministic && (wt == 0 || wt == 4 || wt == 5) && a.scale_log2 > 0.0f) {
+        if (wt == 5 && aieng__fw_geom<D, 128>::SMEM <= sm) return aieng__fw_launch<T, D, 128, 1>(cu, a, batch, n_head);
+        if (wt != 5 && aieng__fw_geom<D, 64>::SMEM <= sm) return aieng__fw_launch<T, D, 64, 2>(cu, a, batch, n_head);
+    }
     /* 8 warps (128 query rows) when there are enough blocks to fill the GPU */
     int64_t blocks8 = (int64_t)((a.seq_q + 127) / 128) * n_head * batch;
     const int force = wt >= 4 ? 0 : wt;
