@@ -2438,19 +2438,22 @@ static int aieng__g_inst(aieng_grammar *g, int d, const uint32_t *set, int cnt) 
     if (!aieng__g_inst_add(g, d, set, cnt, r)) return -1;
     return r;
 }
+/* 1 when set holds every required member and every dependency of the members it holds */
+static int aieng__g_satisfied(const aieng__gperm *P, const uint32_t *set) {
+    int k, w, nw = P->nw;
+    for (w = 0; w < nw; w++) if (P->req[w] & ~set[w]) return 0;
+    for (k = 0; P->dep && k < P->n; k++)
+        if ((set[k >> 5] >> (k & 31)) & 1)
+            for (w = 0; w < nw; w++) if (P->dep[(size_t)k * nw + w] & ~set[w]) return 0;
+    return 1;
+}
 /* ordered=1: member i may come next when it follows every member present and no extra
    member has come yet, and no member it passes over is one that a required name or a
    dependency of the members present (or of i) still needs; an extra member (i == n) when
    every required name and dependency is satisfied. So every prefix can still complete. */
 static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i, int top, int xs) {
-    int k, w, nw = P->nw;
-    if (i == P->n) {
-        for (w = 0; w < nw; w++) if (P->req[w] & ~set[w]) return 0;
-        for (k = 0; P->dep && k < P->n; k++)
-            if ((set[k >> 5] >> (k & 31)) & 1)
-                for (w = 0; w < nw; w++) if (P->dep[(size_t)k * nw + w] & ~set[w]) return 0;
-        return 1;
-    }
+    int k, nw = P->nw;
+    if (i == P->n) return aieng__g_satisfied(P, set);
     if (xs || i <= top) return 0;
     for (k = top + 1; k < i; k++) { /* the members skipped over */
         int m;
@@ -2492,7 +2495,7 @@ static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, 
    of the members present are in the set and the count reaches min. 0 on OOM or a bound. */
 static int aieng__g_build(aieng_grammar *g, int r) {
     const aieng__ginst *x = &g->inst[g->rinst[r]];
-    int d = x->d, cnt = x->cnt, i, w, first = g->nalt, endok = 1, ccnt;
+    int d = x->d, cnt = x->cnt, i, first = g->nalt, ccnt;
     const aieng__gperm *P = &g->perm[d];
     int nw = P->nw, more = P->mx < 0 || cnt + 1 <= P->mx, top = -1, xs = 0;
     uint32_t *set = (uint32_t *)AIENG_MALLOC((size_t)nw * 3 * sizeof(uint32_t), NULL), *tmp, *scratch;
@@ -2514,16 +2517,12 @@ static int aieng__g_build(aieng_grammar *g, int r) {
         if (P->ordered && !aieng__g_ordered_ok(P, set, i, top, xs)) continue;
         if (i == P->n && P->ordered) tmp[P->n >> 5] |= 1u << (P->n & 31);
         if (i < P->n) {
-            int f;
             if ((set[i >> 5] >> (i & 31)) & 1) continue;
             tmp[i >> 5] |= 1u << (i & 31);
-            for (f = 0; f < P->nforb; f++) { /* would complete a forbidden combination */
-                for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~tmp[w]) break;
-                if (w == nw) break;
-            }
-            if (f < P->nforb) continue;
         }
-        if (!aieng__g_viable(P, tmp, ccnt, scratch)) continue; /* no way to the end from there */
+        /* no way to the end from there (this also rejects a set that completes a forbidden
+           combination: the set aieng__g_viable closes holds tmp's members) */
+        if (!aieng__g_viable(P, tmp, ccnt, scratch)) continue;
         child = aieng__g_inst(g, d, tmp, ccnt);
         if (child < 0) { AIENG_FREE(set, NULL); return 0; }
         g->alt_start[g->nalt++] = g->nsym;
@@ -2532,12 +2531,7 @@ static int aieng__g_build(aieng_grammar *g, int r) {
         g->sym[g->nsym++] = AIENG__SYM_REF(child);
         g->sym[g->nsym++] = AIENG__SYM_END;
     }
-    if (cnt < P->mn && cnt < P->cap) endok = 0;
-    for (w = 0; w < nw && endok; w++) if (P->req[w] & ~set[w]) endok = 0;
-    for (i = 0; P->dep && endok && i < P->n; i++)
-        if ((set[i >> 5] >> (i & 31)) & 1)
-            for (w = 0; w < nw; w++) if (P->dep[(size_t)i * nw + w] & ~set[w]) { endok = 0; break; }
-    if (endok) { g->alt_start[g->nalt++] = g->nsym; g->sym[g->nsym++] = AIENG__SYM_END; }
+    if (!(cnt < P->mn && cnt < P->cap) && aieng__g_satisfied(P, set)) { g->alt_start[g->nalt++] = g->nsym; g->sym[g->nsym++] = AIENG__SYM_END; }
     AIENG_FREE(set, NULL);
     g->rule_alt[r] = first;
     g->rule_nalt[r] = g->nalt - first;
@@ -3717,7 +3711,7 @@ static int aieng__dec_parse(const char *s, size_t n, aieng__dec *d) {
     }
     ip = point + (int)e; /* digits of dg before the decimal point */
     for (k = 0; k < ip; k++) { if (d->li >= 40) return 0; d->in[d->li++] = k < nd ? dg[k] : '0'; }
-    for (k = ip < 0 ? ip : ip; k < nd; k++) { if (d->lf >= 40) return 0; d->fr[d->lf++] = k < 0 ? '0' : dg[k]; }
+    for (k = ip; k < nd; k++) { if (d->lf >= 40) return 0; d->fr[d->lf++] = k < 0 ? '0' : dg[k]; }
     for (z = 0; z < d->li && d->in[z] == '0'; z++) {}
     memmove(d->in, d->in + z, (size_t)(d->li - z)); d->li -= z;
     while (d->lf && d->fr[d->lf - 1] == '0') d->lf--;
@@ -4027,7 +4021,7 @@ typedef struct aieng__sc {
     aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
     const aieng_json **conv_from, **conv_to; int nconv, capconv; /* if / dependencies / not rewritten as anyOf */
     const aieng_json ***set_parts; int *set_n, *set_rule, nset, capset; /* memo of merged member schemas */
-    char **slm_key; int *slm_rule, nslm, capslm; /* memo of string-language automata (aieng__sc_sl) */
+    char **slm_key; int *slm_rule, nslm, capslm; /* memo of string automata (aieng__sc_strings, aieng__sc_sl) */
 } aieng__sc;
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
@@ -4389,10 +4383,12 @@ static int aieng__sc_not_req(const aieng_json *nt) {
     for (i = 0; i < al->n; i++) if (!aieng__sc_required_only(al->items[i])) return 0;
     return 1;
 }
+/* the keywords of member dependencies (dependencies: drafts 4 to 7) */
+static const char *const aieng__sc_dep_kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
 /* the dependency lists of one part: dependentRequired, and dependencies / dependentSchemas
    whose values are name lists or required-only schemas; 0 (error set) for other forms */
 static int aieng__sc_deps_ok(aieng__sc *c, const aieng_json *part) {
-    static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+    const char *const *kw = aieng__sc_dep_kw;
     int w;
     for (w = 0; w < 3; w++) {
         const aieng_json *d = aieng_json_get(part, kw[w]);
@@ -4410,7 +4406,7 @@ static int aieng__sc_deps_ok(aieng__sc *c, const aieng_json *part) {
     }
     return 1;
 }
-/* calls fn(key, list of names) for each usable dependency of the parts (see above) */
+/* the list of names of one dependency value (a name list or a required-only schema), or NULL */
 static const aieng_json *aieng__sc_dep_list(const aieng_json *v) {
     if (v->type == AIENG_JSON_ARRAY) return v;
     if (v->type == AIENG_JSON_OBJECT && aieng__sc_required_only(v)) return aieng_json_get(v, "required");
@@ -4434,7 +4430,7 @@ struct aieng__sc_names;
 static int aieng__sc_name(struct aieng__sc_names *m, const char *s, size_t len);
 /* the edges (a needs b) of the parts' name-list dependencies, as member indices in m */
 static int aieng__sc_dep_edges(const aieng_json **parts, int np, struct aieng__sc_names *m, aieng__iv *e) {
-    static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+    const char *const *kw = aieng__sc_dep_kw;
     int i, w;
     for (i = 0; i < np; i++)
         for (w = 0; w < 3; w++) {
@@ -4650,7 +4646,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     for (i = 0; i < np && ok; i++) { /* required names, then the names dependencies and not {required} mention */
         const aieng_json *rq = aieng_json_get(parts[i], "required"), *nt = aieng__sc_not_of(c, parts[i]);
-        static const char *const kw[3] = { "dependencies", "dependentRequired", "dependentSchemas" };
+        const char *const *kw = aieng__sc_dep_kw;
         size_t q, z;
         int w;
         for (q = 0; rq && q < rq->n && ok; q++) {
@@ -4675,7 +4671,6 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
             }
         }
-        if (!ok && c->err == AIENG_OK) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
     }
     if (!ok && c->err == AIENG_OK) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
     names = M.s; nlen = M.len; rule = M.rule; req = M.req; n = M.n;
@@ -5739,36 +5734,39 @@ done:
     if (!ok) aieng__dfas_free(x);
     return ok;
 }
+/* the memo of string automata (aieng__sc_strings, aieng__sc_sl): the rule made for key
+   key[0..n), or -1 (a key holding a NUL byte is never found) */
+static int aieng__sc_slm_find(const aieng__sc *c, const char *key, size_t n) {
+    int i;
+    for (i = 0; i < c->nslm; i++) if (strlen(c->slm_key[i]) == n && !memcmp(c->slm_key[i], key, n)) return c->slm_rule[i];
+    return -1;
+}
+/* remembers rule id for key (nothing when out of memory: the memo only saves work) */
+static void aieng__sc_slm_put(aieng__sc *c, const char *key, size_t n, int id) {
+    char *kc = (char *)AIENG_MALLOC(n + 1, NULL);
+    if (kc && c->nslm == c->capslm) {
+        int nc = c->capslm ? 2 * c->capslm : 16, *nr;
+        char **nk = (char **)AIENG_REALLOC(c->slm_key, (size_t)nc * sizeof *nk, NULL);
+        if (nk) c->slm_key = nk;
+        nr = nk ? (int *)AIENG_REALLOC(c->slm_rule, (size_t)nc * sizeof *nr, NULL) : NULL;
+        if (nr) { c->slm_rule = nr; c->capslm = nc; }
+    }
+    if (kc && c->nslm < c->capslm) { memcpy(kc, key, n + 1); c->slm_key[c->nslm] = kc; c->slm_rule[c->nslm++] = id; }
+    else AIENG_FREE(kc, NULL);
+}
 static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *rl, int nre, long mn, long mx, aieng__buf *b) {
     aieng__dfas x;
     aieng__sp sp;
     aieng__ax a;
     int i, k, ok = 0, id;
     aieng__buf key;
-    aieng_json_doc *kd = NULL;
     memset(&x, 0, sizeof x); memset(&sp, 0, sizeof sp);
     memset(&key, 0, sizeof key);
-    { /* the same regexes and lengths met before in this schema: the same rule (kept as made-up
-         schemas {"k": [mn, mx, regexes...], "r": rule}) */
-        aieng__buf_printf(&key, "[%ld,%ld", mn, mx);
-        for (i = 0; i < nre; i++) {
-            aieng_json str;
-            char *w = NULL;
-            size_t wn = 0;
-            memset(&str, 0, sizeof str);
-            str.type = AIENG_JSON_STRING; str.s = re[i]; str.len = rl[i];
-            if (aieng_json_write(&str, 0, &w, &wn) != AIENG_OK) { key.oom = 1; break; }
-            aieng__buf_putc(&key, ',');
-            aieng__buf_put(&key, w, wn);
-            aieng_free(NULL, w);
-        }
-        aieng__buf_putc(&key, ']');
-        if (!key.oom && aieng_json_parse(key.p, key.n, NULL, &kd) == AIENG_OK)
-            for (i = 0; i < c->nsynth; i++) {
-                const aieng_json *k0 = aieng_json_get(aieng_json_root(c->synth[i]), "k"), *r0 = aieng_json_get(aieng_json_root(c->synth[i]), "r");
-                if (k0 && r0 && r0->is_int && aieng_json_equal(k0, aieng_json_root(kd))) { aieng__buf_printf(b, "s%d", (int)r0->i); ok = 1; goto done; }
-            }
-    }
+    /* the same regexes and lengths met before in this schema: the same rule ("S" keys, apart
+       from aieng__sc_sl's "g" ones) */
+    aieng__buf_printf(&key, "S%ld,%ld", mn, mx);
+    for (i = 0; i < nre; i++) { aieng__buf_printf(&key, ":%lu:", (unsigned long)rl[i]); aieng__buf_put(&key, re[i], rl[i]); }
+    if (!key.oom && (id = aieng__sc_slm_find(c, key.p, key.n)) >= 0) { aieng__buf_printf(b, "s%d", id); ok = 1; goto done; }
     if (nre > 3 || !aieng__sc_dfas(c, re, rl, nre, &x)) goto done;
     for (i = 0; i < nre; i++) {
         for (k = 0; k < x.natoms && x.d[i].n == 1 && x.d[i].acc[0] && x.d[i].tr[k] == 0; k++) {}
@@ -5789,15 +5787,8 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
     if (id < 0) goto done;
     aieng__buf_printf(b, "s%d", id);
     ok = 1;
-    if (kd) { /* remembered for the next use */
-        aieng__buf t;
-        memset(&t, 0, sizeof t);
-        aieng__buf_puts(&t, "{\"k\":"); aieng__buf_put(&t, key.p, key.n); aieng__buf_printf(&t, ",\"r\":%d}", id);
-        if (!t.oom) aieng__sc_synth(c, t.p, t.n);
-        AIENG_FREE(t.p, NULL);
-    }
+    if (!key.oom) aieng__sc_slm_put(c, key.p, key.n, id); /* remembered for the next use */
 done:
-    aieng_json_free(kd);
     AIENG_FREE(key.p, NULL);
     aieng__dfas_free(&x);
     return ok;
@@ -5998,8 +5989,7 @@ static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const 
             aieng__buf_printf(&key, "g%d,%d,%ld,%ld:", L->g[gi].neg, L->g[gi].never, L->g[gi].mn, L->g[gi].mx);
             for (i = 0; i < L->nre; i++) if (L->rg[i] == gi) { aieng__buf_printf(&key, "%lu:", (unsigned long)L->rl[i]); aieng__buf_put(&key, L->re[i], L->rl[i]); }
         }
-        for (i = 0; !key.oom && i < c->nslm; i++)
-            if (!strcmp(c->slm_key[i], key.p)) { AIENG_FREE(key.p, NULL); return c->slm_rule[i]; }
+        if (!key.oom && (id = aieng__sc_slm_find(c, key.p, key.n)) >= 0) { AIENG_FREE(key.p, NULL); return id; }
     }
     if (!(p = (aieng__slp *)AIENG_MALLOC(sizeof *p, NULL))) { AIENG_FREE(key.p, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
     memset(p, 0, sizeof *p);
@@ -6034,18 +6024,7 @@ static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const 
     a.atoms = p->x.atoms; a.natoms = p->x.natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
     id = aieng__sc_automaton(c, &a, 0, what);
     if (id >= 0 && c->err != AIENG_OK) id = -1; /* a value rule failed */
-    if (id >= 0 && !k && !key.oom) { /* remembered */
-        char *kc = (char *)AIENG_MALLOC(key.n + 1, NULL);
-        if (kc && c->nslm == c->capslm) {
-            int nc = c->capslm ? 2 * c->capslm : 16, *nr;
-            char **nk = (char **)AIENG_REALLOC(c->slm_key, (size_t)nc * sizeof *nk, NULL);
-            if (nk) c->slm_key = nk;
-            nr = nk ? (int *)AIENG_REALLOC(c->slm_rule, (size_t)nc * sizeof *nr, NULL) : NULL;
-            if (nr) { c->slm_rule = nr; c->capslm = nc; }
-        }
-        if (kc && c->nslm < c->capslm) { memcpy(kc, key.p, key.n + 1); c->slm_key[c->nslm] = kc; c->slm_rule[c->nslm++] = id; }
-        else AIENG_FREE(kc, NULL);
-    }
+    if (id >= 0 && !k && !key.oom) aieng__sc_slm_put(c, key.p, key.n, id); /* remembered */
 done:
     aieng__dfas_free(&p->x);
     AIENG_FREE(p, NULL);
