@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.4.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.5.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -103,6 +103,10 @@
           DFAs collapse states that accept every continuation; regexes: ^ and $ anywhere,
           leading look-aheads (automata; the validator matches them by DFA too); not of a
           $ref, not of an allOf of required lists
+   0.5.0  scalar formulas: a schema over numbers, strings, null and booleans with not /
+          oneOf / if nested in any way compiles exactly (one product automaton per type
+          evaluating the Boolean formula of its conditions: not of multipleOf, of bounds, of
+          numeric enum/const, of anyOf/allOf/oneOf; oneOf exact over scalars)
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -485,7 +489,18 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   false) and required names: an anyOf of the
                                                   ways it fails; a not of a $ref is read
                                                   through it, not {allOf: [{required}, ...]}
-                                                  as one required list
+                                                  as one required list. Any schema that only
+                                                  constrains scalars (type, enum, const,
+                                                  bounds, multipleOf, pattern, format date/
+                                                  time/date-time/uuid, lengths) under any
+                                                  nesting of not / oneOf / anyOf / allOf /
+                                                  if-then-else / $ref: exact, as a Boolean
+                                                  formula over those conditions evaluated by
+                                                  one product automaton per type (numbers:
+                                                  digits x bound comparisons x remainder;
+                                                  strings: regex DFAs x length), written as
+                                                  rules (error above 20000 states or 48
+                                                  conditions, then the forms above apply)
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
@@ -533,7 +548,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    dependencies,                                  "required" names) in %unordered; a schema S
    dependentSchemas                               for name p becomes anyOf [p absent, S]
    if/then/else              yes                  (if and then) or (not if and else), where
-                                                  "not if" is written as for `not` above;
+                                                  "not if" is written as for `not` above (any
+                                                  `if` over scalars only: the formula there);
                                                   another `if`: error (relaxed)
    propertyNames             yes                  declared names it rejects are forbidden;
                                                   extra keys follow it: exactly, in the key
@@ -546,8 +562,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
-   JSON escapes. Looser (the only cases): oneOf's exclusivity against branches outside the
-   form above; and only where the key automaton of extra members exceeds its bound (or has
+   JSON escapes; under a scalar formula (see `not`) numbers have any number of digits, no
+   exponent and no "-0", and 1.0 is an integer. Looser (the only cases): oneOf's
+   exclusivity against branches outside the forms above; and only where the key automaton of extra members exceeds its bound (or has
    more than 12 patterns): a key matching two patternProperties is checked against one, a
    declared name (or one that not/dependencies forbid) that also matches a
    patternProperties pattern may come again as that pattern's member, declared names that
@@ -4522,20 +4539,24 @@ static int aieng__slb_re(aieng__slb *L, int grp, const char *re, size_t len, cha
     L->re[L->nre] = re; L->rl[L->nre] = len; L->rg[L->nre] = grp; L->own[L->nre] = own; L->nre++;
     return 1;
 }
+/* appends a regex matching exactly the bytes s[0..n) (raw UTF-8) */
+static void aieng__re_lit(aieng__buf *b, const char *s, size_t n) {
+    size_t z;
+    for (z = 0; z < n; z++) {
+        unsigned char ch = (unsigned char)s[z];
+        if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80) aieng__buf_putc(b, (char)ch);
+        else aieng__buf_printf(b, "\\x%02X", ch);
+    }
+}
 /* a regex for exactly the strings s[0..n) (raw UTF-8), added to group grp */
 static int aieng__slb_names(aieng__slb *L, int grp, const char *const *s, const size_t *sl, int n) {
     aieng__buf b;
     int i;
-    size_t z;
     memset(&b, 0, sizeof b);
     aieng__buf_puts(&b, "^(?:");
     for (i = 0; i < n; i++) {
         if (i) aieng__buf_putc(&b, '|');
-        for (z = 0; z < sl[i]; z++) {
-            unsigned char ch = (unsigned char)s[i][z];
-            if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch >= 0x80) aieng__buf_putc(&b, (char)ch);
-            else aieng__buf_printf(&b, "\\x%02X", ch);
-        }
+        aieng__re_lit(&b, s[i], sl[i]);
     }
     aieng__buf_puts(&b, ")$");
     if (b.oom) { AIENG_FREE(b.p, NULL); return 0; }
@@ -5681,7 +5702,8 @@ static void aieng__sc_fail_last(aieng__sc *c) { /* the message of the last error
 }
 /* ---- several regexes over one alphabet: the code point intervals ("atoms") that no class of
    any of them splits, and each regex's minimal DFA over those atoms */
-typedef struct aieng__dfas { aieng__rdfa d[AIENG__SL_MAXD]; int n, natoms; aieng__iv bnd, *atoms; aieng__buf scratch; } aieng__dfas;
+#define AIENG__DFAS_MAX 48
+typedef struct aieng__dfas { aieng__rdfa d[AIENG__DFAS_MAX]; int n, natoms; aieng__iv bnd, *atoms; aieng__buf scratch; } aieng__dfas;
 static void aieng__dfas_free(aieng__dfas *x) {
     int i;
     for (i = 0; i < x->n; i++) aieng__rdfa_free(&x->d[i]);
@@ -5690,11 +5712,11 @@ static void aieng__dfas_free(aieng__dfas *x) {
 }
 /* 1 when built; 0 with the compiler's error set */
 static int aieng__sc_dfas(aieng__sc *c, const char *const *re, const size_t *rl, int nre, aieng__dfas *x) {
-    aieng__re r[AIENG__SL_MAXD];
+    aieng__re r[AIENG__DFAS_MAX];
     int i, k, natoms = 0, ok = 0;
     memset(r, 0, sizeof r);
     memset(x, 0, sizeof *x);
-    if (nre > AIENG__SL_MAXD) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many regexes in one string automaton%s", NULL); return 0; }
+    if (nre > AIENG__DFAS_MAX) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many regexes in one string automaton%s", NULL); return 0; }
     for (i = 0; i < nre; i++) {
         x->scratch.n = 0;
         if (aieng__re_parse(&r[i], re[i], rl[i], 1, 1, &x->scratch) != AIENG_OK) { aieng__sc_fail_last(c); goto done; }
@@ -6550,7 +6572,562 @@ static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt) {
     aieng__slb_free(&L);
     return r ? styp : -1;
 }
+/* ---- scalar formulas. A schema that constrains only null, booleans, numbers and strings
+   (type, enum, const, bounds, multipleOf, pattern, format with a regex form, lengths, under
+   any nesting of allOf / anyOf / oneOf / not / if-then-else / $ref) is, for each type, a
+   Boolean formula over atoms: for numbers a bound (x >= c, x > c, x <= c, x < c), "a
+   multiple of m", "an integer"; for strings a regex (pattern, format, a set of strings) or
+   a length bound. The part of each type is one product automaton (the atoms' states side
+   by side, interned as vectors) that evaluates the formula where it may accept; a state
+   where the formula is already false whatever follows (three-valued evaluation) is dead.
+   Exact, `not` and oneOf included; null, booleans, objects and arrays (on which none of
+   these keywords acts) are decided by the validator. Numbers: no exponent, no "-0". */
+enum { AIENG__FM_TRUE, AIENG__FM_FALSE, AIENG__FM_AND, AIENG__FM_OR, AIENG__FM_ONE, AIENG__FM_NOT, AIENG__FM_ATOM };
+enum { AIENG__FA_GE, AIENG__FA_GT, AIENG__FA_LE, AIENG__FA_LT, AIENG__FA_MUL, AIENG__FA_INT, AIENG__FA_RE, AIENG__FA_LMIN, AIENG__FA_LMAX };
+#define AIENG__FM_MAXA 48
+typedef struct aieng__fma { int kind; aieng__dec v; uint64_t P; int q; long len; const char *re; size_t rl; char *own; } aieng__fma;
+typedef struct aieng__fm {
+    aieng__sc *c;
+    int str;                              /* the string view (else numbers) */
+    aieng__iv op, arg, nk, kid;           /* node i: operator, first child in kid (or its atom), children */
+    aieng__fma a[AIENG__FM_MAXA]; int na;
+} aieng__fm;
+static void aieng__fm_free(aieng__fm *F) {
+    int i;
+    for (i = 0; i < F->na; i++) AIENG_FREE(F->a[i].own, NULL);
+    aieng__iv_free(&F->op); aieng__iv_free(&F->arg); aieng__iv_free(&F->nk); aieng__iv_free(&F->kid);
+}
+static int aieng__fm_node(aieng__fm *F, int op, const int *kids, int n, int arg) {
+    int i, ok;
+    if (F->op.n > 100000) return aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: a condition on a scalar too large to write out%s", NULL);
+    ok = aieng__iv_push(&F->op, op) & aieng__iv_push(&F->arg, n ? F->kid.n : arg) & aieng__iv_push(&F->nk, n);
+    for (i = 0; i < n; i++) ok &= aieng__iv_push(&F->kid, kids[i]);
+    return ok ? F->op.n - 1 : aieng__sc_fail(F->c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+}
+/* the node of atom x (owned text moves into F), the same atom met before shared */
+static int aieng__fm_atom(aieng__fm *F, const aieng__fma *x) {
+    int i;
+    for (i = 0; i < F->na; i++) {
+        const aieng__fma *y = &F->a[i];
+        if (y->kind == x->kind && y->P == x->P && y->q == x->q && y->len == x->len && y->rl == x->rl &&
+            (!x->rl || !memcmp(y->re, x->re, x->rl)) && !memcmp(&y->v, &x->v, sizeof x->v)) break;
+    }
+    if (i < F->na) AIENG_FREE(x->own, NULL);
+    else if (F->na == AIENG__FM_MAXA) {
+        AIENG_FREE(x->own, NULL);
+        return aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: more than 48 different conditions on one %s", F->str ? "string" : "number");
+    } else F->a[F->na++] = *x;
+    return aieng__fm_node(F, AIENG__FM_ATOM, NULL, 0, i);
+}
+static int aieng__fm_bound(aieng__fm *F, int kind, const aieng_json *k) {
+    aieng__fma x;
+    memset(&x, 0, sizeof x);
+    x.kind = kind;
+    if (k->type != AIENG_JSON_NUMBER || !aieng__dec_parse(k->s, k->len, &x.v))
+        return aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: a bound or value that is no number of at most 40 digits either side of the point%s", NULL);
+    return aieng__fm_atom(F, &x);
+}
+static int aieng__fm_build(aieng__fm *F, const aieng_json *s, int depth) {
+    aieng__iv conj;
+    size_t q, z;
+    int r = -1, t, u[3];
+    aieng__fma x;
+    if (depth > 64) return aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: $ref cycle or nesting too deep%s", NULL);
+    if (s->type == AIENG_JSON_BOOL) return aieng__fm_node(F, s->boolean ? AIENG__FM_TRUE : AIENG__FM_FALSE, NULL, 0, 0);
+    if (s->type != AIENG_JSON_OBJECT) return aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: a schema must be an object or a boolean%s", NULL);
+    memset(&conj, 0, sizeof conj);
+    for (q = 0; q < s->n; q++) {
+        const aieng_json *k = s->items[q];
+        const char *kw = k->key;
+        t = -2; /* the node of this keyword; -2: none (it does not act on this type) */
+        if (aieng_json_getn(s, kw, k->key_len) != k) continue; /* a duplicate key: the one aieng_json_get sees counts */
+        memset(&x, 0, sizeof x);
+        if (!strcmp(kw, "type")) {
+            int bits = 0, b;
+            if (k->type == AIENG_JSON_ARRAY) for (z = 0; z < k->n && bits >= 0; z++) bits = (b = aieng__sc_typebit(k->items[z])) < 0 ? -1 : bits | b;
+            else bits = aieng__sc_typebit(k);
+            if (bits < 0) { aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto done; }
+            if (F->str) { if (!(bits & AIENG__T_STR)) t = aieng__fm_node(F, AIENG__FM_FALSE, NULL, 0, 0); }
+            else if (!(bits & AIENG__T_NUM)) {
+                if (bits & AIENG__T_INT) { x.kind = AIENG__FA_INT; t = aieng__fm_atom(F, &x); }
+                else t = aieng__fm_node(F, AIENG__FM_FALSE, NULL, 0, 0);
+            }
+        } else if (!strcmp(kw, "enum") || !strcmp(kw, "const")) {
+            aieng__iv alt;
+            aieng__buf re;
+            size_t nv = kw[0] == 'e' ? k->n : 1;
+            if (kw[0] == 'e' && k->type != AIENG_JSON_ARRAY) { aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto done; }
+            memset(&alt, 0, sizeof alt); memset(&re, 0, sizeof re);
+            for (z = 0; z < nv && t != -1; z++) {
+                const aieng_json *e = kw[0] == 'e' ? k->items[z] : k;
+                if (F->str && e->type == AIENG_JSON_STRING) { aieng__buf_puts(&re, alt.n++ ? "|" : "^(?:"); aieng__re_lit(&re, e->s, e->len); }
+                else if (!F->str && e->type == AIENG_JSON_NUMBER) { /* x == e: x >= e and x <= e */
+                    u[0] = aieng__fm_bound(F, AIENG__FA_GE, e); u[1] = u[0] < 0 ? -1 : aieng__fm_bound(F, AIENG__FA_LE, e);
+                    t = u[1] < 0 ? -1 : aieng__fm_node(F, AIENG__FM_AND, u, 2, 0);
+                    if (t >= 0 && !aieng__iv_push(&alt, t)) t = aieng__sc_fail(F->c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+                }
+            }
+            if (t != -1) {
+                if (F->str && alt.n) {
+                    aieng__buf_puts(&re, ")$");
+                    if (re.oom) t = aieng__sc_fail(F->c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+                    else { x.kind = AIENG__FA_RE; x.re = x.own = re.p; x.rl = re.n; re.p = NULL; t = aieng__fm_atom(F, &x); }
+                } else t = aieng__fm_node(F, alt.n ? AIENG__FM_OR : AIENG__FM_FALSE, alt.v, alt.n, 0);
+            }
+            aieng__iv_free(&alt); AIENG_FREE(re.p, NULL);
+        } else if (!F->str && (!strcmp(kw, "minimum") || !strcmp(kw, "maximum"))) {
+            const aieng_json *e = aieng_json_get(s, kw[1] == 'i' ? "exclusiveMinimum" : "exclusiveMaximum");
+            int ex = e && e->type == AIENG_JSON_BOOL && e->boolean; /* draft-04 */
+            t = aieng__fm_bound(F, kw[1] == 'i' ? (ex ? AIENG__FA_GT : AIENG__FA_GE) : (ex ? AIENG__FA_LT : AIENG__FA_LE), k);
+        } else if (!F->str && (!strcmp(kw, "exclusiveMinimum") || !strcmp(kw, "exclusiveMaximum"))) {
+            if (k->type != AIENG_JSON_BOOL) t = aieng__fm_bound(F, kw[10] == 'i' ? AIENG__FA_GT : AIENG__FA_LT, k);
+        } else if (!F->str && !strcmp(kw, "multipleOf")) {
+            aieng__dec m;
+            int y;
+            if (k->type != AIENG_JSON_NUMBER || k->d <= 0) { aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: 'multipleOf' must be a number above 0%s", NULL); goto done; }
+            if (!aieng__dec_parse(k->s, k->len, &m) || m.li + m.lf > 12 || m.lf > 18) {
+                aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: 'multipleOf' %s has too many digits for an exact grammar", k->s); goto done; }
+            for (y = 0; y < m.li; y++) x.P = x.P * 10 + (uint64_t)(m.in[y] - '0');
+            for (y = 0; y < m.lf; y++) x.P = x.P * 10 + (uint64_t)(m.fr[y] - '0');
+            x.kind = AIENG__FA_MUL; x.q = m.lf;
+            t = aieng__fm_atom(F, &x);
+        } else if (F->str && (!strcmp(kw, "pattern") || !strcmp(kw, "format"))) {
+            if (kw[0] == 'p') {
+                if (k->type != AIENG_JSON_STRING) { aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: 'pattern' must be a string%s", NULL); goto done; }
+                x.re = k->s; x.rl = k->len;
+            } else {
+                int f = aieng__fmt_index(k);
+                if (f < 0) continue; /* an annotation */
+                if (f >= 4) { aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: format '%s' under not/oneOf/if is not supported", aieng__fmt_names[f]); goto done; }
+                x.re = aieng__fmt_re[f]; x.rl = strlen(x.re);
+            }
+            x.kind = AIENG__FA_RE;
+            t = aieng__fm_atom(F, &x);
+        } else if (F->str && (!strcmp(kw, "minLength") || !strcmp(kw, "maxLength"))) {
+            if (aieng__sc_len_kw(k, kw[1] == 'a', &x.len)) { x.kind = kw[1] == 'a' ? AIENG__FA_LMAX : AIENG__FA_LMIN; t = aieng__fm_atom(F, &x); }
+        } else if (!strcmp(kw, "allOf") || !strcmp(kw, "anyOf") || !strcmp(kw, "oneOf")) {
+            aieng__iv sub;
+            if (k->type != AIENG_JSON_ARRAY || k->n == 0) { aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: allOf/anyOf/oneOf must be a non-empty array%s", NULL); goto done; }
+            memset(&sub, 0, sizeof sub);
+            for (z = 0; z < k->n && (t = aieng__fm_build(F, k->items[z], depth + 1)) >= 0; z++)
+                if (!aieng__iv_push(&sub, t)) t = aieng__sc_fail(F->c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+            if (t >= 0) t = aieng__fm_node(F, kw[0] == 'o' ? AIENG__FM_ONE : kw[1] == 'l' ? AIENG__FM_AND : AIENG__FM_OR, sub.v, sub.n, 0);
+            aieng__iv_free(&sub);
+        } else if (!strcmp(kw, "not")) {
+            if ((u[0] = aieng__fm_build(F, k, depth + 1)) >= 0) t = aieng__fm_node(F, AIENG__FM_NOT, u, 1, 0);
+            else t = -1;
+        } else if (!strcmp(kw, "if")) { /* (if and then) or (not if and else) */
+            const aieng_json *th = aieng_json_get(s, "then"), *el = aieng_json_get(s, "else");
+            int ci, ct, ce, ni, a1, a2;
+            if (!th && !el) continue;
+            ci = aieng__fm_build(F, k, depth + 1);
+            ct = ci < 0 ? -1 : th ? aieng__fm_build(F, th, depth + 1) : aieng__fm_node(F, AIENG__FM_TRUE, NULL, 0, 0);
+            ce = ct < 0 ? -1 : el ? aieng__fm_build(F, el, depth + 1) : aieng__fm_node(F, AIENG__FM_TRUE, NULL, 0, 0);
+            ni = ce < 0 ? -1 : aieng__fm_node(F, AIENG__FM_NOT, &ci, 1, 0);
+            u[0] = ci; u[1] = ct;
+            a1 = ni < 0 ? -1 : aieng__fm_node(F, AIENG__FM_AND, u, 2, 0);
+            u[0] = ni; u[1] = ce;
+            a2 = a1 < 0 ? -1 : aieng__fm_node(F, AIENG__FM_AND, u, 2, 0);
+            u[0] = a1; u[1] = a2;
+            t = a2 < 0 ? -1 : aieng__fm_node(F, AIENG__FM_OR, u, 2, 0);
+        } else if (!strcmp(kw, "$ref")) {
+            const aieng_json *tg = aieng__schema_ref(F->c->root, k);
+            if (!tg) { aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: unsupported or unresolved $ref '%s'", k->type == AIENG_JSON_STRING ? k->s : "?"); goto done; }
+            t = aieng__fm_build(F, tg, depth + 1);
+        }
+        if (t == -1) goto done;
+        if (t >= 0 && !aieng__iv_push(&conj, t)) { aieng__sc_fail(F->c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    }
+    r = conj.n == 1 ? conj.v[0] : aieng__fm_node(F, conj.n ? AIENG__FM_AND : AIENG__FM_TRUE, conj.v, conj.n, 0);
+done:
+    aieng__iv_free(&conj);
+    return r;
+}
+/* three-valued (0 false, 1 true, 2 not known yet) value of node i, atoms' values av */
+static int aieng__fm_eval(const aieng__fm *F, int i, const unsigned char *av) {
+    int op = F->op.v[i], n = F->nk.v[i], k, v, cnt[3] = { 0, 0, 0 };
+    if (op == AIENG__FM_TRUE || op == AIENG__FM_FALSE) return op == AIENG__FM_TRUE;
+    if (op == AIENG__FM_ATOM) return av[F->arg.v[i]];
+    if (op == AIENG__FM_NOT) { v = aieng__fm_eval(F, F->kid.v[F->arg.v[i]], av); return v == 2 ? 2 : !v; }
+    for (k = 0; k < n; k++) {
+        v = aieng__fm_eval(F, F->kid.v[F->arg.v[i] + k], av);
+        cnt[v]++;
+        if ((op == AIENG__FM_AND && v == 0) || (op == AIENG__FM_OR && v == 1) || (op == AIENG__FM_ONE && cnt[1] > 1)) return op == AIENG__FM_OR;
+    }
+    if (op == AIENG__FM_ONE) return cnt[2] ? 2 : cnt[1] == 1;
+    return cnt[2] ? 2 : op == AIENG__FM_AND;
+}
+/* the product automaton; states are vectors of w ints, interned (st: index) */
+typedef struct aieng__fx {
+    const aieng__fm *F;
+    int w, oom, *tmp;
+    int *tab; long n, cap; long *hash; long hcap;
+    /* numbers: a vector is ph (0 start, 1 after '-', 2 "0", 3 integer digits, 4 after '.',
+       5 fraction digits), sign, nonzero digit seen, nonzero fraction digit, nonzero digit
+       finer than 10^-q, digits (saturating), remainder of x 10^q mod L (of the integer part
+       mod Li in phases 2-3; once no digit can change it, replaced by the bit set of the
+       multipleOf atoms it satisfies, bit mbit[i]), then per bound atom the magnitude's
+       comparison (0 <, 1 =, 2 >) */
+    int sat_i, sat_f, q, mbit[AIENG__FM_MAXA];
+    uint64_t L, Li, p10[40], pm[AIENG__FM_MAXA];
+    /* strings: the length (saturating at lcap), then per regex atom its DFA's state (n: dead) */
+    aieng__dfas x; int dfa[AIENG__FM_MAXA]; unsigned char *univ[AIENG__FM_MAXA]; long lcap;
+} aieng__fx;
+static uint64_t aieng__fx_intern(aieng__fx *X, const int *v) {
+    uint64_t h = 1469598103934665603ull;
+    long i, slot;
+    int k;
+    for (k = 0; k < X->w; k++) h = (h ^ (uint64_t)(unsigned)v[k]) * 1099511628211ull;
+    if (2 * (X->n + 1) > X->hcap) { /* grow and rehash */
+        long nc = X->hcap ? 2 * X->hcap : 1024, *nh = (long *)AIENG_MALLOC((size_t)nc * sizeof *nh, NULL);
+        if (!nh) { X->oom = 1; return AIENG__AX_DEAD; }
+        for (i = 0; i < nc; i++) nh[i] = -1;
+        for (i = 0; i < X->n; i++) {
+            uint64_t g = 1469598103934665603ull;
+            for (k = 0; k < X->w; k++) g = (g ^ (uint64_t)(unsigned)X->tab[i * X->w + k]) * 1099511628211ull;
+            for (slot = (long)(g % (uint64_t)nc); nh[slot] >= 0; slot = (slot + 1) % nc) {}
+            nh[slot] = i;
+        }
+        AIENG_FREE(X->hash, NULL); X->hash = nh; X->hcap = nc;
+    }
+    for (slot = (long)(h % (uint64_t)X->hcap); X->hash[slot] >= 0; slot = (slot + 1) % X->hcap)
+        if (!memcmp(X->tab + X->hash[slot] * X->w, v, (size_t)X->w * sizeof *v)) return (uint64_t)X->hash[slot];
+    if (X->n == X->cap) {
+        long nc = X->cap ? 2 * X->cap : 256;
+        int *nt = (int *)AIENG_REALLOC(X->tab, (size_t)nc * (size_t)X->w * sizeof *nt, NULL);
+        if (!nt) { X->oom = 1; return AIENG__AX_DEAD; }
+        X->tab = nt; X->cap = nc;
+    }
+    memcpy(X->tab + X->n * X->w, v, (size_t)X->w * sizeof *v);
+    X->hash[slot] = X->n;
+    return (uint64_t)X->n++;
+}
+/* the atoms' values in number state v: final (the number ends here) or three-valued */
+static void aieng__fx_num_atoms(const aieng__fx *X, const int *v, int final, unsigned char *av) {
+    int ph = v[0], sg = v[1], nz = v[2], fnz = v[3], fine = v[4], pos = v[5], i;
+    uint64_t r = (uint64_t)v[6];
+    if (final && ph < 4) r = r * X->p10[X->q] % X->L;
+    for (i = 0; i < X->F->na; i++) {
+        const aieng__fma *a = &X->F->a[i];
+        int m = 3, cmp; /* m: the magnitude against |c| (3: not known) */
+        if (a->kind == AIENG__FA_MUL) { av[i] = fine ? 0 : ph >= 4 && pos >= X->q ? (v[6] >> X->mbit[i]) & 1 : final ? r % a->P == 0 : 2; continue; }
+        if (a->kind == AIENG__FA_INT) { av[i] = fnz ? 0 : final ? 1 : 2; continue; }
+        if (a->kind > AIENG__FA_LT) { av[i] = 2; continue; }
+        cmp = v[7 + i];
+        if (final) {
+            m = cmp;
+            if (ph != 5 && pos < a->v.li) m = 0;
+            else if (m == 1 && (ph != 5 ? a->v.lf > 0 : pos < a->v.lf)) m = 0;
+        } else if (ph == 3 && pos > a->v.li) m = 2;
+        else if (ph >= 4 && cmp != 1) m = cmp;
+        if (ph == 0) cmp = 3;
+        else if (sg && !a->v.neg) cmp = 0;                     /* x < 0 <= c ("-0" is never accepted) */
+        else if (!sg && a->v.neg) cmp = 2;                     /* x >= 0 > c */
+        else cmp = m == 3 ? 3 : sg ? 2 - m : m;               /* the same sign: the magnitudes decide */
+        if (final && !nz && sg) cmp = 3;
+        if (cmp == 3) { av[i] = 2; continue; }
+        av[i] = (unsigned char)(a->kind == AIENG__FA_GE ? cmp >= 1 : a->kind == AIENG__FA_GT ? cmp == 2 : a->kind == AIENG__FA_LE ? cmp <= 1 : cmp == 0);
+    }
+}
+static void aieng__fx_mask(const aieng__fx *X, int *v) { /* the remainder is final: keep what it decides */
+    int i, m = 0;
+    for (i = 0; i < X->F->na; i++) if (X->F->a[i].kind == AIENG__FA_MUL && (uint64_t)v[6] % X->F->a[i].P == 0) m |= 1 << X->mbit[i];
+    v[6] = m;
+}
+static int aieng__fx_num_accept(const void *u, uint64_t st) {
+    const aieng__fx *X = (const aieng__fx *)u;
+    const int *v = X->tab + (long)st * X->w;
+    unsigned char av[AIENG__FM_MAXA];
+    if ((v[0] != 2 && v[0] != 3 && v[0] != 5) || (v[1] && !v[2])) return 0;
+    aieng__fx_num_atoms(X, v, 1, av);
+    return aieng__fm_eval(X->F, X->F->op.n - 1, av) == 1;
+}
+static uint64_t aieng__fx_num_next(const void *u, uint64_t st, int atom) {
+    aieng__fx *X = (aieng__fx *)u; /* interning grows the table */
+    int *v = X->tmp, i, ph;
+    unsigned char av[AIENG__FM_MAXA];
+    memcpy(v, X->tab + (long)st * X->w, (size_t)X->w * sizeof *v);
+    ph = v[0];
+    if (ph == 0) {
+        if (atom == 11) { v[0] = 1; v[1] = 1; goto out; }
+        ph = 1;
+    }
+    if (atom == 11) return AIENG__AX_DEAD;
+    if (ph == 1) {
+        if (atom == 10) return AIENG__AX_DEAD;
+        if (atom == 0) { v[0] = 2; goto out; }
+        ph = 2; /* the first digit of a number without a leading zero */
+    }
+    if (ph == 2 || ph == 3) {
+        if (atom <= 9) {
+            int p = v[5] + 1;
+            if (v[0] == 2) return AIENG__AX_DEAD; /* "0" then a digit */
+            for (i = 0; i < X->F->na; i++) if (X->F->a[i].kind <= AIENG__FA_LT) {
+                const aieng__dec *d = &X->F->a[i].v;
+                v[7 + i] = p > d->li ? 2 : v[7 + i] != 1 ? v[7 + i] : atom < d->in[p - 1] - '0' ? 0 : atom > d->in[p - 1] - '0' ? 2 : 1;
+            }
+            v[0] = 3; v[2] |= atom != 0; v[5] = p > X->sat_i ? X->sat_i : p;
+            v[6] = (int)(((uint64_t)v[6] * 10 + (uint64_t)atom) % X->Li);
+            goto out;
+        }
+        /* the point */
+        for (i = 0; i < X->F->na; i++) if (X->F->a[i].kind <= AIENG__FA_LT && v[5] < X->F->a[i].v.li) v[7 + i] = 0;
+        v[0] = 4; v[5] = 0; v[6] = (int)((uint64_t)v[6] * X->p10[X->q] % X->L);
+        if (X->q == 0) aieng__fx_mask(X, v);
+        goto out;
+    }
+    if (atom > 9) return AIENG__AX_DEAD;
+    for (i = 0; i < X->F->na; i++) if (X->F->a[i].kind <= AIENG__FA_LT && v[7 + i] == 1) {
+        const aieng__dec *d = &X->F->a[i].v;
+        int bd = v[5] < d->lf ? d->fr[v[5]] - '0' : 0;
+        v[7 + i] = atom < bd ? 0 : atom > bd ? 2 : 1;
+    }
+    if (v[5] < X->q) v[6] = (int)(((uint64_t)v[6] + (uint64_t)atom * X->p10[X->q - v[5] - 1]) % X->L);
+    else if (atom) v[4] = 1;
+    if (atom) v[2] = v[3] = 1;
+    v[0] = 5;
+    if (v[5] + 1 == X->q) aieng__fx_mask(X, v);
+    v[5] = v[5] + 1 > X->sat_f ? X->sat_f : v[5] + 1;
+out:
+    aieng__fx_num_atoms(X, v, 0, av);
+    if (aieng__fm_eval(X->F, X->F->op.n - 1, av) == 0) return AIENG__AX_DEAD;
+    return aieng__fx_intern(X, v);
+}
+static void aieng__fx_str_atoms(const aieng__fx *X, const int *v, int final, unsigned char *av) {
+    int i;
+    for (i = 0; i < X->F->na; i++) {
+        const aieng__fma *a = &X->F->a[i];
+        if (a->kind == AIENG__FA_RE) {
+            const aieng__rdfa *d = &X->x.d[X->dfa[i]];
+            int s = v[1 + i];
+            av[i] = (unsigned char)(s == d->n ? 0 : final ? d->acc[s] != 0 : X->univ[i][s] ? 1 : 2);
+        } else if (a->kind == AIENG__FA_LMIN) av[i] = (unsigned char)(v[0] >= a->len ? 1 : final ? 0 : 2);
+        else av[i] = (unsigned char)(v[0] > a->len ? 0 : final ? 1 : 2);
+    }
+}
+static int aieng__fx_str_accept(const void *u, uint64_t st) {
+    const aieng__fx *X = (const aieng__fx *)u;
+    unsigned char av[AIENG__FM_MAXA];
+    aieng__fx_str_atoms(X, X->tab + (long)st * X->w, 1, av);
+    return aieng__fm_eval(X->F, X->F->op.n - 1, av) == 1;
+}
+static uint64_t aieng__fx_str_next(const void *u, uint64_t st, int atom) {
+    aieng__fx *X = (aieng__fx *)u;
+    int *v = X->tmp, i;
+    unsigned char av[AIENG__FM_MAXA];
+    memcpy(v, X->tab + (long)st * X->w, (size_t)X->w * sizeof *v);
+    if (v[0] < X->lcap) v[0]++;
+    for (i = 0; i < X->F->na; i++) if (X->F->a[i].kind == AIENG__FA_RE) {
+        const aieng__rdfa *d = &X->x.d[X->dfa[i]];
+        int t = v[1 + i] == d->n ? -1 : d->tr[(size_t)v[1 + i] * (size_t)d->natoms + (size_t)atom];
+        v[1 + i] = t < 0 ? d->n : t;
+    }
+    aieng__fx_str_atoms(X, v, 0, av);
+    if (aieng__fm_eval(X->F, X->F->op.n - 1, av) == 0) return AIENG__AX_DEAD;
+    return aieng__fx_intern(X, v);
+}
+/* The part of the parts' language of one type (str: strings, else numbers), appended to b:
+   the JSON text of its values, or nothing when it holds none. 1 when done, 0 on error. */
+static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int str, aieng__buf *b, int *first) {
+    aieng__fm F;
+    aieng__fx *X = NULL;
+    aieng__ax a;
+    aieng__iv all;
+    aieng__iv natoms[12];
+    int nav[12][2], i, root = -1, ok = 0, id, v;
+    unsigned char av[AIENG__FM_MAXA];
+    memset(&F, 0, sizeof F); memset(&all, 0, sizeof all); memset(&a, 0, sizeof a);
+    F.c = c; F.str = str;
+    for (i = 0; i < np && (root = aieng__fm_build(&F, parts[i], 0)) >= 0; i++)
+        if (!aieng__iv_push(&all, root)) root = aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+    if (root >= 0) root = aieng__fm_node(&F, AIENG__FM_AND, all.v, all.n, 0); /* the root is the last node */
+    aieng__iv_free(&all);
+    if (root < 0) goto done;
+    memset(av, 2, sizeof av);
+    if ((v = aieng__fm_eval(&F, root, av)) != 2) { /* no atom matters */
+        if (v) { aieng__buf_puts(b, *first ? "" : " | "); aieng__buf_puts(b, str ? "string" : "number"); *first = 0; }
+        ok = 1; goto done;
+    }
+    if (!(X = (aieng__fx *)AIENG_MALLOC(sizeof *X, NULL))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    memset(X, 0, sizeof *X);
+    X->F = &F;
+    a.limit = AIENG__SC_AUTOMATON_MAX;
+    if (str) {
+        const char *re[AIENG__FM_MAXA];
+        size_t rl[AIENG__FM_MAXA];
+        int nre = 0, s, k, changed;
+        for (i = 0; i < F.na; i++) {
+            if (F.a[i].kind == AIENG__FA_RE) { X->dfa[i] = nre; re[nre] = F.a[i].re; rl[nre++] = F.a[i].rl; }
+            else if (F.a[i].len + 1 > X->lcap) X->lcap = F.a[i].len + 1;
+        }
+        if (X->lcap > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a length bound above AIENG_GRAMMAR_MAX_REPEAT under not/oneOf/if%s", NULL); goto done; }
+        if (!aieng__sc_dfas(c, re, rl, nre, &X->x)) goto done;
+        for (i = 0; i < F.na; i++) if (F.a[i].kind == AIENG__FA_RE) { /* states from which every continuation matches */
+            const aieng__rdfa *d = &X->x.d[X->dfa[i]];
+            if (!(X->univ[i] = (unsigned char *)AIENG_MALLOC((size_t)d->n + 1, NULL))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+            for (s = 0; s < d->n; s++) X->univ[i][s] = d->acc[s] != 0;
+            X->univ[i][d->n] = 0;
+            do {
+                changed = 0;
+                for (s = 0; s < d->n; s++) for (k = 0; X->univ[i][s] && k < d->natoms; k++) {
+                    int t = d->tr[(size_t)s * (size_t)d->natoms + (size_t)k];
+                    if (t < 0 || !X->univ[i][t]) { X->univ[i][s] = 0; changed = 1; }
+                }
+            } while (changed);
+        }
+        X->w = 1 + F.na;
+        a.next = aieng__fx_str_next; a.accept = aieng__fx_str_accept;
+        a.atoms = X->x.atoms; a.natoms = X->x.natoms; a.json = 1;
+    } else {
+        int maxli = 0, maxlf = 0, y, nmul = 0;
+        X->L = 1;
+        for (i = 0; i < F.na; i++) if (F.a[i].kind == AIENG__FA_MUL && F.a[i].q > X->q) X->q = F.a[i].q;
+        for (i = 0; i < F.na; i++) {
+            const aieng__fma *m = &F.a[i];
+            if (m->kind <= AIENG__FA_LT) { if (m->v.li > maxli) maxli = m->v.li; if (m->v.lf > maxlf) maxlf = m->v.lf; }
+            if (m->kind != AIENG__FA_MUL) continue;
+            if (nmul == 30) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 30 different 'multipleOf' on one number%s", NULL); goto done; }
+            X->mbit[i] = nmul++;
+            X->pm[i] = m->P;
+            for (y = m->q; y < X->q && X->pm[i] <= 1000000000; y++) X->pm[i] *= 10; /* m = pm / 10^q */
+            if (y < X->q || X->pm[i] > 1000000000 || X->L / aieng__gcd64(X->L, X->pm[i]) > 1000000000 / X->pm[i]) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the 'multipleOf' values%s need too many grammar states", NULL); goto done; }
+            X->L = X->L / aieng__gcd64(X->L, X->pm[i]) * X->pm[i];
+        }
+        for (i = 0; i < F.na; i++) if (F.a[i].kind == AIENG__FA_MUL) F.a[i].P = X->pm[i]; /* now over x 10^q */
+        X->p10[0] = 1 % X->L;
+        for (i = 1; i < 40; i++) X->p10[i] = X->p10[i - 1] * 10 % X->L;
+        { uint64_t t = 1; for (i = 0; i < X->q; i++) t *= 10; X->Li = X->L / aieng__gcd64(X->L, t); }
+        X->sat_i = maxli + 1; X->sat_f = maxlf > X->q ? maxlf : X->q;
+        X->w = 7 + F.na;
+        for (i = 0; i < 12; i++) { /* '0'..'9', '.', '-' */
+            nav[i][0] = nav[i][1] = i < 10 ? '0' + i : i == 10 ? '.' : '-';
+            natoms[i].v = nav[i]; natoms[i].n = natoms[i].cap = 2;
+        }
+        a.next = aieng__fx_num_next; a.accept = aieng__fx_num_accept;
+        a.atoms = natoms; a.natoms = 12;
+    }
+    if (!(X->tmp = (int *)AIENG_MALLOC((size_t)X->w * sizeof(int), NULL))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    memset(X->tmp, 0, (size_t)X->w * sizeof(int));
+    if (!str) for (i = 0; i < F.na; i++) X->tmp[7 + i] = 1;
+    aieng__fx_intern(X, X->tmp); /* the start: state 0 */
+    a.u = X;
+    id = X->oom ? -1 : aieng__sc_automaton(c, &a, 0, str ? "a string under not/oneOf/if" : "a number under not/oneOf/if");
+    if (X->oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    if (id < 0) goto done;
+    if (!aieng__sc_is_empty(c, id)) {
+        aieng__buf_puts(b, *first ? "" : " | ");
+        aieng__buf_printf(b, str ? "\"\\\"\" s%d \"\\\"\"" : "s%d", id);
+        *first = 0;
+    }
+    ok = 1;
+done:
+    if (X) {
+        for (i = 0; i < AIENG__FM_MAXA; i++) AIENG_FREE(X->univ[i], NULL);
+        aieng__dfas_free(&X->x);
+        AIENG_FREE(X->tab, NULL); AIENG_FREE(X->hash, NULL); AIENG_FREE(X->tmp, NULL); AIENG_FREE(X, NULL);
+    }
+    aieng__fm_free(&F);
+    return ok;
+}
+/* 1 when schema s only constrains scalars (see above; no enum/const member that is an object
+   or array), *comb set when it holds a not, if or oneOf */
+static int aieng__fm_scalar(const aieng__sc *c, const aieng_json *s, int depth, int *comb) {
+    static const char *const nonscalar[] = { "properties", "required", "additionalProperties", "patternProperties", "propertyNames",
+        "minProperties", "maxProperties", "dependencies", "dependentRequired", "dependentSchemas", "items", "prefixItems",
+        "additionalItems", "minItems", "maxItems", "contains", "minContains", "maxContains", "uniqueItems", NULL };
+    size_t q, z;
+    int k;
+    if (s->type == AIENG_JSON_BOOL) return 1;
+    if (s->type != AIENG_JSON_OBJECT || depth > 32 || aieng__schema_unknown(s, 1)) return 0;
+    for (q = 0; q < s->n; q++) {
+        const aieng_json *x = s->items[q];
+        const char *kw = x->key;
+        for (k = 0; nonscalar[k]; k++) if (!strcmp(nonscalar[k], kw)) return 0;
+        if (!strcmp(kw, "enum") || !strcmp(kw, "const")) {
+            size_t nv = kw[0] == 'e' && x->type == AIENG_JSON_ARRAY ? x->n : 1;
+            for (z = 0; z < nv; z++) {
+                const aieng_json *e = kw[0] == 'e' && x->type == AIENG_JSON_ARRAY ? x->items[z] : x;
+                if (e->type == AIENG_JSON_OBJECT || e->type == AIENG_JSON_ARRAY) return 0;
+            }
+        } else if (!strcmp(kw, "allOf") || !strcmp(kw, "anyOf") || !strcmp(kw, "oneOf")) {
+            if (x->type != AIENG_JSON_ARRAY) return 0;
+            if (kw[1] == 'n' && kw[0] == 'o') *comb = 1;
+            for (z = 0; z < x->n; z++) if (!aieng__fm_scalar(c, x->items[z], depth + 1, comb)) return 0;
+        } else if (!strcmp(kw, "not") || !strcmp(kw, "if") || !strcmp(kw, "then") || !strcmp(kw, "else")) {
+            if (kw[0] == 'n' || kw[0] == 'i') *comb = 1;
+            if (!aieng__fm_scalar(c, x, depth + 1, comb)) return 0;
+        } else if (!strcmp(kw, "$ref")) {
+            const aieng_json *t = aieng__schema_ref(c->root, x);
+            if (!t || !aieng__fm_scalar(c, t, depth + 1, comb)) return 0;
+        }
+    }
+    return 1;
+}
+/* 1 when instance x is valid against every part, 0 when not, -1 with the error set */
+static int aieng__sc_all_valid(aieng__sc *c, const aieng_json **parts, int np, const aieng_json *x) {
+    int i, r = 1;
+    for (i = 0; i < np && r == 1; i++) {
+        aieng__sv v;
+        memset(&v, 0, sizeof v);
+        v.root = c->root;
+        r = aieng__sv_val(&v, parts[i], x);
+    }
+    if (r < 0) aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s", aieng_last_error());
+    return r;
+}
+/* the rule of a scalar-only schema (parts: its allOf), exact; -1 with the error set */
+static int aieng__sc_scalar(aieng__sc *c, const aieng_json **parts, int np) {
+    static const char *const lit[5] = { "null", "true", "false", "{}", "[]" };
+    static const char *const gb[5] = { "\"null\"", "\"true\"", "\"false\"", "object", "array" };
+    aieng__buf b;
+    int i, k, first = 1, id = -1;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < np; i++) { /* an enum or const: its values that the validator keeps */
+        const aieng_json *en = parts[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(parts[i], "enum") : NULL;
+        const aieng_json *cn = parts[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(parts[i], "const") : NULL;
+        size_t q, nv;
+        if (!en && !cn) continue;
+        if (!cn && en->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto done; }
+        nv = cn ? 1 : en->n;
+        for (q = 0; q < nv; q++) {
+            const aieng_json *x = cn ? cn : en->items[q];
+            int r = aieng__sc_all_valid(c, parts, np, x);
+            if (r < 0) goto done;
+            if (r) { aieng__buf_puts(&b, first ? "" : " | "); aieng__sc_json_lit(&b, x); first = 0; }
+        }
+        goto out;
+    }
+    for (k = 0; k < 5; k++) { /* none of the keywords acts on these: the validator decides */
+        const aieng_json *x = aieng__sc_synth(c, lit[k], strlen(lit[k]));
+        int r = x ? aieng__sc_all_valid(c, parts, np, x) : aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+        if (r < 0) goto done;
+        if (r) { aieng__buf_puts(&b, first ? "" : " | "); aieng__buf_puts(&b, gb[k]); first = 0; }
+    }
+    if (!aieng__sc_fm_part(c, parts, np, 0, &b, &first) || !aieng__sc_fm_part(c, parts, np, 1, &b, &first)) goto done;
+out:
+    if (first) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+    if (b.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    id = aieng__sc_new_rule(c);
+    aieng__sc_emit(c, id, &b);
+done:
+    AIENG_FREE(b.p, NULL);
+    return id;
+}
+static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
+/* a schema's rule: scalar-only schemas with a not, if or oneOf as formulas (exact), the rest
+   (and those whose formula is too large) keyword by keyword */
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
+    int i, comb = 0, id;
+    for (i = 0; i < nin && aieng__fm_scalar(c, in[i], 0, &comb); i++) {}
+    if (i == nin && comb && c->err == AIENG_OK) {
+        if ((id = aieng__sc_scalar(c, in, nin)) >= 0) return id;
+        if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
+        c->err = AIENG_OK;
+    }
+    return aieng__sc_comp_parts(c, in, nin);
+}
+static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64], *snot[AIENG__SL_MAXG];
     const char *xs[64];
     size_t xl[64];

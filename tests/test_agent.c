@@ -1722,6 +1722,104 @@ static void test_object_keys(void) {
 
 /* @@TESTS@@ */
 
+/* Scalar formulas: schemas over numbers, strings, null and booleans with not / oneOf / if
+   nested in any way (compiled as one automaton per type that evaluates the Boolean formula
+   of their keywords). Every integer and quarter in a window (with and without trailing
+   zeros), every string over {a, b, 1, -} up to 4 characters, null, booleans, {} and []: the
+   grammar accepts exactly what the validator accepts. Then hostile forms: an exponential
+   $ref tree and a cyclic not fail cleanly. */
+static void test_schema_formula(void) {
+    static const char *const num[] = {
+        "{\"type\":\"integer\",\"multipleOf\":13,\"not\":{\"anyOf\":[{\"multipleOf\":2},{\"multipleOf\":3}]},\"exclusiveMinimum\":-200,"
+        "\"exclusiveMaximum\":300,\"$ref\":\"#/$defs/n\",\"$defs\":{\"n\":{\"not\":{\"const\":169}}}}",
+        "{\"type\":\"number\",\"minimum\":-50,\"allOf\":[{\"anyOf\":[{\"multipleOf\":5},{\"multipleOf\":2}]},{\"anyOf\":[{\"not\":{\"multipleOf\":5}},{\"multipleOf\":3}]}]}",
+        "{\"type\":\"number\",\"oneOf\":[{\"multipleOf\":3},{\"multipleOf\":5}],\"maximum\":100}",
+        "{\"type\":\"number\",\"if\":{\"maximum\":5},\"then\":{\"minimum\":2.5},\"else\":{\"multipleOf\":0.5,\"exclusiveMaximum\":11}}",
+        "{\"not\":{\"type\":\"integer\"}}",
+        "{\"oneOf\":[{\"type\":\"integer\"},{\"minimum\":0}]}",
+        "{\"type\":[\"number\",\"string\",\"null\"],\"not\":{\"enum\":[1,2.5,\"a\",null,-3]}}",
+        "{\"anyOf\":[{\"type\":\"number\",\"multipleOf\":0.25,\"not\":{\"multipleOf\":0.5}},{\"type\":\"boolean\"}]}",
+        "{\"type\":\"number\",\"not\":{\"minimum\":-1.5,\"maximum\":2.25}}",
+        "{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":true,\"not\":{\"maximum\":10,\"exclusiveMaximum\":true}}",
+        "{\"type\":\"integer\",\"if\":{\"multipleOf\":2},\"then\":{\"multipleOf\":3},\"else\":{\"not\":{\"multipleOf\":5}}}",
+        "{\"enum\":[1,2,3,\"a\",null,4.5,6],\"not\":{\"multipleOf\":2}}",
+        "{\"type\":\"number\",\"not\":{\"oneOf\":[{\"multipleOf\":0.75},{\"exclusiveMaximum\":-10.5}]},\"maximum\":40}",
+    };
+    static const char *const str[] = {
+        "{\"type\":\"string\",\"not\":{\"anyOf\":[{\"pattern\":\"ab\"},{\"maxLength\":1}]}}",
+        "{\"type\":\"string\",\"oneOf\":[{\"pattern\":\"^a\"},{\"pattern\":\"b$\"}],\"maxLength\":3}",
+        "{\"type\":\"string\",\"allOf\":[{\"not\":{\"allOf\":[{\"pattern\":\"a\"},{\"pattern\":\"b\"}]}},{\"not\":{\"enum\":[\"bb\",\"-\"]}}],\"minLength\":1}",
+        "{\"if\":{\"type\":\"string\",\"minLength\":2},\"then\":{\"pattern\":\"^[ab]+$\"},\"else\":{\"type\":[\"string\",\"null\"]}}",
+        "{\"anyOf\":[{\"type\":\"string\",\"format\":\"date\"},{\"not\":{\"type\":\"string\",\"pattern\":\"1\"}}]}",
+        "{\"type\":\"string\",\"not\":{\"oneOf\":[{\"pattern\":\"a\"},{\"pattern\":\"1\"}]}}",
+        "{\"oneOf\":[{\"type\":\"string\",\"pattern\":\"^[a1]*$\"},{\"maxLength\":2},{\"type\":\"integer\",\"minimum\":3}]}",
+    };
+    static const char *const other[] = { "null", "true", "false", "{}", "[]", "{\"a\":1}", "[1]" };
+    static const char alpha[4] = { 'a', 'b', '1', '-' };
+    kw_tally t;
+    size_t si;
+    kw_list ln, ls;
+    int v, k, len;
+    memset(&t, 0, sizeof t); memset(&ln, 0, sizeof ln); memset(&ls, 0, sizeof ls);
+    for (v = -260; v <= 360; v++) kw_add(&ln, "%d", v);
+    for (v = -240; v <= 240; v++) { /* v / 4, also with one more zero, and whole numbers as "x.0" */
+        int a = abs(v);
+        if (v == 0) continue;
+        kw_add(&ln, "%s%d.%02d", v < 0 ? "-" : "", a / 4, a % 4 * 25);
+        kw_add(&ln, "%s%d.%02d0", v < 0 ? "-" : "", a / 4, a % 4 * 25);
+        if (a % 2 == 0) kw_add(&ln, "%s%d.%d", v < 0 ? "-" : "", a / 4, a % 4 * 25 / 10);
+    }
+    kw_add(&ln, "0.1"); kw_add(&ln, "10.125"); kw_add(&ln, "-10.75");
+    for (len = 0; len <= 4; len++) { /* every string over the alphabet */
+        int total = 1;
+        for (k = 0; k < len; k++) total *= 4;
+        for (v = 0; v < total; v++) {
+            char s[8];
+            int x = v;
+            for (k = 0; k < len; k++) { s[k] = alpha[x % 4]; x /= 4; }
+            s[len] = 0;
+            kw_add_str(&ls, s);
+        }
+    }
+    for (k = 0; k < (int)(sizeof other / sizeof *other); k++) { kw_add(&ln, "%s", other[k]); kw_add(&ls, "%s", other[k]); }
+    kw_add(&ln, "\"a\""); kw_add(&ln, "\"1\""); kw_add(&ls, "7"); kw_add(&ls, "2.5"); kw_add(&ls, "-4");
+    for (si = 0; si < sizeof num / sizeof *num; si++) {
+        if (strstr(num[si], "\"enum\"")) { /* enum values are written as the schema writes them (documented): no 1.0 for 1 */
+            kw_list le;
+            memset(&le, 0, sizeof le);
+            for (k = 0; k < ln.n; k++) if (!strchr(ln.v[k], '.') || ln.v[k][strlen(ln.v[k]) - 1] != '0') kw_add(&le, "%s", ln.v[k]);
+            kw_check(&t, num[si], le.v, le.n);
+            kw_free(&le);
+        } else kw_check(&t, num[si], ln.v, ln.n);
+    }
+    for (si = 0; si < sizeof str / sizeof *str; si++) kw_check(&t, str[si], ls.v, ls.n);
+    printf("not/oneOf/if over scalars: %d/%d schemas compile, grammar == validator on %d/%d instances\n", t.compiled, t.schemas, t.agree, t.total);
+    kw_free(&ln); kw_free(&ls);
+    {   /* hostile: each level refers to the next twice (2^40 leaves), and a not of itself */
+        aieng__buf b;
+        aieng_json_doc *d = NULL;
+        aieng_grammar *g = NULL;
+        aieng_result r;
+        memset(&b, 0, sizeof b);
+        aieng__buf_puts(&b, "{\"type\":\"integer\",\"not\":{\"$ref\":\"#/$defs/d0\"},\"$defs\":{");
+        for (k = 0; k < 40; k++) aieng__buf_printf(&b, "\"d%d\":{\"anyOf\":[{\"$ref\":\"#/$defs/d%d\"},{\"not\":{\"$ref\":\"#/$defs/d%d\"}}]},", k, k + 1, k + 1);
+        aieng__buf_puts(&b, "\"d40\":{\"multipleOf\":3}}}");
+        CHECK(aieng_json_parse(b.p, b.n, NULL, &d) == AIENG_OK, "exponential $ref schema parses");
+        r = d ? compile_schema(aieng_json_root(d), 0, &g) : AIENG_ERR_FORMAT;
+        CHECK(r == AIENG_ERR_UNSUPPORTED, "exponential $ref tree: a clean error (%d: %s)", (int)r, aieng_last_error());
+        aieng_grammar_free(g); g = NULL;
+        aieng_json_free(d); d = NULL;
+        b.n = 0;
+        aieng__buf_puts(&b, "{\"$defs\":{\"a\":{\"not\":{\"$ref\":\"#/$defs/a\"},\"minimum\":1}},\"$ref\":\"#/$defs/a\"}");
+        CHECK(aieng_json_parse(b.p, b.n, NULL, &d) == AIENG_OK, "cyclic not parses");
+        r = d ? compile_schema(aieng_json_root(d), 0, &g) : AIENG_ERR_FORMAT;
+        CHECK(r != AIENG_OK, "a not of itself: an error, not a grammar (%s)", aieng_last_error());
+        aieng_grammar_free(g);
+        aieng_json_free(d);
+        AIENG_FREE(b.p, NULL);
+    }
+}
+
 int main(void) {
     test_json_api();
     test_json_hostile();
@@ -1743,6 +1841,7 @@ int main(void) {
     test_schema_kw_numbers();
     test_schema_kw_strings();
     test_schema_kw_arrays();
+    test_schema_formula();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
