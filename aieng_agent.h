@@ -5692,12 +5692,15 @@ static int aieng__sp_accept(const void *u, uint64_t st) {
     for (i = 0; i < p->nd; i++) if (!p->d[i]->acc[(st >> (14 * i)) & 0x3FFF]) return 0;
     return (long)(st >> 42) >= p->mn;
 }
-static void aieng__sc_fail_last(aieng__sc *c) { /* the message of the last error, as the compiler's (copied: it may be overwritten) */
-    char msg[320];
+static void aieng__last_error_copy(char *msg, size_t cap) { /* a copy of the last error's message (it may be overwritten) */
     size_t k = strlen(aieng_last_error());
-    if (k >= sizeof msg) k = sizeof msg - 1;
+    if (k >= cap) k = cap - 1;
     memcpy(msg, aieng_last_error(), k);
     msg[k] = 0;
+}
+static void aieng__sc_fail_last(aieng__sc *c) { /* the message of the last error, as the compiler's */
+    char msg[320];
+    aieng__last_error_copy(msg, sizeof msg);
     aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
 }
 /* ---- several regexes over one alphabet: the code point intervals ("atoms") that no class of
@@ -6810,7 +6813,11 @@ static void aieng__fx_num_atoms(const aieng__fx *X, const int *v, int final, uns
     for (i = 0; i < X->F->na; i++) {
         const aieng__fma *a = &X->F->a[i];
         int m = 3, cmp; /* m: the magnitude against |c| (3: not known) */
-        if (a->kind == AIENG__FA_MUL) { av[i] = fine ? 0 : ph >= 4 && pos >= X->q ? (v[6] >> X->mbit[i]) & 1 : final ? r % a->P == 0 : 2; continue; }
+        if (a->kind == AIENG__FA_MUL) { /* a finer nonzero digit may still come until the end */
+            int held = ph >= 4 && pos >= X->q ? (v[6] >> X->mbit[i]) & 1 : final ? r % a->P == 0 : 2;
+            av[i] = (unsigned char)(fine ? 0 : held == 1 && !final ? 2 : held);
+            continue;
+        }
         if (a->kind == AIENG__FA_INT) { av[i] = fnz ? 0 : final ? 1 : 2; continue; }
         if (a->kind > AIENG__FA_LT) { av[i] = 2; continue; }
         cmp = v[7 + i];
@@ -7114,18 +7121,72 @@ done:
     AIENG_FREE(b.p, NULL);
     return id;
 }
+/* Appends to v (at most cap) the values schema s allows at most, when it lists them: enum,
+   const, an anyOf/oneOf whose branches all list theirs, an allOf with such a part, read
+   through $ref. 1 when s lists them, 0 when not (or more than cap). */
+static int aieng__sc_listed(const aieng__sc *c, const aieng_json *s, const aieng_json **v, int *n, int cap, int depth) {
+    const aieng_json *k;
+    size_t q;
+    int n0 = *n;
+    if (s->type != AIENG_JSON_OBJECT || depth > 16) return 0;
+    if ((k = aieng_json_get(s, "const")) != NULL || ((k = aieng_json_get(s, "enum")) != NULL && k->type == AIENG_JSON_ARRAY)) {
+        size_t nv = aieng_json_get(s, "const") ? 1 : k->n;
+        for (q = 0; q < nv; q++) {
+            const aieng_json *x = nv == 1 && aieng_json_get(s, "const") ? k : k->items[q];
+            int z;
+            for (z = 0; z < *n && !aieng_json_equal(v[z], x); z++) {}
+            if (z < *n) continue;
+            if (*n == cap) return 0;
+            v[(*n)++] = x;
+        }
+        return 1;
+    }
+    if (((k = aieng_json_get(s, "anyOf")) != NULL || (k = aieng_json_get(s, "oneOf")) != NULL) && k->type == AIENG_JSON_ARRAY && k->n) {
+        for (q = 0; q < k->n && aieng__sc_listed(c, k->items[q], v, n, cap, depth + 1); q++) {}
+        if (q == k->n) return 1;
+        *n = n0;
+    }
+    if ((k = aieng_json_get(s, "allOf")) != NULL && k->type == AIENG_JSON_ARRAY)
+        for (q = 0; q < k->n; q++) { if (aieng__sc_listed(c, k->items[q], v, n, cap, depth + 1)) return 1; *n = n0; }
+    if ((k = aieng_json_get(s, "$ref")) != NULL && (s = aieng__schema_ref(c->root, k)) != NULL) return aieng__sc_listed(c, s, v, n, cap, depth + 1);
+    return 0;
+}
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
 /* a schema's rule: scalar-only schemas with a not, if or oneOf as formulas (exact), the rest
-   (and those whose formula is too large) keyword by keyword */
+   (and those whose formula is too large) keyword by keyword; where that fails, a schema
+   that lists its values (aieng__sc_listed) as those of them the validator accepts */
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
-    int i, comb = 0, id;
+    const aieng_json *vals[256];
+    char msg[320];
+    int i, comb = 0, id, nv = 0;
+    aieng__buf b;
     for (i = 0; i < nin && aieng__fm_scalar(c, in[i], 0, &comb); i++) {}
     if (i == nin && comb && c->err == AIENG_OK) {
         if ((id = aieng__sc_scalar(c, in, nin)) >= 0) return id;
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
         c->err = AIENG_OK;
     }
-    return aieng__sc_comp_parts(c, in, nin);
+    if ((id = aieng__sc_comp_parts(c, in, nin)) >= 0 || c->err != AIENG_ERR_UNSUPPORTED) return id;
+    for (i = 0; i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
+    if (i == nin) return -1;
+    aieng__last_error_copy(msg, sizeof msg);
+    c->err = AIENG_OK;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < nv; i++) {
+        int r = aieng__sc_all_valid(c, in, nin, vals[i]);
+        if (r < 0) break;
+        if (r) { if (b.n) aieng__buf_puts(&b, " | "); aieng__sc_json_lit(&b, vals[i]); }
+    }
+    if (i < nv || b.oom) { /* the first error stands */
+        AIENG_FREE(b.p, NULL);
+        c->err = AIENG_OK;
+        return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+    }
+    if (!b.n) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+    id = aieng__sc_new_rule(c);
+    aieng__sc_emit(c, id, &b);
+    AIENG_FREE(b.p, NULL);
+    return id;
 }
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64], *snot[AIENG__SL_MAXG];

@@ -1744,6 +1744,8 @@ static void test_schema_formula(void) {
         "{\"type\":\"integer\",\"if\":{\"multipleOf\":2},\"then\":{\"multipleOf\":3},\"else\":{\"not\":{\"multipleOf\":5}}}",
         "{\"enum\":[1,2,3,\"a\",null,4.5,6],\"not\":{\"multipleOf\":2}}",
         "{\"type\":\"number\",\"not\":{\"oneOf\":[{\"multipleOf\":0.75},{\"exclusiveMaximum\":-10.5}]},\"maximum\":40}",
+        "{\"type\":\"number\",\"minimum\":-50,\"anyOf\":[{\"not\":{\"multipleOf\":2}},{\"multipleOf\":3}]}",
+        "{\"type\":\"number\",\"not\":{\"multipleOf\":0.5},\"anyOf\":[{\"multipleOf\":0.25},{\"not\":{\"multipleOf\":4}}]}",
     };
     static const char *const str[] = {
         "{\"type\":\"string\",\"not\":{\"anyOf\":[{\"pattern\":\"ab\"},{\"maxLength\":1}]}}",
@@ -1793,7 +1795,17 @@ static void test_schema_formula(void) {
         } else kw_check(&t, num[si], ln.v, ln.n);
     }
     for (si = 0; si < sizeof str / sizeof *str; si++) kw_check(&t, str[si], ls.v, ls.n);
-    printf("not/oneOf/if over scalars: %d/%d schemas compile, grammar == validator on %d/%d instances\n", t.compiled, t.schemas, t.agree, t.total);
+    {   /* a schema that lists its values (anyOf of enums) with an `if` the keyword path cannot
+           write: the listed values the validator accepts */
+        static const char *const lsch[] = {
+            "{\"type\":\"array\",\"anyOf\":[{\"enum\":[[1],[3,4],[5]]},{\"$ref\":\"#/$defs/y\"}],\"if\":{\"minItems\":2},"
+            "\"then\":{\"items\":{\"maximum\":3}},\"else\":{\"minItems\":1},\"$defs\":{\"y\":{\"enum\":[[1,2],[],[0,1,2]]}}}",
+            "{\"allOf\":[{\"const\":{\"a\":[1]}},{\"if\":{\"minProperties\":1},\"then\":{\"required\":[\"b\"]}}]}",
+        };
+        static const char *const linst[] = { "[1]", "[3,4]", "[5]", "[1,2]", "[]", "[0,1,2]", "[2]", "[1,2,3]", "\"x\"", "1", "{\"a\":[1]}", "{}" };
+        for (si = 0; si < sizeof lsch / sizeof *lsch; si++) kw_check(&t, lsch[si], (char **)(void *)linst, (int)(sizeof linst / sizeof *linst));
+    }
+    printf("not/oneOf/if over scalars, listed values: %d/%d schemas compile, grammar == validator on %d/%d instances\n", t.compiled, t.schemas, t.agree, t.total);
     kw_free(&ln); kw_free(&ls);
     {   /* hostile: each level refers to the next twice (2^40 leaves), and a not of itself */
         aieng__buf b;
