@@ -106,7 +106,10 @@
    0.5.0  scalar formulas: a schema over numbers, strings, null and booleans with not /
           oneOf / if nested in any way compiles exactly (one product automaton per type
           evaluating the Boolean formula of its conditions: not of multipleOf, of bounds, of
-          numeric enum/const, of anyOf/allOf/oneOf; oneOf exact over scalars)
+          numeric enum/const, of anyOf/allOf/oneOf; oneOf exact over scalars); schemas that
+          list their values (enum/const, anyOf of such) as those the validator accepts, where
+          the keywords cannot be written; every format has a regex form (its rules inlined),
+          so formats combine with lengths, patterns and negations
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -514,11 +517,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   as rules (error above AIENG__SC_AUTOMATON_MAX
                                                   (20000) states; relaxed: the lengths are left
                                                   out)
-   format                    date, time,          same grammars (the validator runs them; the
-                             date-time, uuid,     first four as regexes when combined with
-                             ipv4, ipv6 (RFC      lengths or a pattern; the others then only
-                             4291, no zone),      with lengths they imply, else an error,
-                             hostname (RFC 1123   relaxed); other formats are annotations
+   format                    date, time,          same grammars (the validator runs them);
+                             date-time, uuid,     combined with lengths, a pattern or under
+                             ipv4, ipv6 (RFC      not/oneOf/if: their regex forms (the same
+                             4291, no zone),      rules inlined) in the string's automaton;
+                             hostname (RFC 1123   other formats are annotations
                              labels; the 253-     (ignored), as the spec's default. email is a
                              byte total is not    subset of RFC 5321: a dot-atom local part and
                              checked), email,     a domain of two or more labels (or [IPv4]);
@@ -5634,11 +5637,50 @@ done:
 }
 /* ---- strings matching several regexes (patterns, a format) with a length in [mn, mx]:
    the product of their minimal DFAs and a length counter, written as rules */
-static const char *const aieng__fmt_re[4] = { /* the languages of aieng__fmt_gbnf, as regexes */
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
-    "^([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[tT]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?([zZ]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
-    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" };
+/* The regex of format f (the language of aieng__fmt_gbnf[f], its rules inlined): GBNF
+   literals, classes, groups, alternation and repetition map one to one onto the regex
+   subset. */
+static void aieng__fmt_expr_re(aieng__buf *b, const char *e, int depth) {
+    while (*e && *e != '\n') {
+        const char *q;
+        if (*e == ' ') { e++; continue; }
+        if (*e == '"') { /* a literal */
+            for (q = ++e; *q && *q != '"'; q++) if (*q == '\\' && q[1]) q++;
+            for (; e < q; e++) { if (*e == '\\') e++; aieng__re_lit(b, e, 1); }
+            e = *q ? q + 1 : q;
+        } else if (*e == '[') { /* a class: the same syntax */
+            for (q = e + 1; *q && *q != ']'; q++) if (*q == '\\' && q[1]) q++;
+            aieng__buf_put(b, e, (size_t)(q - e) + (*q ? 1 : 0));
+            e = *q ? q + 1 : q;
+        } else if (*e == '{') {
+            for (q = e; *q && *q != '}'; q++) {}
+            aieng__buf_put(b, e, (size_t)(q - e) + (*q ? 1 : 0));
+            e = *q ? q + 1 : q;
+        } else if (*e == '(') { aieng__buf_puts(b, "(?:"); e++; }
+        else if (strchr(")|*+?", *e)) aieng__buf_putc(b, *e++);
+        else { /* a rule: inlined */
+            size_t n = strspn(e, "abcdefghijklmnopqrstuvwxyz0123456789-");
+            int k;
+            for (k = 0; aieng__fmt_rules[k]; k++)
+                if (!strncmp(aieng__fmt_rules[k], e, n) && !strncmp(aieng__fmt_rules[k] + n, " ::= ", 5)) break;
+            if (!n || !aieng__fmt_rules[k] || depth > 8) { b->oom = 1; return; } /* not met: the tables are fixed */
+            aieng__buf_puts(b, "(?:");
+            aieng__fmt_expr_re(b, aieng__fmt_rules[k] + n + 5, depth + 1);
+            aieng__buf_putc(b, ')');
+            e += n;
+        }
+    }
+}
+static char *aieng__fmt_regex(int f, size_t *len) { /* allocated; NULL when out of memory */
+    aieng__buf b;
+    memset(&b, 0, sizeof b);
+    aieng__buf_puts(&b, "^(?:");
+    aieng__fmt_expr_re(&b, aieng__fmt_gbnf[f], 0);
+    aieng__buf_puts(&b, ")$");
+    if (b.oom) { AIENG_FREE(b.p, NULL); return NULL; }
+    *len = b.n;
+    return b.p;
+}
 /* 1 when every string the DFA accepts has a length in [mn, mx] (mx < 0: no bound); 0 when
    not or too costly to tell: breadth-first layers of the states that can still accept */
 static int aieng__rdfa_lengths_within(const aieng__rdfa *d, long mn, long mx) {
@@ -5833,8 +5875,9 @@ static int aieng__sc_len_kw(const aieng_json *k, int upper, long *v) {
    s has a keyword outside these forms (anyOf, oneOf, if, formats without a regex form). */
 static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth) {
     int g, ng0 = L->ng, nre0 = L->nre, i;
-    size_t q;
+    size_t q, fl;
     long v;
+    char *ft;
     if (depth > 16) return 0;
     if (s->type == AIENG_JSON_BOOL) {
         if (s->boolean != neg) return 1; /* always holds: nothing to add */
@@ -5867,7 +5910,7 @@ static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s,
         } else if (!strcmp(kw, "format")) {
             int f = aieng__fmt_index(x);
             if (f < 0) continue; /* an annotation */
-            if (f >= 4 || !aieng__slb_re(L, g, aieng__fmt_re[f], strlen(aieng__fmt_re[f]), NULL)) goto fail;
+            if (!(ft = aieng__fmt_regex(f, &fl)) || !aieng__slb_re(L, g, ft, fl, ft)) goto fail;
         } else if (!strcmp(kw, "enum") || !strcmp(kw, "const")) {
             const char *sn[64];
             size_t sl[64], nv = x->type == AIENG_JSON_ARRAY && kw[0] == 'e' ? x->n : 1, z;
@@ -6088,19 +6131,17 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
         aieng__slb L;
         int g, ok = 1, id;
         memset(&L, 0, sizeof L);
-        if (f >= 4) ok = 0;
         if (ok && (g = aieng__slb_group(&L, 0)) >= 0) {
             L.g[g].mn = mn; L.g[g].mx = mx;
             for (i = 0; i < npat && ok; i++) ok = aieng__slb_re(&L, g, pats[i]->s, pats[i]->len, NULL);
-            if (ok && f >= 0) ok = aieng__slb_re(&L, g, aieng__fmt_re[f], strlen(aieng__fmt_re[f]), NULL);
+            if (ok && f >= 0) { size_t fl; char *ft = aieng__fmt_regex(f, &fl); ok = ft && aieng__slb_re(&L, g, ft, fl, ft); }
         } else ok = 0;
         for (i = 0; i < nsnot && ok; i++) ok = aieng__sc_sl_schema(c, &L, snot[i], 1, 0);
         if (ok && nxs) ok = (g = aieng__slb_group(&L, 1)) >= 0 && aieng__slb_names(&L, g, xs, xl, nxs);
         if (!ok) {
             aieng__slb_free(&L);
             if (!aieng__sc_relax(c, nxs || nsnot ? "not" : "pattern")) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, f >= 4 ? "schema: format '%s' together with a 'not' of strings or more than two patterns is not supported"
-                                                               : "schema: too many patterns and negations in one string%s", f >= 4 ? aieng__fmt_names[f] : NULL);
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: too many patterns and negations in one string%s", NULL);
                 return 0;
             }
             /* relaxed: without the negations (and patterns beyond two) */
@@ -6118,23 +6159,18 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
             }
         }
     }
-    if (f >= 4 && (npat || mn > 0 || mx >= 0)) { /* formats without a regex form: only the lengths they imply */
-        static const long flen[7][2] = { {7, 15}, {2, 45}, {1, -1}, {5, -1}, {2, -1}, {0, -1}, {3, -1} };
-        if (!npat && mn <= flen[f - 4][0] && (mx < 0 || (flen[f - 4][1] >= 0 && flen[f - 4][1] <= mx))) mn = 0, mx = -1;
-        else if (aieng__sc_relax(c, npat ? "pattern" : "minLength/maxLength")) npat = 0, mn = 0, mx = -1; /* relaxed: the format alone */
-        else {
-            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: format '%s' together with minLength/maxLength or 'pattern' is not supported", aieng__fmt_names[f]);
-            return 0;
-        }
-    }
     aieng__buf_puts(b, "\"\\\"\" ");
     if (npat + (f >= 0) > 1 || (npat + (f >= 0) == 1 && (mn > 0 || mx >= 0))) { /* exact: an automaton product */
         const char *re[3];
         size_t rl[3], at = b->n;
         int nre = 0;
         for (i = 0; i < npat; i++) { re[nre] = pats[i]->s; rl[nre++] = pats[i]->len; }
-        if (f >= 0 && f < 4) { re[nre] = aieng__fmt_re[f]; rl[nre] = strlen(aieng__fmt_re[f]); nre++; }
-        int r = aieng__sc_strings(c, re, rl, nre, mn, mx, b);
+        char *ft = f >= 0 ? aieng__fmt_regex(f, &rl[nre]) : NULL;
+        int r;
+        if (f >= 0 && !ft) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+        if (ft) re[nre++] = ft;
+        r = aieng__sc_strings(c, re, rl, nre, mn, mx, b);
+        AIENG_FREE(ft, NULL);
         if (r == 1) { aieng__buf_puts(b, " \"\\\"\""); return 1; }
         if (r == 2) mn = 0, mx = -1; /* the regex implies the lengths: written plainly below */
         else {
@@ -6701,8 +6737,7 @@ static int aieng__fm_build(aieng__fm *F, const aieng_json *s, int depth) {
             } else {
                 int f = aieng__fmt_index(k);
                 if (f < 0) continue; /* an annotation */
-                if (f >= 4) { aieng__sc_fail(F->c, AIENG_ERR_UNSUPPORTED, "schema: format '%s' under not/oneOf/if is not supported", aieng__fmt_names[f]); goto done; }
-                x.re = aieng__fmt_re[f]; x.rl = strlen(x.re);
+                if (!(x.re = x.own = aieng__fmt_regex(f, &x.rl))) { aieng__sc_fail(F->c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
             }
             x.kind = AIENG__FA_RE;
             t = aieng__fm_atom(F, &x);
