@@ -532,11 +532,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    exclusiveMinimum/Maximum  draft-04 too)        numbers: exact decimal comparison on the
                                                   digits (any bound up to 40 digits either side
                                                   of the point), written without exponent
-   multipleOf                yes (doubles, 1e-9   exact for decimal values P/10^q (several: their
-                             tolerance)           least common multiple): at most q fraction
-                                                  digits after trailing zeros and the digits'
-                                                  remainder mod P, with the bounds (digit
-                                                  automaton as rules; error above 20000 states)
+   multipleOf                yes (exact on the    exact for decimal values P/10^q (several: their
+                             digits for values    least common multiple): at most q fraction
+                             of <= 18 digits;     digits after trailing zeros and the digits'
+                             else doubles, 1e-9   remainder mod P, with the bounds (digit
+                             tolerance)           automaton as rules; error above 20000 states)
    contains, minContains,    yes                  yes, with minItems/maxItems (up to 3 different
    maxContains                                    contains, then without maxContains), not with
                                                   prefixItems; maxContains needs the items that
@@ -3755,9 +3755,44 @@ static int aieng__num_cmp(const aieng_json *a, const aieng_json *b) {
     }
     return x.neg ? -r : r;
 }
+static uint64_t aieng__mulmod(uint64_t a, uint64_t b, uint64_t m) { /* a b mod m, for a, b < m < 2^63 */
+    uint64_t r = 0;
+    for (a %= m; b; b >>= 1, a = (a << 1) % m) if (b & 1) r = (r + a) % m;
+    return r;
+}
+/* For the number written s[0..n) (JSON syntax), x = |value| 10^q: *integral = whether x is
+   a whole number, and x mod P (when it is). -1 when the text is no number or its exponent
+   is beyond 10^6. Exact for any number of digits. */
+static int64_t aieng__num_mod(const char *s, size_t n, uint64_t P, int q, int *integral) {
+    size_t i = 0, d0, nd = 0, ip = 0, keep, z;
+    long e = 0, sh;
+    int point = 0, es = 1;
+    uint64_t r = 0, p10 = 10 % P, t = 1 % P;
+    if (i < n && s[i] == '-') i++;
+    for (d0 = i; i < n && ((s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && !point)); i++) {
+        if (s[i] == '.') point = 1; else { nd++; if (!point) ip++; }
+    }
+    if (!nd) return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) es = s[i++] == '-' ? -1 : 1;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) if ((e = e * 10 + (s[i] - '0')) > 1000000) return -1;
+    }
+    if (i != n) return -1;
+    sh = (long)ip - (long)nd + es * e + q; /* x = digits 10^sh */
+    keep = sh >= 0 ? nd : (size_t)-sh >= nd ? 0 : nd - (size_t)-sh;
+    *integral = 1;
+    for (i = d0, z = 0; i < n && z < nd; i++) {
+        if (s[i] == '.') continue;
+        if (z++ < keep) r = (r * 10 + (uint64_t)(s[i] - '0')) % P;
+        else if (s[i] != '0') *integral = 0;
+    }
+    for (; sh > 0; sh >>= 1, p10 = aieng__mulmod(p10, p10, P)) if (sh & 1) t = aieng__mulmod(t, p10, P);
+    return (int64_t)aieng__mulmod(r, t, P);
+}
 static int aieng__is_integer(const aieng_json *v) {
-    aieng__dec x;
-    if (v->type == AIENG_JSON_NUMBER && !v->is_int && v->s && aieng__dec_parse(v->s, v->len, &x)) return x.lf == 0; /* exact */
+    int integral;
+    if (v->type == AIENG_JSON_NUMBER && !v->is_int && v->s && aieng__num_mod(v->s, v->len, 1, 0, &integral) >= 0) return integral; /* exact */
     return v->type == AIENG_JSON_NUMBER && (v->is_int || (v->d == floor(v->d) && v->d - v->d == 0));
 }
 
@@ -3844,8 +3879,20 @@ static int aieng__sv_val(aieng__sv *v, const aieng_json *s, const aieng_json *x)
     }
     if (x->type == AIENG_JSON_NUMBER && (k = aieng_json_get(s, "multipleOf")) != NULL && k->type == AIENG_JSON_NUMBER && k->d > 0) {
         int ok;
+        aieng__dec m;
+        int integral = 0, y;
+        uint64_t P = 0;
+        int64_t rm = -1;
         if (x->is_int && k->is_int) ok = x->i % k->i == 0;
-        else { double q = x->d / k->d; ok = q - q == 0 ? fabs(q - floor(q + 0.5)) < 1e-9 : 0; }
+        else {
+            if (x->s && k->s && aieng__dec_parse(k->s, k->len, &m) && m.li + m.lf <= 18) { /* m = P / 10^lf: exact */
+                for (y = 0; y < m.li; y++) P = P * 10 + (uint64_t)(m.in[y] - '0');
+                for (y = 0; y < m.lf; y++) P = P * 10 + (uint64_t)(m.fr[y] - '0');
+                if (P) rm = aieng__num_mod(x->s, x->len, P, m.lf, &integral);
+            }
+            if (rm >= 0) ok = integral && rm == 0;
+            else { double q = x->d / k->d; ok = q - q == 0 ? fabs(q - floor(q + 0.5)) < 1e-9 : 0; }
+        }
         if (!ok) { r = aieng__sv_bad(v, "multipleOf"); goto done; }
     }
     if (x->type == AIENG_JSON_NUMBER) {

@@ -1778,6 +1778,29 @@ static void test_schema_formula(void) {
         if (a % 2 == 0) kw_add(&ln, "%s%d.%d", v < 0 ? "-" : "", a / 4, a % 4 * 25 / 10);
     }
     kw_add(&ln, "0.1"); kw_add(&ln, "10.125"); kw_add(&ln, "-10.75");
+    /* beyond doubles: the validator divides the digits exactly */
+    kw_add(&ln, "700000000000000000000000000000000000000000000000007"); kw_add(&ln, "700000000000000000000000000000000000000000000000008");
+    kw_add(&ln, "390000000000000000000000000000000000000000000000000000000000"); kw_add(&ln, "123456789012345678901234567890123456789012345678901.5");
+    kw_add(&ln, "-999999999999999999999999999999999999999999999.25"); kw_add(&ln, "0.00000000000000000000000000000000000000000000001");
+    {
+        static const struct { const char *sch, *x; int ok; } ex[] = {
+            { "{\"multipleOf\":7}", "700000000000000000000000000000000000000000000000007", 1 },
+            { "{\"multipleOf\":7}", "700000000000000000000000000000000000000000000000008", 0 },
+            { "{\"multipleOf\":0.01}", "123456789012345678901234567890.07", 1 },
+            { "{\"multipleOf\":0.01}", "123456789012345678901234567890.075", 0 },
+            { "{\"multipleOf\":13}", "1.3e45", 1 }, { "{\"multipleOf\":13}", "1.31e2", 0 },
+            { "{\"type\":\"integer\"}", "123456789012345678901234567890123456789012345678901.5", 0 },
+            { "{\"type\":\"integer\"}", "123456789012345678901234567890123456789012345678901.000", 1 },
+        };
+        for (k = 0; k < (int)(sizeof ex / sizeof *ex); k++) {
+            aieng_json_doc *sd = NULL, *xd = NULL;
+            int got = -1;
+            if (aieng_json_parse(ex[k].sch, strlen(ex[k].sch), NULL, &sd) == AIENG_OK && aieng_json_parse(ex[k].x, strlen(ex[k].x), NULL, &xd) == AIENG_OK)
+                got = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(xd)) == AIENG_OK;
+            CHECK(got == ex[k].ok, "validator: %s against %s is %s", ex[k].x, ex[k].sch, ex[k].ok ? "valid" : "invalid");
+            aieng_json_free(sd); aieng_json_free(xd);
+        }
+    }
     for (len = 0; len <= 4; len++) { /* every string over the alphabet */
         int total = 1;
         for (k = 0; k < len; k++) total *= 4;
