@@ -7240,34 +7240,38 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *vals[256];
     char msg[320];
-    int i, comb = 0, id, nv = 0;
-    aieng__buf b;
+    int i, comb = 0, id, nv = 0, relax = c->flags & AIENG_SCHEMA_RELAX;
     for (i = 0; i < nin && aieng__fm_scalar(c, in[i], 0, &comb); i++) {}
     if (i == nin && comb && c->err == AIENG_OK) {
         if ((id = aieng__sc_scalar(c, in, nin)) >= 0) return id;
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
         c->err = AIENG_OK;
     }
-    if ((id = aieng__sc_comp_parts(c, in, nin)) >= 0 || c->err != AIENG_ERR_UNSUPPORTED) return id;
     for (i = 0; i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
-    if (i == nin) return -1;
-    aieng__last_error_copy(msg, sizeof msg);
-    c->err = AIENG_OK;
-    memset(&b, 0, sizeof b);
-    for (i = 0; i < nv; i++) {
-        int r = aieng__sc_all_valid(c, in, nin, vals[i]);
-        if (r < 0) break;
-        if (r) { if (b.n) aieng__buf_puts(&b, " | "); aieng__sc_json_lit(&b, vals[i]); }
-    }
-    if (i < nv || b.oom) { /* the first error stands */
-        AIENG_FREE(b.p, NULL);
+    if (i == nin) return aieng__sc_comp_parts(c, in, nin);
+    c->flags &= ~AIENG_SCHEMA_RELAX; /* listed values: relaxed only where the strict rule fails */
+    if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) {
+        aieng__buf b;
+        aieng__last_error_copy(msg, sizeof msg);
         c->err = AIENG_OK;
-        return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+        memset(&b, 0, sizeof b);
+        for (i = 0; i < nv; i++) {
+            int r = aieng__sc_all_valid(c, in, nin, vals[i]);
+            if (r < 0) break;
+            if (r) { if (b.n) aieng__buf_puts(&b, " | "); aieng__sc_json_lit(&b, vals[i]); }
+        }
+        if (i == nv && !b.oom) {
+            if (!b.n) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+            id = aieng__sc_new_rule(c);
+            aieng__sc_emit(c, id, &b);
+        } else { /* the first error stands */
+            c->err = AIENG_OK;
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+        }
+        AIENG_FREE(b.p, NULL);
     }
-    if (!b.n) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
-    id = aieng__sc_new_rule(c);
-    aieng__sc_emit(c, id, &b);
-    AIENG_FREE(b.p, NULL);
+    c->flags |= relax;
+    if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED) { c->err = AIENG_OK; id = aieng__sc_comp_parts(c, in, nin); }
     return id;
 }
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
