@@ -7245,7 +7245,13 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     if (i == nin && comb && c->err == AIENG_OK) {
         if ((id = aieng__sc_scalar(c, in, nin)) >= 0) return id;
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
+        aieng__last_error_copy(msg, sizeof msg);
         c->err = AIENG_OK;
+        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* the formula's bound is the reason */
+            c->err = AIENG_OK;
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+        }
+        return id;
     }
     for (i = 0; i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
     if (i == nin) return aieng__sc_comp_parts(c, in, nin);
