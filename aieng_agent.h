@@ -1453,13 +1453,14 @@ static void aieng__iv_free(aieng__iv *a) { AIENG_FREE(a->v, NULL); a->v = NULL; 
 
 typedef struct aieng__grule { char *name; int defined; aieng__iv alts; } aieng__grule;
 /* %unordered(...) as parsed: r0 is the rule of its start instance (no member yet) */
-typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, dep, forb; } aieng__gbperm;
+typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, rep, dep, forb, any; } aieng__gbperm;
 /* %unordered(...) compiled: members m[0..n) (rule ids), required and dependency bit sets
    (nw 32-bit words each; dep holds n sets: what member i needs; forb nforb sets that may
-   not all be present), count bounds, and the count cap (counts at or above it behave
+   not all be present; any nany sets of which one member at least must be present; rep
+   the repeatable members), count bounds, and the count cap (counts at or above it behave
    alike). Instances (set of members seen, count) become rules when the matcher first
    expands them. */
-typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, ordered; int *mem; uint32_t *req, *dep, *forb; } aieng__gperm;
+typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, nany, ordered; int *mem; uint32_t *req, *rep, *dep, *forb, *any; } aieng__gperm;
 typedef struct aieng__ginst { int d, cnt, rule; size_t off; } aieng__ginst;
 
 struct aieng_grammar {
@@ -1806,9 +1807,10 @@ static int aieng__gb_name_ref(aieng__gb *b) { /* the rule named at b->p; -1 on e
     if (b->p == t) { aieng__gb_fail(b, "rule name expected in %%unordered(", NULL); return -1; }
     return aieng__gb_rule_by_name(b, t, (size_t)(b->p - t));
 }
+#define AIENG__G_MAXANY 12
 static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
     aieng__gbperm *P;
-    int r0, i;
+    int r0, i, nreq0;
     if (b->end - b->p < 11 || memcmp(b->p, "%unordered(", 11) != 0) { aieng__gb_fail(b, "'%%unordered(' expected", NULL); return 0; }
     b->p += 11;
     if (b->nperms == b->capperms) {
@@ -1833,15 +1835,16 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
         s = b->p;
         while (b->p < b->end && aieng__gb_is_name(*b->p)) b->p++;
         n = (size_t)(b->p - s);
-        if (n == 0 && *b->p == '~') { /* ~A,B,...: not all of these together */
-            int at = P->forb.n;
-            if (!aieng__iv_push(&P->forb, 0)) { aieng__gb_oom(b); return 0; }
+        if (n == 0 && (*b->p == '~' || *b->p == '?')) { /* ~A,B,...: not all of these together; ?A,B,...: one at least */
+            aieng__iv *l = *b->p == '~' ? &P->forb : &P->any;
+            int at = l->n;
+            if (!aieng__iv_push(l, 0)) { aieng__gb_oom(b); return 0; }
             do {
                 int r2;
                 b->p++;
                 if ((r2 = aieng__gb_name_ref(b)) < 0) return 0;
-                if (!aieng__iv_push(&P->forb, r2)) { aieng__gb_oom(b); return 0; }
-                P->forb.v[at]++;
+                if (!aieng__iv_push(l, r2)) { aieng__gb_oom(b); return 0; }
+                l->v[at]++;
             } while (b->p < b->end && *b->p == ',');
             continue;
         }
@@ -1871,13 +1874,16 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
             } while (b->p < b->end && *b->p == ',');
             continue;
         }
-        if (!aieng__iv_push(&P->mem, r)) { aieng__gb_oom(b); return 0; }
+        if (!aieng__iv_push(&P->mem, r) || !aieng__iv_push(&P->rep, b->p < b->end && *b->p == '*')) { aieng__gb_oom(b); return 0; }
+        if (b->p < b->end && *b->p == '*') b->p++;
         if (b->p < b->end && *b->p == '!') { b->p++; if (!aieng__iv_push(&P->req, 1)) { aieng__gb_oom(b); return 0; } }
         else if (!aieng__iv_push(&P->req, 0)) { aieng__gb_oom(b); return 0; }
     }
     if (P->sep < 0) { aieng__gb_fail(b, "%%unordered( needs sep=RULE", NULL); return 0; }
     if (P->mem.n > 65536) { aieng__gb_fail(b, "%%unordered( with more than 65536 members", NULL); return 0; }
     if (P->mx >= 0 && P->mn > P->mx) { aieng__gb_fail(b, "%%unordered( with min > max", NULL); return 0; }
+    for (i = nreq0 = 0; i < P->any.n; i += 1 + P->any.v[i]) nreq0++;
+    if (nreq0 > AIENG__G_MAXANY) { aieng__gb_fail(b, "%%unordered( with more than 12 '?' conditions", NULL); return 0; }
     { /* stand-in alternatives (see above) */
         int nreq = 0, x[2];
         for (i = 0; i < P->mem.n; i++) nreq += P->req.v[i];
@@ -1887,7 +1893,7 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
             x[0] = AIENG__SYM_REF(i < P->mem.n ? P->mem.v[i] : P->extra);
             if (!aieng__gb_alt_from(b, r0, x, 2)) return 0;
         }
-        if (nreq == 0 && P->mn == 0 && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
+        if (nreq == 0 && P->mn == 0 && P->any.n == 0 && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
     }
     return aieng__gb_add(b, seq, AIENG__SYM_REF(r0));
 }
@@ -2030,7 +2036,7 @@ static void aieng__gb_free(aieng__gb *b) {
     for (i = 0; i < b->nalts; i++) aieng__iv_free(&b->alts[i]);
     for (i = 0; i < b->nperms; i++) {
         aieng__iv_free(&b->perms[i].mem); aieng__iv_free(&b->perms[i].req); aieng__iv_free(&b->perms[i].dep);
-        aieng__iv_free(&b->perms[i].forb);
+        aieng__iv_free(&b->perms[i].forb); aieng__iv_free(&b->perms[i].rep); aieng__iv_free(&b->perms[i].any);
     }
     AIENG_FREE(b->perms, NULL);
     AIENG_FREE(b->rules, NULL); AIENG_FREE(b->alts, NULL); AIENG_FREE(b->term, NULL); AIENG_FREE(b->hmap, NULL);
@@ -2040,7 +2046,7 @@ AIENG_API void aieng_grammar_free(aieng_grammar *g) {
     if (!g) return;
     AIENG_FREE(g->sym, NULL); AIENG_FREE(g->alt_start, NULL); AIENG_FREE(g->rule_alt, NULL); AIENG_FREE(g->rule_nalt, NULL);
     AIENG_FREE(g->term, NULL);
-    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); } }
+    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); AIENG_FREE(g->perm[i].rep, NULL); AIENG_FREE(g->perm[i].any, NULL); } }
     AIENG_FREE(g->perm, NULL); AIENG_FREE(g->rinst, NULL); AIENG_FREE(g->inst, NULL); AIENG_FREE(g->words, NULL); AIENG_FREE(g->ihash, NULL);
     AIENG_FREE(g->npos, NULL); AIENG_FREE(g->nnext, NULL); AIENG_FREE(g->nsucc, NULL); AIENG_FREE(g->nclo_off, NULL);
     AIENG_FREE(g->nclo_len, NULL); AIENG_FREE(g->nacc, NULL); AIENG_FREE(g->nmark, NULL); AIENG_FREE(g->htab, NULL);
@@ -2052,6 +2058,25 @@ AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g) { return g ? g->n
 static int aieng__g_node(aieng_grammar *g, int pos, int next);
 
 static int aieng__g_inst_add(aieng_grammar *g, int d, const uint32_t *set, int cnt, int rule);
+/* the member sets of a '~' or '?' list (count, rules...) as *ns sets of nw words; 0 on error */
+static int aieng__g_perm_sets(aieng__gb *b, const aieng__gbperm *P, const aieng__iv *l, int nw, uint32_t **out, int *ns, char what) {
+    int j, f = 0, x, y, n = P->mem.n;
+    for (j = 0; j < l->n; j += 1 + l->v[j]) (*ns)++;
+    if (!*ns) return 1;
+    if (!(*out = (uint32_t *)AIENG_MALLOC((size_t)*ns * nw * sizeof(uint32_t), NULL))) { aieng__gb_oom(b); return 0; }
+    memset(*out, 0, (size_t)*ns * nw * sizeof(uint32_t));
+    for (j = 0; j < l->n; j += 1 + l->v[j], f++)
+        for (y = 1; y <= l->v[j]; y++) {
+            int found = 0;
+            for (x = 0; x < n; x++) if (P->mem.v[x] == l->v[j + y]) { (*out)[(size_t)f * nw + (x >> 5)] |= 1u << (x & 31); found = 1; }
+            if (!found) {
+                b->p = b->end;
+                aieng__gb_fail(b, what == '~' ? "%%unordered: '~' names '%s', which is not a member" : "%%unordered: '?' names '%s', which is not a member", b->rules[l->v[j + y]].name);
+                return 0;
+            }
+        }
+    return 1;
+}
 /* copies the %unordered descriptors into the grammar; their start rules become unbuilt
    instances (no member, count 0) */
 static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
@@ -2089,23 +2114,10 @@ static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
             for (x = 0; x < n; x++) if (P->mem.v[x] == P->dep.v[j])
                 for (y = 0; y < n; y++) if (P->mem.v[y] == P->dep.v[j + 1]) D->dep[(size_t)x * nw + (y >> 5)] |= 1u << (y & 31);
         }
-        for (j = 0; j < P->forb.n; j += 1 + P->forb.v[j]) D->nforb++;
-        if (D->nforb) {
-            int f = 0, x, y;
-            D->forb = (uint32_t *)AIENG_MALLOC((size_t)D->nforb * nw * sizeof(uint32_t), NULL);
-            if (!D->forb) { aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
-            memset(D->forb, 0, (size_t)D->nforb * nw * sizeof(uint32_t));
-            for (j = 0; j < P->forb.n; j += 1 + P->forb.v[j], f++)
-                for (y = 1; y <= P->forb.v[j]; y++) {
-                    int found = 0;
-                    for (x = 0; x < n; x++) if (P->mem.v[x] == P->forb.v[j + y]) { D->forb[(size_t)f * nw + (x >> 5)] |= 1u << (x & 31); found = 1; }
-                    if (!found) {
-                        b->p = b->end;
-                        aieng__gb_fail(b, "%%unordered: '~' names '%s', which is not a member", b->rules[P->forb.v[j + y]].name);
-                        AIENG_FREE(zero, NULL); return 0;
-                    }
-                }
-        }
+        if (!aieng__g_perm_sets(b, P, &P->forb, nw, &D->forb, &D->nforb, '~') || !aieng__g_perm_sets(b, P, &P->any, nw, &D->any, &D->nany, '?') ||
+            !(D->rep = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL))) { if (!b->err) aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
+        memset(D->rep, 0, (size_t)nw * sizeof(uint32_t));
+        for (j = 0; j < n; j++) if (P->rep.v[j]) D->rep[j >> 5] |= 1u << (j & 31);
         AIENG_FREE(zero, NULL);
         zero = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL);
         if (!zero) { aieng__gb_oom(b); return 0; }
@@ -2438,10 +2450,21 @@ static int aieng__g_inst(aieng_grammar *g, int d, const uint32_t *set, int cnt) 
     if (!aieng__g_inst_add(g, d, set, cnt, r)) return -1;
     return r;
 }
-/* 1 when set holds every required member and every dependency of the members it holds */
+/* 1 when set holds a member of every '?' set (from f on) */
+static int aieng__g_any_ok(const aieng__gperm *P, const uint32_t *set, int f) {
+    int w, nw = P->nw;
+    for (; f < P->nany; f++) {
+        for (w = 0; w < nw; w++) if (P->any[(size_t)f * nw + w] & set[w]) break;
+        if (w == nw) return 0;
+    }
+    return 1;
+}
+/* 1 when set holds every required member, one of each '?' set and every dependency of the
+   members it holds */
 static int aieng__g_satisfied(const aieng__gperm *P, const uint32_t *set) {
     int k, w, nw = P->nw;
     for (w = 0; w < nw; w++) if (P->req[w] & ~set[w]) return 0;
+    if (!aieng__g_any_ok(P, set, 0)) return 0;
     for (k = 0; P->dep && k < P->n; k++)
         if ((set[k >> 5] >> (k & 31)) & 1)
             for (w = 0; w < nw; w++) if (P->dep[(size_t)k * nw + w] & ~set[w]) return 0;
@@ -2454,7 +2477,7 @@ static int aieng__g_satisfied(const aieng__gperm *P, const uint32_t *set) {
 static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i, int top, int xs) {
     int k, nw = P->nw;
     if (i == P->n) return aieng__g_satisfied(P, set);
-    if (xs || i <= top) return 0;
+    if (xs || i < top || (i == top && !((P->rep[i >> 5] >> (i & 31)) & 1))) return 0; /* a repeatable member may come again */
     for (k = top + 1; k < i; k++) { /* the members skipped over */
         int m;
         if ((P->req[k >> 5] >> (k & 31)) & 1) return 0;
@@ -2463,11 +2486,52 @@ static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i
     }
     return 1;
 }
+/* the fewest members to add to t (the closed set; `set` the members seen) so that every '?'
+   set has one: a cover of the unmet sets by the members that may still come (not present
+   or repeatable, after the last one when ordered, each alone completing no '~' set), by
+   dynamic programming over the unmet sets; -1 when none covers them. Exact without
+   dependencies among those members and '~' sets over two of them. */
+static int aieng__g_any_cover(const aieng__gperm *P, const uint32_t *set, const uint32_t *t) {
+    int need[AIENG__G_MAXANY], nu = 0, f, w, m, i, top = -1, res;
+    unsigned char best[1 << AIENG__G_MAXANY];
+    unsigned full;
+    int nw = P->nw;
+    for (f = 0; f < P->nany; f++) {
+        for (w = 0; w < nw; w++) if (P->any[(size_t)f * nw + w] & t[w]) break;
+        if (w == nw) need[nu++] = f;
+    }
+    if (!nu) return 0;
+    if (P->ordered) {
+        if ((set[P->n >> 5] >> (P->n & 31)) & 1) return -1; /* extras started: no member may come */
+        for (top = P->n - 1; top >= 0 && !((set[top >> 5] >> (top & 31)) & 1); top--) {}
+    }
+    full = (1u << nu) - 1;
+    memset(best, 255, (size_t)1 << nu);
+    best[0] = 0;
+    for (m = 0; m < (int)full; m++) {
+        if (best[m] == 255) continue;
+        for (i = 0; i < P->n; i++) {
+            unsigned mk = 0;
+            int q, isrep = (P->rep[i >> 5] >> (i & 31)) & 1;
+            if ((((t[i >> 5] >> (i & 31)) & 1) && !isrep) || i < top || (i == top && !isrep)) continue;
+            for (q = 0; q < nu; q++) if ((P->any[(size_t)need[q] * nw + (i >> 5)] >> (i & 31)) & 1) mk |= 1u << q;
+            if (!mk || (mk | (unsigned)m) == (unsigned)m) continue;
+            for (f = 0; f < P->nforb; f++) { /* t with i completes a forbidden set */
+                for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~(t[w] | (w == (i >> 5) ? 1u << (i & 31) : 0u))) break;
+                if (w == nw) break;
+            }
+            if (f < P->nforb) continue;
+            if (best[m | mk] > best[m] + 1) best[m | mk] = (unsigned char)(best[m] + 1);
+        }
+    }
+    res = best[full];
+    return res == 255 ? -1 : res;
+}
 /* 1 when the end can still be reached from member set `set` with count cnt: the set with
    the required members and everything their dependencies pull in holds no forbidden
-   combination and fits under max (t: nw words of scratch) */
+   combination, its '?' sets can be met, and it fits under max (t: nw words of scratch) */
 static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, uint32_t *t) {
-    int w, i, f, changed, added = 0, nw = P->nw;
+    int w, i, f, changed, added = 0, nw = P->nw, cover = 0;
     for (w = 0; w < nw; w++) t[w] = set[w] | P->req[w];
     t[P->n >> 5] &= ~(1u << (P->n & 31)); /* bit n: extras started (ordered) */
     do {
@@ -2483,9 +2547,10 @@ static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, 
         for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~t[w]) break;
         if (w == nw) return 0;
     }
+    if (P->nany && (cover = aieng__g_any_cover(P, set, t)) < 0) return 0;
     if (P->mx >= 0) {
         for (i = 0; i < P->n; i++) if (((t[i >> 5] >> (i & 31)) & 1) && !((set[i >> 5] >> (i & 31)) & 1)) added++;
-        if (cnt + added > P->mx) return 0;
+        if (cnt + added + cover > P->mx) return 0;
     }
     return 1;
 }
@@ -2517,7 +2582,7 @@ static int aieng__g_build(aieng_grammar *g, int r) {
         if (P->ordered && !aieng__g_ordered_ok(P, set, i, top, xs)) continue;
         if (i == P->n && P->ordered) tmp[P->n >> 5] |= 1u << (P->n & 31);
         if (i < P->n) {
-            if ((set[i >> 5] >> (i & 31)) & 1) continue;
+            if (((set[i >> 5] >> (i & 31)) & 1) && !((P->rep[i >> 5] >> (i & 31)) & 1)) continue;
             tmp[i >> 5] |= 1u << (i & 31);
         }
         /* no way to the end from there (this also rejects a set that completes a forbidden
