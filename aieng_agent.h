@@ -4606,6 +4606,8 @@ static int aieng__slb_names(aieng__slb *L, int grp, const char *const *s, const 
     if (b.oom) { AIENG_FREE(b.p, NULL); return 0; }
     return aieng__slb_re(L, grp, b.p, b.n, b.p);
 }
+#define AIENG__SC_MAXKIND 8 /* kinds of witness members (aieng__scw) */
+#define AIENG__SC_MAXWG 8   /* groups of them */
 typedef struct aieng__slk { /* keys of extra members: the value rule for each set of patterns a key matches */
     aieng__sc *c;
     const aieng_json *const *parts; int np;
@@ -4613,6 +4615,7 @@ typedef struct aieng__slk { /* keys of extra members: the value rule for each se
     int noap;                             /* keys matching no pattern when no part has additionalProperties: -2 any value, -3 none */
     int *vr;                              /* per set (bit q: pattern q), -4: not made yet */
     int failed;                           /* a value rule failed (the error is the compiler's) */
+    const aieng_json *wv[AIENG__SC_MAXKIND]; int nwv; /* schemas every value must hold too (witness members) */
 } aieng__slk;
 static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth);
 static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what);
@@ -4676,6 +4679,284 @@ static const aieng_json *aieng__sc_not_of(aieng__sc *c, const aieng_json *part) 
         if (!r || !aieng__sc_conv_put(c, x, r)) return x; /* out of memory: the form stays unsupported */
         return r;
     }
+}
+/* the schemas of declared member `name` (sub[0..*ns), their conjunction; *isfalse when one
+   is false): from each part its property, the patterns matching the name, else its
+   additionalProperties. 0 with the error set on an unsupported pattern. */
+static int aieng__sc_member_subs(aieng__sc *c, const aieng_json **parts, int np, const char *name, size_t len,
+                                 const aieng_json **sub, int *ns, int *isfalse) {
+    int i;
+    for (i = 0; i < np; i++) {
+        const aieng_json *pr = aieng_json_get(parts[i], "properties"), *pp0 = aieng_json_get(parts[i], "patternProperties");
+        const aieng_json *s = pr ? aieng_json_getn(pr, name, len) : NULL, *a = aieng_json_get(parts[i], "additionalProperties");
+        int declared = s != NULL;
+        size_t q;
+        if (s && s->type == AIENG_JSON_BOOL) { if (!s->boolean) *isfalse = 1; }
+        else if (s && *ns < AIENG__SC_MAXPARTS) sub[(*ns)++] = s;
+        for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
+            int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, name, len);
+            if (mt < 0 && aieng__sc_relax(c, "patternProperties")) { declared = 1; continue; } /* relaxed: any value */
+            if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); return 0; }
+            if (!mt) continue;
+            declared = 1;
+            if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) *isfalse = 1; continue; }
+            if (*ns < AIENG__SC_MAXPARTS) sub[(*ns)++] = pp0->items[q];
+        }
+        if (declared || !a) continue;
+        if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) *isfalse = 1; }
+        else if (*ns < AIENG__SC_MAXPARTS) sub[(*ns)++] = a;
+    }
+    return 1;
+}
+/* The description of the keys of extra members (L; K picks their values): no declared name,
+   what propertyNames allows, each part's patterns as classifiers. 0 when it has no such
+   form (too many patterns, a propertyNames outside the string automata). */
+static int aieng__sc_keys_desc(aieng__sc *c, const aieng_json **parts, int np, const char *const *names, const size_t *nlen, int n,
+                               const aieng_json *const *pns, int npn, aieng__slb *L, aieng__slk *K) {
+    int g, good = 1, i, npat = 0;
+    size_t q;
+    memset(L, 0, sizeof *L);
+    memset(K, 0, sizeof *K);
+    for (i = 0; i < np; i++) {
+        const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+        if (pp0 && pp0->type == AIENG_JSON_OBJECT) npat += (int)pp0->n;
+    }
+    if (npat > AIENG__SL_MAXCLS) return 0;
+    if (n > 0) good = (g = aieng__slb_group(L, 1)) >= 0 && aieng__slb_names(L, g, names, nlen, n);
+    for (i = 0; i < npn && good; i++) good = aieng__sc_sl_schema(c, L, pns[i], 0, 0);
+    for (i = 0; i < np && good; i++) {
+        const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+        for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && good && q < pp0->n; q++) {
+            good = aieng__slb_re(L, -1, pp0->items[q]->key, pp0->items[q]->key_len, NULL);
+            K->pat[K->npat] = pp0->items[q]; K->part[K->npat++] = i;
+        }
+    }
+    K->c = c; K->parts = parts; K->np = np;
+    K->noap = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+    return good;
+}
+/* the rule of the extra members (key, colon, value) that L and K describe; -1 on error */
+static int aieng__sc_keys_rule(aieng__sc *c, const aieng__slb *L, aieng__slk *K) {
+    int nv = 1 << K->npat, z, kr;
+    K->vr = (int *)AIENG_MALLOC((size_t)nv * sizeof(int), NULL);
+    if (!K->vr) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+    for (z = 0; z < nv; z++) K->vr[z] = -4;
+    kr = aieng__sc_sl(c, L, K, "the keys of patternProperties / propertyNames / additionalProperties");
+    AIENG_FREE(K->vr, NULL);
+    K->vr = NULL;
+    return kr;
+}
+/* ---- witnesses. A `not` of propertyNames / patternProperties asks for members of some
+   kinds: not {propertyNames: S}: a key that fails S; not {patternProperties: {P: V}}: a key
+   matching P whose value fails V. not {anyOf: [A, B]} asks for one of A's kinds and one of
+   B's (two groups); not {allOf: [A, B]}, or a not of several such keywords, for one of the
+   kinds of all of them (one group). The object then has, for each group, a member of one
+   of its kinds: %unordered members that mark them (aieng__sc_wit_members). */
+typedef struct aieng__scw {
+    const aieng_json *names[AIENG__SC_MAXKIND]; /* propertyNames kind: the S the key fails; NULL: a pattern kind */
+    const aieng_json *pat[AIENG__SC_MAXKIND];   /* pattern kind: the patternProperties entry (key P, value V) */
+    const aieng_json *val[AIENG__SC_MAXKIND];   /* the schema the value must hold (not V), NULL: any */
+    unsigned grp[AIENG__SC_MAXKIND];            /* the group (one bit) of each kind */
+    int nk, ng, hits;
+} aieng__scw;
+static int aieng__sc_annot(const char *k) { return !strcmp(k, "title") || !strcmp(k, "description") || !strcmp(k, "$comment"); }
+/* adds the kinds of "not x" for an object to group bit g; 1 when x has that form, else 0 (W unchanged) */
+static int aieng__sc_wit_kinds(aieng__sc *c, const aieng_json *x, aieng__scw *W, unsigned g, int depth) {
+    int nk0 = W->nk, hits0 = W->hits;
+    size_t q, z;
+    if (depth > 16 || !x || x->type != AIENG_JSON_OBJECT) return 0;
+    for (q = 0; q < x->n; q++) {
+        const aieng_json *v = x->items[q];
+        const char *k = v->key;
+        if (aieng__sc_annot(k) || aieng_json_getn(x, k, v->key_len) != v) continue; /* a duplicate key: the one aieng_json_get sees counts */
+        if (!strcmp(k, "propertyNames")) {
+            if (W->nk == AIENG__SC_MAXKIND) goto no;
+            W->names[W->nk] = v; W->pat[W->nk] = NULL; W->grp[W->nk++] = g; W->hits++;
+        } else if (!strcmp(k, "patternProperties") && v->type == AIENG_JSON_OBJECT) {
+            W->hits++;
+            for (z = 0; z < v->n; z++) {
+                if (v->items[z]->type == AIENG_JSON_BOOL && v->items[z]->boolean) continue; /* true: no value fails it */
+                if (W->nk == AIENG__SC_MAXKIND) goto no;
+                W->names[W->nk] = NULL; W->pat[W->nk] = v->items[z]; W->grp[W->nk++] = g;
+            }
+        } else if (!strcmp(k, "allOf") && v->type == AIENG_JSON_ARRAY) {
+            for (z = 0; z < v->n; z++) if (!aieng__sc_wit_kinds(c, v->items[z], W, g, depth + 1)) goto no;
+        } else if (!strcmp(k, "$ref")) {
+            const aieng_json *t = aieng__schema_ref(c->root, v);
+            if (!t || !aieng__sc_wit_kinds(c, t, W, g, depth + 1)) goto no;
+        } else goto no;
+    }
+    return 1;
+no:
+    W->nk = nk0; W->hits = hits0;
+    return 0;
+}
+/* the groups of a part's `not` (nt): one per item of not {anyOf: [...]}, else one; 1 when nt
+   has that form (with W NULL: only says so) */
+static int aieng__sc_not_wit(aieng__sc *c, const aieng_json *nt, aieng__scw *W) {
+    aieng__scw tmp;
+    const aieng_json *al;
+    size_t q;
+    int only = 1, nk0, ng0;
+    if (!W) { memset(&tmp, 0, sizeof tmp); W = &tmp; }
+    if (!nt || nt->type != AIENG_JSON_OBJECT) return 0;
+    nk0 = W->nk; ng0 = W->ng; W->hits = 0;
+    al = aieng_json_get(nt, "anyOf");
+    for (q = 0; q < nt->n; q++) if (strcmp(nt->items[q]->key, "anyOf") && !aieng__sc_annot(nt->items[q]->key)) only = 0;
+    if (!al || !only) {
+        if (W->ng == AIENG__SC_MAXWG || !aieng__sc_wit_kinds(c, nt, W, 1u << W->ng, 0) || !W->hits) { W->nk = nk0; return 0; }
+        W->ng++;
+        return 1;
+    }
+    if (al->type != AIENG_JSON_ARRAY || !al->n) return 0;
+    for (q = 0; q < al->n; q++) {
+        const aieng_json *x = al->items[q];
+        if (x->type == AIENG_JSON_BOOL && !x->boolean) continue; /* never holds: asks nothing */
+        W->hits = 0;
+        if (W->ng == AIENG__SC_MAXWG || !aieng__sc_wit_kinds(c, x, W, 1u << W->ng, 0) || !W->hits) { W->nk = nk0; W->ng = ng0; return 0; }
+        W->ng++;
+    }
+    return 1;
+}
+/* adds to L the keys of kind k */
+static int aieng__sc_wit_key(aieng__sc *c, aieng__slb *L, const aieng__scw *W, int k) {
+    const aieng_json *s = W->names[k], *x;
+    int g, d;
+    size_t q;
+    if (!s) return (g = aieng__slb_group(L, 0)) >= 0 && aieng__slb_re(L, g, W->pat[k]->key, W->pat[k]->key_len, NULL);
+    for (d = 0; s->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(s) && d < 16; d++) {
+        const aieng_json *r = aieng__schema_ref(c->root, aieng_json_get(s, "$ref"));
+        if (!r) return 0;
+        s = r;
+    }
+    if (s->type == AIENG_JSON_BOOL) { /* every key fails false, none fails true */
+        if (s->boolean) { if ((g = aieng__slb_group(L, 0)) < 0) return 0; L->g[g].never = 1; }
+        return 1;
+    }
+    if (s->type == AIENG_JSON_OBJECT && (x = aieng_json_get(s, "not")) != NULL) { /* fails not X: holds X */
+        for (q = 0; q < s->n; q++) if (strcmp(s->items[q]->key, "not") && !aieng__sc_annot(s->items[q]->key)) break;
+        if (q == s->n) return aieng__sc_sl_schema(c, L, x, 0, 0);
+    }
+    return aieng__sc_sl_schema(c, L, s, 1, 0);
+}
+/* 1 when declared name `nm` is a key of kind k (-1: error set) */
+static int aieng__sc_wit_name(aieng__sc *c, const aieng__scw *W, int k, const char *nm, size_t len) {
+    int mt;
+    if (W->names[k]) return !aieng__sc_name_ok(c, &W->names[k], 1, nm, len);
+    mt = aieng__regex_match(W->pat[k]->key, W->pat[k]->key_len, nm, len);
+    if (mt < 0) aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error());
+    return mt;
+}
+/* the values of kind k must hold: not V (V = {not: X}: X), NULL for any (out of memory: error) */
+static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
+    const aieng_json *v = W->pat[k] ? W->pat[k] : NULL, *x;
+    aieng__buf t;
+    char *w = NULL;
+    size_t wn = 0, q;
+    W->val[k] = NULL;
+    if (!v || v->type == AIENG_JSON_BOOL) return 1; /* propertyNames kinds and false: any value */
+    if ((x = aieng_json_get(v, "not")) != NULL) {
+        for (q = 0; q < v->n; q++) if (strcmp(v->items[q]->key, "not") && !aieng__sc_annot(v->items[q]->key)) break;
+        if (q == v->n) { W->val[k] = x; return 1; }
+    }
+    memset(&t, 0, sizeof t);
+    aieng__buf_puts(&t, "{\"not\":");
+    if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) t.oom = 1; else aieng__buf_put(&t, w, wn);
+    aieng_free(NULL, w);
+    aieng__buf_putc(&t, '}');
+    if (!t.oom) W->val[k] = aieng__sc_synth(c, t.p, t.n);
+    AIENG_FREE(t.p, NULL);
+    if (!W->val[k]) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL) + 1;
+    return 1;
+}
+#define AIENG__SC_MAXWM 64
+typedef struct aieng__scwm { int rule[AIENG__SC_MAXWM], name[AIENG__SC_MAXWM]; unsigned mask[AIENG__SC_MAXWM]; int n; } aieng__scwm;
+/* the y-th name list of a part's not {required} / not {anyOf: [{required}, ...]}; NULL past the last */
+static const aieng_json *aieng__sc_not_req_list(aieng__sc *c, const aieng_json *part, size_t y) {
+    const aieng_json *nt = aieng__sc_not_of(c, part), *al;
+    if (!nt || !aieng__sc_not_req(nt)) return NULL;
+    if (!(al = aieng_json_get(nt, "anyOf"))) return y == 0 ? aieng_json_get(nt, "required") : NULL;
+    return y < al->n ? aieng_json_get(al->items[y], "required") : NULL;
+}
+static int aieng__sc_wm_has(const aieng__scwm *m, int j) { int q; for (q = 0; q < m->n; q++) if (m->name[q] == j) return 1; return 0; }
+/* The witness members: for each set T of kinds that is minimal for the groups it serves (no
+   kind of it can go without losing a group), one repeatable member for the extra keys of
+   all kinds of T with values that hold every kind's value schema (name -1), and one
+   variant of each declared name (index j) that is a key of all of them, with the same
+   values; their masks are the groups served. 1, or 0 with the error set. */
+static int aieng__sc_wit_members(aieng__sc *c, aieng__scw *W, const aieng_json **parts, int np, const char *const *names,
+                                 const size_t *nlen, int n, const int *rule, aieng__scwm *out) {
+    const aieng_json *pns[AIENG__SC_MAXPARTS];
+    int npn = 0, i, k, j;
+    unsigned T, nT = 1u << W->nk;
+    aieng__buf r;
+    memset(&r, 0, sizeof r);
+    out->n = 0;
+    for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "propertyNames")) pns[npn++] = aieng_json_get(parts[i], "propertyNames");
+    for (k = 0; k < W->nk; k++) if (!aieng__sc_wit_val(c, W, k)) return 0;
+    for (T = 1; T < nT; T++) {
+        unsigned gT = 0;
+        const aieng_json *sub[AIENG__SC_MAXPARTS];
+        aieng__slb L;
+        aieng__slk K;
+        int minimal = 1, kr, good;
+        for (k = 0; k < W->nk; k++) if (T >> k & 1) gT |= W->grp[k];
+        for (k = 0; k < W->nk && minimal; k++) {
+            unsigned g2 = 0;
+            int q;
+            if (!(T >> k & 1)) continue;
+            for (q = 0; q < W->nk; q++) if ((T >> q & 1) && q != k) g2 |= W->grp[q];
+            if (g2 == gT) minimal = 0;
+        }
+        if (!minimal) continue;
+        good = aieng__sc_keys_desc(c, parts, np, names, nlen, n, pns, npn, &L, &K);
+        for (k = 0; k < W->nk && good; k++) if (T >> k & 1) {
+            good = aieng__sc_wit_key(c, &L, W, k);
+            if (W->val[k]) K.wv[K.nwv++] = W->val[k];
+        }
+        if (!good) {
+            aieng__slb_free(&L);
+            return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs the keys as "
+                                  "an automaton (string-only propertyNames, at most 12 patterns)%s", NULL) + 1;
+        }
+        kr = aieng__sc_keys_rule(c, &L, &K);
+        aieng__slb_free(&L);
+        if (kr < 0) return 0;
+        if (!aieng__sc_is_empty(c, kr)) {
+            if (out->n == AIENG__SC_MAXWM) goto full;
+            r.n = 0; if (r.p) r.p[0] = 0;
+            aieng__buf_printf(&r, "\"\\\"\" s%d ws", kr);
+            out->rule[out->n] = aieng__sc_new_rule(c); out->name[out->n] = -1; out->mask[out->n] = gT;
+            aieng__sc_emit(c, out->rule[out->n++], &r);
+        }
+        for (j = 0; j < n; j++) { /* declared names that are keys of every kind of T */
+            int ns = 0, isfalse = 0, v, in = 1;
+            if (rule[j] == -3) continue;
+            for (k = 0; k < W->nk && in; k++) if (T >> k & 1) {
+                if ((in = aieng__sc_wit_name(c, W, k, names[j], nlen[j])) < 0) { AIENG_FREE(r.p, NULL); return 0; }
+            }
+            if (!in) continue;
+            if (!aieng__sc_member_subs(c, parts, np, names[j], nlen[j], sub, &ns, &isfalse)) { AIENG_FREE(r.p, NULL); return 0; }
+            for (k = 0; k < W->nk; k++) if ((T >> k & 1) && W->val[k] && ns < AIENG__SC_MAXPARTS) sub[ns++] = W->val[k];
+            if (isfalse) continue;
+            if (ns == 0) v = -2;
+            else if ((v = aieng__sc_for_set(c, sub, ns)) < 0) { AIENG_FREE(r.p, NULL); return 0; }
+            if (v >= 0 && aieng__sc_is_empty(c, v)) continue;
+            if (out->n == AIENG__SC_MAXWM) goto full;
+            r.n = 0; if (r.p) r.p[0] = 0;
+            aieng__sc_key_lit(&r, names[j], nlen[j]);
+            aieng__buf_puts(&r, " ws \":\" ws ");
+            if (v == -2) aieng__buf_puts(&r, "value"); else aieng__buf_printf(&r, "s%d", v);
+            aieng__buf_puts(&r, " ws");
+            out->rule[out->n] = aieng__sc_new_rule(c); out->name[out->n] = j; out->mask[out->n] = gT;
+            aieng__sc_emit(c, out->rule[out->n++], &r);
+        }
+    }
+    AIENG_FREE(r.p, NULL);
+    return 1;
+full:
+    AIENG_FREE(r.p, NULL);
+    return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs more than 64 members%s", NULL) + 1;
 }
 /* Objects. Members come in any order (%unordered): the declared names (properties, required,
    the names of dependencies and of not {required}) each at most once, required ones always,
@@ -4743,27 +5024,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     for (j = 0; j < n && ok; j++) {
         const aieng_json *sub[AIENG__SC_MAXPARTS];
         int ns = 0, isfalse = 0;
-        for (i = 0; i < np && ok; i++) { /* each part: its property, the patterns matching the name, else its additionalProperties */
-            const aieng_json *pr = aieng_json_get(parts[i], "properties"), *pp0 = aieng_json_get(parts[i], "patternProperties");
-            const aieng_json *s = pr ? aieng_json_getn(pr, names[j], nlen[j]) : NULL, *a = aieng_json_get(parts[i], "additionalProperties");
-            int declared = s != NULL;
-            size_t q;
-            if (s && s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; }
-            else if (s && ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
-            for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
-                int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, names[j], nlen[j]);
-                if (mt < 0 && aieng__sc_relax(c, "patternProperties")) { declared = 1; continue; } /* relaxed: any value */
-                if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); ok = 0; break; }
-                if (!mt) continue;
-                declared = 1;
-                if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) isfalse = 1; continue; }
-                if (ns < AIENG__SC_MAXPARTS) sub[ns++] = pp0->items[q];
-            }
-            if (declared || !a) continue;
-            if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) isfalse = 1; }
-            else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
-        }
-        if (!ok) break;
+        if (!(ok = aieng__sc_member_subs(c, parts, np, names[j], nlen[j], sub, &ns, &isfalse))) break;
         if (isfalse) { rule[j] = -3; continue; } /* forbidden */
         if (ns >= 1) rule[j] = aieng__sc_for_set(c, sub, ns);
         else rule[j] = -2; /* any value */
@@ -4852,17 +5113,21 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (ok) {
         aieng__buf r;
-        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1, keys_done = 0, xkey = -1;
+        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1, keys_done = 0, xkey = -1, wnone = 0, xr_w = 0, wbad = 0;
+        aieng__scw W;
+        aieng__scwm WM;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
         int ppconf = conflict;
+        memset(&W, 0, sizeof W);
+        WM.n = 0;
         {   /* exact keys of extra members: an automaton of the key strings that are no declared
                name and that propertyNames allows, where the patterns of each part that a key
                matches pick its value (that part's additionalProperties when none does) */
             const aieng_json *pns[AIENG__SC_MAXPARTS];
-            int npn = 0, anyd = 0, esc = 0, hasp = 0, npat = 0;
+            int npn = 0, anyd = 0, esc = 0, hasp = 0;
             for (i = 0; i < np; i++) {
                 const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties"), *a = aieng_json_get(parts[i], "additionalProperties");
-                if (pp0 && pp0->type == AIENG_JSON_OBJECT && pp0->n > 0) { hasp = 1; npat += (int)pp0->n; }
+                if (pp0 && pp0->type == AIENG_JSON_OBJECT && pp0->n > 0) hasp = 1;
                 if (a && a->type != AIENG_JSON_BOOL && a->type != AIENG_JSON_OBJECT) {
                     aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); aieng__sc_names_free(&M, &dep); return 0; }
             }
@@ -4875,29 +5140,9 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if ((hasp || extra != -3) && (hasp || (npn && anyd) || (n > 0 && esc && !npn))) {
                 aieng__slb L;
                 aieng__slk K;
-                int g, good = 1, kr = -1;
-                size_t q;
-                memset(&L, 0, sizeof L);
-                memset(&K, 0, sizeof K);
-                if (n > 0) good = (g = aieng__slb_group(&L, 1)) >= 0 && aieng__slb_names(&L, g, names, nlen, n);
-                for (i = 0; i < npn && good; i++) good = aieng__sc_sl_schema(c, &L, pns[i], 0, 0);
-                if (npat > AIENG__SL_MAXCLS) good = 0;
-                for (i = 0; i < np && good; i++) {
-                    const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
-                    for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && good && q < pp0->n; q++) {
-                        good = aieng__slb_re(&L, -1, pp0->items[q]->key, pp0->items[q]->key_len, NULL);
-                        K.pat[K.npat] = pp0->items[q]; K.part[K.npat++] = i;
-                    }
-                }
-                if (good) {
-                    int nv = 1 << K.npat, z;
-                    K.c = c; K.parts = parts; K.np = np;
-                    K.noap = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
-                    K.vr = (int *)AIENG_MALLOC((size_t)nv * sizeof(int), NULL);
-                    if (!K.vr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
-                    for (z = 0; ok && z < nv; z++) K.vr[z] = -4;
-                    if (ok) kr = aieng__sc_sl(c, &L, &K, "the keys of patternProperties / propertyNames / additionalProperties");
-                    AIENG_FREE(K.vr, NULL);
+                int kr = -1;
+                if (aieng__sc_keys_desc(c, parts, np, names, nlen, n, pns, npn, &L, &K)) {
+                    kr = aieng__sc_keys_rule(c, &L, &K);
                     if (kr >= 0) { keys_done = 1; xkey = aieng__sc_is_empty(c, kr) ? -1 : kr; }
                     else if (ok && c->err == AIENG_ERR_UNSUPPORTED && !K.failed) c->err = AIENG_OK; /* too large: the approximations below */
                     else ok = 0;
@@ -5034,17 +5279,66 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             aieng__sc_emit(c, mr[j], &r);
         }
         AIENG_FREE(r.p, NULL);
-        if (ok && xr < 0 && minp > 0) { /* no extra member: the allowed names must reach minProperties */
+        for (i = 0; i < np && ok; i++) { /* not {propertyNames / patternProperties}: witness members */
+            const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
+            if (!nt || aieng__sc_not_req(nt) || !aieng__sc_not_wit(c, nt, NULL)) continue;
+            if (!aieng__sc_not_wit(c, nt, &W)) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 8 'not's of propertyNames / patternProperties (or 8 kinds of member they ask for)%s", NULL);
+                ok = 0;
+            }
+        }
+        if (ok && W.ng && !aieng__sc_wit_members(c, &W, parts, np, names, nlen, n, rule, &WM)) ok = 0;
+        if (ok) { /* the '?' conditions: one per group, one per required name with variants */
+            int nq = W.ng;
+            for (j = 0; j < n; j++) if (req[j] && aieng__sc_wm_has(&WM, j)) nq++;
+            if (nq > 12) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'not's of propertyNames / patternProperties with more than 12 conditions%s", NULL); ok = 0; }
+            for (i = 0; i < dep.n; i++) if (aieng__sc_wm_has(&WM, dep.v[i])) wbad = 1;
+            for (i = 0; i < np; i++) { /* names in not {required: [...]} lists */
+                const aieng_json *l;
+                size_t y, z;
+                for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++)
+                    for (z = 0; l->n > 1 && z < l->n; z++) if (aieng__sc_wm_has(&WM, aieng__sc_name(&M, l->items[z]->s, l->items[z]->len))) wbad = 1;
+            }
+            if (ok && wbad) { /* a variant of a name would need the name's conditions too */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties that a name with "
+                               "dependencies (or in a not {required}) can satisfy is not supported%s", NULL);
+                ok = 0;
+            }
+            for (i = 0; i < W.ng; i++) { /* a group no member can serve: no instance */
+                int q;
+                for (q = 0; q < WM.n && !(WM.mask[q] >> i & 1); q++) {}
+                if (q == WM.n) wnone = 1;
+            }
+        }
+        if (!ok && c->err == AIENG_ERR_UNSUPPORTED && W.ng && aieng__sc_relax(c, "not")) { ok = 1; c->err = AIENG_OK; W.ng = 0; WM.n = 0; } /* relaxed: left out */
+        for (i = 0; i < WM.n; i++) if (WM.name[i] < 0) xr_w = 1;
+        if (ok && wnone) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); AIENG_FREE(mr, NULL); aieng__sc_names_free(&M, &dep); return 1; }
+        if (ok && xr < 0 && !xr_w && minp > 0) { /* no extra member: the allowed names must reach minProperties */
             int navail = 0;
             for (j = 0; j < n; j++) navail += mr[j] >= 0;
             if (navail < minp) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); AIENG_FREE(mr, NULL); aieng__sc_names_free(&M, &dep); return 1; }
         }
         if (ok) {
+            int q, q2;
             aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) ? "ordered=1 " : "", sep);
             if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);
             if (minp > 0) aieng__buf_printf(b, " min=%ld", minp);
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
-            for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] ? " s%d!" : " s%d", mr[j]);
+            for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] && !aieng__sc_wm_has(&WM, j) ? " s%d!" : " s%d", mr[j]);
+            for (q = 0; q < WM.n; q++) aieng__buf_printf(b, WM.name[q] < 0 ? " s%d*" : " s%d", WM.rule[q]);
+            for (q = 0; q < WM.n; q++) { /* a name's member and its variants: one at most (all of them when required: ?) */
+                if ((j = WM.name[q]) < 0) continue;
+                aieng__buf_printf(b, " ~s%d,s%d", mr[j], WM.rule[q]);
+                for (q2 = q + 1; q2 < WM.n; q2++) if (WM.name[q2] == j) aieng__buf_printf(b, " ~s%d,s%d", WM.rule[q], WM.rule[q2]);
+            }
+            for (j = 0; j < n; j++) if (req[j] && aieng__sc_wm_has(&WM, j)) {
+                aieng__buf_printf(b, " ?s%d", mr[j]);
+                for (q = 0; q < WM.n; q++) if (WM.name[q] == j) aieng__buf_printf(b, ",s%d", WM.rule[q]);
+            }
+            for (i = 0; i < W.ng; i++) { /* each group: one of its members at least */
+                int first = 1;
+                for (q = 0; q < WM.n; q++) if (WM.mask[q] >> i & 1) { aieng__buf_printf(b, first ? " ?s%d" : ",s%d", WM.rule[q]); first = 0; }
+            }
             for (i = 0; i < np; i++) {
                 const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
                 int w;
@@ -5992,7 +6286,9 @@ static int aieng__slk_value(aieng__slk *k, unsigned set) {
         else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
     }
     if (v != -3) {
-        v = ns ? aieng__sc_for_set(k->c, sub, ns) : !set && !anyap ? k->noap : -2;
+        int ns0 = ns;
+        for (q = 0; q < k->nwv && ns < AIENG__SC_MAXPARTS; q++) sub[ns++] = k->wv[q];
+        v = !ns0 && !set && !anyap && k->noap == -3 ? -3 : ns ? aieng__sc_for_set(k->c, sub, ns) : !set && !anyap ? k->noap : -2;
         if (v == -1) k->failed = 1; /* the error stays in k->c */
         if (v < 0 && v != -2) v = -3;
         else if (v >= 0 && aieng__sc_is_empty(k->c, v)) v = -3;
@@ -6796,7 +7092,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (!nt || types == -1 || aieng__sc_converted(c, nt)) continue; /* -1: the types already contradict each other */
         if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
-        if (aieng__sc_not_req(nt)) { /* an object without (all of) these names: aieng__sc_object */
+        if (aieng__sc_not_req(nt) || aieng__sc_not_wit(c, nt, NULL)) { /* an object without (all of) these names, or with members of some kinds: aieng__sc_object */
             types = types ? (types & AIENG__T_OBJ) : AIENG__T_OBJ;
             if (!types) types = -1;
             continue;
