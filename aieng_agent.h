@@ -4879,6 +4879,32 @@ static const aieng_json *aieng__sc_not_req_list(aieng__sc *c, const aieng_json *
     return y < al->n ? aieng_json_get(al->items[y], "required") : NULL;
 }
 static int aieng__sc_wm_has(const aieng__scwm *m, int j) { int q; for (q = 0; q < m->n; q++) if (m->name[q] == j) return 1; return 0; }
+/* the members that stand for name j: its own (rule base) and its variants; their count */
+static int aieng__sc_wm_alts(const aieng__scwm *m, int j, int base, int *out) {
+    int q, n = 0;
+    out[n++] = base;
+    for (q = 0; q < m->n; q++) if (m->name[q] == j) out[n++] = m->rule[q];
+    return n;
+}
+/* not all of the names of list l: " ~a,b" for each combination of their members (variants) */
+static void aieng__sc_forb_combos(aieng__buf *b, aieng__sc_names *M, const aieng__scwm *W, const int *mr, const aieng_json *l) {
+    int idx[64], cnt[64], alts[64][AIENG__SC_MAXWM + 1];
+    size_t z, n = l->n;
+    if (n > 64) { /* no variants there (aieng__sc_object checks) */
+        for (z = 0; z < n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", mr[aieng__sc_name(M, l->items[z]->s, l->items[z]->len)]);
+        return;
+    }
+    for (z = 0; z < n; z++) {
+        int j = aieng__sc_name(M, l->items[z]->s, l->items[z]->len);
+        cnt[z] = aieng__sc_wm_alts(W, j, mr[j], alts[z]);
+        idx[z] = 0;
+    }
+    for (;;) {
+        for (z = 0; z < n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", alts[z][idx[z]]);
+        for (z = 0; z < n && ++idx[z] == cnt[z]; z++) idx[z] = 0; /* next combination */
+        if (z == n) break;
+    }
+}
 /* The witness members: for each set T of kinds that is minimal for the groups it serves (no
    kind of it can go without losing a group), one repeatable member for the extra keys of
    all kinds of T with values that hold every kind's value schema (name -1), and one
@@ -5292,16 +5318,20 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             int nq = W.ng;
             for (j = 0; j < n; j++) if (req[j] && aieng__sc_wm_has(&WM, j)) nq++;
             if (nq > 12) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'not's of propertyNames / patternProperties with more than 12 conditions%s", NULL); ok = 0; }
-            for (i = 0; i < dep.n; i++) if (aieng__sc_wm_has(&WM, dep.v[i])) wbad = 1;
-            for (i = 0; i < np; i++) { /* names in not {required: [...]} lists */
+            for (i = 0; i < dep.n; i += 2) if (aieng__sc_wm_has(&WM, dep.v[i + 1])) wbad = 1; /* "needs b" with b in variants: no such condition */
+            for (i = 0; i < np; i++) { /* not {required: [...]} lists: one '~' per combination of the names' variants */
                 const aieng_json *l;
                 size_t y, z;
-                for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++)
-                    for (z = 0; l->n > 1 && z < l->n; z++) if (aieng__sc_wm_has(&WM, aieng__sc_name(&M, l->items[z]->s, l->items[z]->len))) wbad = 1;
+                for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) {
+                    long combos = 1;
+                    int alts[AIENG__SC_MAXWM + 1];
+                    for (z = 0; l->n > 1 && z < l->n && combos <= 256; z++) combos *= aieng__sc_wm_alts(&WM, aieng__sc_name(&M, l->items[z]->s, l->items[z]->len), 0, alts);
+                    if (combos > 256 || (l->n > 64 && combos > 1)) wbad = 1;
+                }
             }
             if (ok && wbad) { /* a variant of a name would need the name's conditions too */
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties that a name with "
-                               "dependencies (or in a not {required}) can satisfy is not supported%s", NULL);
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties that a name needed by "
+                               "dependencies can satisfy (or too many variants of names in a not {required}) is not supported%s", NULL);
                 ok = 0;
             }
             for (i = 0; i < W.ng; i++) { /* a group no member can serve: no instance */
@@ -5342,8 +5372,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             for (i = 0; i < np; i++) {
                 const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
                 int w;
-                if (i == 0) /* a>b: when a is present, b is too */
-                    for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) aieng__buf_printf(b, " s%d>s%d", mr[dep.v[w]], mr[dep.v[w + 1]]);
+                if (i == 0) /* a>b: when a (or a variant of it) is present, b is too */
+                    for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) {
+                        int alts[AIENG__SC_MAXWM + 1], na = aieng__sc_wm_alts(&WM, dep.v[w], mr[dep.v[w]], alts), q3;
+                        for (q3 = 0; q3 < na; q3++) aieng__buf_printf(b, " s%d>s%d", alts[q3], mr[dep.v[w + 1]]);
+                    }
                 if (nt && aieng__sc_not_req(nt)) { /* ~a,b: not all of a, b */
                     const aieng_json *al = aieng_json_get(nt, "anyOf");
                     size_t nb = al ? al->n : 1, y, z;
@@ -5351,7 +5384,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                         const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
                         for (z = 0; z < l->n; z++) if (mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] < 0) break;
                         if (l->n < 2 || z < l->n) continue; /* one forbidden name already rules it out */
-                        for (z = 0; z < l->n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]);
+                        aieng__sc_forb_combos(b, &M, &WM, mr, l);
                     }
                 }
             }
@@ -5393,7 +5426,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     if (pre && pre->type == AIENG_JSON_ARRAY) npre = (long)pre->n;
     if (mx >= 0 && npre > mx) npre = mx;
     if (item_rule == -3 && (mx < 0 || mx > npre)) mx = npre;
-    if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems > maxItems%s", NULL); return 0; }
+    if (mx >= 0 && mn > mx) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; } /* no array fits */
     if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems/maxItems above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
     {   /* contains (minContains, maxContains) and uniqueItems: exact automata, without prefixItems */
         const aieng_json *cont[AIENG__CA_MAX], *x;
@@ -6837,6 +6870,104 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
     AIENG_FREE(t.p, NULL);
     return r;
 }
+/* "not {const: v}" as schema text: for an object v, a non-object, or an object with a key
+   outside v's, or without one of v's keys, or with one of them whose value differs; for an
+   array, a non-array, or one of another length, or with an item that differs; for a
+   scalar, not {const: v} (the compiler's not of scalars decides). 1, or -1 when it cannot
+   be written. */
+static int aieng__sc_neg_const(const aieng_json *v, aieng__buf *o, int depth) {
+    size_t i, j;
+    char *w = NULL, *kt = NULL;
+    size_t wn = 0, ktn = 0;
+    aieng_json keys, *kv = NULL;
+    int r = 1;
+    if (depth > 64) return -1;
+    if (v->type == AIENG_JSON_ARRAY) {
+        aieng__buf_puts(o, "{\"anyOf\":[{\"type\":[\"null\",\"boolean\",\"object\",\"number\",\"string\"]}");
+        if (v->n) aieng__buf_printf(o, ",{\"type\":\"array\",\"maxItems\":%lu}", (unsigned long)(v->n - 1));
+        aieng__buf_printf(o, ",{\"type\":\"array\",\"minItems\":%lu}", (unsigned long)(v->n + 1));
+        for (i = 0; i < v->n && r == 1; i++) { /* item i differs */
+            aieng__buf_printf(o, ",{\"type\":\"array\",\"minItems\":%lu,\"maxItems\":%lu,\"prefixItems\":[", (unsigned long)v->n, (unsigned long)v->n);
+            for (j = 0; j < i; j++) aieng__buf_puts(o, "true,");
+            r = aieng__sc_neg_const(v->items[i], o, depth + 1);
+            aieng__buf_puts(o, "]}");
+        }
+        aieng__buf_puts(o, "]}");
+        return r;
+    }
+    if (v->type != AIENG_JSON_OBJECT) {
+        if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) return -1;
+        aieng__buf_puts(o, "{\"not\":{\"const\":");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_puts(o, "}}");
+        aieng_free(NULL, w);
+        return 1;
+    }
+    for (i = 0; i < v->n; i++)
+        for (j = 0; j < i; j++) if (v->items[i]->key_len == v->items[j]->key_len && !memcmp(v->items[i]->key, v->items[j]->key, v->items[i]->key_len)) return -1;
+    aieng__buf_puts(o, "{\"anyOf\":[{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]},");
+    if (!v->n) { aieng__buf_puts(o, "{\"type\":\"object\",\"minProperties\":1}]}"); return 1; }
+    kv = (aieng_json *)AIENG_MALLOC(v->n * sizeof *kv, NULL);
+    memset(&keys, 0, sizeof keys);
+    keys.type = AIENG_JSON_ARRAY;
+    if (!kv || !(keys.items = (aieng_json **)AIENG_MALLOC(v->n * sizeof *keys.items, NULL))) { AIENG_FREE(kv, NULL); return -1; }
+    for (i = 0; i < v->n; i++) {
+        memset(&kv[i], 0, sizeof kv[i]);
+        kv[i].type = AIENG_JSON_STRING; kv[i].s = v->items[i]->key; kv[i].len = v->items[i]->key_len;
+        keys.items[i] = &kv[i];
+    }
+    keys.n = v->n;
+    if (aieng_json_write(&keys, 0, &kt, &ktn) != AIENG_OK) r = -1;
+    aieng__buf_puts(o, "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"enum\":");
+    aieng__buf_put(o, kt, ktn);
+    aieng__buf_puts(o, "}}},{\"type\":\"object\",\"not\":{\"required\":");
+    aieng__buf_put(o, kt, ktn);
+    aieng__buf_puts(o, "}}");
+    for (i = 0; i < v->n && r == 1; i++) { /* member i present with another value */
+        aieng_free(NULL, w); w = NULL;
+        if (aieng_json_write(&kv[i], 0, &w, &wn) != AIENG_OK) { r = -1; break; }
+        aieng__buf_puts(o, ",{\"type\":\"object\",\"required\":[");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_puts(o, "],\"properties\":{");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_putc(o, ':');
+        r = aieng__sc_neg_const(v->items[i], o, depth + 1);
+        aieng__buf_puts(o, "}}");
+    }
+    aieng__buf_puts(o, "]}");
+    aieng_free(NULL, w); aieng_free(NULL, kt);
+    AIENG_FREE(keys.items, NULL); AIENG_FREE(kv, NULL);
+    return r;
+}
+/* 1 when s is an enum / const (annotations aside) with an object or array among its values */
+static int aieng__sc_objenum(const aieng_json *s) {
+    const aieng_json *en, *cn, *x;
+    size_t i;
+    if (!s || s->type != AIENG_JSON_OBJECT) return 0;
+    en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const");
+    if ((en != NULL) == (cn != NULL) || (en && en->type != AIENG_JSON_ARRAY)) return 0;
+    for (i = 0; i < s->n; i++) if (strcmp(s->items[i]->key, "enum") && strcmp(s->items[i]->key, "const") && !aieng__sc_annot(s->items[i]->key)) return 0;
+    if (cn) return cn->type == AIENG_JSON_OBJECT || cn->type == AIENG_JSON_ARRAY;
+    for (i = 0; i < en->n; i++) if ((x = en->items[i])->type == AIENG_JSON_OBJECT || x->type == AIENG_JSON_ARRAY) return 1;
+    return 0;
+}
+/* not {enum / const} with objects or arrays among the values (aieng__sc_objenum): the allOf of each
+   value's negation (aieng__sc_neg_const); 1 written, 0 for other forms, -1 when a value's
+   negation cannot be written */
+static int aieng__sc_neg_objenum(const aieng_json *s, aieng__buf *o) {
+    const aieng_json *en, *cn;
+    size_t i, at = o->n;
+    if (!aieng__sc_objenum(s)) return 0;
+    en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const");
+    if (cn) return aieng__sc_neg_const(cn, o, 0);
+    aieng__buf_puts(o, "{\"allOf\":[");
+    for (i = 0; i < en->n; i++) {
+        if (i) aieng__buf_putc(o, ',');
+        if (aieng__sc_neg_const(en->items[i], o, 0) != 1) { o->n = at; return -1; }
+    }
+    aieng__buf_puts(o, "]}");
+    return 1;
+}
 /* the synthesized anyOf that stands for keyword value `from` (if, a schema dependency, a
    not), made once; NULL when it cannot be written (error set unless relaxed: then *skip) */
 static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part, const aieng_json *from, int kind, const char *dep) {
@@ -6867,7 +6998,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         if (ok) ok = aieng__sc_ref_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
         aieng_free(NULL, w);
-    } else ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1; /* not */
+    } else ok = aieng__sc_neg_objenum(from, &t) == 1 || (t.n = 0, aieng__sc_negtext(c, from, &t, 1, 0) == 1); /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
     return r ? aieng__sc_conv_put(c, from, r) : NULL;
@@ -6989,7 +7120,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                 }
             }
             if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
-                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")))) {
+                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x))) {
                 const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
             }

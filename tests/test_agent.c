@@ -1646,6 +1646,10 @@ static void test_object_not(void) {
         "{\"not\":{\"patternProperties\":{\"^x\":{\"type\":\"string\"},\"0\":{\"not\":{\"const\":\"A\"}}}},\"properties\":{\"x1\":{\"type\":\"string\"}}}",
         "{\"type\":\"object\",\"anyOf\":[{\"not\":{\"propertyNames\":{\"not\":{\"const\":\"0\"}}}},{\"not\":{\"patternProperties\":{\"^b$\":true}}},{\"required\":[\"ab\"]}]}",
         "{\"type\":\"object\",\"not\":{\"anyOf\":[false,{\"propertyNames\":{\"not\":{\"const\":\"b\"}}}]},\"additionalProperties\":false,\"properties\":{\"b\":{}}}",
+        "{\"type\":\"object\",\"not\":{\"const\":{\"a\":\"A\",\"b\":\"s\"}},\"maxProperties\":3}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"dependencies\":{\"a\":[\"0\"]},\"not\":{\"allOf\":[{\"required\":[\"b\"]},{\"required\":[\"a\"]}]},"
+        "\"allOf\":[{\"not\":{\"patternProperties\":{\"^a\":{\"not\":{\"const\":\"A\"}}}}}]}",
+        "{\"type\":\"object\",\"not\":{\"enum\":[{\"0\":\"s\"},{},\"s\",{\"x1\":\"A\",\"0\":\"A\"}]},\"propertyNames\":{\"enum\":[\"0\",\"x1\",\"b\"]}}",
     };
     static const char *const keys[] = { "a", "b", "ab", "0", "x1" };
     static const char *const vals[] = { "1", "\"A\"", "\"s\"" };
@@ -1708,12 +1712,36 @@ static void test_object_not(void) {
         aieng_grammar_free(g);
         aieng_json_free(sd);
     }
-    printf("not of propertyNames / patternProperties: %d/%d objects agree (%d accepted)\n", agree, total, accepted);
+    printf("not of propertyNames / patternProperties / const objects: %d/%d objects agree (%d accepted)\n", agree, total, accepted);
+    { /* not {enum} of nested objects and arrays, on a recursive schema */
+        static const char *const schema = "{\"$defs\":{\"w\":{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/w\"},\"b\":{\"type\":\"array\"}},"
+                                          "\"additionalProperties\":false}},\"$ref\":\"#/$defs/w\",\"not\":{\"enum\":[{\"a\":{\"a\":{}}},{\"b\":[\"s\",{\"a\":{}}]}]}}";
+        static const char *const inst[] = { "{}", "{\"a\":{}}", "{\"a\":{\"a\":{}}}", "{\"a\":{\"a\":{\"a\":{}}}}", "{\"b\":[]}", "{\"b\":[\"s\"]}",
+                                            "{\"b\":[\"s\",{\"a\":{}}]}", "{\"b\":[\"s\",{}]}", "{\"b\":[\"s\",{\"a\":{}},1]}", "{\"a\":{\"a\":{}},\"b\":[]}",
+                                            "{\"b\":[{\"a\":{}},\"s\"]}", "{\"a\":{\"b\":[\"s\",{\"a\":{}}]}}", "{\"a\":{\"a\":{\"a\":{}}},\"b\":[\"s\",{\"a\":{\"b\":[]}}]}" };
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        int nvalid = 0;
+        CHECK(aieng_json_parse(schema, strlen(schema), NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK,
+              "not {enum} of objects compiles: %s", aieng_last_error());
+        for (si = 0; g && si < sizeof inst / sizeof *inst; si++) {
+            aieng_json_doc *d = NULL;
+            int want;
+            aieng_json_parse(inst[si], strlen(inst[si]), NULL, &d);
+            want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            nvalid += want;
+            CHECK(want == aieng_grammar_accepts(g, inst[si], strlen(inst[si])), "not {enum} of objects, %s: validator %d", inst[si], want);
+            aieng_json_free(d);
+        }
+        CHECK(nvalid > 0 && nvalid < (int)(sizeof inst / sizeof *inst), "not {enum} of objects: %d valid", nvalid);
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
     { /* forms outside: an error naming the keyword, and RELAX compiles them by leaving the not out */
         static const char *const bad[][2] = {
             { "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}}}}", "items" },
             { "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"const\":\"a\"}}},{\"minProperties\":2}]}}", "anyOf" },
-            { "{\"type\":\"object\",\"properties\":{\"a\":{}},\"dependencies\":{\"a\":[\"b\"]},\"not\":{\"propertyNames\":{\"not\":{\"const\":\"a\"}}}}", "dependencies" },
+            { "{\"type\":\"object\",\"properties\":{\"a\":{}},\"dependencies\":{\"b\":[\"a\"]},\"not\":{\"propertyNames\":{\"not\":{\"const\":\"a\"}}}}", "dependencies" },
             { "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"anyOf\":[{\"const\":\"a\"},{\"maxLength\":3}]}}}", "propertyNames" },
         };
         for (si = 0; si < sizeof bad / sizeof *bad; si++) {
