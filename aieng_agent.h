@@ -354,10 +354,14 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      rule references, ( groups ); postfix * + ? {m} {m,} {m,n}.
    - Extension (not in llama.cpp): %unordered( sep=S [extra=X] [min=N] [max=N] M1! M2 ...
      [M2>M1,M3 ...] ) matches the members M1, M2, ... (rule names) in any order, each at
-     most once, with S between two of them; `!` marks a required member; extra=X allows any
+     most once, with S between two of them; `!` marks a required member; `M*` a repeatable
+     one (any number of times; `M*!` at least once); extra=X allows any
      number of X among them; min/max bound how many members (extras included) appear;
      `A>B,C` says that when member A is present, B and C must be too, `~A,B` that A and B
-     are not all present (A, B, C are listed as members as well); ordered=1 keeps the
+     are not all present, `?A,B` that one of them at least is (up to 12 such; A, B, C are
+     listed as members as well); prefixes stay completable (the fewest members that meet
+     the open `?` conditions count against max; exact unless those members have
+     dependencies or `~` conditions among themselves); ordered=1 keeps the
      members in the order listed, extras after them (each prefix can still complete). JSON objects whose members may come in any order use it. Its
      rules are built on first use, for the combinations a sentence actually meets, so a
      100-member object costs what a sentence touches, not 2^100 rules. S, X and the
@@ -542,6 +546,22 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   $ref of such); other forms only when no
                                                   declared name matches it and there are no
                                                   patternProperties; else an error (relaxed)
+   not (objects)             yes                  not {propertyNames: S}: a member whose key
+                                                  fails S (S string-only as for propertyNames,
+                                                  or false); not {patternProperties: {P: V}}:
+                                                  a member whose key matches P and whose value
+                                                  fails V (V false, or a V whose not compiles);
+                                                  a not of an allOf (or of several) of these:
+                                                  one such member; not {anyOf: [...]} of them:
+                                                  one for each item. Exact: members that must
+                                                  exist (%unordered's M* and ?A,B; up to 8
+                                                  kinds in 8 groups, 64 member kinds; a
+                                                  declared name that can be one must not be
+                                                  needed by a dependency). not {enum/const}
+                                                  with objects or arrays: each value's
+                                                  negation (another type, a key outside or
+                                                  missing, a member or item that differs;
+                                                  scalars inside as for not above), exact
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
@@ -4811,7 +4831,7 @@ static int aieng__sc_not_wit(aieng__sc *c, const aieng_json *nt, aieng__scw *W) 
     if (al->type != AIENG_JSON_ARRAY || !al->n) return 0;
     for (q = 0; q < al->n; q++) {
         const aieng_json *x = al->items[q];
-        if (x->type == AIENG_JSON_BOOL && !x->boolean) continue; /* never holds: asks nothing */
+        if ((x->type == AIENG_JSON_BOOL && !x->boolean) || aieng__sc_required_only(x)) continue; /* never holds: asks nothing; names that may not all be present: aieng__sc_not_req_list */
         W->hits = 0;
         if (W->ng == AIENG__SC_MAXWG || !aieng__sc_wit_kinds(c, x, W, 1u << W->ng, 0) || !W->hits) { W->nk = nk0; W->ng = ng0; return 0; }
         W->ng++;
@@ -4871,12 +4891,20 @@ static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
 }
 #define AIENG__SC_MAXWM 64
 typedef struct aieng__scwm { int rule[AIENG__SC_MAXWM], name[AIENG__SC_MAXWM]; unsigned mask[AIENG__SC_MAXWM]; int n; } aieng__scwm;
-/* the y-th name list of a part's not {required} / not {anyOf: [{required}, ...]}; NULL past the last */
+/* the y-th name list of a part's not {required} / not {anyOf: [{required}, ...]} (also the
+   required-only items of a not {anyOf} of witnesses): lists that may not all be present;
+   NULL past the last */
 static const aieng_json *aieng__sc_not_req_list(aieng__sc *c, const aieng_json *part, size_t y) {
     const aieng_json *nt = aieng__sc_not_of(c, part), *al;
-    if (!nt || !aieng__sc_not_req(nt)) return NULL;
-    if (!(al = aieng_json_get(nt, "anyOf"))) return y == 0 ? aieng_json_get(nt, "required") : NULL;
-    return y < al->n ? aieng_json_get(al->items[y], "required") : NULL;
+    size_t q;
+    if (!nt) return NULL;
+    if (aieng__sc_not_req(nt)) {
+        if (!(al = aieng_json_get(nt, "anyOf"))) return y == 0 ? aieng_json_get(nt, "required") : NULL;
+        return y < al->n ? aieng_json_get(al->items[y], "required") : NULL;
+    }
+    if (!(al = aieng_json_get(nt, "anyOf")) || al->type != AIENG_JSON_ARRAY || !aieng__sc_not_wit(c, nt, NULL)) return NULL;
+    for (q = 0; q < al->n; q++) if (aieng__sc_required_only(al->items[q]) && y-- == 0) return aieng_json_get(al->items[q], "required");
+    return NULL;
 }
 static int aieng__sc_wm_has(const aieng__scwm *m, int j) { int q; for (q = 0; q < m->n; q++) if (m->name[q] == j) return 1; return 0; }
 /* the members that stand for name j: its own (rule base) and its variants; their count */
@@ -4942,12 +4970,13 @@ static int aieng__sc_wit_members(aieng__sc *c, aieng__scw *W, const aieng_json *
         }
         if (!good) {
             aieng__slb_free(&L);
-            return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs the keys as "
-                                  "an automaton (string-only propertyNames, at most 12 patterns)%s", NULL) + 1;
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs the keys as "
+                           "an automaton (string-only propertyNames, at most 12 patterns)%s", NULL);
+            goto fail;
         }
         kr = aieng__sc_keys_rule(c, &L, &K);
         aieng__slb_free(&L);
-        if (kr < 0) return 0;
+        if (kr < 0) goto fail;
         if (!aieng__sc_is_empty(c, kr)) {
             if (out->n == AIENG__SC_MAXWM) goto full;
             r.n = 0; if (r.p) r.p[0] = 0;
@@ -4959,14 +4988,14 @@ static int aieng__sc_wit_members(aieng__sc *c, aieng__scw *W, const aieng_json *
             int ns = 0, isfalse = 0, v, in = 1;
             if (rule[j] == -3) continue;
             for (k = 0; k < W->nk && in; k++) if (T >> k & 1) {
-                if ((in = aieng__sc_wit_name(c, W, k, names[j], nlen[j])) < 0) { AIENG_FREE(r.p, NULL); return 0; }
+                if ((in = aieng__sc_wit_name(c, W, k, names[j], nlen[j])) < 0) goto fail;
             }
             if (!in) continue;
-            if (!aieng__sc_member_subs(c, parts, np, names[j], nlen[j], sub, &ns, &isfalse)) { AIENG_FREE(r.p, NULL); return 0; }
+            if (!aieng__sc_member_subs(c, parts, np, names[j], nlen[j], sub, &ns, &isfalse)) goto fail;
             for (k = 0; k < W->nk; k++) if ((T >> k & 1) && W->val[k] && ns < AIENG__SC_MAXPARTS) sub[ns++] = W->val[k];
             if (isfalse) continue;
             if (ns == 0) v = -2;
-            else if ((v = aieng__sc_for_set(c, sub, ns)) < 0) { AIENG_FREE(r.p, NULL); return 0; }
+            else if ((v = aieng__sc_for_set(c, sub, ns)) < 0) goto fail;
             if (v >= 0 && aieng__sc_is_empty(c, v)) continue;
             if (out->n == AIENG__SC_MAXWM) goto full;
             r.n = 0; if (r.p) r.p[0] = 0;
@@ -4981,8 +5010,10 @@ static int aieng__sc_wit_members(aieng__sc *c, aieng__scw *W, const aieng_json *
     AIENG_FREE(r.p, NULL);
     return 1;
 full:
+    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs more than 64 members%s", NULL);
+fail:
     AIENG_FREE(r.p, NULL);
-    return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs more than 64 members%s", NULL) + 1;
+    return 0;
 }
 /* Objects. Members come in any order (%unordered): the declared names (properties, required,
    the names of dependencies and of not {required}) each at most once, required ones always,
@@ -5035,14 +5066,8 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
             }
         }
-        if (ok && nt && aieng__sc_not_req(nt)) {
-            const aieng_json *al = aieng_json_get(nt, "anyOf");
-            size_t nb = al ? al->n : 1, y;
-            for (y = 0; y < nb && ok; y++) {
-                const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
-            }
-        }
+        for (q = 0; ok && (nt = aieng__sc_not_req_list(c, parts[i], q)) != NULL; q++)
+            for (z = 0; z < nt->n && ok; z++) if (aieng__sc_name(&M, nt->items[z]->s, nt->items[z]->len) < 0) ok = 0;
     }
     if (!ok && c->err == AIENG_OK) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
     names = M.s; nlen = M.len; rule = M.rule; req = M.req; n = M.n;
@@ -5064,15 +5089,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (npn && !aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) rule[j] = -3;
     }
     for (i = 0; i < np && ok; i++) { /* not {required: [x]}: x forbidden */
-        const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
-        if (nt && aieng__sc_not_req(nt)) {
-            const aieng_json *al = aieng_json_get(nt, "anyOf");
-            size_t nb = al ? al->n : 1, y;
-            for (y = 0; y < nb; y++) {
-                const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                if (l->n == 1) rule[aieng__sc_name(&M, l->items[0]->s, l->items[0]->len)] = -3;
-                if (l->n == 0) impossible = 1; /* not {required: []}: nothing */
-            }
+        const aieng_json *l;
+        size_t y;
+        for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) {
+            if (l->n == 1) rule[aieng__sc_name(&M, l->items[0]->s, l->items[0]->len)] = -3;
+            if (l->n == 0) impossible = 1; /* not {required: []}: nothing */
         }
     }
     if (ok && !aieng__sc_dep_edges(parts, np, &M, &dep)) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
@@ -5119,15 +5140,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         for (j = 0; ok && j < n; j++) if (t[j]) { cnt++; if (rule[j] == -3) impossible = 1; }
         if (ok && maxp >= 0 && cnt > maxp) impossible = 1;
         for (i = 0; ok && !impossible && i < np; i++) { /* not {required: [...]} lists that must all be present */
-            const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
-            if (nt && aieng__sc_not_req(nt)) {
-                const aieng_json *al = aieng_json_get(nt, "anyOf");
-                size_t nb = al ? al->n : 1, y, z;
-                for (y = 0; y < nb; y++) {
-                    const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                    for (z = 0; z < l->n && t[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]; z++) {}
-                    if (z == l->n) impossible = 1;
-                }
+            const aieng_json *l;
+            size_t y, z;
+            for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) {
+                for (z = 0; z < l->n && t[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]; z++) {}
+                if (z == l->n) impossible = 1;
             }
         }
         AIENG_FREE(t, NULL);
@@ -5370,22 +5387,18 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 for (q = 0; q < WM.n; q++) if (WM.mask[q] >> i & 1) { aieng__buf_printf(b, first ? " ?s%d" : ",s%d", WM.rule[q]); first = 0; }
             }
             for (i = 0; i < np; i++) {
-                const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
+                const aieng_json *l;
+                size_t y, z;
                 int w;
                 if (i == 0) /* a>b: when a (or a variant of it) is present, b is too */
                     for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) {
                         int alts[AIENG__SC_MAXWM + 1], na = aieng__sc_wm_alts(&WM, dep.v[w], mr[dep.v[w]], alts), q3;
                         for (q3 = 0; q3 < na; q3++) aieng__buf_printf(b, " s%d>s%d", alts[q3], mr[dep.v[w + 1]]);
                     }
-                if (nt && aieng__sc_not_req(nt)) { /* ~a,b: not all of a, b */
-                    const aieng_json *al = aieng_json_get(nt, "anyOf");
-                    size_t nb = al ? al->n : 1, y, z;
-                    for (y = 0; y < nb; y++) {
-                        const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                        for (z = 0; z < l->n; z++) if (mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] < 0) break;
-                        if (l->n < 2 || z < l->n) continue; /* one forbidden name already rules it out */
-                        aieng__sc_forb_combos(b, &M, &WM, mr, l);
-                    }
+                for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) { /* ~a,b: not all of a, b */
+                    for (z = 0; z < l->n; z++) if (mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] < 0) break;
+                    if (l->n < 2 || z < l->n) continue; /* one forbidden name already rules it out */
+                    aieng__sc_forb_combos(b, &M, &WM, mr, l);
                 }
             }
             aieng__buf_puts(b, ") \"}\"");
