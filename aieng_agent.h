@@ -561,7 +561,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   with objects or arrays: each value's
                                                   negation (another type, a key outside or
                                                   missing, a member or item that differs;
-                                                  scalars inside as for not above), exact
+                                                  scalars inside as for not above), exact. A
+                                                  not of an array schema of items, minItems,
+                                                  maxItems (type "array"): another type, too
+                                                  short / long, or contains {not items}
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
@@ -4867,6 +4870,7 @@ static int aieng__sc_wit_name(aieng__sc *c, const aieng__scw *W, int k, const ch
     if (mt < 0) aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error());
     return mt;
 }
+static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o);
 /* the values of kind k must hold: not V (V = {not: X}: X), NULL for any (out of memory: error) */
 static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
     const aieng_json *v = W->pat[k] ? W->pat[k] : NULL, *x;
@@ -4880,10 +4884,12 @@ static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
         if (q == v->n) { W->val[k] = x; return 1; }
     }
     memset(&t, 0, sizeof t);
-    aieng__buf_puts(&t, "{\"not\":");
-    if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) t.oom = 1; else aieng__buf_put(&t, w, wn);
-    aieng_free(NULL, w);
-    aieng__buf_putc(&t, '}');
+    if (!aieng__sc_neg_array(c, v, &t)) { /* else {"not": V}: the compiler's not decides */
+        aieng__buf_puts(&t, "{\"not\":");
+        if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) t.oom = 1; else aieng__buf_put(&t, w, wn);
+        aieng_free(NULL, w);
+        aieng__buf_putc(&t, '}');
+    }
     if (!t.oom) W->val[k] = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
     if (!W->val[k]) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL) + 1;
@@ -6981,6 +6987,51 @@ static int aieng__sc_neg_objenum(const aieng_json *s, aieng__buf *o) {
     aieng__buf_puts(o, "]}");
     return 1;
 }
+/* "not s" as schema text for an array schema s of items (a schema), minItems, maxItems and
+   type "array" (annotations aside): a non-array (without the type), or an array too short,
+   too long, or containing an item that fails items. 1 written, 0 for other forms. */
+static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o) {
+    const aieng_json *ty, *it;
+    size_t i, at = o->n;
+    double d;
+    int n = 0;
+    if (!s || s->type != AIENG_JSON_OBJECT) return 0;
+    for (i = 0; i < s->n; i++) {
+        const char *k = s->items[i]->key;
+        if (strcmp(k, "type") && strcmp(k, "items") && strcmp(k, "minItems") && strcmp(k, "maxItems") && !aieng__sc_annot(k)) return 0;
+    }
+    ty = aieng_json_get(s, "type"); it = aieng_json_get(s, "items");
+    if ((ty && (ty->type != AIENG_JSON_STRING || strcmp(ty->s, "array"))) || (it && it->type != AIENG_JSON_OBJECT && it->type != AIENG_JSON_BOOL)) return 0;
+    if (!it && !aieng_json_get(s, "minItems") && !aieng_json_get(s, "maxItems")) return 0;
+    aieng__buf_puts(o, "{\"anyOf\":[");
+    if (ty) { aieng__buf_puts(o, "{\"type\":[\"null\",\"boolean\",\"object\",\"number\",\"string\"]}"); n++; }
+    if (aieng__sc_num(aieng_json_get(s, "minItems"), &d) && d > 0) {
+        aieng__buf_printf(o, "%s{\"type\":\"array\",\"maxItems\":%ld}", n++ ? "," : "", d > 1e6 ? 1000000L : (long)ceil(d) - 1); }
+    if (aieng__sc_num(aieng_json_get(s, "maxItems"), &d) && d <= 1e6) {
+        aieng__buf_printf(o, "%s{\"type\":\"array\",\"minItems\":%ld}", n++ ? "," : "", d < 0 ? 0L : (long)floor(d) + 1); }
+    if (it && !(it->type == AIENG_JSON_BOOL && it->boolean)) { /* an item that fails items */
+        aieng__buf_puts(o, n++ ? ",{\"type\":\"array\",\"contains\":{\"not\":" : "{\"type\":\"array\",\"contains\":{\"not\":");
+        if (!aieng__sc_ref_text(c, it, o)) {
+            char *w = NULL;
+            size_t wn = 0;
+            if (aieng_json_write(it, 0, &w, &wn) != AIENG_OK) { o->n = at; return 0; }
+            aieng__buf_put(o, w, wn);
+            aieng_free(NULL, w);
+        }
+        aieng__buf_puts(o, "}}");
+    }
+    if (!n) aieng__buf_puts(o, "false");
+    aieng__buf_puts(o, "]}");
+    return 1;
+}
+static int aieng__sc_is_neg_array(aieng__sc *c, const aieng_json *s) {
+    aieng__buf t;
+    int r;
+    memset(&t, 0, sizeof t);
+    r = aieng__sc_neg_array(c, s, &t);
+    AIENG_FREE(t.p, NULL);
+    return r;
+}
 /* the synthesized anyOf that stands for keyword value `from` (if, a schema dependency, a
    not), made once; NULL when it cannot be written (error set unless relaxed: then *skip) */
 static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part, const aieng_json *from, int kind, const char *dep) {
@@ -7011,7 +7062,8 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         if (ok) ok = aieng__sc_ref_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
         aieng_free(NULL, w);
-    } else ok = aieng__sc_neg_objenum(from, &t) == 1 || (t.n = 0, aieng__sc_negtext(c, from, &t, 1, 0) == 1); /* not */
+    } else ok = aieng__sc_neg_objenum(from, &t) == 1 || (t.n = 0, aieng__sc_neg_array(c, from, &t) == 1) ||
+                (t.n = 0, aieng__sc_negtext(c, from, &t, 1, 0) == 1); /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
     return r ? aieng__sc_conv_put(c, from, r) : NULL;
@@ -7133,7 +7185,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
                 }
             }
             if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
-                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x))) {
+                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x) || aieng__sc_is_neg_array(c, x))) {
                 const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
             }

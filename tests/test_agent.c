@@ -1715,6 +1715,48 @@ static void test_object_not(void) {
         aieng_json_free(sd);
     }
     printf("not of propertyNames / patternProperties / const objects: %d/%d objects agree (%d accepted)\n", agree, total, accepted);
+    { /* not of an array schema (items, minItems, maxItems), alone and as the value of a witness:
+         every array of up to 3 items over a few values, in an object or alone */
+        static const char *const schema[] = {
+            "{\"type\":\"array\",\"not\":{\"items\":{\"type\":\"string\"},\"minItems\":1,\"maxItems\":2}}",
+            "{\"not\":{\"type\":\"array\",\"items\":{\"enum\":[\"s\",true]}},\"type\":[\"array\",\"string\"]}",
+            "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"^a\":{\"type\":\"array\",\"items\":{\"const\":\"s\"},\"maxItems\":1}}},"
+            "\"additionalProperties\":{\"type\":\"array\"}}",
+        };
+        static const char *const item[] = { "\"s\"", "1", "true" };
+        int s2, nvalid = 0, n = 0;
+        for (s2 = 0; s2 < 3; s2++) {
+            aieng_json_doc *sd = NULL;
+            aieng_grammar *g = NULL;
+            int code, len;
+            CHECK(aieng_json_parse(schema[s2], strlen(schema[s2]), NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK,
+                  "not of an array schema %d compiles: %s", s2, aieng_last_error());
+            for (len = 0; g && len <= 3; len++)
+                for (code = 0; code < (len == 0 ? 1 : len == 1 ? 3 : len == 2 ? 9 : 27) + (len == 0); code++) {
+                    char text[128];
+                    size_t tn = 0;
+                    int k, x = code, want;
+                    aieng_json_doc *d = NULL;
+                    if (s2 == 2) tn += (size_t)snprintf(text + tn, sizeof text - tn, "{\"ab\":");
+                    if (len == 0 && code == 1) tn += (size_t)snprintf(text + tn, sizeof text - tn, "\"t\""); /* a non-array */
+                    else {
+                        text[tn++] = '[';
+                        for (k = 0; k < len; k++, x /= 3) tn += (size_t)snprintf(text + tn, sizeof text - tn, "%s%s", k ? "," : "", item[x % 3]);
+                        text[tn++] = ']';
+                    }
+                    if (s2 == 2) text[tn++] = '}';
+                    text[tn] = 0;
+                    aieng_json_parse(text, tn, NULL, &d);
+                    want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+                    nvalid += want; n++;
+                    CHECK(want == aieng_grammar_accepts(g, text, tn), "not of an array schema %d, %s: validator %d", s2, text, want);
+                    aieng_json_free(d);
+                }
+            aieng_grammar_free(g);
+            aieng_json_free(sd);
+        }
+        CHECK(nvalid > 0 && nvalid < n, "not of array schemas: %d of %d valid", nvalid, n);
+    }
     { /* not {enum} of nested objects and arrays, on a recursive schema */
         static const char *const schema = "{\"$defs\":{\"w\":{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/w\"},\"b\":{\"type\":\"array\"}},"
                                           "\"additionalProperties\":false}},\"$ref\":\"#/$defs/w\",\"not\":{\"enum\":[{\"a\":{\"a\":{}}},{\"b\":[\"s\",{\"a\":{}}]}]}}";
@@ -1741,7 +1783,7 @@ static void test_object_not(void) {
     }
     { /* forms outside: an error naming the keyword, and RELAX compiles them by leaving the not out */
         static const char *const bad[][2] = {
-            { "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"a\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}}}}", "items" },
+            { "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"a\":{\"type\":\"array\",\"uniqueItems\":true}}}}", "uniqueItems" },
             { "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"const\":\"a\"}}},{\"minProperties\":2}]}}", "anyOf" },
             { "{\"type\":\"object\",\"properties\":{\"a\":{}},\"dependencies\":{\"b\":[\"a\"]},\"not\":{\"propertyNames\":{\"not\":{\"const\":\"a\"}}}}", "dependencies" },
             { "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"anyOf\":[{\"const\":\"a\"},{\"maxLength\":3}]}}}", "propertyNames" },
