@@ -551,6 +551,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   or false); not {patternProperties: {P: V}}:
                                                   a member whose key matches P and whose value
                                                   fails V (V false, or a V whose not compiles);
+                                                  likewise properties {p: V} (when not written
+                                                  as above) and additionalProperties: V (keys
+                                                  its schema's properties / patterns leave);
                                                   a not of an allOf (or of several) of these:
                                                   one such member; not {anyOf: [...]} of them:
                                                   one for each item. Exact: members that must
@@ -4771,15 +4774,19 @@ static int aieng__sc_keys_rule(aieng__sc *c, const aieng__slb *L, aieng__slk *K)
 }
 /* ---- witnesses. A `not` of propertyNames / patternProperties asks for members of some
    kinds: not {propertyNames: S}: a key that fails S; not {patternProperties: {P: V}}: a key
-   matching P whose value fails V. not {anyOf: [A, B]} asks for one of A's kinds and one of
+   matching P whose value fails V; not {properties: {p: V}}: member p with a value that
+   fails V; not {additionalProperties: V} (with that schema's properties and patterns): a
+   key none of them covers, with a value that fails V. not {anyOf: [A, B]} asks for one of A's kinds and one of
    B's (two groups); not {allOf: [A, B]}, or a not of several such keywords, for one of the
    kinds of all of them (one group). The object then has, for each group, a member of one
    of its kinds: %unordered members that mark them (aieng__sc_wit_members). */
 typedef struct aieng__scw {
     const aieng_json *names[AIENG__SC_MAXKIND]; /* propertyNames kind: the S the key fails; NULL: a pattern kind */
-    const aieng_json *pat[AIENG__SC_MAXKIND];   /* pattern kind: the patternProperties entry (key P, value V) */
+    const aieng_json *pat[AIENG__SC_MAXKIND];   /* else the entry (value V): of patternProperties (key P), properties (key p), or additionalProperties */
+    const aieng_json *owner[AIENG__SC_MAXKIND]; /* additionalProperties: the schema whose properties and patterns it leaves out; else NULL */
     const aieng_json *val[AIENG__SC_MAXKIND];   /* the schema the value must hold (not V), NULL: any */
     unsigned grp[AIENG__SC_MAXKIND];            /* the group (one bit) of each kind */
+    int prop[AIENG__SC_MAXKIND];                /* 1: a properties entry (the key is the name itself) */
     int nk, ng, hits;
 } aieng__scw;
 static int aieng__sc_annot(const char *k) { return !strcmp(k, "title") || !strcmp(k, "description") || !strcmp(k, "$comment"); }
@@ -4794,14 +4801,22 @@ static int aieng__sc_wit_kinds(aieng__sc *c, const aieng_json *x, aieng__scw *W,
         if (aieng__sc_annot(k) || aieng_json_getn(x, k, v->key_len) != v) continue; /* a duplicate key: the one aieng_json_get sees counts */
         if (!strcmp(k, "propertyNames")) {
             if (W->nk == AIENG__SC_MAXKIND) goto no;
-            W->names[W->nk] = v; W->pat[W->nk] = NULL; W->grp[W->nk++] = g; W->hits++;
-        } else if (!strcmp(k, "patternProperties") && v->type == AIENG_JSON_OBJECT) {
+            W->names[W->nk] = v; W->pat[W->nk] = W->owner[W->nk] = NULL; W->prop[W->nk] = 0; W->grp[W->nk++] = g; W->hits++;
+        } else if ((!strcmp(k, "patternProperties") || !strcmp(k, "properties")) && v->type == AIENG_JSON_OBJECT) {
             W->hits++;
             for (z = 0; z < v->n; z++) {
                 if (v->items[z]->type == AIENG_JSON_BOOL && v->items[z]->boolean) continue; /* true: no value fails it */
                 if (W->nk == AIENG__SC_MAXKIND) goto no;
-                W->names[W->nk] = NULL; W->pat[W->nk] = v->items[z]; W->grp[W->nk++] = g;
+                W->names[W->nk] = W->owner[W->nk] = NULL; W->pat[W->nk] = v->items[z]; W->grp[W->nk++] = g;
+                W->prop[W->nk - 1] = k[0] == 'p' && k[1] == 'r';
             }
+        } else if (!strcmp(k, "additionalProperties") && (v->type == AIENG_JSON_OBJECT || v->type == AIENG_JSON_BOOL)) {
+            const aieng_json *pp = aieng_json_get(x, "patternProperties"), *pr = aieng_json_get(x, "properties");
+            W->hits++;
+            if ((pp && pp->type != AIENG_JSON_OBJECT) || (pr && pr->type != AIENG_JSON_OBJECT)) goto no;
+            if (v->type == AIENG_JSON_BOOL && v->boolean) continue;
+            if (W->nk == AIENG__SC_MAXKIND) goto no;
+            W->names[W->nk] = NULL; W->pat[W->nk] = v; W->owner[W->nk] = x; W->prop[W->nk] = 0; W->grp[W->nk++] = g;
         } else if (!strcmp(k, "allOf") && v->type == AIENG_JSON_ARRAY) {
             for (z = 0; z < v->n; z++) if (!aieng__sc_wit_kinds(c, v->items[z], W, g, depth + 1)) goto no;
         } else if (!strcmp(k, "$ref")) {
@@ -4846,6 +4861,18 @@ static int aieng__sc_wit_key(aieng__sc *c, aieng__slb *L, const aieng__scw *W, i
     const aieng_json *s = W->names[k], *x;
     int g, d;
     size_t q;
+    if (W->owner[k]) { /* additionalProperties: none of the owner's names, no key of its patterns */
+        const aieng_json *pp = aieng_json_get(W->owner[k], "patternProperties"), *pr = aieng_json_get(W->owner[k], "properties");
+        const char *nm[64];
+        size_t nl[64];
+        int nn = 0;
+        for (q = 0; pr && q < pr->n; q++) { if (nn == 64) return 0; nm[nn] = pr->items[q]->key; nl[nn++] = pr->items[q]->key_len; }
+        if (nn && ((g = aieng__slb_group(L, 1)) < 0 || !aieng__slb_names(L, g, nm, nl, nn))) return 0;
+        for (q = 0; pp && q < pp->n; q++)
+            if ((g = aieng__slb_group(L, 1)) < 0 || !aieng__slb_re(L, g, pp->items[q]->key, pp->items[q]->key_len, NULL)) return 0;
+        return 1;
+    }
+    if (!s && W->prop[k]) return (g = aieng__slb_group(L, 0)) >= 0 && aieng__slb_names(L, g, &W->pat[k]->key, &W->pat[k]->key_len, 1);
     if (!s) return (g = aieng__slb_group(L, 0)) >= 0 && aieng__slb_re(L, g, W->pat[k]->key, W->pat[k]->key_len, NULL);
     for (d = 0; s->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(s) && d < 16; d++) {
         const aieng_json *r = aieng__schema_ref(c->root, aieng_json_get(s, "$ref"));
@@ -4866,7 +4893,17 @@ static int aieng__sc_wit_key(aieng__sc *c, aieng__slb *L, const aieng__scw *W, i
 static int aieng__sc_wit_name(aieng__sc *c, const aieng__scw *W, int k, const char *nm, size_t len) {
     int mt;
     if (W->names[k]) return !aieng__sc_name_ok(c, &W->names[k], 1, nm, len);
-    mt = aieng__regex_match(W->pat[k]->key, W->pat[k]->key_len, nm, len);
+    if (W->prop[k]) return W->pat[k]->key_len == len && !memcmp(W->pat[k]->key, nm, len);
+    if (W->owner[k]) { /* additionalProperties: a name its owner neither declares nor matches */
+        const aieng_json *pp = aieng_json_get(W->owner[k], "patternProperties"), *pr = aieng_json_get(W->owner[k], "properties");
+        size_t q;
+        if (pr && aieng_json_getn(pr, nm, len)) return 0;
+        for (q = 0; pp && q < pp->n; q++) {
+            if ((mt = aieng__regex_match(pp->items[q]->key, pp->items[q]->key_len, nm, len)) < 0) break;
+            if (mt) return 0;
+        }
+        if (!pp || q == pp->n) return 1;
+    } else mt = aieng__regex_match(W->pat[k]->key, W->pat[k]->key_len, nm, len);
     if (mt < 0) aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error());
     return mt;
 }
@@ -4900,6 +4937,7 @@ typedef struct aieng__scwm { int rule[AIENG__SC_MAXWM], name[AIENG__SC_MAXWM]; u
 /* the y-th name list of a part's not {required} / not {anyOf: [{required}, ...]} (also the
    required-only items of a not {anyOf} of witnesses): lists that may not all be present;
    NULL past the last */
+static int aieng__sc_converted(const aieng__sc *c, const aieng_json *from);
 static const aieng_json *aieng__sc_not_req_list(aieng__sc *c, const aieng_json *part, size_t y) {
     const aieng_json *nt = aieng__sc_not_of(c, part), *al;
     size_t q;
@@ -5330,7 +5368,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         AIENG_FREE(r.p, NULL);
         for (i = 0; i < np && ok; i++) { /* not {propertyNames / patternProperties}: witness members */
             const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
-            if (!nt || aieng__sc_not_req(nt) || !aieng__sc_not_wit(c, nt, NULL)) continue;
+            if (!nt || aieng__sc_converted(c, nt) || aieng__sc_not_req(nt) || !aieng__sc_not_wit(c, nt, NULL)) continue;
             if (!aieng__sc_not_wit(c, nt, &W)) {
                 aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 8 'not's of propertyNames / patternProperties (or 8 kinds of member they ask for)%s", NULL);
                 ok = 0;

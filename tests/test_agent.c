@@ -1647,6 +1647,10 @@ static void test_object_not(void) {
         "{\"type\":\"object\",\"anyOf\":[{\"not\":{\"propertyNames\":{\"not\":{\"const\":\"0\"}}}},{\"not\":{\"patternProperties\":{\"^b$\":true}}},{\"required\":[\"ab\"]}]}",
         "{\"type\":\"object\",\"not\":{\"anyOf\":[false,{\"propertyNames\":{\"not\":{\"const\":\"b\"}}}]},\"additionalProperties\":false,\"properties\":{\"b\":{}}}",
         "{\"type\":\"object\",\"not\":{\"const\":{\"a\":\"A\",\"b\":\"s\"}},\"maxProperties\":3}",
+        "{\"type\":\"object\",\"not\":{\"properties\":{\"a\":{\"not\":{\"const\":\"A\"}},\"b\":false}}}",
+        "{\"type\":\"object\",\"properties\":{\"0\":{\"type\":\"string\"}},\"not\":{\"properties\":{\"a\":true},\"patternProperties\":{\"^x\":true},"
+        "\"additionalProperties\":{\"not\":{\"const\":\"s\"}}},\"maxProperties\":2}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"patternProperties\":{\"b\":false},\"additionalProperties\":false},{\"properties\":{\"x1\":false}}]}}",
         "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"patternProperties\":{\"^(a|b)$\":false}},{\"required\":[\"a\",\"0\"]},{\"required\":[\"x1\"]},"
         "{\"propertyNames\":{\"not\":{\"enum\":[\"0\",\"a\"]}}}]},\"maxProperties\":3}",
         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"dependencies\":{\"a\":[\"0\"]},\"not\":{\"allOf\":[{\"required\":[\"b\"]},{\"required\":[\"a\"]}]},"
