@@ -567,7 +567,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   scalars inside as for not above), exact. A
                                                   not of an array schema of items, minItems,
                                                   maxItems (type "array"): another type, too
-                                                  short / long, or contains {not items}
+                                                  short / long, or contains {not items}; the
+                                                  last two also as the "not if" of if/then/else
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
@@ -7062,6 +7063,18 @@ static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o)
     aieng__buf_puts(o, "]}");
     return 1;
 }
+/* "not s" appended to o by the first writer that has s's form (enum/const with objects or
+   arrays, array schemas, aieng__sc_negtext's forms); 0 (o as it was) when none has */
+static int aieng__sc_negany(aieng__sc *c, const aieng_json *s, aieng__buf *o) {
+    size_t at = o->n;
+    if (aieng__sc_neg_objenum(s, o) == 1) return 1;
+    o->n = at;
+    if (aieng__sc_neg_array(c, s, o) == 1) return 1;
+    o->n = at;
+    if (aieng__sc_negtext(c, s, o, 1, 0) == 1) return 1;
+    o->n = at;
+    return 0;
+}
 static int aieng__sc_is_neg_array(aieng__sc *c, const aieng_json *s) {
     aieng__buf t;
     int r;
@@ -7084,7 +7097,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         ok = aieng__sc_ref_text(c, from, &t);
         if (ok && th) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, th, &t); }
         aieng__buf_puts(&t, "]},{\"allOf\":[");
-        if (ok) ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1;
+        if (ok) ok = aieng__sc_negany(c, from, &t);
         if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, el, &t); }
         aieng__buf_puts(&t, "]}]}");
     } else if (kind == 1) { /* dependency name -> schema: the name absent, or the schema */
@@ -7100,8 +7113,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         if (ok) ok = aieng__sc_ref_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
         aieng_free(NULL, w);
-    } else ok = aieng__sc_neg_objenum(from, &t) == 1 || (t.n = 0, aieng__sc_neg_array(c, from, &t) == 1) ||
-                (t.n = 0, aieng__sc_negtext(c, from, &t, 1, 0) == 1); /* not */
+    } else ok = aieng__sc_negany(c, from, &t); /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
     return r ? aieng__sc_conv_put(c, from, r) : NULL;

@@ -1719,17 +1719,18 @@ static void test_object_not(void) {
         aieng_json_free(sd);
     }
     printf("not of propertyNames / patternProperties / const objects: %d/%d objects agree (%d accepted)\n", agree, total, accepted);
-    { /* not of an array schema (items, minItems, maxItems), alone and as the value of a witness:
+    { /* not of an array schema (items, minItems, maxItems), alone, as the value of a witness and as "not if":
          every array of up to 3 items over a few values, in an object or alone */
         static const char *const schema[] = {
             "{\"type\":\"array\",\"not\":{\"items\":{\"type\":\"string\"},\"minItems\":1,\"maxItems\":2}}",
             "{\"not\":{\"type\":\"array\",\"items\":{\"enum\":[\"s\",true]}},\"type\":[\"array\",\"string\"]}",
             "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"^a\":{\"type\":\"array\",\"items\":{\"const\":\"s\"},\"maxItems\":1}}},"
             "\"additionalProperties\":{\"type\":\"array\"}}",
+            "{\"type\":\"array\",\"if\":{\"minItems\":2,\"items\":{\"type\":\"string\"}},\"then\":{\"maxItems\":2},\"else\":{\"items\":{\"const\":1}}}",
         };
         static const char *const item[] = { "\"s\"", "1", "true" };
         int s2, nvalid = 0, n = 0;
-        for (s2 = 0; s2 < 3; s2++) {
+        for (s2 = 0; s2 < (int)(sizeof schema / sizeof *schema); s2++) {
             aieng_json_doc *sd = NULL;
             aieng_grammar *g = NULL;
             int code, len;
