@@ -361,10 +361,14 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      rule references, ( groups ); postfix * + ? {m} {m,} {m,n}.
    - Extension (not in llama.cpp): %unordered( sep=S [extra=X] [min=N] [max=N] M1! M2 ...
      [M2>M1,M3 ...] ) matches the members M1, M2, ... (rule names) in any order, each at
-     most once, with S between two of them; `!` marks a required member; extra=X allows any
+     most once, with S between two of them; `!` marks a required member; `M*` a repeatable
+     one (any number of times; `M*!` at least once); extra=X allows any
      number of X among them; min/max bound how many members (extras included) appear;
      `A>B,C` says that when member A is present, B and C must be too, `~A,B` that A and B
-     are not all present (A, B, C are listed as members as well); ordered=1 keeps the
+     are not all present, `?A,B` that one of them at least is (up to 12 such; A, B, C are
+     listed as members as well); prefixes stay completable (the fewest members that meet
+     the open `?` conditions count against max; exact unless those members have
+     dependencies or `~` conditions among themselves); ordered=1 keeps the
      members in the order listed, extras after them (each prefix can still complete). JSON objects whose members may come in any order use it. Its
      rules are built on first use, for the combinations a sentence actually meets, so a
      100-member object costs what a sentence touches, not 2^100 rules. S, X and the
@@ -561,6 +565,29 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   $ref of such); other forms only when no
                                                   declared name matches it and there are no
                                                   patternProperties; else an error (relaxed)
+   not (objects)             yes                  not {propertyNames: S}: a member whose key
+                                                  fails S (S string-only as for propertyNames,
+                                                  or false); not {patternProperties: {P: V}}:
+                                                  a member whose key matches P and whose value
+                                                  fails V (V false, or a V whose not compiles);
+                                                  likewise properties {p: V} (when not written
+                                                  as above) and additionalProperties: V (keys
+                                                  its schema's properties / patterns leave);
+                                                  a not of an allOf (or of several) of these:
+                                                  one such member; not {anyOf: [...]} of them:
+                                                  one for each item. Exact: members that must
+                                                  exist (%unordered's M* and ?A,B; up to 8
+                                                  kinds in 8 groups, 64 member kinds; a
+                                                  declared name that can be one must not be
+                                                  needed by a dependency). not {enum/const}
+                                                  with objects or arrays: each value's
+                                                  negation (another type, a key outside or
+                                                  missing, a member or item that differs;
+                                                  scalars inside as for not above), exact. A
+                                                  not of an array schema of items, minItems,
+                                                  maxItems (type "array"): another type, too
+                                                  short / long, or contains {not items}; the
+                                                  last two also as the "not if" of if/then/else
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
@@ -1473,13 +1500,14 @@ static void aieng__iv_free(aieng__iv *a) { AIENG_FREE(a->v, NULL); a->v = NULL; 
 
 typedef struct aieng__grule { char *name; int defined; aieng__iv alts; } aieng__grule;
 /* %unordered(...) as parsed: r0 is the rule of its start instance (no member yet) */
-typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, dep, forb; } aieng__gbperm;
+typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, rep, dep, forb, any; } aieng__gbperm;
 /* %unordered(...) compiled: members m[0..n) (rule ids), required and dependency bit sets
    (nw 32-bit words each; dep holds n sets: what member i needs; forb nforb sets that may
-   not all be present), count bounds, and the count cap (counts at or above it behave
+   not all be present; any nany sets of which one member at least must be present; rep
+   the repeatable members), count bounds, and the count cap (counts at or above it behave
    alike). Instances (set of members seen, count) become rules when the matcher first
    expands them. */
-typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, ordered; int *mem; uint32_t *req, *dep, *forb; } aieng__gperm;
+typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, nany, ordered; int *mem; uint32_t *req, *rep, *dep, *forb, *any; } aieng__gperm;
 typedef struct aieng__ginst { int d, cnt, rule; size_t off; } aieng__ginst;
 
 struct aieng_grammar {
@@ -1826,9 +1854,10 @@ static int aieng__gb_name_ref(aieng__gb *b) { /* the rule named at b->p; -1 on e
     if (b->p == t) { aieng__gb_fail(b, "rule name expected in %%unordered(", NULL); return -1; }
     return aieng__gb_rule_by_name(b, t, (size_t)(b->p - t));
 }
+#define AIENG__G_MAXANY 12
 static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
     aieng__gbperm *P;
-    int r0, i;
+    int r0, i, nreq0;
     if (b->end - b->p < 11 || memcmp(b->p, "%unordered(", 11) != 0) { aieng__gb_fail(b, "'%%unordered(' expected", NULL); return 0; }
     b->p += 11;
     if (b->nperms == b->capperms) {
@@ -1853,15 +1882,16 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
         s = b->p;
         while (b->p < b->end && aieng__gb_is_name(*b->p)) b->p++;
         n = (size_t)(b->p - s);
-        if (n == 0 && *b->p == '~') { /* ~A,B,...: not all of these together */
-            int at = P->forb.n;
-            if (!aieng__iv_push(&P->forb, 0)) { aieng__gb_oom(b); return 0; }
+        if (n == 0 && (*b->p == '~' || *b->p == '?')) { /* ~A,B,...: not all of these together; ?A,B,...: one at least */
+            aieng__iv *l = *b->p == '~' ? &P->forb : &P->any;
+            int at = l->n;
+            if (!aieng__iv_push(l, 0)) { aieng__gb_oom(b); return 0; }
             do {
                 int r2;
                 b->p++;
                 if ((r2 = aieng__gb_name_ref(b)) < 0) return 0;
-                if (!aieng__iv_push(&P->forb, r2)) { aieng__gb_oom(b); return 0; }
-                P->forb.v[at]++;
+                if (!aieng__iv_push(l, r2)) { aieng__gb_oom(b); return 0; }
+                l->v[at]++;
             } while (b->p < b->end && *b->p == ',');
             continue;
         }
@@ -1891,13 +1921,16 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
             } while (b->p < b->end && *b->p == ',');
             continue;
         }
-        if (!aieng__iv_push(&P->mem, r)) { aieng__gb_oom(b); return 0; }
+        if (!aieng__iv_push(&P->mem, r) || !aieng__iv_push(&P->rep, b->p < b->end && *b->p == '*')) { aieng__gb_oom(b); return 0; }
+        if (b->p < b->end && *b->p == '*') b->p++;
         if (b->p < b->end && *b->p == '!') { b->p++; if (!aieng__iv_push(&P->req, 1)) { aieng__gb_oom(b); return 0; } }
         else if (!aieng__iv_push(&P->req, 0)) { aieng__gb_oom(b); return 0; }
     }
     if (P->sep < 0) { aieng__gb_fail(b, "%%unordered( needs sep=RULE", NULL); return 0; }
     if (P->mem.n > 65536) { aieng__gb_fail(b, "%%unordered( with more than 65536 members", NULL); return 0; }
     if (P->mx >= 0 && P->mn > P->mx) { aieng__gb_fail(b, "%%unordered( with min > max", NULL); return 0; }
+    for (i = nreq0 = 0; i < P->any.n; i += 1 + P->any.v[i]) nreq0++;
+    if (nreq0 > AIENG__G_MAXANY) { aieng__gb_fail(b, "%%unordered( with more than 12 '?' conditions", NULL); return 0; }
     { /* stand-in alternatives (see above) */
         int nreq = 0, x[2];
         for (i = 0; i < P->mem.n; i++) nreq += P->req.v[i];
@@ -1907,7 +1940,7 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
             x[0] = AIENG__SYM_REF(i < P->mem.n ? P->mem.v[i] : P->extra);
             if (!aieng__gb_alt_from(b, r0, x, 2)) return 0;
         }
-        if (nreq == 0 && P->mn == 0 && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
+        if (nreq == 0 && P->mn == 0 && P->any.n == 0 && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
     }
     return aieng__gb_add(b, seq, AIENG__SYM_REF(r0));
 }
@@ -2050,7 +2083,7 @@ static void aieng__gb_free(aieng__gb *b) {
     for (i = 0; i < b->nalts; i++) aieng__iv_free(&b->alts[i]);
     for (i = 0; i < b->nperms; i++) {
         aieng__iv_free(&b->perms[i].mem); aieng__iv_free(&b->perms[i].req); aieng__iv_free(&b->perms[i].dep);
-        aieng__iv_free(&b->perms[i].forb);
+        aieng__iv_free(&b->perms[i].forb); aieng__iv_free(&b->perms[i].rep); aieng__iv_free(&b->perms[i].any);
     }
     AIENG_FREE(b->perms, NULL);
     AIENG_FREE(b->rules, NULL); AIENG_FREE(b->alts, NULL); AIENG_FREE(b->term, NULL); AIENG_FREE(b->hmap, NULL);
@@ -2060,7 +2093,7 @@ AIENG_API void aieng_grammar_free(aieng_grammar *g) {
     if (!g) return;
     AIENG_FREE(g->sym, NULL); AIENG_FREE(g->alt_start, NULL); AIENG_FREE(g->rule_alt, NULL); AIENG_FREE(g->rule_nalt, NULL);
     AIENG_FREE(g->term, NULL);
-    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); } }
+    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); AIENG_FREE(g->perm[i].rep, NULL); AIENG_FREE(g->perm[i].any, NULL); } }
     AIENG_FREE(g->perm, NULL); AIENG_FREE(g->rinst, NULL); AIENG_FREE(g->inst, NULL); AIENG_FREE(g->words, NULL); AIENG_FREE(g->ihash, NULL);
     AIENG_FREE(g->npos, NULL); AIENG_FREE(g->nnext, NULL); AIENG_FREE(g->nsucc, NULL); AIENG_FREE(g->nclo_off, NULL);
     AIENG_FREE(g->nclo_len, NULL); AIENG_FREE(g->nacc, NULL); AIENG_FREE(g->nmark, NULL); AIENG_FREE(g->htab, NULL);
@@ -2072,6 +2105,25 @@ AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g) { return g ? g->n
 static int aieng__g_node(aieng_grammar *g, int pos, int next);
 
 static int aieng__g_inst_add(aieng_grammar *g, int d, const uint32_t *set, int cnt, int rule);
+/* the member sets of a '~' or '?' list (count, rules...) as *ns sets of nw words; 0 on error */
+static int aieng__g_perm_sets(aieng__gb *b, const aieng__gbperm *P, const aieng__iv *l, int nw, uint32_t **out, int *ns, char what) {
+    int j, f = 0, x, y, n = P->mem.n;
+    for (j = 0; j < l->n; j += 1 + l->v[j]) (*ns)++;
+    if (!*ns) return 1;
+    if (!(*out = (uint32_t *)AIENG_MALLOC((size_t)*ns * nw * sizeof(uint32_t), NULL))) { aieng__gb_oom(b); return 0; }
+    memset(*out, 0, (size_t)*ns * nw * sizeof(uint32_t));
+    for (j = 0; j < l->n; j += 1 + l->v[j], f++)
+        for (y = 1; y <= l->v[j]; y++) {
+            int found = 0;
+            for (x = 0; x < n; x++) if (P->mem.v[x] == l->v[j + y]) { (*out)[(size_t)f * nw + (x >> 5)] |= 1u << (x & 31); found = 1; }
+            if (!found) {
+                b->p = b->end;
+                aieng__gb_fail(b, what == '~' ? "%%unordered: '~' names '%s', which is not a member" : "%%unordered: '?' names '%s', which is not a member", b->rules[l->v[j + y]].name);
+                return 0;
+            }
+        }
+    return 1;
+}
 /* copies the %unordered descriptors into the grammar; their start rules become unbuilt
    instances (no member, count 0) */
 static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
@@ -2109,23 +2161,10 @@ static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
             for (x = 0; x < n; x++) if (P->mem.v[x] == P->dep.v[j])
                 for (y = 0; y < n; y++) if (P->mem.v[y] == P->dep.v[j + 1]) D->dep[(size_t)x * nw + (y >> 5)] |= 1u << (y & 31);
         }
-        for (j = 0; j < P->forb.n; j += 1 + P->forb.v[j]) D->nforb++;
-        if (D->nforb) {
-            int f = 0, x, y;
-            D->forb = (uint32_t *)AIENG_MALLOC((size_t)D->nforb * nw * sizeof(uint32_t), NULL);
-            if (!D->forb) { aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
-            memset(D->forb, 0, (size_t)D->nforb * nw * sizeof(uint32_t));
-            for (j = 0; j < P->forb.n; j += 1 + P->forb.v[j], f++)
-                for (y = 1; y <= P->forb.v[j]; y++) {
-                    int found = 0;
-                    for (x = 0; x < n; x++) if (P->mem.v[x] == P->forb.v[j + y]) { D->forb[(size_t)f * nw + (x >> 5)] |= 1u << (x & 31); found = 1; }
-                    if (!found) {
-                        b->p = b->end;
-                        aieng__gb_fail(b, "%%unordered: '~' names '%s', which is not a member", b->rules[P->forb.v[j + y]].name);
-                        AIENG_FREE(zero, NULL); return 0;
-                    }
-                }
-        }
+        if (!aieng__g_perm_sets(b, P, &P->forb, nw, &D->forb, &D->nforb, '~') || !aieng__g_perm_sets(b, P, &P->any, nw, &D->any, &D->nany, '?') ||
+            !(D->rep = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL))) { if (!b->err) aieng__gb_oom(b); AIENG_FREE(zero, NULL); return 0; }
+        memset(D->rep, 0, (size_t)nw * sizeof(uint32_t));
+        for (j = 0; j < n; j++) if (P->rep.v[j]) D->rep[j >> 5] |= 1u << (j & 31);
         AIENG_FREE(zero, NULL);
         zero = (uint32_t *)AIENG_MALLOC((size_t)nw * sizeof(uint32_t), NULL);
         if (!zero) { aieng__gb_oom(b); return 0; }
@@ -2458,10 +2497,21 @@ static int aieng__g_inst(aieng_grammar *g, int d, const uint32_t *set, int cnt) 
     if (!aieng__g_inst_add(g, d, set, cnt, r)) return -1;
     return r;
 }
-/* 1 when set holds every required member and every dependency of the members it holds */
+/* 1 when set holds a member of every '?' set (from f on) */
+static int aieng__g_any_ok(const aieng__gperm *P, const uint32_t *set, int f) {
+    int w, nw = P->nw;
+    for (; f < P->nany; f++) {
+        for (w = 0; w < nw; w++) if (P->any[(size_t)f * nw + w] & set[w]) break;
+        if (w == nw) return 0;
+    }
+    return 1;
+}
+/* 1 when set holds every required member, one of each '?' set and every dependency of the
+   members it holds */
 static int aieng__g_satisfied(const aieng__gperm *P, const uint32_t *set) {
     int k, w, nw = P->nw;
     for (w = 0; w < nw; w++) if (P->req[w] & ~set[w]) return 0;
+    if (!aieng__g_any_ok(P, set, 0)) return 0;
     for (k = 0; P->dep && k < P->n; k++)
         if ((set[k >> 5] >> (k & 31)) & 1)
             for (w = 0; w < nw; w++) if (P->dep[(size_t)k * nw + w] & ~set[w]) return 0;
@@ -2474,7 +2524,7 @@ static int aieng__g_satisfied(const aieng__gperm *P, const uint32_t *set) {
 static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i, int top, int xs) {
     int k, nw = P->nw;
     if (i == P->n) return aieng__g_satisfied(P, set);
-    if (xs || i <= top) return 0;
+    if (xs || i < top || (i == top && !((P->rep[i >> 5] >> (i & 31)) & 1))) return 0; /* a repeatable member may come again */
     for (k = top + 1; k < i; k++) { /* the members skipped over */
         int m;
         if ((P->req[k >> 5] >> (k & 31)) & 1) return 0;
@@ -2483,11 +2533,52 @@ static int aieng__g_ordered_ok(const aieng__gperm *P, const uint32_t *set, int i
     }
     return 1;
 }
+/* the fewest members to add to t (the closed set; `set` the members seen) so that every '?'
+   set has one: a cover of the unmet sets by the members that may still come (not present
+   or repeatable, after the last one when ordered, each alone completing no '~' set), by
+   dynamic programming over the unmet sets; -1 when none covers them. Exact without
+   dependencies among those members and '~' sets over two of them. */
+static int aieng__g_any_cover(const aieng__gperm *P, const uint32_t *set, const uint32_t *t) {
+    int need[AIENG__G_MAXANY], nu = 0, f, w, m, i, top = -1, res;
+    unsigned char best[1 << AIENG__G_MAXANY];
+    unsigned full;
+    int nw = P->nw;
+    for (f = 0; f < P->nany; f++) {
+        for (w = 0; w < nw; w++) if (P->any[(size_t)f * nw + w] & t[w]) break;
+        if (w == nw) need[nu++] = f;
+    }
+    if (!nu) return 0;
+    if (P->ordered) {
+        if ((set[P->n >> 5] >> (P->n & 31)) & 1) return -1; /* extras started: no member may come */
+        for (top = P->n - 1; top >= 0 && !((set[top >> 5] >> (top & 31)) & 1); top--) {}
+    }
+    full = (1u << nu) - 1;
+    memset(best, 255, (size_t)1 << nu);
+    best[0] = 0;
+    for (m = 0; m < (int)full; m++) {
+        if (best[m] == 255) continue;
+        for (i = 0; i < P->n; i++) {
+            unsigned mk = 0;
+            int q, isrep = (P->rep[i >> 5] >> (i & 31)) & 1;
+            if ((((t[i >> 5] >> (i & 31)) & 1) && !isrep) || i < top || (i == top && !isrep)) continue;
+            for (q = 0; q < nu; q++) if ((P->any[(size_t)need[q] * nw + (i >> 5)] >> (i & 31)) & 1) mk |= 1u << q;
+            if (!mk || (mk | (unsigned)m) == (unsigned)m) continue;
+            for (f = 0; f < P->nforb; f++) { /* t with i completes a forbidden set */
+                for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~(t[w] | (w == (i >> 5) ? 1u << (i & 31) : 0u))) break;
+                if (w == nw) break;
+            }
+            if (f < P->nforb) continue;
+            if (best[m | mk] > best[m] + 1) best[m | mk] = (unsigned char)(best[m] + 1);
+        }
+    }
+    res = best[full];
+    return res == 255 ? -1 : res;
+}
 /* 1 when the end can still be reached from member set `set` with count cnt: the set with
    the required members and everything their dependencies pull in holds no forbidden
-   combination and fits under max (t: nw words of scratch) */
+   combination, its '?' sets can be met, and it fits under max (t: nw words of scratch) */
 static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, uint32_t *t) {
-    int w, i, f, changed, added = 0, nw = P->nw;
+    int w, i, f, changed, added = 0, nw = P->nw, cover = 0;
     for (w = 0; w < nw; w++) t[w] = set[w] | P->req[w];
     t[P->n >> 5] &= ~(1u << (P->n & 31)); /* bit n: extras started (ordered) */
     do {
@@ -2503,9 +2594,10 @@ static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, 
         for (w = 0; w < nw; w++) if (P->forb[(size_t)f * nw + w] & ~t[w]) break;
         if (w == nw) return 0;
     }
+    if (P->nany && (cover = aieng__g_any_cover(P, set, t)) < 0) return 0;
     if (P->mx >= 0) {
         for (i = 0; i < P->n; i++) if (((t[i >> 5] >> (i & 31)) & 1) && !((set[i >> 5] >> (i & 31)) & 1)) added++;
-        if (cnt + added > P->mx) return 0;
+        if (cnt + added + cover > P->mx) return 0;
     }
     return 1;
 }
@@ -2537,7 +2629,7 @@ static int aieng__g_build(aieng_grammar *g, int r) {
         if (P->ordered && !aieng__g_ordered_ok(P, set, i, top, xs)) continue;
         if (i == P->n && P->ordered) tmp[P->n >> 5] |= 1u << (P->n & 31);
         if (i < P->n) {
-            if ((set[i >> 5] >> (i & 31)) & 1) continue;
+            if (((set[i >> 5] >> (i & 31)) & 1) && !((P->rep[i >> 5] >> (i & 31)) & 1)) continue;
             tmp[i >> 5] |= 1u << (i & 31);
         }
         /* no way to the end from there (this also rejects a set that completes a forbidden
@@ -4612,6 +4704,8 @@ static int aieng__slb_names(aieng__slb *L, int grp, const char *const *s, const 
     if (b.oom) { AIENG_FREE(b.p, NULL); return 0; }
     return aieng__slb_re(L, grp, b.p, b.n, b.p);
 }
+#define AIENG__SC_MAXKIND 8 /* kinds of witness members (aieng__scw) */
+#define AIENG__SC_MAXWG 8   /* groups of them */
 typedef struct aieng__slk { /* keys of extra members: the value rule for each set of patterns a key matches */
     aieng__sc *c;
     const aieng_json *const *parts; int np;
@@ -4619,6 +4713,7 @@ typedef struct aieng__slk { /* keys of extra members: the value rule for each se
     int noap;                             /* keys matching no pattern when no part has additionalProperties: -2 any value, -3 none */
     int *vr;                              /* per set (bit q: pattern q), -4: not made yet */
     int failed;                           /* a value rule failed (the error is the compiler's) */
+    const aieng_json *wv[AIENG__SC_MAXKIND]; int nwv; /* schemas every value must hold too (witness members) */
 } aieng__slk;
 static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth);
 static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what);
@@ -4683,6 +4778,359 @@ static const aieng_json *aieng__sc_not_of(aieng__sc *c, const aieng_json *part) 
         return r;
     }
 }
+/* the schemas of declared member `name` (sub[0..*ns), their conjunction; *isfalse when one
+   is false): from each part its property, the patterns matching the name, else its
+   additionalProperties. 0 with the error set on an unsupported pattern. */
+static int aieng__sc_member_subs(aieng__sc *c, const aieng_json **parts, int np, const char *name, size_t len,
+                                 const aieng_json **sub, int *ns, int *isfalse) {
+    int i;
+    for (i = 0; i < np; i++) {
+        const aieng_json *pr = aieng_json_get(parts[i], "properties"), *pp0 = aieng_json_get(parts[i], "patternProperties");
+        const aieng_json *s = pr ? aieng_json_getn(pr, name, len) : NULL, *a = aieng_json_get(parts[i], "additionalProperties");
+        int declared = s != NULL;
+        size_t q;
+        if (s && s->type == AIENG_JSON_BOOL) { if (!s->boolean) *isfalse = 1; }
+        else if (s && *ns < AIENG__SC_MAXPARTS) sub[(*ns)++] = s;
+        for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
+            int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, name, len);
+            if (mt < 0 && aieng__sc_relax(c, "patternProperties")) { declared = 1; continue; } /* relaxed: any value */
+            if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); return 0; }
+            if (!mt) continue;
+            declared = 1;
+            if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) *isfalse = 1; continue; }
+            if (*ns < AIENG__SC_MAXPARTS) sub[(*ns)++] = pp0->items[q];
+        }
+        if (declared || !a) continue;
+        if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) *isfalse = 1; }
+        else if (*ns < AIENG__SC_MAXPARTS) sub[(*ns)++] = a;
+    }
+    return 1;
+}
+/* The description of the keys of extra members (L; K picks their values): no declared name,
+   what propertyNames allows, each part's patterns as classifiers. 0 when it has no such
+   form (too many patterns, a propertyNames outside the string automata). */
+static int aieng__sc_keys_desc(aieng__sc *c, const aieng_json **parts, int np, const char *const *names, const size_t *nlen, int n,
+                               const aieng_json *const *pns, int npn, aieng__slb *L, aieng__slk *K) {
+    int g, good = 1, i, npat = 0;
+    size_t q;
+    memset(L, 0, sizeof *L);
+    memset(K, 0, sizeof *K);
+    for (i = 0; i < np; i++) {
+        const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+        if (pp0 && pp0->type == AIENG_JSON_OBJECT) npat += (int)pp0->n;
+    }
+    if (npat > AIENG__SL_MAXCLS) return 0;
+    if (n > 0) good = (g = aieng__slb_group(L, 1)) >= 0 && aieng__slb_names(L, g, names, nlen, n);
+    for (i = 0; i < npn && good; i++) good = aieng__sc_sl_schema(c, L, pns[i], 0, 0);
+    for (i = 0; i < np && good; i++) {
+        const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
+        for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && good && q < pp0->n; q++) {
+            good = aieng__slb_re(L, -1, pp0->items[q]->key, pp0->items[q]->key_len, NULL);
+            K->pat[K->npat] = pp0->items[q]; K->part[K->npat++] = i;
+        }
+    }
+    K->c = c; K->parts = parts; K->np = np;
+    K->noap = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
+    return good;
+}
+/* the rule of the extra members (key, colon, value) that L and K describe; -1 on error */
+static int aieng__sc_keys_rule(aieng__sc *c, const aieng__slb *L, aieng__slk *K) {
+    int nv = 1 << K->npat, z, kr;
+    K->vr = (int *)AIENG_MALLOC((size_t)nv * sizeof(int), NULL);
+    if (!K->vr) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+    for (z = 0; z < nv; z++) K->vr[z] = -4;
+    kr = aieng__sc_sl(c, L, K, "the keys of patternProperties / propertyNames / additionalProperties");
+    AIENG_FREE(K->vr, NULL);
+    K->vr = NULL;
+    return kr;
+}
+/* ---- witnesses. A `not` of propertyNames / patternProperties asks for members of some
+   kinds: not {propertyNames: S}: a key that fails S; not {patternProperties: {P: V}}: a key
+   matching P whose value fails V; not {properties: {p: V}}: member p with a value that
+   fails V; not {additionalProperties: V} (with that schema's properties and patterns): a
+   key none of them covers, with a value that fails V. not {anyOf: [A, B]} asks for one of A's kinds and one of
+   B's (two groups); not {allOf: [A, B]}, or a not of several such keywords, for one of the
+   kinds of all of them (one group). The object then has, for each group, a member of one
+   of its kinds: %unordered members that mark them (aieng__sc_wit_members). */
+typedef struct aieng__scw {
+    const aieng_json *names[AIENG__SC_MAXKIND]; /* propertyNames kind: the S the key fails; NULL: a pattern kind */
+    const aieng_json *pat[AIENG__SC_MAXKIND];   /* else the entry (value V): of patternProperties (key P), properties (key p), or additionalProperties */
+    const aieng_json *owner[AIENG__SC_MAXKIND]; /* additionalProperties: the schema whose properties and patterns it leaves out; else NULL */
+    const aieng_json *val[AIENG__SC_MAXKIND];   /* the schema the value must hold (not V), NULL: any */
+    unsigned grp[AIENG__SC_MAXKIND];            /* the group (one bit) of each kind */
+    int prop[AIENG__SC_MAXKIND];                /* 1: a properties entry (the key is the name itself) */
+    int nk, ng, hits;
+} aieng__scw;
+static int aieng__sc_annot(const char *k) { return !strcmp(k, "title") || !strcmp(k, "description") || !strcmp(k, "$comment"); }
+/* adds the kinds of "not x" for an object to group bit g; 1 when x has that form, else 0 (W unchanged) */
+static int aieng__sc_wit_kinds(aieng__sc *c, const aieng_json *x, aieng__scw *W, unsigned g, int depth) {
+    int nk0 = W->nk, hits0 = W->hits;
+    size_t q, z;
+    if (depth > 16 || !x || x->type != AIENG_JSON_OBJECT) return 0;
+    for (q = 0; q < x->n; q++) {
+        const aieng_json *v = x->items[q];
+        const char *k = v->key;
+        if (aieng__sc_annot(k) || aieng_json_getn(x, k, v->key_len) != v) continue; /* a duplicate key: the one aieng_json_get sees counts */
+        if (!strcmp(k, "propertyNames")) {
+            if (W->nk == AIENG__SC_MAXKIND) goto no;
+            W->names[W->nk] = v; W->pat[W->nk] = W->owner[W->nk] = NULL; W->prop[W->nk] = 0; W->grp[W->nk++] = g; W->hits++;
+        } else if ((!strcmp(k, "patternProperties") || !strcmp(k, "properties")) && v->type == AIENG_JSON_OBJECT) {
+            W->hits++;
+            for (z = 0; z < v->n; z++) {
+                if (v->items[z]->type == AIENG_JSON_BOOL && v->items[z]->boolean) continue; /* true: no value fails it */
+                if (W->nk == AIENG__SC_MAXKIND) goto no;
+                W->names[W->nk] = W->owner[W->nk] = NULL; W->pat[W->nk] = v->items[z]; W->grp[W->nk++] = g;
+                W->prop[W->nk - 1] = k[0] == 'p' && k[1] == 'r';
+            }
+        } else if (!strcmp(k, "additionalProperties") && (v->type == AIENG_JSON_OBJECT || v->type == AIENG_JSON_BOOL)) {
+            const aieng_json *pp = aieng_json_get(x, "patternProperties"), *pr = aieng_json_get(x, "properties");
+            W->hits++;
+            if ((pp && pp->type != AIENG_JSON_OBJECT) || (pr && pr->type != AIENG_JSON_OBJECT)) goto no;
+            if (v->type == AIENG_JSON_BOOL && v->boolean) continue;
+            if (W->nk == AIENG__SC_MAXKIND) goto no;
+            W->names[W->nk] = NULL; W->pat[W->nk] = v; W->owner[W->nk] = x; W->prop[W->nk] = 0; W->grp[W->nk++] = g;
+        } else if (!strcmp(k, "allOf") && v->type == AIENG_JSON_ARRAY) {
+            for (z = 0; z < v->n; z++) if (!aieng__sc_wit_kinds(c, v->items[z], W, g, depth + 1)) goto no;
+        } else if (!strcmp(k, "$ref")) {
+            const aieng_json *t = aieng__schema_ref(c->root, v);
+            if (!t || !aieng__sc_wit_kinds(c, t, W, g, depth + 1)) goto no;
+        } else goto no;
+    }
+    return 1;
+no:
+    W->nk = nk0; W->hits = hits0;
+    return 0;
+}
+/* the groups of a part's `not` (nt): one per item of not {anyOf: [...]}, else one; 1 when nt
+   has that form (with W NULL: only says so) */
+static int aieng__sc_not_wit(aieng__sc *c, const aieng_json *nt, aieng__scw *W) {
+    aieng__scw tmp;
+    const aieng_json *al;
+    size_t q;
+    int only = 1, nk0, ng0;
+    if (!W) { memset(&tmp, 0, sizeof tmp); W = &tmp; }
+    if (!nt || nt->type != AIENG_JSON_OBJECT) return 0;
+    nk0 = W->nk; ng0 = W->ng; W->hits = 0;
+    al = aieng_json_get(nt, "anyOf");
+    for (q = 0; q < nt->n; q++) if (strcmp(nt->items[q]->key, "anyOf") && !aieng__sc_annot(nt->items[q]->key)) only = 0;
+    if (!al || !only) {
+        if (W->ng == AIENG__SC_MAXWG || !aieng__sc_wit_kinds(c, nt, W, 1u << W->ng, 0) || !W->hits) { W->nk = nk0; return 0; }
+        W->ng++;
+        return 1;
+    }
+    if (al->type != AIENG_JSON_ARRAY || !al->n) return 0;
+    for (q = 0; q < al->n; q++) {
+        const aieng_json *x = al->items[q];
+        if ((x->type == AIENG_JSON_BOOL && !x->boolean) || aieng__sc_required_only(x)) continue; /* never holds: asks nothing; names that may not all be present: aieng__sc_not_req_list */
+        W->hits = 0;
+        if (W->ng == AIENG__SC_MAXWG || !aieng__sc_wit_kinds(c, x, W, 1u << W->ng, 0) || !W->hits) { W->nk = nk0; W->ng = ng0; return 0; }
+        W->ng++;
+    }
+    return 1;
+}
+/* adds to L the keys of kind k */
+static int aieng__sc_wit_key(aieng__sc *c, aieng__slb *L, const aieng__scw *W, int k) {
+    const aieng_json *s = W->names[k], *x;
+    int g, d;
+    size_t q;
+    if (W->owner[k]) { /* additionalProperties: none of the owner's names, no key of its patterns */
+        const aieng_json *pp = aieng_json_get(W->owner[k], "patternProperties"), *pr = aieng_json_get(W->owner[k], "properties");
+        const char *nm[64];
+        size_t nl[64];
+        int nn = 0;
+        for (q = 0; pr && q < pr->n; q++) { if (nn == 64) return 0; nm[nn] = pr->items[q]->key; nl[nn++] = pr->items[q]->key_len; }
+        if (nn && ((g = aieng__slb_group(L, 1)) < 0 || !aieng__slb_names(L, g, nm, nl, nn))) return 0;
+        for (q = 0; pp && q < pp->n; q++)
+            if ((g = aieng__slb_group(L, 1)) < 0 || !aieng__slb_re(L, g, pp->items[q]->key, pp->items[q]->key_len, NULL)) return 0;
+        return 1;
+    }
+    if (!s && W->prop[k]) return (g = aieng__slb_group(L, 0)) >= 0 && aieng__slb_names(L, g, &W->pat[k]->key, &W->pat[k]->key_len, 1);
+    if (!s) return (g = aieng__slb_group(L, 0)) >= 0 && aieng__slb_re(L, g, W->pat[k]->key, W->pat[k]->key_len, NULL);
+    for (d = 0; s->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(s) && d < 16; d++) {
+        const aieng_json *r = aieng__schema_ref(c->root, aieng_json_get(s, "$ref"));
+        if (!r) return 0;
+        s = r;
+    }
+    if (s->type == AIENG_JSON_BOOL) { /* every key fails false, none fails true */
+        if (s->boolean) { if ((g = aieng__slb_group(L, 0)) < 0) return 0; L->g[g].never = 1; }
+        return 1;
+    }
+    if (s->type == AIENG_JSON_OBJECT && (x = aieng_json_get(s, "not")) != NULL) { /* fails not X: holds X */
+        for (q = 0; q < s->n; q++) if (strcmp(s->items[q]->key, "not") && !aieng__sc_annot(s->items[q]->key)) break;
+        if (q == s->n) return aieng__sc_sl_schema(c, L, x, 0, 0);
+    }
+    return aieng__sc_sl_schema(c, L, s, 1, 0);
+}
+/* 1 when declared name `nm` is a key of kind k (-1: error set) */
+static int aieng__sc_wit_name(aieng__sc *c, const aieng__scw *W, int k, const char *nm, size_t len) {
+    int mt;
+    if (W->names[k]) return !aieng__sc_name_ok(c, &W->names[k], 1, nm, len);
+    if (W->prop[k]) return W->pat[k]->key_len == len && !memcmp(W->pat[k]->key, nm, len);
+    if (W->owner[k]) { /* additionalProperties: a name its owner neither declares nor matches */
+        const aieng_json *pp = aieng_json_get(W->owner[k], "patternProperties"), *pr = aieng_json_get(W->owner[k], "properties");
+        size_t q;
+        if (pr && aieng_json_getn(pr, nm, len)) return 0;
+        for (q = 0; pp && q < pp->n; q++) {
+            if ((mt = aieng__regex_match(pp->items[q]->key, pp->items[q]->key_len, nm, len)) < 0) break;
+            if (mt) return 0;
+        }
+        if (!pp || q == pp->n) return 1;
+    } else mt = aieng__regex_match(W->pat[k]->key, W->pat[k]->key_len, nm, len);
+    if (mt < 0) aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error());
+    return mt;
+}
+static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o);
+/* the values of kind k must hold: not V (V = {not: X}: X), NULL for any (out of memory: error) */
+static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
+    const aieng_json *v = W->pat[k] ? W->pat[k] : NULL, *x;
+    aieng__buf t;
+    char *w = NULL;
+    size_t wn = 0, q;
+    W->val[k] = NULL;
+    if (!v || v->type == AIENG_JSON_BOOL) return 1; /* propertyNames kinds and false: any value */
+    if ((x = aieng_json_get(v, "not")) != NULL) {
+        for (q = 0; q < v->n; q++) if (strcmp(v->items[q]->key, "not") && !aieng__sc_annot(v->items[q]->key)) break;
+        if (q == v->n) { W->val[k] = x; return 1; }
+    }
+    memset(&t, 0, sizeof t);
+    if (!aieng__sc_neg_array(c, v, &t)) { /* else {"not": V}: the compiler's not decides */
+        aieng__buf_puts(&t, "{\"not\":");
+        if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) t.oom = 1; else aieng__buf_put(&t, w, wn);
+        aieng_free(NULL, w);
+        aieng__buf_putc(&t, '}');
+    }
+    if (!t.oom) W->val[k] = aieng__sc_synth(c, t.p, t.n);
+    AIENG_FREE(t.p, NULL);
+    if (!W->val[k]) return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL) + 1;
+    return 1;
+}
+#define AIENG__SC_MAXWM 64
+typedef struct aieng__scwm { int rule[AIENG__SC_MAXWM], name[AIENG__SC_MAXWM]; unsigned mask[AIENG__SC_MAXWM]; int n; } aieng__scwm;
+/* the y-th name list of a part's not {required} / not {anyOf: [{required}, ...]} (also the
+   required-only items of a not {anyOf} of witnesses): lists that may not all be present;
+   NULL past the last */
+static int aieng__sc_converted(const aieng__sc *c, const aieng_json *from);
+static const aieng_json *aieng__sc_not_req_list(aieng__sc *c, const aieng_json *part, size_t y) {
+    const aieng_json *nt = aieng__sc_not_of(c, part), *al;
+    size_t q;
+    if (!nt) return NULL;
+    if (aieng__sc_not_req(nt)) {
+        if (!(al = aieng_json_get(nt, "anyOf"))) return y == 0 ? aieng_json_get(nt, "required") : NULL;
+        return y < al->n ? aieng_json_get(al->items[y], "required") : NULL;
+    }
+    if (!(al = aieng_json_get(nt, "anyOf")) || al->type != AIENG_JSON_ARRAY || !aieng__sc_not_wit(c, nt, NULL)) return NULL;
+    for (q = 0; q < al->n; q++) if (aieng__sc_required_only(al->items[q]) && y-- == 0) return aieng_json_get(al->items[q], "required");
+    return NULL;
+}
+static int aieng__sc_wm_has(const aieng__scwm *m, int j) { int q; for (q = 0; q < m->n; q++) if (m->name[q] == j) return 1; return 0; }
+/* the members that stand for name j: its own (rule base) and its variants; their count */
+static int aieng__sc_wm_alts(const aieng__scwm *m, int j, int base, int *out) {
+    int q, n = 0;
+    out[n++] = base;
+    for (q = 0; q < m->n; q++) if (m->name[q] == j) out[n++] = m->rule[q];
+    return n;
+}
+/* not all of the names of list l: " ~a,b" for each combination of their members (variants) */
+static void aieng__sc_forb_combos(aieng__buf *b, aieng__sc_names *M, const aieng__scwm *W, const int *mr, const aieng_json *l) {
+    int idx[64], cnt[64], alts[64][AIENG__SC_MAXWM + 1];
+    size_t z, n = l->n;
+    if (n > 64) { /* no variants there (aieng__sc_object checks) */
+        for (z = 0; z < n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", mr[aieng__sc_name(M, l->items[z]->s, l->items[z]->len)]);
+        return;
+    }
+    for (z = 0; z < n; z++) {
+        int j = aieng__sc_name(M, l->items[z]->s, l->items[z]->len);
+        cnt[z] = aieng__sc_wm_alts(W, j, mr[j], alts[z]);
+        idx[z] = 0;
+    }
+    for (;;) {
+        for (z = 0; z < n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", alts[z][idx[z]]);
+        for (z = 0; z < n && ++idx[z] == cnt[z]; z++) idx[z] = 0; /* next combination */
+        if (z == n) break;
+    }
+}
+/* The witness members: for each set T of kinds that is minimal for the groups it serves (no
+   kind of it can go without losing a group), one repeatable member for the extra keys of
+   all kinds of T with values that hold every kind's value schema (name -1), and one
+   variant of each declared name (index j) that is a key of all of them, with the same
+   values; their masks are the groups served. 1, or 0 with the error set. */
+static int aieng__sc_wit_members(aieng__sc *c, aieng__scw *W, const aieng_json **parts, int np, const char *const *names,
+                                 const size_t *nlen, int n, const int *rule, aieng__scwm *out) {
+    const aieng_json *pns[AIENG__SC_MAXPARTS];
+    int npn = 0, i, k, j;
+    unsigned T, nT = 1u << W->nk;
+    aieng__buf r;
+    memset(&r, 0, sizeof r);
+    out->n = 0;
+    for (i = 0; i < np; i++) if (aieng_json_get(parts[i], "propertyNames")) pns[npn++] = aieng_json_get(parts[i], "propertyNames");
+    for (k = 0; k < W->nk; k++) if (!aieng__sc_wit_val(c, W, k)) return 0;
+    for (T = 1; T < nT; T++) {
+        unsigned gT = 0;
+        const aieng_json *sub[AIENG__SC_MAXPARTS];
+        aieng__slb L;
+        aieng__slk K;
+        int minimal = 1, kr, good;
+        for (k = 0; k < W->nk; k++) if (T >> k & 1) gT |= W->grp[k];
+        for (k = 0; k < W->nk && minimal; k++) {
+            unsigned g2 = 0;
+            int q;
+            if (!(T >> k & 1)) continue;
+            for (q = 0; q < W->nk; q++) if ((T >> q & 1) && q != k) g2 |= W->grp[q];
+            if (g2 == gT) minimal = 0;
+        }
+        if (!minimal) continue;
+        good = aieng__sc_keys_desc(c, parts, np, names, nlen, n, pns, npn, &L, &K);
+        for (k = 0; k < W->nk && good; k++) if (T >> k & 1) {
+            good = aieng__sc_wit_key(c, &L, W, k);
+            if (W->val[k]) K.wv[K.nwv++] = W->val[k];
+        }
+        if (!good) {
+            aieng__slb_free(&L);
+            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs the keys as "
+                           "an automaton (string-only propertyNames, at most 12 patterns)%s", NULL);
+            goto fail;
+        }
+        kr = aieng__sc_keys_rule(c, &L, &K);
+        aieng__slb_free(&L);
+        if (kr < 0) goto fail;
+        if (!aieng__sc_is_empty(c, kr)) {
+            if (out->n == AIENG__SC_MAXWM) goto full;
+            r.n = 0; if (r.p) r.p[0] = 0;
+            aieng__buf_printf(&r, "\"\\\"\" s%d ws", kr);
+            out->rule[out->n] = aieng__sc_new_rule(c); out->name[out->n] = -1; out->mask[out->n] = gT;
+            aieng__sc_emit(c, out->rule[out->n++], &r);
+        }
+        for (j = 0; j < n; j++) { /* declared names that are keys of every kind of T */
+            int ns = 0, isfalse = 0, v, in = 1;
+            if (rule[j] == -3) continue;
+            for (k = 0; k < W->nk && in; k++) if (T >> k & 1) {
+                if ((in = aieng__sc_wit_name(c, W, k, names[j], nlen[j])) < 0) goto fail;
+            }
+            if (!in) continue;
+            if (!aieng__sc_member_subs(c, parts, np, names[j], nlen[j], sub, &ns, &isfalse)) goto fail;
+            for (k = 0; k < W->nk; k++) if ((T >> k & 1) && W->val[k] && ns < AIENG__SC_MAXPARTS) sub[ns++] = W->val[k];
+            if (isfalse) continue;
+            if (ns == 0) v = -2;
+            else if ((v = aieng__sc_for_set(c, sub, ns)) < 0) goto fail;
+            if (v >= 0 && aieng__sc_is_empty(c, v)) continue;
+            if (out->n == AIENG__SC_MAXWM) goto full;
+            r.n = 0; if (r.p) r.p[0] = 0;
+            aieng__sc_key_lit(&r, names[j], nlen[j]);
+            aieng__buf_puts(&r, " ws \":\" ws ");
+            if (v == -2) aieng__buf_puts(&r, "value"); else aieng__buf_printf(&r, "s%d", v);
+            aieng__buf_puts(&r, " ws");
+            out->rule[out->n] = aieng__sc_new_rule(c); out->name[out->n] = j; out->mask[out->n] = gT;
+            aieng__sc_emit(c, out->rule[out->n++], &r);
+        }
+    }
+    AIENG_FREE(r.p, NULL);
+    return 1;
+full:
+    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties needs more than 64 members%s", NULL);
+fail:
+    AIENG_FREE(r.p, NULL);
+    return 0;
+}
 /* Objects. Members come in any order (%unordered): the declared names (properties, required,
    the names of dependencies and of not {required}) each at most once, required ones always,
    extra members (additionalProperties / patternProperties) any number of times with keys
@@ -4734,14 +5182,8 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
             }
         }
-        if (ok && nt && aieng__sc_not_req(nt)) {
-            const aieng_json *al = aieng_json_get(nt, "anyOf");
-            size_t nb = al ? al->n : 1, y;
-            for (y = 0; y < nb && ok; y++) {
-                const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                for (z = 0; z < l->n && ok; z++) if (aieng__sc_name(&M, l->items[z]->s, l->items[z]->len) < 0) ok = 0;
-            }
-        }
+        for (q = 0; ok && (nt = aieng__sc_not_req_list(c, parts[i], q)) != NULL; q++)
+            for (z = 0; z < nt->n && ok; z++) if (aieng__sc_name(&M, nt->items[z]->s, nt->items[z]->len) < 0) ok = 0;
     }
     if (!ok && c->err == AIENG_OK) aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
     names = M.s; nlen = M.len; rule = M.rule; req = M.req; n = M.n;
@@ -4749,27 +5191,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     for (j = 0; j < n && ok; j++) {
         const aieng_json *sub[AIENG__SC_MAXPARTS];
         int ns = 0, isfalse = 0;
-        for (i = 0; i < np && ok; i++) { /* each part: its property, the patterns matching the name, else its additionalProperties */
-            const aieng_json *pr = aieng_json_get(parts[i], "properties"), *pp0 = aieng_json_get(parts[i], "patternProperties");
-            const aieng_json *s = pr ? aieng_json_getn(pr, names[j], nlen[j]) : NULL, *a = aieng_json_get(parts[i], "additionalProperties");
-            int declared = s != NULL;
-            size_t q;
-            if (s && s->type == AIENG_JSON_BOOL) { if (!s->boolean) isfalse = 1; }
-            else if (s && ns < AIENG__SC_MAXPARTS) sub[ns++] = s;
-            for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && q < pp0->n; q++) {
-                int mt = aieng__regex_match(pp0->items[q]->key, pp0->items[q]->key_len, names[j], nlen[j]);
-                if (mt < 0 && aieng__sc_relax(c, "patternProperties")) { declared = 1; continue; } /* relaxed: any value */
-                if (mt < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", aieng_last_error()); ok = 0; break; }
-                if (!mt) continue;
-                declared = 1;
-                if (pp0->items[q]->type == AIENG_JSON_BOOL) { if (!pp0->items[q]->boolean) isfalse = 1; continue; }
-                if (ns < AIENG__SC_MAXPARTS) sub[ns++] = pp0->items[q];
-            }
-            if (declared || !a) continue;
-            if (a->type == AIENG_JSON_BOOL) { if (!a->boolean) isfalse = 1; }
-            else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
-        }
-        if (!ok) break;
+        if (!(ok = aieng__sc_member_subs(c, parts, np, names[j], nlen[j], sub, &ns, &isfalse))) break;
         if (isfalse) { rule[j] = -3; continue; } /* forbidden */
         if (ns >= 1) rule[j] = aieng__sc_for_set(c, sub, ns);
         else rule[j] = -2; /* any value */
@@ -4783,15 +5205,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         if (npn && !aieng__sc_name_ok(c, pns, npn, names[j], nlen[j])) rule[j] = -3;
     }
     for (i = 0; i < np && ok; i++) { /* not {required: [x]}: x forbidden */
-        const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
-        if (nt && aieng__sc_not_req(nt)) {
-            const aieng_json *al = aieng_json_get(nt, "anyOf");
-            size_t nb = al ? al->n : 1, y;
-            for (y = 0; y < nb; y++) {
-                const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                if (l->n == 1) rule[aieng__sc_name(&M, l->items[0]->s, l->items[0]->len)] = -3;
-                if (l->n == 0) impossible = 1; /* not {required: []}: nothing */
-            }
+        const aieng_json *l;
+        size_t y;
+        for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) {
+            if (l->n == 1) rule[aieng__sc_name(&M, l->items[0]->s, l->items[0]->len)] = -3;
+            if (l->n == 0) impossible = 1; /* not {required: []}: nothing */
         }
     }
     if (ok && !aieng__sc_dep_edges(parts, np, &M, &dep)) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
@@ -4838,15 +5256,11 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         for (j = 0; ok && j < n; j++) if (t[j]) { cnt++; if (rule[j] == -3) impossible = 1; }
         if (ok && maxp >= 0 && cnt > maxp) impossible = 1;
         for (i = 0; ok && !impossible && i < np; i++) { /* not {required: [...]} lists that must all be present */
-            const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
-            if (nt && aieng__sc_not_req(nt)) {
-                const aieng_json *al = aieng_json_get(nt, "anyOf");
-                size_t nb = al ? al->n : 1, y, z;
-                for (y = 0; y < nb; y++) {
-                    const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                    for (z = 0; z < l->n && t[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]; z++) {}
-                    if (z == l->n) impossible = 1;
-                }
+            const aieng_json *l;
+            size_t y, z;
+            for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) {
+                for (z = 0; z < l->n && t[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]; z++) {}
+                if (z == l->n) impossible = 1;
             }
         }
         AIENG_FREE(t, NULL);
@@ -4858,17 +5272,21 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     }
     if (ok) {
         aieng__buf r;
-        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1, keys_done = 0, xkey = -1;
+        int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1, keys_done = 0, xkey = -1, wnone = 0, xr_w = 0, wbad = 0;
+        aieng__scw W;
+        aieng__scwm WM;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
         int ppconf = conflict;
+        memset(&W, 0, sizeof W);
+        WM.n = 0;
         {   /* exact keys of extra members: an automaton of the key strings that are no declared
                name and that propertyNames allows, where the patterns of each part that a key
                matches pick its value (that part's additionalProperties when none does) */
             const aieng_json *pns[AIENG__SC_MAXPARTS];
-            int npn = 0, anyd = 0, esc = 0, hasp = 0, npat = 0;
+            int npn = 0, anyd = 0, esc = 0, hasp = 0;
             for (i = 0; i < np; i++) {
                 const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties"), *a = aieng_json_get(parts[i], "additionalProperties");
-                if (pp0 && pp0->type == AIENG_JSON_OBJECT && pp0->n > 0) { hasp = 1; npat += (int)pp0->n; }
+                if (pp0 && pp0->type == AIENG_JSON_OBJECT && pp0->n > 0) hasp = 1;
                 if (a && a->type != AIENG_JSON_BOOL && a->type != AIENG_JSON_OBJECT) {
                     aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'additionalProperties'%s", NULL); aieng__sc_names_free(&M, &dep); return 0; }
             }
@@ -4881,29 +5299,9 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             if ((hasp || extra != -3) && (hasp || (npn && anyd) || (n > 0 && esc && !npn))) {
                 aieng__slb L;
                 aieng__slk K;
-                int g, good = 1, kr = -1;
-                size_t q;
-                memset(&L, 0, sizeof L);
-                memset(&K, 0, sizeof K);
-                if (n > 0) good = (g = aieng__slb_group(&L, 1)) >= 0 && aieng__slb_names(&L, g, names, nlen, n);
-                for (i = 0; i < npn && good; i++) good = aieng__sc_sl_schema(c, &L, pns[i], 0, 0);
-                if (npat > AIENG__SL_MAXCLS) good = 0;
-                for (i = 0; i < np && good; i++) {
-                    const aieng_json *pp0 = aieng_json_get(parts[i], "patternProperties");
-                    for (q = 0; pp0 && pp0->type == AIENG_JSON_OBJECT && good && q < pp0->n; q++) {
-                        good = aieng__slb_re(&L, -1, pp0->items[q]->key, pp0->items[q]->key_len, NULL);
-                        K.pat[K.npat] = pp0->items[q]; K.part[K.npat++] = i;
-                    }
-                }
-                if (good) {
-                    int nv = 1 << K.npat, z;
-                    K.c = c; K.parts = parts; K.np = np;
-                    K.noap = (c->flags & AIENG_SCHEMA_NO_EXTRA_PROPERTIES) ? -3 : -2;
-                    K.vr = (int *)AIENG_MALLOC((size_t)nv * sizeof(int), NULL);
-                    if (!K.vr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); ok = 0; }
-                    for (z = 0; ok && z < nv; z++) K.vr[z] = -4;
-                    if (ok) kr = aieng__sc_sl(c, &L, &K, "the keys of patternProperties / propertyNames / additionalProperties");
-                    AIENG_FREE(K.vr, NULL);
+                int kr = -1;
+                if (aieng__sc_keys_desc(c, parts, np, names, nlen, n, pns, npn, &L, &K)) {
+                    kr = aieng__sc_keys_rule(c, &L, &K);
                     if (kr >= 0) { keys_done = 1; xkey = aieng__sc_is_empty(c, kr) ? -1 : kr; }
                     else if (ok && c->err == AIENG_ERR_UNSUPPORTED && !K.failed) c->err = AIENG_OK; /* too large: the approximations below */
                     else ok = 0;
@@ -5040,31 +5438,83 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
             aieng__sc_emit(c, mr[j], &r);
         }
         AIENG_FREE(r.p, NULL);
-        if (ok && xr < 0 && minp > 0) { /* no extra member: the allowed names must reach minProperties */
+        for (i = 0; i < np && ok; i++) { /* not {propertyNames / patternProperties}: witness members */
+            const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
+            if (!nt || aieng__sc_converted(c, nt) || aieng__sc_not_req(nt) || !aieng__sc_not_wit(c, nt, NULL)) continue;
+            if (!aieng__sc_not_wit(c, nt, &W)) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: more than 8 'not's of propertyNames / patternProperties (or 8 kinds of member they ask for)%s", NULL);
+                ok = 0;
+            }
+        }
+        if (ok && W.ng && !aieng__sc_wit_members(c, &W, parts, np, names, nlen, n, rule, &WM)) ok = 0;
+        if (ok) { /* the '?' conditions: one per group, one per required name with variants */
+            int nq = W.ng;
+            for (j = 0; j < n; j++) if (req[j] && aieng__sc_wm_has(&WM, j)) nq++;
+            if (nq > 12) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'not's of propertyNames / patternProperties with more than 12 conditions%s", NULL); ok = 0; }
+            for (i = 0; i < dep.n; i += 2) if (aieng__sc_wm_has(&WM, dep.v[i + 1])) wbad = 1; /* "needs b" with b in variants: no such condition */
+            for (i = 0; i < np; i++) { /* not {required: [...]} lists: one '~' per combination of the names' variants */
+                const aieng_json *l;
+                size_t y, z;
+                for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) {
+                    long combos = 1;
+                    int alts[AIENG__SC_MAXWM + 1];
+                    for (z = 0; l->n > 1 && z < l->n && combos <= 256; z++) combos *= aieng__sc_wm_alts(&WM, aieng__sc_name(&M, l->items[z]->s, l->items[z]->len), 0, alts);
+                    if (combos > 256 || (l->n > 64 && combos > 1)) wbad = 1;
+                }
+            }
+            if (ok && wbad) { /* a variant of a name would need the name's conditions too */
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a 'not' of propertyNames / patternProperties that a name needed by "
+                               "dependencies can satisfy (or too many variants of names in a not {required}) is not supported%s", NULL);
+                ok = 0;
+            }
+            for (i = 0; i < W.ng; i++) { /* a group no member can serve: no instance */
+                int q;
+                for (q = 0; q < WM.n && !(WM.mask[q] >> i & 1); q++) {}
+                if (q == WM.n) wnone = 1;
+            }
+        }
+        if (!ok && c->err == AIENG_ERR_UNSUPPORTED && W.ng && aieng__sc_relax(c, "not")) { ok = 1; c->err = AIENG_OK; W.ng = 0; WM.n = 0; } /* relaxed: left out */
+        for (i = 0; i < WM.n; i++) if (WM.name[i] < 0) xr_w = 1;
+        if (ok && wnone) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); AIENG_FREE(mr, NULL); aieng__sc_names_free(&M, &dep); return 1; }
+        if (ok && xr < 0 && !xr_w && minp > 0) { /* no extra member: the allowed names must reach minProperties */
             int navail = 0;
             for (j = 0; j < n; j++) navail += mr[j] >= 0;
             if (navail < minp) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); AIENG_FREE(mr, NULL); aieng__sc_names_free(&M, &dep); return 1; }
         }
         if (ok) {
+            int q, q2;
             aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) ? "ordered=1 " : "", sep);
             if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);
             if (minp > 0) aieng__buf_printf(b, " min=%ld", minp);
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
-            for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] ? " s%d!" : " s%d", mr[j]);
+            for (j = 0; j < n; j++) if (mr[j] >= 0) aieng__buf_printf(b, req[j] && !aieng__sc_wm_has(&WM, j) ? " s%d!" : " s%d", mr[j]);
+            for (q = 0; q < WM.n; q++) aieng__buf_printf(b, WM.name[q] < 0 ? " s%d*" : " s%d", WM.rule[q]);
+            for (q = 0; q < WM.n; q++) { /* a name's member and its variants: one at most (all of them when required: ?) */
+                if ((j = WM.name[q]) < 0) continue;
+                aieng__buf_printf(b, " ~s%d,s%d", mr[j], WM.rule[q]);
+                for (q2 = q + 1; q2 < WM.n; q2++) if (WM.name[q2] == j) aieng__buf_printf(b, " ~s%d,s%d", WM.rule[q], WM.rule[q2]);
+            }
+            for (j = 0; j < n; j++) if (req[j] && aieng__sc_wm_has(&WM, j)) {
+                aieng__buf_printf(b, " ?s%d", mr[j]);
+                for (q = 0; q < WM.n; q++) if (WM.name[q] == j) aieng__buf_printf(b, ",s%d", WM.rule[q]);
+            }
+            for (i = 0; i < W.ng; i++) { /* each group: one of its members at least */
+                int first = 1;
+                for (q = 0; q < WM.n; q++) if (WM.mask[q] >> i & 1) { aieng__buf_printf(b, first ? " ?s%d" : ",s%d", WM.rule[q]); first = 0; }
+            }
             for (i = 0; i < np; i++) {
-                const aieng_json *nt = aieng__sc_not_of(c, parts[i]);
+                const aieng_json *l;
+                size_t y, z;
                 int w;
-                if (i == 0) /* a>b: when a is present, b is too */
-                    for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) aieng__buf_printf(b, " s%d>s%d", mr[dep.v[w]], mr[dep.v[w + 1]]);
-                if (nt && aieng__sc_not_req(nt)) { /* ~a,b: not all of a, b */
-                    const aieng_json *al = aieng_json_get(nt, "anyOf");
-                    size_t nb = al ? al->n : 1, y, z;
-                    for (y = 0; y < nb; y++) {
-                        const aieng_json *l = aieng_json_get(al ? al->items[y] : nt, "required");
-                        for (z = 0; z < l->n; z++) if (mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] < 0) break;
-                        if (l->n < 2 || z < l->n) continue; /* one forbidden name already rules it out */
-                        for (z = 0; z < l->n; z++) aieng__buf_printf(b, z ? ",s%d" : " ~s%d", mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)]);
+                if (i == 0) /* a>b: when a (or a variant of it) is present, b is too */
+                    for (w = 0; w < dep.n; w += 2) if (mr[dep.v[w]] >= 0) {
+                        int alts[AIENG__SC_MAXWM + 1], na = aieng__sc_wm_alts(&WM, dep.v[w], mr[dep.v[w]], alts), q3;
+                        for (q3 = 0; q3 < na; q3++) aieng__buf_printf(b, " s%d>s%d", alts[q3], mr[dep.v[w + 1]]);
                     }
+                for (y = 0; (l = aieng__sc_not_req_list(c, parts[i], y)) != NULL; y++) { /* ~a,b: not all of a, b */
+                    for (z = 0; z < l->n; z++) if (mr[aieng__sc_name(&M, l->items[z]->s, l->items[z]->len)] < 0) break;
+                    if (l->n < 2 || z < l->n) continue; /* one forbidden name already rules it out */
+                    aieng__sc_forb_combos(b, &M, &WM, mr, l);
                 }
             }
             aieng__buf_puts(b, ") \"}\"");
@@ -5105,7 +5555,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     if (pre && pre->type == AIENG_JSON_ARRAY) npre = (long)pre->n;
     if (mx >= 0 && npre > mx) npre = mx;
     if (item_rule == -3 && (mx < 0 || mx > npre)) mx = npre;
-    if (mx >= 0 && mn > mx) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems > maxItems%s", NULL); return 0; }
+    if (mx >= 0 && mn > mx) { aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; } /* no array fits */
     if (mn > AIENG_GRAMMAR_MAX_REPEAT || mx > AIENG_GRAMMAR_MAX_REPEAT) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: minItems/maxItems above %s", "AIENG_GRAMMAR_MAX_REPEAT"); return 0; }
     {   /* contains (minContains, maxContains) and uniqueItems: exact automata, without prefixItems */
         const aieng_json *cont[AIENG__CA_MAX], *x;
@@ -6042,7 +6492,9 @@ static int aieng__slk_value(aieng__slk *k, unsigned set) {
         else if (ns < AIENG__SC_MAXPARTS) sub[ns++] = a;
     }
     if (v != -3) {
-        v = ns ? aieng__sc_for_set(k->c, sub, ns) : !set && !anyap ? k->noap : -2;
+        int ns0 = ns;
+        for (q = 0; q < k->nwv && ns < AIENG__SC_MAXPARTS; q++) sub[ns++] = k->wv[q];
+        v = !ns0 && !set && !anyap && k->noap == -3 ? -3 : ns ? aieng__sc_for_set(k->c, sub, ns) : !set && !anyap ? k->noap : -2;
         if (v == -1) k->failed = 1; /* the error stays in k->c */
         if (v < 0 && v != -2) v = -3;
         else if (v >= 0 && aieng__sc_is_empty(k->c, v)) v = -3;
@@ -6584,6 +7036,161 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
     AIENG_FREE(t.p, NULL);
     return r;
 }
+/* "not {const: v}" as schema text: for an object v, a non-object, or an object with a key
+   outside v's, or without one of v's keys, or with one of them whose value differs; for an
+   array, a non-array, or one of another length, or with an item that differs; for a
+   scalar, not {const: v} (the compiler's not of scalars decides). 1, or -1 when it cannot
+   be written. */
+static int aieng__sc_neg_const(const aieng_json *v, aieng__buf *o, int depth) {
+    size_t i, j;
+    char *w = NULL, *kt = NULL;
+    size_t wn = 0, ktn = 0;
+    aieng_json keys, *kv = NULL;
+    int r = 1;
+    if (depth > 64) return -1;
+    if (v->type == AIENG_JSON_ARRAY) {
+        aieng__buf_puts(o, "{\"anyOf\":[{\"type\":[\"null\",\"boolean\",\"object\",\"number\",\"string\"]}");
+        if (v->n) aieng__buf_printf(o, ",{\"type\":\"array\",\"maxItems\":%lu}", (unsigned long)(v->n - 1));
+        aieng__buf_printf(o, ",{\"type\":\"array\",\"minItems\":%lu}", (unsigned long)(v->n + 1));
+        for (i = 0; i < v->n && r == 1; i++) { /* item i differs */
+            aieng__buf_printf(o, ",{\"type\":\"array\",\"minItems\":%lu,\"maxItems\":%lu,\"prefixItems\":[", (unsigned long)v->n, (unsigned long)v->n);
+            for (j = 0; j < i; j++) aieng__buf_puts(o, "true,");
+            r = aieng__sc_neg_const(v->items[i], o, depth + 1);
+            aieng__buf_puts(o, "]}");
+        }
+        aieng__buf_puts(o, "]}");
+        return r;
+    }
+    if (v->type != AIENG_JSON_OBJECT) {
+        if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) return -1;
+        aieng__buf_puts(o, "{\"not\":{\"const\":");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_puts(o, "}}");
+        aieng_free(NULL, w);
+        return 1;
+    }
+    for (i = 0; i < v->n; i++)
+        for (j = 0; j < i; j++) if (v->items[i]->key_len == v->items[j]->key_len && !memcmp(v->items[i]->key, v->items[j]->key, v->items[i]->key_len)) return -1;
+    aieng__buf_puts(o, "{\"anyOf\":[{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]},");
+    if (!v->n) { aieng__buf_puts(o, "{\"type\":\"object\",\"minProperties\":1}]}"); return 1; }
+    kv = (aieng_json *)AIENG_MALLOC(v->n * sizeof *kv, NULL);
+    memset(&keys, 0, sizeof keys);
+    keys.type = AIENG_JSON_ARRAY;
+    if (!kv || !(keys.items = (aieng_json **)AIENG_MALLOC(v->n * sizeof *keys.items, NULL))) { AIENG_FREE(kv, NULL); return -1; }
+    for (i = 0; i < v->n; i++) {
+        memset(&kv[i], 0, sizeof kv[i]);
+        kv[i].type = AIENG_JSON_STRING; kv[i].s = v->items[i]->key; kv[i].len = v->items[i]->key_len;
+        keys.items[i] = &kv[i];
+    }
+    keys.n = v->n;
+    if (aieng_json_write(&keys, 0, &kt, &ktn) != AIENG_OK) r = -1;
+    aieng__buf_puts(o, "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"enum\":");
+    aieng__buf_put(o, kt, ktn);
+    aieng__buf_puts(o, "}}},{\"type\":\"object\",\"not\":{\"required\":");
+    aieng__buf_put(o, kt, ktn);
+    aieng__buf_puts(o, "}}");
+    for (i = 0; i < v->n && r == 1; i++) { /* member i present with another value */
+        aieng_free(NULL, w); w = NULL;
+        if (aieng_json_write(&kv[i], 0, &w, &wn) != AIENG_OK) { r = -1; break; }
+        aieng__buf_puts(o, ",{\"type\":\"object\",\"required\":[");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_puts(o, "],\"properties\":{");
+        aieng__buf_put(o, w, wn);
+        aieng__buf_putc(o, ':');
+        r = aieng__sc_neg_const(v->items[i], o, depth + 1);
+        aieng__buf_puts(o, "}}");
+    }
+    aieng__buf_puts(o, "]}");
+    aieng_free(NULL, w); aieng_free(NULL, kt);
+    AIENG_FREE(keys.items, NULL); AIENG_FREE(kv, NULL);
+    return r;
+}
+/* 1 when s is an enum / const (annotations aside) with an object or array among its values */
+static int aieng__sc_objenum(const aieng_json *s) {
+    const aieng_json *en, *cn, *x;
+    size_t i;
+    if (!s || s->type != AIENG_JSON_OBJECT) return 0;
+    en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const");
+    if ((en != NULL) == (cn != NULL) || (en && en->type != AIENG_JSON_ARRAY)) return 0;
+    for (i = 0; i < s->n; i++) if (strcmp(s->items[i]->key, "enum") && strcmp(s->items[i]->key, "const") && !aieng__sc_annot(s->items[i]->key)) return 0;
+    if (cn) return cn->type == AIENG_JSON_OBJECT || cn->type == AIENG_JSON_ARRAY;
+    for (i = 0; i < en->n; i++) if ((x = en->items[i])->type == AIENG_JSON_OBJECT || x->type == AIENG_JSON_ARRAY) return 1;
+    return 0;
+}
+/* not {enum / const} with objects or arrays among the values (aieng__sc_objenum): the allOf of each
+   value's negation (aieng__sc_neg_const); 1 written, 0 for other forms, -1 when a value's
+   negation cannot be written */
+static int aieng__sc_neg_objenum(const aieng_json *s, aieng__buf *o) {
+    const aieng_json *en, *cn;
+    size_t i, at = o->n;
+    if (!aieng__sc_objenum(s)) return 0;
+    en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const");
+    if (cn) return aieng__sc_neg_const(cn, o, 0);
+    aieng__buf_puts(o, "{\"allOf\":[");
+    for (i = 0; i < en->n; i++) {
+        if (i) aieng__buf_putc(o, ',');
+        if (aieng__sc_neg_const(en->items[i], o, 0) != 1) { o->n = at; return -1; }
+    }
+    aieng__buf_puts(o, "]}");
+    return 1;
+}
+/* "not s" as schema text for an array schema s of items (a schema), minItems, maxItems and
+   type "array" (annotations aside): a non-array (without the type), or an array too short,
+   too long, or containing an item that fails items. 1 written, 0 for other forms. */
+static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o) {
+    const aieng_json *ty, *it;
+    size_t i, at = o->n;
+    double d;
+    int n = 0;
+    if (!s || s->type != AIENG_JSON_OBJECT) return 0;
+    for (i = 0; i < s->n; i++) {
+        const char *k = s->items[i]->key;
+        if (strcmp(k, "type") && strcmp(k, "items") && strcmp(k, "minItems") && strcmp(k, "maxItems") && !aieng__sc_annot(k)) return 0;
+    }
+    ty = aieng_json_get(s, "type"); it = aieng_json_get(s, "items");
+    if ((ty && (ty->type != AIENG_JSON_STRING || strcmp(ty->s, "array"))) || (it && it->type != AIENG_JSON_OBJECT && it->type != AIENG_JSON_BOOL)) return 0;
+    if (!it && !aieng_json_get(s, "minItems") && !aieng_json_get(s, "maxItems")) return 0;
+    aieng__buf_puts(o, "{\"anyOf\":[");
+    if (ty) { aieng__buf_puts(o, "{\"type\":[\"null\",\"boolean\",\"object\",\"number\",\"string\"]}"); n++; }
+    if (aieng__sc_num(aieng_json_get(s, "minItems"), &d) && d > 0) {
+        aieng__buf_printf(o, "%s{\"type\":\"array\",\"maxItems\":%ld}", n++ ? "," : "", d > 1e6 ? 1000000L : (long)ceil(d) - 1); }
+    if (aieng__sc_num(aieng_json_get(s, "maxItems"), &d) && d <= 1e6) {
+        aieng__buf_printf(o, "%s{\"type\":\"array\",\"minItems\":%ld}", n++ ? "," : "", d < 0 ? 0L : (long)floor(d) + 1); }
+    if (it && !(it->type == AIENG_JSON_BOOL && it->boolean)) { /* an item that fails items */
+        aieng__buf_puts(o, n++ ? ",{\"type\":\"array\",\"contains\":{\"not\":" : "{\"type\":\"array\",\"contains\":{\"not\":");
+        if (!aieng__sc_ref_text(c, it, o)) {
+            char *w = NULL;
+            size_t wn = 0;
+            if (aieng_json_write(it, 0, &w, &wn) != AIENG_OK) { o->n = at; return 0; }
+            aieng__buf_put(o, w, wn);
+            aieng_free(NULL, w);
+        }
+        aieng__buf_puts(o, "}}");
+    }
+    if (!n) aieng__buf_puts(o, "false");
+    aieng__buf_puts(o, "]}");
+    return 1;
+}
+/* "not s" appended to o by the first writer that has s's form (enum/const with objects or
+   arrays, array schemas, aieng__sc_negtext's forms); 0 (o as it was) when none has */
+static int aieng__sc_negany(aieng__sc *c, const aieng_json *s, aieng__buf *o) {
+    size_t at = o->n;
+    if (aieng__sc_neg_objenum(s, o) == 1) return 1;
+    o->n = at;
+    if (aieng__sc_neg_array(c, s, o) == 1) return 1;
+    o->n = at;
+    if (aieng__sc_negtext(c, s, o, 1, 0) == 1) return 1;
+    o->n = at;
+    return 0;
+}
+static int aieng__sc_is_neg_array(aieng__sc *c, const aieng_json *s) {
+    aieng__buf t;
+    int r;
+    memset(&t, 0, sizeof t);
+    r = aieng__sc_neg_array(c, s, &t);
+    AIENG_FREE(t.p, NULL);
+    return r;
+}
 /* the synthesized anyOf that stands for keyword value `from` (if, a schema dependency, a
    not), made once; NULL when it cannot be written (error set unless relaxed: then *skip) */
 static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part, const aieng_json *from, int kind, const char *dep) {
@@ -6598,7 +7205,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         ok = aieng__sc_ref_text(c, from, &t);
         if (ok && th) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, th, &t); }
         aieng__buf_puts(&t, "]},{\"allOf\":[");
-        if (ok) ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1;
+        if (ok) ok = aieng__sc_negany(c, from, &t);
         if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, el, &t); }
         aieng__buf_puts(&t, "]}]}");
     } else if (kind == 1) { /* dependency name -> schema: the name absent, or the schema */
@@ -6614,7 +7221,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         if (ok) ok = aieng__sc_ref_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
         aieng_free(NULL, w);
-    } else ok = aieng__sc_negtext(c, from, &t, 1, 0) == 1; /* not */
+    } else ok = aieng__sc_negany(c, from, &t); /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
     return r ? aieng__sc_conv_put(c, from, r) : NULL;
@@ -7358,7 +7965,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
                 }
             }
             if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
-                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")))) {
+                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x) || aieng__sc_is_neg_array(c, x))) {
                 const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
             }
@@ -7461,7 +8068,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         if (!nt || types == -1 || aieng__sc_converted(c, nt)) continue; /* -1: the types already contradict each other */
         if (nt->type == AIENG_JSON_BOOL) { if (nt->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } continue; }
         if (nt->type != AIENG_JSON_OBJECT) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'not'%s", NULL); goto fail; }
-        if (aieng__sc_not_req(nt)) { /* an object without (all of) these names: aieng__sc_object */
+        if (aieng__sc_not_req(nt) || aieng__sc_not_wit(c, nt, NULL)) { /* an object without (all of) these names, or with members of some kinds: aieng__sc_object */
             types = types ? (types & AIENG__T_OBJ) : AIENG__T_OBJ;
             if (!types) types = -1;
             continue;

@@ -1063,6 +1063,55 @@ static void test_oneof_required(void) {
    additionalProperties, if/then/else, dependencies on schemas, a not of properties.
    For each schema, every object over a small key pool (all orders of up to 4 distinct keys,
    each value 1 or "s") is checked: the grammar accepts it exactly when the validator does. */
+/* Every object of up to maxdepth distinct keys of keys[] with values of vals[], in every order:
+   g must accept it exactly when the validator does (mism counts the objects where not, the
+   first few printed); go (ordered, may be NULL) accepts a subset (ocount, obad: invalid ones). */
+typedef struct objcheck { int mism, ocount, obad, vcount, agree, total, accepted; } objcheck;
+static void check_objects(const char *label, int si, aieng_json_doc *sd, aieng_grammar *g, aieng_grammar *go, const char *const *keys,
+                          int nkeys, const char *const *vals, int nvals, int maxdepth, objcheck *r) {
+    int sel[8], depth, nsel = nkeys * nvals;
+    memset(r, 0, sizeof *r);
+    for (depth = 0; depth <= maxdepth && depth <= 8; depth++) {
+        long n = 1, code, k;
+        for (k = 0; k < depth; k++) n *= nsel; /* key and value choices per position */
+        for (code = 0; code < n; code++) {
+            char text[512];
+            size_t len = 0;
+            long x = code;
+            int dup = 0, want, got;
+            aieng_json_doc *d = NULL;
+            for (k = 0; k < depth; k++) { sel[k] = (int)(x % nsel); x /= nsel; }
+            for (k = 0; k < depth; k++) { int q; for (q = 0; q < k; q++) if (sel[q] / nvals == sel[k] / nvals) dup = 1; }
+            if (dup) continue;
+            text[len++] = '{';
+            for (k = 0; k < depth; k++)
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s\"%s\":%s", k ? "," : "", keys[sel[k] / nvals], vals[sel[k] % nvals]);
+            text[len++] = '}'; text[len] = 0;
+            aieng_json_parse(text, len, NULL, &d);
+            want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            got = aieng_grammar_accepts(g, text, len);
+            if (want != got && ++r->mism < 4) fprintf(stderr, "%s schema %d, %s: validator %d, grammar %d\n", label, si, text, want, got);
+            if (go && aieng_grammar_accepts(go, text, len)) { r->ocount++; if (!want) r->obad++; } /* ordered: a subset */
+            r->vcount += want;
+            r->agree += want == got; r->accepted += got; r->total++;
+            aieng_json_free(d);
+        }
+    }
+    { /* non-objects: as the validator says too (an untyped schema with object keywords is read as
+         an object schema: the documented type inference, stricter than the validator) */
+        static const char *const other[] = { "1", "[]", "\"s\"", "null" };
+        size_t q;
+        for (q = 0; q < 4; q++) {
+            aieng_json_doc *d = NULL;
+            int want;
+            aieng_json_parse(other[q], strlen(other[q]), NULL, &d);
+            want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            if (want && !aieng_json_get(aieng_json_root(sd), "type") && !aieng_json_get(aieng_json_root(sd), "if")) want = 0;
+            CHECK(want == aieng_grammar_accepts(g, other[q], strlen(other[q])), "%s schema %d, %s: validator %d", label, si, other[q], want);
+            aieng_json_free(d);
+        }
+    }
+}
 static void test_object_unordered(void) {
     static const char *const sch[] = {
         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{},\"c\":{\"type\":\"string\"}},\"required\":[\"a\"],\"additionalProperties\":false}",
@@ -1147,55 +1196,18 @@ static void test_object_unordered(void) {
     for (si = 0; si < sizeof sch / sizeof *sch; si++) {
         aieng_json_doc *sd = NULL;
         aieng_grammar *g = NULL, *go = NULL;
-        int sel[4], depth, mism = 0, obad = 0, ocount = 0, vcount = 0;
+        static const char *const vals[] = { "1", "\"s\"" };
+        objcheck r;
         CHECK(aieng_json_parse(sch[si], strlen(sch[si]), NULL, &sd) == AIENG_OK, "schema %d parses", (int)si);
         CHECK(sd && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK, "object schema %d compiles: %s", (int)si, aieng_last_error());
         if (!g) { aieng_json_free(sd); continue; }
         CHECK(compile_schema(aieng_json_root(sd), AIENG_SCHEMA_ORDERED, &go) == AIENG_OK, "object schema %d compiles ordered: %s", (int)si, aieng_last_error());
-        for (depth = 0; depth <= 4; depth++) {
-            long n = 1, code, k;
-            for (k = 0; k < depth; k++) n *= 5 * 2; /* key and value choices per position */
-            for (code = 0; code < n; code++) {
-                char text[256];
-                size_t len = 0;
-                long x = code;
-                int dup = 0, want, got;
-                aieng_json_doc *d = NULL;
-                for (k = 0; k < depth; k++) { sel[k] = (int)(x % 10); x /= 10; }
-                for (k = 0; k < depth; k++) { int q; for (q = 0; q < k; q++) if (sel[q] / 2 == sel[k] / 2) dup = 1; }
-                if (dup) continue;
-                text[len++] = '{';
-                for (k = 0; k < depth; k++)
-                    len += (size_t)snprintf(text + len, sizeof text - len, "%s\"%s\":%s", k ? "," : "", keys[sel[k] / 2], sel[k] % 2 ? "\"s\"" : "1");
-                text[len++] = '}'; text[len] = 0;
-                aieng_json_parse(text, len, NULL, &d);
-                want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
-                got = aieng_grammar_accepts(g, text, len);
-                if (want != got && ++mism < 4) fprintf(stderr, "object schema %d, %s: validator %d, grammar %d\n", (int)si, text, want, got);
-                if (go && aieng_grammar_accepts(go, text, len)) { ocount++; if (!want) obad++; } /* ordered: a subset */
-                vcount += want;
-                agree += want == got; accepted += got; total++;
-                aieng_json_free(d);
-            }
-        }
-        CHECK(mism == 0, "object schema %d: grammar and validator disagree on %d objects", (int)si, mism);
-        CHECK(obad == 0 && (ocount > 0) == (vcount > 0), "object schema %d ordered: %d accepted, %d of them invalid (%d valid in any order)",
-              (int)si, ocount, obad, vcount);
+        check_objects("object", (int)si, sd, g, go, keys, 5, vals, 2, 4, &r);
+        agree += r.agree; accepted += r.accepted; total += r.total;
+        CHECK(r.mism == 0, "object schema %d: grammar and validator disagree on %d objects", (int)si, r.mism);
+        CHECK(r.obad == 0 && (r.ocount > 0) == (r.vcount > 0), "object schema %d ordered: %d accepted, %d of them invalid (%d valid in any order)",
+              (int)si, r.ocount, r.obad, r.vcount);
         aieng_grammar_free(go);
-        { /* non-objects: as the validator says too (an untyped schema with object keywords is read as
-             an object schema: the documented type inference, stricter than the validator) */
-            static const char *const other[] = { "1", "[]", "\"s\"", "null" };
-            size_t q;
-            for (q = 0; q < 4; q++) {
-                aieng_json_doc *d = NULL;
-                int want;
-                aieng_json_parse(other[q], strlen(other[q]), NULL, &d);
-                want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
-                if (want && !aieng_json_get(aieng_json_root(sd), "type") && !aieng_json_get(aieng_json_root(sd), "if")) want = 0;
-                CHECK(want == aieng_grammar_accepts(g, other[q], strlen(other[q])), "object schema %d, %s: validator %d", (int)si, other[q], want);
-                aieng_json_free(d);
-            }
-        }
         aieng_grammar_free(g);
         aieng_json_free(sd);
     }
@@ -1616,6 +1628,194 @@ static void key_json(char *o, size_t cap, const char *k) { /* a JSON string lite
     }
     o[n++] = '"'; o[n] = 0;
 }
+/* not {propertyNames} / not {patternProperties} (and anyOf / allOf of them): objects that must
+   have members of some kinds. Every object over a key pool (orders, values) is checked against
+   the validator, in any order and ordered (a subset); the forms outside get errors. */
+static void test_object_not(void) {
+    static const char *const sch[] = {
+        "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"not\":{\"const\":\"x1\"}}}}",
+        "{\"type\":\"object\",\"not\":{\"propertyNames\":false},\"maxProperties\":2}",
+        "{\"type\":\"object\",\"patternProperties\":{\"^[a-z]+$\":{\"type\":\"integer\"}},\"not\":{\"propertyNames\":{\"maxLength\":1}}}",
+        "{\"type\":\"object\",\"allOf\":[{\"not\":{\"propertyNames\":{\"not\":{\"pattern\":\"a\"}}}},{\"not\":{\"propertyNames\":{\"not\":{\"pattern\":\"b\"}}}}],"
+        "\"propertyNames\":{\"pattern\":\"^..?$\"},\"maxProperties\":1}",
+        "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"^a\":false}},\"minProperties\":2}",
+        "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"b\":{\"not\":{\"type\":\"string\",\"pattern\":\"A\"}}}}}",
+        "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"a\":{\"type\":\"string\"}}},\"properties\":{\"ab\":{\"type\":[\"string\",\"integer\"]}}}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"enum\":[\"a\",\"b\"]}}},{\"propertyNames\":{\"not\":{\"enum\":[\"b\",\"0\"]}}}]},\"maxProperties\":2}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"patternProperties\":{\"^(a|b)$\":false}},{\"patternProperties\":{\"^(ab|0)$\":false}}]},"
+        "\"additionalProperties\":{\"type\":\"integer\"},\"required\":[\"a\"]}",
+        "{\"type\":\"object\",\"not\":{\"allOf\":[{\"propertyNames\":{\"not\":{\"const\":\"a\"}}},{\"patternProperties\":{\"^b$\":{\"not\":{\"type\":\"integer\"}}}}]}}",
+        "{\"$defs\":{\"n\":{\"not\":{\"propertyNames\":{\"pattern\":\"^[ab]\"}}}},\"type\":\"object\",\"allOf\":[{\"$ref\":\"#/$defs/n\"}],\"propertyNames\":{\"maxLength\":1}}",
+        "{\"type\":\"object\",\"patternProperties\":{\"^[a-z0-9]+$\":{\"type\":\"string\"}},\"additionalProperties\":false,\"not\":{\"propertyNames\":{\"minLength\":2}}}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{},\"b\":{\"type\":\"integer\"}},\"required\":[\"a\"],\"maxProperties\":2,"
+        "\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"pattern\":\"a\"}}},{\"propertyNames\":{\"not\":{\"pattern\":\"b\"}}}]}}",
+        "{\"not\":{\"patternProperties\":{\"^x\":{\"type\":\"string\"},\"0\":{\"not\":{\"const\":\"A\"}}}},\"properties\":{\"x1\":{\"type\":\"string\"}}}",
+        "{\"type\":\"object\",\"anyOf\":[{\"not\":{\"propertyNames\":{\"not\":{\"const\":\"0\"}}}},{\"not\":{\"patternProperties\":{\"^b$\":true}}},{\"required\":[\"ab\"]}]}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[false,{\"propertyNames\":{\"not\":{\"const\":\"b\"}}}]},\"additionalProperties\":false,\"properties\":{\"b\":{}}}",
+        "{\"type\":\"object\",\"not\":{\"const\":{\"a\":\"A\",\"b\":\"s\"}},\"maxProperties\":3}",
+        "{\"type\":\"object\",\"not\":{\"properties\":{\"a\":{\"not\":{\"const\":\"A\"}},\"b\":false}}}",
+        "{\"type\":\"object\",\"properties\":{\"0\":{\"type\":\"string\"}},\"not\":{\"properties\":{\"a\":true},\"patternProperties\":{\"^x\":true},"
+        "\"additionalProperties\":{\"not\":{\"const\":\"s\"}}},\"maxProperties\":2}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"patternProperties\":{\"b\":false},\"additionalProperties\":false},{\"properties\":{\"x1\":false}}]}}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"patternProperties\":{\"^(a|b)$\":false}},{\"required\":[\"a\",\"0\"]},{\"required\":[\"x1\"]},"
+        "{\"propertyNames\":{\"not\":{\"enum\":[\"0\",\"a\"]}}}]},\"maxProperties\":3}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"dependencies\":{\"a\":[\"0\"]},\"not\":{\"allOf\":[{\"required\":[\"b\"]},{\"required\":[\"a\"]}]},"
+        "\"allOf\":[{\"not\":{\"patternProperties\":{\"^a\":{\"not\":{\"const\":\"A\"}}}}}]}",
+        "{\"type\":\"object\",\"not\":{\"enum\":[{\"0\":\"s\"},{},\"s\",{\"x1\":\"A\",\"0\":\"A\"}]},\"propertyNames\":{\"enum\":[\"0\",\"x1\",\"b\"]}}",
+    };
+    static const char *const keys[] = { "a", "b", "ab", "0", "x1" };
+    static const char *const vals[] = { "1", "\"A\"", "\"s\"" };
+    int quick = aieng_test_quick(), agree = 0, total = 0, accepted = 0, maxdepth = quick ? 3 : 4;
+    size_t si;
+    { /* the construct: repeatable members (M*) and '?' conditions */
+        static const char *const cases[][2] = { /* grammar body, then sentences: + accepted, - refused */
+            { "%unordered(sep=c extra=x a* b*! d ?a,d)", "-{b} +{b,a} +{a,b,a,x} +{d,b,b} -{d,d,b} -{a,a}" },
+            { "%unordered(sep=c max=2 a* b* d* ?a,d ?b,d ?a,b)", "+{a,b} +{a,d} -{a} -{a,a} +{d,b} -{d} -{}" },
+            { "%unordered(ordered=1 sep=c a* b* ?a ?b)", "+{a,a,b,b} -{b,a} -{a}" },
+            { "%unordered(sep=c min=2 a b* ~a,b ?a,b)", "-{a} +{b,b} -{a,b} -{b}" },
+        };
+        for (si = 0; si < sizeof cases / sizeof *cases; si++) {
+            char gram[512];
+            const char *p = cases[si][1];
+            aieng_grammar *g = NULL;
+            snprintf(gram, sizeof gram, "root ::= \"{\" %s \"}\"\nc ::= \",\"\nx ::= \"x\"\na ::= \"a\"\nb ::= \"b\"\nd ::= \"d\"\n", cases[si][0]);
+            CHECK(aieng_grammar_parse(gram, strlen(gram), NULL, &g) == AIENG_OK, "%s: %s", cases[si][0], aieng_last_error());
+            while (g && *p) {
+                const char *e = strchr(p, ' ');
+                size_t n = e ? (size_t)(e - p) : strlen(p);
+                CHECK(aieng_grammar_accepts(g, p + 1, n - 1) == (*p == '+'), "%s: %.*s", cases[si][0], (int)n, p);
+                p += n + (e != NULL);
+            }
+            aieng_grammar_free(g);
+        }
+        {   /* a prefix that cannot be completed any more is refused: after {a,a (max 2) nothing meets ?b */
+            const char *gram = "root ::= \"{\" %unordered(sep=c max=2 a* b* ?b) \"}\"\nc ::= \",\"\na ::= \"a\"\nb ::= \"b\"\n";
+            aieng_grammar *g = NULL;
+            aieng_grammar_state *st = NULL;
+            CHECK(aieng_grammar_parse(gram, strlen(gram), NULL, &g) == AIENG_OK && aieng_grammar_state_new(g, &st) == AIENG_OK, "grammar: %s", aieng_last_error());
+            if (st) {
+                CHECK(aieng_grammar_state_advance(st, "{a,", 3) == AIENG_OK, "{a, allowed");
+                CHECK(aieng_grammar_state_advance(st, "a", 1) != AIENG_OK, "{a,a refused (no room left for b)");
+            }
+            aieng_grammar_state_free(st);
+            aieng_grammar_free(g);
+        }
+        {
+            const char *gram = "root ::= %unordered(sep=c a ?a,q)\nc ::= \",\"\na ::= \"a\"\nq ::= \"q\"";
+            aieng_grammar *g = NULL;
+            CHECK(aieng_grammar_parse(gram, strlen(gram), NULL, &g) != AIENG_OK && strstr(aieng_last_error(), "not a member"), "'?' of a non-member: %s", aieng_last_error());
+            aieng_grammar_free(g);
+        }
+    }
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL, *go = NULL;
+        objcheck r;
+        CHECK(aieng_json_parse(sch[si], strlen(sch[si]), NULL, &sd) == AIENG_OK, "schema %d parses", (int)si);
+        CHECK(sd && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK, "not-object schema %d compiles: %s", (int)si, aieng_last_error());
+        if (!g) { aieng_json_free(sd); continue; }
+        CHECK(compile_schema(aieng_json_root(sd), AIENG_SCHEMA_ORDERED, &go) == AIENG_OK, "not-object schema %d compiles ordered: %s", (int)si, aieng_last_error());
+        check_objects("not-object", (int)si, sd, g, go, keys, 5, vals, 3, maxdepth, &r);
+        agree += r.agree; accepted += r.accepted; total += r.total;
+        CHECK(r.mism == 0, "not-object schema %d: grammar and validator disagree on %d objects", (int)si, r.mism);
+        CHECK(r.vcount > 0 && r.obad == 0 && r.ocount > 0, "not-object schema %d ordered: %d accepted, %d of them invalid (%d valid)",
+              (int)si, r.ocount, r.obad, r.vcount);
+        aieng_grammar_free(go);
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
+    printf("not of propertyNames / patternProperties / const objects: %d/%d objects agree (%d accepted)\n", agree, total, accepted);
+    { /* not of an array schema (items, minItems, maxItems), alone, as the value of a witness and as "not if":
+         every array of up to 3 items over a few values, in an object or alone */
+        static const char *const schema[] = {
+            "{\"type\":\"array\",\"not\":{\"items\":{\"type\":\"string\"},\"minItems\":1,\"maxItems\":2}}",
+            "{\"not\":{\"type\":\"array\",\"items\":{\"enum\":[\"s\",true]}},\"type\":[\"array\",\"string\"]}",
+            "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"^a\":{\"type\":\"array\",\"items\":{\"const\":\"s\"},\"maxItems\":1}}},"
+            "\"additionalProperties\":{\"type\":\"array\"}}",
+            "{\"type\":\"array\",\"if\":{\"minItems\":2,\"items\":{\"type\":\"string\"}},\"then\":{\"maxItems\":2},\"else\":{\"items\":{\"const\":1}}}",
+        };
+        static const char *const item[] = { "\"s\"", "1", "true" };
+        int s2, nvalid = 0, n = 0;
+        for (s2 = 0; s2 < (int)(sizeof schema / sizeof *schema); s2++) {
+            aieng_json_doc *sd = NULL;
+            aieng_grammar *g = NULL;
+            int code, len;
+            CHECK(aieng_json_parse(schema[s2], strlen(schema[s2]), NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK,
+                  "not of an array schema %d compiles: %s", s2, aieng_last_error());
+            for (len = 0; g && len <= 3; len++)
+                for (code = 0; code < (len == 0 ? 1 : len == 1 ? 3 : len == 2 ? 9 : 27) + (len == 0); code++) {
+                    char text[128];
+                    size_t tn = 0;
+                    int k, x = code, want;
+                    aieng_json_doc *d = NULL;
+                    if (s2 == 2) tn += (size_t)snprintf(text + tn, sizeof text - tn, "{\"ab\":");
+                    if (len == 0 && code == 1) tn += (size_t)snprintf(text + tn, sizeof text - tn, "\"t\""); /* a non-array */
+                    else {
+                        text[tn++] = '[';
+                        for (k = 0; k < len; k++, x /= 3) tn += (size_t)snprintf(text + tn, sizeof text - tn, "%s%s", k ? "," : "", item[x % 3]);
+                        text[tn++] = ']';
+                    }
+                    if (s2 == 2) text[tn++] = '}';
+                    text[tn] = 0;
+                    aieng_json_parse(text, tn, NULL, &d);
+                    want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+                    nvalid += want; n++;
+                    CHECK(want == aieng_grammar_accepts(g, text, tn), "not of an array schema %d, %s: validator %d", s2, text, want);
+                    aieng_json_free(d);
+                }
+            aieng_grammar_free(g);
+            aieng_json_free(sd);
+        }
+        CHECK(nvalid > 0 && nvalid < n, "not of array schemas: %d of %d valid", nvalid, n);
+    }
+    { /* not {enum} of nested objects and arrays, on a recursive schema */
+        static const char *const schema = "{\"$defs\":{\"w\":{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/w\"},\"b\":{\"type\":\"array\"}},"
+                                          "\"additionalProperties\":false}},\"$ref\":\"#/$defs/w\",\"not\":{\"enum\":[{\"a\":{\"a\":{}}},{\"b\":[\"s\",{\"a\":{}}]}]}}";
+        static const char *const inst[] = { "{}", "{\"a\":{}}", "{\"a\":{\"a\":{}}}", "{\"a\":{\"a\":{\"a\":{}}}}", "{\"b\":[]}", "{\"b\":[\"s\"]}",
+                                            "{\"b\":[\"s\",{\"a\":{}}]}", "{\"b\":[\"s\",{}]}", "{\"b\":[\"s\",{\"a\":{}},1]}", "{\"a\":{\"a\":{}},\"b\":[]}",
+                                            "{\"b\":[{\"a\":{}},\"s\"]}", "{\"a\":{\"b\":[\"s\",{\"a\":{}}]}}", "{\"a\":{\"a\":{\"a\":{}}},\"b\":[\"s\",{\"a\":{\"b\":[]}}]}" };
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        int nvalid = 0;
+        CHECK(aieng_json_parse(schema, strlen(schema), NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK,
+              "not {enum} of objects compiles: %s", aieng_last_error());
+        for (si = 0; g && si < sizeof inst / sizeof *inst; si++) {
+            aieng_json_doc *d = NULL;
+            int want;
+            aieng_json_parse(inst[si], strlen(inst[si]), NULL, &d);
+            want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            nvalid += want;
+            CHECK(want == aieng_grammar_accepts(g, inst[si], strlen(inst[si])), "not {enum} of objects, %s: validator %d", inst[si], want);
+            aieng_json_free(d);
+        }
+        CHECK(nvalid > 0 && nvalid < (int)(sizeof inst / sizeof *inst), "not {enum} of objects: %d valid", nvalid);
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
+    { /* forms outside: an error naming the keyword, and RELAX compiles them by leaving the not out */
+        static const char *const bad[][2] = {
+            { "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"a\":{\"type\":\"array\",\"uniqueItems\":true}}}}", "uniqueItems" },
+            { "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"const\":\"a\"}}},{\"minProperties\":2}]}}", "anyOf" },
+            { "{\"type\":\"object\",\"properties\":{\"a\":{}},\"dependencies\":{\"b\":[\"a\"]},\"not\":{\"propertyNames\":{\"not\":{\"const\":\"a\"}}}}", "dependencies" },
+            { "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"anyOf\":[{\"const\":\"a\"},{\"maxLength\":3}]}}}", "propertyNames" },
+        };
+        for (si = 0; si < sizeof bad / sizeof *bad; si++) {
+            aieng_json_doc *sd = NULL;
+            aieng_grammar *g = NULL;
+            int r;
+            CHECK(aieng_json_parse(bad[si][0], strlen(bad[si][0]), NULL, &sd) == AIENG_OK, "bad schema %d parses", (int)si);
+            if (!sd) continue;
+            r = compile_schema(aieng_json_root(sd), 0, &g);
+            CHECK(r == AIENG_ERR_UNSUPPORTED && strstr(aieng_last_error(), bad[si][1]), "bad schema %d: %d '%s'", (int)si, r, aieng_last_error());
+            aieng_grammar_free(g);
+            g = NULL;
+            CHECK(compile_schema(aieng_json_root(sd), AIENG_SCHEMA_RELAX, &g) == AIENG_OK && g && aieng_grammar_accepts(g, "{\"b\":1,\"a\":[1]}", 15),
+                  "bad schema %d relaxed: %s", (int)si, aieng_last_error());
+            aieng_grammar_free(g);
+            aieng_json_free(sd);
+        }
+    }
+}
 static void test_object_keys(void) {
     static const char *const sch[] = {
         "{\"type\":\"object\",\"patternProperties\":{\"^a\":{\"type\":\"integer\"}},\"additionalProperties\":{\"type\":\"string\"}}",
@@ -1878,6 +2078,7 @@ int main(void) {
     test_oneof_required();
     test_object_unordered();
     test_object_keys();
+    test_object_not();
     test_formats();
     test_schema_kw_numbers();
     test_schema_kw_strings();
