@@ -109,7 +109,11 @@
           numeric enum/const, of anyOf/allOf/oneOf; oneOf exact over scalars); schemas that
           list their values (enum/const, anyOf of such) as those the validator accepts, where
           the keywords cannot be written; every format has a regex form (its rules inlined),
-          so formats combine with lengths, patterns and negations
+          so formats combine with lengths, patterns and negations; objects: not
+          {propertyNames / patternProperties / properties / additionalProperties} and not of
+          their anyOf/allOf (members of required kinds: %unordered gets repeatable members
+          M* and at-least-one conditions ?A,B), not {enum/const} of objects and arrays, a not
+          (and a not-if) of an array schema; the validator's multipleOf is exact on digits
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -7727,8 +7731,9 @@ done:
     return ok;
 }
 /* 1 when schema s only constrains scalars (see above; no enum/const member that is an object
-   or array), *comb set when it holds a not, if or oneOf */
-static int aieng__fm_scalar(const aieng__sc *c, const aieng_json *s, int depth, int *comb) {
+   or array), *comb set when it holds a not, if or oneOf. loose: the value is known to be a
+   scalar (a type beside it says so), so object and array keywords act on nothing. */
+static int aieng__fm_scalar(const aieng__sc *c, const aieng_json *s, int depth, int *comb, int loose) {
     static const char *const nonscalar[] = { "properties", "required", "additionalProperties", "patternProperties", "propertyNames",
         "minProperties", "maxProperties", "dependencies", "dependentRequired", "dependentSchemas", "items", "prefixItems",
         "additionalItems", "minItems", "maxItems", "contains", "minContains", "maxContains", "uniqueItems", NULL };
@@ -7739,8 +7744,8 @@ static int aieng__fm_scalar(const aieng__sc *c, const aieng_json *s, int depth, 
     for (q = 0; q < s->n; q++) {
         const aieng_json *x = s->items[q];
         const char *kw = x->key;
-        for (k = 0; nonscalar[k]; k++) if (!strcmp(nonscalar[k], kw)) return 0;
-        if (!strcmp(kw, "enum") || !strcmp(kw, "const")) {
+        for (k = 0; !loose && nonscalar[k]; k++) if (!strcmp(nonscalar[k], kw)) return 0;
+        if ((!strcmp(kw, "enum") || !strcmp(kw, "const")) && !loose) {
             size_t nv = kw[0] == 'e' && x->type == AIENG_JSON_ARRAY ? x->n : 1;
             for (z = 0; z < nv; z++) {
                 const aieng_json *e = kw[0] == 'e' && x->type == AIENG_JSON_ARRAY ? x->items[z] : x;
@@ -7749,13 +7754,13 @@ static int aieng__fm_scalar(const aieng__sc *c, const aieng_json *s, int depth, 
         } else if (!strcmp(kw, "allOf") || !strcmp(kw, "anyOf") || !strcmp(kw, "oneOf")) {
             if (x->type != AIENG_JSON_ARRAY) return 0;
             if (kw[1] == 'n' && kw[0] == 'o') *comb = 1;
-            for (z = 0; z < x->n; z++) if (!aieng__fm_scalar(c, x->items[z], depth + 1, comb)) return 0;
+            for (z = 0; z < x->n; z++) if (!aieng__fm_scalar(c, x->items[z], depth + 1, comb, loose)) return 0;
         } else if (!strcmp(kw, "not") || !strcmp(kw, "if") || !strcmp(kw, "then") || !strcmp(kw, "else")) {
             if (kw[0] == 'n' || kw[0] == 'i') *comb = 1;
-            if (!aieng__fm_scalar(c, x, depth + 1, comb)) return 0;
+            if (!aieng__fm_scalar(c, x, depth + 1, comb, loose)) return 0;
         } else if (!strcmp(kw, "$ref")) {
             const aieng_json *t = aieng__schema_ref(c->root, x);
-            if (!t || !aieng__fm_scalar(c, t, depth + 1, comb)) return 0;
+            if (!t || !aieng__fm_scalar(c, t, depth + 1, comb, loose)) return 0;
         }
     }
     return 1;
@@ -7847,8 +7852,17 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
 static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *vals[256];
     char msg[320];
-    int i, comb = 0, id, nv = 0, relax = c->flags & AIENG_SCHEMA_RELAX;
-    for (i = 0; i < nin && aieng__fm_scalar(c, in[i], 0, &comb); i++) {}
+    int i, comb = 0, id, nv = 0, relax = c->flags & AIENG_SCHEMA_RELAX, loose = 0;
+    for (i = 0; i < nin; i++) { /* a part's type allows scalars only */
+        const aieng_json *t = in[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(in[i], "type") : NULL;
+        size_t q;
+        int bits = 0;
+        if (!t || (t->type != AIENG_JSON_STRING && t->type != AIENG_JSON_ARRAY)) continue;
+        if (t->type == AIENG_JSON_STRING) bits = aieng__sc_typebit(t);
+        else for (q = 0; q < t->n && bits >= 0; q++) { int b1 = aieng__sc_typebit(t->items[q]); bits = b1 < 0 ? -1 : bits | b1; }
+        if (bits > 0 && !(bits & (AIENG__T_OBJ | AIENG__T_ARR))) loose = 1;
+    }
+    for (i = 0; i < nin && aieng__fm_scalar(c, in[i], 0, &comb, loose); i++) {}
     if (i == nin && comb && c->err == AIENG_OK) {
         if ((id = aieng__sc_scalar(c, in, nin)) >= 0) return id;
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;

@@ -1952,6 +1952,8 @@ static void test_schema_formula(void) {
         "{\"type\":\"number\",\"not\":{\"oneOf\":[{\"multipleOf\":0.75},{\"exclusiveMaximum\":-10.5}]},\"maximum\":40}",
         "{\"type\":\"number\",\"minimum\":-50,\"anyOf\":[{\"not\":{\"multipleOf\":2}},{\"multipleOf\":3}]}",
         "{\"type\":\"number\",\"not\":{\"multipleOf\":0.5},\"anyOf\":[{\"multipleOf\":0.25},{\"not\":{\"multipleOf\":4}}]}",
+        /* a type that allows scalars only: object and array keywords beside it act on nothing */
+        "{\"type\":\"integer\",\"allOf\":[{\"items\":{\"type\":\"string\"}},{\"not\":{\"multipleOf\":3}}],\"properties\":{\"a\":{}},\"minimum\":-100}",
     };
     static const char *const str[] = {
         "{\"type\":\"string\",\"not\":{\"anyOf\":[{\"pattern\":\"ab\"},{\"maxLength\":1}]}}",
@@ -1961,6 +1963,7 @@ static void test_schema_formula(void) {
         "{\"anyOf\":[{\"type\":\"string\",\"format\":\"date\"},{\"not\":{\"type\":\"string\",\"pattern\":\"1\"}}]}",
         "{\"type\":\"string\",\"not\":{\"oneOf\":[{\"pattern\":\"a\"},{\"pattern\":\"1\"}]}}",
         "{\"oneOf\":[{\"type\":\"string\",\"pattern\":\"^[a1]*$\"},{\"maxLength\":2},{\"type\":\"integer\",\"minimum\":3}]}",
+        "{\"type\":[\"string\",\"null\"],\"not\":{\"anyOf\":[{\"pattern\":\"a\",\"type\":\"string\"},{\"type\":\"null\",\"minProperties\":1}]}}",
     };
     static const char *const other[] = { "null", "true", "false", "{}", "[]", "{\"a\":1}", "[1]" };
     static const char alpha[4] = { 'a', 'b', '1', '-' };
