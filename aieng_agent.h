@@ -598,8 +598,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
    JSON escapes; under a scalar formula (see `not`) numbers have any number of digits, no
    exponent and no "-0", and 1.0 is an integer. Looser (the only cases): oneOf's
-   exclusivity against branches outside the forms above; and only where the key automaton of extra members exceeds its bound (or has
-   more than 12 patterns): a key matching two patternProperties is checked against one, a
+   exclusivity against branches outside the forms above; an anyOf/oneOf that is being
+   distributed is not applied again inside a value that refers back to its schema (a
+   recursive $ref such as "#" in a member); and only where the key automaton of extra
+   members exceeds its bound (or has more than 12 patterns): a key matching two
+   patternProperties is checked against one, a
    declared name (or one that not/dependencies forbid) that also matches a
    patternProperties pattern may come again as that pattern's member, declared names that
    need JSON escapes are not excluded from extra members (keys matching no pattern are then
