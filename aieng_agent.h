@@ -5550,7 +5550,12 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
         if (aieng__sc_num(aieng_json_get(parts[i], "minItems"), &d) && d > mn) mn = d > 1e6 ? 1000000 : (long)ceil(d);
         if (aieng__sc_num(aieng_json_get(parts[i], "maxItems"), &d) && (mx < 0 || d < mx)) mx = d > 1e6 ? 1000000 : (long)floor(d);
     }
-    if (it && it->type == AIENG_JSON_ARRAY) { pre = it; it = aieng__sc_kw(c, parts, np, "additionalItems", NULL); } /* drafts 4-7 */
+    if (it && it->type == AIENG_JSON_ARRAY) { /* drafts 4-7: after the tuple, additionalItems and every other part's items */
+        pre = it;
+        it = aieng__sc_kw(c, parts, np, "additionalItems", NULL);
+        if (it && nit < AIENG__SC_MAXPARTS) its[nit++] = it;
+        if (nit) it = its[0];
+    }
     if (nit > 1 && it && it->type != AIENG_JSON_ARRAY) { /* several item schemas: compile them as allOf */
         item_rule = aieng__sc_comp(c, its, nit);
         if (item_rule < 0) return 0;
@@ -5612,8 +5617,15 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
         pr = (int *)AIENG_MALLOC((size_t)npre * sizeof(int), NULL);
         if (!pr) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
         for (k = 0; k < npre; k++) {
-            const aieng_json *s = pre->items[k];
-            pr[k] = s->type == AIENG_JSON_BOOL ? (s->boolean ? -2 : -3) : aieng__sc_for(c, s);
+            const aieng_json *s = pre->items[k], *set[AIENG__SC_MAXPARTS];
+            int ns = 0;
+            set[ns++] = s;
+            for (i = 0; i < np && ns < AIENG__SC_MAXPARTS; i++) { /* the items of parts without a prefix apply here too */
+                const aieng_json *x = aieng_json_get(parts[i], "items");
+                if (x && x->type != AIENG_JSON_ARRAY && !aieng_json_get(parts[i], "prefixItems")) set[ns++] = x;
+            }
+            if (ns > 1) pr[k] = aieng__sc_for_set(c, set, ns);
+            else pr[k] = s->type == AIENG_JSON_BOOL ? (s->boolean ? -2 : -3) : aieng__sc_for(c, s);
             if (pr[k] == -1) { AIENG_FREE(pr, NULL); return 0; }
             if (pr[k] >= 0 && aieng__sc_is_empty(c, pr[k])) pr[k] = -3;
             if (pr[k] == -3) { /* no element may be at this position */

@@ -1575,7 +1575,10 @@ static void test_schema_kw_arrays(void) {
         "{\"type\":\"array\",\"items\":{\"enum\":[1,2,3,4,1.0]},\"uniqueItems\":true,\"maxItems\":3}",
         "{\"type\":\"array\",\"items\":{\"type\":[\"boolean\",\"null\"]},\"uniqueItems\":true,\"minItems\":2}",
         "{\"type\":\"array\",\"items\":{\"const\":[1]},\"uniqueItems\":true}",
-        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"uniqueItems\":false}" };
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"},\"uniqueItems\":false}",
+        /* prefixItems in one part, items in another: both hold at the prefix's positions */
+        "{\"allOf\":[{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},{\"prefixItems\":[true,{\"minimum\":5}],\"items\":{\"maximum\":100}}]}",
+        "{\"allOf\":[{\"type\":\"array\",\"items\":[{\"type\":\"string\"}]},{\"items\":{\"enum\":[\"a\",\"b\",1]}}]}" };
     static const char *const val[] = { "1", "5", "7", "100", "121", "\"a\"", "\"b\"", "\"c\"", "true", "false", "null",
                                        "[true]", "[1]", "[]", "2", "3", "4", "110", "-5", "{}", "[110,3]", "[132]" };
     const int nv = (int)(sizeof val / sizeof *val);
