@@ -54,6 +54,8 @@
      AIENG_CUDA_IMPLEMENTATION  compile the kernels here (nvcc only); also
                                 AIENG_IMPLEMENTATION when __CUDACC__ is set
      AIENG_STATIC               make every function static
+     AIENG_CUDA_MV_CHUNK        bytes of weights a warp of the staged matvec kernel
+                                copies at a time (default 4096; see matvec_variant)
    Run-time choices are fields of aieng_cuda_config (zero = automatic), among them
      matvec_variant  aieng_cuda_matvec_q's kernel: 1 (the default) loads each lane's
                      share of the GGUF blocks straight from global memory; 2 and 3
@@ -1816,13 +1818,16 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
    16-byte aligned) is copied byte by byte instead. The blocks keep their address modulo
    16 in the slot, so the units read them from shared memory as they would from global
    memory (dot<V16 = false, SH = true>). CB is a multiple of the blocks a warp covers in
-   one step (32 / LPB), about 4 KiB a warp a slot: Q8_0 120/24/8 blocks for R = 1/4/8,
+   one step (32 / LPB), about AIENG_CUDA_MV_CHUNK = 4 KiB a warp a slot: Q8_0 120/24/8 blocks for R = 1/4/8,
    Q4_0 224/56/24, Q4_1 200/48/24, Q4_K 28/4/4, Q6_K 18/4 (R = 1/4). A slot row holds
    CB·BYTES plus the offset (< 16) and 16 bytes that aieng__ld8u may read past the end. */
+#ifndef AIENG_CUDA_MV_CHUNK
+#define AIENG_CUDA_MV_CHUNK 4096 /* bytes of weights a warp stages at a time (at least one step's) */
+#endif
 template <int QT, int R> struct aieng__mvst {
     enum {
         BPS = 32 / aieng__qunit<QT>::LPB, /* blocks a warp covers in one step */
-        NS = 4096 / (R * aieng__qunit<QT>::BYTES * BPS),
+        NS = AIENG_CUDA_MV_CHUNK / (R * aieng__qunit<QT>::BYTES * BPS),
         CB = BPS * (NS > 1 ? NS : 1),     /* blocks of a row per chunk */
         SLOT = (CB * aieng__qunit<QT>::BYTES / 16 + 3) * 16, /* bytes of one row in a slot */
         GM = SLOT / 16 - 1                /* most granules a row's chunk touches */

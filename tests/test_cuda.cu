@@ -638,6 +638,13 @@ static void test_matvec(void) {
         test_matvec_case(qts[i], 37, 4096 + qk, 4, 4);
         test_matvec_case(qts[i], 45, 2048 + 3 * qk, 4, 8);
     }
+    { /* 40 KiB of shared memory: variant 2 (about 34 KiB at 4 rows) runs, 3 (50 KiB) falls back
+         to the direct kernel; the same bits either way */
+        const size_t keep = g_cu.smem_block;
+        g_cu.smem_block = 40 * 1024;
+        test_matvec_case(AIENG_CUDA_Q4_0, 45, 1024 + 32, 4, 4);
+        g_cu.smem_block = keep;
+    }
     CHECK(aieng_cuda_matvec_q(&g_cu, AIENG_CUDA_Q8_0, (void *)16, 4, 33, (const float *)16, (float *)16) == AIENG_ERR_INVALID_ARG, "K=33 accepted");
     CHECK(aieng_cuda_matvec_q(&g_cu, AIENG_CUDA_F16, (void *)16, 4, 32, (const float *)16, (float *)16) == AIENG_ERR_UNSUPPORTED, "F16 matvec accepted");
 }
