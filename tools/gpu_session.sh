@@ -19,11 +19,13 @@
 # Typical device calls (each well inside the tool's 600 s):
 #   bash tools/gpu_session.sh                   build, tests, bench, table (about 5 min)
 #   bash tools/gpu_session.sh sanitize nobench  tests again under compute-sanitizer
-#   AIENG_BENCH=matvec AIENG_MV_VARIANTS="2 3" bash tools/gpu_session.sh notest nollama
-#                                               the matvec kernels side by side: variant 1 (the
-#                                               default), 2 and 3 (aieng_cuda_config.matvec_variant;
-#                                               AIENG_MV_SWEEP=1: each also at 1, 2, 4, 8 rows per
-#                                               warp); table on stdout, lines appended to profile.txt
+#   AIENG_CUDA_TESTS=matvec AIENG_BENCH=matvec AIENG_MV_VARIANTS="2 3" bash tools/gpu_session.sh nollama
+#                                               the matvec tests only (test_cuda reads
+#                                               AIENG_CUDA_TESTS), then the matvec kernels side by
+#                                               side: variant 1 (the default), 2 and 3
+#                                               (aieng_cuda_config.matvec_variant; AIENG_MV_SWEEP=1:
+#                                               each also at 1, 2, 4, 8 rows per warp); table on
+#                                               stdout, lines appended to profile.txt
 # AIENG_GPU_BUDGET (default 560 s) caps the whole call: later steps get what is left.
 set -u
 cd "$(dirname "$0")/.."
