@@ -1,5 +1,5 @@
 /* aieng_cuda.h - GPU kernels for the aieng collection in one CUDA header.
-   v0.3.0 - MIT licence (see the end of the file).
+   v0.4.0 - MIT licence (see the end of the file).
 
    The transformer kernels of aieng_tensor.h / aieng_quant.h on an NVIDIA GPU,
    with nothing beyond the CUDA runtime (no cuBLAS, CUTLASS or Thrust):
@@ -54,6 +54,19 @@
      AIENG_CUDA_IMPLEMENTATION  compile the kernels here (nvcc only); also
                                 AIENG_IMPLEMENTATION when __CUDACC__ is set
      AIENG_STATIC               make every function static
+     AIENG_CUDA_MV_CHUNK        bytes of weights a warp of the staged matvec kernel
+                                copies at a time (default 4096; see matvec_variant)
+   Run-time choices are fields of aieng_cuda_config (zero = automatic), among them
+     matvec_variant  aieng_cuda_matvec_q's kernel: 1 (the default) loads each lane's
+                     share of the GGUF blocks straight from global memory; 2 and 3
+                     stage each warp's rows through shared memory with 16-byte
+                     cp.async (a ring of 2 or 3 chunks a warp), so that global memory
+                     is read in wide coalesced loads whatever the block's alignment
+                     (Q4_0 18, Q4_1 20, Q8_0 34, Q6_K 210 bytes). The same y bit for
+                     bit; not yet timed against 1 on a GPU (bench/cuda_bench.cu reads
+                     AIENG_CUDA_MV_VARIANT; tools/gpu_session.sh with
+                     AIENG_MV_VARIANTS="2 3" times them side by side).
+     matvec_rows     rows per warp of either kernel (1, 2, 4, 8; 0 = from M and SMs)
 
    API OVERVIEW (all pointers to tensor data are device pointers; every call
    is asynchronous on the context's stream unless it says otherwise)
@@ -111,6 +124,8 @@
    fixed (512 keys) and the Hopper kernels are not used, so every result is
    bitwise the same across launch configurations, shared-memory limits and
    SM counts (tests/test_cuda.cu checks this for all three kernels).
+   aieng_cuda_matvec_q gives the same bits whatever its rows per warp, kernel
+   variant or W's alignment (tests/test_cuda.cu checks that too).
    Different GPU architectures may still round differently inside mma.
 
    THREADS
@@ -122,12 +137,14 @@
      0.2.0  Llama forward pass (aieng_cuda_llama_*)
      0.3.0  Hopper (sm_90a): wgmma + TMA GEMM, wgmma flash attention; first
             checked and timed on an H100
+     0.4.0  aieng_cuda_config.matvec_variant: a second quantized matvec kernel
+            (rows staged through shared memory with cp.async), not the default
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
 
 #define AIENG_CUDA_VERSION_MAJOR 0
-#define AIENG_CUDA_VERSION_MINOR 3
+#define AIENG_CUDA_VERSION_MINOR 4
 #define AIENG_CUDA_VERSION_PATCH 0
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
@@ -279,6 +296,10 @@ typedef struct aieng_cuda_config {
                           variant with 128-key tiles, one block per SM */
     int matvec_rows;   /* 0 = automatic; 1, 2, 4, 8 rows per warp in aieng_cuda_matvec_q (tests,
                           benchmarks; no bit of the result depends on it) */
+    int matvec_variant; /* aieng_cuda_matvec_q's kernel: 0 = automatic (now: 1), 1 = direct loads
+                          from global memory, 2 / 3 = rows staged through shared memory with
+                          16-byte cp.async, 2 / 3 slots a warp (falls back to 1 where the shared
+                          memory is too small); no bit of the result depends on it */
 } aieng_cuda_config;
 
 typedef struct aieng_cuda {
@@ -1547,30 +1568,37 @@ static __device__ __forceinline__ float aieng__bytef(uint32_t w, uint32_t k, flo
     return __uint_as_float(__byte_perm(w, 0x4B000000u, 0x7540u + k)) - bias;
 }
 #define AIENG__MAG 8388608.0f
+/* one value of a block: read-only global load, or (SH) shared memory, where the staged
+   kernel put the block at the same address modulo 16 */
+template <bool SH, typename T> static __device__ __forceinline__ T aieng__mvld(const T *p) {
+    if (SH) return *p;
+    return __ldg(p);
+}
 /* 8 bytes at a 2-byte aligned address as two little-endian words: three aligned 4-byte
    loads (the third one only past p + 8 when p is not 4-byte aligned) and funnel shifts */
-static __device__ __forceinline__ void aieng__ld8u(uint32_t &lo, uint32_t &hi, const uint8_t *p) {
+template <bool SH> static __device__ __forceinline__ void aieng__ld8u(uint32_t &lo, uint32_t &hi, const uint8_t *p) {
     const uintptr_t a = (uintptr_t)p;
     const uint32_t mis = (uint32_t)(a & 2u);
-    const uint32_t *u = reinterpret_cast<const uint32_t *>(a - mis);
-    const uint32_t w0 = __ldg(u), w1 = __ldg(u + 1), w2 = __ldg(u + 1 + (mis >> 1));
+    /* (shared memory: from p, so that the compiler still knows the address space) */
+    const uint32_t *u = SH ? reinterpret_cast<const uint32_t *>(p - mis) : reinterpret_cast<const uint32_t *>(a - mis);
+    const uint32_t w0 = aieng__mvld<SH>(u), w1 = aieng__mvld<SH>(u + 1), w2 = aieng__mvld<SH>(u + 1 + (mis >> 1));
     lo = __funnelshift_r(w0, w1, mis * 8u);
     hi = __funnelshift_r(w1, w2, mis * 8u);
 }
 /* 4 bytes at a 2-byte aligned address */
-static __device__ __forceinline__ uint32_t aieng__ld4u(const uint8_t *p) {
+template <bool SH> static __device__ __forceinline__ uint32_t aieng__ld4u(const uint8_t *p) {
     const uint16_t *u = reinterpret_cast<const uint16_t *>(p);
-    return (uint32_t)__ldg(u) | ((uint32_t)__ldg(u + 1) << 16);
+    return (uint32_t)aieng__mvld<SH>(u) | ((uint32_t)aieng__mvld<SH>(u + 1) << 16);
 }
 /* 16 bytes at a 4-byte (V16: 16-byte) aligned address */
-template <bool V16> static __device__ __forceinline__ void aieng__ld16(uint32_t w[4], const uint8_t *p) {
+template <bool V16, bool SH> static __device__ __forceinline__ void aieng__ld16(uint32_t w[4], const uint8_t *p) {
     if (V16) {
-        const uint4 v = __ldg(reinterpret_cast<const uint4 *>(p));
+        const uint4 v = aieng__mvld<SH>(reinterpret_cast<const uint4 *>(p));
         w[0] = v.x; w[1] = v.y; w[2] = v.z; w[3] = v.w;
     } else {
         const uint32_t *u = reinterpret_cast<const uint32_t *>(p);
 #pragma unroll
-        for (int i = 0; i < 4; i++) w[i] = __ldg(u + i);
+        for (int i = 0; i < 4; i++) w[i] = aieng__mvld<SH>(u + i);
     }
 }
 static __device__ __forceinline__ void aieng__ldx4(float *xv, const float *x) {
@@ -1604,10 +1632,10 @@ template <> struct aieng__qunit<AIENG_CUDA_Q8_0> {
         aieng__ldx4(xs.v, x + 8 * s);
         aieng__ldx4(xs.v + 4, x + 8 * s + 4);
     }
-    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
-        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
+    template <bool V16, bool SH> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        const float d = aieng__h2f_bits(aieng__mvld<SH>(reinterpret_cast<const uint16_t *>(blk)));
         uint32_t q0, q1;
-        aieng__ld8u(q0, q1, blk + 2 + 8 * s);
+        aieng__ld8u<SH>(q0, q1, blk + 2 + 8 * s);
         /* int8 -> q + 128 in 0..255 */
         float sum = aieng__dot4(q0 ^ 0x80808080u, xs.v, AIENG__MAG + 128.0f, 0.0f);
         sum = aieng__dot4(q1 ^ 0x80808080u, xs.v + 4, AIENG__MAG + 128.0f, sum);
@@ -1625,9 +1653,9 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_0> {
         for (int i = 0; i < 4; i++) t += xs.lo[i] + xs.hi[i];
         xs.s24 = -24.0f * t;
     }
-    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
-        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk)));
-        const uint32_t q = aieng__ld4u(blk + 2 + 4 * s);
+    template <bool V16, bool SH> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+        const float d = aieng__h2f_bits(aieng__mvld<SH>(reinterpret_cast<const uint16_t *>(blk)));
+        const uint32_t q = aieng__ld4u<SH>(blk + 2 + 4 * s);
         float sum = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
         sum = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sum);
         return __fmul_rn(d, fmaf(32.0f, sum, xs.s24)); /* Σ (q − 8)·x = 32·S − 24·Σx */
@@ -1645,9 +1673,9 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_1> {
         xs.sum = t;
         xs.s16 = -16.0f * t;
     }
-    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+    template <bool V16, bool SH> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         const uint32_t *u = reinterpret_cast<const uint32_t *>(blk);
-        const uint32_t dm = __ldg(u), q = __ldg(u + 1 + s);
+        const uint32_t dm = aieng__mvld<SH>(u), q = aieng__mvld<SH>(u + 1 + s);
         const float d = aieng__h2f_bits((uint16_t)(dm & 0xffff)), m = aieng__h2f_bits((uint16_t)(dm >> 16));
         float sq = aieng__dot4h((q << 3) & 0x78787878u, xs.lo, 0.0f);
         sq = aieng__dot4h((q >> 1) & 0x78787878u, xs.hi, sq);
@@ -1674,10 +1702,10 @@ template <> struct aieng__qunit<AIENG_CUDA_Q4_K> {
         xs.lo16 = -16.0f * a;
         xs.hi16 = -16.0f * b;
     }
-    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+    template <bool V16, bool SH> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         uint32_t h[4], q[4];
-        aieng__ld16<V16>(h, blk); /* d, dmin, 12 bytes of 6-bit scales and mins */
-        aieng__ld16<V16>(q, blk + 16 + 16 * s);
+        aieng__ld16<V16, SH>(h, blk); /* d, dmin, 12 bytes of 6-bit scales and mins */
+        aieng__ld16<V16, SH>(q, blk + 16 + 16 * s);
         const float d = aieng__h2f_bits((uint16_t)(h[0] & 0xffff)), dmin = aieng__h2f_bits((uint16_t)(h[0] >> 16));
         /* sub-blocks 2c, 2c+1: bytes 2(c%2), 2(c%2)+1 of sw (scales) and mw (mins) */
         const int c = s >> 1;
@@ -1710,13 +1738,13 @@ template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
             xs.s96[j] = -96.0f * ((xs.v[j][0] + xs.v[j][1]) + (xs.v[j][2] + xs.v[j][3]));
         }
     }
-    template <bool V16> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
+    template <bool V16, bool SH> static __device__ __forceinline__ float dot(const uint8_t *blk, const X &xs, int s) {
         const int hh = s >> 3, l = 4 * (s & 7);
-        const uint32_t a = aieng__ld4u(blk + 64 * hh + l), b = aieng__ld4u(blk + 64 * hh + 32 + l);
-        const uint32_t h = aieng__ld4u(blk + 128 + 32 * hh + l);
+        const uint32_t a = aieng__ld4u<SH>(blk + 64 * hh + l), b = aieng__ld4u<SH>(blk + 64 * hh + 32 + l);
+        const uint32_t h = aieng__ld4u<SH>(blk + 128 + 32 * hh + l);
         uint32_t sc0, sc1;
-        aieng__ld8u(sc0, sc1, blk + 192 + 8 * hh); /* int8 scales; this lane's: is, is+2, is+4, is+6 */
-        const float d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(blk + 208)));
+        aieng__ld8u<SH>(sc0, sc1, blk + 192 + 8 * hh); /* int8 scales; this lane's: is, is+2, is+4, is+6 */
+        const float d = aieng__h2f_bits(aieng__mvld<SH>(reinterpret_cast<const uint16_t *>(blk + 208)));
         const uint32_t is = (uint32_t)(l >> 4);
         sc0 ^= 0x80808080u;
         sc1 ^= 0x80808080u;
@@ -1730,6 +1758,27 @@ template <> struct aieng__qunit<AIENG_CUDA_Q6_K> {
         return __fmul_rn(d, fmaf(f3, a3, fmaf(f2, a2, fmaf(f1, a1, __fmul_rn(f0, a0)))));
     }
 };
+
+/* a warp's rows row0 .. row0 + R − 1: rows past M repeat the last one (loaded, not stored) */
+template <int R>
+static __device__ __forceinline__ void aieng__mv_rows(const uint8_t *(&wr)[R], float (&acc)[R], const uint8_t *W, int64_t row0,
+                                                      int64_t M, int64_t rb) {
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        wr[r] = W + (row0 + r < M ? row0 + r : M - 1) * rb;
+        acc[r] = 0.0f;
+    }
+}
+/* sums the lanes' shares (aieng__warp_sum) and stores the rows below M */
+template <int R> static __device__ __forceinline__ void aieng__mv_store(float (&acc)[R], float *y, int64_t row0, int64_t M, int lane) {
+#pragma unroll
+    for (int r = 0; r < R; r++) acc[r] = aieng__warp_sum(acc[r]);
+    if (lane == 0) {
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (row0 + r < M) y[row0 + r] = acc[r];
+    }
+}
 
 #define AIENG__MV_WARPS 4
 /* blocks in flight per lane: at 4 rows per warp the type's UNR4 (H100, 16384², GB/s for
@@ -1746,26 +1795,106 @@ __global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_q(const ui
     const int sub = lane % U::LPB;
     const uint8_t *wr[R];
     float acc[R];
-#pragma unroll
-    for (int r = 0; r < R; r++) { /* rows past M repeat the last one (loaded, not stored) */
-        wr[r] = W + (row0 + r < M ? row0 + r : M - 1) * rb;
-        acc[r] = 0.0f;
-    }
+    aieng__mv_rows<R>(wr, acc, W, row0, M, rb);
     constexpr int UNR = R >= 8 ? 1 : R >= 4 ? (int)U::UNR4 : 4;
 #pragma unroll(UNR) /* loads of several blocks in flight */
     for (int64_t blk = lane / U::LPB; blk < nb; blk += 32 / U::LPB) {
         typename U::X xs;
         U::loadx(xs, x + blk * U::QK, sub);
 #pragma unroll
-        for (int r = 0; r < R; r++) acc[r] = __fadd_rn(acc[r], U::template dot<V16>(wr[r] + blk * U::BYTES, xs, sub));
+        for (int r = 0; r < R; r++) acc[r] = __fadd_rn(acc[r], U::template dot<V16, false>(wr[r] + blk * U::BYTES, xs, sub));
     }
-#pragma unroll
-    for (int r = 0; r < R; r++) acc[r] = aieng__warp_sum(acc[r]);
-    if (lane == 0) {
-#pragma unroll
-        for (int r = 0; r < R; r++)
-            if (row0 + r < M) y[row0 + r] = acc[r];
+    aieng__mv_store<R>(acc, y, row0, M, lane);
+}
+
+/* Staged variant (config.matvec_variant 2 and 3: S = 2 or 3 slots). The same lanes, blocks
+   and order of sums as aieng__matvec_q, so bitwise the same y; only the way the weight
+   bytes arrive differs. Each warp copies its R rows, CB blocks a row at a time, into its
+   own ring of S slots in shared memory with 16-byte cp.async: every 16-byte aligned
+   granule that holds a byte of a row's CB blocks, lanes on consecutive granules, so the
+   global reads are wide and coalesced whatever the block size (18, 20, 34, 210 bytes:
+   only 2-byte aligned) and S − 1 chunks stay in flight while the warp works on one.
+   A granule reaching outside W (its first or last one when W or its end is not
+   16-byte aligned) is copied byte by byte instead. The blocks keep their address modulo
+   16 in the slot, so the units read them from shared memory as they would from global
+   memory (dot<V16 = false, SH = true>). CB is a multiple of the blocks a warp covers in
+   one step (32 / LPB), about AIENG_CUDA_MV_CHUNK = 4 KiB a warp a slot: Q8_0 120/24/8 blocks for R = 1/4/8,
+   Q4_0 224/56/24, Q4_1 200/48/24, Q4_K 28/4/4, Q6_K 18/4 (R = 1/4). A slot row holds
+   CB·BYTES plus the offset (< 16) and 16 bytes that aieng__ld8u may read past the end. */
+#ifndef AIENG_CUDA_MV_CHUNK
+#define AIENG_CUDA_MV_CHUNK 4096 /* bytes of weights a warp stages at a time (at least one step's) */
+#endif
+template <int QT, int R> struct aieng__mvst {
+    enum {
+        BPS = 32 / aieng__qunit<QT>::LPB, /* blocks a warp covers in one step */
+        NS = AIENG_CUDA_MV_CHUNK / (R * aieng__qunit<QT>::BYTES * BPS),
+        CB = BPS * (NS > 1 ? NS : 1),     /* blocks of a row per chunk */
+        SLOT = (CB * aieng__qunit<QT>::BYTES / 16 + 3) * 16, /* bytes of one row in a slot */
+        GM = SLOT / 16 - 1                /* most granules a row's chunk touches */
+    };
+};
+/* chunk c (blocks c·CB ..) of rows row0 .. row0 + R − 1 (clamped to M − 1) into slot */
+template <int QT, int R>
+static __device__ __forceinline__ void aieng__mv_stage(uint8_t *slot, const uint8_t *W, const uint8_t *wend, int64_t row0,
+                                                       int64_t M, int64_t rb, int64_t nb, int64_t c, int lane) {
+    typedef aieng__qunit<QT> U;
+    typedef aieng__mvst<QT, R> G;
+    const int64_t b0 = c * G::CB, len = (nb - b0 < (int64_t)G::CB ? nb - b0 : (int64_t)G::CB) * U::BYTES;
+    for (int i = lane; i < R * G::GM; i += 32) {
+        const int r = i / G::GM, gi = i - r * G::GM;
+        const uint8_t *seg = W + (row0 + r < M ? row0 + r : M - 1) * rb + b0 * U::BYTES;
+        const uint8_t *g = reinterpret_cast<const uint8_t *>((uintptr_t)seg & ~(uintptr_t)15) + 16 * gi;
+        if (g >= seg + len) continue;
+        uint8_t *dst = slot + r * G::SLOT + 16 * gi;
+        if (g >= W && g + 16 <= wend) aieng__cp16(dst, g, true);
+        else
+            for (int k = 0; k < 16; k++) dst[k] = g + k >= W && g + k < wend ? __ldg(g + k) : (uint8_t)0;
     }
+}
+template <int QT, int R, int S>
+__global__ void __launch_bounds__(AIENG__MV_WARPS * 32) aieng__matvec_qs(const uint8_t *W, int64_t M, int64_t K, const float *x,
+                                                                         float *y) {
+    typedef aieng__qunit<QT> U;
+    typedef aieng__mvst<QT, R> G;
+    extern __shared__ __align__(16) unsigned char aieng__smem[];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int64_t row0 = ((int64_t)blockIdx.x * AIENG__MV_WARPS + warp) * R;
+    if (row0 >= M) return;
+    const int64_t nb = K / U::QK, rb = nb * U::BYTES, nch = (nb + G::CB - 1) / G::CB;
+    const uint8_t *wend = W + M * rb;
+    uint8_t *ring = aieng__smem + (size_t)warp * (S * R * G::SLOT);
+    const int sub = lane % U::LPB;
+    const uint8_t *wr[R];
+    float acc[R];
+    aieng__mv_rows<R>(wr, acc, W, row0, M, rb);
+#pragma unroll
+    for (int c = 0; c < S - 1; c++) {
+        if (c < nch) aieng__mv_stage<QT, R>(ring + c * (R * G::SLOT), W, wend, row0, M, rb, nb, c, lane);
+        aieng__cp_commit();
+    }
+    constexpr int UNR = R >= 8 ? 1 : R >= 4 ? (int)U::UNR4 : 4;
+    for (int64_t c = 0; c < nch; c++) {
+        aieng__cp_wait<S - 2>(); /* chunk c has arrived (this lane's copies) */
+        __syncwarp();            /* ... and every lane's; chunk c − 1's slot is free */
+        if (c + S - 1 < nch)
+            aieng__mv_stage<QT, R>(ring + (int)((c + S - 1) % S) * (R * G::SLOT), W, wend, row0, M, rb, nb, c + S - 1, lane);
+        aieng__cp_commit();
+        const uint8_t *sl = ring + (int)(c % S) * (R * G::SLOT);
+        const int64_t b0 = c * G::CB;
+        int off[R]; /* where the chunk of row r starts in its slot row */
+#pragma unroll
+        for (int r = 0; r < R; r++) off[r] = r * G::SLOT + (int)((uintptr_t)(wr[r] + b0 * U::BYTES) & 15u);
+#pragma unroll(UNR)
+        for (int j = lane / U::LPB; j < G::CB; j += G::BPS) {
+            if (b0 + j >= nb) break;
+            typename U::X xs;
+            U::loadx(xs, x + (b0 + j) * U::QK, sub);
+#pragma unroll
+            for (int r = 0; r < R; r++) acc[r] = __fadd_rn(acc[r], U::template dot<false, true>(sl + off[r] + j * U::BYTES, xs, sub));
+        }
+    }
+    aieng__cp_wait<0>();
+    aieng__mv_store<R>(acc, y, row0, M, lane);
 }
 
 /* ================================================================ host side
@@ -2235,6 +2364,38 @@ static void aieng__mv_launch(int rows, cudaStream_t s, const uint8_t *w, int64_t
     else if (rows == 2) aieng__matvec_q<QT, 2, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
     else aieng__matvec_q<QT, 1, V16><<<blocks, AIENG__MV_WARPS * 32, 0, s>>>(w, M, K, x, y);
 }
+/* the staged kernel (S slots a warp) for `rows` rows a warp or fewer, as many as the shared
+   memory holds; 0 if not even one row fits (the caller takes aieng__matvec_q) */
+template <int QT, int R, int S> static size_t aieng__mvs_smem(void) {
+    return (size_t)AIENG__MV_WARPS * S * R * aieng__mvst<QT, R>::SLOT;
+}
+template <int QT, int R, int S>
+static int aieng__mvs_go(aieng_cuda *cu, const uint8_t *w, int64_t M, int64_t K, const float *x, float *y) {
+    const size_t smem = aieng__mvs_smem<QT, R, S>();
+    if (smem > cu->smem_block) return 0;
+    void (*k)(const uint8_t *, int64_t, int64_t, const float *, float *) = aieng__matvec_qs<QT, R, S>;
+    if (smem > 48 * 1024 && cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem) != cudaSuccess) {
+        (void)cudaGetLastError();
+        return 0;
+    }
+    const unsigned blocks = (unsigned)((M + (int64_t)AIENG__MV_WARPS * R - 1) / ((int64_t)AIENG__MV_WARPS * R));
+    k<<<blocks, AIENG__MV_WARPS * 32, smem, aieng__stream(cu)>>>(w, M, K, x, y);
+    return 1;
+}
+template <int QT, int S>
+static int aieng__mvs_launch(aieng_cuda *cu, int rows, const uint8_t *w, int64_t M, int64_t K, const float *x, float *y) {
+    enum { R8 = aieng__qunit<QT>::MAXR };
+    if (rows >= 8 && aieng__mvs_go<QT, R8, S>(cu, w, M, K, x, y)) return 1;
+    if (rows >= 4 && aieng__mvs_go<QT, 4, S>(cu, w, M, K, x, y)) return 1;
+    if (rows >= 2 && aieng__mvs_go<QT, 2, S>(cu, w, M, K, x, y)) return 1;
+    return aieng__mvs_go<QT, 1, S>(cu, w, M, K, x, y);
+}
+template <int QT>
+static int aieng__mvs_pick(aieng_cuda *cu, int variant, int rows, const uint8_t *w, int64_t M, int64_t K, const float *x, float *y) {
+    if (variant == 2) return aieng__mvs_launch<QT, 2>(cu, rows, w, M, K, x, y);
+    if (variant == 3) return aieng__mvs_launch<QT, 3>(cu, rows, w, M, K, x, y);
+    return 0;
+}
 AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void *W, int64_t M, int64_t K, const float *x,
                                            float *y) {
     if (!cu) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_matvec_q: NULL context");
@@ -2259,6 +2420,20 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
     const uint8_t *w = (const uint8_t *)W;
     const int v16 = aieng__al16(W); /* Q4_K: 16-byte loads (rows are 144·nb bytes); same arithmetic */
     cudaStream_t s = aieng__stream(cu);
+    /* the kernel: 0 (automatic) and 1 the direct one, 2 and 3 the staged one with 2 or 3 slots
+       (same bits; which is faster is measured with tools/gpu_session.sh, AIENG_MV_VARIANTS) */
+    const int variant = cu->cfg.matvec_variant;
+    if (variant == 2 || variant == 3) {
+        int done = 0;
+        switch (qtype) {
+        case AIENG_CUDA_Q8_0: done = aieng__mvs_pick<AIENG_CUDA_Q8_0>(cu, variant, rows, w, M, K, x, y); break;
+        case AIENG_CUDA_Q4_0: done = aieng__mvs_pick<AIENG_CUDA_Q4_0>(cu, variant, rows, w, M, K, x, y); break;
+        case AIENG_CUDA_Q4_1: done = aieng__mvs_pick<AIENG_CUDA_Q4_1>(cu, variant, rows, w, M, K, x, y); break;
+        case AIENG_CUDA_Q4_K: done = aieng__mvs_pick<AIENG_CUDA_Q4_K>(cu, variant, rows, w, M, K, x, y); break;
+        default: done = aieng__mvs_pick<AIENG_CUDA_Q6_K>(cu, variant, rows, w, M, K, x, y); break;
+        }
+        if (done) return AIENG__LAUNCHED("matvec_q (staged)");
+    }
     switch (qtype) {
     case AIENG_CUDA_Q8_0: aieng__mv_launch<AIENG_CUDA_Q8_0, false>(rows, s, w, M, K, x, y); break;
     case AIENG_CUDA_Q4_0: aieng__mv_launch<AIENG_CUDA_Q4_0, false>(rows, s, w, M, K, x, y); break;

@@ -5,7 +5,9 @@
    precision CPU computation of some elements ("check ok" / "check FAIL").
    Output lines: RESULT <key> ms=<median> value=<TFLOP/s or GB/s> unit=<...> check=<ok|FAIL>
    Build: nvcc -std=c++14 -O3 -arch=native -I. bench/cuda_bench.cu -o build/cuda_bench
-   Usage: build/cuda_bench [gemm] [attn] [matvec] [quick]   (no argument: all) */
+   Usage: build/cuda_bench [gemm] [attn] [matvec] [quick]   (no argument: all)
+   Environment: AIENG_CUDA_MV_VARIANT=1|2|3 (aieng_cuda_config.matvec_variant: the matvec
+   kernel), AIENG_CUDA_MV_ROWS=1|2|4|8, AIENG_CUDA_ATTN_TILE=N, AIENG_CUDA_NO_WGMMA=1 */
 #define _POSIX_C_SOURCE 200809L
 #define AIENG_TENSOR_IMPLEMENTATION
 #include "aieng_tensor.h"
@@ -210,6 +212,14 @@ static void bench_matvec(int qt, const char *name, int64_t M, int64_t K) {
     aieng_cuda_free(&cu, dW); aieng_cuda_free(&cu, dx); aieng_cuda_free(&cu, dy);
 }
 
+/* kernel choices from the environment (tools/gpu_session.sh sets them for side-by-side runs) */
+static void bench_env(void) {
+    if (getenv("AIENG_CUDA_NO_WGMMA")) cu.wgmma = 0; /* the mma.sync GEMM even on sm_90a */
+    if (getenv("AIENG_CUDA_ATTN_TILE")) cu.cfg.attn_tile = atoi(getenv("AIENG_CUDA_ATTN_TILE")); /* a kernel variant */
+    if (getenv("AIENG_CUDA_MV_ROWS")) cu.cfg.matvec_rows = atoi(getenv("AIENG_CUDA_MV_ROWS"));   /* rows per warp */
+    if (getenv("AIENG_CUDA_MV_VARIANT")) cu.cfg.matvec_variant = atoi(getenv("AIENG_CUDA_MV_VARIANT")); /* matvec kernel */
+}
+
 int main(int argc, char **argv) {
     int do_gemm = 0, do_attn = 0, do_mv = 0, attn1 = 0;
     const char *mv1 = NULL;
@@ -223,6 +233,7 @@ int main(int argc, char **argv) {
     }
     if (attn1 || mv1) {
         CK(aieng_cuda_init(&cu, NULL));
+        bench_env();
         if (attn1) bench_attn(AIENG_CUDA_F16, 4, 32, 4096, 128, 0);
         const char *names[5] = {"q8_0", "q4_0", "q4_1", "q4_k", "q6_k"};
         const int types[5] = {AIENG_CUDA_Q8_0, AIENG_CUDA_Q4_0, AIENG_CUDA_Q4_1, AIENG_CUDA_Q4_K, AIENG_CUDA_Q6_K};
@@ -234,9 +245,7 @@ int main(int argc, char **argv) {
     if (!do_gemm && !do_attn && !do_mv) do_gemm = do_attn = do_mv = 1;
     aieng_rng_seed(&rng, 42, 1);
     CK(aieng_cuda_init(&cu, NULL));
-    if (getenv("AIENG_CUDA_NO_WGMMA")) cu.wgmma = 0; /* the mma.sync GEMM even on sm_90a */
-    if (getenv("AIENG_CUDA_ATTN_TILE")) cu.cfg.attn_tile = atoi(getenv("AIENG_CUDA_ATTN_TILE")); /* a kernel variant */
-    if (getenv("AIENG_CUDA_MV_ROWS")) cu.cfg.matvec_rows = atoi(getenv("AIENG_CUDA_MV_ROWS"));   /* rows per warp */
+    bench_env();
     printf("DEVICE %s sm_%d sms=%d smem_block=%zu wgmma=%d\n", cu.name, cu.cc, cu.sm_count, cu.smem_block, cu.wgmma);
     fflush(stdout);
     const int bf = cu.cc >= 80;

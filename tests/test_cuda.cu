@@ -539,9 +539,12 @@ static std::vector<unsigned char> rand_qweights(int qt, int64_t M, int64_t K) {
         }
     return W;
 }
+/* aieng_cuda_matvec_q's kernels (config.matvec_variant): 1 direct loads, 2 and 3 rows staged
+   through shared memory (2 or 3 slots); all give the same bits */
+#define MV_VARIANTS 3
 /* The rows per warp (8, 4 or 1) follow from M and the SM count; the first rows of a
-   matrix must come out bitwise the same through each (and K of 3 blocks: rows that
-   start 2-byte aligned for Q8_0, Q4_0, Q6_K) */
+   matrix must come out bitwise the same through each, and through each kernel variant
+   (and K of 3 blocks: rows that start 2-byte aligned for Q8_0, Q4_0, Q6_K) */
 static void test_matvec_rows(int qt) {
     const int qk = qt == AIENG_CUDA_Q4_K || qt == AIENG_CUDA_Q6_K ? 256 : 32;
     const int64_t K = 3 * qk, sms = g_cu.sm_count > 0 ? g_cu.sm_count : 1;
@@ -558,21 +561,25 @@ static void test_matvec_rows(int qt) {
         else CHECK(memcmp(got.data(), first.data(), got.size() * sizeof(float)) == 0, "matvec type %d: rows differ with M=%lld", qt, (long long)Ms[i]);
     }
     std::vector<float> all;
-    for (int rows = 1; rows <= 8; rows *= 2) { /* every rows-per-warp count on the whole matrix */
-        g_cu.cfg.matvec_rows = rows;
-        OK(aieng_cuda_matvec_q(&g_cu, qt, dW, Ms[0], K, (const float *)dx, (float *)dy));
-        g_cu.cfg.matvec_rows = 0;
-        std::vector<float> got = from_dev(dy, Ms[0], AIENG_CUDA_F32);
-        if (rows == 1) all = got;
-        else CHECK(memcmp(got.data(), all.data(), got.size() * sizeof(float)) == 0, "matvec type %d: %d rows per warp differ from 1", qt, rows);
-    }
+    for (int v = 1; v <= MV_VARIANTS; v++)
+        for (int rows = 1; rows <= 8; rows *= 2) { /* every rows-per-warp count on the whole matrix */
+            g_cu.cfg.matvec_rows = rows;
+            g_cu.cfg.matvec_variant = v;
+            OK(aieng_cuda_matvec_q(&g_cu, qt, dW, Ms[0], K, (const float *)dx, (float *)dy));
+            g_cu.cfg.matvec_rows = 0;
+            g_cu.cfg.matvec_variant = 0;
+            std::vector<float> got = from_dev(dy, Ms[0], AIENG_CUDA_F32);
+            if (v == 1 && rows == 1) all = got;
+            else CHECK(memcmp(got.data(), all.data(), got.size() * sizeof(float)) == 0, "matvec type %d: variant %d, %d rows per warp differ from variant 1, 1 row", qt, v, rows);
+        }
     CHECK(memcmp(all.data(), first.data(), first.size() * sizeof(float)) == 0, "matvec type %d: forced and automatic rows differ", qt);
     aieng_cuda_free(&g_cu, dW); aieng_cuda_free(&g_cu, dx); aieng_cuda_free(&g_cu, dy);
 }
 /* W at byte offset woff (0 or 4: 16- or only 4-byte aligned blocks, another load path for
-   Q4_K and other word alignments for the rest); returns y on the host */
-static std::vector<float> test_matvec_case(int qt, int64_t M, int64_t K, int woff = 0) {
-    char what[96];
+   Q4_K and other word alignments for the rest), through every kernel variant (each checked
+   against the reference, and bitwise against the first); returns y on the host */
+static std::vector<float> test_matvec_case(int qt, int64_t M, int64_t K, int woff = 0, int rows = 0) {
+    char what[112];
     const int qk = qt == AIENG_CUDA_Q4_K || qt == AIENG_CUDA_Q6_K ? 256 : 32;
     const size_t bb = aieng_cuda_row_bytes(qt, qk), rb = aieng_cuda_row_bytes(qt, K);
     std::vector<unsigned char> W = rand_qweights(qt, M, K);
@@ -587,12 +594,22 @@ static std::vector<float> test_matvec_case(int qt, int64_t M, int64_t K, int wof
     void *dW = dev_alloc(W.size() + woff), *dx = to_dev(x, AIENG_CUDA_F32), *dy = dev_alloc((size_t)M * 4);
     unsigned char *dWo = (unsigned char *)dW + woff;
     aieng_cuda_upload(&g_cu, dWo, W.data(), W.size());
-    OK(aieng_cuda_matvec_q(&g_cu, qt, dWo, M, K, (const float *)dx, (float *)dy));
-    std::vector<float> got = from_dev(dy, M, AIENG_CUDA_F32);
-    snprintf(what, sizeof what, "matvec type %d M=%lld K=%lld W+%d", qt, (long long)M, (long long)K, woff);
-    check_all(what, got.data(), ref.data(), mag.data(), M, 1e-4);
+    std::vector<float> first;
+    for (int v = 1; v <= MV_VARIANTS; v++) {
+        g_cu.cfg.matvec_variant = v;
+        g_cu.cfg.matvec_rows = rows;
+        aieng_cuda_memset(&g_cu, dy, 0xff, (size_t)M * 4); /* NaN: every y must be written */
+        OK(aieng_cuda_matvec_q(&g_cu, qt, dWo, M, K, (const float *)dx, (float *)dy));
+        g_cu.cfg.matvec_variant = 0;
+        g_cu.cfg.matvec_rows = 0;
+        std::vector<float> got = from_dev(dy, M, AIENG_CUDA_F32);
+        snprintf(what, sizeof what, "matvec type %d M=%lld K=%lld W+%d rows %d variant %d", qt, (long long)M, (long long)K, woff, rows, v);
+        check_all(what, got.data(), ref.data(), mag.data(), M, 1e-4);
+        if (v == 1) first = got;
+        else CHECK(memcmp(got.data(), first.data(), got.size() * sizeof(float)) == 0, "%s: differs from variant 1", what);
+    }
     aieng_cuda_free(&g_cu, dW); aieng_cuda_free(&g_cu, dx); aieng_cuda_free(&g_cu, dy);
-    return got;
+    return first;
 }
 static void test_matvec(void) {
     const int qts[5] = {AIENG_CUDA_Q8_0, AIENG_CUDA_Q4_0, AIENG_CUDA_Q4_1, AIENG_CUDA_Q4_K, AIENG_CUDA_Q6_K};
@@ -614,6 +631,19 @@ static void test_matvec(void) {
         test_matvec_rows(qts[i]);
         test_matvec_case(qts[i], 32 * (g_cu.sm_count > 0 ? g_cu.sm_count : 1) + 1, 2 * qk); /* 4 rows per warp */
         test_matvec_case(qts[i], 64 * (g_cu.sm_count > 0 ? g_cu.sm_count : 1) + 3, qk);     /* 8 rows per warp */
+        /* long rows: several chunks of the staged kernel (its ring of slots wraps, the last
+           chunk partial), for 1, 4 and 8 rows per warp, M not a multiple of a block's rows,
+           W 16- and 4-byte aligned */
+        test_matvec_case(qts[i], 37, 16384 + qk, 0, 1);
+        test_matvec_case(qts[i], 37, 4096 + qk, 4, 4);
+        test_matvec_case(qts[i], 45, 2048 + 3 * qk, 4, 8);
+    }
+    { /* 40 KiB of shared memory: variant 2 (about 34 KiB at 4 rows) runs, 3 (50 KiB) falls back
+         to the direct kernel; the same bits either way */
+        const size_t keep = g_cu.smem_block;
+        g_cu.smem_block = 40 * 1024;
+        test_matvec_case(AIENG_CUDA_Q4_0, 45, 1024 + 32, 4, 4);
+        g_cu.smem_block = keep;
     }
     CHECK(aieng_cuda_matvec_q(&g_cu, AIENG_CUDA_Q8_0, (void *)16, 4, 33, (const float *)16, (float *)16) == AIENG_ERR_INVALID_ARG, "K=33 accepted");
     CHECK(aieng_cuda_matvec_q(&g_cu, AIENG_CUDA_F16, (void *)16, 4, 32, (const float *)16, (float *)16) == AIENG_ERR_UNSUPPORTED, "F16 matvec accepted");

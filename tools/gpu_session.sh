@@ -19,6 +19,13 @@
 # Typical device calls (each well inside the tool's 600 s):
 #   bash tools/gpu_session.sh                   build, tests, bench, table (about 5 min)
 #   bash tools/gpu_session.sh sanitize nobench  tests again under compute-sanitizer
+#   AIENG_CUDA_TESTS=matvec AIENG_BENCH=matvec AIENG_MV_VARIANTS="2 3" bash tools/gpu_session.sh nollama
+#                                               the matvec tests only (test_cuda reads
+#                                               AIENG_CUDA_TESTS), then the matvec kernels side by
+#                                               side: variant 1 (the default), 2 and 3
+#                                               (aieng_cuda_config.matvec_variant; AIENG_MV_SWEEP=1:
+#                                               each also at 1, 2, 4, 8 rows per warp); table on
+#                                               stdout, lines appended to profile.txt
 # AIENG_GPU_BUDGET (default 560 s) caps the whole call: later steps get what is left.
 set -u
 cd "$(dirname "$0")/.."
@@ -29,7 +36,7 @@ collect() {
   [ -n "${OUT:-}" ] || return 0
   cat "$LOG"/build_*.log >"$OUT/build.log" 2>/dev/null
   cat "$LOG"/run_* >"$OUT/run.txt" 2>/dev/null
-  cat "$LOG"/bench_variant.txt >>"$LOG/profile.txt" 2>/dev/null
+  cat "$LOG"/bench_variant.txt "$LOG"/bench_mv_variants.txt >>"$LOG/profile.txt" 2>/dev/null
   for f in test_cuda.log llama.txt bench_ours.txt bench_torch.txt table.md profile.txt; do
     [ -f "$LOG/$f" ] && cp "$LOG/$f" "$OUT/"
   done
@@ -144,11 +151,45 @@ if [ $dobench = 1 ]; then
   echo "== bench (ours)"
   # AIENG_BENCH="attn" (or gemm, matvec) times only those; AIENG_ATTN_VARIANT=5 also times that attention variant
   timeout $(cap 240) ./build/cuda_bench $quick ${AIENG_BENCH:-} >"$LOG/bench_ours.txt" 2>&1; stamp "ours rc=$?"
-  if [ -n "${AIENG_MV_SWEEP:-}" ]; then  # matvec with 1, 2, 4, 8 rows per warp
+  if [ -n "${AIENG_MV_SWEEP:-}" ] && [ -z "${AIENG_MV_VARIANTS:-}" ]; then  # matvec with 1, 2, 4, 8 rows per warp
     for r in 1 2 4 8; do
       AIENG_CUDA_MV_ROWS=$r timeout $(cap 60) ./build/cuda_bench matvec 2>&1 | grep '^RESULT matvec' | sed "s/^RESULT /rows=$r /"
     done | tee "$LOG/bench_variant.txt" | awk '{print $1, $2, $4}'
     stamp "matvec sweep"
+  fi
+  if [ -n "${AIENG_MV_VARIANTS:-}" ]; then  # e.g. "2 3": the matvec rows through those kernels too, next to 1
+    for v in 1 $AIENG_MV_VARIANTS; do
+      AIENG_CUDA_MV_VARIANT=$v timeout $(cap 90) ./build/cuda_bench $quick matvec 2>&1 | grep -E '^RESULT (matvec|copy)' | sed "s/^RESULT /variant=$v /"
+      if [ -n "${AIENG_MV_SWEEP:-}" ]; then  # and at 1, 2, 4, 8 rows per warp
+        for r in 1 2 4 8; do
+          AIENG_CUDA_MV_VARIANT=$v AIENG_CUDA_MV_ROWS=$r timeout $(cap 60) ./build/cuda_bench $quick matvec 2>&1 | grep '^RESULT matvec' | sed "s/^RESULT \([^ ]*\)/variant=$v \1_rows$r/"
+        done
+      fi
+    done >"$LOG/bench_mv_variants.txt"
+    echo "== matvec kernels (aieng_cuda_config.matvec_variant; 1 is the default): GB/s, share of the device copy"
+    $PY - "$LOG/bench_mv_variants.txt" <<'EOF'
+import sys, re
+d, keys, vs = {}, [], []
+for line in open(sys.argv[1]):
+    m = re.match(r'variant=(\d+) (\S+) ms=(\S+) value=(\S+) unit=\S+ check=(\S+)', line)
+    if not m: continue
+    v, k = m.group(1), m.group(2)
+    if v not in vs: vs.append(v)
+    if k not in keys and not k.startswith('copy'): keys.append(k)
+    d[(v, k)] = (float(m.group(4)), m.group(5))
+copy = d.get(('1', 'copy_d2d_1GiB'), (0.0, ''))[0]
+print(f"device copy {copy:.0f} GB/s (read+write)")
+print(f"{'kernel':<34}" + "".join(f"{'v' + v + ' GB/s':>12}{'share':>7}" for v in vs) + "".join(f"{'v' + v + '/v1':>8}" for v in vs[1:]))
+for k in keys:
+    row = f"{k:<34}"
+    for v in vs:
+        g, chk = d.get((v, k), (0.0, 'missing'))
+        row += f"{g:>12.0f}{(g / copy if copy else 0):>7.2f}" if chk == 'ok' else f"{chk:>19}"
+    b = d.get(('1', k), (0.0, ''))[0]
+    row += "".join(f"{(d.get((v, k), (0.0, ''))[0] / b if b else 0):>8.2f}" for v in vs[1:])
+    print(row)
+EOF
+    stamp "matvec variants"
   fi
   if [ -n "${AIENG_ATTN_VARIANT:-}" ]; then
     AIENG_CUDA_ATTN_TILE=$AIENG_ATTN_VARIANT timeout $(cap 120) ./build/cuda_bench $quick attn >"$LOG/bench_variant.txt" 2>&1

@@ -65,6 +65,7 @@ static void emu_warp_sync(void) {
     emu_check_release();
     if (emu_T[emu_cur].state == 2) swapcontext(&emu_T[emu_cur].ctx, &emu_sched);
 }
+static void __syncwarp(unsigned mask = 0xffffffffu) { (void)mask; emu_warp_sync(); } /* whole warps only */
 static void emu_trampoline(void) {
     emu_body();
     emu_T[emu_cur].state = 3;
