@@ -16,7 +16,8 @@
    grammar accepts (written compactly; "indented": the share also accepted when written
    with an indent of 2), invalid instances it rejects (written compactly), and the
    validator's agreement with the labels. One line per category on stdout;
-   with --list-failures, the first error of each schema that does not compile on stderr. */
+   with --list-failures, the first error of each schema that does not compile on stderr, and
+   each labelled instance the grammar gets wrong (with what aieng's validator says). */
 #define AIENG_AGENT_IMPLEMENTATION
 #include "aieng_agent.h"
 #include <dirent.h>
@@ -208,7 +209,12 @@ int main(int argc, char **argv) {
                     int a = accepts(g, data, 0);
                     nv++; nva += a; nvi += accepts(g, data, 2);
                     if (!a && list) fprintf(stderr, "%s/%s: valid instance %lu rejected by the grammar\n", cats[c], e->d_name, (unsigned long)i);
-                } else { ni++; nir += !accepts(g, data, 0); }
+                } else {
+                    int a = accepts(g, data, 0);
+                    ni++; nir += !a;
+                    if (a && list) fprintf(stderr, "%s/%s: invalid instance %lu accepted by the grammar (aieng's validator: %s)\n", cats[c], e->d_name,
+                                           (unsigned long)i, vr == AIENG_OK ? "valid" : "invalid");
+                }
             }
             aieng_grammar_free(g);
             aieng_json_free(doc);
