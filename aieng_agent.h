@@ -2602,6 +2602,16 @@ static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, 
         if (w == nw) return 0;
     }
     if (P->nany && (cover = aieng__g_any_cover(P, set, t)) < 0) return 0;
+    if (cnt < P->mn && P->extra < 0) { /* min: enough members may still come (ordered: after the last one) */
+        int top = -1, room = 0, unbounded = 0;
+        if (P->ordered) for (top = P->n - 1; top >= 0 && !((set[top >> 5] >> (top & 31)) & 1); top--) {}
+        for (i = 0; i < P->n && !unbounded; i++) {
+            int rep = (P->rep[i >> 5] >> (i & 31)) & 1;
+            if ((P->ordered && (i < top || (i == top && !rep))) || (((set[i >> 5] >> (i & 31)) & 1) && !rep)) continue;
+            if (rep) unbounded = 1; else room++;
+        }
+        if (!unbounded && cnt + room < P->mn) return 0;
+    }
     if (P->mx >= 0) {
         for (i = 0; i < P->n; i++) if (((t[i >> 5] >> (i & 31)) & 1) && !((set[i >> 5] >> (i & 31)) & 1)) added++;
         if (cnt + added + cover > P->mx) return 0;

@@ -2067,6 +2067,27 @@ static void test_schema_formula(void) {
     }
 }
 
+/* %unordered with min and members in schema order: a member that leaves too few members
+   after it to reach min is not offered (the prefix would have no continuation) */
+static void test_unordered_min_viable(void) {
+    static const struct { const char *text; int ok; } pre[] = {
+        { "{b", 0 }, { "{c", 0 }, { "{a", 1 }, { "{a,c", 0 }, { "{a,b", 1 }, { "{a,b,c}", 1 }, { "{a,b}", 0 } };
+    const char *gt = "root ::= \"{\" %unordered(ordered=1 sep=s min=3 a b c) \"}\"\ns ::= \",\"\na ::= \"a\"\nb ::= \"b\"\nc ::= \"c\"\n";
+    aieng_grammar *g = NULL;
+    size_t i, k;
+    CHECK(aieng_grammar_parse(gt, strlen(gt), NULL, &g) == AIENG_OK, "ordered %%unordered with min parses: %s", aieng_last_error());
+    for (i = 0; g && i < sizeof pre / sizeof *pre; i++) {
+        aieng_grammar_state *st = NULL;
+        size_t n = strlen(pre[i].text);
+        int ok = aieng_grammar_state_new(g, &st) == AIENG_OK;
+        for (k = 0; ok && k < n; k++) ok = aieng_grammar_state_advance(st, pre[i].text + k, 1) == AIENG_OK;
+        if (ok && pre[i].text[n - 1] == '}') ok = aieng_grammar_accepts(g, pre[i].text, n);
+        CHECK(ok == pre[i].ok, "ordered min=3 over a b c: '%s' is %s", pre[i].text, pre[i].ok ? "a live prefix" : "refused");
+        aieng_grammar_state_free(st);
+    }
+    aieng_grammar_free(g);
+}
+
 int main(void) {
     test_json_api();
     test_json_hostile();
@@ -2090,6 +2111,7 @@ int main(void) {
     test_schema_kw_strings();
     test_schema_kw_arrays();
     test_schema_formula();
+    test_unordered_min_viable();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
