@@ -4270,6 +4270,15 @@ static void aieng__sc_json_lit(aieng__buf *b, const aieng_json *v) {
     aieng__sc_lit(b, t, n);
     AIENG_FREE(t, NULL);
 }
+/* appends pre, v as compact JSON text, post; 0 when v cannot be written (out of memory) */
+static int aieng__buf_json(aieng__buf *b, const char *pre, const aieng_json *v, const char *post) {
+    char *w = NULL;
+    size_t wn = 0;
+    if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) return 0;
+    aieng__buf_puts(b, pre); aieng__buf_put(b, w, wn); aieng__buf_puts(b, post);
+    aieng_free(NULL, w);
+    return 1;
+}
 static int aieng__sc_new_rule(aieng__sc *c) { return c->nrules++; }
 #define AIENG__GBNF_NOTHING "[^\\x00-\\U0010FFFF]"
 static int aieng__sc_is_empty(const aieng__sc *c, int id) {
@@ -4459,9 +4468,15 @@ static int aieng__sc_is_only_ref(const aieng_json *s) {
     return 1;
 }
 enum { AIENG__T_NULL = 1, AIENG__T_BOOL = 2, AIENG__T_OBJ = 4, AIENG__T_ARR = 8, AIENG__T_NUM = 16, AIENG__T_INT = 32, AIENG__T_STR = 64 };
+/* the AIENG__T_* bits of a `type` value (a name or an array of names); -1 when malformed */
 static int aieng__sc_typebit(const aieng_json *t) {
     static const char *const names[7] = { "null", "boolean", "object", "array", "number", "integer", "string" };
-    int k;
+    int k, bits = 0;
+    size_t q;
+    if (t && t->type == AIENG_JSON_ARRAY) {
+        for (q = 0; q < t->n && bits >= 0; q++) bits = (k = aieng__sc_typebit(t->items[q])) < 0 || t->items[q]->type != AIENG_JSON_STRING ? -1 : bits | k;
+        return bits;
+    }
     if (!t || t->type != AIENG_JSON_STRING) return -1;
     for (k = 0; k < 7; k++) if (!strcmp(t->s, names[k])) return 1 << k;
     return -1;
@@ -5001,8 +5016,7 @@ static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o)
 static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
     const aieng_json *v = W->pat[k] ? W->pat[k] : NULL, *x;
     aieng__buf t;
-    char *w = NULL;
-    size_t wn = 0, q;
+    size_t q;
     W->val[k] = NULL;
     if (!v || v->type == AIENG_JSON_BOOL) return 1; /* propertyNames kinds and false: any value */
     if ((x = aieng_json_get(v, "not")) != NULL) {
@@ -5011,10 +5025,7 @@ static int aieng__sc_wit_val(aieng__sc *c, aieng__scw *W, int k) {
     }
     memset(&t, 0, sizeof t);
     if (!aieng__sc_neg_array(c, v, &t)) { /* else {"not": V}: the compiler's not decides */
-        aieng__buf_puts(&t, "{\"not\":");
-        if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) t.oom = 1; else aieng__buf_put(&t, w, wn);
-        aieng_free(NULL, w);
-        aieng__buf_putc(&t, '}');
+        if (!aieng__buf_json(&t, "{\"not\":", v, "}")) t.oom = 1;
     }
     if (!t.oom) W->val[k] = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
@@ -6050,13 +6061,8 @@ static int aieng__sc_contains(aieng__sc *c, const aieng_json **items, int nit, l
             if (cont[0]->type == AIENG_JSON_BOOL) { if (cont[0]->boolean) { rule[0] = -3; continue; } }
             else {
                 aieng__buf t;
-                char *w = NULL;
-                size_t wn = 0;
                 memset(&t, 0, sizeof t);
-                if (aieng_json_write(cont[0], 0, &w, &wn) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
-                aieng__buf_puts(&t, "{\"not\":"); aieng__buf_put(&t, w, wn); aieng__buf_putc(&t, '}');
-                aieng_free(NULL, w);
-                parts[np] = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
+                parts[np] = aieng__buf_json(&t, "{\"not\":", cont[0], "}") && !t.oom ? aieng__sc_synth(c, t.p, t.n) : NULL;
                 AIENG_FREE(t.p, NULL);
                 if (!parts[np++]) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
             }
@@ -6866,9 +6872,7 @@ static int aieng__sc_neg(const aieng_json *s, aieng__buf *o) {
             strcmp(kk, "default") && strcmp(kk, "examples")) return -1;
     }
     if (!(t = aieng_json_get(s, "type"))) return 0;
-    if (t->type == AIENG_JSON_STRING) bits = aieng__sc_typebit(t);
-    else if (t->type == AIENG_JSON_ARRAY) for (i = 0; i < t->n; i++) { int x = aieng__sc_typebit(t->items[i]); if (x < 0) return -1; bits |= x; }
-    if (bits <= 0) return -1;
+    if ((bits = aieng__sc_typebit(t)) <= 0) return -1;
     if (bits & AIENG__T_NUM) bits |= AIENG__T_INT;
     if ((bits & AIENG__T_INT) && !(bits & AIENG__T_NUM)) return -1; /* non-integer numbers: no type name */
     if (bits == 0x7F) return 0;
@@ -6956,26 +6960,14 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
                 strcmp(kk, "examples")) break;
         }
         if (i == s->n) {
-            char *w = NULL;
-            size_t wn = 0, at = o->n;
+            size_t at = o->n;
             if (aieng__sc_ref_text(c, x, o)) return 1;
             o->n = at;
-            if (aieng_json_write(x, 0, &w, &wn) != AIENG_OK) return -1;
-            aieng__buf_put(o, w, wn);
-            aieng_free(NULL, w);
-            return 1;
+            return aieng__buf_json(o, "", x, "") ? 1 : -1;
         }
     }
-    if (enums && aieng__sc_str_not(c, s) >= 0) { /* a string-only schema: its not, as the string automaton writes it */
-        char *w = NULL;
-        size_t wn = 0;
-        if (aieng_json_write(s, 0, &w, &wn) != AIENG_OK) return -1;
-        aieng__buf_puts(o, "{\"not\":");
-        aieng__buf_put(o, w, wn);
-        aieng__buf_putc(o, '}');
-        aieng_free(NULL, w);
-        return 1;
-    }
+    if (enums && aieng__sc_str_not(c, s) >= 0) /* a string-only schema: its not, as the string automaton writes it */
+        return aieng__buf_json(o, "{\"not\":", s, "}") ? 1 : -1;
     for (i = 0; i < s->n; i++) {
         const char *kk = s->items[i]->key;
         if (strcmp(kk, "type") && strcmp(kk, "enum") && strcmp(kk, "const") && strcmp(kk, "properties") && strcmp(kk, "required") &&
@@ -6985,19 +6977,12 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
     rq = aieng_json_get(s, "required"); pr = aieng_json_get(s, "properties");
     if ((en || cn) && (!enums || ty || rq || pr || (en && cn))) return -1;
     if (en || cn) { /* not {enum}: null, booleans and strings only */
-        char *w = NULL;
-        size_t wn = 0;
         if (en && en->type != AIENG_JSON_ARRAY) return -1;
         for (i = 0; i < (cn ? 1 : en->n); i++) {
             const aieng_json *x = cn ? cn : en->items[i];
             if (x->type != AIENG_JSON_NULL && x->type != AIENG_JSON_BOOL && x->type != AIENG_JSON_STRING) return -1;
         }
-        if (aieng_json_write(cn ? cn : en, 0, &w, &wn) != AIENG_OK) return -1;
-        aieng__buf_puts(o, cn ? "{\"not\":{\"enum\":[" : "{\"not\":{\"enum\":");
-        aieng__buf_put(o, w, wn);
-        aieng__buf_puts(o, cn ? "]}}" : "}}");
-        aieng_free(NULL, w);
-        return 1;
+        return aieng__buf_json(o, cn ? "{\"not\":{\"enum\":[" : "{\"not\":{\"enum\":", cn ? cn : en, cn ? "]}}" : "}}") ? 1 : -1;
     }
     if ((ty && !(ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object"))) || (rq && rq->type != AIENG_JSON_ARRAY) ||
         (pr && pr->type != AIENG_JSON_OBJECT)) return -1;
@@ -7090,14 +7075,7 @@ static int aieng__sc_neg_const(const aieng_json *v, aieng__buf *o, int depth) {
         aieng__buf_puts(o, "]}");
         return r;
     }
-    if (v->type != AIENG_JSON_OBJECT) {
-        if (aieng_json_write(v, 0, &w, &wn) != AIENG_OK) return -1;
-        aieng__buf_puts(o, "{\"not\":{\"const\":");
-        aieng__buf_put(o, w, wn);
-        aieng__buf_puts(o, "}}");
-        aieng_free(NULL, w);
-        return 1;
-    }
+    if (v->type != AIENG_JSON_OBJECT) return aieng__buf_json(o, "{\"not\":{\"const\":", v, "}}") ? 1 : -1;
     for (i = 0; i < v->n; i++)
         for (j = 0; j < i; j++) if (v->items[i]->key_len == v->items[j]->key_len && !memcmp(v->items[i]->key, v->items[j]->key, v->items[i]->key_len)) return -1;
     aieng__buf_puts(o, "{\"anyOf\":[{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]},");
@@ -7187,13 +7165,7 @@ static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o)
         aieng__buf_printf(o, "%s{\"type\":\"array\",\"minItems\":%ld}", n++ ? "," : "", d < 0 ? 0L : (long)floor(d) + 1); }
     if (it && !(it->type == AIENG_JSON_BOOL && it->boolean)) { /* an item that fails items */
         aieng__buf_puts(o, n++ ? ",{\"type\":\"array\",\"contains\":{\"not\":" : "{\"type\":\"array\",\"contains\":{\"not\":");
-        if (!aieng__sc_ref_text(c, it, o)) {
-            char *w = NULL;
-            size_t wn = 0;
-            if (aieng_json_write(it, 0, &w, &wn) != AIENG_OK) { o->n = at; return 0; }
-            aieng__buf_put(o, w, wn);
-            aieng_free(NULL, w);
-        }
+        if (!aieng__sc_ref_text(c, it, o) && !aieng__buf_json(o, "", it, "")) { o->n = at; return 0; }
         aieng__buf_puts(o, "}}");
     }
     if (!n) aieng__buf_puts(o, "false");
@@ -7365,9 +7337,7 @@ static int aieng__fm_build(aieng__fm *F, const aieng_json *s, int depth) {
         if (aieng_json_getn(s, kw, k->key_len) != k) continue; /* a duplicate key: the one aieng_json_get sees counts */
         memset(&x, 0, sizeof x);
         if (!strcmp(kw, "type")) {
-            int bits = 0, b;
-            if (k->type == AIENG_JSON_ARRAY) for (z = 0; z < k->n && bits >= 0; z++) bits = (b = aieng__sc_typebit(k->items[z])) < 0 ? -1 : bits | b;
-            else bits = aieng__sc_typebit(k);
+            int bits = aieng__sc_typebit(k);
             if (bits < 0) { aieng__sc_fail(F->c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto done; }
             if (F->str) { if (!(bits & AIENG__T_STR)) t = aieng__fm_node(F, AIENG__FM_FALSE, NULL, 0, 0); }
             else if (!(bits & AIENG__T_NUM)) {
@@ -7494,19 +7464,21 @@ typedef struct aieng__fx {
     /* strings: the length (saturating at lcap), then per regex atom its DFA's state (n: dead) */
     aieng__dfas x; int dfa[AIENG__FM_MAXA]; unsigned char *univ[AIENG__FM_MAXA]; long lcap;
 } aieng__fx;
-static uint64_t aieng__fx_intern(aieng__fx *X, const int *v) {
+static uint64_t aieng__fx_hash(const int *v, int w) { /* FNV-1a over a state vector */
     uint64_t h = 1469598103934665603ull;
-    long i, slot;
     int k;
-    for (k = 0; k < X->w; k++) h = (h ^ (uint64_t)(unsigned)v[k]) * 1099511628211ull;
+    for (k = 0; k < w; k++) h = (h ^ (uint64_t)(unsigned)v[k]) * 1099511628211ull;
+    return h;
+}
+static uint64_t aieng__fx_intern(aieng__fx *X, const int *v) {
+    uint64_t h = aieng__fx_hash(v, X->w);
+    long i, slot;
     if (2 * (X->n + 1) > X->hcap) { /* grow and rehash */
         long nc = X->hcap ? 2 * X->hcap : 1024, *nh = (long *)AIENG_MALLOC((size_t)nc * sizeof *nh, NULL);
         if (!nh) { X->oom = 1; return AIENG__AX_DEAD; }
         for (i = 0; i < nc; i++) nh[i] = -1;
         for (i = 0; i < X->n; i++) {
-            uint64_t g = 1469598103934665603ull;
-            for (k = 0; k < X->w; k++) g = (g ^ (uint64_t)(unsigned)X->tab[i * X->w + k]) * 1099511628211ull;
-            for (slot = (long)(g % (uint64_t)nc); nh[slot] >= 0; slot = (slot + 1) % nc) {}
+            for (slot = (long)(aieng__fx_hash(X->tab + i * X->w, X->w) % (uint64_t)nc); nh[slot] >= 0; slot = (slot + 1) % nc) {}
             nh[slot] = i;
         }
         AIENG_FREE(X->hash, NULL); X->hash = nh; X->hcap = nc;
@@ -7802,44 +7774,6 @@ static int aieng__sc_all_valid(aieng__sc *c, const aieng_json **parts, int np, c
     if (r < 0) aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s", aieng_last_error());
     return r;
 }
-/* the rule of a scalar-only schema (parts: its allOf), exact; -1 with the error set */
-static int aieng__sc_scalar(aieng__sc *c, const aieng_json **parts, int np) {
-    static const char *const lit[5] = { "null", "true", "false", "{}", "[]" };
-    static const char *const gb[5] = { "\"null\"", "\"true\"", "\"false\"", "object", "array" };
-    aieng__buf b;
-    int i, k, first = 1, id = -1;
-    memset(&b, 0, sizeof b);
-    for (i = 0; i < np; i++) { /* an enum or const: its values that the validator keeps */
-        const aieng_json *en = parts[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(parts[i], "enum") : NULL;
-        const aieng_json *cn = parts[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(parts[i], "const") : NULL;
-        size_t q, nv;
-        if (!en && !cn) continue;
-        if (!cn && en->type != AIENG_JSON_ARRAY) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: 'enum' must be an array%s", NULL); goto done; }
-        nv = cn ? 1 : en->n;
-        for (q = 0; q < nv; q++) {
-            const aieng_json *x = cn ? cn : en->items[q];
-            int r = aieng__sc_all_valid(c, parts, np, x);
-            if (r < 0) goto done;
-            if (r) { aieng__buf_puts(&b, first ? "" : " | "); aieng__sc_json_lit(&b, x); first = 0; }
-        }
-        goto out;
-    }
-    for (k = 0; k < 5; k++) { /* none of the keywords acts on these: the validator decides */
-        const aieng_json *x = aieng__sc_synth(c, lit[k], strlen(lit[k]));
-        int r = x ? aieng__sc_all_valid(c, parts, np, x) : aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
-        if (r < 0) goto done;
-        if (r) { aieng__buf_puts(&b, first ? "" : " | "); aieng__buf_puts(&b, gb[k]); first = 0; }
-    }
-    if (!aieng__sc_fm_part(c, parts, np, 0, &b, &first) || !aieng__sc_fm_part(c, parts, np, 1, &b, &first)) goto done;
-out:
-    if (first) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
-    if (b.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
-    id = aieng__sc_new_rule(c);
-    aieng__sc_emit(c, id, &b);
-done:
-    AIENG_FREE(b.p, NULL);
-    return id;
-}
 /* Appends to v (at most cap) the values schema s allows at most, when it lists them: enum,
    const, an anyOf/oneOf whose branches all list theirs, an allOf with such a part, read
    through $ref. 1 when s lists them, 0 when not (or more than cap). */
@@ -7870,6 +7804,46 @@ static int aieng__sc_listed(const aieng__sc *c, const aieng_json *s, const aieng
     if ((k = aieng_json_get(s, "$ref")) != NULL && (s = aieng__schema_ref(c->root, k)) != NULL) return aieng__sc_listed(c, s, v, n, cap, depth + 1);
     return 0;
 }
+/* appends the values vals[0..nv) that the validator accepts against every part, as
+   alternatives of literals (*first: none written yet); 0 with the error set */
+static int aieng__sc_values_alts(aieng__sc *c, const aieng_json **parts, int np, const aieng_json *const *vals, int nv, aieng__buf *b, int *first) {
+    int i, r;
+    for (i = 0; i < nv; i++) {
+        if ((r = aieng__sc_all_valid(c, parts, np, vals[i])) < 0) return 0;
+        if (r) { aieng__buf_puts(b, *first ? "" : " | "); aieng__sc_json_lit(b, vals[i]); *first = 0; }
+    }
+    return 1;
+}
+/* the rule of a scalar-only schema (parts: its allOf), exact; -1 with the error set */
+static int aieng__sc_scalar(aieng__sc *c, const aieng_json **parts, int np) {
+    static const char *const lit[5] = { "null", "true", "false", "{}", "[]" };
+    static const char *const gb[5] = { "\"null\"", "\"true\"", "\"false\"", "object", "array" };
+    const aieng_json *vals[256];
+    aieng__buf b;
+    int i, k, first = 1, id = -1, nv = 0;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < np; i++) /* an enum or const: its values that the validator keeps */
+        if (parts[i]->type == AIENG_JSON_OBJECT && (aieng_json_get(parts[i], "enum") || aieng_json_get(parts[i], "const")) &&
+            aieng__sc_listed(c, parts[i], vals, &nv, 256, 0)) {
+            if (!aieng__sc_values_alts(c, parts, np, vals, nv, &b, &first)) goto done;
+            goto out;
+        } else nv = 0;
+    for (k = 0; k < 5; k++) { /* none of the keywords acts on these: the validator decides */
+        const aieng_json *x = aieng__sc_synth(c, lit[k], strlen(lit[k]));
+        int r = x ? aieng__sc_all_valid(c, parts, np, x) : aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
+        if (r < 0) goto done;
+        if (r) { aieng__buf_puts(&b, first ? "" : " | "); aieng__buf_puts(&b, gb[k]); first = 0; }
+    }
+    if (!aieng__sc_fm_part(c, parts, np, 0, &b, &first) || !aieng__sc_fm_part(c, parts, np, 1, &b, &first)) goto done;
+out:
+    if (first) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+    if (b.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    id = aieng__sc_new_rule(c);
+    aieng__sc_emit(c, id, &b);
+done:
+    AIENG_FREE(b.p, NULL);
+    return id;
+}
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
 /* a schema's rule: scalar-only schemas with a not, if or oneOf as formulas (exact), the rest
    (and those whose formula is too large) keyword by keyword; where that fails, a schema
@@ -7879,12 +7853,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     char msg[320];
     int i, comb = 0, id, nv = 0, relax = c->flags & AIENG_SCHEMA_RELAX, loose = 0;
     for (i = 0; i < nin; i++) { /* a part's type allows scalars only */
-        const aieng_json *t = in[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(in[i], "type") : NULL;
-        size_t q;
-        int bits = 0;
-        if (!t || (t->type != AIENG_JSON_STRING && t->type != AIENG_JSON_ARRAY)) continue;
-        if (t->type == AIENG_JSON_STRING) bits = aieng__sc_typebit(t);
-        else for (q = 0; q < t->n && bits >= 0; q++) { int b1 = aieng__sc_typebit(t->items[q]); bits = b1 < 0 ? -1 : bits | b1; }
+        int bits = in[i]->type == AIENG_JSON_OBJECT ? aieng__sc_typebit(aieng_json_get(in[i], "type")) : -1;
         if (bits > 0 && !(bits & (AIENG__T_OBJ | AIENG__T_ARR))) loose = 1;
     }
     for (i = 0; i < nin && aieng__fm_scalar(c, in[i], 0, &comb, loose); i++) {}
@@ -7899,28 +7868,29 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         }
         return id;
     }
-    for (i = 0; i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
-    if (i == nin) return aieng__sc_comp_parts(c, in, nin);
-    c->flags &= ~AIENG_SCHEMA_RELAX; /* listed values: relaxed only where the strict rule fails */
+    if (relax) { /* listed values: relaxed only where the strict rule (and the values) fail */
+        for (i = 0; i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
+        if (i == nin) return aieng__sc_comp_parts(c, in, nin);
+        c->flags &= ~AIENG_SCHEMA_RELAX;
+    }
     if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) {
-        aieng__buf b;
-        aieng__last_error_copy(msg, sizeof msg);
-        c->err = AIENG_OK;
-        memset(&b, 0, sizeof b);
-        for (i = 0; i < nv; i++) {
-            int r = aieng__sc_all_valid(c, in, nin, vals[i]);
-            if (r < 0) break;
-            if (r) { if (b.n) aieng__buf_puts(&b, " | "); aieng__sc_json_lit(&b, vals[i]); }
-        }
-        if (i == nv && !b.oom) {
-            if (!b.n) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
-            id = aieng__sc_new_rule(c);
-            aieng__sc_emit(c, id, &b);
-        } else { /* the first error stands */
+        for (i = 0; !relax && i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
+        if (relax || i < nin) {
+            aieng__buf b;
+            int first = 1;
+            aieng__last_error_copy(msg, sizeof msg);
             c->err = AIENG_OK;
-            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+            memset(&b, 0, sizeof b);
+            if (aieng__sc_values_alts(c, in, nin, vals, nv, &b, &first) && !b.oom) {
+                if (first) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+                id = aieng__sc_new_rule(c);
+                aieng__sc_emit(c, id, &b);
+            } else { /* the first error stands */
+                c->err = AIENG_OK;
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+            }
+            AIENG_FREE(b.p, NULL);
         }
-        AIENG_FREE(b.p, NULL);
     }
     c->flags |= relax;
     if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED) { c->err = AIENG_OK; id = aieng__sc_comp_parts(c, in, nin); }
@@ -8089,12 +8059,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         int t = 0;
         k = aieng_json_get(parts[i], "type");
         if (!k) continue;
-        if (k->type == AIENG_JSON_STRING) t = aieng__sc_typebit(k);
-        else if (k->type == AIENG_JSON_ARRAY) {
-            size_t q;
-            for (q = 0; q < k->n; q++) { int x = aieng__sc_typebit(k->items[q]); if (x < 0) { t = -1; break; } t |= x; }
-        } else t = -1;
-        if (t < 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto fail; }
+        if ((t = aieng__sc_typebit(k)) < 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto fail; }
         if (t & AIENG__T_NUM) t |= AIENG__T_INT;
         if (types == -1) continue; /* already contradictory */
         types = types ? (types & t) : t;
@@ -8144,9 +8109,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         if (q < nt->n) continue;
         k = aieng_json_get(nt, "type");
         if (!k) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; } /* not {} */
-        if (k->type == AIENG_JSON_STRING) t = aieng__sc_typebit(k);
-        else if (k->type == AIENG_JSON_ARRAY) for (q = 0; q < k->n; q++) { int x = aieng__sc_typebit(k->items[q]); if (x < 0) { t = -1; break; } t |= x; }
-        if (t <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type' in 'not'%s", NULL); goto fail; }
+        if ((t = aieng__sc_typebit(k)) <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type' in 'not'%s", NULL); goto fail; }
         if (!types) types = 0x7F;
         if (t & AIENG__T_NUM) t |= AIENG__T_INT;
         if ((t & AIENG__T_INT) && !(t & AIENG__T_NUM) && (types & AIENG__T_NUM)) {
