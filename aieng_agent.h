@@ -4196,9 +4196,29 @@ typedef struct aieng__sc {
     char relaxed[256];                    /* AIENG_SCHEMA_RELAX: keywords relaxed so far */
     aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
     const aieng_json **conv_from, **conv_to; int nconv, capconv; /* if / dependencies / not rewritten as anyOf */
+    unsigned char *conv_defer;            /* ... with nots left to the compiler (negdefer) */
     const aieng_json ***set_parts; int *set_n, *set_rule, nset, capset; /* memo of merged member schemas */
     char **slm_key; int *slm_rule, nslm, capslm; /* memo of string automata (aieng__sc_strings, aieng__sc_sl) */
+    int trials;                           /* failed exclusivity trials left (aieng__sc_mark) */
+    int negdefer;                         /* in a trial: aieng__sc_negtext may leave nots to the compiler */
+    int trial_end;                        /* in a trial: the rule count at which it gives up (0: none) */
 } aieng__sc;
+#define AIENG__SC_TRIAL_RULES 5000     /* rules one exclusivity trial may add */
+/* A point the compiler can return to: a trial compile that fails (an exclusivity that
+   cannot be written) takes back the rules and memo entries it made. */
+typedef struct aieng__sc_mark { size_t out; int nrules, nmemo, nset, nslm, nempty, nmasked, depth, flags; } aieng__sc_mark;
+static void aieng__sc_mark_set(const aieng__sc *c, aieng__sc_mark *m) {
+    m->out = c->out.n; m->nrules = c->nrules; m->nmemo = c->nmemo; m->nset = c->nset; m->nslm = c->nslm;
+    m->nempty = c->empty.n; m->nmasked = c->nmasked; m->depth = c->depth; m->flags = c->flags;
+}
+static void aieng__sc_rollback(aieng__sc *c, const aieng__sc_mark *m) {
+    while (c->nset > m->nset) AIENG_FREE((void *)c->set_parts[--c->nset], NULL);
+    while (c->nslm > m->nslm) AIENG_FREE(c->slm_key[--c->nslm], NULL);
+    c->out.n = m->out; if (c->out.p) c->out.p[m->out] = 0;
+    c->nrules = m->nrules; c->nmemo = m->nmemo; c->empty.n = m->nempty;
+    c->nmasked = m->nmasked; c->depth = m->depth; c->flags = m->flags;
+    c->err = AIENG_OK;
+}
 static int aieng__sc_fail(aieng__sc *c, aieng_result code, const char *fmt, const char *arg) {
     if (c->err == AIENG_OK) c->err = aieng_set_error(code, fmt, arg ? arg : "");
     return -1;
@@ -4751,6 +4771,7 @@ static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s,
 static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what);
 /* remembers that `to` (made up) stands for `from`; to, or NULL when out of memory */
 static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from, const aieng_json *to) {
+    unsigned char *d;
     if (c->nconv == c->capconv) {
         int nc = c->capconv ? c->capconv * 2 : 16;
         const aieng_json **a = (const aieng_json **)AIENG_REALLOC((void *)c->conv_from, (size_t)nc * sizeof *a, NULL), **b2;
@@ -4759,9 +4780,11 @@ static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from
         b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
         if (!b2) return NULL;
         c->conv_to = b2;
+        if (!(d = (unsigned char *)AIENG_REALLOC(c->conv_defer, (size_t)nc, NULL))) return NULL;
+        c->conv_defer = d;
         c->capconv = nc;
     }
-    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = to; c->nconv++;
+    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = to; c->conv_defer[c->nconv] = (unsigned char)c->negdefer; c->nconv++;
     return to;
 }
 /* the schema of a part's `not`, through schemas that are only a $ref; not {allOf: [{required:
@@ -6882,16 +6905,6 @@ static int aieng__sc_neg(const aieng_json *s, aieng__buf *o) {
     aieng__buf_puts(o, "]}");
     return 1;
 }
-/* {"type": "object", "required": [key], "properties": {key: neg}}; key is JSON text */
-static void aieng__sc_witness(aieng__buf *o, const char *key, size_t kn, const char *neg, size_t nn) {
-    aieng__buf_puts(o, "{\"type\":\"object\",\"required\":[");
-    aieng__buf_put(o, key, kn);
-    aieng__buf_puts(o, "],\"properties\":{");
-    aieng__buf_put(o, key, kn);
-    aieng__buf_putc(o, ':');
-    aieng__buf_put(o, neg, nn);
-    aieng__buf_puts(o, "}}");
-}
 /* appends the JSON pointer of node t inside v ("/a/0/b", escaped for a URI fragment); 1 when found */
 static int aieng__sc_path(const aieng_json *v, const aieng_json *t, aieng__buf *o, int depth) {
     size_t i, at = o->n, z;
@@ -6935,7 +6948,46 @@ static int aieng__sc_ref_text(aieng__sc *c, const aieng_json *t, aieng__buf *o) 
     AIENG_FREE(p.p, NULL);
     return ok;
 }
+/* what a keyword constrains, for writing a negation group by group: 0 the keywords written
+   on their own (type, required, properties) and those that assert nothing ($defs,
+   $schema, ...), 1 objects, 2 arrays, 3 strings, 4 numbers, 5 any value (allOf, anyOf,
+   oneOf, not, if/then/else, $ref, dependencies, enum/const); -1 not a keyword of the
+   vocabularies (an annotation) */
+static int aieng__sc_kwgroup(const char *k) {
+    static const char *const kw[] = {
+        "type", "required", "properties", "$defs", "definitions", "$schema", "$id", "id", "$anchor", "|",
+        "additionalProperties", "patternProperties", "propertyNames", "minProperties", "maxProperties", "dependentRequired", "|",
+        "items", "prefixItems", "additionalItems", "minItems", "maxItems", "contains", "minContains", "maxContains", "uniqueItems", "|",
+        "minLength", "maxLength", "pattern", "format", "|",
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "|",
+        "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "dependencies", "dependentSchemas", "enum", "const", "|", NULL };
+    int i, g = 0;
+    for (i = 0; kw[i]; i++) {
+        if (kw[i][0] == '|') { g++; continue; }
+        if (!strcmp(kw[i], k)) return g;
+    }
+    return -1;
+}
+#define AIENG__ALLT "\"type\":[\"null\",\"boolean\",\"object\",\"array\",\"number\",\"string\"]"
+/* schema node x as schema text: a $ref to it when it is in the schema, else a copy; 0 when
+   it cannot be written */
+static int aieng__sc_node_text(aieng__sc *c, const aieng_json *x, aieng__buf *o) {
+    return aieng__sc_ref_text(c, x, o) || aieng__buf_json(o, "", x, "");
+}
+/* 1 when aieng__sc_negtext negates keyword x of schema s on its own (the others go in groups
+   by the type they constrain) */
+static int aieng__sc_neg_one(const aieng_json *s, const aieng_json *x) {
+    const char *k = x->key;
+    if (!strcmp(k, "allOf") || !strcmp(k, "anyOf") || !strcmp(k, "oneOf")) return x->type == AIENG_JSON_ARRAY && x->n > 0;
+    if (!strcmp(k, "$ref") || !strcmp(k, "not") || !strcmp(k, "if")) return 1;
+    if (!strcmp(k, "then") || !strcmp(k, "else")) return 1; /* with if, or asserting nothing */
+    if (!strcmp(k, "dependencies") || !strcmp(k, "dependentRequired") || !strcmp(k, "dependentSchemas")) return x->type == AIENG_JSON_OBJECT;
+    if (!strcmp(k, "minProperties") || !strcmp(k, "maxProperties")) return x->type == AIENG_JSON_NUMBER && x->d >= 0 && x->d < 1e9 && x->d == (double)(long)x->d;
+    if (!strcmp(k, "contains")) return !aieng_json_get(s, "minContains") && !aieng_json_get(s, "maxContains");
+    return 0;
+}
 static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt);
+static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int depth);
 /* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
    strings and string-only schemas (aieng__sc_str_not; both with enums != 0), and object schemas of properties (each of those forms), required
    names and type "object" (an anyOf of the ways they fail). 1 written, -1 outside these
@@ -6946,6 +6998,10 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
     int r, first = 1;
     (void)c;
     if (depth > 8) return -1;
+    if (s->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(s)) {
+        const aieng_json *t = aieng__schema_ref(c->root, aieng_json_get(s, "$ref"));
+        return t ? aieng__sc_negtext(c, t, o, enums, depth + 1) : -1;
+    }
     r = aieng__sc_neg(s, o);
     if (r == 1) return 1;
     if (r == 0) { aieng__buf_puts(o, "false"); return 1; }
@@ -6968,15 +7024,14 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
     }
     if (enums && aieng__sc_str_not(c, s) >= 0) /* a string-only schema: its not, as the string automaton writes it */
         return aieng__buf_json(o, "{\"not\":", s, "}") ? 1 : -1;
-    for (i = 0; i < s->n; i++) {
-        const char *kk = s->items[i]->key;
-        if (strcmp(kk, "type") && strcmp(kk, "enum") && strcmp(kk, "const") && strcmp(kk, "properties") && strcmp(kk, "required") &&
-            strcmp(kk, "title") && strcmp(kk, "description") && strcmp(kk, "$comment") && strcmp(kk, "default") && strcmp(kk, "examples")) return -1;
-    }
     en = aieng_json_get(s, "enum"); cn = aieng_json_get(s, "const"); ty = aieng_json_get(s, "type");
     rq = aieng_json_get(s, "required"); pr = aieng_json_get(s, "properties");
-    if ((en || cn) && (!enums || ty || rq || pr || (en && cn))) return -1;
-    if (en || cn) { /* not {enum}: null, booleans and strings only */
+    if ((en || cn) && !enums) return -1;
+    for (i = 0; i < s->n && (en || cn); i++) { /* not {enum}: null, booleans and strings only */
+        const char *kk = s->items[i]->key;
+        if (strcmp(kk, "enum") && strcmp(kk, "const") && aieng__sc_kwgroup(kk) >= 0) break;
+    }
+    if ((en || cn) && i == s->n && !(en && cn)) {
         if (en && en->type != AIENG_JSON_ARRAY) return -1;
         for (i = 0; i < (cn ? 1 : en->n); i++) {
             const aieng_json *x = cn ? cn : en->items[i];
@@ -6984,41 +7039,307 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
         }
         return aieng__buf_json(o, cn ? "{\"not\":{\"enum\":[" : "{\"not\":{\"enum\":", cn ? cn : en, cn ? "]}}" : "}}") ? 1 : -1;
     }
-    if ((ty && !(ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object"))) || (rq && rq->type != AIENG_JSON_ARRAY) ||
-        (pr && pr->type != AIENG_JSON_OBJECT)) return -1;
-    aieng__buf_puts(o, "{\"anyOf\":[");
-    if (ty) { aieng__buf_puts(o, "{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]}"); first = 0; }
-    for (i = 0; rq && i < rq->n; i++) { /* a required name absent */
-        char *w = NULL;
-        size_t wn = 0;
-        if (rq->items[i]->type != AIENG_JSON_STRING || aieng_json_write(rq->items[i], 0, &w, &wn) != AIENG_OK) { aieng_free(NULL, w); return -1; }
-        if (!first) aieng__buf_putc(o, ',');
-        first = 0;
-        aieng__buf_puts(o, "{\"type\":\"object\",\"properties\":{");
-        aieng__buf_put(o, w, wn);
-        aieng__buf_puts(o, ":false}}");
-        aieng_free(NULL, w);
-    }
-    for (i = 0; pr && i < pr->n; i++) { /* a property present with a value its schema rejects */
-        aieng__buf t;
-        aieng_json key;
-        char *w = NULL;
-        size_t wn = 0;
-        memset(&t, 0, sizeof t);
-        if (aieng__sc_negtext(c, pr->items[i], &t, enums, depth + 1) != 1) { AIENG_FREE(t.p, NULL); return -1; }
-        if (t.n == 5 && !memcmp(t.p, "false", 5)) { AIENG_FREE(t.p, NULL); continue; } /* the property's schema always holds */
-        memset(&key, 0, sizeof key);
-        key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
-        if (aieng_json_write(&key, 0, &w, &wn) != AIENG_OK) { AIENG_FREE(t.p, NULL); return -1; }
-        if (!first) aieng__buf_putc(o, ',');
-        first = 0;
-        aieng__sc_witness(o, w, wn, t.p, t.n);
-        aieng_free(NULL, w);
-        AIENG_FREE(t.p, NULL);
+    if ((rq && rq->type != AIENG_JSON_ARRAY) || (pr && pr->type != AIENG_JSON_OBJECT)) return -1;
+    if (!c->negdefer) /* outside a trial: type "object", required and properties of the forms above only */
+        for (i = 0; i < s->n; i++) {
+            const char *kk = s->items[i]->key;
+            if (aieng__sc_kwgroup(kk) > 0 || (!strcmp(kk, "type") && !(ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object")))) return -1;
+        }
+    /* not (A and B and ...) is (not A) or (not B and A) or ...: a type outside `type`, an
+       object without a required name, an object with a property whose value fails its
+       schema, and for the other keywords (allOf parts, anyOf, $ref and not one by one, the
+       rest a group per type they constrain) {"type": T, "not": {the group}}, which the
+       compiler's not decides (failing where it cannot write it). In a trial each
+       alternative also holds the earlier ones' positive forms, so that they never overlap
+       (an ambiguous grammar grows with the nesting of a recursive schema). A lone group is
+       the schema itself: -1, the compiler's own forms of not decide it. */
+    {
+        static const char *const gtype[6] = { NULL, "\"object\"", "\"array\"", "\"string\"", "\"number\"", NULL };
+        aieng__buf ng, ps, acc;
+        int g, nalt = 0, ngroup = 0, ok = 1;
+
+        memset(&ng, 0, sizeof ng); memset(&ps, 0, sizeof ps); memset(&acc, 0, sizeof acc);
+        aieng__buf_puts(o, "{\"anyOf\":[");
+#define AIENG__NEG_ALT() do { \
+            if (!first) aieng__buf_putc(o, ','); \
+            if (c->negdefer && acc.n) { aieng__buf_puts(o, "{\"allOf\":["); aieng__buf_put(o, ng.p, ng.n); aieng__buf_putc(o, ','); aieng__buf_put(o, acc.p, acc.n); aieng__buf_puts(o, "]}"); } \
+            else aieng__buf_put(o, ng.p, ng.n); \
+            if (ps.n) { if (acc.n) aieng__buf_putc(&acc, ','); aieng__buf_put(&acc, ps.p, ps.n); } \
+            first = 0; nalt++; ng.n = ps.n = 0; } while (0)
+        if (ty) {
+            if (ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object")) aieng__buf_puts(&ng, "{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]}");
+            else ok &= aieng__buf_json(&ng, "{\"not\":{\"type\":", ty, "}}");
+            ok &= aieng__buf_json(&ps, "{\"type\":", ty, "}");
+            AIENG__NEG_ALT();
+        }
+        for (i = 0; ok && rq && i < rq->n; i++) { /* a required name absent */
+            if (rq->items[i]->type != AIENG_JSON_STRING) { ok = 0; break; }
+            ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"properties\":{", rq->items[i], ":false}}");
+            ok &= aieng__buf_json(&ps, "{" AIENG__ALLT ",\"required\":[", rq->items[i], "]}");
+            AIENG__NEG_ALT();
+        }
+        for (i = 0; ok && pr && i < pr->n; i++) { /* a property present with a value its schema rejects */
+            aieng__buf t;
+            aieng_json key;
+            memset(&t, 0, sizeof t);
+            memset(&key, 0, sizeof key);
+            key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
+            if (aieng__sc_negtext(c, pr->items[i], &t, enums, depth + 1) != 1) { /* the compiler's not of it */
+                if (!c->negdefer) { AIENG_FREE(t.p, NULL); ok = 0; break; }
+                t.n = 0;
+                aieng__buf_puts(&t, "{\"not\":");
+                if (!aieng__sc_ref_text(c, pr->items[i], &t) && !aieng__buf_json(&t, "", pr->items[i], "")) t.oom = 1;
+                aieng__buf_putc(&t, '}');
+            }
+            if (t.oom) { AIENG_FREE(t.p, NULL); ok = 0; break; }
+            if (!(t.n == 5 && !memcmp(t.p, "false", 5))) { /* else the property's schema always holds */
+                ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"required\":[", &key, "],\"properties\":{");
+                ok &= aieng__buf_json(&ng, "", &key, ":");
+                aieng__buf_put(&ng, t.p, t.n);
+                aieng__buf_puts(&ng, "}}");
+                ok &= aieng__buf_json(&ps, "{" AIENG__ALLT ",\"properties\":{", &key, ":");
+                if (!aieng__sc_ref_text(c, pr->items[i], &ps)) ok &= aieng__buf_json(&ps, "", pr->items[i], "");
+                aieng__buf_puts(&ps, "}}");
+                AIENG__NEG_ALT();
+            }
+            AIENG_FREE(t.p, NULL);
+        }
+        for (i = 0; ok && i < s->n; i++) { /* the keywords negated one by one (aieng__sc_neg_one) */
+            const aieng_json *x = s->items[i], *y;
+            size_t z, z2;
+            if (!aieng__sc_neg_one(s, x)) continue;
+            if (!strcmp(x->key, "allOf")) {
+                for (z = 0; z < x->n; z++) {
+                    aieng__buf_puts(&ng, "{\"not\":"); ok &= aieng__sc_node_text(c, x->items[z], &ng); aieng__buf_putc(&ng, '}');
+                    aieng__buf_puts(&ps, "{" AIENG__ALLT ",\"allOf\":["); ok &= aieng__sc_node_text(c, x->items[z], &ps); aieng__buf_puts(&ps, "]}");
+                    AIENG__NEG_ALT();
+                }
+                continue;
+            }
+            if (!strcmp(x->key, "anyOf") || !strcmp(x->key, "oneOf")) { /* none of them; for oneOf also two at once */
+                aieng__buf_puts(&ng, "{\"allOf\":[");
+                for (z = 0; z < x->n; z++) {
+                    aieng__buf_puts(&ng, z ? ",{\"not\":" : "{\"not\":"); ok &= aieng__sc_node_text(c, x->items[z], &ng); aieng__buf_putc(&ng, '}');
+                }
+                aieng__buf_puts(&ng, "]}");
+                AIENG__NEG_ALT();
+                for (z = 0; x->key[0] == 'o' && z < x->n; z++)
+                    for (z2 = z + 1; z2 < x->n; z2++) {
+                        const aieng_json *two[2];
+                        two[0] = x->items[z]; two[1] = x->items[z2];
+                        if (aieng__sc_unsat(c, two, 2, 0)) continue;
+                        aieng__buf_puts(&ng, "{" AIENG__ALLT ",\"allOf\":["); ok &= aieng__sc_node_text(c, x->items[z], &ng);
+                        aieng__buf_putc(&ng, ','); ok &= aieng__sc_node_text(c, x->items[z2], &ng); aieng__buf_puts(&ng, "]}");
+                        AIENG__NEG_ALT();
+                    }
+            } else if (!strcmp(x->key, "$ref")) {
+                ok &= aieng__buf_json(&ng, "{\"not\":{\"$ref\":", x, "}}");
+            } else if (!strcmp(x->key, "not")) { /* X itself */
+                aieng__buf_puts(&ng, "{" AIENG__ALLT ",\"allOf\":["); ok &= aieng__sc_node_text(c, x, &ng); aieng__buf_puts(&ng, "]}");
+            } else if (!strcmp(x->key, "if")) { /* if and not then, or not if and not else */
+                if ((y = aieng_json_get(s, "then")) != NULL) {
+                    aieng__buf_puts(&ng, "{" AIENG__ALLT ",\"allOf\":["); ok &= aieng__sc_node_text(c, x, &ng);
+                    aieng__buf_puts(&ng, ",{\"not\":"); ok &= aieng__sc_node_text(c, y, &ng); aieng__buf_puts(&ng, "}]}");
+                    AIENG__NEG_ALT();
+                }
+                if ((y = aieng_json_get(s, "else")) != NULL) {
+                    aieng__buf_puts(&ng, "{\"allOf\":[{\"not\":"); ok &= aieng__sc_node_text(c, x, &ng);
+                    aieng__buf_puts(&ng, "},{\"not\":"); ok &= aieng__sc_node_text(c, y, &ng); aieng__buf_puts(&ng, "}]}");
+                    AIENG__NEG_ALT();
+                }
+                aieng__buf_puts(&ps, "{" AIENG__ALLT);
+                for (z = 0; z < s->n; z++)
+                    if (!strcmp(s->items[z]->key, "if") || !strcmp(s->items[z]->key, "then") || !strcmp(s->items[z]->key, "else")) {
+                        aieng_json key;
+                        memset(&key, 0, sizeof key);
+                        key.type = AIENG_JSON_STRING; key.s = s->items[z]->key; key.len = s->items[z]->key_len;
+                        ok &= aieng__buf_json(&ps, ",", &key, ":") && aieng__sc_node_text(c, s->items[z], &ps);
+                    }
+                aieng__buf_putc(&ps, '}');
+                if (acc.n) aieng__buf_putc(&acc, ',');
+                aieng__buf_put(&acc, ps.p, ps.n);
+                ps.n = 0;
+                continue;
+            } else if (!strcmp(x->key, "dependencies") || !strcmp(x->key, "dependentRequired") || !strcmp(x->key, "dependentSchemas")) {
+                for (z = 0; z < x->n; z++) { /* a name present and a name it needs absent, or its schema failing */
+                    aieng_json key;
+                    y = x->items[z];
+                    memset(&key, 0, sizeof key);
+                    key.type = AIENG_JSON_STRING; key.s = y->key; key.len = y->key_len;
+                    if (y->type == AIENG_JSON_ARRAY) {
+                        for (z2 = 0; z2 < y->n; z2++) {
+                            ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"required\":[", &key, "],\"properties\":{");
+                            ok &= y->items[z2]->type == AIENG_JSON_STRING && aieng__buf_json(&ng, "", y->items[z2], ":false}}");
+                            AIENG__NEG_ALT();
+                        }
+                    } else {
+                        ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"required\":[", &key, "],\"not\":");
+                        ok &= aieng__sc_node_text(c, y, &ng);
+                        aieng__buf_putc(&ng, '}');
+                        AIENG__NEG_ALT();
+                    }
+                }
+                aieng__buf_puts(&ps, "{" AIENG__ALLT ",");
+                {
+                    aieng_json key;
+                    memset(&key, 0, sizeof key);
+                    key.type = AIENG_JSON_STRING; key.s = x->key; key.len = x->key_len;
+                    ok &= aieng__buf_json(&ps, "", &key, ":") && aieng__buf_json(&ps, "", x, "}");
+                }
+                if (acc.n) aieng__buf_putc(&acc, ',');
+                aieng__buf_put(&acc, ps.p, ps.n);
+                ps.n = 0;
+                continue;
+            } else if (!strcmp(x->key, "minProperties")) {
+                aieng__buf_printf(&ng, "{\"type\":\"object\",\"maxProperties\":%.0f}", x->d - 1);
+            } else if (!strcmp(x->key, "maxProperties")) {
+                aieng__buf_printf(&ng, "{\"type\":\"object\",\"minProperties\":%.0f}", x->d + 1);
+            } else if (!strcmp(x->key, "contains")) { /* an array whose items all fail it */
+                aieng__buf_puts(&ng, "{\"type\":\"array\",\"items\":{\"not\":"); ok &= aieng__sc_node_text(c, x, &ng); aieng__buf_puts(&ng, "}}");
+            }
+            { /* the positive form: the keyword itself, for any type */
+                aieng_json key;
+                memset(&key, 0, sizeof key);
+                key.type = AIENG_JSON_STRING; key.s = x->key; key.len = x->key_len;
+                aieng__buf_puts(&ps, "{" AIENG__ALLT ",");
+                ok &= aieng__buf_json(&ps, "", &key, ":") && aieng__sc_node_text(c, x, &ps);
+                aieng__buf_putc(&ps, '}');
+            }
+            if (ng.n) AIENG__NEG_ALT();
+            else { if (acc.n) aieng__buf_putc(&acc, ','); aieng__buf_put(&acc, ps.p, ps.n); ps.n = 0; }
+        }
+        for (g = 1; ok && g <= 5; g++) { /* the rest, by the type they constrain */
+            aieng__buf gb; /* the group's members, as JSON object members */
+            memset(&gb, 0, sizeof gb);
+            for (i = 0; i < s->n; i++) {
+                const aieng_json *x = s->items[i];
+                aieng_json key;
+                if (aieng__sc_kwgroup(x->key) != g || aieng__sc_neg_one(s, x)) continue;
+                memset(&key, 0, sizeof key);
+                key.type = AIENG_JSON_STRING; key.s = x->key; key.len = x->key_len;
+                ok &= aieng__buf_json(&gb, gb.n ? "," : "", &key, ":") && aieng__buf_json(&gb, "", x, "");
+            }
+            if (gb.n && g == 1 && pr && aieng_json_get(s, "additionalProperties")) {
+                aieng__buf_puts(&gb, ",\"properties\":{");
+                for (i = 0; i < pr->n; i++) {
+                    aieng_json key;
+                    memset(&key, 0, sizeof key);
+                    key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
+                    ok &= aieng__buf_json(&gb, i ? "," : "", &key, ":true");
+                }
+                aieng__buf_putc(&gb, '}');
+            }
+            if (gb.n) {
+                if (gtype[g]) aieng__buf_printf(&ng, "{\"type\":%s,\"not\":{", gtype[g]);
+                else aieng__buf_puts(&ng, "{\"not\":{");
+                aieng__buf_put(&ng, gb.p, gb.n);
+                aieng__buf_puts(&ng, "}}");
+                aieng__buf_puts(&ps, "{" AIENG__ALLT ",");
+                aieng__buf_put(&ps, gb.p, gb.n);
+                aieng__buf_putc(&ps, '}');
+                ngroup++;
+                AIENG__NEG_ALT();
+            }
+            ok &= !gb.oom;
+            AIENG_FREE(gb.p, NULL);
+        }
+#undef AIENG__NEG_ALT
+        ok &= !ng.oom && !ps.oom && !acc.oom;
+        AIENG_FREE(ng.p, NULL); AIENG_FREE(ps.p, NULL); AIENG_FREE(acc.p, NULL);
+        if (!ok || (ngroup == 1 && nalt == 1)) return -1;
     }
     if (first) aieng__buf_puts(o, "false");
     aieng__buf_puts(o, "]}");
-    return 1;
+    return o->oom ? -1 : 1;
+}
+/* the AIENG__T_* bits of a JSON value's type (a number: number and integer) */
+static int aieng__sc_valbit(const aieng_json *x) {
+    static const int bits[6] = { AIENG__T_NULL, AIENG__T_BOOL, AIENG__T_NUM | AIENG__T_INT, AIENG__T_STR, AIENG__T_ARR, AIENG__T_OBJ };
+    return bits[x->type];
+}
+/* properties[name] of schema s, or NULL */
+static const aieng_json *aieng__sc_prop(const aieng_json *s, const char *name, size_t len) {
+    const aieng_json *p = aieng_json_get(s, "properties");
+    size_t i;
+    for (i = 0; p && p->type == AIENG_JSON_OBJECT && i < p->n; i++)
+        if (p->items[i]->key_len == len && !memcmp(p->items[i]->key, name, len)) return p->items[i];
+    return NULL;
+}
+/* 1 when no value satisfies all of the schemas in[0..nin) together. A sound test, not a
+   complete one: $ref and allOf are followed; the types they allow (type, enum/const) share
+   none; or every value one of them lists fails another (the validator decides); or only
+   objects remain and a name one of them requires is forbidden by another (properties
+   false, additionalProperties false without patternProperties) or takes schemas there
+   that no value satisfies together. What it does not read only widens what it considers,
+   so a 1 is always right: oneOf exclusivity against such a branch needs no negation. */
+static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int depth) {
+    const aieng_json *S[64], *k;
+    int n = 0, i, j, tb = 0x7F;
+    size_t q, z;
+    if (depth > 8) return 0;
+    for (i = 0; i < nin && n < 64; i++) S[n++] = in[i];
+    for (i = 0; i < n; i++) { /* flatten $ref and allOf; types */
+        const aieng_json *s = S[i];
+        int bits, vb = 0;
+        if (s->type == AIENG_JSON_BOOL) { if (!s->boolean) return 1; continue; }
+        if (s->type != AIENG_JSON_OBJECT) return 0;
+        if ((k = aieng_json_get(s, "$ref")) != NULL) {
+            const aieng_json *t = aieng__schema_ref(c->root, k);
+            if (!t) return 0;
+            for (j = 0; j < n && S[j] != t; j++) {}
+            if (j == n) { if (n == 64) return 0; S[n++] = t; }
+        }
+        if ((k = aieng_json_get(s, "allOf")) != NULL && k->type == AIENG_JSON_ARRAY)
+            for (q = 0; q < k->n; q++) {
+                for (j = 0; j < n && S[j] != k->items[q]; j++) {}
+                if (j == n) { if (n == 64) return 0; S[n++] = k->items[q]; }
+            }
+        if ((k = aieng_json_get(s, "type")) != NULL && (bits = aieng__sc_typebit(k)) >= 0)
+            tb &= (bits & AIENG__T_NUM) ? bits | AIENG__T_INT : bits;
+        if ((k = aieng_json_get(s, "const")) != NULL) vb = aieng__sc_valbit(k);
+        else if ((k = aieng_json_get(s, "enum")) != NULL && k->type == AIENG_JSON_ARRAY)
+            for (q = 0; q < k->n; q++) vb |= aieng__sc_valbit(k->items[q]);
+        else vb = 0x7F;
+        tb &= vb;
+    }
+    if (!tb) return 1;
+    for (i = 0; i < n; i++) { /* listed values: does one satisfy them all? */
+        const aieng_json *s = S[i], *cn, *const *vals;
+        size_t nv;
+        if (s->type != AIENG_JSON_OBJECT) continue;
+        if ((cn = aieng_json_get(s, "const")) != NULL) { vals = &cn; nv = 1; }
+        else if ((k = aieng_json_get(s, "enum")) != NULL && k->type == AIENG_JSON_ARRAY && k->n <= 256) { vals = (const aieng_json *const *)k->items; nv = k->n; }
+        else continue;
+        for (q = 0; q < nv; q++) {
+            const aieng_json *x = vals[q];
+            for (j = 0; j < n; j++) {
+                aieng__sv v;
+                memset(&v, 0, sizeof v);
+                v.root = c->root;
+                if (aieng__sv_val(&v, S[j], x) != 1) break;
+            }
+            if (j == n) break; /* x satisfies all of them */
+        }
+        return q == nv;
+    }
+    if (tb != AIENG__T_OBJ) return 0;
+    for (i = 0; i < n; i++) { /* objects: a required name that cannot be there */
+        const aieng_json *rq = S[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(S[i], "required") : NULL;
+        for (z = 0; rq && rq->type == AIENG_JSON_ARRAY && z < rq->n; z++) {
+            const aieng_json *name = rq->items[z], *P[64];
+            int np = 0;
+            if (name->type != AIENG_JSON_STRING) continue;
+            for (j = 0; j < n; j++) {
+                const aieng_json *s = S[j], *p, *ap;
+                if (s->type != AIENG_JSON_OBJECT) continue;
+                if ((p = aieng__sc_prop(s, name->s, name->len)) != NULL) { P[np++] = p; continue; }
+                ap = aieng_json_get(s, "additionalProperties");
+                if (ap && ap->type == AIENG_JSON_BOOL && !ap->boolean && !aieng_json_get(s, "patternProperties")) return 1;
+            }
+            if (np && aieng__sc_unsat(c, P, np, depth + 1)) return 1;
+        }
+    }
+    return 0;
 }
 /* oneOf exclusivity: branch q must match while every other branch j fails. Each other
    branch whose negation aieng__sc_negtext can write (enum/const left out: they could clash
@@ -7027,22 +7348,33 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
    that q rules out compile to nothing. Other branches are not made exclusive (a documented
    looseness). Returns a synthesized {"allOf": [not j, ...]}, or NULL when nothing applies
    (c->err set on OOM). */
-static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *alts, size_t q) {
+static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *alts, size_t q, const aieng_json **parts, int np, int *full) {
     aieng__buf t;
     const aieng_json *r = NULL;
     size_t j;
-    int n = 0;
+    int n = 0, want = full && *full;
+    if (full) *full = 0;
     memset(&t, 0, sizeof t);
     aieng__buf_puts(&t, "{\"allOf\":[");
     for (j = 0; j < alts->n; j++) {
         const aieng_json *b = alts->items[j];
         size_t at = t.n;
         if (j == q) continue;
+        if (np < 62) { /* no value matches both: nothing to exclude */
+            parts[np] = alts->items[q]; parts[np + 1] = b;
+            if (aieng__sc_unsat(c, parts, np + 2, 0)) continue;
+        }
         if (b->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(b)) b = aieng__schema_ref(c->root, aieng_json_get(b, "$ref"));
         if (!b) continue;
         if (n) aieng__buf_putc(&t, ',');
         if (aieng__sc_negtext(c, b, &t, 0, 0) == 1) n++;
-        else { t.n = at; if (t.p) t.p[at] = 0; }
+        else if (want) { /* the compiler's own not, tried (aieng__sc_comp_parts falls back when it fails) */
+            t.n = at;
+            aieng__buf_puts(&t, n ? ",{\"not\":" : "{\"not\":");
+            if (!aieng__sc_ref_text(c, b, &t) && !aieng__buf_json(&t, "", b, "")) t.oom = 1;
+            aieng__buf_putc(&t, '}');
+            n++; *full = 1;
+        } else { t.n = at; if (t.p) t.p[at] = 0; }
     }
     aieng__buf_puts(&t, "]}");
     if (n && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
@@ -7198,16 +7530,16 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
     aieng__buf t;
     const aieng_json *r = NULL;
     int i, ok = 1;
-    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from) return c->conv_to[i];
+    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from && c->conv_defer[i] == c->negdefer) return c->conv_to[i];
     memset(&t, 0, sizeof t);
     if (kind == 0) { /* if/then/else: (if and then) or (not if and else) */
         const aieng_json *th = aieng_json_get(part, "then"), *el = aieng_json_get(part, "else");
         aieng__buf_puts(&t, "{\"anyOf\":[{\"allOf\":[");
-        ok = aieng__sc_ref_text(c, from, &t);
-        if (ok && th) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, th, &t); }
+        ok = aieng__sc_node_text(c, from, &t);
+        if (ok && th) { aieng__buf_putc(&t, ','); ok = aieng__sc_node_text(c, th, &t); }
         aieng__buf_puts(&t, "]},{\"allOf\":[");
         if (ok) ok = aieng__sc_negany(c, from, &t);
-        if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_ref_text(c, el, &t); }
+        if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_node_text(c, el, &t); }
         aieng__buf_puts(&t, "]}]}");
     } else if (kind == 1) { /* dependency name -> schema: the name absent, or the schema */
         aieng_json key;
@@ -7219,7 +7551,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         aieng__buf_puts(&t, "{\"anyOf\":[{\"properties\":{");
         aieng__buf_put(&t, w, wn);
         aieng__buf_puts(&t, ":false}},");
-        if (ok) ok = aieng__sc_ref_text(c, from, &t);
+        if (ok) ok = aieng__sc_node_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
         aieng_free(NULL, w);
     } else ok = aieng__sc_negany(c, from, &t); /* not */
@@ -7896,6 +8228,21 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED) { c->err = AIENG_OK; id = aieng__sc_comp_parts(c, in, nin); }
     return id;
 }
+/* 1 when the not loop of aieng__sc_comp_parts takes `not nt` as it is (a type, listed
+   values, names required, members of some kinds, a string-only schema) */
+static int aieng__sc_not_native(aieng__sc *c, const aieng_json *nt) {
+    size_t q;
+    int only_vals = 1, only_type = 1;
+    if (nt->type == AIENG_JSON_BOOL || aieng__sc_not_req(nt) || aieng__sc_not_wit(c, nt, NULL) || aieng__sc_str_not(c, nt) >= 0) return 1;
+    if (nt->type != AIENG_JSON_OBJECT) return 0;
+    for (q = 0; q < nt->n; q++) {
+        const char *kk = nt->items[q]->key;
+        int annot = !strcmp(kk, "title") || !strcmp(kk, "description") || !strcmp(kk, "$comment");
+        if (!annot && strcmp(kk, "enum") && strcmp(kk, "const")) only_vals = 0;
+        if (!annot && strcmp(kk, "type")) only_type = 0;
+    }
+    return only_type || (only_vals && (aieng_json_get(nt, "enum") != NULL) != (aieng_json_get(nt, "const") != NULL));
+}
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64], *snot[AIENG__SL_MAXG];
     const char *xs[64];
@@ -7904,6 +8251,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *k;
     aieng__buf b;
     if (++c->depth > 200) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: nesting too deep (cyclic $ref inside allOf?)%s", NULL); }
+    if (c->trial_end && c->nrules > c->trial_end) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a oneOf exclusivity trial grows too large%s", NULL); }
     if (c->nrules > AIENG_SCHEMA_MAX_RULES || c->out.n > (size_t)AIENG_SCHEMA_MAX_RULES * 64) {
         c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: the grammar grows beyond AIENG_SCHEMA_MAX_RULES%s", NULL); }
     memset(&b, 0, sizeof b);
@@ -7973,9 +8321,14 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
                     add[na++] = cv;
                 }
             }
-            if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS &&
-                (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x) || aieng__sc_is_neg_array(c, x))) {
-                const aieng_json *cv = aieng__sc_convert(c, s, x, 2, NULL);
+            if ((x = aieng__sc_not_of(c, s)) != NULL && x->type == AIENG_JSON_OBJECT && na < AIENG__SC_MAXPARTS) {
+                const aieng_json *cv = NULL;
+                int defer = c->negdefer;
+                c->negdefer = 0;
+                if (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x) || aieng__sc_is_neg_array(c, x))
+                    cv = aieng__sc_convert(c, s, x, 2, NULL);
+                c->negdefer = defer;
+                if (!cv && defer && !aieng__sc_not_native(c, x)) cv = aieng__sc_convert(c, s, x, 2, NULL); /* in a trial: nots left to the compiler */
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
             }
             for (z = 0; z < na; z++) {
@@ -8010,14 +8363,32 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
             int nalt = 0;
             for (q = 0; q < k->n; q++) {
                 const aieng_json *ex = NULL;
-                int r;
+                int r, full = c->trials > 0;
                 if (!strcmp(which, "oneOf") && np + 2 <= AIENG__SC_MAXPARTS) {
-                    ex = aieng__sc_oneof_excl(c, k, q);
+                    ex = aieng__sc_oneof_excl(c, k, q, parts, np, &full);
                     if (!ex && c->err != AIENG_OK) { c->nmasked--; goto fail; }
-                }
+                } else full = 0;
                 parts[np] = k->items[q];
                 if (ex) parts[np + 1] = ex;
-                r = aieng__sc_comp(c, parts, np + 1 + (ex != NULL));
+                if (full) { /* a branch excluded by the compiler's not: strictly, else as before */
+                    aieng__sc_mark m;
+                    int defer0 = c->negdefer, end0 = c->trial_end;
+                    aieng__sc_mark_set(c, &m);
+                    c->flags &= ~AIENG_SCHEMA_RELAX;
+                    c->negdefer = 1;
+                    if (!c->trial_end || c->trial_end > c->nrules + AIENG__SC_TRIAL_RULES) c->trial_end = c->nrules + AIENG__SC_TRIAL_RULES;
+                    r = aieng__sc_comp(c, parts, np + 2);
+                    c->flags = m.flags; c->negdefer = defer0; c->trial_end = end0;
+                    if (r < 0 && c->err != AIENG_ERR_OOM) {
+                        aieng__sc_rollback(c, &m);
+                        c->trials--;
+                        ex = aieng__sc_oneof_excl(c, k, q, parts, np, NULL);
+                        if (!ex && c->err != AIENG_OK) { c->nmasked--; goto fail; }
+                        parts[np] = k->items[q];
+                        if (ex) parts[np + 1] = ex;
+                        r = aieng__sc_comp(c, parts, np + 1 + (ex != NULL));
+                    }
+                } else r = aieng__sc_comp(c, parts, np + 1 + (ex != NULL));
                 if (r < 0) { c->nmasked--; goto fail; }
                 if (aieng__sc_is_empty(c, r)) continue; /* this branch never matches alone */
                 aieng__buf_printf(&b, nalt++ ? " | s%d" : "s%d", r);
@@ -8206,6 +8577,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     *out = NULL;
     memset(&c, 0, sizeof c);
     c.root = schema;
+    c.trials = 64;
     c.flags = opts ? opts->flags : 0;
     r = aieng__sc_for(&c, schema);
     if (r >= 0) {
@@ -8224,7 +8596,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     }
     AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
     { int q; for (q = 0; q < c.nsynth; q++) aieng_json_free(c.synth[q]); AIENG_FREE(c.synth, NULL); }
-    AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL);
+    AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL); AIENG_FREE(c.conv_defer, NULL);
     { int q; for (q = 0; q < c.nset; q++) AIENG_FREE((void *)c.set_parts[q], NULL); }
     AIENG_FREE((void *)c.set_parts, NULL); AIENG_FREE(c.set_n, NULL); AIENG_FREE(c.set_rule, NULL);
     { int q; for (q = 0; q < c.nslm; q++) AIENG_FREE(c.slm_key[q], NULL); }
