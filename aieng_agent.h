@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.5.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.6.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -114,6 +114,13 @@
           their anyOf/allOf (members of required kinds: %unordered gets repeatable members
           M* and at-least-one conditions ?A,B), not {enum/const} of objects and arrays, a not
           (and a not-if) of an array schema; the validator's multipleOf is exact on digits
+   0.6.0  not (and the not of if) of any schema keyword by keyword, as disjoint
+          alternatives (allOf, anyOf, oneOf, if, $ref, not, dependencies, min/maxProperties,
+          contains one by one, the rest a group per type); oneOf exclusive against branches
+          of any form: a disjointness test (types, listed values, names a branch forbids),
+          else that not, tried and taken back when a part of it cannot be written; anyOf/
+          oneOf apply again inside a value that refers back to its schema; a schema without
+          `type` allows every type (AIENG_SCHEMA_INFER_TYPES for the old inference)
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -240,7 +247,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 4
+#define AIENG_AGENT_VERSION_MINOR 6
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -447,9 +454,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    --relax does, and fails when it does not validate).
 
    keyword                   validator            grammar (aieng_schema_to_gbnf)
-   type (all 7, or a list)   yes                  yes; absent: inferred from the keywords
-                                                  present (properties -> object, ...), else
-                                                  any value
+   type (all 7, or a list)   yes                  yes; absent: every type, each keyword acting
+                                                  on its own (AIENG_SCHEMA_INFER_TYPES: only
+                                                  the types the keywords name, properties ->
+                                                  object, ...: stricter, for generation)
    properties, required      yes                  yes; members in any order, each at most
                                                   once (the %unordered construct);
                                                   AIENG_SCHEMA_ORDERED: in schema order only
@@ -478,9 +486,13 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    enum, const               yes                  yes (whitespace allowed inside arrays/objects)
    anyOf, oneOf              yes (oneOf: exactly  yes, as alternatives merged with the sibling
                              one)                 keywords; oneOf's exclusivity is enforced
-                                                  against each other branch whose negation
-                                                  can be written as for `not` below (without
-                                                  enum/const), not against others
+                                                  against each other branch that a value may
+                                                  share (a sound disjointness test skips the
+                                                  others), by that branch's negation: the
+                                                  forms of `not` below, and any object schema
+                                                  keyword by keyword, tried and taken back
+                                                  where a part of it cannot be written (then
+                                                  as before: not against that branch)
    allOf                     yes                  merged when the parts do not set the same
                                                   keyword differently (properties/required
                                                   merge); else an error naming the keyword
@@ -591,16 +603,28 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   not of an array schema of items, minItems,
                                                   maxItems (type "array"): another type, too
                                                   short / long, or contains {not items}; the
-                                                  last two also as the "not if" of if/then/else
+                                                  last two also as the "not if" of if/then/else.
+                                                  Any other schema (and the "not if"): keyword
+                                                  by keyword, as alternatives that never
+                                                  overlap (each holds the earlier ones'
+                                                  positive forms): another type, a required
+                                                  name absent, a property whose value fails
+                                                  (its not, recursively), an allOf part
+                                                  failing, none of anyOf, none or two of
+                                                  oneOf, if and not then / not if and not
+                                                  else, a dependency broken, too few / many
+                                                  members, no item matching contains, the not
+                                                  of X for not X; the rest of the keywords a
+                                                  group per type they constrain, whose not is
+                                                  one of the forms above (else an error)
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
    JSON escapes; under a scalar formula (see `not`) numbers have any number of digits, no
    exponent and no "-0", and 1.0 is an integer. Looser (the only cases): oneOf's
-   exclusivity against branches outside the forms above; an anyOf/oneOf that is being
-   distributed is not applied again inside a value that refers back to its schema (a
-   recursive $ref such as "#" in a member); and only where the key automaton of extra
+   exclusivity against a branch whose negation cannot be written (a part outside the forms
+   above, or a trial past AIENG__SC_TRIAL_RULES rules); and only where the key automaton of extra
    members exceeds its bound (or has more than 12 patterns): a key matching two
    patternProperties is checked against one, a
    declared name (or one that not/dependencies forbid) that also matches a
@@ -632,6 +656,7 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
 #define AIENG_SCHEMA_COMPACT 2             /* no whitespace at all between tokens */
 #define AIENG_SCHEMA_RELAX 4               /* unsupported keywords: a looser grammar, named in `relaxed` */
 #define AIENG_SCHEMA_ORDERED 8             /* members in schema order (stricter; what generation wants) */
+#define AIENG_SCHEMA_INFER_TYPES 16        /* no `type`: only the types its keywords name (stricter) */
 typedef struct aieng_schema_options {
     int flags;          /* AIENG_SCHEMA_* */
     const char *root;   /* name of the start rule; NULL: "root" */
@@ -4190,20 +4215,24 @@ typedef struct aieng__sc {
     const aieng_json **memo_node; int *memo_rule; int nmemo, capmemo;
     int nrules, flags, fmt_used;          /* fmt_used: the fmt-* helper rules are needed */
     aieng__iv empty;                      /* rule ids whose language is empty */
-    const aieng_json *masked[64]; int nmasked;
+    const aieng_json *masked[64]; int nmasked, mask_base; /* anyOf/oneOf being distributed; those from mask_base on
+                                                                 belong to the value being compiled */
     int depth;
     aieng_result err;
     char relaxed[256];                    /* AIENG_SCHEMA_RELAX: keywords relaxed so far */
     aieng_json_doc **synth; int nsynth, capsynth; /* schemas made up for oneOf exclusivity */
     const aieng_json **conv_from, **conv_to; int nconv, capconv; /* if / dependencies / not rewritten as anyOf */
-    unsigned char *conv_defer;            /* ... with nots left to the compiler (negdefer) */
+    unsigned char *conv_tag;              /* ... each: 2 * kind (aieng__sc_convert's; 3: aieng__sc_not_of's) + negdefer */
     const aieng_json ***set_parts; int *set_n, *set_rule, nset, capset; /* memo of merged member schemas */
     char **slm_key; int *slm_rule, nslm, capslm; /* memo of string automata (aieng__sc_strings, aieng__sc_sl) */
     int trials;                           /* failed exclusivity trials left (aieng__sc_mark) */
-    int negdefer;                         /* in a trial: aieng__sc_negtext may leave nots to the compiler */
+    long waste;                           /* rules the failed trials made and took back */
+    int negdefer;                         /* aieng__sc_negtext may leave nots to the compiler (1 but for
+                                             oneOf exclusivity's narrow form) */
     int trial_end;                        /* in a trial: the rule count at which it gives up (0: none) */
 } aieng__sc;
-#define AIENG__SC_TRIAL_RULES 5000     /* rules one exclusivity trial may add */
+#define AIENG__SC_TRIAL_RULES 20000    /* rules one exclusivity trial may add */
+#define AIENG__SC_TRIAL_WASTE 40000    /* rules the failed trials of one compile may have made */
 /* A point the compiler can return to: a trial compile that fails (an exclusivity that
    cannot be written) takes back the rules and memo entries it made. */
 typedef struct aieng__sc_mark { size_t out; int nrules, nmemo, nset, nslm, nempty, nmasked, depth, flags; } aieng__sc_mark;
@@ -4247,7 +4276,7 @@ static const aieng_json *aieng__sc_kw(aieng__sc *c, const aieng_json **parts, in
     for (i = 0; i < np; i++) {
         const aieng_json *k = aieng_json_get(parts[i], kw);
         if (!k) continue;
-        for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
+        for (m = c->mask_base; m < c->nmasked; m++) if (c->masked[m] == k) break;
         if (m < c->nmasked) continue;
         if (found && !aieng_json_equal(found, k)) { if (conflict) *conflict = 1; continue; }
         found = k;
@@ -4428,8 +4457,11 @@ static int aieng__sc_for(aieng__sc *c, const aieng_json *s) { /* memoized rule f
     id = aieng__sc_new_rule(c);
     c->memo_node[c->nmemo] = s; c->memo_rule[c->nmemo] = id; c->nmemo++;
     {
-        int r = aieng__sc_comp(c, &s, 1);
+        int base = c->mask_base, r;
         aieng__buf body;
+        c->mask_base = c->nmasked; /* a value of its own: the anyOf/oneOf distributed around it apply again */
+        r = aieng__sc_comp(c, &s, 1);
+        c->mask_base = base;
         if (r < 0) return -1;
         memset(&body, 0, sizeof body);
         aieng__buf_printf(&body, "s%d", r);
@@ -4469,7 +4501,13 @@ static int aieng__sc_for_set(aieng__sc *c, const aieng_json **in, int n) {
     }
     id = aieng__sc_new_rule(c);
     c->set_parts[c->nset] = key; c->set_n[c->nset] = n; c->set_rule[c->nset] = id; c->nset++;
-    if ((r = aieng__sc_comp(c, in, n)) < 0) return -1;
+    {
+        int base = c->mask_base;
+        c->mask_base = c->nmasked; /* a value of its own */
+        r = aieng__sc_comp(c, in, n);
+        c->mask_base = base;
+    }
+    if (r < 0) return -1;
     memset(&body, 0, sizeof body);
     aieng__buf_printf(&body, "s%d", r);
     aieng__sc_emit(c, id, &body);
@@ -4770,7 +4808,7 @@ typedef struct aieng__slk { /* keys of extra members: the value rule for each se
 static int aieng__sc_sl_schema(aieng__sc *c, aieng__slb *L, const aieng_json *s, int neg, int depth);
 static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const char *what);
 /* remembers that `to` (made up) stands for `from`; to, or NULL when out of memory */
-static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from, const aieng_json *to) {
+static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from, const aieng_json *to, int kind) {
     unsigned char *d;
     if (c->nconv == c->capconv) {
         int nc = c->capconv ? c->capconv * 2 : 16;
@@ -4780,11 +4818,11 @@ static const aieng_json *aieng__sc_conv_put(aieng__sc *c, const aieng_json *from
         b2 = (const aieng_json **)AIENG_REALLOC((void *)c->conv_to, (size_t)nc * sizeof *b2, NULL);
         if (!b2) return NULL;
         c->conv_to = b2;
-        if (!(d = (unsigned char *)AIENG_REALLOC(c->conv_defer, (size_t)nc, NULL))) return NULL;
-        c->conv_defer = d;
+        if (!(d = (unsigned char *)AIENG_REALLOC(c->conv_tag, (size_t)nc, NULL))) return NULL;
+        c->conv_tag = d;
         c->capconv = nc;
     }
-    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = to; c->conv_defer[c->nconv] = (unsigned char)c->negdefer; c->nconv++;
+    c->conv_from[c->nconv] = from; c->conv_to[c->nconv] = to; c->conv_tag[c->nconv] = (unsigned char)(2 * kind + c->negdefer); c->nconv++;
     return to;
 }
 /* the schema of a part's `not`, through schemas that are only a $ref; not {allOf: [{required:
@@ -4805,7 +4843,7 @@ static const aieng_json *aieng__sc_not_of(aieng__sc *c, const aieng_json *part) 
         if (strcmp(k, "allOf") && strcmp(k, "title") && strcmp(k, "description") && strcmp(k, "$comment")) return x;
     }
     for (i = 0; i < al->n; i++) if (!aieng__sc_required_only(al->items[i])) return x;
-    for (i = 0; i < (size_t)c->nconv; i++) if (c->conv_from[i] == x) return c->conv_to[i];
+    for (i = 0; i < (size_t)c->nconv; i++) if (c->conv_from[i] == x && c->conv_tag[i] >> 1 == 3) return c->conv_to[i];
     memset(&t, 0, sizeof t);
     aieng__buf_puts(&t, "{\"required\":[");
     for (i = 0; i < al->n; i++) {
@@ -4829,7 +4867,7 @@ static const aieng_json *aieng__sc_not_of(aieng__sc *c, const aieng_json *part) 
     {
         const aieng_json *r = t.oom ? NULL : aieng__sc_synth(c, t.p, t.n);
         AIENG_FREE(t.p, NULL);
-        if (!r || !aieng__sc_conv_put(c, x, r)) return x; /* out of memory: the form stays unsupported */
+        if (!r || !aieng__sc_conv_put(c, x, r, 3)) return x; /* out of memory: the form stays unsupported */
         return r;
     }
 }
@@ -5534,7 +5572,9 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
         }
         if (ok) {
             int q, q2;
-            aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) ? "ordered=1 " : "", sep);
+            /* ordered: not with members of required kinds (their ~ and ? conditions over a name's
+               variants would let an early choice of order leave no way to meet them) */
+            aieng__buf_printf(b, "\"{\" ws %%unordered(%ssep=s%d", (c->flags & AIENG_SCHEMA_ORDERED) && !WM.n ? "ordered=1 " : "", sep);
             if (xr >= 0) aieng__buf_printf(b, " extra=s%d", xr);
             if (minp > 0) aieng__buf_printf(b, " min=%ld", minp);
             if (maxp >= 0) aieng__buf_printf(b, " max=%ld", maxp);
@@ -6989,9 +7029,12 @@ static int aieng__sc_neg_one(const aieng_json *s, const aieng_json *x) {
 static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt);
 static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int depth);
 /* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
-   strings and string-only schemas (aieng__sc_str_not; both with enums != 0), and object schemas of properties (each of those forms), required
-   names and type "object" (an anyOf of the ways they fail). 1 written, -1 outside these
-   forms. */
+   strings and string-only schemas (aieng__sc_str_not; both with enums != 0), and object
+   schemas of properties (each of those forms), required names and type "object" (an anyOf
+   of the ways they fail). With c->negdefer (the default; off for the narrow form that
+   oneOf exclusivity tries first) any schema, keyword by keyword, leaving to the compiler's
+   not what it cannot write here (see the general form below). 1 written, -1 outside
+   these forms. */
 static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, int enums, int depth) {
     const aieng_json *en, *cn, *ty, *rq, *pr;
     size_t i;
@@ -7047,9 +7090,9 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
         }
     /* not (A and B and ...) is (not A) or (not B and A) or ...: a type outside `type`, an
        object without a required name, an object with a property whose value fails its
-       schema, and for the other keywords (allOf parts, anyOf, $ref and not one by one, the
-       rest a group per type they constrain) {"type": T, "not": {the group}}, which the
-       compiler's not decides (failing where it cannot write it). In a trial each
+       schema, the keywords of aieng__sc_neg_one one by one, and the rest a group per type
+       they constrain, {"type": T, "not": {the group}}, which the compiler's not decides
+       (failing where it cannot write it). With negdefer each
        alternative also holds the earlier ones' positive forms, so that they never overlap
        (an ambiguous grammar grows with the nesting of a recursive schema). A lone group is
        the schema itself: -1, the compiler's own forms of not decide it. */
@@ -7352,7 +7395,7 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
     aieng__buf t;
     const aieng_json *r = NULL;
     size_t j;
-    int n = 0, want = full && *full;
+    int n = 0, want = full && *full, defer = c->negdefer, r0;
     if (full) *full = 0;
     memset(&t, 0, sizeof t);
     aieng__buf_puts(&t, "{\"allOf\":[");
@@ -7367,7 +7410,10 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
         if (b->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(b)) b = aieng__schema_ref(c->root, aieng_json_get(b, "$ref"));
         if (!b) continue;
         if (n) aieng__buf_putc(&t, ',');
-        if (aieng__sc_negtext(c, b, &t, 0, 0) == 1) n++;
+        c->negdefer = 0; /* the narrow text form first */
+        r0 = aieng__sc_negtext(c, b, &t, 0, 0);
+        c->negdefer = defer;
+        if (r0 == 1) n++;
         else if (want) { /* the compiler's own not, tried (aieng__sc_comp_parts falls back when it fails) */
             t.n = at;
             aieng__buf_puts(&t, n ? ",{\"not\":" : "{\"not\":");
@@ -7530,7 +7576,7 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
     aieng__buf t;
     const aieng_json *r = NULL;
     int i, ok = 1;
-    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from && c->conv_defer[i] == c->negdefer) return c->conv_to[i];
+    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from && c->conv_tag[i] == 2 * kind + c->negdefer) return c->conv_to[i];
     memset(&t, 0, sizeof t);
     if (kind == 0) { /* if/then/else: (if and then) or (not if and else) */
         const aieng_json *th = aieng_json_get(part, "then"), *el = aieng_json_get(part, "else");
@@ -7557,11 +7603,12 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
     } else ok = aieng__sc_negany(c, from, &t); /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
-    return r ? aieng__sc_conv_put(c, from, r) : NULL;
+    return r ? aieng__sc_conv_put(c, from, r, kind) : NULL;
 }
 static int aieng__sc_converted(const aieng__sc *c, const aieng_json *from) {
     int i;
-    for (i = 0; i < c->nconv; i++) if (c->conv_from[i] == from) return 1;
+    for (i = 0; i < c->nconv; i++) /* a not, as aieng__sc_comp_parts adds it in this mode */
+        if (c->conv_from[i] == from && (c->conv_tag[i] == 4 || (c->conv_tag[i] == 5 && c->negdefer))) return 1;
     return 0;
 }
 /* a `not` whose schema only constrains strings (pattern, minLength, maxLength, format with a
@@ -8328,7 +8375,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
                 if (aieng_json_get(x, "properties") || (aieng_json_get(x, "required") && aieng_json_get(x, "type")) || aieng__sc_objenum(x) || aieng__sc_is_neg_array(c, x))
                     cv = aieng__sc_convert(c, s, x, 2, NULL);
                 c->negdefer = defer;
-                if (!cv && defer && !aieng__sc_not_native(c, x)) cv = aieng__sc_convert(c, s, x, 2, NULL); /* in a trial: nots left to the compiler */
+                if (!cv && defer && !aieng__sc_not_native(c, x)) cv = aieng__sc_convert(c, s, x, 2, NULL); /* nots left to the compiler */
                 if (cv) add[na++] = cv; /* else: the not loop below names what it does not support */
             }
             for (z = 0; z < na; z++) {
@@ -8349,9 +8396,9 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         int m;
         if (!which) continue;
         k = aieng_json_get(parts[i], which);
-        for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
+        for (m = c->mask_base; m < c->nmasked; m++) if (c->masked[m] == k) break;
         if (m < c->nmasked) { if (!strcmp(which, "anyOf") && aieng_json_get(parts[i], "oneOf")) k = aieng_json_get(parts[i], "oneOf"); else continue; }
-        for (m = 0; m < c->nmasked; m++) if (c->masked[m] == k) break;
+        for (m = c->mask_base; m < c->nmasked; m++) if (c->masked[m] == k) break;
         if (m < c->nmasked) continue;
         if (k->type != AIENG_JSON_ARRAY || k->n == 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: anyOf/oneOf must be a non-empty array%s", NULL); goto fail; }
         if (c->nmasked >= 64 || np >= AIENG__SC_MAXPARTS - 2) {
@@ -8363,7 +8410,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
             int nalt = 0;
             for (q = 0; q < k->n; q++) {
                 const aieng_json *ex = NULL;
-                int r, full = c->trials > 0;
+                int r, full = c->trials > 0 && c->waste < AIENG__SC_TRIAL_WASTE;
                 if (!strcmp(which, "oneOf") && np + 2 <= AIENG__SC_MAXPARTS) {
                     ex = aieng__sc_oneof_excl(c, k, q, parts, np, &full);
                     if (!ex && c->err != AIENG_OK) { c->nmasked--; goto fail; }
@@ -8380,6 +8427,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
                     r = aieng__sc_comp(c, parts, np + 2);
                     c->flags = m.flags; c->negdefer = defer0; c->trial_end = end0;
                     if (r < 0 && c->err != AIENG_ERR_OOM) {
+                        c->waste += c->nrules - m.nrules;
                         aieng__sc_rollback(c, &m);
                         c->trials--;
                         ex = aieng__sc_oneof_excl(c, k, q, parts, np, NULL);
@@ -8502,7 +8550,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         if (aieng__fmt_index(aieng__sc_kw(c, parts, np, "format", NULL)) >= 0) types |= AIENG__T_STR;
         for (q = 0; nkw[q]; q++) if (aieng__sc_kw(c, parts, np, nkw[q], NULL)) types |= AIENG__T_NUM | AIENG__T_INT;
         if (!types && !nexcl && !nsnot) { aieng__buf_puts(&b, "value"); goto emit; }
-        if (!types) types = 0x7F;
+        if (!types || !(c->flags & AIENG_SCHEMA_INFER_TYPES)) types = 0x7F; /* as the spec says: a keyword acts on its type only */
     }
     if (nexcl) { /* not {enum/const}: each excluded value leaves its type's grammar */
         const char *sn[64];
@@ -8578,6 +8626,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     memset(&c, 0, sizeof c);
     c.root = schema;
     c.trials = 64;
+    c.negdefer = 1;
     c.flags = opts ? opts->flags : 0;
     r = aieng__sc_for(&c, schema);
     if (r >= 0) {
@@ -8596,7 +8645,7 @@ AIENG_API aieng_result aieng_schema_to_gbnf(const aieng_json *schema, const aien
     }
     AIENG_FREE((void *)c.memo_node, NULL); AIENG_FREE(c.memo_rule, NULL); aieng__iv_free(&c.empty);
     { int q; for (q = 0; q < c.nsynth; q++) aieng_json_free(c.synth[q]); AIENG_FREE(c.synth, NULL); }
-    AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL); AIENG_FREE(c.conv_defer, NULL);
+    AIENG_FREE((void *)c.conv_from, NULL); AIENG_FREE((void *)c.conv_to, NULL); AIENG_FREE(c.conv_tag, NULL);
     { int q; for (q = 0; q < c.nset; q++) AIENG_FREE((void *)c.set_parts[q], NULL); }
     AIENG_FREE((void *)c.set_parts, NULL); AIENG_FREE(c.set_n, NULL); AIENG_FREE(c.set_rule, NULL);
     { int q; for (q = 0; q < c.nslm; q++) AIENG_FREE(c.slm_key[q], NULL); }

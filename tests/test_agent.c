@@ -694,10 +694,10 @@ static void test_schema_hostile(void) {
         { "{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"$ref\":\"#/$defs/a\"}},\"$ref\":\"#/$defs/a\"}", "" },
         { "{\"type\":\"array\",\"minItems\":1000000000}", "minItems" },
         { "{\"type\":\"string\",\"minLength\":99999999}", "minLength" },
-        { "{\"type\":\"object\",\"if\":{\"minProperties\":1}}", "'if'" },
+        { "{\"type\":\"object\",\"if\":{\"properties\":{\"a\":{\"type\":\"array\",\"uniqueItems\":true,\"items\":{\"type\":\"string\"}}}}}", "uniqueItems" },
         { "{\"type\":\"number\",\"multipleOf\":0.3333333333333333333333}", "'multipleOf'" },
         { "{\"type\":\"object\",\"dependencies\":{\"a\":3}}", "dependencies" },
-        { "{\"not\":{\"required\":[\"a\"],\"minProperties\":1}}", "not" },
+        { "{\"not\":{\"type\":\"array\",\"uniqueItems\":true,\"items\":{\"type\":\"string\"}}}", "not" },
         { "{\"$ref\":\"other.json#/x\"}", "$ref" },
         { "{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}", "back-references" },
         { "{\"type\":\"string\",\"pattern\":\"(?=a)\"}", "look-around" },
@@ -1097,8 +1097,7 @@ static void check_objects(const char *label, int si, aieng_json_doc *sd, aieng_g
             aieng_json_free(d);
         }
     }
-    { /* non-objects: as the validator says too (an untyped schema with object keywords is read as
-         an object schema: the documented type inference, stricter than the validator) */
+    { /* non-objects: as the validator says too */
         static const char *const other[] = { "1", "[]", "\"s\"", "null" };
         size_t q;
         for (q = 0; q < 4; q++) {
@@ -1106,7 +1105,6 @@ static void check_objects(const char *label, int si, aieng_json_doc *sd, aieng_g
             int want;
             aieng_json_parse(other[q], strlen(other[q]), NULL, &d);
             want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
-            if (want && !aieng_json_get(aieng_json_root(sd), "type") && !aieng_json_get(aieng_json_root(sd), "if")) want = 0;
             CHECK(want == aieng_grammar_accepts(g, other[q], strlen(other[q])), "%s schema %d, %s: validator %d", label, si, other[q], want);
             aieng_json_free(d);
         }
@@ -1798,7 +1796,6 @@ static void test_object_not(void) {
     { /* forms outside: an error naming the keyword, and RELAX compiles them by leaving the not out */
         static const char *const bad[][2] = {
             { "{\"type\":\"object\",\"not\":{\"patternProperties\":{\"a\":{\"type\":\"array\",\"uniqueItems\":true}}}}", "uniqueItems" },
-            { "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"const\":\"a\"}}},{\"minProperties\":2}]}}", "anyOf" },
             { "{\"type\":\"object\",\"properties\":{\"a\":{}},\"dependencies\":{\"b\":[\"a\"]},\"not\":{\"propertyNames\":{\"not\":{\"const\":\"a\"}}}}", "dependencies" },
             { "{\"type\":\"object\",\"not\":{\"propertyNames\":{\"anyOf\":[{\"const\":\"a\"},{\"maxLength\":3}]}}}", "propertyNames" },
         };
@@ -2069,6 +2066,96 @@ static void test_schema_formula(void) {
 
 /* %unordered with min and members in schema order: a member that leaves too few members
    after it to reach min is not offered (the prefix would have no continuation) */
+/* oneOf exclusivity against branches of any object form (not of dependencies, if/then/else,
+   nested oneOf, allOf, $ref with siblings, additionalProperties, min/maxProperties, not of
+   not), written by the compiler's own not in a trial compile, and anyOf/oneOf applied again
+   inside a value that refers back to its schema. Every object over a small key pool is
+   checked against the validator (check_objects), and so are nested values. */
+static void test_oneof_exclusive(void) {
+    static const char *const sch[] = {
+        "{\"type\":\"object\",\"oneOf\":[{\"required\":[\"x\"],\"not\":{\"required\":[\"e\"]}},{\"type\":\"object\",\"dependencies\":{\"x\":{\"not\":{\"required\":[\"e\"]}}}}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"anyOf\":[{\"required\":[\"x\"],\"not\":{\"required\":[\"e\"]}},{\"required\":[\"e\"],\"not\":{\"required\":[\"x\"]}}]},"
+        "{\"type\":\"object\",\"dependencies\":{\"x\":{\"not\":{\"required\":[\"e\"]}}},\"minProperties\":1}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"properties\":{\"a\":{\"enum\":[1]},\"x\":{\"type\":\"integer\"}}},{\"properties\":{\"a\":{\"enum\":[\"s\"]},\"e\":{\"type\":\"string\"}}}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"not\":{\"required\":[\"x\",\"e\"]},\"required\":[\"a\"]},{\"not\":{\"required\":[\"a\"]},\"required\":[\"x\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"properties\":{\"x\":{}},\"additionalProperties\":false},{\"properties\":{\"e\":{}},\"additionalProperties\":false}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"minProperties\":2},{\"required\":[\"x\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"maxProperties\":1},{\"properties\":{\"x\":{\"type\":\"string\"}}}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"if\":{\"required\":[\"x\"]},\"then\":{\"required\":[\"e\"]},\"else\":{\"required\":[\"a\"]}},{\"required\":[\"a\",\"x\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"oneOf\":[{\"required\":[\"x\"]},{\"required\":[\"e\"]}]},{\"required\":[\"a\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"allOf\":[{\"required\":[\"x\"]},{\"properties\":{\"x\":{\"type\":\"string\"}}}]},{\"properties\":{\"x\":{\"type\":[\"integer\",\"string\"]}}}]}",
+        "{\"definitions\":{\"d\":{\"required\":[\"x\"]}},\"type\":\"object\",\"oneOf\":[{\"$ref\":\"#/definitions/d\",\"properties\":{\"x\":{\"type\":\"string\"}}},{\"required\":[\"e\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"dependentRequired\":{\"x\":[\"e\"]}},{\"required\":[\"a\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"properties\":{\"x\":{\"minLength\":2}}},{\"properties\":{\"e\":{\"maximum\":0}}},{\"required\":[\"a\"]}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"patternProperties\":{\"^[xe]$\":{\"type\":\"integer\"}}},{\"required\":[\"x\"]}]}",
+        /* not and if of any object form, outside oneOf too */
+        "{\"type\":\"object\",\"if\":{\"minProperties\":2},\"then\":{\"required\":[\"a\"]},\"else\":{\"not\":{\"required\":[\"x\"]}}}",
+        "{\"not\":{\"required\":[\"a\"],\"minProperties\":2}}",
+        "{\"type\":\"object\",\"not\":{\"anyOf\":[{\"propertyNames\":{\"not\":{\"const\":\"a\"}}},{\"minProperties\":2}]}}",
+        "{\"type\":\"object\",\"not\":{\"properties\":{\"x\":{\"minLength\":2},\"a\":{\"type\":\"integer\"}},\"additionalProperties\":false}}"};
+    static const char *const keys[] = { "x", "e", "a" };
+    static const char *const vals[] = { "1", "\"s\"" };
+    /* recursive: the anyOf/oneOf of a schema applies again inside the values that refer to it */
+    static const char *const rsch[] = {
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"allOf\":[{\"$ref\":\"#\"}],\"type\":\"object\"}},\"anyOf\":[{\"required\":[\"x\"]},{\"maxProperties\":0}]}",
+        "{\"type\":\"object\",\"oneOf\":[{\"required\":[\"x\"]},{\"required\":[\"e\"]}],\"properties\":{\"a\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}",
+        "{\"definitions\":{\"v\":{\"oneOf\":[{\"type\":\"integer\"},{\"$ref\":\"#/definitions/o\"},{\"$ref\":\"#/definitions/d\"}]},"
+        "\"o\":{\"type\":\"object\",\"patternProperties\":{\"^[a-z]\":{\"$ref\":\"#/definitions/v\"}},\"additionalProperties\":false},"
+        "\"d\":{\"type\":\"object\",\"properties\":{\"$d\":{\"type\":\"integer\"}},\"required\":[\"$d\"],\"additionalProperties\":false}},"
+        "\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/definitions/v\"},\"x\":{\"$ref\":\"#/definitions/v\"}}}"};
+    static const char *const rkeys[] = { "x", "e", "a" };
+    static const char *const rvals[] = { "1", "{}", "{\"x\":1}", "{\"e\":1,\"x\":1}", "[{\"x\":1}]", "[{\"x\":1,\"e\":1}]", "{\"a\":{\"x\":1}}",
+                                         "{\"a\":{\"b\":{}}}", "{\"$d\":1}", "{\"a\":{\"$d\":1,\"b\":1}}", "{\"b\":{\"c\":{\"d\":1}}}" };
+    size_t si;
+    int mism = 0, total = 0, agree = 0;
+    for (si = 0; si < sizeof sch / sizeof *sch + sizeof rsch / sizeof *rsch; si++) {
+        int rec = si >= sizeof sch / sizeof *sch;
+        const char *text = rec ? rsch[si - sizeof sch / sizeof *sch] : sch[si];
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        objcheck r;
+        aieng_json_parse(text, strlen(text), NULL, &sd);
+        CHECK(compile_schema(aieng_json_root(sd), 0, &g) == 0, "oneOf exclusivity schema %d compiles: %s", (int)si, aieng_last_error());
+        if (!g) { aieng_json_free(sd); continue; }
+        if (rec) check_objects("recursive anyOf/oneOf", (int)si, sd, g, NULL, rkeys, 3, rvals, (int)(sizeof rvals / sizeof *rvals), 2, &r);
+        else check_objects("oneOf exclusivity", (int)si, sd, g, NULL, keys, 3, vals, 2, 3, &r);
+        CHECK(r.mism == 0, "oneOf exclusivity schema %d: grammar and validator disagree on %d of %d objects", (int)si, r.mism, r.total);
+        CHECK(r.vcount > 0 && r.vcount < r.total, "oneOf exclusivity schema %d: the objects tried hold valid and invalid ones (%d of %d valid)",
+              (int)si, r.vcount, r.total);
+        mism += r.mism; total += r.total; agree += r.agree;
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
+    printf("oneOf exclusivity over any object form, anyOf/oneOf inside recursive values: grammar == validator on %d/%d objects\n", agree, total);
+}
+
+/* A schema without `type` allows every type (each keyword acts on its own type), as the
+   validator says; AIENG_SCHEMA_INFER_TYPES keeps only the types its keywords name. */
+static void test_schema_infer_types(void) {
+    static const char *const sch = "{\"properties\":{\"a\":{\"minLength\":2}},\"required\":[\"a\"]}";
+    static const struct { const char *text; int exact, infer; } inst[] = {
+        { "{\"a\":\"xy\"}", 1, 1 }, { "{\"a\":\"x\"}", 0, 0 }, { "{\"a\":1}", 1, 0 }, { "{}", 0, 0 }, { "1", 1, 0 }, { "[]", 1, 0 }, { "null", 1, 0 } };
+    aieng_json_doc *sd = NULL;
+    aieng_grammar *g = NULL, *gi = NULL;
+    size_t i;
+    aieng_json_parse(sch, strlen(sch), NULL, &sd);
+    CHECK(compile_schema(aieng_json_root(sd), 0, &g) == 0, "untyped schema compiles: %s", aieng_last_error());
+    CHECK(compile_schema(aieng_json_root(sd), AIENG_SCHEMA_INFER_TYPES, &gi) == 0, "untyped schema compiles with AIENG_SCHEMA_INFER_TYPES: %s", aieng_last_error());
+    for (i = 0; g && gi && i < sizeof inst / sizeof *inst; i++) {
+        aieng_json_doc *d = NULL;
+        aieng_json_parse(inst[i].text, strlen(inst[i].text), NULL, &d);
+        CHECK((aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK) == inst[i].exact, "validator on %s", inst[i].text);
+        CHECK(aieng_grammar_accepts(g, inst[i].text, strlen(inst[i].text)) == inst[i].exact, "untyped schema: %s %s", inst[i].text,
+              inst[i].exact ? "accepted" : "refused");
+        CHECK(aieng_grammar_accepts(gi, inst[i].text, strlen(inst[i].text)) == inst[i].infer, "AIENG_SCHEMA_INFER_TYPES: %s %s", inst[i].text,
+              inst[i].infer ? "accepted" : "refused");
+        aieng_json_free(d);
+    }
+    aieng_grammar_free(g);
+    aieng_grammar_free(gi);
+    aieng_json_free(sd);
+}
+
 static void test_unordered_min_viable(void) {
     static const struct { const char *text; int ok; } pre[] = {
         { "{b", 0 }, { "{c", 0 }, { "{a", 1 }, { "{a,c", 0 }, { "{a,b", 1 }, { "{a,b,c}", 1 }, { "{a,b}", 0 } };
@@ -2112,6 +2199,8 @@ int main(void) {
     test_schema_kw_arrays();
     test_schema_formula();
     test_unordered_min_viable();
+    test_oneof_exclusive();
+    test_schema_infer_types();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
