@@ -4208,7 +4208,7 @@ AIENG_API aieng_result aieng_schema_validate(const aieng_json *schema, const aie
     }
 }
 /* ---------------------------------------------------------------- JSON Schema -> GBNF */
-#define AIENG__SC_MAXPARTS 64
+#define AIENG__SC_MAXPARTS 128
 typedef struct aieng__sc {
     const aieng_json *root;
     aieng__buf out;
@@ -4227,12 +4227,14 @@ typedef struct aieng__sc {
     char **slm_key; int *slm_rule, nslm, capslm; /* memo of string automata (aieng__sc_strings, aieng__sc_sl) */
     int trials;                           /* failed exclusivity trials left (aieng__sc_mark) */
     long waste;                           /* rules the failed trials made and took back */
+    long axwork;                          /* automaton transitions explored so far (AIENG__SC_AX_WORK) */
     int negdefer;                         /* aieng__sc_negtext may leave nots to the compiler (1 but for
                                              oneOf exclusivity's narrow form) */
     int trial_end;                        /* in a trial: the rule count at which it gives up (0: none) */
 } aieng__sc;
-#define AIENG__SC_TRIAL_RULES 20000    /* rules one exclusivity trial may add */
-#define AIENG__SC_TRIAL_WASTE 40000    /* rules the failed trials of one compile may have made */
+#define AIENG__SC_TRIAL_RULES 10000    /* rules one exclusivity trial may add */
+#define AIENG__SC_TRIAL_WASTE 20000    /* rules the failed trials of one compile may have made */
+#define AIENG__SC_AX_WORK 50000000L    /* automaton work (transitions, formula nodes) one compile may do: hostile schemas */
 /* A point the compiler can return to: a trial compile that fails (an exclusivity that
    cannot be written) takes back the rules and memo entries it made. */
 typedef struct aieng__sc_mark { size_t out; int nrules, nmemo, nset, nslm, nempty, nmasked, depth, flags; } aieng__sc_mark;
@@ -5787,6 +5789,7 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
 #define AIENG__AX_GROW(p, n, cp, T) do { if ((n) == (cp)) { long nc_ = (cp) ? (cp) * 2 : 64; T *np_ = (T *)AIENG_REALLOC((p), (size_t)nc_ * sizeof(T), NULL); \
         if (!np_) { ok = 0; goto done; } (p) = np_; (cp) = nc_; } } while (0)
     if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2; /* the schema's rule budget */
+    if (c->axwork > AIENG__SC_AX_WORK) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: its automata need more work than AIENG__SC_AX_WORK allows (%s)", what); return -2; }
     hcap = 1024;
     while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
     hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
@@ -5797,6 +5800,7 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
     hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
     for (i = 0; i < nst; i++) {
         if (a->tail && a->tail(a->u, keys[i], NULL)) continue;
+        c->axwork += a->natoms;
         for (k = 0; k < a->natoms; k++) {
             uint64_t t = a->next(a->u, keys[i], k);
             long h, j;
@@ -7827,6 +7831,11 @@ static int aieng__fm_eval(const aieng__fm *F, int i, const unsigned char *av) {
     if (op == AIENG__FM_ONE) return cnt[2] ? 2 : cnt[1] == 1;
     return cnt[2] ? 2 : op == AIENG__FM_AND;
 }
+/* the formula's value at its root, counted as work (AIENG__SC_AX_WORK) */
+static int aieng__fm_root(const aieng__fm *F, const unsigned char *av) {
+    F->c->axwork += F->op.n;
+    return aieng__fm_eval(F, F->op.n - 1, av);
+}
 /* the product automaton; states are vectors of w ints, interned (st: index) */
 typedef struct aieng__fx {
     const aieng__fm *F;
@@ -7916,7 +7925,7 @@ static int aieng__fx_num_accept(const void *u, uint64_t st) {
     unsigned char av[AIENG__FM_MAXA];
     if ((v[0] != 2 && v[0] != 3 && v[0] != 5) || (v[1] && !v[2])) return 0;
     aieng__fx_num_atoms(X, v, 1, av);
-    return aieng__fm_eval(X->F, X->F->op.n - 1, av) == 1;
+    return aieng__fm_root(X->F, av) == 1;
 }
 static uint64_t aieng__fx_num_next(const void *u, uint64_t st, int atom) {
     aieng__fx *X = (aieng__fx *)u; /* interning grows the table */
@@ -7966,7 +7975,7 @@ static uint64_t aieng__fx_num_next(const void *u, uint64_t st, int atom) {
     v[5] = v[5] + 1 > X->sat_f ? X->sat_f : v[5] + 1;
 out:
     aieng__fx_num_atoms(X, v, 0, av);
-    if (aieng__fm_eval(X->F, X->F->op.n - 1, av) == 0) return AIENG__AX_DEAD;
+    if (aieng__fm_root(X->F, av) == 0) return AIENG__AX_DEAD;
     return aieng__fx_intern(X, v);
 }
 static void aieng__fx_str_atoms(const aieng__fx *X, const int *v, int final, unsigned char *av) {
@@ -7985,7 +7994,7 @@ static int aieng__fx_str_accept(const void *u, uint64_t st) {
     const aieng__fx *X = (const aieng__fx *)u;
     unsigned char av[AIENG__FM_MAXA];
     aieng__fx_str_atoms(X, X->tab + (long)st * X->w, 1, av);
-    return aieng__fm_eval(X->F, X->F->op.n - 1, av) == 1;
+    return aieng__fm_root(X->F, av) == 1;
 }
 static uint64_t aieng__fx_str_next(const void *u, uint64_t st, int atom) {
     aieng__fx *X = (aieng__fx *)u;
@@ -7999,7 +8008,7 @@ static uint64_t aieng__fx_str_next(const void *u, uint64_t st, int atom) {
         v[1 + i] = t < 0 ? d->n : t;
     }
     aieng__fx_str_atoms(X, v, 0, av);
-    if (aieng__fm_eval(X->F, X->F->op.n - 1, av) == 0) return AIENG__AX_DEAD;
+    if (aieng__fm_root(X->F, av) == 0) return AIENG__AX_DEAD;
     return aieng__fx_intern(X, v);
 }
 /* The part of the parts' language of one type (str: strings, else numbers), appended to b:
