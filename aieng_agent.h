@@ -619,7 +619,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   one of the forms above (else an error)
    unevaluated*, $dynamicRef, $recursiveRef: error on both sides (relaxed in the grammar)
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
-   integer; numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
+   integer; an enum/const number is matched as written and in its plain decimal spelling
+   (1.0 and 1, 1e2 and 100), not in other spellings of the same value (1.00); numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
    JSON escapes; under a scalar formula (see `not`) numbers have any number of digits, no
    exponent and no "-0", and 1.0 is an integer. Looser (the only cases): oneOf's
@@ -4318,6 +4319,27 @@ static void aieng__sc_json_lit(aieng__buf *b, const aieng_json *v) {
         return;
     }
     if (aieng_json_write(v, 0, &t, &n) != AIENG_OK) { b->oom = 1; return; }
+    if (v->type == AIENG_JSON_NUMBER) { /* also its plain decimal spelling: 1.0 as 1, 1e2 as 100, -0 as 0 */
+        aieng__dec d;
+        char cs[100];
+        size_t cn = 0;
+        int k;
+        if (aieng__dec_parse(t, n, &d)) {
+            if (d.neg && (d.li || d.lf)) cs[cn++] = '-';
+            if (!d.li) cs[cn++] = '0';
+            for (k = 0; k < d.li; k++) cs[cn++] = d.in[k];
+            if (d.lf) { cs[cn++] = '.'; for (k = 0; k < d.lf; k++) cs[cn++] = d.fr[k]; }
+            if (cn != n || memcmp(cs, t, n)) {
+                aieng__buf_putc(b, '(');
+                aieng__sc_lit(b, t, n);
+                aieng__buf_puts(b, " | ");
+                aieng__sc_lit(b, cs, cn);
+                aieng__buf_putc(b, ')');
+                AIENG_FREE(t, NULL);
+                return;
+            }
+        }
+    }
     aieng__sc_lit(b, t, n);
     AIENG_FREE(t, NULL);
 }
@@ -8240,6 +8262,9 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *vals[256];
     char msg[320];
     int i, comb = 0, id, nv = 0, relax = c->flags & AIENG_SCHEMA_RELAX, loose = 0;
+    aieng__sc_mark m0;
+    long ax0 = c->axwork;
+    aieng__sc_mark_set(c, &m0);
     for (i = 0; i < nin; i++) { /* a part's type allows scalars only */
         int bits = in[i]->type == AIENG_JSON_OBJECT ? aieng__sc_typebit(aieng_json_get(in[i], "type")) : -1;
         if (bits > 0 && !(bits & (AIENG__T_OBJ | AIENG__T_ARR))) loose = 1;
@@ -8250,7 +8275,14 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
         aieng__last_error_copy(msg, sizeof msg);
         c->err = AIENG_OK;
-        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* the formula's bound is the reason */
+        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED && relax && c->negdefer) {
+            aieng__sc_rollback(c, &m0); /* relaxed: the nots as before, left out where unsupported */
+            c->negdefer = 0;
+            c->axwork = ax0;
+            id = aieng__sc_comp_parts(c, in, nin);
+            c->negdefer = 1;
+        }
+        if (id < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* the formula's bound is the reason */
             c->err = AIENG_OK;
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
         }
@@ -8282,6 +8314,13 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     }
     c->flags |= relax;
     if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED) { c->err = AIENG_OK; id = aieng__sc_comp_parts(c, in, nin); }
+    if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED && c->negdefer) { /* relaxed: the nots as before, left out where unsupported */
+        aieng__sc_rollback(c, &m0);
+        c->negdefer = 0;
+        c->axwork = ax0; /* the work the old way needs, as before */
+        id = aieng__sc_comp_parts(c, in, nin);
+        c->negdefer = 1;
+    }
     return id;
 }
 /* 1 when the not loop of aieng__sc_comp_parts takes `not nt` as it is (a type, listed
