@@ -7053,7 +7053,7 @@ static int aieng__sc_neg_one(const aieng_json *s, const aieng_json *x) {
     return 0;
 }
 static int aieng__sc_str_not(aieng__sc *c, const aieng_json *nt);
-static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int depth);
+static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int nctx, int depth);
 /* "not s" as schema text for: booleans, `type` alone, enum/const of null, booleans and
    strings and string-only schemas (aieng__sc_str_not; both with enums != 0), and object
    schemas of properties (each of those forms), required names and type "object" (an anyOf
@@ -7196,7 +7196,7 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
                     for (z2 = z + 1; z2 < x->n; z2++) {
                         const aieng_json *two[2];
                         two[0] = x->items[z]; two[1] = x->items[z2];
-                        if (aieng__sc_unsat(c, two, 2, 0)) continue;
+                        if (aieng__sc_unsat(c, two, 2, 0, 0)) continue;
                         aieng__buf_puts(&ng, "{" AIENG__ALLT ",\"allOf\":["); ok &= aieng__sc_node_text(c, x->items[z], &ng);
                         aieng__buf_putc(&ng, ','); ok &= aieng__sc_node_text(c, x->items[z2], &ng); aieng__buf_puts(&ng, "]}");
                         AIENG__NEG_ALT();
@@ -7259,8 +7259,8 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
                 aieng__buf_put(&acc, ps.p, ps.n);
                 ps.n = 0;
                 continue;
-            } else if (!strcmp(x->key, "minProperties")) {
-                aieng__buf_printf(&ng, "{\"type\":\"object\",\"maxProperties\":%.0f}", x->d - 1);
+            } else if (!strcmp(x->key, "minProperties")) { /* (0: always holds, no alternative) */
+                if (x->d >= 1) aieng__buf_printf(&ng, "{\"type\":\"object\",\"maxProperties\":%.0f}", x->d - 1);
             } else if (!strcmp(x->key, "maxProperties")) {
                 aieng__buf_printf(&ng, "{\"type\":\"object\",\"minProperties\":%.0f}", x->d + 1);
             } else if (!strcmp(x->key, "contains")) { /* an array whose items all fail it */
@@ -7339,14 +7339,17 @@ static const aieng_json *aieng__sc_prop(const aieng_json *s, const char *name, s
    none; or every value one of them lists fails another (the validator decides); or only
    objects remain and a name one of them requires is forbidden by another (properties
    false, additionalProperties false without patternProperties) or takes schemas there
-   that no value satisfies together. What it does not read only widens what it considers,
-   so a 1 is always right: oneOf exclusivity against such a branch needs no negation. */
-static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int depth) {
+   that no value satisfies together. The first nctx inputs are the context of a
+   distribution: the validator does not run on them (their anyOf/oneOf are being
+   distributed). What it does not read only widens what it considers, so a 1 is always
+   right: oneOf exclusivity against such a branch needs no negation. */
+static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, int nctx, int depth) {
     const aieng_json *S[64], *k;
+    unsigned char ctx[64]; /* from the first nctx inputs (and what they lead to) */
     int n = 0, i, j, tb = 0x7F;
     size_t q, z;
     if (depth > 8) return 0;
-    for (i = 0; i < nin && n < 64; i++) S[n++] = in[i];
+    for (i = 0; i < nin && n < 64; i++) { ctx[n] = i < nctx; S[n++] = in[i]; }
     for (i = 0; i < n; i++) { /* flatten $ref and allOf; types */
         const aieng_json *s = S[i];
         int bits, vb = 0;
@@ -7356,12 +7359,12 @@ static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, i
             const aieng_json *t = aieng__schema_ref(c->root, k);
             if (!t) return 0;
             for (j = 0; j < n && S[j] != t; j++) {}
-            if (j == n) { if (n == 64) return 0; S[n++] = t; }
+            if (j == n) { if (n == 64) return 0; ctx[n] = ctx[i]; S[n++] = t; }
         }
         if ((k = aieng_json_get(s, "allOf")) != NULL && k->type == AIENG_JSON_ARRAY)
             for (q = 0; q < k->n; q++) {
                 for (j = 0; j < n && S[j] != k->items[q]; j++) {}
-                if (j == n) { if (n == 64) return 0; S[n++] = k->items[q]; }
+                if (j == n) { if (n == 64) return 0; ctx[n] = ctx[i]; S[n++] = k->items[q]; }
             }
         if ((k = aieng_json_get(s, "type")) != NULL && (bits = aieng__sc_typebit(k)) >= 0)
             tb &= (bits & AIENG__T_NUM) ? bits | AIENG__T_INT : bits;
@@ -7383,9 +7386,13 @@ static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, i
             const aieng_json *x = vals[q];
             for (j = 0; j < n; j++) {
                 aieng__sv v;
+                /* the context is left out (its anyOf/oneOf being distributed must not decide:
+                   the validator would count their other branches), which only widens; a
+                   validator error proves nothing */
+                if (ctx[j] || S[j]->type != AIENG_JSON_OBJECT) continue;
                 memset(&v, 0, sizeof v);
                 v.root = c->root;
-                if (aieng__sv_val(&v, S[j], x) != 1) break;
+                if (aieng__sv_val(&v, S[j], x) == 0) break;
             }
             if (j == n) break; /* x satisfies all of them */
         }
@@ -7405,7 +7412,7 @@ static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, i
                 ap = aieng_json_get(s, "additionalProperties");
                 if (ap && ap->type == AIENG_JSON_BOOL && !ap->boolean && !aieng_json_get(s, "patternProperties")) return 1;
             }
-            if (np && aieng__sc_unsat(c, P, np, depth + 1)) return 1;
+            if (np && aieng__sc_unsat(c, P, np, 0, depth + 1)) return 1;
         }
     }
     return 0;
@@ -7431,7 +7438,7 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
         if (j == q) continue;
         if (np < 62) { /* no value matches both: nothing to exclude */
             parts[np] = alts->items[q]; parts[np + 1] = b;
-            if (aieng__sc_unsat(c, parts, np + 2, 0)) continue;
+            if (aieng__sc_unsat(c, parts, np + 2, np, 0)) continue;
         }
         if (b->type == AIENG_JSON_OBJECT && aieng__sc_is_only_ref(b)) b = aieng__schema_ref(c->root, aieng_json_get(b, "$ref"));
         if (!b) continue;

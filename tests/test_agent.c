@@ -2088,6 +2088,10 @@ static void test_oneof_exclusive(void) {
         "{\"type\":\"object\",\"oneOf\":[{\"dependentRequired\":{\"x\":[\"e\"]}},{\"required\":[\"a\"]}]}",
         "{\"type\":\"object\",\"oneOf\":[{\"properties\":{\"x\":{\"minLength\":2}}},{\"properties\":{\"e\":{\"maximum\":0}}},{\"required\":[\"a\"]}]}",
         "{\"type\":\"object\",\"oneOf\":[{\"patternProperties\":{\"^[xe]$\":{\"type\":\"integer\"}}},{\"required\":[\"x\"]}]}",
+        /* a listed value in two branches (the disjointness test must not ask the validator about
+           the oneOf being distributed) */
+        "{\"oneOf\":[{\"const\":{\"x\":1}},{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}}}]}",
+        "{\"allOf\":[{\"oneOf\":[{\"const\":{\"x\":1}},{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}}}]}]}",
         /* not and if of any object form, outside oneOf too */
         "{\"type\":\"object\",\"if\":{\"minProperties\":2},\"then\":{\"required\":[\"a\"]},\"else\":{\"not\":{\"required\":[\"x\"]}}}",
         "{\"not\":{\"required\":[\"a\"],\"minProperties\":2}}",
