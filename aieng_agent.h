@@ -4229,6 +4229,7 @@ typedef struct aieng__sc {
     int trials;                           /* failed exclusivity trials left (aieng__sc_mark) */
     long waste;                           /* rules the failed trials made and took back */
     long axwork;                          /* automaton transitions explored so far (AIENG__SC_AX_WORK) */
+    const aieng_json *numtype[2];         /* {"type": "number"} and {"type": "integer"}, made on first use */
     int negdefer;                         /* aieng__sc_negtext may leave nots to the compiler (1 but for
                                              oneOf exclusivity's narrow form) */
     int trial_end;                        /* in a trial: the rule count at which it gives up (0: none) */
@@ -7104,8 +7105,8 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
         if (en && en->type != AIENG_JSON_ARRAY) return -1;
         for (i = 0; i < (cn ? 1 : en->n); i++) {
             const aieng_json *x = cn ? cn : en->items[i];
-            if (x->type != AIENG_JSON_NULL && x->type != AIENG_JSON_BOOL && x->type != AIENG_JSON_STRING) return -1;
-        }
+            if (x->type != AIENG_JSON_NULL && x->type != AIENG_JSON_BOOL && x->type != AIENG_JSON_STRING && !c->negdefer) return -1;
+        } /* (numbers and the rest: the compiler's not of listed values decides) */
         return aieng__buf_json(o, cn ? "{\"not\":{\"enum\":[" : "{\"not\":{\"enum\":", cn ? cn : en, cn ? "]}}" : "}}") ? 1 : -1;
     }
     if ((rq && rq->type != AIENG_JSON_ARRAY) || (pr && pr->type != AIENG_JSON_OBJECT)) return -1;
@@ -8349,7 +8350,8 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
     const aieng_json *parts[AIENG__SC_MAXPARTS], *excl[64], *snot[AIENG__SL_MAXG];
     const char *xs[64];
     size_t xl[64];
-    int np = 0, i, id = -1, types = 0, conflict = 0, nexcl = 0, no_true = 0, no_false = 0, kstr = -1, nsnot = 0, nxs = 0;
+    int np = 0, i, id = -1, types = 0, conflict = 0, nexcl = 0, no_true = 0, no_false = 0, kstr = -1, nsnot = 0, nxs = 0, numrule = -1;
+    int numsplit = 0; /* a not the number grammar cannot write: the numbers alone, as a scalar formula */
     const aieng_json *k;
     aieng__buf b;
     if (++c->depth > 200) { c->depth--; return aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: nesting too deep (cyclic $ref inside allOf?)%s", NULL); }
@@ -8551,6 +8553,26 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
             if (!types) types = -1;
             continue;
         }
+        {   /* a not of a number-only schema (bounds, multipleOf, type): the types it names that are
+               not numbers leave, and the numbers are a scalar formula (numsplit) */
+            static const char *const nk[] = { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "type", NULL };
+            int numk = 0, other = 0, z, tt;
+            for (q = 0; q < nt->n; q++) {
+                for (z = 0; nk[z] && strcmp(nk[z], nt->items[q]->key); z++) {}
+                if (nk[z]) numk += z < 5; else if (aieng__sc_kwgroup(nt->items[q]->key) >= 0) other = 1;
+            }
+            if (numk && !other) {
+                tt = aieng_json_get(nt, "type") ? aieng__sc_typebit(aieng_json_get(nt, "type")) : 0x7F;
+                if (tt > 0) {
+                    if (tt & AIENG__T_NUM) tt |= AIENG__T_INT;
+                    if (!types) types = 0x7F;
+                    types &= ~(tt & ~(AIENG__T_NUM | AIENG__T_INT));
+                    if (!types) types = -1;
+                    if (tt & (AIENG__T_NUM | AIENG__T_INT)) numsplit = 1;
+                    continue;
+                }
+            }
+        }
         {   /* a not of a string-only schema: strings outside its language (and, without a type or
                enum, no other type: the schema holds for every non-string) */
             int styp = aieng__sc_str_not(c, nt);
@@ -8586,9 +8608,7 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         if ((t = aieng__sc_typebit(k)) <= 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type' in 'not'%s", NULL); goto fail; }
         if (!types) types = 0x7F;
         if (t & AIENG__T_NUM) t |= AIENG__T_INT;
-        if ((t & AIENG__T_INT) && !(t & AIENG__T_NUM) && (types & AIENG__T_NUM)) {
-            if (aieng__sc_relax(c, "not")) continue;
-            aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: not {\"type\": \"integer\"} on numbers is not supported%s", NULL); goto fail; }
+        if ((t & AIENG__T_INT) && !(t & AIENG__T_NUM) && (types & AIENG__T_NUM)) { numsplit = 1; continue; } /* numbers with a fraction */
         types &= ~t;
         if (!types) types = -1;
     }
@@ -8619,9 +8639,10 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
                 size_t z;
                 for (z = 0; z < x->len; z++) if ((unsigned char)x->s[z] < 0x20 || x->s[z] == '"' || x->s[z] == '\\') auto_ = 1;
                 sn[ns] = x->s; sl[ns] = x->len; ns++;
-            } else if ((x->type == AIENG_JSON_NUMBER && (types & (AIENG__T_NUM | AIENG__T_INT))) ||
-                       (x->type == AIENG_JSON_ARRAY && (types & AIENG__T_ARR)) || (x->type == AIENG_JSON_OBJECT && (types & AIENG__T_OBJ))) bad = 1;
+            } else if (x->type == AIENG_JSON_NUMBER && (types & (AIENG__T_NUM | AIENG__T_INT))) numsplit = 1;
+            else if ((x->type == AIENG_JSON_ARRAY && (types & AIENG__T_ARR)) || (x->type == AIENG_JSON_OBJECT && (types & AIENG__T_OBJ))) bad = 1;
         }
+
         if (no_true && no_false) types &= ~AIENG__T_BOOL;
         if (ns && !bad) { /* strings other than these: a trie of the names, or with other string
                              keywords (or names that need escapes) a complemented group */
@@ -8640,6 +8661,20 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         }
         if (!types) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
     }
+    if (numsplit && (types & (AIENG__T_NUM | AIENG__T_INT))) { /* the numbers alone: a scalar formula (not of numeric values, not integer) */
+        int t = (types & AIENG__T_NUM) ? 0 : 1, q;
+        if (!c->numtype[t]) c->numtype[t] = aieng__sc_synth(c, t ? "{\"type\":\"integer\"}" : "{\"type\":\"number\"}", t ? 18 : 17);
+        for (q = 0; q < np && parts[q] != c->numtype[t]; q++) {}
+        if (!c->numtype[t] || q < np || np >= AIENG__SC_MAXPARTS) { /* already the numbers alone */
+            if (!aieng__sc_relax(c, "not")) {
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: a not of numbers (values, or not integer) beside keywords the scalar formula does not take%s", NULL);
+                goto fail;
+            }
+        } else {
+            parts[np] = c->numtype[t];
+            if ((numrule = aieng__sc_comp(c, parts, np + 1)) < 0) goto fail;
+        }
+    }
     {
         int first = 1;
 #define AIENG__SC_ALT() do { if (!first) aieng__buf_puts(&b, " | "); first = 0; } while (0)
@@ -8655,7 +8690,8 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         }
         if (types & (AIENG__T_NUM | AIENG__T_INT)) {
             AIENG__SC_ALT(); aieng__buf_putc(&b, '(');
-            if (!aieng__sc_number(c, parts, np, !(types & AIENG__T_NUM), &b)) goto fail;
+            if (numrule >= 0) aieng__buf_printf(&b, "s%d", numrule);
+            else if (!aieng__sc_number(c, parts, np, !(types & AIENG__T_NUM), &b)) goto fail;
             aieng__buf_putc(&b, ')');
         }
 #undef AIENG__SC_ALT
