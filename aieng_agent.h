@@ -120,7 +120,9 @@
           of any form: a disjointness test (types, listed values, names a branch forbids),
           else that not, tried and taken back when a part of it cannot be written; anyOf/
           oneOf apply again inside a value that refers back to its schema; a schema without
-          `type` allows every type (AIENG_SCHEMA_INFER_TYPES for the old inference)
+          `type` allows every type (AIENG_SCHEMA_INFER_TYPES for the old inference); nots of
+          numbers beside other keywords as a formula over the numbers alone; checked against
+          the validator on 3000 random schemas in make test
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -523,7 +525,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   digits x bound comparisons x remainder;
                                                   strings: regex DFAs x length), written as
                                                   rules (error above 20000 states or 48
-                                                  conditions, then the forms above apply)
+                                                  conditions, then the forms above apply);
+                                                  beside object/array keywords too: a not of
+                                                  numeric values, of "integer" or of bounds /
+                                                  multipleOf makes the numbers alone such a
+                                                  formula
    $ref, $defs, definitions  local refs ("#",     yes, recursive schemas too
                              "#/json/pointer",
                              "#anchor": $anchor
