@@ -4359,6 +4359,13 @@ static int aieng__buf_json(aieng__buf *b, const char *pre, const aieng_json *v, 
     aieng_free(NULL, w);
     return 1;
 }
+/* appends pre, s[0..n) as a JSON string, post (a schema key or name written into schema text) */
+static int aieng__buf_jstr(aieng__buf *b, const char *pre, const char *s, size_t n, const char *post) {
+    aieng_json k;
+    memset(&k, 0, sizeof k);
+    k.type = AIENG_JSON_STRING; k.s = s; k.len = n;
+    return aieng__buf_json(b, pre, &k, post);
+}
 static int aieng__sc_new_rule(aieng__sc *c) { return c->nrules++; }
 #define AIENG__GBNF_NOTHING "[^\\x00-\\U0010FFFF]"
 static int aieng__sc_is_empty(const aieng__sc *c, int id) {
@@ -7140,8 +7147,11 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
             if (!first) aieng__buf_putc(o, ','); \
             if (c->negdefer && acc.n) { aieng__buf_puts(o, "{\"allOf\":["); aieng__buf_put(o, ng.p, ng.n); aieng__buf_putc(o, ','); aieng__buf_put(o, acc.p, acc.n); aieng__buf_puts(o, "]}"); } \
             else aieng__buf_put(o, ng.p, ng.n); \
-            if (ps.n) { if (acc.n) aieng__buf_putc(&acc, ','); aieng__buf_put(&acc, ps.p, ps.n); } \
-            first = 0; nalt++; ng.n = ps.n = 0; } while (0)
+            if (ps.n) AIENG__NEG_POS(); \
+            first = 0; nalt++; ng.n = 0; } while (0)
+#define AIENG__NEG_POS() do { /* a keyword with no alternative of its own: its positive form only */ \
+            if (acc.n) { aieng__buf_putc(&acc, ','); } \
+            aieng__buf_put(&acc, ps.p, ps.n); ps.n = 0; } while (0)
         if (ty) {
             if (ty->type == AIENG_JSON_STRING && !strcmp(ty->s, "object")) aieng__buf_puts(&ng, "{\"type\":[\"null\",\"boolean\",\"array\",\"number\",\"string\"]}");
             else ok &= aieng__buf_json(&ng, "{\"not\":{\"type\":", ty, "}}");
@@ -7156,10 +7166,9 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
         }
         for (i = 0; ok && pr && i < pr->n; i++) { /* a property present with a value its schema rejects */
             aieng__buf t;
-            aieng_json key;
+            const char *kn = pr->items[i]->key;
+            size_t kl = pr->items[i]->key_len;
             memset(&t, 0, sizeof t);
-            memset(&key, 0, sizeof key);
-            key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
             if (aieng__sc_negtext(c, pr->items[i], &t, enums, depth + 1) != 1) { /* the compiler's not of it */
                 if (!c->negdefer) { AIENG_FREE(t.p, NULL); ok = 0; break; }
                 t.n = 0;
@@ -7169,11 +7178,11 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
             }
             if (t.oom) { AIENG_FREE(t.p, NULL); ok = 0; break; }
             if (!(t.n == 5 && !memcmp(t.p, "false", 5))) { /* else the property's schema always holds */
-                ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"required\":[", &key, "],\"properties\":{");
-                ok &= aieng__buf_json(&ng, "", &key, ":");
+                ok &= aieng__buf_jstr(&ng, "{\"type\":\"object\",\"required\":[", kn, kl, "],\"properties\":{");
+                ok &= aieng__buf_jstr(&ng, "", kn, kl, ":");
                 aieng__buf_put(&ng, t.p, t.n);
                 aieng__buf_puts(&ng, "}}");
-                ok &= aieng__buf_json(&ps, "{" AIENG__ALLT ",\"properties\":{", &key, ":");
+                ok &= aieng__buf_jstr(&ps, "{" AIENG__ALLT ",\"properties\":{", kn, kl, ":");
                 if (!aieng__sc_ref_text(c, pr->items[i], &ps)) ok &= aieng__buf_json(&ps, "", pr->items[i], "");
                 aieng__buf_puts(&ps, "}}");
                 AIENG__NEG_ALT();
@@ -7225,46 +7234,29 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
                 }
                 aieng__buf_puts(&ps, "{" AIENG__ALLT);
                 for (z = 0; z < s->n; z++)
-                    if (!strcmp(s->items[z]->key, "if") || !strcmp(s->items[z]->key, "then") || !strcmp(s->items[z]->key, "else")) {
-                        aieng_json key;
-                        memset(&key, 0, sizeof key);
-                        key.type = AIENG_JSON_STRING; key.s = s->items[z]->key; key.len = s->items[z]->key_len;
-                        ok &= aieng__buf_json(&ps, ",", &key, ":") && aieng__sc_node_text(c, s->items[z], &ps);
-                    }
+                    if (!strcmp(s->items[z]->key, "if") || !strcmp(s->items[z]->key, "then") || !strcmp(s->items[z]->key, "else"))
+                        ok &= aieng__buf_jstr(&ps, ",", s->items[z]->key, s->items[z]->key_len, ":") && aieng__sc_node_text(c, s->items[z], &ps);
                 aieng__buf_putc(&ps, '}');
-                if (acc.n) aieng__buf_putc(&acc, ',');
-                aieng__buf_put(&acc, ps.p, ps.n);
-                ps.n = 0;
+                AIENG__NEG_POS();
                 continue;
             } else if (!strcmp(x->key, "dependencies") || !strcmp(x->key, "dependentRequired") || !strcmp(x->key, "dependentSchemas")) {
                 for (z = 0; z < x->n; z++) { /* a name present and a name it needs absent, or its schema failing */
-                    aieng_json key;
                     y = x->items[z];
-                    memset(&key, 0, sizeof key);
-                    key.type = AIENG_JSON_STRING; key.s = y->key; key.len = y->key_len;
                     if (y->type == AIENG_JSON_ARRAY) {
                         for (z2 = 0; z2 < y->n; z2++) {
-                            ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"required\":[", &key, "],\"properties\":{");
+                            ok &= aieng__buf_jstr(&ng, "{\"type\":\"object\",\"required\":[", y->key, y->key_len, "],\"properties\":{");
                             ok &= y->items[z2]->type == AIENG_JSON_STRING && aieng__buf_json(&ng, "", y->items[z2], ":false}}");
                             AIENG__NEG_ALT();
                         }
                     } else {
-                        ok &= aieng__buf_json(&ng, "{\"type\":\"object\",\"required\":[", &key, "],\"not\":");
+                        ok &= aieng__buf_jstr(&ng, "{\"type\":\"object\",\"required\":[", y->key, y->key_len, "],\"not\":");
                         ok &= aieng__sc_node_text(c, y, &ng);
                         aieng__buf_putc(&ng, '}');
                         AIENG__NEG_ALT();
                     }
                 }
-                aieng__buf_puts(&ps, "{" AIENG__ALLT ",");
-                {
-                    aieng_json key;
-                    memset(&key, 0, sizeof key);
-                    key.type = AIENG_JSON_STRING; key.s = x->key; key.len = x->key_len;
-                    ok &= aieng__buf_json(&ps, "", &key, ":") && aieng__buf_json(&ps, "", x, "}");
-                }
-                if (acc.n) aieng__buf_putc(&acc, ',');
-                aieng__buf_put(&acc, ps.p, ps.n);
-                ps.n = 0;
+                ok &= aieng__buf_jstr(&ps, "{" AIENG__ALLT ",", x->key, x->key_len, ":") && aieng__buf_json(&ps, "", x, "}");
+                AIENG__NEG_POS();
                 continue;
             } else if (!strcmp(x->key, "minProperties")) { /* (0: always holds, no alternative) */
                 if (x->d >= 1) aieng__buf_printf(&ng, "{\"type\":\"object\",\"maxProperties\":%.0f}", x->d - 1);
@@ -7273,36 +7265,23 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
             } else if (!strcmp(x->key, "contains")) { /* an array whose items all fail it */
                 aieng__buf_puts(&ng, "{\"type\":\"array\",\"items\":{\"not\":"); ok &= aieng__sc_node_text(c, x, &ng); aieng__buf_puts(&ng, "}}");
             }
-            { /* the positive form: the keyword itself, for any type */
-                aieng_json key;
-                memset(&key, 0, sizeof key);
-                key.type = AIENG_JSON_STRING; key.s = x->key; key.len = x->key_len;
-                aieng__buf_puts(&ps, "{" AIENG__ALLT ",");
-                ok &= aieng__buf_json(&ps, "", &key, ":") && aieng__sc_node_text(c, x, &ps);
-                aieng__buf_putc(&ps, '}');
-            }
+            /* the positive form: the keyword itself, for any type */
+            ok &= aieng__buf_jstr(&ps, "{" AIENG__ALLT ",", x->key, x->key_len, ":") && aieng__sc_node_text(c, x, &ps);
+            aieng__buf_putc(&ps, '}');
             if (ng.n) AIENG__NEG_ALT();
-            else { if (acc.n) aieng__buf_putc(&acc, ','); aieng__buf_put(&acc, ps.p, ps.n); ps.n = 0; }
+            else AIENG__NEG_POS();
         }
         for (g = 1; ok && g <= 5; g++) { /* the rest, by the type they constrain */
             aieng__buf gb; /* the group's members, as JSON object members */
             memset(&gb, 0, sizeof gb);
             for (i = 0; i < s->n; i++) {
                 const aieng_json *x = s->items[i];
-                aieng_json key;
                 if (aieng__sc_kwgroup(x->key) != g || aieng__sc_neg_one(s, x)) continue;
-                memset(&key, 0, sizeof key);
-                key.type = AIENG_JSON_STRING; key.s = x->key; key.len = x->key_len;
-                ok &= aieng__buf_json(&gb, gb.n ? "," : "", &key, ":") && aieng__buf_json(&gb, "", x, "");
+                ok &= aieng__buf_jstr(&gb, gb.n ? "," : "", x->key, x->key_len, ":") && aieng__buf_json(&gb, "", x, "");
             }
             if (gb.n && g == 1 && pr && aieng_json_get(s, "additionalProperties")) {
                 aieng__buf_puts(&gb, ",\"properties\":{");
-                for (i = 0; i < pr->n; i++) {
-                    aieng_json key;
-                    memset(&key, 0, sizeof key);
-                    key.type = AIENG_JSON_STRING; key.s = pr->items[i]->key; key.len = pr->items[i]->key_len;
-                    ok &= aieng__buf_json(&gb, i ? "," : "", &key, ":true");
-                }
+                for (i = 0; i < pr->n; i++) ok &= aieng__buf_jstr(&gb, i ? "," : "", pr->items[i]->key, pr->items[i]->key_len, ":true");
                 aieng__buf_putc(&gb, '}');
             }
             if (gb.n) {
@@ -7320,6 +7299,7 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
             AIENG_FREE(gb.p, NULL);
         }
 #undef AIENG__NEG_ALT
+#undef AIENG__NEG_POS
         ok &= !ng.oom && !ps.oom && !acc.oom;
         AIENG_FREE(ng.p, NULL); AIENG_FREE(ps.p, NULL); AIENG_FREE(acc.p, NULL);
         if (!ok || (ngroup == 1 && nalt == 1)) return -1;
@@ -8269,6 +8249,19 @@ done:
     return id;
 }
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
+/* relaxed, after comp_parts failed (-1) on an unsupported form inside a keyword-by-keyword
+   not: back to mark m (and the automaton work of then) and the narrow forms of not, which
+   relaxed mode leaves out where it cannot write them; -1 unchanged otherwise */
+static int aieng__sc_relax_nots(aieng__sc *c, const aieng_json **in, int nin, const aieng__sc_mark *m, long ax) {
+    int id;
+    if (c->err != AIENG_ERR_UNSUPPORTED || !c->negdefer) return -1;
+    aieng__sc_rollback(c, m);
+    c->negdefer = 0;
+    c->axwork = ax;
+    id = aieng__sc_comp_parts(c, in, nin);
+    c->negdefer = 1;
+    return id;
+}
 /* a schema's rule: scalar-only schemas with a not, if or oneOf as formulas (exact), the rest
    (and those whose formula is too large) keyword by keyword; where that fails, a schema
    that lists its values (aieng__sc_listed) as those of them the validator accepts */
@@ -8289,13 +8282,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
         aieng__last_error_copy(msg, sizeof msg);
         c->err = AIENG_OK;
-        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED && relax && c->negdefer) {
-            aieng__sc_rollback(c, &m0); /* relaxed: the nots as before, left out where unsupported */
-            c->negdefer = 0;
-            c->axwork = ax0;
-            id = aieng__sc_comp_parts(c, in, nin);
-            c->negdefer = 1;
-        }
+        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && relax) id = aieng__sc_relax_nots(c, in, nin, &m0, ax0);
         if (id < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* the formula's bound is the reason */
             c->err = AIENG_OK;
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
@@ -8328,13 +8315,7 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     }
     c->flags |= relax;
     if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED) { c->err = AIENG_OK; id = aieng__sc_comp_parts(c, in, nin); }
-    if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED && c->negdefer) { /* relaxed: the nots as before, left out where unsupported */
-        aieng__sc_rollback(c, &m0);
-        c->negdefer = 0;
-        c->axwork = ax0; /* the work the old way needs, as before */
-        id = aieng__sc_comp_parts(c, in, nin);
-        c->negdefer = 1;
-    }
+    if (id < 0 && relax) id = aieng__sc_relax_nots(c, in, nin, &m0, ax0);
     return id;
 }
 /* 1 when the not loop of aieng__sc_comp_parts takes `not nt` as it is (a type, listed
