@@ -7173,7 +7173,7 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
                 if (!c->negdefer) { AIENG_FREE(t.p, NULL); ok = 0; break; }
                 t.n = 0;
                 aieng__buf_puts(&t, "{\"not\":");
-                if (!aieng__sc_ref_text(c, pr->items[i], &t) && !aieng__buf_json(&t, "", pr->items[i], "")) t.oom = 1;
+                if (!aieng__sc_node_text(c, pr->items[i], &t)) t.oom = 1;
                 aieng__buf_putc(&t, '}');
             }
             if (t.oom) { AIENG_FREE(t.p, NULL); ok = 0; break; }
@@ -7183,7 +7183,7 @@ static int aieng__sc_negtext(aieng__sc *c, const aieng_json *s, aieng__buf *o, i
                 aieng__buf_put(&ng, t.p, t.n);
                 aieng__buf_puts(&ng, "}}");
                 ok &= aieng__buf_jstr(&ps, "{" AIENG__ALLT ",\"properties\":{", kn, kl, ":");
-                if (!aieng__sc_ref_text(c, pr->items[i], &ps)) ok &= aieng__buf_json(&ps, "", pr->items[i], "");
+                ok &= aieng__sc_node_text(c, pr->items[i], &ps);
                 aieng__buf_puts(&ps, "}}");
                 AIENG__NEG_ALT();
             }
@@ -7437,7 +7437,7 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
         else if (want) { /* the compiler's own not, tried (aieng__sc_comp_parts falls back when it fails) */
             t.n = at;
             aieng__buf_puts(&t, n ? ",{\"not\":" : "{\"not\":");
-            if (!aieng__sc_ref_text(c, b, &t) && !aieng__buf_json(&t, "", b, "")) t.oom = 1;
+            if (!aieng__sc_node_text(c, b, &t)) t.oom = 1;
             aieng__buf_putc(&t, '}');
             n++; *full = 1;
         } else { t.n = at; if (t.p) t.p[at] = 0; }
@@ -7563,7 +7563,7 @@ static int aieng__sc_neg_array(aieng__sc *c, const aieng_json *s, aieng__buf *o)
         aieng__buf_printf(o, "%s{\"type\":\"array\",\"minItems\":%ld}", n++ ? "," : "", d < 0 ? 0L : (long)floor(d) + 1); }
     if (it && !(it->type == AIENG_JSON_BOOL && it->boolean)) { /* an item that fails items */
         aieng__buf_puts(o, n++ ? ",{\"type\":\"array\",\"contains\":{\"not\":" : "{\"type\":\"array\",\"contains\":{\"not\":");
-        if (!aieng__sc_ref_text(c, it, o) && !aieng__buf_json(o, "", it, "")) { o->n = at; return 0; }
+        if (!aieng__sc_node_text(c, it, o)) { o->n = at; return 0; }
         aieng__buf_puts(o, "}}");
     }
     if (!n) aieng__buf_puts(o, "false");
@@ -7608,18 +7608,8 @@ static const aieng_json *aieng__sc_convert(aieng__sc *c, const aieng_json *part,
         if (ok && el) { aieng__buf_putc(&t, ','); ok = aieng__sc_node_text(c, el, &t); }
         aieng__buf_puts(&t, "]}]}");
     } else if (kind == 1) { /* dependency name -> schema: the name absent, or the schema */
-        aieng_json key;
-        char *w = NULL;
-        size_t wn = 0;
-        memset(&key, 0, sizeof key);
-        key.type = AIENG_JSON_STRING; key.s = dep; key.len = strlen(dep);
-        ok = aieng_json_write(&key, 0, &w, &wn) == AIENG_OK;
-        aieng__buf_puts(&t, "{\"anyOf\":[{\"properties\":{");
-        aieng__buf_put(&t, w, wn);
-        aieng__buf_puts(&t, ":false}},");
-        if (ok) ok = aieng__sc_node_text(c, from, &t);
+        ok = aieng__buf_jstr(&t, "{\"anyOf\":[{\"properties\":{", dep, strlen(dep), ":false}},") && aieng__sc_node_text(c, from, &t);
         aieng__buf_puts(&t, "]}");
-        aieng_free(NULL, w);
     } else ok = aieng__sc_negany(c, from, &t); /* not */
     if (ok && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
     AIENG_FREE(t.p, NULL);
