@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.6.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.7.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -58,7 +58,8 @@
      aieng_schema_validate(schema, instance)     AIENG_OK or AIENG_ERR_FORMAT (why: aieng_last_error)
      aieng_schema_to_gbnf(schema, opts, &gbnf, &len)   support table in the JSON SCHEMA section
      aieng_regex_to_gbnf(re, len, json, &out, &n)      the `pattern` subset as a GBNF expression
-   Grammars (GBNF, the syntax of llama.cpp, plus %unordered for members in any order)
+   Grammars (GBNF, the syntax of llama.cpp, plus %unordered for members in any order and
+   %dfa for automata with a length count)
      aieng_grammar_parse(text, len, root, &g)     compile; aieng_grammar_free
      aieng_grammar_state_new / _reset / _advance / _complete / _free   byte-by-byte matcher
      aieng_grammar_accepts(g, bytes, len)        whole-sentence check
@@ -123,6 +124,11 @@
           `type` allows every type (AIENG_SCHEMA_INFER_TYPES for the old inference); nots of
           numbers beside other keywords as a formula over the numbers alone; checked against
           the validator on 3000 random schemas in make test
+   0.7.0  GBNF extension %dfa (an automaton whose rules carry a step count, built on first
+          use): string automata with a length bound whose product is over the state bound
+          (email with maxLength, patterns of words with maxLength 500, negations of patterns
+          with minLength 100) compile exactly as the automaton without the count; a string
+          schema with no string at all writes no opening quote
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -249,7 +255,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 6
+#define AIENG_AGENT_VERSION_MINOR 7
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -386,6 +392,17 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      rules are built on first use, for the combinations a sentence actually meets, so a
      100-member object costs what a sentence touches, not 2^100 rules. S, X and the
      members must not match the empty string.
+   - Extension (not in llama.cpp): %dfa( cap=N [acc=C] R>T ... ; [acc=C] R>T ... ; ... )
+     is an automaton with a step count: states are numbered from 0 (the start) in the order
+     written, separated by `;`; `R>T` is a step from this state matching rule R (which must
+     not match the empty string) to state T; each step adds 1 to the count, which stops at
+     cap; `acc=` lists the counts (0..cap) at which the sentence may end in this state, as
+     `c`, `lo-hi` or `lo-` (to the cap), comma separated. The schema compiler writes a string
+     automaton with a length bound this way when the explicit product (states x lengths)
+     would be too large: email with maxLength 1024 is a %dfa of 277 states instead of a
+     product of more than 20000 rules. The rules of (state, count) are built on first use, only toward pairs
+     from which an end is still reachable (computed when the grammar is parsed), so no
+     prefix is a dead end. At most 2^26 states x (cap + 1).
    - Characters are Unicode code points; classes are compiled to byte-level automata, so
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
@@ -524,7 +541,9 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   one product automaton per type (numbers:
                                                   digits x bound comparisons x remainder;
                                                   strings: regex DFAs x length), written as
-                                                  rules (error above 20000 states or 48
+                                                  rules (strings over 20000 states: the DFAs
+                                                  without the length as a %dfa, the matcher
+                                                  counting; error above 20000 states or 48
                                                   conditions, then the forms above apply);
                                                   beside object/array keywords too: a not of
                                                   numeric values, of "integer" or of bounds /
@@ -540,9 +559,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    pattern                   yes                  yes; with min/maxLength, with format or more
                                                   patterns (up to 14, allOf): exact, the product
                                                   of their minimal DFAs and the length counter
-                                                  as rules (error above AIENG__SC_AUTOMATON_MAX
-                                                  (20000) states; relaxed: the lengths are left
-                                                  out)
+                                                  as rules; above AIENG__SC_AUTOMATON_MAX (20000)
+                                                  states (email with maxLength 255, "words"
+                                                  patterns with maxLength 500) the product of
+                                                  the DFAs alone as a %dfa whose instances carry
+                                                  the count (error when that is above 20000
+                                                  states; relaxed: the lengths are left out)
    format                    date, time,          same grammars (the validator runs them);
                              date-time, uuid,     combined with lengths, a pattern or under
                              ipv4, ipv6 (RFC      not/oneOf/if: their regex forms (the same
@@ -1539,14 +1561,20 @@ static void aieng__iv_free(aieng__iv *a) { AIENG_FREE(a->v, NULL); a->v = NULL; 
 
 typedef struct aieng__grule { char *name; int defined; aieng__iv alts; } aieng__grule;
 /* %unordered(...) as parsed: r0 is the rule of its start instance (no member yet) */
-typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, rep, dep, forb, any; } aieng__gbperm;
+typedef struct aieng__gbperm { int r0, sep, extra, ordered; long mn, mx; aieng__iv mem, req, rep, dep, forb, any;
+    int kind, nst; long cap; aieng__iv dtr, dacc; } aieng__gbperm; /* kind 1: %dfa (dtr: state, rule, target; dacc: state, lo, hi) */
 /* %unordered(...) compiled: members m[0..n) (rule ids), required and dependency bit sets
    (nw 32-bit words each; dep holds n sets: what member i needs; forb nforb sets that may
    not all be present; any nany sets of which one member at least must be present; rep
    the repeatable members), count bounds, and the count cap (counts at or above it behave
    alike). Instances (set of members seen, count) become rules when the matcher first
    expands them. */
-typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, nany, ordered; int *mem; uint32_t *req, *rep, *dep, *forb, *any; } aieng__gperm;
+typedef struct aieng__gperm { int sep, extra, mn, mx, cap, n, nw, nforb, nany, ordered; int *mem; uint32_t *req, *rep, *dep, *forb, *any;
+    int kind, nst, *toff, *trule, *ttgt; unsigned char *acc, *live; } aieng__gperm;
+/* %dfa(...) compiled (kind 1): states 0..nst), the transitions of state q at toff[q]..toff[q+1]
+   (the rule matching one step, the target), the count cap, and bit sets over (state, count):
+   acc (the sentence may end there) and live (an end can still be reached). Instances: set[0]
+   the state, cnt the count. */
 typedef struct aieng__ginst { int d, cnt, rule; size_t off; } aieng__ginst;
 
 struct aieng_grammar {
@@ -1882,6 +1910,25 @@ static int aieng__gb_repeat(aieng__gb *b, aieng__iv *seq, const int *x, int nx, 
     }
     return 1;
 }
+/* a new descriptor slot; NULL on OOM */
+static aieng__gbperm *aieng__gb_new_perm(aieng__gb *b) {
+    aieng__gbperm *P;
+    if (b->nperms == b->capperms) {
+        int nc = b->capperms ? b->capperms * 2 : 8;
+        aieng__gbperm *np2 = (aieng__gbperm *)AIENG_REALLOC(b->perms, (size_t)nc * sizeof *np2, NULL);
+        if (!np2) { aieng__gb_oom(b); return NULL; }
+        b->perms = np2; b->capperms = nc;
+    }
+    P = &b->perms[b->nperms++];
+    memset(P, 0, sizeof *P);
+    return P;
+}
+static long aieng__gb_count(aieng__gb *b) { /* a decimal count at b->p (at most 1000000); -1 when none */
+    long v = 0;
+    int have = 0;
+    while (b->p < b->end && *b->p >= '0' && *b->p <= '9' && v <= 1000000) { v = v * 10 + (*b->p++ - '0'); have = 1; }
+    return have && v <= 1000000 ? v : -1;
+}
 /* %unordered( sep=S [extra=X] [min=N] [max=N] m1! m2 ... [m2>m1,m3 ...] ): see the grammar
    section's comment. Parses it, records the descriptor and appends a reference to its start
    rule. That rule gets stand-in alternatives (each member or extra followed by the rule
@@ -1899,17 +1946,9 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
     int r0, i, nreq0;
     if (b->end - b->p < 11 || memcmp(b->p, "%unordered(", 11) != 0) { aieng__gb_fail(b, "'%%unordered(' expected", NULL); return 0; }
     b->p += 11;
-    if (b->nperms == b->capperms) {
-        int nc = b->capperms ? b->capperms * 2 : 8;
-        aieng__gbperm *np2 = (aieng__gbperm *)AIENG_REALLOC(b->perms, (size_t)nc * sizeof *np2, NULL);
-        if (!np2) { aieng__gb_oom(b); return 0; }
-        b->perms = np2; b->capperms = nc;
-    }
     r0 = aieng__gb_new_rule(b, NULL, 0);
-    if (r0 < 0) return 0;
+    if (r0 < 0 || !(P = aieng__gb_new_perm(b))) return 0;
     b->rules[r0].defined = 1;
-    P = &b->perms[b->nperms++];
-    memset(P, 0, sizeof *P);
     P->r0 = r0; P->sep = P->extra = -1; P->mx = -1;
     for (;;) {
         const char *s;
@@ -1980,6 +2019,79 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
             if (!aieng__gb_alt_from(b, r0, x, 2)) return 0;
         }
         if (nreq == 0 && P->mn == 0 && P->any.n == 0 && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
+    }
+    return aieng__gb_add(b, seq, AIENG__SYM_REF(r0));
+}
+#define AIENG__G_DFA_BITS (1L << 26) /* states x (cap + 1) of one %dfa (two bit sets of that size) */
+/* %dfa( cap=N S0 ; S1 ; ... ): see the grammar section's comment. Parses it, records the
+   descriptor and appends a reference to its start rule, which gets stand-in alternatives
+   (each step rule followed by the rule itself, and the empty one when a state accepts) for
+   the checks for empty rules and left recursion; the matcher builds the real ones. */
+static int aieng__gb_dfa(aieng__gb *b, aieng__iv *seq) {
+    aieng__gbperm *P;
+    int r0, i, q = 0, anyacc = 0;
+    b->p += 5;
+    r0 = aieng__gb_new_rule(b, NULL, 0);
+    if (r0 < 0 || !(P = aieng__gb_new_perm(b))) return 0;
+    b->rules[r0].defined = 1;
+    P->r0 = r0; P->kind = 1; P->cap = -1;
+    for (;;) {
+        aieng__gb_ws(b, 1);
+        if (b->p >= b->end) { aieng__gb_fail(b, "unterminated %%dfa(", NULL); return 0; }
+        if (*b->p == ')') { b->p++; break; }
+        if (*b->p == ';') { b->p++; q++; continue; }
+        if (b->end - b->p >= 4 && !memcmp(b->p, "cap=", 4) && P->cap < 0 && q == 0 && !P->dtr.n && !P->dacc.n) {
+            b->p += 4;
+            if ((P->cap = aieng__gb_count(b)) < 0) { aieng__gb_fail(b, "count expected after cap= (at most 1000000)", NULL); return 0; }
+            continue;
+        }
+        if (P->cap < 0) { aieng__gb_fail(b, "%%dfa( starts with cap=N", NULL); return 0; }
+        if (b->end - b->p >= 4 && !memcmp(b->p, "acc=", 4)) { /* lo | lo-hi | lo- (to the cap), comma separated */
+            b->p += 3;
+            do {
+                long lo, hi;
+                b->p++;
+                if ((lo = aieng__gb_count(b)) < 0) { aieng__gb_fail(b, "count expected in %%dfa acc=", NULL); return 0; }
+                hi = lo;
+                if (b->p < b->end && *b->p == '-') {
+                    b->p++;
+                    hi = b->p < b->end && *b->p >= '0' && *b->p <= '9' ? aieng__gb_count(b) : P->cap;
+                    if (hi < lo) { aieng__gb_fail(b, "reversed range in %%dfa acc=", NULL); return 0; }
+                }
+                if (lo <= P->cap) {
+                    if (hi > P->cap) hi = P->cap;
+                    if (!aieng__iv_push(&P->dacc, q) || !aieng__iv_push(&P->dacc, (int)lo) || !aieng__iv_push(&P->dacc, (int)hi)) { aieng__gb_oom(b); return 0; }
+                    anyacc = 1;
+                }
+            } while (b->p < b->end && *b->p == ',');
+            continue;
+        }
+        { /* RULE>TARGET */
+            int r = aieng__gb_name_ref(b);
+            long t;
+            if (r < 0) return 0;
+            if (b->p >= b->end || *b->p != '>') { aieng__gb_fail(b, "'>' expected after a %%dfa step rule", NULL); return 0; }
+            b->p++;
+            if ((t = aieng__gb_count(b)) < 0) { aieng__gb_fail(b, "state number expected after '>' in %%dfa(", NULL); return 0; }
+            if (!aieng__iv_push(&P->dtr, q) || !aieng__iv_push(&P->dtr, r) || !aieng__iv_push(&P->dtr, (int)t)) { aieng__gb_oom(b); return 0; }
+        }
+    }
+    if (P->cap < 0) { aieng__gb_fail(b, "%%dfa( starts with cap=N", NULL); return 0; }
+    P->nst = q + 1;
+    for (i = 0; i < P->dtr.n; i += 3) if (P->dtr.v[i + 2] >= P->nst) { aieng__gb_fail(b, "%%dfa( step to a state it does not have", NULL); return 0; }
+    if ((double)P->nst * (double)(P->cap + 1) > (double)AIENG__G_DFA_BITS || (double)(P->dtr.n / 3 + P->nst) * (double)(P->cap + 1) > 4e8) {
+        aieng__gb_fail(b, "%%dfa( too large (states x cap)", NULL); return 0; }
+    { /* stand-in alternatives (see above) */
+        int x[2];
+        x[1] = AIENG__SYM_REF(r0);
+        for (i = 0; i < P->dtr.n; i += 3) {
+            int k;
+            for (k = 0; k < i && P->dtr.v[k + 1] != P->dtr.v[i + 1]; k += 3) {}
+            if (k < i) continue;
+            x[0] = AIENG__SYM_REF(P->dtr.v[i + 1]);
+            if (!aieng__gb_alt_from(b, r0, x, 2)) return 0;
+        }
+        if (anyacc && !aieng__gb_alt_from(b, r0, x, 0)) return 0;
     }
     return aieng__gb_add(b, seq, AIENG__SYM_REF(r0));
 }
@@ -2063,7 +2175,8 @@ static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int dept
             if (!aieng__gb_add(b, seq, AIENG__SYM_REF(r))) return 0;
         } else if (c == '%') {
             last = seq->n;
-            if (!aieng__gb_unordered(b, seq)) return 0;
+            if (b->end - b->p >= 5 && !memcmp(b->p, "%dfa(", 5)) { if (!aieng__gb_dfa(b, seq)) return 0; }
+            else if (!aieng__gb_unordered(b, seq)) return 0;
         } else if (c == '*' || c == '+' || c == '?' || c == '{') {
             long mn = 0, mx = -1;
             int nx, *x, ok;
@@ -2123,6 +2236,7 @@ static void aieng__gb_free(aieng__gb *b) {
     for (i = 0; i < b->nperms; i++) {
         aieng__iv_free(&b->perms[i].mem); aieng__iv_free(&b->perms[i].req); aieng__iv_free(&b->perms[i].dep);
         aieng__iv_free(&b->perms[i].forb); aieng__iv_free(&b->perms[i].rep); aieng__iv_free(&b->perms[i].any);
+        aieng__iv_free(&b->perms[i].dtr); aieng__iv_free(&b->perms[i].dacc);
     }
     AIENG_FREE(b->perms, NULL);
     AIENG_FREE(b->rules, NULL); AIENG_FREE(b->alts, NULL); AIENG_FREE(b->term, NULL); AIENG_FREE(b->hmap, NULL);
@@ -2132,7 +2246,8 @@ AIENG_API void aieng_grammar_free(aieng_grammar *g) {
     if (!g) return;
     AIENG_FREE(g->sym, NULL); AIENG_FREE(g->alt_start, NULL); AIENG_FREE(g->rule_alt, NULL); AIENG_FREE(g->rule_nalt, NULL);
     AIENG_FREE(g->term, NULL);
-    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); AIENG_FREE(g->perm[i].rep, NULL); AIENG_FREE(g->perm[i].any, NULL); } }
+    { int i; for (i = 0; i < g->nperm; i++) { AIENG_FREE(g->perm[i].mem, NULL); AIENG_FREE(g->perm[i].req, NULL); AIENG_FREE(g->perm[i].dep, NULL); AIENG_FREE(g->perm[i].forb, NULL); AIENG_FREE(g->perm[i].rep, NULL); AIENG_FREE(g->perm[i].any, NULL);
+        AIENG_FREE(g->perm[i].toff, NULL); AIENG_FREE(g->perm[i].trule, NULL); AIENG_FREE(g->perm[i].ttgt, NULL); AIENG_FREE(g->perm[i].acc, NULL); AIENG_FREE(g->perm[i].live, NULL); } }
     AIENG_FREE(g->perm, NULL); AIENG_FREE(g->rinst, NULL); AIENG_FREE(g->inst, NULL); AIENG_FREE(g->words, NULL); AIENG_FREE(g->ihash, NULL);
     AIENG_FREE(g->npos, NULL); AIENG_FREE(g->nnext, NULL); AIENG_FREE(g->nsucc, NULL); AIENG_FREE(g->nclo_off, NULL);
     AIENG_FREE(g->nclo_len, NULL); AIENG_FREE(g->nacc, NULL); AIENG_FREE(g->nmark, NULL); AIENG_FREE(g->htab, NULL);
@@ -2163,6 +2278,47 @@ static int aieng__g_perm_sets(aieng__gb *b, const aieng__gbperm *P, const aieng_
         }
     return 1;
 }
+#define AIENG__G_BIT(a, i) (((a)[(i) >> 3] >> ((i) & 7)) & 1)
+/* a %dfa descriptor into the grammar: transitions by state, the accepting (state, count)
+   pairs, and which pairs can still reach one (counts saturate at the cap), by dynamic
+   programming from the cap down; the start rule becomes the unbuilt instance (0, 0) */
+static int aieng__g_dfa(aieng_grammar *g, aieng__gb *b, const aieng__gbperm *P, aieng__gperm *D, int d) {
+    int nst = P->nst, nt = P->dtr.n / 3, q, k, changed;
+    long cap = P->cap, w = cap + 1, c;
+    size_t nbytes = ((size_t)nst * (size_t)w + 7) / 8;
+    uint32_t st0 = 0;
+    D->kind = 1; D->nst = nst; D->cap = (int)cap; D->nw = 1; D->n = 0;
+    D->toff = (int *)AIENG_MALLOC((size_t)(nst + 1) * sizeof(int), NULL);
+    D->trule = (int *)AIENG_MALLOC((size_t)(nt + 1) * sizeof(int), NULL);
+    D->ttgt = (int *)AIENG_MALLOC((size_t)(nt + 1) * sizeof(int), NULL);
+    D->acc = (unsigned char *)AIENG_MALLOC(nbytes, NULL);
+    D->live = (unsigned char *)AIENG_MALLOC(nbytes, NULL);
+    if (!D->toff || !D->trule || !D->ttgt || !D->acc || !D->live) { aieng__gb_oom(b); return 0; }
+    memset(D->acc, 0, nbytes); memset(D->live, 0, nbytes);
+    for (q = 0, k = 0; q < nst; q++) { /* transitions grouped by state, in the order written */
+        int j;
+        D->toff[q] = k;
+        for (j = 0; j < P->dtr.n; j += 3) if (P->dtr.v[j] == q) { D->trule[k] = P->dtr.v[j + 1]; D->ttgt[k] = P->dtr.v[j + 2]; k++; }
+    }
+    D->toff[nst] = k;
+    for (k = 0; k < P->dacc.n; k += 3)
+        for (c = P->dacc.v[k + 1]; c <= P->dacc.v[k + 2]; c++) { size_t x = (size_t)P->dacc.v[k] * (size_t)w + (size_t)c; D->acc[x >> 3] |= (unsigned char)(1u << (x & 7)); }
+    for (c = cap; c >= 0; c--) { /* live(q, c): acc(q, c) or a step to a live (t, min(c + 1, cap)) */
+        long cn = c < cap ? c + 1 : cap;
+        do {
+            changed = 0;
+            for (q = nst - 1; q >= 0; q--) {
+                size_t x = (size_t)q * (size_t)w + (size_t)c;
+                int lv = AIENG__G_BIT(D->acc, x);
+                for (k = D->toff[q]; !lv && k < D->toff[q + 1]; k++) lv = AIENG__G_BIT(D->live, (size_t)D->ttgt[k] * (size_t)w + (size_t)cn);
+                if (lv && !AIENG__G_BIT(D->live, x)) { D->live[x >> 3] |= (unsigned char)(1u << (x & 7)); changed = 1; }
+            }
+        } while (changed && c == cap); /* below the cap one pass: (t, c + 1) is final already */
+    }
+    if (!aieng__g_inst_add(g, d, &st0, 0, P->r0)) { aieng__gb_oom(b); return 0; }
+    g->rule_nalt[P->r0] = -1; /* built by the matcher */
+    return 1;
+}
 /* copies the %unordered descriptors into the grammar; their start rules become unbuilt
    instances (no member, count 0) */
 static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
@@ -2176,6 +2332,10 @@ static int aieng__g_perms(aieng_grammar *g, aieng__gb *b) {
         const aieng__gbperm *P = &b->perms[i];
         aieng__gperm *D = &g->perm[i];
         int n = P->mem.n, nw = (n + 31) / 32 + 1;
+        if (P->kind == 1) {
+            if (!aieng__g_dfa(g, b, P, D, i)) { AIENG_FREE(zero, NULL); return 0; }
+            continue;
+        }
         D->sep = P->sep; D->extra = P->extra; D->mn = (int)P->mn; D->mx = (int)P->mx; D->n = n; D->nw = nw; D->ordered = P->ordered;
         D->cap = D->mx >= 0 ? (D->mx > 1 ? D->mx : 1) : (D->mn > 1 ? D->mn : 1);
         D->mem = (int *)AIENG_MALLOC((size_t)(n + 1) * sizeof(int), NULL);
@@ -2268,9 +2428,14 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             }
         }
     } while (changed);
-    for (i = 0; i < b.nperms; i++) { /* %unordered parts must consume input */
+    for (i = 0; i < b.nperms; i++) { /* %unordered parts and %dfa steps must consume input */
         const aieng__gbperm *P = &b.perms[i];
         int bad = -1;
+        if (P->kind == 1) {
+            for (j = 0; j < P->dtr.n; j += 3) if (nullable[P->dtr.v[j + 1]]) bad = P->dtr.v[j + 1];
+            if (bad >= 0) { b.p = b.end; aieng__gb_fail(&b, "%%dfa: step rule '%s' may match the empty string", b.rules[bad].name); goto fail; }
+            continue;
+        }
         if (nullable[P->sep]) bad = P->sep;
         if (P->extra >= 0 && nullable[P->extra]) bad = P->extra;
         for (j = 0; j < P->mem.n; j++) if (nullable[P->mem.v[j]]) bad = P->mem.v[j];
@@ -2654,10 +2819,32 @@ static int aieng__g_viable(const aieng__gperm *P, const uint32_t *set, int cnt, 
    extra member) after the separator when the count is > 0, followed by the instance with
    that member added; the empty alternative when the required members and the dependencies
    of the members present are in the set and the count reaches min. 0 on OOM or a bound. */
+static int aieng__g_build_dfa(aieng_grammar *g, int r, const aieng__ginst *x, const aieng__gperm *P) {
+    uint32_t q = g->words[x->off];
+    int d = x->d, cnt = x->cnt, cn = cnt < P->cap ? cnt + 1 : P->cap, k, first = g->nalt, nt = P->toff[q + 1] - P->toff[q];
+    long w = (long)P->cap + 1;
+    if (!aieng__g_reserve((void **)&g->alt_start, &g->capalt, (long)g->nalt + nt + 2, sizeof(int)) ||
+        !aieng__g_reserve((void **)&g->sym, &g->capsym, (long)g->nsym + 3L * (nt + 1), sizeof(int))) return 0;
+    for (k = P->toff[q]; k < P->toff[q + 1]; k++) {
+        uint32_t t = (uint32_t)P->ttgt[k];
+        int child;
+        if (!AIENG__G_BIT(P->live, (size_t)t * (size_t)w + (size_t)cn)) continue;
+        if ((child = aieng__g_inst(g, d, &t, cn)) < 0) return 0;
+        g->alt_start[g->nalt++] = g->nsym;
+        g->sym[g->nsym++] = AIENG__SYM_REF(P->trule[k]);
+        g->sym[g->nsym++] = AIENG__SYM_REF(child);
+        g->sym[g->nsym++] = AIENG__SYM_END;
+    }
+    if (AIENG__G_BIT(P->acc, (size_t)q * (size_t)w + (size_t)cnt)) { g->alt_start[g->nalt++] = g->nsym; g->sym[g->nsym++] = AIENG__SYM_END; }
+    g->rule_alt[r] = first;
+    g->rule_nalt[r] = g->nalt - first;
+    return g->nsym <= AIENG_GRAMMAR_MAX_SYMBOLS;
+}
 static int aieng__g_build(aieng_grammar *g, int r) {
     const aieng__ginst *x = &g->inst[g->rinst[r]];
     int d = x->d, cnt = x->cnt, i, first = g->nalt, ccnt;
     const aieng__gperm *P = &g->perm[d];
+    if (P->kind == 1) return aieng__g_build_dfa(g, r, x, P);
     int nw = P->nw, more = P->mx < 0 || cnt + 1 <= P->mx, top = -1, xs = 0;
     uint32_t *set = (uint32_t *)AIENG_MALLOC((size_t)nw * 3 * sizeof(uint32_t), NULL), *tmp, *scratch;
     if (!set) return 0;
@@ -5791,6 +5978,9 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
 #ifndef AIENG__SC_AUTOMATON_MAX
 #define AIENG__SC_AUTOMATON_MAX 20000 /* states of one exact product automaton (rules it becomes) */
 #endif
+#ifndef AIENG__SC_COUNTED_AT
+#define AIENG__SC_COUNTED_AT AIENG__SC_AUTOMATON_MAX /* product states from which an automaton with a count becomes a %dfa (tests lower it) */
+#endif
 /* ---- explicit automata written out as rules: a state reachable from the start that can
    still reach acceptance becomes one rule "s<id> ::= set s<next> | ... | """; used for
    the exact products (regex x length counter, digits x bounds x remainder) */
@@ -5806,7 +5996,14 @@ typedef struct aieng__ax {
     const char *fin;                      /* what an accepting state ends with (NULL: nothing) */
     void (*finish)(const void *u, uint64_t st, aieng__buf *out); /* optional: writes what accepting state st ends with, in place of fin */
     long limit;                           /* most states explored */
+    /* optional: the state counts the characters so far, saturating at ccap; cstrip gives
+       the state with count 0 and cacc says whether (that state, count) accepts. When the
+       product is over its bound, the automaton without the count is written as a %dfa. */
+    long ccap;
+    uint64_t (*cstrip)(const void *u, uint64_t st);
+    int (*cacc)(const void *u, uint64_t base, long cnt);
 } aieng__ax;
+static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what);
 /* the rule of the automaton's language from state `start`; -1 on error (what names the
    construct in the error when the state bound is hit) */
 static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what) {
@@ -5844,7 +6041,9 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
             h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
             while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
             if (j < 0) {
-                if (nst >= lim || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64) {
+                int over = nst >= lim || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64;
+                if (a->cstrip && !a->tail && !a->label && !a->fin && !a->finish && (over || nst >= AIENG__SC_COUNTED_AT)) { id = -3; goto done; } /* the count apart */
+                if (over) {
                     aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what);
                     id = -2; goto done;
                 }
@@ -5937,6 +6136,156 @@ done:
     AIENG_FREE(ids, NULL); AIENG_FREE(ebeg, NULL); AIENG_FREE(live, NULL); AIENG_FREE(body.p, NULL); AIENG_FREE(setb.p, NULL);
     for (k = 0; k < ncls; k++) AIENG_FREE(ctext[k], NULL);
     aieng__iv_free(&set);
+    if (id == -3) id = aieng__sc_automaton_counted(c, a, start, what);
+    return id;
+}
+/* The automaton a without its character count, written as a %dfa whose instances carry the
+   count (called when the product with the count is over its bound): the states without the
+   count reachable from the start, the (state, count) pairs that accept, those that can still
+   reach one (as the matcher computes them, so only states live at some count are written),
+   and one rule per step set. The rule's id, or -1 with the compiler's error set. */
+static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what) {
+    uint64_t *keys = NULL;
+    int *hash = NULL, *ren = NULL, *chash = NULL, *crule = NULL;
+    unsigned char *acc = NULL, *live = NULL;
+    aieng__iv ef, et, ea, set;
+    aieng__buf body, setb, txt;
+    long nst = 0, cap = 0, hcap = 1024, lim = a->limit, i, w = a->ccap + 1, cnt, e, chcap = 1024, ncls = 0;
+    int id = -1, k, ok = 1, changed, nkept = 0;
+    size_t nbytes;
+    memset(&ef, 0, sizeof ef); memset(&et, 0, sizeof et); memset(&ea, 0, sizeof ea); memset(&set, 0, sizeof set);
+    memset(&body, 0, sizeof body); memset(&setb, 0, sizeof setb); memset(&txt, 0, sizeof txt);
+#define AIENG__AXC_FAIL() do { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what); goto done; } while (0)
+    if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2;
+    while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
+    if (!(hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL))) { ok = 0; goto done; }
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+    start = a->cstrip(a->u, start);
+    if (!(keys = (uint64_t *)AIENG_MALLOC(64 * sizeof(uint64_t), NULL))) { ok = 0; goto done; }
+    cap = 64; keys[nst++] = start;
+    hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
+    for (i = 0; i < nst; i++) { /* the states without the count (breadth first) */
+        if ((c->axwork += a->natoms) > AIENG__SC_AX_WORK) AIENG__AXC_FAIL();
+        for (k = 0; k < a->natoms; k++) {
+            uint64_t t = a->next(a->u, keys[i], k);
+            long h, j;
+            if (t == AIENG__AX_DEAD) continue;
+            t = a->cstrip(a->u, t);
+            h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
+            while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
+            if (j < 0) {
+                if (nst >= lim || nst * 2 >= hcap || (double)(nst + 1) * (double)w > (double)AIENG__G_DFA_BITS) AIENG__AXC_FAIL();
+                if (nst == cap) {
+                    uint64_t *nk = (uint64_t *)AIENG_REALLOC(keys, (size_t)cap * 2 * sizeof(uint64_t), NULL);
+                    if (!nk) { ok = 0; goto done; }
+                    keys = nk; cap *= 2;
+                }
+                j = nst; keys[nst++] = t; hash[h] = (int)j;
+            }
+            if (!aieng__iv_push(&ef, (int)i) || !aieng__iv_push(&et, (int)j) || !aieng__iv_push(&ea, k)) { ok = 0; goto done; }
+        }
+    }
+    if ((double)(ef.n + nst) * (double)w > 4e8 || (c->axwork += nst * w) > AIENG__SC_AX_WORK) AIENG__AXC_FAIL();
+    nbytes = ((size_t)nst * (size_t)w + 7) / 8;
+    if (!(acc = (unsigned char *)AIENG_MALLOC(nbytes, NULL)) || !(live = (unsigned char *)AIENG_MALLOC(nbytes, NULL))) { ok = 0; goto done; }
+    memset(acc, 0, nbytes); memset(live, 0, nbytes);
+    for (i = 0; i < nst; i++)
+        for (cnt = 0; cnt < w; cnt++) if (a->cacc(a->u, keys[i], cnt)) { size_t x = (size_t)i * (size_t)w + (size_t)cnt; acc[x >> 3] |= (unsigned char)(1u << (x & 7)); }
+    for (cnt = w - 1; cnt >= 0; cnt--) { /* as aieng__g_dfa: live(q, c) = acc(q, c) or a step to live (t, min(c + 1, cap)) */
+        long cn = cnt < w - 1 ? cnt + 1 : cnt;
+        do {
+            changed = 0;
+            for (e = ef.n - 1; e >= 0; e--) {
+                size_t x = (size_t)ef.v[e] * (size_t)w + (size_t)cnt, y = (size_t)et.v[e] * (size_t)w + (size_t)cn;
+                if (!AIENG__G_BIT(live, x) && AIENG__G_BIT(live, y)) { live[x >> 3] |= (unsigned char)(1u << (x & 7)); changed = 1; }
+            }
+            for (i = 0; i < nst; i++) { size_t x = (size_t)i * (size_t)w + (size_t)cnt; if (AIENG__G_BIT(acc, x) && !AIENG__G_BIT(live, x)) { live[x >> 3] |= (unsigned char)(1u << (x & 7)); changed = 1; } }
+        } while (changed);
+    }
+    if (!AIENG__G_BIT(live, 0)) { /* the language is empty */
+        id = aieng__sc_new_rule(c);
+        aieng__buf_puts(&body, AIENG__GBNF_NOTHING);
+        aieng__sc_emit(c, id, &body);
+        goto done;
+    }
+    if (!(ren = (int *)AIENG_MALLOC((size_t)nst * sizeof(int), NULL))) { ok = 0; goto done; }
+    for (i = 0; i < nst; i++) { /* states live at some count, in order (the start first) */
+        for (cnt = 0; cnt < w && !AIENG__G_BIT(live, (size_t)i * (size_t)w + (size_t)cnt); cnt++) {}
+        ren[i] = cnt < w ? nkept++ : -1;
+    }
+    if (!(chash = (int *)AIENG_MALLOC((size_t)chcap * sizeof(int), NULL)) || !(crule = (int *)AIENG_MALLOC((size_t)chcap * sizeof(int), NULL))) { ok = 0; goto done; }
+    for (i = 0; i < chcap; i++) chash[i] = -1;
+    id = aieng__sc_new_rule(c);
+    aieng__buf_printf(&body, "%%dfa(cap=%ld", w - 1);
+    for (i = 0, e = 0; i < nst; i++) {
+        long e0, e1, f;
+        while (e < ef.n && ef.v[e] < i) e++;
+        e0 = e;
+        for (e1 = e0; e1 < ef.n && ef.v[e1] == i; e1++) {}
+        if (ren[i] < 0) continue;
+        if (ren[i]) aieng__buf_puts(&body, " ;");
+        for (cnt = 0, f = 0; cnt < w; cnt++) { /* the accepting counts as ranges */
+            long hi;
+            if (!AIENG__G_BIT(acc, (size_t)i * (size_t)w + (size_t)cnt)) continue;
+            for (hi = cnt; hi + 1 < w && AIENG__G_BIT(acc, (size_t)i * (size_t)w + (size_t)(hi + 1)); hi++) {}
+            aieng__buf_puts(&body, f++ ? "," : " acc=");
+            if (hi == cnt) aieng__buf_printf(&body, "%ld", cnt); else aieng__buf_printf(&body, "%ld-%ld", cnt, hi);
+            cnt = hi;
+        }
+        for (e = e0; e < e1; e++) { /* one step rule per target: the union of its atoms */
+            uint32_t hv = 2166136261u;
+            long h;
+            size_t q;
+            if (ren[et.v[e]] < 0) continue;
+            for (f = e0; f < e && et.v[f] != et.v[e]; f++) {}
+            if (f < e) continue; /* target written already */
+            set.n = 0;
+            for (f = e; f < e1; f++)
+                if (et.v[f] == et.v[e]) { const aieng__iv *sv = &a->atoms[ea.v[f]]; for (k = 0; k < sv->n; k++) ok &= aieng__iv_push(&set, sv->v[k]); }
+            aieng__rs_norm(&set);
+            setb.n = 0;
+            aieng__gbnf_set(&setb, &set, a->json);
+            if (setb.oom || !ok) { ok = 0; goto done; }
+            for (q = 0; q < setb.n; q++) { hv ^= (unsigned char)setb.p[q]; hv *= 16777619u; }
+            h = (long)(hv & (uint32_t)(chcap - 1));
+            for (; chash[h] >= 0; h = (h + 1) & (chcap - 1)) /* the same set met before: its rule */
+                if (!strcmp(txt.p + (size_t)chash[h], setb.p)) break;
+            if (chash[h] < 0) {
+                if (ncls * 2 >= chcap) { /* grow the table: rehash */
+                    long nc = chcap * 2, m;
+                    int *nh = (int *)AIENG_MALLOC((size_t)nc * sizeof(int), NULL), *nr = (int *)AIENG_MALLOC((size_t)nc * sizeof(int), NULL);
+                    if (!nh || !nr) { AIENG_FREE(nh, NULL); AIENG_FREE(nr, NULL); ok = 0; goto done; }
+                    for (m = 0; m < nc; m++) nh[m] = -1;
+                    for (m = 0; m < chcap; m++) if (chash[m] >= 0) {
+                        uint32_t h2 = 2166136261u;
+                        const char *t = txt.p + chash[m];
+                        long y;
+                        for (; *t; t++) { h2 ^= (unsigned char)*t; h2 *= 16777619u; }
+                        for (y = (long)(h2 & (uint32_t)(nc - 1)); nh[y] >= 0; y = (y + 1) & (nc - 1)) {}
+                        nh[y] = chash[m]; nr[y] = crule[m];
+                    }
+                    AIENG_FREE(chash, NULL); AIENG_FREE(crule, NULL); chash = nh; crule = nr; chcap = nc;
+                    for (h = (long)(hv & (uint32_t)(chcap - 1)); chash[h] >= 0; h = (h + 1) & (chcap - 1)) {}
+                }
+                chash[h] = (int)txt.n;
+                aieng__buf_put(&txt, setb.p, setb.n + 1);
+                crule[h] = aieng__sc_new_rule(c);
+                aieng__sc_emit(c, crule[h], &setb);
+                ncls++;
+                if (txt.oom) { ok = 0; goto done; }
+            }
+            aieng__buf_printf(&body, " s%d>%d", crule[h], ren[et.v[e]]);
+        }
+    }
+    aieng__buf_puts(&body, " )");
+    aieng__sc_emit(c, id, &body);
+done:
+#undef AIENG__AXC_FAIL
+    if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
+    AIENG_FREE(keys, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(ren, NULL); AIENG_FREE(chash, NULL); AIENG_FREE(crule, NULL);
+    AIENG_FREE(acc, NULL); AIENG_FREE(live, NULL);
+    aieng__iv_free(&ef); aieng__iv_free(&et); aieng__iv_free(&ea); aieng__iv_free(&set);
+    AIENG_FREE(body.p, NULL); AIENG_FREE(setb.p, NULL); AIENG_FREE(txt.p, NULL);
     return id;
 }
 /* ---- numbers as an explicit automaton: sign, digits of the integer part, fraction digits,
@@ -6369,6 +6718,11 @@ static int aieng__sp_accept(const void *u, uint64_t st) {
     for (i = 0; i < p->nd; i++) if (!p->d[i]->acc[(st >> (14 * i)) & 0x3FFF]) return 0;
     return (long)(st >> 42) >= p->mn;
 }
+static uint64_t aieng__sp_strip(const void *u, uint64_t st) { (void)u; return st & ((1ull << 42) - 1); }
+static int aieng__sp_cacc(const void *u, uint64_t base, long cnt) {
+    const aieng__sp *p = (const aieng__sp *)u;
+    return (p->mx < 0 || cnt <= p->mx) && aieng__sp_accept(u, base | ((uint64_t)cnt << 42));
+}
 static void aieng__last_error_copy(char *msg, size_t cap) { /* a copy of the last error's message (it may be overwritten) */
     size_t k = strlen(aieng_last_error());
     if (k >= cap) k = cap - 1;
@@ -6485,6 +6839,7 @@ static int aieng__sc_strings(aieng__sc *c, const char *const *re, const size_t *
     memset(&a, 0, sizeof a);
     a.next = aieng__sp_next; a.accept = aieng__sp_accept; a.u = &sp;
     a.atoms = x.atoms; a.natoms = x.natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
+    a.ccap = mx >= 0 ? mx + 1 : mn; a.cstrip = aieng__sp_strip; a.cacc = aieng__sp_cacc;
     id = aieng__sc_automaton(c, &a, 0, "'pattern'/'format' with minLength/maxLength (or with each other)");
     if (id < 0) goto done;
     aieng__buf_printf(b, "s%d", id);
@@ -6664,6 +7019,8 @@ static int aieng__slp_accept(const void *u, uint64_t st) {
     }
     return !p->k || aieng__slk_value(p->k, aieng__slp_set(p, st)) != -3;
 }
+static uint64_t aieng__slp_strip(const void *u, uint64_t st) { return st & ((1ull << ((const aieng__slp *)u)->lshift) - 1); }
+static int aieng__slp_cacc(const void *u, uint64_t base, long cnt) { return aieng__slp_accept(u, base | ((uint64_t)cnt << ((const aieng__slp *)u)->lshift)); }
 static void aieng__slp_finish(const void *u, uint64_t st, aieng__buf *out) { /* end of a key: the member's colon and value */
     const aieng__slp *p = (const aieng__slp *)u;
     int v = aieng__slk_value(p->k, aieng__slp_set(p, st));
@@ -6726,6 +7083,7 @@ static int aieng__sc_sl(aieng__sc *c, const aieng__slb *L, aieng__slk *k, const 
     memset(&a, 0, sizeof a);
     a.next = aieng__slp_next; a.accept = aieng__slp_accept; a.u = p;
     if (k) a.finish = aieng__slp_finish;
+    if (p->lcap) { a.ccap = p->lcap; a.cstrip = aieng__slp_strip; a.cacc = aieng__slp_cacc; }
     a.atoms = p->x.atoms; a.natoms = p->x.natoms; a.json = 1; a.limit = AIENG__SC_AUTOMATON_MAX;
     id = aieng__sc_automaton(c, &a, 0, what);
     if (id >= 0 && c->err != AIENG_OK) id = -1; /* a value rule failed */
@@ -6742,6 +7100,7 @@ done:
 static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b,
                             const aieng_json *const *snot, int nsnot, const char *const *xs, const size_t *xl, int nxs) {
     const aieng_json *pats[AIENG__SL_MAXD], *fmt = NULL;
+    size_t at0;
     long mn = 0, mx = -1;
     int i, f = -1, npat = 0;
     for (i = 0; i < np; i++) {
@@ -6791,11 +7150,13 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
                 c->err = AIENG_OK; /* relaxed: without the negations */
                 if (npat > 2) npat = 2;
             } else {
-                aieng__buf_printf(b, "\"\\\"\" s%d \"\\\"\"", id);
+                if (aieng__sc_is_empty(c, id)) aieng__buf_puts(b, AIENG__GBNF_NOTHING); /* no string: no quote either */
+                else aieng__buf_printf(b, "\"\\\"\" s%d \"\\\"\"", id);
                 return 1;
             }
         }
     }
+    at0 = b->n;
     aieng__buf_puts(b, "\"\\\"\" ");
     if (npat + (f >= 0) > 1 || (npat + (f >= 0) == 1 && (mn > 0 || mx >= 0))) { /* exact: an automaton product */
         const char *re[3];
@@ -6808,6 +7169,8 @@ static int aieng__sc_string(aieng__sc *c, const aieng_json **parts, int np, aien
         if (ft) re[nre++] = ft;
         r = aieng__sc_strings(c, re, rl, nre, mn, mx, b);
         AIENG_FREE(ft, NULL);
+        if (r == 1 && b->n > at && b->p[at] == 's' && aieng__sc_is_empty(c, atoi(b->p + at + 1))) { /* no string: no quote either */
+            b->n = at0; aieng__buf_puts(b, AIENG__GBNF_NOTHING); return 1; }
         if (r == 1) { aieng__buf_puts(b, " \"\\\"\""); return 1; }
         if (r == 2) mn = 0, mx = -1; /* the regex implies the lengths: written plainly below */
         else {
@@ -8002,6 +8365,22 @@ static int aieng__fx_str_accept(const void *u, uint64_t st) {
     aieng__fx_str_atoms(X, X->tab + (long)st * X->w, 1, av);
     return aieng__fm_root(X->F, av) == 1;
 }
+static uint64_t aieng__fx_str_strip(const void *u, uint64_t st) { /* (its second scratch vector) */
+    aieng__fx *X = (aieng__fx *)u;
+    int *v = X->tmp + X->w;
+    memcpy(v, X->tab + (long)st * X->w, (size_t)X->w * sizeof *v);
+    v[0] = 0;
+    return aieng__fx_intern(X, v);
+}
+static int aieng__fx_str_cacc(const void *u, uint64_t base, long cnt) {
+    aieng__fx *X = (aieng__fx *)u;
+    int *v = X->tmp + X->w;
+    unsigned char av[AIENG__FM_MAXA];
+    memcpy(v, X->tab + (long)base * X->w, (size_t)X->w * sizeof *v);
+    v[0] = (int)cnt;
+    aieng__fx_str_atoms(X, v, 1, av);
+    return aieng__fm_root(X->F, av) == 1;
+}
 static uint64_t aieng__fx_str_next(const void *u, uint64_t st, int atom) {
     aieng__fx *X = (aieng__fx *)u;
     int *v = X->tmp, i;
@@ -8069,6 +8448,7 @@ static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int
         X->w = 1 + F.na;
         a.next = aieng__fx_str_next; a.accept = aieng__fx_str_accept;
         a.atoms = X->x.atoms; a.natoms = X->x.natoms; a.json = 1;
+        if (X->lcap) { a.ccap = X->lcap; a.cstrip = aieng__fx_str_strip; a.cacc = aieng__fx_str_cacc; }
     } else {
         int maxli = 0, maxlf = 0, y, nmul = 0;
         X->L = 1;
@@ -8098,7 +8478,7 @@ static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int
         a.next = aieng__fx_num_next; a.accept = aieng__fx_num_accept;
         a.atoms = natoms; a.natoms = 12;
     }
-    if (!(X->tmp = (int *)AIENG_MALLOC((size_t)X->w * sizeof(int), NULL))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
+    if (!(X->tmp = (int *)AIENG_MALLOC((size_t)X->w * 2 * sizeof(int), NULL))) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); goto done; }
     memset(X->tmp, 0, (size_t)X->w * sizeof(int));
     if (!str) for (i = 0; i < F.na; i++) X->tmp[7 + i] = 1;
     aieng__fx_intern(X, X->tmp); /* the start: state 0 */

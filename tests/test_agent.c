@@ -2238,6 +2238,129 @@ static void test_schema_random(void) {
     printf("random schemas: %d of %d compile; grammar == validator on %d/%d instances\n", compiled, n, agree, total);
 }
 
+/* ---- strings under a character count written as %dfa (the automaton without the count;
+   the matcher keeps the count): test_agent_ref_counted.c compiles with a bound of 4 product
+   states, so every such automaton over 4 states takes that form there. Random string
+   schemas (patterns, lengths, enum, not/anyOf/oneOf/allOf/if) are compiled by both builds,
+   and both grammars must agree with the validator on every string over {a,b,c} up to 5
+   characters; random walks through the %dfa grammar must never reach a dead end and must
+   end in a valid string (an empty language has no walk). */
+int ref_counted_schema_to_gbnf(const char *schema, char **gbnf, char *err, size_t errcap);
+static void rnd_str_schema(char *o, size_t cap, int depth) {
+    static const char *const pat[] = { "^a", "b$", "^(ab|b)+$", "a.c", "^[ab]*$", "^a*b?c*$", "bb", "^.{2}$", "^[^c]+$", "(ca|ac)" };
+    char x[2048], y[2048];
+    unsigned k = depth >= 3 ? rnd_u(5) : rnd_u(12);
+    if (k >= 5) { rnd_str_schema(x, sizeof x, depth + 1); rnd_str_schema(y, sizeof y, depth + 1); }
+    switch (k) {
+    case 0: case 1: snprintf(o, cap, "{\"pattern\":\"%s\"}", pat[rnd_u(10)]); break;
+    case 2: snprintf(o, cap, "{\"minLength\":%u}", rnd_u(5)); break;
+    case 3: snprintf(o, cap, "{\"maxLength\":%u}", rnd_u(6)); break;
+    case 4: snprintf(o, cap, "{\"pattern\":\"%s\",\"minLength\":%u,\"maxLength\":%u}", pat[rnd_u(10)], rnd_u(3), 2 + rnd_u(4)); break;
+    case 5: snprintf(o, cap, "{\"not\":%s}", x); break;
+    case 6: snprintf(o, cap, "{\"anyOf\":[%s,%s]}", x, y); break;
+    case 7: snprintf(o, cap, "{\"oneOf\":[%s,%s]}", x, y); break;
+    case 8: snprintf(o, cap, "{\"allOf\":[%s,%s]}", x, y); break;
+    case 9: snprintf(o, cap, "{\"if\":%s,\"then\":%s}", x, y); break;
+    case 10: snprintf(o, cap, "{\"not\":%s,\"maxLength\":%u}", x, 2 + rnd_u(4)); break;
+    default: snprintf(o, cap, "{\"if\":%s,\"else\":%s,\"minLength\":%u}", x, y, rnd_u(3)); break;
+    }
+}
+static void test_schema_counted(void) {
+    static const char *const fixed[] = {
+        "{\"type\":\"string\",\"pattern\":\"^(ab|b)+$\",\"minLength\":3,\"maxLength\":7}",
+        "{\"type\":\"string\",\"pattern\":\"^a*b?c*$\",\"maxLength\":4}",
+        "{\"type\":\"string\",\"format\":\"email\",\"maxLength\":5}",
+        "{\"type\":\"string\",\"not\":{\"pattern\":\"^a\",\"maxLength\":3}}",
+        "{\"type\":\"string\",\"pattern\":\"^(?:\\\\S+\\\\s+){0,2}\\\\S+$\",\"maxLength\":5}",
+        "{\"type\":\"string\",\"anyOf\":[{\"pattern\":\"b$\",\"minLength\":2},{\"pattern\":\"^c\",\"maxLength\":4}],\"not\":{\"maxLength\":1}}",
+        "{\"type\":\"string\",\"pattern\":\"^[abc]+$\",\"minLength\":2,\"maxLength\":3,\"not\":{\"enum\":[\"ab\",\"ccc\"]}}",
+    };
+    char inst[400][8], s[8192], err[200];
+    int ni = 0, len, i, it, n = aieng_test_quick() ? 60 : 400, nfix = (int)(sizeof fixed / sizeof *fixed);
+    int compiled = 0, dfa = 0, agree = 0, total = 0, bad = 0, walks = 0, dead = 0, invalid = 0;
+    for (len = 0; len <= 5; len++) { /* every string over {a,b,c} up to 5 characters, quoted */
+        int m = 1, c;
+        for (i = 0; i < len; i++) m *= 3;
+        for (c = 0; c < m; c++) {
+            int v = c;
+            inst[ni][0] = '"';
+            for (i = 0; i < len; i++) { inst[ni][1 + i] = (char)('a' + v % 3); v /= 3; }
+            inst[ni][1 + len] = '"'; inst[ni][2 + len] = 0;
+            ni++;
+        }
+    }
+    for (it = 0; it < nfix + n; it++) {
+        aieng_json_doc *sd = NULL;
+        char *text[2] = { NULL, NULL };
+        aieng_grammar *g[2] = { NULL, NULL };
+        int b, mism = 0;
+        if (it < nfix) snprintf(s, sizeof s, "%s", fixed[it]);
+        else { char x[6000]; rnd_str_schema(x, sizeof x, 0); snprintf(s, sizeof s, "{\"type\":\"string\",\"allOf\":[%s]}", x); }
+        if (aieng_json_parse(s, strlen(s), NULL, &sd) != AIENG_OK) { CHECK(0, "counted: schema parses: %s", s); continue; }
+        if (aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &text[0], NULL) != AIENG_OK) { CHECK(it >= nfix, "counted: fixed schema %d compiles: %s", it, aieng_last_error()); aieng_json_free(sd); continue; }
+        if (ref_counted_schema_to_gbnf(s, &text[1], err, sizeof err) != 0) {
+            /* the count apart only lifts the state bound: what the main build compiles, this one compiles */
+            CHECK(strstr(err, "bound") == NULL, "counted: %s compiles with its count apart: %s", s, err);
+            aieng_free(NULL, text[0]); aieng_json_free(sd); continue;
+        }
+        compiled++;
+        if (strstr(text[1], "%dfa(")) dfa++;
+        for (b = 0; b < 2; b++) CHECK(aieng_grammar_parse(text[b], strlen(text[b]), NULL, &g[b]) == AIENG_OK, "counted: grammar %d of %s parses: %s", b, s, aieng_last_error());
+        for (i = 0; g[0] && g[1] && i < ni; i++) {
+            aieng_json_doc *d = NULL;
+            int want, got0, got1;
+            aieng_json_parse(inst[i], strlen(inst[i]), NULL, &d);
+            want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            got0 = aieng_grammar_accepts(g[0], inst[i], strlen(inst[i]));
+            got1 = aieng_grammar_accepts(g[1], inst[i], strlen(inst[i]));
+            total++;
+            if (want == got0 && want == got1) agree++;
+            else if (!mism++ && ++bad <= 5) fprintf(stderr, "counted: %s on %s: validator %d, product %d, %%dfa %d\n", s, inst[i], want, got0, got1);
+            aieng_json_free(d);
+        }
+        CHECK(mism == 0, "counted: schema %d: the grammars and the validator disagree on %d strings", it, mism);
+        for (b = 0; g[1] && b < 8; b++) { /* random walks: no dead end, and the end is valid */
+            aieng_grammar_state *st = NULL;
+            char out[80];
+            int nout = 0, step;
+            if (aieng_grammar_state_new(g[1], &st) != AIENG_OK) break;
+            walks++;
+            for (step = 0; step < 60; step++) {
+                unsigned char cand[256], pr[4];
+                int nc = 0, np = 0, c;
+                if (aieng_grammar_state_complete(st) && rnd_u(4) == 0) break;
+                for (c = 0; c < 256; c++) {
+                    unsigned char by = (unsigned char)c;
+                    if (!aieng_grammar_state_allows(st, &by, 1)) continue;
+                    cand[nc++] = by;
+                    if (c == 'a' || c == 'b' || c == 'c' || c == '"') pr[np++] = by;
+                }
+                if (!nc) break;
+                c = np && rnd_u(10) ? pr[rnd_u((unsigned)np)] : cand[rnd_u((unsigned)nc)];
+                out[nout++] = (char)c;
+                if (aieng_grammar_state_advance(st, &out[nout - 1], 1) != AIENG_OK) { dead++; break; }
+            }
+            if (step < 60 && (nout || aieng_grammar_state_complete(st))) {
+                if (!aieng_grammar_state_complete(st)) { dead++; if (dead <= 3) fprintf(stderr, "counted: dead end in %s after %.*s\n", s, nout, out); }
+                else {
+                    aieng_json_doc *d = NULL;
+                    if (aieng_json_parse(out, (size_t)nout, NULL, &d) != AIENG_OK || aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) != AIENG_OK) {
+                        invalid++; if (invalid <= 3) fprintf(stderr, "counted: walk in %s ends in %.*s, not valid\n", s, nout, out); }
+                    aieng_json_free(d);
+                }
+            }
+            aieng_grammar_state_free(st);
+        }
+        for (b = 0; b < 2; b++) { aieng_grammar_free(g[b]); aieng_free(NULL, text[b]); }
+        aieng_json_free(sd);
+    }
+    CHECK(dfa * 2 >= compiled, "counted: %d of %d grammars use %%dfa (half at least expected)", dfa, compiled);
+    CHECK(compiled * 10 >= (nfix + n) * 9, "counted: %d of %d schemas compile", compiled, nfix + n);
+    CHECK(dead == 0 && invalid == 0, "counted: %d random walks, %d dead ends, %d invalid ends", walks, dead, invalid);
+    printf("counted: %d of %d schemas compile (%d as %%dfa); grammars == validator on %d/%d strings; %d walks, %d dead ends, %d invalid\n",
+           compiled, nfix + n, dfa, agree, total, walks, dead, invalid);
+}
+
 static void test_unordered_min_viable(void) {
     static const struct { const char *text; int ok; } pre[] = {
         { "{b", 0 }, { "{c", 0 }, { "{a", 1 }, { "{a,c", 0 }, { "{a,b", 1 }, { "{a,b,c}", 1 }, { "{a,b}", 0 } };
@@ -2284,6 +2407,7 @@ int main(void) {
     test_oneof_exclusive();
     test_schema_infer_types();
     test_schema_random();
+    test_schema_counted();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
