@@ -543,7 +543,7 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   strings: regex DFAs x length), written as
                                                   rules (strings over 20000 states: the DFAs
                                                   without the length as a %dfa, the matcher
-                                                  counting; error above 20000 states or 48
+                                                  counting; error above 65536 states or 48
                                                   conditions, then the forms above apply);
                                                   beside object/array keywords too: a not of
                                                   numeric values, of "integer" or of bounds /
@@ -559,11 +559,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    pattern                   yes                  yes; with min/maxLength, with format or more
                                                   patterns (up to 14, allOf): exact, the product
                                                   of their minimal DFAs and the length counter
-                                                  as rules; above AIENG__SC_AUTOMATON_MAX (20000)
-                                                  states (email with maxLength 255, "words"
-                                                  patterns with maxLength 500) the product of
-                                                  the DFAs alone as a %dfa whose instances carry
-                                                  the count (error when that is above 20000
+                                                  as rules; above 20000 states (email with
+                                                  maxLength 255, "words" patterns with maxLength
+                                                  500) the product of the DFAs alone as a %dfa
+                                                  whose instances carry the count (error when
+                                                  that is above AIENG__SC_AUTOMATON_MAX (65536)
                                                   states; relaxed: the lengths are left out)
    format                    date, time,          same grammars (the validator runs them);
                              date-time, uuid,     combined with lengths, a pattern or under
@@ -584,7 +584,7 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                              digits for values    least common multiple): at most q fraction
                              of <= 18 digits;     digits after trailing zeros and the digits'
                              else doubles, 1e-9   remainder mod P, with the bounds (digit
-                             tolerance)           automaton as rules; error above 20000 states)
+                             tolerance)           automaton as rules; error above 65536 states)
    contains, minContains,    yes                  yes, with minItems/maxItems (up to 3 different
    maxContains                                    contains, then without maxContains), not with
                                                   prefixItems; maxContains needs the items that
@@ -2279,11 +2279,42 @@ static int aieng__g_perm_sets(aieng__gb *b, const aieng__gbperm *P, const aieng_
     return 1;
 }
 #define AIENG__G_BIT(a, i) (((a)[(i) >> 3] >> ((i) & 7)) & 1)
+#define AIENG__G_SETBIT(a, i) ((a)[(i) >> 3] |= (unsigned char)(1u << ((i) & 7)))
+/* the (state, count) pairs of a %dfa from which an end can be reached: live(q, c) when
+   acc(q, c) or a step q -> t has live(t, min(c + 1, cap)); bit sets over q * w + c with
+   w = cap + 1 (live zeroed by the caller). At the cap, reverse reachability from the
+   accepting states; below it, one pass over the steps per count. 0 on OOM. */
+static int aieng__dfa_live(long nst, long w, const int *efrom, const int *eto, long ne, const unsigned char *acc, unsigned char *live) {
+    int *roff = (int *)AIENG_MALLOC((size_t)(nst + 1) * sizeof(int), NULL), *rsrc = (int *)AIENG_MALLOC((size_t)(ne + 1) * sizeof(int), NULL);
+    int *queue = (int *)AIENG_MALLOC((size_t)(nst + 1) * sizeof(int), NULL);
+    long q, e, c, head = 0, tail = 0, cap = w - 1;
+    if (!roff || !rsrc || !queue) { AIENG_FREE(roff, NULL); AIENG_FREE(rsrc, NULL); AIENG_FREE(queue, NULL); return 0; }
+    memset(roff, 0, (size_t)(nst + 1) * sizeof(int));
+    for (e = 0; e < ne; e++) roff[eto[e] + 1]++;
+    for (q = 0; q < nst; q++) roff[q + 1] += roff[q];
+    for (e = 0; e < ne; e++) rsrc[roff[eto[e]]++] = efrom[e];   /* roff[t] now ends t's list */
+    for (q = nst; q > 0; q--) roff[q] = roff[q - 1];
+    roff[0] = 0;
+    for (q = 0; q < nst; q++) if (AIENG__G_BIT(acc, (size_t)q * (size_t)w + (size_t)cap)) { AIENG__G_SETBIT(live, (size_t)q * (size_t)w + (size_t)cap); queue[tail++] = (int)q; }
+    while (head < tail) {
+        int t = queue[head++];
+        for (e = roff[t]; e < roff[t + 1]; e++) {
+            size_t x = (size_t)rsrc[e] * (size_t)w + (size_t)cap;
+            if (!AIENG__G_BIT(live, x)) { AIENG__G_SETBIT(live, x); queue[tail++] = rsrc[e]; }
+        }
+    }
+    for (c = cap - 1; c >= 0; c--) {
+        for (q = 0; q < nst; q++) { size_t x = (size_t)q * (size_t)w + (size_t)c; if (AIENG__G_BIT(acc, x)) AIENG__G_SETBIT(live, x); }
+        for (e = 0; e < ne; e++) if (AIENG__G_BIT(live, (size_t)eto[e] * (size_t)w + (size_t)(c + 1))) AIENG__G_SETBIT(live, (size_t)efrom[e] * (size_t)w + (size_t)c);
+    }
+    AIENG_FREE(roff, NULL); AIENG_FREE(rsrc, NULL); AIENG_FREE(queue, NULL);
+    return 1;
+}
 /* a %dfa descriptor into the grammar: transitions by state, the accepting (state, count)
    pairs, and which pairs can still reach one (counts saturate at the cap), by dynamic
    programming from the cap down; the start rule becomes the unbuilt instance (0, 0) */
 static int aieng__g_dfa(aieng_grammar *g, aieng__gb *b, const aieng__gbperm *P, aieng__gperm *D, int d) {
-    int nst = P->nst, nt = P->dtr.n / 3, q, k, changed;
+    int nst = P->nst, nt = P->dtr.n / 3, q, k;
     long cap = P->cap, w = cap + 1, c;
     size_t nbytes = ((size_t)nst * (size_t)w + 7) / 8;
     uint32_t st0 = 0;
@@ -2303,17 +2334,11 @@ static int aieng__g_dfa(aieng_grammar *g, aieng__gb *b, const aieng__gbperm *P, 
     D->toff[nst] = k;
     for (k = 0; k < P->dacc.n; k += 3)
         for (c = P->dacc.v[k + 1]; c <= P->dacc.v[k + 2]; c++) { size_t x = (size_t)P->dacc.v[k] * (size_t)w + (size_t)c; D->acc[x >> 3] |= (unsigned char)(1u << (x & 7)); }
-    for (c = cap; c >= 0; c--) { /* live(q, c): acc(q, c) or a step to a live (t, min(c + 1, cap)) */
-        long cn = c < cap ? c + 1 : cap;
-        do {
-            changed = 0;
-            for (q = nst - 1; q >= 0; q--) {
-                size_t x = (size_t)q * (size_t)w + (size_t)c;
-                int lv = AIENG__G_BIT(D->acc, x);
-                for (k = D->toff[q]; !lv && k < D->toff[q + 1]; k++) lv = AIENG__G_BIT(D->live, (size_t)D->ttgt[k] * (size_t)w + (size_t)cn);
-                if (lv && !AIENG__G_BIT(D->live, x)) { D->live[x >> 3] |= (unsigned char)(1u << (x & 7)); changed = 1; }
-            }
-        } while (changed && c == cap); /* below the cap one pass: (t, c + 1) is final already */
+    { /* the steps' sources, for aieng__dfa_live */
+        int *efrom = (int *)AIENG_MALLOC((size_t)(nt + 1) * sizeof(int), NULL);
+        if (efrom) for (q = 0; q < nst; q++) for (k = D->toff[q]; k < D->toff[q + 1]; k++) efrom[k] = q;
+        if (!efrom || !aieng__dfa_live(nst, w, efrom, D->ttgt, nt, D->acc, D->live)) { AIENG_FREE(efrom, NULL); aieng__gb_oom(b); return 0; }
+        AIENG_FREE(efrom, NULL);
     }
     if (!aieng__g_inst_add(g, d, &st0, 0, P->r0)) { aieng__gb_oom(b); return 0; }
     g->rule_nalt[P->r0] = -1; /* built by the matcher */
@@ -5976,10 +6001,10 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     return 1;
 }
 #ifndef AIENG__SC_AUTOMATON_MAX
-#define AIENG__SC_AUTOMATON_MAX 20000 /* states of one exact product automaton (rules it becomes) */
+#define AIENG__SC_AUTOMATON_MAX 65536 /* states of one exact product automaton (rules it becomes) */
 #endif
 #ifndef AIENG__SC_COUNTED_AT
-#define AIENG__SC_COUNTED_AT AIENG__SC_AUTOMATON_MAX /* product states from which an automaton with a count becomes a %dfa (tests lower it) */
+#define AIENG__SC_COUNTED_AT 20000 /* product states from which an automaton with a count becomes a %dfa (tests lower it) */
 #endif
 /* ---- explicit automata written out as rules: a state reachable from the start that can
    still reach acceptance becomes one rule "s<id> ::= set s<next> | ... | """; used for
@@ -6151,7 +6176,7 @@ static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_
     aieng__iv ef, et, ea, set;
     aieng__buf body, setb, txt;
     long nst = 0, cap = 0, hcap = 1024, lim = a->limit, i, w = a->ccap + 1, cnt, e, chcap = 1024, ncls = 0;
-    int id = -1, k, ok = 1, changed, nkept = 0;
+    int id = -1, k, ok = 1, nkept = 0;
     size_t nbytes;
     memset(&ef, 0, sizeof ef); memset(&et, 0, sizeof et); memset(&ea, 0, sizeof ea); memset(&set, 0, sizeof set);
     memset(&body, 0, sizeof body); memset(&setb, 0, sizeof setb); memset(&txt, 0, sizeof txt);
@@ -6191,17 +6216,7 @@ static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_
     memset(acc, 0, nbytes); memset(live, 0, nbytes);
     for (i = 0; i < nst; i++)
         for (cnt = 0; cnt < w; cnt++) if (a->cacc(a->u, keys[i], cnt)) { size_t x = (size_t)i * (size_t)w + (size_t)cnt; acc[x >> 3] |= (unsigned char)(1u << (x & 7)); }
-    for (cnt = w - 1; cnt >= 0; cnt--) { /* as aieng__g_dfa: live(q, c) = acc(q, c) or a step to live (t, min(c + 1, cap)) */
-        long cn = cnt < w - 1 ? cnt + 1 : cnt;
-        do {
-            changed = 0;
-            for (e = ef.n - 1; e >= 0; e--) {
-                size_t x = (size_t)ef.v[e] * (size_t)w + (size_t)cnt, y = (size_t)et.v[e] * (size_t)w + (size_t)cn;
-                if (!AIENG__G_BIT(live, x) && AIENG__G_BIT(live, y)) { live[x >> 3] |= (unsigned char)(1u << (x & 7)); changed = 1; }
-            }
-            for (i = 0; i < nst; i++) { size_t x = (size_t)i * (size_t)w + (size_t)cnt; if (AIENG__G_BIT(acc, x) && !AIENG__G_BIT(live, x)) { live[x >> 3] |= (unsigned char)(1u << (x & 7)); changed = 1; } }
-        } while (changed);
-    }
+    if (!aieng__dfa_live(nst, w, ef.v, et.v, ef.n, acc, live)) { ok = 0; goto done; } /* as the matcher will */
     if (!AIENG__G_BIT(live, 0)) { /* the language is empty */
         id = aieng__sc_new_rule(c);
         aieng__buf_puts(&body, AIENG__GBNF_NOTHING);
