@@ -128,7 +128,10 @@
           use): string automata with a length bound whose product is over the state bound
           (email with maxLength, patterns of words with maxLength 500, negations of patterns
           with minLength 100) compile exactly as the automaton without the count; a string
-          schema with no string at all writes no opening quote
+          schema with no string at all writes no opening quote; explicit product automata
+          up to 65536 states (was 20000); format date checks the day against its month and
+          February 29 against leap years (RFC 3339), checked against python-jsonschema's
+          date check and rfc3339-validator in make test
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -573,9 +576,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                              labels; the 253-     (ignored), as the spec's default. email is a
                              byte total is not    subset of RFC 5321: a dot-atom local part and
                              checked), email,     a domain of two or more labels (or [IPv4]);
-                             uri, uri-reference   quoted local parts are not accepted
-                             (RFC 3986), duration
-                             (RFC 3339 app. A)
+                             uri, uri-reference   quoted local parts are not accepted. date:
+                             (RFC 3986), duration RFC 3339 full-date with the day within its
+                             (RFC 3339 app. A)    month (February 29 in leap years only);
+                                                  time: at most 9 fraction digits (RFC 3339
+                                                  has no bound; this one keeps generated
+                                                  sentences bounded)
    minimum, maximum,         yes (bool form of    integers: exact digit-range grammars; other
    exclusiveMinimum/Maximum  draft-04 too)        numbers: exact decimal comparison on the
                                                   digits (any bound up to 40 digits either side
@@ -3983,7 +3989,10 @@ static const char *const aieng__fmt_rules[] = {
      "(fmt-hc{0,3} fmt-h16)? \"::\" fmt-hc fmt-ls32 | (fmt-hc{0,4} fmt-h16)? \"::\" fmt-ls32 | "
      "(fmt-hc{0,5} fmt-h16)? \"::\" fmt-h16 | (fmt-hc{0,6} fmt-h16)? \"::\"\n"),
     "fmt-label ::= [A-Za-z0-9] ([A-Za-z0-9-]{0,61} [A-Za-z0-9])?\n",
-    "fmt-date ::= [0-9]{4} \"-\" (\"0\" [1-9] | \"1\" [0-2]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01])\n",
+    /* RFC 3339 full-date: the day within its month, February 29 in leap years only */
+    ("fmt-date ::= [0-9]{4} \"-\" ((\"0\" [13578] | \"1\" [02]) \"-\" (\"0\" [1-9] | [12] [0-9] | \"3\" [01]) | "
+     "(\"0\" [469] | \"11\") \"-\" (\"0\" [1-9] | [12] [0-9] | \"30\") | \"02-\" (\"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8])) | fmt-leap \"-02-29\"\n"),
+    "fmt-leap ::= [0-9] [0-9] (\"0\" [48] | [2468] [048] | [13579] [26]) | (\"0\" [048] | [2468] [048] | [13579] [26]) \"00\"\n",
     ("fmt-time ::= ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" ([0-5] [0-9] | \"60\") (\".\" [0-9]{1,9})? "
      "([zZ] | [+-] ([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9])\n"),
     /* RFC 3986: unreserved, pct-encoded, sub-delims; pchar adds ":" "@" */
