@@ -131,7 +131,7 @@
           schema with no string at all writes no opening quote; explicit product automata
           up to 65536 states (was 20000); format date checks the day against its month and
           February 29 against leap years (RFC 3339), checked against python-jsonschema's
-          date check and rfc3339-validator in make test
+          date check and rfc3339-validator in make test; format uri-template (RFC 6570)
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -578,7 +578,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                              checked), email,     a domain of two or more labels (or [IPv4]);
                              uri, uri-reference   quoted local parts are not accepted. date:
                              (RFC 3986), duration RFC 3339 full-date with the day within its
-                             (RFC 3339 app. A)    month (February 29 in leap years only);
+                             (RFC 3339 app. A),   month (February 29 in leap years only);
+                             uri-template (RFC    uri-template: literals (non-ASCII as raw
+                             6570 level 4)        UTF-8) and expressions, the reserved
+                                                  operators = , ! @ | refused;
                                                   time: at most 9 fraction digits (RFC 3339
                                                   has no bound; this one keeps generated
                                                   sentences bounded)
@@ -655,8 +658,8 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    Documented gaps of the grammar. Stricter than the schema: 1.0 is not generated for an
    integer; an enum/const number is matched as written and in its plain decimal spelling
    (1.0 and 1, 1e2 and 100), not in other spellings of the same value (1.00); numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
-   multipleOf ones no exponent and no "-0"; a pattern-constrained string uses the canonical
-   JSON escapes; under a scalar formula (see `not`) numbers have any number of digits, no
+   multipleOf ones no exponent and no "-0"; a pattern- or format-constrained string uses the
+   canonical JSON escapes (characters as themselves, not \uXXXX); under a scalar formula (see `not`) numbers have any number of digits, no
    exponent and no "-0", and 1.0 is an integer. Looser (the only cases): oneOf's
    exclusivity against a branch whose negation cannot be written (a part outside the forms
    above, or a trial past AIENG__SC_TRIAL_RULES rules); and only where the key automaton of extra
@@ -4004,11 +4007,17 @@ static const char *const aieng__fmt_rules[] = {
     "fmt-hier ::= \"//\" fmt-auth fmt-segs | \"/\" (fmt-pchar+ fmt-segs)? | fmt-pchar+ fmt-segs | \"\"\n",
     "fmt-rel ::= \"//\" fmt-auth fmt-segs | \"/\" (fmt-pchar+ fmt-segs)? | ([A-Za-z0-9._~!$&'()*+,;=@-] | fmt-pct)+ fmt-segs | \"\"\n",
     "fmt-qf ::= (\"?\" (fmt-pchar | [/?])*)? (\"#\" (fmt-pchar | [/?])*)?\n",
+    /* RFC 6570 (level 4): a literal character (ucschar and iprivate too) or pct-encoded,
+       or an expression: an operator (not the reserved = , ! @ |), variables with a prefix
+       length 1..9999 or an explode */
+    "fmt-utlit ::= [!#$&(-;=?-\\[\\]_a-z~\xc2\xa0-\xed\x9f\xbf\xee\x80\x80-\xef\xb7\x8f\xef\xb7\xb0-\xef\xbf\xaf\xf0\x90\x80\x80-\xf0\x9f\xbf\xbd\xf0\xa0\x80\x80-\xf0\xaf\xbf\xbd\xf0\xb0\x80\x80-\xf0\xbf\xbf\xbd\xf1\x80\x80\x80-\xf1\x8f\xbf\xbd\xf1\x90\x80\x80-\xf1\x9f\xbf\xbd\xf1\xa0\x80\x80-\xf1\xaf\xbf\xbd\xf1\xb0\x80\x80-\xf1\xbf\xbf\xbd\xf2\x80\x80\x80-\xf2\x8f\xbf\xbd\xf2\x90\x80\x80-\xf2\x9f\xbf\xbd\xf2\xa0\x80\x80-\xf2\xaf\xbf\xbd\xf2\xb0\x80\x80-\xf2\xbf\xbf\xbd\xf3\x80\x80\x80-\xf3\x8f\xbf\xbd\xf3\x90\x80\x80-\xf3\x9f\xbf\xbd\xf3\xa1\x80\x80-\xf3\xaf\xbf\xbd\xf3\xb0\x80\x80-\xf3\xbf\xbf\xbd\xf4\x80\x80\x80-\xf4\x8f\xbf\xbd] | fmt-pct\n",
+    "fmt-utvc ::= [A-Za-z0-9_] | fmt-pct\n",
+    "fmt-utvar ::= fmt-utvc (\".\"? fmt-utvc)* (\":\" [1-9] [0-9]{0,3} | \"*\")?\n",
     /* RFC 3339 appendix A */
     "fmt-dtime ::= \"T\" ([0-9]+ \"H\" ([0-9]+ \"M\" ([0-9]+ \"S\")?)? | [0-9]+ \"M\" ([0-9]+ \"S\")? | [0-9]+ \"S\")\n",
     NULL };
 static const char *const aieng__fmt_names[] = { "date", "time", "date-time", "uuid", "ipv4", "ipv6", "hostname", "email",
-                                                 "uri", "uri-reference", "duration", NULL };
+                                                 "uri", "uri-reference", "duration", "uri-template", NULL };
 static const char *const aieng__fmt_gbnf[] = {
     "fmt-date",
     "fmt-time",
@@ -4020,7 +4029,8 @@ static const char *const aieng__fmt_gbnf[] = {
     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+ (\".\" [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)* \"@\" (fmt-label (\".\" fmt-label)+ | \"[\" fmt-ipv4 \"]\")",
     "[A-Za-z] [A-Za-z0-9+.-]* \":\" fmt-hier fmt-qf",
     "([A-Za-z] [A-Za-z0-9+.-]* \":\" fmt-hier | fmt-rel) fmt-qf",
-    "\"P\" (([0-9]+ \"D\" | [0-9]+ \"M\" ([0-9]+ \"D\")? | [0-9]+ \"Y\" ([0-9]+ \"M\" ([0-9]+ \"D\")?)?) fmt-dtime? | fmt-dtime | [0-9]+ \"W\")" };
+    "\"P\" (([0-9]+ \"D\" | [0-9]+ \"M\" ([0-9]+ \"D\")? | [0-9]+ \"Y\" ([0-9]+ \"M\" ([0-9]+ \"D\")?)?) fmt-dtime? | fmt-dtime | [0-9]+ \"W\")",
+    "(fmt-utlit | \"{\" [+#./;?&]? fmt-utvar (\",\" fmt-utvar)* \"}\")*" };
 static void aieng__fmt_put_rules(aieng__buf *b) {
     int k;
     for (k = 0; aieng__fmt_rules[k]; k++) aieng__buf_puts(b, aieng__fmt_rules[k]);

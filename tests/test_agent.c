@@ -1273,6 +1273,17 @@ static void test_formats(void) {
         {"duration", "\"P1Y2M3DT4H5M6S\"", 1}, {"duration", "\"P3W\"", 1}, {"duration", "\"PT36H\"", 1}, {"duration", "\"P1DT12H\"", 1},
         {"duration", "\"P\"", 0}, {"duration", "\"PT\"", 0}, {"duration", "\"P1H\"", 0}, {"duration", "\"P1Y2D\"", 0}, {"duration", "\"P1W2D\"", 0},
         {"date", "\"2024-02-29\"", 1}, {"date", "\"2024-13-01\"", 0}, {"time", "\"23:59:60.5+01:00\"", 1}, {"time", "\"24:00:00Z\"", 0},
+        /* RFC 6570's own examples (sections 1.2, 2.4, 3.2), then templates its grammar refuses */
+        {"uri-template", "\"http://example.com/~{username}/\"", 1}, {"uri-template", "\"http://example.com/dictionary/{term:1}/{term}\"", 1},
+        {"uri-template", "\"http://example.com/search{?q,lang}\"", 1}, {"uri-template", "\"{+path:6}/here\"", 1}, {"uri-template", "\"{#keys*}\"", 1},
+        {"uri-template", "\"X{.list*}\"", 1}, {"uri-template", "\"{/var:1,var}\"", 1}, {"uri-template", "\"{;x,y,empty}\"", 1},
+        {"uri-template", "\"{?var:3}\"", 1}, {"uri-template", "\"{&x,y,empty}\"", 1}, {"uri-template", "\"map?{x,y}\"", 1},
+        {"uri-template", "\"O{empty}X\"", 1}, {"uri-template", "\"up{+path}{var}/here\"", 1}, {"uri-template", "\"{%41b}\"", 1},
+        {"uri-template", "\"\"", 1}, {"uri-template", "\"caf\xc3\xa9/{x}\"", 1}, {"uri-template", "\"{\"", 0}, {"uri-template", "\"}\"", 0},
+        {"uri-template", "\"{}\"", 0}, {"uri-template", "\"{=x}\"", 0}, {"uri-template", "\"{var:0}\"", 0},
+        {"uri-template", "\"{var:10000}\"", 0}, {"uri-template", "\"{a..b}\"", 0}, {"uri-template", "\"x y\"", 0},
+        {"uri-template", "\"%zz\"", 0}, {"uri-template", "\"{a.}\"", 0}, {"uri-template", "\"{var:3*}\"", 0},
+        {"uri-template", "\"http://example.com/resource/{\"", 0},
     };
     size_t len = 0, i;
     unsigned char *data = read_data("agent/formats.tsv", &len);
