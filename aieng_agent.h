@@ -131,7 +131,9 @@
           schema with no string at all writes no opening quote; explicit product automata
           up to 65536 states (was 20000); format date checks the day against its month and
           February 29 against leap years (RFC 3339), checked against python-jsonschema's
-          date check and rfc3339-validator in make test; format uri-template (RFC 6570)
+          date check and rfc3339-validator in make test; format uri-template (RFC 6570);
+          number conditions too large for their automaton that hold only for integers
+          between their bounds list those integers
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -593,7 +595,10 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                              digits for values    least common multiple): at most q fraction
                              of <= 18 digits;     digits after trailing zeros and the digits'
                              else doubles, 1e-9   remainder mod P, with the bounds (digit
-                             tolerance)           automaton as rules; error above 65536 states)
+                             tolerance)           automaton as rules; error above 65536 states,
+                                                  unless the condition holds only for integers
+                                                  between its bounds, at most 100000 of them:
+                                                  those that satisfy it are listed)
    contains, minContains,    yes                  yes, with minItems/maxItems (up to 3 different
    maxContains                                    contains, then without maxContains), not with
                                                   prefixItems; maxContains needs the items that
@@ -4111,21 +4116,25 @@ static int aieng__dec_parse(const char *s, size_t n, aieng__dec *d) {
     if (!d->li && !d->lf) d->neg = 0;
     return 1;
 }
+/* exact comparison of two decimals (-1, 0, 1) */
+static int aieng__dec_cmp(const aieng__dec *x, const aieng__dec *y) {
+    int r = 0, k;
+    if (x->neg != y->neg) return x->neg ? -1 : 1;
+    if (x->li != y->li) r = x->li < y->li ? -1 : 1;
+    else if ((r = memcmp(x->in, y->in, (size_t)x->li)) != 0) r = r < 0 ? -1 : 1;
+    for (k = 0; !r && (k < x->lf || k < y->lf); k++) {
+        char cx = k < x->lf ? x->fr[k] : '0', cy = k < y->lf ? y->fr[k] : '0';
+        if (cx != cy) r = cx < cy ? -1 : 1;
+    }
+    return x->neg ? -r : r;
+}
 /* exact comparison of two JSON numbers (their text, up to 40 digits either side of the
    point; doubles beyond that) */
 static int aieng__num_cmp(const aieng_json *a, const aieng_json *b) {
     aieng__dec x, y;
-    int r = 0, k;
     if (a->is_int && b->is_int) return a->i < b->i ? -1 : a->i > b->i;
     if (!a->s || !b->s || !aieng__dec_parse(a->s, a->len, &x) || !aieng__dec_parse(b->s, b->len, &y)) return a->d < b->d ? -1 : a->d > b->d;
-    if (x.neg != y.neg) return x.neg ? -1 : 1;
-    if (x.li != y.li) r = x.li < y.li ? -1 : 1;
-    else if ((r = memcmp(x.in, y.in, (size_t)x.li)) != 0) r = r < 0 ? -1 : 1;
-    for (k = 0; !r && (k < x.lf || k < y.lf); k++) {
-        char cx = k < x.lf ? x.fr[k] : '0', cy = k < y.lf ? y.fr[k] : '0';
-        if (cx != cy) r = cx < cy ? -1 : 1;
-    }
-    return x.neg ? -r : r;
+    return aieng__dec_cmp(&x, &y);
 }
 static uint64_t aieng__mulmod(uint64_t a, uint64_t b, uint64_t m) { /* a b mod m, for a, b < m < 2^63 */
     uint64_t r = 0;
@@ -8430,6 +8439,76 @@ static uint64_t aieng__fx_str_next(const void *u, uint64_t st, int atom) {
     if (aieng__fm_root(X->F, av) == 0) return AIENG__AX_DEAD;
     return aieng__fx_intern(X, v);
 }
+/* the integer nearest d on one side (up: the ceiling, else the floor); 0 when it has more
+   than 15 digits */
+static int aieng__dec_round(const aieng__dec *d, int up, long long *out) {
+    long long v = 0;
+    int k;
+    if (d->li > 15) return 0;
+    for (k = 0; k < d->li; k++) v = v * 10 + (d->in[k] - '0');
+    if (d->lf && up != d->neg) v++; /* a fraction: away from zero when rounding that way */
+    *out = d->neg ? -v : v;
+    return 1;
+}
+#define AIENG__FM_ENUM 100000 /* integers the number formula may be tried on (aieng__fm_num_enum) */
+/* Numbers whose formula holds only for integers between its bound constants (three-valued
+   evaluation: false below the lowest constant, above the highest, and for every number
+   that is not an integer) and at most AIENG__FM_ENUM of them: the formula evaluated on each
+   integer, those it holds for written out (with an optional zero fraction, as the number
+   automaton allows). For what the automaton cannot hold (a multipleOf beyond 10^9, more
+   states than its bound). 1 when written, 0 when the formula is not of that kind. */
+static int aieng__fm_num_enum(aieng__sc *c, const aieng__fm *F, aieng__buf *b, int *first) {
+    unsigned char av[AIENG__FM_MAXA];
+    aieng__dec lo, hi, xd;
+    aieng__buf body;
+    long long x, x0, x1;
+    int i, k, have = 0, n = 0, id;
+    char t[32];
+    memset(&lo, 0, sizeof lo); memset(&hi, 0, sizeof hi);
+    for (i = 0; i < F->na; i++) if (F->a[i].kind <= AIENG__FA_LT) {
+        if (!have || aieng__dec_cmp(&F->a[i].v, &lo) < 0) lo = F->a[i].v;
+        if (!have || aieng__dec_cmp(&F->a[i].v, &hi) > 0) hi = F->a[i].v;
+        have = 1;
+    }
+    if (!have || !aieng__dec_round(&lo, 1, &x0) || !aieng__dec_round(&hi, 0, &x1) || x1 - x0 >= AIENG__FM_ENUM) return 0;
+    for (k = 0; k < 3; k++) { /* below every constant, above every constant, not an integer */
+        for (i = 0; i < F->na; i++) {
+            const aieng__fma *a = &F->a[i];
+            if (a->kind <= AIENG__FA_LT) av[i] = (unsigned char)(k == 2 ? 2 : (a->kind == AIENG__FA_GE || a->kind == AIENG__FA_GT) == (k == 1));
+            else if (a->kind == AIENG__FA_MUL) av[i] = (unsigned char)(k == 2 && a->q == 0 ? 0 : 2); /* P/10^q: no non-integer is a multiple of a whole P */
+            else if (a->kind == AIENG__FA_INT) av[i] = (unsigned char)(k == 2 ? 0 : 2);
+            else av[i] = 2;
+        }
+        if (aieng__fm_root(F, av) != 0) return 0;
+    }
+    memset(&body, 0, sizeof body);
+    for (x = x0; x <= x1; x++) {
+        size_t tl = (size_t)snprintf(t, sizeof t, "%lld", x);
+        if (!aieng__dec_parse(t, tl, &xd)) continue;
+        for (i = 0; i < F->na; i++) {
+            const aieng__fma *a = &F->a[i];
+            int integral = 1, cmp;
+            if (a->kind <= AIENG__FA_LT) {
+                cmp = aieng__dec_cmp(&xd, &a->v);
+                av[i] = (unsigned char)(a->kind == AIENG__FA_GE ? cmp >= 0 : a->kind == AIENG__FA_GT ? cmp > 0 : a->kind == AIENG__FA_LE ? cmp <= 0 : cmp < 0);
+            } else if (a->kind == AIENG__FA_MUL) av[i] = (unsigned char)(aieng__num_mod(t, tl, a->P, a->q, &integral) == 0 && integral);
+            else av[i] = 1; /* an integer */
+        }
+        if (aieng__fm_root(F, av) != 1) continue;
+        aieng__buf_printf(&body, n++ ? " | \"%s\"" : "(\"%s\"", t);
+    }
+    if (n) aieng__buf_puts(&body, ") (\".\" [0]+)?");
+    if (body.oom) { AIENG_FREE(body.p, NULL); return aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); }
+    if (n) {
+        id = aieng__sc_new_rule(c);
+        aieng__sc_emit(c, id, &body);
+        aieng__buf_puts(b, *first ? "" : " | ");
+        aieng__buf_printf(b, "s%d", id);
+        *first = 0;
+    }
+    AIENG_FREE(body.p, NULL);
+    return 1;
+}
 /* The part of the parts' language of one type (str: strings, else numbers), appended to b:
    the JSON text of its values, or nothing when it holds none. 1 when done, 0 on error. */
 static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int str, aieng__buf *b, int *first) {
@@ -8440,7 +8519,8 @@ static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int
     aieng__iv natoms[12];
     int nav[12][2], i, root = -1, ok = 0, id, v;
     unsigned char av[AIENG__FM_MAXA];
-    memset(&F, 0, sizeof F); memset(&all, 0, sizeof all); memset(&a, 0, sizeof a);
+    uint64_t P0[AIENG__FM_MAXA];
+    memset(&F, 0, sizeof F); memset(&all, 0, sizeof all); memset(&a, 0, sizeof a); memset(P0, 0, sizeof P0);
     F.c = c; F.str = str;
     for (i = 0; i < np && (root = aieng__fm_build(&F, parts[i], 0)) >= 0; i++)
         if (!aieng__iv_push(&all, root)) root = aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL);
@@ -8485,6 +8565,7 @@ static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int
         if (X->lcap) { a.ccap = X->lcap; a.cstrip = aieng__fx_str_strip; a.cacc = aieng__fx_str_cacc; }
     } else {
         int maxli = 0, maxlf = 0, y, nmul = 0;
+        for (i = 0; i < F.na; i++) P0[i] = F.a[i].P; /* (rescaled below; aieng__fm_num_enum wants them as written) */
         X->L = 1;
         for (i = 0; i < F.na; i++) if (F.a[i].kind == AIENG__FA_MUL && F.a[i].q > X->q) X->q = F.a[i].q;
         for (i = 0; i < F.na; i++) {
@@ -8527,6 +8608,14 @@ static int aieng__sc_fm_part(aieng__sc *c, const aieng_json **parts, int np, int
     }
     ok = 1;
 done:
+    if (!ok && !str && root >= 0 && c->err == AIENG_ERR_UNSUPPORTED && c->axwork <= AIENG__SC_AX_WORK) { /* too many states: a few integers? */
+        aieng_result e0 = c->err;
+        int r;
+        for (i = 0; i < F.na; i++) if (F.a[i].kind == AIENG__FA_MUL) F.a[i].P = P0[i];
+        c->err = AIENG_OK;
+        if ((r = aieng__fm_num_enum(c, &F, b, first)) > 0) ok = 1;
+        else if (r == 0) c->err = e0; /* not of that kind: the automaton's error stands */
+    }
     if (X) {
         for (i = 0; i < AIENG__FM_MAXA; i++) AIENG_FREE(X->univ[i], NULL);
         aieng__dfas_free(&X->x);

@@ -2372,6 +2372,53 @@ static void test_schema_counted(void) {
            compiled, nfix + n, dfa, agree, total, walks, dead, invalid);
 }
 
+/* numbers whose formula holds only for a few integers, where the number automaton would be
+   too large (multipleOf least common multiples beyond 10^9): the integers written out
+   (aieng__fm_num_enum). Grammar == validator on every integer of a wider range, with and
+   without a zero fraction, and on fractions. */
+static void test_schema_num_enum(void) {
+    static const char *const sch[] = {
+        /* Handwritten/allany11's shape: moduli whose lcm is beyond 10^9, bounded on both sides */
+        "{\"type\":\"number\",\"allOf\":[{\"anyOf\":[{\"multipleOf\":33},{\"multipleOf\":12},{\"multipleOf\":4},{\"multipleOf\":16},{\"multipleOf\":77}]},"
+        "{\"anyOf\":[{\"allOf\":[{\"not\":{\"multipleOf\":6}},{\"not\":{\"multipleOf\":7}}]},{\"multipleOf\":25},{\"multipleOf\":42},{\"multipleOf\":51}]},"
+        "{\"anyOf\":[{\"allOf\":[{\"not\":{\"multipleOf\":3}},{\"not\":{\"multipleOf\":2}}]},{\"multipleOf\":101},{\"multipleOf\":102},{\"multipleOf\":103}]},"
+        "{\"exclusiveMinimum\":-300},{\"exclusiveMaximum\":0}]}",
+        "{\"oneOf\":[{\"multipleOf\":1009},{\"multipleOf\":1013},{\"multipleOf\":1019},{\"not\":{\"multipleOf\":1021}}],\"multipleOf\":7,\"minimum\":-2500.5,\"maximum\":3000}",
+    };
+    size_t si;
+    int total = 0, agree = 0, compiled = 0;
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        long x;
+        int k;
+        CHECK(aieng_json_parse(sch[si], strlen(sch[si]), NULL, &sd) == AIENG_OK, "num enum: schema %d parses", (int)si);
+        if (!sd) continue;
+        k = compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK;
+        CHECK(k, "num enum: schema %d compiles: %s", (int)si, aieng_last_error());
+        if (!k) { aieng_json_free(sd); continue; }
+        compiled++;
+        for (x = -3100; x <= 3100; x++)
+            for (k = 0; k < 3; k++) {
+                char t[40];
+                aieng_json_doc *d = NULL;
+                int want, got;
+                snprintf(t, sizeof t, k == 0 ? "%ld" : k == 1 ? "%ld.0" : "%ld.5", x);
+                if (aieng_json_parse(t, strlen(t), NULL, &d) != AIENG_OK) continue;
+                want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+                got = aieng_grammar_accepts(g, t, strlen(t));
+                total++;
+                if (want == got) agree++;
+                else if (total - agree <= 3) fprintf(stderr, "num enum: schema %d on %s: validator %d, grammar %d\n", (int)si, t, want, got);
+                aieng_json_free(d);
+            }
+        aieng_grammar_free(g);
+        aieng_json_free(sd);
+    }
+    CHECK(compiled == 2 && agree == total, "num enum: %d schemas compiled, grammar == validator on %d of %d numbers", compiled, agree, total);
+    printf("num enum: grammar == validator on %d/%d numbers\n", agree, total);
+}
+
 static void test_unordered_min_viable(void) {
     static const struct { const char *text; int ok; } pre[] = {
         { "{b", 0 }, { "{c", 0 }, { "{a", 1 }, { "{a,c", 0 }, { "{a,b", 1 }, { "{a,b,c}", 1 }, { "{a,b}", 0 } };
@@ -2419,6 +2466,7 @@ int main(void) {
     test_schema_infer_types();
     test_schema_random();
     test_schema_counted();
+    test_schema_num_enum();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
