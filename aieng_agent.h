@@ -6213,7 +6213,7 @@ static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_
     while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
     if (!(hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL))) { ok = 0; goto done; }
     for (i = 0; i < hcap; i++) hash[i] = -1;
-    start = a->cstrip(a->u, start);
+    if ((start = a->cstrip(a->u, start)) == AIENG__AX_DEAD) { ok = 0; goto done; } /* out of memory */
     if (!(keys = (uint64_t *)AIENG_MALLOC(64 * sizeof(uint64_t), NULL))) { ok = 0; goto done; }
     cap = 64; keys[nst++] = start;
     hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
@@ -6223,7 +6223,7 @@ static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_
             uint64_t t = a->next(a->u, keys[i], k);
             long h, j;
             if (t == AIENG__AX_DEAD) continue;
-            t = a->cstrip(a->u, t);
+            if ((t = a->cstrip(a->u, t)) == AIENG__AX_DEAD) { ok = 0; goto done; } /* out of memory */
             h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
             while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
             if (j < 0) {
