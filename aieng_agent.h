@@ -402,12 +402,15 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      written, separated by `;`; `R>T` is a step from this state matching rule R (which must
      not match the empty string) to state T; each step adds 1 to the count, which stops at
      cap; `acc=` lists the counts (0..cap) at which the sentence may end in this state, as
-     `c`, `lo-hi` or `lo-` (to the cap), comma separated. The schema compiler writes a string
-     automaton with a length bound this way when the explicit product (states x lengths)
-     would be too large: email with maxLength 1024 is a %dfa of 277 states instead of a
-     product of more than 20000 rules. The rules of (state, count) are built on first use, only toward pairs
-     from which an end is still reachable (computed when the grammar is parsed), so no
-     prefix is a dead end. At most 2^26 states x (cap + 1).
+     `c`, `lo-hi` or `lo-` (to the cap), comma separated. Example: 2 to 5 of "ab" or "c",
+     never two "c" in a row:
+         s ::= %dfa(cap=6 acc=2-5 ab>0 c>1 ; acc=2-5 ab>0 )      ab ::= "ab"    c ::= "c"
+     The schema compiler writes a string automaton with a length bound this way when the
+     explicit product (states x lengths) would be too large: email with maxLength 1024 is
+     a %dfa of 277 states instead of a product of more than 20000 rules. The rules of
+     (state, count) are built on first use, only toward pairs from which an end is still
+     reachable (computed when the grammar is parsed), so no prefix is a dead end. At most
+     2^26 states x (cap + 1).
    - Characters are Unicode code points; classes are compiled to byte-level automata, so
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
