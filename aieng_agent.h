@@ -133,7 +133,8 @@
           February 29 against leap years (RFC 3339), checked against python-jsonschema's
           date check and rfc3339-validator in make test; format uri-template (RFC 6570);
           number conditions too large for their automaton that hold only for integers
-          between their bounds list those integers
+          between their bounds list those integers; uniqueItems over an enum of up to 4096
+          values (%unordered members)
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -607,9 +608,11 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
                                                   prefixItems; maxContains needs the items that
                                                   do not match: compiled as not <contains>
    uniqueItems               yes                  false: nothing to do; true: exact when the
-                                                  items take at most 10 values (const, enum,
-                                                  boolean/null): sequences of distinct values;
-                                                  else an error (relaxed)
+                                                  items take a listed set of values (const,
+                                                  enum up to 4096 values, boolean/null):
+                                                  sequences of distinct values (beyond 10, the
+                                                  values as %unordered members); else an error
+                                                  (relaxed)
    minProperties,            yes                  yes (extra members count)
    maxProperties
    dependentRequired,        yes                  yes: name lists (and schemas that only list
@@ -5974,7 +5977,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
             if (r == 0) return 0;
             b->n = at;
             if (!aieng__sc_relax(c, "uniqueItems")) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'uniqueItems' is supported only over items with a few values (const, enum up to 10, boolean/null)%s", NULL);
+                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'uniqueItems' is supported only over items with listed values (const, enum up to 4096, boolean/null)%s", NULL);
                 return 0; }
         }
     }
@@ -6600,10 +6603,13 @@ static uint64_t aieng__ua_next(const void *u, uint64_t st, int atom) {
     return st | bit;
 }
 static int aieng__ua_accept(const void *u, uint64_t st) { return aieng__popcount(st) >= ((const aieng__ua *)u)->mn; }
+#define AIENG__SC_UNIQUE_MAX 4096 /* enum values uniqueItems takes as %unordered members */
 /* uniqueItems when the items can only take a few values (const, enum, boolean / null types):
-   every sequence of distinct values; 1 written, 0 error, -1 not such items */
+   every sequence of distinct values (up to 10 values: an automaton over the subsets seen;
+   more, up to AIENG__SC_UNIQUE_MAX: the values as %unordered members, each at most once, in
+   any order); 1 written, 0 error, -1 not such items */
 static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, long mn, long mx, aieng__buf *b) {
-    const aieng_json *cand[10];
+    const aieng_json **cand = (const aieng_json **)AIENG_MALLOC(AIENG__SC_UNIQUE_MAX * sizeof *cand, NULL);
     aieng_json_doc *tf = NULL;
     int nc = 0, i, p, id = -1;
     size_t q;
@@ -6611,12 +6617,13 @@ static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, lon
     const char *labels[20];
     aieng__ua ua;
     aieng__ax ax;
+    if (!cand) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
     for (p = 0; p < nit && !nc; p++) { /* the candidates: a const or an enum of one of the parts */
         const aieng_json *k = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "const") : NULL, *e;
         if (k) { cand[nc++] = k; break; }
         e = items[p]->type == AIENG_JSON_OBJECT ? aieng_json_get(items[p], "enum") : NULL;
         if (e && e->type == AIENG_JSON_ARRAY) {
-            if (e->n > 10) return -1;
+            if (e->n > AIENG__SC_UNIQUE_MAX) { AIENG_FREE((void *)cand, NULL); return -1; }
             for (q = 0; q < e->n; q++) cand[nc++] = e->items[q];
         }
     }
@@ -6630,8 +6637,8 @@ static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, lon
             else if (k->type == AIENG_JSON_ARRAY) for (q = 0; q < k->n; q++) { int y = aieng__sc_typebit(k->items[q]); x |= y < 0 ? 0x7F : y; }
             t = t ? t & x : x;
         }
-        if (!t || (t & ~(AIENG__T_BOOL | AIENG__T_NULL))) return -1;
-        if (aieng_json_parse("[true,false,null]", 17, NULL, &tf) != AIENG_OK) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+        if (!t || (t & ~(AIENG__T_BOOL | AIENG__T_NULL))) { AIENG_FREE((void *)cand, NULL); return -1; }
+        if (aieng_json_parse("[true,false,null]", 17, NULL, &tf) != AIENG_OK) { AIENG_FREE((void *)cand, NULL); aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
         for (i = 0; i < 3; i++) if (t & (i < 2 ? AIENG__T_BOOL : AIENG__T_NULL)) cand[nc++] = aieng_json_root(tf)->items[i];
     }
     for (i = 0; i < nc; i++) { /* keep the values every part allows, once each */
@@ -6646,6 +6653,34 @@ static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, lon
         if (!ok) { for (j = i; j + 1 < nc; j++) cand[j] = cand[j + 1]; nc--; i--; }
     }
     memset(lab, 0, sizeof lab);
+    if (nc > 10) { /* "[" ws %unordered(sep=S min=mn max=mx m1 m2 ...) "]", m_i ::= value_i ws, S ::= "," ws */
+        aieng__buf t;
+        int sep = aieng__sc_new_rule(c);
+        memset(&t, 0, sizeof t);
+        aieng__buf_puts(&t, "\",\" ws");
+        aieng__sc_emit(c, sep, &t);
+        id = aieng__sc_new_rule(c);
+        t.n = 0;
+        aieng__buf_printf(&t, "\"[\" ws %%unordered(sep=s%d", sep);
+        if (mn > 0) aieng__buf_printf(&t, " min=%ld", mn);
+        if (mx >= 0) aieng__buf_printf(&t, " max=%ld", mx);
+        for (i = 0; i < nc; i++) {
+            aieng__buf m;
+            int r = aieng__sc_new_rule(c);
+            memset(&m, 0, sizeof m);
+            aieng__sc_json_lit(&m, cand[i]);
+            aieng__buf_puts(&m, " ws");
+            if (m.oom) t.oom = 1; else aieng__sc_emit(c, r, &m);
+            AIENG_FREE(m.p, NULL);
+            aieng__buf_printf(&t, " s%d", r);
+        }
+        aieng__buf_puts(&t, ") \"]\"");
+        if (t.oom) { AIENG_FREE(t.p, NULL); aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; goto done; }
+        aieng__sc_emit(c, id, &t);
+        AIENG_FREE(t.p, NULL);
+        aieng__buf_printf(b, "s%d", id);
+        goto done;
+    }
     for (i = 0; i < 2 * nc; i++) {
         if (i & 1) aieng__buf_puts(&lab[i], "\",\" ws ");
         aieng__sc_json_lit(&lab[i], cand[i / 2]);
@@ -6661,8 +6696,9 @@ static int aieng__sc_unique(aieng__sc *c, const aieng_json **items, int nit, lon
     id = aieng__sc_automaton(c, &ax, 0, "'uniqueItems'");
     if (id >= 0) aieng__buf_printf(b, "\"[\" ws s%d", id);
 done:
-    for (i = 0; i < 2 * nc; i++) AIENG_FREE(lab[i].p, NULL);
+    for (i = 0; i < 2 * nc && i < 20; i++) AIENG_FREE(lab[i].p, NULL);
     aieng_json_free(tf);
+    AIENG_FREE((void *)cand, NULL);
     return id >= 0;
 }
 /* ---- strings matching several regexes (patterns, a format) with a length in [mn, mx]:

@@ -2420,6 +2420,44 @@ static void test_schema_num_enum(void) {
     printf("num enum: grammar == validator on %d/%d numbers\n", agree, total);
 }
 
+/* uniqueItems over an enum of more than 10 values: the values as %unordered members. Every
+   array of up to 4 items over 4 of the values and one value outside the enum, with
+   repeats, against the validator. */
+static void test_schema_unique_enum(void) {
+    static const char *const sch = "{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",1.5]},"
+                                   "\"uniqueItems\":true,\"minItems\":1,\"maxItems\":3}";
+    static const char *const vals[] = { "\"a\"", "\"k\"", "1.5", "\"f\"", "\"z\"" };
+    aieng_json_doc *sd = NULL;
+    aieng_grammar *g = NULL;
+    int len, total = 0, agree = 0, ok;
+    ok = aieng_json_parse(sch, strlen(sch), NULL, &sd) == AIENG_OK && compile_schema(aieng_json_root(sd), 0, &g) == AIENG_OK;
+    CHECK(ok, "unique enum: the schema compiles: %s", aieng_last_error());
+    for (len = 0; ok && len <= 4; len++) {
+        int m = 1, code, i;
+        for (i = 0; i < len; i++) m *= 5;
+        for (code = 0; code < m; code++) {
+            char t[128];
+            size_t n = 0;
+            int v = code, want, got;
+            aieng_json_doc *d = NULL;
+            t[n++] = '[';
+            for (i = 0; i < len; i++) { n += (size_t)snprintf(t + n, sizeof t - n, "%s%s", i ? "," : "", vals[v % 5]); v /= 5; }
+            t[n++] = ']'; t[n] = 0;
+            if (aieng_json_parse(t, n, NULL, &d) != AIENG_OK) continue;
+            want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            got = aieng_grammar_accepts(g, t, n);
+            total++;
+            if (want == got) agree++;
+            else if (total - agree <= 3) fprintf(stderr, "unique enum: %s: validator %d, grammar %d\n", t, want, got);
+            aieng_json_free(d);
+        }
+    }
+    CHECK(total == 781 && agree == total, "unique enum: grammar == validator on %d of %d arrays", agree, total);
+    printf("unique enum: grammar == validator on %d/%d arrays\n", agree, total);
+    aieng_grammar_free(g);
+    aieng_json_free(sd);
+}
+
 static void test_unordered_min_viable(void) {
     static const struct { const char *text; int ok; } pre[] = {
         { "{b", 0 }, { "{c", 0 }, { "{a", 1 }, { "{a,c", 0 }, { "{a,b", 1 }, { "{a,b,c}", 1 }, { "{a,b}", 0 } };
@@ -2468,6 +2506,7 @@ int main(void) {
     test_schema_random();
     test_schema_counted();
     test_schema_num_enum();
+    test_schema_unique_enum();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
