@@ -1997,10 +1997,8 @@ static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
         if (b->p < b->end && *b->p == '=') {
             b->p++;
             if ((n == 3 && !memcmp(s, "min", 3)) || (n == 3 && !memcmp(s, "max", 3)) || (n == 7 && !memcmp(s, "ordered", 7))) {
-                long v = 0;
-                int have = 0;
-                while (b->p < b->end && *b->p >= '0' && *b->p <= '9' && v <= 1000000) { v = v * 10 + (*b->p++ - '0'); have = 1; }
-                if (!have || v > 1000000) { aieng__gb_fail(b, "count expected after min=/max= (at most 1000000)", NULL); return 0; }
+                long v = aieng__gb_count(b);
+                if (v < 0) { aieng__gb_fail(b, "count expected after min=/max= (at most 1000000)", NULL); return 0; }
                 if (n == 7) P->ordered = v != 0; else if (s[1] == 'i') P->mn = v; else P->mx = v;
             } else if ((n == 3 && !memcmp(s, "sep", 3)) || (n == 5 && !memcmp(s, "extra", 5))) {
                 if ((r = aieng__gb_name_ref(b)) < 0) return 0;
@@ -6063,14 +6061,65 @@ typedef struct aieng__ax {
     int (*cacc)(const void *u, uint64_t base, long cnt);
 } aieng__ax;
 static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what);
+/* The states reachable from `start`, breadth first (keys[0] is the start), and the steps
+   between them in that order (from, to, atom). strip: each state with its count taken apart
+   (a->cstrip). A state whose tail writes its language is not expanded. At most `stop`
+   states (the caller's bounds, AIENG_SCHEMA_MAX_RULES's share included); checkwork: give up
+   when the compile's automaton work passes AIENG__SC_AX_WORK. 1 done, 0 out of memory, -1
+   over a bound (nothing reported). */
+typedef struct aieng__axg { uint64_t *keys; long nst; aieng__iv ef, et, ea; } aieng__axg;
+static void aieng__axg_free(aieng__axg *G) {
+    AIENG_FREE(G->keys, NULL); aieng__iv_free(&G->ef); aieng__iv_free(&G->et); aieng__iv_free(&G->ea);
+    memset(G, 0, sizeof *G);
+}
+static int aieng__ax_explore(aieng__sc *c, const aieng__ax *a, uint64_t start, int strip, long stop, int checkwork, aieng__axg *G) {
+    long hcap = 1024, cap = 64, i, lim = stop;
+    int *hash, k, r = 1;
+    memset(G, 0, sizeof *G);
+    if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2; /* the schema's rule budget */
+    while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
+    if (lim > hcap / 2) lim = hcap / 2;
+    if (strip && (start = a->cstrip(a->u, start)) == AIENG__AX_DEAD) return 0; /* out of memory */
+    hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
+    G->keys = (uint64_t *)AIENG_MALLOC((size_t)cap * sizeof(uint64_t), NULL);
+    if (!hash || !G->keys) { AIENG_FREE(hash, NULL); return 0; }
+    for (i = 0; i < hcap; i++) hash[i] = -1;
+    G->keys[G->nst++] = start;
+    hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
+    for (i = 0; i < G->nst && r == 1; i++) {
+        if (a->tail && a->tail(a->u, G->keys[i], NULL)) continue;
+        if ((c->axwork += a->natoms) > AIENG__SC_AX_WORK && checkwork) { r = -1; break; }
+        for (k = 0; k < a->natoms; k++) {
+            uint64_t t = a->next(a->u, G->keys[i], k);
+            long h, j;
+            if (t == AIENG__AX_DEAD) continue;
+            if (strip && (t = a->cstrip(a->u, t)) == AIENG__AX_DEAD) { r = 0; break; } /* out of memory */
+            h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
+            while ((j = hash[h]) >= 0 && G->keys[j] != t) h = (h + 1) & (hcap - 1);
+            if (j < 0) {
+                if (G->nst >= lim) { r = -1; break; }
+                if (G->nst == cap) {
+                    uint64_t *nk = (uint64_t *)AIENG_REALLOC(G->keys, (size_t)cap * 2 * sizeof(uint64_t), NULL);
+                    if (!nk) { r = 0; break; }
+                    G->keys = nk; cap *= 2;
+                }
+                j = G->nst; G->keys[G->nst++] = t; hash[h] = (int)j;
+            }
+            if (!aieng__iv_push(&G->ef, (int)i) || !aieng__iv_push(&G->et, (int)j) || !aieng__iv_push(&G->ea, k)) { r = 0; break; }
+        }
+    }
+    AIENG_FREE(hash, NULL);
+    return r;
+}
 /* the rule of the automaton's language from state `start`; -1 on error (what names the
    construct in the error when the state bound is hit) */
 static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what) {
-    uint64_t *keys = NULL;
-    int *hash = NULL, *efrom = NULL, *eto = NULL, *eatom = NULL, *ids = NULL, *ebeg = NULL;
+    aieng__axg G;
+    uint64_t *keys;
+    int *efrom, *eto, *eatom, *ids = NULL, *ebeg = NULL;
     unsigned char *live = NULL;
-    long nst = 0, cap = 0, ne = 0, ecap = 0, hcap = 0, i, lim = a->limit;
-    int ok = 1, changed, id = -1, k;
+    long nst, ne, i, stop = a->limit;
+    int ok = 1, changed, id = -1, k, r, counted = a->cstrip && !a->tail && !a->label && !a->fin && !a->finish;
     aieng__buf body, setb;
     aieng__iv set;
     char *ctext[64];
@@ -6078,52 +6127,14 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
     memset(&body, 0, sizeof body);
     memset(&setb, 0, sizeof setb);
     memset(&set, 0, sizeof set);
-#define AIENG__AX_GROW(p, n, cp, T) do { if ((n) == (cp)) { long nc_ = (cp) ? (cp) * 2 : 64; T *np_ = (T *)AIENG_REALLOC((p), (size_t)nc_ * sizeof(T), NULL); \
-        if (!np_) { ok = 0; goto done; } (p) = np_; (cp) = nc_; } } while (0)
-    if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2; /* the schema's rule budget */
     if (c->axwork > AIENG__SC_AX_WORK) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: its automata need more work than AIENG__SC_AX_WORK allows (%s)", what); return -2; }
-    hcap = 1024;
-    while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
-    hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL);
-    if (!hash) { ok = 0; goto done; }
-    for (i = 0; i < hcap; i++) hash[i] = -1;
-    AIENG__AX_GROW(keys, nst, cap, uint64_t);
-    keys[nst++] = start;
-    hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
-    for (i = 0; i < nst; i++) {
-        if (a->tail && a->tail(a->u, keys[i], NULL)) continue;
-        c->axwork += a->natoms;
-        for (k = 0; k < a->natoms; k++) {
-            uint64_t t = a->next(a->u, keys[i], k);
-            long h, j;
-            if (t == AIENG__AX_DEAD) continue;
-            h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
-            while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
-            if (j < 0) {
-                int over = nst >= lim || nst * 2 >= hcap || nst * (long)a->natoms > 16L * AIENG__SC_AUTOMATON_MAX * 64;
-                if (a->cstrip && !a->tail && !a->label && !a->fin && !a->finish && (over || nst >= AIENG__SC_COUNTED_AT)) { id = -3; goto done; } /* the count apart */
-                if (over) {
-                    aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what);
-                    id = -2; goto done;
-                }
-                AIENG__AX_GROW(keys, nst, cap, uint64_t);
-                j = nst; keys[nst++] = t; hash[h] = (int)j;
-            }
-            if (ne == ecap) {
-                long nc = ecap ? ecap * 2 : 256;
-                int *x = (int *)AIENG_REALLOC(efrom, (size_t)nc * sizeof(int), NULL);
-                if (!x) { ok = 0; goto done; }
-                efrom = x;
-                x = (int *)AIENG_REALLOC(eto, (size_t)nc * sizeof(int), NULL);
-                if (!x) { ok = 0; goto done; }
-                eto = x;
-                x = (int *)AIENG_REALLOC(eatom, (size_t)nc * sizeof(int), NULL);
-                if (!x) { ok = 0; goto done; }
-                eatom = x; ecap = nc;
-            }
-            efrom[ne] = (int)i; eto[ne] = (int)j; eatom[ne] = k; ne++;
-        }
-    }
+    if (stop > 16L * AIENG__SC_AUTOMATON_MAX * 64 / a->natoms + 1) stop = 16L * AIENG__SC_AUTOMATON_MAX * 64 / a->natoms + 1;
+    if (counted && stop > AIENG__SC_COUNTED_AT) stop = AIENG__SC_COUNTED_AT; /* beyond: the count apart, as a %dfa */
+    r = aieng__ax_explore(c, a, start, 0, stop, 0, &G);
+    keys = G.keys; nst = G.nst; efrom = G.ef.v; eto = G.et.v; eatom = G.ea.v; ne = G.ef.n;
+    if (r == 0) { ok = 0; goto done; }
+    if (r < 0 && counted) { id = -3; goto done; }
+    if (r < 0) { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what); id = -2; goto done; }
     /* states that can reach acceptance (edges leave their states in order: scan backwards) */
     live = (unsigned char *)AIENG_MALLOC((size_t)nst, NULL);
     ids = (int *)AIENG_MALLOC((size_t)nst * sizeof(int), NULL);
@@ -6188,10 +6199,9 @@ static int aieng__sc_automaton(aieng__sc *c, const aieng__ax *a, uint64_t start,
         aieng__sc_emit(c, ids[i], &body);
     }
 done:
-#undef AIENG__AX_GROW
     if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
     if (id == -2) id = -1;
-    AIENG_FREE(keys, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(efrom, NULL); AIENG_FREE(eto, NULL); AIENG_FREE(eatom, NULL);
+    aieng__axg_free(&G);
     AIENG_FREE(ids, NULL); AIENG_FREE(ebeg, NULL); AIENG_FREE(live, NULL); AIENG_FREE(body.p, NULL); AIENG_FREE(setb.p, NULL);
     for (k = 0; k < ncls; k++) AIENG_FREE(ctext[k], NULL);
     aieng__iv_free(&set);
@@ -6204,46 +6214,23 @@ done:
    reach one (as the matcher computes them, so only states live at some count are written),
    and one rule per step set. The rule's id, or -1 with the compiler's error set. */
 static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_t start, const char *what) {
-    uint64_t *keys = NULL;
-    int *hash = NULL, *ren = NULL, *chash = NULL, *crule = NULL;
+    aieng__axg G;
+    uint64_t *keys;
+    int *ren = NULL, *chash = NULL, *crule = NULL, r;
     unsigned char *acc = NULL, *live = NULL;
     aieng__iv ef, et, ea, set;
     aieng__buf body, setb, txt;
-    long nst = 0, cap = 0, hcap = 1024, lim = a->limit, i, w = a->ccap + 1, cnt, e, chcap = 1024, ncls = 0;
+    long nst, i, w = a->ccap + 1, cnt, e, chcap = 1024, ncls = 0, stop = a->limit;
     int id = -1, k, ok = 1, nkept = 0;
     size_t nbytes;
-    memset(&ef, 0, sizeof ef); memset(&et, 0, sizeof et); memset(&ea, 0, sizeof ea); memset(&set, 0, sizeof set);
+    memset(&set, 0, sizeof set);
     memset(&body, 0, sizeof body); memset(&setb, 0, sizeof setb); memset(&txt, 0, sizeof txt);
 #define AIENG__AXC_FAIL() do { aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: %s needs more grammar states than its bound allows", what); goto done; } while (0)
-    if (lim > ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2) lim = ((long)AIENG_SCHEMA_MAX_RULES - c->nrules) / 2;
-    while (hcap < 2 * (lim < 1 ? 1 : lim) && hcap < (1L << 22)) hcap *= 2;
-    if (!(hash = (int *)AIENG_MALLOC((size_t)hcap * sizeof(int), NULL))) { ok = 0; goto done; }
-    for (i = 0; i < hcap; i++) hash[i] = -1;
-    if ((start = a->cstrip(a->u, start)) == AIENG__AX_DEAD) { ok = 0; goto done; } /* out of memory */
-    if (!(keys = (uint64_t *)AIENG_MALLOC(64 * sizeof(uint64_t), NULL))) { ok = 0; goto done; }
-    cap = 64; keys[nst++] = start;
-    hash[(long)((start * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1)] = 0;
-    for (i = 0; i < nst; i++) { /* the states without the count (breadth first) */
-        if ((c->axwork += a->natoms) > AIENG__SC_AX_WORK) AIENG__AXC_FAIL();
-        for (k = 0; k < a->natoms; k++) {
-            uint64_t t = a->next(a->u, keys[i], k);
-            long h, j;
-            if (t == AIENG__AX_DEAD) continue;
-            if ((t = a->cstrip(a->u, t)) == AIENG__AX_DEAD) { ok = 0; goto done; } /* out of memory */
-            h = (long)((t * 0x9E3779B97F4A7C15ull) >> 40) & (hcap - 1);
-            while ((j = hash[h]) >= 0 && keys[j] != t) h = (h + 1) & (hcap - 1);
-            if (j < 0) {
-                if (nst >= lim || nst * 2 >= hcap || (double)(nst + 1) * (double)w > (double)AIENG__G_DFA_BITS) AIENG__AXC_FAIL();
-                if (nst == cap) {
-                    uint64_t *nk = (uint64_t *)AIENG_REALLOC(keys, (size_t)cap * 2 * sizeof(uint64_t), NULL);
-                    if (!nk) { ok = 0; goto done; }
-                    keys = nk; cap *= 2;
-                }
-                j = nst; keys[nst++] = t; hash[h] = (int)j;
-            }
-            if (!aieng__iv_push(&ef, (int)i) || !aieng__iv_push(&et, (int)j) || !aieng__iv_push(&ea, k)) { ok = 0; goto done; }
-        }
-    }
+    if (stop > AIENG__G_DFA_BITS / w) stop = AIENG__G_DFA_BITS / w; /* the matcher's bound on states x (cap + 1) */
+    r = aieng__ax_explore(c, a, start, 1, stop, 1, &G);
+    keys = G.keys; nst = G.nst; ef = G.ef; et = G.et; ea = G.ea;
+    if (r == 0) { ok = 0; goto done; }
+    if (r < 0) AIENG__AXC_FAIL();
     if ((double)(ef.n + nst) * (double)w > 4e8 || (c->axwork += nst * w) > AIENG__SC_AX_WORK) AIENG__AXC_FAIL();
     nbytes = ((size_t)nst * (size_t)w + 7) / 8;
     if (!(acc = (unsigned char *)AIENG_MALLOC(nbytes, NULL)) || !(live = (unsigned char *)AIENG_MALLOC(nbytes, NULL))) { ok = 0; goto done; }
@@ -6331,9 +6318,10 @@ static int aieng__sc_automaton_counted(aieng__sc *c, const aieng__ax *a, uint64_
 done:
 #undef AIENG__AXC_FAIL
     if (!ok || body.oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); id = -1; }
-    AIENG_FREE(keys, NULL); AIENG_FREE(hash, NULL); AIENG_FREE(ren, NULL); AIENG_FREE(chash, NULL); AIENG_FREE(crule, NULL);
+    aieng__axg_free(&G);
+    AIENG_FREE(ren, NULL); AIENG_FREE(chash, NULL); AIENG_FREE(crule, NULL);
     AIENG_FREE(acc, NULL); AIENG_FREE(live, NULL);
-    aieng__iv_free(&ef); aieng__iv_free(&et); aieng__iv_free(&ea); aieng__iv_free(&set);
+    aieng__iv_free(&set);
     AIENG_FREE(body.p, NULL); AIENG_FREE(setb.p, NULL); AIENG_FREE(txt.p, NULL);
     return id;
 }
