@@ -1,5 +1,5 @@
 /* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.7.0. Licence: MIT (see the end of the file).
+   (part 1 of the agent header). Version 0.8.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
@@ -58,8 +58,8 @@
      aieng_schema_validate(schema, instance)     AIENG_OK or AIENG_ERR_FORMAT (why: aieng_last_error)
      aieng_schema_to_gbnf(schema, opts, &gbnf, &len)   support table in the JSON SCHEMA section
      aieng_regex_to_gbnf(re, len, json, &out, &n)      the `pattern` subset as a GBNF expression
-   Grammars (GBNF, the syntax of llama.cpp, plus %unordered for members in any order and
-   %dfa for automata with a length count)
+   Grammars (GBNF, the syntax of llama.cpp, plus %unordered for members in any order,
+   %dfa for automata with a length count and %unique for distinct array elements)
      aieng_grammar_parse(text, len, root, &g)     compile; aieng_grammar_free
      aieng_grammar_state_new / _reset / _advance / _complete / _free   byte-by-byte matcher
      aieng_grammar_accepts(g, bytes, len)        whole-sentence check
@@ -135,6 +135,9 @@
           number conditions too large for their automaton that hold only for integers
           between their bounds list those integers; uniqueItems over an enum of up to 4096
           values (%unordered members)
+   0.8.0  GBNF extension %unique: uniqueItems over any items (strings, numbers, objects,
+          arrays), each item checked against the earlier ones as it ends, as JSON values;
+          aieng_json_equal compares numbers by their exact decimal value (1e400 != 2e400)
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -261,7 +264,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 7
+#define AIENG_AGENT_VERSION_MINOR 8
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -343,7 +346,8 @@ AIENG_API aieng_json *aieng_json_getn(const aieng_json *obj, const char *key, si
 AIENG_API aieng_json *aieng_json_at(const aieng_json *v, size_t index);
 /* RFC 6901 JSON Pointer ("" = v, "/a/0", "~0" = '~', "~1" = '/'); NULL when not found. */
 AIENG_API aieng_json *aieng_json_pointer(const aieng_json *v, const char *pointer);
-/* Deep equality as JSON Schema defines it (numbers by value, 1 == 1.0; object key order ignored). */
+/* Deep equality as JSON Schema defines it (numbers by exact decimal value, from their text:
+   1 == 1.0 == 10e-1, 1e400 != 2e400; object key order ignored). */
 AIENG_API int aieng_json_equal(const aieng_json *a, const aieng_json *b);
 /* Serializes v; indent 0 = compact, > 0 = that many spaces per level. *out is NUL-terminated,
    allocated with AIENG_MALLOC: release it with aieng_free(NULL, *out). out_len may be NULL. */
@@ -412,6 +416,18 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      (state, count) are built on first use, only toward pairs from which an end is still
      reachable (computed when the grammar is parsed), so no prefix is a dead end. At most
      2^26 states x (cap + 1).
+   - Extension (not in llama.cpp): %unique matches no byte; it checks the text matched so far
+     (from the state's reset), scanned as JSON: it fails when the innermost open container
+     is an array whose last element equals one of its earlier elements (aieng_json_equal:
+     "a" == "\u0061", 1 == 1.0, objects in any member order); anything else passes. Written
+     right after each element of an array, it makes the elements distinct:
+         arr ::= "[" ( value %unique ( "," value %unique )* )? "]"
+     A path whose check fails dies there and the others go on: after [1,1 the next byte may
+     be 2 (for [1,12]) but not ] or ,. The check reads the text, so masks of states that
+     meet it are computed afresh instead of being cached (aieng_constrain). A prefix whose
+     item can only end as a value already present is a dead end (no token is allowed: a
+     closed object equal to an earlier one but for its last member, [0,0 of integers); the
+     schema compiler uses exact %unordered members instead when the items have listed values.
    - Characters are Unicode code points; classes are compiled to byte-level automata, so
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
@@ -607,12 +623,14 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    maxContains                                    contains, then without maxContains), not with
                                                   prefixItems; maxContains needs the items that
                                                   do not match: compiled as not <contains>
-   uniqueItems               yes                  false: nothing to do; true: exact when the
-                                                  items take a listed set of values (const,
-                                                  enum up to 4096 values, boolean/null):
-                                                  sequences of distinct values (beyond 10, the
-                                                  values as %unordered members); else an error
-                                                  (relaxed)
+   uniqueItems               yes                  false: nothing to do; true: exact. Items
+                                                  with a listed set of values (const, enum up
+                                                  to 4096 values, boolean/null): sequences of
+                                                  distinct values (beyond 10, the values as
+                                                  %unordered members); other items: each one
+                                                  checked against the earlier ones as it ends
+                                                  (%unique; dead ends possible, see there);
+                                                  not with prefixItems (an error, relaxed)
    minProperties,            yes                  yes (extra members count)
    maxProperties
    dependentRequired,        yes                  yes: name lists (and schemas that only list
@@ -1302,6 +1320,52 @@ AIENG_API aieng_json *aieng_json_pointer(const aieng_json *v, const char *ptr) {
     }
     return cur;
 }
+/* the value of a JSON number's text as sign, significant digits (no leading or trailing
+   zeros: at most n of them, into dg) and the exponent of 0.d1d2... (saturating at +-1e17) */
+static size_t aieng__num_norm(const char *s, size_t n, char *dg, int *neg, long long *ex) {
+    size_t i = 0, nd = 0;
+    long long e = 0, pt = 0;
+    int seen = 0, after = 0;
+    *neg = i < n && s[i] == '-';
+    if (*neg) i++;
+    for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+        if (s[i] == '.') { after = 1; continue; }
+        if (!seen && s[i] == '0') { if (after) pt--; continue; } /* leading zeros */
+        seen = 1;
+        dg[nd++] = s[i];
+        if (!after) pt++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int es = 1;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) { es = s[i] == '-' ? -1 : 1; i++; }
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) if (e < 100000000000000000LL) e = e * 10 + (s[i] - '0');
+        e *= es;
+    }
+    while (nd && dg[nd - 1] == '0') nd--;
+    if (!nd) { *neg = 0; *ex = 0; return 0; }
+    *ex = pt + e;
+    return nd;
+}
+/* exact equality of two JSON numbers by their text (1 == 1.0 == 10e-1; 1e400 != 2e400) */
+static int aieng__num_equal(const aieng_json *a, const aieng_json *b) {
+    char da[512], db[512], *pa = da, *pb = db;
+    int na, nb, r;
+    long long ea, eb;
+    size_t la, lb;
+    if (a->is_int && b->is_int) return a->i == b->i;
+    if (!a->s || !b->s) return a->d == b->d;
+    if ((a->len > sizeof da && !(pa = (char *)AIENG_MALLOC(a->len, NULL))) || (b->len > sizeof db && !(pb = (char *)AIENG_MALLOC(b->len, NULL)))) {
+        if (pa != da) AIENG_FREE(pa, NULL);
+        return a->d == b->d;
+    }
+    la = aieng__num_norm(a->s, a->len, pa, &na, &ea);
+    lb = aieng__num_norm(b->s, b->len, pb, &nb, &eb);
+    r = la == lb && na == nb && ea == eb && !memcmp(pa, pb, la);
+    if (pa != da) AIENG_FREE(pa, NULL);
+    if (pb != db) AIENG_FREE(pb, NULL);
+    return r;
+}
 static int aieng__json_equal(const aieng_json *a, const aieng_json *b, int depth) {
     size_t i;
     if (depth > 10000) return 0;
@@ -1309,9 +1373,7 @@ static int aieng__json_equal(const aieng_json *a, const aieng_json *b, int depth
     switch (a->type) {
     case AIENG_JSON_NULL: return 1;
     case AIENG_JSON_BOOL: return a->boolean == b->boolean;
-    case AIENG_JSON_NUMBER:
-        if (a->is_int && b->is_int) return a->i == b->i;
-        return a->d == b->d;
+    case AIENG_JSON_NUMBER: return aieng__num_equal(a, b);
     case AIENG_JSON_STRING: return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
     case AIENG_JSON_ARRAY:
         if (a->n != b->n) return 0;
@@ -1620,6 +1682,7 @@ struct aieng_grammar {
     int start_node;
     struct aieng_grammar_state *live;     /* states made with aieng_grammar_state_new */
     unsigned epoch;                       /* bumped when the node table is rebuilt */
+    int uterm;                            /* the (byte-less) terminal of %unique, -1 when none */
 };
 
 typedef struct aieng__gb {
@@ -1630,6 +1693,7 @@ typedef struct aieng__gb {
     unsigned char (*term)[32]; int nterm, capterm;
     int byte_term[256];
     aieng__gbperm *perms; int nperms, capperms;
+    int uterm;                            /* the terminal standing for %unique, -1 when none */
     long total;                           /* symbols so far (bound) */
     aieng_result err;
 } aieng__gb;
@@ -2194,7 +2258,11 @@ static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int dept
         } else if (c == '%') {
             last = seq->n;
             if (b->end - b->p >= 5 && !memcmp(b->p, "%dfa(", 5)) { if (!aieng__gb_dfa(b, seq)) return 0; }
-            else if (!aieng__gb_unordered(b, seq)) return 0;
+            else if (b->end - b->p >= 7 && !memcmp(b->p, "%unique", 7) && (b->end - b->p == 7 || !aieng__gb_is_name(b->p[7]))) {
+                b->p += 7; /* a check without bytes: a terminal with an empty byte set, resolved by the matcher */
+                if (b->uterm < 0 && (b->uterm = aieng__gb_new_term(b)) < 0) return 0;
+                if (!aieng__gb_add(b, seq, b->uterm)) return 0;
+            } else if (!aieng__gb_unordered(b, seq)) return 0;
         } else if (c == '*' || c == '+' || c == '?' || c == '{') {
             long mn = 0, mx = -1;
             int nx, *x, ok;
@@ -2427,6 +2495,7 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
     if (!text && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "grammar: text is NULL");
     memset(&b, 0, sizeof b);
     for (i = 0; i < 256; i++) b.byte_term[i] = -1;
+    b.uterm = -1;
     b.start = b.p = text ? text : "";
     b.end = b.p + len;
     for (;;) {
@@ -2466,7 +2535,7 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             if (nullable[i]) continue;
             for (j = 0; j < b.rules[i].alts.n && !nullable[i]; j++) {
                 aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
-                for (k = 0; k < a->n; k++) if (a->v[k] >= 0 || !nullable[AIENG__SYM_RULE(a->v[k])]) break;
+                for (k = 0; k < a->n; k++) if (a->v[k] == b.uterm) continue; else if (a->v[k] >= 0 || !nullable[AIENG__SYM_RULE(a->v[k])]) break;
                 if (k == a->n) { nullable[i] = 1; changed = 1; }
             }
         }
@@ -2497,6 +2566,7 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             for (j = 0; j < b.rules[i].alts.n; j++) {
                 aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
                 for (k = 0; k < a->n; k++) {
+                    if (a->v[k] == b.uterm) continue; /* %unique matches no byte */
                     if (a->v[k] >= 0) break;
                     if (!aieng__iv_push(&eu, i) || !aieng__iv_push(&ev, AIENG__SYM_RULE(a->v[k])) || !aieng__iv_push(&eg, k + 1 < a->n)) goto lr_oom;
                     if (!nullable[AIENG__SYM_RULE(a->v[k])]) break;
@@ -2567,6 +2637,7 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
     if (!g->sym || !g->alt_start || !g->rule_alt || !g->rule_nalt || !g->term) { aieng__gb_oom(&b); goto fail; }
     if (b.nterm) memcpy(g->term, b.term, (size_t)b.nterm * 32);
     g->nterm = b.nterm;
+    g->uterm = b.uterm;
     for (i = 0; i < b.nrules; i++) {
         g->rule_alt[i] = g->nalt;
         g->rule_nalt[i] = b.rules[i].alts.n;
@@ -2985,37 +3056,120 @@ static int aieng__cmp_int(const void *a, const void *b) {
     int x = *(const int *)a, y = *(const int *)b;
     return x < y ? -1 : x > y;
 }
+/* adds to out (its nodes marked with *gen) the closure after the terminal at node n's
+   position: its nodes not in out yet, and *acc when the sentence may end there. 0 on OOM or
+   a bound. */
+static int aieng__g_add_after(aieng_grammar *g, int n, aieng__iv *out, int *acc, unsigned *gen) {
+    int m = aieng__g_succ(g, n), k, off, len;
+    if (m == -2) return 0;
+    if (m == -1) { *acc = 1; return 1; }
+    if (g->nclo_off[m] < 0) {
+        if (!aieng__g_closure(g, m)) return 0;
+        *gen = ++g->gen; /* closure used the marks: start a new generation and re-mark out */
+        if (*gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); *gen = g->gen = 1; }
+        for (k = 0; k < out->n; k++) g->nmark[out->v[k]] = *gen;
+    }
+    if (g->nacc[m]) *acc = 1;
+    off = g->nclo_off[m]; len = g->nclo_len[m];
+    for (k = 0; k < len; k++) {
+        int y = g->clo.v[off + k];
+        if (g->nmark[y] != *gen) {
+            g->nmark[y] = *gen;
+            if (out->n >= AIENG_GRAMMAR_MAX_STACKS || !aieng__iv_push(out, y)) return 0;
+        }
+    }
+    return 1;
+}
+/* ---- %unique: the text so far (from the state's reset) is scanned as JSON; the check fails
+   when the innermost open container is an array whose last element equals (as JSON values,
+   aieng_json_equal) one of its earlier elements. Anything else passes (so does text that is
+   not JSON, or memory running out). */
+static int aieng__ju_class(unsigned char c) {
+    return c == '"' ? 1 : c == '{' ? 2 : c == '[' ? 3 : c == 't' || c == 'f' ? 4 : c == 'n' ? 5 : 6;
+}
+static int aieng__ju_equal(const unsigned char *a, size_t na, const unsigned char *b, size_t nb) {
+    aieng_json_doc *x = NULL, *y = NULL;
+    int eq;
+    while (na && (a[na - 1] == ' ' || a[na - 1] == '\t' || a[na - 1] == '\n' || a[na - 1] == '\r')) na--;
+    while (nb && (b[nb - 1] == ' ' || b[nb - 1] == '\t' || b[nb - 1] == '\n' || b[nb - 1] == '\r')) nb--;
+    if (!na || !nb) return 0;
+    if (na == nb && !memcmp(a, b, na)) return 1;
+    if (aieng__ju_class(a[0]) != aieng__ju_class(b[0])) return 0;
+    if (a[0] == '"' && !memchr(a, '\\', na) && !memchr(b, '\\', nb)) return 0; /* strings without escapes: bytes decide */
+    if (aieng_json_parse((const char *)a, na, NULL, &x) != AIENG_OK || aieng_json_parse((const char *)b, nb, NULL, &y) != AIENG_OK) {
+        aieng_json_free(x);
+        return 0;
+    }
+    eq = aieng_json_equal(aieng_json_root(x), aieng_json_root(y));
+    aieng_json_free(x); aieng_json_free(y);
+    return eq;
+}
+static int aieng__json_unique_ok(const unsigned char *t, size_t n) {
+    aieng__iv st, es; /* open containers (kind: 0 object, 1 array; base index in es); element (start, end) pairs */
+    size_t i;
+    int instr = 0, esc = 0, expect = 0, ok = 1;
+    memset(&st, 0, sizeof st); memset(&es, 0, sizeof es);
+    for (i = 0; i < n && ok; i++) {
+        unsigned char ch = t[i];
+        if (instr) { if (esc) esc = 0; else if (ch == '\\') esc = 1; else if (ch == '"') instr = 0; continue; }
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') continue;
+        if (expect && ch != ']') { if (!aieng__iv_push(&es, (int)i) || !aieng__iv_push(&es, -1)) goto out; }
+        expect = 0;
+        if (ch == '"') instr = 1;
+        else if (ch == '[' || ch == '{') {
+            if (!aieng__iv_push(&st, ch == '[') || !aieng__iv_push(&st, es.n)) goto out;
+            expect = ch == '[';
+        } else if (ch == ']' || ch == '}') {
+            if (!st.n) goto out; /* not JSON */
+            es.n = st.v[st.n - 1];
+            st.n -= 2;
+        } else if (ch == ',' && st.n && st.v[st.n - 2] == 1) {
+            if (es.n > st.v[st.n - 1]) es.v[es.n - 1] = (int)i;
+            expect = 1;
+        }
+    }
+    if (st.n && st.v[st.n - 2] == 1 && !instr && es.n - st.v[st.n - 1] >= 4 && es.v[es.n - 1] < 0) {
+        int base = st.v[st.n - 1], k, ls = es.v[es.n - 2];
+        for (k = base; k + 2 < es.n && ok; k += 2)
+            if (aieng__ju_equal(t + es.v[k], (size_t)(es.v[k + 1] - es.v[k]), t + ls, n - (size_t)ls)) ok = 0;
+    }
+out:
+    aieng__iv_free(&st); aieng__iv_free(&es);
+    return ok;
+}
+/* Resolves the %unique nodes in out (not sorted; the nodes in it marked with generation
+   gen): each is dropped, and when the check passes on txt[0..ntxt) the closure after it is
+   added (its own %unique nodes resolved in turn). *nchk counts the checks evaluated. 0 on
+   OOM or a bound. */
+static int aieng__g_resolve(aieng_grammar *g, aieng__iv *out, int *acc, const unsigned char *txt, size_t ntxt, int *nchk) {
+    int i, j, verdict = -1;
+    unsigned gen = g->gen;
+    for (i = 0; i < out->n; i++) {
+        int x = out->v[i];
+        if (g->sym[g->npos[x]] != g->uterm) continue;
+        if (verdict < 0) { verdict = aieng__json_unique_ok(txt, ntxt); if (nchk) (*nchk)++; }
+        if (verdict && !aieng__g_add_after(g, x, out, acc, &gen)) return 0;
+    }
+    for (i = j = 0; i < out->n; i++) if (g->sym[g->npos[out->v[i]]] != g->uterm) out->v[j++] = out->v[i];
+    out->n = j;
+    return 1;
+}
 /* One byte: in[0..nin) -> out (cleared first). Returns 1 (out may be empty), 0 on OOM or
    when a bound is hit. *acc = sentence complete after the byte. out is sorted. */
-static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte, aieng__iv *out, int *acc) {
+static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte, aieng__iv *out, int *acc,
+                         const unsigned char *txt, size_t ntxt, int *nchk) {
     int i;
     unsigned gen = ++g->gen;
     if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
     out->n = 0;
     *acc = 0;
     for (i = 0; i < nin; i++) {
-        int n = in[i], m, k, off, len;
+        int n = in[i];
         const unsigned char *t = g->term[g->sym[g->npos[n]]];
         if (!((t[byte >> 3] >> (byte & 7)) & 1)) continue;
-        m = aieng__g_succ(g, n);
-        if (m == -2) return 0;
-        if (m == -1) { *acc = 1; continue; }
-        if (g->nclo_off[m] < 0) {
-            if (!aieng__g_closure(g, m)) return 0;
-            gen = ++g->gen; /* closure used the marks: start a new generation and re-mark out */
-            if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
-            for (k = 0; k < out->n; k++) g->nmark[out->v[k]] = gen;
-        }
-        if (g->nacc[m]) *acc = 1;
-        off = g->nclo_off[m]; len = g->nclo_len[m];
-        for (k = 0; k < len; k++) {
-            int y = g->clo.v[off + k];
-            if (g->nmark[y] != gen) {
-                g->nmark[y] = gen;
-                if (out->n >= AIENG_GRAMMAR_MAX_STACKS || !aieng__iv_push(out, y)) return 0;
-            }
-        }
+        if (!aieng__g_add_after(g, n, out, acc, &gen)) return 0;
     }
+    if (g->uterm >= 0 && !aieng__g_resolve(g, out, acc, txt, ntxt, nchk)) return 0;
     if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
     return 1;
 }
@@ -3024,6 +3178,7 @@ struct aieng_grammar_state {
     aieng_grammar *g;
     aieng__iv cur, tmp;
     int acc;
+    unsigned char *txt; size_t ntxt, captxt; /* the bytes since the reset (kept when the grammar has %unique) */
     struct aieng_grammar_state *prev, *next; /* the grammar's list of live states */
     int registered;
 };
@@ -3084,11 +3239,18 @@ AIENG_API void aieng_grammar_state_reset(aieng_grammar_state *s) {
     int i;
     s->cur.n = 0;
     s->acc = 0;
+    s->ntxt = 0;
     aieng__g_maybe_gc(s);
     if (!aieng__g_closure(g, g->start_node)) return;
     for (i = 0; i < g->nclo_len[g->start_node]; i++) aieng__iv_push(&s->cur, g->clo.v[g->nclo_off[g->start_node] + i]);
-    if (s->cur.n > 1) qsort(s->cur.v, (size_t)s->cur.n, sizeof(int), aieng__cmp_int);
     s->acc = g->nacc[g->start_node];
+    if (g->uterm >= 0) {
+        unsigned gen = ++g->gen;
+        if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
+        for (i = 0; i < s->cur.n; i++) g->nmark[s->cur.v[i]] = gen;
+        if (!aieng__g_resolve(g, &s->cur, &s->acc, NULL, 0, NULL)) { s->cur.n = 0; s->acc = 0; }
+    }
+    if (s->cur.n > 1) qsort(s->cur.v, (size_t)s->cur.n, sizeof(int), aieng__cmp_int);
 }
 AIENG_API aieng_result aieng_grammar_state_new(aieng_grammar *g, aieng_grammar_state **out) {
     aieng_grammar_state *s;
@@ -3112,7 +3274,20 @@ AIENG_API void aieng_grammar_state_free(aieng_grammar_state *s) {
         if (s->next) s->next->prev = s->prev;
     }
     aieng__iv_free(&s->cur); aieng__iv_free(&s->tmp);
+    AIENG_FREE(s->txt, NULL);
     AIENG_FREE(s, NULL);
+}
+/* room for n bytes of text; 0 on OOM */
+static int aieng__gs_txt_reserve(aieng_grammar_state *s, size_t n) {
+    unsigned char *p;
+    size_t nc;
+    if (n <= s->captxt) return 1;
+    nc = s->captxt ? s->captxt * 2 : 256;
+    while (nc < n) nc *= 2;
+    p = (unsigned char *)AIENG_REALLOC(s->txt, nc, NULL);
+    if (!p) return 0;
+    s->txt = p; s->captxt = nc;
+    return 1;
 }
 AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const aieng_grammar_state *src) {
     int i;
@@ -3121,19 +3296,27 @@ AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const 
     dst->cur.n = 0;
     for (i = 0; i < src->cur.n; i++) if (!aieng__iv_push(&dst->cur, src->cur.v[i])) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
     dst->acc = src->acc;
+    dst->ntxt = 0;
+    if (src->g->uterm >= 0) {
+        if (!aieng__gs_txt_reserve(dst, src->ntxt + 1)) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
+        if (src->ntxt) memcpy(dst->txt, src->txt, src->ntxt);
+        dst->ntxt = src->ntxt;
+    }
     return AIENG_OK;
 }
 AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const void *bytes, size_t len) {
     const unsigned char *p = (const unsigned char *)bytes;
     aieng__iv a, b;
-    int acc = s->acc;
-    size_t i;
+    int acc = s->acc, keep = s->g->uterm >= 0;
+    size_t i, n0 = s->ntxt;
     if (len == 0) return AIENG_OK;
     aieng__g_maybe_gc(s);
+    if (keep && !aieng__gs_txt_reserve(s, n0 + len)) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
     memset(&a, 0, sizeof a); memset(&b, 0, sizeof b);
     for (i = 0; i < len; i++) {
         const aieng__iv *in = i == 0 ? &s->cur : &a;
-        if (!aieng__g_step(s->g, in->v, in->n, p[i], &b, &acc)) {
+        if (keep) s->txt[n0 + i] = p[i];
+        if (!aieng__g_step(s->g, in->v, in->n, p[i], &b, &acc, s->txt, keep ? n0 + i + 1 : 0, NULL)) {
             aieng__iv_free(&a); aieng__iv_free(&b);
             return aieng_set_error(AIENG_ERR_OOM, "grammar: a bound on nodes or stacks was hit");
         }
@@ -3146,15 +3329,17 @@ AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const
     aieng__iv_free(&s->cur); aieng__iv_free(&b);
     s->cur = a;
     s->acc = acc;
+    if (keep) s->ntxt = n0 + len;
     return AIENG_OK;
 }
 AIENG_API int aieng_grammar_state_allows(aieng_grammar_state *s, const void *bytes, size_t len) {
     aieng_grammar_state t;
     int ok;
     memset(&t, 0, sizeof t);
-    if (aieng_grammar_state_copy(&t, s) != AIENG_OK) { aieng__iv_free(&t.cur); return 0; }
+    if (aieng_grammar_state_copy(&t, s) != AIENG_OK) { aieng__iv_free(&t.cur); AIENG_FREE(t.txt, NULL); return 0; }
     ok = aieng_grammar_state_advance(&t, bytes, len) == AIENG_OK;
     aieng__iv_free(&t.cur); aieng__iv_free(&t.tmp);
+    AIENG_FREE(t.txt, NULL);
     return ok;
 }
 AIENG_API int aieng_grammar_state_complete(const aieng_grammar_state *s) { return s->acc; }
@@ -5901,7 +6086,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
     int conflict = 0;
     const aieng_json *pre = aieng__sc_kw(c, parts, np, "prefixItems", &conflict), *it = aieng__sc_kw(c, parts, np, "items", NULL);
     long mn = 0, mx = -1, k, npre = 0;
-    int i, item_rule = -2, *pr = NULL, nit = 0;
+    int i, item_rule = -2, *pr = NULL, nit = 0, uqc = 0;
     const aieng_json *its[AIENG__SC_MAXPARTS];
     for (i = 0; i < np; i++) { /* "items" (schema form) of every part: their conjunction applies */
         const aieng_json *x = aieng_json_get(parts[i], "items");
@@ -5974,9 +6159,7 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
             if (r == 1) return 1;
             if (r == 0) return 0;
             b->n = at;
-            if (!aieng__sc_relax(c, "uniqueItems")) {
-                aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "schema: 'uniqueItems' is supported only over items with listed values (const, enum up to 4096, boolean/null)%s", NULL);
-                return 0; }
+            uqc = 1; /* other items: each checked against the earlier ones as it ends (%unique) */
         }
     }
     if (npre) {
@@ -6012,8 +6195,9 @@ static int aieng__sc_array(aieng__sc *c, const aieng_json **parts, int np, aieng
         }
         if (item_rule != -3 && (mx < 0 || mx > npre)) {
             long lo = mn > npre ? mn - npre : 0, hi = mx < 0 ? -1 : mx - npre;
-            char ir[32];
-            if (item_rule == -2) snprintf(ir, sizeof ir, "value"); else snprintf(ir, sizeof ir, "s%d", item_rule);
+            char ir[48];
+            if (item_rule == -2) snprintf(ir, sizeof ir, "value%s", uqc ? " %unique" : "");
+            else snprintf(ir, sizeof ir, "s%d%s", item_rule, uqc ? " %unique" : "");
             if (npre == 0) { /* first element has no comma */
                 if (lo == 0) aieng__buf_puts(b, "(");
                 aieng__buf_printf(b, "%s ws ", ir);
@@ -9289,6 +9473,8 @@ struct aieng_constrain {
     unsigned depoch;
     int *lvl_sid;                           /* set id per trie depth during a walk */
     aieng__iv dscratch;
+    unsigned char *wtxt; size_t capw;       /* %unique: the text so far plus the trie path of a walk */
+    size_t wbase; int wchecked;             /* bytes of text before the path; checks met in this walk */
     const char **owned_tok;                 /* vocabulary arrays owned (aieng_constrain_new_model) */
     size_t *owned_len;
     unsigned char *owned_special;
@@ -9328,6 +9514,7 @@ AIENG_API void aieng_constrain_free(aieng_constrain *c) {
     aieng__iv_free(&c->dset); aieng__iv_free(&c->dscratch);
     AIENG_FREE(c->doff, NULL); AIENG_FREE(c->dlen, NULL); AIENG_FREE(c->dtrans, NULL); AIENG_FREE(c->dhash, NULL);
     AIENG_FREE(c->lvl_sid, NULL);
+    AIENG_FREE(c->wtxt, NULL);
     AIENG_FREE((void *)c->owned_tok, NULL); AIENG_FREE(c->owned_len, NULL); AIENG_FREE(c->owned_special, NULL);
     AIENG_FREE(c, NULL);
 }
@@ -9491,21 +9678,24 @@ static int aieng__dfa_intern(aieng_constrain *c, const int *v, int n, int acc) {
     c->dhash[k] = id;
     return id;
 }
-/* the set after one byte; AIENG__DFA_DEAD when nothing survives; -3 on error */
-static int aieng__dfa_next(aieng_constrain *c, int sid, unsigned byte) {
-    int t = c->dtrans[(size_t)sid * 256 + byte], acc = 0;
+/* the set after one byte (at trie depth d: the walk's text is c->wtxt[0..wbase + d));
+   AIENG__DFA_DEAD when nothing survives; -3 on error. A step that evaluated a %unique check
+   depends on the text, so it is not kept in the table (nor is the walk's mask). */
+static int aieng__dfa_next(aieng_constrain *c, int sid, unsigned byte, int d) {
+    int t = c->dtrans[(size_t)sid * 256 + byte], acc = 0, nchk = 0;
     if (t != AIENG__DFA_UNKNOWN) return t;
     {   /* copy the set out: the step may grow c->dset */
         int n = c->dlen[sid] & 0x3FFFFFFF, i;
         aieng__iv in;
         memset(&in, 0, sizeof in);
         for (i = 0; i < n; i++) if (!aieng__iv_push(&in, c->dset.v[c->doff[sid] + i])) { aieng__iv_free(&in); return -3; }
-        if (!aieng__g_step(c->g, in.v, in.n, byte, &c->dscratch, &acc)) { aieng__iv_free(&in); return -3; }
+        if (!aieng__g_step(c->g, in.v, in.n, byte, &c->dscratch, &acc, c->wtxt, c->wtxt ? c->wbase + (size_t)d : 0, &nchk)) { aieng__iv_free(&in); return -3; }
         aieng__iv_free(&in);
     }
     if (c->dscratch.n == 0 && !acc) t = AIENG__DFA_DEAD;
     else { t = aieng__dfa_intern(c, c->dscratch.v, c->dscratch.n, acc); if (t < 0) return -3; }
-    c->dtrans[(size_t)sid * 256 + byte] = t;
+    if (nchk) c->wchecked = 1;
+    else c->dtrans[(size_t)sid * 256 + byte] = t;
     return t;
 }
 /* the cache slot holding the mask of the current state, computing it if needed; -1 on error */
@@ -9540,9 +9730,22 @@ static int aieng__constrain_slot(aieng_constrain *c) {
     if (c->depoch != c->g->epoch || c->dn >= AIENG_CONSTRAIN_DFA_STATES) aieng__dfa_flush(c);
     c->lvl_sid[0] = aieng__dfa_intern(c, s->cur.v, s->cur.n, s->acc);
     if (c->lvl_sid[0] < 0) return -1;
+    c->wchecked = 0;
+    if (c->g->uterm >= 0) { /* %unique checks read the text: the state's, then the trie path */
+        size_t need = s->ntxt + (size_t)c->maxdepth + 1;
+        if (need > c->capw) {
+            unsigned char *p = (unsigned char *)AIENG_REALLOC(c->wtxt, need, NULL);
+            if (!p) return -1;
+            c->wtxt = p; c->capw = need;
+        }
+        if (s->ntxt) memcpy(c->wtxt, s->txt, s->ntxt);
+        c->wbase = s->ntxt;
+    }
     node = 1;
     while (node < c->tn) {
-        int d = c->tdepth[node], sid = aieng__dfa_next(c, c->lvl_sid[d - 1], c->tbyte[node]);
+        int d = c->tdepth[node], sid;
+        if (c->wtxt) c->wtxt[c->wbase + (size_t)d - 1] = c->tbyte[node];
+        sid = aieng__dfa_next(c, c->lvl_sid[d - 1], c->tbyte[node], d);
         c->stats.trie_nodes_visited++;
         if (sid == -3) return -1;
         if (sid == AIENG__DFA_DEAD) { node = c->tend[node]; continue; }
@@ -9555,7 +9758,7 @@ static int aieng__constrain_slot(aieng_constrain *c) {
         node++;
     }
     if (s->acc && c->v.eos >= 0 && c->v.eos < c->v.n) m->bits[c->v.eos >> 5] |= 1u << (c->v.eos & 31);
-    m->used = 1;
+    m->used = !c->wchecked; /* a mask that read the text holds for this text only */
     return c->cur_slot = slot;
 }
 AIENG_API const uint32_t *aieng_constrain_allowed(aieng_constrain *c) {

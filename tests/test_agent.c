@@ -472,6 +472,9 @@ static void test_constrain_mask_exact(void) {
     mask_exact_on("root ::= \"{\" %unordered(ordered=1 sep=c extra=x max=4 a! b d b>d) \"}\"\nc ::= \",\" \" \"?\n"
                   "a ::= \"\\\"a\\\":\" [0-9]{1,3}\nb ::= \"\\\"b\\\":\" [0-9]\nd ::= \"\\\"ab\\\":\" [0-9]\n"
                   "x ::= \"\\\"\" [^\"\\\\ab]{1,4} \"\\\":\" [0-9]", 7);
+    for (s = 1; s <= 4; s++) /* %unique checks read the text: masks of those states are not cached */
+        mask_exact_on("root ::= \"[\" ( v %unique ( \",\" \" \"? v %unique )* )? \"]\"\n"
+                      "v ::= \"\\\"\" [ab]{0,3} \"\\\"\" | [0-9]{1,2} | \"[\" ( v %unique ( \",\" v %unique )* )? \"]\"", 10 + s);
     for (s = 1; s <= 4; s++)
         mask_exact_on("root ::= \"{\" %unordered(sep=c extra=x max=4 a! b d b>d ~a,d) \"}\"\nc ::= \",\" \" \"?\n"
                       "a ::= \"\\\"a\\\":\" [0-9]{1,3}\nb ::= \"\\\"b\\\":\" [0-9]\nd ::= \"\\\"ab\\\":\" [0-9]\n"
@@ -2420,6 +2423,16 @@ static void test_schema_num_enum(void) {
     printf("num enum: grammar == validator on %d/%d numbers\n", agree, total);
 }
 
+/* the array of len elements of pool whose indices are the base-np digits of code (", "
+   between them when spaced); its length */
+static size_t pool_array(char *t, size_t cap, const char *const *pool, int np, int len, int code, int spaced) {
+    size_t n = 0;
+    int k;
+    t[n++] = '[';
+    for (k = 0; k < len; k++) { n += (size_t)snprintf(t + n, cap - n, "%s%s", k ? (spaced ? ", " : ",") : "", pool[code % np]); code /= np; }
+    t[n++] = ']'; t[n] = 0;
+    return n;
+}
 /* uniqueItems over an enum of more than 10 values: the values as %unordered members. Every
    array of up to 4 items over 4 of the values and one value outside the enum, with
    repeats, against the validator. */
@@ -2437,12 +2450,9 @@ static void test_schema_unique_enum(void) {
         for (i = 0; i < len; i++) m *= 5;
         for (code = 0; code < m; code++) {
             char t[128];
-            size_t n = 0;
-            int v = code, want, got;
+            size_t n = pool_array(t, sizeof t, vals, 5, len, code, 0);
+            int want, got;
             aieng_json_doc *d = NULL;
-            t[n++] = '[';
-            for (i = 0; i < len; i++) { n += (size_t)snprintf(t + n, sizeof t - n, "%s%s", i ? "," : "", vals[v % 5]); v /= 5; }
-            t[n++] = ']'; t[n] = 0;
             if (aieng_json_parse(t, n, NULL, &d) != AIENG_OK) continue;
             want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
             got = aieng_grammar_accepts(g, t, n);
@@ -2456,6 +2466,141 @@ static void test_schema_unique_enum(void) {
     printf("unique enum: grammar == validator on %d/%d arrays\n", agree, total);
     aieng_grammar_free(g);
     aieng_json_free(sd);
+}
+
+/* uniqueItems over items without listed values: each item is checked against the earlier
+   ones as it ends (%unique). Sentences by hand; then every array of up to 3 elements from a
+   pool with values equal under other spellings ("a" and "\u0061", 1 and 1.0 and 10e-1,
+   objects in another member order): the grammar with uniqueItems must accept exactly what
+   the grammar without it accepts and the validator calls unique. Then masks against a brute
+   force check, and random walks (every end valid, no dead end). */
+static int unique_compile(const char *sch, aieng_json_doc **sd, aieng_grammar **g) {
+    *sd = NULL; *g = NULL;
+    if (aieng_json_parse(sch, strlen(sch), NULL, sd) != AIENG_OK) return 0;
+    return compile_schema(aieng_json_root(*sd), 0, g) == AIENG_OK;
+}
+static void test_schema_unique_items(void) {
+    static const struct { const char *text; int ok; } any[] = {
+        { "[]", 1 }, { "[1]", 1 }, { "[1,2]", 1 }, { "[\"a\",\"b\"]", 1 }, { "[[1,2],[2,1]]", 1 }, { "[{\"a\":1},{\"a\":2}]", 1 },
+        { "[[1,1]]", 1 }, { "[1,10]", 1 }, { "[\"a\",\"ab\"]", 1 }, { "[ \"x\" , \"y\" ]", 1 }, { "[1,\"1\"]", 1 }, { "[0,false,null,\"\"]", 1 },
+        { "[1,1]", 0 }, { "[1,1.0]", 0 }, { "[1,10e-1]", 0 }, { "[\"a\",\"\\u0061\"]", 0 }, { "[{\"a\":1,\"b\":2},{\"b\":2,\"a\":1}]", 0 },
+        { "[[1,2],[1,2]]", 0 }, { "[1,2,1]", 0 }, { "[null,null]", 0 }, { "[true, true]", 0 }, { "[ \"x\" , \"x\" ]", 0 },
+        { "[\"a\\\"b\",\"a\\u0022b\"]", 0 }, { "[{},{}]", 0 }, { "[[],[]]", 0 }, { "[1e400,2e400]", 1 }, { "[1e400,10e399]", 0 },
+        { "[0.1,1e-1]", 0 }, { "[-0,0]", 0 }, { "[9007199254740993,9007199254740992.0]", 1 }, { "[9007199254740993,9007199254740993.0]", 0 } };
+    static const struct { const char *text; int ok; } nested[] = {
+        { "[[1,2],[2,1]]", 1 }, { "[[1,2],[1]]", 1 }, { "[[1,1]]", 0 }, { "[[1],[1]]", 0 }, { "[[1],[2],[1]]", 0 }, { "[[],[1],[2,3]]", 1 } };
+    static const char *const items[] = {
+        "{}", "{\"type\":\"string\"}", "{\"type\":[\"string\",\"number\"]}",
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"},\"t\":{}}}",
+        "{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}",
+        "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"object\",\"required\":[\"t\"]}]}" };
+    static const char *const pool[] = { "\"a\"", "\"\\u0061\"", "\"ab\"", "1", "1.0", "10e-1", "2", "{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}",
+        "{\"a\":1}", "[1,2]", "[2,1]", "[ 1, 2 ]", "null", "true", "{\"t\":1}" };
+    static const char *const walk_items[] = { "{\"type\":\"string\"}", "{\"type\":[\"string\",\"number\"]}",
+        "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}" };
+    aieng_json_doc *sd = NULL, *ud = NULL;
+    aieng_grammar *g = NULL;
+    size_t i;
+    int total = 0, agree = 0, walks = 0, dead = 0, invalid = 0, dup = 0;
+    const char *uq = "{\"uniqueItems\":true}";
+    static const struct { const char *a, *b; int eq; } nums[] = { { "1e400", "2e400", 0 }, { "1e400", "10e399", 1 }, { "0.1", "1e-1", 1 },
+        { "-0", "0", 1 }, { "-0.0e5", "0", 1 }, { "9007199254740993", "9007199254740992.0", 0 }, { "9007199254740993", "9007199254740993.0", 1 },
+        { "100", "1e2", 1 }, { "0.05", "5E-2", 1 }, { "0.05", "0.5", 0 }, { "-1", "1", 0 }, { "12345678901234567890123", "1.2345678901234567890123e22", 1 } };
+    for (i = 0; i < sizeof nums / sizeof *nums; i++) { /* numbers are equal by their exact value */
+        aieng_json_doc *x = NULL, *y = NULL;
+        int ok = aieng_json_parse(nums[i].a, strlen(nums[i].a), NULL, &x) == AIENG_OK && aieng_json_parse(nums[i].b, strlen(nums[i].b), NULL, &y) == AIENG_OK;
+        CHECK(ok && aieng_json_equal(aieng_json_root(x), aieng_json_root(y)) == nums[i].eq, "json_equal(%s, %s) == %d", nums[i].a, nums[i].b, nums[i].eq);
+        aieng_json_free(x); aieng_json_free(y);
+    }
+    CHECK(unique_compile("{\"type\":\"array\",\"uniqueItems\":true}", &sd, &g), "unique: any items compile: %s", aieng_last_error());
+    for (i = 0; g && i < sizeof any / sizeof *any; i++)
+        CHECK(aieng_grammar_accepts(g, any[i].text, strlen(any[i].text)) == any[i].ok, "unique: %s %s", any[i].text, any[i].ok ? "accepted" : "refused");
+    if (g) { /* a repeated item is refused as it ends, yet the prefix lives on: "[1,1" may become "[1,12]" */
+        aieng_grammar_state *st = NULL;
+        int ok = aieng_grammar_state_new(g, &st) == AIENG_OK && aieng_grammar_state_advance(st, "[1,1", 4) == AIENG_OK;
+        CHECK(ok && !aieng_grammar_state_allows(st, "]", 1) && !aieng_grammar_state_allows(st, ",", 1) && aieng_grammar_state_allows(st, "2]", 2),
+              "unique: after [1,1 neither ] nor , but 2]");
+        aieng_grammar_state_free(st);
+    }
+    aieng_grammar_free(g); aieng_json_free(sd);
+    CHECK(unique_compile("{\"type\":\"array\",\"uniqueItems\":true,\"items\":{\"type\":\"array\",\"uniqueItems\":true}}", &sd, &g), "unique: nested compile");
+    for (i = 0; g && i < sizeof nested / sizeof *nested; i++)
+        CHECK(aieng_grammar_accepts(g, nested[i].text, strlen(nested[i].text)) == nested[i].ok, "unique nested: %s %s", nested[i].text, nested[i].ok ? "accepted" : "refused");
+    aieng_grammar_free(g); aieng_json_free(sd);
+    CHECK(aieng_json_parse(uq, strlen(uq), NULL, &ud) == AIENG_OK, "unique: schema");
+    for (i = 0; i < sizeof items / sizeof *items; i++) {
+        char s1[512], s0[512];
+        aieng_json_doc *d1 = NULL, *d0 = NULL;
+        aieng_grammar *g1 = NULL, *g0 = NULL;
+        int len, ok;
+        snprintf(s1, sizeof s1, "{\"type\":\"array\",\"uniqueItems\":true,\"maxItems\":4,\"items\":%s}", items[i]);
+        snprintf(s0, sizeof s0, "{\"type\":\"array\",\"maxItems\":4,\"items\":%s}", items[i]);
+        ok = unique_compile(s1, &d1, &g1) && unique_compile(s0, &d0, &g0);
+        CHECK(ok, "unique: %s compiles: %s", s1, aieng_last_error());
+        for (len = 0; ok && len <= 3; len++) {
+            int m = 1, code, k;
+            for (k = 0; k < len; k++) m *= 16;
+            for (code = 0; code < m; code++) {
+                char t[160];
+                size_t n = pool_array(t, sizeof t, pool, 16, len, code, code & 1);
+                int want, got;
+                aieng_json_doc *d = NULL;
+                if (aieng_json_parse(t, n, NULL, &d) != AIENG_OK) continue;
+                want = aieng_grammar_accepts(g0, t, n) && aieng_schema_validate(aieng_json_root(ud), aieng_json_root(d)) == AIENG_OK;
+                got = aieng_grammar_accepts(g1, t, n);
+                total++;
+                if (want == got) agree++;
+                else if (total - agree <= 3) fprintf(stderr, "unique: items %s on %s: want %d, grammar %d\n", items[i], t, want, got);
+                if (aieng_grammar_accepts(g0, t, n) && !want) dup++;
+                aieng_json_free(d);
+            }
+        }
+        aieng_grammar_free(g1); aieng_grammar_free(g0); aieng_json_free(d1); aieng_json_free(d0);
+    }
+    CHECK(agree == total && total > 20000 && dup > 1000, "unique: grammar == grammar without uniqueItems and unique on %d of %d arrays (%d with repeats)", agree, total, dup);
+    aieng_json_free(ud);
+    for (i = 0; i < sizeof walk_items / sizeof *walk_items; i++) { /* masks, then walks */
+        char s1[512];
+        char *gb = NULL;
+        size_t gn = 0;
+        aieng_schema_options o;
+        int w;
+        toyvocab tv;
+        aieng_vocab v;
+        unsigned char special[1024];
+        snprintf(s1, sizeof s1, "{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":2,\"maxItems\":6,\"items\":%s}", walk_items[i]);
+        if (!unique_compile(s1, &sd, &g)) { CHECK(0, "unique: %s compiles", s1); aieng_json_free(sd); continue; }
+        memset(&o, 0, sizeof o);
+        if (aieng_schema_to_gbnf(aieng_json_root(sd), &o, &gb, &gn) == AIENG_OK) { mask_exact_on(gb, 3 + (unsigned)i); aieng_free(NULL, gb); }
+        toy_vocab(&tv, 300);
+        memset(special, 0, sizeof special);
+        special[1] = 1;
+        v.tokens = (const char *const *)tv.tok; v.lens = tv.len; v.n = tv.n; v.eos = 0; v.special = special;
+        for (w = 0; w < 30; w++) {
+            aieng_constrain *c = NULL;
+            char out[4096];
+            size_t olen = 0;
+            if (aieng_constrain_new(g, &v, &c) != AIENG_OK) break;
+            walks++;
+            if (generate(c, &tv, 300, out, sizeof out, &olen)) {
+                aieng_json_doc *d = NULL;
+                if (aieng_json_parse(out, olen, NULL, &d) != AIENG_OK || aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) != AIENG_OK) {
+                    invalid++; if (invalid <= 3) fprintf(stderr, "unique: walk ends in %s, not valid\n", out); }
+                aieng_json_free(d);
+            } else {
+                const uint32_t *bits = aieng_constrain_allowed(c);
+                int t, any_ok = 0;
+                for (t = 0; bits && t < tv.n; t++) any_ok |= (int)((bits[t >> 5] >> (t & 31)) & 1);
+                if (!any_ok) { dead++; if (dead <= 3) fprintf(stderr, "unique: dead end after %s\n", out); }
+            }
+            aieng_constrain_free(c);
+        }
+        toy_free(&tv);
+        aieng_grammar_free(g); aieng_json_free(sd);
+    }
+    CHECK(dead == 0 && invalid == 0, "unique: %d walks, %d dead ends, %d invalid ends", walks, dead, invalid);
+    printf("unique items: grammar == (grammar without uniqueItems) and unique on %d/%d arrays (%d with repeats); %d walks, %d dead ends, %d invalid\n",
+           agree, total, dup, walks, dead, invalid);
 }
 
 static void test_unordered_min_viable(void) {
@@ -2507,6 +2652,7 @@ int main(void) {
     test_schema_counted();
     test_schema_num_enum();
     test_schema_unique_enum();
+    test_schema_unique_items();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
