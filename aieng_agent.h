@@ -424,10 +424,16 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
          arr ::= "[" ( value %unique ( "," value %unique )* )? "]"
      A path whose check fails dies there and the others go on: after [1,1 the next byte may
      be 2 (for [1,12]) but not ] or ,. The check reads the text, so masks of states that
-     meet it are computed afresh instead of being cached (aieng_constrain). A prefix whose
-     item can only end as a value already present is a dead end (no token is allowed: a
-     closed object equal to an earlier one but for its last member, [0,0 of integers); the
-     schema compiler uses exact %unordered members instead when the items have listed values.
+     meet it are computed afresh instead of being cached (aieng_constrain). So that a
+     prefix whose item can only end as a value already present is not reached, a grammar
+     with %unique looks ahead after each byte: the state must allow a byte after which a
+     choice of two bytes or more (whitespace aside) remains, looking through whitespace and
+     through bytes that are the only ones allowed (up to 64 bytes). A string at its
+     maxLength equal to an earlier item, the integer 0 after a 0, the last letter of an enum
+     value that would close an object equal to an earlier one: each is refused where it
+     would be chosen. Beyond that look-ahead a dead end (no token allowed) remains possible,
+     where every choice in sight leads only to values already present (items with listed
+     values use exact %unordered members instead).
    - Characters are Unicode code points; classes are compiled to byte-level automata, so
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
@@ -3154,10 +3160,71 @@ static int aieng__g_resolve(aieng_grammar *g, aieng__iv *out, int *acc, const un
     out->n = j;
     return 1;
 }
-/* One byte: in[0..nin) -> out (cleared first). Returns 1 (out may be empty), 0 on OOM or
-   when a bound is hit. *acc = sentence complete after the byte. out is sorted. */
+#define AIENG__G_LOOKAHEAD 64 /* bytes of look-ahead (and of room after the text) with %unique */
 static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte, aieng__iv *out, int *acc,
-                         const unsigned char *txt, size_t ntxt, int *nchk) {
+                         unsigned char *txt, size_t ntxt, int *nchk, int la);
+static int aieng__json_ws(unsigned b) { return b == ' ' || b == '\t' || b == '\n' || b == '\r'; }
+/* With %unique, whether set[0..n) (not complete) may still go on: a byte after which
+   something survives that has a choice of two bytes or more, looked through JSON
+   whitespace (which changes no element's value: each set met once) and through bytes that
+   are the only ones allowed, up to AIENG__G_LOOKAHEAD bytes. So the end of an item equal
+   to an earlier one is refused where the choice was made (a string at its maxLength, the
+   integer 0, the last character of an enum value that would close an object equal to an
+   earlier one). txt[0..ntxt) the text so far, with room for the look-ahead. 1 live, 0
+   dead, -1 OOM. */
+static int aieng__g_live(aieng_grammar *g, const int *set, int n, unsigned char *txt, size_t ntxt, int *nchk, aieng__iv *seen, int depth) {
+    unsigned char u[32];
+    aieng__iv z;
+    int i, pass, r = 0;
+    unsigned b;
+    if (depth >= AIENG__G_LOOKAHEAD) return 1;
+    memset(u, 0, sizeof u);
+    for (i = 0; i < n; i++) { const unsigned char *t = g->term[g->sym[g->npos[set[i]]]]; int k; for (k = 0; k < 32; k++) u[k] |= t[k]; }
+    memset(&z, 0, sizeof z);
+    for (pass = 0; pass < 2 && !r; pass++) /* bytes other than whitespace first: one that keeps something suffices */
+        for (b = 0; b < 256 && !r; b++) {
+            int acc = 0, k, j;
+            unsigned bb = (b + 'a') & 255; /* from 'a' on: letters before the quote that ends a string */
+            if (!((u[bb >> 3] >> (bb & 7)) & 1) || aieng__json_ws(bb) != pass) continue;
+            txt[ntxt] = (unsigned char)bb;
+            if (!aieng__g_step(g, set, n, bb, &z, &acc, txt, ntxt + 1, nchk, 0)) { r = -1; break; }
+            if (acc) { r = 1; break; }
+            if (!z.n) continue;
+            if (!pass) { /* a choice of two bytes or more (not whitespace) after it: live; else look through it */
+                unsigned char v[32];
+                int nb = 0, q;
+                memset(v, 0, sizeof v);
+                for (j = 0; j < z.n; j++) { const unsigned char *t = g->term[g->sym[g->npos[z.v[j]]]]; for (q = 0; q < 32; q++) v[q] |= t[q]; }
+                v[' ' >> 3] &= (unsigned char)~(1u << (' ' & 7)); v['\t' >> 3] &= (unsigned char)~(1u << ('\t' & 7)); /* whitespace is no choice */
+                v['\n' >> 3] &= (unsigned char)~(1u << ('\n' & 7)); v['\r' >> 3] &= (unsigned char)~(1u << ('\r' & 7));
+                for (q = 0; q < 32 && nb < 2; q++) { unsigned x = v[q]; while (x) { nb++; x &= x - 1; } }
+                if (nb >= 2) { r = 1; break; }
+                { /* the text differs from the other paths': a search of its own */
+                    aieng__iv own;
+                    memset(&own, 0, sizeof own);
+                    r = aieng__g_live(g, z.v, z.n, txt, ntxt + 1, nchk, &own, depth + 1);
+                    aieng__iv_free(&own);
+                    continue;
+                }
+            }
+            for (k = 0; k < seen->n; k += seen->v[k] + 1) /* whitespace (the same values): each set once */
+                if (seen->v[k] == z.n && !memcmp(seen->v + k + 1, z.v, (size_t)z.n * sizeof(int))) break;
+            if (k < seen->n) continue;
+            if (!aieng__iv_push(seen, z.n)) { r = -1; break; }
+            for (j = 0; j < z.n; j++) if (!aieng__iv_push(seen, z.v[j])) { r = -1; break; }
+            if (r) break;
+            r = aieng__g_live(g, z.v, z.n, txt, ntxt + 1, nchk, seen, depth + 1);
+        }
+    aieng__iv_free(&z);
+    return r;
+}
+/* One byte: in[0..nin) -> out (cleared first). Returns 1 (out may be empty), 0 on OOM or
+   when a bound is hit. *acc = sentence complete after the byte. out is sorted. With
+   %unique: txt[0..ntxt) is the text including the byte (room for AIENG__G_LOOKAHEAD more),
+   *nchk counts the checks evaluated, and la asks for the look-ahead (aieng__g_live): a set
+   that cannot go on is returned empty. */
+static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte, aieng__iv *out, int *acc,
+                         unsigned char *txt, size_t ntxt, int *nchk, int la) {
     int i;
     unsigned gen = ++g->gen;
     if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
@@ -3171,6 +3238,15 @@ static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte
     }
     if (g->uterm >= 0 && !aieng__g_resolve(g, out, acc, txt, ntxt, nchk)) return 0;
     if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
+    if (la && g->uterm >= 0 && out->n && !*acc) {
+        aieng__iv seen;
+        int r;
+        memset(&seen, 0, sizeof seen);
+        r = aieng__g_live(g, out->v, out->n, txt, ntxt, nchk, &seen, 0);
+        aieng__iv_free(&seen);
+        if (r < 0) return 0;
+        if (!r) out->n = 0;
+    }
     return 1;
 }
 
@@ -3311,12 +3387,12 @@ AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const
     size_t i, n0 = s->ntxt;
     if (len == 0) return AIENG_OK;
     aieng__g_maybe_gc(s);
-    if (keep && !aieng__gs_txt_reserve(s, n0 + len)) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
+    if (keep && !aieng__gs_txt_reserve(s, n0 + len + AIENG__G_LOOKAHEAD + 1)) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
     memset(&a, 0, sizeof a); memset(&b, 0, sizeof b);
     for (i = 0; i < len; i++) {
         const aieng__iv *in = i == 0 ? &s->cur : &a;
         if (keep) s->txt[n0 + i] = p[i];
-        if (!aieng__g_step(s->g, in->v, in->n, p[i], &b, &acc, s->txt, keep ? n0 + i + 1 : 0, NULL)) {
+        if (!aieng__g_step(s->g, in->v, in->n, p[i], &b, &acc, s->txt, keep ? n0 + i + 1 : 0, NULL, 1)) {
             aieng__iv_free(&a); aieng__iv_free(&b);
             return aieng_set_error(AIENG_ERR_OOM, "grammar: a bound on nodes or stacks was hit");
         }
@@ -9689,7 +9765,7 @@ static int aieng__dfa_next(aieng_constrain *c, int sid, unsigned byte, int d) {
         aieng__iv in;
         memset(&in, 0, sizeof in);
         for (i = 0; i < n; i++) if (!aieng__iv_push(&in, c->dset.v[c->doff[sid] + i])) { aieng__iv_free(&in); return -3; }
-        if (!aieng__g_step(c->g, in.v, in.n, byte, &c->dscratch, &acc, c->wtxt, c->wtxt ? c->wbase + (size_t)d : 0, &nchk)) { aieng__iv_free(&in); return -3; }
+        if (!aieng__g_step(c->g, in.v, in.n, byte, &c->dscratch, &acc, c->wtxt, c->wtxt ? c->wbase + (size_t)d : 0, &nchk, 1)) { aieng__iv_free(&in); return -3; }
         aieng__iv_free(&in);
     }
     if (c->dscratch.n == 0 && !acc) t = AIENG__DFA_DEAD;
@@ -9732,7 +9808,7 @@ static int aieng__constrain_slot(aieng_constrain *c) {
     if (c->lvl_sid[0] < 0) return -1;
     c->wchecked = 0;
     if (c->g->uterm >= 0) { /* %unique checks read the text: the state's, then the trie path */
-        size_t need = s->ntxt + (size_t)c->maxdepth + 1;
+        size_t need = s->ntxt + (size_t)c->maxdepth + AIENG__G_LOOKAHEAD + 2;
         if (need > c->capw) {
             unsigned char *p = (unsigned char *)AIENG_REALLOC(c->wtxt, need, NULL);
             if (!p) return -1;

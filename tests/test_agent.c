@@ -2497,7 +2497,11 @@ static void test_schema_unique_items(void) {
     static const char *const pool[] = { "\"a\"", "\"\\u0061\"", "\"ab\"", "1", "1.0", "10e-1", "2", "{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}",
         "{\"a\":1}", "[1,2]", "[2,1]", "[ 1, 2 ]", "null", "true", "{\"t\":1}" };
     static const char *const walk_items[] = { "{\"type\":\"string\"}", "{\"type\":[\"string\",\"number\"]}",
-        "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}" };
+        "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"]}",
+        "{\"type\":\"object\",\"properties\":{\"name\":{\"enum\":[\"get_weather\",\"search\"]},\"n\":{\"type\":\"integer\"}},"
+        "\"required\":[\"name\"],\"additionalProperties\":false}", "{\"type\":\"integer\",\"minimum\":0,\"maximum\":20}",
+        "{\"type\":\"string\",\"maxLength\":1}",
+        "{\"type\":\"object\",\"properties\":{\"name\":{\"enum\":[\"get_weather\",\"search\",\"x\"]}},\"required\":[\"name\"],\"additionalProperties\":false}" };
     aieng_json_doc *sd = NULL, *ud = NULL;
     aieng_grammar *g = NULL;
     size_t i;
@@ -2568,7 +2572,7 @@ static void test_schema_unique_items(void) {
         toyvocab tv;
         aieng_vocab v;
         unsigned char special[1024];
-        snprintf(s1, sizeof s1, "{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":2,\"maxItems\":6,\"items\":%s}", walk_items[i]);
+        snprintf(s1, sizeof s1, "{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":2,\"maxItems\":%d,\"items\":%s}", i == 6 ? 3 : 6, walk_items[i]);
         if (!unique_compile(s1, &sd, &g)) { CHECK(0, "unique: %s compiles", s1); aieng_json_free(sd); continue; }
         memset(&o, 0, sizeof o);
         if (aieng_schema_to_gbnf(aieng_json_root(sd), &o, &gb, &gn) == AIENG_OK) { mask_exact_on(gb, 3 + (unsigned)i); aieng_free(NULL, gb); }
@@ -2576,7 +2580,7 @@ static void test_schema_unique_items(void) {
         memset(special, 0, sizeof special);
         special[1] = 1;
         v.tokens = (const char *const *)tv.tok; v.lens = tv.len; v.n = tv.n; v.eos = 0; v.special = special;
-        for (w = 0; w < 30; w++) {
+        for (w = 0; w < 40; w++) {
             aieng_constrain *c = NULL;
             char out[4096];
             size_t olen = 0;
@@ -2591,7 +2595,7 @@ static void test_schema_unique_items(void) {
                 const uint32_t *bits = aieng_constrain_allowed(c);
                 int t, any_ok = 0;
                 for (t = 0; bits && t < tv.n; t++) any_ok |= (int)((bits[t >> 5] >> (t & 31)) & 1);
-                if (!any_ok) { dead++; if (dead <= 3) fprintf(stderr, "unique: dead end after %s\n", out); }
+                if (!any_ok) { dead++; if (dead <= 3) { size_t z; fprintf(stderr, "unique: dead end after "); for (z = 0; z < olen; z++) fprintf(stderr, out[z] == 10 ? "\\n" : "%c", out[z]); fprintf(stderr, "\n"); } }
             }
             aieng_constrain_free(c);
         }
