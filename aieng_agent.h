@@ -26,6 +26,7 @@
            if (aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &gbnf, NULL) != AIENG_OK) {
                printf("%s\n", aieng_last_error()); return 1; }
            if (aieng_grammar_parse(gbnf, strlen(gbnf), "root", &g) != AIENG_OK) return 1;
+           aieng_grammar_set_schema(g, aieng_json_root(sd));   // the schema its %valid checks read
            printf("grammar accepts: %d\n", aieng_grammar_accepts(g, "{\"name\":\"y\"}", 12));
            aieng_grammar_free(g); aieng_free(NULL, gbnf);
            aieng_json_free(doc); aieng_json_free(sd);
@@ -59,8 +60,10 @@
      aieng_schema_to_gbnf(schema, opts, &gbnf, &len)   support table in the JSON SCHEMA section
      aieng_regex_to_gbnf(re, len, json, &out, &n)      the `pattern` subset as a GBNF expression
    Grammars (GBNF, the syntax of llama.cpp, plus %unordered for members in any order,
-   %dfa for automata with a length count and %unique for distinct array elements)
+   %dfa for automata with a length count, %unique for distinct array elements and %valid
+   for a value checked against a schema node)
      aieng_grammar_parse(text, len, root, &g)     compile; aieng_grammar_free
+     aieng_grammar_set_schema(g, schema)         the document %valid points into (schema grammars)
      aieng_grammar_state_new / _reset / _advance / _complete / _free   byte-by-byte matcher
      aieng_grammar_accepts(g, bytes, len)        whole-sentence check
    Constrained sampling
@@ -137,7 +140,10 @@
           values (%unordered members)
    0.8.0  GBNF extension %unique: uniqueItems over any items (strings, numbers, objects,
           arrays), each item checked against the earlier ones as it ends, as JSON values;
-          aieng_json_equal compares numbers by their exact decimal value (1e400 != 2e400)
+          aieng_json_equal compares numbers by their exact decimal value (1e400 != 2e400);
+          GBNF extension %valid("/pointer") with aieng_grammar_set_schema: a oneOf whose
+          exclusivity the grammar cannot write is checked against its schema as its value
+          ends, so the grammar is exact for every schema it compiles
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -434,6 +440,16 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      would be chosen. Beyond that look-ahead a dead end (no token allowed) remains possible,
      where every choice in sight leads only to values already present (items with listed
      values use exact %unordered members instead).
+   - Extension (not in llama.cpp): %valid("/json/pointer") matches no byte; it checks the
+     value that ends the text so far (the last element of the innermost open array, the
+     value of the last member of the innermost open object, or the whole text) against the
+     node the pointer names in the document given to aieng_grammar_set_schema, with the
+     validator (aieng_schema_validate's rules, $refs resolved in that document); without a
+     document it passes. The schema compiler writes it after a oneOf whose exclusivity it
+     cannot write in the grammar (the not of a branch past its trial budget, see the
+     JSON SCHEMA section):   s12 ::= ( s10 | s11 ) %valid("/definitions/node")
+     so the value is refused where it ends if it matches two branches. It reads the text
+     like %unique (masks not cached where it is met; the same look-ahead).
    - Characters are Unicode code points; classes are compiled to byte-level automata, so
      the matcher works on bytes: it accepts exactly the valid UTF-8 encodings of the
      sentences, and a token may end in the middle of a character.
@@ -468,6 +484,10 @@ typedef struct aieng_grammar_state aieng_grammar_state;
 /* Compiles GBNF text; `root` names the start rule (NULL: "root"). */
 AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const char *root, aieng_grammar **out);
 AIENG_API void aieng_grammar_free(aieng_grammar *g);
+/* The schema document that %valid("/pointer") checks refer to (the schema compiler writes
+   them where a oneOf cannot be made exclusive in the grammar); kept by reference. Without
+   it those checks pass. */
+AIENG_API aieng_result aieng_grammar_set_schema(aieng_grammar *g, const aieng_json *root);
 /* Number of rules after desugaring (groups and repetitions become rules). */
 AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g);
 /* 1 when bytes[0..len) is a complete sentence of the grammar. */
@@ -695,9 +715,12 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    (1.0 and 1, 1e2 and 100), not in other spellings of the same value (1.00); numbers have at most 20 integer, 20 fraction and 4 exponent digits, bounded or
    multipleOf ones no exponent and no "-0"; a pattern- or format-constrained string uses the
    canonical JSON escapes (characters as themselves, not \uXXXX); under a scalar formula (see `not`) numbers have any number of digits, no
-   exponent and no "-0", and 1.0 is an integer. Looser (the only cases): oneOf's
+   exponent and no "-0", and 1.0 is an integer. Checked as the value ends: oneOf's
    exclusivity against a branch whose negation cannot be written (a part outside the forms
-   above, or a trial past AIENG__SC_TRIAL_RULES rules); and only where the key automaton of extra
+   above, or a trial past AIENG__SC_TRIAL_RULES rules) is a %valid check against the node
+   holding the oneOf, exact once aieng_grammar_set_schema has the schema (aieng-run does;
+   without it that oneOf is loose, as it is in a oneOf the compiler synthesized itself).
+   Looser (the only cases): only where the key automaton of extra
    members exceeds its bound (or has more than 12 patterns): a key matching two
    patternProperties is checked against one, a
    declared name (or one that not/dependencies forbid) that also matches a
@@ -1689,6 +1712,10 @@ struct aieng_grammar {
     struct aieng_grammar_state *live;     /* states made with aieng_grammar_state_new */
     unsigned epoch;                       /* bumped when the node table is rebuilt */
     int uterm;                            /* the (byte-less) terminal of %unique, -1 when none */
+    unsigned char *tkind;                 /* per terminal: 0 a byte set, 1 %unique, 2 %valid; NULL without checks */
+    int nchk, nvalid;                     /* check terminals; %valid ones (their terminals, pointers, schema nodes) */
+    int *vterm; char **vptr; const aieng_json **vnode;
+    const aieng_json *schema;             /* aieng_grammar_set_schema: the document %valid points into */
 };
 
 typedef struct aieng__gb {
@@ -1700,6 +1727,8 @@ typedef struct aieng__gb {
     int byte_term[256];
     aieng__gbperm *perms; int nperms, capperms;
     int uterm;                            /* the terminal standing for %unique, -1 when none */
+    unsigned char *tkind; int captkind;   /* per terminal: 0 bytes, 1 %unique, 2 %valid */
+    aieng__iv vterm; char **vptr;         /* %valid: its terminals and their JSON pointers */
     long total;                           /* symbols so far (bound) */
     aieng_result err;
 } aieng__gb;
@@ -2031,6 +2060,46 @@ static int aieng__gb_name_ref(aieng__gb *b) { /* the rule named at b->p; -1 on e
     return aieng__gb_rule_by_name(b, t, (size_t)(b->p - t));
 }
 #define AIENG__G_MAXANY 12
+/* marks terminal t as a check of kind k (1 %unique, 2 %valid); 0 on OOM */
+static int aieng__gb_check_kind(aieng__gb *b, int t, int k) {
+    if (t >= b->captkind) {
+        int nc = b->capterm > t ? b->capterm : t + 64;
+        unsigned char *p = (unsigned char *)AIENG_REALLOC(b->tkind, (size_t)nc, NULL);
+        if (!p) { aieng__gb_oom(b); return 0; }
+        memset(p + b->captkind, 0, (size_t)(nc - b->captkind));
+        b->tkind = p; b->captkind = nc;
+    }
+    b->tkind[t] = (unsigned char)k;
+    return 1;
+}
+static int aieng__gb_is_check(const aieng__gb *b, int s) { return s >= 0 && s < b->captkind && b->tkind[s]; }
+/* %valid("/json/pointer"): a check that the value just ended is valid against the schema
+   node the pointer names (in the document given to aieng_grammar_set_schema) */
+static int aieng__gb_valid(aieng__gb *b, aieng__iv *seq) {
+    const char *q;
+    char *ptr, **nv;
+    size_t n = 0;
+    int t;
+    b->p += 7;
+    if (b->p >= b->end || *b->p != '"') { aieng__gb_fail(b, "%%valid( expects a quoted JSON pointer", NULL); return 0; }
+    q = ++b->p;
+    while (b->p < b->end && *b->p != '"') { if (*b->p == '\\' && b->p + 1 < b->end) b->p++; b->p++; }
+    if (b->p >= b->end) { aieng__gb_fail(b, "unterminated %%valid(", NULL); return 0; }
+    if (!(ptr = (char *)AIENG_MALLOC((size_t)(b->p - q) + 1, NULL))) { aieng__gb_oom(b); return 0; }
+    for (; q < b->p; q++) { if (*q == '\\') q++; ptr[n++] = *q; } /* \" and \\ */
+    ptr[n] = 0;
+    b->p++;
+    aieng__gb_ws(b, 1);
+    if (b->p >= b->end || *b->p != ')') { AIENG_FREE(ptr, NULL); aieng__gb_fail(b, "')' expected after %%valid(\"...\"", NULL); return 0; }
+    b->p++;
+    if (n && ptr[0] != '/') { AIENG_FREE(ptr, NULL); aieng__gb_fail(b, "%%valid( needs a JSON pointer (\"\" or starting with /)", NULL); return 0; }
+    nv = (char **)AIENG_REALLOC(b->vptr, (size_t)(b->vterm.n + 1) * sizeof(char *), NULL);
+    if (!nv) { AIENG_FREE(ptr, NULL); aieng__gb_oom(b); return 0; }
+    b->vptr = nv;
+    b->vptr[b->vterm.n] = ptr;
+    if ((t = aieng__gb_new_term(b)) < 0 || !aieng__iv_push(&b->vterm, t)) { AIENG_FREE(ptr, NULL); aieng__gb_oom(b); return 0; }
+    return aieng__gb_check_kind(b, t, 2) && aieng__gb_add(b, seq, t);
+}
 static int aieng__gb_unordered(aieng__gb *b, aieng__iv *seq) {
     aieng__gbperm *P;
     int r0, i, nreq0;
@@ -2266,8 +2335,10 @@ static int aieng__gb_sequence(aieng__gb *b, aieng__iv *seq, int nested, int dept
             if (b->end - b->p >= 5 && !memcmp(b->p, "%dfa(", 5)) { if (!aieng__gb_dfa(b, seq)) return 0; }
             else if (b->end - b->p >= 7 && !memcmp(b->p, "%unique", 7) && (b->end - b->p == 7 || !aieng__gb_is_name(b->p[7]))) {
                 b->p += 7; /* a check without bytes: a terminal with an empty byte set, resolved by the matcher */
-                if (b->uterm < 0 && (b->uterm = aieng__gb_new_term(b)) < 0) return 0;
+                if (b->uterm < 0 && ((b->uterm = aieng__gb_new_term(b)) < 0 || !aieng__gb_check_kind(b, b->uterm, 1))) return 0;
                 if (!aieng__gb_add(b, seq, b->uterm)) return 0;
+            } else if (b->end - b->p >= 7 && !memcmp(b->p, "%valid(", 7)) {
+                if (!aieng__gb_valid(b, seq)) return 0;
             } else if (!aieng__gb_unordered(b, seq)) return 0;
         } else if (c == '*' || c == '+' || c == '?' || c == '{') {
             long mn = 0, mx = -1;
@@ -2332,6 +2403,8 @@ static void aieng__gb_free(aieng__gb *b) {
     }
     AIENG_FREE(b->perms, NULL);
     AIENG_FREE(b->rules, NULL); AIENG_FREE(b->alts, NULL); AIENG_FREE(b->term, NULL); AIENG_FREE(b->hmap, NULL);
+    if (b->vptr) for (i = 0; i < b->vterm.n; i++) AIENG_FREE(b->vptr[i], NULL);
+    AIENG_FREE(b->vptr, NULL); aieng__iv_free(&b->vterm); AIENG_FREE(b->tkind, NULL);
 }
 
 AIENG_API void aieng_grammar_free(aieng_grammar *g) {
@@ -2344,7 +2417,23 @@ AIENG_API void aieng_grammar_free(aieng_grammar *g) {
     AIENG_FREE(g->npos, NULL); AIENG_FREE(g->nnext, NULL); AIENG_FREE(g->nsucc, NULL); AIENG_FREE(g->nclo_off, NULL);
     AIENG_FREE(g->nclo_len, NULL); AIENG_FREE(g->nacc, NULL); AIENG_FREE(g->nmark, NULL); AIENG_FREE(g->htab, NULL);
     aieng__iv_free(&g->clo); aieng__iv_free(&g->work);
+    { int i; for (i = 0; g->vptr && i < g->nvalid; i++) AIENG_FREE(g->vptr[i], NULL); }
+    AIENG_FREE(g->vptr, NULL); AIENG_FREE(g->vterm, NULL); AIENG_FREE(g->vnode, NULL); AIENG_FREE(g->tkind, NULL);
     AIENG_FREE(g, NULL);
+}
+/* the document whose nodes %valid("/pointer") names (kept by reference: it must outlive the
+   grammar's use); without one, %valid checks pass. AIENG_ERR_FORMAT when a pointer names
+   nothing in it. */
+AIENG_API aieng_result aieng_grammar_set_schema(aieng_grammar *g, const aieng_json *root) {
+    int i;
+    if (!g) return aieng_set_error(AIENG_ERR_INVALID_ARG, "grammar_set_schema: NULL grammar");
+    for (i = 0; i < g->nvalid; i++) {
+        const aieng_json *x = root ? aieng_json_pointer(root, g->vptr[i]) : NULL;
+        if (root && !x) return aieng_set_error(AIENG_ERR_FORMAT, "grammar: %%valid(\"%s\") names nothing in the schema", g->vptr[i]);
+        g->vnode[i] = x;
+    }
+    g->schema = root;
+    return AIENG_OK;
 }
 AIENG_API int aieng_grammar_rule_count(const aieng_grammar *g) { return g ? g->nrule : 0; }
 
@@ -2541,7 +2630,7 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             if (nullable[i]) continue;
             for (j = 0; j < b.rules[i].alts.n && !nullable[i]; j++) {
                 aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
-                for (k = 0; k < a->n; k++) if (a->v[k] == b.uterm) continue; else if (a->v[k] >= 0 || !nullable[AIENG__SYM_RULE(a->v[k])]) break;
+                for (k = 0; k < a->n; k++) if (aieng__gb_is_check(&b, a->v[k])) continue; else if (a->v[k] >= 0 || !nullable[AIENG__SYM_RULE(a->v[k])]) break;
                 if (k == a->n) { nullable[i] = 1; changed = 1; }
             }
         }
@@ -2572,7 +2661,7 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
             for (j = 0; j < b.rules[i].alts.n; j++) {
                 aieng__iv *a = &b.alts[b.rules[i].alts.v[j]];
                 for (k = 0; k < a->n; k++) {
-                    if (a->v[k] == b.uterm) continue; /* %unique matches no byte */
+                    if (aieng__gb_is_check(&b, a->v[k])) continue; /* %unique and %valid match no byte */
                     if (a->v[k] >= 0) break;
                     if (!aieng__iv_push(&eu, i) || !aieng__iv_push(&ev, AIENG__SYM_RULE(a->v[k])) || !aieng__iv_push(&eg, k + 1 < a->n)) goto lr_oom;
                     if (!nullable[AIENG__SYM_RULE(a->v[k])]) break;
@@ -2644,6 +2733,17 @@ AIENG_API aieng_result aieng_grammar_parse(const char *text, size_t len, const c
     if (b.nterm) memcpy(g->term, b.term, (size_t)b.nterm * 32);
     g->nterm = b.nterm;
     g->uterm = b.uterm;
+    if (b.uterm >= 0 || b.vterm.n) { /* the checks move to the grammar */
+        g->tkind = (unsigned char *)AIENG_MALLOC((size_t)b.nterm + 1, NULL);
+        g->vterm = (int *)AIENG_MALLOC((size_t)b.vterm.n * sizeof(int) + 1, NULL);
+        g->vnode = (const aieng_json **)AIENG_MALLOC((size_t)b.vterm.n * sizeof(aieng_json *) + 1, NULL);
+        if (!g->tkind || !g->vterm || !g->vnode) { aieng__gb_oom(&b); goto fail; }
+        for (i = 0; i < b.nterm; i++) g->tkind[i] = (unsigned char)(aieng__gb_is_check(&b, i) ? b.tkind[i] : 0);
+        for (i = 0; i < b.vterm.n; i++) { g->vterm[i] = b.vterm.v[i]; g->vnode[i] = NULL; }
+        g->vptr = b.vptr; b.vptr = NULL;
+        g->nvalid = b.vterm.n;
+        g->nchk = (b.uterm >= 0) + b.vterm.n;
+    }
     for (i = 0; i < b.nrules; i++) {
         g->rule_alt[i] = g->nalt;
         g->rule_nalt[i] = b.rules[i].alts.n;
@@ -3090,6 +3190,7 @@ static int aieng__g_add_after(aieng_grammar *g, int n, aieng__iv *out, int *acc,
    when the innermost open container is an array whose last element equals (as JSON values,
    aieng_json_equal) one of its earlier elements. Anything else passes (so does text that is
    not JSON, or memory running out). */
+static int aieng__json_ws(unsigned b) { return b == ' ' || b == '\t' || b == '\n' || b == '\r'; }
 static int aieng__ju_class(unsigned char c) {
     return c == '"' ? 1 : c == '{' ? 2 : c == '[' ? 3 : c == 't' || c == 'f' ? 4 : c == 'n' ? 5 : 6;
 }
@@ -3143,27 +3244,68 @@ out:
     aieng__iv_free(&st); aieng__iv_free(&es);
     return ok;
 }
+/* where the value that ends the text starts: the last element of the innermost open array,
+   the value of the last member of the innermost open object, or the whole text (leading
+   whitespace skipped); 0 when the text does not end a value there (after a key, a comma). */
+static int aieng__json_last_value(const unsigned char *t, size_t n, size_t *start) {
+    aieng__iv st; /* open containers: kind (0 object, 1 array), start of their current value (-1 none) */
+    size_t i, top = (size_t)-1;
+    int instr = 0, esc = 0, expect = 1, ok = 1;
+    memset(&st, 0, sizeof st);
+    for (i = 0; i < n && ok; i++) {
+        unsigned char ch = t[i];
+        if (instr) { if (esc) esc = 0; else if (ch == '\\') esc = 1; else if (ch == '"') instr = 0; continue; }
+        if (aieng__json_ws(ch)) continue;
+        if (expect && ch != ']' && ch != '}') { if (st.n) st.v[st.n - 1] = (int)i; else top = i; }
+        expect = 0;
+        if (ch == '"') instr = 1;
+        else if (ch == '[' || ch == '{') { if (!aieng__iv_push(&st, ch == '[') || !aieng__iv_push(&st, -1)) ok = 0; expect = ch == '['; }
+        else if (ch == ']' || ch == '}') { if (st.n) st.n -= 2; else ok = 0; }
+        else if (ch == ',') { if (st.n) { st.v[st.n - 1] = -1; expect = st.v[st.n - 2] == 1; } }
+        else if (ch == ':') { if (st.n) { st.v[st.n - 1] = -1; expect = 1; } }
+    }
+    if (ok && !instr) {
+        if (st.n) { ok = st.v[st.n - 1] >= 0; if (ok) *start = (size_t)st.v[st.n - 1]; }
+        else { ok = top != (size_t)-1; *start = top; }
+    } else ok = 0;
+    aieng__iv_free(&st);
+    return ok;
+}
+static int aieng__g_valid_ok(aieng_grammar *g, const aieng_json *node, const unsigned char *txt, size_t ntxt);
 /* Resolves the %unique nodes in out (not sorted; the nodes in it marked with generation
    gen): each is dropped, and when the check passes on txt[0..ntxt) the closure after it is
    added (its own %unique nodes resolved in turn). *nchk counts the checks evaluated. 0 on
    OOM or a bound. */
 static int aieng__g_resolve(aieng_grammar *g, aieng__iv *out, int *acc, const unsigned char *txt, size_t ntxt, int *nchk) {
-    int i, j, verdict = -1;
+    int i, j, verdict = -1, vk[8], vv[8], nv = 0;
     unsigned gen = g->gen;
     for (i = 0; i < out->n; i++) {
-        int x = out->v[i];
-        if (g->sym[g->npos[x]] != g->uterm) continue;
-        if (verdict < 0) { verdict = aieng__json_unique_ok(txt, ntxt); if (nchk) (*nchk)++; }
-        if (verdict && !aieng__g_add_after(g, x, out, acc, &gen)) return 0;
+        int x = out->v[i], t = g->sym[g->npos[x]], ok;
+        if (!g->tkind[t]) continue;
+        if (g->tkind[t] == 1) {
+            if (verdict < 0) { verdict = aieng__json_unique_ok(txt, ntxt); if (nchk) (*nchk)++; }
+            ok = verdict;
+        } else { /* %valid: the same check at the same text once */
+            int k;
+            for (k = 0; k < nv && vk[k] != t; k++) {}
+            if (k < nv) ok = vv[k];
+            else {
+                int v;
+                for (v = 0; v < g->nvalid && g->vterm[v] != t; v++) {}
+                ok = v == g->nvalid || aieng__g_valid_ok(g, g->vnode[v], txt, ntxt);
+                if (nchk) (*nchk)++;
+                if (nv < 8) { vk[nv] = t; vv[nv++] = ok; }
+            }
+        }
+        if (ok && !aieng__g_add_after(g, x, out, acc, &gen)) return 0;
     }
-    for (i = j = 0; i < out->n; i++) if (g->sym[g->npos[out->v[i]]] != g->uterm) out->v[j++] = out->v[i];
+    for (i = j = 0; i < out->n; i++) if (!g->tkind[g->sym[g->npos[out->v[i]]]]) out->v[j++] = out->v[i];
     out->n = j;
     return 1;
 }
 #define AIENG__G_LOOKAHEAD 64 /* bytes of look-ahead (and of room after the text) with %unique */
 static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte, aieng__iv *out, int *acc,
                          unsigned char *txt, size_t ntxt, int *nchk, int la);
-static int aieng__json_ws(unsigned b) { return b == ' ' || b == '\t' || b == '\n' || b == '\r'; }
 /* With %unique, whether set[0..n) (not complete) may still go on: a byte after which
    something survives that has a choice of two bytes or more, looked through JSON
    whitespace (which changes no element's value: each set met once) and through bytes that
@@ -3236,9 +3378,9 @@ static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte
         if (!((t[byte >> 3] >> (byte & 7)) & 1)) continue;
         if (!aieng__g_add_after(g, n, out, acc, &gen)) return 0;
     }
-    if (g->uterm >= 0 && !aieng__g_resolve(g, out, acc, txt, ntxt, nchk)) return 0;
+    if (g->nchk && !aieng__g_resolve(g, out, acc, txt, ntxt, nchk)) return 0;
     if (out->n > 1) qsort(out->v, (size_t)out->n, sizeof(int), aieng__cmp_int);
-    if (la && g->uterm >= 0 && out->n && !*acc) {
+    if (la && g->nchk && out->n && !*acc) {
         aieng__iv seen;
         int r;
         memset(&seen, 0, sizeof seen);
@@ -3320,7 +3462,7 @@ AIENG_API void aieng_grammar_state_reset(aieng_grammar_state *s) {
     if (!aieng__g_closure(g, g->start_node)) return;
     for (i = 0; i < g->nclo_len[g->start_node]; i++) aieng__iv_push(&s->cur, g->clo.v[g->nclo_off[g->start_node] + i]);
     s->acc = g->nacc[g->start_node];
-    if (g->uterm >= 0) {
+    if (g->nchk) {
         unsigned gen = ++g->gen;
         if (gen == 0) { memset(g->nmark, 0, (size_t)g->capnodes * sizeof(unsigned)); gen = g->gen = 1; }
         for (i = 0; i < s->cur.n; i++) g->nmark[s->cur.v[i]] = gen;
@@ -3373,7 +3515,7 @@ AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const 
     for (i = 0; i < src->cur.n; i++) if (!aieng__iv_push(&dst->cur, src->cur.v[i])) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
     dst->acc = src->acc;
     dst->ntxt = 0;
-    if (src->g->uterm >= 0) {
+    if (src->g->nchk) {
         if (!aieng__gs_txt_reserve(dst, src->ntxt + 1)) return aieng_set_error(AIENG_ERR_OOM, "grammar: out of memory");
         if (src->ntxt) memcpy(dst->txt, src->txt, src->ntxt);
         dst->ntxt = src->ntxt;
@@ -3383,7 +3525,7 @@ AIENG_API aieng_result aieng_grammar_state_copy(aieng_grammar_state *dst, const 
 AIENG_API aieng_result aieng_grammar_state_advance(aieng_grammar_state *s, const void *bytes, size_t len) {
     const unsigned char *p = (const unsigned char *)bytes;
     aieng__iv a, b;
-    int acc = s->acc, keep = s->g->uterm >= 0;
+    int acc = s->acc, keep = s->g->nchk > 0;
     size_t i, n0 = s->ntxt;
     if (len == 0) return AIENG_OK;
     aieng__g_maybe_gc(s);
@@ -4703,6 +4845,21 @@ done:
     v->depth--;
     return r;
 }
+/* %valid: the value that ends txt[0..ntxt) is valid against `node` (a node of g->schema);
+   1 also when there is no schema, no such value, or it does not parse */
+static int aieng__g_valid_ok(aieng_grammar *g, const aieng_json *node, const unsigned char *txt, size_t ntxt) {
+    size_t st;
+    aieng_json_doc *d = NULL;
+    aieng__sv v;
+    int r;
+    if (!g->schema || !node || !aieng__json_last_value(txt, ntxt, &st)) return 1;
+    if (aieng_json_parse((const char *)txt + st, ntxt - st, NULL, &d) != AIENG_OK) return 1;
+    memset(&v, 0, sizeof v);
+    v.root = g->schema;
+    r = aieng__sv_val(&v, node, aieng_json_root(d));
+    aieng_json_free(d);
+    return r != 0;
+}
 AIENG_API aieng_result aieng_schema_validate(const aieng_json *schema, const aieng_json *instance) {
     aieng__sv v;
     int r;
@@ -4726,6 +4883,7 @@ typedef struct aieng__sc {
     aieng__buf out;
     const aieng_json **memo_node; int *memo_rule; int nmemo, capmemo;
     int nrules, flags, fmt_used;          /* fmt_used: the fmt-* helper rules are needed */
+    int oneof_loose;                      /* a oneOf branch was left without exclusion (its oneOf gets %valid) */
     aieng__iv empty;                      /* rule ids whose language is empty */
     const aieng_json *masked[64]; int nmasked, mask_base; /* anyOf/oneOf being distributed; those from mask_base on
                                                                  belong to the value being compiled */
@@ -4745,7 +4903,9 @@ typedef struct aieng__sc {
                                              oneOf exclusivity's narrow form) */
     int trial_end;                        /* in a trial: the rule count at which it gives up (0: none) */
 } aieng__sc;
-#define AIENG__SC_TRIAL_RULES 10000    /* rules one exclusivity trial may add */
+#ifndef AIENG__SC_TRIAL_RULES
+#define AIENG__SC_TRIAL_RULES 10000    /* rules one exclusivity trial may add (tests lower it) */
+#endif
 #define AIENG__SC_TRIAL_WASTE 20000    /* rules the failed trials of one compile may have made */
 #define AIENG__SC_AX_WORK 50000000L    /* automaton work (transitions, formula nodes) one compile may do: hostile schemas */
 /* A point the compiler can return to: a trial compile that fails (an exclusivity that
@@ -8097,6 +8257,37 @@ static int aieng__sc_unsat(aieng__sc *c, const aieng_json *const *in, int nin, i
     }
     return 0;
 }
+/* the JSON pointer of node x within v (appended to o); 1 when found */
+static int aieng__sc_ptr_of(const aieng_json *v, const aieng_json *x, aieng__buf *o, int depth) {
+    size_t i, at = o->n, k;
+    if (v == x) return 1;
+    if (depth > 200 || (v->type != AIENG_JSON_OBJECT && v->type != AIENG_JSON_ARRAY)) return 0;
+    for (i = 0; i < v->n; i++) {
+        aieng__buf_putc(o, '/');
+        if (v->type == AIENG_JSON_ARRAY) aieng__buf_printf(o, "%lu", (unsigned long)i);
+        else for (k = 0; k < v->items[i]->key_len; k++) {
+            char ch = v->items[i]->key[k];
+            if (ch == '~') aieng__buf_puts(o, "~0"); else if (ch == '/') aieng__buf_puts(o, "~1"); else aieng__buf_putc(o, ch);
+        }
+        if (aieng__sc_ptr_of(v->items[i], x, o, depth + 1)) return 1;
+        o->n = at;
+    }
+    return 0;
+}
+/* appends " %valid(\"/pointer\")" for schema node x when it is a node of the document (a
+   synthesized one is left as it is); 0 on OOM */
+static int aieng__sc_valid_check(aieng__sc *c, const aieng_json *x, aieng__buf *b) {
+    aieng__buf o;
+    size_t i;
+    memset(&o, 0, sizeof o);
+    if (!aieng__sc_ptr_of(c->root, x, &o, 0)) { AIENG_FREE(o.p, NULL); return 1; }
+    aieng__buf_puts(b, " %valid(\"");
+    for (i = 0; i < o.n; i++) { if (o.p[i] == '"' || o.p[i] == '\\') aieng__buf_putc(b, '\\'); aieng__buf_putc(b, o.p[i]); }
+    aieng__buf_puts(b, "\")");
+    AIENG_FREE(o.p, NULL);
+    if (o.oom || b->oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
+    return 1;
+}
 /* oneOf exclusivity: branch q must match while every other branch j fails. Each other
    branch whose negation aieng__sc_negtext can write (enum/const left out: they could clash
    with q's own string keywords; $ref-only branches are followed) joins q's parts as
@@ -8133,7 +8324,7 @@ static const aieng_json *aieng__sc_oneof_excl(aieng__sc *c, const aieng_json *al
             if (!aieng__sc_node_text(c, b, &t)) t.oom = 1;
             aieng__buf_putc(&t, '}');
             n++; *full = 1;
-        } else { t.n = at; if (t.p) t.p[at] = 0; }
+        } else { t.n = at; if (t.p) t.p[at] = 0; c->oneof_loose = 1; }
     }
     aieng__buf_puts(&t, "]}");
     if (n && !t.oom) r = aieng__sc_synth(c, t.p, t.n);
@@ -9231,7 +9422,9 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         c->masked[c->nmasked++] = k;
         {
             size_t q;
-            int nalt = 0;
+            int nalt = 0, loose0 = c->oneof_loose;
+            size_t alt0 = b.n;
+            c->oneof_loose = 0;
             for (q = 0; q < k->n; q++) {
                 const aieng_json *ex = NULL;
                 int r, full = c->trials > 0 && c->waste < AIENG__SC_TRIAL_WASTE;
@@ -9261,11 +9454,23 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
                         r = aieng__sc_comp(c, parts, np + 1 + (ex != NULL));
                     }
                 } else r = aieng__sc_comp(c, parts, np + 1 + (ex != NULL));
-                if (r < 0) { c->nmasked--; goto fail; }
+                if (r < 0) { c->oneof_loose = loose0; c->nmasked--; goto fail; }
                 if (aieng__sc_is_empty(c, r)) continue; /* this branch never matches alone */
                 aieng__buf_printf(&b, nalt++ ? " | s%d" : "s%d", r);
             }
             if (!nalt) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+            else if (c->oneof_loose && !strcmp(which, "oneOf")) { /* checked against its schema as the value ends */
+                int p;
+                for (p = 0; p < np && aieng_json_get(parts[p], "oneOf") != k; p++) {}
+                if (p < np) { /* ( alternatives ) %valid("...") */
+                    size_t na = b.n - alt0;
+                    char *alts = (char *)AIENG_MALLOC(na + 1, NULL);
+                    if (!alts) b.oom = 1;
+                    else { memcpy(alts, b.p + alt0, na); b.n = alt0; aieng__buf_putc(&b, '('); aieng__buf_put(&b, alts, na); aieng__buf_putc(&b, ')'); AIENG_FREE(alts, NULL); }
+                    if (!aieng__sc_valid_check(c, parts[p], &b)) { c->oneof_loose = loose0; c->nmasked--; goto fail; }
+                }
+            }
+            c->oneof_loose = loose0;
         }
         c->nmasked--;
         goto emit;
@@ -9807,7 +10012,7 @@ static int aieng__constrain_slot(aieng_constrain *c) {
     c->lvl_sid[0] = aieng__dfa_intern(c, s->cur.v, s->cur.n, s->acc);
     if (c->lvl_sid[0] < 0) return -1;
     c->wchecked = 0;
-    if (c->g->uterm >= 0) { /* %unique checks read the text: the state's, then the trie path */
+    if (c->g->nchk) { /* %unique and %valid checks read the text: the state's, then the trie path */
         size_t need = s->ntxt + (size_t)c->maxdepth + AIENG__G_LOOKAHEAD + 2;
         if (need > c->capw) {
             unsigned char *p = (unsigned char *)AIENG_REALLOC(c->wtxt, need, NULL);

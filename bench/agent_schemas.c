@@ -183,8 +183,9 @@ int main(int argc, char **argv) {
                 }
             } else r = aieng_schema_to_gbnf(schema, &sopt, &gbnf, &gn);
             if (r == AIENG_OK) {
-                if (aieng_grammar_parse(gbnf, gn, NULL, &g) == AIENG_OK) ncomp++;
+                if (aieng_grammar_parse(gbnf, gn, NULL, &g) == AIENG_OK) { ncomp++; if (!gdir) aieng_grammar_set_schema(g, schema); } /* %valid checks */
                 else if (list) fprintf(stderr, "%s/%s: generated grammar does not compile: %s\n", cats[c], e->d_name, aieng_last_error());
+                if (g && list && strstr(gbnf, "%valid(")) fprintf(stderr, "%s/%s: a oneOf checked by %%valid as its value ends\n", cats[c], e->d_name);
                 aieng_free(NULL, gbnf);
             } else if (list) fprintf(stderr, "%s/%s: %s\n", cats[c], e->d_name, aieng_last_error());
             if (g && gen) {

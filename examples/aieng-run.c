@@ -134,6 +134,7 @@ static int load_grammar(const char *gbnf_path, const char *schema_path, int flag
         }
         if (relaxed[0]) fprintf(stderr, "aieng-run: relaxed in the grammar, checked by the validator: %s\n", relaxed);
         r = aieng_grammar_parse(gbnf, glen, "root", g);
+        if (r == AIENG_OK) r = aieng_grammar_set_schema(*g, aieng_json_root(*sdoc)); /* its %valid checks */
         aieng_free(NULL, gbnf);
     } else {
         r = aieng_grammar_parse(text, n, "root", g);

@@ -323,6 +323,7 @@ static int compile_schema(const aieng_json *schema, int flags, aieng_grammar **g
     if (r != AIENG_OK) return (int)r;
     r = aieng_grammar_parse(gbnf, n, NULL, g);
     if (r != AIENG_OK) fprintf(stderr, "generated grammar does not compile: %s\n%s\n", aieng_last_error(), gbnf ? gbnf : "");
+    else r = aieng_grammar_set_schema(*g, schema); /* %valid checks (the caller keeps the schema while it uses *g) */
     aieng_free(NULL, gbnf);
     return (int)r;
 }
@@ -1068,7 +1069,7 @@ static void test_oneof_required(void) {
    each value 1 or "s") is checked: the grammar accepts it exactly when the validator does. */
 /* Every object of up to maxdepth distinct keys of keys[] with values of vals[], in every order:
    g must accept it exactly when the validator does (mism counts the objects where not, the
-   first few printed); go (ordered, may be NULL) accepts a subset (ocount, obad: invalid ones). */
+   first few printed unless label starts with "-"); go (ordered, may be NULL) accepts a subset (ocount, obad: invalid ones). */
 typedef struct objcheck { int mism, ocount, obad, vcount, agree, total, accepted; } objcheck;
 static void check_objects(const char *label, int si, aieng_json_doc *sd, aieng_grammar *g, aieng_grammar *go, const char *const *keys,
                           int nkeys, const char *const *vals, int nvals, int maxdepth, objcheck *r) {
@@ -1093,7 +1094,7 @@ static void check_objects(const char *label, int si, aieng_json_doc *sd, aieng_g
             aieng_json_parse(text, len, NULL, &d);
             want = d && aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
             got = aieng_grammar_accepts(g, text, len);
-            if (want != got && ++r->mism < 4) fprintf(stderr, "%s schema %d, %s: validator %d, grammar %d\n", label, si, text, want, got);
+            if (want != got && ++r->mism < 4 && label[0] != '-') fprintf(stderr, "%s schema %d, %s: validator %d, grammar %d\n", label, si, text, want, got);
             if (go && aieng_grammar_accepts(go, text, len)) { r->ocount++; if (!want) r->obad++; } /* ordered: a subset */
             r->vcount += want;
             r->agree += want == got; r->accepted += got; r->total++;
@@ -2085,6 +2086,7 @@ static void test_schema_formula(void) {
    not), written by the compiler's own not in a trial compile, and anyOf/oneOf applied again
    inside a value that refers back to its schema. Every object over a small key pool is
    checked against the validator (check_objects), and so are nested values. */
+int ref_trial_schema_to_gbnf(const char *schema, char **gbnf);
 static void test_oneof_exclusive(void) {
     static const char *const sch[] = {
         "{\"type\":\"object\",\"oneOf\":[{\"required\":[\"x\"],\"not\":{\"required\":[\"e\"]}},{\"type\":\"object\",\"dependencies\":{\"x\":{\"not\":{\"required\":[\"e\"]}}}}]}",
@@ -2125,7 +2127,7 @@ static void test_oneof_exclusive(void) {
     static const char *const rvals[] = { "1", "{}", "{\"x\":1}", "{\"e\":1,\"x\":1}", "[{\"x\":1}]", "[{\"x\":1,\"e\":1}]", "{\"a\":{\"x\":1}}",
                                          "{\"a\":{\"b\":{}}}", "{\"$d\":1}", "{\"a\":{\"$d\":1,\"b\":1}}", "{\"b\":{\"c\":{\"d\":1}}}" };
     size_t si;
-    int mism = 0, total = 0, agree = 0;
+    int mism = 0, total = 0, agree = 0, nvalid = 0, vmism = 0, vtotal = 0, loose = 0;
     for (si = 0; si < sizeof sch / sizeof *sch + sizeof rsch / sizeof *rsch; si++) {
         int rec = si >= sizeof sch / sizeof *sch;
         const char *text = rec ? rsch[si - sizeof sch / sizeof *sch] : sch[si];
@@ -2141,10 +2143,31 @@ static void test_oneof_exclusive(void) {
         CHECK(r.vcount > 0 && r.vcount < r.total, "oneOf exclusivity schema %d: the objects tried hold valid and invalid ones (%d of %d valid)",
               (int)si, r.vcount, r.total);
         mism += r.mism; total += r.total; agree += r.agree;
-        aieng_grammar_free(g);
+        aieng_grammar_free(g); g = NULL;
+        { /* every trial failing (tests/test_agent_ref_trial.c): the oneOf checked by %valid */
+            char *gb = NULL;
+            CHECK(ref_trial_schema_to_gbnf(text, &gb) == 0, "schema %d compiles without trials", (int)si);
+            if (gb && strstr(gb, "%valid(") && aieng_grammar_parse(gb, strlen(gb), NULL, &g) == AIENG_OK) {
+                nvalid++;
+                if (rec) check_objects("-", (int)si, sd, g, NULL, rkeys, 3, rvals, (int)(sizeof rvals / sizeof *rvals), 2, &r);
+                else check_objects("-", (int)si, sd, g, NULL, keys, 3, vals, 2, 3, &r);
+                loose += r.mism; /* without the schema the checks pass: the grammar is loose */
+                CHECK(aieng_grammar_set_schema(g, aieng_json_root(sd)) == AIENG_OK, "set_schema: %s", aieng_last_error());
+                if (rec) check_objects("%valid", (int)si, sd, g, NULL, rkeys, 3, rvals, (int)(sizeof rvals / sizeof *rvals), 2, &r);
+                else check_objects("%valid", (int)si, sd, g, NULL, keys, 3, vals, 2, 3, &r);
+                CHECK(r.mism == 0, "%%valid: schema %d: grammar and validator disagree on %d of %d objects", (int)si, r.mism, r.total);
+                vmism += r.mism; vtotal += r.total;
+            }
+            aieng_grammar_free(g);
+            aieng_free(NULL, gb);
+        }
         aieng_json_free(sd);
     }
-    printf("oneOf exclusivity over any object form, anyOf/oneOf inside recursive values: grammar == validator on %d/%d objects\n", agree, total);
+    CHECK(nvalid >= 8 && loose > 0 && vmism == 0, "%%valid: %d grammars with checks (loose on %d objects without the schema), %d of %d objects disagree with it",
+          nvalid, loose, vmism, vtotal);
+    printf("oneOf exclusivity over any object form, anyOf/oneOf inside recursive values: grammar == validator on %d/%d objects; "
+           "without trials, %d grammars checked by %%valid: grammar == validator on %d/%d objects (%d disagree without the schema)\n",
+           agree, total, nvalid, vtotal - vmism, vtotal, loose);
 }
 
 /* A schema without `type` allows every type (each keyword acts on its own type), as the
@@ -2423,6 +2446,50 @@ static void test_schema_num_enum(void) {
     printf("num enum: grammar == validator on %d/%d numbers\n", agree, total);
 }
 
+/* %valid("/pointer"): the value that ends there is checked against that node of the schema
+   given to aieng_grammar_set_schema (numbers as they end, nested arrays, a member's value);
+   without a schema the checks pass; malformed uses are errors. */
+static void test_grammar_valid(void) {
+    static const char *const gt = "root ::= \"[\" v (\",\" v)* \"]\" | \"{\\\"a\\\":\" ws v ws \"}\"\n"
+                                  "v ::= [0-9]+ %valid(\"/defs/small\") | \"[\" v (\",\" v)* \"]\" %valid(\"/defs/short\")\nws ::= \" \"?\n";
+    static const char *const sch = "{\"defs\":{\"small\":{\"maximum\":5},\"short\":{\"maxItems\":2}}}";
+    static const struct { const char *text; int ok; } cases[] = {
+        { "[1,2]", 1 }, { "[1,7]", 0 }, { "[12]", 0 }, { "[5]", 1 }, { "[[1,2],[3]]", 1 }, { "[[1,2,3]]", 0 }, { "[[1],[2,[3,4]]]", 1 },
+        { "[[1],[2,[3,4,5]]]", 0 }, { "{\"a\": 3 }", 1 }, { "{\"a\":9}", 0 }, { "{\"a\":[1,2]}", 1 }, { "{\"a\":[1,2,3]}", 0 } };
+    static const char *const bad[] = { "root ::= %valid(/x)", "root ::= %valid(\"x\")", "root ::= %valid(\"/x\"", "root ::= \"a\" %valid(\"/x\" x)",
+                                       "root ::= \"{\" %unordered(sep=s a) \"}\"\ns ::= \",\"\na ::= %valid(\"\")" };
+    aieng_json_doc *sd = NULL;
+    aieng_grammar *g = NULL;
+    size_t i;
+    int ok = aieng_json_parse(sch, strlen(sch), NULL, &sd) == AIENG_OK && aieng_grammar_parse(gt, strlen(gt), NULL, &g) == AIENG_OK;
+    CHECK(ok, "%%valid grammar parses: %s", aieng_last_error());
+    for (i = 0; ok && i < sizeof cases / sizeof *cases; i++) /* no schema yet: every check passes */
+        CHECK(aieng_grammar_accepts(g, cases[i].text, strlen(cases[i].text)), "%%valid without a schema: %s accepted", cases[i].text);
+    CHECK(ok && aieng_grammar_set_schema(g, aieng_json_root(sd)) == AIENG_OK, "set_schema: %s", aieng_last_error());
+    for (i = 0; ok && i < sizeof cases / sizeof *cases; i++)
+        CHECK(aieng_grammar_accepts(g, cases[i].text, strlen(cases[i].text)) == cases[i].ok, "%%valid: %s %s", cases[i].text, cases[i].ok ? "accepted" : "refused");
+    if (ok) { /* "[1" may go on as "[12" only to fail as 12 ends: after "[1" the next byte may be "," or "]", not "2" */
+        aieng_grammar_state *st = NULL;
+        int live = aieng_grammar_state_new(g, &st) == AIENG_OK && aieng_grammar_state_advance(st, "[1", 2) == AIENG_OK;
+        CHECK(live && aieng_grammar_state_allows(st, "]", 1) && aieng_grammar_state_allows(st, "0", 1) && !aieng_grammar_state_allows(st, "0]", 2),
+              "%%valid: after [1, a 0 is allowed (10 could not end, yet the look-ahead sees [1 ending later) but not 0]");
+        aieng_grammar_state_free(st);
+    }
+    aieng_grammar_free(g); g = NULL;
+    aieng_json_free(sd); sd = NULL;
+    { /* a pointer that names nothing */
+        const char *t2 = "root ::= \"1\" %valid(\"/nope\")";
+        ok = aieng_json_parse(sch, strlen(sch), NULL, &sd) == AIENG_OK && aieng_grammar_parse(t2, strlen(t2), NULL, &g) == AIENG_OK;
+        CHECK(ok && aieng_grammar_set_schema(g, aieng_json_root(sd)) == AIENG_ERR_FORMAT, "%%valid(\"/nope\"): set_schema refuses it");
+        aieng_grammar_free(g); g = NULL;
+        aieng_json_free(sd);
+    }
+    for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK(aieng_grammar_parse(bad[i], strlen(bad[i]), NULL, &g) != AIENG_OK, "malformed %%valid refused: %s", bad[i]);
+        aieng_grammar_free(g); g = NULL;
+    }
+}
+
 /* the array of len elements of pool whose indices are the base-np digits of code (", "
    between them when spaced); its length */
 static size_t pool_array(char *t, size_t cap, const char *const *pool, int np, int len, int code, int spaced) {
@@ -2657,6 +2724,7 @@ int main(void) {
     test_schema_num_enum();
     test_schema_unique_enum();
     test_schema_unique_items();
+    test_grammar_valid();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();

@@ -1,7 +1,8 @@
 /* libFuzzer harness for aieng_agent.h's schema compiler: the input, when it parses as JSON,
    is used as a schema and compiled strictly and with AIENG_SCHEMA_RELAX. Invariants: a
    schema that compiles strictly compiles relaxed to the same grammar with nothing named;
-   every generated grammar compiles; the relaxed grammar (which only widens the language)
+   every generated grammar compiles and its %valid pointers resolve in the schema; the
+   relaxed grammar (which only widens the language, its %valid checks on)
    accepts each of a few scalar / empty instances that the validator accepts. Seeds:
    schemas.
    make build/fuzz/fuzz_schema && build/fuzz/fuzz_schema -max_total_time=300 build/fuzz/corpus-fuzz_schema tests/fuzz/corpus/fuzz_schema */
@@ -39,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (!strstr(aieng_last_error(), "too") && !strstr(aieng_last_error(), "bound") && !strstr(aieng_last_error(), "memory")) FUZZ_FAIL();
             goto out;
         }
+        if (aieng_grammar_set_schema(g, aieng_json_root(doc)) != AIENG_OK) { aieng_grammar_free(g); FUZZ_FAIL(); goto out; } /* %valid pointers resolve */
         for (i = 0; i < sizeof inst / sizeof *inst; i++) {
             aieng_json_doc *d = NULL;
             if (aieng_json_parse(inst[i], strlen(inst[i]), NULL, &d) != AIENG_OK) continue;
