@@ -522,6 +522,17 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    named in options.relaxed; every valid instance is still accepted, and what only the
    relaxed keywords rule out is left to the validator: validate the output (aieng-run
    --relax does, and fails when it does not validate).
+   Beyond a bound: where the exact automaton of a supported keyword is over its bound (the
+   "error above ... states" entries below: multipleOf with a huge least common multiple,
+   patterns with lengths, not/oneOf/if over strings or numbers, the compile's automaton
+   work AIENG__SC_AX_WORK), the value compiles as the wider grammar (its nots left out, or
+   the types its parts allow) followed by a %valid check against each of its schema parts,
+   so the language stays exact once aieng_grammar_set_schema has the schema; the same
+   holds for a oneOf whose exclusivity cannot be written. The "error above" entries then
+   apply only where a part is not a node of the document (one the compiler synthesized).
+   Such a value is refused only as it ends: a string at its maxLength may have no valid
+   ending left (a dead end: no token allowed, which aieng-run reports; random-logit
+   generation meets it on 2 adversarial JSONSchemaBench schemas, see bench/RESULTS.md).
 
    keyword                   validator            grammar (aieng_schema_to_gbnf)
    type (all 7, or a list)   yes                  yes; absent: every type, each keyword acting
@@ -8288,6 +8299,55 @@ static int aieng__sc_valid_check(aieng__sc *c, const aieng_json *x, aieng__buf *
     if (o.oom || b->oom) { aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return 0; }
     return 1;
 }
+/* A value whose scalar formula is beyond the automata's bounds: the parts compiled with
+   their nots left out (a wider language; else any value of the types the parts allow),
+   followed by a %valid check against each part, so the language stays exact (with the
+   schema attached). -1 (c->err unset) when a part is not a node of the document. */
+static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
+/* 1 when the compile failed on an automaton's bound (states or work), not on a keyword */
+static int aieng__sc_bound_error(const aieng__sc *c) {
+    const char *e = aieng_last_error();
+    return c->err == AIENG_ERR_UNSUPPORTED && (strstr(e, "grammar states than its bound") || strstr(e, "AIENG__SC_AX_WORK"));
+}
+static int aieng__sc_checked_value(aieng__sc *c, const aieng_json **in, int nin, const aieng__sc_mark *m0, long ax0) {
+    static const char *const tn[7] = { "\"null\"", "(\"true\" | \"false\")", "object", "array", "number", "integer", "string" };
+    aieng__buf b, o;
+    int i, k, bits = 127, first = 1, id, base, fl = c->flags, nd = c->negdefer;
+    char rel[sizeof c->relaxed];
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < nin; i++) {
+        const aieng_json *t = in[i]->type == AIENG_JSON_OBJECT ? aieng_json_get(in[i], "type") : NULL;
+        int tb = t ? aieng__sc_typebit(t) : -1;
+        memset(&o, 0, sizeof o);
+        k = aieng__sc_ptr_of(c->root, in[i], &o, 0);
+        AIENG_FREE(o.p, NULL);
+        if (!k) return -1;
+        if (tb > 0) bits &= tb | (tb & AIENG__T_NUM ? AIENG__T_INT : 0);
+    }
+    memcpy(rel, c->relaxed, sizeof rel); /* the base: relaxed, though nothing is left out in the end */
+    aieng__sc_rollback(c, m0);
+    c->flags |= AIENG_SCHEMA_RELAX; c->negdefer = 0; c->axwork = ax0;
+    base = aieng__sc_comp_parts(c, in, nin);
+    c->flags = fl; c->negdefer = nd;
+    memcpy(c->relaxed, rel, sizeof rel);
+    if (base < 0) {
+        if (c->err == AIENG_ERR_OOM) return -1;
+        c->err = AIENG_OK;
+        aieng__sc_rollback(c, m0);
+    }
+    if (bits & AIENG__T_NUM) bits &= ~AIENG__T_INT; /* number holds the integers */
+    aieng__buf_putc(&b, '(');
+    if (base >= 0) { aieng__buf_printf(&b, "s%d", base); first = 0; }
+    for (k = 0; k < 7 && base < 0; k++) if (bits >> k & 1) { if (!first) aieng__buf_puts(&b, " | "); aieng__buf_puts(&b, tn[k]); first = 0; }
+    if (first) aieng__buf_puts(&b, AIENG__GBNF_NOTHING);
+    aieng__buf_putc(&b, ')');
+    for (i = 0; i < nin; i++) if (!aieng__sc_valid_check(c, in[i], &b)) { AIENG_FREE(b.p, NULL); return -1; }
+    if (b.oom) { AIENG_FREE(b.p, NULL); aieng__sc_fail(c, AIENG_ERR_OOM, "schema: out of memory%s", NULL); return -1; }
+    id = aieng__sc_new_rule(c);
+    aieng__sc_emit(c, id, &b);
+    AIENG_FREE(b.p, NULL);
+    return id;
+}
 /* oneOf exclusivity: branch q must match while every other branch j fails. Each other
    branch whose negation aieng__sc_negtext can write (enum/const left out: they could clash
    with q's own string keywords; $ref-only branches are followed) joins q's parts as
@@ -9253,7 +9313,20 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         if (c->err != AIENG_ERR_UNSUPPORTED) return -1;
         aieng__last_error_copy(msg, sizeof msg);
         c->err = AIENG_OK;
-        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && relax) id = aieng__sc_relax_nots(c, in, nin, &m0, ax0);
+        c->flags &= ~AIENG_SCHEMA_RELAX; /* strictly first (relaxed mode then writes what strict writes) */
+        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* beyond the bounds: checked as it ends */
+            int id2;
+            c->err = AIENG_OK;
+            if ((id2 = aieng__sc_checked_value(c, in, nin, &m0, ax0)) >= 0) id = id2;
+            else if (c->err == AIENG_OK) c->err = AIENG_ERR_UNSUPPORTED; /* its message is msg, below */
+        }
+        c->flags |= relax;
+        if (id < 0 && relax && c->err == AIENG_ERR_UNSUPPORTED) {
+            c->err = AIENG_OK;
+            aieng__sc_rollback(c, &m0);
+            c->axwork = ax0;
+            if ((id = aieng__sc_comp_parts(c, in, nin)) < 0) id = aieng__sc_relax_nots(c, in, nin, &m0, ax0);
+        }
         if (id < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* the formula's bound is the reason */
             c->err = AIENG_OK;
             aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
@@ -9262,10 +9335,31 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
     }
     if (relax) { /* listed values: relaxed only where the strict rule (and the values) fail */
         for (i = 0; i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
-        if (i == nin) return aieng__sc_comp_parts(c, in, nin);
+        if (i == nin) { /* strictly first where an automaton's bound is the trouble (then as strict mode writes it) */
+            c->flags &= ~AIENG_SCHEMA_RELAX;
+            if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && aieng__sc_bound_error(c)) {
+                c->err = AIENG_OK;
+                id = aieng__sc_checked_value(c, in, nin, &m0, ax0);
+                if (id < 0 && c->err == AIENG_OK) c->err = AIENG_ERR_UNSUPPORTED;
+            }
+            c->flags |= relax;
+            if (id >= 0 || c->err != AIENG_ERR_UNSUPPORTED) return id;
+            c->err = AIENG_OK;
+            aieng__sc_rollback(c, &m0);
+            c->axwork = ax0;
+            return aieng__sc_comp_parts(c, in, nin);
+        }
         c->flags &= ~AIENG_SCHEMA_RELAX;
     }
-    if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) {
+    if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && aieng__sc_bound_error(c)) {
+        int id2; /* an automaton beyond its bounds: checked as the value ends */
+        aieng__last_error_copy(msg, sizeof msg);
+        c->err = AIENG_OK;
+        if ((id2 = aieng__sc_checked_value(c, in, nin, &m0, ax0)) >= 0) { c->flags |= relax; return id2; }
+        if (c->err != AIENG_OK) { c->flags |= relax; return -1; }
+        aieng__sc_fail(c, AIENG_ERR_UNSUPPORTED, "%s", msg);
+    }
+    if (id < 0 && c->err == AIENG_ERR_UNSUPPORTED) {
         for (i = 0; !relax && i < nin && !aieng__sc_listed(c, in[i], vals, &nv, 256, 0); i++) nv = 0;
         if (relax || i < nin) {
             aieng__buf b;

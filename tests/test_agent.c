@@ -2490,6 +2490,54 @@ static void test_grammar_valid(void) {
     }
 }
 
+/* A number condition beyond the automata's bounds (a multipleOf whose automaton is over
+   its states; the not of six moduli: 3.7 million remainders) compiles as the wider grammar
+   followed by %valid: with the schema attached, grammar == validator on every number
+   tried (and on values of other types); without it the grammar is wider. */
+static void test_schema_checked_value(void) {
+    static const char *const sch[] = { "{\"type\":\"integer\",\"multipleOf\":0.123456789}",
+        "{\"not\":{\"anyOf\":[{\"multipleOf\":2},{\"multipleOf\":6.5},{\"multipleOf\":5},{\"multipleOf\":7},{\"multipleOf\":11},{\"multipleOf\":37}]}}" };
+    static const char *const other[] = { "\"x\"", "{}", "[1]", "null", "true", "123456789", "246913578", "-370370370", "1.5" };
+    size_t si;
+    int total = 0, agree = 0, wider = 0;
+    for (si = 0; si < sizeof sch / sizeof *sch; si++) {
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        char *gb = NULL;
+        long x;
+        int k, ok = aieng_json_parse(sch[si], strlen(sch[si]), NULL, &sd) == AIENG_OK &&
+                    aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &gb, NULL) == AIENG_OK && strstr(gb, "%valid(") &&
+                    aieng_grammar_parse(gb, strlen(gb), NULL, &g) == AIENG_OK;
+        CHECK(ok, "checked value: schema %d compiles with a %%valid check: %s", (int)si, aieng_last_error());
+        for (k = 0; ok && k < 2; k++) {
+            if (k == 1) CHECK(aieng_grammar_set_schema(g, aieng_json_root(sd)) == AIENG_OK, "set_schema");
+            for (x = -1500; x <= 1500 + (long)(sizeof other / sizeof *other); x++) {
+                char t[40];
+                const char *s = t;
+                aieng_json_doc *d = NULL;
+                int want, got;
+                if (x > 1500) s = other[x - 1501];
+                else snprintf(t, sizeof t, (x & 3) == 3 ? "%ld.5" : "%ld", x);
+                if (aieng_json_parse(s, strlen(s), NULL, &d) != AIENG_OK) continue;
+                want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+                got = aieng_grammar_accepts(g, s, strlen(s));
+                if (k == 0) wider += got && !want;
+                else {
+                    total++;
+                    if (want == got) agree++;
+                    else if (total - agree <= 3) fprintf(stderr, "checked value: schema %d on %s: validator %d, grammar %d\n", (int)si, s, want, got);
+                }
+                aieng_json_free(d);
+            }
+        }
+        aieng_grammar_free(g);
+        aieng_free(NULL, gb);
+        aieng_json_free(sd);
+    }
+    CHECK(agree == total && total > 6000 && wider > 1000, "checked value: grammar == validator on %d of %d values (%d accepted wrongly without the schema)", agree, total, wider);
+    printf("checked value: grammar == validator on %d/%d values (%d wider without the schema)\n", agree, total, wider);
+}
+
 /* the array of len elements of pool whose indices are the base-np digits of code (", "
    between them when spaced); its length */
 static size_t pool_array(char *t, size_t cap, const char *const *pool, int np, int len, int code, int spaced) {
@@ -2725,6 +2773,7 @@ int main(void) {
     test_schema_unique_enum();
     test_schema_unique_items();
     test_grammar_valid();
+    test_schema_checked_value();
     test_smollm2_schemas();
     /* @@MAIN@@ */
     return aieng_test_summary();
