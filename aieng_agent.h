@@ -8304,11 +8304,10 @@ static int aieng__sc_valid_check(aieng__sc *c, const aieng_json *x, aieng__buf *
    followed by a %valid check against each part, so the language stays exact (with the
    schema attached). -1 (c->err unset) when a part is not a node of the document. */
 static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin);
-/* 1 when the compile failed on an automaton's bound (states or work), not on a keyword */
-static int aieng__sc_bound_error(const aieng__sc *c) {
-    const char *e = aieng_last_error();
-    return c->err == AIENG_ERR_UNSUPPORTED && (strstr(e, "grammar states than its bound") || strstr(e, "AIENG__SC_AX_WORK"));
-}
+/* 1 when the message is that of an automaton's bound (states or work), not of a keyword */
+static int aieng__sc_bound_msg(const char *e) { return strstr(e, "grammar states than its bound") || strstr(e, "too many grammar states") || strstr(e, "AIENG__SC_AX_WORK"); }
+/* 1 when the compile failed on an automaton's bound */
+static int aieng__sc_bound_error(const aieng__sc *c) { return c->err == AIENG_ERR_UNSUPPORTED && aieng__sc_bound_msg(aieng_last_error()); }
 static int aieng__sc_checked_value(aieng__sc *c, const aieng_json **in, int nin, const aieng__sc_mark *m0, long ax0) {
     static const char *const tn[7] = { "\"null\"", "(\"true\" | \"false\")", "object", "array", "number", "integer", "string" };
     aieng__buf b, o;
@@ -9314,7 +9313,8 @@ static int aieng__sc_comp(aieng__sc *c, const aieng_json **in, int nin) {
         aieng__last_error_copy(msg, sizeof msg);
         c->err = AIENG_OK;
         c->flags &= ~AIENG_SCHEMA_RELAX; /* strictly first (relaxed mode then writes what strict writes) */
-        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED) { /* beyond the bounds: checked as it ends */
+        if ((id = aieng__sc_comp_parts(c, in, nin)) < 0 && c->err == AIENG_ERR_UNSUPPORTED && /* beyond the bounds: checked as it ends */
+            (aieng__sc_bound_msg(msg) || aieng__sc_bound_msg(aieng_last_error()))) {
             int id2;
             c->err = AIENG_OK;
             if ((id2 = aieng__sc_checked_value(c, in, nin, &m0, ax0)) >= 0) id = id2;

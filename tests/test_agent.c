@@ -2535,6 +2535,15 @@ static void test_schema_checked_value(void) {
         aieng_json_free(sd);
     }
     CHECK(agree == total && total > 6000 && wider > 1000, "checked value: grammar == validator on %d of %d values (%d accepted wrongly without the schema)", agree, total, wider);
+    { /* only a bound brings the check: a keyword outside the support (a back-reference) stays an error */
+        static const char *const bad = "{\"type\":\"string\",\"not\":{\"pattern\":\"(a)\\\\1\"}}";
+        aieng_json_doc *sd = NULL;
+        char *gb = NULL;
+        CHECK(aieng_json_parse(bad, strlen(bad), NULL, &sd) == AIENG_OK && aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &gb, NULL) == AIENG_ERR_UNSUPPORTED &&
+              strstr(aieng_last_error(), "back-reference"), "checked value: a back-reference under not is still an error: %s", aieng_last_error());
+        aieng_free(NULL, gb);
+        aieng_json_free(sd);
+    }
     printf("checked value: grammar == validator on %d/%d values (%d wider without the schema)\n", agree, total, wider);
 }
 
