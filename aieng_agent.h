@@ -731,13 +731,14 @@ AIENG_API int aieng_grammar_state_done(const aieng_grammar_state *s);
    above, or a trial past AIENG__SC_TRIAL_RULES rules) is a %valid check against the node
    holding the oneOf, exact once aieng_grammar_set_schema has the schema (aieng-run does;
    without it that oneOf is loose, as it is in a oneOf the compiler synthesized itself).
-   Looser (the only cases): only where the key automaton of extra
-   members exceeds its bound (or has more than 12 patterns): a key matching two
-   patternProperties is checked against one, a
-   declared name (or one that not/dependencies forbid) that also matches a
-   patternProperties pattern may come again as that pattern's member, declared names that
-   need JSON escapes are not excluded from extra members (keys matching no pattern are then
-   not generated: stricter). Validate the result when these matter (aieng-run does).
+   Likewise where the key automaton of extra members exceeds its bound (or has more than 12
+   patterns): the object's grammar approximates the keys (a key matching two
+   patternProperties checked against one, a declared name that also matches a pattern
+   allowed again as that pattern's member, declared names that need JSON escapes not
+   excluded from extra members; keys matching no pattern not generated: stricter) and a
+   %valid check against the object's parts refuses what the approximation lets through as
+   the object ends. Without the schema attached these are the only looser cases; validate
+   the result then (aieng-run attaches it, and validates every answer anyway).
    Regex subset for `pattern` and patternProperties: literals, escapes (\d \D \w \W \s \S
    \t \n \r \f \v \xHH \uHHHH and escaped punctuation), `.` (not \n or \r), [classes] with
    ranges, negation and \d\w\s inside, groups ( ), (?: ), (?<name> ), alternation |,
@@ -5939,6 +5940,7 @@ fail:
    extra members (additionalProperties / patternProperties) any number of times with keys
    other than the declared names; dependencies, not {required: [...]} combinations and
    min/maxProperties are conditions of the %unordered construct. */
+static int aieng__sc_valid_check(aieng__sc *c, const aieng_json *x, aieng__buf *b);
 static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aieng__buf *b) {
     aieng__sc_names M;
     aieng__iv dep;                        /* name-list dependency edges (a, b): a needs b */
@@ -6076,6 +6078,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
     if (ok) {
         aieng__buf r;
         int keyrule = -1, xm = -1, pp_relaxed = 0, sep, xr = -1, *mr = NULL, pkey = -1, keys_done = 0, xkey = -1, wnone = 0, xr_w = 0, wbad = 0;
+        int keys_loose = 0; /* the exact key automaton was wanted and is out of reach: checked by %valid */
         aieng__scw W;
         aieng__scwm WM;
         const aieng_json *pp = aieng__sc_kw(c, parts, np, "patternProperties", &conflict);
@@ -6106,9 +6109,9 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 if (aieng__sc_keys_desc(c, parts, np, names, nlen, n, pns, npn, &L, &K)) {
                     kr = aieng__sc_keys_rule(c, &L, &K);
                     if (kr >= 0) { keys_done = 1; xkey = aieng__sc_is_empty(c, kr) ? -1 : kr; }
-                    else if (ok && c->err == AIENG_ERR_UNSUPPORTED && !K.failed) c->err = AIENG_OK; /* too large: the approximations below */
+                    else if (ok && c->err == AIENG_ERR_UNSUPPORTED && !K.failed) { c->err = AIENG_OK; keys_loose = 1; } /* too large: the approximations below */
                     else ok = 0;
-                }
+                } else if (ok && c->err == AIENG_OK) keys_loose = 1; /* no such form: the approximations below */
                 aieng__slb_free(&L);
                 if (!ok) { aieng__sc_names_free(&M, &dep); return 0; }
             }
@@ -6323,6 +6326,7 @@ static int aieng__sc_object(aieng__sc *c, const aieng_json **parts, int np, aien
                 }
             }
             aieng__buf_puts(b, ") \"}\"");
+            for (i = 0; i < np && ok && keys_loose; i++) ok = aieng__sc_valid_check(c, parts[i], b); /* the approximations, checked as the object ends */
         }
         AIENG_FREE(mr, NULL);
     }

@@ -2535,6 +2535,32 @@ static void test_schema_checked_value(void) {
         aieng_json_free(sd);
     }
     CHECK(agree == total && total > 6000 && wider > 1000, "checked value: grammar == validator on %d of %d values (%d accepted wrongly without the schema)", agree, total, wider);
+    { /* 13 patterns: no exact key automaton; the approximation (a key matching "^x" and "y$"
+         checked against one of them) is checked by %valid as the object ends */
+        static const char *const kp = "{\"type\":\"object\",\"additionalProperties\":false,\"patternProperties\":{\"^x\":{\"type\":\"integer\"},"
+            "\"y$\":{\"minimum\":5},\"^b[0-9]\":{\"type\":\"string\"},\"^c[0-9]\":{},\"^d[0-9]\":{},\"^e[0-9]\":{},\"^f[0-9]\":{},\"^g[0-9]\":{},"
+            "\"^h[0-9]\":{},\"^i[0-9]\":{},\"^j[0-9]\":{},\"^k[0-9]\":{},\"^l[0-9]\":{}}}";
+        static const char *const objs[] = { "{\"xy\":1}", "{\"xy\":7}", "{\"xy\":\"s\"}", "{\"x1\":3}", "{\"y\":2}", "{\"y\":9}", "{\"b1\":\"s\"}",
+            "{\"b1\":1}", "{\"zz\":1}", "{}", "{\"xy\":7,\"b2\":\"t\"}", "{\"xy\":5.5}", "{\"b2\":\"t\",\"xy\":3}" };
+        aieng_json_doc *sd = NULL;
+        aieng_grammar *g = NULL;
+        char *gb = NULL;
+        size_t q;
+        int ok = aieng_json_parse(kp, strlen(kp), NULL, &sd) == AIENG_OK && aieng_schema_to_gbnf(aieng_json_root(sd), NULL, &gb, NULL) == AIENG_OK &&
+                 strstr(gb, "%valid(") && aieng_grammar_parse(gb, strlen(gb), NULL, &g) == AIENG_OK && aieng_grammar_set_schema(g, aieng_json_root(sd)) == AIENG_OK;
+        CHECK(ok, "checked value: 13 patternProperties compile with a %%valid check: %s", aieng_last_error());
+        for (q = 0; ok && q < sizeof objs / sizeof *objs; q++) {
+            aieng_json_doc *d = NULL;
+            int want;
+            aieng_json_parse(objs[q], strlen(objs[q]), NULL, &d);
+            want = aieng_schema_validate(aieng_json_root(sd), aieng_json_root(d)) == AIENG_OK;
+            CHECK(aieng_grammar_accepts(g, objs[q], strlen(objs[q])) == want, "checked keys: %s %s", objs[q], want ? "accepted" : "refused");
+            aieng_json_free(d);
+        }
+        aieng_grammar_free(g);
+        aieng_free(NULL, gb);
+        aieng_json_free(sd);
+    }
     { /* only a bound brings the check: a keyword outside the support (a back-reference) stays an error */
         static const char *const bad = "{\"type\":\"string\",\"not\":{\"pattern\":\"(a)\\\\1\"}}";
         aieng_json_doc *sd = NULL;
