@@ -442,8 +442,9 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      values use exact %unordered members instead).
    - Extension (not in llama.cpp): %valid("/json/pointer") matches no byte; it checks the
      value that ends the text so far (the last element of the innermost open array, the
-     value of the last member of the innermost open object, or the whole text) against the
-     node the pointer names in the document given to aieng_grammar_set_schema, with the
+     value of the last member of the innermost open object, a key just written, or the
+     whole text) against the node the pointer names in the document given to
+     aieng_grammar_set_schema, with the
      validator (aieng_schema_validate's rules, $refs resolved in that document); without a
      document it passes. The schema compiler writes it after a oneOf whose exclusivity it
      cannot write in the grammar (the not of a branch past its trial budget, see the
@@ -3257,11 +3258,13 @@ out:
     return ok;
 }
 /* where the value that ends the text starts: the last element of the innermost open array,
-   the value of the last member of the innermost open object, or the whole text (leading
-   whitespace skipped); 0 when the text does not end a value there (after a key, a comma). */
+   the value of the last member of the innermost open object, the key that ends the text
+   (a string checked as propertyNames would), or the whole text (leading whitespace
+   skipped); 0 when the text does not end a value there (after a colon, a comma). */
 static int aieng__json_last_value(const unsigned char *t, size_t n, size_t *start) {
     aieng__iv st; /* open containers: kind (0 object, 1 array), start of their current value (-1 none) */
     size_t i, top = (size_t)-1;
+    long key = -1; /* the start of the innermost object's key being written, -1 none */
     int instr = 0, esc = 0, expect = 1, ok = 1;
     memset(&st, 0, sizeof st);
     for (i = 0; i < n && ok; i++) {
@@ -3270,14 +3273,16 @@ static int aieng__json_last_value(const unsigned char *t, size_t n, size_t *star
         if (aieng__json_ws(ch)) continue;
         if (expect && ch != ']' && ch != '}') { if (st.n) st.v[st.n - 1] = (int)i; else top = i; }
         expect = 0;
-        if (ch == '"') instr = 1;
-        else if (ch == '[' || ch == '{') { if (!aieng__iv_push(&st, ch == '[') || !aieng__iv_push(&st, -1)) ok = 0; expect = ch == '['; }
+        if (ch == '"') { instr = 1; if (st.n && st.v[st.n - 2] == 0 && st.v[st.n - 1] < 0) key = (long)i; continue; }
+        key = -1;
+        if (ch == '[' || ch == '{') { if (!aieng__iv_push(&st, ch == '[') || !aieng__iv_push(&st, -1)) ok = 0; expect = ch == '['; }
         else if (ch == ']' || ch == '}') { if (st.n) st.n -= 2; else ok = 0; }
         else if (ch == ',') { if (st.n) { st.v[st.n - 1] = -1; expect = st.v[st.n - 2] == 1; } }
         else if (ch == ':') { if (st.n) { st.v[st.n - 1] = -1; expect = 1; } }
     }
     if (ok && !instr) {
-        if (st.n) { ok = st.v[st.n - 1] >= 0; if (ok) *start = (size_t)st.v[st.n - 1]; }
+        if (st.n && key >= 0) *start = (size_t)key;
+        else if (st.n) { ok = st.v[st.n - 1] >= 0; if (ok) *start = (size_t)st.v[st.n - 1]; }
         else { ok = top != (size_t)-1; *start = top; }
     } else ok = 0;
     aieng__iv_free(&st);

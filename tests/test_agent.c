@@ -2477,6 +2477,15 @@ static void test_grammar_valid(void) {
     }
     aieng_grammar_free(g); g = NULL;
     aieng_json_free(sd); sd = NULL;
+    { /* a key checked as it ends (propertyNames beyond a bound takes this form) */
+        const char *t3 = "root ::= \"{\" k \":\" [0-9] \"}\"\nk ::= \"\\\"\" [a-z]+ \"\\\"\" %valid(\"/defs/key\")";
+        const char *s3 = "{\"defs\":{\"key\":{\"maxLength\":2}}}";
+        ok = aieng_json_parse(s3, strlen(s3), NULL, &sd) == AIENG_OK && aieng_grammar_parse(t3, strlen(t3), NULL, &g) == AIENG_OK &&
+             aieng_grammar_set_schema(g, aieng_json_root(sd)) == AIENG_OK;
+        CHECK(ok && aieng_grammar_accepts(g, "{\"ab\":1}", 8) && !aieng_grammar_accepts(g, "{\"abc\":1}", 9), "%%valid on a key: ab accepted, abc refused");
+        aieng_grammar_free(g); g = NULL;
+        aieng_json_free(sd); sd = NULL;
+    }
     { /* a pointer that names nothing */
         const char *t2 = "root ::= \"1\" %valid(\"/nope\")";
         ok = aieng_json_parse(sch, strlen(sch), NULL, &sd) == AIENG_OK && aieng_grammar_parse(t2, strlen(t2), NULL, &g) == AIENG_OK;
