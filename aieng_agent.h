@@ -9858,7 +9858,7 @@ struct aieng_constrain {
     int *lvl_sid;                           /* set id per trie depth during a walk */
     aieng__iv dscratch;
     unsigned char *wtxt; size_t capw;       /* %unique: the text so far plus the trie path of a walk */
-    size_t wbase; int wchecked;             /* bytes of text before the path; checks met in this walk */
+    size_t wbase; int wchecked;             /* bytes of the state's text in wtxt (the path follows); checks met in this walk */
     const char **owned_tok;                 /* vocabulary arrays owned (aieng_constrain_new_model) */
     size_t *owned_len;
     unsigned char *owned_special;
@@ -9993,6 +9993,7 @@ AIENG_API void aieng_constrain_reset(aieng_constrain *c) {
     aieng_grammar_state_reset(c->st);
     c->finished = 0;
     c->cur_slot = -1;
+    c->wbase = 0; /* the walk's copy of the text starts again */
 }
 static uint32_t aieng__state_hash(const aieng_grammar_state *s) {
     uint32_t h = 2166136261u ^ (uint32_t)s->acc;
@@ -10122,7 +10123,8 @@ static int aieng__constrain_slot(aieng_constrain *c) {
             if (!p) return -1;
             c->wtxt = p; c->capw = need;
         }
-        if (s->ntxt) memcpy(c->wtxt, s->txt, s->ntxt);
+        if (s->ntxt < c->wbase) c->wbase = 0; /* wtxt[0..wbase) holds the state's text already: copy what it gained since */
+        if (s->ntxt > c->wbase) memcpy(c->wtxt + c->wbase, s->txt + c->wbase, s->ntxt - c->wbase);
         c->wbase = s->ntxt;
     }
     node = 1;
