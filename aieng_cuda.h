@@ -1,5 +1,5 @@
 /* aieng_cuda.h - GPU kernels for the aieng collection in one CUDA header.
-   v0.4.0 - MIT licence (see the end of the file).
+   v0.5.0 - MIT licence (see the end of the file).
 
    The transformer kernels of aieng_tensor.h / aieng_quant.h on an NVIDIA GPU,
    with nothing beyond the CUDA runtime (no cuBLAS, CUTLASS or Thrust):
@@ -67,6 +67,13 @@
                      AIENG_CUDA_MV_VARIANT; tools/gpu_session.sh with
                      AIENG_MV_VARIANTS="2 3" times them side by side).
      matvec_rows     rows per warp of either kernel (1, 2, 4, 8; 0 = from M and SMs)
+     no_graphs       1: aieng_cuda_llama_eval launches a decode step's kernels one
+                     by one. By default (0) the step is captured once as a CUDA
+                     graph and replayed: n_past and the token are read from device
+                     memory, and the graph is captured again only when paged
+                     decode's key splits change (every 256 keys or so) or its
+                     workspace moves. The same bits either way (tests/test_cuda.cu
+                     checks it across those changes).
 
    API OVERVIEW (all pointers to tensor data are device pointers; every call
    is asynchronous on the context's stream unless it says otherwise)
@@ -139,12 +146,14 @@
             checked and timed on an H100
      0.4.0  aieng_cuda_config.matvec_variant: a second quantized matvec kernel
             (rows staged through shared memory with cp.async), not the default
+     0.5.0  aieng_cuda_llama decode steps replay a captured CUDA graph
+            (aieng_cuda_config.no_graphs turns it off)
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
 
 #define AIENG_CUDA_VERSION_MAJOR 0
-#define AIENG_CUDA_VERSION_MINOR 4
+#define AIENG_CUDA_VERSION_MINOR 5
 #define AIENG_CUDA_VERSION_PATCH 0
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
@@ -300,6 +309,8 @@ typedef struct aieng_cuda_config {
                           from global memory, 2 / 3 = rows staged through shared memory with
                           16-byte cp.async, 2 / 3 slots a warp (falls back to 1 where the shared
                           memory is too small); no bit of the result depends on it */
+    int no_graphs;     /* 1: aieng_cuda_llama_eval launches each kernel of a decode step instead
+                          of replaying the step's captured CUDA graph (same bits either way) */
 } aieng_cuda_config;
 
 typedef struct aieng_cuda {
@@ -410,8 +421,9 @@ AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K);
    the layout of GGUF llama files), SiLU·mul, and an F16 KV cache
    [n_ctx][n_head_kv][head_dim] per layer, read by aieng_cuda_paged_decode for
    one token and by aieng_cuda_attention (causal, bottom-right) for a prompt:
-   prefill runs n_batch tokens per step as matrix products, not token by token.
-   head_dim must be 64 or 128, n_embd and n_ff multiples of 32. */
+   prefill runs n_batch tokens per step as matrix products, not token by token;
+   a decode step (one token) replays a CUDA graph of its ~13 kernels a layer
+   (see no_graphs). head_dim must be 64 or 128, n_embd and n_ff multiples of 32. */
 typedef struct aieng_cuda_weight {
     const void *data; /* host bytes in GGUF blocks: n_out rows of n_in values */
     int type;         /* AIENG_CUDA_Q4_0, Q4_1 or Q8_0 (the embedding table also F32 or F16) */
@@ -2296,6 +2308,24 @@ template <typename T, int D> static aieng_result aieng__pd_launch(aieng_cuda *cu
     aieng__paged_combine<T, D><<<dim3((unsigned)a.n_head, (unsigned)batch), D, 0, aieng__stream(cu)>>>(a);
     return AIENG__LAUNCHED("paged decode combine");
 }
+/* the key splits of a paged decode over at most maxlen keys: what sizes its grid, besides the
+   shape (so a captured launch stays valid while these stay the same) */
+static void aieng__pd_split(const aieng_cuda *cu, int64_t rows, int64_t maxlen, int *split_len, int *nsplit) {
+    if (maxlen < 1) maxlen = 1;
+    if (cu->cfg.deterministic) *split_len = 512;
+    else {
+        /* enough thread blocks for two waves, splits of at least 256 keys (rows: batch·kv heads·groups) */
+        int64_t want = (2 * (int64_t)cu->sm_count + rows - 1) / rows;
+        int64_t len = (maxlen + want - 1) / want;
+        if (len < 256) len = 256;
+        *split_len = (int)((len + 63) / 64 * 64);
+    }
+    *nsplit = (int)((maxlen + *split_len - 1) / *split_len);
+}
+/* bytes of the split partials in cu->ws */
+static size_t aieng__pd_ws_bytes(int batch, int n_head, int nsplit, int head_dim) {
+    return nsplit > 1 ? (size_t)batch * n_head * nsplit * (head_dim + 2) * sizeof(float) : 0;
+}
 AIENG_API aieng_result aieng_cuda_paged_decode(aieng_cuda *cu, const aieng_cuda_paged *p) {
     aieng__pd_args a;
     if (!cu || !p) return aieng_set_error(AIENG_ERR_INVALID_ARG, "cuda_paged_decode: NULL argument");
@@ -2315,21 +2345,12 @@ AIENG_API aieng_result aieng_cuda_paged_decode(aieng_cuda *cu, const aieng_cuda_
     a.scale_log2 = (p->scale != 0.0f ? p->scale : 1.0f / sqrtf((float)p->head_dim)) * 1.4426950408889634f;
     int64_t maxlen = p->max_seq_len;
     if (maxlen > (int64_t)p->max_blocks_per_seq * p->block_size) maxlen = (int64_t)p->max_blocks_per_seq * p->block_size;
-    if (maxlen < 1) maxlen = 1;
-    if (cu->cfg.deterministic) a.split_len = 512;
-    else {
-        /* enough thread blocks for two waves, splits of at least 256 keys */
-        int64_t base = (int64_t)p->batch * a.n_head_kv * a.ngroups, want = (2 * (int64_t)cu->sm_count + base - 1) / base;
-        int64_t len = (maxlen + want - 1) / want;
-        if (len < 256) len = 256;
-        a.split_len = (int)((len + 63) / 64 * 64);
-    }
-    a.nsplit = (int)((maxlen + a.split_len - 1) / a.split_len);
+    aieng__pd_split(cu, (int64_t)p->batch * a.n_head_kv * a.ngroups, maxlen, &a.split_len, &a.nsplit);
     /* a single split writes the output directly; the sequence lengths live on the device,
        so lengths above max_seq_len are clamped by the grid */
     a.lens = p->seq_lens;
     if (a.nsplit > 1) {
-        aieng_result r = aieng__ws(cu, (size_t)p->batch * p->n_head * a.nsplit * (p->head_dim + 2) * sizeof(float));
+        aieng_result r = aieng__ws(cu, aieng__pd_ws_bytes(p->batch, p->n_head, a.nsplit, p->head_dim));
         if (r != AIENG_OK) return r;
         a.part = (float *)cu->ws;
     }
@@ -2546,16 +2567,33 @@ template <> struct aieng__ll_w<AIENG_CUDA_Q4_1> {
 };
 #define AIENG__MMQ_WARPS 4
 #define AIENG__MMQ_TOK 8
+#define AIENG__MMQ_SEGS 3
+/* up to three matrices of one type and K that read the same activations (q, k, v; gate,
+   up), their rows one after another in one launch */
+typedef struct aieng__ll_mmq_args {
+    const uint8_t *W[AIENG__MMQ_SEGS];
+    float *y[AIENG__MMQ_SEGS];
+    int64_t M[AIENG__MMQ_SEGS], ldy[AIENG__MMQ_SEGS];
+    int nseg;
+} aieng__ll_mmq_args;
 /* y[t][row] (+)= W[row]·a[t] for t < T: one warp per weight row, a lane per block of 32,
    up to 8 tokens per pass over the row; per block (d_w·d_a)·Σ(q_w·q_a) (+ m_w·s_a). */
 template <int QT>
-__global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmq_k(const uint8_t *W, int64_t M, int64_t K,
+__global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmq_k(aieng__ll_mmq_args m, int64_t K,
                                                                         const int8_t *aq, const float2 *ad, int T,
-                                                                        float *y, int64_t ldy, int accumulate) {
+                                                                        int accumulate) {
     typedef aieng__ll_w<QT> B;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp;
-    if (row >= M) return;
+    int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp, ldy = 0;
+    const uint8_t *W = NULL;
+    float *y = NULL;
+#pragma unroll
+    for (int i = 0; i < AIENG__MMQ_SEGS; i++) /* constant indices: the arguments stay in parameter space */
+        if (!W && i < m.nseg) {
+            if (row < m.M[i]) W = m.W[i], y = m.y[i], ldy = m.ldy[i];
+            else row -= m.M[i];
+        }
+    if (!W) return;
     const int64_t nb = K / 32;
     const uint8_t *wr = W + row * nb * B::BYTES;
     for (int t0 = 0; t0 < T; t0 += AIENG__MMQ_TOK) {
@@ -2625,10 +2663,11 @@ __global__ void aieng__ll_embed_k(const uint8_t *E, int type, int64_t D, size_t 
     }
 }
 /* per token: RoPE (adjacent pairs, cos/sin from the table) on q and k; q -> f16 q16,
-   k and v -> f16 cache rows at position n_past + t; the sequence length for paged decode */
-__global__ void aieng__ll_qkv_k(const float *q, const float *k, const float *v, const float *cs, int64_t n_past, int D,
+   k and v -> f16 cache rows at position n_past + t; the sequence length for paged decode.
+   n_past is read from device memory, so that a captured decode step serves every position. */
+__global__ void aieng__ll_qkv_k(const float *q, const float *k, const float *v, const float *cs, const int32_t *npast, int D,
                                 int kvd, int hd, int n_rot, __half *q16, __half *kc, __half *vc, int32_t *seq_len, int T) {
-    const int64_t t = blockIdx.x, pos = n_past + t;
+    const int64_t n_past = *npast, t = blockIdx.x, pos = n_past + t;
     const float *csr = cs + pos * n_rot;
     for (int p = threadIdx.x; p < (D + kvd) / 2; p += blockDim.x) {
         const int e = 2 * p;
@@ -2666,11 +2705,19 @@ struct aieng_cuda_llama {
     const float *onorm;
     aieng__ll_layer *L;
     float *cs, *x, *q, *k, *v, *hb, *hb2, *logits;
-    int32_t *bt, *seq_len, *ids;
+    int32_t *bt, *seq_len, *step, *ids; /* step: n_past, then the ids (one upload a call) */
+    int32_t *hstep;                     /* its host copy */
     __half *q16, *att16;
     int8_t *aq;
     float2 *ad;
     int64_t n_past, block_size, num_blocks;
+    /* the decode step as a CUDA graph, valid while paged decode's key splits and the
+       workspace it writes them to stay those it was captured with */
+    cudaGraphExec_t graph;
+    cudaStream_t capture;
+    int graph_split_len, graph_nsplit;
+    void *graph_ws;
+    int64_t n_captures;
 };
 #define AIENG__LL_BS 16 /* KV page size (tokens) */
 static void *aieng__ll_take(aieng_cuda_llama *g, size_t bytes) {
@@ -2728,7 +2775,8 @@ static aieng_result aieng__ll_layout(aieng_cuda_llama *g) {
     g->cs = (float *)aieng__ll_take(g, (size_t)(ctx * d->n_rot) * sizeof(float));
     g->bt = (int32_t *)aieng__ll_take(g, (size_t)g->num_blocks * sizeof(int32_t));
     g->seq_len = (int32_t *)aieng__ll_take(g, sizeof(int32_t));
-    g->ids = (int32_t *)aieng__ll_take(g, (size_t)B * sizeof(int32_t));
+    g->step = (int32_t *)aieng__ll_take(g, (size_t)(B + 1) * sizeof(int32_t));
+    g->ids = g->step ? g->step + 1 : NULL;
     g->x = (float *)aieng__ll_take(g, (size_t)(B * D) * sizeof(float));
     g->q = (float *)aieng__ll_take(g, (size_t)(B * D) * sizeof(float));
     g->k = (float *)aieng__ll_take(g, (size_t)(B * kvd) * sizeof(float));
@@ -2744,7 +2792,10 @@ static aieng_result aieng__ll_layout(aieng_cuda_llama *g) {
 }
 AIENG_API void aieng_cuda_llama_free(aieng_cuda_llama *g) {
     if (!g) return;
+    if (g->graph) cudaGraphExecDestroy(g->graph);
+    if (g->capture) cudaStreamDestroy(g->capture);
     if (g->arena) cudaFree(g->arena);
+    aieng_free(NULL, g->hstep);
     aieng_free(NULL, g->L);
     aieng_free(NULL, g);
 }
@@ -2774,7 +2825,8 @@ AIENG_API aieng_result aieng_cuda_llama_new(aieng_cuda *cu, const aieng_cuda_lla
     if (!g->L) { aieng_free(NULL, g); return aieng_set_error(AIENG_ERR_OOM, "cuda_llama_new: out of memory"); }
     memset(g->L, 0, (size_t)d->n_layer * sizeof(aieng__ll_layer));
     g->hp.layers = d->layers;
-    r = aieng__ll_layout(g); /* sizes only */
+    g->hstep = (int32_t *)aieng_alloc(NULL, (size_t)(g->hp.n_batch + 1) * sizeof(int32_t));
+    r = g->hstep ? aieng__ll_layout(g) /* sizes only */ : aieng_set_error(AIENG_ERR_OOM, "cuda_llama_new: out of memory");
     if (r == AIENG_OK) r = aieng_cuda_malloc(cu, (void **)&g->arena, g->arena_used);
     if (r == AIENG_OK) {
         g->arena_bytes = g->arena_used;
@@ -2818,22 +2870,47 @@ AIENG_API aieng_result aieng_cuda_llama_kv_truncate(aieng_cuda_llama *g, int64_t
     g->n_past = n;
     return AIENG_OK;
 }
-/* y[t] (+)= W·a[t] for T tokens whose activations are in g->aq / g->ad */
-static aieng_result aieng__ll_mm(aieng_cuda_llama *g, const aieng__ll_mat *w, int T, float *y, int64_t ldy, int acc) {
-    const unsigned blocks = (unsigned)((w->n_out + AIENG__MMQ_WARPS - 1) / AIENG__MMQ_WARPS);
+/* y_i[t] (+)= W_i·a[t] for T tokens whose activations are in g->aq / g->ad, for the n
+   matrices w[i] (same n_in): one launch for those of each type (fewer launches a decode step;
+   the same bits as one launch each) */
+static aieng_result aieng__ll_mm(aieng_cuda_llama *g, int n, const aieng__ll_mat *const *w, float *const *y, const int64_t *ldy,
+                                 int T, int acc) {
     cudaStream_t s = aieng__stream(g->cu);
-    if (w->type == AIENG_CUDA_Q4_1)
-        aieng__ll_mmq_k<AIENG_CUDA_Q4_1><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(w->d, w->n_out, w->n_in, g->aq, g->ad, T, y, ldy, acc);
-    else if (w->type == AIENG_CUDA_Q4_0)
-        aieng__ll_mmq_k<AIENG_CUDA_Q4_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(w->d, w->n_out, w->n_in, g->aq, g->ad, T, y, ldy, acc);
-    else
-        aieng__ll_mmq_k<AIENG_CUDA_Q8_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(w->d, w->n_out, w->n_in, g->aq, g->ad, T, y, ldy, acc);
-    return AIENG__LAUNCHED("llama matmul");
+    int done = 0; /* bit i: w[i] launched */
+    for (int i = 0; i < n; i++) {
+        aieng__ll_mmq_args m;
+        int64_t rows = 0;
+        if (done >> i & 1) continue;
+        memset(&m, 0, sizeof m);
+        for (int j = i; j < n && m.nseg < AIENG__MMQ_SEGS; j++)
+            if (!(done >> j & 1) && w[j]->type == w[i]->type) {
+                m.W[m.nseg] = w[j]->d;
+                m.y[m.nseg] = y[j];
+                m.M[m.nseg] = w[j]->n_out;
+                m.ldy[m.nseg++] = ldy[j];
+                rows += w[j]->n_out;
+                done |= 1 << j;
+            }
+        const unsigned blocks = (unsigned)((rows + AIENG__MMQ_WARPS - 1) / AIENG__MMQ_WARPS);
+        const int64_t K = w[i]->n_in;
+        if (w[i]->type == AIENG_CUDA_Q4_1)
+            aieng__ll_mmq_k<AIENG_CUDA_Q4_1><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(m, K, g->aq, g->ad, T, acc);
+        else if (w[i]->type == AIENG_CUDA_Q4_0)
+            aieng__ll_mmq_k<AIENG_CUDA_Q4_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(m, K, g->aq, g->ad, T, acc);
+        else
+            aieng__ll_mmq_k<AIENG_CUDA_Q8_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(m, K, g->aq, g->ad, T, acc);
+        aieng_result r = AIENG__LAUNCHED("llama matmul");
+        if (r != AIENG_OK) return r;
+    }
+    return AIENG_OK;
+}
+static aieng_result aieng__ll_mm1(aieng_cuda_llama *g, const aieng__ll_mat *w, int T, float *y, int64_t ldy, int acc) {
+    return aieng__ll_mm(g, 1, &w, &y, &ldy, T, acc);
 }
 static unsigned aieng__ll_qblocks(int64_t nchunks) {
     return (unsigned)((nchunks + AIENG__LL_THREADS / 32 - 1) / (AIENG__LL_THREADS / 32));
 }
-/* one chunk of T <= n_batch tokens (ids already on the device) */
+/* one chunk of T <= n_batch tokens after g->n_past (n_past and the ids already in g->step) */
 static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logits) {
     const aieng_cuda_llama_desc *d = &g->hp;
     const int64_t D = d->n_embd, kvd = d->n_head_kv * d->head_dim, ff = d->n_ff, n_past = g->n_past;
@@ -2845,10 +2922,13 @@ static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logit
         const aieng__ll_layer *y = &g->L[l];
         aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->an, D, d->norm_eps, g->aq, g->ad);
         if ((r = AIENG__LAUNCHED("llama rmsnorm")) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wq, T, g->q, D, 0)) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wk, T, g->k, kvd, 0)) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wv, T, g->v, kvd, 0)) != AIENG_OK) return r;
-        aieng__ll_qkv_k<<<(unsigned)T, 256, 0, s>>>(g->q, g->k, g->v, g->cs, n_past, (int)D, (int)kvd, (int)d->head_dim,
+        {
+            const aieng__ll_mat *w[3] = {&y->wq, &y->wk, &y->wv};
+            float *const out[3] = {g->q, g->k, g->v};
+            const int64_t ld[3] = {D, kvd, kvd};
+            if ((r = aieng__ll_mm(g, 3, w, out, ld, T, 0)) != AIENG_OK) return r;
+        }
+        aieng__ll_qkv_k<<<(unsigned)T, 256, 0, s>>>(g->q, g->k, g->v, g->cs, g->step, (int)D, (int)kvd, (int)d->head_dim,
                                                    (int)d->n_rot, g->q16, y->kc, y->vc, g->seq_len, T);
         if ((r = AIENG__LAUNCHED("llama rope")) != AIENG_OK) return r;
         if (T == 1) { /* the cache as pages of 16 tokens, block table 0, 1, 2, ... */
@@ -2878,22 +2958,68 @@ static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logit
         if (r != AIENG_OK) return r;
         aieng__ll_quant_k<1><<<aieng__ll_qblocks(T * D / 32), AIENG__LL_THREADS, 0, s>>>(g->att16, NULL, T * D / 32, g->aq, g->ad);
         if ((r = AIENG__LAUNCHED("llama quantize")) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wo, T, g->x, D, 1)) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm1(g, &y->wo, T, g->x, D, 1)) != AIENG_OK) return r;
         aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->fn, D, d->norm_eps, g->aq, g->ad);
         if ((r = AIENG__LAUNCHED("llama rmsnorm")) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wg, T, g->hb, ff, 0)) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wu, T, g->hb2, ff, 0)) != AIENG_OK) return r;
+        {
+            const aieng__ll_mat *w[2] = {&y->wg, &y->wu};
+            float *const out[2] = {g->hb, g->hb2};
+            const int64_t ld[2] = {ff, ff};
+            if ((r = aieng__ll_mm(g, 2, w, out, ld, T, 0)) != AIENG_OK) return r;
+        }
         aieng__ll_quant_k<2><<<aieng__ll_qblocks(T * ff / 32), AIENG__LL_THREADS, 0, s>>>(g->hb, g->hb2, T * ff / 32, g->aq, g->ad);
         if ((r = AIENG__LAUNCHED("llama silu quantize")) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &y->wd, T, g->x, D, 1)) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm1(g, &y->wd, T, g->x, D, 1)) != AIENG_OK) return r;
     }
-    g->n_past += T;
     if (want_logits) {
         aieng__ll_normq_k<<<1, AIENG__LL_THREADS, 0, s>>>(g->x + (int64_t)(T - 1) * D, g->onorm, D, d->norm_eps, g->aq, g->ad);
         if ((r = AIENG__LAUNCHED("llama output norm")) != AIENG_OK) return r;
-        if ((r = aieng__ll_mm(g, &g->out, 1, g->logits, d->n_vocab, 0)) != AIENG_OK) return r;
+        if ((r = aieng__ll_mm1(g, &g->out, 1, g->logits, d->n_vocab, 0)) != AIENG_OK) return r;
     }
     return AIENG_OK;
+}
+/* One decode step (the token in g->step) by replaying its CUDA graph. The graph is captured
+   from aieng__ll_forward on the first step and again whenever a launch in it would differ:
+   paged decode's key splits (they grow with the context, every 256 keys or so) or the
+   workspace it writes them to (when there are several). Everything else a step depends on (n_past, the token)
+   is read from device memory, so a replay gives the bits of the step launched one
+   kernel at a time. About 13 kernels a layer: one graph launch instead of hundreds. */
+static aieng_result aieng__ll_graph_step(aieng_cuda_llama *g) {
+    aieng_cuda *cu = g->cu;
+    const aieng_cuda_llama_desc *d = &g->hp;
+    const int n_head_kv = (int)d->n_head_kv, group = (int)(d->n_head / d->n_head_kv);
+    int split_len, nsplit;
+    aieng_result r;
+    aieng__pd_split(cu, (int64_t)n_head_kv * ((group + AIENG__PD_G - 1) / AIENG__PD_G), g->n_past + 1, &split_len, &nsplit);
+    /* the workspace grows here, not inside the capture (no allocation or synchronisation there) */
+    if ((r = aieng__ws(cu, aieng__pd_ws_bytes(1, (int)d->n_head, nsplit, (int)d->head_dim))) != AIENG_OK) return r;
+    if (!g->graph || g->graph_split_len != split_len || g->graph_nsplit != nsplit || (nsplit > 1 && g->graph_ws != cu->ws)) {
+        cudaStream_t user = aieng__stream(cu);
+        cudaGraph_t graph = NULL;
+        cudaError_t e;
+        if (g->graph) cudaGraphExecDestroy(g->graph);
+        g->graph = NULL;
+        if (!g->capture && (r = aieng__cuda_err(cudaStreamCreateWithFlags(&g->capture, cudaStreamNonBlocking), "llama graph stream")) != AIENG_OK)
+            return r;
+        if ((r = aieng__cuda_err(cudaStreamBeginCapture(g->capture, cudaStreamCaptureModeThreadLocal), "llama graph capture")) != AIENG_OK)
+            return r;
+        cu->cfg.stream = (void *)g->capture;
+        r = aieng__ll_forward(g, 1, 1);
+        cu->cfg.stream = (void *)user;
+        e = cudaStreamEndCapture(g->capture, &graph);
+        if (r == AIENG_OK) r = aieng__cuda_err(e, "llama graph capture");
+        if (r == AIENG_OK) r = aieng__cuda_err(cudaGraphInstantiateWithFlags(&g->graph, graph, 0), "llama graph instantiate");
+        if (graph) cudaGraphDestroy(graph);
+        if (r != AIENG_OK) {
+            g->graph = NULL;
+            return r;
+        }
+        g->graph_split_len = split_len;
+        g->graph_nsplit = nsplit;
+        g->graph_ws = cu->ws;
+        g->n_captures++;
+    }
+    return aieng__cuda_err(cudaGraphLaunch(g->graph, aieng__stream(cu)), "llama graph launch");
 }
 AIENG_API aieng_result aieng_cuda_llama_eval(aieng_cuda_llama *g, const int32_t *ids, int64_t n, float *logits) {
     int64_t done = 0;
@@ -2907,8 +3033,13 @@ AIENG_API aieng_result aieng_cuda_llama_eval(aieng_cuda_llama *g, const int32_t 
             return aieng_set_error(AIENG_ERR_RANGE, "cuda_llama_eval: token id %d out of range", (int)ids[i]);
     while (done < n) {
         const int64_t T = n - done < g->hp.n_batch ? n - done : g->hp.n_batch;
-        if ((r = aieng_cuda_upload(g->cu, g->ids, ids + done, (size_t)T * sizeof(int32_t))) != AIENG_OK) return r;
-        if ((r = aieng__ll_forward(g, (int)T, done + T == n)) != AIENG_OK) return r;
+        g->hstep[0] = (int32_t)g->n_past;
+        memcpy(g->hstep + 1, ids + done, (size_t)T * sizeof(int32_t));
+        if ((r = aieng_cuda_upload(g->cu, g->step, g->hstep, (size_t)(T + 1) * sizeof(int32_t))) != AIENG_OK) return r;
+        if (T == 1 && !g->cu->cfg.no_graphs) r = aieng__ll_graph_step(g);
+        else r = aieng__ll_forward(g, (int)T, done + T == n);
+        if (r != AIENG_OK) return r;
+        g->n_past += T;
         done += T;
     }
     if (logits) return aieng_cuda_download(g->cu, logits, g->logits, (size_t)g->hp.n_vocab * sizeof(float));

@@ -11,7 +11,7 @@
    up to the same divergence. Prints prefill and decode tokens/s of both paths and
    RESULT lines for tools/gpu_session.sh's table. Exit status 1 on a real mismatch.
    --time-layers L: also times prefill (--time-prompt tokens) and decode (--time-gen
-   tokens) with the file's layers repeated up to L (a 12-layer cut of SmolLM2, see
+   tokens, with and without CUDA graphs, medians of 3) with the file's layers repeated up to L (a 12-layer cut of SmolLM2, see
    tools/llama_truncate.c, repeated to 30 does the full model's work per token).
      nvcc -std=c++14 -O3 -arch=native -I. bench/cuda_llama.cu -o build/cuda_llama
      ./build/cuda_llama [-m MODEL] [-n N] [--prompts K] [--tie T] [--no-generate]
@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -207,7 +208,12 @@ int main(int argc, char **argv) {
         d.n_layer = time_layers;
         d.n_ctx = time_prompt + time_gen + 1;
         if (r == AIENG_OK) r = aieng_cuda_llama_new(&cu, &d, &gt);
-        for (int rep = 0; rep < 2 && r == AIENG_OK; rep++) { /* the first run warms up */
+        /* decode with each step replayed from its CUDA graph (the default) and launched kernel
+           by kernel (config.no_graphs), alternating, the first round a warm-up; medians of 3 */
+        std::vector<double> tps, tds[2];
+        for (int rep = 0; rep < 7 && r == AIENG_OK; rep++) {
+            const int nog = rep & 1;
+            cu.cfg.no_graphs = nog;
             aieng_cuda_llama_kv_truncate(gt, 0);
             t = aieng_run_gpu_now();
             r = aieng_cuda_llama_eval(gt, ids.data(), time_prompt, lg.data());
@@ -218,14 +224,26 @@ int main(int argc, char **argv) {
                 r = aieng_cuda_llama_eval(gt, &id, 1, lg.data());
             }
             const double td = aieng_run_gpu_now() - t;
-            if (rep == 1 && r == AIENG_OK) {
-                printf("%d layers (the file's %lld repeated): prefill %d tokens %.1f tok/s, decode %d tokens %.1f tok/s\n",
-                       time_layers, (long long)hp->n_layer, time_prompt, time_prompt / tp, time_gen, time_gen / td);
-                printf("RESULT llama_%dL_prefill%d ms=%.3f value=%.1f unit=tok/s check=timing\n", time_layers, time_prompt,
-                       1e3 * tp / time_prompt, time_prompt / tp);
-                printf("RESULT llama_%dL_decode ms=%.3f value=%.1f unit=tok/s check=timing\n", time_layers, 1e3 * td / time_gen,
-                       time_gen / td);
+            if (rep >= 1) {
+                tps.push_back(tp);
+                tds[nog].push_back(td);
             }
+        }
+        cu.cfg.no_graphs = 0;
+        if (r == AIENG_OK) {
+            std::sort(tps.begin(), tps.end());
+            std::sort(tds[0].begin(), tds[0].end());
+            std::sort(tds[1].begin(), tds[1].end());
+            const double tp = tps[tps.size() / 2], td = tds[0][tds[0].size() / 2], tn = tds[1][tds[1].size() / 2];
+            printf("%d layers (the file's %lld repeated): prefill %d tokens %.1f tok/s, decode %d tokens %.1f tok/s with CUDA graphs, "
+                   "%.1f tok/s kernel by kernel (%.2fx)\n", time_layers, (long long)hp->n_layer, time_prompt, time_prompt / tp,
+                   time_gen, time_gen / td, time_gen / tn, tn / td);
+            printf("RESULT llama_%dL_prefill%d ms=%.3f value=%.1f unit=tok/s check=timing\n", time_layers, time_prompt,
+                   1e3 * tp / time_prompt, time_prompt / tp);
+            printf("RESULT llama_%dL_decode ms=%.3f value=%.1f unit=tok/s check=timing\n", time_layers, 1e3 * td / time_gen,
+                   time_gen / td);
+            printf("RESULT llama_%dL_decode_nographs ms=%.3f value=%.1f unit=tok/s check=timing\n", time_layers,
+                   1e3 * tn / time_gen, time_gen / tn);
         }
         if (r != AIENG_OK) { printf("timing: %s\n", aieng_last_error()); bad = 1; }
         aieng_cuda_llama_free(gt);

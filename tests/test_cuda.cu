@@ -707,13 +707,14 @@ static void *tiny_llama(size_t *size) {
     put_tensor(w, "token_embd.weight", AIENG_QUANT_Q8_0, LD, LV, 1.0f, 0.0f, keep);
     put_tensor(w, "output_norm.weight", AIENG_QUANT_F32, LD, 1, 0.2f, 1.0f, keep);
     for (int l = 0; l < LL; l++) {
-        /* every matrix type in each layer, in a different place per layer */
+        /* every matrix type in a different place per layer; the launches that share one type
+           across matrices of the same input: q and k (layer 0), q, k and v, gate and up (layer 1) */
         const int qa = l ? AIENG_QUANT_Q8_0 : AIENG_QUANT_Q4_1, qb = l ? AIENG_QUANT_Q4_1 : AIENG_QUANT_Q4_0;
 #define LT(nm, qt, nin, nout, sc, off) do { snprintf(name, sizeof name, "blk.%d." nm, l); put_tensor(w, name, qt, nin, nout, sc, off, keep); } while (0)
         LT("attn_norm.weight", AIENG_QUANT_F32, LD, 1, 0.2f, 1.0f);
         LT("ffn_norm.weight", AIENG_QUANT_F32, LD, 1, 0.2f, 1.0f);
         LT("attn_q.weight", AIENG_QUANT_Q4_1, LD, LD, 0.15f, 0.0f);
-        LT("attn_k.weight", qa, LD, LD / LH * LHKV, 0.15f, 0.0f);
+        LT("attn_k.weight", AIENG_QUANT_Q4_1, LD, LD / LH * LHKV, 0.15f, 0.0f);
         LT("attn_v.weight", qb, LD, LD / LH * LHKV, 0.1f, 0.0f);
         LT("attn_output.weight", qa, LD, LD, 0.1f, 0.0f);
         LT("ffn_gate.weight", AIENG_QUANT_Q4_1, LD, LFF, 0.1f, 0.0f);
@@ -792,6 +793,58 @@ static void test_llama(void) {
         std::vector<int32_t> many(LCTX, 1);
         CHECK(aieng_cuda_llama_eval(g, many.data(), LCTX, NULL) == AIENG_ERR_RANGE, "context overflow accepted");
         CHECK(aieng_cuda_llama_kv_truncate(g, 11) == AIENG_ERR_RANGE, "truncate past n_past accepted");
+        aieng_cuda_llama_free(g);
+    }
+    /* decode steps replayed from a CUDA graph (the default) against the same steps launched
+       kernel by kernel (config.no_graphs): the same bits at every position, across the
+       context lengths where paged decode's key splits change (the graph is captured again
+       there, and only there), after kv_truncate back to a shorter context, and after the
+       workspace moved. The GPU copy gets a longer context than the CPU model's. */
+    OK(aieng_cuda_llama_from_model(&g_cu, m, 640, 64, &g));
+    if (g) {
+        const int P = 250, N = 16;
+        std::vector<int32_t> prompt(P);
+        std::vector<float> a(LV), b(LV);
+        for (auto &t : prompt) t = (int32_t)(aieng_rng_u32(&g_rng) % LV);
+        g_cu.cfg.no_graphs = 0;
+        OK(aieng_cuda_llama_eval(g, prompt.data(), P, a.data()));
+        int keys = 0, last_split = -1, last_n = -1, bad = 0;
+        auto step = [&](int32_t id, const char *when) {
+            const int64_t pos = aieng_cuda_llama_n_past(g);
+            int sl, ns;
+            aieng__pd_split(&g_cu, 1, pos + 1, &sl, &ns); /* LHKV = 1 head, one group */
+            if (sl != last_split || ns != last_n) keys++;
+            last_split = sl;
+            last_n = ns;
+            g_cu.cfg.no_graphs = 1;
+            OK(aieng_cuda_llama_eval(g, &id, 1, b.data()));
+            OK(aieng_cuda_llama_kv_truncate(g, pos));
+            g_cu.cfg.no_graphs = 0;
+            OK(aieng_cuda_llama_eval(g, &id, 1, a.data()));
+            if (memcmp(a.data(), b.data(), LV * sizeof(float)) != 0 && bad++ == 0)
+                CHECK(0, "llama graph %s: step at position %lld differs from the kernel-by-kernel step", when, (long long)pos);
+        };
+        for (int i = 0; i < N; i++) step(prompt[i], "decode");
+        CHECK(aieng_cuda_llama_n_past(g) == P + N, "n_past %lld after the graph steps", (long long)aieng_cuda_llama_n_past(g));
+        CHECK(keys >= 2, "the graph test did not cross a change of key splits (%d)", keys);
+        CHECK(g->n_captures == keys, "llama graph captured %lld times for %d split configurations", (long long)g->n_captures, keys);
+        { /* the workspace moves (as when another call needs more): the graph must not write the old one */
+            void *moved = NULL;
+            OK(aieng_cuda_malloc(&g_cu, &moved, g_cu.ws_bytes + 4096));
+            if (moved) {
+                aieng_cuda_free(&g_cu, g_cu.ws);
+                g_cu.ws = moved;
+                g_cu.ws_bytes += 4096;
+            }
+            OK(aieng_cuda_llama_kv_truncate(g, P + 8)); /* 259 keys: two splits, so the workspace is used */
+            step(prompt[3], "after the workspace moved");
+            CHECK(g->graph_ws == g_cu.ws && g->n_captures == keys + 1, "llama graph: not captured again on the moved workspace");
+        }
+        OK(aieng_cuda_llama_kv_truncate(g, 100));
+        for (int i = 0; i < 3; i++) step(prompt[i], "after kv_truncate");
+        CHECK(g->n_captures == keys + 1, "llama graph captured %lld times for %d split configurations and a move",
+              (long long)g->n_captures, keys);
+        CHECK(bad == 0, "llama graph: %d steps differ", bad);
         aieng_cuda_llama_free(g);
     }
     aieng_model_free(m);

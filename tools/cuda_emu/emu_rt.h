@@ -71,7 +71,7 @@ static void emu_trampoline(void) {
     emu_T[emu_cur].state = 3;
     emu_check_release();
 }
-template <typename F> static void emu_launch(dim3 grid, dim3 block, F f) {
+template <typename F> static void emu_run(dim3 grid, dim3 block, F f) {
     gridDim = grid;
     blockDim = block;
     emu_n = (int)(block.x * block.y * block.z);
@@ -110,6 +110,18 @@ template <typename F> static void emu_launch(dim3 grid, dim3 block, F f) {
                     if (!ran) { fprintf(stderr, "emu: deadlock (threads wait at a barrier others never reach)\n"); abort(); }
                 }
             }
+}
+
+/* stream capture: while emu_capture is set, launches, copies and memsets are recorded, in
+   order, instead of run; a graph replays them (one stream, as aieng_cuda.h captures) */
+static std::vector<std::function<void()>> *emu_capture;
+struct CUgraph_st { std::vector<std::function<void()>> ops; };
+struct CUgraphExec_st { std::vector<std::function<void()>> ops; };
+static int emu_streams;
+template <typename F, typename... A> static void emu_launch(dim3 grid, dim3 block, F f, A... args) {
+    auto call = [=]() { f(args...); }; /* the arguments as they are now */
+    if (emu_capture) emu_capture->push_back([=]() { emu_run(grid, block, call); });
+    else emu_run(grid, block, call);
 }
 
 /* warp collectives */
@@ -238,11 +250,46 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp *p, int) {
     return cudaSuccess;
 }
 cudaError_t cudaDeviceGetAttribute(int *v, cudaDeviceAttr, int) { *v = emu_optin; return cudaSuccess; }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) { return emu_capture ? cudaErrorStreamCaptureUnsupported : cudaSuccess; }
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t *s, unsigned int) { *s = (cudaStream_t)(uintptr_t)(0x1000 + 16 * ++emu_streams); return cudaSuccess; }
+cudaError_t cudaStreamDestroy(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamBeginCapture(cudaStream_t s, enum cudaStreamCaptureMode) {
+    if (!s || emu_capture) return cudaErrorStreamCaptureUnsupported; /* not the legacy stream, not twice */
+    emu_capture = new std::vector<std::function<void()>>();
+    return cudaSuccess;
+}
+cudaError_t cudaStreamEndCapture(cudaStream_t, cudaGraph_t *g) {
+    if (!emu_capture) return cudaErrorIllegalState;
+    *g = new CUgraph_st;
+    (*g)->ops.swap(*emu_capture);
+    delete emu_capture;
+    emu_capture = NULL;
+    return cudaSuccess;
+}
+cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *x, cudaGraph_t g, unsigned long long) {
+    *x = new CUgraphExec_st;
+    (*x)->ops = g->ops;
+    return cudaSuccess;
+}
+cudaError_t cudaGraphLaunch(cudaGraphExec_t x, cudaStream_t) {
+    if (emu_capture) return cudaErrorStreamCaptureUnsupported;
+    for (auto &op : x->ops) op();
+    return cudaSuccess;
+}
+cudaError_t cudaGraphDestroy(cudaGraph_t g) { delete g; return cudaSuccess; }
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t x) { delete x; return cudaSuccess; }
 cudaError_t cudaMalloc(void **p, size_t n) { *p = aligned_alloc(256, (n + 255) / 256 * 256); return *p ? cudaSuccess : cudaErrorMemoryAllocation; }
 cudaError_t cudaFree(void *p) { free(p); return cudaSuccess; }
-cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, cudaMemcpyKind, cudaStream_t) { memcpy(d, s, n); return cudaSuccess; }
-cudaError_t cudaMemsetAsync(void *d, int v, size_t n, cudaStream_t) { memset(d, v, n); return cudaSuccess; }
+cudaError_t cudaMemcpyAsync(void *d, const void *s, size_t n, cudaMemcpyKind, cudaStream_t) {
+    if (emu_capture) emu_capture->push_back([=]() { memcpy(d, s, n); });
+    else memcpy(d, s, n);
+    return cudaSuccess;
+}
+cudaError_t cudaMemsetAsync(void *d, int v, size_t n, cudaStream_t) {
+    if (emu_capture) emu_capture->push_back([=]() { memset(d, v, n); });
+    else memset(d, v, n);
+    return cudaSuccess;
+}
 template <typename F> static cudaError_t cudaFuncSetAttribute(F *, cudaFuncAttribute, int v) {
     if (v > emu_optin) { fprintf(stderr, "emu: %d bytes of dynamic shared memory > %d\n", v, emu_optin); return cudaErrorInvalidValue; }
     return cudaSuccess;

@@ -1,5 +1,6 @@
 """Writes a CPU-emulation copy of aieng_cuda.h: the PTX helpers (ldmatrix, mma) and the
-CUDA runtime come from emu_rt.h, kernel launches become emu_launch calls.
+CUDA runtime come from emu_rt.h, kernel launches become emu_launch calls (recorded instead of
+run while a stream captures a graph).
 Usage: python3 transform.py aieng_cuda.h OUT_DIR/aieng_cuda.h"""
 import re, sys
 src = open(sys.argv[1]).read()
@@ -20,7 +21,7 @@ s = s.replace('extern __shared__ __align__(16) unsigned char aieng__smem[];', 'u
 s = s.replace('__shared__', 'static')
 s = s.replace('__launch_bounds__(WM *WN * 32)', '')
 
-# kernel launches: NAME<<<CFG>>>(ARGS)  ->  emu_launch(dim3(grid), dim3(block), [&] { NAME(ARGS); })
+# kernel launches: NAME<<<CFG>>>(ARGS)  ->  emu_launch(dim3(grid), dim3(block), [=](auto... xs) { NAME(xs...); }, ARGS)
 out = []
 i = 0
 while True:
@@ -62,7 +63,11 @@ while True:
             cur += ch
     parts.append(cur)
     out.append(s[i:k])
-    out.append('emu_launch(dim3(%s), dim3(%s), [&] { %s(%s); })' % (parts[0].strip(), parts[1].strip(), name, args))
+    # the arguments are evaluated at the launch and kept by value, as CUDA does (a captured
+    # graph replays them); NULL -> nullptr so that it still converts to any pointer parameter
+    args = re.sub(r'\bNULL\b', 'nullptr', args)
+    out.append('emu_launch(dim3(%s), dim3(%s), [=](auto... xs) { %s(xs...); }%s)' %
+               (parts[0].strip(), parts[1].strip(), name, ', ' + args if args.strip() else ''))
     i = m + 1
 s = ''.join(out)
 open(sys.argv[2], 'w').write(s)
