@@ -147,7 +147,9 @@
      0.4.0  aieng_cuda_config.matvec_variant: a second quantized matvec kernel
             (rows staged through shared memory with cp.async), not the default
      0.5.0  aieng_cuda_llama decode steps replay a captured CUDA graph
-            (aieng_cuda_config.no_graphs turns it off)
+            (aieng_cuda_config.no_graphs turns it off); its matrices may also be
+            Q5_0, Q5_1, Q4_K and Q6_K (Q4_K_M files), the k-quants against Q8_K
+            activations as on the CPU; q/k/v and gate/up share launches
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
@@ -281,6 +283,8 @@ AIENG_EXTERN_C_BEGIN
 #define AIENG_CUDA_F16 1
 #define AIENG_CUDA_Q4_0 2
 #define AIENG_CUDA_Q4_1 3
+#define AIENG_CUDA_Q5_0 6
+#define AIENG_CUDA_Q5_1 7
 #define AIENG_CUDA_Q8_0 8
 #define AIENG_CUDA_Q4_K 12
 #define AIENG_CUDA_Q6_K 14
@@ -411,12 +415,14 @@ AIENG_API aieng_result aieng_cuda_matvec_q(aieng_cuda *cu, int qtype, const void
 AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K);
 
 /* ---- Llama forward pass (SmolLM2 and the like) on the GPU
-   Weights stay in their GGUF blocks (Q4_0, Q4_1, Q8_0 matrices; F32 norms),
-   uploaded once. Every matrix product quantizes its activations to 8 bits per
-   32 values as ggml does (Q8_1: d = amax/127, q = round-half-even(x/d),
-   s = d·Σq) and sums whole blocks with integer dot products (dp4a), so it
-   computes what aieng_transformer.h's CPU path computes, up to the order of
-   the float sums. RMSNorm (sum of squares in double), RoPE (a cos/sin table
+   Weights stay in their GGUF blocks (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q6_K
+   matrices, so the usual Q4_K_M files too; F32 norms), uploaded once. Every
+   matrix product quantizes its activations to 8 bits as ggml's CPU path does
+   (per 32 values for the 32-value types, Q8_1: d = amax/127, q =
+   round-half-even(x/d), s = d·Σq; per 256 for the k-quants, Q8_K: d = m/−127
+   with m the first value of largest magnitude, sums per 32) and sums whole
+   blocks with integer dot products (dp4a), so it computes what
+   aieng_transformer.h's CPU path computes, up to the order of the float sums. RMSNorm (sum of squares in double), RoPE (a cos/sin table
    computed on the host exactly as the CPU path's rope cache; adjacent pairs,
    the layout of GGUF llama files), SiLU·mul, and an F16 KV cache
    [n_ctx][n_head_kv][head_dim] per layer, read by aieng_cuda_paged_decode for
@@ -426,7 +432,8 @@ AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K);
    (see no_graphs). head_dim must be 64 or 128, n_embd and n_ff multiples of 32. */
 typedef struct aieng_cuda_weight {
     const void *data; /* host bytes in GGUF blocks: n_out rows of n_in values */
-    int type;         /* AIENG_CUDA_Q4_0, Q4_1 or Q8_0 (the embedding table also F32 or F16) */
+    int type;         /* AIENG_CUDA_Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K or Q6_K (k-quants: n_in a
+                         multiple of 256); the embedding table also F32 or F16 */
     int64_t n_in, n_out;
 } aieng_cuda_weight;
 typedef struct aieng_cuda_llama_layer {
@@ -2367,6 +2374,8 @@ AIENG_API size_t aieng_cuda_row_bytes(int qtype, int64_t K) {
     case AIENG_CUDA_Q8_0: qk = 32; bytes = 34; break;
     case AIENG_CUDA_Q4_0: qk = 32; bytes = 18; break;
     case AIENG_CUDA_Q4_1: qk = 32; bytes = 20; break;
+    case AIENG_CUDA_Q5_0: qk = 32; bytes = 22; break;
+    case AIENG_CUDA_Q5_1: qk = 32; bytes = 24; break;
     case AIENG_CUDA_Q4_K: qk = 256; bytes = 144; break;
     case AIENG_CUDA_Q6_K: qk = 256; bytes = 210; break;
     default: return 0;
@@ -2484,9 +2493,52 @@ static __device__ __forceinline__ void aieng__ll_q8(float v, int8_t *q, float2 *
     for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
     if (lane == 0) *ds = make_float2(__half2float(__float2half_rn(d)), __half2float(__float2half_rn(__fmul_rn(d, (float)s))));
 }
+/* Quantizes 256 values, 8 a lane (lane l: 8l .. 8l+7), as aieng_quant.h's Q8_K (ggml's
+   quantize_row_q8_K): m = the first value of largest magnitude, iscale = −127/m,
+   q = round-half-even(iscale·v) clamped to [−128, 127], d = 1/iscale; sums of q per 32. */
+static __device__ __forceinline__ void aieng__ll_q8k(const float v[8], int8_t *q, float *d, int *bsum) {
+    const int lane = threadIdx.x & 31;
+    float amax = 0.0f, mv = 0.0f;
+    int idx = 256;
+#pragma unroll
+    for (int i = 0; i < 8; i++)
+        if (fabsf(v[i]) > amax) { amax = fabsf(v[i]); idx = 8 * lane + i; }
+    for (int o = 16; o > 0; o >>= 1) {
+        const float oa = __shfl_xor_sync(0xffffffffu, amax, o);
+        const int oi = __shfl_xor_sync(0xffffffffu, idx, o);
+        if (oa > amax || (oa == amax && oi < idx)) { amax = oa; idx = oi; }
+    }
+#pragma unroll
+    for (int i = 0; i < 8; i++)
+        if (8 * lane + i == idx) mv = v[i];
+    const float m = __shfl_sync(0xffffffffu, mv, (idx >> 3) & 31);
+    const float iscale = amax != 0.0f ? __fdiv_rn(-127.0f, m) : 0.0f;
+    uint32_t w[2] = {0u, 0u};
+    int sum = 0;
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        int qi = __float2int_rn(__fmul_rn(iscale, v[i]));
+        qi = qi < -128 ? -128 : qi > 127 ? 127 : qi;
+        w[i >> 2] |= (uint32_t)(qi & 0xff) << (8 * (i & 3));
+        sum += qi;
+    }
+    reinterpret_cast<uint2 *>(q)[lane] = make_uint2(w[0], w[1]);
+    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+    sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+    if ((lane & 3) == 0) bsum[lane >> 2] = sum;
+    if (lane == 0) *d = amax != 0.0f ? __fdiv_rn(1.0f, iscale) : 0.0f;
+}
+/* the activations of one matrix product: Q8_1 per 32 values (q, (d, s)), and for the
+   k-quants Q8_K per 256 (qk, dk, sums per 32 in sk) when sk is not NULL */
+typedef struct aieng__ll_act {
+    int8_t *q, *qk;
+    float2 *d;
+    float *dk;
+    int *sk;
+} aieng__ll_act;
 /* one row per block: y = (x·1/sqrt(mean(x²) + eps))·w (squares summed in double), quantized */
 __global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_normq_k(const float *x, const float *w, int64_t n, float eps,
-                                                                      int8_t *aq, float2 *ad) {
+                                                                      aieng__ll_act a) {
     __shared__ double red[AIENG__LL_THREADS / 32];
     __shared__ float scale_s;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -2506,19 +2558,40 @@ __global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_normq_k(const flo
     const float sc = scale_s;
     for (int64_t c = warp; c < n / 32; c += AIENG__LL_THREADS / 32) {
         const int64_t i = c * 32 + lane;
-        aieng__ll_q8(__fmul_rn(__fmul_rn(xr[i], sc), w[i]), aq + t * n + c * 32, ad + t * (n / 32) + c);
+        aieng__ll_q8(__fmul_rn(__fmul_rn(xr[i], sc), w[i]), a.q + t * n + c * 32, a.d + t * (n / 32) + c);
     }
+    if (a.sk)
+        for (int64_t c = warp; c < n / 256; c += AIENG__LL_THREADS / 32) {
+            float v[8];
+#pragma unroll
+            for (int k = 0; k < 8; k++) {
+                const int64_t i = c * 256 + 8 * lane + k;
+                v[k] = __fmul_rn(__fmul_rn(xr[i], sc), w[i]);
+            }
+            aieng__ll_q8k(v, a.qk + t * n + c * 256, a.dk + t * (n / 256) + c, a.sk + t * (n / 32) + c * 8);
+        }
 }
-/* quantizes n/32 chunks: MODE 0 f32 values, 1 f16 values, 2 silu(a)·u (f32) */
-template <int MODE>
-__global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_quant_k(const void *a, const float *u, int64_t nchunks,
-                                                                      int8_t *aq, float2 *ad) {
-    const int64_t c = (int64_t)blockIdx.x * (AIENG__LL_THREADS / 32) + (threadIdx.x >> 5);
-    if (c >= nchunks) return; /* whole warps leave together */
-    const int64_t i = c * 32 + (threadIdx.x & 31);
+/* value i of a quantize kernel's input: MODE 0 f32 values, 1 f16 values, 2 silu(a)·u (f32) */
+template <int MODE> static __device__ __forceinline__ float aieng__ll_qval(const void *a, const float *u, int64_t i) {
     float v = MODE == 1 ? __half2float(((const __half *)a)[i]) : ((const float *)a)[i];
     if (MODE == 2) v = __fmul_rn(__fdiv_rn(v, __fadd_rn(1.0f, expf(-v))), u[i]);
-    aieng__ll_q8(v, aq + c * 32, ad + c);
+    return v;
+}
+/* quantizes n/32 chunks (a warp each), and n/256 blocks as Q8_K when q.sk is set (rows of a
+   multiple of 256 values, so that the blocks of a row are consecutive) */
+template <int MODE>
+__global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_quant_k(const void *a, const float *u, int64_t nchunks,
+                                                                      aieng__ll_act q) {
+    const int64_t c = (int64_t)blockIdx.x * (AIENG__LL_THREADS / 32) + (threadIdx.x >> 5);
+    const int lane = threadIdx.x & 31;
+    if (c >= nchunks) return; /* whole warps leave together */
+    aieng__ll_q8(aieng__ll_qval<MODE>(a, u, c * 32 + lane), q.q + c * 32, q.d + c);
+    if (q.sk && c < nchunks / 8) {
+        float v[8];
+#pragma unroll
+        for (int k = 0; k < 8; k++) v[k] = aieng__ll_qval<MODE>(a, u, c * 256 + 8 * lane + k);
+        aieng__ll_q8k(v, q.qk + c * 256, q.dk + c, q.sk + c * 8);
+    }
 }
 
 /* one GGUF weight block as eight 4-byte words lined up with the activation's words;
@@ -2527,7 +2600,7 @@ __global__ void __launch_bounds__(AIENG__LL_THREADS) aieng__ll_quant_k(const voi
    when the block starts 4-byte aligned, so nothing past its end is read): half the load
    instructions of 2-byte loads, each touching as many cache lines. */
 template <int QT> struct aieng__ll_w {
-    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18, NW = (BYTES + 2) / 4 };
+    enum { BYTES = QT == AIENG_CUDA_Q8_0 ? 34 : 18, NW = (BYTES + 2) / 4, MIN = 0 };
     static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
         const uintptr_t a = (uintptr_t)b;
         const uint32_t mis = (uint32_t)(a & 2u); /* 0 or 2 */
@@ -2551,7 +2624,7 @@ template <int QT> struct aieng__ll_w {
     }
 };
 template <> struct aieng__ll_w<AIENG_CUDA_Q4_1> {
-    enum { BYTES = 20 };
+    enum { BYTES = 20, MIN = 1 };
     static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
         const uint32_t *u = reinterpret_cast<const uint32_t *>(b);
         uint32_t dm = __ldg(u);
@@ -2563,6 +2636,96 @@ template <> struct aieng__ll_w<AIENG_CUDA_Q4_1> {
             w[i] = (int)(q & 0x0f0f0f0fu);
             w[4 + i] = (int)((q >> 4) & 0x0f0f0f0fu);
         }
+    }
+};
+/* 4 bytes at a 2-byte aligned address */
+static __device__ __forceinline__ uint32_t aieng__ll_ld4(const uint8_t *p) {
+    const uint16_t *h = reinterpret_cast<const uint16_t *>(p);
+    return (uint32_t)__ldg(h) | ((uint32_t)__ldg(h + 1) << 16);
+}
+/* bits 0..3 of b to bit 4 of bytes 0..3 (the fifth bit of Q5 values) */
+static __device__ __forceinline__ uint32_t aieng__ll_bit4(uint32_t b) {
+    return ((b & 1u) << 4) | ((b & 2u) << 11) | ((b & 4u) << 18) | ((b & 8u) << 25);
+}
+/* Q5_0 (22 bytes, 2-byte aligned): f16 d, 32 high bits, 16 bytes of nibbles; q − 16 */
+template <> struct aieng__ll_w<AIENG_CUDA_Q5_0> {
+    enum { BYTES = 22, MIN = 0 };
+    static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
+        const uint32_t qh = aieng__ll_ld4(b + 2);
+        d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(b)));
+        m = 0.0f;
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            const uint32_t q = aieng__ll_ld4(b + 6 + 4 * i);
+            w[i] = (int)__vsub4((q & 0x0f0f0f0fu) | aieng__ll_bit4(qh >> (4 * i)), 0x10101010u);
+            w[4 + i] = (int)__vsub4(((q >> 4) & 0x0f0f0f0fu) | aieng__ll_bit4(qh >> (16 + 4 * i)), 0x10101010u);
+        }
+    }
+};
+/* Q5_1 (24 bytes, 4-byte aligned): f16 d, f16 m, 32 high bits, 16 bytes of nibbles */
+template <> struct aieng__ll_w<AIENG_CUDA_Q5_1> {
+    enum { BYTES = 24, MIN = 1 };
+    static __device__ __forceinline__ void load(const uint8_t *b, int w[8], float &d, float &m) {
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(b);
+        const uint32_t dm = __ldg(u), qh = __ldg(u + 1);
+        d = aieng__h2f_bits((uint16_t)(dm & 0xffff));
+        m = aieng__h2f_bits((uint16_t)(dm >> 16));
+#pragma unroll
+        for (int i = 0; i < 4; i++) {
+            const uint32_t q = __ldg(u + 2 + i);
+            w[i] = (int)((q & 0x0f0f0f0fu) | aieng__ll_bit4(qh >> (4 * i)));
+            w[4 + i] = (int)(((q >> 4) & 0x0f0f0f0fu) | aieng__ll_bit4(qh >> (16 + 4 * i)));
+        }
+    }
+};
+/* k-quants, a lane per 32 values (sub-block j of a 256-value block): the 32 values as eight
+   words, the scales of its two halves (sc0, sc1), the sub-block's min (Q4_K), d and dmin */
+template <int QT> struct aieng__ll_wk;
+template <> struct aieng__ll_wk<AIENG_CUDA_Q4_K> {
+    enum { BYTES = 144 }; /* f16 d, f16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles */
+    static __device__ __forceinline__ void load(const uint8_t *b, int j, int w[8], int &sc0, int &sc1, int &mn, float &d,
+                                                float &dmin) {
+        const uint32_t *u = reinterpret_cast<const uint32_t *>(b); /* 144-byte blocks: 16-byte aligned rows */
+        const uint32_t dm = __ldg(u), s0 = __ldg(u + 1), s1 = __ldg(u + 2), s2 = __ldg(u + 3);
+        d = aieng__h2f_bits((uint16_t)(dm & 0xffff));
+        dmin = aieng__h2f_bits((uint16_t)(dm >> 16));
+        /* ggml's get_scale_min_k4(j): bytes j, j + 4 (j < 4), else j + 4 with the top bits of j − 4 and j */
+        const uint32_t sh = 8u * (uint32_t)(j & 3);
+        if (j < 4) {
+            sc0 = (int)((s0 >> sh) & 63u);
+            mn = (int)((s1 >> sh) & 63u);
+        } else {
+            sc0 = (int)(((s2 >> sh) & 15u) | (((s0 >> sh) >> 6 & 3u) << 4));
+            mn = (int)(((s2 >> sh) >> 4 & 15u) | (((s1 >> sh) >> 6 & 3u) << 4));
+        }
+        sc1 = sc0;
+        const uint4 *qp = reinterpret_cast<const uint4 *>(b + 16 + 32 * (j >> 1));
+        const uint4 q0 = __ldg(qp), q1 = __ldg(qp + 1);
+        const int nsh = 4 * (j & 1);
+        w[0] = (int)((q0.x >> nsh) & 0x0f0f0f0fu); w[1] = (int)((q0.y >> nsh) & 0x0f0f0f0fu);
+        w[2] = (int)((q0.z >> nsh) & 0x0f0f0f0fu); w[3] = (int)((q0.w >> nsh) & 0x0f0f0f0fu);
+        w[4] = (int)((q1.x >> nsh) & 0x0f0f0f0fu); w[5] = (int)((q1.y >> nsh) & 0x0f0f0f0fu);
+        w[6] = (int)((q1.z >> nsh) & 0x0f0f0f0fu); w[7] = (int)((q1.w >> nsh) & 0x0f0f0f0fu);
+    }
+};
+template <> struct aieng__ll_wk<AIENG_CUDA_Q6_K> {
+    enum { BYTES = 210 }; /* ql[128], qh[64], int8 scales[16], f16 d; 2-byte aligned */
+    static __device__ __forceinline__ void load(const uint8_t *b, int j, int w[8], int &sc0, int &sc1, int &mn, float &d,
+                                                float &dmin) {
+        const int h = j >> 2, s = j & 3; /* values 128h + 32s .. +31 */
+        const uint8_t *ql = b + 64 * h + 32 * (s & 1), *qh = b + 128 + 32 * h;
+        const int nsh = 4 * (s >> 1), hsh = 2 * s;
+#pragma unroll
+        for (int k = 0; k < 8; k++) {
+            const uint32_t lo = (aieng__ll_ld4(ql + 4 * k) >> nsh) & 0x0f0f0f0fu;
+            const uint32_t hi = ((aieng__ll_ld4(qh + 4 * k) >> hsh) & 0x03030303u) << 4;
+            w[k] = (int)__vsub4(lo | hi, 0x20202020u);
+        }
+        sc0 = (int)(int8_t)__ldg(b + 192 + 8 * h + 2 * s);
+        sc1 = (int)(int8_t)__ldg(b + 192 + 8 * h + 2 * s + 1);
+        mn = 0;
+        d = aieng__h2f_bits(__ldg(reinterpret_cast<const uint16_t *>(b + 208)));
+        dmin = 0.0f;
     }
 };
 #define AIENG__MMQ_WARPS 4
@@ -2621,14 +2784,14 @@ __global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmq_k(aieng__
                 is = __dp4a(w[7], a1.w, is);
                 const float2 ds = ad[t * nb + blk];
                 s[tt] = fmaf(__fmul_rn(d, ds.x), (float)is, s[tt]);
-                if (QT == AIENG_CUDA_Q4_1) sm[tt] = __fadd_rn(sm[tt], __fmul_rn(m, ds.y));
+                if (B::MIN) sm[tt] = __fadd_rn(sm[tt], __fmul_rn(m, ds.y));
             }
         }
 #pragma unroll
         for (int tt = 0; tt < AIENG__MMQ_TOK; tt++) {
             if (tt >= nt) break;
             float v = aieng__warp_sum(s[tt]);
-            if (QT == AIENG_CUDA_Q4_1) v = __fadd_rn(v, aieng__warp_sum(sm[tt]));
+            if (B::MIN) v = __fadd_rn(v, aieng__warp_sum(sm[tt]));
             if (lane == 0) {
                 float *yp = y + (int64_t)(t0 + tt) * ldy + row;
                 *yp = accumulate ? __fadd_rn(*yp, v) : v;
@@ -2636,31 +2799,128 @@ __global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmq_k(aieng__
         }
     }
 }
+/* the same for k-quant matrices against Q8_K activations (qk, dk per 256, sk per 32): a lane per
+   32 values; the 8 lanes of a 256-value block add their integer sums (Σ scale·Σq·q8, and
+   Σ min·Σq8) before the block's float term, as aieng_quant.h's dot product does:
+   (d·d8)·isum − (dmin·d8)·msum */
+template <int QT>
+__global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmqk_k(aieng__ll_mmq_args m, int64_t K, aieng__ll_act a,
+                                                                         int T, int accumulate) {
+    typedef aieng__ll_wk<QT> B;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp, ldy = 0;
+    const uint8_t *W = NULL;
+    float *y = NULL;
+#pragma unroll
+    for (int i = 0; i < AIENG__MMQ_SEGS; i++)
+        if (!W && i < m.nseg) {
+            if (row < m.M[i]) W = m.W[i], y = m.y[i], ldy = m.ldy[i];
+            else row -= m.M[i];
+        }
+    if (!W) return;
+    const int64_t nsub = K / 32, nsb = K / 256;
+    const uint8_t *wr = W + row * nsb * B::BYTES;
+    for (int t0 = 0; t0 < T; t0 += AIENG__MMQ_TOK) {
+        const int nt = min(AIENG__MMQ_TOK, T - t0);
+        float s[AIENG__MMQ_TOK];
+#pragma unroll
+        for (int i = 0; i < AIENG__MMQ_TOK; i++) s[i] = 0.0f;
+        for (int64_t base = 0; base < nsub; base += 32) { /* nsub is a multiple of 8: whole blocks are on or off */
+            const int64_t blk = base + lane;
+            const bool on = blk < nsub;
+            int w[8] = {0, 0, 0, 0, 0, 0, 0, 0}, sc0 = 0, sc1 = 0, mn = 0;
+            float d = 0.0f, dmin = 0.0f;
+            if (on) B::load(wr + (blk >> 3) * B::BYTES, (int)(blk & 7), w, sc0, sc1, mn, d, dmin);
+#pragma unroll
+            for (int tt = 0; tt < AIENG__MMQ_TOK; tt++) {
+                if (tt >= nt) break;
+                const int64_t t = t0 + tt;
+                int is = 0, ms = 0;
+                float yd = 0.0f;
+                if (on) {
+                    const int4 *ap = reinterpret_cast<const int4 *>(a.qk + t * K + blk * 32);
+                    const int4 a0 = ap[0], a1 = ap[1];
+                    int lo = __dp4a(w[0], a0.x, 0);
+                    lo = __dp4a(w[1], a0.y, lo);
+                    lo = __dp4a(w[2], a0.z, lo);
+                    lo = __dp4a(w[3], a0.w, lo);
+                    int hi = __dp4a(w[4], a1.x, 0);
+                    hi = __dp4a(w[5], a1.y, hi);
+                    hi = __dp4a(w[6], a1.z, hi);
+                    hi = __dp4a(w[7], a1.w, hi);
+                    is = sc0 * lo + sc1 * hi;
+                    ms = mn * a.sk[t * nsub + blk];
+                    yd = a.dk[t * nsb + (blk >> 3)];
+                }
+                for (int o = 1; o < 8; o <<= 1) {
+                    is += __shfl_xor_sync(0xffffffffu, is, o);
+                    ms += __shfl_xor_sync(0xffffffffu, ms, o);
+                }
+                if (on && (lane & 7) == 0)
+                    s[tt] = __fadd_rn(s[tt], __fsub_rn(__fmul_rn(__fmul_rn(d, yd), (float)is), __fmul_rn(__fmul_rn(dmin, yd), (float)ms)));
+            }
+        }
+#pragma unroll
+        for (int tt = 0; tt < AIENG__MMQ_TOK; tt++) {
+            if (tt >= nt) break;
+            const float v = aieng__warp_sum(s[tt]);
+            if (lane == 0) {
+                float *yp = y + (int64_t)(t0 + tt) * ldy + row;
+                *yp = accumulate ? __fadd_rn(*yp, v) : v;
+            }
+        }
+    }
+}
+/* value i of a row of the embedding table, dequantized as aieng_quant.h does */
+static __device__ float aieng__ll_deq(const uint8_t *row, int type, int64_t i) {
+    const int64_t b = i / 32;
+    const int j = (int)(i % 32);
+    if (type == AIENG_CUDA_F32) return reinterpret_cast<const float *>(row)[i];
+    if (type == AIENG_CUDA_F16) return aieng__h2f_bits(reinterpret_cast<const uint16_t *>(row)[i]);
+    if (type == AIENG_CUDA_Q8_0) {
+        const uint8_t *bl = row + b * 34;
+        return __fmul_rn((float)(int8_t)bl[2 + j], aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))));
+    }
+    if (type == AIENG_CUDA_Q4_0 || type == AIENG_CUDA_Q5_0) {
+        const int five = type == AIENG_CUDA_Q5_0;
+        const uint8_t *bl = row + b * (five ? 22 : 18), *qs = bl + (five ? 6 : 2);
+        int q = j < 16 ? (qs[j] & 15) : (qs[j - 16] >> 4);
+        if (five) q |= (int)((((uint32_t)bl[2] | ((uint32_t)bl[3] << 8) | ((uint32_t)bl[4] << 16) | ((uint32_t)bl[5] << 24)) >> j) & 1u) << 4;
+        return __fmul_rn((float)(q - (five ? 16 : 8)), aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))));
+    }
+    if (type == AIENG_CUDA_Q4_1 || type == AIENG_CUDA_Q5_1) {
+        const int five = type == AIENG_CUDA_Q5_1;
+        const uint8_t *bl = row + b * (five ? 24 : 20), *qs = bl + (five ? 8 : 4);
+        int q = j < 16 ? (qs[j] & 15) : (qs[j - 16] >> 4);
+        if (five) q |= (int)((((uint32_t)bl[4] | ((uint32_t)bl[5] << 8) | ((uint32_t)bl[6] << 16) | ((uint32_t)bl[7] << 24)) >> j) & 1u) << 4;
+        return __fadd_rn(__fmul_rn((float)q, aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8)))),
+                         aieng__h2f_bits((uint16_t)(bl[2] | (bl[3] << 8))));
+    }
+    const int64_t sb = i / 256;
+    const int k = (int)(i % 256);
+    if (type == AIENG_CUDA_Q4_K) {
+        const uint8_t *bl = row + sb * 144, *sc = bl + 4;
+        const int c = k / 64, l = k % 64, sj = 2 * c + (l >= 32);
+        const int q = l < 32 ? (bl[16 + 32 * c + l] & 15) : (bl[16 + 32 * c + l - 32] >> 4);
+        int scale, mn;
+        if (sj < 4) { scale = sc[sj] & 63; mn = sc[sj + 4] & 63; }
+        else { scale = (sc[sj + 4] & 15) | ((sc[sj - 4] >> 6) << 4); mn = (sc[sj + 4] >> 4) | ((sc[sj] >> 6) << 4); }
+        const float d = aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))), dmin = aieng__h2f_bits((uint16_t)(bl[2] | (bl[3] << 8)));
+        return __fsub_rn(__fmul_rn(__fmul_rn(d, (float)scale), (float)q), __fmul_rn(dmin, (float)mn));
+    }
+    /* Q6_K */
+    const uint8_t *bl = row + sb * 210;
+    const int h = k / 128, r = k % 128, qs = r / 32, l = r % 32;
+    const int ql = bl[64 * h + 32 * (qs & 1) + l];
+    const int q = (((qs >> 1) ? ql >> 4 : ql & 15) | (((bl[128 + 32 * h + l] >> (2 * qs)) & 3) << 4)) - 32;
+    const int scale = (int8_t)bl[192 + 8 * h + l / 16 + 2 * qs];
+    return __fmul_rn(__fmul_rn(aieng__h2f_bits((uint16_t)(bl[208] | (bl[209] << 8))), (float)scale), (float)q);
+}
 /* x[t] = row ids[t] of the embedding table, dequantized */
 __global__ void aieng__ll_embed_k(const uint8_t *E, int type, int64_t D, size_t row_bytes, const int32_t *ids, float *x) {
     const int64_t t = blockIdx.x;
     const uint8_t *row = E + (size_t)ids[t] * row_bytes;
-    for (int64_t i = threadIdx.x; i < D; i += blockDim.x) {
-        const int64_t b = i / 32;
-        const int j = (int)(i % 32);
-        float v;
-        if (type == AIENG_CUDA_F32) v = reinterpret_cast<const float *>(row)[i];
-        else if (type == AIENG_CUDA_F16) v = aieng__h2f_bits(reinterpret_cast<const uint16_t *>(row)[i]);
-        else if (type == AIENG_CUDA_Q8_0) {
-            const uint8_t *bl = row + b * 34;
-            v = __fmul_rn((float)(int8_t)bl[2 + j], aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))));
-        } else if (type == AIENG_CUDA_Q4_0) {
-            const uint8_t *bl = row + b * 18;
-            const int q = j < 16 ? (bl[2 + j] & 15) : (bl[2 + j - 16] >> 4);
-            v = __fmul_rn((float)(q - 8), aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8))));
-        } else {
-            const uint8_t *bl = row + b * 20;
-            const int q = j < 16 ? (bl[4 + j] & 15) : (bl[4 + j - 16] >> 4);
-            v = __fadd_rn(__fmul_rn((float)q, aieng__h2f_bits((uint16_t)(bl[0] | (bl[1] << 8)))),
-                          aieng__h2f_bits((uint16_t)(bl[2] | (bl[3] << 8))));
-        }
-        x[t * D + i] = v;
-    }
+    for (int64_t i = threadIdx.x; i < D; i += blockDim.x) x[t * D + i] = aieng__ll_deq(row, type, i);
 }
 /* per token: RoPE (adjacent pairs, cos/sin from the table) on q and k; q -> f16 q16,
    k and v -> f16 cache rows at position n_past + t; the sequence length for paged decode.
@@ -2708,8 +2968,8 @@ struct aieng_cuda_llama {
     int32_t *bt, *seq_len, *step, *ids; /* step: n_past, then the ids (one upload a call) */
     int32_t *hstep;                     /* its host copy */
     __half *q16, *att16;
-    int8_t *aq;
-    float2 *ad;
+    aieng__ll_act act;                  /* the quantized activations of the next matrix product */
+    int kq;                             /* some matrix is a k-quant: Q8_K activations too */
     int64_t n_past, block_size, num_blocks;
     /* the decode step as a CUDA graph, valid while paged decode's key splits and the
        workspace it writes them to stay those it was captured with */
@@ -2725,14 +2985,23 @@ static void *aieng__ll_take(aieng_cuda_llama *g, size_t bytes) {
     g->arena_used = off + bytes;
     return g->arena ? g->arena + off : NULL;
 }
-static int aieng__ll_mm_type(int t) { return t == AIENG_CUDA_Q4_0 || t == AIENG_CUDA_Q4_1 || t == AIENG_CUDA_Q8_0; }
+static int aieng__ll_ktype(int t) { return t == AIENG_CUDA_Q4_K || t == AIENG_CUDA_Q6_K; }
+static int aieng__ll_mm_type(int t) {
+    return t == AIENG_CUDA_Q4_0 || t == AIENG_CUDA_Q4_1 || t == AIENG_CUDA_Q5_0 || t == AIENG_CUDA_Q5_1 || t == AIENG_CUDA_Q8_0 ||
+           aieng__ll_ktype(t);
+}
 static aieng_result aieng__ll_matrix(aieng_cuda_llama *g, aieng__ll_mat *dst, const aieng_cuda_weight *w, int64_t n_in,
                                      int64_t n_out, const char *what, int embed) {
     const size_t bytes = aieng_cuda_row_bytes(w->type, n_in) * (size_t)n_out;
     if (!w->data || w->n_in != n_in || w->n_out != n_out)
         return aieng_set_error(AIENG_ERR_SHAPE, "cuda_llama: %s is missing or not %lld x %lld", what, (long long)n_out, (long long)n_in);
+    if ((aieng__ll_mm_type(w->type) || w->type == AIENG_CUDA_F32 || w->type == AIENG_CUDA_F16) && bytes == 0)
+        return aieng_set_error(AIENG_ERR_SHAPE, "cuda_llama: %s has rows of %lld values, not whole blocks of GGUF type %d", what,
+                               (long long)n_in, w->type);
     if (!(aieng__ll_mm_type(w->type) || (embed && (w->type == AIENG_CUDA_F32 || w->type == AIENG_CUDA_F16))) || bytes == 0)
-        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama: %s has GGUF type %d (Q4_0, Q4_1 or Q8_0 needed)", what, w->type);
+        return aieng_set_error(AIENG_ERR_UNSUPPORTED, "cuda_llama: %s has GGUF type %d (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K or Q6_K needed)",
+                               what, w->type);
+    if (aieng__ll_ktype(w->type)) g->kq = 1; /* (an embedding table may be the output matrix too) */
     dst->type = w->type;
     dst->n_in = n_in;
     dst->n_out = n_out;
@@ -2786,8 +3055,13 @@ static aieng_result aieng__ll_layout(aieng_cuda_llama *g) {
     g->logits = (float *)aieng__ll_take(g, (size_t)d->n_vocab * sizeof(float));
     g->q16 = (__half *)aieng__ll_take(g, (size_t)(B * D) * 2);
     g->att16 = (__half *)aieng__ll_take(g, (size_t)(B * D) * 2);
-    g->aq = (int8_t *)aieng__ll_take(g, (size_t)(B * mx));
-    g->ad = (float2 *)aieng__ll_take(g, (size_t)(B * mx / 32) * sizeof(float2));
+    g->act.q = (int8_t *)aieng__ll_take(g, (size_t)(B * mx));
+    g->act.d = (float2 *)aieng__ll_take(g, (size_t)(B * mx / 32) * sizeof(float2));
+    if (g->kq) { /* Q8_K copies for the k-quant matrices */
+        g->act.qk = (int8_t *)aieng__ll_take(g, (size_t)(B * mx));
+        g->act.dk = (float *)aieng__ll_take(g, (size_t)(B * mx / 256 + 1) * sizeof(float));
+        g->act.sk = (int *)aieng__ll_take(g, (size_t)(B * mx / 32) * sizeof(int));
+    }
     return AIENG_OK;
 }
 AIENG_API void aieng_cuda_llama_free(aieng_cuda_llama *g) {
@@ -2870,7 +3144,13 @@ AIENG_API aieng_result aieng_cuda_llama_kv_truncate(aieng_cuda_llama *g, int64_t
     g->n_past = n;
     return AIENG_OK;
 }
-/* y_i[t] (+)= W_i·a[t] for T tokens whose activations are in g->aq / g->ad, for the n
+/* the activations to quantize for rows of n values: Q8_K as well where a k-quant matrix may read them */
+static aieng__ll_act aieng__ll_acts(const aieng_cuda_llama *g, int64_t n) {
+    aieng__ll_act a = g->act;
+    if (!g->kq || n % 256) a.qk = NULL, a.dk = NULL, a.sk = NULL;
+    return a;
+}
+/* y_i[t] (+)= W_i·a[t] for T tokens whose activations are in g->act, for the n
    matrices w[i] (same n_in): one launch for those of each type (fewer launches a decode step;
    the same bits as one launch each) */
 static aieng_result aieng__ll_mm(aieng_cuda_llama *g, int n, const aieng__ll_mat *const *w, float *const *y, const int64_t *ldy,
@@ -2893,12 +3173,17 @@ static aieng_result aieng__ll_mm(aieng_cuda_llama *g, int n, const aieng__ll_mat
             }
         const unsigned blocks = (unsigned)((rows + AIENG__MMQ_WARPS - 1) / AIENG__MMQ_WARPS);
         const int64_t K = w[i]->n_in;
-        if (w[i]->type == AIENG_CUDA_Q4_1)
-            aieng__ll_mmq_k<AIENG_CUDA_Q4_1><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(m, K, g->aq, g->ad, T, acc);
-        else if (w[i]->type == AIENG_CUDA_Q4_0)
-            aieng__ll_mmq_k<AIENG_CUDA_Q4_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(m, K, g->aq, g->ad, T, acc);
-        else
-            aieng__ll_mmq_k<AIENG_CUDA_Q8_0><<<blocks, AIENG__MMQ_WARPS * 32, 0, s>>>(m, K, g->aq, g->ad, T, acc);
+        const dim3 grid(blocks), block(AIENG__MMQ_WARPS * 32);
+        const aieng__ll_act &a = g->act;
+        switch (w[i]->type) {
+        case AIENG_CUDA_Q4_0: aieng__ll_mmq_k<AIENG_CUDA_Q4_0><<<grid, block, 0, s>>>(m, K, a.q, a.d, T, acc); break;
+        case AIENG_CUDA_Q4_1: aieng__ll_mmq_k<AIENG_CUDA_Q4_1><<<grid, block, 0, s>>>(m, K, a.q, a.d, T, acc); break;
+        case AIENG_CUDA_Q5_0: aieng__ll_mmq_k<AIENG_CUDA_Q5_0><<<grid, block, 0, s>>>(m, K, a.q, a.d, T, acc); break;
+        case AIENG_CUDA_Q5_1: aieng__ll_mmq_k<AIENG_CUDA_Q5_1><<<grid, block, 0, s>>>(m, K, a.q, a.d, T, acc); break;
+        case AIENG_CUDA_Q4_K: aieng__ll_mmqk_k<AIENG_CUDA_Q4_K><<<grid, block, 0, s>>>(m, K, a, T, acc); break;
+        case AIENG_CUDA_Q6_K: aieng__ll_mmqk_k<AIENG_CUDA_Q6_K><<<grid, block, 0, s>>>(m, K, a, T, acc); break;
+        default: aieng__ll_mmq_k<AIENG_CUDA_Q8_0><<<grid, block, 0, s>>>(m, K, a.q, a.d, T, acc); break;
+        }
         aieng_result r = AIENG__LAUNCHED("llama matmul");
         if (r != AIENG_OK) return r;
     }
@@ -2920,7 +3205,7 @@ static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logit
     if ((r = AIENG__LAUNCHED("llama embedding")) != AIENG_OK) return r;
     for (int64_t l = 0; l < d->n_layer; l++) {
         const aieng__ll_layer *y = &g->L[l];
-        aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->an, D, d->norm_eps, g->aq, g->ad);
+        aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->an, D, d->norm_eps, aieng__ll_acts(g, D));
         if ((r = AIENG__LAUNCHED("llama rmsnorm")) != AIENG_OK) return r;
         {
             const aieng__ll_mat *w[3] = {&y->wq, &y->wk, &y->wv};
@@ -2956,10 +3241,10 @@ static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logit
             r = aieng_cuda_attention(g->cu, &a);
         }
         if (r != AIENG_OK) return r;
-        aieng__ll_quant_k<1><<<aieng__ll_qblocks(T * D / 32), AIENG__LL_THREADS, 0, s>>>(g->att16, NULL, T * D / 32, g->aq, g->ad);
+        aieng__ll_quant_k<1><<<aieng__ll_qblocks(T * D / 32), AIENG__LL_THREADS, 0, s>>>(g->att16, NULL, T * D / 32, aieng__ll_acts(g, D));
         if ((r = AIENG__LAUNCHED("llama quantize")) != AIENG_OK) return r;
         if ((r = aieng__ll_mm1(g, &y->wo, T, g->x, D, 1)) != AIENG_OK) return r;
-        aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->fn, D, d->norm_eps, g->aq, g->ad);
+        aieng__ll_normq_k<<<(unsigned)T, AIENG__LL_THREADS, 0, s>>>(g->x, y->fn, D, d->norm_eps, aieng__ll_acts(g, D));
         if ((r = AIENG__LAUNCHED("llama rmsnorm")) != AIENG_OK) return r;
         {
             const aieng__ll_mat *w[2] = {&y->wg, &y->wu};
@@ -2967,12 +3252,12 @@ static aieng_result aieng__ll_forward(aieng_cuda_llama *g, int T, int want_logit
             const int64_t ld[2] = {ff, ff};
             if ((r = aieng__ll_mm(g, 2, w, out, ld, T, 0)) != AIENG_OK) return r;
         }
-        aieng__ll_quant_k<2><<<aieng__ll_qblocks(T * ff / 32), AIENG__LL_THREADS, 0, s>>>(g->hb, g->hb2, T * ff / 32, g->aq, g->ad);
+        aieng__ll_quant_k<2><<<aieng__ll_qblocks(T * ff / 32), AIENG__LL_THREADS, 0, s>>>(g->hb, g->hb2, T * ff / 32, aieng__ll_acts(g, ff));
         if ((r = AIENG__LAUNCHED("llama silu quantize")) != AIENG_OK) return r;
         if ((r = aieng__ll_mm1(g, &y->wd, T, g->x, D, 1)) != AIENG_OK) return r;
     }
     if (want_logits) {
-        aieng__ll_normq_k<<<1, AIENG__LL_THREADS, 0, s>>>(g->x + (int64_t)(T - 1) * D, g->onorm, D, d->norm_eps, g->aq, g->ad);
+        aieng__ll_normq_k<<<1, AIENG__LL_THREADS, 0, s>>>(g->x + (int64_t)(T - 1) * D, g->onorm, D, d->norm_eps, aieng__ll_acts(g, D));
         if ((r = AIENG__LAUNCHED("llama output norm")) != AIENG_OK) return r;
         if ((r = aieng__ll_mm1(g, &g->out, 1, g->logits, d->n_vocab, 0)) != AIENG_OK) return r;
     }

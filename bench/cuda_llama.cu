@@ -1,4 +1,4 @@
-/* cuda_llama.cu - SmolLM2 (or any Llama GGUF with Q4_0/Q4_1/Q8_0 matrices) on the GPU
+/* cuda_llama.cu - SmolLM2 (or any Llama GGUF with Q4_0/Q4_1/Q5_0/Q5_1/Q8_0/Q4_K/Q6_K matrices) on the GPU
    through aieng_cuda.h against aieng_transformer.h's CPU path: greedy tokens of a few
    chat prompts, and aieng-run --gpu's generation function, with their speed.
 

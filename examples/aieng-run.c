@@ -59,7 +59,7 @@ static void usage(void) {
                     "       [--repeat-penalty R] [--seed S] [--threads N] [--ctx N] [--chat] [--system TEXT]\n"
                     "       [--stop TEXT] [-i] [--ignore-eos] [--tokens] [--info]\n"
                     "       [--grammar F.gbnf | --json-schema F.json [--relax] [--ordered]] [--gpu]\n"
-                    "  --gpu: the forward pass on an NVIDIA GPU (aieng_cuda.h; Llama, Q4_0/Q4_1/Q8_0 weights);\n"
+                    "  --gpu: the forward pass on an NVIDIA GPU (aieng_cuda.h; Llama, Q4_0/Q4_1/Q5_0/Q5_1/Q8_0/Q4_K/Q6_K weights);\n"
                     "  make links it into build/aieng-run where nvcc and a GPU are found (else: build/aieng-run-gpu).\n"
                     "  --grammar / --json-schema: output limited to the grammar's sentences (GBNF as llama.cpp,\n"
                     "  root rule \"root\"; a schema is compiled to one). The answer is printed when complete;\n"

@@ -138,6 +138,16 @@ template <typename T> static T __shfl_xor_sync(unsigned, T v, int o) {
     emu_warp_sync();
     return r;
 }
+template <typename T> static T __shfl_sync(unsigned, T v, int src) {
+    static_assert(sizeof(T) <= 8, "shuffle of a type wider than 8 bytes");
+    int w = emu_cur / 32, l = emu_cur % 32;
+    memcpy(&emu_xw64[w][l], &v, sizeof v);
+    emu_warp_sync();
+    T r;
+    memcpy(&r, &emu_xw64[w][src & 31], sizeof r);
+    emu_warp_sync();
+    return r;
+}
 /* correctly rounded float operations (the host's SSE arithmetic, no contraction in this build) */
 static float __fadd_rn(float a, float b) { return a + b; }
 static float __fsub_rn(float a, float b) { return a - b; }
