@@ -2739,6 +2739,21 @@ typedef struct aieng__ll_mmq_args {
     int64_t M[AIENG__MMQ_SEGS], ldy[AIENG__MMQ_SEGS];
     int nseg;
 } aieng__ll_mmq_args;
+/* the segment that holds launch row `row` (made relative to it): its weights, output and
+   stride; false past the last. Constant indices, so the arguments stay in parameter space. */
+static __device__ __forceinline__ bool aieng__ll_mmq_row(const aieng__ll_mmq_args &m, int64_t &row, const uint8_t *&W, float *&y,
+                                                         int64_t &ldy) {
+    W = NULL;
+    y = NULL;
+    ldy = 0;
+#pragma unroll
+    for (int i = 0; i < AIENG__MMQ_SEGS; i++)
+        if (!W && i < m.nseg) {
+            if (row < m.M[i]) W = m.W[i], y = m.y[i], ldy = m.ldy[i];
+            else row -= m.M[i];
+        }
+    return W != NULL;
+}
 /* y[t][row] (+)= W[row]·a[t] for t < T: one warp per weight row, a lane per block of 32,
    up to 8 tokens per pass over the row; per block (d_w·d_a)·Σ(q_w·q_a) (+ m_w·s_a). */
 template <int QT>
@@ -2747,16 +2762,10 @@ __global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmq_k(aieng__
                                                                         int accumulate) {
     typedef aieng__ll_w<QT> B;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp, ldy = 0;
-    const uint8_t *W = NULL;
-    float *y = NULL;
-#pragma unroll
-    for (int i = 0; i < AIENG__MMQ_SEGS; i++) /* constant indices: the arguments stay in parameter space */
-        if (!W && i < m.nseg) {
-            if (row < m.M[i]) W = m.W[i], y = m.y[i], ldy = m.ldy[i];
-            else row -= m.M[i];
-        }
-    if (!W) return;
+    int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp, ldy;
+    const uint8_t *W;
+    float *y;
+    if (!aieng__ll_mmq_row(m, row, W, y, ldy)) return;
     const int64_t nb = K / 32;
     const uint8_t *wr = W + row * nb * B::BYTES;
     for (int t0 = 0; t0 < T; t0 += AIENG__MMQ_TOK) {
@@ -2808,16 +2817,10 @@ __global__ void __launch_bounds__(AIENG__MMQ_WARPS * 32) aieng__ll_mmqk_k(aieng_
                                                                          int T, int accumulate) {
     typedef aieng__ll_wk<QT> B;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp, ldy = 0;
-    const uint8_t *W = NULL;
-    float *y = NULL;
-#pragma unroll
-    for (int i = 0; i < AIENG__MMQ_SEGS; i++)
-        if (!W && i < m.nseg) {
-            if (row < m.M[i]) W = m.W[i], y = m.y[i], ldy = m.ldy[i];
-            else row -= m.M[i];
-        }
-    if (!W) return;
+    int64_t row = (int64_t)blockIdx.x * AIENG__MMQ_WARPS + warp, ldy;
+    const uint8_t *W;
+    float *y;
+    if (!aieng__ll_mmq_row(m, row, W, y, ldy)) return;
     const int64_t nsub = K / 32, nsb = K / 256;
     const uint8_t *wr = W + row * nsb * B::BYTES;
     for (int t0 = 0; t0 < T; t0 += AIENG__MMQ_TOK) {

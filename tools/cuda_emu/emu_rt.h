@@ -128,26 +128,19 @@ template <typename F, typename... A> static void emu_launch(dim3 grid, dim3 bloc
 static struct { float f[64][32]; uint32_t u[64][32]; const void *p[64][32]; } emu_xw;
 static struct { uint32_t a[4], b[2]; } emu_mma_x[64][32];
 static uint64_t emu_xw64[64][32];
-template <typename T> static T __shfl_xor_sync(unsigned, T v, int o) {
+/* a warp shuffle: every lane posts v, then reads lane src(l)'s */
+template <typename T, typename S> static T emu_shfl(T v, S src) {
     static_assert(sizeof(T) <= 8, "shuffle of a type wider than 8 bytes");
     int w = emu_cur / 32, l = emu_cur % 32;
     memcpy(&emu_xw64[w][l], &v, sizeof v);
     emu_warp_sync();
     T r;
-    memcpy(&r, &emu_xw64[w][l ^ o], sizeof r);
+    memcpy(&r, &emu_xw64[w][src(l) & 31], sizeof r);
     emu_warp_sync();
     return r;
 }
-template <typename T> static T __shfl_sync(unsigned, T v, int src) {
-    static_assert(sizeof(T) <= 8, "shuffle of a type wider than 8 bytes");
-    int w = emu_cur / 32, l = emu_cur % 32;
-    memcpy(&emu_xw64[w][l], &v, sizeof v);
-    emu_warp_sync();
-    T r;
-    memcpy(&r, &emu_xw64[w][src & 31], sizeof r);
-    emu_warp_sync();
-    return r;
-}
+template <typename T> static T __shfl_xor_sync(unsigned, T v, int o) { return emu_shfl(v, [o](int l) { return l ^ o; }); }
+template <typename T> static T __shfl_sync(unsigned, T v, int src) { return emu_shfl(v, [src](int) { return src; }); }
 /* correctly rounded float operations (the host's SSE arithmetic, no contraction in this build) */
 static float __fadd_rn(float a, float b) { return a + b; }
 static float __fsub_rn(float a, float b) { return a - b; }
