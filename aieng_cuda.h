@@ -1,5 +1,5 @@
 /* aieng_cuda.h - GPU kernels for the aieng collection in one CUDA header.
-   v0.5.0 - MIT licence (see the end of the file).
+   v0.5.1 - MIT licence (see the end of the file).
 
    The transformer kernels of aieng_tensor.h / aieng_quant.h on an NVIDIA GPU,
    with nothing beyond the CUDA runtime (no cuBLAS, CUTLASS or Thrust):
@@ -150,13 +150,18 @@
             (aieng_cuda_config.no_graphs turns it off); its matrices may also be
             Q5_0, Q5_1, Q4_K and Q6_K (Q4_K_M files), the k-quants against Q8_K
             activations as on the CPU; q/k/v and gate/up share launches
+     0.5.1  flash attention: the softmax's exponentials are one ex2.approx.ftz each
+            (exp2f added three instructions to each for subnormal results), and the
+            tiles are copied with a fixed trip count and constant strides (the loads of
+            a head-dim-64 wgmma tile: 1034 -> 677 SASS instructions a key tile); the
+            same bits except P values below 2^-126 of the row's largest, now zeros
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
 
 #define AIENG_CUDA_VERSION_MAJOR 0
 #define AIENG_CUDA_VERSION_MINOR 5
-#define AIENG_CUDA_VERSION_PATCH 0
+#define AIENG_CUDA_VERSION_PATCH 1
 
 /* ---- aieng common block (identical in every aieng header; tools/sync_common.sh keeps it so) ---- */
 #ifndef AIENG_COMMON_H
@@ -595,18 +600,44 @@ static __device__ __forceinline__ float aieng__warp_max(float v) {
 
 /* Loads a ROWS×COLS tile (COLS contiguous, 16-bit elements) at (r0, c0) of a global
    matrix with leading dimension ld into shared memory with row pitch LD; chunks
-   outside rlim×clim are zero (clim is a multiple of 8). */
+   outside rlim×clim are zero (clim is a multiple of 8). FIXED (the usual case: the
+   threads cover the tile in whole steps and a whole number of rows): each thread keeps
+   its column, so the copies take a fixed trip count and constant strides, no loop. */
+template <bool FIXED> struct aieng__tl {
+    template <int ROWS, int COLS, int LD, int NTHR, typename T>
+    static __device__ __forceinline__ void load(T *s, const T *g, int64_t ld, int64_t r0, int64_t c0, int64_t rlim, int64_t clim,
+                                                int tid) {
+        constexpr int CPR = COLS / 8, N = ROWS * CPR / NTHR, DR = NTHR / CPR;
+        const int r = tid / CPR, c = (tid % CPR) * 8;
+        const bool cok = c0 + c < clim;
+        const T *src = g + (r0 + r) * ld + c0 + c;
+        T *dst = s + r * LD + c;
+#pragma unroll
+        for (int it = 0; it < N; it++) {
+            const bool ok = cok && r0 + r + it * DR < rlim;
+            aieng__cp16(dst + it * DR * LD, ok ? (const void *)(src + it * DR * ld) : (const void *)g, ok);
+        }
+    }
+};
+template <> struct aieng__tl<false> {
+    template <int ROWS, int COLS, int LD, int NTHR, typename T>
+    static __device__ __forceinline__ void load(T *s, const T *g, int64_t ld, int64_t r0, int64_t c0, int64_t rlim, int64_t clim,
+                                                int tid) {
+        constexpr int CPR = COLS / 8, TOTAL = ROWS * CPR;
+#pragma unroll
+        for (int i = tid; i < TOTAL; i += NTHR) {
+            int r = i / CPR, c = (i % CPR) * 8;
+            int64_t gr = r0 + r, gc = c0 + c;
+            bool ok = gr < rlim && gc < clim;
+            aieng__cp16(s + r * LD + c, ok ? (const void *)(g + gr * ld + gc) : (const void *)g, ok);
+        }
+    }
+};
 template <int ROWS, int COLS, int LD, int NTHR, typename T>
 static __device__ __forceinline__ void aieng__tile_load(T *s, const T *g, int64_t ld, int64_t r0, int64_t c0,
                                                         int64_t rlim, int64_t clim, int tid) {
-    constexpr int CPR = COLS / 8, TOTAL = ROWS * CPR;
-#pragma unroll
-    for (int i = tid; i < TOTAL; i += NTHR) {
-        int r = i / CPR, c = (i % CPR) * 8;
-        int64_t gr = r0 + r, gc = c0 + c;
-        bool ok = gr < rlim && gc < clim;
-        aieng__cp16(s + r * LD + c, ok ? (const void *)(g + gr * ld + gc) : (const void *)g, ok);
-    }
+    constexpr bool FIXED = (ROWS * (COLS / 8)) % NTHR == 0 && NTHR % (COLS / 8) == 0;
+    aieng__tl<FIXED>::template load<ROWS, COLS, LD, NTHR, T>(s, g, ld, r0, c0, rlim, clim, tid);
 }
 
 /* ================================================================ GEMM, tensor cores */
@@ -1149,6 +1180,20 @@ static __device__ __forceinline__ int aieng__fa_ntiles(const aieng__fa_args &p, 
     }
     return n;
 }
+/* 2^x with results below 2^-126 flushed to zero: one MUFU.EX2. exp2f, outside
+   -use_fast_math, adds a compare and two predicated multiplies around it to produce
+   subnormal results; in the attention softmax those would be P values under 1e-38 of
+   the row's largest, and they cost the exponent-bound head dim 64 kernels a quarter of
+   their issue slots. Every other result is the same bits as exp2f's. */
+static __device__ __forceinline__ float aieng__exp2_ftz(float x) {
+#if defined(__CUDA_ARCH__)
+    float y;
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+    return y;
+#else
+    return exp2f(x);
+#endif
+}
 /* Online softmax of one tile: masks keys past seq_kv (and after the diagonal when causal),
    turns s into exp2(scaled score − running max), updates the running max and row sums and
    rescales o. FMA_SCALE: s holds raw scores, the max is taken on them and the scale (> 0)
@@ -1177,14 +1222,14 @@ static __device__ __forceinline__ void aieng__fa_online(float *s, float *o, floa
         mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
         const float mnew = fmaxf(mrow[hr], FMA_SCALE ? mx * p.scale_log2 : mx);
         const float muse = mnew == -INFINITY ? 0.0f : mnew;
-        const float alpha = exp2f(mrow[hr] - muse);
+        const float alpha = aieng__exp2_ftz(mrow[hr] - muse);
         float rs = 0.0f;
 #pragma unroll
         for (int nt = 0; nt < NS; nt++)
 #pragma unroll
             for (int e = 0; e < 2; e++) {
                 const float v = s[4 * nt + 2 * hr + e];
-                const float pe = exp2f(FMA_SCALE ? fmaf(v, p.scale_log2, -muse) : v - muse);
+                const float pe = aieng__exp2_ftz(FMA_SCALE ? fmaf(v, p.scale_log2, -muse) : v - muse);
                 s[4 * nt + 2 * hr + e] = pe;
                 rs += pe;
             }
@@ -1347,13 +1392,18 @@ AIENG__WGF(aieng__bf16, "bf16", 128, AIENG__WG_R64, AIENG__WG_D64, ", %64, %65, 
 /* ROWS×D tile (rows r0.. of a matrix with row stride ld) into the swizzled layout; rows past rlim are zeros */
 template <int ROWS, int D>
 static __device__ __forceinline__ void aieng__swz_load(unsigned char *s, const void *g, int64_t ld, int64_t r0, int64_t rlim, int tid) {
-    constexpr int CPR = D / 8; /* 16-byte chunks per row */
+    constexpr int CPR = D / 8, N = ROWS * CPR / 256, DR = 256 / CPR; /* 16-byte chunks per row; copies and rows a thread's steps */
+    static_assert(ROWS * CPR % 256 == 0 && DR % 8 == 0, "whole steps of 256 threads, the swizzle the same at each");
+    /* the thread's chunk column and its swizzle stay the same at every step (DR rows apart, a
+       multiple of 8): a fixed trip count and constant strides, no loop in the SASS (the
+       head-dim-64 kernel is bound by issued instructions) */
+    const int c = tid % CPR, r = tid / CPR;
+    unsigned char *dst = s + (c / 8) * (ROWS * 128) + r * 128 + (((c & 7) ^ (r & 7)) << 4);
+    const unsigned char *src = (const unsigned char *)g + ((r0 + r) * ld + c * 8) * 2;
 #pragma unroll
-    for (int i = tid; i < ROWS * CPR; i += 256) {
-        const int r = i / CPR, c = i % CPR;
-        const bool ok = r0 + r < rlim;
-        const unsigned char *src = (const unsigned char *)g + ((r0 + r) * ld + c * 8) * 2;
-        aieng__cp16(s + (c / 8) * (ROWS * 128) + r * 128 + (((c & 7) ^ (r & 7)) << 4), ok ? (const void *)src : g, ok);
+    for (int it = 0; it < N; it++) {
+        const bool ok = r0 + r + it * DR < rlim;
+        aieng__cp16(dst + it * DR * 128, ok ? (const void *)(src + it * DR * ld * 2) : g, ok);
     }
 }
 #endif

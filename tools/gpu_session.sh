@@ -7,7 +7,8 @@
 #      tokens of 3 chat prompts against aieng_transformer.h's CPU path (identical up to
 #      near-ties), aieng_run_gpu_generate's text against aieng_model_generate's, prefill and
 #      decode tokens/s; and build/aieng-run-gpu (aieng-run with --gpu) when aieng-run.c has it.
-#      Model: models/SmolLM2-135M-Instruct.Q4_1.gguf if present, else the 3-layer cut
+#      Model: models/SmolLM2-135M-Instruct.Q4_1.gguf if present (or joined from the three
+#      parts tools/gpu_prepare.sh writes, carried over three calls), else the 3-layer cut
 #      models/SmolLM2-3L.Q4_1.gguf (checked, and timed repeated to 30 layers). The GPU
 #      machine cannot download: before the device call run `bash tools/gpu_prepare.sh` here
 #      and carry models/SmolLM2-3L.Q4_1.gguf (37 MiB; with the repo, about 23 MiB, that stays under the 64 MiB limit).
@@ -126,6 +127,15 @@ fi
 
 if [ $dollama = 1 ]; then
   echo "== SmolLM2 on the GPU against the CPU path (bench/cuda_llama.cu)"
+  # the whole model may have come in three parts over three calls (tools/gpu_prepare.sh)
+  if [ ! -f models/SmolLM2-135M-Instruct.Q4_1.gguf ] && [ -f models/parts/p2.sha256 ]; then
+    if [ -f models/parts/p0 ] && [ -f models/parts/p1 ] && [ -f models/parts/p2 ]; then
+      cat models/parts/p0 models/parts/p1 models/parts/p2 >models/joined.tmp
+      if [ "$(sha256sum models/joined.tmp | cut -d' ' -f1)" = "$(cat models/parts/p2.sha256)" ]; then
+        mv models/joined.tmp models/SmolLM2-135M-Instruct.Q4_1.gguf; echo "model: joined from 3 parts (sha256 ok)"
+      else rm -f models/joined.tmp; echo "model: the 3 parts do not give the SHA-256 in models/parts/p2.sha256"; fi
+    else echo "model: parts missing: $(cd models/parts && ls) (the machine was given back between the calls?)"; fi
+  fi
   if [ -f models/SmolLM2-135M-Instruct.Q4_1.gguf ]; then M=models/SmolLM2-135M-Instruct.Q4_1.gguf; LX=""
   elif [ -f models/SmolLM2-3L.Q4_1.gguf ]; then M=models/SmolLM2-3L.Q4_1.gguf; LX="--time-layers 30"
   else M=""; echo "no model: carry models/SmolLM2-3L.Q4_1.gguf (bash tools/gpu_prepare.sh makes it)"; fi
