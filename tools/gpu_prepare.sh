@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run on this machine before the device calls of tools/gpu_session.sh. The GPU machine cannot
-# download, and one device call carries at most 64 MiB (the repo itself is about 28 MiB), so
+# download, and one device call carries at most 64 MiB (the repo itself is about 24 MiB), so
 # the model goes there in one of two forms:
 #   - the first 3 layers of SmolLM2 (models/SmolLM2-3L.Q4_1.gguf, 37 MiB), in one call:
 #       carry ["models/SmolLM2-3L.Q4_1.gguf"]
