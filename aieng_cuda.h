@@ -154,7 +154,10 @@
             (exp2f added three instructions to each for subnormal results), and the
             tiles are copied with a fixed trip count and constant strides (the loads of
             a head-dim-64 wgmma tile: 1034 -> 677 SASS instructions a key tile); the
-            same bits except P values below 2^-126 of the row's largest, now zeros
+            same bits except P values below 2^-126 of the row's largest, now zeros;
+            aieng_cuda_config.attn_tile 6: the wgmma attention with each warpgroup's
+            softmax overlapped with its P·V product (FlashAttention-3's pipelining),
+            not the default until timed
 */
 #ifndef AIENG_CUDA_H
 #define AIENG_CUDA_H
@@ -311,7 +314,8 @@ typedef struct aieng_cuda_config {
     int attn_tile;     /* 0 = automatic; 1, 2, 3 ask for 64 query rows single-buffered, 64 rows
                           double-buffered, 128 rows double-buffered (tests; smaller if it does not fit),
                           4 the sm_90a wgmma kernel where there is one (else as 0), 5 its
-                          variant with 128-key tiles, one block per SM */
+                          variant with 128-key tiles, one block per SM, 6 its variant that
+                          overlaps each warpgroup's softmax with its P·V product (not yet timed) */
     int matvec_rows;   /* 0 = automatic; 1, 2, 4, 8 rows per warp in aieng_cuda_matvec_q (tests,
                           benchmarks; no bit of the result depends on it) */
     int matvec_variant; /* aieng_cuda_matvec_q's kernel: 0 = automatic (now: 1), 1 = direct loads
@@ -1198,9 +1202,9 @@ static __device__ __forceinline__ float aieng__exp2_ftz(float x) {
    turns s into exp2(scaled score − running max), updates the running max and row sums and
    rescales o. FMA_SCALE: s holds raw scores, the max is taken on them and the scale (> 0)
    goes into the exponent's FMA; else s is scaled first (any scale). */
-template <int NS, int ND, bool FMA_SCALE>
+template <int NS, int ND, bool FMA_SCALE, bool DEFER = false>
 static __device__ __forceinline__ void aieng__fa_online(float *s, float *o, float *mrow, float *lrow, const aieng__fa_args &p,
-                                                        int row0, int kv0, bool need_mask, int tq) {
+                                                        int row0, int kv0, bool need_mask, int tq, float *alpha_out = 0) {
     const int offs = p.seq_kv - p.seq_q;
 #pragma unroll
     for (int hr = 0; hr < 2; hr++) {
@@ -1235,9 +1239,19 @@ static __device__ __forceinline__ void aieng__fa_online(float *s, float *o, floa
             }
         lrow[hr] = lrow[hr] * alpha + rs;
         mrow[hr] = mnew;
+        if (DEFER) {
+            alpha_out[hr] = alpha; /* o is still being written: aieng__fa_rescale later */
+        } else {
 #pragma unroll
-        for (int dt = 0; dt < ND; dt++) { o[4 * dt + 2 * hr] *= alpha; o[4 * dt + 2 * hr + 1] *= alpha; }
+            for (int dt = 0; dt < ND; dt++) { o[4 * dt + 2 * hr] *= alpha; o[4 * dt + 2 * hr + 1] *= alpha; }
+        }
     }
+}
+template <int ND> static __device__ __forceinline__ void aieng__fa_rescale(float *o, const float *alpha) {
+#pragma unroll
+    for (int hr = 0; hr < 2; hr++)
+#pragma unroll
+        for (int dt = 0; dt < ND; dt++) { o[4 * dt + 2 * hr] *= alpha[hr]; o[4 * dt + 2 * hr + 1] *= alpha[hr]; }
 }
 /* O rows = o / row sum (zeros for a row that saw no key) */
 template <typename T, int ND>
@@ -1473,6 +1487,110 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
 #pragma unroll
         for (int kc = 0; kc < BC / 16; kc++)
             aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + slot * G::KV_BYTES + kc * 2048, BC * 128, 1024));
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+    }
+    aieng__cp_wait<0>();
+    aieng__fa_store<T, ND>(p, O, o, lrow, row0, tq);
+#else
+    (void)p;
+    __trap(); /* never launched: the host asks aieng__wg_probe first */
+#endif
+}
+
+/* The same kernel with each warpgroup's work overlapped (attn_tile 6; FlashAttention-3's
+   intra-warpgroup pipelining): while O += P_j·V_j runs on the tensor cores, the softmax of the
+   next tile S_{j+1} = Q·K_{j+1}ᵀ (issued just before it) runs on the other units; O is rescaled
+   once the product is done. K runs a tile ahead of V: iteration j reads K_{j+1} and V_j and
+   loads K_{j+2} and V_{j+1} into the slots the previous iteration freed. Same sums in the
+   same order as aieng__flash_wg with 64-key tiles (not checked bitwise: a variant to time). */
+template <typename T, int D, int BC, int MINB>
+__global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) {
+#if AIENG__HAVE_WG && AIENG__HAVE_TMA
+    typedef aieng__fw_geom<D, BC> G;
+    constexpr int BR = AIENG__FW_BR, NS = BC / 8, ND = D / 8;
+    extern __shared__ __align__(16) unsigned char aieng__smem[];
+    const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
+    unsigned char *gq_ = aieng__smem + (base - raw), *gk = gq_ + G::Q_BYTES, *gv = gk + 2 * G::KV_BYTES;
+    const uint32_t sQ = base, sK = base + G::Q_BYTES, sV = sK + 2 * G::KV_BYTES;
+    const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
+    const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
+    const T *Q = blk.Q, *K = blk.K, *V = blk.V;
+    T *O = blk.O;
+    const int q0 = blk.q0, offs = p.seq_kv - p.seq_q;
+    const int n_tiles = aieng__fa_ntiles(p, q0, BR, BC);
+    const int row0 = q0 + wg * 64 + w * 16 + gq;
+    float o[D / 2];
+#pragma unroll
+    for (int i = 0; i < D / 2; i++) o[i] = 0.0f;
+    float mrow[2] = {-INFINITY, -INFINITY}, lrow[2] = {0.0f, 0.0f}, alpha[2];
+    float s[BC / 2];
+    uint32_t pa[BC / 16][4];
+    if (n_tiles > 0) {
+        aieng__swz_load<BR, D>(gq_, Q, p.q_ss, q0, p.seq_q, tid);
+        aieng__swz_load<BC, D>(gk, K, p.k_ss, 0, p.seq_kv, tid);
+        aieng__swz_load<BC, D>(gv, V, p.v_ss, 0, p.seq_kv, tid);
+        if (n_tiles > 1) aieng__swz_load<BC, D>(gk + G::KV_BYTES, K, p.k_ss, BC, p.seq_kv, tid);
+        aieng__cp_commit();
+        aieng__cp_wait<0>();
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+        __syncthreads();
+#pragma unroll
+        for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kk = 0; kk < D / 16; kk++)
+            aieng__wgf<T, BC>::ss(s, aieng__wg_desc(sQ + (kk / 4) * (BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024),
+                                  aieng__wg_desc(sK + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024));
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+        aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, 0, BC > p.seq_kv || (p.causal && BC - 1 > q0 + offs), tq);
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) pa[kc][e] = aieng__pack2<T>(s[8 * kc + 2 * e], s[8 * kc + 2 * e + 1]);
+    }
+    /* every tile but the last: S_{j+1} and P_j·V_j in flight together (no branch around a
+       wgmma, so that ptxas can follow the two commit groups) */
+    for (int j = 0; j + 1 < n_tiles; j++) {
+        aieng__cp_wait<0>(); /* V_j and K_{j+1} are in; everybody is done with V_{j-1} and K_j */
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+        __syncthreads();
+        aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
+        if (j + 2 < n_tiles) aieng__swz_load<BC, D>(gk + (j & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 2) * BC, p.seq_kv, tid);
+        aieng__cp_commit();
+#pragma unroll
+        for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kk = 0; kk < D / 16; kk++)
+            aieng__wgf<T, BC>::ss(s, aieng__wg_desc(sQ + (kk / 4) * (BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024),
+                                  aieng__wg_desc(sK + ((j + 1) & 1) * G::KV_BYTES + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024));
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++)
+            aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + (j & 1) * G::KV_BYTES + kc * 2048, BC * 128, 1024));
+        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+        asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory"); /* S_{j+1} is done, P_j·V_j may run on */
+        const int kv0 = (j + 1) * BC;
+        const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
+        aieng__fa_online<NS, ND, true, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq, alpha);
+        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+        aieng__fa_rescale<ND>(o, alpha);
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) pa[kc][e] = aieng__pack2<T>(s[8 * kc + 2 * e], s[8 * kc + 2 * e + 1]);
+    }
+    if (n_tiles > 0) { /* the last tile: P·V alone */
+        const int j = n_tiles - 1;
+        aieng__cp_wait<0>();
+        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+        __syncthreads();
+        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+        for (int kc = 0; kc < BC / 16; kc++)
+            aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + (j & 1) * G::KV_BYTES + kc * 2048, BC * 128, 1024));
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
     }
@@ -2301,10 +2419,17 @@ template <typename T, int D, int WARPS> static aieng_result aieng__fa_launch(aie
     k<<<grid, WARPS * 32, smem, aieng__stream(cu)>>>(a);
     return AIENG__LAUNCHED("attention");
 }
-template <typename T, int D, int BC, int MINB>
+/* the kernel of a launch: aieng__flash_wg, or with PIPE its pipelined variant (only the one named is built) */
+template <bool PIPE> struct aieng__fw_kernel {
+    template <typename T, int D, int BC, int MINB> static void (*get())(aieng__fa_args) { return aieng__flash_wg<T, D, BC, MINB>; }
+};
+template <> struct aieng__fw_kernel<true> {
+    template <typename T, int D, int BC, int MINB> static void (*get())(aieng__fa_args) { return aieng__flash_wgp<T, D, BC, MINB>; }
+};
+template <typename T, int D, int BC, int MINB, bool PIPE = false>
 static aieng_result aieng__fw_launch(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
     const size_t smem = aieng__fw_geom<D, BC>::SMEM;
-    void (*k)(aieng__fa_args) = aieng__flash_wg<T, D, BC, MINB>;
+    void (*k)(aieng__fa_args) = aieng__fw_kernel<PIPE>::template get<T, D, BC, MINB>();
     aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), "attention smem attribute");
     if (r != AIENG_OK) return r;
     a.n_qblocks = (a.seq_q + AIENG__FW_BR - 1) / AIENG__FW_BR;
@@ -2318,8 +2443,10 @@ template <typename T, int D> static aieng_result aieng__fa_pick(aieng_cuda *cu, 
        64-key tiles and two blocks per SM (each overlaps the other's softmax with its matrix products;
        2-9 % faster on an H100 than one block of 128-key tiles, which attn_tile 5 asks for) */
     const int wt = cu->cfg.attn_tile;
-    if (cu->wgmma && !cu->cfg.deterministic && (wt == 0 || wt == 4 || wt == 5) && a.scale_log2 > 0.0f) {
+    if (cu->wgmma && !cu->cfg.deterministic && (wt == 0 || wt == 4 || wt == 5 || wt == 6) && a.scale_log2 > 0.0f) {
         if (wt == 5 && aieng__fw_geom<D, 128>::SMEM <= sm) return aieng__fw_launch<T, D, 128, 1>(cu, a, batch, n_head);
+        if (wt == 6 && aieng__fw_geom<D, 64>::SMEM <= sm) /* head dim 128: one block per SM, for the registers */
+            return aieng__fw_launch<T, D, 64, D == 64 ? 2 : 1, true>(cu, a, batch, n_head);
         if (wt != 5 && aieng__fw_geom<D, 64>::SMEM <= sm) return aieng__fw_launch<T, D, 64, 2>(cu, a, batch, n_head);
     }
     /* 8 warps (128 query rows) when there are enough blocks to fill the GPU */

@@ -357,8 +357,9 @@ static void test_attn_case(int type, int D, int causal, int B, int H, int Hk, in
     attn_ref(a, ref, mag);
     std::vector<float> first;
     int same = 1;
-    /* automatic, every mma.sync tile configuration (bitwise the same), the sm_90a wgmma kernel */
-    for (int tile = 0; tile <= (g_cu.wgmma ? 5 : 3); tile++) {
+    /* automatic, every mma.sync tile configuration (bitwise the same), the sm_90a wgmma kernel
+       and its variants (5: 128-key tiles, 6: softmax overlapped with P·V) */
+    for (int tile = 0; tile <= (g_cu.wgmma ? 6 : 3); tile++) {
         std::vector<float> got = run_attn(a, type, bshd, tile);
         snprintf(what, sizeof what, "attention %s D=%d %s B=%d H=%d/%d Sq=%d Skv=%d %s tile=%d", tname(type), D,
                  causal ? "causal" : "full", B, H, Hk, Sq, Skv, bshd ? "bshd" : "bhsd", tile);

@@ -27,6 +27,9 @@
 #                                               (aieng_cuda_config.matvec_variant; AIENG_MV_SWEEP=1:
 #                                               each also at 1, 2, 4, 8 rows per warp); table on
 #                                               stdout, lines appended to profile.txt
+#   AIENG_ATTN_VARIANT=6 bash tools/gpu_session.sh ...
+#                                               also times attention with aieng_cuda_config.attn_tile
+#                                               6 (softmax overlapped with P·V) next to the default
 # AIENG_GPU_BUDGET (default 560 s) caps the whole call: later steps get what is left.
 set -u
 cd "$(dirname "$0")/.."
