@@ -1420,6 +1420,42 @@ static __device__ __forceinline__ void aieng__swz_load(unsigned char *s, const v
         aieng__cp16(dst + it * DR * 128, ok ? (const void *)(src + it * DR * ld * 2) : g, ok);
     }
 }
+
+/* the block's shared memory: Q, two K and two V tiles, 1024-byte aligned (global-space
+   pointers for the copies, shared-space addresses for the wgmma descriptors) */
+template <int D, int BC> struct aieng__fw_tiles {
+    unsigned char *gq, *gk, *gv;
+    uint32_t sQ, sK, sV;
+    __device__ __forceinline__ explicit aieng__fw_tiles(unsigned char *smem) {
+        typedef aieng__fw_geom<D, BC> G;
+        const uint32_t raw = aieng__smem_u32(smem), base = (raw + 1023u) & ~1023u;
+        gq = smem + (base - raw); gk = gq + G::Q_BYTES; gv = gk + 2 * G::KV_BYTES;
+        sQ = base; sK = base + G::Q_BYTES; sV = sK + 2 * G::KV_BYTES;
+    }
+};
+/* issues S (64 rows of warpgroup wg × BC keys) = Q·Kᵀ from the K tile at sk, s zeroed first (no commit) */
+template <typename T, int D, int BC>
+static __device__ __forceinline__ void aieng__fw_qk(float *s, uint32_t sQ, uint32_t sk, int wg) {
+#pragma unroll
+    for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
+#pragma unroll
+    for (int kk = 0; kk < D / 16; kk++)
+        aieng__wgf<T, BC>::ss(s, aieng__wg_desc(sQ + (kk / 4) * (AIENG__FW_BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024),
+                              aieng__wg_desc(sk + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024));
+}
+/* issues O += P·V with P in registers and the V tile at sv (no commit) */
+template <typename T, int D, int BC>
+static __device__ __forceinline__ void aieng__fw_pv(float *o, const uint32_t (*pa)[4], uint32_t sv) {
+#pragma unroll
+    for (int kc = 0; kc < BC / 16; kc++) aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sv + kc * 2048, BC * 128, 1024));
+}
+/* P (the softmax's exponentials in s) as the A fragments of P·V */
+template <typename T, int BC> static __device__ __forceinline__ void aieng__fw_pack(uint32_t (*pa)[4], const float *s) {
+#pragma unroll
+    for (int kc = 0; kc < BC / 16; kc++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) pa[kc][e] = aieng__pack2<T>(s[8 * kc + 2 * e], s[8 * kc + 2 * e + 1]);
+}
 #endif
 
 /* BC keys per tile; MINB blocks per SM (2: registers capped so that two blocks overlap each
@@ -1430,9 +1466,9 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
     typedef aieng__fw_geom<D, BC> G;
     constexpr int BR = AIENG__FW_BR, NS = BC / 8, ND = D / 8;
     extern __shared__ __align__(16) unsigned char aieng__smem[];
-    const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
-    unsigned char *gq_ = aieng__smem + (base - raw), *gk = gq_ + G::Q_BYTES, *gv = gk + 2 * G::KV_BYTES;
-    const uint32_t sQ = base, sK = base + G::Q_BYTES, sV = sK + 2 * G::KV_BYTES;
+    const aieng__fw_tiles<D, BC> sm(aieng__smem);
+    unsigned char *const gq_ = sm.gq, *const gk = sm.gk, *const gv = sm.gv;
+    const uint32_t sQ = sm.sQ, sK = sm.sK, sV = sm.sV;
     const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
     const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
     const T *Q = blk.Q, *K = blk.K, *V = blk.V;
@@ -1461,32 +1497,17 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
         }
         aieng__cp_commit();
         float s[BC / 2];
-#pragma unroll
-        for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
         asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-#pragma unroll
-        for (int kk = 0; kk < D / 16; kk++) {
-            const uint64_t da = aieng__wg_desc(sQ + (kk / 4) * (BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024);
-            const uint64_t db = aieng__wg_desc(sK + slot * G::KV_BYTES + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024);
-            aieng__wgf<T, BC>::ss(s, da, db);
-        }
+        aieng__fw_qk<T, D, BC>(s, sQ, sK + slot * G::KV_BYTES, wg);
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
         const int kv0 = j * BC;
         const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
         aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq);
         uint32_t pa[BC / 16][4];
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; kc++) {
-            pa[kc][0] = aieng__pack2<T>(s[8 * kc], s[8 * kc + 1]);
-            pa[kc][1] = aieng__pack2<T>(s[8 * kc + 2], s[8 * kc + 3]);
-            pa[kc][2] = aieng__pack2<T>(s[8 * kc + 4], s[8 * kc + 5]);
-            pa[kc][3] = aieng__pack2<T>(s[8 * kc + 6], s[8 * kc + 7]);
-        }
+        aieng__fw_pack<T, BC>(pa, s);
         asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; kc++)
-            aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + slot * G::KV_BYTES + kc * 2048, BC * 128, 1024));
+        aieng__fw_pv<T, D, BC>(o, pa, sV + slot * G::KV_BYTES);
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
     }
@@ -1510,9 +1531,9 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) 
     typedef aieng__fw_geom<D, BC> G;
     constexpr int BR = AIENG__FW_BR, NS = BC / 8, ND = D / 8;
     extern __shared__ __align__(16) unsigned char aieng__smem[];
-    const uint32_t raw = aieng__smem_u32(aieng__smem), base = (raw + 1023u) & ~1023u;
-    unsigned char *gq_ = aieng__smem + (base - raw), *gk = gq_ + G::Q_BYTES, *gv = gk + 2 * G::KV_BYTES;
-    const uint32_t sQ = base, sK = base + G::Q_BYTES, sV = sK + 2 * G::KV_BYTES;
+    const aieng__fw_tiles<D, BC> sm(aieng__smem);
+    unsigned char *const gq_ = sm.gq, *const gk = sm.gk, *const gv = sm.gv;
+    const uint32_t sQ = sm.sQ, sK = sm.sK, sV = sm.sV;
     const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
     const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
     const T *Q = blk.Q, *K = blk.K, *V = blk.V;
@@ -1535,20 +1556,12 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) 
         aieng__cp_wait<0>();
         asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
         __syncthreads();
-#pragma unroll
-        for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
         asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-#pragma unroll
-        for (int kk = 0; kk < D / 16; kk++)
-            aieng__wgf<T, BC>::ss(s, aieng__wg_desc(sQ + (kk / 4) * (BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024),
-                                  aieng__wg_desc(sK + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024));
+        aieng__fw_qk<T, D, BC>(s, sQ, sK, wg);
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
         aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, 0, BC > p.seq_kv || (p.causal && BC - 1 > q0 + offs), tq);
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; kc++)
-#pragma unroll
-            for (int e = 0; e < 4; e++) pa[kc][e] = aieng__pack2<T>(s[8 * kc + 2 * e], s[8 * kc + 2 * e + 1]);
+        aieng__fw_pack<T, BC>(pa, s);
     }
     /* every tile but the last: S_{j+1} and P_j·V_j in flight together (no branch around a
        wgmma, so that ptxas can follow the two commit groups) */
@@ -1559,17 +1572,10 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) 
         aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
         if (j + 2 < n_tiles) aieng__swz_load<BC, D>(gk + (j & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 2) * BC, p.seq_kv, tid);
         aieng__cp_commit();
-#pragma unroll
-        for (int i = 0; i < BC / 2; i++) s[i] = 0.0f;
         asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-#pragma unroll
-        for (int kk = 0; kk < D / 16; kk++)
-            aieng__wgf<T, BC>::ss(s, aieng__wg_desc(sQ + (kk / 4) * (BR * 128) + wg * 8192 + (kk % 4) * 32, 16, 1024),
-                                  aieng__wg_desc(sK + ((j + 1) & 1) * G::KV_BYTES + (kk / 4) * (BC * 128) + (kk % 4) * 32, 16, 1024));
+        aieng__fw_qk<T, D, BC>(s, sQ, sK + ((j + 1) & 1) * G::KV_BYTES, wg);
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; kc++)
-            aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + (j & 1) * G::KV_BYTES + kc * 2048, BC * 128, 1024));
+        aieng__fw_pv<T, D, BC>(o, pa, sV + (j & 1) * G::KV_BYTES);
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
         asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory"); /* S_{j+1} is done, P_j·V_j may run on */
         const int kv0 = (j + 1) * BC;
@@ -1577,10 +1583,7 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) 
         aieng__fa_online<NS, ND, true, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq, alpha);
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
         aieng__fa_rescale<ND>(o, alpha);
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; kc++)
-#pragma unroll
-            for (int e = 0; e < 4; e++) pa[kc][e] = aieng__pack2<T>(s[8 * kc + 2 * e], s[8 * kc + 2 * e + 1]);
+        aieng__fw_pack<T, BC>(pa, s);
     }
     if (n_tiles > 0) { /* the last tile: P·V alone */
         const int j = n_tiles - 1;
@@ -1588,9 +1591,7 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) 
         asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
         __syncthreads();
         asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-#pragma unroll
-        for (int kc = 0; kc < BC / 16; kc++)
-            aieng__wgf<T, D>::rs(o, pa[kc], aieng__wg_desc(sV + (j & 1) * G::KV_BYTES + kc * 2048, BC * 128, 1024));
+        aieng__fw_pv<T, D, BC>(o, pa, sV + (j & 1) * G::KV_BYTES);
         asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
         asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
     }
