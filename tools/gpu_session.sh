@@ -137,7 +137,7 @@ if [ $dollama = 1 ]; then
       if [ "$(sha256sum models/joined.tmp | cut -d' ' -f1)" = "$(cat models/parts/p2.sha256)" ]; then
         mv models/joined.tmp models/SmolLM2-135M-Instruct.Q4_1.gguf; echo "model: joined from 3 parts (sha256 ok)"
       else rm -f models/joined.tmp; echo "model: the 3 parts do not give the SHA-256 in models/parts/p2.sha256"; fi
-    else echo "model: parts missing: $(cd models/parts && ls) (the machine was given back between the calls?)"; fi
+    else echo "model: parts missing, have: $(cd models/parts && ls | tr "\n" " ")(the machine was given back between the calls?)"; fi
   fi
   if [ -f models/SmolLM2-135M-Instruct.Q4_1.gguf ]; then M=models/SmolLM2-135M-Instruct.Q4_1.gguf; LX=""
   elif [ -f models/SmolLM2-3L.Q4_1.gguf ]; then M=models/SmolLM2-3L.Q4_1.gguf; LX="--time-layers 30"
