@@ -837,6 +837,14 @@ static __device__ __forceinline__ uint64_t aieng__wg_desc(uint32_t addr, uint32_
     return (uint64_t)((addr & 0x3FFFF) >> 4) | (uint64_t)((lbo & 0x3FFFF) >> 4) << 16 |
            (uint64_t)((sbo & 0x3FFFF) >> 4) << 32 | 1ull << 62;
 }
+/* warpgroup MMA bookkeeping: fence before the first wgmma that reads registers other
+   instructions wrote; commit the issued wgmma as a group; wait until at most N groups are
+   still running (groups complete in order) */
+static __device__ __forceinline__ void aieng__wg_fence(void) { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+static __device__ __forceinline__ void aieng__wg_commit(void) { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+template <int N> static __device__ __forceinline__ void aieng__wg_wait(void) {
+    asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory");
+}
 #define AIENG__WG_D8(i) "+f"(d[i]), "+f"(d[i + 1]), "+f"(d[i + 2]), "+f"(d[i + 3]), "+f"(d[i + 4]), "+f"(d[i + 5]), "+f"(d[i + 6]), "+f"(d[i + 7])
 #define AIENG__WG_D128 AIENG__WG_D8(0), AIENG__WG_D8(8), AIENG__WG_D8(16), AIENG__WG_D8(24), AIENG__WG_D8(32), AIENG__WG_D8(40), \
     AIENG__WG_D8(48), AIENG__WG_D8(56), AIENG__WG_D8(64), AIENG__WG_D8(72), AIENG__WG_D8(80), AIENG__WG_D8(88),             \
@@ -922,7 +930,7 @@ __global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__
             const int s = kt % AIENG__WG_STAGES;
             aieng__mb_wait(full + 8 * s, (uint32_t)((kt / AIENG__WG_STAGES) & 1));
             const uint32_t a = sA + s * AIENG__WG_BM * AIENG__WG_BK * 2 + cw * 8192, b = sB + s * AIENG__WG_BN * AIENG__WG_BK * 2;
-            asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+            aieng__wg_fence();
 #pragma unroll
             for (int kk = 0; kk < AIENG__WG_BK / 16; kk++) {
                 /* K-major: rows of 128 bytes, 8-row groups 1024 bytes apart, k16 step = 32 bytes;
@@ -931,8 +939,8 @@ __global__ void __launch_bounds__(384, 1) aieng__gemm_wg(const __grid_constant__
                 const uint64_t db = TB ? aieng__wg_desc(b + kk * 2048, 8192, 1024) : aieng__wg_desc(b + kk * 32, 16, 1024);
                 aieng__wgmma<T, TA, TB>(d, da, db);
             }
-            asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-            asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+            aieng__wg_commit();
+            aieng__wg_wait<0>();
             if ((tid & 31) == 0) aieng__mb_arrive(empty + 8 * s);
         }
         /* D fragment: warp w of the warpgroup holds rows 16w + lane/4 (+8); n8 block j holds
@@ -1457,29 +1465,43 @@ template <typename T, int BC> static __device__ __forceinline__ void aieng__fw_p
 #pragma unroll
         for (int e = 0; e < 4; e++) pa[kc][e] = aieng__pack2<T>(s[8 * kc + 2 * e], s[8 * kc + 2 * e + 1]);
 }
+/* the block's cp.async copies have landed and are visible to wgmma, and every thread is
+   past its previous step (so the slots it read may be loaded again) */
+static __device__ __forceinline__ void aieng__fw_ready(void) {
+    aieng__cp_wait<0>();
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); /* cp.async data -> wgmma reads */
+    __syncthreads();
+}
 #endif
 
 /* BC keys per tile; MINB blocks per SM (2: registers capped so that two blocks overlap each
-   other's softmax and matrix products). p.scale_log2 > 0 (the host sends other scales elsewhere). */
-template <typename T, int D, int BC, int MINB>
+   other's softmax and matrix products). p.scale_log2 > 0 (the host sends other scales elsewhere).
+   Each key tile: S = Q·Kᵀ, the online softmax, O += P·V, with the next K and V tiles loading
+   into the other slots meanwhile.
+   PIPE (attn_tile 6; FlashAttention-3's intra-warpgroup pipelining): S_{j+1} = Q·K_{j+1}ᵀ is
+   issued right before O += P_j·V_j, and the softmax of S_{j+1} runs while P_j·V_j is on the
+   tensor cores; O is rescaled once that product is done. K runs a tile ahead of V: step j
+   reads K_{j+1} and V_j and loads K_{j+2} and V_{j+1} into the slots step j − 1 freed. The
+   same sums in the same order (not checked bitwise: a variant to time). */
+template <typename T, int D, int BC, int MINB, bool PIPE>
 __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
 #if AIENG__HAVE_WG && AIENG__HAVE_TMA
     typedef aieng__fw_geom<D, BC> G;
     constexpr int BR = AIENG__FW_BR, NS = BC / 8, ND = D / 8;
     extern __shared__ __align__(16) unsigned char aieng__smem[];
     const aieng__fw_tiles<D, BC> sm(aieng__smem);
-    unsigned char *const gq_ = sm.gq, *const gk = sm.gk, *const gv = sm.gv;
+    unsigned char *const gk = sm.gk, *const gv = sm.gv;
     const uint32_t sQ = sm.sQ, sK = sm.sK, sV = sm.sV;
     const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
     const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
-    const T *Q = blk.Q, *K = blk.K, *V = blk.V;
-    T *O = blk.O;
+    const T *K = blk.K, *V = blk.V;
     const int q0 = blk.q0, offs = p.seq_kv - p.seq_q;
     const int n_tiles = aieng__fa_ntiles(p, q0, BR, BC);
-    aieng__swz_load<BR, D>(gq_, Q, p.q_ss, q0, p.seq_q, tid);
+    aieng__swz_load<BR, D>(sm.gq, blk.Q, p.q_ss, q0, p.seq_q, tid);
     if (n_tiles > 0) {
         aieng__swz_load<BC, D>(gk, K, p.k_ss, 0, p.seq_kv, tid);
         aieng__swz_load<BC, D>(gv, V, p.v_ss, 0, p.seq_kv, tid);
+        if (PIPE && n_tiles > 1) aieng__swz_load<BC, D>(gk + G::KV_BYTES, K, p.k_ss, BC, p.seq_kv, tid);
     }
     aieng__cp_commit();
     float o[D / 2];
@@ -1487,117 +1509,67 @@ __global__ void __launch_bounds__(256, MINB) aieng__flash_wg(aieng__fa_args p) {
     for (int i = 0; i < D / 2; i++) o[i] = 0.0f;
     float mrow[2] = {-INFINITY, -INFINITY}, lrow[2] = {0.0f, 0.0f};
     const int row0 = q0 + wg * 64 + w * 16 + gq; /* this thread's rows: row0, row0 + 8 */
-    for (int j = 0; j < n_tiles; j++) {
-        const int slot = j & 1;
-        aieng__cp_wait<0>();
-        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); /* cp.async data -> wgmma reads */
-        __syncthreads();
-        if (j + 1 < n_tiles) {
-            aieng__swz_load<BC, D>(gk + ((j + 1) & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
-            aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
-        }
-        aieng__cp_commit();
-        float s[BC / 2];
-        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-        aieng__fw_qk<T, D, BC>(s, sQ, sK + slot * G::KV_BYTES, wg);
-        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
-        const int kv0 = j * BC;
-        const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
-        aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq);
-        uint32_t pa[BC / 16][4];
-        aieng__fw_pack<T, BC>(pa, s);
-        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-        aieng__fw_pv<T, D, BC>(o, pa, sV + slot * G::KV_BYTES);
-        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
-    }
-    aieng__cp_wait<0>();
-    aieng__fa_store<T, ND>(p, O, o, lrow, row0, tq);
-#else
-    (void)p;
-    __trap(); /* never launched: the host asks aieng__wg_probe first */
-#endif
-}
-
-/* The same kernel with each warpgroup's work overlapped (attn_tile 6; FlashAttention-3's
-   intra-warpgroup pipelining): while O += P_j·V_j runs on the tensor cores, the softmax of the
-   next tile S_{j+1} = Q·K_{j+1}ᵀ (issued just before it) runs on the other units; O is rescaled
-   once the product is done. K runs a tile ahead of V: iteration j reads K_{j+1} and V_j and
-   loads K_{j+2} and V_{j+1} into the slots the previous iteration freed. Same sums in the
-   same order as aieng__flash_wg with 64-key tiles (not checked bitwise: a variant to time). */
-template <typename T, int D, int BC, int MINB>
-__global__ void __launch_bounds__(256, MINB) aieng__flash_wgp(aieng__fa_args p) {
-#if AIENG__HAVE_WG && AIENG__HAVE_TMA
-    typedef aieng__fw_geom<D, BC> G;
-    constexpr int BR = AIENG__FW_BR, NS = BC / 8, ND = D / 8;
-    extern __shared__ __align__(16) unsigned char aieng__smem[];
-    const aieng__fw_tiles<D, BC> sm(aieng__smem);
-    unsigned char *const gq_ = sm.gq, *const gk = sm.gk, *const gv = sm.gv;
-    const uint32_t sQ = sm.sQ, sK = sm.sK, sV = sm.sV;
-    const int tid = threadIdx.x, wg = tid / 128, w = (tid / 32) % 4, lane = tid & 31, gq = lane >> 2, tq = lane & 3;
-    const aieng__fa_ptrs<T> blk = aieng__fa_block<T>(p, BR);
-    const T *Q = blk.Q, *K = blk.K, *V = blk.V;
-    T *O = blk.O;
-    const int q0 = blk.q0, offs = p.seq_kv - p.seq_q;
-    const int n_tiles = aieng__fa_ntiles(p, q0, BR, BC);
-    const int row0 = q0 + wg * 64 + w * 16 + gq;
-    float o[D / 2];
-#pragma unroll
-    for (int i = 0; i < D / 2; i++) o[i] = 0.0f;
-    float mrow[2] = {-INFINITY, -INFINITY}, lrow[2] = {0.0f, 0.0f}, alpha[2];
     float s[BC / 2];
     uint32_t pa[BC / 16][4];
-    if (n_tiles > 0) {
-        aieng__swz_load<BR, D>(gq_, Q, p.q_ss, q0, p.seq_q, tid);
-        aieng__swz_load<BC, D>(gk, K, p.k_ss, 0, p.seq_kv, tid);
-        aieng__swz_load<BC, D>(gv, V, p.v_ss, 0, p.seq_kv, tid);
-        if (n_tiles > 1) aieng__swz_load<BC, D>(gk + G::KV_BYTES, K, p.k_ss, BC, p.seq_kv, tid);
-        aieng__cp_commit();
-        aieng__cp_wait<0>();
-        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
-        __syncthreads();
-        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+    if (!PIPE) {
+        for (int j = 0; j < n_tiles; j++) {
+            const int slot = j & 1;
+            aieng__fw_ready();
+            if (j + 1 < n_tiles) {
+                aieng__swz_load<BC, D>(gk + ((j + 1) & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
+                aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
+            }
+            aieng__cp_commit();
+            aieng__wg_fence();
+            aieng__fw_qk<T, D, BC>(s, sQ, sK + slot * G::KV_BYTES, wg);
+            aieng__wg_commit();
+            aieng__wg_wait<0>();
+            const int kv0 = j * BC;
+            const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
+            aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq);
+            aieng__fw_pack<T, BC>(pa, s);
+            aieng__wg_fence();
+            aieng__fw_pv<T, D, BC>(o, pa, sV + slot * G::KV_BYTES);
+            aieng__wg_commit();
+            aieng__wg_wait<0>();
+        }
+    } else if (n_tiles > 0) {
+        float alpha[2];
+        aieng__fw_ready(); /* the first tile: S_0 and its softmax alone */
+        aieng__wg_fence();
         aieng__fw_qk<T, D, BC>(s, sQ, sK, wg);
-        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+        aieng__wg_commit();
+        aieng__wg_wait<0>();
         aieng__fa_online<NS, ND, true>(s, o, mrow, lrow, p, row0, 0, BC > p.seq_kv || (p.causal && BC - 1 > q0 + offs), tq);
         aieng__fw_pack<T, BC>(pa, s);
-    }
-    /* every tile but the last: S_{j+1} and P_j·V_j in flight together (no branch around a
-       wgmma, so that ptxas can follow the two commit groups) */
-    for (int j = 0; j + 1 < n_tiles; j++) {
-        aieng__cp_wait<0>(); /* V_j and K_{j+1} are in; everybody is done with V_{j-1} and K_j */
-        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
-        __syncthreads();
-        aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
-        if (j + 2 < n_tiles) aieng__swz_load<BC, D>(gk + (j & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 2) * BC, p.seq_kv, tid);
-        aieng__cp_commit();
-        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-        aieng__fw_qk<T, D, BC>(s, sQ, sK + ((j + 1) & 1) * G::KV_BYTES, wg);
-        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        aieng__fw_pv<T, D, BC>(o, pa, sV + (j & 1) * G::KV_BYTES);
-        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        asm volatile("wgmma.wait_group.sync.aligned 1;\n" ::: "memory"); /* S_{j+1} is done, P_j·V_j may run on */
-        const int kv0 = (j + 1) * BC;
-        const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
-        aieng__fa_online<NS, ND, true, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq, alpha);
-        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
-        aieng__fa_rescale<ND>(o, alpha);
-        aieng__fw_pack<T, BC>(pa, s);
-    }
-    if (n_tiles > 0) { /* the last tile: P·V alone */
-        const int j = n_tiles - 1;
-        aieng__cp_wait<0>();
-        asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
-        __syncthreads();
-        asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-        aieng__fw_pv<T, D, BC>(o, pa, sV + (j & 1) * G::KV_BYTES);
-        asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-        asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+        /* every tile but the last: S_{j+1} and P_j·V_j in flight together (no branch around a
+           wgmma, so that ptxas can follow the two commit groups) */
+        for (int j = 0; j + 1 < n_tiles; j++) {
+            aieng__fw_ready(); /* V_j and K_{j+1} are in; everybody is done with V_{j-1} and K_j */
+            aieng__swz_load<BC, D>(gv + ((j + 1) & 1) * G::KV_BYTES, V, p.v_ss, (int64_t)(j + 1) * BC, p.seq_kv, tid);
+            if (j + 2 < n_tiles) aieng__swz_load<BC, D>(gk + (j & 1) * G::KV_BYTES, K, p.k_ss, (int64_t)(j + 2) * BC, p.seq_kv, tid);
+            aieng__cp_commit();
+            aieng__wg_fence();
+            aieng__fw_qk<T, D, BC>(s, sQ, sK + ((j + 1) & 1) * G::KV_BYTES, wg);
+            aieng__wg_commit();
+            aieng__fw_pv<T, D, BC>(o, pa, sV + (j & 1) * G::KV_BYTES);
+            aieng__wg_commit();
+            aieng__wg_wait<1>(); /* S_{j+1} is done, P_j·V_j may run on */
+            const int kv0 = (j + 1) * BC;
+            const bool need_mask = kv0 + BC > p.seq_kv || (p.causal && kv0 + BC - 1 > q0 + offs);
+            aieng__fa_online<NS, ND, true, true>(s, o, mrow, lrow, p, row0, kv0, need_mask, tq, alpha);
+            aieng__wg_wait<0>();
+            aieng__fa_rescale<ND>(o, alpha);
+            aieng__fw_pack<T, BC>(pa, s);
+        }
+        aieng__fw_ready(); /* the last tile: P·V alone */
+        aieng__wg_fence();
+        aieng__fw_pv<T, D, BC>(o, pa, sV + ((n_tiles - 1) & 1) * G::KV_BYTES);
+        aieng__wg_commit();
+        aieng__wg_wait<0>();
     }
     aieng__cp_wait<0>();
-    aieng__fa_store<T, ND>(p, O, o, lrow, row0, tq);
+    aieng__fa_store<T, ND>(p, blk.O, o, lrow, row0, tq);
 #else
     (void)p;
     __trap(); /* never launched: the host asks aieng__wg_probe first */
@@ -2421,17 +2393,10 @@ template <typename T, int D, int WARPS> static aieng_result aieng__fa_launch(aie
     k<<<grid, WARPS * 32, smem, aieng__stream(cu)>>>(a);
     return AIENG__LAUNCHED("attention");
 }
-/* the kernel of a launch: aieng__flash_wg, or with PIPE its pipelined variant (only the one named is built) */
-template <bool PIPE> struct aieng__fw_kernel {
-    template <typename T, int D, int BC, int MINB> static void (*get())(aieng__fa_args) { return aieng__flash_wg<T, D, BC, MINB>; }
-};
-template <> struct aieng__fw_kernel<true> {
-    template <typename T, int D, int BC, int MINB> static void (*get())(aieng__fa_args) { return aieng__flash_wgp<T, D, BC, MINB>; }
-};
 template <typename T, int D, int BC, int MINB, bool PIPE = false>
 static aieng_result aieng__fw_launch(aieng_cuda *cu, aieng__fa_args a, int batch, int n_head) {
     const size_t smem = aieng__fw_geom<D, BC>::SMEM;
-    void (*k)(aieng__fa_args) = aieng__fw_kernel<PIPE>::template get<T, D, BC, MINB>();
+    void (*k)(aieng__fa_args) = aieng__flash_wg<T, D, BC, MINB, PIPE>;
     aieng_result r = aieng__cuda_err(cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), "attention smem attribute");
     if (r != AIENG_OK) return r;
     a.n_qblocks = (a.seq_q + AIENG__FW_BR - 1) / AIENG__FW_BR;
