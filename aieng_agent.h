@@ -906,6 +906,237 @@ AIENG_API int32_t aieng_constrain_sample(aieng_constrain *c, aieng_sampler *smp,
                                          aieng_logit_processor proc, void *user);
 #endif
 
+/* ======================================================================================
+   TOOLS AND THE ReAct AGENT
+   --------------------------------------------------------------------------------------
+   A tool is a JSON function spec plus a C function:
+       {"name": "add", "description": "Adds two numbers",
+        "parameters": {"type": "object", "properties": {"a": {"type": "number"}, ...},
+                       "required": ["a", "b"]}}
+   (the OpenAI envelope {"type": "function", "function": {...}} is accepted too). Names are
+   unique, 1 to 64 bytes of valid UTF-8 without control characters. The parameters are a
+   JSON Schema of the table above; the Python-flavoured type names of function-calling
+   datasets (BFCL) are read as JSON Schema names: dict = object, float = number, tuple =
+   array, any = string (BFCL's own mapping), and their boolean "optional" annotation is
+   dropped. Parameters that do not say "additionalProperties" (or "patternProperties") at
+   their top get "additionalProperties": false: a call names only declared arguments (as
+   OpenAI's strict mode). A keyword outside the table is an error that names it (aieng_tools_add fails),
+   never silently dropped. A local "$ref": "#/..." inside a tool's parameters keeps
+   pointing into those parameters.
+
+   The model's reply at each step is ONE JSON object, and the grammar makes it impossible
+   to write anything else:
+       {"thought": "...", "calls": [{"name": "add", "arguments": {"a": 1, "b": 2}}]}
+       {"thought": "...", "answer": "..."}
+   members in this order; "thought" (the ReAct reasoning, at most thought_max bytes) only
+   when thought_max > 0; "calls" holds 1 to max_calls calls, each naming an offered tool
+   with arguments valid against its schema; "answer" only when the reply may answer
+   without a call (AIENG_TOOLS_NO_ANSWER leaves it out: a call is then forced).
+   Bounded replies: with thought_max, answer_max, max_string and max_items set, every string
+   and array of a reply has a bound (numbers and whitespace are bounded by the schema
+   grammars), so a reply of a non-recursive tool set always ends within a computable number
+   of bytes: a small model that loops inside a value runs into the bound, not the token budget.
+   aieng_tools_reply_schema gives that schema (JSON text), aieng_tools_grammar the compiled
+   grammar (its %valid checks attached), aieng_tools_parse parses and validates a reply
+   against it (the same check for text that did not come through the grammar).
+
+   aieng_agent_run is the ReAct loop: system prompt (instructions + the tools, one JSON line
+   each), the question, then per step: the model's reply under the grammar; when it calls
+   tools, each call runs and its result comes back as a user message
+       Observation from add: 3
+   (a tool's negative return is reported as "Error from add: <its message>", and the model
+   may try again; a call repeated within one reply runs once); when it answers, the loop
+   ends with that answer. Tool results longer than
+   observation_max bytes are cut at a UTF-8 boundary and marked "...[cut]". max_steps
+   replies without an answer end with AIENG_ERR_RANGE (no answer is invented).
+   Memory: before each step the loop asks the model how many tokens the conversation takes
+   (llm->count); while it and reply_tokens do not fit in llm->budget, the oldest step (a
+   reply and its observations) is dropped and a note "(N earlier steps omitted)" stands in
+   its place; the system prompt, the question and the latest step always stay (if they do
+   not fit: AIENG_ERR_RANGE).
+   The model is an interface (aieng_agent_llm), so the loop runs with any generator (a
+   scripted one in tests, a server's); aieng_agent_llm_model (with aieng_transformer.h)
+   adapts an aieng_model: replies are generated under the grammar, and the KV cache is
+   reused across steps up to the longest common token prefix of the new prompt, so each
+   step evaluates only its new messages.
+   ====================================================================================== */
+typedef struct aieng_tools aieng_tools;
+/* A tool: writes its result (text, JSON or not) into out[0..cap) NUL-terminated and returns
+   its length (>= cap: cut), or a negative number with an error message in out. args is the
+   validated "arguments" object. */
+typedef int (*aieng_tool_fn)(void *user, const aieng_json *args, char *out, size_t cap);
+
+#define AIENG_TOOLS_NO_ANSWER 1   /* the reply must call a tool */
+typedef struct aieng_tools_reply {
+    int thought_max;     /* bytes of "thought" (0: no thought member) */
+    int max_calls;       /* calls per reply (0: 1) */
+    int answer_max;      /* bytes of "answer" (0: unbounded) */
+    int flags;           /* AIENG_TOOLS_* */
+    int max_string;      /* > 0: bytes of an argument string without a maxLength of its own */
+    int max_items;       /* > 0: items of an argument array without a maxItems of its own */
+} aieng_tools_reply;
+
+AIENG_API aieng_result aieng_tools_new(aieng_tools **out);
+AIENG_API void aieng_tools_free(aieng_tools *t);
+/* Adds a tool from its JSON spec (fn may be NULL for a tool that is only offered). */
+AIENG_API aieng_result aieng_tools_add(aieng_tools *t, const char *spec, size_t len, aieng_tool_fn fn, void *user);
+AIENG_API int aieng_tools_count(const aieng_tools *t);
+AIENG_API const char *aieng_tools_name(const aieng_tools *t, int i);
+/* The normalized spec of tool i as compact JSON (valid until the tools are freed). */
+AIENG_API const char *aieng_tools_spec(const aieng_tools *t, int i);
+/* The JSON Schema of a reply (compact JSON text; free with aieng_free(NULL, *out)). */
+AIENG_API aieng_result aieng_tools_reply_schema(const aieng_tools *t, const aieng_tools_reply *rp, char **out, size_t *len);
+/* The grammar of a reply. It stays valid until t is freed or a tool is added (t keeps the
+   schema its %valid checks read); free it with aieng_grammar_free. */
+AIENG_API aieng_result aieng_tools_grammar(aieng_tools *t, const aieng_tools_reply *rp, aieng_grammar **out);
+/* Parses text as a reply and validates it: AIENG_ERR_FORMAT (aieng_last_error says why) when
+   it is not one. *doc receives the parsed reply (free with aieng_json_free). */
+AIENG_API aieng_result aieng_tools_parse(aieng_tools *t, const aieng_tools_reply *rp, const char *text, size_t len,
+                                         aieng_json_doc **doc);
+/* Runs one call object {"name": ..., "arguments": {...}}: the arguments are validated
+   first; *n gets the result's length as the tool reports it (>= cap: out holds its first
+   cap - 1 bytes, cut). AIENG_ERR_STATE when the tool has no function,
+   AIENG_ERR_FORMAT for invalid arguments, AIENG_ERR_INVALID_ARG for an unknown name; a
+   negative return of the tool gives AIENG_ERR_RANGE with its message in out. */
+AIENG_API aieng_result aieng_tools_call(aieng_tools *t, const aieng_json *call, char *out, size_t cap, size_t *n);
+
+/* What a model adapter counts (tokens). */
+typedef struct aieng_agent_usage {
+    int64_t prompt_tokens;     /* prompt tokens of every step */
+    int64_t reused_tokens;     /* of those, found in the KV cache (not evaluated again) */
+    int64_t generated_tokens;
+    double prefill_seconds, decode_seconds;
+} aieng_agent_usage;
+typedef struct aieng_agent_message { const char *role, *content; } aieng_agent_message;
+typedef struct aieng_agent_llm {
+    /* The reply to msgs[0..n) (the assistant's turn comes next) under grammar g (NULL: free
+       text), in *out (NUL-terminated, AIENG_MALLOC'ed: aieng_free(NULL, *out)). */
+    aieng_result (*generate)(void *user, const aieng_agent_message *msgs, int n, aieng_grammar *g,
+                             char **out, size_t *len, aieng_agent_usage *usage);
+    /* Tokens msgs[0..n) take as a prompt (< 0: error). NULL: no context limit. */
+    int64_t (*count)(void *user, const aieng_agent_message *msgs, int n);
+    int64_t budget;            /* tokens for prompt + reply (count != NULL) */
+    void *user;
+} aieng_agent_llm;
+
+typedef struct aieng_agent_config {
+    const char *system;        /* instructions before the tool list (NULL: a default) */
+    aieng_tools_reply reply;   /* zeroed: thought_max 256, max_calls 1, answer_max 0 */
+    int call_first;            /* nonzero: the first reply must call a tool ("tool_choice": "required") */
+    int max_steps;             /* replies before giving up (0: 8) */
+    int64_t reply_tokens;      /* room kept for a reply in llm->budget (0: 256) */
+    size_t observation_max;    /* bytes of a tool result kept (0: 2048) */
+    /* called after each reply (observation: what the tools answered, NULL for the answer);
+       a nonzero return stops the loop (AIENG_ERR_STATE) */
+    int (*on_step)(void *user, int step, const char *reply, size_t len, const char *observation, size_t olen);
+    void *user;
+} aieng_agent_config;
+typedef struct aieng_agent_stats {
+    int steps, calls, tool_errors, dropped_steps;
+    aieng_agent_usage usage;
+} aieng_agent_stats;
+
+/* The ReAct loop on `question`; *answer (aieng_free(NULL, *answer)) is the model's answer. */
+AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *llm, const char *question,
+                                       const aieng_agent_config *cfg, char **answer, size_t *len,
+                                       aieng_agent_stats *stats);
+#ifdef AIENG_TRANSFORMER_H
+/* An aieng_agent_llm over a model: chat template, tokenizer, generation under the grammar,
+   KV-cache reuse between calls. gen: sampler, max_tokens per reply (0: 256), on_text for
+   streaming (stop strings are not supported). Free with aieng_agent_llm_free. */
+AIENG_API aieng_result aieng_agent_llm_model(aieng_model *m, const aieng_generate_config *gen, aieng_agent_llm *out);
+AIENG_API void aieng_agent_llm_free(aieng_agent_llm *llm);
+#endif
+
+/* ======================================================================================
+   LEXICAL RETRIEVAL (BM25) AND TEXT CHUNKING
+   --------------------------------------------------------------------------------------
+   The lexical half of retrieval for RAG: an in-memory BM25 index whose scores are those of
+   rank_bm25's BM25Okapi (the Python package, version 0.2.2), and a chunker that cuts long
+   texts into overlapping pieces to index.
+
+       aieng_bm25 *ix = NULL;
+       int64_t id, ids[5]; double sc[5]; int n;
+       aieng_bm25_new(NULL, &ix);                      // k1 1.5, b 0.75, epsilon 0.25
+       aieng_bm25_add(ix, "get weather forecast", 20, &id);   // ids 0, 1, 2, ... in order
+       aieng_bm25_search(ix, "weather in Paris", 16, 5, ids, sc, &n);
+       aieng_bm25_free(ix);
+
+   Tokenizer (aieng_text_words; the same for documents and queries): bytes, not characters.
+   A word is a maximal run of bytes that are ASCII letters, ASCII digits or bytes >= 0x80;
+   every other byte (spaces, punctuation, controls, NUL) separates words. ASCII letters are
+   lower-cased; bytes >= 0x80 are kept as they are, so a UTF-8 letter stays inside its word
+   but is not case-folded ("Ünïcode" and "ünïcode" are different words). No stemming, no
+   stop words. Invalid UTF-8 is not an error: it is bytes like any other. The Python side
+   of the tests is re.findall(rb'[a-z0-9\x80-\xff]+', text.encode('utf-8').lower()).
+
+   Scores (BM25Okapi). N documents; dl(d) the number of words of d; avgdl = (sum of dl) / N;
+   df(w) the number of documents containing w; tf(w,d) the count of w in d.
+       idf(w)  = log(N - df(w) + 0.5) - log(df(w) + 0.5)
+       idf(w) < 0 is replaced by epsilon * average_idf, where average_idf is the mean of
+               the raw idf over every distinct word of the corpus (summed in the order the
+               words first appeared, as Python's dict does)
+       score(q, d) = sum over the query's words t, repeats counted each time, of
+               idf(t) * tf(t,d) * (k1 + 1) / (tf(t,d) + k1 * (1 - b + b * dl(d) / avgdl))
+   Words absent from the corpus add 0; so does a word absent from d. The arithmetic is done
+   in the same order as rank_bm25's numpy expression, one rounding per operation (the term
+   added to a score is kept from fusing into an FMA), so the scores are rank_bm25's to the
+   last bit (all 2600 checked in tests/test_agent_rag.c; not under -ffast-math, which may
+   reorder). The idf table, avgdl and the
+   per-document length norms are recomputed lazily by the first query after an add.
+   A query touches only the postings of its words (doc id, tf); aieng_bm25_scores writes
+   all N scores, aieng_bm25_search selects the top k by score (descending), ties by the
+   smaller id; documents not containing any query word score exactly 0 and take part in
+   that order (scores can be negative when epsilon * average_idf is, e.g. a 1-doc corpus).
+   Memory: a hash table of the distinct words (the lower-cased bytes, df, postings), per
+   document its length; the text itself is not kept. Limits: fewer than 2^31 documents,
+   fewer than 2^32 words in one document and in one posting list (AIENG_ERR_RANGE beyond);
+   no limit on a word's length. An add that fails (out of memory) leaves the index as it
+   was. An index belongs to one thread at a time (queries update its lazy state).
+
+   Chunker (aieng_text_chunk): chunks of at most max_bytes bytes (max_bytes >= 16) that
+   cover the whole text in order, consecutive chunks overlapping by at most `overlap` bytes
+   (overlap < max_bytes / 2). Each chunk after the first starts inside the previous one at
+   the earliest start of a word (a word byte after a non-word byte, as the tokenizer sees
+   them) that leaves at most `overlap` bytes shared; where the last `overlap` bytes of the
+   previous chunk hold no word start (overlap 0 included), it starts where that one ended.
+   The end of a chunk that is not the last is chosen in the second half of its window
+   (at least max_bytes / 2 bytes from its start): the last cut after a blank line ("\n",
+   optional spaces/tabs/CRs, "\n"), else the last after a sentence end (". ", "! ", "? " or
+   a newline), else the last after a space or tab, else at max_bytes, moved back over at
+   most 3 UTF-8 continuation bytes (so valid UTF-8 is never cut inside a character). The
+   result depends only on the arguments. Empty text: 0 chunks.
+   ====================================================================================== */
+typedef struct aieng_bm25 aieng_bm25;
+typedef struct aieng_bm25_options {
+    double k1, b, epsilon;  /* 0 each: 1.5, 0.75, 0.25 (BM25Okapi's defaults); a NULL options too */
+} aieng_bm25_options;
+/* A new, empty index. AIENG_ERR_INVALID_ARG for out == NULL or a negative / non-finite option. */
+AIENG_API aieng_result aieng_bm25_new(const aieng_bm25_options *opts, aieng_bm25 **out);
+AIENG_API void aieng_bm25_free(aieng_bm25 *ix);
+/* Tokenizes text[0..len) and counts its words (the text is not kept); *id (may be NULL)
+   gets the new document's id: 0, 1, 2, ... in the order of the adds. An empty document
+   (no words) is a document. */
+AIENG_API aieng_result aieng_bm25_add(aieng_bm25 *ix, const char *text, size_t len, int64_t *id);
+/* Number of documents (0 for a NULL index). */
+AIENG_API int64_t aieng_bm25_count(const aieng_bm25 *ix);
+/* scores[0..count) = the score of each document for query[0..len). */
+AIENG_API aieng_result aieng_bm25_scores(aieng_bm25 *ix, const char *query, size_t len, double *scores);
+/* The top k documents: ids[0..*n) (and scores[0..*n), scores may be NULL) by score descending,
+   ties by smaller id; *n = min(k, count). k <= 0: AIENG_ERR_INVALID_ARG (*n = 0). */
+AIENG_API aieng_result aieng_bm25_search(aieng_bm25 *ix, const char *query, size_t len, int k, int64_t *ids,
+                                         double *scores, int *n);
+/* The tokenizer above: returns the number of words of text[0..len) and writes the first
+   min(that, cap) of them as byte ranges starts[i], lens[i] (not lower-cased; starts/lens may
+   be NULL when cap is 0). text NULL: 0. */
+AIENG_API size_t aieng_text_words(const char *text, size_t len, size_t *starts, size_t *lens, size_t cap);
+/* The chunker above: chunk i is text[starts[i] .. starts[i] + lens[i]); *n = number of chunks.
+   AIENG_ERR_OOM (with *n set to the count needed, the first cap chunks written) when cap is
+   too small; AIENG_ERR_INVALID_ARG for max_bytes < 16, overlap >= max_bytes / 2 or NULL
+   pointers (text may be NULL when len is 0). */
+AIENG_API aieng_result aieng_text_chunk(const char *text, size_t len, size_t max_bytes, size_t overlap,
+                                        size_t *starts, size_t *lens, size_t cap, size_t *n);
+
 /* @@DECL@@ */
 
 AIENG_EXTERN_C_END
@@ -10348,6 +10579,1237 @@ AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain 
     return AIENG_OK;
 }
 #endif /* AIENG_TRANSFORMER_H */
+
+/* ---------------------------------------------------------------- tools */
+typedef struct aieng__tool {
+    char *name;              /* NUL-terminated */
+    char *spec;              /* normalized spec, compact JSON */
+    aieng_json_doc *params;  /* normalized parameters (refs into themselves) */
+    aieng_tool_fn fn;
+    void *user;
+} aieng__tool;
+typedef struct aieng__treply { aieng_tools_reply rp; int ntools; aieng_json_doc *doc; } aieng__treply;
+struct aieng_tools {
+    aieng__tool *v;
+    int n, cap;
+    aieng__treply *rs;       /* reply schemas made so far (kept: grammars read them) */
+    int nrs, caprs;
+};
+
+/* BFCL's Python-flavoured type names as JSON Schema names */
+static void aieng__tn_type(aieng__buf *b, const aieng_json *v) {
+    static const char *const from[] = {"dict", "float", "tuple", "any"};
+    static const char *const to[] = {"object", "number", "array", "string"};
+    int i;
+    if (v->type == AIENG_JSON_STRING) {
+        for (i = 0; i < 4; i++)
+            if (!strcmp(v->s, from[i])) { aieng__json_write_str(b, to[i], strlen(to[i])); return; }
+    }
+    aieng__json_write(b, v, 0, 0);
+}
+static int aieng__tn_schema(aieng__buf *b, const aieng_json *s, const char *refp, int ms, int mi, int depth);
+static int aieng__tn_map(aieng__buf *b, const aieng_json *m, const char *refp, int ms, int mi, int depth) {
+    size_t i;
+    if (m->type != AIENG_JSON_OBJECT) { aieng__json_write(b, m, 0, 0); return 1; }
+    aieng__buf_putc(b, '{');
+    for (i = 0; i < m->n; i++) {
+        if (i) aieng__buf_putc(b, ',');
+        aieng__json_write_str(b, m->items[i]->key, m->items[i]->key_len);
+        aieng__buf_putc(b, ':');
+        if (!aieng__tn_schema(b, m->items[i], refp, ms, mi, depth + 1)) return 0;
+    }
+    aieng__buf_putc(b, '}');
+    return 1;
+}
+static int aieng__tn_list(aieng__buf *b, const aieng_json *a, const char *refp, int ms, int mi, int depth) {
+    size_t i;
+    if (a->type != AIENG_JSON_ARRAY) return aieng__tn_schema(b, a, refp, ms, mi, depth + 1);
+    aieng__buf_putc(b, '[');
+    for (i = 0; i < a->n; i++) {
+        if (i) aieng__buf_putc(b, ',');
+        if (!aieng__tn_schema(b, a->items[i], refp, ms, mi, depth + 1)) return 0;
+    }
+    aieng__buf_putc(b, ']');
+    return 1;
+}
+/* writes schema s with type names mapped, "optional": bool dropped and local refs "#..."
+   prefixed by refp; ms > 0 / mi > 0: a maxLength of ms / maxItems of mi where a string /
+   array type has none; 0 when nested too deep */
+static int aieng__tn_schema(aieng__buf *b, const aieng_json *s, const char *refp, int ms, int mi, int depth) {
+    static const char *const maps[] = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", NULL};
+    static const char *const one[] = {"items", "additionalProperties", "additionalItems", "not", "if", "then", "else",
+                                      "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", NULL};
+    static const char *const lists[] = {"anyOf", "oneOf", "allOf", "prefixItems", NULL};
+    size_t i;
+    int first = 1, k;
+    if (depth > 256) return 0;
+    if (s->type != AIENG_JSON_OBJECT) { aieng__json_write(b, s, 0, 0); return 1; }
+    aieng__buf_putc(b, '{');
+    for (i = 0; i < s->n; i++) {
+        const aieng_json *v = s->items[i];
+        const char *key = v->key;
+        int done = 0;
+        if (!strcmp(key, "optional") && v->type == AIENG_JSON_BOOL) continue;
+        if (!first) aieng__buf_putc(b, ',');
+        first = 0;
+        aieng__json_write_str(b, key, v->key_len);
+        aieng__buf_putc(b, ':');
+        if (!strcmp(key, "type")) {
+            if (v->type == AIENG_JSON_ARRAY) {
+                size_t j;
+                aieng__buf_putc(b, '[');
+                for (j = 0; j < v->n; j++) { if (j) aieng__buf_putc(b, ','); aieng__tn_type(b, v->items[j]); }
+                aieng__buf_putc(b, ']');
+            } else aieng__tn_type(b, v);
+            continue;
+        }
+        if (!strcmp(key, "$ref") && v->type == AIENG_JSON_STRING && v->len && v->s[0] == '#') {
+            aieng__buf b2;
+            memset(&b2, 0, sizeof b2);
+            aieng__buf_puts(&b2, refp);
+            aieng__buf_put(&b2, v->s + 1, v->len - 1);
+            if (b2.oom) { b->oom = 1; return 1; }
+            aieng__json_write_str(b, b2.p, b2.n);
+            AIENG_FREE(b2.p, NULL);
+            continue;
+        }
+        for (k = 0; maps[k] && !done; k++)
+            if (!strcmp(key, maps[k])) { if (!aieng__tn_map(b, v, refp, ms, mi, depth)) return 0; done = 1; }
+        for (k = 0; one[k] && !done; k++)
+            if (!strcmp(key, one[k])) {
+                if (!(v->type == AIENG_JSON_ARRAY ? aieng__tn_list(b, v, refp, ms, mi, depth) : aieng__tn_schema(b, v, refp, ms, mi, depth + 1))) return 0;
+                done = 1;
+            }
+        for (k = 0; lists[k] && !done; k++)
+            if (!strcmp(key, lists[k])) { if (!aieng__tn_list(b, v, refp, ms, mi, depth)) return 0; done = 1; }
+        if (!done && !strcmp(key, "dependencies") && v->type == AIENG_JSON_OBJECT) {
+            if (!aieng__tn_map(b, v, refp, ms, mi, depth)) return 0; /* array values are written as they are */
+            done = 1;
+        }
+        if (!done) aieng__json_write(b, v, 0, 0);
+    }
+    if (ms > 0 || mi > 0) {
+        const aieng_json *ty = aieng_json_get(s, "type");
+        int str = 0, arr = 0;
+        if (ty && ty->type == AIENG_JSON_STRING) {
+            str = !strcmp(ty->s, "string") || !strcmp(ty->s, "any");
+            arr = !strcmp(ty->s, "array") || !strcmp(ty->s, "tuple");
+        }
+        for (i = 0; ty && ty->type == AIENG_JSON_ARRAY && i < ty->n; i++)
+            if (ty->items[i]->type == AIENG_JSON_STRING) {
+                str |= !strcmp(ty->items[i]->s, "string") || !strcmp(ty->items[i]->s, "any");
+                arr |= !strcmp(ty->items[i]->s, "array") || !strcmp(ty->items[i]->s, "tuple");
+            }
+        if (ms > 0 && str && !aieng_json_get(s, "maxLength") && !aieng_json_get(s, "enum") && !aieng_json_get(s, "const"))
+            aieng__buf_printf(b, "%s\"maxLength\":%d", first ? "" : ",", ms), first = 0;
+        if (mi > 0 && arr && !aieng_json_get(s, "maxItems")) aieng__buf_printf(b, "%s\"maxItems\":%d", first ? "" : ",", mi);
+    }
+    aieng__buf_putc(b, '}');
+    return 1;
+}
+
+AIENG_API aieng_result aieng_tools_new(aieng_tools **out) {
+    if (!out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
+    *out = (aieng_tools *)AIENG_MALLOC(sizeof(aieng_tools), NULL);
+    if (!*out) return aieng_set_error(AIENG_ERR_OOM, "tools: out of memory");
+    memset(*out, 0, sizeof **out);
+    return AIENG_OK;
+}
+AIENG_API void aieng_tools_free(aieng_tools *t) {
+    int i;
+    if (!t) return;
+    for (i = 0; i < t->n; i++) {
+        AIENG_FREE(t->v[i].name, NULL);
+        AIENG_FREE(t->v[i].spec, NULL);
+        aieng_json_free(t->v[i].params);
+    }
+    for (i = 0; i < t->nrs; i++) aieng_json_free(t->rs[i].doc);
+    AIENG_FREE(t->v, NULL);
+    AIENG_FREE(t->rs, NULL);
+    AIENG_FREE(t, NULL);
+}
+AIENG_API int aieng_tools_count(const aieng_tools *t) { return t ? t->n : 0; }
+AIENG_API const char *aieng_tools_name(const aieng_tools *t, int i) { return t && i >= 0 && i < t->n ? t->v[i].name : NULL; }
+AIENG_API const char *aieng_tools_spec(const aieng_tools *t, int i) { return t && i >= 0 && i < t->n ? t->v[i].spec : NULL; }
+
+static int aieng__tools_find(const aieng_tools *t, const char *name, size_t len) {
+    int i;
+    for (i = 0; i < t->n; i++)
+        if (strlen(t->v[i].name) == len && !memcmp(t->v[i].name, name, len)) return i;
+    return -1;
+}
+
+AIENG_API aieng_result aieng_tools_add(aieng_tools *t, const char *spec, size_t len, aieng_tool_fn fn, void *user) {
+    aieng_json_doc *d = NULL, *pd = NULL;
+    const aieng_json *f, *nm, *desc, *par;
+    aieng__buf pb, sb;
+    aieng_result r;
+    aieng__tool tl;
+    char *gbnf = NULL;
+    size_t i;
+    if (!t || !spec) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
+    r = aieng_json_parse(spec, len, NULL, &d);
+    if (r != AIENG_OK) return r;
+    f = aieng_json_root(d);
+    if (f->type == AIENG_JSON_OBJECT && aieng_json_get(f, "function") && aieng_json_get(f, "function")->type == AIENG_JSON_OBJECT)
+        f = aieng_json_get(f, "function");
+    nm = aieng_json_get(f, "name");
+    desc = aieng_json_get(f, "description");
+    par = aieng_json_get(f, "parameters");
+    if (f->type != AIENG_JSON_OBJECT || !nm || nm->type != AIENG_JSON_STRING) {
+        aieng_json_free(d);
+        return aieng_set_error(AIENG_ERR_FORMAT, "tools: a spec needs a \"name\" string");
+    }
+    if (nm->len == 0 || nm->len > 64 || strlen(nm->s) != nm->len) {
+        aieng_json_free(d);
+        return aieng_set_error(AIENG_ERR_FORMAT, "tools: a name is 1 to 64 bytes without NUL");
+    }
+    for (i = 0; i < nm->len; i++)
+        if ((unsigned char)nm->s[i] < 0x20 || nm->s[i] == 0x7f) {
+            aieng_json_free(d);
+            return aieng_set_error(AIENG_ERR_FORMAT, "tools: control character in the name \"%s\"", nm->s);
+        }
+    if (aieng__tools_find(t, nm->s, nm->len) >= 0) {
+        r = aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: \"%s\" is already a tool", nm->s);
+        aieng_json_free(d);
+        return r;
+    }
+    if (desc && desc->type != AIENG_JSON_STRING) {
+        aieng_json_free(d);
+        return aieng_set_error(AIENG_ERR_FORMAT, "tools: \"description\" of \"%s\" is not a string", nm->s);
+    }
+    if (par && par->type != AIENG_JSON_OBJECT) {
+        aieng_json_free(d);
+        return aieng_set_error(AIENG_ERR_FORMAT, "tools: \"parameters\" of \"%s\" is not an object", nm->s);
+    }
+    memset(&pb, 0, sizeof pb);
+    memset(&sb, 0, sizeof sb);
+    if (par) {
+        if (!aieng__tn_schema(&pb, par, "#", 0, 0, 0)) {
+            AIENG_FREE(pb.p, NULL);
+            r = aieng_set_error(AIENG_ERR_FORMAT, "tools: parameters of \"%s\" nested too deep", nm->s);
+            aieng_json_free(d);
+            return r;
+        }
+    } else aieng__buf_puts(&pb, "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}");
+    /* undeclared arguments are not allowed unless the spec says so (OpenAI's strict mode) */
+    if (par && !pb.oom && !aieng_json_get(par, "additionalProperties") && !aieng_json_get(par, "patternProperties") &&
+        pb.n >= 2 && pb.p[pb.n - 1] == '}') {
+        pb.n--;
+        aieng__buf_puts(&pb, pb.p[pb.n - 1] == '{' ? "\"additionalProperties\":false}" : ",\"additionalProperties\":false}");
+    }
+    r = pb.oom ? aieng_set_error(AIENG_ERR_OOM, "tools: out of memory") : aieng_json_parse(pb.p, pb.n, NULL, &pd);
+    /* the parameters must compile (a keyword outside the table is named here) */
+    if (r == AIENG_OK) {
+        r = aieng_schema_to_gbnf(aieng_json_root(pd), NULL, &gbnf, NULL);
+        if (r != AIENG_OK) r = aieng_set_error(r, "tools: parameters of \"%s\": %s", nm->s, aieng_last_error());
+        AIENG_FREE(gbnf, NULL);
+    }
+    if (r == AIENG_OK) {
+        aieng__buf_puts(&sb, "{\"name\":");
+        aieng__json_write_str(&sb, nm->s, nm->len);
+        if (desc) { aieng__buf_puts(&sb, ",\"description\":"); aieng__json_write_str(&sb, desc->s, desc->len); }
+        aieng__buf_puts(&sb, ",\"parameters\":");
+        aieng__buf_put(&sb, pb.p, pb.n);
+        aieng__buf_putc(&sb, '}');
+        memset(&tl, 0, sizeof tl);
+        tl.name = (char *)AIENG_MALLOC(nm->len + 1, NULL);
+        if (sb.oom || !tl.name) r = aieng_set_error(AIENG_ERR_OOM, "tools: out of memory");
+        if (r == AIENG_OK && t->n == t->cap) {
+            int nc = t->cap ? 2 * t->cap : 8;
+            aieng__tool *nv = (aieng__tool *)AIENG_REALLOC(t->v, (size_t)nc * sizeof *nv, NULL);
+            if (!nv) r = aieng_set_error(AIENG_ERR_OOM, "tools: out of memory");
+            else { t->v = nv; t->cap = nc; }
+        }
+        if (r == AIENG_OK) {
+            memcpy(tl.name, nm->s, nm->len + 1);
+            tl.spec = sb.p; sb.p = NULL;
+            tl.params = pd; pd = NULL;
+            tl.fn = fn; tl.user = user;
+            t->v[t->n++] = tl;
+        } else AIENG_FREE(tl.name, NULL);
+    }
+    AIENG_FREE(pb.p, NULL);
+    AIENG_FREE(sb.p, NULL);
+    aieng_json_free(pd);
+    aieng_json_free(d);
+    return r;
+}
+
+static aieng_tools_reply aieng__tools_rp(const aieng_tools_reply *rp) {
+    aieng_tools_reply x;
+    if (rp) x = *rp;
+    else { memset(&x, 0, sizeof x); x.thought_max = 256; }
+    if (x.max_calls <= 0) x.max_calls = 1;
+    if (x.thought_max < 0) x.thought_max = 0;
+    if (x.answer_max < 0) x.answer_max = 0;
+    if (x.max_string < 0) x.max_string = 0;
+    if (x.max_items < 0) x.max_items = 0;
+    return x;
+}
+static void aieng__tools_schema_text(const aieng_tools *t, const aieng_tools_reply *x, aieng__buf *b) {
+    int i, branch;
+    int nb = (x->flags & AIENG_TOOLS_NO_ANSWER) ? 1 : 2;
+    char refp[32];
+    if (t->n == 0) nb = 1; /* nothing to call: answer only */
+    aieng__buf_puts(b, "{\"$defs\":{");
+    for (i = 0; i < t->n; i++) {
+        aieng_json_doc *pd = t->v[i].params;
+        if (i) aieng__buf_putc(b, ',');
+        aieng__buf_printf(b, "\"t%d\":", i);
+        snprintf(refp, sizeof refp, "#/$defs/t%d", i);
+        aieng__tn_schema(b, aieng_json_root(pd), refp, x->max_string, x->max_items, 0);
+    }
+    aieng__buf_puts(b, "},\"anyOf\":[");
+    for (branch = 0; branch < nb; branch++) {
+        int calls = t->n > 0 && branch == 0;
+        if (branch) aieng__buf_putc(b, ',');
+        aieng__buf_puts(b, "{\"type\":\"object\",\"properties\":{");
+        if (x->thought_max > 0) aieng__buf_printf(b, "\"thought\":{\"type\":\"string\",\"maxLength\":%d},", x->thought_max);
+        if (calls) {
+            aieng__buf_printf(b, "\"calls\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":%d,\"items\":{\"anyOf\":[", x->max_calls);
+            for (i = 0; i < t->n; i++) {
+                if (i) aieng__buf_putc(b, ',');
+                aieng__buf_puts(b, "{\"type\":\"object\",\"properties\":{\"name\":{\"const\":");
+                aieng__json_write_str(b, t->v[i].name, strlen(t->v[i].name));
+                aieng__buf_printf(b, "},\"arguments\":{\"$ref\":\"#/$defs/t%d\"}},\"required\":[\"name\",\"arguments\"],"
+                                     "\"additionalProperties\":false}", i);
+            }
+            aieng__buf_puts(b, "]}}},\"required\":[");
+        } else {
+            aieng__buf_puts(b, "\"answer\":{\"type\":\"string\"");
+            if (x->answer_max > 0) aieng__buf_printf(b, ",\"maxLength\":%d", x->answer_max);
+            aieng__buf_puts(b, "}},\"required\":[");
+        }
+        if (x->thought_max > 0) aieng__buf_puts(b, "\"thought\",");
+        aieng__buf_puts(b, calls ? "\"calls\"]" : "\"answer\"]");
+        aieng__buf_puts(b, ",\"additionalProperties\":false}");
+    }
+    aieng__buf_puts(b, "]}");
+}
+AIENG_API aieng_result aieng_tools_reply_schema(const aieng_tools *t, const aieng_tools_reply *rp, char **out, size_t *len) {
+    aieng_tools_reply x;
+    aieng__buf b;
+    if (!t || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
+    x = aieng__tools_rp(rp);
+    if ((x.flags & AIENG_TOOLS_NO_ANSWER) && t->n == 0) return aieng_set_error(AIENG_ERR_STATE, "tools: a call is required but there is no tool");
+    memset(&b, 0, sizeof b);
+    aieng__tools_schema_text(t, &x, &b);
+    if (b.oom) { AIENG_FREE(b.p, NULL); *out = NULL; return aieng_set_error(AIENG_ERR_OOM, "tools: out of memory"); }
+    *out = b.p;
+    if (len) *len = b.n;
+    return AIENG_OK;
+}
+/* the parsed reply schema for rp (kept in t) */
+static aieng_result aieng__tools_rdoc(aieng_tools *t, const aieng_tools_reply *rp, const aieng_json **root) {
+    aieng_tools_reply x = aieng__tools_rp(rp);
+    char *txt = NULL;
+    size_t n = 0;
+    int i;
+    aieng_result r;
+    aieng_json_doc *d = NULL;
+    for (i = 0; i < t->nrs; i++) {
+        const aieng_tools_reply *y = &t->rs[i].rp;
+        if (t->rs[i].ntools == t->n && y->thought_max == x.thought_max && y->max_calls == x.max_calls &&
+            y->answer_max == x.answer_max && y->flags == x.flags && y->max_string == x.max_string &&
+            y->max_items == x.max_items) { *root = aieng_json_root(t->rs[i].doc); return AIENG_OK; }
+    }
+    r = aieng_tools_reply_schema(t, &x, &txt, &n);
+    if (r != AIENG_OK) return r;
+    r = aieng_json_parse(txt, n, NULL, &d);
+    AIENG_FREE(txt, NULL);
+    if (r != AIENG_OK) return r;
+    if (t->nrs == t->caprs) {
+        int nc = t->caprs ? 2 * t->caprs : 4;
+        aieng__treply *nv = (aieng__treply *)AIENG_REALLOC(t->rs, (size_t)nc * sizeof *nv, NULL);
+        if (!nv) { aieng_json_free(d); return aieng_set_error(AIENG_ERR_OOM, "tools: out of memory"); }
+        t->rs = nv; t->caprs = nc;
+    }
+    t->rs[t->nrs].rp = x;
+    t->rs[t->nrs].ntools = t->n;
+    t->rs[t->nrs].doc = d;
+    t->nrs++;
+    *root = aieng_json_root(d);
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_tools_grammar(aieng_tools *t, const aieng_tools_reply *rp, aieng_grammar **out) {
+    const aieng_json *root = NULL;
+    aieng_schema_options so;
+    char *gbnf = NULL;
+    size_t n = 0;
+    aieng_result r;
+    if (!t || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
+    *out = NULL;
+    r = aieng__tools_rdoc(t, rp, &root);
+    if (r != AIENG_OK) return r;
+    memset(&so, 0, sizeof so);
+    so.flags = AIENG_SCHEMA_ORDERED; /* thought first, the name before the arguments */
+    r = aieng_schema_to_gbnf(root, &so, &gbnf, &n);
+    if (r != AIENG_OK) return r;
+    r = aieng_grammar_parse(gbnf, n, "root", out);
+    AIENG_FREE(gbnf, NULL);
+    if (r == AIENG_OK) aieng_grammar_set_schema(*out, root);
+    return r;
+}
+AIENG_API aieng_result aieng_tools_parse(aieng_tools *t, const aieng_tools_reply *rp, const char *text, size_t len,
+                                         aieng_json_doc **doc) {
+    const aieng_json *root = NULL;
+    aieng_json_doc *d = NULL;
+    aieng_result r;
+    if (!t || !text || !doc) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
+    *doc = NULL;
+    r = aieng__tools_rdoc(t, rp, &root);
+    if (r != AIENG_OK) return r;
+    r = aieng_json_parse(text, len, NULL, &d);
+    if (r != AIENG_OK) return aieng_set_error(r, "reply: %s", aieng_last_error());
+    r = aieng_schema_validate(root, aieng_json_root(d));
+    if (r != AIENG_OK) { aieng_json_free(d); return aieng_set_error(r, "reply: %s", aieng_last_error()); }
+    *doc = d;
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_tools_call(aieng_tools *t, const aieng_json *call, char *out, size_t cap, size_t *n) {
+    const aieng_json *nm, *args;
+    aieng_result r;
+    int i, k;
+    if (n) *n = 0;
+    if (!t || !call || !out || cap == 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
+    out[0] = 0;
+    nm = aieng_json_get(call, "name");
+    args = aieng_json_get(call, "arguments");
+    if (!nm || nm->type != AIENG_JSON_STRING || !args) return aieng_set_error(AIENG_ERR_FORMAT, "tools: a call is {\"name\": ..., \"arguments\": ...}");
+    i = aieng__tools_find(t, nm->s, nm->len);
+    if (i < 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: no tool \"%s\"", nm->s);
+    r = aieng_schema_validate(aieng_json_root(t->v[i].params), args);
+    if (r != AIENG_OK) return aieng_set_error(r, "tools: arguments of \"%s\": %s", nm->s, aieng_last_error());
+    if (!t->v[i].fn) return aieng_set_error(AIENG_ERR_STATE, "tools: \"%s\" has no function", nm->s);
+    k = t->v[i].fn(t->v[i].user, args, out, cap);
+    out[cap - 1] = 0;
+    if (k < 0) {
+        if (n) *n = strlen(out);
+        return aieng_set_error(AIENG_ERR_RANGE, "tools: \"%s\" failed: %s", nm->s, out);
+    }
+    if (n) *n = (size_t)k; /* >= cap: out holds the first cap - 1 bytes */
+    return AIENG_OK;
+}
+
+/* ---------------------------------------------------------------- the ReAct loop */
+typedef struct aieng__amsg { char *role, *content; } aieng__amsg;
+typedef struct aieng__alog { aieng__amsg *m; int n, cap; } aieng__alog;
+static int aieng__alog_push(aieng__alog *L, const char *role, const char *content, size_t clen) {
+    char *r, *c;
+    if (L->n == L->cap) {
+        int nc = L->cap ? 2 * L->cap : 16;
+        aieng__amsg *nm = (aieng__amsg *)AIENG_REALLOC(L->m, (size_t)nc * sizeof *nm, NULL);
+        if (!nm) return 0;
+        L->m = nm; L->cap = nc;
+    }
+    r = (char *)AIENG_MALLOC(strlen(role) + 1, NULL);
+    c = (char *)AIENG_MALLOC(clen + 1, NULL);
+    if (!r || !c) { AIENG_FREE(r, NULL); AIENG_FREE(c, NULL); return 0; }
+    memcpy(r, role, strlen(role) + 1);
+    memcpy(c, content, clen); c[clen] = 0;
+    L->m[L->n].role = r; L->m[L->n].content = c;
+    L->n++;
+    return 1;
+}
+static void aieng__alog_free(aieng__alog *L) {
+    int i;
+    for (i = 0; i < L->n; i++) { AIENG_FREE(L->m[i].role, NULL); AIENG_FREE(L->m[i].content, NULL); }
+    AIENG_FREE(L->m, NULL);
+}
+/* the length of s[0..n) cut back to a UTF-8 boundary */
+static size_t aieng__utf8_cut(const char *s, size_t n) {
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return n;
+}
+
+static const char aieng__agent_default_system[] =
+    "You are a helpful assistant that answers the user's question, calling tools when they help. "
+    "Each reply is one JSON object: {\"thought\": \"...\", \"calls\": [{\"name\": \"...\", \"arguments\": {...}}]} "
+    "to call tools, or {\"thought\": \"...\", \"answer\": \"...\"} to answer the user. "
+    "A tool's result comes back as an observation.";
+
+AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *llm, const char *question,
+                                       const aieng_agent_config *cfg, char **answer, size_t *alen,
+                                       aieng_agent_stats *stats) {
+    aieng_agent_config c;
+    aieng_agent_stats st;
+    aieng__alog L;
+    aieng__buf sys, obs;
+    aieng_grammar *g = NULL, *g1 = NULL;
+    aieng_agent_message *view = NULL;
+    char *res = NULL;
+    int step, i, first_step, dropped = 0;
+    aieng_result r = AIENG_OK;
+    if (answer) *answer = NULL;
+    if (alen) *alen = 0;
+    if (stats) memset(stats, 0, sizeof *stats);
+    if (!t || !llm || !llm->generate || !question || !answer) return aieng_set_error(AIENG_ERR_INVALID_ARG, "agent: NULL argument");
+    if (cfg) c = *cfg;
+    else memset(&c, 0, sizeof c);
+    if (!cfg) c.reply.thought_max = 256;
+    c.reply = aieng__tools_rp(&c.reply);
+    if (c.max_steps <= 0) c.max_steps = 8;
+    if (c.reply_tokens <= 0) c.reply_tokens = 256;
+    if (c.observation_max == 0) c.observation_max = 2048;
+    memset(&st, 0, sizeof st);
+    memset(&L, 0, sizeof L);
+    memset(&sys, 0, sizeof sys);
+    memset(&obs, 0, sizeof obs);
+    aieng__buf_puts(&sys, c.system ? c.system : aieng__agent_default_system);
+    if (t->n) {
+        aieng__buf_puts(&sys, "\n\nTools:");
+        for (i = 0; i < t->n; i++) { aieng__buf_putc(&sys, '\n'); aieng__buf_puts(&sys, t->v[i].spec); }
+    }
+    res = (char *)AIENG_MALLOC(c.observation_max + 1, NULL);
+    if (sys.oom || !res || !aieng__alog_push(&L, "system", sys.p, sys.n) || !aieng__alog_push(&L, "user", question, strlen(question)))
+        r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+    if (r == AIENG_OK) r = aieng_tools_grammar(t, &c.reply, &g);
+    if (r == AIENG_OK && c.call_first) {
+        aieng_tools_reply x = c.reply;
+        x.flags |= AIENG_TOOLS_NO_ANSWER;
+        r = aieng_tools_grammar(t, &x, &g1);
+    }
+    first_step = 2; /* L.m[first_step..) are the steps kept */
+    for (step = 0; r == AIENG_OK; step++) {
+        char *reply = NULL;
+        size_t rlen = 0;
+        aieng_json_doc *d = NULL;
+        const aieng_json *calls, *ans;
+        int nv = 0;
+        if (step >= c.max_steps) {
+            r = aieng_set_error(AIENG_ERR_RANGE, "agent: no answer after %d steps", c.max_steps);
+            break;
+        }
+        /* the view: system, question, a note for dropped steps, the kept steps */
+        for (;;) {
+            int64_t need;
+            aieng_agent_message *nvw = (aieng_agent_message *)AIENG_REALLOC(view, (size_t)(L.n + 1) * sizeof *view, NULL);
+            if (!nvw) { r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory"); break; }
+            view = nvw;
+            nv = 0;
+            view[nv].role = L.m[0].role; view[nv++].content = L.m[0].content;
+            view[nv].role = L.m[1].role; view[nv++].content = L.m[1].content;
+            if (dropped) {
+                aieng__buf_reserve(&obs, 0);
+                obs.n = 0;
+                aieng__buf_printf(&obs, "(%d earlier steps omitted)", dropped);
+                if (obs.oom) { r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory"); break; }
+                view[nv].role = "user"; view[nv++].content = obs.p;
+            }
+            for (i = first_step; i < L.n; i++) { view[nv].role = L.m[i].role; view[nv++].content = L.m[i].content; }
+            if (!llm->count) break;
+            need = llm->count(llm->user, view, nv);
+            if (need < 0) { r = aieng_set_error(AIENG_ERR_STATE, "agent: the model could not count the prompt"); break; }
+            if (need + c.reply_tokens <= llm->budget) break;
+            /* drop the oldest kept step: its reply and the observation after it */
+            if (L.n - first_step <= 2) {
+                r = aieng_set_error(AIENG_ERR_RANGE, "agent: the conversation (%lld tokens) and a reply (%lld) do not fit in %lld tokens",
+                                    (long long)need, (long long)c.reply_tokens, (long long)llm->budget);
+                break;
+            }
+            first_step += 2;
+            dropped++;
+            st.dropped_steps++;
+        }
+        if (r != AIENG_OK) break;
+        r = llm->generate(llm->user, view, nv, step == 0 && g1 ? g1 : g, &reply, &rlen, &st.usage);
+        if (r != AIENG_OK) { AIENG_FREE(reply, NULL); break; }
+        st.steps++;
+        r = aieng_tools_parse(t, &c.reply, reply, rlen, &d);
+        if (r != AIENG_OK) { AIENG_FREE(reply, NULL); break; }
+        if (!aieng__alog_push(&L, "assistant", reply, rlen)) {
+            r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+            AIENG_FREE(reply, NULL); aieng_json_free(d);
+            break;
+        }
+        ans = aieng_json_get(aieng_json_root(d), "answer");
+        calls = aieng_json_get(aieng_json_root(d), "calls");
+        if (ans) {
+            if (c.on_step && c.on_step(c.user, step, reply, rlen, NULL, 0)) r = aieng_set_error(AIENG_ERR_STATE, "agent: stopped by on_step");
+            if (r == AIENG_OK) {
+                *answer = (char *)AIENG_MALLOC(ans->len + 1, NULL);
+                if (!*answer) r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+                else { memcpy(*answer, ans->s, ans->len + 1); if (alen) *alen = ans->len; }
+            }
+            AIENG_FREE(reply, NULL); aieng_json_free(d);
+            break;
+        }
+        obs.n = 0;
+        if (obs.p) obs.p[0] = 0;
+        for (i = 0; calls && i < (int)calls->n; i++) {
+            const aieng_json *call = calls->items[i];
+            const aieng_json *nm = aieng_json_get(call, "name");
+            size_t k = 0;
+            aieng_result cr;
+            int j, dup = 0;
+            for (j = 0; j < i && !dup; j++) dup = aieng_json_equal(calls->items[j], call);
+            if (dup) continue; /* the same call twice in one reply runs once */
+            cr = aieng_tools_call(t, call, res, c.observation_max + 1, &k);
+            st.calls++;
+            if (obs.n) aieng__buf_putc(&obs, '\n');
+            if (cr == AIENG_OK) {
+                aieng__buf_puts(&obs, "Observation from ");
+                aieng__buf_puts(&obs, nm->s);
+                aieng__buf_puts(&obs, ": ");
+                if (k > c.observation_max) {
+                    size_t have = strlen(res);
+                    aieng__buf_put(&obs, res, aieng__utf8_cut(res, have < c.observation_max ? have : c.observation_max));
+                    aieng__buf_puts(&obs, "...[cut]");
+                } else aieng__buf_put(&obs, res, k);
+            } else if (cr == AIENG_ERR_OOM) {
+                r = cr;
+                break;
+            } else {
+                st.tool_errors++;
+                aieng__buf_puts(&obs, "Error from ");
+                aieng__buf_puts(&obs, nm->s);
+                aieng__buf_puts(&obs, ": ");
+                aieng__buf_puts(&obs, cr == AIENG_ERR_RANGE ? res : aieng_last_error());
+            }
+        }
+        if (r == AIENG_OK && (obs.oom || !aieng__alog_push(&L, "user", obs.p ? obs.p : "", obs.n)))
+            r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+        if (r == AIENG_OK && c.on_step && c.on_step(c.user, step, reply, rlen, obs.p, obs.n))
+            r = aieng_set_error(AIENG_ERR_STATE, "agent: stopped by on_step");
+        AIENG_FREE(reply, NULL);
+        aieng_json_free(d);
+    }
+    aieng_grammar_free(g);
+    aieng_grammar_free(g1);
+    aieng__alog_free(&L);
+    AIENG_FREE(view, NULL);
+    AIENG_FREE(sys.p, NULL);
+    AIENG_FREE(obs.p, NULL);
+    AIENG_FREE(res, NULL);
+    if (stats) *stats = st;
+    return r;
+}
+
+#ifdef AIENG_TRANSFORMER_H
+/* ---------------------------------------------------------------- the model adapter */
+typedef struct aieng__allm {
+    aieng_model *m;
+    aieng_generate_config gen;
+    char *text; size_t text_cap;
+    int32_t *ids; int64_t ids_cap;
+    int32_t *kv; int64_t n_kv, kv_cap;     /* the tokens the KV cache holds (as far as we know) */
+    aieng_constrain *c;                    /* the constrainer of the reply being generated */
+    aieng__buf out;
+    int32_t *gen_ids; int64_t n_gen, gen_cap;
+    int user_stop;
+} aieng__allm;
+
+/* renders and tokenizes msgs into L->ids; *n tokens */
+static aieng_result aieng__allm_prompt(aieng__allm *L, const aieng_agent_message *msgs, int nm, int64_t *n) {
+    aieng_chat_message *cm;
+    size_t len = 0;
+    aieng_result r;
+    int i;
+    cm = (aieng_chat_message *)AIENG_MALLOC((size_t)(nm > 0 ? nm : 1) * sizeof *cm, NULL);
+    if (!cm) return aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+    for (i = 0; i < nm; i++) { cm[i].role = msgs[i].role; cm[i].content = msgs[i].content; }
+    for (;;) {
+        r = aieng_model_chat_render(L->m, cm, nm, 1, L->text, L->text_cap, &len);
+        if (r == AIENG_OK || len + 1 <= L->text_cap) break;
+        {
+            char *nt = (char *)AIENG_REALLOC(L->text, len + 1, NULL);
+            if (!nt) { r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory"); break; }
+            L->text = nt; L->text_cap = len + 1;
+        }
+    }
+    AIENG_FREE(cm, NULL);
+    if (r != AIENG_OK) return r;
+    for (;;) {
+        r = aieng_model_tokenize(L->m, L->text, len, 1, 1, L->ids, L->ids_cap, n);
+        if (r != AIENG_ERR_OOM || *n <= L->ids_cap) break;
+        {
+            int32_t *ni = (int32_t *)AIENG_REALLOC(L->ids, (size_t)*n * sizeof *ni, NULL);
+            if (!ni) return aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+            L->ids = ni; L->ids_cap = *n;
+        }
+    }
+    return r;
+}
+static int64_t aieng__allm_count(void *user, const aieng_agent_message *msgs, int n) {
+    int64_t k = 0;
+    return aieng__allm_prompt((aieng__allm *)user, msgs, n, &k) == AIENG_OK ? k : -1;
+}
+static int aieng__allm_text(const char *text, size_t len, int32_t token, void *user) {
+    aieng__allm *L = (aieng__allm *)user;
+    aieng__buf_put(&L->out, text, len);
+    if (L->n_gen == L->gen_cap) {
+        int64_t nc = L->gen_cap ? 2 * L->gen_cap : 256;
+        int32_t *ng = (int32_t *)AIENG_REALLOC(L->gen_ids, (size_t)nc * sizeof *ng, NULL);
+        if (!ng) { L->out.oom = 1; return 1; }
+        L->gen_ids = ng; L->gen_cap = nc;
+    }
+    L->gen_ids[L->n_gen++] = token;
+    if (L->gen.on_text && L->gen.on_text(text, len, token, L->gen.user)) { L->user_stop = 1; return 1; }
+    return L->out.oom;
+}
+static aieng_result aieng__allm_generate(void *user, const aieng_agent_message *msgs, int nm, aieng_grammar *g,
+                                         char **out, size_t *olen, aieng_agent_usage *usage) {
+    aieng__allm *L = (aieng__allm *)user;
+    aieng_generate_config gc = L->gen;
+    aieng_generate_stats gs;
+    int64_t n = 0, p = 0, past, need;
+    aieng_result r;
+    *out = NULL;
+    if (olen) *olen = 0;
+    r = aieng__allm_prompt(L, msgs, nm, &n);
+    if (r != AIENG_OK) return r;
+    if (n <= 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "agent: empty prompt");
+    if (n + 1 > aieng_model_n_ctx(L->m)) return aieng_set_error(AIENG_ERR_RANGE, "agent: the prompt (%lld tokens) fills the context", (long long)n);
+    /* reuse the KV cache up to the longest common prefix (at least one token is evaluated) */
+    past = aieng_model_n_past(L->m);
+    if (past != L->n_kv) L->n_kv = 0;
+    while (p < L->n_kv && p < n - 1 && L->kv[p] == L->ids[p]) p++;
+    r = aieng_model_kv_truncate(L->m, p);
+    if (r != AIENG_OK) return aieng_set_error(r, "agent: %s", aieng_model_error(L->m));
+    need = n + (gc.max_tokens > 0 ? gc.max_tokens : 0);
+    if (need > L->kv_cap) {
+        int32_t *nk = (int32_t *)AIENG_REALLOC(L->kv, (size_t)need * sizeof *nk, NULL);
+        if (!nk) return aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+        L->kv = nk; L->kv_cap = need;
+    }
+    memcpy(L->kv, L->ids, (size_t)n * sizeof *L->kv);
+    L->n_kv = p; /* until the evaluation succeeds */
+    gc.on_text = aieng__allm_text;
+    gc.user = L;
+    L->out.n = 0;
+    L->n_gen = 0;
+    L->user_stop = 0;
+    if (g) {
+        /* a constrainer per reply: the grammar belongs to the caller and may be freed (and
+           its address reused) between calls */
+        r = aieng_constrain_new_model(g, L->m, &L->c);
+        if (r != AIENG_OK) return r;
+        r = aieng_constrain_generate(L->m, L->c, L->ids + p, n - p, &gc, &gs);
+        aieng_constrain_free(L->c);
+        L->c = NULL;
+        if (r == AIENG_OK && L->user_stop) r = aieng_set_error(AIENG_ERR_STATE, "agent: stopped by on_text");
+    } else {
+        r = aieng_model_generate(L->m, L->ids + p, n - p, &gc, &gs);
+        if (r == AIENG_OK && L->user_stop) r = aieng_set_error(AIENG_ERR_STATE, "agent: stopped by on_text");
+        L->n_gen = 0; /* free text streams whole characters, not tokens: keep only the prompt */
+    }
+    past = aieng_model_n_past(L->m);
+    if (past >= n) {
+        int64_t k = past - n;
+        if (k > L->n_gen) { k = 0; (void)aieng_model_kv_truncate(L->m, n); }
+        if (n + k > L->kv_cap) k = L->kv_cap - n;
+        if (k > 0) memcpy(L->kv + n, L->gen_ids, (size_t)k * sizeof *L->kv);
+        L->n_kv = n + k;
+        if (aieng_model_n_past(L->m) != L->n_kv) { (void)aieng_model_kv_truncate(L->m, n); L->n_kv = n; }
+    } else L->n_kv = 0;
+    if (usage) {
+        usage->prompt_tokens += n;
+        usage->reused_tokens += p;
+        usage->generated_tokens += gs.n_generated;
+        usage->prefill_seconds += gs.prefill_seconds;
+        usage->decode_seconds += gs.decode_seconds;
+    }
+    if (r != AIENG_OK) return r;
+    aieng__buf_reserve(&L->out, 0);
+    if (L->out.oom) return aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+    *out = (char *)AIENG_MALLOC(L->out.n + 1, NULL);
+    if (!*out) return aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+    memcpy(*out, L->out.p, L->out.n);
+    (*out)[L->out.n] = 0;
+    if (olen) *olen = L->out.n;
+    return AIENG_OK;
+}
+AIENG_API aieng_result aieng_agent_llm_model(aieng_model *m, const aieng_generate_config *gen, aieng_agent_llm *out) {
+    aieng__allm *L;
+    if (!m || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "agent: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (gen && gen->n_stop > 0) return aieng_set_error(AIENG_ERR_UNSUPPORTED, "agent: stop strings are not supported");
+    L = (aieng__allm *)AIENG_MALLOC(sizeof *L, NULL);
+    if (!L) return aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+    memset(L, 0, sizeof *L);
+    L->m = m;
+    if (gen) L->gen = *gen;
+    if (L->gen.max_tokens <= 0) L->gen.max_tokens = 256;
+    out->generate = aieng__allm_generate;
+    out->count = aieng__allm_count;
+    out->budget = aieng_model_n_ctx(m);
+    out->user = L;
+    return AIENG_OK;
+}
+AIENG_API void aieng_agent_llm_free(aieng_agent_llm *llm) {
+    aieng__allm *L;
+    if (!llm || !llm->user || llm->generate != aieng__allm_generate) return;
+    L = (aieng__allm *)llm->user;
+    aieng_constrain_free(L->c);
+    AIENG_FREE(L->text, NULL);
+    AIENG_FREE(L->ids, NULL);
+    AIENG_FREE(L->kv, NULL);
+    AIENG_FREE(L->gen_ids, NULL);
+    AIENG_FREE(L->out.p, NULL);
+    AIENG_FREE(L, NULL);
+    memset(llm, 0, sizeof *llm);
+}
+#endif /* AIENG_TRANSFORMER_H */
+
+/* ---------------------------------------------------------------- lexical retrieval (BM25) */
+/* (uses string.h, math.h: included at the top of the implementation) */
+
+typedef struct aieng__bm25_post { uint32_t doc, tf; } aieng__bm25_post;
+typedef struct aieng__bm25_word {
+    size_t off, len;              /* the lower-cased bytes: ix->chars[off .. off + len) */
+    uint64_t hash;
+    aieng__bm25_post *post;       /* (doc, tf) in increasing doc order; df = np */
+    uint32_t np, pcap;
+} aieng__bm25_word;
+typedef struct aieng__bm25_hit { double s; uint32_t id; } aieng__bm25_hit;
+struct aieng_bm25 {
+    double k1, b, epsilon;
+    aieng__bm25_word *words;      /* word ids in order of first appearance */
+    size_t nwords, wcap;
+    char *chars;
+    size_t nchars, ccap;
+    uint32_t *table;              /* open addressing, UINT32_MAX = empty; tcap a power of 2 */
+    size_t tcap;
+    uint32_t *dlen;               /* words per document */
+    size_t ndocs, dcap;
+    uint64_t total;               /* sum of dlen */
+    int dirty;                    /* idf / norm / scratch need recomputing */
+    double avgdl;
+    double *idf;                  /* per word, after the epsilon floor */
+    double *norm;                 /* per doc: k1 * (1 - b + b * dl / avgdl) */
+    double *acc;                  /* per doc scratch of search, kept all zero */
+    unsigned char *mark;          /* per doc scratch of search, kept all zero */
+    uint32_t *touched;            /* per doc scratch of search */
+    aieng__bm25_hit *heap;
+    size_t idfcap, doccap, heapcap;
+};
+
+static int aieng__bm25_isword(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+static unsigned char aieng__bm25_lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c; }
+/* grows *p (elements of `elem` bytes, capacity *cap) to hold `need`; 0 when out of memory */
+static int aieng__bm25_grow(void **p, size_t *cap, size_t need, size_t elem) {
+    size_t nc;
+    void *q;
+    if (need <= *cap) return 1;
+    nc = *cap ? *cap : 8;
+    while (nc < need) {
+        if (nc > ((size_t)-1 / 2) / elem) { nc = need; break; }
+        nc *= 2;
+    }
+    if (nc > (size_t)-1 / elem) return 0;
+    q = aieng_realloc(NULL, *p, nc * elem);
+    if (!q) return 0;
+    *p = q;
+    *cap = nc;
+    return 1;
+}
+static uint64_t aieng__bm25_hash(const unsigned char *s, size_t n) { /* FNV-1a 64 of the lower-cased bytes */
+    uint64_t h = 0xcbf29ce484222325ull;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ aieng__bm25_lower(s[i])) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+/* the word id of s[0..n) (any case), or UINT32_MAX */
+static uint32_t aieng__bm25_find(const aieng_bm25 *ix, const unsigned char *s, size_t n, uint64_t h, size_t *slot) {
+    size_t m = ix->tcap - 1, i = (size_t)h & m;
+    for (;; i = (i + 1) & m) {
+        uint32_t w = ix->table[i];
+        const aieng__bm25_word *W;
+        size_t j;
+        if (w == UINT32_MAX) { *slot = i; return UINT32_MAX; }
+        W = &ix->words[w];
+        if (W->hash != h || W->len != n) continue;
+        for (j = 0; j < n; j++)
+            if ((unsigned char)ix->chars[W->off + j] != aieng__bm25_lower(s[j])) break;
+        if (j == n) { *slot = i; return w; }
+    }
+}
+static void aieng__bm25_rehash(aieng_bm25 *ix) { /* table (of tcap slots) rebuilt from words[0..nwords) */
+    size_t i, m = ix->tcap - 1;
+    for (i = 0; i < ix->tcap; i++) ix->table[i] = UINT32_MAX;
+    for (i = 0; i < ix->nwords; i++) {
+        size_t j = (size_t)ix->words[i].hash & m;
+        while (ix->table[j] != UINT32_MAX) j = (j + 1) & m;
+        ix->table[j] = (uint32_t)i;
+    }
+}
+/* the next word of t[*pos..len): its start and length; 0 at the end */
+static int aieng__bm25_next(const unsigned char *t, size_t len, size_t *pos, size_t *ws, size_t *wl) {
+    size_t i = *pos, s;
+    while (i < len && !aieng__bm25_isword(t[i])) i++;
+    if (i >= len) { *pos = len; return 0; }
+    s = i;
+    while (i < len && aieng__bm25_isword(t[i])) i++;
+    *ws = s; *wl = i - s; *pos = i;
+    return 1;
+}
+
+AIENG_API size_t aieng_text_words(const char *text, size_t len, size_t *starts, size_t *lens, size_t cap) {
+    const unsigned char *t = (const unsigned char *)text;
+    size_t pos = 0, ws, wl, n = 0;
+    if (!text) return 0;
+    if (!starts || !lens) cap = 0;
+    while (aieng__bm25_next(t, len, &pos, &ws, &wl)) {
+        if (n < cap) { starts[n] = ws; lens[n] = wl; }
+        n++;
+    }
+    return n;
+}
+
+AIENG_API aieng_result aieng_bm25_new(const aieng_bm25_options *opts, aieng_bm25 **out) {
+    aieng_bm25 *ix;
+    double k1 = 1.5, b = 0.75, eps = 0.25;
+    size_t i;
+    if (!out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_new: out is NULL");
+    *out = NULL;
+    if (opts) {
+        if (!(opts->k1 >= 0 && opts->k1 <= 1e300) || !(opts->b >= 0 && opts->b <= 1e300) ||
+            !(opts->epsilon >= 0 && opts->epsilon <= 1e300))
+            return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_new: k1, b and epsilon must be finite and >= 0");
+        if (opts->k1 != 0) k1 = opts->k1;
+        if (opts->b != 0) b = opts->b;
+        if (opts->epsilon != 0) eps = opts->epsilon;
+    }
+    ix = (aieng_bm25 *)aieng_alloc(NULL, sizeof *ix);
+    if (!ix) return aieng_set_error(AIENG_ERR_OOM, "bm25_new: out of memory");
+    memset(ix, 0, sizeof *ix);
+    ix->k1 = k1; ix->b = b; ix->epsilon = eps;
+    ix->tcap = 64;
+    ix->table = (uint32_t *)aieng_alloc(NULL, ix->tcap * sizeof *ix->table);
+    if (!ix->table) { aieng_free(NULL, ix); return aieng_set_error(AIENG_ERR_OOM, "bm25_new: out of memory"); }
+    for (i = 0; i < ix->tcap; i++) ix->table[i] = UINT32_MAX;
+    *out = ix;
+    return AIENG_OK;
+}
+
+AIENG_API void aieng_bm25_free(aieng_bm25 *ix) {
+    size_t i;
+    if (!ix) return;
+    for (i = 0; i < ix->nwords; i++) aieng_free(NULL, ix->words[i].post);
+    aieng_free(NULL, ix->words); aieng_free(NULL, ix->chars); aieng_free(NULL, ix->table);
+    aieng_free(NULL, ix->dlen); aieng_free(NULL, ix->idf); aieng_free(NULL, ix->norm);
+    aieng_free(NULL, ix->acc); aieng_free(NULL, ix->mark); aieng_free(NULL, ix->touched);
+    aieng_free(NULL, ix->heap);
+    aieng_free(NULL, ix);
+}
+
+AIENG_API int64_t aieng_bm25_count(const aieng_bm25 *ix) { return ix ? (int64_t)ix->ndocs : 0; }
+
+/* undoes a failed add of document `doc`: its postings, the words it introduced */
+static void aieng__bm25_rollback(aieng_bm25 *ix, uint32_t doc, size_t nwords, size_t nchars) {
+    size_t i;
+    for (i = 0; i < nwords; i++) {
+        aieng__bm25_word *W = &ix->words[i];
+        if (W->np && W->post[W->np - 1].doc == doc) W->np--;
+    }
+    for (i = nwords; i < ix->nwords; i++) aieng_free(NULL, ix->words[i].post);
+    ix->nwords = nwords;
+    ix->nchars = nchars;
+    aieng__bm25_rehash(ix);
+}
+
+AIENG_API aieng_result aieng_bm25_add(aieng_bm25 *ix, const char *text, size_t len, int64_t *id) {
+    const unsigned char *t = (const unsigned char *)text;
+    size_t pos = 0, ws, wl, nwords0, nchars0, slot;
+    uint32_t doc, dl = 0;
+    aieng_result err = AIENG_OK;
+    const char *why = "";
+    if (id) *id = -1;
+    if (!ix) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_add: index is NULL");
+    if (!text && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_add: text is NULL");
+    if (ix->ndocs >= (size_t)INT32_MAX) return aieng_set_error(AIENG_ERR_RANGE, "bm25_add: too many documents (2^31 - 1)");
+    if (!aieng__bm25_grow((void **)&ix->dlen, &ix->dcap, ix->ndocs + 1, sizeof *ix->dlen))
+        return aieng_set_error(AIENG_ERR_OOM, "bm25_add: out of memory");
+    doc = (uint32_t)ix->ndocs;
+    nwords0 = ix->nwords;
+    nchars0 = ix->nchars;
+    while (aieng__bm25_next(t, len, &pos, &ws, &wl)) {
+        uint64_t h = aieng__bm25_hash(t + ws, wl);
+        uint32_t w = aieng__bm25_find(ix, t + ws, wl, h, &slot);
+        aieng__bm25_word *W;
+        if (dl == UINT32_MAX - 1) { err = AIENG_ERR_RANGE; why = "a document of 2^32 words or more"; break; }
+        if (w == UINT32_MAX) { /* a new word */
+            size_t j;
+            if (ix->nwords >= (size_t)UINT32_MAX - 1) { err = AIENG_ERR_RANGE; why = "too many distinct words"; break; }
+            if (!aieng__bm25_grow((void **)&ix->words, &ix->wcap, ix->nwords + 1, sizeof *ix->words) ||
+                wl > (size_t)-1 - ix->nchars ||
+                !aieng__bm25_grow((void **)&ix->chars, &ix->ccap, ix->nchars + wl, 1)) {
+                err = AIENG_ERR_OOM; why = "out of memory"; break; }
+            if ((ix->nwords + 1) * 2 > ix->tcap) { /* grow the table */
+                uint32_t *nt;
+                if (ix->tcap > ((size_t)-1 / 2) / sizeof *nt) { err = AIENG_ERR_OOM; why = "out of memory"; break; }
+                nt = (uint32_t *)aieng_alloc(NULL, ix->tcap * 2 * sizeof *nt);
+                if (!nt) { err = AIENG_ERR_OOM; why = "out of memory"; break; }
+                aieng_free(NULL, ix->table);
+                ix->table = nt;
+                ix->tcap *= 2;
+                aieng__bm25_rehash(ix);
+                (void)aieng__bm25_find(ix, t + ws, wl, h, &slot);
+            }
+            W = &ix->words[ix->nwords];
+            W->off = ix->nchars; W->len = wl; W->hash = h; W->post = NULL; W->np = 0; W->pcap = 0;
+            for (j = 0; j < wl; j++) ix->chars[ix->nchars + j] = (char)aieng__bm25_lower(t[ws + j]);
+            ix->nchars += wl;
+            w = (uint32_t)ix->nwords++;
+            ix->table[slot] = w;
+        }
+        W = &ix->words[w];
+        if (W->np && W->post[W->np - 1].doc == doc) W->post[W->np - 1].tf++;
+        else {
+            if (W->np == W->pcap) {
+                size_t nc = W->pcap ? (size_t)W->pcap * 2 : 2;
+                aieng__bm25_post *np_;
+                if (nc > (size_t)UINT32_MAX) nc = UINT32_MAX;
+                np_ = (aieng__bm25_post *)aieng_realloc(NULL, W->post, nc * sizeof *np_);
+                if (!np_) { err = AIENG_ERR_OOM; why = "out of memory"; break; }
+                W->post = np_;
+                W->pcap = (uint32_t)nc;
+            }
+            W->post[W->np].doc = doc;
+            W->post[W->np].tf = 1;
+            W->np++;
+        }
+        dl++;
+    }
+    if (err != AIENG_OK) {
+        aieng__bm25_rollback(ix, doc, nwords0, nchars0);
+        return aieng_set_error(err, "bm25_add: %s", why);
+    }
+    ix->dlen[doc] = dl;
+    ix->ndocs++;
+    ix->total += dl;
+    ix->dirty = 1;
+    if (id) *id = (int64_t)doc;
+    return AIENG_OK;
+}
+
+/* recomputes idf, avgdl and the length norms after adds (rank_bm25's _calc_idf, same order) */
+static aieng_result aieng__bm25_prepare(aieng_bm25 *ix) {
+    size_t i, N = ix->ndocs;
+    double sum = 0, eps;
+    if (!ix->dirty) return AIENG_OK;
+    if (!aieng__bm25_grow((void **)&ix->idf, &ix->idfcap, ix->nwords ? ix->nwords : 1, sizeof *ix->idf))
+        return aieng_set_error(AIENG_ERR_OOM, "bm25: out of memory");
+    if (N > ix->doccap) { /* per-document arrays: norm, touched, acc, mark */
+        size_t nc = ix->doccap, c2 = nc * 2 > N ? nc * 2 : N;
+        void *p;
+        if (c2 < 16) c2 = 16;
+        if (c2 > (size_t)-1 / sizeof(double)) return aieng_set_error(AIENG_ERR_OOM, "bm25: out of memory");
+        if (!(p = aieng_realloc(NULL, ix->norm, c2 * sizeof *ix->norm))) return aieng_set_error(AIENG_ERR_OOM, "bm25: out of memory");
+        ix->norm = (double *)p;
+        if (!(p = aieng_realloc(NULL, ix->touched, c2 * sizeof *ix->touched))) return aieng_set_error(AIENG_ERR_OOM, "bm25: out of memory");
+        ix->touched = (uint32_t *)p;
+        if (!(p = aieng_realloc(NULL, ix->acc, c2 * sizeof *ix->acc))) return aieng_set_error(AIENG_ERR_OOM, "bm25: out of memory");
+        ix->acc = (double *)p;
+        memset(ix->acc + nc, 0, (c2 - nc) * sizeof *ix->acc);
+        if (!(p = aieng_realloc(NULL, ix->mark, c2))) return aieng_set_error(AIENG_ERR_OOM, "bm25: out of memory");
+        ix->mark = (unsigned char *)p;
+        memset(ix->mark + nc, 0, c2 - nc);
+        ix->doccap = c2;
+    }
+    for (i = 0; i < ix->nwords; i++) {
+        double df = (double)ix->words[i].np;
+        double v = log((double)(N - ix->words[i].np) + 0.5) - log(df + 0.5);
+        ix->idf[i] = v;
+        sum += v;
+    }
+    eps = ix->nwords ? ix->epsilon * (sum / (double)ix->nwords) : 0;
+    for (i = 0; i < ix->nwords; i++)
+        if (ix->idf[i] < 0) ix->idf[i] = eps;
+    ix->avgdl = N ? (double)ix->total / (double)N : 0;
+    for (i = 0; i < N; i++) {
+        /* rank_bm25: k1 * (1 - b + b * doc_len / avgdl), evaluated left to right */
+        double x = ix->b * (double)ix->dlen[i];
+        x = ix->avgdl > 0 ? x / ix->avgdl : 0;
+        x = (1.0 - ix->b) + x;
+        ix->norm[i] = ix->k1 * x;
+    }
+    ix->dirty = 0;
+    return AIENG_OK;
+}
+
+/* the contribution of one posting: idf * (tf * (k1 + 1) / (tf + norm)), one rounding per step;
+   the product goes through a volatile so that no compiler fuses it with the sum it is added to
+   (an FMA, e.g. gcc's default -ffp-contract=fast in GNU mode, would change the last bit) */
+static double aieng__bm25_term(const aieng_bm25 *ix, double idf, uint32_t tf, uint32_t doc) {
+    double f = (double)tf, num, den;
+    volatile double r;
+    num = f * (ix->k1 + 1.0);
+    den = f + ix->norm[doc];
+    r = idf * (num / den);
+    return r;
+}
+
+AIENG_API aieng_result aieng_bm25_scores(aieng_bm25 *ix, const char *query, size_t len, double *scores) {
+    const unsigned char *q = (const unsigned char *)query;
+    size_t pos = 0, ws, wl, slot, i;
+    aieng_result r;
+    if (!ix || !scores) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_scores: index or scores is NULL");
+    if (!query && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_scores: query is NULL");
+    if ((r = aieng__bm25_prepare(ix)) != AIENG_OK) return r;
+    for (i = 0; i < ix->ndocs; i++) scores[i] = 0;
+    while (aieng__bm25_next(q, len, &pos, &ws, &wl)) {
+        uint32_t w = aieng__bm25_find(ix, q + ws, wl, aieng__bm25_hash(q + ws, wl), &slot);
+        const aieng__bm25_word *W;
+        double idf;
+        uint32_t p;
+        if (w == UINT32_MAX) continue; /* not in the corpus: adds 0 */
+        W = &ix->words[w];
+        idf = ix->idf[w];
+        for (p = 0; p < W->np; p++) {
+            double t = aieng__bm25_term(ix, idf, W->post[p].tf, W->post[p].doc);
+            scores[W->post[p].doc] += t;
+        }
+    }
+    return AIENG_OK;
+}
+
+/* a ranks before b: higher score, then smaller id */
+static int aieng__bm25_before(double sa, uint32_t a, double sb, uint32_t b) { return sa > sb || (sa == sb && a < b); }
+static void aieng__bm25_sift(aieng__bm25_hit *h, size_t n, size_t i) { /* min-heap on rank: the root ranks last */
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        aieng__bm25_hit t;
+        if (l < n && aieng__bm25_before(h[m].s, h[m].id, h[l].s, h[l].id)) m = l;
+        if (r < n && aieng__bm25_before(h[m].s, h[m].id, h[r].s, h[r].id)) m = r;
+        if (m == i) return;
+        t = h[i]; h[i] = h[m]; h[m] = t;
+        i = m;
+    }
+}
+
+AIENG_API aieng_result aieng_bm25_search(aieng_bm25 *ix, const char *query, size_t len, int k, int64_t *ids,
+                                         double *scores, int *n) {
+    const unsigned char *q = (const unsigned char *)query;
+    size_t pos = 0, ws, wl, slot, i, nt = 0, kk, nh = 0, out, u;
+    aieng__bm25_hit *h;
+    aieng_result r;
+    if (n) *n = 0;
+    if (!ix || !ids || !n) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_search: index, ids or n is NULL");
+    if (!query && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_search: query is NULL");
+    if (k <= 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "bm25_search: k must be > 0 (got %d)", k);
+    if ((r = aieng__bm25_prepare(ix)) != AIENG_OK) return r;
+    kk = (size_t)k < ix->ndocs ? (size_t)k : ix->ndocs;
+    if (kk == 0) return AIENG_OK;
+    if (!aieng__bm25_grow((void **)&ix->heap, &ix->heapcap, kk, sizeof *ix->heap))
+        return aieng_set_error(AIENG_ERR_OOM, "bm25_search: out of memory");
+    h = ix->heap;
+    /* accumulate over the postings of the query's words (acc and mark are all zero between calls) */
+    while (aieng__bm25_next(q, len, &pos, &ws, &wl)) {
+        uint32_t w = aieng__bm25_find(ix, q + ws, wl, aieng__bm25_hash(q + ws, wl), &slot), p;
+        const aieng__bm25_word *W;
+        double idf;
+        if (w == UINT32_MAX) continue;
+        W = &ix->words[w];
+        idf = ix->idf[w];
+        for (p = 0; p < W->np; p++) {
+            uint32_t d = W->post[p].doc;
+            double t = aieng__bm25_term(ix, idf, W->post[p].tf, d);
+            if (!ix->mark[d]) { ix->mark[d] = 1; ix->touched[nt++] = d; }
+            ix->acc[d] += t;
+        }
+    }
+    /* the best kk of the touched documents */
+    for (i = 0; i < nt; i++) {
+        uint32_t d = ix->touched[i];
+        double s = ix->acc[d];
+        if (nh < kk) {
+            size_t c = nh++;
+            h[c].s = s; h[c].id = d;
+            while (c > 0) { /* sift up: a parent ranking before its child moves down */
+                size_t p = (c - 1) / 2;
+                aieng__bm25_hit t;
+                if (!aieng__bm25_before(h[p].s, h[p].id, h[c].s, h[c].id)) break;
+                t = h[p]; h[p] = h[c]; h[c] = t;
+                c = p;
+            }
+        } else if (aieng__bm25_before(s, d, h[0].s, h[0].id)) {
+            h[0].s = s; h[0].id = d;
+            aieng__bm25_sift(h, nh, 0);
+        }
+    }
+    /* heap order -> rank order, from the back */
+    for (i = nh; i > 0; i--) {
+        aieng__bm25_hit t = h[0];
+        h[0] = h[i - 1];
+        h[i - 1] = t;
+        aieng__bm25_sift(h, i - 1, 0);
+    }
+    /* merge with the untouched documents (score 0, by id) */
+    for (out = 0, i = 0, u = 0; out < kk; out++) {
+        while (u < ix->ndocs && ix->mark[u]) u++;
+        if (u < ix->ndocs && (i >= nh || aieng__bm25_before(0.0, (uint32_t)u, h[i].s, h[i].id))) {
+            ids[out] = (int64_t)u;
+            if (scores) scores[out] = 0;
+            u++;
+        } else {
+            ids[out] = (int64_t)h[i].id;
+            if (scores) scores[out] = h[i].s;
+            i++;
+        }
+    }
+    for (i = 0; i < nt; i++) { ix->acc[ix->touched[i]] = 0; ix->mark[ix->touched[i]] = 0; }
+    *n = (int)kk;
+    return AIENG_OK;
+}
+
+/* ---------------------------------------------------------------- chunking */
+/* the end of the chunk starting at s whose window is [lo, hi] (hi < len): see TEXT CHUNKING */
+static size_t aieng__chunk_cut(const unsigned char *t, size_t s, size_t lo, size_t hi) {
+    size_t c, sentence = 0, space = 0, k = 0;
+    for (c = hi; c >= lo; c--) {
+        unsigned char ch = t[c - 1];
+        if (ch == '\n') {
+            size_t j = c - 1;
+            while (j > s && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\r')) j--;
+            if (j > s && t[j - 1] == '\n') return c; /* after a blank line */
+            if (!sentence) sentence = c;
+        } else if (ch == ' ' || ch == '\t') {
+            if (!space) space = c;
+            if (!sentence && ch == ' ' && c - 1 > s && (t[c - 2] == '.' || t[c - 2] == '!' || t[c - 2] == '?')) sentence = c;
+        }
+        if (c == lo) break;
+    }
+    if (sentence) return sentence;
+    if (space) return space;
+    c = hi;
+    while (k < 3 && c > lo && (t[c] & 0xC0) == 0x80) { c--; k++; }
+    return c;
+}
+
+AIENG_API aieng_result aieng_text_chunk(const char *text, size_t len, size_t max_bytes, size_t overlap,
+                                        size_t *starts, size_t *lens, size_t cap, size_t *n) {
+    const unsigned char *t = (const unsigned char *)text;
+    size_t s = 0, cnt = 0;
+    if (n) *n = 0;
+    if (!n) return aieng_set_error(AIENG_ERR_INVALID_ARG, "text_chunk: n is NULL");
+    if (!text && len) return aieng_set_error(AIENG_ERR_INVALID_ARG, "text_chunk: text is NULL");
+    if (max_bytes < 16) return aieng_set_error(AIENG_ERR_INVALID_ARG, "text_chunk: max_bytes %zu < 16", max_bytes);
+    if (overlap >= max_bytes / 2)
+        return aieng_set_error(AIENG_ERR_INVALID_ARG, "text_chunk: overlap %zu must be < max_bytes / 2", overlap);
+    if (cap && (!starts || !lens)) return aieng_set_error(AIENG_ERR_INVALID_ARG, "text_chunk: starts or lens is NULL");
+    while (s < len) {
+        size_t c, ns, p;
+        if (len - s <= max_bytes) {
+            if (cnt < cap) { starts[cnt] = s; lens[cnt] = len - s; }
+            cnt++;
+            break;
+        }
+        c = aieng__chunk_cut(t, s, s + max_bytes / 2, s + max_bytes);
+        if (cnt < cap) { starts[cnt] = s; lens[cnt] = c - s; }
+        cnt++;
+        ns = c; /* the overlap: the earliest word start in [c - overlap, c) (c - overlap > s) */
+        for (p = c - overlap; p < c; p++)
+            if (aieng__bm25_isword(t[p]) && !aieng__bm25_isword(t[p - 1])) { ns = p; break; }
+        s = ns;
+    }
+    *n = cnt;
+    if (cnt > cap) return aieng_set_error(AIENG_ERR_OOM, "text_chunk: %zu chunks, room for %zu", cnt, cap);
+    return AIENG_OK;
+}
 
 /* @@NEXT@@ */
 
