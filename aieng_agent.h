@@ -967,6 +967,7 @@ typedef struct aieng_tools aieng_tools;
 typedef int (*aieng_tool_fn)(void *user, const aieng_json *args, char *out, size_t cap);
 
 #define AIENG_TOOLS_NO_ANSWER 1   /* the reply must call a tool */
+#define AIENG_TOOLS_NO_CALLS 2    /* the reply must answer */
 typedef struct aieng_tools_reply {
     int thought_max;     /* bytes of "thought" (0: no thought member) */
     int max_calls;       /* calls per reply (0: 1) */
@@ -1023,9 +1024,13 @@ typedef struct aieng_agent_config {
     const char *system;        /* instructions before the tool list (NULL: a default) */
     aieng_tools_reply reply;   /* zeroed: thought_max 256, max_calls 1, answer_max 0 */
     int call_first;            /* nonzero: the first reply must call a tool ("tool_choice": "required") */
+    int answer_on_repeat;      /* nonzero: after a reply that repeats a call of an earlier step
+                                  (same name and arguments), the next reply must answer */
     int max_steps;             /* replies before giving up (0: 8) */
     int64_t reply_tokens;      /* room kept for a reply in llm->budget (0: 256) */
     size_t observation_max;    /* bytes of a tool result kept (0: 2048) */
+    const char *observation_hint; /* a line after the observations (NULL: none), e.g. a reminder
+                                     to answer once the results suffice */
     /* called after each reply (observation: what the tools answered, NULL for the answer);
        a nonzero return stops the loop (AIENG_ERR_STATE) */
     int (*on_step)(void *user, int step, const char *reply, size_t len, const char *observation, size_t olen);
@@ -10849,9 +10854,8 @@ static aieng_tools_reply aieng__tools_rp(const aieng_tools_reply *rp) {
 }
 static void aieng__tools_schema_text(const aieng_tools *t, const aieng_tools_reply *x, aieng__buf *b) {
     int i, branch;
-    int nb = (x->flags & AIENG_TOOLS_NO_ANSWER) ? 1 : 2;
+    int with_calls = t->n > 0 && !(x->flags & AIENG_TOOLS_NO_CALLS), with_answer = !(x->flags & AIENG_TOOLS_NO_ANSWER);
     char refp[32];
-    if (t->n == 0) nb = 1; /* nothing to call: answer only */
     aieng__buf_puts(b, "{\"$defs\":{");
     for (i = 0; i < t->n; i++) {
         aieng_json_doc *pd = t->v[i].params;
@@ -10861,9 +10865,10 @@ static void aieng__tools_schema_text(const aieng_tools *t, const aieng_tools_rep
         aieng__tn_schema(b, aieng_json_root(pd), refp, x->max_string, x->max_items, 0);
     }
     aieng__buf_puts(b, "},\"anyOf\":[");
-    for (branch = 0; branch < nb; branch++) {
-        int calls = t->n > 0 && branch == 0;
-        if (branch) aieng__buf_putc(b, ',');
+    for (branch = 0; branch < 2; branch++) {
+        int calls = branch == 0;
+        if (calls ? !with_calls : !with_answer) continue;
+        if (branch && with_calls) aieng__buf_putc(b, ',');
         aieng__buf_puts(b, "{\"type\":\"object\",\"properties\":{");
         if (x->thought_max > 0) aieng__buf_printf(b, "\"thought\":{\"type\":\"string\",\"maxLength\":%d},", x->thought_max);
         if (calls) {
@@ -10892,7 +10897,8 @@ AIENG_API aieng_result aieng_tools_reply_schema(const aieng_tools *t, const aien
     aieng__buf b;
     if (!t || !out) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: NULL argument");
     x = aieng__tools_rp(rp);
-    if ((x.flags & AIENG_TOOLS_NO_ANSWER) && t->n == 0) return aieng_set_error(AIENG_ERR_STATE, "tools: a call is required but there is no tool");
+    if ((x.flags & AIENG_TOOLS_NO_ANSWER) && (t->n == 0 || (x.flags & AIENG_TOOLS_NO_CALLS)))
+        return aieng_set_error(AIENG_ERR_STATE, "tools: a reply with neither a call nor an answer");
     memset(&b, 0, sizeof b);
     aieng__tools_schema_text(t, &x, &b);
     if (b.oom) { AIENG_FREE(b.p, NULL); *out = NULL; return aieng_set_error(AIENG_ERR_OOM, "tools: out of memory"); }
@@ -11036,8 +11042,10 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
     aieng_agent_stats st;
     aieng__alog L;
     aieng__buf sys, obs;
-    aieng_grammar *g = NULL, *g1 = NULL;
+    aieng_grammar *g = NULL, *g1 = NULL, *ga = NULL;
     aieng_agent_message *view = NULL;
+    aieng__buf seen;           /* the calls made so far, compact JSON, one per line */
+    int repeat = 0;
     char *res = NULL;
     int step, i, first_step, dropped = 0;
     aieng_result r = AIENG_OK;
@@ -11056,6 +11064,7 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
     memset(&L, 0, sizeof L);
     memset(&sys, 0, sizeof sys);
     memset(&obs, 0, sizeof obs);
+    memset(&seen, 0, sizeof seen);
     aieng__buf_puts(&sys, c.system ? c.system : aieng__agent_default_system);
     if (t->n) {
         aieng__buf_puts(&sys, "\n\nTools:");
@@ -11069,6 +11078,11 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
         aieng_tools_reply x = c.reply;
         x.flags |= AIENG_TOOLS_NO_ANSWER;
         r = aieng_tools_grammar(t, &x, &g1);
+    }
+    if (r == AIENG_OK && c.answer_on_repeat) {
+        aieng_tools_reply x = c.reply;
+        x.flags = (x.flags & ~AIENG_TOOLS_NO_ANSWER) | AIENG_TOOLS_NO_CALLS;
+        r = aieng_tools_grammar(t, &x, &ga);
     }
     first_step = 2; /* L.m[first_step..) are the steps kept */
     for (step = 0; r == AIENG_OK; step++) {
@@ -11113,7 +11127,8 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
             st.dropped_steps++;
         }
         if (r != AIENG_OK) break;
-        r = llm->generate(llm->user, view, nv, step == 0 && g1 ? g1 : g, &reply, &rlen, &st.usage);
+        r = llm->generate(llm->user, view, nv, repeat && ga ? ga : step == 0 && g1 ? g1 : g, &reply, &rlen, &st.usage);
+        repeat = 0;
         if (r != AIENG_OK) { AIENG_FREE(reply, NULL); break; }
         st.steps++;
         r = aieng_tools_parse(t, &c.reply, reply, rlen, &d);
@@ -11145,6 +11160,20 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
             int j, dup = 0;
             for (j = 0; j < i && !dup; j++) dup = aieng_json_equal(calls->items[j], call);
             if (dup) continue; /* the same call twice in one reply runs once */
+            if (c.answer_on_repeat) { /* a call of an earlier step again: the next reply answers */
+                char *w = NULL;
+                size_t wl = 0, p0 = 0;
+                if (aieng_json_write(call, 0, &w, &wl) != AIENG_OK) { r = AIENG_ERR_OOM; break; }
+                while (p0 < seen.n && !repeat) {
+                    const char *e = (const char *)memchr(seen.p + p0, '\n', seen.n - p0);
+                    size_t l = e ? (size_t)(e - (seen.p + p0)) : seen.n - p0;
+                    repeat = l == wl && !memcmp(seen.p + p0, w, wl);
+                    p0 += l + 1;
+                }
+                aieng__buf_put(&seen, w, wl);
+                aieng__buf_putc(&seen, '\n');
+                AIENG_FREE(w, NULL);
+            }
             cr = aieng_tools_call(t, call, res, c.observation_max + 1, &k);
             st.calls++;
             if (obs.n) aieng__buf_putc(&obs, '\n');
@@ -11168,6 +11197,10 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
                 aieng__buf_puts(&obs, cr == AIENG_ERR_RANGE ? res : aieng_last_error());
             }
         }
+        if (r == AIENG_OK && c.observation_hint && *c.observation_hint) {
+            aieng__buf_putc(&obs, '\n');
+            aieng__buf_puts(&obs, c.observation_hint);
+        }
         if (r == AIENG_OK && (obs.oom || !aieng__alog_push(&L, "user", obs.p ? obs.p : "", obs.n)))
             r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
         if (r == AIENG_OK && c.on_step && c.on_step(c.user, step, reply, rlen, obs.p, obs.n))
@@ -11177,6 +11210,8 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
     }
     aieng_grammar_free(g);
     aieng_grammar_free(g1);
+    aieng_grammar_free(ga);
+    AIENG_FREE(seen.p, NULL);
     aieng__alog_free(&L);
     AIENG_FREE(view, NULL);
     AIENG_FREE(sys.p, NULL);

@@ -271,6 +271,7 @@ typedef struct script {
     char first_two[2][32];   /* roles of the first two messages of the last call */
     int saw_note;
     int64_t per_byte;        /* count: bytes / per_byte */
+    int call_ok[16], answer_ok[16]; /* per call: the grammar allows a call / an answer */
 } script;
 static aieng_result script_gen(void *user, const aieng_agent_message *msgs, int n, aieng_grammar *g, char **out, size_t *len,
                                aieng_agent_usage *usage) {
@@ -280,6 +281,12 @@ static aieng_result script_gen(void *user, const aieng_agent_message *msgs, int 
     (void)usage;
     s->i++;
     if (g && !aieng_grammar_accepts(g, r, strlen(r))) s->grammar_ok = 0;
+    if (g && s->i <= 16) {
+        static const char *pc = "{\"calls\":[{\"name\":\"add\",\"arguments\":{\"a\":1,\"b\":2}}]}";
+        static const char *pa = "{\"answer\":\"x\"}";
+        s->call_ok[s->i - 1] = aieng_grammar_accepts(g, pc, strlen(pc));
+        s->answer_ok[s->i - 1] = aieng_grammar_accepts(g, pa, strlen(pa));
+    }
     snprintf(s->last_user, sizeof s->last_user, "%s", msgs[n - 1].content);
     snprintf(s->first_two[0], 32, "%s", msgs[0].role);
     snprintf(s->first_two[1], 32, "%s:%.20s", msgs[1].role, msgs[1].content);
@@ -360,6 +367,53 @@ static void test_agent_loop(void) {
         }
         cfg.observation_max = 0;
         aieng_free(NULL, ans); ans = NULL;
+    }
+    {   /* call_first, answer_on_repeat and the observation hint */
+        static const char *const rs[] = {
+            "{\"calls\":[{\"name\":\"add\",\"arguments\":{\"a\":1,\"b\":2}}]}",
+            "{\"calls\":[{\"name\":\"add\",\"arguments\":{\"a\":3,\"b\":4}},{\"name\":\"add\",\"arguments\":{\"a\":1,\"b\":2}}]}",
+            "{\"answer\":\"3\"}"};
+        aieng_agent_config c2 = cfg;
+        memset(&s, 0, sizeof s);
+        s.replies = rs; s.n = 3; s.grammar_ok = 1;
+        c2.reply.thought_max = 0;
+        c2.call_first = 1;
+        c2.answer_on_repeat = 1;
+        c2.observation_hint = "Answer now if you can.";
+        r = aieng_agent_run(t, &llm, "1 + 2?", &c2, &ans, &alen, &st);
+        CHECK(r == AIENG_OK && ans && !strcmp(ans, "3") && s.grammar_ok, "run: %s", aieng_last_error());
+        CHECK(s.call_ok[0] && !s.answer_ok[0], "call_first: the first reply must call");
+        CHECK(s.call_ok[1] && s.answer_ok[1], "second reply: call or answer");
+        CHECK(!s.call_ok[2] && s.answer_ok[2], "after a repeated call the reply must answer");
+        CHECK(!strcmp(s.last_user, "Observation from add: 7\nObservation from add: 3\nAnswer now if you can."), "hint: %s", s.last_user);
+        aieng_free(NULL, ans); ans = NULL;
+    }
+    {   /* bounds on the strings and arrays of arguments */
+        aieng_tools *tb = NULL;
+        aieng_tools_reply rb;
+        aieng_grammar *gb = NULL;
+        const char *sp = "{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\"},"
+                         "\"k\":{\"type\":\"string\",\"maxLength\":8},\"e\":{\"enum\":[\"abcdefghij\"]},"
+                         "\"l\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}}";
+        aieng_tools_new(&tb);
+        CHECK(aieng_tools_add(tb, sp, strlen(sp), NULL, NULL) == AIENG_OK, "bounded tool: %s", aieng_last_error());
+        memset(&rb, 0, sizeof rb);
+        rb.max_string = 5;
+        rb.max_items = 2;
+        rb.answer_max = 4;
+        CHECK(aieng_tools_grammar(tb, &rb, &gb) == AIENG_OK, "bounded grammar: %s", aieng_last_error());
+        if (gb) {
+            agree(tb, &rb, gb, "{\"calls\":[{\"name\":\"f\",\"arguments\":{\"s\":\"abcde\",\"k\":\"abcdefgh\",\"e\":\"abcdefghij\",\"l\":[\"a\",\"b\"]}}]}", 1);
+            agree(tb, &rb, gb, "{\"calls\":[{\"name\":\"f\",\"arguments\":{\"s\":\"abcdef\"}}]}", 0);
+            agree(tb, &rb, gb, "{\"calls\":[{\"name\":\"f\",\"arguments\":{\"k\":\"abcdefghi\"}}]}", 0);
+            agree(tb, &rb, gb, "{\"calls\":[{\"name\":\"f\",\"arguments\":{\"l\":[\"a\",\"b\",\"c\"]}}]}", 0);
+            agree(tb, &rb, gb, "{\"calls\":[{\"name\":\"f\",\"arguments\":{\"l\":[\"abcdef\"]}}]}", 0);
+            agree(tb, &rb, gb, "{\"answer\":\"abcde\"}", 0);
+            aieng_grammar_free(gb);
+        }
+        rb.flags = AIENG_TOOLS_NO_ANSWER | AIENG_TOOLS_NO_CALLS;
+        CHECK(aieng_tools_grammar(tb, &rb, &gb) == AIENG_ERR_STATE, "neither calls nor an answer");
+        aieng_tools_free(tb);
     }
     {   /* no answer within max_steps: an error, no answer invented */
         static const char *const rs[] = {"{\"thought\":\"again\",\"calls\":[{\"name\":\"add\",\"arguments\":{\"a\":1,\"b\":1}}]}"};
