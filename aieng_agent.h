@@ -1,12 +1,14 @@
-/* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars and grammar-constrained sampling
-   (part 1 of the agent header). Version 0.8.0. Licence: MIT (see the end of the file).
+/* aieng_agent.h - strict JSON, JSON Schema, GBNF grammars, grammar-constrained sampling,
+   tools and the ReAct loop, BM25 retrieval. Version 0.9.0. Licence: MIT (see the end of the file).
 
    Do this in *one* C or C++ file:
        #define AIENG_AGENT_IMPLEMENTATION   (or AIENG_IMPLEMENTATION for every aieng header)
        #include "aieng_agent.h"
-   This part includes no other aieng header (only libc and libm); the logit processor below is
-   written against a plain vocabulary description so that it plugs into aieng_transformer.h's
-   logit-processor hook without this header knowing about that one.
+   It includes no other aieng header (only libc and libm): the logit processor is written
+   against a plain vocabulary description and the agent loop against a model interface
+   (aieng_agent_llm), so that they plug into aieng_transformer.h without this header needing
+   it; the parts that use a model directly are compiled where aieng_transformer.h is included
+   first.
 
    QUICK START
    -----------
@@ -74,6 +76,15 @@
      aieng_constrain_new_model(g, model, &c)      a constrainer over the model's vocabulary
      aieng_constrain_generate(model, c, prompt, n, cfg, &stats)   generation under the grammar
      aieng_constrain_sample(c, sampler, logits, work, proc, user)  one step of your own loop
+   Tools and the ReAct agent (TOOLS AND THE ReAct AGENT)
+     aieng_tools_new / _add(spec, fn, user) / _count / _name / _spec / _free   JSON function specs
+     aieng_tools_reply_schema / _grammar / _parse   the reply {"calls": [...]} | {"answer": ...}
+     aieng_tools_call(t, call, out, cap, &n)     validate the arguments, run the tool
+     aieng_agent_run(t, llm, question, cfg, &answer, &len, &stats)   the loop
+     aieng_agent_llm_model(model, gen, &llm) / aieng_agent_llm_free   (with aieng_transformer.h)
+   Retrieval (LEXICAL RETRIEVAL (BM25) AND TEXT CHUNKING)
+     aieng_bm25_new / _add / _count / _scores / _search / _free   scores exactly rank_bm25's
+     aieng_text_words(text, len, ...)            the tokenizer;  aieng_text_chunk: overlapping chunks
 
    (Details of each part, with its policies and limits, are in the comments above each section.)
 
@@ -144,6 +155,13 @@
           GBNF extension %valid("/pointer") with aieng_grammar_set_schema: a oneOf whose
           exclusivity the grammar cannot write is checked against its schema as its value
           ends, so the grammar is exact for every schema it compiles
+   0.9.0  tools from JSON function specs (OpenAI's envelope, BFCL's type names), a reply
+          grammar that only writes calls of offered tools with valid arguments (or an
+          answer), bounds on every string and array of a reply; the ReAct loop
+          aieng_agent_run over a model interface (observations, tool errors, step limit,
+          call_first, answer_on_repeat, a context budget that drops the oldest steps); the
+          aieng_model adapter with KV-cache reuse across steps; BM25 exactly as rank_bm25's
+          BM25Okapi, a tokenizer and a text chunker
 */
 /* The module macro alone also instantiates the common block (once per translation unit). */
 #if defined(AIENG_AGENT_IMPLEMENTATION) && !defined(AIENG_COMMON_IMPLEMENTATION)
@@ -270,7 +288,7 @@ AIENG_EXTERN_C_END
 #ifndef AIENG_AGENT_H
 #define AIENG_AGENT_H
 #define AIENG_AGENT_VERSION_MAJOR 0
-#define AIENG_AGENT_VERSION_MINOR 8
+#define AIENG_AGENT_VERSION_MINOR 9
 #define AIENG_AGENT_VERSION_PATCH 0
 #ifndef AIENG_JSON_MAX_DEPTH
 #define AIENG_JSON_MAX_DEPTH 512
@@ -1022,7 +1040,8 @@ typedef struct aieng_agent_llm {
 
 typedef struct aieng_agent_config {
     const char *system;        /* instructions before the tool list (NULL: a default) */
-    aieng_tools_reply reply;   /* zeroed: thought_max 256, max_calls 1, answer_max 0 */
+    aieng_tools_reply reply;   /* zeroed: no thought, 1 call, answer unbounded (cfg NULL: a
+                                  256-byte thought) */
     int call_first;            /* nonzero: the first reply must call a tool ("tool_choice": "required") */
     int answer_on_repeat;      /* nonzero: after a reply that repeats a call of an earlier step
                                   (same name and arguments), the next reply must answer */

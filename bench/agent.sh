@@ -13,7 +13,12 @@
 #  3. Decode speed of SmolLM2-135M-Instruct with a JSON-Schema grammar against unconstrained,
 #     side by side in one process (build/bench/agent_decode: two copies of the model
 #     alternating token by token, same prompt, same token count, greedy); needs `make model`.
-#   bash bench/agent.sh                 REPEAT=5 RUNS=10 DECODE_RUNS=5 bash bench/agent.sh
+#  4. BM25 retrieval against rank_bm25 (bench/agent_bm25_peer.py runs build/bench/agent_bm25;
+#     rank-bm25 and numpy in .venv from tools/requirements-bench-agent.txt).
+#  5. Tool calling on BFCL v4 (build/bench/agent_bfcl, the first BFCL_N entries of each
+#     single-turn category from ../shared/data/agent/bfcl): SmolLM2 under the reply grammar
+#     and unconstrained, the same prompts, scored by the C port of BFCL's AST checker.
+#   bash bench/agent.sh                 REPEAT=5 RUNS=10 DECODE_RUNS=5 BFCL_N=50 bash bench/agent.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT=${REPEAT:-3}
@@ -22,7 +27,9 @@ DATA=${JSON_SCHEMAS:-../shared/data/json/schemas}
 LLAMA_VERSION=${LLAMA_VERSION:-0.3.36}
 DECODE_RUNS=${DECODE_RUNS:-5}
 MODEL=${MODEL:-models/SmolLM2-135M-Instruct.Q4_1.gguf}
-make --no-print-directory build/bench/agent build/bench/agent_schemas build/bench/agent_decode >/dev/null
+BFCL_N=${BFCL_N:-20}
+BFCL=${BFCL:-../shared/data/agent/bfcl}
+make --no-print-directory build/bench/agent build/bench/agent_schemas build/bench/agent_decode build/bench/agent_bm25 build/bench/agent_bfcl >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%F)"
 
 echo "== constrained sampling, per generated token (medians of $REPEAT runs x $RUNS generations per schema)"
@@ -48,6 +55,17 @@ if [ -f "$MODEL" ]; then ./build/bench/agent_decode "$MODEL" 128 "$DECODE_RUNS"
 else echo "agent: $MODEL missing (make model); decode speed NOT measured" >&2; fi
 
 echo "== JSON Schema -> grammar coverage ($DATA)"
+echo "== BM25 retrieval, aieng_agent.h against rank_bm25 (same corpus and queries)"
+if [ -x .venv/bin/python ] && .venv/bin/python -c "import rank_bm25, numpy" 2>/dev/null || \
+   { bash tools/setup.sh bench >/dev/null 2>&1 && .venv/bin/python -m pip install -q -r tools/requirements-bench-agent.txt >/dev/null 2>&1 && \
+     .venv/bin/python -c "import rank_bm25, numpy" 2>/dev/null; }; then
+  .venv/bin/python bench/agent_bm25_peer.py build/bench/agent_bm25 20
+else echo "agent: rank_bm25 not installable into .venv; BM25 peer skipped" >&2; fi
+echo "== tool calling, BFCL v4 single-turn (first $BFCL_N entries per category), SmolLM2-135M-Instruct"
+if [ -f "$MODEL" ] && [ -d "$BFCL" ]; then
+  ./build/bench/agent_bfcl "$MODEL" "$BFCL" "$BFCL_N" 2>/dev/null
+  ./build/bench/agent_bfcl "$MODEL" "$BFCL" "$BFCL_N" --free 2>/dev/null
+else echo "agent: $MODEL or $BFCL missing; BFCL skipped" >&2; fi
 if [ ! -d "$DATA" ]; then echo "agent: $DATA not found; coverage skipped" >&2; exit 0; fi
 echo "-- aieng_agent.h (strict: an unsupported keyword is an error; members in any order)"
 ./build/bench/agent_schemas "$DATA" 2>/dev/null

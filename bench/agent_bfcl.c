@@ -5,10 +5,12 @@
    Usage: build/bench/agent_bfcl MODEL.gguf BFCL_DIR [N_PER_CATEGORY=0 (all)] [--free]
    Each entry: the functions become an aieng_tools set, the question the user message, and
    the model replies once (one step of aieng_agent_run, no tool is executed) with
-   max_calls 8 and no thought, greedily:
+   max_calls 8 and no thought, greedily (prompt prefixes reused from the KV cache):
      default  under the reply grammar (aieng_tools_grammar): every reply parses;
-     --free   the same prompt, unconstrained (aieng_model_generate, 256 tokens): the reply
-              counts only when it parses as the same JSON reply (aieng_tools_parse).
+     --free   the same prompt, unconstrained (aieng_model_generate, 384 tokens): the reply
+              counts when the text from its first '{' to its last '}' parses and validates
+              as the same JSON reply (aieng_tools_parse).
+   Replies are bounded (answer 200 bytes, argument strings 96, arrays 16 items, 384 tokens).
    A reply {"calls": [...]} becomes BFCL's call list [{name: arguments}, ...]; {"answer":
    ...} is "no call" (what irrelevance wants). Prints per category: entries, replies that
    parse, accuracy, accuracy with repeated identical calls merged (as aieng_agent_run runs
@@ -215,7 +217,7 @@ int main(int argc, char **argv) {
     mc.n_ctx = 4096;
     if (aieng_model_load_file(&m, argv[1], &mc) != AIENG_OK) { fprintf(stderr, "load: %s\n", aieng_last_error()); return 1; }
     memset(&gen, 0, sizeof gen);
-    gen.max_tokens = 256;
+    gen.max_tokens = 384;
     if (getenv("BFCL_ECHO")) gen.on_text = echo;
     if (aieng_agent_llm_model(m, &gen, &llm) != AIENG_OK) return 1;
     printf("BFCL v4 (%s), SmolLM2 greedy, %s\n", argv[1], free_mode ? "unconstrained (--free)" : "under the reply grammar");
@@ -266,6 +268,8 @@ int main(int argc, char **argv) {
             memset(&rp, 0, sizeof rp);
             rp.max_calls = 8;
             rp.answer_max = 200;
+            rp.max_string = 96; /* every string and array bounded: a reply always ends */
+            rp.max_items = 16;
             sys = append(sys, &sl, "You are a function-calling assistant. Reply with one JSON object: "
                                    "{\"calls\": [{\"name\": \"...\", \"arguments\": {...}}]} to call one or more of the functions below, "
                                    "or {\"answer\": \"...\"} when none of them fits the request.\n\nFunctions:");
@@ -276,6 +280,10 @@ int main(int argc, char **argv) {
             if (llm.generate(llm.user, msg, 2, free_mode ? NULL : g, &reply, &rl, &use) == AIENG_OK) {
                 size_t s = 0;
                 while (s < rl && (reply[s] == ' ' || reply[s] == '\n')) s++;
+                if (free_mode) { /* lenient: the text from the first '{' to the last '}' (code fences, prose around) */
+                    const char *o = strchr(reply, '{'), *c = strrchr(reply, '}');
+                    if (o && c && c > o) { s = (size_t)(o - reply); rl = (size_t)(c - reply) + 1; }
+                }
                 if (aieng_tools_parse(T, &rp, reply + s, rl - s, &rd) == AIENG_OK) {
                     parsed = 1;
                     const aieng_json *calls = aieng_json_get(aieng_json_root(rd), "calls");
