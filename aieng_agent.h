@@ -986,6 +986,7 @@ typedef int (*aieng_tool_fn)(void *user, const aieng_json *args, char *out, size
 
 #define AIENG_TOOLS_NO_ANSWER 1   /* the reply must call a tool */
 #define AIENG_TOOLS_NO_CALLS 2    /* the reply must answer */
+#define AIENG_TOOLS_COMPACT 4     /* no whitespace between JSON tokens (fewer tokens per reply) */
 typedef struct aieng_tools_reply {
     int thought_max;     /* bytes of "thought" (0: no thought member) */
     int max_calls;       /* calls per reply (0: 1) */
@@ -10605,6 +10606,14 @@ AIENG_API aieng_result aieng_constrain_generate(aieng_model *m, aieng_constrain 
 #endif /* AIENG_TRANSFORMER_H */
 
 /* ---------------------------------------------------------------- tools */
+/* the last error with a prefix ("what \"name\": " or "what: "); copied first, as the message
+   is written into the buffer it is read from */
+static aieng_result aieng__err_wrap(aieng_result r, const char *what, const char *name) {
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", aieng_last_error());
+    if (name) return aieng_set_error(r, "%s \"%s\": %s", what, name, tmp);
+    return aieng_set_error(r, "%s: %s", what, tmp);
+}
 typedef struct aieng__tool {
     char *name;              /* NUL-terminated */
     char *spec;              /* normalized spec, compact JSON */
@@ -10791,7 +10800,7 @@ AIENG_API aieng_result aieng_tools_add(aieng_tools *t, const char *spec, size_t 
     for (i = 0; i < nm->len; i++)
         if ((unsigned char)nm->s[i] < 0x20 || nm->s[i] == 0x7f) {
             aieng_json_free(d);
-            return aieng_set_error(AIENG_ERR_FORMAT, "tools: control character in the name \"%s\"", nm->s);
+            return aieng_set_error(AIENG_ERR_FORMAT, "tools: control character in a tool's name");
         }
     if (aieng__tools_find(t, nm->s, nm->len) >= 0) {
         r = aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: \"%s\" is already a tool", nm->s);
@@ -10799,12 +10808,14 @@ AIENG_API aieng_result aieng_tools_add(aieng_tools *t, const char *spec, size_t 
         return r;
     }
     if (desc && desc->type != AIENG_JSON_STRING) {
+        r = aieng_set_error(AIENG_ERR_FORMAT, "tools: \"description\" of \"%s\" is not a string", nm->s);
         aieng_json_free(d);
-        return aieng_set_error(AIENG_ERR_FORMAT, "tools: \"description\" of \"%s\" is not a string", nm->s);
+        return r;
     }
     if (par && par->type != AIENG_JSON_OBJECT) {
+        r = aieng_set_error(AIENG_ERR_FORMAT, "tools: \"parameters\" of \"%s\" is not an object", nm->s);
         aieng_json_free(d);
-        return aieng_set_error(AIENG_ERR_FORMAT, "tools: \"parameters\" of \"%s\" is not an object", nm->s);
+        return r;
     }
     memset(&pb, 0, sizeof pb);
     memset(&sb, 0, sizeof sb);
@@ -10826,7 +10837,7 @@ AIENG_API aieng_result aieng_tools_add(aieng_tools *t, const char *spec, size_t 
     /* the parameters must compile (a keyword outside the table is named here) */
     if (r == AIENG_OK) {
         r = aieng_schema_to_gbnf(aieng_json_root(pd), NULL, &gbnf, NULL);
-        if (r != AIENG_OK) r = aieng_set_error(r, "tools: parameters of \"%s\": %s", nm->s, aieng_last_error());
+        if (r != AIENG_OK) r = aieng__err_wrap(r, "tools: parameters of", nm->s);
         AIENG_FREE(gbnf, NULL);
     }
     if (r == AIENG_OK) {
@@ -10969,6 +10980,7 @@ AIENG_API aieng_result aieng_tools_grammar(aieng_tools *t, const aieng_tools_rep
     if (r != AIENG_OK) return r;
     memset(&so, 0, sizeof so);
     so.flags = AIENG_SCHEMA_ORDERED; /* thought first, the name before the arguments */
+    if (rp && (rp->flags & AIENG_TOOLS_COMPACT)) so.flags |= AIENG_SCHEMA_COMPACT;
     r = aieng_schema_to_gbnf(root, &so, &gbnf, &n);
     if (r != AIENG_OK) return r;
     r = aieng_grammar_parse(gbnf, n, "root", out);
@@ -10986,9 +10998,9 @@ AIENG_API aieng_result aieng_tools_parse(aieng_tools *t, const aieng_tools_reply
     r = aieng__tools_rdoc(t, rp, &root);
     if (r != AIENG_OK) return r;
     r = aieng_json_parse(text, len, NULL, &d);
-    if (r != AIENG_OK) return aieng_set_error(r, "reply: %s", aieng_last_error());
+    if (r != AIENG_OK) return aieng__err_wrap(r, "reply", NULL);
     r = aieng_schema_validate(root, aieng_json_root(d));
-    if (r != AIENG_OK) { aieng_json_free(d); return aieng_set_error(r, "reply: %s", aieng_last_error()); }
+    if (r != AIENG_OK) { aieng_json_free(d); return aieng__err_wrap(r, "reply", NULL); }
     *doc = d;
     return AIENG_OK;
 }
@@ -11005,7 +11017,7 @@ AIENG_API aieng_result aieng_tools_call(aieng_tools *t, const aieng_json *call, 
     i = aieng__tools_find(t, nm->s, nm->len);
     if (i < 0) return aieng_set_error(AIENG_ERR_INVALID_ARG, "tools: no tool \"%s\"", nm->s);
     r = aieng_schema_validate(aieng_json_root(t->v[i].params), args);
-    if (r != AIENG_OK) return aieng_set_error(r, "tools: arguments of \"%s\": %s", nm->s, aieng_last_error());
+    if (r != AIENG_OK) return aieng__err_wrap(r, "tools: arguments of", nm->s);
     if (!t->v[i].fn) return aieng_set_error(AIENG_ERR_STATE, "tools: \"%s\" has no function", nm->s);
     k = t->v[i].fn(t->v[i].user, args, out, cap);
     out[cap - 1] = 0;

@@ -2,11 +2,12 @@
    single-turn AST categories: simple_python, multiple, parallel, parallel_multiple,
    irrelevance), scored by a C port of BFCL's AST checker (its rules are summarized in
    ../shared/data/agent/bfcl/README.md and repeated in bfcl_check below).
-   Usage: build/bench/agent_bfcl MODEL.gguf BFCL_DIR [N_PER_CATEGORY=0 (all)] [--free]
+   Usage: build/bench/agent_bfcl MODEL.gguf BFCL_DIR [N_PER_CATEGORY=0 (all)] [--free | --compact]
    Each entry: the functions become an aieng_tools set, the question the user message, and
    the model replies once (one step of aieng_agent_run, no tool is executed) with
    max_calls 8 and no thought, greedily (prompt prefixes reused from the KV cache):
      default  under the reply grammar (aieng_tools_grammar): every reply parses;
+     --compact  the grammar allows no whitespace (AIENG_TOOLS_COMPACT);
      --free   the same prompt, unconstrained (aieng_model_generate, 384 tokens): the reply
               counts when the text from its first '{' to its last '}' parses and validates
               as the same JSON reply (aieng_tools_parse).
@@ -206,10 +207,11 @@ int main(int argc, char **argv) {
     aieng_model_config mc = aieng_model_config_default();
     aieng_agent_llm llm;
     aieng_generate_config gen;
-    int free_mode = 0, nmax = 0, ci, a, tot_n = 0, tot_parse = 0, tot_ok = 0, tot_okm = 0;
+    int free_mode = 0, compact = 0, nmax = 0, ci, a, tot_n = 0, tot_parse = 0, tot_ok = 0, tot_okm = 0;
     const char *dir;
     for (a = 3; a < argc; a++) {
         if (!strcmp(argv[a], "--free")) free_mode = 1;
+        else if (!strcmp(argv[a], "--compact")) compact = 1;
         else nmax = atoi(argv[a]);
     }
     if (argc < 3) { fprintf(stderr, "usage: %s MODEL.gguf BFCL_DIR [N] [--free]\n", argv[0]); return 2; }
@@ -220,7 +222,7 @@ int main(int argc, char **argv) {
     gen.max_tokens = 384;
     if (getenv("BFCL_ECHO")) gen.on_text = echo;
     if (aieng_agent_llm_model(m, &gen, &llm) != AIENG_OK) return 1;
-    printf("BFCL v4 (%s), SmolLM2 greedy, %s\n", argv[1], free_mode ? "unconstrained (--free)" : "under the reply grammar");
+    printf("BFCL v4 (%s), SmolLM2 greedy, %s\n", argv[1], free_mode ? "unconstrained (--free)" : compact ? "under the compact reply grammar" : "under the reply grammar");
     printf("%-18s %7s %7s %9s %9s %9s %8s\n", "category", "entries", "parse", "accuracy", "merged", "tokens", "tok/s");
     for (ci = 0; ci < 5; ci++) {
         char qp[1024], ap[1024];
@@ -270,6 +272,7 @@ int main(int argc, char **argv) {
             rp.answer_max = 200;
             rp.max_string = 96; /* every string and array bounded: a reply always ends */
             rp.max_items = 16;
+            if (compact) rp.flags = AIENG_TOOLS_COMPACT;
             sys = append(sys, &sl, "You are a function-calling assistant. Reply with one JSON object: "
                                    "{\"calls\": [{\"name\": \"...\", \"arguments\": {...}}]} to call one or more of the functions below, "
                                    "or {\"answer\": \"...\"} when none of them fits the request.\n\nFunctions:");

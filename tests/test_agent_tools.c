@@ -12,11 +12,12 @@
 #include "aieng_test.h"
 
 static char *slurp(const char *rel, size_t *n) {
-    const char *path = aieng_test_data(rel);
+    char *path = aieng_test_data(rel); /* counts a failure naming the file when it is missing */
     FILE *f = path ? fopen(path, "rb") : NULL;
     char *b;
     long k;
-    if (!f) { CHECK(0, "tests/data/%s missing", rel); return NULL; }
+    free(path);
+    if (!f) return NULL;
     fseek(f, 0, SEEK_END);
     k = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -521,7 +522,7 @@ static void test_agent_smollm2(void) {
     CHECK(aieng_model_load_file(&m, SMOL_MODEL, &mc) == AIENG_OK, "load: %s", aieng_last_error());
     if (!m) return;
     memset(&gen, 0, sizeof gen);
-    gen.max_tokens = 160;
+    gen.max_tokens = aieng_test_quick() ? 64 : 160;
     CHECK(aieng_agent_llm_model(m, &gen, &llm) == AIENG_OK, "adapter");
     aieng_tools_new(&smol_tools);
     aieng_tools_add(smol_tools, add_spec, strlen(add_spec), tool_add, NULL);
@@ -529,7 +530,7 @@ static void test_agent_smollm2(void) {
     cfg.reply.thought_max = 0;
     cfg.call_first = 1;
     cfg.reply.answer_max = 120;
-    cfg.max_steps = 3;
+    cfg.max_steps = aieng_test_quick() ? 2 : 3;   /* sanitizer and scalar builds: a shorter run */
     cfg.on_step = smol_step;
     cfg.user = &cfg.reply;
     replies_valid = replies_seen = 0;
