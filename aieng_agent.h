@@ -950,10 +950,13 @@ AIENG_API int32_t aieng_constrain_sample(aieng_constrain *c, aieng_sampler *smp,
    when thought_max > 0; "calls" holds 1 to max_calls calls, each naming an offered tool
    with arguments valid against its schema; "answer" only when the reply may answer
    without a call (AIENG_TOOLS_NO_ANSWER leaves it out: a call is then forced).
-   Bounded replies: with thought_max, answer_max, max_string and max_items set, every string
-   and array of a reply has a bound (numbers and whitespace are bounded by the schema
-   grammars), so a reply of a non-recursive tool set always ends within a computable number
-   of bytes: a small model that loops inside a value runs into the bound, not the token budget.
+   Bounded replies: with thought_max, answer_max, max_string and max_items set, strings and
+   arrays of arguments get a maxLength / maxItems where they have none (raised to their
+   minLength / minItems; not on strings with a format or a pattern, whose shape is their own;
+   not under not, if, oneOf or contains, where narrowing a part would widen the whole: a tool
+   with a $ref there is left unbounded). Numbers and whitespace are bounded by the schema
+   grammars, so a small model that loops inside a value runs into a bound, not the token
+   budget.
    aieng_tools_reply_schema gives that schema (JSON text), aieng_tools_grammar the compiled
    grammar (its %valid checks attached), aieng_tools_parse parses and validates a reply
    against it (the same check for text that did not come through the grammar).
@@ -1047,7 +1050,9 @@ typedef struct aieng_agent_config {
     int answer_on_repeat;      /* nonzero: after a reply that repeats a call of an earlier step
                                   (same name and arguments), the next reply must answer */
     int max_steps;             /* replies before giving up (0: 8) */
-    int64_t reply_tokens;      /* room kept for a reply in llm->budget (0: 256) */
+    int64_t reply_tokens;      /* room kept for a reply in llm->budget (0: 256); at least the
+                                  generator's tokens per reply, or a long reply meets the end
+                                  of the context (AIENG_ERR_RANGE) */
     size_t observation_max;    /* bytes of a tool result kept (0: 2048) */
     const char *observation_hint; /* a line after the observations (NULL: none), e.g. a reminder
                                      to answer once the results suffice */
@@ -9688,7 +9693,14 @@ static int aieng__sc_comp_parts(aieng__sc *c, const aieng_json **in, int nin) {
         const aieng_json *s = parts[i];
         const char *unk;
         if (s->type == AIENG_JSON_BOOL) {
-            if (!s->boolean) { aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit; }
+            if (!s->boolean) { /* nothing matches; a malformed type beside it is still an error, as the validator says */
+                int z;
+                for (z = 0; z < np; z++) {
+                    const aieng_json *ty = parts[z]->type == AIENG_JSON_OBJECT ? aieng_json_get(parts[z], "type") : NULL;
+                    if (ty && aieng__sc_typebit(ty) < 0) { aieng__sc_fail(c, AIENG_ERR_INVALID_ARG, "schema: bad 'type'%s", NULL); goto fail; }
+                }
+                aieng__buf_puts(&b, AIENG__GBNF_NOTHING); goto emit;
+            }
             parts[i--] = parts[--np];
             continue;
         }
@@ -10665,9 +10677,26 @@ static int aieng__tn_list(aieng__buf *b, const aieng_json *a, const char *refp, 
     aieng__buf_putc(b, ']');
     return 1;
 }
+/* 1 when a "$ref" of s stands where narrowing a schema may widen the whole (under not, if,
+   oneOf or contains): its target may be bounded, so the tool's bounds are left out */
+static int aieng__tn_negref(const aieng_json *s, int neg, int depth) {
+    size_t i;
+    if (depth > 512 || (s->type != AIENG_JSON_OBJECT && s->type != AIENG_JSON_ARRAY)) return 0;
+    for (i = 0; i < s->n; i++) {
+        const aieng_json *v = s->items[i];
+        const char *key = s->type == AIENG_JSON_OBJECT ? v->key : "";
+        if (!strcmp(key, "enum") || !strcmp(key, "const") || !strcmp(key, "default") || !strcmp(key, "examples")) continue;
+        if (neg && !strcmp(key, "$ref")) return 1;
+        if (aieng__tn_negref(v, neg || !strcmp(key, "not") || !strcmp(key, "if") || !strcmp(key, "oneOf") || !strcmp(key, "contains"),
+                             depth + 1)) return 1;
+    }
+    return 0;
+}
 /* writes schema s with type names mapped, "optional": bool dropped and local refs "#..."
    prefixed by refp; ms > 0 / mi > 0: a maxLength of ms / maxItems of mi where a string /
-   array type has none; 0 when nested too deep */
+   array type has none, only where that narrows the whole: not under not, if, oneOf or
+   contains (a narrower not / if condition / oneOf branch / contains can widen it); 0 when
+   nested too deep */
 static int aieng__tn_schema(aieng__buf *b, const aieng_json *s, const char *refp, int ms, int mi, int depth) {
     static const char *const maps[] = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", NULL};
     static const char *const one[] = {"items", "additionalProperties", "additionalItems", "not", "if", "then", "else",
@@ -10710,11 +10739,17 @@ static int aieng__tn_schema(aieng__buf *b, const aieng_json *s, const char *refp
             if (!strcmp(key, maps[k])) { if (!aieng__tn_map(b, v, refp, ms, mi, depth)) return 0; done = 1; }
         for (k = 0; one[k] && !done; k++)
             if (!strcmp(key, one[k])) {
-                if (!(v->type == AIENG_JSON_ARRAY ? aieng__tn_list(b, v, refp, ms, mi, depth) : aieng__tn_schema(b, v, refp, ms, mi, depth + 1))) return 0;
+                int neg = !strcmp(key, "not") || !strcmp(key, "if") || !strcmp(key, "contains");
+                int ms2 = neg ? 0 : ms, mi2 = neg ? 0 : mi;
+                if (!(v->type == AIENG_JSON_ARRAY ? aieng__tn_list(b, v, refp, ms2, mi2, depth) : aieng__tn_schema(b, v, refp, ms2, mi2, depth + 1))) return 0;
                 done = 1;
             }
         for (k = 0; lists[k] && !done; k++)
-            if (!strcmp(key, lists[k])) { if (!aieng__tn_list(b, v, refp, ms, mi, depth)) return 0; done = 1; }
+            if (!strcmp(key, lists[k])) {
+                int neg = !strcmp(key, "oneOf");
+                if (!aieng__tn_list(b, v, refp, neg ? 0 : ms, neg ? 0 : mi, depth)) return 0;
+                done = 1;
+            }
         if (!done && !strcmp(key, "dependencies") && v->type == AIENG_JSON_OBJECT) {
             if (!aieng__tn_map(b, v, refp, ms, mi, depth)) return 0; /* array values are written as they are */
             done = 1;
@@ -10733,7 +10768,13 @@ static int aieng__tn_schema(aieng__buf *b, const aieng_json *s, const char *refp
                 str |= !strcmp(ty->items[i]->s, "string") || !strcmp(ty->items[i]->s, "any");
                 arr |= !strcmp(ty->items[i]->s, "array") || !strcmp(ty->items[i]->s, "tuple");
             }
-        if (ms > 0 && str && !aieng_json_get(s, "maxLength") && !aieng_json_get(s, "enum") && !aieng_json_get(s, "const"))
+        /* a format or a pattern has its own shape (a bound could make it impossible); a
+           minLength / minItems above the bound raises it */
+        const aieng_json *mn = aieng_json_get(s, "minLength"), *mni = aieng_json_get(s, "minItems");
+        if (mn && mn->type == AIENG_JSON_NUMBER && mn->d > ms) ms = mn->d < 1e9 ? (int)mn->d : ms;
+        if (mni && mni->type == AIENG_JSON_NUMBER && mni->d > mi) mi = mni->d < 1e9 ? (int)mni->d : mi;
+        if (ms > 0 && str && !aieng_json_get(s, "maxLength") && !aieng_json_get(s, "enum") && !aieng_json_get(s, "const") &&
+            !aieng_json_get(s, "format") && !aieng_json_get(s, "pattern"))
             aieng__buf_printf(b, "%s\"maxLength\":%d", first ? "" : ",", ms), first = 0;
         if (mi > 0 && arr && !aieng_json_get(s, "maxItems")) aieng__buf_printf(b, "%s\"maxItems\":%d", first ? "" : ",", mi);
     }
@@ -10892,7 +10933,8 @@ static void aieng__tools_schema_text(const aieng_tools *t, const aieng_tools_rep
         if (i) aieng__buf_putc(b, ',');
         aieng__buf_printf(b, "\"t%d\":", i);
         snprintf(refp, sizeof refp, "#/$defs/t%d", i);
-        aieng__tn_schema(b, aieng_json_root(pd), refp, x->max_string, x->max_items, 0);
+        if (aieng__tn_negref(aieng_json_root(pd), 0, 0)) aieng__tn_schema(b, aieng_json_root(pd), refp, 0, 0, 0); /* unbounded: still valid */
+        else aieng__tn_schema(b, aieng_json_root(pd), refp, x->max_string, x->max_items, 0);
     }
     aieng__buf_puts(b, "},\"anyOf\":[");
     for (branch = 0; branch < 2; branch++) {

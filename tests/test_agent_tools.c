@@ -412,6 +412,21 @@ static void test_agent_loop(void) {
             agree(tb, &rb, gb, "{\"answer\":\"abcde\"}", 0);
             aieng_grammar_free(gb);
         }
+        {   /* a format keeps its shape, a minLength above the bound raises it */
+            aieng_tools *tf = NULL;
+            aieng_grammar *gf = NULL;
+            const char *fs = "{\"name\":\"g\",\"parameters\":{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"string\",\"format\":\"date\"},"
+                             "\"m\":{\"type\":\"string\",\"minLength\":8}},\"required\":[\"d\",\"m\"]}}";
+            aieng_tools_new(&tf);
+            CHECK(aieng_tools_add(tf, fs, strlen(fs), NULL, NULL) == AIENG_OK, "format tool");
+            CHECK(aieng_tools_grammar(tf, &rb, &gf) == AIENG_OK, "format grammar: %s", aieng_last_error());
+            if (gf) {
+                agree(tf, &rb, gf, "{\"calls\":[{\"name\":\"g\",\"arguments\":{\"d\":\"2024-02-29\",\"m\":\"abcdefgh\"}}]}", 1);
+                agree(tf, &rb, gf, "{\"calls\":[{\"name\":\"g\",\"arguments\":{\"d\":\"2024-02-29\",\"m\":\"abcdefghi\"}}]}", 0);
+                aieng_grammar_free(gf);
+            }
+            aieng_tools_free(tf);
+        }
         rb.flags = AIENG_TOOLS_NO_ANSWER | AIENG_TOOLS_NO_CALLS;
         CHECK(aieng_tools_grammar(tb, &rb, &gb) == AIENG_ERR_STATE, "neither calls nor an answer");
         aieng_tools_free(tb);
