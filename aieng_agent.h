@@ -451,7 +451,8 @@ AIENG_API aieng_json_status aieng_json_stream_status(const aieng_json_stream *s)
      meet it are computed afresh instead of being cached (aieng_constrain). So that a
      prefix whose item can only end as a value already present is not reached, a grammar
      with %unique looks ahead after each byte: the state must allow a byte after which a
-     choice of two bytes or more (whitespace aside) remains, looking through whitespace and
+     choice of two bytes or more (whitespace aside) remains, looking through whitespace (one
+     byte of a run stands for the run, so indentation cannot hide what comes after it) and
      through bytes that are the only ones allowed (up to 64 bytes). A string at its
      maxLength equal to an earlier item, the integer 0 after a 0, the last letter of an enum
      value that would close an object equal to an earlier one: each is refused where it
@@ -3591,8 +3592,12 @@ static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte
    to an earlier one is refused where the choice was made (a string at its maxLength, the
    integer 0, the last character of an enum value that would close an object equal to an
    earlier one). txt[0..ntxt) the text so far, with room for the look-ahead. 1 live, 0
-   dead, -1 OOM. */
-static int aieng__g_live(aieng_grammar *g, const int *set, int n, unsigned char *txt, size_t ntxt, int *nchk, aieng__iv *seen, int depth) {
+   dead, -1 OOM. Whitespace does not count against the look-ahead (so that a run of
+   indentation cannot hide the dead end behind it): one byte of it is looked through at a
+   time (ws_ok: then only bytes other than whitespace), as a run of JSON whitespace allows
+   what one byte of it allows. */
+static int aieng__g_live(aieng_grammar *g, const int *set, int n, unsigned char *txt, size_t ntxt, int *nchk, aieng__iv *seen,
+                         int depth, int ws_ok) {
     unsigned char u[32];
     aieng__iv z;
     int i, pass, r = 0;
@@ -3601,7 +3606,7 @@ static int aieng__g_live(aieng_grammar *g, const int *set, int n, unsigned char 
     memset(u, 0, sizeof u);
     for (i = 0; i < n; i++) { const unsigned char *t = g->term[g->sym[g->npos[set[i]]]]; int k; for (k = 0; k < 32; k++) u[k] |= t[k]; }
     memset(&z, 0, sizeof z);
-    for (pass = 0; pass < 2 && !r; pass++) /* bytes other than whitespace first: one that keeps something suffices */
+    for (pass = 0; pass < (ws_ok ? 2 : 1) && !r; pass++) /* bytes other than whitespace first: one that keeps something suffices */
         for (b = 0; b < 256 && !r; b++) {
             int acc = 0, k, j;
             unsigned bb = (b + 'a') & 255; /* from 'a' on: letters before the quote that ends a string */
@@ -3622,7 +3627,7 @@ static int aieng__g_live(aieng_grammar *g, const int *set, int n, unsigned char 
                 { /* the text differs from the other paths': a search of its own */
                     aieng__iv own;
                     memset(&own, 0, sizeof own);
-                    r = aieng__g_live(g, z.v, z.n, txt, ntxt + 1, nchk, &own, depth + 1);
+                    r = aieng__g_live(g, z.v, z.n, txt, ntxt + 1, nchk, &own, depth + 1, 1);
                     aieng__iv_free(&own);
                     continue;
                 }
@@ -3633,7 +3638,7 @@ static int aieng__g_live(aieng_grammar *g, const int *set, int n, unsigned char 
             if (!aieng__iv_push(seen, z.n)) { r = -1; break; }
             for (j = 0; j < z.n; j++) if (!aieng__iv_push(seen, z.v[j])) { r = -1; break; }
             if (r) break;
-            r = aieng__g_live(g, z.v, z.n, txt, ntxt + 1, nchk, seen, depth + 1);
+            r = aieng__g_live(g, z.v, z.n, txt, ntxt + 1, nchk, seen, depth + 1, 0);
         }
     aieng__iv_free(&z);
     return r;
@@ -3662,7 +3667,7 @@ static int aieng__g_step(aieng_grammar *g, const int *in, int nin, unsigned byte
         aieng__iv seen;
         int r;
         memset(&seen, 0, sizeof seen);
-        r = aieng__g_live(g, out->v, out->n, txt, ntxt, nchk, &seen, 0);
+        r = aieng__g_live(g, out->v, out->n, txt, ntxt, nchk, &seen, 0, 1);
         aieng__iv_free(&seen);
         if (r < 0) return 0;
         if (!r) out->n = 0;

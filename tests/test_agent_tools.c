@@ -263,6 +263,58 @@ static void test_tools_bfcl(const char *qrel, const char *arel) {
     free(at);
 }
 
+/* uniqueItems over calls written with indentation: a run of whitespace must not hide the dead
+   end behind it (the %unique look-ahead once counted whitespace against its 64 bytes, so after
+   a duplicate call's last value it allowed a newline and 18 spaces, and then nothing) */
+static int dead_found;
+static void dead_search(aieng_grammar *g, char *text, size_t n, int depth) {
+    aieng_grammar_state *st = NULL;
+    const char *cand = "\n }],";
+    int c, any = 0;
+    if (dead_found || depth > 48) return;
+    if (aieng_grammar_state_new(g, &st) != AIENG_OK) return;
+    if (aieng_grammar_state_advance(st, text, n) == AIENG_OK) {
+        for (c = 1; c < 256 && !any; c++) { char b = (char)c; any = aieng_grammar_state_allows(st, &b, 1); }
+        if (!any && !aieng_grammar_state_complete(st)) dead_found = 1;
+        for (; *cand && !dead_found; cand++)
+            if (aieng_grammar_state_allows(st, cand, 1)) { text[n] = *cand; dead_search(g, text, n + 1, depth + 1); }
+    }
+    aieng_grammar_state_free(st);
+}
+static void test_unique_calls_no_dead_end(void) {
+    const char *schema = "{\"type\":\"object\",\"properties\":{\"calls\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":8,"
+                         "\"uniqueItems\":true,\"items\":{\"type\":\"object\",\"properties\":{\"name\":{\"const\":\"f\"},\"arguments\":"
+                         "{\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"integer\"}},\"required\":[\"number\"],"
+                         "\"additionalProperties\":false}},\"required\":[\"name\",\"arguments\"],\"additionalProperties\":false}}},"
+                         "\"required\":[\"calls\"],\"additionalProperties\":false}";
+    const char *pre = "{\n  \"calls\":[\n    {\n      \"name\":\"f\",\n      \"arguments\":{\n        \"number\":5\n      }\n    },\n"
+                      "    {\n      \"name\":\"f\",\n      \"arguments\":{\n        \"number\":5";
+    aieng_json_doc *sd = NULL;
+    aieng_schema_options so;
+    aieng_grammar *g = NULL;
+    aieng_grammar_state *st = NULL;
+    char *gb = NULL, text[512];
+    memset(&so, 0, sizeof so);
+    so.flags = AIENG_SCHEMA_ORDERED;
+    if (aieng_json_parse(schema, strlen(schema), NULL, &sd) != AIENG_OK || aieng_schema_to_gbnf(aieng_json_root(sd), &so, &gb, NULL) != AIENG_OK ||
+        aieng_grammar_parse(gb, strlen(gb), NULL, &g) != AIENG_OK) {
+        CHECK(0, "unique calls grammar: %s", aieng_last_error());
+    } else {
+        aieng_grammar_set_schema(g, aieng_json_root(sd));
+        CHECK(aieng_grammar_state_new(g, &st) == AIENG_OK && aieng_grammar_state_advance(st, pre, strlen(pre)) == AIENG_OK, "prefix accepted");
+        CHECK(st && !aieng_grammar_state_allows(st, "\n", 1) && !aieng_grammar_state_allows(st, "}", 1) && aieng_grammar_state_allows(st, "0", 1),
+              "after a duplicate's last digit only more digits may come");
+        aieng_grammar_state_free(st);
+        memcpy(text, pre, strlen(pre));
+        dead_found = 0;
+        dead_search(g, text, strlen(pre) - 1, 0); /* from before that digit, through whitespace and closers */
+        CHECK(!dead_found, "no dead end behind the whitespace");
+    }
+    aieng_grammar_free(g);
+    aieng_free(NULL, gb);
+    aieng_json_free(sd);
+}
+
 /* ---- the loop with a scripted model ---- */
 typedef struct script {
     const char *const *replies;
@@ -579,6 +631,7 @@ int main(void) {
     test_tools_specs();
     test_tools_bfcl("agent/bfcl/BFCL_v4_simple_python.json", "agent/bfcl/possible_answer/BFCL_v4_simple_python.json");
     test_tools_bfcl("agent/bfcl/BFCL_v4_multiple.json", "agent/bfcl/possible_answer/BFCL_v4_multiple.json");
+    test_unique_calls_no_dead_end();
     test_agent_loop();
     test_agent_smollm2();
     return aieng_test_summary();
