@@ -949,7 +949,8 @@ AIENG_API int32_t aieng_constrain_sample(aieng_constrain *c, aieng_sampler *smp,
        {"thought": "...", "answer": "..."}
    members in this order; "thought" (the ReAct reasoning, at most thought_max bytes) only
    when thought_max > 0; "calls" holds 1 to max_calls calls, each naming an offered tool
-   with arguments valid against its schema; "answer" only when the reply may answer
+   with arguments valid against its schema, no call twice (uniqueItems: a repeated call is
+   refused where it would begin to repeat); "answer" only when the reply may answer
    without a call (AIENG_TOOLS_NO_ANSWER leaves it out: a call is then forced).
    Bounded replies: with thought_max, answer_max, max_string and max_items set, strings and
    arrays of arguments get a maxLength / maxItems where they have none (raised to their
@@ -967,8 +968,7 @@ AIENG_API int32_t aieng_constrain_sample(aieng_constrain *c, aieng_sampler *smp,
    tools, each call runs and its result comes back as a user message
        Observation from add: 3
    (a tool's negative return is reported as "Error from add: <its message>", and the model
-   may try again; a call repeated within one reply runs once); when it answers, the loop
-   ends with that answer. Tool results longer than
+   may try again); when it answers, the loop ends with that answer. Tool results longer than
    observation_max bytes are cut at a UTF-8 boundary and marked "...[cut]". max_steps
    replies without an answer end with AIENG_ERR_RANGE (no answer is invented).
    Memory: before each step the loop asks the model how many tokens the conversation takes
@@ -10949,7 +10949,8 @@ static void aieng__tools_schema_text(const aieng_tools *t, const aieng_tools_rep
         aieng__buf_puts(b, "{\"type\":\"object\",\"properties\":{");
         if (x->thought_max > 0) aieng__buf_printf(b, "\"thought\":{\"type\":\"string\",\"maxLength\":%d},", x->thought_max);
         if (calls) {
-            aieng__buf_printf(b, "\"calls\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":%d,\"items\":{\"anyOf\":[", x->max_calls);
+            aieng__buf_printf(b, "\"calls\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":%d,%s\"items\":{\"anyOf\":[", x->max_calls,
+                              x->max_calls > 1 ? "\"uniqueItems\":true," : "");
             for (i = 0; i < t->n; i++) {
                 if (i) aieng__buf_putc(b, ',');
                 aieng__buf_puts(b, "{\"type\":\"object\",\"properties\":{\"name\":{\"const\":");
@@ -11235,9 +11236,6 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
             const aieng_json *nm = aieng_json_get(call, "name");
             size_t k = 0;
             aieng_result cr;
-            int j, dup = 0;
-            for (j = 0; j < i && !dup; j++) dup = aieng_json_equal(calls->items[j], call);
-            if (dup) continue; /* the same call twice in one reply runs once */
             if (c.answer_on_repeat) { /* a call of an earlier step again: the next reply answers */
                 char *w = NULL;
                 size_t wl = 0, p0 = 0;
