@@ -13,7 +13,7 @@
               as the same JSON reply (aieng_tools_parse).
    Replies are bounded (answer 200 bytes, argument strings 96, arrays 16 items, 384 tokens).
    A reply {"calls": [...]} becomes BFCL's call list [{name: arguments}, ...]; {"answer":
-   ...} is "no call" (what irrelevance wants). Prints per category: entries, replies that
+   ...} is "no call" (what irrelevance wants), and so, as in BFCL, is a reply that does not decode. Prints per category: entries, replies that
    parse, accuracy, accuracy with repeated identical calls merged (as aieng_agent_run runs
    them: once), and tokens/s; then the totals. */
 #define _POSIX_C_SOURCE 200809L
@@ -308,6 +308,7 @@ int main(int argc, char **argv) {
                 }
             } else if (!free_mode) fprintf(stderr, "%s: %s\n", aieng_json_get(aieng_json_root(qd), "id")->s, aieng_last_error());
             if (getenv("BFCL_VERBOSE")) printf("%s %d %d %s\n", aieng_json_get(aieng_json_root(qd), "id")->s, parsed, ok, reply ? reply : "");
+            if (!parsed && !strcmp(cats[ci], "irrelevance")) ok = okm = 1; /* BFCL: output that does not decode is no call */
             nparse += parsed;
             nok += ok;
             nokm += okm;
