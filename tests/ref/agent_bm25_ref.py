@@ -4,7 +4,7 @@ reference for aieng_agent.h's BM25 index (aieng_bm25_*), computed by rank_bm25's
 (k1 1.5, b 0.75, epsilon 0.25, its defaults) over the same tokenizer as aieng_text_words.
 
 Corpus: the distinct functions of BFCL v4 (ShishirPatil/gorilla, Apache 2.0;
-/work/shared/data/agent/bfcl) BFCL_v4_simple_python.json then BFCL_v4_multiple.json, in
+the copies in tests/data/agent/bfcl) BFCL_v4_simple_python.json then BFCL_v4_multiple.json, in
 order of first appearance; a document is the function's name with '.' and '_' turned into
 spaces, a space, and its description (documents with the same text are kept once).
 Queries: the user question of the first 200 entries of BFCL_v4_simple_python.json.
@@ -19,7 +19,7 @@ Run from the repository root, in the venv of tools/setup.sh bench
 import importlib.metadata, json, os, re, time
 from rank_bm25 import BM25Okapi
 
-BFCL = os.environ.get('BFCL_DIR', '/work/shared/data/agent/bfcl')
+BFCL = os.environ.get('BFCL_DIR', 'tests/data/agent/bfcl')
 OUT = 'tests/data/agent/bm25'
 WORD = re.compile(rb'[a-z0-9\x80-\xff]+')
 
