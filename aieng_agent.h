@@ -11123,7 +11123,8 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
     aieng__buf sys, obs;
     aieng_grammar *g = NULL, *g1 = NULL, *ga = NULL;
     aieng_agent_message *view = NULL;
-    aieng__buf seen;           /* the calls made so far, compact JSON, one per line */
+    aieng_json_doc **past = NULL; /* the replies of earlier steps (answer_on_repeat) */
+    int npast = 0;
     int repeat = 0;
     char *res = NULL;
     int step, i, first_step, dropped = 0;
@@ -11143,7 +11144,6 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
     memset(&L, 0, sizeof L);
     memset(&sys, 0, sizeof sys);
     memset(&obs, 0, sizeof obs);
-    memset(&seen, 0, sizeof seen);
     aieng__buf_puts(&sys, c.system ? c.system : aieng__agent_default_system);
     if (t->n) {
         aieng__buf_puts(&sys, "\n\nTools:");
@@ -11236,19 +11236,11 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
             const aieng_json *nm = aieng_json_get(call, "name");
             size_t k = 0;
             aieng_result cr;
-            if (c.answer_on_repeat) { /* a call of an earlier step again: the next reply answers */
-                char *w = NULL;
-                size_t wl = 0, p0 = 0;
-                if (aieng_json_write(call, 0, &w, &wl) != AIENG_OK) { r = AIENG_ERR_OOM; break; }
-                while (p0 < seen.n && !repeat) {
-                    const char *e = (const char *)memchr(seen.p + p0, '\n', seen.n - p0);
-                    size_t l = e ? (size_t)(e - (seen.p + p0)) : seen.n - p0;
-                    repeat = l == wl && !memcmp(seen.p + p0, w, wl);
-                    p0 += l + 1;
-                }
-                aieng__buf_put(&seen, w, wl);
-                aieng__buf_putc(&seen, '\n');
-                AIENG_FREE(w, NULL);
+            int j;
+            for (j = 0; c.answer_on_repeat && j < npast && !repeat; j++) { /* a call of an earlier step again: the next reply answers */
+                const aieng_json *pc = aieng_json_get(aieng_json_root(past[j]), "calls");
+                size_t q;
+                for (q = 0; pc && q < pc->n && !repeat; q++) repeat = aieng_json_equal(pc->items[q], call);
             }
             cr = aieng_tools_call(t, call, res, c.observation_max + 1, &k);
             st.calls++;
@@ -11282,12 +11274,18 @@ AIENG_API aieng_result aieng_agent_run(aieng_tools *t, const aieng_agent_llm *ll
         if (r == AIENG_OK && c.on_step && c.on_step(c.user, step, reply, rlen, obs.p, obs.n))
             r = aieng_set_error(AIENG_ERR_STATE, "agent: stopped by on_step");
         AIENG_FREE(reply, NULL);
+        if (r == AIENG_OK && c.answer_on_repeat) { /* kept: later calls are compared with its calls */
+            aieng_json_doc **np = (aieng_json_doc **)AIENG_REALLOC(past, (size_t)(npast + 1) * sizeof *past, NULL);
+            if (np) { past = np; past[npast++] = d; d = NULL; }
+            else r = aieng_set_error(AIENG_ERR_OOM, "agent: out of memory");
+        }
         aieng_json_free(d);
     }
+    for (i = 0; i < npast; i++) aieng_json_free(past[i]);
+    AIENG_FREE(past, NULL);
     aieng_grammar_free(g);
     aieng_grammar_free(g1);
     aieng_grammar_free(ga);
-    AIENG_FREE(seen.p, NULL);
     aieng__alog_free(&L);
     AIENG_FREE(view, NULL);
     AIENG_FREE(sys.p, NULL);

@@ -11,20 +11,11 @@
 #include "aieng_agent.h"
 #include "aieng_test.h"
 
+/* tests/data/<rel> whole (NULL, a failure naming the file counted, when it is missing) */
 static char *slurp(const char *rel, size_t *n) {
-    char *path = aieng_test_data(rel); /* counts a failure naming the file when it is missing */
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    char *b;
-    long k;
+    char *path = aieng_test_data(rel);
+    char *b = path ? (char *)aieng_test_read_file(path, n) : NULL;
     free(path);
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    k = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = (char *)malloc((size_t)k + 1);
-    *n = b ? fread(b, 1, (size_t)k, f) : 0;
-    if (b) b[*n] = 0;
-    fclose(f);
     return b;
 }
 
